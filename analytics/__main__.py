@@ -1,0 +1,7 @@
+"""`python -m analytics`: see analytics/cli.py."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

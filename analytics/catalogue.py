@@ -1,0 +1,324 @@
+"""The metric catalogue (度量项): definitions, and matching the names people write to them.
+
+A catalogue file has one row per metric with the columns in CATALOGUE_COLUMNS (Chinese
+headers accepted). Importing updates metrics that exist (matched by name) and adds the others;
+`metrics --format csv` writes the same columns, so export and import round-trip.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from .errors import InputRefused, Problem, column_letter
+from .names import name_key
+from .store import Store
+
+CATALOGUE_COLUMNS = [
+    "name", "name_en", "name_zh", "aliases", "unit", "category", "direction", "service",
+    "process", "owner", "weight", "tolerance", "decimals", "definition",
+    "baseline", "target", "from_period",
+]
+METRIC_FIELDS = CATALOGUE_COLUMNS[:14]
+CATEGORIES = ("quality", "effectiveness", "cost", "efficiency")
+DIRECTIONS = ("increase", "decrease", "neutral")
+
+HEADER_SYNONYMS = {
+    "name": ["name", "metric", "指标", "指标名称", "名称", "度量项"],
+    "name_en": ["name_en", "english name", "英文名称", "英文名"],
+    "name_zh": ["name_zh", "chinese name", "中文名称", "中文名"],
+    "aliases": ["aliases", "alias", "别名"],
+    "unit": ["unit", "单位"],
+    "category": ["category", "类别", "分类"],
+    "direction": ["direction", "improvement_direction", "方向", "改进方向"],
+    "service": ["service", "服务"],
+    "process": ["process", "流程"],
+    "owner": ["owner", "负责人", "流程负责人"],
+    "weight": ["weight", "权重", "业务权重"],
+    "tolerance": ["tolerance", "容差"],
+    "decimals": ["decimals", "小数位", "小数位数"],
+    "definition": ["definition", "定义", "计算方法", "计算、收集办法"],
+    "baseline": ["baseline", "基准", "基准值"],
+    "target": ["target", "目标", "目标值"],
+    "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份"],
+}
+_HEADER_LOOKUP = {name_key(s): col for col, syns in HEADER_SYNONYMS.items() for s in syns}
+
+CATEGORY_WORDS = {
+    "quality": "quality", "服务质量": "quality", "质量": "quality",
+    "effectiveness": "effectiveness", "服务效果": "effectiveness", "效果": "effectiveness",
+    "cost": "cost", "服务成本": "cost", "成本": "cost",
+    "efficiency": "efficiency", "process efficiency": "efficiency", "流程执行效率": "efficiency",
+    "效率": "efficiency",
+}
+DIRECTION_WORDS = {
+    "increase": "increase", "higher is better": "increase", "higher": "increase", "越高越好": "increase",
+    "decrease": "decrease", "lower is better": "decrease", "lower": "decrease", "越低越好": "decrease",
+    "neutral": "neutral", "中性": "neutral", "": "neutral",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: int
+    name: str
+    name_en: str | None
+    name_zh: str | None
+    unit: str | None
+    category: str | None
+    direction: str
+    process: str | None
+    owner: str | None
+    weight: float
+    tolerance: float
+    decimals: int
+
+    def display_name(self, lang: str = "en") -> str:
+        """The name to show in a language, falling back to the catalogue name."""
+        preferred = self.name_zh if lang == "zh" else self.name_en
+        return preferred or self.name
+
+
+class MetricLookup:
+    """Maps any spelling (name, English/Chinese names, aliases) to a metric id."""
+
+    def __init__(self, keys: dict[str, int], names: dict[int, str]):
+        self.keys = keys
+        self.names = names
+
+    def match(self, written: str) -> int | None:
+        return self.keys.get(name_key(written))
+
+    def closest(self, written: str, n: int = 3) -> list[str]:
+        """Catalogue names most like an unknown one, for the refusal message."""
+        hits = difflib.get_close_matches(name_key(written), list(self.keys), n=n * 3, cutoff=0.5)
+        out: list[str] = []
+        for key in hits:
+            name = self.names[self.keys[key]]
+            if name not in out:
+                out.append(name)
+        return out[:n]
+
+
+def metric_lookup(con: duckdb.DuckDBPyConnection) -> MetricLookup:
+    keys = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
+    names = dict(con.execute("SELECT id, name FROM metric").fetchall())
+    return MetricLookup(keys, names)
+
+
+def list_metrics(store: Store) -> pd.DataFrame:
+    """The catalogue in CATALOGUE_COLUMNS order, with the baseline version in force last."""
+    with store.read() as con:
+        return con.execute(
+            """
+            SELECT m.name, m.name_en, m.name_zh, m.aliases, m.unit, m.category, m.direction,
+                   m.service, m.process, m.owner, m.weight, m.tolerance, m.decimals, m.definition,
+                   b.baseline, b.target, strftime(b.from_period, '%Y-%m') AS from_period
+            FROM metric m
+            LEFT JOIN (
+                SELECT * FROM baseline
+                QUALIFY row_number() OVER (PARTITION BY metric_id ORDER BY from_period DESC, id DESC) = 1
+            ) b ON b.metric_id = m.id
+            ORDER BY m.id
+            """
+        ).df()
+
+
+def get_metrics(con: duckdb.DuckDBPyConnection) -> dict[int, Metric]:
+    rows = con.execute(
+        "SELECT id, name, name_en, name_zh, unit, category, direction, process, owner,"
+        " weight, tolerance, decimals FROM metric ORDER BY id"
+    ).fetchall()
+    return {r[0]: Metric(*r) for r in rows}
+
+
+# -- import ------------------------------------------------------------------------------
+
+def normalise_catalogue_headers(frame: pd.DataFrame, file_name: str, sheet: str | None) -> pd.DataFrame:
+    """Rename Chinese/English headers to CATALOGUE_COLUMNS; refuse when `name` is missing."""
+    renamed = {}
+    for col in frame.columns:
+        key = _HEADER_LOOKUP.get(name_key(col))
+        if key and key not in renamed.values():
+            renamed[col] = key
+    out = frame.rename(columns=renamed)
+    if "name" not in out.columns:
+        raise InputRefused(Problem(
+            "no 'name' (名称) column: a catalogue has one row per metric with the columns "
+            + ", ".join(CATALOGUE_COLUMNS), file=file_name, sheet=sheet, row=1))
+    return out[[c for c in out.columns if c in CATALOGUE_COLUMNS]]
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet: str | None = None,
+                       first_row: int = 2) -> list[dict]:
+    """Check every row; return clean dicts or raise InputRefused listing every problem."""
+    from .periods import parse_period  # local: keeps import order simple for the CLI
+
+    problems: list[Problem] = []
+    rows: list[dict] = []
+    seen: dict[str, int] = {}
+    columns = list(frame.columns)
+
+    def where(i: int, col: str) -> dict:
+        letter = column_letter(columns.index(col)) if col in columns else None
+        return dict(file=file_name, sheet=sheet, row=first_row + i,
+                    column=f"{letter} ({col})" if letter else col)
+
+    for i, raw in enumerate(frame.to_dict("records")):
+        rec = {c: _text(raw.get(c)) for c in CATALOGUE_COLUMNS}
+        if not any(rec.values()):
+            continue
+        if not rec["name"]:
+            problems.append(Problem("the metric has no name", **where(i, "name")))
+            continue
+        key = name_key(rec["name"])
+        if key in seen:
+            problems.append(Problem(f"'{rec['name']}' appears twice (first on row {seen[key]})", **where(i, "name")))
+            continue
+        seen[key] = first_row + i
+        if rec["category"] is not None:
+            cat = CATEGORY_WORDS.get(name_key(rec["category"]))
+            if cat is None:
+                problems.append(Problem(
+                    f"category '{rec['category']}' is not one of {', '.join(CATEGORIES)} "
+                    "(服务质量/服务效果/服务成本/流程执行效率)", **where(i, "category")))
+            rec["category"] = cat
+        direction = DIRECTION_WORDS.get(name_key(rec["direction"] or ""))
+        if direction is None:
+            problems.append(Problem(
+                f"direction '{rec['direction']}' is not one of {', '.join(DIRECTIONS)} "
+                "(increase = higher is better)", **where(i, "direction")))
+        rec["direction"] = direction or "neutral"
+        for col, default, lo, hi in (("weight", 1.0, 0, 1000), ("tolerance", 0.0, 0, 1e12),
+                                     ("baseline", None, -1e15, 1e15), ("target", None, -1e15, 1e15)):
+            if rec[col] is None:
+                rec[col] = default
+                continue
+            try:
+                number = float(str(rec[col]).replace(",", "").rstrip("%"))
+                if not (lo <= number <= hi) or math.isnan(number):
+                    raise ValueError
+                rec[col] = number
+            except ValueError:
+                problems.append(Problem(f"'{rec[col]}' is not a valid {col}", **where(i, col)))
+        if rec["decimals"] is None:
+            rec["decimals"] = 1
+        else:
+            try:
+                decimals = float(rec["decimals"])
+                if decimals != int(decimals) or not 0 <= decimals <= 6:
+                    raise ValueError
+                rec["decimals"] = int(decimals)
+            except ValueError:
+                problems.append(Problem(f"decimals '{rec['decimals']}' must be a whole number 0-6",
+                                        **where(i, "decimals")))
+        if rec["from_period"] is not None:
+            period = parse_period(raw.get("from_period"))
+            if period is None:
+                problems.append(Problem(f"'{rec['from_period']}' is not a month (use YYYY-MM)",
+                                        **where(i, "from_period")))
+            rec["from_period"] = period
+        elif rec["baseline"] is not None or rec["target"] is not None:
+            problems.append(Problem("a baseline or target needs from_period (the first month it applies to)",
+                                    **where(i, "from_period")))
+        rec["_row"] = first_row + i
+        rows.append(rec)
+    if problems:
+        raise InputRefused(problems)
+    if not rows:
+        raise InputRefused(Problem("the catalogue has no metric rows", file=file_name, sheet=sheet))
+    return rows
+
+
+def _alias_keys(rec: dict) -> list[str]:
+    spellings = [rec["name"], rec.get("name_en"), rec.get("name_zh")]
+    spellings += (rec.get("aliases") or "").split(";")
+    keys: list[str] = []
+    for s in spellings:
+        if s and s.strip() and name_key(s) not in keys:
+            keys.append(name_key(s))
+    return keys
+
+
+def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
+                   file_name: str = "catalogue", sheet: str | None = None) -> dict[str, int]:
+    """Insert or update metrics inside the caller's transaction; returns counts.
+
+    Refuses (InputRefused) when a spelling would point at two metrics.
+    """
+    from .baselines import add_version_if_changed
+
+    existing = dict(con.execute("SELECT name_key, id FROM metric").fetchall())
+    owners = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
+    problems: list[Problem] = []
+    claimed: dict[str, str] = {}
+    for rec in rows:
+        metric_key = name_key(rec["name"])
+        own_id = existing.get(metric_key)
+        for key in _alias_keys(rec):
+            holder = owners.get(key)
+            if (holder is not None and holder != own_id) or claimed.get(key, metric_key) != metric_key:
+                problems.append(Problem(f"the name or alias '{key}' already belongs to another metric",
+                                        file=file_name, sheet=sheet, row=rec["_row"]))
+            claimed[key] = metric_key
+    if problems:
+        raise InputRefused(problems)
+
+    counts = {"created": 0, "updated": 0, "baselines": 0}
+    for rec in rows:
+        key = name_key(rec["name"])
+        values = [rec[f] for f in METRIC_FIELDS]
+        if key in existing:
+            metric_id = existing[key]
+            con.execute(
+                "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in METRIC_FIELDS)
+                + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ?",
+                values + [key, by, metric_id],
+            )
+            counts["updated"] += 1
+        else:
+            metric_id = con.execute(
+                "INSERT INTO metric (" + ", ".join(METRIC_FIELDS) + ", name_key, created_by) VALUES ("
+                + ", ".join("?" for _ in METRIC_FIELDS) + ", ?, ?) RETURNING id",
+                values + [key, by],
+            ).fetchone()[0]
+            existing[key] = metric_id
+            counts["created"] += 1
+        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])
+        con.executemany("INSERT INTO metric_alias VALUES (?, ?)", [[k, metric_id] for k in _alias_keys(rec)])
+        if rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None):
+            if add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
+                                      rec.get("target"), by, "catalogue import", "catalogue"):
+                counts["baselines"] += 1
+    return counts
+
+
+def create_metrics_for_names(con: duckdb.DuckDBPyConnection, written_names: list[str], by: str) -> int:
+    """Create bare metrics (direction neutral) for names an upload introduced (--create-metrics)."""
+    rows = []
+    for written in written_names:
+        rows.append({c: None for c in CATALOGUE_COLUMNS} | {
+            "name": written, "direction": "neutral", "weight": 1.0, "tolerance": 0.0, "decimals": 2,
+            "_row": None})
+    upsert_metrics(con, rows, by)
+    return len(rows)
+
+
+def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str = "catalogue",
+                     sheet: str | None = None, first_row: int = 2) -> dict[str, int]:
+    """Validate then write the whole catalogue in one transaction."""
+    frame = normalise_catalogue_headers(frame, file_name, sheet)
+    rows = validate_catalogue(frame, file_name, sheet, first_row)
+    with store.write() as con:
+        return upsert_metrics(con, rows, by, file_name, sheet)

@@ -1,0 +1,201 @@
+"""Command line: `python -m analytics [--db PATH] COMMAND`, for people and monthly batch jobs.
+
+Exit status: 0 success, 1 input refused (nothing written; reason on stderr), 2 usage error.
+No user error ever prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from . import config
+from .errors import InputRefused, NotAllowed, StoreError, UsageError
+from .output import FORMATS, render
+from .store import Store
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit is 2 already; keep its text short
+        self.print_usage(sys.stderr)
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analytics", description="Service Improvement Dashboard command line.")
+    parser.add_argument("--db", help="store file (default $CSI_DB or data/csi.duckdb)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    sub.add_parser("init", help="create or migrate the store (idempotent)")
+
+    p = sub.add_parser("demo", help="fill an empty store with the demo data")
+    p.add_argument("--if-empty", action="store_true", help="do nothing (exit 0) when the store has data")
+
+    p = sub.add_parser("metrics", help="list the catalogue, or `metrics import FILE`")
+    p.add_argument("action", nargs="?", choices=["import"], help="import a catalogue file")
+    p.add_argument("file", nargs="?", help="catalogue file (.csv or .xlsx)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--by", default=None, help="who makes the change (default: OS user)")
+
+    p = sub.add_parser("ingest", help="load metric files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    p.add_argument("--create-metrics", action="store_true", help="create unknown metrics instead of refusing")
+    p.add_argument("--by", default=None, help="who uploads (default: OS user)")
+    from .ingest import SOURCES
+    p.add_argument("--source", choices=SOURCES, default="service_report", help="where the data comes from")
+
+    p = sub.add_parser("uploads", help="list uploads")
+    p.add_argument("--format", choices=FORMATS, default="table")
+
+    p = sub.add_parser("rollback", help="roll back an upload as a whole")
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    p.add_argument("--by", default=None)
+
+    p = sub.add_parser("observations", help="current values")
+    p.add_argument("--metric", default=None)
+    p.add_argument("--format", choices=FORMATS, default="table")
+    return parser
+
+
+def _by(args: argparse.Namespace) -> str:
+    return args.by or config.current_user()
+
+
+def cmd_init(store: Store, args: argparse.Namespace) -> int:
+    version = store.ensure_schema()
+    print(f"store {store.path} ready (schema version {version})")
+    return EXIT_OK
+
+
+def cmd_demo(store: Store, args: argparse.Namespace) -> int:
+    from .demo import load_demo
+
+    if args.if_empty and not store.is_empty():
+        print(f"store {store.path} already has data; demo not loaded")
+        return EXIT_OK
+    summary = load_demo(store, datetime.date.today())
+    print(f"demo loaded into {store.path}: {summary['metrics']} metrics, {summary['values']} values, "
+          f"{summary['first_period']} to {summary['last_period']}")
+    return EXIT_OK
+
+
+def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
+    from .catalogue import CATALOGUE_COLUMNS, import_catalogue_file, list_metrics
+
+    if args.action == "import":
+        if not args.file:
+            raise UsageError("metrics import needs a FILE")
+        counts = import_catalogue_file(store, Path(args.file), by=_by(args))
+        print(f"{args.file}: {counts['created']} metrics created, {counts['updated']} updated, "
+              f"{counts['baselines']} baseline/target versions added")
+        return EXIT_OK
+    if args.file:
+        raise UsageError(f"unexpected argument {args.file!r}")
+    frame = list_metrics(store)
+    if args.format == "table":
+        frame = frame[["name", "name_zh", "unit", "category", "direction", "process", "owner", "weight",
+                       "tolerance", "baseline", "target", "from_period"]]
+    else:
+        frame = frame[CATALOGUE_COLUMNS]
+    sys.stdout.write(render(frame, args.format))
+    return EXIT_OK
+
+
+def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
+    from .ingest import apply_ingest, plan_ingest
+
+    plan = plan_ingest(store, [(Path(f), Path(f).name) for f in args.files], create_metrics=args.create_metrics)
+    for file_plan in plan.files:
+        s = file_plan.summary()
+        print(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
+              f"{s['missing']} missing" + (f", {s['new_metrics']} new metrics" if s["new_metrics"] else "")
+              + (f", {s['suggestions']} suggestions" if s["suggestions"] else ""))
+        for sheet, reason in file_plan.parsed.skipped_sheets:
+            print(f"  sheet '{sheet}' skipped: {reason}")
+        for warning in file_plan.parsed.warnings:
+            print(f"  note: {warning}")
+        if args.dry_run:
+            changed = file_plan.changes[file_plan.changes["status"] == "changed"]
+            for row in changed.head(50).itertuples(index=False):
+                print(f"  changed: {row.metric} {row.period}: {row.old_value:g} -> {row.value:g}")
+            if len(changed) > 50:
+                print(f"  ... and {len(changed) - 50} more changed values")
+    if args.dry_run:
+        print("dry run: nothing was written")
+        return EXIT_OK
+    ids = apply_ingest(store, plan, by=_by(args), source=args.source)
+    print("loaded as upload " + ", ".join(f"#{i}" for i in ids))
+    return EXIT_OK
+
+
+def cmd_uploads(store: Store, args: argparse.Namespace) -> int:
+    from .uploads import list_uploads
+
+    frame = list_uploads(store)
+    if args.format == "table":
+        frame = frame.drop(columns=["sha256"])
+    sys.stdout.write(render(frame, args.format))
+    return EXIT_OK
+
+
+def cmd_rollback(store: Store, args: argparse.Namespace) -> int:
+    from .uploads import rollback_upload
+
+    result = rollback_upload(store, args.upload_id, by=_by(args))
+    print(f"upload #{args.upload_id} rolled back: {result['retracted']} values retracted, "
+          f"{result['restored']} earlier values restored")
+    return EXIT_OK
+
+
+def cmd_observations(store: Store, args: argparse.Namespace) -> int:
+    from .observations import current_observations
+
+    frame = current_observations(store, args.metric)
+    if args.metric and frame.empty:
+        from .catalogue import list_metrics
+        if args.metric not in set(list_metrics(store)["name"]):
+            raise InputRefused(f"unknown metric '{args.metric}'")
+    sys.stdout.write(render(frame, args.format))
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "metrics": cmd_metrics,
+    "ingest": cmd_ingest,
+    "uploads": cmd_uploads,
+    "rollback": cmd_rollback,
+    "observations": cmd_observations,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        store = Store(args.db)
+        return COMMANDS[args.command](store, args)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except InputRefused as exc:
+        print(exc.summary(limit=100), file=sys.stderr)
+        return EXIT_REFUSED
+    except NotAllowed as exc:
+        print(f"not allowed: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written by the unfinished step", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,37 @@
+"""Where the store lives and other settings read from the environment.
+
+One place resolves them so the dashboard, the command line and the tests agree.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "csi.duckdb"
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The store file: an explicit path, else $CSI_DB, else data/csi.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("CSI_DB")
+    return Path(env) if env else DEFAULT_DB_PATH
+
+
+def lock_timeout_seconds() -> float:
+    """How long a writer waits for another process to release the store ($CSI_LOCK_TIMEOUT)."""
+    try:
+        return float(os.environ.get("CSI_LOCK_TIMEOUT", "15"))
+    except ValueError:
+        return 15.0
+
+
+def current_user() -> str:
+    """The operating-system user, the default author of a write from the command line."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return os.environ.get("USER", "unknown")

@@ -1,0 +1,82 @@
+"""Errors a user can cause, each with a message that says where and what.
+
+The command line maps InputRefused to exit status 1 and UsageError to 2; pages show the
+messages. Nothing here ever carries a traceback to the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name for a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located the way the spreadsheet user sees it.
+
+    row is the 1-based row number as the spreadsheet (or a text editor, for CSV) numbers it;
+    column is the column letter, optionally followed by its header, e.g. "C (数值)".
+    """
+
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputRefused(Exception):
+    """The input cannot be accepted; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, (Problem, str)):
+            problems = [problems if isinstance(problems, Problem) else Problem(problems)]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self.summary())
+
+    def summary(self, limit: int = 20) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problems")
+        return "\n".join(lines)
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit status 2)."""
+
+
+class StoreError(Exception):
+    """The store cannot be used as asked: busy, locked, from a newer version, not ours."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store's write lock longer than we are willing to wait."""
+
+
+class NotAllowed(Exception):
+    """The user's role does not allow this action, or the action is illegal in this state."""

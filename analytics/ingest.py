@@ -1,0 +1,347 @@
+"""Loading process owners' metric files into the store: plan first, then one transaction.
+
+`plan_ingest` reads and checks every file and works out what would change (new, changed,
+unchanged, missing values) without writing anything: that is the dry run and the Upload
+page's preview. `apply_ingest` writes a plan in one transaction; a re-uploaded value
+supersedes the current one and keeps it, so an upload can be rolled back as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .catalogue import create_metrics_for_names, metric_lookup
+from .errors import InputRefused, Problem
+from .limits import Limits
+from .parsing import ParsedFile, parse_file
+from .store import Store
+
+SOURCES = ("service_report", "survey", "audit", "meeting", "customer_feedback", "management_review", "other")
+
+
+@dataclass
+class FilePlan:
+    """What one file would change. `changes` has one row per value in the file."""
+
+    file_name: str
+    sha256: str
+    parsed: ParsedFile
+    changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
+    new_metrics: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return int((self.changes["status"] == status).sum())
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.changes)
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "file": self.file_name,
+            "rows": self.rows_read,
+            "new": self.count("new"),
+            "changed": self.count("changed"),
+            "unchanged": self.count("unchanged"),
+            "missing": self.count("missing"),
+            "new_metrics": len(self.new_metrics),
+            "suggestions": int(self.parsed.records["suggestion"].notna().sum()),
+        }
+
+
+@dataclass
+class IngestPlan:
+    files: list[FilePlan]
+    create_metrics: bool
+
+    def totals(self) -> dict[str, int]:
+        keys = ("rows", "new", "changed", "unchanged", "missing", "new_metrics", "suggestions")
+        return {k: sum(int(f.summary()[k]) for f in self.files) for k in keys}
+
+
+def sha256_of(source: str | os.PathLike | bytes) -> str:
+    digest = hashlib.sha256()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        digest.update(source)
+    else:
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits) -> tuple[ParsedFile, str]:
+    if not isinstance(source, (bytes, bytearray, memoryview)):
+        path = Path(source)
+        if not path.is_file():
+            raise InputRefused(Problem("file not found", file=file_name))
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise InputRefused(Problem(
+                f"the file is {size / 2**20:.1f} MB, over the limit of {limits.max_file_bytes / 2**20:.0f} MB",
+                file=file_name))
+    sha = sha256_of(source)
+    return parse_file(source, file_name=file_name, limits=limits), sha
+
+
+def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str]], *,
+                create_metrics: bool = False, limits: Limits | None = None) -> IngestPlan:
+    """Read and check every (source, file name) pair and compute the changes; write nothing.
+
+    Raises InputRefused with every problem of every file: unreadable cells, unknown metrics,
+    the same metric and period twice, a file that was already loaded.
+    """
+    limits = limits or Limits.from_env()
+    problems: list[Problem] = []
+    parsed: list[tuple[ParsedFile, str, str]] = []
+    for source, file_name in sources:
+        try:
+            result, sha = _read(source, file_name, limits)
+            parsed.append((result, sha, file_name))
+        except InputRefused as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputRefused(problems)
+
+    with store.read() as con:
+        lookup = metric_lookup(con)
+        loaded = {sha: (uid, name, when) for uid, name, when, sha in con.execute(
+            "SELECT id, file_name, uploaded_at, sha256 FROM upload WHERE outcome = 'applied'").fetchall()}
+        plans = []
+        seen_in_batch: dict[tuple[int, object], str] = {}
+        for result, sha, file_name in parsed:
+            if sha in loaded:
+                uid, name, when = loaded[sha]
+                problems.append(Problem(
+                    f"this exact file was already loaded as upload #{uid} ('{name}', {when:%Y-%m-%d %H:%M}); "
+                    "nothing was written. Roll that upload back first to load it again.", file=file_name))
+                continue
+            try:
+                plan = _plan_file(con, lookup, result, sha, file_name, create_metrics)
+            except InputRefused as exc:
+                problems.extend(exc.problems)
+                continue
+            _check_across_files(plan, seen_in_batch, problems)
+            plans.append(plan)
+    if problems:
+        raise InputRefused(problems)
+    return IngestPlan(plans, create_metrics)
+
+
+def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_metrics: bool = False) -> IngestPlan:
+    """Plan the load of records that are already a long table (the demo, tests, other tools).
+
+    records needs metric, period ('YYYY-MM') and value; the rest of ParsedFile's columns are
+    filled in. Goes through the same checks as a file.
+    """
+    frame = records.copy()
+    defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C"}
+    for col, default in defaults.items():
+        if col not in frame.columns:
+            frame[col] = default
+    if "row" not in frame.columns:
+        frame["row"] = np.arange(2, len(frame) + 2)
+    frame = frame[["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column"]]
+    sha = sha256_of(frame.to_csv(index=False).encode("utf-8"))
+    parsed = ParsedFile(file_name=file_name, records=frame, sheets=[], skipped_sheets=[], warnings=[])
+    with store.read() as con:
+        plan = _plan_file(con, metric_lookup(con), parsed, sha, file_name, create_metrics)
+    return IngestPlan([plan], create_metrics)
+
+
+def _check_across_files(plan: FilePlan, seen: dict, problems: list[Problem]) -> None:
+    """The same metric and period in two files of one batch is ambiguous: refuse it."""
+    known = plan.changes["metric_id"].notna()
+    for metric, mid, period, sheet, row in plan.changes.loc[
+            known, ["metric", "metric_id", "period", "sheet", "row"]].itertuples(index=False):
+        key = (mid, period)
+        if key in seen:
+            problems.append(Problem(
+                f"'{metric}' {period} is also in {seen[key]}; load one of the two files",
+                file=plan.file_name, sheet=sheet, row=int(row)))
+        seen[key] = plan.file_name
+        if len(problems) > 200:
+            return
+
+
+def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: str, file_name: str,
+               create_metrics: bool) -> FilePlan:
+    records = parsed.records
+    if records.empty:
+        raise InputRefused(Problem("the file has no data rows", file=file_name))
+    codes, uniques = pd.factorize(records["metric"])
+    unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
+    ids = pd.Series(unique_ids[codes], index=records.index)
+    unknown_mask = pd.isna(unique_ids)
+    unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
+    new_metrics: list[str] = []
+    if unknown and not create_metrics:
+        problems = []
+        for name in unknown[:50]:
+            first = records.loc[records["metric"] == name].iloc[0]
+            closest = lookup.closest(name)
+            hint = f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else ""
+            problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
+                                    sheet=first["sheet"], row=int(first["row"])))
+        problems.append(Problem(
+            f"{len(unknown)} unknown metric name(s): add them to the catalogue (metrics import) or load "
+            "with --create-metrics; nothing was written", file=file_name))
+        raise InputRefused(problems)
+    if unknown:
+        new_metrics = _distinct_by_key(unknown)
+
+    frame = records.copy()
+    frame["metric_id"] = pd.array(ids, dtype="Int64")
+    # New metrics get a temporary negative id so duplicates are still caught before writing.
+    if new_metrics:
+        from .names import name_key
+        temp = {name_key(n): -(i + 1) for i, n in enumerate(new_metrics)}
+        fill = frame.loc[frame["metric_id"].isna(), "metric"].map(lambda n: temp[name_key(n)])
+        frame.loc[fill.index, "metric_id"] = fill.astype("Int64")
+    _refuse_duplicates(frame, file_name)
+
+    frame["period_date"] = pd.to_datetime(frame["period"] + "-01").dt.date
+    current = _current_values(con, frame)
+    frame = frame.merge(current, how="left", on=["metric_id", "period"])
+    present = frame["value"].notna()
+    had = frame["old_value"].notna()
+    same = had & present & np.isclose(frame["value"].fillna(0), frame["old_value"].fillna(0),
+                                      rtol=1e-12, atol=1e-12)
+    frame["status"] = np.select([~present, ~had, same], ["missing", "new", "unchanged"], "changed")
+    return FilePlan(file_name, sha, parsed, frame, new_metrics)
+
+
+def _distinct_by_key(names: list[str]) -> list[str]:
+    from .names import name_key
+    out, keys = [], set()
+    for n in names:
+        if name_key(n) not in keys:
+            keys.add(name_key(n))
+            out.append(n)
+    return out
+
+
+def _refuse_duplicates(frame: pd.DataFrame, file_name: str) -> None:
+    dup = frame.duplicated(["metric_id", "period"], keep=False)
+    if not dup.any():
+        return
+    problems = []
+    for (_, period), group in frame[dup].groupby(["metric_id", "period"], sort=False):
+        first, *others = group.itertuples(index=False)
+        for other in others:
+            problems.append(Problem(
+                f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
+                if first.sheet else f"'{other.metric}' {period} appears twice (also on row {first.row})",
+                file=file_name, sheet=other.sheet, row=int(other.row)))
+        if len(problems) >= 200:
+            break
+    raise InputRefused(problems)
+
+
+def _current_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    keys = frame[["metric_id", "period_date"]].drop_duplicates()
+    keys = keys[keys["metric_id"] > 0].astype({"metric_id": "int64"})
+    con.register("incoming_keys", keys)
+    try:
+        current = con.execute(
+            """
+            SELECT o.metric_id, strftime(o.period, '%Y-%m') AS period, o.value AS old_value,
+                   o.upload_id AS old_upload_id
+            FROM current_observation o
+            JOIN incoming_keys k ON k.metric_id = o.metric_id AND k.period_date = o.period
+            """
+        ).df()
+    finally:
+        con.unregister("incoming_keys")
+    current["metric_id"] = current["metric_id"].astype("Int64")
+    current["period"] = current["period"].astype(frame["period"].dtype)
+    return current
+
+
+def apply_ingest(store: Store, plan: IngestPlan, *, by: str, source: str = "service_report") -> list[int]:
+    """Write every file of the plan in one transaction; returns the new upload ids.
+
+    The plan is re-checked against the store inside the transaction, so a value changed by
+    someone else since the preview is not silently overwritten.
+    """
+    if source not in SOURCES:
+        raise InputRefused(Problem(f"source '{source}' is not one of {', '.join(SOURCES)}"))
+    upload_ids = []
+    with store.write() as con:
+        for file_plan in plan.files:
+            upload_ids.append(_write_file(con, file_plan, by, source, plan.create_metrics))
+    return upload_ids
+
+
+def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source: str,
+                create_metrics: bool) -> int:
+    frame = plan.changes
+    if plan.new_metrics:
+        if not create_metrics:
+            raise InputRefused(Problem("unknown metrics; load with --create-metrics", file=plan.file_name))
+        create_metrics_for_names(con, plan.new_metrics, by)
+        lookup = metric_lookup(con)
+        frame = frame.copy()
+        negative = frame["metric_id"] < 0
+        frame.loc[negative, "metric_id"] = frame.loc[negative, "metric"].map(lookup.match).astype("Int64")
+    recheck = _current_values(con, frame[["metric_id", "period", "period_date"]])
+    before = frame[["metric_id", "period", "old_value"]].merge(
+        recheck, how="left", on=["metric_id", "period"], suffixes=("", "_now"))
+    was, now = before["old_value"], before["old_value_now"]
+    moved = (was.isna() != now.isna()) | (was.notna() & now.notna() & (was != now))
+    if moved.any():
+        raise InputRefused(Problem(
+            "the store changed since this preview was made (another upload touched the same values); "
+            "check the file again", file=plan.file_name))
+
+    upload_id = con.execute(
+        "INSERT INTO upload (file_name, sha256, uploaded_by, source, rows_read, values_new, values_changed,"
+        " values_unchanged, values_missing, metrics_created, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+        " 'applied') RETURNING id",
+        [plan.file_name, plan.sha256, by, source, plan.rows_read, plan.count("new"), plan.count("changed"),
+         plan.count("unchanged"), plan.count("missing"), len(plan.new_metrics)],
+    ).fetchone()[0]
+
+    writes = frame.loc[frame["status"].isin(["new", "changed"]),
+                       ["metric_id", "period_date", "value", "target", "note", "sheet", "row", "status"]]
+    writes = writes.astype({"metric_id": "int64", "row": "int64"})
+    con.register("incoming_values", writes)
+    try:
+        con.execute(
+            """
+            UPDATE observation SET superseded_by = ?
+            FROM incoming_values w
+            WHERE w.status = 'changed' AND observation.metric_id = w.metric_id
+              AND observation.period = w.period_date
+              AND observation.superseded_by IS NULL AND NOT observation.retracted
+            """,
+            [upload_id],
+        )
+        con.execute(
+            """
+            INSERT INTO observation (metric_id, period, value, upload_id, target, note, sheet, row_number)
+            SELECT metric_id, period_date, value, ?, target, note, sheet, "row" FROM incoming_values
+            """,
+            [upload_id],
+        )
+    finally:
+        con.unregister("incoming_values")
+
+    suggestions = frame.loc[frame["suggestion"].notna(), ["metric_id", "period_date", "suggestion", "sheet", "row"]]
+    if len(suggestions):
+        suggestions = suggestions.astype({"metric_id": "int64", "row": "int64"})
+        con.register("incoming_suggestions", suggestions)
+        try:
+            con.execute(
+                "INSERT INTO suggestion SELECT ?, metric_id, period_date, suggestion, sheet, \"row\""
+                " FROM incoming_suggestions", [upload_id])
+        finally:
+            con.unregister("incoming_suggestions")
+    return upload_id

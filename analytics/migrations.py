@@ -1,0 +1,108 @@
+"""Numbered schema migrations. Append only: a released migration is never edited.
+
+The store records the version it is at; opening an older file applies the missing steps in
+one transaction, opening a newer one is refused (see store.py).
+"""
+
+from __future__ import annotations
+
+PRODUCT_ID = "service-improvement-dashboard"
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "catalogue, uploads and observations",
+        """
+        CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+        CREATE SEQUENCE metric_seq START 1;
+        CREATE TABLE metric (
+            id INTEGER PRIMARY KEY DEFAULT nextval('metric_seq'),
+            name VARCHAR NOT NULL UNIQUE,
+            name_key VARCHAR NOT NULL UNIQUE,
+            name_en VARCHAR,
+            name_zh VARCHAR,
+            aliases VARCHAR,
+            unit VARCHAR,
+            category VARCHAR,
+            direction VARCHAR NOT NULL DEFAULT 'neutral',
+            service VARCHAR,
+            process VARCHAR,
+            owner VARCHAR,
+            weight DOUBLE NOT NULL DEFAULT 1,
+            tolerance DOUBLE NOT NULL DEFAULT 0,
+            decimals INTEGER NOT NULL DEFAULT 1,
+            definition VARCHAR,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            created_by VARCHAR,
+            updated_at TIMESTAMP,
+            updated_by VARCHAR
+        );
+        CREATE TABLE metric_alias (
+            alias_key VARCHAR PRIMARY KEY,
+            metric_id INTEGER NOT NULL
+        );
+        CREATE SEQUENCE upload_seq START 1;
+        CREATE TABLE upload (
+            id INTEGER PRIMARY KEY DEFAULT nextval('upload_seq'),
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            uploaded_by VARCHAR NOT NULL,
+            uploaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            source VARCHAR NOT NULL,
+            rows_read INTEGER NOT NULL,
+            values_new INTEGER NOT NULL,
+            values_changed INTEGER NOT NULL,
+            values_unchanged INTEGER NOT NULL,
+            values_missing INTEGER NOT NULL,
+            metrics_created INTEGER NOT NULL DEFAULT 0,
+            outcome VARCHAR NOT NULL,
+            rolled_back_at TIMESTAMP,
+            rolled_back_by VARCHAR
+        );
+        CREATE TABLE observation (
+            metric_id INTEGER NOT NULL,
+            period DATE NOT NULL,
+            value DOUBLE NOT NULL,
+            upload_id INTEGER NOT NULL,
+            target DOUBLE,
+            note VARCHAR,
+            sheet VARCHAR,
+            row_number INTEGER,
+            superseded_by INTEGER,
+            retracted BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE VIEW current_observation AS
+            SELECT * FROM observation WHERE superseded_by IS NULL AND NOT retracted;
+        CREATE TABLE suggestion (
+            upload_id INTEGER NOT NULL,
+            metric_id INTEGER,
+            period DATE,
+            text VARCHAR NOT NULL,
+            sheet VARCHAR,
+            row_number INTEGER
+        );
+        """,
+    ),
+    (
+        2,
+        "versioned baselines and targets",
+        """
+        CREATE SEQUENCE baseline_seq START 1;
+        CREATE TABLE baseline (
+            id INTEGER PRIMARY KEY DEFAULT nextval('baseline_seq'),
+            metric_id INTEGER NOT NULL,
+            cycle INTEGER NOT NULL,
+            from_period DATE NOT NULL,
+            baseline DOUBLE,
+            target DOUBLE,
+            set_by VARCHAR NOT NULL,
+            set_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            reason VARCHAR,
+            method VARCHAR,
+            record_id INTEGER
+        );
+        """,
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

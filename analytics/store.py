@@ -1,0 +1,207 @@
+"""The DuckDB store: owns connections, the schema version and transactions.
+
+DuckDB lets one process at a time open a file for writing, so connections are opened for a
+unit of work and closed again: the dashboard and a batch ingest take turns instead of one of
+them holding the file for ever. Within a process, connections to one file share one database
+instance, so each thread gets its own connection (never a shared cursor). Writes are
+serialised by a process-wide lock and are one transaction each.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from . import config
+from .errors import StoreBusy, StoreError
+from .migrations import LATEST_VERSION, MIGRATIONS, PRODUCT_ID
+
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
+_LOCK_HELD = re.compile(r"Could not set lock on file|Conflicting lock is held", re.I)
+_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+
+
+def _write_lock(path: Path) -> threading.RLock:
+    key = str(path.resolve())
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+class Store:
+    """One DuckDB file holding the whole product's data."""
+
+    def __init__(self, path: str | Path | None = None, *, lock_timeout: float | None = None):
+        self.path = config.db_path(path)
+        self.lock_timeout = config.lock_timeout_seconds() if lock_timeout is None else lock_timeout
+        self._ready = False
+
+    # -- connections -------------------------------------------------------------------
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting a bounded time while another process holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                text = str(exc)
+                if not _LOCK_HELD.search(text):
+                    raise StoreError(
+                        f"{self.path} cannot be opened as a store: {text.splitlines()[0]}"
+                    ) from None
+                if time.monotonic() >= deadline:
+                    holder = _HOLDER.search(text)
+                    who = f" (process {holder.group(2)}, {holder.group(1)})" if holder else ""
+                    raise StoreBusy(
+                        f"The store {self.path} is busy: another program{who} is using it. "
+                        f"Waited {self.lock_timeout:g} s; nothing was written. Try again when it has finished."
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"{self.path} cannot be opened as a store: {str(exc).splitlines()[0]}"
+                ) from None
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for reading; closed at the end so other processes can get in."""
+        self.ensure_schema()
+        con = self._open()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: everything in the block lands, or nothing does.
+
+        Every write bumps the data version (the dashboard's cache key) inside the same
+        transaction, and the commit is verified by reading the version back, because DuckDB
+        can turn a COMMIT after a failed statement into a silent rollback.
+        """
+        self.ensure_schema()
+        with _write_lock(self.path):
+            con = self._open()
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    new_version = _bump_data_version(con)
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    try:
+                        con.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass
+                    raise
+                if _data_version(con) != new_version:
+                    raise StoreError("The write was not committed by the database; nothing was changed.")
+            finally:
+                con.close()
+
+    # -- schema ------------------------------------------------------------------------
+    def ensure_schema(self) -> int:
+        """Create or migrate the schema; refuse a file from a newer product or not ours."""
+        if self._ready:
+            return LATEST_VERSION
+        with _write_lock(self.path):
+            con = self._open()
+            try:
+                version = _schema_version(con, self.path)
+                if version > LATEST_VERSION:
+                    raise StoreError(
+                        f"{self.path} was written by a newer version of this product (schema "
+                        f"{version}; this version knows up to {LATEST_VERSION}). Upgrade the product; "
+                        "the file was not changed."
+                    )
+                if version < LATEST_VERSION:
+                    _migrate(con, version)
+            finally:
+                con.close()
+        self._ready = True
+        return LATEST_VERSION
+
+    def schema_version(self) -> int:
+        con = self._open()
+        try:
+            return _schema_version(con, self.path)
+        finally:
+            con.close()
+
+    def data_version(self) -> int:
+        """A number that changes with every committed write: the cache key for analytics."""
+        with self.read() as con:
+            return _data_version(con)
+
+    def is_empty(self) -> bool:
+        """True when no metric and no observation has been loaded yet."""
+        with self.read() as con:
+            return con.execute(
+                "SELECT (SELECT count(*) FROM metric) + (SELECT count(*) FROM observation)"
+            ).fetchone()[0] == 0
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    tables = _tables(con)
+    if not tables:
+        return 0
+    if "schema_version" not in tables or "store_meta" not in tables:
+        raise StoreError(f"{path} is a DuckDB file but not a store of this product; it was not changed.")
+    product = con.execute("SELECT value FROM store_meta WHERE key = 'product'").fetchone()
+    if not product or product[0] != PRODUCT_ID:
+        raise StoreError(f"{path} is a DuckDB file but not a store of this product; it was not changed.")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if from_version == 0:
+            con.execute(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL, description VARCHAR,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
+        for version, description, sql in MIGRATIONS:
+            if version <= from_version:
+                continue
+            con.execute(sql)
+            if version == 1:
+                con.execute(
+                    "INSERT INTO store_meta VALUES ('product', ?), ('data_version', '0')", [PRODUCT_ID]
+                )
+            con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if _schema_version(con, Path("store")) != LATEST_VERSION:
+        raise StoreError("The schema migration was not committed; the file was not changed.")
+
+
+def _data_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    new = _data_version(con) + 1
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'data_version'", [str(new)])
+    return new

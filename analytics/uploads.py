@@ -1,0 +1,81 @@
+"""The upload log, rolling an upload back, and the history of every value.
+
+Rolling back restores exactly what the upload superseded. It is refused while a later upload
+has replaced some of its values (roll that one back first), so history never tangles.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import InputRefused, Problem
+from .store import Store
+
+UPLOAD_COLUMNS = ["id", "file_name", "uploaded_by", "uploaded_at", "source", "rows_read", "values_new",
+                  "values_changed", "values_unchanged", "values_missing", "metrics_created", "outcome",
+                  "rolled_back_at", "rolled_back_by", "sha256"]
+
+
+def list_uploads(store: Store) -> pd.DataFrame:
+    with store.read() as con:
+        return con.execute(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM upload ORDER BY id DESC").df()
+
+
+def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict[str, int]:
+    """Retract the upload's values and make the values it replaced current again."""
+    with store.write() as con:
+        row = con.execute("SELECT outcome, file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
+        if row is None:
+            raise InputRefused(Problem(f"there is no upload #{upload_id}"))
+        if row[0] != "applied":
+            raise InputRefused(Problem(f"upload #{upload_id} ('{row[1]}') was already rolled back"))
+        later = con.execute(
+            "SELECT DISTINCT superseded_by FROM observation WHERE upload_id = ? AND superseded_by IS NOT NULL"
+            " ORDER BY 1", [upload_id]).fetchall()
+        if later:
+            ids = ", ".join(f"#{r[0]}" for r in later)
+            raise InputRefused(Problem(
+                f"upload #{upload_id} cannot be rolled back: some of its values were since replaced by "
+                f"upload {ids}; roll back {ids} first"))
+        retracted = con.execute(
+            "UPDATE observation SET retracted = true WHERE upload_id = ? AND NOT retracted", [upload_id]
+        ).fetchone()[0]
+        restored = con.execute(
+            "UPDATE observation SET superseded_by = NULL WHERE superseded_by = ?", [upload_id]
+        ).fetchone()[0]
+        con.execute("DELETE FROM suggestion WHERE upload_id = ?", [upload_id])
+        con.execute(
+            "UPDATE upload SET outcome = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ?"
+            " WHERE id = ?", [by, upload_id])
+    return {"retracted": int(retracted), "restored": int(restored)}
+
+
+def value_history(store: Store, metric_id: int) -> pd.DataFrame:
+    """Every value ever loaded for a metric, newest first per period, with its upload."""
+    with store.read() as con:
+        return con.execute(
+            """
+            SELECT strftime(o.period, '%Y-%m') AS period, o.value, o.upload_id, u.file_name, u.uploaded_by,
+                   u.uploaded_at, o.sheet, o.row_number,
+                   CASE WHEN o.retracted THEN 'rolled back'
+                        WHEN o.superseded_by IS NOT NULL THEN 'superseded by #' || o.superseded_by
+                        ELSE 'current' END AS state
+            FROM observation o JOIN upload u ON u.id = o.upload_id
+            WHERE o.metric_id = ?
+            ORDER BY o.period DESC, o.upload_id DESC
+            """,
+            [metric_id],
+        ).df()
+
+
+def list_suggestions(store: Store) -> pd.DataFrame:
+    """Improvement suggestions (改进建议) process owners sent with their data, newest first."""
+    with store.read() as con:
+        return con.execute(
+            """
+            SELECT s.upload_id, m.name AS metric, strftime(s.period, '%Y-%m') AS period, s.text,
+                   u.file_name, u.uploaded_by, s.sheet, s.row_number
+            FROM suggestion s JOIN upload u ON u.id = s.upload_id LEFT JOIN metric m ON m.id = s.metric_id
+            ORDER BY s.upload_id DESC, s.row_number
+            """
+        ).df()

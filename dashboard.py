@@ -1,0 +1,40 @@
+"""Streamlit entry point: page navigation, language and the shared sidebar.
+
+Run with `make run` (or `streamlit run dashboard.py`). Pages live in pages/ and never import
+this file.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import i18n
+from pages.common import get_store, lang
+
+st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
+
+current = lang()
+st.session_state["lang"] = current
+if st.query_params.get("lang") != current:
+    st.query_params["lang"] = current
+
+pages = [
+    st.Page("pages/home.py", title=i18n.t("nav.home", current), icon=":material/home:", default=True,
+            url_path="home"),
+    st.Page("pages/upload.py", title=i18n.t("nav.upload", current), icon=":material/upload_file:",
+            url_path="upload"),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    choice = st.radio(
+        i18n.t("app.language", current), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current),
+        format_func=i18n.LANGUAGES.get, horizontal=True, key="language_choice",
+    )
+    if choice != current:
+        st.session_state["lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+    st.caption(f"{i18n.t('app.store', current)}: `{get_store().path}`")
+
+navigation.run()

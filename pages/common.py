@@ -1,0 +1,42 @@
+"""What every page shares: the store, the language, and showing refusals without tracebacks.
+
+Pages import this module; it never imports dashboard.py (that would render the app twice).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import i18n
+from analytics.errors import InputRefused, NotAllowed, StoreError
+from analytics.store import Store
+
+
+@st.cache_resource
+def get_store() -> Store:
+    """One Store object per server process: it opens a connection per unit of work."""
+    store = Store()
+    store.ensure_schema()
+    return store
+
+
+def lang() -> str:
+    """The language chosen in the sidebar, remembered in the URL (?lang=zh|en)."""
+    return i18n.language(st.session_state.get("lang") or st.query_params.get("lang"))
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, lang(), **values)
+
+
+def show_refusal(exc: Exception) -> None:
+    """A refusal or store problem as a readable message, one line per problem."""
+    if isinstance(exc, InputRefused):
+        st.error(t("upload.refused"))
+        st.markdown("\n".join(f"- {problem}" for problem in exc.problems[:100]))
+        if len(exc.problems) > 100:
+            st.markdown(f"- ... (+{len(exc.problems) - 100})")
+    elif isinstance(exc, (StoreError, NotAllowed)):
+        st.error(t("app.error", message=str(exc)))
+    else:
+        raise exc

@@ -1,0 +1,130 @@
+"""Upload: drop files, see what would change and every problem, confirm, roll back."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import config
+from analytics.errors import InputRefused, StoreError
+from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
+from analytics.uploads import list_uploads, rollback_upload
+from pages.common import get_store, show_refusal, t
+
+store = get_store()
+state = st.session_state
+state.setdefault("uploader_generation", 0)
+
+st.title(t("upload.title"))
+st.write(t("upload.intro"))
+
+if state.get("upload_flash"):
+    st.success(state.pop("upload_flash"))
+
+files = st.file_uploader(t("upload.files"), type=["csv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
+                         key=f"uploader_{state['uploader_generation']}", help=t("upload.format_help"))
+c1, c2, c3 = st.columns([2, 2, 3])
+source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s: t(f"source.{s}"))
+by = c2.text_input(t("upload.by"), value=state.get("upload_by") or config.current_user())
+state["upload_by"] = by
+create_metrics = c3.checkbox(t("upload.create_metrics"), value=False)
+
+
+def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
+    """Check the files once per (files, option, store version); reruns reuse the result."""
+    key = (tuple(f.file_id for f in files), create_metrics, store.data_version())
+    cached = state.get("upload_plan")
+    if cached and cached[0] == key:
+        return cached[1]
+    with st.spinner(t("upload.checking", file=", ".join(f.name for f in files))):
+        try:
+            result: IngestPlan | InputRefused = plan_ingest(
+                store, [(f.getvalue(), f.name) for f in files], create_metrics=create_metrics)
+        except InputRefused as exc:
+            result = exc
+    state["upload_plan"] = (key, result)
+    return result
+
+
+def _show_preview(plan: IngestPlan) -> None:
+    st.subheader(t("upload.preview"))
+    summary = pd.DataFrame([f.summary() for f in plan.files])
+    st.dataframe(summary, hide_index=True, width="stretch", column_config={
+        "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
+        "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
+        "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
+    for file_plan in plan.files:
+        for sheet, reason in file_plan.parsed.skipped_sheets:
+            st.caption(t("upload.sheet_skipped", sheet=sheet, reason=reason))
+        for warning in file_plan.parsed.warnings:
+            st.caption(warning)
+        with st.expander(t("upload.changes_table", file=file_plan.file_name), expanded=len(plan.files) == 1):
+            changes = file_plan.changes
+            order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}
+            view = changes.assign(
+                order=changes["status"].map(order),
+                status=changes["status"].map({
+                    "new": t("upload.new"), "changed": t("upload.changed"),
+                    "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
+            ).sort_values(["order", "metric", "period"])
+            st.dataframe(view[["status", "metric", "period", "old_value", "value", "sheet", "row"]].head(5000),
+                         hide_index=True, width="stretch", column_config={
+                             "status": t("upload.status"), "metric": t("col.metric"), "period": t("col.period"),
+                             "old_value": t("upload.old_value"), "value": t("upload.new_value"),
+                             "sheet": t("col.sheet"), "row": t("col.row")})
+
+
+if files:
+    result = _plan(files, create_metrics)
+    if isinstance(result, InputRefused):
+        show_refusal(result)
+    else:
+        _show_preview(result)
+        totals = result.totals()
+        if totals["new"] + totals["changed"] + totals["new_metrics"] + totals["suggestions"] == 0:
+            st.info(t("upload.nothing_to_load"))
+        label = t("upload.confirm", n=len(files)) if len(files) > 1 else t("upload.confirm_one")
+        if st.button(label, type="primary", disabled=not by.strip()):
+            with st.status(t("upload.writing")) as status:
+                try:
+                    ids = apply_ingest(store, result, by=by.strip(), source=source)
+                except (InputRefused, StoreError) as exc:
+                    status.update(state="error")
+                    show_refusal(exc)
+                else:
+                    status.update(state="complete")
+                    state["upload_flash"] = t("upload.done", ids=", ".join(f"#{i}" for i in ids),
+                                              new=totals["new"], changed=totals["changed"])
+                    state["uploader_generation"] += 1
+                    state.pop("upload_plan", None)
+                    st.rerun()
+
+st.divider()
+st.subheader(t("upload.history"))
+uploads = list_uploads(store)
+if uploads.empty:
+    st.caption(t("upload.no_uploads"))
+else:
+    shown = uploads.assign(outcome=uploads["outcome"].map(lambda o: t(f"outcome.{o}")),
+                           source=uploads["source"].map(lambda s: t(f"source.{s}") if s in SOURCES else s))
+    st.dataframe(
+        shown[["id", "file_name", "source", "uploaded_by", "uploaded_at", "rows_read", "values_new",
+               "values_changed", "values_unchanged", "values_missing", "outcome", "rolled_back_by"]],
+        hide_index=True, width="stretch", column_config={
+            "id": t("col.id"), "file_name": t("col.file"), "source": t("upload.source"), "uploaded_by": t("col.by"),
+            "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
+            "rows_read": t("upload.rows"), "values_new": t("upload.new"), "values_changed": t("upload.changed"),
+            "values_unchanged": t("upload.unchanged"), "values_missing": t("upload.missing"),
+            "outcome": t("col.outcome"), "rolled_back_by": t("outcome.rolled_back")})
+    applied = uploads[uploads["outcome"] == "applied"]
+    if not applied.empty:
+        with st.expander(t("upload.rollback")):
+            pick = st.selectbox(t("upload.rollback_pick"), applied["id"].tolist(),
+                                format_func=lambda i: f"#{i} · {applied.set_index('id').at[i, 'file_name']}")
+            if st.button(t("upload.rollback_button"), key="rollback_button"):
+                try:
+                    done = rollback_upload(store, int(pick), by=by.strip() or config.current_user())
+                    state["upload_flash"] = t("upload.rollback_done", id=pick, **done)
+                    st.rerun()
+                except (InputRefused, StoreError) as exc:
+                    show_refusal(exc)

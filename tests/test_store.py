@@ -1,0 +1,145 @@
+"""The store: schema creation and migration, refusals, transactions, the busy lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from analytics.errors import StoreBusy, StoreError
+from analytics.migrations import LATEST_VERSION, MIGRATIONS
+from analytics.store import Store
+
+
+def test_new_store_is_created_at_latest_version(tmp_path):
+    store = Store(tmp_path / "new.duckdb")
+    assert store.ensure_schema() == LATEST_VERSION
+    assert store.schema_version() == LATEST_VERSION
+    assert store.is_empty()
+
+
+def test_ensure_schema_is_idempotent(store):
+    assert Store(store.path).ensure_schema() == LATEST_VERSION
+    with store.read() as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    assert versions == [m[0] for m in MIGRATIONS]
+
+
+def _make_version_1_store(path):
+    """A file exactly as the first release left it: migration 1 only, with a metric in it."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, description VARCHAR,"
+                " applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    con.execute(MIGRATIONS[0][2])
+    con.execute("INSERT INTO store_meta VALUES ('product', 'service-improvement-dashboard'), ('data_version', '0')")
+    con.execute("INSERT INTO schema_version (version, description) VALUES (1, 'v1')")
+    con.execute("INSERT INTO metric (name, name_key) VALUES ('Incident MTTR', 'incident mttr')")
+    con.close()
+
+
+def test_older_store_is_migrated_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.duckdb"
+    _make_version_1_store(path)
+    store = Store(path)
+    assert store.schema_version() == 1
+    store.ensure_schema()
+    assert store.schema_version() == LATEST_VERSION
+    with store.read() as con:
+        assert con.execute("SELECT name FROM metric").fetchall() == [("Incident MTTR",)]
+        assert con.execute("SELECT count(*) FROM baseline").fetchone()[0] == 0
+
+
+def test_newer_store_is_refused_and_not_changed(tmp_path):
+    path = tmp_path / "future.duckdb"
+    Store(path).ensure_schema()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version (version, description) VALUES (?, 'from the future')",
+                [LATEST_VERSION + 5])
+    con.close()
+    with pytest.raises(StoreError, match=f"newer version.*schema {LATEST_VERSION + 5}"):
+        Store(path).ensure_schema()
+    assert Store(path).schema_version() == LATEST_VERSION + 5
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 100, b"PK\x03\x04" + bytes(5000)])
+def test_a_file_that_is_not_a_store_is_refused(tmp_path, content):
+    path = tmp_path / "junk.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="cannot be opened as a store"):
+        Store(path).ensure_schema()
+    assert path.read_bytes() == content
+
+
+def test_a_foreign_duckdb_file_is_refused(tmp_path):
+    path = tmp_path / "foreign.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE sales (x INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not a store of this product"):
+        Store(path).ensure_schema()
+
+
+def test_a_failed_write_leaves_nothing_behind(store):
+    before = store.data_version()
+    with pytest.raises(RuntimeError):
+        with store.write() as con:
+            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+            raise RuntimeError("boom")
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == 0
+    assert store.data_version() == before
+
+
+def test_a_failed_statement_rolls_back_the_whole_write(store):
+    with pytest.raises(duckdb.Error):
+        with store.write() as con:
+            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")  # unique violation
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == 0
+
+
+def test_every_write_bumps_the_data_version(store):
+    before = store.data_version()
+    with store.write() as con:
+        con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+    assert store.data_version() == before + 1
+
+
+def test_a_store_held_by_another_process_gives_a_clear_busy_message(tmp_path):
+    path = tmp_path / "held.duckdb"
+    Store(path).ensure_schema()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
+         " time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(StoreBusy, match="is busy: another program .*process \\d+"):
+            with Store(path, lock_timeout=0.5).read():
+                pass
+        assert 0.4 < time.monotonic() - started < 5
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_writer_waits_for_the_other_process_to_finish(tmp_path):
+    path = tmp_path / "turns.duckdb"
+    Store(path).ensure_schema()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
+         " time.sleep(0.8); c.close(); time.sleep(5)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        store = Store(path, lock_timeout=10)
+        with store.write() as con:
+            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+        with store.read() as con:
+            assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == 1
+    finally:
+        holder.kill()
+        holder.wait()
