@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import i18n
+from analytics.errors import StoreError
 from pages.common import get_store, lang
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
@@ -35,6 +36,15 @@ with st.sidebar:
         st.session_state["lang"] = choice
         st.query_params["lang"] = choice
         st.rerun()
-    st.caption(f"{i18n.t('app.store', current)}: `{get_store().path}`")
+    try:
+        store = get_store()
+    except StoreError as exc:
+        store = None
+        problem = str(exc)
+    if store is not None:
+        st.caption(f"{i18n.t('app.store', current)}: `{store.path}`")
 
+if store is None:
+    st.error(i18n.t("app.error", current, message=problem))
+    st.stop()
 navigation.run()

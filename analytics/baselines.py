@@ -86,3 +86,70 @@ def check_period(text: str, what: str = "--from") -> str:
     if period is None:
         raise InputRefused(Problem(f"{what} '{text}' is not a month; use YYYY-MM"))
     return period
+
+
+def _metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+    from .catalogue import metric_lookup
+
+    lookup = metric_lookup(con)
+    metric_id = lookup.match(metric)
+    if metric_id is None:
+        closest = lookup.closest(metric)
+        hint = f" (closest: {', '.join(closest)})" if closest else ""
+        raise InputRefused(Problem(f"unknown metric '{metric}'{hint}"))
+    return metric_id
+
+
+def set_version(store: Store, metric: str, *, baseline: float | None, target: float | None, from_period: str,
+                by: str, reason: str, method: str = "manual", record_id: int | None = None) -> int:
+    """A new baseline/target version from a month: starts a new cycle. Returns the cycle number.
+
+    A value left out is carried over from the version in force at that month, so setting only a
+    new target keeps the baseline.
+    """
+    if baseline is None and target is None:
+        raise InputRefused(Problem("give a baseline, a target or both"))
+    if not reason or not reason.strip():
+        raise InputRefused(Problem("say why the baseline or target changes (--reason)"))
+    period = check_period(from_period)
+    with store.write() as con:
+        metric_id = _metric_id(con, metric)
+        in_force = con.execute(
+            "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period <= ?"
+            " ORDER BY from_period DESC, id DESC LIMIT 1", [metric_id, period_to_date(period)]).fetchone()
+        if in_force:
+            baseline = in_force[0] if baseline is None else baseline
+            target = in_force[1] if target is None else target
+        version_id = add_version(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
+        return con.execute("SELECT cycle FROM baseline WHERE id = ?", [version_id]).fetchone()[0]
+
+
+def baseline_from_window(values: pd.Series, stat: str = "mean") -> float:
+    """The baseline a window of monthly values gives: their mean or median (missing ignored)."""
+    clean = values.dropna()
+    if clean.empty:
+        raise InputRefused(Problem("the window has no values to compute a baseline from"))
+    return float(clean.median() if stat == "median" else clean.mean())
+
+
+def compute_version(store: Store, metric: str, *, window: str, stat: str, from_period: str, by: str,
+                    target: float | None = None, reason: str | None = None) -> tuple[int, float, int]:
+    """Set the baseline to the mean/median of a window 'YYYY-MM:YYYY-MM'; returns (cycle, value, n)."""
+    if stat not in ("mean", "median"):
+        raise InputRefused(Problem(f"--stat must be mean or median, not '{stat}'"))
+    start_text, sep, end_text = window.partition(":")
+    if not sep:
+        raise InputRefused(Problem(f"--window '{window}' must be FROM:TO, e.g. 2025-01:2025-12"))
+    start, end = check_period(start_text, "window start"), check_period(end_text, "window end")
+    if start > end:
+        raise InputRefused(Problem(f"--window '{window}' ends before it starts"))
+    with store.read() as con:
+        metric_id = _metric_id(con, metric)
+        values = con.execute(
+            "SELECT value FROM current_observation WHERE metric_id = ? AND period BETWEEN ? AND ?",
+            [metric_id, period_to_date(start), period_to_date(end)]).df()["value"]
+    value = baseline_from_window(values, stat)
+    why = reason or f"{stat} of {len(values.dropna())} months {start} to {end}"
+    cycle = set_version(store, metric, baseline=value, target=target, from_period=from_period, by=by,
+                        reason=why, method=f"computed:{stat}:{start}:{end}")
+    return cycle, value, int(values.notna().sum())

@@ -61,6 +61,60 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("observations", help="current values")
     p.add_argument("--metric", default=None)
     p.add_argument("--format", choices=FORMATS, default="table")
+
+    p = sub.add_parser("baselines", help="baseline/target versions: list, `set` or `compute`")
+    p.add_argument("action", nargs="?", choices=["set", "compute"])
+    p.add_argument("--metric", default=None)
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--baseline", type=float, default=None)
+    p.add_argument("--target", type=float, default=None)
+    p.add_argument("--from", dest="from_period", default=None, metavar="YYYY-MM")
+    p.add_argument("--window", default=None, metavar="YYYY-MM:YYYY-MM")
+    p.add_argument("--stat", choices=["mean", "median"], default="mean")
+    p.add_argument("--by", default=None)
+    p.add_argument("--reason", default=None)
+
+    p = sub.add_parser("records", help="service improvement records: raise, move, list, show")
+    rsub = p.add_subparsers(dest="records_action", metavar="ACTION", parser_class=_Parser)
+    rsub.required = True
+    r = rsub.add_parser("raise", help="raise a record (prints its id)")
+    r.add_argument("--title", required=True)
+    r.add_argument("--by", required=True, metavar="USER")
+    r.add_argument("--metric", default=None)
+    r.add_argument("--period", default=None, metavar="YYYY-MM")
+    from .records import RECORD_SOURCES, STATES
+    r.add_argument("--source", choices=RECORD_SOURCES, default="gap")
+    r.add_argument("--description", default=None)
+    r.add_argument("--owner", default=None)
+    r.add_argument("--due", dest="due_date", default=None, metavar="YYYY-MM-DD")
+    r.add_argument("--expected-value", type=float, default=None)
+    r = rsub.add_parser("move", help="move a record to another state")
+    r.add_argument("record_id", type=int, metavar="ID")
+    r.add_argument("--to", required=True, choices=STATES)
+    r.add_argument("--by", required=True, metavar="USER")
+    r.add_argument("--comment", default=None)
+    r.add_argument("--change-ref", default=None)
+    r.add_argument("--go-live", default=None, metavar="YYYY-MM")
+    r.add_argument("--baseline", type=float, default=None, help="on closing: the new baseline")
+    r.add_argument("--target", type=float, default=None, help="on closing: the new target")
+    r = rsub.add_parser("list", help="list records")
+    r.add_argument("--state", choices=STATES, default=None)
+    r.add_argument("--format", choices=FORMATS, default="table")
+    r = rsub.add_parser("show", help="one record with its events and verification")
+    r.add_argument("record_id", type=int, metavar="ID")
+    r.add_argument("--format", choices=["table", "json"], default="table")
+
+    p = sub.add_parser("users", help="user accounts: `users add NAME --role ROLE`, `users list`")
+    usub = p.add_subparsers(dest="users_action", metavar="ACTION", parser_class=_Parser)
+    usub.required = True
+    from .users import ROLES
+    u = usub.add_parser("add", help="add a user (asks for a password, or reads it from stdin)")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=ROLES)
+    u.add_argument("--no-password", action="store_true", help="an account that cannot sign in (CLI attribution only)")
+    u.add_argument("--by", default=None)
+    u = usub.add_parser("list", help="list users")
+    u.add_argument("--format", choices=FORMATS, default="table")
     return parser
 
 
@@ -166,6 +220,90 @@ def cmd_observations(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
+    from .baselines import compute_version, list_versions, set_version
+
+    if args.action is None:
+        frame = list_versions(store, args.metric)
+        if args.metric and frame.empty:
+            from .catalogue import list_metrics
+            if args.metric not in set(list_metrics(store)["name"]):
+                raise InputRefused(f"unknown metric '{args.metric}'")
+        sys.stdout.write(render(frame, args.format))
+        return EXIT_OK
+    if not args.metric or not args.from_period:
+        raise UsageError(f"baselines {args.action} needs --metric and --from")
+    if args.action == "set":
+        if args.reason is None:
+            raise UsageError("baselines set needs --reason (why the baseline or target changes)")
+        cycle = set_version(store, args.metric, baseline=args.baseline, target=args.target,
+                            from_period=args.from_period, by=_by(args), reason=args.reason)
+        print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})")
+        return EXIT_OK
+    if not args.window:
+        raise UsageError("baselines compute needs --window YYYY-MM:YYYY-MM")
+    cycle, value, n = compute_version(store, args.metric, window=args.window, stat=args.stat,
+                                      from_period=args.from_period, by=_by(args), target=args.target,
+                                      reason=args.reason)
+    print(f"{args.metric}: baseline {value:.6g} ({args.stat} of {n} months {args.window}) from "
+          f"{args.from_period} (cycle {cycle})")
+    return EXIT_OK
+
+
+def cmd_records(store: Store, args: argparse.Namespace) -> int:
+    from . import records
+
+    action = args.records_action
+    if action == "raise":
+        snapshot = None
+        if args.metric and args.period:
+            from .record_views import gap_snapshot
+            snapshot = gap_snapshot(store, args.metric, args.period)
+        record_id = records.raise_record(
+            store, title=args.title, by=args.by, source=args.source, metric=args.metric, period=args.period,
+            snapshot=snapshot, description=args.description, owner=args.owner, due_date=args.due_date,
+            expected_value=args.expected_value)
+        print(record_id)
+        return EXIT_OK
+    if action == "move":
+        state = records.move_record(store, args.record_id, args.to, by=args.by, comment=args.comment,
+                                    change_ref=args.change_ref, go_live=args.go_live,
+                                    new_baseline=args.baseline, new_target=args.target)
+        print(f"record #{args.record_id} is now {state}")
+        return EXIT_OK
+    if action == "list":
+        frame = records.list_records(store, args.state)[records.RECORD_LIST_COLUMNS]
+        sys.stdout.write(render(frame, args.format))
+        return EXIT_OK
+    from .record_views import record_report
+    sys.stdout.write(record_report(store, args.record_id, args.format))
+    return EXIT_OK
+
+
+def _read_password(name: str) -> str:
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(f"password for {name}: ")
+        if getpass.getpass("again: ") != first:
+            raise InputRefused("the two passwords differ; no user was added")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def cmd_users(store: Store, args: argparse.Namespace) -> int:
+    from .users import add_user, list_users
+
+    if args.users_action == "add":
+        password = None if args.no_password else _read_password(args.name)
+        user = add_user(store, args.name, args.role, password=password, by=_by(args))
+        print(f"user {user.name} added as {user.role}")
+        return EXIT_OK
+    sys.stdout.write(render(list_users(store), args.format))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -174,6 +312,9 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "uploads": cmd_uploads,
     "rollback": cmd_rollback,
     "observations": cmd_observations,
+    "baselines": cmd_baselines,
+    "records": cmd_records,
+    "users": cmd_users,
 }
 
 

@@ -103,6 +103,62 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "users, improvement records and their audit trail",
+        """
+        CREATE SEQUENCE user_seq START 1;
+        CREATE TABLE app_user (
+            id INTEGER PRIMARY KEY DEFAULT nextval('user_seq'),
+            name VARCHAR NOT NULL UNIQUE,
+            role VARCHAR NOT NULL,
+            password_hash VARCHAR,
+            active BOOLEAN NOT NULL DEFAULT true,
+            created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            created_by VARCHAR
+        );
+        CREATE SEQUENCE record_seq START 1;
+        CREATE TABLE improvement_record (
+            id INTEGER PRIMARY KEY DEFAULT nextval('record_seq'),
+            title VARCHAR NOT NULL,
+            description VARCHAR,
+            source VARCHAR NOT NULL,
+            state VARCHAR NOT NULL,
+            metric_id INTEGER,
+            period DATE,
+            snapshot VARCHAR,
+            root_cause VARCHAR,
+            planned_actions VARCHAR,
+            resources VARCHAR,
+            expected_value DOUBLE,
+            expected_by DATE,
+            owner VARCHAR,
+            due_date DATE,
+            priority VARCHAR,
+            change_ref VARCHAR,
+            go_live DATE,
+            raised_by VARCHAR NOT NULL,
+            raised_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            updated_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            closed_at TIMESTAMP,
+            baseline_version_id INTEGER
+        );
+        CREATE TABLE record_metric (record_id INTEGER NOT NULL, metric_id INTEGER NOT NULL);
+        CREATE SEQUENCE record_event_seq START 1;
+        CREATE TABLE record_event (
+            id INTEGER PRIMARY KEY DEFAULT nextval('record_event_seq'),
+            record_id INTEGER NOT NULL,
+            event_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            by_user VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            from_state VARCHAR,
+            to_state VARCHAR,
+            comment VARCHAR,
+            details VARCHAR
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

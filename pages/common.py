@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import i18n
+from analytics import config, i18n
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.store import Store
 
 
-@st.cache_resource
-def get_store() -> Store:
-    """One Store object per server process: it opens a connection per unit of work."""
-    store = Store()
+@st.cache_resource(show_spinner=False)
+def _store_at(path: str) -> Store:
+    store = Store(path)
     store.ensure_schema()
     return store
+
+
+def get_store() -> Store:
+    """One Store object per file per server process: it opens a connection per unit of work."""
+    return _store_at(str(config.db_path()))
 
 
 def lang() -> str:

@@ -1,0 +1,66 @@
+"""Which gaps the review meeting should discuss first, and why.
+
+Only metrics that need attention are ranked: the period's status is missed or near, or the
+latest point is a special cause of concern. Their severity is
+
+    severity = weight x (gap in sigmas + 0.5 x consecutive months missed (at most 6) + 1 if concern)
+
+where "gap in sigmas" is the gap to target (positive = worse) divided by the metric's natural
+variation (sigma = (upper process limit - mean) / 3, from its current SPC segment), so a gap
+that is large for that metric's noise ranks above a gap that is within everyday wobble. When
+the metric has no limits yet, the gap in percent of target / 10 stands in. Ties go to the
+higher business weight, then the name. Priority 1 is the most urgent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+MISSED_RUN_WEIGHT = 0.5
+MISSED_RUN_CAP = 6
+CONCERN_WEIGHT = 1.0
+
+
+def rank_priorities(table: pd.DataFrame, sigma: pd.Series) -> pd.DataFrame:
+    """Adds severity, priority (1 = most urgent, empty when no attention needed), reason_en/zh."""
+    out = table.copy()
+    gap = out["gap"].clip(lower=0).fillna(0)
+    usable = (sigma > 0) & sigma.notna()
+    gap_sigmas = np.where(usable, gap / sigma.where(usable, 1.0), out["gap_pct"].clip(lower=0).fillna(0) / 10)
+    run = out["months_missed"].fillna(0).clip(upper=MISSED_RUN_CAP)
+    concern = out["variation"].fillna("").str.startswith("concern")
+    weight = out["weight"].fillna(1.0)
+    severity = weight * (gap_sigmas + MISSED_RUN_WEIGHT * run + CONCERN_WEIGHT * concern)
+    attention = out["status"].isin(["missed", "near"]) | concern
+    out["gap_sigmas"] = gap_sigmas
+    out["severity"] = np.where(attention, severity, np.nan)
+    order = out[attention].assign(_w=weight[attention], _n=out.loc[attention, "name"]).sort_values(
+        ["severity", "_w", "_n"], ascending=[False, False, True])
+    out["priority"] = pd.Series(np.arange(1, len(order) + 1), index=order.index).reindex(out.index).astype("Int64")
+    out["reason_en"] = [_reason(r, "en") if a else None for r, a in zip(out.itertuples(), attention)]
+    out["reason_zh"] = [_reason(r, "zh") if a else None for r, a in zip(out.itertuples(), attention)]
+    return out
+
+
+def _reason(row, lang: str) -> str:
+    unit = f" {row.unit}" if isinstance(row.unit, str) and row.unit and row.unit != "%" else (
+        " pp" if row.unit == "%" else "")
+    decimals = int(row.decimals) if pd.notna(row.decimals) else 1
+    parts = []
+    if row.status in ("missed", "near") and pd.notna(row.gap):
+        gap_text = f"{row.gap:.{decimals}f}{unit}"
+        if lang == "zh":
+            parts.append(f"{'未达标' if row.status == 'missed' else '接近目标'},差距 {gap_text}"
+                         f"(约 {row.gap_sigmas:.1f}σ)")
+        else:
+            parts.append(f"{'missed' if row.status == 'missed' else 'near'} target by {gap_text} "
+                         f"({row.gap_sigmas:.1f}σ of its natural variation)")
+    if row.months_missed and row.months_missed > 1:
+        parts.append(f"连续 {int(row.months_missed)} 个月未达标" if lang == "zh"
+                     else f"{int(row.months_missed)} months in a row")
+    if isinstance(row.variation, str) and row.variation.startswith("concern"):
+        parts.append("出现需关注的特殊原因变异" if lang == "zh" else "special cause of concern")
+    parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")
+    joiner = ";" if lang == "zh" else "; "
+    return joiner.join(parts)

@@ -1,0 +1,296 @@
+"""Service improvement records (服务改进记录) and their lifecycle, checked here, not in the UI.
+
+raised -> approved | rejected; approved -> implementing (needs a change reference and a
+go-live month); implementing -> monitoring; monitoring -> verified; verified -> closed; any
+open state -> cancelled (needs a reason). Each move is allowed only to the roles in
+TRANSITIONS, is one transaction, and appends an event to the append-only audit trail.
+Closing a verified record sets the metric's new baseline and target from the next month: the
+next improvement cycle (procedure 5.6, 5.8).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import duckdb
+import pandas as pd
+
+from .errors import InputRefused, NotAllowed, Problem
+from .periods import format_period, parse_period, period_to_date
+from .store import Store
+from .users import User
+
+STATES = ("raised", "approved", "rejected", "implementing", "monitoring", "verified", "closed", "cancelled")
+OPEN_STATES = ("raised", "approved", "implementing", "monitoring", "verified")
+RECORD_SOURCES = ("gap", "audit", "management_review", "meeting", "customer_feedback", "service_report", "survey",
+                  "suggestion")
+RAISE_ROLES = {"improvement_owner", "admin"}
+TRANSITIONS: dict[tuple[str, str], set[str]] = {
+    ("raised", "approved"): {"service_owner", "admin"},
+    ("raised", "rejected"): {"service_owner", "admin"},
+    ("approved", "implementing"): {"improvement_owner", "admin"},
+    ("implementing", "monitoring"): {"improvement_owner", "quality", "admin"},
+    ("monitoring", "verified"): {"service_owner", "admin"},
+    ("verified", "closed"): {"improvement_owner", "service_owner", "admin"},
+    **{(state, "cancelled"): {"improvement_owner", "service_owner", "admin"} for state in OPEN_STATES},
+}
+NOTE_ROLES = {"quality", "improvement_owner", "admin"}
+REVISION_ROLES = {"improvement_owner": {"raised", "approved", "implementing", "monitoring"},
+                  "quality": {"monitoring"}, "admin": set(OPEN_STATES)}
+PLAN_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
+               "expected_by", "owner", "due_date", "priority")
+
+
+def allowed_moves(state: str, role: str) -> list[str]:
+    """The states a user with this role may move a record in this state to (for the UI)."""
+    return [to for (frm, to), roles in TRANSITIONS.items() if frm == state and role in roles]
+
+
+def _actor(con: duckdb.DuckDBPyConnection, by: str) -> User:
+    row = con.execute("SELECT name, role FROM app_user WHERE name = ? AND active", [by]).fetchone()
+    if row is None:
+        raise NotAllowed(f"'{by}' is not a user of this store (add one with `users add NAME --role ROLE`)")
+    return User(*row)
+
+
+def _event(con, record_id: int, user: User, kind: str, from_state: str | None, to_state: str | None,
+           comment: str | None, details: dict | None = None) -> None:
+    con.execute(
+        "INSERT INTO record_event (record_id, by_user, role, kind, from_state, to_state, comment, details)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [record_id, user.name, user.role, kind, from_state, to_state, comment,
+         json.dumps(details, ensure_ascii=False, default=str) if details else None])
+
+
+def _metric_id(con, metric: str) -> int:
+    from .catalogue import metric_lookup
+
+    lookup = metric_lookup(con)
+    found = lookup.match(metric)
+    if found is None:
+        closest = lookup.closest(metric)
+        raise InputRefused(Problem(f"unknown metric '{metric}'" + (f" (closest: {', '.join(closest)})" if closest else "")))
+    return found
+
+
+def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metric: str | None = None,
+                 period: str | None = None, snapshot: dict | None = None, **fields: object) -> int:
+    """A new record in state 'raised'; returns its id. From a gap it names metric and period."""
+    if not title or not str(title).strip():
+        raise InputRefused(Problem("a record needs a title"))
+    if source not in RECORD_SOURCES:
+        raise InputRefused(Problem(f"source '{source}' is not one of {', '.join(RECORD_SOURCES)}"))
+    if source == "gap" and (not metric or not period):
+        raise InputRefused(Problem("a record raised from a gap names its --metric and --period"))
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise InputRefused(Problem(f"unknown record fields: {', '.join(sorted(unknown))}"))
+    month = None
+    if period:
+        month = parse_period(period)
+        if month is None:
+            raise InputRefused(Problem(f"--period '{period}' is not a month; use YYYY-MM"))
+    values = _clean_plan(fields)
+    with store.write() as con:
+        user = _actor(con, by)
+        if user.role not in RAISE_ROLES:
+            raise NotAllowed(f"{user.name} ({user.role}) cannot raise records; the service improvement owner does")
+        metric_id = _metric_id(con, metric) if metric else None
+        record_id = con.execute(
+            "INSERT INTO improvement_record (title, source, state, metric_id, period, snapshot, raised_by, "
+            + ", ".join(values) + (", " if values else "") + "updated_at) VALUES (?, ?, 'raised', ?, ?, ?, ?, "
+            + "".join("?, " for _ in values) + "current_timestamp) RETURNING id",
+            [str(title).strip(), source, metric_id, period_to_date(month) if month else None,
+             json.dumps(snapshot, ensure_ascii=False, default=str) if snapshot else None, user.name,
+             *values.values()],
+        ).fetchone()[0]
+        if metric_id is not None:
+            con.execute("INSERT INTO record_metric VALUES (?, ?)", [record_id, metric_id])
+        _event(con, record_id, user, "raised", None, "raised", None, {"source": source})
+    return record_id
+
+
+def _clean_plan(fields: dict) -> dict:
+    values = {}
+    for key, value in fields.items():
+        if value is None or value == "":
+            continue
+        if key == "expected_value":
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise InputRefused(Problem(f"expected value '{value}' is not a number")) from None
+        if key in ("due_date", "expected_by") and not isinstance(value, datetime.date):
+            try:
+                value = datetime.date.fromisoformat(str(value))
+            except ValueError:
+                raise InputRefused(Problem(f"{key} '{value}' is not a date (YYYY-MM-DD)")) from None
+        values[key] = value
+    return values
+
+
+def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str | None = None,
+                change_ref: str | None = None, go_live: str | None = None,
+                new_baseline: float | None = None, new_target: float | None = None) -> str:
+    """Move a record to another state if the user's role allows it; returns the new state."""
+    if to not in STATES:
+        raise InputRefused(Problem(f"state '{to}' is not one of {', '.join(STATES)}"))
+    with store.write() as con:
+        user = _actor(con, by)
+        row = con.execute("SELECT state, metric_id, go_live, expected_value FROM improvement_record WHERE id = ?",
+                          [record_id]).fetchone()
+        if row is None:
+            raise InputRefused(Problem(f"there is no record #{record_id}"))
+        state, metric_id, current_go_live, expected = row
+        roles = TRANSITIONS.get((state, to))
+        if roles is None:
+            allowed = [t for (f, t) in TRANSITIONS if f == state]
+            raise NotAllowed(f"record #{record_id} is {state}; it can move to {', '.join(allowed) or 'nothing'}"
+                             f", not {to}")
+        if user.role not in roles:
+            raise NotAllowed(f"{user.name} ({user.role}) cannot move a record from {state} to {to}; "
+                             f"allowed: {', '.join(sorted(roles))}")
+        details: dict = {}
+        updates: dict = {"state": to}
+        if to == "cancelled" and not (comment and comment.strip()):
+            raise InputRefused(Problem("cancelling a record needs a reason (--comment)"))
+        if to == "rejected" and not (comment and comment.strip()):
+            raise InputRefused(Problem("rejecting a record needs a reason (--comment)"))
+        if to == "implementing":
+            if not (change_ref and change_ref.strip()):
+                raise InputRefused(Problem("implementing goes through change management: give the change "
+                                           "reference (--change-ref)"))
+            month = parse_period(go_live) if go_live else None
+            if month is None:
+                raise InputRefused(Problem("give the month the change goes live (--go-live YYYY-MM)"))
+            updates |= {"change_ref": change_ref.strip(), "go_live": period_to_date(month)}
+            details |= {"change_ref": change_ref.strip(), "go_live": month}
+        if to == "closed":
+            version = _new_cycle(con, record_id, metric_id, current_go_live, expected, new_baseline, new_target,
+                                 user)
+            if version:
+                updates["baseline_version_id"] = version["version_id"]
+                details |= version
+            updates["closed_at"] = datetime.datetime.now()
+        con.execute(
+            "UPDATE improvement_record SET " + ", ".join(f"{k} = ?" for k in updates)
+            + ", updated_at = current_timestamp WHERE id = ?", [*updates.values(), record_id])
+        _event(con, record_id, user, "transition", state, to, comment, details or None)
+    return to
+
+
+def _new_cycle(con, record_id, metric_id, go_live, expected, new_baseline, new_target, user) -> dict | None:
+    """On closing: baseline = mean of the values since go-live (unless given), target = the
+    record's expected value (else the target in force), from the month after the latest data."""
+    from .baselines import add_version
+
+    if metric_id is None:
+        return None
+    latest = con.execute("SELECT max(period) FROM current_observation WHERE metric_id = ?", [metric_id]).fetchone()[0]
+    if latest is None:
+        raise InputRefused(Problem("the record's metric has no data yet; a new baseline cannot be set"))
+    if new_baseline is None:
+        if go_live is None:
+            raise InputRefused(Problem("no go-live month recorded; give the new baseline explicitly"))
+        mean = con.execute("SELECT avg(value), count(*) FROM current_observation WHERE metric_id = ? AND period >= ?",
+                           [metric_id, go_live]).fetchone()
+        if not mean[1]:
+            raise InputRefused(Problem("there are no values since the change went live; give the new baseline "
+                                       "explicitly or wait for data"))
+        new_baseline = float(mean[0])
+    if new_target is None:
+        new_target = expected
+    if new_target is None:
+        row = con.execute("SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
+                          [metric_id]).fetchone()
+        new_target = row[0] if row else None
+    start = (pd.Timestamp(latest) + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
+    version_id = add_version(con, metric_id, start, new_baseline, new_target, user.name,
+                             f"record #{record_id} closed: new cycle", "record", record_id)
+    return {"version_id": version_id, "baseline": new_baseline, "target": new_target, "from_period": start}
+
+
+def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:
+    """A monitoring note (质量管理部跟踪) on an implementing or monitored record."""
+    if not text or not text.strip():
+        raise InputRefused(Problem("a note needs text"))
+    with store.write() as con:
+        user = _actor(con, by)
+        state = _state(con, record_id)
+        if user.role not in NOTE_ROLES:
+            raise NotAllowed(f"{user.name} ({user.role}) cannot add monitoring notes")
+        if state not in ("implementing", "monitoring"):
+            raise NotAllowed(f"record #{record_id} is {state}; notes are for implementing or monitoring records")
+        _event(con, record_id, user, "note", state, state, text.strip())
+
+
+def revise_plan(store: Store, record_id: int, *, by: str, reason: str, **fields: object) -> None:
+    """Adjust the plan; every revision is kept in the trail with the old and new values."""
+    if not reason or not reason.strip():
+        raise InputRefused(Problem("say why the plan changes"))
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise InputRefused(Problem(f"unknown record fields: {', '.join(sorted(unknown))}"))
+    values = _clean_plan(fields)
+    if not values:
+        raise InputRefused(Problem("nothing to change"))
+    with store.write() as con:
+        user = _actor(con, by)
+        state = _state(con, record_id)
+        if state not in REVISION_ROLES.get(user.role, set()):
+            raise NotAllowed(f"{user.name} ({user.role}) cannot revise a record that is {state}")
+        old = con.execute("SELECT " + ", ".join(values) + " FROM improvement_record WHERE id = ?",
+                          [record_id]).fetchone()
+        con.execute("UPDATE improvement_record SET " + ", ".join(f"{k} = ?" for k in values)
+                    + ", updated_at = current_timestamp WHERE id = ?", [*values.values(), record_id])
+        changes = {k: {"from": o, "to": n} for (k, n), o in zip(values.items(), old)}
+        _event(con, record_id, user, "revision", state, state, reason.strip(), changes)
+
+
+def _state(con, record_id: int) -> str:
+    row = con.execute("SELECT state FROM improvement_record WHERE id = ?", [record_id]).fetchone()
+    if row is None:
+        raise InputRefused(Problem(f"there is no record #{record_id}"))
+    return row[0]
+
+
+RECORD_LIST_COLUMNS = ["id", "title", "state", "source", "metric", "period", "owner", "due_date", "priority",
+                       "change_ref", "go_live", "raised_by", "raised_at", "updated_at"]
+
+
+def list_records(store: Store, state: str | None = None) -> pd.DataFrame:
+    if state is not None and state not in STATES:
+        raise InputRefused(Problem(f"state '{state}' is not one of {', '.join(STATES)}"))
+    with store.read() as con:
+        frame = con.execute(
+            """
+            SELECT r.id, r.title, r.state, r.source, m.name AS metric, strftime(r.period, '%Y-%m') AS period,
+                   r.owner, r.due_date, r.priority, r.change_ref, strftime(r.go_live, '%Y-%m') AS go_live,
+                   r.raised_by, r.raised_at, r.updated_at, r.metric_id, m.process, m.category
+            FROM improvement_record r LEFT JOIN metric m ON m.id = r.metric_id
+            WHERE ? IS NULL OR r.state = ?
+            ORDER BY r.id
+            """, [state, state]).df()
+    return frame
+
+
+def get_record(store: Store, record_id: int) -> dict:
+    """The record's fields, its metrics and its whole event trail."""
+    with store.read() as con:
+        cursor = con.execute(
+            "SELECT r.*, m.name AS metric FROM improvement_record r LEFT JOIN metric m ON m.id = r.metric_id"
+            " WHERE r.id = ?", [record_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise InputRefused(Problem(f"there is no record #{record_id}"))
+        record = dict(zip([d[0] for d in cursor.description], row))
+        events = con.execute(
+            "SELECT event_at, by_user, role, kind, from_state, to_state, comment, details FROM record_event"
+            " WHERE record_id = ? ORDER BY id", [record_id]).df()
+    for key in ("period", "go_live"):
+        if record.get(key) is not None:
+            record[key] = format_period(record[key])
+    record["snapshot"] = json.loads(record["snapshot"]) if record.get("snapshot") else None
+    record["events"] = events
+    return record

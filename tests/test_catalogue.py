@@ -1,0 +1,112 @@
+"""The metric catalogue: import (English and Chinese headers), validation, matching, round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from analytics.catalogue import CATALOGUE_COLUMNS, import_catalogue, list_metrics, metric_lookup
+from analytics.errors import InputRefused
+
+CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
+Incident MTTR,Incident mean time to resolve,事件平均解决时间,MTTR;平均修复时间,h,efficiency,decrease,IT operations,incident,张伟,4,0.5,1,Mean hours from logging to resolution,8,6,2024-01
+SLA attainment,SLA attainment,SLA 达成率,SLA达成率,%,quality,increase,IT operations,SLA,李娜,5,1,1,Share of tickets resolved within SLA,92,95,2024-01
+Capacity utilisation,Capacity utilisation,容量利用率,,%,efficiency,neutral,Data centre,capacity,王强,1,5,0,Mean CPU utilisation,,,
+"""
+
+
+def _write_csv(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_import_from_csv_and_list(store, cli, tmp_path):
+    path = _write_csv(tmp_path / "catalogue.csv", CATALOGUE_CSV, "utf-8-sig")
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert "3 metrics created" in out and "2 baseline/target versions added" in out
+    frame = list_metrics(store)
+    assert frame["name"].tolist() == ["Incident MTTR", "SLA attainment", "Capacity utilisation"]
+    mttr = frame.iloc[0]
+    assert (mttr["direction"], mttr["category"], mttr["weight"], mttr["tolerance"]) == ("decrease", "efficiency", 4, 0.5)
+    assert (mttr["baseline"], mttr["target"], mttr["from_period"]) == (8, 6, "2024-01")
+
+
+def test_chinese_headers_and_words_are_accepted(store, cli, tmp_path):
+    path = tmp_path / "目录.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "中文名称", "单位", "类别", "方向", "流程", "权重", "容差", "小数位", "基准", "目标", "生效期间"])
+    ws.write_row(1, 0, ["Change success rate", "变更成功率", "%", "服务质量", "越高越好", "change", 3, 1, 1, 90, 95, "2025-01"])
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    row = list_metrics(store).iloc[0]
+    assert (row["name_zh"], row["category"], row["direction"], row["target"]) == ("变更成功率", "quality", "increase", 95)
+
+
+def test_names_match_after_nfkc_casefold_trim_and_aliases(store, cli, tmp_path):
+    cli("metrics", "import", _write_csv(tmp_path / "c.csv", CATALOGUE_CSV))
+    with store.read() as con:
+        lookup = metric_lookup(con)
+    mttr = lookup.match("Incident MTTR")
+    assert mttr is not None
+    for spelling in ["  incident mttr ", "ＩＮＣＩＤＥＮＴ　ＭＴＴＲ", "INCIDENT  MTTR", "mttr", "平均修复时间", "事件平均解决时间",
+                     "Incident mean time to resolve"]:
+        assert lookup.match(spelling) == mttr, spelling
+    assert lookup.match("Incident MTTA") is None
+    assert "Incident MTTR" in lookup.closest("Incident MTTA")
+
+
+def test_export_import_round_trip(store, cli, tmp_path):
+    cli("metrics", "import", _write_csv(tmp_path / "c.csv", CATALOGUE_CSV))
+    code, exported, _ = cli("metrics", "--format", "csv")
+    assert code == 0
+    assert exported.splitlines()[0] == ",".join(CATALOGUE_COLUMNS)
+    again = tmp_path / "again.csv"
+    again.write_text(exported, encoding="utf-8")
+    code, out, err = cli("metrics", "import", again)
+    assert code == 0, err
+    assert "0 metrics created, 3 updated, 0 baseline/target versions added" in out
+    code, exported_twice, _ = cli("metrics", "--format", "csv")
+    assert exported_twice == exported
+
+
+@pytest.mark.parametrize(
+    "column, bad, message",
+    [("direction", "upwards", "direction 'upwards' is not one of increase, decrease, neutral"),
+     ("category", "speed", "category 'speed' is not one of"),
+     ("weight", "heavy", "'heavy' is not a valid weight"),
+     ("decimals", "2.5", "decimals '2.5' must be a whole number"),
+     ("from_period", "someday", "'someday' is not a month")],
+)
+def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path, column, bad, message):
+    rows = list(csv.DictReader(io.StringIO(CATALOGUE_CSV)))
+    rows[1][column] = bad
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    code, out, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
+    assert code == 1
+    assert message in err
+    letter = "ABCDEFGHIJKLMNOPQ"[CATALOGUE_COLUMNS.index(column)]
+    assert f"bad.csv, row 3, column {letter} ({column})" in err
+    assert list_metrics(store).empty
+
+
+def test_an_alias_cannot_point_at_two_metrics(store):
+    frame = pd.DataFrame([{"name": "A", "aliases": "shared"}, {"name": "B", "aliases": "Shared"}])
+    with pytest.raises(InputRefused, match="'shared' already belongs to another metric"):
+        import_catalogue(store, frame, by="t")
+    assert list_metrics(store).empty
+
+
+def test_duplicate_names_in_one_file_are_refused(store):
+    frame = pd.DataFrame([{"name": "Backlog"}, {"name": " backlog "}])
+    with pytest.raises(InputRefused, match=r"row 3.*'backlog' appears twice \(first on row 2\)"):
+        import_catalogue(store, frame, by="t", file_name="cat.csv")

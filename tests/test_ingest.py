@@ -1,0 +1,235 @@
+"""Loading files into the store: exact values stored, refusals, supersede, rollback, dry run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import xlsxwriter
+
+from analytics.errors import InputRefused
+from analytics.ingest import apply_ingest, plan_ingest
+from analytics.observations import current_observations
+from analytics.uploads import list_suggestions, list_uploads, rollback_upload, value_history
+
+CATALOGUE = """name,name_zh,aliases,unit,category,direction,tolerance
+Incident MTTR,事件平均解决时间,MTTR,h,efficiency,decrease,0.5
+SLA attainment,SLA达成率,,%,quality,increase,1
+First contact resolution,一次解决率,FCR,%,effectiveness,increase,2
+"""
+
+
+@pytest.fixture
+def catalogue(store, cli, tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", path)[0] == 0
+    return store
+
+
+def _csv(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def _stored(store):
+    frame = current_observations(store)
+    return {(m, p): v for m, p, v in frame.itertuples(index=False)}
+
+
+def _table(store, sql):
+    with store.read() as con:
+        return con.execute(sql).fetchall()
+
+
+def test_long_csv_is_stored_exactly(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "may.csv", "指标,月份,数值,备注\nMTTR,2026-04,6.5,\n事件平均解决时间,2026年5月,\"1,234.5\",late\n"
+                "SLA attainment,2026/5,95%,\nFCR,2026-05,N/A,not measured\n")
+    code, out, err = cli("ingest", path, "--by", "alice", "--source", "survey")
+    assert code == 0, err
+    assert "may.csv: 4 rows, 3 new, 0 changed, 0 unchanged, 1 missing" in out
+    assert _stored(catalogue) == {("Incident MTTR", "2026-04"): 6.5, ("Incident MTTR", "2026-05"): 1234.5,
+                                  ("SLA attainment", "2026-05"): 95.0}
+    upload = list_uploads(catalogue).iloc[0]
+    assert (upload["file_name"], upload["uploaded_by"], upload["source"], upload["rows_read"], upload["values_new"],
+            upload["values_missing"], upload["outcome"]) == ("may.csv", "alice", "survey", 4, 3, 1, "applied")
+    assert len(upload["sha256"]) == 64
+    assert _table(catalogue, "SELECT note, sheet, row_number FROM observation ORDER BY row_number") == [
+        (None, None, 2), ("late", None, 3), (None, None, 4)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_each_csv_encoding(catalogue, cli, tmp_path, encoding):
+    path = _csv(tmp_path, f"{encoding}.csv", "指标名称,期间,实际值\n事件平均解决时间,2026-05,7.25\n", encoding)
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7.25}
+
+
+def test_wide_xlsx_with_title_rows_percent_cells_and_dates(catalogue, cli, tmp_path):
+    path = tmp_path / "wide.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    info = wb.add_worksheet("填写说明")
+    info.write(0, 0, "请在“数据”表中按月填写各指标的实际值。")
+    ws = wb.add_worksheet("数据")
+    title = wb.add_format({"bold": True})
+    pct = wb.add_format({"num_format": "0.0%"})
+    month = wb.add_format({"num_format": "yyyy-mm"})
+    ws.merge_range(0, 0, 0, 3, "2026年 运维服务指标月报", title)
+    ws.write_row(2, 0, ["指标", "单位"])
+    import datetime
+    ws.write_datetime(2, 2, datetime.datetime(2026, 4, 1), month)
+    ws.write_datetime(2, 3, datetime.datetime(2026, 5, 17), month)
+    ws.write_row(3, 0, ["SLA attainment", "%"])
+    ws.write_number(3, 2, 0.952, pct)
+    ws.write_number(3, 3, 0.9375, pct)
+    ws.write_row(4, 0, ["Incident MTTR", "h", 6.1, None])
+    wb.close()
+    code, out, err = cli("ingest", path)
+    assert code == 0, err
+    assert "sheet '填写说明' skipped" in out
+    assert _stored(catalogue) == {("SLA attainment", "2026-04"): 95.2, ("SLA attainment", "2026-05"): 93.75,
+                                  ("Incident MTTR", "2026-04"): 6.1}
+    assert _table(catalogue, "SELECT sheet, row_number FROM observation WHERE value = 93.75") == [("数据", 4)]
+
+
+def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTR,2026-05,6\nIncident MTTA,2026-05,0.5\n")
+    code, out, err = cli("ingest", path)
+    assert code == 1
+    assert "u.csv, row 3: unknown metric 'Incident MTTA' (closest in the catalogue: 'Incident MTTR')" in err
+    assert "add them to the catalogue" in err and "--create-metrics" in err
+    assert _stored(catalogue) == {} and list_uploads(catalogue).empty
+
+
+def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
+    code, out, err = cli("ingest", path, "--create-metrics")
+    assert code == 0, err
+    assert _stored(catalogue) == {("Incident MTTA", "2026-05"): 0.5}
+    assert _table(catalogue, "SELECT direction FROM metric WHERE name = 'Incident MTTA'") == [("neutral",)]
+
+
+def test_same_metric_and_period_twice_is_refused_naming_both_rows(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "d.csv", "metric,period,value\nMTTR,2026-05,6\nSLA attainment,2026-05,90\n"
+                "Incident MTTR,2026/5,7\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert "d.csv, row 4: 'Incident MTTR' 2026-05 appears twice (also on row 2)" in err
+    assert _stored(catalogue) == {}
+
+
+def test_unparseable_value_is_refused_and_nothing_written(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "bad.csv", "metric,period,value\nMTTR,2026-05,6\nSLA attainment,2026-05,ninety\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert "bad.csv" in err and "row 3" in err and "column C" in err and "ninety" in err
+    assert _stored(catalogue) == {} and list_uploads(catalogue).empty
+
+
+def test_reupload_supersedes_and_keeps_history_then_rollback_restores(catalogue, cli, tmp_path):
+    first = _csv(tmp_path, "v1.csv", "metric,period,value\nMTTR,2026-04,6\nMTTR,2026-05,7\n")
+    second = _csv(tmp_path, "v2.csv", "metric,period,value\nMTTR,2026-04,6\nMTTR,2026-05,5.5\nMTTR,2026-06,5\n")
+    assert cli("ingest", first)[0] == 0
+    code, out, _ = cli("ingest", second)
+    assert code == 0
+    assert "v2.csv: 3 rows, 1 new, 1 changed, 1 unchanged, 0 missing" in out
+    assert _stored(catalogue) == {("Incident MTTR", "2026-04"): 6, ("Incident MTTR", "2026-05"): 5.5,
+                                  ("Incident MTTR", "2026-06"): 5}
+    history = value_history(catalogue, 1)
+    may = history[history["period"] == "2026-05"]
+    assert may[["value", "upload_id", "state"]].values.tolist() == [[5.5, 2, "current"], [7.0, 1, "superseded by #2"]]
+
+    code, out, _ = cli("rollback", "2", "--by", "bob")
+    assert code == 0 and "1 earlier values restored" in out and "2 values retracted" in out
+    assert _stored(catalogue) == {("Incident MTTR", "2026-04"): 6, ("Incident MTTR", "2026-05"): 7}
+    upload = list_uploads(catalogue).set_index("id").loc[2]
+    assert (upload["outcome"], upload["rolled_back_by"]) == ("rolled_back", "bob")
+    assert cli("rollback", "2")[0] == 1
+
+
+def test_rollback_is_refused_while_a_later_upload_replaced_its_values(catalogue, tmp_path, cli):
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"))
+    cli("ingest", _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,6\n"))
+    code, _, err = cli("rollback", "1")
+    assert code == 1 and "replaced by upload #2; roll back #2 first" in err
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 6}
+
+
+def test_the_same_file_twice_is_detected(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "same.csv", "metric,period,value\nMTTR,2026-05,7\n")
+    assert cli("ingest", path)[0] == 0
+    code, _, err = cli("ingest", path)
+    assert code == 1 and "already loaded as upload #1" in err
+    assert len(list_uploads(catalogue)) == 1
+    cli("rollback", "1")
+    assert cli("ingest", path)[0] == 0
+
+
+def test_dry_run_writes_nothing(catalogue, cli, tmp_path):
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"))
+    version = catalogue.data_version()
+    path = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,6\nMTTR,2026-06,5\n")
+    code, out, _ = cli("ingest", path, "--dry-run")
+    assert code == 0
+    assert "1 new, 1 changed" in out and "changed: Incident MTTR 2026-05: 7 -> 6" in out
+    assert "dry run: nothing was written" in out
+    assert catalogue.data_version() == version
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7}
+
+
+def test_suggestions_are_kept_with_the_upload(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "s.csv", "指标,月份,数值,改进建议\nMTTR,2026-05,7,增加夜班二线支持\nFCR,2026-05,70,\n")
+    assert cli("ingest", path)[0] == 0
+    suggestions = list_suggestions(catalogue)
+    assert suggestions[["metric", "period", "text", "file_name"]].values.tolist() == [
+        ["Incident MTTR", "2026-05", "增加夜班二线支持", "s.csv"]]
+
+
+def test_a_refused_file_in_a_batch_stops_the_whole_batch(catalogue, tmp_path):
+    good = _csv(tmp_path, "good.csv", "metric,period,value\nMTTR,2026-05,7\n")
+    bad = _csv(tmp_path, "bad.csv", "metric,period,value\nMTTR,2026-13,7\n")
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(good, "good.csv"), (bad, "bad.csv")])
+    assert any(p.file == "bad.csv" and p.row == 2 for p in refused.value.problems)
+    assert _stored(catalogue) == {}
+
+
+def test_two_files_with_the_same_value_in_one_batch_are_refused(catalogue, tmp_path):
+    a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    with pytest.raises(InputRefused, match="'Incident MTTR' 2026-05 is also in a.csv"):
+        plan_ingest(catalogue, [(a, "a.csv"), (b, "b.csv")])
+
+
+def test_a_plan_made_stale_by_another_upload_is_refused(catalogue, tmp_path):
+    a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,8\n")
+    plan_a = plan_ingest(catalogue, [(a, "a.csv")])
+    apply_ingest(catalogue, plan_ingest(catalogue, [(b, "b.csv")]), by="x")
+    with pytest.raises(InputRefused, match="the store changed since this preview"):
+        apply_ingest(catalogue, plan_a, by="x")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 8}
+
+
+def test_observations_csv_contract(catalogue, cli, tmp_path):
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\nSLA attainment,2026-04,93.5\n"))
+    code, out, _ = cli("observations", "--format", "csv")
+    assert code == 0
+    assert out == "metric,period,value\nIncident MTTR,2026-05,7.0\nSLA attainment,2026-04,93.5\n"
+    code, out, _ = cli("observations", "--metric", "SLA attainment", "--format", "json")
+    assert code == 0 and '"value": 93.5' in out
+    assert cli("observations", "--metric", "nope")[0] == 1
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("ingest")[0] == 2
+    assert cli("frobnicate")[0] == 2
+    assert cli("observations", "--format", "xml")[0] == 2
+
+
+def test_missing_file_is_refused(cli, catalogue, tmp_path):
+    code, _, err = cli("ingest", tmp_path / "nope.csv")
+    assert code == 1 and "nope.csv: file not found" in err
+
+

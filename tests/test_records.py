@@ -1,0 +1,184 @@
+"""Improvement records: every legal and illegal transition for every role, the audit trail,
+the new baseline and cycle on closing."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+
+import pytest
+
+from analytics.baselines import list_versions
+from analytics.cli import main
+from analytics.store import Store
+from analytics.errors import InputRefused, NotAllowed
+from analytics.records import (
+    OPEN_STATES, STATES, TRANSITIONS, add_note, allowed_moves, get_record, list_records, move_record, raise_record,
+    revise_plan,
+)
+from analytics.users import ROLES, add_user
+
+CATALOGUE = "name,unit,direction,tolerance,baseline,target,from_period\nIncident MTTR,h,decrease,0.5,8,6,2026-01\n"
+VALUES = "metric,period,value\n" + "".join(f"Incident MTTR,2026-{m:02d},{v}\n" for m, v in
+                                          zip(range(1, 11), [8, 8.2, 7.9, 8.1, 8, 6.1, 5.9, 6.0, 6.2, 5.8]))
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """One store with the metric, its values and a user per role; each test gets a copy."""
+    folder = tmp_path_factory.mktemp("records")
+    (folder / "c.csv").write_text(CATALOGUE)
+    (folder / "v.csv").write_text(VALUES)
+    path = folder / "template.duckdb"
+    assert main(["--db", str(path), "metrics", "import", str(folder / "c.csv")]) == 0
+    assert main(["--db", str(path), "ingest", str(folder / "v.csv")]) == 0
+    for role in ROLES:
+        add_user(Store(path), role, role, by="test")
+    return path
+
+
+@pytest.fixture
+def loaded(template, store):
+    shutil.copyfile(template, store.path)
+    return Store(store.path)
+
+
+def _record_in(store, state: str) -> int:
+    """A record walked to `state` along the legal path by the right roles."""
+    rid = raise_record(store, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05")
+    path = {"raised": [], "approved": ["approved"], "rejected": ["rejected"],
+            "implementing": ["approved", "implementing"], "monitoring": ["approved", "implementing", "monitoring"],
+            "verified": ["approved", "implementing", "monitoring", "verified"],
+            "closed": ["approved", "implementing", "monitoring", "verified", "closed"],
+            "cancelled": ["cancelled"]}[state]
+    for to in path:
+        move_record(store, rid, to, by="admin", comment="reason", change_ref="CHG-1", go_live="2026-06")
+    return rid
+
+
+@pytest.mark.parametrize("state, to, role", [
+    (s, t, r) for s, t, r in itertools.product(STATES, STATES, ROLES) if s != t
+])
+def test_transition_matrix(loaded, state, to, role):
+    rid = _record_in(loaded, state)
+    legal = role in TRANSITIONS.get((state, to), set())
+    kwargs = dict(by=role, comment="because", change_ref="CHG-7", go_live="2026-06")
+    if legal:
+        assert move_record(loaded, rid, to, **kwargs) == to
+        assert get_record(loaded, rid)["state"] == to
+        assert to in allowed_moves(state, role)
+    else:
+        with pytest.raises(NotAllowed):
+            move_record(loaded, rid, to, **kwargs)
+        assert get_record(loaded, rid)["state"] == state
+        assert to not in allowed_moves(state, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_improvement_owner_and_admin_raise(loaded, role):
+    if role in ("improvement_owner", "admin"):
+        assert raise_record(loaded, title="t", by=role, source="audit") > 0
+    else:
+        with pytest.raises(NotAllowed, match="cannot raise"):
+            raise_record(loaded, title="t", by=role, source="audit")
+
+
+def test_unknown_user_is_refused(loaded):
+    with pytest.raises(NotAllowed, match="'mallory' is not a user"):
+        raise_record(loaded, title="t", by="mallory", source="audit")
+
+
+def test_implementing_needs_a_change_reference_and_go_live(loaded):
+    rid = _record_in(loaded, "approved")
+    with pytest.raises(InputRefused, match="change reference"):
+        move_record(loaded, rid, "implementing", by="improvement_owner", go_live="2026-06")
+    with pytest.raises(InputRefused, match="go-live"):
+        move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-9")
+    move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-9", go_live="2026-06")
+    record = get_record(loaded, rid)
+    assert (record["change_ref"], record["go_live"]) == ("CHG-9", "2026-06")
+
+
+@pytest.mark.parametrize("to", ["cancelled", "rejected"])
+def test_cancel_and_reject_need_a_reason(loaded, to):
+    rid = _record_in(loaded, "raised")
+    with pytest.raises(InputRefused, match="needs a reason"):
+        move_record(loaded, rid, to, by="service_owner")
+    assert get_record(loaded, rid)["state"] == "raised"
+
+
+def test_audit_trail_records_every_step_with_who_role_and_comment(loaded):
+    rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05")
+    move_record(loaded, rid, "approved", by="service_owner", comment="go ahead")
+    move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-42", go_live="2026-06")
+    add_note(loaded, rid, by="quality", text="rollout on track")
+    move_record(loaded, rid, "monitoring", by="quality")
+    revise_plan(loaded, rid, by="quality", reason="extend", due_date="2026-12-31")
+    events = get_record(loaded, rid)["events"]
+    assert events[["by_user", "role", "kind", "from_state", "to_state", "comment"]].values.tolist() == [
+        ["improvement_owner", "improvement_owner", "raised", None, "raised", None],
+        ["service_owner", "service_owner", "transition", "raised", "approved", "go ahead"],
+        ["improvement_owner", "improvement_owner", "transition", "approved", "implementing", None],
+        ["quality", "quality", "note", "implementing", "implementing", "rollout on track"],
+        ["quality", "quality", "transition", "implementing", "monitoring", None],
+        ["quality", "quality", "revision", "monitoring", "monitoring", "extend"],
+    ]
+    assert '"due_date": {"from": null, "to": "2026-12-31"}' in events.iloc[-1]["details"]
+
+
+def test_quality_may_revise_only_while_monitoring(loaded):
+    rid = _record_in(loaded, "implementing")
+    with pytest.raises(NotAllowed):
+        revise_plan(loaded, rid, by="quality", reason="x", owner="someone")
+    with pytest.raises(NotAllowed):
+        revise_plan(loaded, rid, by="viewer", reason="x", owner="someone")
+    revise_plan(loaded, rid, by="improvement_owner", reason="x", owner="someone")
+    assert get_record(loaded, rid)["owner"] == "someone"
+
+
+def test_closing_sets_the_new_baseline_and_target_from_the_next_month(loaded):
+    rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05",
+                       expected_value=5.5)
+    move_record(loaded, rid, "approved", by="service_owner")
+    move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-1", go_live="2026-06")
+    move_record(loaded, rid, "monitoring", by="quality")
+    move_record(loaded, rid, "verified", by="service_owner", comment="effect achieved")
+    move_record(loaded, rid, "closed", by="improvement_owner")
+    versions = list_versions(loaded, "Incident MTTR")
+    assert versions["cycle"].tolist() == [1, 2]
+    new = versions.iloc[-1]
+    # mean of the values since go-live 2026-06: (6.1 + 5.9 + 6.0 + 6.2 + 5.8) / 5 = 30.0 / 5 = 6.0
+    assert new["baseline"] == pytest.approx((6.1 + 5.9 + 6.0 + 6.2 + 5.8) / 5)
+    assert new["target"] == 5.5
+    assert new["from_period"] == "2026-11"  # the month after the latest data (2026-10)
+    assert new["record_id"] == rid
+    assert get_record(loaded, rid)["closed_at"] is not None
+
+
+def test_list_and_filter(loaded):
+    a = _record_in(loaded, "raised")
+    b = _record_in(loaded, "approved")
+    assert list_records(loaded)["id"].tolist() == [a, b]
+    assert list_records(loaded, "approved")["id"].tolist() == [b]
+
+
+def test_every_open_state_can_be_cancelled_by_the_owner(loaded):
+    for state in OPEN_STATES:
+        rid = _record_in(loaded, state)
+        move_record(loaded, rid, "cancelled", by="improvement_owner", comment="no longer needed")
+        assert get_record(loaded, rid)["state"] == "cancelled"
+
+
+def test_records_cli_contract(loaded, cli):
+    code, out, err = cli("records", "raise", "--metric", "Incident MTTR", "--period", "2026-05", "--title", "Cut MTTR",
+                         "--by", "improvement_owner")
+    assert code == 0, err
+    rid = out.strip()
+    assert rid.isdigit()
+    code, out, err = cli("records", "move", rid, "--to", "implementing", "--by", "improvement_owner")
+    assert code == 1 and "it can move to approved, rejected, cancelled, not implementing" in err
+    code, out, err = cli("records", "move", rid, "--to", "approved", "--by", "viewer")
+    assert code == 1 and "viewer (viewer) cannot move" in err
+    assert cli("records", "move", rid, "--to", "approved", "--by", "service_owner")[0] == 0
+    code, out, _ = cli("records", "list", "--state", "approved", "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith(f"{rid},Cut MTTR,approved,gap,Incident MTTR,2026-05")
