@@ -1,0 +1,106 @@
+"""Plotly figures that draw what the statistics decided; they compute nothing themselves.
+
+Used by the dashboard (interactive) and by the reports (exported to images), so both show the
+same chart. Colours are the Making Data Count palette (icons.PALETTE).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .i18n import t
+from .icons import PALETTE, POINT_COLOURS
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
+RULE_KEYS = ("outside_limits", "trend", "two_of_three", "shift")
+
+
+def _segments(points: pd.DataFrame, column: str) -> tuple[list, list]:
+    """x/y for a per-segment constant line, broken (None) between segments."""
+    xs: list = []
+    ys: list = []
+    for _, segment in points.groupby("segment", sort=True):
+        xs += list(segment["period"]) + [None]
+        ys += list(segment[column]) + [None]
+    return xs, ys
+
+
+def _rules_fired(row: pd.Series, lang: str) -> str:
+    fired = [t(f"rule.{rule}", lang) for rule in RULE_KEYS if bool(row.get(rule))]
+    return ", ".join(fired)
+
+
+def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,
+               show_2sigma: bool = False, events: list[tuple[pd.Timestamp, str]] | None = None,
+               height: int = 460) -> go.Figure:
+    """The XmR process behaviour chart of one metric.
+
+    points: one metric's rows from analysis.points (period, value, segment, mean, lpl, upl,
+    lower_2sigma, upper_2sigma, target, rebase, point_type and the rule flags).
+    """
+    points = points.sort_values("period")
+    unit_text = f" {unit}" if unit and unit != "%" else (unit or "")
+    fig = go.Figure()
+    for column, name, dash, colour in (("upl", t("chart.upl", lang), "dash", PALETTE["common_cause"]),
+                                       ("lpl", t("chart.lpl", lang), "dash", PALETTE["common_cause"]),
+                                       ("mean", t("chart.mean", lang), "solid", PALETTE["mean_line"])):
+        xs, ys = _segments(points, column)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
+                                 line=dict(color=colour, width=1.6 if column == "mean" else 1.3, dash=dash)))
+    if show_2sigma:
+        for column in ("upper_2sigma", "lower_2sigma"):
+            xs, ys = _segments(points, column)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("chart.two_sigma", lang), hoverinfo="skip",
+                                     showlegend=column == "upper_2sigma",
+                                     line=dict(color=PALETTE["common_cause"], width=1, dash="dot")))
+    if points["target"].notna().any():
+        fig.add_trace(go.Scatter(x=points["period"], y=points["target"], mode="lines", name=t("chart.target", lang),
+                                 line=dict(color=PALETTE["target"], width=1.6, dash="dashdot", shape="hv"),
+                                 hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=points["period"], y=points["value"], mode="lines", showlegend=False,
+                             hoverinfo="skip", line=dict(color=PALETTE["value_line"], width=1.6)))
+    labels = {k: t(f"point.{k}", lang) for k in POINT_COLOURS}
+    for point_type, colour in POINT_COLOURS.items():
+        subset = points[points["point_type"] == point_type]
+        if subset.empty:
+            continue
+        hover = [f"{p:%Y-%m}: {v:,.{decimals}f}{unit_text}<br>{labels[point_type]}"
+                 + (f"<br>{_rules_fired(row, lang)}" if point_type != "common_cause" else "")
+                 for p, v, (_, row) in zip(subset["period"], subset["value"], subset.iterrows())]
+        fig.add_trace(go.Scatter(
+            x=subset["period"], y=subset["value"], mode="markers", name=labels[point_type],
+            marker=dict(color=colour, size=9 if point_type == "common_cause" else 12,
+                        line=dict(color="white", width=1)),
+            hovertext=hover, hoverinfo="text"))
+    for period in points.loc[points["rebase"].astype(bool), "period"]:
+        fig.add_vline(x=period, line=dict(color="#555555", width=1, dash="dot"))
+        fig.add_annotation(x=period, y=1.0, yref="paper", text=t("chart.new_cycle", lang), showarrow=False,
+                           xanchor="left", yanchor="bottom", font=dict(size=12, color="#555555"))
+    for period, label in events or []:
+        fig.add_vline(x=period, line=dict(color=PALETTE["improvement"], width=1.2, dash="dash"))
+        fig.add_annotation(x=period, y=0.0, yref="paper", text=label, showarrow=False, textangle=-90,
+                           xanchor="right", yanchor="bottom", font=dict(size=11, color=PALETTE["improvement"]))
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=20)), height=height, template="plotly_white",
+        font=dict(family=FONT, size=14), margin=dict(l=60, r=20, t=60, b=40), hovermode="closest",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        yaxis=dict(title=unit or "", tickformat=f",.{decimals}f"), xaxis=dict(tickformat="%Y-%m"))
+    return fig
+
+
+def before_after_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,
+                        go_live: pd.Timestamp) -> go.Figure:
+    """Verification evidence: the pre-change limits projected over the months after go-live."""
+    frame = points.assign(segment=0, rebase=False, target=pd.NA, lower_2sigma=pd.NA, upper_2sigma=pd.NA)
+    for rule in RULE_KEYS:
+        frame[rule] = False
+    fig = xmr_figure(frame, title=title, unit=unit, decimals=decimals, lang=lang,
+                     events=[(pd.Timestamp(go_live), t("chart.go_live", lang))], height=380)
+    return fig
+
+
+def sparkline_values(points: pd.DataFrame, months: int = 18) -> pd.Series:
+    """The last `months` values of each metric as lists, for the scorecard's sparkline column."""
+    recent = points.sort_values("period").groupby("metric_id").tail(months)
+    return recent.groupby("metric_id")["value"].agg(lambda v: [None if pd.isna(x) else float(x) for x in v])

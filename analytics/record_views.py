@@ -1,0 +1,95 @@
+"""What a record is shown with: the gap snapshot it was raised from and its verification."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from .errors import InputRefused, Problem
+from .periods import parse_period
+from .records import get_record
+from .store import Store
+from .verification import Verification, verify_effect
+
+SNAPSHOT_FIELDS = ("actual", "target", "baseline", "gap", "gap_pct", "status", "variation", "assurance", "trend")
+
+
+def gap_snapshot(store: Store, metric: str, period: str) -> dict:
+    """The metric's analysis row for the month, frozen into the record when it is raised."""
+    from .analysis import analyse
+
+    month = parse_period(period)
+    if month is None:
+        raise InputRefused(Problem(f"--period '{period}' is not a month; use YYYY-MM"))
+    analysis = analyse(store, month)
+    rows = analysis.table[analysis.table["metric"] == metric] if not analysis.empty else pd.DataFrame()
+    if rows.empty:
+        from .catalogue import metric_lookup
+        with store.read() as con:
+            lookup = metric_lookup(con)
+            metric_id = lookup.match(metric)
+        if metric_id is None:
+            return {}
+        rows = analysis.table[analysis.table["metric_id"] == metric_id] if not analysis.empty else rows
+        if rows.empty:
+            return {"period": month}
+    row = rows.iloc[0]
+    snapshot = {"period": month}
+    for field in SNAPSHOT_FIELDS:
+        value = row.get(field)
+        snapshot[field] = None if value is None or (isinstance(value, float) and pd.isna(value)) else (
+            value.item() if hasattr(value, "item") else value)
+    return snapshot
+
+
+def record_verification(store: Store, record: dict) -> Verification | None:
+    """Verification of effect for a record with a metric and a go-live month, else None."""
+    if record.get("metric_id") is None or not record.get("go_live"):
+        return None
+    with store.read() as con:
+        direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [record["metric_id"]]).fetchone()
+        values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
+                             [record["metric_id"]]).df()
+        target = con.execute(
+            "SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
+            [record["metric_id"]]).fetchone()
+    goal = record.get("expected_value")
+    if goal is None and target:
+        goal = target[0]
+    return verify_effect(values, record["go_live"], direction, goal)
+
+
+def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
+    """`records show`: the fields, the event trail and the verification, as text or JSON."""
+    record = get_record(store, record_id)
+    verification = record_verification(store, record)
+    events = record.pop("events")
+    if fmt == "json":
+        payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
+        payload["events"] = json.loads(events.to_json(orient="records", date_format="iso"))
+        payload["verification"] = None if verification is None else {
+            "verdict": verification.verdict, "explanation": verification.explain("en"),
+            "pre_n": verification.pre_n, "post_n": verification.post_n, "pre_mean": verification.pre_mean,
+            "post_mean": verification.post_mean, "difference": verification.difference,
+            "ci_low": verification.ci_low, "ci_high": verification.ci_high,
+            "improvement_signals": verification.improvement_signals,
+            "concern_signals": verification.concern_signals, "sustained_shift": verification.sustained_shift,
+            "assurance_after": verification.assurance_after}
+        return json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"
+    lines = [f"record #{record['id']}: {record['title']}", f"  state: {record['state']}"]
+    for key in ("source", "metric", "period", "owner", "due_date", "priority", "change_ref", "go_live",
+                "description", "root_cause", "planned_actions", "resources", "expected_value", "raised_by"):
+        if record.get(key) not in (None, ""):
+            lines.append(f"  {key}: {record[key]}")
+    if record.get("snapshot"):
+        lines.append("  gap when raised: " + ", ".join(f"{k}={v}" for k, v in record["snapshot"].items()))
+    lines.append("events:")
+    for event in events.itertuples(index=False):
+        move = f"{event.from_state or ''} -> {event.to_state}" if event.kind == "transition" else event.kind
+        comment = f": {event.comment}" if event.comment else ""
+        lines.append(f"  {event.event_at:%Y-%m-%d %H:%M} {event.by_user} ({event.role}) {move}{comment}")
+    if verification is not None:
+        lines.append(f"verification: {verification.verdict}")
+        lines.append(f"  {verification.explain('en')}")
+    return "\n".join(lines) + "\n"
