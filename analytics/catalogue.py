@@ -322,3 +322,26 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
     rows = validate_catalogue(frame, file_name, sheet, first_row)
     with store.write() as con:
         return upsert_metrics(con, rows, by, file_name, sheet)
+
+
+def import_catalogue_file(store: Store, path, by: str) -> dict[str, int]:
+    """Import a catalogue from a .csv/.xlsx file: the first sheet whose header names the `name` column."""
+    from pathlib import Path
+
+    from .limits import Limits
+    from .readers import read_bytes, read_sheets
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputRefused(Problem("file not found", file=path.name))
+    sheets = read_sheets(read_bytes(path), path.name, Limits.from_env())
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows[:10]):
+            if any(_HEADER_LOOKUP.get(name_key(str(c))) == "name" for c in row if c not in (None, "")):
+                headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
+                body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
+                frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)
+                frame = frame.replace("", None)
+                return import_catalogue(store, frame, by, file_name=path.name, sheet=sheet.name, first_row=r + 2)
+    raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
+                               "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))

@@ -178,7 +178,7 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):
-                print(f"  changed: {row.metric} {row.period}: {row.old_value:g} -> {row.value:g}")
+                print(f"  changed: {row.catalogue_name} {row.period}: {row.old_value:g} -> {row.value:g}")
             if len(changed) > 50:
                 print(f"  ... and {len(changed) - 50} more changed values")
     if args.dry_run:

@@ -206,6 +206,8 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         fill = frame.loc[frame["metric_id"].isna(), "metric"].map(lambda n: temp[name_key(n)])
         frame.loc[fill.index, "metric_id"] = fill.astype("Int64")
     _refuse_duplicates(frame, file_name)
+    frame["catalogue_name"] = [lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
+                               for i, m in zip(frame["metric_id"], frame["metric"])]
 
     frame["period_date"] = pd.to_datetime(frame["period"] + "-01").dt.date
     current = _current_values(con, frame)

@@ -67,9 +67,9 @@ def _show_preview(plan: IngestPlan) -> None:
                     "new": t("upload.new"), "changed": t("upload.changed"),
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
-            st.dataframe(view[["status", "metric", "period", "old_value", "value", "sheet", "row"]].head(5000),
+            st.dataframe(view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000),
                          hide_index=True, width="stretch", column_config={
-                             "status": t("upload.status"), "metric": t("col.metric"), "period": t("col.period"),
+                             "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),
                              "sheet": t("col.sheet"), "row": t("col.row")})
 

@@ -1,0 +1,42 @@
+"""How big an uploaded file may be, so one bad file cannot take the meeting's server down.
+
+The defaults fit any monthly metric file by a wide margin; operators can raise them with
+environment variables (sizes in MB).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+MB = 2**20
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * MB            # the file as uploaded
+    max_unzipped_bytes: int = 400 * MB       # an .xlsx's parts, decompressed, as declared in its zip directory
+    max_compression_ratio: float = 200.0     # per part of an .xlsx: a higher ratio is a zip bomb
+    max_cells: int = 5_000_000               # cells in all data sheets together
+    max_rows: int = 1_000_000                # data rows in one file
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(
+            max_file_bytes=int(_env_number("CSI_MAX_FILE_MB", 50) * MB),
+            max_unzipped_bytes=int(_env_number("CSI_MAX_UNZIPPED_MB", 400) * MB),
+            max_compression_ratio=_env_number("CSI_MAX_COMPRESSION_RATIO", 200.0),
+            max_cells=int(_env_number("CSI_MAX_CELLS", 5_000_000)),
+            max_rows=int(_env_number("CSI_MAX_ROWS", 1_000_000)),
+        )

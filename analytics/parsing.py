@@ -1,0 +1,82 @@
+"""One uploaded file in, one long table of records out, or every problem it has.
+
+readers turns bytes into sheets of cells, sheet_layout finds each sheet's table and reads it;
+this module decides which sheets are data, which are skipped (instructions, empty sheets)
+and collects every problem so the user can fix the file in one go.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import InputRefused, Problem
+from .limits import Limits
+from .readers import read_bytes, read_sheets
+from .sheet_layout import RECORD_COLUMNS, find_table, looks_like_data, read_table
+
+MAX_PROBLEMS = 200
+NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
+             "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    records: pd.DataFrame                 # RECORD_COLUMNS; period 'YYYY-MM'; value NaN = missing
+    sheets: list[str | None]              # sheets read as data (None: a CSV file)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, why)
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Limits | None = None) -> ParsedFile:
+    """Read a CSV or workbook; raise InputRefused listing every problem (file, sheet, row, column)."""
+    limits = limits or Limits.from_env()
+    data = read_bytes(source)
+    if len(data) > limits.max_file_bytes:
+        raise InputRefused(Problem(f"the file is {len(data) / 2**20:.1f} MB, over the limit of "
+                                   f"{limits.max_file_bytes / 2**20:.0f} MB", file=file_name))
+    sheets = read_sheets(data, file_name, limits)
+    problems: list[Problem] = []
+    frames: list[pd.DataFrame] = []
+    used: list[str | None] = []
+    skipped: list[tuple[str, str]] = []
+    warnings: list[str] = []
+    for sheet in sheets:
+        if not any(c not in (None, "") for row in sheet.rows for c in row):
+            if sheet.name is None:
+                problems.append(Problem("the file is empty", file=file_name))
+            else:
+                skipped.append((sheet.name, "empty"))
+            continue
+        table = find_table(sheet.rows)
+        if table is None:
+            if sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.rows)):
+                skipped.append((sheet.name, "no data table (instructions or notes)"))
+            else:
+                problems.append(Problem(NO_HEADER, file=file_name, sheet=sheet.name))
+            continue
+        records, sheet_problems, notes = read_table(sheet, table, file_name)
+        problems.extend(sheet_problems)
+        warnings.extend(notes)
+        if records.empty and not sheet_problems:
+            skipped.append((sheet.name or file_name, "the table has no rows"))
+            continue
+        frames.append(records)
+        used.append(sheet.name)
+        if len(problems) > MAX_PROBLEMS:
+            break
+    if problems:
+        raise InputRefused(problems[:MAX_PROBLEMS] + (
+            [Problem(f"... and more problems; fix these first", file=file_name)] if len(problems) > MAX_PROBLEMS
+            else []))
+    if not frames:
+        raise InputRefused(Problem("the file has no data rows" + (
+            " (sheets: " + ", ".join(f"'{s}' {why}" for s, why in skipped) + ")" if skipped else ""), file=file_name))
+    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if len(records) > limits.max_rows:
+        raise InputRefused(Problem(f"the file has {len(records):,} values, over the limit of {limits.max_rows:,}",
+                                   file=file_name))
+    return ParsedFile(file_name, records[RECORD_COLUMNS], used, skipped, warnings)

@@ -1,0 +1,177 @@
+"""What an .xlsx's zip package tells us before (and besides) reading its cells.
+
+1. Safety: a workbook is a zip archive, and a zip bomb (a few kB that inflate to gigabytes) must
+   be refused quickly and without inflating it. The zip directory declares every part's sizes:
+   the total, and each part's compression ratio, are checked against the limits first; then
+   each part is streamed through a bounded reader, so a directory that lies about sizes fails
+   its CRC check after at most the declared number of bytes. Each worksheet's declared
+   dimension (A1:Z100) is checked against the cell limit from its first bytes.
+2. Percent formats: python-calamine gives a cell shown as "95.2%" as 0.952 and does not say
+   how it was formatted. Our users think in percent points, so the styles part is read to find
+   which cells carry a percent number format.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from .errors import InputRefused, Problem
+from .limits import MB, Limits
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_BUILTIN_PERCENT_FORMATS = {9, 10}
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ATTR_S = re.compile(rb'\bs="(\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_MAX_PARTS = 5000
+
+
+@dataclass
+class Package:
+    sheet_parts: dict[str, str] = field(default_factory=dict)         # sheet name -> part name
+    percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ch - 64)
+    return index - 1
+
+
+def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
+    """Refuse bombs and fakes; return sheet parts and percent-formatted cells."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputRefused(Problem(f"not a readable Excel workbook (the zip package is damaged: {exc})",
+                                   file=file_name)) from None
+    _check_sizes(infos, file_name, limits)
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names:
+        raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
+    _check_streams(archive, infos, file_name)
+    package = Package(sheet_parts=_sheet_parts(archive, names))
+    _check_dimensions(archive, package, file_name, limits)
+    percent_styles = _percent_styles(archive, names)
+    if percent_styles:
+        for sheet, part in package.sheet_parts.items():
+            package.percent_cells[sheet] = _cells_with_styles(archive.read(part), percent_styles)
+    return package
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
+    if len(infos) > _MAX_PARTS:
+        raise InputRefused(Problem(f"the workbook has {len(infos)} parts, over the limit of {_MAX_PARTS}",
+                                   file=file_name))
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_unzipped_bytes:
+        raise InputRefused(Problem(
+            f"the workbook would unpack to {total / MB:,.0f} MB, over the limit of "
+            f"{limits.max_unzipped_bytes / MB:,.0f} MB; nothing was read", file=file_name))
+    for info in infos:
+        if info.file_size > MB and info.file_size > limits.max_compression_ratio * max(info.compress_size, 1):
+            raise InputRefused(Problem(
+                f"part '{info.filename}' is compressed {info.file_size / max(info.compress_size, 1):,.0f} to 1, "
+                "which only zip bombs do; the workbook was not read", file=file_name))
+
+
+def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> None:
+    """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC."""
+    for info in infos:
+        try:
+            with archive.open(info) as stream:
+                while stream.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
+                                       file=file_name)) from None
+
+
+def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    return ElementTree.fromstring(archive.read(part))
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    try:
+        workbook = _read_xml(archive, "xl/workbook.xml")
+        rels_root = _read_xml(archive, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names \
+            else None
+    except ElementTree.ParseError:
+        return {}
+    targets = {}
+    if rels_root is not None:
+        for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            targets[rel.get("Id")] = target
+    parts = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        part = targets.get(sheet.get(f"{_NS_REL}id"))
+        if part in names:
+            parts[sheet.get("name")] = part
+    return parts
+
+
+def _check_dimensions(archive: zipfile.ZipFile, package: Package, file_name: str, limits: Limits) -> None:
+    total = 0
+    for sheet, part in package.sheet_parts.items():
+        with archive.open(part) as stream:
+            head = stream.read(4096)
+        match = _DIMENSION.search(head)
+        if not match or not match.group(3):
+            continue
+        rows = int(match.group(4)) - int(match.group(2)) + 1
+        cols = _column_index(match.group(3)) - _column_index(match.group(1)) + 1
+        total += max(rows, 0) * max(cols, 0)
+        if total > limits.max_cells:
+            raise InputRefused(Problem(
+                f"the workbook has {total:,} cells (sheet '{sheet}' spans {match.group(0)[-30:].decode(errors='replace')}),"
+                f" over the limit of {limits.max_cells:,}", file=file_name))
+
+
+def _is_percent_code(code: str) -> bool:
+    """A number format shows percent when it has a % outside quotes and escapes."""
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    return "%" in code
+
+
+def _percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
+    if "xl/styles.xml" not in names:
+        return set()
+    try:
+        styles = _read_xml(archive, "xl/styles.xml")
+    except ElementTree.ParseError:
+        return set()
+    percent_formats = set(_BUILTIN_PERCENT_FORMATS)
+    for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
+        if _is_percent_code(fmt.get("formatCode", "")):
+            percent_formats.add(int(fmt.get("numFmtId", "-1")))
+    cell_xfs = styles.find(f"{_NS_MAIN}cellXfs")
+    if cell_xfs is None:
+        return set()
+    return {index for index, xf in enumerate(cell_xfs.findall(f"{_NS_MAIN}xf"))
+            if int(xf.get("numFmtId", "0")) in percent_formats}
+
+
+def _cells_with_styles(sheet_xml: bytes, styles: set[int]) -> set[tuple[int, int]]:
+    wanted = {str(s).encode() for s in styles}
+    cells = set()
+    for match in _CELL.finditer(sheet_xml):
+        attrs = match.group(1)
+        style = _ATTR_S.search(attrs)
+        if style is None or style.group(1) not in wanted:
+            continue
+        ref = _ATTR_R.search(attrs)
+        if ref is not None:
+            cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
+    return cells

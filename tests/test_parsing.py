@@ -1,0 +1,211 @@
+"""Reading the files people send: layouts, periods, values, sheets, and every refusal."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import time
+import zipfile
+
+import pytest
+import xlsxwriter
+
+from analytics.errors import InputRefused
+from analytics.limits import Limits
+from analytics.parsing import parse_file
+from analytics.periods import parse_period
+from analytics.values import parse_value
+
+
+def _records(parsed):
+    return [(m, p, v) for m, p, v in parsed.records[["metric", "period", "value"]].itertuples(index=False)]
+
+
+def _refusal(source, name, limits=None) -> str:
+    with pytest.raises(InputRefused) as refused:
+        parse_file(source, file_name=name, limits=limits)
+    return "\n".join(str(p) for p in refused.value.problems)
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2026-01", "2026-01"), ("2026/1", "2026-01"), ("2026.01", "2026-01"), ("2026年1月", "2026-01"),
+    ("Jan 2026", "2026-01"), ("January 2026", "2026-01"), ("202601", "2026-01"), (202601, "2026-01"),
+    ("2026-01-31", "2026-01"), ("２０２６年１２月", "2026-12"), ("Sept 2026", "2026-09"),
+    (datetime.datetime(2026, 3, 17), "2026-03"), (datetime.date(2026, 3, 1), "2026-03"),
+    ("2026-13", None), ("next month", None), ("", None), (None, None), (2026.5, None),
+])
+def test_periods_people_write(written, expected):
+    assert parse_period(written) == expected
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("1,234.5", (1234.5, True)), ("95%", (95.0, True)), ("￥1,200", (1200.0, True)), ("(12)", (-12.0, True)),
+    (" 7.25 ", (7.25, True)), ("１２．５", (12.5, True)), (3, (3.0, True)), ("1e3", (1000.0, True)),
+    ("ninety", (None, False)), ("1,23", (None, False)), (True, (None, False)),
+])
+def test_values_people_write(written, expected):
+    value, ok = parse_value(written)
+    assert ok == expected[1]
+    if expected[0] is not None:
+        assert value == expected[0]
+
+
+@pytest.mark.parametrize("blank", ["", "N/A", "n/a", "-", "—", "无", "暂无", None])
+def test_blank_words_are_missing_never_zero(blank):
+    value, ok = parse_value(blank)
+    assert ok and value != value  # NaN
+
+
+def test_csv_with_semicolons_and_a_tab_separated_file():
+    semi = parse_file("metric;period;value\nMTTR;2026-05;6,5\n".replace("6,5", "6.5").encode(), file_name="s.csv")
+    assert _records(semi) == [("MTTR", "2026-05", 6.5)]
+    tab = parse_file("指标\t月份\t数值\nMTTR\t2026-05\t7\n".encode("gbk"), file_name="t.txt")
+    assert _records(tab) == [("MTTR", "2026-05", 7.0)]
+
+
+def test_long_csv_under_title_rows_with_bracketed_headers_and_a_footnote():
+    text = ("运维服务月报,,,\n,,,\n指标名称,统计月份,实际值(%),目标值\nSLA达成率,2026-05,95.5,95\n"
+            "注:数据来源于ITSM系统,,,\n")
+    parsed = parse_file(text.encode("utf-8-sig"), file_name="t.csv")
+    assert _records(parsed) == [("SLA达成率", "2026-05", 95.5)]
+    assert parsed.records["target"].tolist() == [95.0]
+    assert parsed.records["row"].tolist() == [4]
+    assert any("ignored" in w for w in parsed.warnings)
+
+
+def _workbook(build) -> bytes:
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(wb)
+    wb.close()
+    return buffer.getvalue()
+
+
+def test_long_xlsx_with_excel_dates_percent_cells_and_two_data_sheets():
+    def build(wb):
+        pct = wb.add_format({"num_format": "0.00%"})
+        day = wb.add_format({"num_format": "yyyy-mm-dd"})
+        for name, metric in (("事件", "MTTR"), ("SLA", "SLA attainment")):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["指标", "日期", "数值"])
+            ws.write(1, 0, metric)
+            ws.write_datetime(1, 1, datetime.datetime(2026, 5, 31), day)
+            if metric == "MTTR":
+                ws.write_number(1, 2, 6.25)
+            else:
+                ws.write_number(1, 2, 0.9512, pct)
+    parsed = parse_file(_workbook(build), file_name="two.xlsx")
+    assert _records(parsed) == [("MTTR", "2026-05", 6.25), ("SLA attainment", "2026-05", 95.12)]
+    assert parsed.sheets == ["事件", "SLA"]
+    assert parsed.records["sheet"].tolist() == ["事件", "SLA"]
+
+
+def test_wide_xlsx_with_text_months_a_target_column_and_a_suggestion():
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        ws.write_row(0, 0, ["指标", "目标", "2026年4月", "2026年5月", "改进建议"])
+        ws.write_row(1, 0, ["MTTR", 6, 7.5, "N/A", "增加夜班"])
+        ws.write_row(2, 0, ["备注:MTTR 单位为小时"])
+    parsed = parse_file(_workbook(build), file_name="wide.xlsx")
+    rows = parsed.records[["metric", "period", "value", "target", "suggestion", "row", "column"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        ["MTTR", "2026-04", 7.5, 6.0, None, 2, "C"],
+        ["MTTR", "2026-05", None, 6.0, "增加夜班", 2, "D"]]
+
+
+def test_errors_name_file_sheet_row_and_column():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["MTTR", "2026-05", "七"])
+        ws.write_row(2, 0, ["MTTR", "2026-15", 7])
+        ws.write_row(3, 0, ["", "2026-06", 7])
+    message = _refusal(_workbook(build), "bad.xlsx")
+    assert "bad.xlsx, sheet '数据', row 2, column C (数值): '七' is not a number" in message
+    assert "bad.xlsx, sheet '数据', row 3, column B (月份): '2026-15' is not a month" in message
+    assert "bad.xlsx, sheet '数据', row 4, column A (指标): the row has values but no metric name" in message
+
+
+def test_instruction_sheets_are_skipped_but_an_unreadable_data_sheet_is_refused():
+    def build(wb):
+        wb.add_worksheet("说明").write(0, 0, "请按月填写")
+        data = wb.add_worksheet("数据")
+        data.write_row(0, 0, ["指标", "月份", "数值"])
+        data.write_row(1, 0, ["MTTR", "2026-05", 6])
+        wb.add_worksheet("空白")
+    parsed = parse_file(_workbook(build), file_name="ok.xlsx")
+    assert parsed.skipped_sheets == [("说明", "no data table (instructions or notes)"), ("空白", "empty")]
+
+    def bad(wb):
+        wb.add_worksheet("说明").write(0, 0, "请按月填写")
+        data = wb.add_worksheet("数字")
+        data.write_row(0, 0, ["甲", "乙", "丙"])
+        data.write_row(1, 0, ["MTTR", 202605, 6])
+        data.write_row(2, 0, ["FCR", 202605, 70])
+    assert "bad.xlsx, sheet '数字': no header row found" in _refusal(_workbook(bad), "bad.xlsx")
+
+
+@pytest.mark.parametrize("content, name, expected", [
+    (b"", "empty.csv", "empty.csv: the file is empty"),
+    (b"\n\n  \n", "blank.csv", "blank.csv: the file is empty"),
+    (b"just,some,words\nno,header,here\n", "nohead.csv", "nohead.csv: no header row found"),
+    (b"metric,period,value\n", "onlyheader.csv", "onlyheader.csv: the file has no data rows"),
+    (b"this is not a workbook", "fake.xlsx", "fake.xlsx: this is not a real Excel workbook"),
+    (b"PK\x03\x04garbage that is not a zip", "corrupt.xlsx", "corrupt.xlsx: not a readable Excel workbook"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "image.csv: this is a binary file"),
+])
+def test_refused_files(content, name, expected):
+    assert expected in _refusal(content, name)
+
+
+def test_a_zip_without_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    assert "not an Excel workbook: the package has no xl/workbook.xml" in _refusal(buffer.getvalue(), "z.xlsx")
+
+
+def _bomb(sheet_bytes: int) -> bytes:
+    """A workbook whose sheet part inflates to sheet_bytes of the same repeated row."""
+    good = _workbook(lambda wb: wb.add_worksheet("Sheet1").write_row(0, 0, ["指标", "月份", "数值"]))
+    source = zipfile.ZipFile(io.BytesIO(good))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with archive.open(info.filename, "w", force_zip64=True) as part:
+                    chunk = b"<row>" + b" " * (1 << 20 - 11) + b"</row>"
+                    for _ in range(sheet_bytes // len(chunk)):
+                        part.write(chunk)
+            else:
+                archive.writestr(info, source.read(info.filename))
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_fast_without_inflating_it():
+    bomb = _bomb(64 << 20)  # 64 MB of spaces compress about 1000:1
+    assert len(bomb) < 1 << 20
+    started = time.perf_counter()
+    message = _refusal(bomb, "bomb.xlsx")
+    assert time.perf_counter() - started < 0.5
+    assert "bomb.xlsx: part 'xl/worksheets/sheet1.xml' is compressed" in message and "zip bombs" in message
+
+
+def test_the_unpacked_size_limit():
+    limits = Limits(max_unzipped_bytes=4 << 20, max_compression_ratio=1e9)
+    message = _refusal(_bomb(8 << 20), "big.xlsx", limits)
+    assert "big.xlsx: the workbook would unpack to 8 MB, over the limit of 4 MB" in message
+
+
+def test_the_cell_limit_is_checked_from_the_declared_dimension():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write(499, 9, 1)
+    message = _refusal(_workbook(build), "cells.xlsx", Limits(max_cells=1000))
+    assert "cells.xlsx: the workbook has 5,000 cells" in message and "over the limit of 1,000" in message
+
+
+def test_the_file_size_limit():
+    assert "over the limit of 1 MB" in _refusal(b"metric,period,value\n" + b"x" * (2 << 20), "huge.csv",
+                                                Limits(max_file_bytes=1 << 20))
