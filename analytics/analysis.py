@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from .gaps import change_since_baseline, gaps, months_missed_in_a_row
@@ -58,7 +57,7 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     })
     result = spc(spc_input)
     points = pd.concat([series.reset_index(drop=True),
-                        result.points.drop(columns=["metric", "period", "value"]).reset_index(drop=True)], axis=1)
+                        result.points.drop(columns=["metric", "period", "value", "target"], errors="ignore").reset_index(drop=True)], axis=1)
     points = pd.concat([points, gaps(points["value"], points["target"], points["direction"], points["tolerance"])],
                        axis=1)
     points["months_missed"] = months_missed_in_a_row(points)
@@ -76,8 +75,7 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table = table.join(trend, how="left")
     table["trend"] = trend_verdict(table.rename(columns={"direction": "improvement_direction"}), table["direction"])
     table["change_since_baseline"] = change_since_baseline(table["value"], table["baseline"], table["direction"])
-    last_fitted = table["intercept"] + table["sen_slope"] * (table["n"] - 1) if "intercept" in table else table["value"]
-    table["periods_to_target"] = periods_to_target(last_fitted.fillna(table["value"]), table["sen_slope"],
+    table["periods_to_target"] = periods_to_target(table["value"], table["sen_slope"],
                                                    table["target"], table["direction"])
     sigma = (table["upl"] - table["mean"]) / 3.0
     table = rank_priorities(table, sigma)
@@ -109,5 +107,3 @@ def latest_complete_period(periods: list[pd.Timestamp], today: pd.Timestamp | No
     complete = [p for p in periods if p < this_month]
     return complete[0] if complete else (periods[0] if periods else None)
 
-
-_ = np

@@ -115,7 +115,27 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--by", default=None)
     u = usub.add_parser("list", help="list users")
     u.add_argument("--format", choices=FORMATS, default="table")
+
+    p = sub.add_parser("spc", help="XmR (Making Data Count) statistics of a CSV file; no store needed")
+    p.add_argument("input", help="CSV with metric,period,value [,target,improvement_direction,rebase]")
+    p.add_argument("--fix-after", type=_positive_int, default=None, help="limits from the first N points of each segment")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--summary", action="store_true", help="per-metric verdicts as CSV metric,variation,assurance")
+
+    p = sub.add_parser("analyse", help="gaps, status, SPC verdicts, trend and priority for a period")
+    p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data)")
+    p.add_argument("--format", choices=FORMATS, default="table")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _by(args: argparse.Namespace) -> str:
@@ -304,6 +324,37 @@ def cmd_users(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_spc(store: Store, args: argparse.Namespace) -> int:
+    from .spc_io import read_spc_input, spc_json, spc_table
+
+    frame = read_spc_input(Path(args.input))
+    rows, summary = spc_table(frame, fix_after=args.fix_after)
+    if args.summary:
+        sys.stdout.write(summary[["metric", "variation", "assurance"]].to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        sys.stdout.write(spc_json(rows, summary))
+    else:
+        sys.stdout.write(rows.to_csv(index=False, lineterminator="\n"))
+    return EXIT_OK
+
+
+def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
+    from .analysis import analyse, analyse_output
+    from .periods import parse_period
+
+    period = None
+    if args.period is not None:
+        period = parse_period(args.period)
+        if period is None:
+            raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
+    store.ensure_schema()
+    analysis = analyse(store, period)
+    if period is not None and analysis.periods and not any(p.strftime("%Y-%m") == period for p in analysis.periods):
+        print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
+    sys.stdout.write(render(analyse_output(analysis), args.format))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -315,6 +366,8 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "baselines": cmd_baselines,
     "records": cmd_records,
     "users": cmd_users,
+    "spc": cmd_spc,
+    "analyse": cmd_analyse,
 }
 
 

@@ -85,6 +85,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.create_metrics": ("Create metrics that are not in the catalogue", "自动创建目录中没有的指标"),
     "upload.checking": ("Checking {file}...", "正在检查 {file}..."),
     "upload.preview": ("Preview: what will change", "预览:将要发生的变化"),
+    "upload.summary_line": ("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
+                            "{missing} missing",
+                            "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},缺失 {missing}"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),
     "upload.new": ("New", "新增"),

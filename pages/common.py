@@ -12,6 +12,22 @@ from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.store import Store
 
 
+def through_dashboard() -> None:
+    """Every page calls this first: make sure it runs inside dashboard.py's navigation.
+
+    Streamlit starts a server (and every AppTest run) in its legacy multipage mode when a
+    `pages/` folder exists, until dashboard.py calls st.navigation. A first visit straight to
+    a page URL such as /upload would then run the page file alone: no sidebar, no language
+    switch, the legacy page list. When that happens, leave the legacy mode and rerun through
+    dashboard.py, which opens the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_resource(show_spinner=False)
 def _store_at(path: str) -> Store:
     store = Store(path)

@@ -10,7 +10,9 @@ from analytics.demo import load_demo
 from analytics.errors import InputRefused, StoreError
 from analytics.overview import store_overview
 from analytics.uploads import list_suggestions, list_uploads
-from pages.common import get_store, show_refusal, t
+from pages.common import get_store, show_refusal, t, through_dashboard
+
+through_dashboard()
 
 store = get_store()
 overview = store_overview(store)

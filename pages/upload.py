@@ -9,7 +9,9 @@ from analytics import config
 from analytics.errors import InputRefused, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.uploads import list_uploads, rollback_upload
-from pages.common import get_store, show_refusal, t
+from pages.common import get_store, show_refusal, t, through_dashboard
+
+through_dashboard()
 
 store = get_store()
 state = st.session_state
@@ -54,6 +56,7 @@ def _show_preview(plan: IngestPlan) -> None:
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
         "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
     for file_plan in plan.files:
+        st.markdown(t("upload.summary_line", **file_plan.summary()))
         for sheet, reason in file_plan.parsed.skipped_sheets:
             st.caption(t("upload.sheet_skipped", sheet=sheet, reason=reason))
         for warning in file_plan.parsed.warnings:

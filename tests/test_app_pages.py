@@ -9,8 +9,28 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.demo import load_demo
 from analytics.store import Store
+from tests.conftest import ROOT
 
 TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Start every AppTest run in st.navigation mode, as the real server is after its first run.
+
+    AppTest resets Streamlit to its legacy multipage mode before each run (a pages/ folder
+    exists), so every run would first go through pages.common.through_dashboard's extra rerun,
+    which drops a button click. The deep-link path itself is covered by the browser tests.
+    """
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
 
 
 @pytest.fixture
@@ -30,7 +50,7 @@ def demo_file(tmp_path_factory):
 
 
 def _app(page: str | None = None, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file("dashboard.py", default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     if lang:
         at.query_params["lang"] = lang
     at.run()

@@ -115,7 +115,8 @@ def test_audit_trail_records_every_step_with_who_role_and_comment(loaded):
     move_record(loaded, rid, "monitoring", by="quality")
     revise_plan(loaded, rid, by="quality", reason="extend", due_date="2026-12-31")
     events = get_record(loaded, rid)["events"]
-    assert events[["by_user", "role", "kind", "from_state", "to_state", "comment"]].values.tolist() == [
+    steps = events[["by_user", "role", "kind", "from_state", "to_state", "comment"]].astype(object)
+    assert steps.where(steps.notna(), None).values.tolist() == [
         ["improvement_owner", "improvement_owner", "raised", None, "raised", None],
         ["service_owner", "service_owner", "transition", "raised", "approved", "go ahead"],
         ["improvement_owner", "improvement_owner", "transition", "approved", "implementing", None],
