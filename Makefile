@@ -17,7 +17,7 @@ run: install ## create the venv, load the demo into an empty store, start the da
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
 
 test: install-dev system-packages ## install test tools and a headless browser, run the whole suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: install-dev system-packages ## benchmarks: figures and ratios (not a test)
 	$(PY) -m bench
