@@ -159,7 +159,8 @@ def spc(frame: pd.DataFrame, fix_after: int | None = None) -> SpcResult:
     inverse = np.empty(n, dtype=np.int64)
     inverse[order] = np.arange(n)
     for column, values in sorted_points.items():
-        points[column] = values[inverse]
+        points[column] = pd.Series(values[inverse], index=frame.index,
+                                   dtype=object if column == "point_type" else None)
     if has_target:
         points["target"] = frame["target"].to_numpy()
 

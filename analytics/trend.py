@@ -11,6 +11,7 @@ chunks, so there is no loop over metrics or points.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,12 @@ def mann_kendall(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 
 def _chunk(x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN rows: a metric with < 2 points
+        return _chunk_stats(x, t)
+
+
+def _chunk_stats(x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
     n = np.sum(~np.isnan(x), axis=1)
     upper = np.triu(np.ones((x.shape[1], x.shape[1]), dtype=bool), k=1)       # pairs i < j
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -1,0 +1,169 @@
+"""Baselines, the monthly analysis and the `spc` / `analyse` commands, on real files and a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from analytics.analysis import ANALYSE_COLUMNS, analyse
+from analytics.baselines import list_versions
+
+CATALOGUE = """name,unit,category,direction,tolerance,weight,baseline,target,from_period
+MTTR,h,efficiency,decrease,0.5,2,9,8,2025-01
+SLA,%,quality,increase,1,1,94,95,2025-01
+Tickets,count,efficiency,neutral,0,1,,,
+"""
+
+
+@pytest.fixture
+def loaded(store, cli, tmp_path):
+    (tmp_path / "cat.csv").write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "cat.csv")[0] == 0
+    rows = ["metric,period,value"]
+    mttr = [9.0, 9.4, 8.8, 9.2, 9.1, 8.9, 9.3, 9.0, 8.7, 9.1, 9.2, 8.6]
+    sla = [94.0, 95.5, 93.8, 94.9, 95.1, 94.2, 96.0, 93.9, 94.8, 95.0, 94.1, 93.5]
+    for i in range(12):
+        rows.append(f"MTTR,2025-{i + 1:02d},{mttr[i]}")
+        rows.append(f"SLA,2025-{i + 1:02d},{sla[i]}")
+        rows.append(f"Tickets,2025-{i + 1:02d},{5000 + 10 * i}")
+    (tmp_path / "values.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "values.csv")[0] == 0
+    return store
+
+
+def _analyse_csv(cli, *args):
+    code, out, err = cli("analyse", "--format", "csv", *args)
+    assert code == 0, err
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_analyse_columns_and_gaps_by_hand(loaded, cli):
+    rows = _analyse_csv(cli)
+    assert list(rows[0]) == ANALYSE_COLUMNS
+    by_metric = {r["metric"]: r for r in rows}
+    mttr = by_metric["MTTR"]
+    # December: actual 8.6 h, target 8 h, lower is better: gap = 8.6 - 8 = 0.6 > tolerance 0.5 -> missed
+    assert (mttr["period"], float(mttr["actual"]), float(mttr["target"]), float(mttr["baseline"])) == (
+        "2025-12", 8.6, 8.0, 9.0)
+    assert float(mttr["gap"]) == pytest.approx(0.6) and float(mttr["gap_pct"]) == pytest.approx(0.6 / 8 * 100)
+    assert mttr["status"] == "missed"
+    sla = by_metric["SLA"]
+    # 93.5 % against 95 %, higher is better: gap = 95 - 93.5 = 1.5 > 1 -> missed; 1.5 / 95 = 1.58 %
+    assert float(sla["gap"]) == pytest.approx(1.5) and float(sla["gap_pct"]) == pytest.approx(1.5 / 95 * 100)
+    assert sla["status"] == "missed"
+    tickets = by_metric["Tickets"]
+    assert tickets["status"] == "no_target" and tickets["gap"] == "" and tickets["priority"] == ""
+    assert tickets["trend"] == "" and tickets["assurance"] == "none"
+    # both missed; MTTR carries weight 2 so it ranks first
+    assert (mttr["priority"], sla["priority"]) == ("1", "2")
+    assert {r["variation"] for r in rows} <= {"common_cause", "improvement_high", "improvement_low", "concern_high",
+                                              "concern_low", "neutral_high", "neutral_low"}
+
+
+def test_analyse_a_chosen_period_and_one_without_data(loaded, cli):
+    march = {r["metric"]: r for r in _analyse_csv(cli, "--period", "2025-03")}
+    # March MTTR 8.8 h against 8: gap 0.8 -> missed; SLA 93.8 against 95: gap 1.2 -> missed
+    assert float(march["MTTR"]["actual"]) == 8.8 and float(march["SLA"]["gap"]) == pytest.approx(1.2)
+    code, out, err = cli("analyse", "--period", "2026-03", "--format", "json")
+    assert code == 0 and "no values for 2026-03" in err
+    assert {r["status"] for r in json.loads(out)} == {"no_data"}
+    assert cli("analyse", "--period", "March")[0] == 2
+
+
+def test_baselines_set_compute_and_list_keep_every_version(loaded, cli):
+    code, out, _ = cli("baselines", "set", "--metric", "MTTR", "--target", "7.5", "--from", "2025-07",
+                       "--by", "alice", "--reason", "tighter target after review")
+    assert code == 0
+    code, out, _ = cli("baselines", "compute", "--metric", "MTTR", "--window", "2025-01:2025-06", "--from",
+                       "2025-10", "--by", "bob", "--stat", "median")
+    assert code == 0
+    # median of 9.0, 9.4, 8.8, 9.2, 9.1, 8.9 -> sorted 8.8 8.9 9.0 9.1 9.2 9.4 -> (9.0 + 9.1) / 2 = 9.05
+    assert "baseline 9.05 (median of 6 months 2025-01:2025-06)" in out
+    versions = list_versions(loaded, "MTTR")
+    assert versions[["from_period", "baseline", "target"]].values.tolist()[0] == ["2025-01", 9.0, 8.0]
+    assert versions[["from_period", "baseline", "target", "set_by"]].values.tolist()[1:] == [
+        ["2025-07", 9.0, 7.5, "alice"],
+        ["2025-10", 9.05, 7.5, "bob"],
+    ]
+    # the analysis uses the version in force: December is judged against 7.5, with baseline 9.05
+    mttr = {r["metric"]: r for r in _analyse_csv(cli)}["MTTR"]
+    assert (float(mttr["baseline"]), float(mttr["target"]), float(mttr["gap"])) == (9.05, 7.5, pytest.approx(1.1))
+    assert cli("baselines", "set", "--metric", "MTTR", "--from", "2025-07")[0] == 2      # no reason
+    assert cli("baselines", "set", "--metric", "nope", "--target", "1", "--from", "2025-07", "--reason", "x")[0] == 1
+
+
+def test_a_new_baseline_version_starts_a_new_spc_segment(loaded, cli):
+    cli("baselines", "set", "--metric", "SLA", "--baseline", "95", "--from", "2025-07", "--by", "a", "--reason", "r")
+    points = analyse(loaded).points
+    sla = points[points["name"] == "SLA"].sort_values("period")
+    assert sla["segment"].tolist() == [0] * 6 + [1] * 6
+    # the second segment's mean is the mean of July..December: (96.0+93.9+94.8+95.0+94.1+93.5)/6 = 94.55
+    assert sla["mean"].iloc[-1] == pytest.approx((96.0 + 93.9 + 94.8 + 95.0 + 94.1 + 93.5) / 6)
+
+
+def test_an_empty_store_analyses_to_nothing(store, cli):
+    code, out, _ = cli("analyse", "--format", "csv")
+    assert code == 0 and out.strip() == ",".join(ANALYSE_COLUMNS)
+
+
+SPC_INPUT = """metric,period,value,target,improvement_direction,rebase
+a,2025-01,10,12,increase,
+a,2025-02,11,12,increase,
+a,2025-03,10,12,increase,
+a,2025-04,11,12,increase,
+a,2025-05,30,12,increase,
+b,2025-01-15,5,,decrease,0
+b,2025-02-15,,,decrease,0
+b,2025-03-15,6,,decrease,1
+"""
+
+
+def test_spc_command_csv_json_and_summary(cli, tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text(SPC_INPUT, encoding="utf-8")
+    code, out, err = cli("spc", path)
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["metric", "period", "value", "mean", "lpl", "upl", "lower_2sigma", "upper_2sigma",
+                             "outside_limits", "shift", "trend", "two_of_three", "point_type"]
+    assert len(rows) == 8
+    # metric a: mean (10+11+10+11+30)/5 = 14.4; ranges 1,1,1,19 -> 5.5; 3.267*5.5 = 17.97 screens 19 -> 1.0
+    assert float(rows[0]["mean"]) == pytest.approx(14.4) and float(rows[0]["upl"]) == pytest.approx(14.4 + 2.66)
+    assert rows[4]["outside_limits"] == "true" and rows[4]["point_type"] == "special_cause_improvement"
+    assert rows[6]["value"] == "" and rows[6]["point_type"] == ""
+    assert rows[7]["period"] == "2025-03" and float(rows[7]["mean"]) == 6.0     # rebased: a one-point segment
+    code, out, _ = cli("spc", path, "--summary")
+    # a's target 12 lies inside its limits 14.4 -+ 2.66 = 11.74 .. 17.06: hit and miss; b has no target
+    assert out == "metric,variation,assurance\na,improvement_high,hit_and_miss\nb,common_cause,none\n"
+    code, out, _ = cli("spc", path, "--format", "json", "--fix-after", "4")
+    data = json.loads(out)["metrics"]
+    assert data[0]["metric"] == "a" and data[0]["variation"] == "improvement_high"
+    # fixed from the first 4 points: mean 10.5, moving ranges 1,1,1 -> limits 10.5 +- 2.66
+    assert data[0]["points"][4]["upl"] == pytest.approx(13.16) and data[0]["points"][4]["outside_limits"] is True
+
+
+@pytest.mark.parametrize("text, message", [
+    ("metric,period\na,2025-01\n", "missing column(s) value"),
+    ("metric,period,value\na,2025-13,1\n", "row 2, column B (period): '2025-13' is not a period"),
+    ("metric,period,value\na,2025-01,lots\n", "row 2, column C (value): 'lots' is not a number"),
+    ("metric,period,value,improvement_direction\na,2025-01,1,up\n", "row 2, column D (improvement_direction)"),
+    ("metric,period,value,rebase\na,2025-01,1,yes\n", "row 2, column D (rebase): rebase 'yes' must be 1"),
+    ("metric,period,value\na,2025-01,1\na,2025-01,2\n", "row 3, column B (period): 'a' 2025-01 appears twice"),
+])
+def test_spc_command_refuses_bad_input(cli, tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = cli("spc", path)
+    assert code == 1 and message in err and "bad.csv" in err
+
+
+def test_spc_command_needs_no_store(tmp_path):
+    from tests.conftest import run_cli_process
+
+    path = tmp_path / "in.csv"
+    path.write_text(SPC_INPUT, encoding="utf-8")
+    result = run_cli_process("--db", tmp_path / "never.duckdb", "spc", path, "--summary")
+    assert result.returncode == 0 and not (tmp_path / "never.duckdb").exists()
