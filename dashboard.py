@@ -22,6 +22,10 @@ if st.query_params.get("lang") != current:
 pages = [
     st.Page("pages/home.py", title=i18n.t("nav.home", current), icon=":material/home:", default=True,
             url_path="home"),
+    st.Page("pages/scorecard.py", title=i18n.t("nav.scorecard", current), icon=":material/fact_check:",
+            url_path="scorecard"),
+    st.Page("pages/metric.py", title=i18n.t("nav.metric", current), icon=":material/monitoring:",
+            url_path="metric"),
     st.Page("pages/upload.py", title=i18n.t("nav.upload", current), icon=":material/upload_file:",
             url_path="upload"),
 ]

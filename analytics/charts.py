@@ -103,4 +103,5 @@ def before_after_figure(points: pd.DataFrame, *, title: str, unit: str | None, d
 def sparkline_values(points: pd.DataFrame, months: int = 18) -> pd.Series:
     """The last `months` values of each metric as lists, for the scorecard's sparkline column."""
     recent = points.sort_values("period").groupby("metric_id").tail(months)
-    return recent.groupby("metric_id")["value"].agg(lambda v: [None if pd.isna(x) else float(x) for x in v])
+    # a month not reported is left out: a sparkline cell cannot draw a gap
+    return recent.groupby("metric_id")["value"].agg(lambda v: [float(x) for x in v if not pd.isna(x)])

@@ -60,3 +60,20 @@ def show_refusal(exc: Exception) -> None:
         st.error(t("app.error", message=str(exc)))
     else:
         raise exc
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _analysis_at(path: str, data_version: int, period: str | None):
+    from analytics.analysis import analyse
+
+    return analyse(Store(path), period)
+
+
+def get_analysis(period: str | None = None):
+    """The analysis for a period, cached per (store file, data version, period).
+
+    Any write bumps the data version, so an upload or a new baseline is seen on the next
+    rerun; filter changes and language switches reuse the cached frames (never mutate them).
+    """
+    store = get_store()
+    return _analysis_at(str(store.path), store.data_version(), period)

@@ -106,3 +106,106 @@ def test_upload_page_renders_history(app_store, demo_file, monkeypatch):
     assert at.title[0].value == "Upload monthly data"
     assert "Upload history" in _text(at)
     assert at.dataframe[0].value["file_name"].tolist() == ["demo-data.csv"]
+
+
+def _analysed(path, period=None):
+    from analytics.analysis import analyse
+
+    return analyse(Store(path), period).table.set_index("metric")
+
+
+def _headline(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def test_scorecard_defaults_to_the_latest_complete_month_with_exceptions_first(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="en")
+    assert at.selectbox(key="sc_period").value == "2026-10"
+    table = _analysed(demo_file)
+    counts = table["status"].value_counts()
+    assert _headline(at)["Met"] == counts.get("met", 0) and _headline(at)["Missed"] == counts.get("missed", 0)
+    assert _headline(at)["Concern signals"] == int(table["variation"].str.startswith("concern").sum())
+    shown = at.dataframe[0].value
+    assert shown["display_name"].iloc[0] == "Service desk backlog"          # priority 1 first
+    assert shown["priority"].tolist()[:3] == ["1", "2", "3"]
+    assert len(shown) == len(table)
+
+
+def test_scorecard_filters_and_search(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="en")
+    at.multiselect(key="sc_status").set_value(["Met"]).run()   # AppTest takes the label shown
+    shown = at.dataframe[0].value
+    assert set(shown["status"]) == {"met"} and _headline(at)["Missed"] == 0
+    at.multiselect(key="sc_status").set_value([]).run()
+    at.text_input(key="sc_search").set_value("积压").run()                   # Chinese search text
+    assert set(at.dataframe[0].value["name"]) == {"Service desk backlog", "Backlog over 30 days"}
+    at.text_input(key="sc_search").set_value("no such metric").run()
+    assert "No metric matches these filters." in _text(at)
+
+
+def test_scorecard_period_switch_and_chinese_names(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py")
+    at.selectbox(key="sc_period").set_value("2025-06").run()
+    assert not at.exception
+    assert at.query_params["period"] in ("2025-06", ["2025-06"])
+    shown = at.dataframe[0].value.set_index("name")
+    table = _analysed(demo_file, "2025-06")
+    assert shown.loc["Incident MTTR", "display_name"] == "事件平均解决时间"
+    assert shown.loc["Incident MTTR", "actual"] == table.loc["Incident MTTR", "actual"]
+    assert at.title[0].value == "月度评审"
+
+
+def test_metric_detail_deep_link(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    table = _analysed(demo_file)
+    metric_id = int(table.loc["Incident MTTR", "metric_id"])
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at.query_params["metric"] = str(metric_id)
+    at.run()
+    at.switch_page("pages/metric.py")
+    at.query_params["metric"] = str(metric_id)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "事件平均解决时间"
+    assert any("Mann–Kendall" in m.value for m in at.markdown)
+    versions = at.dataframe[1].value
+    assert versions["from_period"].tolist()[-1] > versions["from_period"].tolist()[0]   # two cycles
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+
+
+def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/metric.py")
+    at.query_params["metric"] = "99999"
+    at.run()
+    assert not at.exception
+    assert "There is no metric #99999" in at.warning[0].value
+
+
+def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+    import pandas as pd
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Only"], "direction": ["increase"], "target": [5.0],
+                                              "from_period": ["2026-01"]}), by="t")
+    apply_ingest(app_store, plan_records(app_store, pd.DataFrame(
+        {"metric": ["Only"], "period": ["2026-01"], "value": [4.0]}), "one.csv"), by="t")
+    at = _app("pages/scorecard.py", lang="en")
+    assert at.dataframe[0].value["status"].tolist() == ["missed"]
+    at = _app("pages/metric.py", lang="en")
+    assert not at.exception
+
+
+def test_review_pages_on_an_empty_store(app_store):
+    for page in ("pages/scorecard.py", "pages/metric.py"):
+        at = _app(page, lang="en")
+        assert "No data yet" in _text(at)

@@ -1,0 +1,108 @@
+"""The monthly review scorecard as data: one display row per metric, exceptions first.
+
+The page only renders this frame; filters, ordering, headline counts and the number/unit
+formatting are decided here so they are tested without a browser and shared by the reports.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .analysis import Analysis
+from .charts import sparkline_values
+from .icons import assurance_svg, data_uri, variation_svg
+
+STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
+STATUSES = tuple(STATUS_ORDER)
+STATUS_COLOURS = {"met": "#d5ecd4", "near": "#fff1c2", "missed": "#f9d0cc", "no_target": "#eeeeee",
+                  "no_data": "#eeeeee"}
+UNITLESS = {"count", "score", "件", "个", "次", "分"}
+IMPROVEMENT = ("improvement_high", "improvement_low")
+CONCERN = ("concern_high", "concern_low")
+
+
+@dataclass(frozen=True)
+class Filters:
+    processes: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    search: str = ""
+
+
+def format_number(value: object, unit: str | None, decimals: int | None, signed: bool = False) -> str:
+    """'6.5 h', '95.2%', '¥1,200', '-' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    places = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    text = f"{float(value):{'+' if signed else ''},.{places}f}"
+    if not unit or unit in UNITLESS:
+        return text
+    if unit == "%":
+        return text + "%"
+    if unit in ("¥", "￥", "$", "€"):
+        return (text[0] + unit + text[1:]) if text[0] in "+-" else unit + text
+    return f"{text} {unit}"
+
+
+def display_name(row: pd.Series | dict, lang: str) -> str:
+    preferred = row.get("name_zh") if lang == "zh" else row.get("name_en")
+    return preferred if isinstance(preferred, str) and preferred.strip() else row["name"]
+
+
+def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), months: int = 18) -> pd.DataFrame:
+    """Rows in review order: priority (most urgent first), then status, then name."""
+    table = analysis.table
+    if analysis.empty or table.empty:
+        return pd.DataFrame(columns=["metric_id", "name", "status", "priority"])
+    rows = table.copy()
+    rows["display_name"] = [display_name(r, lang) for r in rows.to_dict("records")]
+    keep = pd.Series(True, index=rows.index)
+    if filters.processes:
+        keep &= rows["process"].isin(filters.processes)
+    if filters.categories:
+        keep &= rows["category"].isin(filters.categories)
+    if filters.owners:
+        keep &= rows["owner"].isin(filters.owners)
+    if filters.statuses:
+        keep &= rows["status"].isin(filters.statuses)
+    if filters.search.strip():
+        needle = filters.search.strip().casefold()
+        haystack = (rows["name"].fillna("") + " " + rows["name_en"].fillna("") + " " + rows["name_zh"].fillna("")
+                    + " " + rows["process"].fillna("") + " " + rows["owner"].fillna(""))
+        keep &= haystack.str.casefold().str.contains(needle, regex=False)
+    rows = rows[keep].copy()
+    spark = sparkline_values(analysis.points, months)
+    rows["sparkline"] = rows["metric_id"].map(spark)
+    rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
+    rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]
+    rows["gap_text"] = [format_number(v, u, d, signed=True) for v, u, d in
+                        zip(rows["gap"], rows["unit"], rows["decimals"])]
+    rows["variation_icon"] = rows["variation"].map(lambda v: data_uri(variation_svg(v)))
+    rows["assurance_icon"] = rows["assurance"].map(lambda v: data_uri(assurance_svg(v)))
+    rows["reason"] = rows["reason_zh" if lang == "zh" else "reason_en"]
+    rows["_status_order"] = rows["status"].map(STATUS_ORDER)
+    rows = rows.sort_values(["priority", "_status_order", "display_name"], na_position="last", kind="stable")
+    return rows.drop(columns=["_status_order"]).reset_index(drop=True)
+
+
+def headline(rows: pd.DataFrame) -> dict[str, int]:
+    """Counts for the top of the page: met / near / missed, improvements / concerns."""
+    status = rows["status"] if "status" in rows else pd.Series(dtype=object)
+    variation = rows["variation"] if "variation" in rows else pd.Series(dtype=object)
+    return {
+        "met": int((status == "met").sum()), "near": int((status == "near").sum()),
+        "missed": int((status == "missed").sum()),
+        "improvements": int(variation.isin(IMPROVEMENT).sum()), "concerns": int(variation.isin(CONCERN).sum()),
+    }
+
+
+def filter_options(analysis: Analysis) -> dict[str, list[str]]:
+    table = analysis.table
+    if table.empty:
+        return {"process": [], "category": [], "owner": []}
+    return {col: sorted(v for v in table[col].dropna().unique() if str(v).strip())
+            for col in ("process", "category", "owner")}

@@ -1,0 +1,114 @@
+"""Metric detail (指标详情): the XmR chart and everything behind one metric's numbers.
+
+Addressable by URL (?metric=ID&period=YYYY-MM&lang=zh) so a link can go into the minutes.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.baselines import list_versions
+from analytics.charts import xmr_figure
+from analytics.scorecard import display_name, format_number
+from analytics.uploads import value_history
+from pages.common import get_analysis, get_store, lang, t, through_dashboard
+
+through_dashboard()
+
+everything = get_analysis()
+if everything.empty:
+    st.title(t("nav.metric"))
+    st.info(t("sc.no_data"))
+    st.stop()
+
+periods = [p.strftime("%Y-%m") for p in everything.periods]
+period = st.query_params.get("period")
+analysis = get_analysis(period if period in periods else None)
+table = analysis.table.set_index("metric_id")
+ids = list(table.sort_values("name").index)
+asked = st.query_params.get("metric")
+try:
+    current = int(asked) if asked is not None else None
+except ValueError:
+    current = None
+if asked is not None and current not in ids:
+    st.warning(t("md.unknown", id=asked))
+    current = None
+choice = st.selectbox(t("md.pick"), ids, index=ids.index(current) if current in ids else None,
+                      format_func=lambda i: display_name(table.loc[i], lang()), placeholder=t("md.no_metric"))
+if choice is None:
+    st.stop()
+if st.query_params.get("metric") != str(choice):
+    st.query_params["metric"] = str(choice)
+row = table.loc[choice]
+name = display_name(row, lang())
+unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
+
+st.title(name)
+st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(
+    row["category"], str) else None, row["process"], row["owner"], t(f"direction.{row['direction']}"))
+    if x and not (isinstance(x, float) and pd.isna(x))))
+
+cols = st.columns(3) + st.columns(3)
+cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"])
+cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
+cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
+cols[3].metric(t("col.gap"), format_number(row["gap"], unit, decimals, signed=True))
+cols[4].metric(t("col.status"), t(f"status.{row['status']}"))
+cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
+               help=t(f"assurance.{row['assurance']}") if isinstance(row["assurance"], str) else None)
+
+points = analysis.points[analysis.points["metric_id"] == choice]
+show_2sigma = st.toggle(t("md.two_sigma"), value=False)
+figure = xmr_figure(points, title=t("md.chart_title", name=name), unit=unit, decimals=decimals, lang=lang(),
+                    show_2sigma=show_2sigma)
+st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+st.subheader(t("md.trend"))
+ptt = row["periods_to_target"]
+if ptt is None or (isinstance(ptt, float) and pd.isna(ptt)):
+    forecast = t("md.forecast_none")
+elif ptt == "never":
+    forecast = t("md.forecast_never")
+elif int(ptt) == 0:
+    forecast = t("md.forecast_met")
+else:
+    forecast = t("md.forecast_months", n=int(ptt))
+verdict = t(f"trend.{row['trend']}") if isinstance(row["trend"], str) else "–"
+st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
+                                     S=int(row["S"]) if pd.notna(row["S"]) else 0,
+                                     p=f"{row['p']:.3f}" if pd.notna(row["p"]) else "–",
+                                     slope=format_number(row["slope"], unit, max(decimals, 2), signed=True),
+                                     forecast=forecast))
+if isinstance(row.get("definition"), str):
+    st.caption(f"{t('md.definition')}: {row['definition']}")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("md.numbers"))
+    numbers = points.sort_values("period", ascending=False).assign(
+        period=lambda f: f["period"].dt.strftime("%Y-%m"),
+        point=lambda f: f["point_type"].map(lambda p: t(f"point.{p}") if isinstance(p, str) else "–"))
+    st.dataframe(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], hide_index=True,
+                 width="stretch", column_config={
+                     "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"),
+                                                                                       format=f"%.{decimals}f"),
+                     "target": st.column_config.NumberColumn(t("col.target"), format=f"%.{decimals}f"),
+                     "mean": st.column_config.NumberColumn(t("chart.mean"), format=f"%.{decimals}f"),
+                     "lpl": st.column_config.NumberColumn(t("chart.lpl"), format=f"%.{decimals}f"),
+                     "upl": st.column_config.NumberColumn(t("chart.upl"), format=f"%.{decimals}f"),
+                     "point": t("md.point")})
+with right:
+    st.subheader(t("md.versions"))
+    versions = list_versions(get_store(), row["name"])
+    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], hide_index=True,
+                 width="stretch", column_config={
+                     "cycle": "#", "from_period": t("col.period"), "baseline": t("col.baseline"),
+                     "target": t("col.target"), "set_by": t("col.by"), "reason": t("md.reason")})
+    st.subheader(t("md.history"))
+    history = value_history(get_store(), int(choice))
+    st.dataframe(history, hide_index=True, width="stretch")
+
+st.page_link("pages/scorecard.py", label=t("md.back"), icon=":material/arrow_back:",
+             query_params={"period": row["period"], "lang": lang()})

@@ -1,0 +1,92 @@
+"""Monthly review (月度评审): the scorecard the meeting walks through, exceptions first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.analysis import latest_complete_period
+from analytics.scorecard import STATUS_COLOURS, STATUSES, Filters, filter_options, headline, scorecard_rows
+from pages.common import get_analysis, lang, t, through_dashboard
+
+through_dashboard()
+
+st.title(t("sc.title"))
+everything = get_analysis()
+if everything.empty:
+    st.info(t("sc.no_data"))
+    st.page_link("pages/home.py", label=t("nav.home"), icon=":material/home:")
+    st.stop()
+
+periods = [p.strftime("%Y-%m") for p in everything.periods]
+default = latest_complete_period(everything.periods).strftime("%Y-%m")
+asked = st.query_params.get("period")
+top = st.columns([1.6, 2, 2, 2, 2, 2])
+period = top[0].selectbox(t("sc.period"), periods, index=periods.index(asked if asked in periods else default),
+                          key="sc_period")
+if st.query_params.get("period") != period:
+    st.query_params["period"] = period
+analysis = get_analysis(period)
+options = filter_options(analysis)
+filters = Filters(
+    processes=tuple(top[1].multiselect(t("sc.process"), options["process"], key="sc_process", placeholder=t("sc.all"))),
+    categories=tuple(top[2].multiselect(t("sc.category"), options["category"], key="sc_category", placeholder=t("sc.all"),
+                                        format_func=lambda c: t(f"category.{c}"))),
+    owners=tuple(top[3].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
+    statuses=tuple(top[4].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
+                                      format_func=lambda s: t(f"status.{s}"))),
+    search=top[5].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
+)
+rows = scorecard_rows(analysis, lang(), filters)
+
+counts = headline(rows)
+for column, key in zip(st.columns(5), ("met", "near", "missed", "improvements", "concerns")):
+    column.metric(t(f"sc.{key}"), counts[key])
+st.caption(t("sc.caption"))
+
+if rows.empty:
+    st.info(t("sc.none_match"))
+    st.stop()
+
+COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
+           "gap_pct", "status_text", "sparkline", "trend_text", "reason"]
+view = rows.assign(
+    status_text=rows["status"].map(lambda s: t(f"status.{s}")),
+    trend_text=rows["trend"].map(lambda v: t(f"trend.{v}") if isinstance(v, str) else "–"),
+    priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
+)[COLUMNS + ["metric_id", "name", "status", "actual"]]
+colours = rows["status"].map(STATUS_COLOURS)
+styled = view.style.apply(lambda _: [f"background-color: {c}" for c in colours], subset=["status_text"])
+selection = st.dataframe(
+    styled, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
+    on_select="rerun", selection_mode="single-row", key="sc_table",
+    column_order=COLUMNS,
+    column_config={
+        "priority": st.column_config.TextColumn(t("col.priority"), width="small"),
+        "variation_icon": st.column_config.ImageColumn(t("col.variation"), width="small"),
+        "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width="small"),
+        "display_name": st.column_config.TextColumn(t("col.metric"), width="medium"),
+        "actual_text": st.column_config.TextColumn(t("col.actual"), width="small"),
+        "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
+        "gap_text": st.column_config.TextColumn(t("col.gap"), width="small"),
+        "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small"),
+        "status_text": st.column_config.TextColumn(t("col.status"), width="small"),
+        "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
+        "trend_text": st.column_config.TextColumn(t("col.trend"), width="small"),
+        "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
+    },
+)
+chosen = selection.selection.rows if selection else []
+if chosen:
+    metric_id = int(rows.iloc[chosen[0]]["metric_id"])
+    st.switch_page("pages/metric.py", query_params={"metric": str(metric_id), "period": period, "lang": lang()})
+
+with st.expander(t("sc.legend")):
+    from analytics.icons import ASSURANCE_ICONS, VARIATION_ICONS, assurance_svg, data_uri, variation_svg
+
+    icons = [(data_uri(variation_svg(v)), t(f"variation.{v}")) for v in VARIATION_ICONS]
+    icons += [(data_uri(assurance_svg(a)), t(f"assurance.{a}")) for a in ASSURANCE_ICONS]
+    st.markdown(" ".join(f'<span style="display:inline-flex;align-items:center;margin:0 18px 8px 0">'
+                         f'<img src="{uri}" width="30" style="margin-right:6px"/>{label}</span>'
+                         for uri, label in icons), unsafe_allow_html=True)
+    st.markdown(t("sc.legend_body"))

@@ -1,0 +1,78 @@
+"""End to end: the monthly review in a real browser on the demo store; screenshots under the pytest temp dir."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from analytics.demo import load_demo
+from analytics.store import Store
+from tests.e2e_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("review")
+    load_demo(Store(directory / "demo.duckdb"), datetime.date(2026, 11, 25))
+    with streamlit_server(directory / "demo.duckdb", directory / "server.log") as url:
+        yield url, directory
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser.new_page(viewport={"width": 1600, "height": 1100})
+        browser.close()
+
+
+def _main_text(page) -> str:
+    return page.get_by_test_id("stMain").inner_text()
+
+
+def test_scorecard_period_language_and_metric_detail(server, page):
+    url, directory = server
+    page.goto(f"{url}/scorecard?lang=zh")
+    wait_for_app(page)
+    assert "月度评审" in _main_text(page) and "未达标" in _main_text(page)
+    page.screenshot(path=str(directory / "scorecard-zh.png"), full_page=True)
+
+    # change the period
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="2026-06").click()
+    wait_for_app(page)
+    assert "period=2026-06" in page.url
+
+    # switch to English in the sidebar
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    wait_for_app(page)
+    assert "Monthly review" in _main_text(page) and "lang=en" in page.url
+    page.screenshot(path=str(directory / "scorecard-en.png"), full_page=True)
+
+    # open the first metric's detail by selecting its row
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 38 + 19)
+    wait_for_app(page)
+    page.wait_for_url("**/metric?*", timeout=15_000)
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=15_000)
+    assert "XmR chart" in _main_text(page)
+    page.screenshot(path=str(directory / "metric-en.png"), full_page=True)
+
+
+def test_metric_deep_link_for_the_minutes(server, page):
+    url, directory = server
+    with Store(directory / "demo.duckdb").read() as con:
+        metric_id = con.execute("SELECT id FROM metric WHERE name = 'Incident MTTR'").fetchone()[0]
+    page.goto(f"{url}/metric?metric={metric_id}&lang=zh")
+    wait_for_app(page)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=15_000)
+    text = _main_text(page)
+    assert "事件平均解决时间" in text and "基准与目标版本" in text
+    page.screenshot(path=str(directory / "metric-zh.png"), full_page=True)
