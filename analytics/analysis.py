@@ -77,6 +77,7 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table["change_since_baseline"] = change_since_baseline(table["value"], table["baseline"], table["direction"])
     table["periods_to_target"] = periods_to_target(table["value"], table["sen_slope"],
                                                    table["target"], table["direction"])
+    table = add_business_impact(table)
     sigma = (table["upl"] - table["mean"]) / 3.0
     table = rank_priorities(table, sigma)
     table = table.reset_index().rename(columns={"value": "actual", "sen_slope": "slope"})
@@ -85,6 +86,30 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table.loc[table["status"] == "no_data", ["variation", "assurance", "trend"]] = [None, None, None]
     points = points.merge(metrics[["metric_id", "name"]], on="metric_id", how="left")
     return Analysis(month, table, points, periods)
+
+
+def add_business_impact(table: pd.DataFrame) -> pd.DataFrame:
+    """What a gap costs, where the catalogue names a volume metric and a unit cost.
+
+    impact = gap (worse than target only) × the volume metric's value for the same month, in
+    the metric's unit (e.g. 1.2 h × 5,200 tickets = 6,240 extra hours); impact_cost = impact ×
+    unit_cost (e.g. × ¥60 per hour). It informs the discussion; the priority ranking does not use it.
+    """
+    from .names import name_key
+
+    out = table.copy()
+    keys = {}
+    for metric_id, row in out.iterrows():
+        for column in ("name", "name_en", "name_zh"):
+            if isinstance(row.get(column), str):
+                keys.setdefault(name_key(row[column]), metric_id)
+    volume_id = out["volume_metric"].map(lambda v: keys.get(name_key(v)) if isinstance(v, str) else None)
+    out["volume"] = volume_id.map(lambda i: out.at[i, "value"] if i is not None and i in out.index else None)
+    out["volume"] = pd.to_numeric(out["volume"], errors="coerce")
+    out["volume_unit_name"] = volume_id.map(lambda i: out.at[i, "name"] if i is not None and i in out.index else None)
+    out["impact"] = out["gap"].clip(lower=0) * out["volume"]
+    out["impact_cost"] = out["impact"] * pd.to_numeric(out["unit_cost"], errors="coerce")
+    return out
 
 
 def analyse_output(analysis: Analysis) -> pd.DataFrame:

@@ -20,10 +20,10 @@ from .store import Store
 
 CATALOGUE_COLUMNS = [
     "name", "name_en", "name_zh", "aliases", "unit", "category", "direction", "service",
-    "process", "owner", "weight", "tolerance", "decimals", "definition",
+    "process", "owner", "weight", "tolerance", "decimals", "definition", "volume_metric", "unit_cost",
     "baseline", "target", "from_period",
 ]
-METRIC_FIELDS = CATALOGUE_COLUMNS[:14]
+METRIC_FIELDS = CATALOGUE_COLUMNS[:16]
 CATEGORIES = ("quality", "effectiveness", "cost", "efficiency")
 DIRECTIONS = ("increase", "decrease", "neutral")
 
@@ -42,6 +42,8 @@ HEADER_SYNONYMS = {
     "tolerance": ["tolerance", "容差"],
     "decimals": ["decimals", "小数位", "小数位数"],
     "definition": ["definition", "定义", "计算方法", "计算、收集办法"],
+    "volume_metric": ["volume_metric", "volume", "业务量指标", "业务量"],
+    "unit_cost": ["unit_cost", "cost per unit", "单位成本", "单位差距成本"],
     "baseline": ["baseline", "基准", "基准值"],
     "target": ["target", "目标", "目标值"],
     "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份"],
@@ -117,7 +119,7 @@ def list_metrics(store: Store) -> pd.DataFrame:
             """
             SELECT m.name, m.name_en, m.name_zh, m.aliases, m.unit, m.category, m.direction,
                    m.service, m.process, m.owner, m.weight, m.tolerance, m.decimals, m.definition,
-                   b.baseline, b.target, strftime(b.from_period, '%Y-%m') AS from_period
+                   m.volume_metric, m.unit_cost, b.baseline, b.target, strftime(b.from_period, '%Y-%m') AS from_period
             FROM metric m
             LEFT JOIN (
                 SELECT * FROM baseline
@@ -201,7 +203,8 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 "(increase = higher is better)", **where(i, "direction")))
         rec["direction"] = direction or "neutral"
         for col, default, lo, hi in (("weight", 1.0, 0, 1000), ("tolerance", 0.0, 0, 1e12),
-                                     ("baseline", None, -1e15, 1e15), ("target", None, -1e15, 1e15)):
+                                     ("baseline", None, -1e15, 1e15), ("target", None, -1e15, 1e15),
+                                     ("unit_cost", None, 0, 1e12)):
             if rec[col] is None:
                 rec[col] = default
                 continue
@@ -252,17 +255,22 @@ def _alias_keys(rec: dict) -> list[str]:
 
 
 def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
-                   file_name: str = "catalogue", sheet: str | None = None) -> dict[str, int]:
+                   file_name: str = "catalogue", sheet: str | None = None,
+                   columns: set[str] | None = None) -> dict[str, int]:
     """Insert or update metrics inside the caller's transaction; returns counts.
 
-    Refuses (InputRefused) when a spelling would point at two metrics.
+    An existing metric is updated only in the columns the file has (`columns`; None = all), so a
+    file with just name and unit_cost does not wipe anyone's units or weights. Refuses
+    (InputRefused) when a spelling would point at two metrics.
     """
+    update_fields = [f for f in METRIC_FIELDS if columns is None or f in columns or f == "name"]
     from .baselines import add_version_if_changed
 
     existing = dict(con.execute("SELECT name_key, id FROM metric").fetchall())
     owners = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
     problems: list[Problem] = []
     claimed: dict[str, str] = {}
+    file_keys = {k for r in rows for k in _alias_keys(r)}
     for rec in rows:
         metric_key = name_key(rec["name"])
         own_id = existing.get(metric_key)
@@ -272,6 +280,10 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
                 problems.append(Problem(f"the name or alias '{key}' already belongs to another metric",
                                         file=file_name, sheet=sheet, row=rec["_row"]))
             claimed[key] = metric_key
+        volume = rec.get("volume_metric")
+        if volume and name_key(volume) not in owners and name_key(volume) not in file_keys:
+            problems.append(Problem(f"volume_metric '{volume}' is not a metric in the catalogue", file=file_name,
+                                    sheet=sheet, row=rec["_row"]))
     if problems:
         raise InputRefused(problems)
 
@@ -282,9 +294,9 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
         if key in existing:
             metric_id = existing[key]
             con.execute(
-                "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in METRIC_FIELDS)
+                "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in update_fields)
                 + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ?",
-                values + [key, by, metric_id],
+                [rec[f] for f in update_fields] + [key, by, metric_id],
             )
             counts["updated"] += 1
         else:
@@ -295,8 +307,12 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
             ).fetchone()[0]
             existing[key] = metric_id
             counts["created"] += 1
+        names_given = columns is None or bool(columns & {"name_en", "name_zh", "aliases"})
+        keep = [] if names_given else [k for (k,) in con.execute(
+            "SELECT alias_key FROM metric_alias WHERE metric_id = ?", [metric_id]).fetchall()]
         con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])
-        con.executemany("INSERT INTO metric_alias VALUES (?, ?)", [[k, metric_id] for k in _alias_keys(rec)])
+        con.executemany("INSERT INTO metric_alias VALUES (?, ?)",
+                        [[k, metric_id] for k in dict.fromkeys(_alias_keys(rec) + keep)])
         if rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None):
             if add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
                                       rec.get("target"), by, "catalogue import", "catalogue"):
@@ -321,7 +337,7 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
     frame = normalise_catalogue_headers(frame, file_name, sheet)
     rows = validate_catalogue(frame, file_name, sheet, first_row)
     with store.write() as con:
-        return upsert_metrics(con, rows, by, file_name, sheet)
+        return upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns))
 
 
 def import_catalogue_file(store: Store, path, by: str) -> dict[str, int]:

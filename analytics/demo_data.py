@@ -68,6 +68,9 @@ _METRICS = [
     ("Ticket volume", "工单量", "工单总量", "count", "efficiency", "neutral", "service desk", "孙丽", 0.5, 0.0, 0,
      5200.0, 230.0, None, (3000, 8000), "当月新建的事件与服务请求总数(中性指标,用于观察负荷)。"),
 ]
+# business impact: the gap times the volume metric's value (and times a unit cost in ¥)
+_IMPACT = {"Incident MTTR": ("Ticket volume", 85.0), "Cost per ticket": ("Ticket volume", None),
+           "Request fulfilment time": ("Ticket volume", 85.0)}
 _NAMES_EN = {"Core system availability": "Core system availability (%)"}
 GO_LIVE_SUCCESS = 24     # month index: MTTR improvement goes live (12 months before the last month)
 GO_LIVE_FAILED = 27      # first-contact resolution change goes live (9 months before the last month)
@@ -94,6 +97,7 @@ def demo_catalogue() -> pd.DataFrame:
             "category": category, "direction": direction, "service": "IT运维服务", "process": process,
             "owner": owner, "weight": weight, "tolerance": tolerance, "decimals": decimals, "definition": definition,
             # baselines and targets come as versions (demo_baselines), like a real first cycle
+            "volume_metric": _IMPACT.get(name, (None, None))[0], "unit_cost": _IMPACT.get(name, (None, None))[1],
             "baseline": None, "target": None, "from_period": None,
         })
     return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)

@@ -159,6 +159,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "business impact: the metric that gives the volume, and the cost of one unit of gap",
+        """
+        ALTER TABLE metric ADD COLUMN volume_metric VARCHAR;
+        ALTER TABLE metric ADD COLUMN unit_cost DOUBLE;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

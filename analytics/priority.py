@@ -61,6 +61,13 @@ def _reason(row, lang: str) -> str:
                      else f"{int(row.months_missed)} months in a row")
     if isinstance(row.variation, str) and row.variation.startswith("concern"):
         parts.append("出现需关注的特殊原因变异" if lang == "zh" else "special cause of concern")
+    impact = getattr(row, "impact", None)
+    if impact is not None and pd.notna(impact) and impact > 0:
+        cost = getattr(row, "impact_cost", None)
+        cost_text = f", ¥{cost:,.0f}" if cost is not None and pd.notna(cost) else ""
+        volume = getattr(row, "volume_unit_name", None) or ""
+        parts.append(f"业务影响约 {impact:,.0f}{unit}(按 {volume}){cost_text}" if lang == "zh"
+                     else f"business impact about {impact:,.0f}{unit} across {volume}{cost_text}")
     parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")
     joiner = ";" if lang == "zh" else "; "
     return joiner.join(parts)

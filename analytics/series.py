@@ -21,7 +21,7 @@ def load_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
     with store.read() as con:
         metrics = con.execute(
             "SELECT id AS metric_id, name, name_en, name_zh, unit, category, direction, service, process, owner,"
-            " weight, tolerance, decimals, definition FROM metric ORDER BY id").df()
+            " weight, tolerance, decimals, definition, volume_metric, unit_cost FROM metric ORDER BY id").df()
         observations = con.execute(
             "SELECT metric_id, period, value, target AS file_target FROM current_observation").df()
         versions = versions_in_force(con)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pandas as pd
 import pytest
 
 from analytics.analysis import ANALYSE_COLUMNS, analyse
@@ -167,3 +168,21 @@ def test_spc_command_needs_no_store(tmp_path):
     path.write_text(SPC_INPUT, encoding="utf-8")
     result = run_cli_process("--db", tmp_path / "never.duckdb", "spc", path, "--summary")
     assert result.returncode == 0 and not (tmp_path / "never.duckdb").exists()
+
+
+def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_path):
+    (tmp_path / "impact.csv").write_text("name,direction,volume_metric,unit_cost\nMTTR,decrease,Tickets,60\n",
+                                         encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "impact.csv")[0] == 0
+    table = analyse(loaded).table.set_index("metric")
+    # December: MTTR gap 8.6 - 8 = 0.6 h; Tickets 5000 + 10 * 11 = 5110 -> 0.6 * 5110 = 3066 h; * ¥60 = ¥183,960
+    assert table.loc["MTTR", "impact"] == pytest.approx(0.6 * 5110)
+    assert table.loc["MTTR", "impact_cost"] == pytest.approx(0.6 * 5110 * 60)
+    assert "business impact about 3,066 h across Tickets, ¥183,960" in table.loc["MTTR", "reason_en"]
+    assert pd.isna(table.loc["SLA", "impact"])
+
+
+def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):
+    (tmp_path / "bad.csv").write_text("name,volume_metric\nMTTR,Nope\n", encoding="utf-8")
+    code, _, err = cli("metrics", "import", tmp_path / "bad.csv")
+    assert code == 1 and "bad.csv, row 2: volume_metric 'Nope' is not a metric in the catalogue" in err

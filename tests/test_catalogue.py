@@ -9,8 +9,13 @@ import pandas as pd
 import pytest
 import xlsxwriter
 
-from analytics.catalogue import CATALOGUE_COLUMNS, import_catalogue, list_metrics, metric_lookup
-from analytics.errors import InputRefused
+from analytics.catalogue import (
+    CATALOGUE_COLUMNS,
+    import_catalogue,
+    list_metrics,
+    metric_lookup,
+)
+from analytics.errors import InputRefused, column_letter
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
 Incident MTTR,Incident mean time to resolve,事件平均解决时间,MTTR;平均修复时间,h,efficiency,decrease,IT operations,incident,张伟,4,0.5,1,Mean hours from logging to resolution,8,6,2024-01
@@ -94,7 +99,7 @@ def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path
     code, out, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
     assert code == 1
     assert message in err
-    letter = "ABCDEFGHIJKLMNOPQ"[CATALOGUE_COLUMNS.index(column)]
+    letter = column_letter(CATALOGUE_COLUMNS.index(column))
     assert f"bad.csv, row 3, column {letter} ({column})" in err
     assert list_metrics(store).empty
 
@@ -110,3 +115,14 @@ def test_duplicate_names_in_one_file_are_refused(store):
     frame = pd.DataFrame([{"name": "Backlog"}, {"name": " backlog "}])
     with pytest.raises(InputRefused, match=r"row 3.*'backlog' appears twice \(first on row 2\)"):
         import_catalogue(store, frame, by="t", file_name="cat.csv")
+
+
+def test_a_file_with_some_columns_updates_only_those(store, cli, tmp_path):
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    before = list_metrics(store).set_index("name")
+    partial = "name,unit_cost\n" + before.index[0] + ",60\n"
+    assert cli("metrics", "import", _write_csv(tmp_path / "partial.csv", partial))[0] == 0
+    after = list_metrics(store).set_index("name")
+    assert after.loc[before.index[0], "unit_cost"] == 60
+    keep = ["unit", "direction", "weight", "tolerance", "name_zh", "aliases"]
+    assert after.loc[before.index[0], keep].tolist() == before.loc[before.index[0], keep].tolist()
