@@ -6,7 +6,7 @@ once, computes on whole frames (no loop over metrics or points) and returns plai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -27,6 +27,16 @@ class Analysis:
     table: pd.DataFrame           # one row per metric: ANALYSE_COLUMNS plus catalogue fields and reasons
     points: pd.DataFrame          # every metric's monthly points with SPC columns, up to the period
     periods: list[pd.Timestamp]   # months that have data, newest first
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def sparklines(self, months: int = 18) -> pd.Series:
+        """Each metric's last `months` values (computed once per analysis: the scorecard reruns often)."""
+        from .charts import sparkline_values
+
+        key = ("sparklines", months)
+        if key not in self._memo:
+            self._memo[key] = sparkline_values(self.points, months) if not self.points.empty else pd.Series()
+        return self._memo[key]
 
     @property
     def empty(self) -> bool:

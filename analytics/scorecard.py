@@ -6,13 +6,13 @@ formatting are decided here so they are tested without a browser and shared by t
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .analysis import Analysis
-from .charts import sparkline_values
 from .icons import assurance_svg, data_uri, variation_svg
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
@@ -48,6 +48,16 @@ def format_number(value: object, unit: str | None, decimals: int | None, signed:
     return f"{text} {unit}"
 
 
+@functools.lru_cache(maxsize=32)
+def _variation_uri(variation: object) -> str | None:
+    return data_uri(variation_svg(variation if isinstance(variation, str) else None))
+
+
+@functools.lru_cache(maxsize=32)
+def _assurance_uri(assurance: object) -> str | None:
+    return data_uri(assurance_svg(assurance if isinstance(assurance, str) else None))
+
+
 def display_name(row: pd.Series | dict, lang: str) -> str:
     preferred = row.get("name_zh") if lang == "zh" else row.get("name_en")
     return preferred if isinstance(preferred, str) and preferred.strip() else row["name"]
@@ -75,14 +85,14 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
                     + " " + rows["process"].fillna("") + " " + rows["owner"].fillna(""))
         keep &= haystack.str.casefold().str.contains(needle, regex=False)
     rows = rows[keep].copy()
-    spark = sparkline_values(analysis.points, months)
+    spark = analysis.sparklines(months)
     rows["sparkline"] = rows["metric_id"].map(spark)
     rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
     rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]
     rows["gap_text"] = [format_number(v, u, d, signed=True) for v, u, d in
                         zip(rows["gap"], rows["unit"], rows["decimals"])]
-    rows["variation_icon"] = rows["variation"].map(lambda v: data_uri(variation_svg(v)))
-    rows["assurance_icon"] = rows["assurance"].map(lambda v: data_uri(assurance_svg(v)))
+    rows["variation_icon"] = rows["variation"].map(_variation_uri)
+    rows["assurance_icon"] = rows["assurance"].map(_assurance_uri)
     rows["reason"] = rows["reason_zh" if lang == "zh" else "reason_en"]
     rows["_status_order"] = rows["status"].map(STATUS_ORDER)
     rows = rows.sort_values(["priority", "_status_order", "display_name"], na_position="last", kind="stable")

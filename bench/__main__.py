@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bench_spc
+from bench import bench_scorecard, bench_spc
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (quick check: 0.1)")
     args = parser.parse_args()
     bench_spc.main(scale=args.scale)
+    bench_scorecard.main(scale=args.scale)
 
 
 if __name__ == "__main__":
