@@ -340,17 +340,22 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
         return upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns))
 
 
-def import_catalogue_file(store: Store, path, by: str) -> dict[str, int]:
-    """Import a catalogue from a .csv/.xlsx file: the first sheet whose header names the `name` column."""
+def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None) -> dict[str, int]:
+    """Import a catalogue from a .csv/.xlsx file (a path, or bytes with their file name): the first
+    sheet whose header names the `name` column."""
     from pathlib import Path
 
     from .limits import Limits
     from .readers import read_bytes, read_sheets
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputRefused(Problem("file not found", file=path.name))
-    sheets = read_sheets(read_bytes(path), path.name, Limits.from_env())
+    if isinstance(source, (bytes, bytearray)):
+        name = file_name or "catalogue"
+    else:
+        name = file_name or Path(source).name
+        if not Path(source).is_file():
+            raise InputRefused(Problem("file not found", file=name))
+    sheets = read_sheets(read_bytes(source), name, Limits.from_env())
+    path = Path(name)
     for sheet in sheets:
         for r, row in enumerate(sheet.rows[:10]):
             if any(_HEADER_LOOKUP.get(name_key(str(c))) == "name" for c in row if c not in (None, "")):

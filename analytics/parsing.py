@@ -69,6 +69,8 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if len(problems) > MAX_PROBLEMS:
             break
     if problems:
+        order = {name: i for i, name in enumerate(s.name for s in sheets)}
+        problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column or ""))
         raise InputRefused(problems[:MAX_PROBLEMS] + (
             [Problem(f"... and more problems; fix these first", file=file_name)] if len(problems) > MAX_PROBLEMS
             else []))

@@ -36,7 +36,7 @@ if asked is not None and current not in ids:
     st.warning(t("md.unknown", id=asked))
     current = None
 choice = st.selectbox(t("md.pick"), ids, index=ids.index(current) if current in ids else None,
-                      format_func=lambda i: display_name(table.loc[i], lang()), placeholder=t("md.no_metric"))
+                      format_func=lambda i, _lang=lang(): display_name(table.loc[i], _lang), placeholder=t("md.no_metric"))
 if choice is None:
     st.stop()
 if st.query_params.get("metric") != str(choice):

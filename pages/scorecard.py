@@ -5,8 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics import i18n
 from analytics.analysis import latest_complete_period
-from analytics.scorecard import STATUS_COLOURS, STATUSES, Filters, filter_options, headline, scorecard_rows
+from analytics.scorecard import (
+    STATUS_COLOURS,
+    STATUSES,
+    Filters,
+    filter_options,
+    headline,
+    scorecard_rows,
+)
 from pages.common import get_analysis, lang, t, through_dashboard
 
 through_dashboard()
@@ -31,10 +39,10 @@ options = filter_options(analysis)
 filters = Filters(
     processes=tuple(top[1].multiselect(t("sc.process"), options["process"], key="sc_process", placeholder=t("sc.all"))),
     categories=tuple(top[2].multiselect(t("sc.category"), options["category"], key="sc_category", placeholder=t("sc.all"),
-                                        format_func=lambda c: t(f"category.{c}"))),
+                                        format_func=lambda c, _lang=lang(): i18n.t(f"category.{c}", _lang))),
     owners=tuple(top[3].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
     statuses=tuple(top[4].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
-                                      format_func=lambda s: t(f"status.{s}"))),
+                                      format_func=lambda s, _lang=lang(): i18n.t(f"status.{s}", _lang))),
     search=top[5].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
 )
 rows = scorecard_rows(analysis, lang(), filters)
@@ -82,7 +90,13 @@ if chosen:
     st.switch_page("pages/metric.py", query_params={"metric": str(metric_id), "period": period, "lang": lang()})
 
 with st.expander(t("sc.legend")):
-    from analytics.icons import ASSURANCE_ICONS, VARIATION_ICONS, assurance_svg, data_uri, variation_svg
+    from analytics.icons import (
+        ASSURANCE_ICONS,
+        VARIATION_ICONS,
+        assurance_svg,
+        data_uri,
+        variation_svg,
+    )
 
     icons = [(data_uri(variation_svg(v)), t(f"variation.{v}")) for v in VARIATION_ICONS]
     icons += [(data_uri(assurance_svg(a)), t(f"assurance.{a}")) for a in ASSURANCE_ICONS]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import config
+from analytics import config, i18n
 from analytics.errors import InputRefused, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.uploads import list_uploads, rollback_upload
-from pages.common import get_store, show_refusal, t, through_dashboard
+from pages.common import get_store, lang, show_refusal, t, through_dashboard
 
 through_dashboard()
 
@@ -26,7 +26,7 @@ if state.get("upload_flash"):
 files = st.file_uploader(t("upload.files"), type=["csv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
                          key=f"uploader_{state['uploader_generation']}", help=t("upload.format_help"))
 c1, c2, c3 = st.columns([2, 2, 3])
-source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s: t(f"source.{s}"))
+source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s, _lang=lang(): i18n.t(f"source.{s}", _lang))
 by = c2.text_input(t("upload.by"), value=state.get("upload_by") or config.current_user())
 state["upload_by"] = by
 create_metrics = c3.checkbox(t("upload.create_metrics"), value=False)

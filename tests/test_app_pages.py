@@ -209,3 +209,33 @@ def test_review_pages_on_an_empty_store(app_store):
     for page in ("pages/scorecard.py", "pages/metric.py"):
         at = _app(page, lang="en")
         assert "No data yet" in _text(at)
+
+
+def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
+    from analytics.baselines import list_versions
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="en")
+    assert at.title[0].value == "Metrics and baselines"
+    at.selectbox(key="baseline_metric").select_index(0).run()
+    form_inputs = at.number_input
+    form_inputs[1].set_value(7.0)                           # target; baseline left empty = keep it
+    texts = {ti.label: ti for ti in at.text_input}
+    texts["Effective from"].set_value("2026-11")
+    texts["Why (required)"].set_value("review agreed a tighter target")
+    [b for b in at.button if b.label == "Save the new version"][0].click().run()
+    assert not at.exception, at.exception
+    versions = list_versions(app_store)
+    latest = versions[versions["from_period"] == "2026-11"]
+    assert len(latest) == 1 and latest["target"].iloc[0] == 7.0
+    assert latest["reason"].iloc[0] == "review agreed a tighter target" and latest["baseline"].notna().all()
+    assert any("version saved" in s.value for s in at.success)
+
+
+def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="en")
+    at.selectbox(key="window_from").set_value("2026-05")
+    at.selectbox(key="window_to").set_value("2026-07").run()
+    assert not at.exception
+    assert any("The Mean of 3 months is" in m.value for m in at.markdown)

@@ -67,3 +67,23 @@ def test_upload_preview_confirm_and_values_stored(browser, tmp_path, cli, store)
 
     stored = {(m, p): v for m, p, v in current_observations(Store(store.path)).itertuples(index=False)}
     assert stored == {("Incident MTTR", "2026-05"): 6.5, ("SLA attainment", "2026-05"): 95.3}
+
+
+def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp_path, cli, store):
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0
+    bad = tmp_path / "六月.csv"
+    bad.write_text("指标,月份,数值\nMTTR,2026-06,七点五\nSLA attainment,2026-13,95\n", encoding="gbk")
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/upload?lang=zh")
+        wait_for_app(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+        wait_for_app(page)
+        text = page.get_by_test_id("stMain").inner_text()
+        assert "六月.csv, row 2, column C (数值): '七点五' is not a number" in text
+        assert "六月.csv, row 3, column B (月份): '2026-13' is not a month" in text
+        assert page.get_by_role("button", name="确认导入").count() == 0
+        page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
+    assert current_observations(Store(store.path)).empty

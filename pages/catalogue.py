@@ -1,0 +1,154 @@
+"""Metrics & baselines (指标与基准): edit the catalogue, import it, set or compute baselines and targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics import config, i18n
+from analytics.baselines import (
+    baseline_from_window,
+    compute_version,
+    list_versions,
+    set_version,
+)
+from analytics.catalogue import (
+    CATEGORIES,
+    DIRECTIONS,
+    import_catalogue,
+    import_catalogue_file,
+    list_metrics,
+)
+from analytics.charts import xmr_figure
+from analytics.errors import InputRefused, StoreError
+from analytics.scorecard import display_name, format_number
+from pages.common import (
+    get_analysis,
+    get_store,
+    lang,
+    show_refusal,
+    t,
+    through_dashboard,
+)
+
+through_dashboard()
+
+store = get_store()
+state = st.session_state
+st.title(t("cat.title"))
+if state.get("catalogue_flash"):
+    st.success(state.pop("catalogue_flash"))
+by = st.text_input(t("cat.by"), value=state.get("catalogue_by") or config.current_user(), key="catalogue_by")
+catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")])
+
+EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "service", "process", "owner",
+            "weight", "tolerance", "decimals", "volume_metric", "unit_cost", "definition"]
+
+with catalogue_tab:
+    metrics = list_metrics(store)
+    st.caption(t("cat.editor_help"))
+    edited = st.data_editor(
+        metrics[["name"] + EDITABLE], hide_index=True, width="stretch", key="catalogue_editor",
+        disabled=["name"], num_rows="fixed",
+        column_config={
+            "name": t("col.metric"),
+            **{field: t(f"field.{field}") for field in EDITABLE},
+            "category": st.column_config.SelectboxColumn(t("field.category"), options=list(CATEGORIES)),
+            "direction": st.column_config.SelectboxColumn(t("field.direction"), options=list(DIRECTIONS),
+                                                          required=True),
+            "weight": st.column_config.NumberColumn(t("field.weight"), min_value=0, max_value=1000),
+            "tolerance": st.column_config.NumberColumn(t("field.tolerance"), min_value=0),
+            "decimals": st.column_config.NumberColumn(t("field.decimals"), min_value=0, max_value=6, step=1),
+            "unit_cost": st.column_config.NumberColumn(t("field.unit_cost"), min_value=0),
+        })
+    if st.button(t("cat.save"), type="primary", disabled=not by.strip()):
+        before = metrics[["name"] + EDITABLE].astype(object).where(metrics[["name"] + EDITABLE].notna(), None)
+        after = edited.astype(object).where(edited.notna(), None)
+        changed = after[(before != after).any(axis=1)]
+        if changed.empty:
+            st.info(t("cat.no_changes"))
+        else:
+            try:
+                counts = import_catalogue(store, changed, by=by.strip(), file_name=t("cat.tab_catalogue"))
+                state["catalogue_flash"] = t("cat.saved", updated=counts["updated"])
+                st.rerun()
+            except (InputRefused, StoreError) as exc:
+                show_refusal(exc)
+    st.divider()
+    upload = st.file_uploader(t("cat.import"), type=["csv", "xlsx"], key="catalogue_file")
+    if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
+        try:
+            counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name)
+            state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts)
+            st.rerun()
+        except (InputRefused, StoreError) as exc:
+            show_refusal(exc)
+
+with baselines_tab:
+    analysis = get_analysis()
+    if analysis.empty:
+        st.info(t("sc.no_data"))
+        st.stop()
+    table = analysis.table.set_index("metric_id")
+    ids = list(table.sort_values("name").index)
+    metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=lang(): display_name(table.loc[i], _lang),
+                             key="baseline_metric")
+    row = table.loc[metric_id]
+    unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
+    versions = list_versions(store, row["name"])
+    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],
+                 hide_index=True, width="stretch", column_config={
+                     "cycle": "#", "from_period": t("cat.from"), "baseline": t("col.baseline"),
+                     "target": t("col.target"), "set_by": t("col.by"),
+                     "set_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
+                     "reason": t("md.reason")})
+    points = analysis.points[analysis.points["metric_id"] == metric_id].sort_values("period")
+    months = [p.strftime("%Y-%m") for p in points["period"]]
+    next_month = (points["period"].max() + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("cat.set_header"))
+        with st.form("set_version"):
+            new_baseline = st.number_input(t("col.baseline"), value=None, format=f"%.{decimals}f",
+                                           placeholder=t("cat.keep"))
+            new_target = st.number_input(t("col.target"), value=None, format=f"%.{decimals}f",
+                                         placeholder=t("cat.keep"))
+            from_period = st.text_input(t("cat.from"), value=next_month, help="YYYY-MM")
+            reason = st.text_input(t("cat.reason"))
+            if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip()):
+                try:
+                    cycle = set_version(store, row["name"], baseline=new_baseline, target=new_target,
+                                        from_period=from_period, by=by.strip(), reason=reason)
+                    state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
+                                                 period=from_period)
+                    st.rerun()
+                except (InputRefused, StoreError) as exc:
+                    show_refusal(exc)
+    with right:
+        st.subheader(t("cat.compute_header"))
+        if months:
+            c1, c2 = st.columns(2)
+            start = c1.selectbox(t("cat.window_from"), months, index=max(0, len(months) - 12), key="window_from")
+            end = c2.selectbox(t("cat.window_to"), months, index=len(months) - 1, key="window_to")
+            stat = st.radio(t("cat.stat"), ["mean", "median"], horizontal=True, key="window_stat",
+                            format_func=lambda s, _lang=lang(): i18n.t(f"cat.stat_{s}", _lang))
+            window = points[(points["period"] >= pd.Timestamp(start)) & (points["period"] <= pd.Timestamp(end))]
+            try:
+                value = baseline_from_window(window["value"], stat)
+                st.markdown(t("cat.computed", stat=t(f"cat.stat_{stat}"), n=int(window["value"].notna().sum()),
+                              value=format_number(value, unit, decimals)))
+                compute_from = st.text_input(t("cat.from"), value=next_month, key="compute_from")
+                if st.button(t("cat.compute_button"), disabled=not by.strip() or start > end):
+                    cycle, _, _ = compute_version(store, row["name"], window=f"{start}:{end}", stat=stat,
+                                                  from_period=compute_from, by=by.strip())
+                    state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
+                                                 period=compute_from)
+                    st.rerun()
+            except (InputRefused, StoreError) as exc:
+                show_refusal(exc)
+            figure = xmr_figure(points, title=display_name(row, lang()), unit=unit, decimals=decimals, lang=lang(),
+                                height=360)
+            figure.add_vrect(x0=pd.Timestamp(start), x1=pd.Timestamp(end), fillcolor="#289de0", opacity=0.12,
+                             line_width=0, annotation_text=t("cat.window"), annotation_position="top left")
+            st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
