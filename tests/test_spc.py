@@ -231,3 +231,20 @@ def test_several_metrics_in_any_order_keep_the_input_order():
     merged = result.points[result.points["metric"] == "a"].sort_values("period")
     assert merged["upl"].tolist() == pytest.approx(alone["upl"].tolist())
     assert result.summary["metric"].tolist() == ["a", "b"]
+
+
+def test_published_example_nhsrplotthedots_snapshot():
+    # NHSRplotthedots' own published test (tests/testthat/_snaps/ptd_spc_standard.md): R's
+    # set.seed(123); rnorm(20) gives these values, and ptd reports mean 0.142, lpl -3.01, upl 3.29
+    y = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,
+         -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113, 1.78691314,
+         0.49785048, -1.96661716, 0.70135590, -0.47279141]
+    points = _points(y)
+    assert round(points["mean"].iloc[0], 3) == 0.142
+    assert round(points["lpl"].iloc[0], 2) == -3.01 and round(points["upl"].iloc[0], 2) == 3.29
+    assert not points["outside_limits"].any()
+    # and by hand: the 19 moving ranges average 1.19745..., none reaches 3.267 times that
+    ranges = [abs(b - a) for a, b in zip(y, y[1:])]
+    amr = sum(ranges) / 19
+    assert max(ranges) < 3.267 * amr
+    assert points["upl"].iloc[0] == pytest.approx(sum(y) / 20 + 2.66 * amr)
