@@ -26,6 +26,8 @@ pages = [
             url_path="scorecard"),
     st.Page("pages/metric.py", title=i18n.t("nav.metric", current), icon=":material/monitoring:",
             url_path="metric"),
+    st.Page("pages/records.py", title=i18n.t("nav.records", current), icon=":material/assignment:",
+            url_path="records"),
     st.Page("pages/catalogue.py", title=i18n.t("nav.catalogue", current), icon=":material/tune:",
             url_path="catalogue"),
     st.Page("pages/upload.py", title=i18n.t("nav.upload", current), icon=":material/upload_file:",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import pandas as pd
+
 from . import demo_data
 from .catalogue import import_catalogue
 from .errors import InputRefused, Problem
@@ -26,6 +28,7 @@ def load_demo(store: Store, today: datetime.date) -> dict[str, object]:
     records = values.merge(suggestions, how="left", on=["metric", "period"])
     plan = plan_records(store, records, "demo-data.csv")
     apply_ingest(store, plan, by=DEMO_USER, source="service_report")
+    _add_people_and_records(store, last)
     return {
         "metrics": len(catalogue),
         "values": int(values["value"].notna().sum()),
@@ -45,3 +48,40 @@ def _add_later_baselines(store: Store, last: str) -> None:
         for row in versions.itertuples(index=False):
             add_version_if_changed(con, lookup.match(row.metric), row.from_period, row.baseline, row.target,
                                    row.by, row.reason, "demo")
+
+
+DEMO_PEOPLE = [("陈静", "improvement_owner"), ("刘洋", "service_owner"), ("王磊", "process_owner"),
+               ("周敏", "quality"), ("demo-admin", "admin"), ("访客", "viewer")]
+
+
+def _add_people_and_records(store: Store, last: str) -> None:
+    """One account per role (no password: attribution only until sign-in is set up) and the
+    improvement records of the stories, in the states a meeting would find them."""
+    from .record_views import gap_snapshot
+    from .records import move_record, raise_record
+    from .users import add_user
+
+    for name, role in DEMO_PEOPLE:
+        add_user(store, name, role, password=None, by=DEMO_USER)
+    owner, approver, quality = "陈静", "刘洋", "周敏"
+    for story in demo_data.demo_stories(last):
+        if story["story"] == "successful_improvement":
+            stage, change = "monitoring", "CHG-2025-0412"
+        elif story["story"] == "failed_improvement":
+            stage, change = "monitoring", "CHG-2026-0117"
+        elif story["story"] == "deterioration":
+            stage, change = "raised", None
+        else:
+            continue
+        go_live = story["go_live"]
+        # raised from the gap two months before the change went live (or from the latest month)
+        raised_in = str(pd.Period(go_live, freq="M") - 2) if go_live else last
+        record_id = raise_record(
+            store, title=story["title_zh"], by=owner, source="gap", metric=story["metric"], period=raised_in,
+            snapshot=gap_snapshot(store, story["metric"], raised_in), description=story["description_zh"],
+            owner=owner, priority="high" if stage == "raised" else "medium")
+        if stage == "raised":
+            continue
+        move_record(store, record_id, "approved", by=approver, comment="同意实施")
+        move_record(store, record_id, "implementing", by=owner, change_ref=change, go_live=go_live)
+        move_record(store, record_id, "monitoring", by=quality, comment="已上线,进入效果跟踪")

@@ -38,8 +38,9 @@ def gap_snapshot(store: Store, metric: str, period: str) -> dict:
     snapshot = {"period": month}
     for field in SNAPSHOT_FIELDS:
         value = row.get(field)
-        snapshot[field] = None if value is None or (isinstance(value, float) and pd.isna(value)) else (
+        value = None if value is None or (isinstance(value, float) and pd.isna(value)) else (
             value.item() if hasattr(value, "item") else value)
+        snapshot[field] = float(f"{value:.6g}") if isinstance(value, float) else value
     return snapshot
 
 
@@ -87,7 +88,7 @@ def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
     lines.append("events:")
     for event in events.itertuples(index=False):
         move = f"{event.from_state or ''} -> {event.to_state}" if event.kind == "transition" else event.kind
-        comment = f": {event.comment}" if event.comment else ""
+        comment = f": {event.comment}" if isinstance(event.comment, str) and event.comment else ""
         lines.append(f"  {event.event_at:%Y-%m-%d %H:%M} {event.by_user} ({event.role}) {move}{comment}")
     if verification is not None:
         lines.append(f"verification: {verification.verdict}")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
+from analytics.records import list_records
 from analytics.scorecard import display_name, format_number
 from analytics.uploads import value_history
 from pages.common import get_analysis, get_store, lang, t, through_dashboard
@@ -59,10 +60,17 @@ cols[4].metric(t("col.status"), t(f"status.{row['status']}"))
 cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
                help=t(f"assurance.{row['assurance']}") if isinstance(row["assurance"], str) else None)
 
+if st.button(t("md.raise"), icon=":material/add_task:"):
+    st.switch_page("pages/records.py", query_params={"metric": str(choice), "period": row["period"], "lang": lang()})
+
 points = analysis.points[analysis.points["metric_id"] == choice]
+metric_records = list_records(get_store())
+metric_records = metric_records[metric_records["metric_id"] == choice]
+events = [(pd.Timestamp(r.go_live), f"#{r.id} {t('chart.go_live')}") for r in metric_records.itertuples()
+          if isinstance(r.go_live, str)]
 show_2sigma = st.toggle(t("md.two_sigma"), value=False)
 figure = xmr_figure(points, title=t("md.chart_title", name=name), unit=unit, decimals=decimals, lang=lang(),
-                    show_2sigma=show_2sigma)
+                    show_2sigma=show_2sigma, events=events)
 st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 
 st.subheader(t("md.trend"))
@@ -109,6 +117,14 @@ with right:
     st.subheader(t("md.history"))
     history = value_history(get_store(), int(choice))
     st.dataframe(history, hide_index=True, width="stretch")
+
+if not metric_records.empty:
+    st.subheader(t("md.records"))
+    st.dataframe(metric_records.assign(state=metric_records["state"].map(lambda s: t(f"state.{s}")))[
+        ["id", "title", "state", "change_ref", "go_live", "owner"]], hide_index=True, width="stretch",
+        column_config={"id": "#", "title": t("rec.field_title"), "state": t("rec.state_filter"),
+                       "change_ref": t("rec.change_ref"), "go_live": t("rec.go_live"), "owner": t("rec.field_owner")})
+    st.page_link("pages/records.py", label=t("nav.records"), icon=":material/assignment:")
 
 st.page_link("pages/scorecard.py", label=t("md.back"), icon=":material/arrow_back:",
              query_params={"period": row["period"], "lang": lang()})

@@ -239,3 +239,71 @@ def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     at.selectbox(key="window_to").set_value("2026-07").run()
     assert not at.exception
     assert any("The Mean of 3 months is" in m.value for m in at.markdown)
+
+
+def _records_app(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/records.py")
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_records_register_lists_the_demo_records(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _records_app()
+    shown = at.dataframe[0].value
+    assert len(shown) == 3 and set(shown["state_text"]) == {"Monitoring", "Raised"}
+
+
+def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_store):
+    from analytics.baselines import list_versions
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    metric_id = int(_analysed(app_store.path).loc["Backlog over 30 days", "metric_id"])
+    at = _records_app(metric=str(metric_id), period="2026-10")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    [ti for ti in at.text_input if ti.label == "Title"][0].set_value("Daily stand-up on overdue tickets")
+    [b for b in at.button if b.label == "Raise the record"][0].click().run()
+    assert not at.exception, at.exception
+    record_id = int(at.query_params["record"][0] if isinstance(at.query_params["record"], list)
+                    else at.query_params["record"])
+    record = get_record(app_store, record_id)
+    assert (record["state"], record["metric"], record["snapshot"]["status"]) == (
+        "raised", "Backlog over 30 days", "missed")
+
+    # the improvement owner cannot approve: no such step is offered to them
+    assert not [r for r in at.radio if r.label == "Move to"] or "Approved" not in [
+        r for r in at.radio if r.label == "Move to"][0].options
+    at.selectbox(key="acting_user").set_value("刘洋").run()
+    [r for r in at.radio if r.label == "Move to"][0].set_value("Approved")
+    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    assert get_record(app_store, record_id)["state"] == "approved"
+
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    [r for r in at.radio if r.label == "Move to"][0].set_value("Implementing")
+    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    assert "give the change reference" in "\n".join(m.value for m in at.markdown)   # refused, nothing moved
+    assert get_record(app_store, record_id)["state"] == "approved"
+    [r for r in at.radio if r.label == "Move to"][0].set_value("Implementing")
+    [ti for ti in at.text_input if ti.label.startswith("Change reference")][0].set_value("CHG-9")
+    [ti for ti in at.text_input if ti.label.startswith("Go-live")][0].set_value("2026-04")
+    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    assert get_record(app_store, record_id)["state"] == "implementing"
+
+    for user, step in (("周敏", "Monitoring"), ("刘洋", "Verified"), ("刘洋", "Closed")):
+        at.selectbox(key="acting_user").set_value(user).run()
+        [r for r in at.radio if r.label == "Move to"][0].set_value(step)
+        [b for b in at.button if b.label == "Save the step"][0].click().run()
+        assert not at.exception, at.exception
+    record = get_record(app_store, record_id)
+    assert record["state"] == "closed"
+    versions = list_versions(app_store, "Backlog over 30 days")
+    assert versions["from_period"].iloc[-1] == "2026-11" and versions["set_by"].iloc[-1] == "刘洋"
+    assert list(record["events"]["to_state"]) == ["raised", "approved", "implementing", "monitoring", "verified",
+                                                   "closed"]

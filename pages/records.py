@@ -1,0 +1,250 @@
+"""Service improvement records (服务改进记录): the register, raising one, and one record's life.
+
+Every step is checked in analytics.records (role and state), not only by which buttons show.
+?record=ID opens a record; ?metric=ID&period=YYYY-MM opens the raise form pre-filled from a gap.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import streamlit as st
+
+from analytics import i18n
+from analytics.charts import before_after_figure
+from analytics.errors import InputRefused, NotAllowed, StoreError
+from analytics.record_views import gap_snapshot, record_verification
+from analytics.records import (
+    OPEN_STATES,
+    RECORD_SOURCES,
+    STATES,
+    add_note,
+    allowed_moves,
+    get_record,
+    list_records,
+    move_record,
+    raise_record,
+)
+from analytics.scorecard import display_name
+from analytics.uploads import list_suggestions
+from analytics.users import list_users
+from pages.common import (
+    get_analysis,
+    get_store,
+    lang,
+    show_refusal,
+    t,
+    through_dashboard,
+)
+
+through_dashboard()
+
+store = get_store()
+state = st.session_state
+current_lang = lang()
+st.title(t("rec.title"))
+if state.get("records_flash"):
+    st.success(state.pop("records_flash"))
+
+users = list_users(store)
+users = users[users["active"]]
+if users.empty:
+    st.info(t("rec.no_users"))
+    st.stop()
+roles = dict(zip(users["name"], users["role"]))
+names = list(roles)
+default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
+acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
+                      index=names.index(default_user),
+                      format_func=lambda n, _roles=roles: f"{n} ({_roles[n]})")
+role = roles[acting]
+
+
+def _fail(exc: Exception) -> None:
+    if isinstance(exc, NotAllowed):
+        st.error(str(exc))
+    else:
+        show_refusal(exc)
+
+
+def _open(record_id: int | None) -> None:
+    if record_id is None:
+        st.query_params.pop("record", None)
+    else:
+        st.query_params["record"] = str(record_id)
+    st.rerun()
+
+
+def show_record(record_id: int) -> None:
+    try:
+        record = get_record(store, record_id)
+    except InputRefused as exc:
+        _fail(exc)
+        return
+    if st.button(t("rec.back"), icon=":material/arrow_back:"):
+        _open(None)
+    st.subheader(f"#{record['id']} {record['title']}")
+    state_text, source_text = t(f"state.{record['state']}"), t(f"recsource.{record['source']}")
+    metric_text = f" · {record['metric']} {record['period'] or ''}" if record.get("metric") else ""
+    st.markdown(f"**{state_text}** · {source_text}{metric_text}")
+    fields = [(t(f"rec.field_{k}"), record.get(k)) for k in (
+        "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
+        "due_date", "priority")]
+    fields += [(t("rec.change_ref"), record.get("change_ref")), (t("rec.go_live"), record.get("go_live"))]
+    shown = [(k, str(v)) for k, v in fields if v is not None and not (isinstance(v, float) and pd.isna(v))]
+    if shown:
+        st.markdown("  \n".join(f"**{k}**:{v}" if current_lang == "zh" else f"**{k}**: {v}" for k, v in shown))
+    if record.get("snapshot"):
+        with st.expander(t("rec.snapshot")):
+            st.json(record["snapshot"])
+
+    st.subheader(t("rec.actions"))
+    moves = allowed_moves(record["state"], role)
+    if not moves:
+        st.caption(t("rec.no_actions", user=acting, role=role, state=t(f"state.{record['state']}")))
+    else:
+        with st.form(f"move_{record_id}"):
+            to = st.radio(t("rec.move_to"), moves, horizontal=True,
+                          format_func=lambda s, _lang=current_lang: i18n.t(f"state.{s}", _lang))
+            comment = st.text_area(t("rec.comment"), height=80)
+            c1, c2 = st.columns(2)
+            change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "")
+            go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "")
+            if st.form_submit_button(t("rec.move_button"), type="primary"):
+                try:
+                    new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
+                                            change_ref=change_ref or None, go_live=go_live or None)
+                    state["records_flash"] = t("rec.moved", id=record_id, state=t(f"state.{new_state}"))
+                    st.rerun()
+                except (InputRefused, NotAllowed, StoreError) as exc:
+                    _fail(exc)
+    if record["state"] in ("implementing", "monitoring") and role in ("quality", "admin"):
+        with st.form(f"note_{record_id}", clear_on_submit=True):
+            note = st.text_area(t("rec.note"), height=80)
+            if st.form_submit_button(t("rec.note_button")):
+                try:
+                    add_note(store, record_id, by=acting, text=note)
+                    st.rerun()
+                except (InputRefused, NotAllowed, StoreError) as exc:
+                    _fail(exc)
+
+    st.subheader(t("rec.verification"))
+    verification = record_verification(store, record)
+    if verification is None:
+        st.caption(t("rec.no_verification"))
+    else:
+        verdict = t(f"verdict.{verification.verdict}")
+        st.markdown(f"**{verdict}** · {verification.explain(current_lang)}")
+        if len(verification.points):
+            table = get_analysis().table.set_index("metric_id")
+            row = table.loc[record["metric_id"]] if record["metric_id"] in table.index else None
+            unit = row["unit"] if row is not None else None
+            decimals = int(row["decimals"]) if row is not None and pd.notna(row["decimals"]) else 1
+            name = display_name(row, current_lang) if row is not None else record["metric"]
+            st.plotly_chart(before_after_figure(verification.points, title=name, unit=unit, decimals=decimals,
+                                                lang=current_lang, go_live=pd.Timestamp(record["go_live"])),
+                            width="stretch", config={"displaylogo": False})
+
+    st.subheader(t("rec.timeline"))
+    events = record["events"].assign(
+        step=lambda f: [f"{a or ''} → {b}" if k == "transition" else k for a, b, k in
+                        zip(f["from_state"], f["to_state"], f["kind"])])
+    st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, width="stretch",
+                 column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
+                                "by_user": t("col.by"), "role": "role", "step": t("rec.actions"),
+                                "comment": t("rec.comment")})
+
+
+def show_register() -> None:
+    records = list_records(store)
+    st.subheader(t("rec.register"))
+    c1, c2 = st.columns([3, 1])
+    states = c1.multiselect(t("rec.state_filter"), STATES, default=list(OPEN_STATES), key="rec_states",
+                            format_func=lambda s, _lang=current_lang: i18n.t(f"state.{s}", _lang))
+    overdue_only = c2.checkbox(t("rec.overdue"), key="rec_overdue")
+    view = records[records["state"].isin(states)] if states else records
+    if overdue_only:
+        due = pd.to_datetime(view["due_date"])
+        view = view[due.notna() & (due < pd.Timestamp(datetime.date.today())) & view["state"].isin(OPEN_STATES)]
+    if view.empty:
+        st.info(t("rec.none"))
+    else:
+        shown = view.assign(state_text=view["state"].map(lambda s: t(f"state.{s}")))
+        selection = st.dataframe(
+            shown[["id", "title", "state_text", "metric", "period", "owner", "due_date", "change_ref", "go_live"]],
+            hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+            column_config={"id": "#", "title": t("rec.field_title"), "state_text": t("rec.state_filter"),
+                           "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
+                           "due_date": t("rec.field_due_date"), "change_ref": t("rec.change_ref"),
+                           "go_live": t("rec.go_live")})
+        st.caption(t("rec.open_hint"))
+        if selection and selection.selection.rows:
+            _open(int(shown.iloc[selection.selection.rows[0]]["id"]))
+    raise_form()
+
+
+def raise_form() -> None:
+    analysis = get_analysis()
+    table = analysis.table.set_index("metric_id") if not analysis.empty else pd.DataFrame()
+    metric_ids = list(table.sort_values("name").index) if not table.empty else []
+    asked_metric = st.query_params.get("metric")
+    preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
+    with st.expander(t("rec.raise"), expanded=preset is not None):
+        suggestions = list_suggestions(store)
+        suggestion = None
+        if not suggestions.empty:
+            labels = {i: f"{r.metric} {r.period}: {r.text}" for i, r in suggestions.iterrows()}
+            picked = st.selectbox(t("rec.from_suggestion"), [None] + list(labels), key="rec_suggestion",
+                                  format_func=lambda i, _labels=labels: "–" if i is None else _labels[i])
+            suggestion = suggestions.loc[picked] if picked is not None else None
+        with st.form("raise_record"):
+            title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60])
+            c1, c2, c3 = st.columns(3)
+            default_source = "suggestion" if suggestion is not None else "gap"
+            source = c1.selectbox(t("rec.field_source"), RECORD_SOURCES, index=RECORD_SOURCES.index(default_source),
+                                  format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang))
+            metric_names = {i: display_name(table.loc[i], current_lang) for i in metric_ids}
+            default_metric = preset
+            if suggestion is not None and suggestion["metric"] in set(table.get("name", [])):
+                default_metric = int(table.index[table["name"] == suggestion["metric"]][0])
+            metric_id = c2.selectbox(t("rec.field_metric"), [None] + metric_ids,
+                                     index=([None] + metric_ids).index(default_metric),
+                                     format_func=lambda i, _names=metric_names: "–" if i is None else _names[i])
+            default_period = st.query_params.get("period") or (
+                suggestion["period"] if suggestion is not None else
+                (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
+            period = c3.text_input(t("rec.field_period"), value=default_period)
+            description = st.text_area(t("rec.field_description"),
+                                       value="" if suggestion is None else suggestion["text"])
+            root_cause = st.text_area(t("rec.field_root_cause"))
+            planned_actions = st.text_area(t("rec.field_planned_actions"))
+            resources = st.text_input(t("rec.field_resources"))
+            c4, c5, c6, c7 = st.columns(4)
+            expected_value = c4.number_input(t("rec.field_expected_value"), value=None)
+            expected_by = c5.date_input(t("rec.field_expected_by"), value=None)
+            due_date = c6.date_input(t("rec.field_due_date"), value=None)
+            priority = c7.selectbox(t("rec.field_priority"), ["high", "medium", "low"], index=1)
+            owner = st.text_input(t("rec.field_owner"), value=acting)
+            if st.form_submit_button(t("rec.raise_button"), type="primary"):
+                metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
+                try:
+                    snapshot = gap_snapshot(store, metric_name, period) if metric_name and period else None
+                    record_id = raise_record(
+                        store, title=title, by=acting, source=source, metric=metric_name, period=period or None,
+                        snapshot=snapshot, description=description, root_cause=root_cause,
+                        planned_actions=planned_actions, resources=resources, expected_value=expected_value,
+                        expected_by=expected_by, due_date=due_date, priority=priority, owner=owner)
+                    state["records_flash"] = t("rec.raised", id=record_id)
+                    st.query_params.pop("metric", None)
+                    st.query_params.pop("period", None)
+                    _open(record_id)
+                except (InputRefused, NotAllowed, StoreError) as exc:
+                    _fail(exc)
+
+
+asked = st.query_params.get("record")
+if asked and asked.isdigit():
+    show_record(int(asked))
+else:
+    show_register()
