@@ -152,7 +152,7 @@ def demo_baselines(last: str) -> pd.DataFrame:
     values = demo_observations(last)
     rows = []
     for name, *_rest in _METRICS:
-        level, target, decimals = _rest[10], _rest[12], _rest[9]
+        target, decimals = _rest[12], _rest[9]
         if target is None:
             continue
         first_year = values[(values["metric"] == name) & values["period"].isin(periods[:12])]["value"].mean()

@@ -72,7 +72,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         order = {name: i for i, name in enumerate(s.name for s in sheets)}
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column or ""))
         raise InputRefused(problems[:MAX_PROBLEMS] + (
-            [Problem(f"... and more problems; fix these first", file=file_name)] if len(problems) > MAX_PROBLEMS
+            [Problem("... and more problems; fix these first", file=file_name)] if len(problems) > MAX_PROBLEMS
             else []))
     if not frames:
         raise InputRefused(Problem("the file has no data rows" + (

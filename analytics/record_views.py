@@ -94,3 +94,21 @@ def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
         lines.append(f"verification: {verification.verdict}")
         lines.append(f"  {verification.explain('en')}")
     return "\n".join(lines) + "\n"
+
+
+def open_record_labels(store: Store, lang: str = "en") -> pd.Series:
+    """Per metric id, its open records as short text ('#3 monitoring: effective'), for the scorecard."""
+    from .i18n import t
+    from .records import OPEN_STATES, get_record, list_records
+
+    records = list_records(store)
+    records = records[records["state"].isin(OPEN_STATES) & records["metric_id"].notna()]
+    labels: dict[int, list[str]] = {}
+    for row in records.itertuples():
+        text = f"#{row.id} {t(f'state.{row.state}', lang)}"
+        if row.state in ("monitoring", "verified") and isinstance(row.go_live, str):
+            verification = record_verification(store, get_record(store, int(row.id)))
+            if verification is not None:
+                text += f": {t(f'verdict.{verification.verdict}', lang)}"
+        labels.setdefault(int(row.metric_id), []).append(text)
+    return pd.Series({k: "; ".join(v) for k, v in labels.items()}, dtype=object)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.analysis import latest_complete_period
+from analytics.record_views import open_record_labels
 from analytics.scorecard import (
     STATUS_COLOURS,
     STATUSES,
@@ -15,7 +16,7 @@ from analytics.scorecard import (
     headline,
     scorecard_rows,
 )
-from pages.common import get_analysis, lang, t, through_dashboard
+from pages.common import get_analysis, get_store, lang, t, through_dashboard
 
 through_dashboard()
 
@@ -57,11 +58,13 @@ if rows.empty:
     st.stop()
 
 COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
-           "gap_pct", "status_text", "sparkline", "trend_text", "reason"]
+           "gap_pct", "status_text", "trend_text", "open_records", "sparkline", "reason"]
+open_records = open_record_labels(get_store(), lang())
 view = rows.assign(
     status_text=rows["status"].map(lambda s: t(f"status.{s}")),
     trend_text=rows["trend"].map(lambda v: t(f"trend.{v}") if isinstance(v, str) else "–"),
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
+    open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
 colours = rows["status"].map(STATUS_COLOURS)
 styled = view.style.apply(lambda _: [f"background-color: {c}" for c in colours], subset=["status_text"])
@@ -73,7 +76,7 @@ selection = st.dataframe(
         "priority": st.column_config.TextColumn(t("col.priority"), width="small"),
         "variation_icon": st.column_config.ImageColumn(t("col.variation"), width="small"),
         "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width="small"),
-        "display_name": st.column_config.TextColumn(t("col.metric"), width="medium"),
+        "display_name": st.column_config.TextColumn(t("col.metric"), width="medium", pinned=True),
         "actual_text": st.column_config.TextColumn(t("col.actual"), width="small"),
         "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
         "gap_text": st.column_config.TextColumn(t("col.gap"), width="small"),
@@ -81,6 +84,7 @@ selection = st.dataframe(
         "status_text": st.column_config.TextColumn(t("col.status"), width="small"),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
         "trend_text": st.column_config.TextColumn(t("col.trend"), width="small"),
+        "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
     },
 )

@@ -307,3 +307,13 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
     assert versions["from_period"].iloc[-1] == "2026-11" and versions["set_by"].iloc[-1] == "刘洋"
     assert list(record["events"]["to_state"]) == ["raised", "approved", "implementing", "monitoring", "verified",
                                                    "closed"]
+
+
+def test_scorecard_shows_open_records_with_their_verdict(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/scorecard.py", lang="en")
+    shown = at.dataframe[0].value.set_index("name")
+    assert shown.loc["Incident MTTR", "open_records"] == "#1 Monitoring: Effective"
+    assert shown.loc["First contact resolution", "open_records"] == "#2 Monitoring: Not yet"
+    assert shown.loc["Service desk backlog", "open_records"] == "#3 Raised"
+    assert shown.loc["SLA attainment", "open_records"] == ""
