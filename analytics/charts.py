@@ -33,7 +33,7 @@ def _rules_fired(row: pd.Series, lang: str) -> str:
 
 def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,
                show_2sigma: bool = False, events: list[tuple[pd.Timestamp, str]] | None = None,
-               height: int = 460) -> go.Figure:
+               height: int = 460, next_cycle: dict | None = None) -> go.Figure:
     """The XmR process behaviour chart of one metric.
 
     points: one metric's rows from analysis.points (period, value, segment, mean, lpl, upl,
@@ -81,12 +81,29 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         fig.add_vline(x=period, line=dict(color=PALETTE["improvement"], width=1.2, dash="dash"))
         fig.add_annotation(x=period, y=0.0, yref="paper", text=label, showarrow=False, textangle=-90,
                            xanchor="right", yanchor="bottom", font=dict(size=11, color=PALETTE["improvement"]))
+    if next_cycle:
+        # a version that starts after the last month: the next cycle's baseline and target, ahead
+        start = pd.Timestamp(next_cycle["from_period"])
+        fig.add_vline(x=start, line=dict(color="#555555", width=1, dash="dot"))
+        text = t("chart.next_cycle", lang, period=start.strftime("%Y-%m"),
+                 baseline=_number(next_cycle.get("baseline"), decimals), target=_number(next_cycle.get("target"), decimals))
+        fig.add_annotation(x=start, y=1.0, yref="paper", text=text, showarrow=False, xanchor="right",
+                           yanchor="bottom", font=dict(size=12, color="#555555"))
+        for key, colour, dash in (("baseline", PALETTE["mean_line"], "solid"), ("target", PALETTE["target"], "dashdot")):
+            value = next_cycle.get(key)
+            if value is not None and not pd.isna(value):
+                fig.add_trace(go.Scatter(x=[start, start + pd.offsets.MonthBegin(2)], y=[value, value], mode="lines",
+                                         showlegend=False, hoverinfo="skip", line=dict(color=colour, width=2, dash=dash)))
     fig.update_layout(
         title=dict(text=title, font=dict(size=20)), height=height, template="plotly_white",
         font=dict(family=FONT, size=14), margin=dict(l=60, r=20, t=60, b=40), hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
         yaxis=dict(title=unit or "", tickformat=f",.{decimals}f"), xaxis=dict(tickformat="%Y-%m"))
     return fig
+
+
+def _number(value, decimals: int) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):,.{decimals}f}"
 
 
 def before_after_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,

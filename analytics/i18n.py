@@ -53,6 +53,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.two_sigma": ("2-sigma line", "2σ 线"),
     "chart.target": ("Target", "目标"),
     "chart.new_cycle": ("new cycle", "新周期"),
+    "chart.next_cycle": ("next cycle from {period}: baseline {baseline}, target {target}",
+                         "下一周期自 {period} 起:基准 {baseline},目标 {target}"),
     "chart.go_live": ("change live", "变更上线"),
     "point.common_cause": ("Common cause", "普通原因变异"),
     "point.special_cause_improvement": ("Special cause: improvement", "特殊原因:改进"),

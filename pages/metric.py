@@ -69,8 +69,11 @@ metric_records = metric_records[metric_records["metric_id"] == choice]
 events = [(pd.Timestamp(r.go_live), f"#{r.id} {t('chart.go_live')}") for r in metric_records.itertuples()
           if isinstance(r.go_live, str)]
 show_2sigma = st.toggle(t("md.two_sigma"), value=False)
+versions = list_versions(get_store(), row["name"])
+upcoming = versions[pd.to_datetime(versions["from_period"] + "-01") > points["period"].max()] if len(points) else versions
+next_cycle = upcoming.iloc[-1].to_dict() if len(upcoming) else None
 figure = xmr_figure(points, title=t("md.chart_title", name=name), unit=unit, decimals=decimals, lang=lang(),
-                    show_2sigma=show_2sigma, events=events)
+                    show_2sigma=show_2sigma, events=events, next_cycle=next_cycle)
 st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 
 st.subheader(t("md.trend"))
@@ -109,7 +112,6 @@ with left:
                      "point": t("md.point")})
 with right:
     st.subheader(t("md.versions"))
-    versions = list_versions(get_store(), row["name"])
     st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], hide_index=True,
                  width="stretch", column_config={
                      "cycle": "#", "from_period": t("col.period"), "baseline": t("col.baseline"),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import xlsxwriter
 
 from analytics.errors import InputRefused
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.observations import current_observations
-from analytics.uploads import list_suggestions, list_uploads, rollback_upload, value_history
+from analytics.uploads import list_suggestions, list_uploads, value_history
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,tolerance
 Incident MTTR,事件平均解决时间,MTTR,h,efficiency,decrease,0.5

@@ -1,0 +1,87 @@
+"""End to end: raise a record from a gap, take it to closed with the right people, see the new cycle."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from analytics.baselines import list_versions
+from analytics.demo import load_demo
+from analytics.records import get_record
+from analytics.store import Store
+from tests.e2e_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def _act_as(page, name: str) -> None:
+    box = page.get_by_test_id("stSelectbox").first
+    box.click()
+    page.keyboard.type(name.split(" ")[0])
+    page.get_by_role("option", name=name).first.click(timeout=10_000)
+    wait_for_app(page)
+
+
+def _step(page, to: str, **fields: str) -> None:
+    form = page.get_by_test_id("stForm").first
+    form.get_by_text(to, exact=True).click()
+    for label, value in fields.items():
+        form.get_by_label(label).fill(value)
+    form.get_by_role("button", name="Save the step").click()
+    wait_for_app(page)
+
+
+def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "demo.duckdb"
+    store = Store(path)
+    load_demo(store, datetime.date(2026, 11, 25))
+    with store.read() as con:
+        metric_id = con.execute("SELECT id FROM metric WHERE name = 'Backlog over 30 days'").fetchone()[0]
+    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(f"{url}/metric?metric={metric_id}&lang=en")
+        wait_for_app(page)
+        page.get_by_role("button", name="Raise an improvement record from this gap").click()
+        wait_for_app(page)
+        page.wait_for_url("**/records?*")
+        wait_for_app(page)
+        _act_as(page, "陈静 (improvement_owner)")
+        form = page.get_by_test_id("stForm").first
+        form.get_by_label("Title").fill("Daily stand-up on overdue tickets")
+        form.get_by_role("button", name="Raise the record").click()
+        wait_for_app(page)
+        page.get_by_text("Record #4 raised.").wait_for(timeout=15_000)
+        record = get_record(store, 4)
+        assert (record["state"], record["metric"], record["snapshot"]["status"]) == (
+            "raised", "Backlog over 30 days", "missed")
+
+        _act_as(page, "刘洋 (service_owner)")
+        _step(page, "Approved")
+        _act_as(page, "陈静 (improvement_owner)")
+        _step(page, "Implementing")                        # no change reference: refused, stays approved
+        assert "give the change reference" in page.get_by_test_id("stMain").inner_text()
+        _step(page, "Implementing", **{"Change reference (变更单号), for implementing": "CHG-77",
+                                       "Go-live month (YYYY-MM), for implementing": "2026-04"})
+        _act_as(page, "周敏 (quality)")
+        _step(page, "Monitoring")
+        _act_as(page, "刘洋 (service_owner)")
+        _step(page, "Verified")
+        _step(page, "Closed")
+        page.get_by_text("Record #4 is now Closed.").wait_for(timeout=15_000)
+        page.screenshot(path=str(tmp_path / "record-closed.png"), full_page=True)
+
+        page.goto(f"{url}/metric?metric={metric_id}&lang=en")
+        wait_for_app(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=15_000)
+        chart = page.locator(".js-plotly-plot").first.inner_text()
+        assert "next cycle from 2026-11" in chart and "#4 change live" in chart
+        page.screenshot(path=str(tmp_path / "metric-after-close.png"), full_page=True)
+        browser.close()
+    assert [e for e in get_record(store, 4)["events"]["to_state"]] == [
+        "raised", "approved", "implementing", "monitoring", "verified", "closed"]
+    versions = list_versions(store, "Backlog over 30 days")
+    assert versions["from_period"].iloc[-1] == "2026-11" and versions["set_by"].iloc[-1] == "刘洋"
