@@ -191,9 +191,10 @@ def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file
 
 
 def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
+    import pandas as pd
+
     from analytics.catalogue import import_catalogue
     from analytics.ingest import apply_ingest, plan_records
-    import pandas as pd
 
     import_catalogue(app_store, pd.DataFrame({"name": ["Only"], "direction": ["increase"], "target": [5.0],
                                               "from_period": ["2026-01"]}), by="t")
@@ -317,3 +318,28 @@ def test_scorecard_shows_open_records_with_their_verdict(app_store):
     assert shown.loc["First contact resolution", "open_records"] == "#2 Monitoring: Not yet"
     assert shown.loc["Service desk backlog", "open_records"] == "#3 Raised"
     assert shown.loc["SLA attainment", "open_records"] == ""
+
+
+def test_annual_plan_page(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/plan.py", lang="en")
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Records raised"] == "3" and labels["Open at year end"] == "3"
+    records = at.dataframe[1].value
+    assert set(records["verdict"]) >= {"Effective", "Not yet"}
+
+
+def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store):
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _records_app(record="1")
+    at.selectbox(key="acting_user").set_value("周敏").run()
+    [ta for ta in at.text_area if ta.label == "Planned actions"][0].set_value("Extend the rota to weekends")
+    [ti for ti in at.text_input if ti.label.startswith("Why the plan changes")][0].set_value("night backlog")
+    [b for b in at.button if b.label == "Save the revision"][0].click().run()
+    assert not at.exception, at.exception
+    record = get_record(app_store, 1)
+    assert record["planned_actions"] == "Extend the rota to weekends"
+    revision = record["events"][record["events"]["kind"] == "revision"].iloc[-1]
+    assert revision["by_user"] == "周敏" and revision["comment"] == "night backlog"

@@ -10,12 +10,20 @@ import pytest
 
 from analytics.baselines import list_versions
 from analytics.cli import main
-from analytics.store import Store
 from analytics.errors import InputRefused, NotAllowed
 from analytics.records import (
-    OPEN_STATES, STATES, TRANSITIONS, add_note, allowed_moves, get_record, list_records, move_record, raise_record,
+    OPEN_STATES,
+    STATES,
+    TRANSITIONS,
+    add_note,
+    allowed_moves,
+    get_record,
+    list_records,
+    move_record,
+    raise_record,
     revise_plan,
 )
+from analytics.store import Store
 from analytics.users import ROLES, add_user
 
 CATALOGUE = "name,unit,direction,tolerance,baseline,target,from_period\nIncident MTTR,h,decrease,0.5,8,6,2026-01\n"
