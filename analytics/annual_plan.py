@@ -35,9 +35,6 @@ class AnnualPlan:
 def annual_plan(store: Store, year: int) -> AnnualPlan:
     start, end = pd.Timestamp(datetime.date(year, 1, 1)), pd.Timestamp(datetime.date(year + 1, 1, 1))
     records = list_records(store)
-    with store.read() as con:
-        closed = con.execute("SELECT id, closed_at FROM improvement_record").df()
-    records = records.merge(closed, on="id", how="left")
     raised_at = pd.to_datetime(records["raised_at"])
     ended = records["state"].isin(["closed", "rejected", "cancelled"])
     ended_at = pd.to_datetime(records["updated_at"]).where(ended)

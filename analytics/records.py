@@ -267,12 +267,25 @@ def list_records(store: Store, state: str | None = None) -> pd.DataFrame:
             """
             SELECT r.id, r.title, r.state, r.source, m.name AS metric, strftime(r.period, '%Y-%m') AS period,
                    r.owner, r.due_date, r.priority, r.change_ref, strftime(r.go_live, '%Y-%m') AS go_live,
-                   r.raised_by, r.raised_at, r.updated_at, r.metric_id, m.process, m.category
+                   r.raised_by, r.raised_at, r.updated_at, r.metric_id, m.process, m.category, r.closed_at
             FROM improvement_record r LEFT JOIN metric m ON m.id = r.metric_id
             WHERE ? IS NULL OR r.state = ?
             ORDER BY r.id
             """, [state, state]).df()
     return frame
+
+
+def record_events(records: pd.DataFrame, labels: dict[str, str]) -> list[tuple[pd.Timestamp, str]]:
+    """Chart markers for records: (month, '#id raised' / '#id change live' / '#id closed')."""
+    marks = []
+    for row in records.itertuples():
+        for key, when in (("raised", row.period), ("go_live", row.go_live),
+                          ("closed", getattr(row, "closed_at", None))):
+            if when is None or (not isinstance(when, str) and pd.isna(when)):
+                continue
+            month = pd.Timestamp(when).to_period("M").to_timestamp()
+            marks.append((month, f"#{row.id} {labels[key]}"))
+    return marks
 
 
 def get_record(store: Store, record_id: int) -> dict:

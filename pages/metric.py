@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
-from analytics.records import list_records
+from analytics.records import list_records, record_events
 from analytics.scorecard import display_name, format_number
 from analytics.uploads import value_history
 from pages.common import get_analysis, get_store, lang, t, through_dashboard
@@ -66,8 +66,7 @@ if st.button(t("md.raise"), icon=":material/add_task:"):
 points = analysis.points[analysis.points["metric_id"] == choice]
 metric_records = list_records(get_store())
 metric_records = metric_records[metric_records["metric_id"] == choice]
-events = [(pd.Timestamp(r.go_live), f"#{r.id} {t('chart.go_live')}") for r in metric_records.itertuples()
-          if isinstance(r.go_live, str)]
+events = record_events(metric_records, {k: t(f"chart.record_{k}") for k in ("raised", "go_live", "closed")})
 show_2sigma = st.toggle(t("md.two_sigma"), value=False)
 versions = list_versions(get_store(), row["name"])
 upcoming = versions[pd.to_datetime(versions["from_period"] + "-01") > points["period"].max()] if len(points) else versions
