@@ -9,6 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 .PHONY: run test install install-dev system-packages demo bench lint clean
 
 run: install ## create the venv, load the demo into an empty store, start the dashboard
+	@$(MAKE) --no-print-directory system-packages || echo "note: chromium and CJK fonts could not be installed; PDF reports need them"
 	$(PY) -m analytics init
 	$(PY) -m analytics demo --if-empty
 	@echo ""

@@ -29,6 +29,8 @@ pages = [
     st.Page("pages/records.py", title=i18n.t("nav.records", current), icon=":material/assignment:",
             url_path="records"),
     st.Page("pages/plan.py", title=i18n.t("nav.plan", current), icon=":material/event_note:", url_path="plan"),
+    st.Page("pages/reports.py", title=i18n.t("nav.reports", current), icon=":material/summarize:",
+            url_path="reports"),
     st.Page("pages/catalogue.py", title=i18n.t("nav.catalogue", current), icon=":material/tune:",
             url_path="catalogue"),
     st.Page("pages/upload.py", title=i18n.t("nav.upload", current), icon=":material/upload_file:",

@@ -122,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--summary", action="store_true", help="per-metric verdicts as CSV metric,variation,assurance")
 
+    p = sub.add_parser("report", help="the gap report for a period as xlsx, csv, html or pdf")
+    p.add_argument("--period", default=None, help="YYYY-MM (default: the latest complete month)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--format", choices=("xlsx", "csv", "html", "pdf"), required=True)
+    p.add_argument("--output", required=True, help="the file to write")
+    p.add_argument("--process", default=None, help="only metrics of this process")
+    p.add_argument("--category", default=None, help="only metrics of this category")
+
     p = sub.add_parser("analyse", help="gaps, status, SPC verdicts, trend and priority for a period")
     p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -355,6 +363,25 @@ def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(store: Store, args: argparse.Namespace) -> int:
+    from .periods import parse_period
+    from .report_content import build_report
+    from .reports import render_report
+
+    period = None
+    if args.period is not None:
+        period = parse_period(args.period)
+        if period is None:
+            raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
+    store.ensure_schema()
+    content = build_report(store, period, args.lang, process=args.process, category=args.category)
+    data = render_report(content, args.format)
+    Path(args.output).write_bytes(data)
+    print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
+          f"{len(content.charts)} charts)")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -368,6 +395,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "users": cmd_users,
     "spc": cmd_spc,
     "analyse": cmd_analyse,
+    "report": cmd_report,
 }
 
 

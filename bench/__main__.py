@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bench_scorecard, bench_spc
+from bench import bench_reports, bench_scorecard, bench_spc
 
 
 def main() -> None:
@@ -13,6 +13,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_spc.main(scale=args.scale)
     bench_scorecard.main(scale=args.scale)
+    bench_reports.main(scale=args.scale)
 
 
 if __name__ == "__main__":

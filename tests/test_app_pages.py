@@ -343,3 +343,16 @@ def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store)
     assert record["planned_actions"] == "Extend the rota to weekends"
     revision = record["events"][record["events"]["kind"] == "revision"].iloc[-1]
     assert revision["by_user"] == "周敏" and revision["comment"] == "night backlog"
+
+
+def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/reports.py", lang="en")
+    assert at.title[0].value == "Reports"
+    assert at.selectbox(key="report_period").value == "2026-10"
+    assert {m.label: m.value for m in at.metric}["Missed"] == str(
+        int((_analysed(demo_file)["status"] == "missed").sum()))
+    at.selectbox(key="report_format").set_value("pdf").run()
+    assert not at.exception
+    downloads = at.get("download_button")
+    assert downloads and "PDF" in downloads[0].proto.label

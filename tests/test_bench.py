@@ -16,5 +16,5 @@ def test_bench_runs_at_small_scale():
                             text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-2000:]
     for figure in ("groupby mean (reference)", "spc", "mann_kendall + sen", "analyse (full store)",
-                   "cold (computes analysis)", "warm (filter change)"):
+                   "cold (computes analysis)", "warm (filter change)", "content (analysis, records)", "xlsx"):
         assert figure in result.stdout

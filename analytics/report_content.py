@@ -1,0 +1,119 @@
+"""What the gap report says, decided once; the xlsx/csv/html/pdf writers only lay it out.
+
+For a period (default: the latest complete month) and optional process/category filters, in
+one language: the summary with the top priorities and why, the gap table, the points of every
+metric that missed target or shows a special cause (for its chart), the open improvement
+records with their verdict, and the provenance (the uploads the values came from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .analysis import analyse, latest_complete_period
+from .i18n import t
+from .record_views import record_verification
+from .records import OPEN_STATES, get_record, list_records
+from .scorecard import Filters, headline, scorecard_rows
+from .store import Store
+from .uploads import list_uploads
+
+GAP_COLUMNS = ["metric", "unit", "actual", "baseline", "target", "gap", "gap_pct", "status", "variation",
+               "assurance", "trend", "periods_to_target", "priority", "reason"]
+POINT_COLUMNS = ["period", "value", "mean", "lpl", "upl", "target", "point_type"]
+TOP = 5
+
+
+@dataclass
+class ChartData:
+    metric_id: int
+    name: str
+    unit: str | None
+    decimals: int
+    points: pd.DataFrame       # one metric's analysis points (for charts.xmr_figure)
+
+
+@dataclass
+class ReportContent:
+    period: str | None
+    lang: str
+    title: str
+    headline: dict[str, int]
+    top: list[tuple[int, str, str]]     # (priority, metric, reason)
+    gaps: pd.DataFrame                  # GAP_COLUMNS plus decimals; names in the report's language
+    charts: list[ChartData]
+    records: pd.DataFrame               # id, title, state, metric, owner, due_date, change_ref, go_live, verdict
+    uploads: pd.DataFrame               # id, file_name, uploaded_by, uploaded_at, source, values_new, values_changed
+
+    def label(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+def build_report(store: Store, period: str | None = None, lang: str = "zh", *, process: str | None = None,
+                 category: str | None = None) -> ReportContent:
+    everything = analyse(store)
+    if period is None and not everything.empty:
+        chosen = latest_complete_period(everything.periods)
+        period = chosen.strftime("%Y-%m") if chosen is not None else None
+    analysis = analyse(store, period) if period else everything
+    filters = Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+    rows = scorecard_rows(analysis, lang, filters)
+    title = t("report.title", lang, period=period or "–")
+    if rows.empty:
+        empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
+        return ReportContent(period, lang, title, headline(rows), [], empty, [], _records(store, lang, set()),
+                             _uploads(store))
+    gaps = pd.DataFrame({
+        "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
+        "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
+        "status": rows["status"].map(lambda s: t(f"status.{s}", lang)),
+        "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),
+        "assurance": rows["assurance"].map(lambda v: t(f"assurance.{v}", lang) if isinstance(v, str) else None),
+        "trend": rows["trend"].map(lambda v: t(f"trend.{v}", lang) if isinstance(v, str) else None),
+        "periods_to_target": rows["periods_to_target"], "priority": rows["priority"].astype("Int64"),
+        "reason": rows["reason"], "decimals": rows["decimals"].fillna(1).astype(int),
+        "status_key": rows["status"], "metric_id": rows["metric_id"],
+    })
+    top = [(int(p), m, r) for p, m, r in zip(rows["priority"], rows["display_name"], rows["reason"])
+           if pd.notna(p)][:TOP]
+    needs_chart = rows["status"].isin(["missed", "near"]) | (
+        rows["variation"].notna() & (rows["variation"] != "common_cause"))
+    charts = []
+    points = analysis.points
+    for row in rows[needs_chart].itertuples():
+        charts.append(ChartData(int(row.metric_id), row.display_name, row.unit if isinstance(row.unit, str) else None,
+                                int(row.decimals) if pd.notna(row.decimals) else 1,
+                                points[points["metric_id"] == row.metric_id].sort_values("period")))
+    return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
+                         _records(store, lang, set(rows["metric_id"])), _uploads(store))
+
+
+def _records(store: Store, lang: str, metric_ids: set) -> pd.DataFrame:
+    records = list_records(store)
+    records = records[records["state"].isin(OPEN_STATES)]
+    if metric_ids:
+        records = records[records["metric_id"].isna() | records["metric_id"].isin(metric_ids)]
+    verdicts = []
+    for record_id in records["id"]:
+        verification = record_verification(store, get_record(store, int(record_id)))
+        verdicts.append(t(f"verdict.{verification.verdict}", lang) if verification else None)
+    out = records[["id", "title", "state", "metric", "owner", "due_date", "change_ref", "go_live"]].copy()
+    out["state"] = out["state"].map(lambda s: t(f"state.{s}", lang))
+    out["verdict"] = verdicts
+    return out.reset_index(drop=True)
+
+
+def _uploads(store: Store) -> pd.DataFrame:
+    uploads = list_uploads(store)
+    uploads = uploads[uploads["outcome"] == "applied"]
+    return uploads[["id", "file_name", "uploaded_by", "uploaded_at", "source", "values_new",
+                    "values_changed"]].reset_index(drop=True)
+
+
+def neutralise(text: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
+    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text

@@ -1,0 +1,207 @@
+"""The gap report as an Excel workbook (xlsxwriter): Summary, Gaps, Charts, Records, Data, Uploads.
+
+Real numbers with number formats (the metric's decimals), frozen header rows, autofilters,
+fitted column widths, status colours, native Excel line charts. Text is always written as text
+(never as a formula), and text that looks like a formula is neutralised as well.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pandas as pd
+import xlsxwriter
+
+from .report_content import ReportContent, neutralise
+from .scorecard import STATUS_COLOURS
+
+HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
+          "border": 1}
+FONT = "Microsoft YaHei"
+
+
+class _Writer:
+    def __init__(self, target):
+        self.book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
+                                                 "strings_to_urls": False, "nan_inf_to_errors": True})
+        self.formats: dict[tuple, object] = {}
+
+    def fmt(self, **props):
+        key = tuple(sorted(props.items()))
+        if key not in self.formats:
+            self.formats[key] = self.book.add_format({"font_name": FONT, **props})
+        return self.formats[key]
+
+    def cell(self, sheet, row: int, col: int, value, decimals: int | None = None, **props) -> int:
+        """Write one value with the right type; returns the width it needs."""
+        if value is None or value is pd.NA or value is pd.NaT or (
+                isinstance(value, (float, datetime.date, pd.Timestamp)) and pd.isna(value)):
+            sheet.write_blank(row, col, None, self.fmt(**props))
+            return 0
+        if isinstance(value, (bool,)):
+            sheet.write_boolean(row, col, value, self.fmt(**props))
+            return 5
+        if isinstance(value, (int, float)) and not isinstance(value, bool) or hasattr(value, "item"):
+            number = float(value)
+            places = 0 if float(number).is_integer() and decimals is None else (decimals if decimals is not None
+                                                                                 else 2)
+            sheet.write_number(row, col, number, self.fmt(num_format="#,##0" + ("." + "0" * places if places else ""),
+                                                          **props))
+            return len(f"{number:,.{places}f}") + 1
+        if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
+            sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(),
+                                 self.fmt(num_format="yyyy-mm-dd hh:mm" if isinstance(value, (datetime.datetime,
+                                                                                             pd.Timestamp))
+                                          else "yyyy-mm-dd", **props))
+            return 16
+        text = str(neutralise(str(value)))
+        sheet.write_string(row, col, text, self.fmt(**props))
+        return max(len(line) + sum(1 for ch in line if ord(ch) > 0x2E80) for line in text.splitlines() or [""])
+
+    def table(self, name: str, frame: pd.DataFrame, headers: dict[str, str], decimals: pd.Series | None = None,
+              start_row: int = 0):
+        sheet = self.book.add_worksheet(name)
+        columns = list(headers)
+        widths = [len(headers[c]) * 2 for c in columns]
+        for j, column in enumerate(columns):
+            sheet.write_string(start_row, j, headers[column], self.fmt(**HEADER))
+        for i, row in enumerate(frame[columns].itertuples(index=False), start=start_row + 1):
+            places = int(decimals.iloc[i - start_row - 1]) if decimals is not None else None
+            for j, value in enumerate(row):
+                widths[j] = max(widths[j], self.cell(sheet, i, j, value, places))
+        for j, width in enumerate(widths):
+            sheet.set_column(j, j, min(max(width, 6), 60))
+        sheet.freeze_panes(start_row + 1, 0)
+        if len(frame):
+            sheet.autofilter(start_row, 0, start_row + len(frame), len(columns) - 1)
+        return sheet
+
+
+def write_xlsx(content: ReportContent, target=None) -> bytes | None:
+    """Write to a path, or return the bytes when target is None."""
+    buffer = io.BytesIO() if target is None else None
+    writer = _Writer(buffer if buffer is not None else target)
+    label = content.label
+    _summary(writer, content)
+    gap_headers = {"metric": label("col.metric"), "unit": label("report.unit"), "actual": label("col.actual"),
+                   "baseline": label("col.baseline"), "target": label("col.target"), "gap": label("col.gap"),
+                   "gap_pct": label("col.gap_pct"), "status": label("col.status"),
+                   "variation": label("col.variation"), "assurance": label("col.assurance"),
+                   "trend": label("col.trend"), "periods_to_target": label("report.ptt"),
+                   "priority": label("col.priority"), "reason": label("col.reason")}
+    gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
+                        decimals=content.gaps["decimals"] if len(content.gaps) else None)
+    if len(content.gaps):
+        status_col = list(gap_headers).index("status")
+        for key, colour in STATUS_COLOURS.items():
+            gaps.conditional_format(1, status_col, len(content.gaps), status_col, {
+                "type": "cell", "criteria": "==", "value": f'"{label(f"status.{key}")}"',
+                "format": writer.book.add_format({"bg_color": colour})})
+    data_rows = _data(writer, content)
+    _charts(writer, content, data_rows)
+    writer.table(label("report.records"), content.records, {
+        "id": "#", "title": label("rec.field_title"), "state": label("rec.state_filter"),
+        "metric": label("col.metric"), "owner": label("rec.field_owner"), "due_date": label("rec.field_due_date"),
+        "change_ref": label("rec.change_ref"), "go_live": label("col.go_live"), "verdict": label("col.verdict")})
+    writer.table(label("report.uploads"), content.uploads, {
+        "id": "#", "file_name": label("col.file"), "uploaded_by": label("col.by"), "uploaded_at": label("col.when"),
+        "source": label("upload.source"), "values_new": label("upload.new"),
+        "values_changed": label("upload.changed")})
+    writer.book.close()
+    return buffer.getvalue() if buffer is not None else None
+
+
+def _summary(writer: _Writer, content: ReportContent) -> None:
+    label = content.label
+    sheet = writer.book.add_worksheet(label("report.summary"))
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 90)
+    sheet.write_string(0, 0, content.title, writer.fmt(bold=True, font_size=16))
+    sheet.write_string(1, 0, label("report.generated", when=datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
+                       writer.fmt(italic=True, font_color="#666666"))
+    for i, key in enumerate(("met", "near", "missed", "improvements", "concerns"), start=3):
+        sheet.write_string(i, 0, label(f"sc.{key}"), writer.fmt(bold=True))
+        sheet.write_number(i, 1, content.headline[key], writer.fmt(num_format="0"))
+    sheet.write_string(9, 0, label("report.top"), writer.fmt(bold=True, font_size=13))
+    for i, (priority, metric, reason) in enumerate(content.top, start=10):
+        sheet.write_number(i, 0, priority, writer.fmt(num_format="0", align="left"))
+        sheet.write_string(i, 1, str(neutralise(metric)), writer.fmt(bold=True))
+        sheet.write_string(i, 2, str(neutralise(reason or "")), writer.fmt(text_wrap=True))
+    sheet.activate()
+
+
+def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int]]:
+    """The charted metrics' points on one sheet; returns metric id -> (first row, last row)."""
+    label = content.label
+    sheet = writer.book.add_worksheet(label("report.data"))
+    headers = [label("col.metric"), label("col.period"), label("col.value"), label("chart.mean"), label("chart.lpl"),
+               label("chart.upl"), label("col.target"), label("md.point")]
+    for j, header in enumerate(headers):
+        sheet.write_string(0, j, header, writer.fmt(**HEADER))
+    ranges = {}
+    row = 1
+    for chart in content.charts:
+        first = row
+        for point in chart.points.itertuples():
+            writer.cell(sheet, row, 0, chart.name)
+            writer.cell(sheet, row, 1, point.period.strftime("%Y-%m"))
+            for j, value in enumerate((point.value, point.mean, point.lpl, point.upl, point.target), start=2):
+                writer.cell(sheet, row, j, value, chart.decimals)
+            writer.cell(sheet, row, 7, label(f"point.{point.point_type}") if isinstance(point.point_type, str)
+                        else None)
+            row += 1
+        ranges[chart.metric_id] = (first, row - 1)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 7, 12)
+    sheet.freeze_panes(1, 0)
+    if row > 1:
+        sheet.autofilter(0, 0, row - 1, len(headers) - 1)
+    return ranges
+
+
+def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int, int]]) -> None:
+    label = content.label
+    sheet = writer.book.add_worksheet(label("report.charts"))
+    data = label("report.data")
+    for n, chart in enumerate(content.charts):
+        first, last = ranges[chart.metric_id]
+        if last < first:
+            continue
+        line = writer.book.add_chart({"type": "line"})
+        categories = [data, first, 1, last, 1]
+        for column, name, colour, dash in ((2, label("col.value"), "#7b7d7d", None),
+                                           (3, label("chart.mean"), "#000000", None),
+                                           (4, label("chart.lpl"), "#7b7d7d", "dash"),
+                                           (5, label("chart.upl"), "#7b7d7d", "dash"),
+                                           (6, label("col.target"), "#de1b1b", "dash_dot")):
+            series = {"name": name, "categories": categories, "values": [data, first, column, last, column],
+                      "line": {"color": colour, "width": 1.5 if column == 2 else 1.25}}
+            if dash:
+                series["line"]["dash_type"] = dash
+            if column == 2:
+                series["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour}, "border": {"none": True}}
+            line.add_series(series)
+        line.set_title({"name": str(neutralise(chart.name)), "name_font": {"size": 12, "name": FONT}})
+        line.set_legend({"position": "bottom"})
+        line.set_size({"width": 760, "height": 300})
+        line.set_x_axis({"num_font": {"rotation": -45}})
+        sheet.insert_chart(n * 16, 0, line)
+
+
+def write_csv(content: ReportContent) -> bytes:
+    """The gap table as CSV in UTF-8 with BOM (Excel on Chinese Windows opens it correctly)."""
+    label = content.label
+    headers = {"metric": label("col.metric"), "unit": label("report.unit"), "actual": label("col.actual"),
+               "baseline": label("col.baseline"), "target": label("col.target"), "gap": label("col.gap"),
+               "gap_pct": label("col.gap_pct"), "status": label("col.status"), "variation": label("col.variation"),
+               "assurance": label("col.assurance"), "trend": label("col.trend"),
+               "periods_to_target": label("report.ptt"), "priority": label("col.priority"),
+               "reason": label("col.reason")}
+    frame = content.gaps[list(headers)].copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise)
+    frame = frame.rename(columns=headers)
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

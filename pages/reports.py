@@ -1,0 +1,69 @@
+"""Reports (报告): the gap report to download after the meeting, in xlsx, csv, html or pdf."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import i18n
+from analytics.analysis import latest_complete_period
+from analytics.errors import InputRefused
+from analytics.report_content import build_report
+from analytics.reports import FORMATS, render_report, report_file_name
+from analytics.scorecard import filter_options
+from pages.common import (
+    get_analysis,
+    get_store,
+    lang,
+    show_refusal,
+    t,
+    through_dashboard,
+)
+
+through_dashboard()
+
+current_lang = lang()
+st.title(i18n.t("nav.reports", current_lang))
+st.caption(t("report.intro"))
+everything = get_analysis()
+if everything.empty:
+    st.info(t("sc.no_data"))
+    st.stop()
+periods = [p.strftime("%Y-%m") for p in everything.periods]
+default = latest_complete_period(everything.periods).strftime("%Y-%m")
+options = filter_options(everything)
+c1, c2, c3, c4, c5 = st.columns(5)
+period = c1.selectbox(t("report.period_label"), periods, index=periods.index(default), key="report_period")
+process = c2.selectbox(t("sc.process"), [None] + options["process"], key="report_process",
+                       format_func=lambda p, _lang=current_lang: i18n.t("sc.all", _lang) if p is None else p)
+category = c3.selectbox(t("sc.category"), [None] + options["category"], key="report_category",
+                        format_func=lambda c, _lang=current_lang: i18n.t("sc.all", _lang) if c is None
+                        else i18n.t(f"category.{c}", _lang))
+report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current_lang),
+                           format_func=i18n.LANGUAGES.get, key="report_lang")
+fmt = c5.selectbox(t("report.format"), list(FORMATS), key="report_format", format_func=str.upper)
+
+content = build_report(get_store(), period, report_lang, process=process, category=category)
+
+
+def _build() -> bytes:
+    return render_report(content, fmt)
+
+
+try:
+    if fmt == "pdf":
+        from analytics.report_html import chromium_path
+
+        if chromium_path() is None:
+            raise InputRefused(t("report.no_pdf", detail="chromium"))
+    st.download_button(t("report.download", fmt=fmt.upper()), data=_build, type="primary",
+                       file_name=report_file_name(content, fmt), mime=FORMATS[fmt], icon=":material/download:",
+                       on_click="ignore")
+except InputRefused as exc:
+    show_refusal(exc)
+
+st.subheader(content.title)
+cols = st.columns(5)
+for column, key in zip(cols, ("met", "near", "missed", "improvements", "concerns")):
+    column.metric(t(f"sc.{key}"), content.headline[key])
+if content.top:
+    st.markdown("\n".join(f"{p}. **{m}**: {r}" for p, m, r in content.top))
