@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--process", default=None, help="only metrics of this process")
     p.add_argument("--category", default=None, help="only metrics of this category")
 
+    p = sub.add_parser("backup", help="a consistent copy of the store (safe while the dashboard runs)")
+    p.add_argument("file")
+    p = sub.add_parser("restore", help="replace the store with a backup (the current one is kept beside it)")
+    p.add_argument("file")
+
     p = sub.add_parser("analyse", help="gaps, status, SPC verdicts, trend and priority for a period")
     p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -382,6 +387,22 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(store: Store, args: argparse.Namespace) -> int:
+    from .backup import backup
+
+    target = backup(store, args.file)
+    print(f"store {store.path} backed up to {target} ({target.stat().st_size:,} bytes)")
+    return EXIT_OK
+
+
+def cmd_restore(store: Store, args: argparse.Namespace) -> int:
+    from .backup import restore
+
+    kept = restore(store, args.file)
+    print(f"store {store.path} restored from {args.file}" + (f"; the previous store was kept as {kept}" if kept else ""))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -396,6 +417,8 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "spc": cmd_spc,
     "analyse": cmd_analyse,
     "report": cmd_report,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -101,9 +101,10 @@ def looks_like_data(rows: list[list]) -> bool:
     return False
 
 
-def _grid(rows: list[list], start: int) -> list[list]:
+def _grid(rows: list[list], start: int, min_width: int = 0) -> list[list]:
+    """The rows from `start`, all padded to one width (ragged CSV rows are common)."""
     body = rows[start:]
-    width = max((len(r) for r in body), default=0)
+    width = max([len(r) for r in body] + [min_width])
     return [list(r) + [""] * (width - len(r)) for r in body]
 
 
@@ -114,7 +115,8 @@ def _column_label(table: Table, c: int) -> str:
 
 def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Records (RECORD_COLUMNS) of one sheet, problems found, and notes for the user."""
-    grid = _grid(sheet.rows, table.header_row + 1)
+    needed = max(list(table.roles.values()) + list(table.period_columns) + [len(table.headers) - 1]) + 1
+    grid = _grid(sheet.rows, table.header_row + 1, needed)
     if not grid:
         return pd.DataFrame(columns=RECORD_COLUMNS), [], []
     frame = pd.DataFrame(grid, dtype=object)

@@ -209,3 +209,8 @@ def test_the_cell_limit_is_checked_from_the_declared_dimension():
 def test_the_file_size_limit():
     assert "over the limit of 1 MB" in _refusal(b"metric,period,value\n" + b"x" * (2 << 20), "huge.csv",
                                                 Limits(max_file_bytes=1 << 20))
+
+
+def test_ragged_rows_shorter_than_the_header():
+    parsed = parse_file(b"metric,period,value,note\nMTTR,2026-05,6\nSLA\n", file_name="r.csv")
+    assert _records(parsed)[0] == ("MTTR", "2026-05", 6.0)

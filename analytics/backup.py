@@ -1,0 +1,88 @@
+"""Backup and restore of the whole store file, consistent while the dashboard runs.
+
+A backup holds the store's file lock (other processes wait, as for any write), checkpoints
+the write-ahead log into the file and copies it. A restore first checks that the file is a
+store of this product and not from a newer schema, keeps the current store next to it
+(nothing is lost), then puts the backup in place atomically.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from .errors import InputRefused, Problem, StoreError
+from .migrations import LATEST_VERSION
+from .store import Store, _schema_version, _write_lock
+
+
+def backup(store: Store, target: str | os.PathLike) -> Path:
+    target = Path(target)
+    if target.resolve() == store.path.resolve():
+        raise InputRefused(Problem("the backup cannot overwrite the store itself", file=str(target)))
+    store.ensure_schema()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with _write_lock(store.path):
+        con = store._open()
+        try:
+            con.execute("CHECKPOINT")
+            shutil.copyfile(store.path, partial)
+        finally:
+            con.close()
+    os.replace(partial, target)
+    return target
+
+
+def check_backup(source: str | os.PathLike) -> int:
+    """The schema version of a backup file; refuses anything that is not a store we can open."""
+    source = Path(source)
+    if not source.is_file():
+        raise InputRefused(Problem("file not found", file=str(source)))
+    try:
+        con = duckdb.connect(str(source), read_only=True)
+    except duckdb.Error as exc:
+        raise InputRefused(Problem(f"not a store of this product ({str(exc).splitlines()[0]})",
+                                   file=str(source))) from None
+    try:
+        version = _schema_version(con, source)
+    except StoreError as exc:
+        raise InputRefused(Problem(str(exc), file=str(source))) from None
+    finally:
+        con.close()
+    if version == 0:
+        raise InputRefused(Problem("the file is an empty database, not a store of this product", file=str(source)))
+    if version > LATEST_VERSION:
+        raise InputRefused(Problem(f"the backup is from a newer version of this product (schema {version}; this "
+                                   f"version knows up to {LATEST_VERSION}); upgrade first", file=str(source)))
+    return version
+
+
+def restore(store: Store, source: str | os.PathLike) -> Path | None:
+    """Replace the store with a backup; returns where the previous store was kept (None if none)."""
+    source = Path(source)
+    check_backup(source)
+    kept = None
+    with _write_lock(store.path):
+        if store.path.exists():
+            con = store._open()          # waits for, then excludes, every other process
+            try:
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = store.path.with_name(f"{store.path.stem}.before-restore-{stamp}{store.path.suffix}")
+            shutil.copyfile(store.path, kept)
+        incoming = store.path.with_name(store.path.name + ".restoring")
+        shutil.copyfile(source, incoming)
+        os.replace(incoming, store.path)
+        wal = store.path.with_name(store.path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    store._ready = False
+    store.ensure_schema()               # an older backup is migrated on the spot
+    return kept

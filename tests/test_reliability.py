@@ -1,0 +1,157 @@
+"""Reliability: backup/restore, a killed ingest leaves the store as it was, concurrent writers and readers."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import duckdb
+import pytest
+
+from analytics.migrations import LATEST_VERSION
+from analytics.observations import current_observations
+from analytics.store import Store
+from tests.conftest import ROOT, run_cli_process
+
+CATALOGUE = "name,direction\nMTTR,decrease\nSLA,increase\n"
+
+
+@pytest.fixture
+def filled(store, cli, tmp_path):
+    (tmp_path / "cat.csv").write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "cat.csv")[0] == 0
+    (tmp_path / "v.csv").write_text("metric,period,value\nMTTR,2026-01,7\nSLA,2026-01,95\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "v.csv")[0] == 0
+    return store
+
+
+def _values(store):
+    return {(m, p): v for m, p, v in current_observations(store).itertuples(index=False)}
+
+
+def test_backup_and_restore_round_trip(filled, cli, tmp_path):
+    assert cli("backup", tmp_path / "b.duckdb")[0] == 0
+    (tmp_path / "w.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    cli("ingest", tmp_path / "w.csv")
+    assert len(_values(filled)) == 3
+    code, out, _ = cli("restore", tmp_path / "b.duckdb")
+    assert code == 0 and "previous store was kept as" in out
+    assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
+    kept = [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
+    assert len(kept) == 1 and len(_values(Store(kept[0]))) == 3          # nothing lost
+
+
+@pytest.mark.parametrize("kind", ["text", "foreign", "newer", "missing"])
+def test_restore_refuses_what_is_not_a_store_of_this_version(filled, cli, tmp_path, kind):
+    path = tmp_path / f"{kind}.duckdb"
+    if kind == "text":
+        path.write_text("not a database")
+    elif kind == "foreign":
+        con = duckdb.connect(str(path))
+        con.execute("CREATE TABLE x (a INT)")
+        con.close()
+    elif kind == "newer":
+        cli("backup", path)
+        con = duckdb.connect(str(path))
+        con.execute("INSERT INTO schema_version VALUES (?, 'future', current_timestamp)", [LATEST_VERSION + 1])
+        con.close()
+    code, _, err = cli("restore", path)
+    assert code == 1 and path.name in err
+    assert len(_values(Store(filled.path))) == 2
+
+
+def test_backup_while_another_process_reads_and_writes(filled, tmp_path):
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom analytics.store import Store\ns = Store(sys.argv[1])\n"
+        "for i in range(40):\n    with s.write() as con:\n        time.sleep(0.01)\n"), str(filled.path)], cwd=ROOT)
+    try:
+        for i in range(3):
+            result = run_cli_process("--db", filled.path, "backup", tmp_path / f"b{i}.duckdb")
+            assert result.returncode == 0, result.stderr
+    finally:
+        writer.wait(60)
+    assert _values(Store(tmp_path / "b2.duckdb")) == _values(filled)
+
+
+INGEST_SCRIPT = """
+import sys
+from analytics.ingest import apply_ingest, plan_ingest
+from analytics.store import Store
+store = Store(sys.argv[1])
+plan = plan_ingest(store, [(sys.argv[2], "big.csv")])
+print("planned", flush=True)
+apply_ingest(store, plan, by="killer")
+print("done", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_ingest_leaves_the_store_exactly_as_before(filled, tmp_path):
+    rows = ["metric,period,value"] + [f"{m},{y}-{mo:02d},{i % 97}" for i, (m, y, mo) in enumerate(
+        (m, y, mo) for m in ("MTTR", "SLA") for y in range(2000, 2026) for mo in range(1, 13))]
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = _values(filled)
+    rng = random.Random(7)
+    survived = completed = 0
+    deadline = time.monotonic() + 60
+    for trial in range(12):
+        if time.monotonic() > deadline:
+            break
+        proc = subprocess.Popen([sys.executable, "-c", INGEST_SCRIPT, str(filled.path), str(big)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "planned"
+        time.sleep(rng.uniform(0.0, 0.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+        store = Store(filled.path)
+        now = _values(store)
+        with store.read() as con:
+            uploads = con.execute("SELECT count(*) FROM upload").fetchone()[0]
+        if now == before:
+            assert uploads == 1
+            survived += 1
+        else:                                   # the kill came after the commit: the whole upload is there
+            assert len(now) == (len(rows) - 1) + len(before) and uploads == 2
+            completed += 1
+            with store.write() as con:          # put the store back for the next trial
+                last = con.execute("SELECT max(id) FROM upload").fetchone()[0]
+                con.execute("DELETE FROM observation WHERE upload_id = ?", [last])
+                con.execute("DELETE FROM upload WHERE id = ?", [last])
+            assert _values(store) == before
+    print(f"kill trials: {survived} rolled back cleanly, {completed} completed before the kill")
+    assert survived >= 1
+
+
+def test_two_threads_writing_and_reading_at_once_lose_nothing(filled):
+    errors: list[BaseException] = []
+
+    def write(n):
+        try:
+            for i in range(15):
+                with filled.write() as con:
+                    con.execute("INSERT INTO store_meta VALUES (?, 'x')", [f"t{n}-{i}"])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def read():
+        try:
+            for _ in range(30):
+                assert len(_values(filled)) == 2
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(2)] + [threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with filled.read() as con:
+        assert con.execute("SELECT count(*) FROM store_meta WHERE key LIKE 't%-%'").fetchone()[0] == 30
+    assert os.path.exists(filled.path)
