@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import i18n
+from analytics import config, i18n
 from analytics.errors import StoreError
-from pages.common import get_store, lang
+from pages.common import current_user, get_store, lang, session_alive, sign_in_form
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
 
@@ -58,4 +58,16 @@ with st.sidebar:
 if store is None:
     st.error(i18n.t("app.error", current, message=problem))
     st.stop()
+if not session_alive():
+    sign_in_form()
+    st.stop()
+with st.sidebar:
+    user = current_user()
+    if config.sign_in_required():
+        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=user.role))
+        if st.button(i18n.t("auth.sign_out", current), key="sign_out"):
+            st.session_state.pop("user", None)
+            st.rerun()
+    else:
+        st.caption(i18n.t("auth.local", current))
 navigation.run()

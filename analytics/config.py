@@ -35,3 +35,16 @@ def current_user() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry in some containers
         return os.environ.get("USER", "unknown")
+
+
+def sign_in_required() -> bool:
+    """Sign-in is on unless $CSI_AUTH=off (a single-user laptop, acting as the local admin)."""
+    return os.environ.get("CSI_AUTH", "on").strip().lower() not in ("off", "0", "false", "no")
+
+
+def session_minutes() -> float:
+    """Minutes of inactivity after which a dashboard session signs out ($CSI_SESSION_MINUTES, 30)."""
+    try:
+        return max(1.0, float(os.environ.get("CSI_SESSION_MINUTES", "30")))
+    except ValueError:
+        return 30.0

@@ -28,8 +28,9 @@ def load_demo(store: Store, today: datetime.date) -> dict[str, object]:
     records = values.merge(suggestions, how="left", on=["metric", "period"])
     plan = plan_records(store, records, "demo-data.csv")
     apply_ingest(store, plan, by=DEMO_USER, source="service_report")
-    _add_people_and_records(store, last)
+    accounts = _add_people_and_records(store, last)
     return {
+        "accounts": accounts,
         "metrics": len(catalogue),
         "values": int(values["value"].notna().sum()),
         "first_period": values["period"].min(),
@@ -57,12 +58,21 @@ DEMO_PEOPLE = [("陈静", "improvement_owner"), ("刘洋", "service_owner"), ("�
 def _add_people_and_records(store: Store, last: str) -> None:
     """One account per role (no password: attribution only until sign-in is set up) and the
     improvement records of the stories, in the states a meeting would find them."""
+    import json
+    import secrets
+
     from .record_views import gap_snapshot
     from .records import move_record, raise_record
     from .users import add_user
 
+    accounts = []
     for name, role in DEMO_PEOPLE:
-        add_user(store, name, role, password=None, by=DEMO_USER)
+        password = "demo-" + secrets.token_urlsafe(6)
+        add_user(store, name, role, password=password, by=DEMO_USER)
+        accounts.append({"name": name, "role": role, "password": password})
+    with store.write() as con:
+        # demo mode only: the sign-in page shows these accounts so a meeting can try every role
+        con.execute("INSERT INTO store_meta VALUES ('demo_accounts', ?)", [json.dumps(accounts, ensure_ascii=False)])
     owner, approver, quality = "陈静", "刘洋", "周敏"
     for story in demo_data.demo_stories(last):
         if story["story"] == "successful_improvement":
@@ -85,3 +95,13 @@ def _add_people_and_records(store: Store, last: str) -> None:
         move_record(store, record_id, "approved", by=approver, comment="同意实施")
         move_record(store, record_id, "implementing", by=owner, change_ref=change, go_live=go_live)
         move_record(store, record_id, "monitoring", by=quality, comment="已上线,进入效果跟踪")
+    return accounts
+
+
+def demo_accounts(store: Store) -> list[dict]:
+    """The demo accounts and passwords, when the store holds the demo data (else empty)."""
+    import json
+
+    with store.read() as con:
+        row = con.execute("SELECT value FROM store_meta WHERE key = 'demo_accounts'").fetchone()
+    return json.loads(row[0]) if row else []

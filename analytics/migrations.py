@@ -167,6 +167,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE metric ADD COLUMN unit_cost DOUBLE;
         """,
     ),
+    (
+        5,
+        "sign-in attempts, for slowing down and locking out password guessing",
+        """
+        CREATE TABLE sign_in_attempt (name_key VARCHAR NOT NULL, attempted_at TIMESTAMP NOT NULL, ok BOOLEAN NOT NULL);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

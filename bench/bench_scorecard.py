@@ -31,6 +31,7 @@ def main(scale: float = 1.0) -> None:
     with tempfile.TemporaryDirectory() as directory:
         store = _store_with(synthetic(metrics, MONTHS), Path(directory))
         os.environ["CSI_DB"] = str(store.path)
+        os.environ["CSI_AUTH"] = "off"
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
         at.query_params["lang"] = "en"
         at.run()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics import config, i18n
+from analytics import i18n
+from analytics.auth import allowed
 from analytics.baselines import (
     baseline_from_window,
     compute_version,
@@ -23,9 +24,12 @@ from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
 from analytics.scorecard import display_name, format_number
 from pages.common import (
+    author_field,
+    current_user,
     get_analysis,
     get_store,
     lang,
+    require_permission,
     show_refusal,
     t,
     through_dashboard,
@@ -38,7 +42,8 @@ state = st.session_state
 st.title(t("cat.title"))
 if state.get("catalogue_flash"):
     st.success(state.pop("catalogue_flash"))
-by = st.text_input(t("cat.by"), value=state.get("catalogue_by") or config.current_user(), key="catalogue_by")
+by = author_field(st, t("cat.by"), "catalogue_by")
+can_edit, can_set = allowed(current_user(), "edit_catalogue"), allowed(current_user(), "set_baseline")
 catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")])
 
 EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "service", "process", "owner",
@@ -61,7 +66,9 @@ with catalogue_tab:
             "decimals": st.column_config.NumberColumn(t("field.decimals"), min_value=0, max_value=6, step=1),
             "unit_cost": st.column_config.NumberColumn(t("field.unit_cost"), min_value=0),
         })
-    if st.button(t("cat.save"), type="primary", disabled=not by.strip()):
+    if not can_edit:
+        require_permission("edit_catalogue")
+    elif st.button(t("cat.save"), type="primary", disabled=not by.strip()):
         before = metrics[["name"] + EDITABLE].astype(object).where(metrics[["name"] + EDITABLE].notna(), None)
         after = edited.astype(object).where(edited.notna(), None)
         changed = after[(before != after).any(axis=1)]
@@ -75,7 +82,7 @@ with catalogue_tab:
             except (InputRefused, StoreError) as exc:
                 show_refusal(exc)
     st.divider()
-    upload = st.file_uploader(t("cat.import"), type=["csv", "xlsx"], key="catalogue_file")
+    upload = st.file_uploader(t("cat.import"), type=["csv", "xlsx"], key="catalogue_file") if can_edit else None
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
         try:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name)
@@ -116,7 +123,7 @@ with baselines_tab:
                                          placeholder=t("cat.keep"))
             from_period = st.text_input(t("cat.from"), value=next_month, help="YYYY-MM")
             reason = st.text_input(t("cat.reason"))
-            if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip()):
+            if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip() or not can_set):
                 try:
                     cycle = set_version(store, row["name"], baseline=new_baseline, target=new_target,
                                         from_period=from_period, by=by.strip(), reason=reason)
@@ -139,7 +146,7 @@ with baselines_tab:
                 st.markdown(t("cat.computed", stat=t(f"cat.stat_{stat}"), n=int(window["value"].notna().sum()),
                               value=format_number(value, unit, decimals)))
                 compute_from = st.text_input(t("cat.from"), value=next_month, key="compute_from")
-                if st.button(t("cat.compute_button"), disabled=not by.strip() or start > end):
+                if st.button(t("cat.compute_button"), disabled=not by.strip() or start > end or not can_set):
                     cycle, _, _ = compute_version(store, row["name"], window=f"{start}:{end}", stat=stat,
                                                   from_period=compute_from, by=by.strip())
                     state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,

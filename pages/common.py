@@ -77,3 +77,81 @@ def get_analysis(period: str | None = None):
     """
     store = get_store()
     return _analysis_at(str(store.path), store.data_version(), period)
+
+
+def current_user():
+    """The signed-in user (analytics.users.User), or the local admin when sign-in is off."""
+    from analytics.auth import LOCAL_ADMIN
+
+    if not config.sign_in_required():
+        return LOCAL_ADMIN
+    return st.session_state.get("user")
+
+
+def session_alive() -> bool:
+    """Keep the session while it is used; sign out after $CSI_SESSION_MINUTES of inactivity."""
+    import time
+
+    if not config.sign_in_required():
+        return True
+    if st.session_state.get("user") is None:
+        return False
+    now = time.monotonic()
+    if now - st.session_state.get("last_seen", now) > config.session_minutes() * 60:
+        st.session_state.pop("user", None)
+        st.session_state["signed_out_reason"] = "expired"
+        return False
+    st.session_state["last_seen"] = now
+    return True
+
+
+def sign_in_form() -> None:
+    """The sign-in page (and, in demo mode only, the demo accounts to try)."""
+    import time
+
+    from analytics.auth import sign_in
+    from analytics.demo import demo_accounts
+
+    st.title(t("auth.title"))
+    if st.session_state.pop("signed_out_reason", None) == "expired":
+        st.info(t("auth.expired"))
+    with st.form("sign_in"):
+        name = st.text_input(t("auth.name"))
+        password = st.text_input(t("auth.password"), type="password")
+        if st.form_submit_button(t("auth.button"), type="primary"):
+            try:
+                st.session_state["user"] = sign_in(get_store(), name, password)
+                st.session_state["last_seen"] = time.monotonic()
+                st.rerun()
+            except NotAllowed as exc:
+                st.error(str(exc))
+    from analytics.users import list_users
+
+    if list_users(get_store()).empty:
+        st.info(t("auth.no_users"))
+    accounts = demo_accounts(get_store())
+    if accounts:
+        st.caption(t("auth.demo"))
+        st.table([{t("auth.name"): a["name"], "role": a["role"], t("auth.password"): a["password"]}
+                  for a in accounts])
+
+
+def require_permission(action: str) -> bool:
+    """Show why the signed-in user cannot do this here; True when they can."""
+    from analytics.auth import allowed
+
+    user = current_user()
+    if allowed(user, action):
+        return True
+    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=getattr(user, "role", "-")))
+    return False
+
+
+def author_field(container, label: str, key: str) -> str:
+    """Who is making the change: the signed-in user, or a name typed in when sign-in is off."""
+    if config.sign_in_required():
+        user = current_user()
+        container.text_input(label, value=user.name, disabled=True, key=f"{key}_shown")
+        return user.name
+    value = container.text_input(label, value=st.session_state.get(key) or config.current_user(), key=key)
+    return value

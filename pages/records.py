@@ -11,7 +11,7 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from analytics import i18n
+from analytics import config, i18n
 from analytics.charts import before_after_figure
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.record_views import gap_snapshot, record_verification
@@ -32,6 +32,7 @@ from analytics.scorecard import display_name
 from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
+    current_user,
     get_analysis,
     get_store,
     lang,
@@ -51,16 +52,20 @@ if state.get("records_flash"):
 
 users = list_users(store)
 users = users[users["active"]]
-if users.empty:
+if users.empty and not config.sign_in_required():
     st.info(t("rec.no_users"))
     st.stop()
 roles = dict(zip(users["name"], users["role"]))
 names = list(roles)
-default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
-acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
-                      index=names.index(default_user),
-                      format_func=lambda n, _roles=roles: f"{n} ({_roles[n]})")
-role = roles[acting]
+if config.sign_in_required():
+    user = current_user()
+    acting, role = user.name, user.role          # every step is checked against this account's role
+else:
+    default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
+    acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
+                          index=names.index(default_user),
+                          format_func=lambda n, _roles=roles: f"{n} ({_roles[n]})")
+    role = roles[acting]
 
 
 def _fail(exc: Exception) -> None:

@@ -6,10 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from analytics import config, i18n
-from analytics.errors import InputRefused, StoreError
+from analytics.auth import allowed, require
+from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.uploads import list_uploads, rollback_upload
-from pages.common import get_store, lang, show_refusal, t, through_dashboard
+from pages.common import (
+    author_field,
+    current_user,
+    get_store,
+    lang,
+    require_permission,
+    show_refusal,
+    t,
+    through_dashboard,
+)
 
 through_dashboard()
 
@@ -23,12 +33,12 @@ st.write(t("upload.intro"))
 if state.get("upload_flash"):
     st.success(state.pop("upload_flash"))
 
-files = st.file_uploader(t("upload.files"), type=["csv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
+can_upload = require_permission("upload")
+files = None if not can_upload else st.file_uploader(t("upload.files"), type=["csv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
                          key=f"uploader_{state['uploader_generation']}", help=t("upload.format_help"))
 c1, c2, c3 = st.columns([2, 2, 3])
 source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s, _lang=lang(): i18n.t(f"source.{s}", _lang))
-by = c2.text_input(t("upload.by"), value=state.get("upload_by") or config.current_user())
-state["upload_by"] = by
+by = author_field(c2, t("upload.by"), "upload_by")
 create_metrics = c3.checkbox(t("upload.create_metrics"), value=False)
 
 
@@ -90,8 +100,9 @@ if files:
         if st.button(label, type="primary", disabled=not by.strip()):
             with st.status(t("upload.writing")) as status:
                 try:
+                    require(current_user(), "upload")
                     ids = apply_ingest(store, result, by=by.strip(), source=source)
-                except (InputRefused, StoreError) as exc:
+                except (InputRefused, StoreError, NotAllowed) as exc:
                     status.update(state="error")
                     show_refusal(exc)
                 else:
@@ -120,14 +131,15 @@ else:
             "values_unchanged": t("upload.unchanged"), "values_missing": t("upload.missing"),
             "outcome": t("col.outcome"), "rolled_back_by": t("outcome.rolled_back")})
     applied = uploads[uploads["outcome"] == "applied"]
-    if not applied.empty:
+    if not applied.empty and allowed(current_user(), "rollback"):
         with st.expander(t("upload.rollback")):
             pick = st.selectbox(t("upload.rollback_pick"), applied["id"].tolist(),
                                 format_func=lambda i: f"#{i} · {applied.set_index('id').at[i, 'file_name']}")
             if st.button(t("upload.rollback_button"), key="rollback_button"):
                 try:
+                    require(current_user(), "rollback")
                     done = rollback_upload(store, int(pick), by=by.strip() or config.current_user())
                     state["upload_flash"] = t("upload.rollback_done", id=pick, **done)
                     st.rerun()
-                except (InputRefused, StoreError) as exc:
+                except (InputRefused, StoreError, NotAllowed) as exc:
                     show_refusal(exc)

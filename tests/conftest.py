@@ -38,3 +38,22 @@ def run_cli_process(*args: str, env: dict | None = None, timeout: float = 60, st
     """The command line as a separate process, exactly as a batch job runs it."""
     return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})}, input=stdin)
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Start every AppTest run in st.navigation mode, as the real server is after its first run.
+
+    AppTest resets Streamlit to its legacy multipage mode before each run (a pages/ folder
+    exists), so every run would first go through pages.common.through_dashboard's extra rerun,
+    which drops a button click. The deep-link path itself is covered by the browser tests.
+    """
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)

@@ -28,7 +28,7 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(db_path: Path, log_path: Path, extra_env: dict | None = None):
     port = free_port()
-    env = {**os.environ, "CSI_DB": str(db_path), **(extra_env or {})}
+    env = {**os.environ, "CSI_DB": str(db_path), "CSI_AUTH": "off", **(extra_env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),

@@ -15,22 +15,9 @@ TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    """Start every AppTest run in st.navigation mode, as the real server is after its first run.
-
-    AppTest resets Streamlit to its legacy multipage mode before each run (a pages/ folder
-    exists), so every run would first go through pages.common.through_dashboard's extra rerun,
-    which drops a button click. The deep-link path itself is covered by the browser tests.
-    """
-    from streamlit.runtime import pages_manager
-
-    original = pages_manager.PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        pages_manager.PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+def sign_in_off(monkeypatch):
+    """These tests drive the pages as the local admin; sign-in has its own tests (test_auth.py)."""
+    monkeypatch.setenv("CSI_AUTH", "off")
 
 
 @pytest.fixture

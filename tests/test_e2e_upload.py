@@ -87,3 +87,29 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
         assert page.get_by_role("button", name="确认导入").count() == 0
         page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
     assert current_observations(Store(store.path)).empty
+
+
+def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path, cli, store):
+    from analytics.users import add_user
+
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0
+    add_user(store, "王磊", "process_owner", password="owner password 1", by="test")
+    with streamlit_server(store.path, tmp_path / "server.log", extra_env={"CSI_AUTH": "on"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/upload?lang=en")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Name").fill("王磊")
+        page.get_by_role("textbox", name="Password").fill("owner password 1")
+        page.get_by_role("button", name="Sign in").click()
+        wait_for_app(page)
+        assert "Signed in as 王磊 (process_owner)" in page.get_by_test_id("stSidebar").inner_text()
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(_month_file(tmp_path)))
+        wait_for_app(page)
+        page.get_by_role("button", name="Confirm and load").click()
+        wait_for_app(page)
+        page.get_by_text("Loaded as upload #1").wait_for(timeout=15_000)
+    from analytics.uploads import list_uploads
+
+    assert list_uploads(Store(store.path)).iloc[0]["uploaded_by"] == "王磊"

@@ -1,0 +1,124 @@
+"""Sign-in: passwords, slowing down and locking out guessing, sessions, roles on the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics.auth import FAILURES_BEFORE_LOCK, LOCK_WINDOW, allowed, require, sign_in
+from analytics.errors import NotAllowed
+from analytics.users import User, add_user
+from tests.conftest import ROOT
+
+NOW = datetime.datetime(2026, 11, 25, 9, 0)
+
+
+@pytest.fixture
+def accounts(store):
+    add_user(store, "alice", "admin", password="correct horse battery", by="t")
+    add_user(store, "victor", "viewer", password="viewer password 1", by="t")
+    return store
+
+
+def test_right_and_wrong_passwords_look_the_same_for_unknown_names(accounts):
+    assert sign_in(accounts, "alice", "correct horse battery", now=NOW, delay=False) == User("alice", "admin")
+    with pytest.raises(NotAllowed, match="wrong name or password") as wrong:
+        sign_in(accounts, "alice", "nope", now=NOW, delay=False)
+    with pytest.raises(NotAllowed, match="wrong name or password") as unknown:
+        sign_in(accounts, "mallory", "nope", now=NOW, delay=False)
+    assert str(wrong.value).split("(")[0] == str(unknown.value).split("(")[0]
+
+
+def test_repeated_failures_lock_the_name_for_a_while(accounts):
+    for i in range(FAILURES_BEFORE_LOCK):
+        with pytest.raises(NotAllowed):
+            sign_in(accounts, "alice", f"guess {i}", now=NOW + datetime.timedelta(seconds=i), delay=False)
+    with pytest.raises(NotAllowed, match="locked until"):          # even the right password now
+        sign_in(accounts, "alice", "correct horse battery", now=NOW + datetime.timedelta(minutes=1), delay=False)
+    later = NOW + LOCK_WINDOW + datetime.timedelta(minutes=1)
+    assert sign_in(accounts, "alice", "correct horse battery", now=later, delay=False).role == "admin"
+
+
+def test_failures_are_slowed_down(accounts):
+    import time
+
+    started = time.perf_counter()
+    for i in range(3):
+        with pytest.raises(NotAllowed):
+            sign_in(accounts, "victor", "bad", now=NOW + datetime.timedelta(seconds=i))
+    # 0.25 + 0.5 + 1.0 seconds of delay
+    assert time.perf_counter() - started >= 1.7
+
+
+@pytest.mark.parametrize("role, action, ok", [
+    ("viewer", "read", True), ("viewer", "upload", False), ("process_owner", "upload", True),
+    ("process_owner", "edit_catalogue", False), ("admin", "edit_catalogue", True),
+    ("improvement_owner", "set_baseline", True), ("quality", "set_baseline", False),
+])
+def test_permissions(role, action, ok):
+    assert allowed(User("u", role), action) is ok
+    if not ok:
+        with pytest.raises(NotAllowed, match="may not"):
+            require(User("u", role), action)
+
+
+def _app(path, monkeypatch, **env):
+    monkeypatch.setenv("CSI_DB", str(path))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    return at
+
+
+def _sign_in(at, name, password):
+    at.text_input[0].set_value(name)
+    at.text_input[1].set_value(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_the_dashboard_asks_for_sign_in_and_a_viewer_cannot_upload(accounts, monkeypatch):
+    at = _app(accounts.path, monkeypatch, CSI_AUTH="on")
+    assert at.title[0].value == "Sign in" and not at.exception
+    _sign_in(at, "victor", "wrong")
+    assert "wrong name or password" in at.error[0].value
+    _sign_in(at, "victor", "viewer password 1")
+    assert not at.exception and "Signed in as victor (viewer)" in [c.value for c in at.sidebar.caption][-1]
+    at.switch_page("pages/upload.py").run()
+    assert any("can read this page but not change anything" in i.value for i in at.info)
+    at.switch_page("pages/catalogue.py").run()
+    assert any("can read this page but not change anything" in i.value for i in at.info)
+    [b for b in at.sidebar.button if b.label == "Sign out"][0].click().run()
+    assert at.title[0].value == "Sign in"
+
+
+def test_sessions_expire_after_inactivity(accounts, monkeypatch):
+    at = _app(accounts.path, monkeypatch, CSI_AUTH="on", CSI_SESSION_MINUTES="1")
+    _sign_in(at, "alice", "correct horse battery")
+    assert at.title[0].value != "Sign in"
+    at.session_state["last_seen"] = at.session_state["last_seen"] - 120
+    at.run()
+    assert at.title[0].value == "Sign in"
+    assert any("signed out after a period of inactivity" in i.value for i in at.info)
+
+
+def test_demo_mode_shows_the_demo_accounts_and_an_empty_store_explains_the_first_admin(tmp_path, monkeypatch):
+    from analytics.demo import load_demo
+    from analytics.store import Store
+
+    empty = Store(tmp_path / "empty.duckdb")
+    empty.ensure_schema()
+    at = _app(empty.path, monkeypatch, CSI_AUTH="on")
+    assert any("users add NAME --role admin" in i.value for i in at.info)
+    demo = Store(tmp_path / "demo.duckdb")
+    summary = load_demo(demo, datetime.date(2026, 11, 25))
+    at = _app(demo.path, monkeypatch, CSI_AUTH="on")
+    shown = at.table[0].value
+    assert len(shown) == len(summary["accounts"]) == 6
+    account = summary["accounts"][0]
+    _sign_in(at, account["name"], account["password"])
+    assert at.title[0].value != "Sign in" and not at.exception
