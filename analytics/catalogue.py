@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
-from .names import name_key
+from .names import name_key, name_problem
 from .store import Store
 
 CATALOGUE_COLUMNS = [
@@ -183,6 +183,10 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
             continue
         if not rec["name"]:
             problems.append(Problem("the metric has no name", **where(i, "name")))
+            continue
+        bad_name = name_problem(rec["name"])
+        if bad_name:
+            problems.append(Problem(bad_name, **where(i, "name")))
             continue
         key = name_key(rec["name"])
         if key in seen:

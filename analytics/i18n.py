@@ -406,6 +406,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.title": ("Sign in", "登录"),
     "auth.name": ("Name", "用户名"),
     "auth.password": ("Password", "密码"),
+    "auth.role": ("Role", "角色"),
     "auth.button": ("Sign in", "登录"),
     "auth.sign_out": ("Sign out", "退出登录"),
     "auth.signed_in": ("Signed in as {name} ({role})", "当前用户:{name}({role})"),

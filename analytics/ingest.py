@@ -195,6 +195,17 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
             "with --create-metrics; nothing was written", file=file_name))
         raise InputRefused(problems)
     if unknown:
+        from .names import name_problem
+
+        problems = []
+        for name in unknown:
+            reason = name_problem(name)
+            if reason:
+                first = records.loc[records["metric"] == name].iloc[0]
+                problems.append(Problem(f"cannot create metric {name[:60]!r}: {reason}", file=file_name,
+                                        sheet=first["sheet"], row=int(first["row"])))
+        if problems:
+            raise InputRefused(problems[:50])
         new_metrics = _distinct_by_key(unknown)
 
     frame = records.copy()

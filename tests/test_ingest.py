@@ -232,3 +232,21 @@ def test_missing_file_is_refused(cli, catalogue, tmp_path):
     assert code == 1 and "nope.csv: file not found" in err
 
 
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("MTTR\u202eRTTM", "direction control characters"),
+    ("bad\x07bell", "control or invisible characters"),
+    ("x" * 201, "at most 200 are allowed"),
+])
+def test_hostile_new_metric_names_are_refused(catalogue, cli, tmp_path, name, reason):
+    path = _csv(tmp_path, "h.csv", f"metric,period,value\n{name},2026-05,1\n")
+    code, _, err = cli("ingest", path, "--create-metrics")
+    assert code == 1 and "h.csv, row 2: cannot create metric" in err and reason in err
+    assert _stored(catalogue) == {}
+
+
+def test_a_formula_looking_name_is_kept_as_plain_text(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "f.csv", 'metric,period,value\n"=1+2",2026-05,1\n')
+    assert cli("ingest", path, "--create-metrics")[0] == 0
+    assert _stored(catalogue) == {("=1+2", "2026-05"): 1.0}
