@@ -16,5 +16,6 @@ def test_bench_runs_at_small_scale():
                             text=True, timeout=240)
     assert result.returncode == 0, result.stderr[-2000:]
     for figure in ("groupby mean (reference)", "spc", "mann_kendall + sen", "analyse (full store)",
-                   "cold (computes analysis)", "warm (filter change)", "content (analysis, records)", "xlsx"):
+                   "cold (computes analysis)", "warm (filter change)", "content (analysis, records)", "xlsx",
+                   "our xlsx ingest", "our csv ingest"):
         assert figure in result.stdout
