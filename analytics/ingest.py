@@ -115,7 +115,6 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         loaded = {sha: (uid, name, when) for uid, name, when, sha in con.execute(
             "SELECT id, file_name, uploaded_at, sha256 FROM upload WHERE outcome = 'applied'").fetchall()}
         plans = []
-        seen_in_batch: dict[tuple[int, object], str] = {}
         for result, sha, file_name in parsed:
             if sha in loaded:
                 uid, name, when = loaded[sha]
@@ -128,8 +127,8 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
             except InputRefused as exc:
                 problems.extend(exc.problems)
                 continue
-            _check_across_files(plan, seen_in_batch, problems)
             plans.append(plan)
+        problems.extend(_across_files(plans))
     if problems:
         raise InputRefused(problems)
     return IngestPlan(plans, create_metrics)
@@ -156,19 +155,18 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     return IngestPlan([plan], create_metrics)
 
 
-def _check_across_files(plan: FilePlan, seen: dict, problems: list[Problem]) -> None:
-    """The same metric and period in two files of one batch is ambiguous: refuse it."""
-    known = plan.changes["metric_id"].notna()
-    for metric, mid, period, sheet, row in plan.changes.loc[
-            known, ["metric", "metric_id", "period", "sheet", "row"]].itertuples(index=False):
-        key = (mid, period)
-        if key in seen:
-            problems.append(Problem(
-                f"'{metric}' {period} is also in {seen[key]}; load one of the two files",
-                file=plan.file_name, sheet=sheet, row=int(row)))
-        seen[key] = plan.file_name
-        if len(problems) > 200:
-            return
+def _across_files(plans: list[FilePlan]) -> list[Problem]:
+    """The same metric and period in two files of one batch is ambiguous: refuse it (vectorised)."""
+    if len(plans) < 2:
+        return []
+    frames = [plan.changes.loc[plan.changes["metric_id"].notna(), ["metric", "metric_id", "period", "sheet", "row"]]
+              .assign(in_file=plan.file_name) for plan in plans]
+    both = pd.concat(frames, ignore_index=True)
+    first_file = both.groupby(["metric_id", "period"])["in_file"].transform("first")
+    clash = both[both["in_file"] != first_file]
+    return [Problem(f"'{r.metric}' {r.period} is also in {f}; load one of the two files", file=r.in_file,
+                    sheet=r.sheet, row=int(r.row))
+            for r, f in zip(clash.head(200).itertuples(index=False), first_file[clash.index][:200])]
 
 
 def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: str, file_name: str,

@@ -121,7 +121,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         return pd.DataFrame(columns=RECORD_COLUMNS), [], []
     frame = pd.DataFrame(grid, dtype=object)
     frame.index = np.arange(table.header_row + 2, table.header_row + 2 + len(frame))  # spreadsheet row numbers
-    empty = frame.map(lambda c: c is None or c == "" or (isinstance(c, float) and c != c))
+    empty = pd.concat([_blank(frame[c]) for c in frame.columns], axis=1)
     frame = frame[~empty.all(axis=1)]
     if table.layout == "long":
         return _read_long(frame, sheet, table, file_name)
@@ -143,8 +143,17 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
 
 
 def _texts(cells: pd.Series) -> pd.Series:
-    out = cells.map(_text)
-    return out.where(out != "", None).astype(object)
+    """Cells as trimmed text, None when blank; each distinct cell is converted once."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    texts = [_text(u) or None for u in uniques]
+    lookup = np.array(texts + [None], dtype=object)
+    return pd.Series(lookup[codes], index=cells.index, dtype=object)
+
+
+def _blank(cells: pd.Series) -> pd.Series:
+    """True where a cell is empty or only white space (vectorised)."""
+    text = cells.astype("string")
+    return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
 
 
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
@@ -152,8 +161,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]]
     value_cells = frame[roles["value"]]
-    blank_period = _texts(period_cells).isna()
-    blank_value = _texts(value_cells).isna()
+    blank_period = _blank(period_cells)
+    blank_value = _blank(value_cells)
     notes: list[str] = []
     footnote = metric.notna() & blank_period & blank_value
     if footnote.any():
@@ -206,7 +215,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     f"{column_letter(c)})", file=file_name, sheet=sheet.name,
                                     row=table.header_row + 1, column=column_letter(c)))
         seen[period] = c
-    filled = ~frame[period_cols].map(lambda c: c is None or c == "" or (isinstance(c, float) and c != c))
+    filled = ~pd.concat([_blank(frame[c]) for c in period_cols], axis=1)
     no_values = ~filled.any(axis=1)
     footnote = metric.notna() & no_values & metric.fillna("").map(lambda t: bool(_FOOTNOTE.match(t)) or len(t) > 40)
     if footnote.any():

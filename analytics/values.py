@@ -54,19 +54,32 @@ def parse_value(cell: object) -> tuple[float, bool]:
 
 
 def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Vectorised parse_value: (values as float, ok mask). Each distinct cell is parsed once."""
+    """Vectorised parse_value: (values as float, ok mask).
+
+    Plain numbers go through pandas' C parser; only the rest (1,234.5, 95%, N/A, words, booleans,
+    infinities) is looked at one distinct cell at a time.
+    """
     if cells.empty:
         return pd.Series([], dtype="float64", index=cells.index), pd.Series([], dtype=bool, index=cells.index)
-    numeric = pd.to_numeric(cells, errors="coerce") if cells.dtype != object else None
-    if numeric is not None and cells.dtype.kind in "fiu":
-        return numeric.astype("float64"), pd.Series(True, index=cells.index)
-    keys = cells.map(lambda c: (type(c).__name__, c) if not _is_nan(c) else None)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    parsed = [parse_value(u[1]) for u in uniques]
-    values = np.array([p[0] for p in parsed] + [math.nan], dtype="float64")
-    ok = np.array([p[1] for p in parsed] + [True], dtype=bool)
-    return (pd.Series(values[codes], index=cells.index, dtype="float64"),
-            pd.Series(ok[codes], index=cells.index, dtype=bool))
+    if cells.dtype.kind in "fiu":
+        values = cells.astype("float64")
+        return values.where(np.isfinite(values) | values.isna()), pd.Series(np.isfinite(values) | values.isna(),
+                                                                             index=cells.index)
+    is_bool = cells.map(type).eq(bool).to_numpy()
+    fast = pd.to_numeric(cells.where(~is_bool), errors="coerce").astype("float64")
+    slow = (fast.isna() | ~np.isfinite(fast)).to_numpy() & cells.notna().to_numpy() | is_bool
+    values = fast.where(np.isfinite(fast))
+    ok = pd.Series(True, index=cells.index)
+    if slow.any():
+        rest = cells[slow]
+        keys = rest.map(lambda c: (type(c).__name__, c) if not _is_nan(c) else None)
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        parsed = [parse_value(u[1]) for u in uniques]
+        slow_values = np.array([p[0] for p in parsed] + [math.nan], dtype="float64")
+        slow_ok = np.array([p[1] for p in parsed] + [True], dtype=bool)
+        values[slow] = slow_values[codes]
+        ok[slow] = slow_ok[codes]
+    return values, ok
 
 
 def _is_nan(cell: object) -> bool:
