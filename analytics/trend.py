@@ -4,13 +4,25 @@ Mann–Kendall (with the ties correction of the variance) answers "is there a mo
 without assuming normal data; Sen's slope (the median of all pairwise slopes) says how fast,
 in the metric's unit per month, and is robust to the odd outlier. The time axis is months since
 the metric's first value, so a month that was not reported leaves a gap rather than being
-squeezed out. Vectorised across metrics: series are padded into a matrix and processed in
-chunks, so there is no loop over metrics or points.
+squeezed out.
+
+Vectorised across metrics: the series are padded with NaN into a metrics × positions matrix and
+processed a chunk of metrics at a time (the chunk is sized so the pairwise arrays stay within a
+fixed memory budget), with broadcasting over the pairs i < j. There is no loop over metrics or
+points. Formulas (as pymannkendall.original_test / sens_slope, which the tests compare with):
+
+    S      = Σ_{i<j} sign(x_j − x_i)
+    var_S  = [n(n−1)(2n+5) − Σ_ties t(t−1)(2t+5)] / 18
+    z      = (S − 1)/√var_S if S > 0, (S + 1)/√var_S if S < 0, else 0;  p = 2·(1 − Φ(|z|))
+    tau    = S / (n(n−1)/2)
+    slope  = median_{i<j} (x_j − x_i)/(t_j − t_i);  intercept = median(x) − slope·median(t)
+
+With fewer than 3 points there is no test: S = 0, z = 0, p = 1, not significant; two points
+still have their one pairwise slope.
 """
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -18,112 +30,157 @@ import pandas as pd
 from scipy.stats import norm
 
 MK_COLUMNS = ["metric", "n", "S", "var_S", "z", "p", "tau", "sen_slope", "intercept", "fitted_last", "significant"]
-CHUNK = 128
+PAIR_BUDGET = 500_000            # pairwise cells (metrics × pairs) per chunk: 4 MB per float array,
+                                 # ~70 metrics of 120 months (cache-friendly: faster than bigger chunks)
+MIN_POINTS = 3
+
+
+def _months(period: pd.Series) -> pd.Series:
+    """Month number (year × 12 + month) of datetime64, Period or 'YYYY-MM[-DD]' periods."""
+    stamps = period
+    if isinstance(period.dtype, pd.PeriodDtype):
+        stamps = period.dt.to_timestamp()
+    elif not pd.api.types.is_datetime64_any_dtype(period):
+        stamps = pd.to_datetime(period, format="ISO8601", errors="coerce")
+    if stamps.isna().any():
+        raise ValueError(f"period {period[stamps.isna()].iloc[0]!r} is not a month (use a date or 'YYYY-MM')")
+    return stamps.dt.year.astype(np.int64) * 12 + stamps.dt.month.astype(np.int64)
 
 
 def _matrix(frame: pd.DataFrame) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """(metrics, values, months) as metric × position matrices padded with NaN."""
-    data = frame[["metric", "period", "value"]].copy()
-    data["value"] = pd.to_numeric(data["value"], errors="coerce")
-    data = data[data["value"].notna()]
-    period = data["period"]
-    if not pd.api.types.is_datetime64_any_dtype(period):
-        period = pd.to_datetime(period.astype(str).str.slice(0, 7) + "-01", format="%Y-%m-%d")
-    data["month"] = period.dt.year * 12 + period.dt.month
-    codes, metrics = pd.factorize(data["metric"], sort=True)
-    data["code"] = codes
-    data = data.sort_values(["code", "month"], kind="stable")
-    position = data.groupby("code").cumcount().to_numpy()
+    """(metrics, values, months since the first value) as metric × position matrices padded with NaN."""
+    codes, metrics = pd.factorize(frame["metric"], sort=True, use_na_sentinel=False)
+    value = pd.to_numeric(frame["value"], errors="coerce").astype("float64").to_numpy(dtype="float64",
+                                                                                      na_value=np.nan)
+    keep = np.isfinite(value)
+    month = _months(frame["period"][keep]).to_numpy() if keep.any() else np.zeros(0, dtype=np.int64)
+    code, value = np.asarray(codes)[keep], value[keep]
+    order = np.lexsort((month, code))
+    code, value, month = code[order], value[order], month[order]
+    start = np.ones(len(code), dtype=bool)
+    start[1:] = code[1:] != code[:-1]
+    position = np.arange(len(code)) - np.maximum.accumulate(np.where(start, np.arange(len(code)), 0))
     width = int(position.max()) + 1 if len(position) else 0
     values = np.full((len(metrics), width), np.nan)
     months = np.full((len(metrics), width), np.nan)
-    values[data["code"].to_numpy(), position] = data["value"].to_numpy()
-    months[data["code"].to_numpy(), position] = data["month"].to_numpy(dtype="float64")
-    months -= np.nanmin(months, axis=1, keepdims=True) if width else 0
+    values[code, position] = value
+    first_month = np.zeros(len(metrics))
+    first_month[code[start]] = month[start]
+    months[code, position] = month - first_month[code]
     return metrics, values, months
 
 
 def mann_kendall(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """One row per metric: n, S, var_S, z, p, tau, sen_slope (per month), intercept, fitted_last, significant."""
+    """One row per metric: n, S, var_S, z, p, tau, sen_slope (per month), intercept, fitted_last, significant.
+
+    A metric whose values are all missing has n = 0 and NaN statistics (p = 1, not significant).
+    """
     metrics, values, months = _matrix(frame)
     if len(metrics) == 0:
-        return pd.DataFrame(columns=MK_COLUMNS)
-    parts = [_chunk(values[i:i + CHUNK], months[i:i + CHUNK]) for i in range(0, len(metrics), CHUNK)]
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in MK_COLUMNS}).astype(
+            {"metric": object, "n": np.int64, "S": np.int64, "significant": bool})
+    width = values.shape[1]
+    chunk = max(1, PAIR_BUDGET // max(1, width * (width - 1) // 2))
+    parts = [_chunk_stats(values[i:i + chunk], months[i:i + chunk]) for i in range(0, len(metrics), chunk)]
     result = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
-    result.insert(0, "metric", np.asarray(metrics, dtype=object))
-    result["significant"] = result["p"] < alpha
+    result.insert(0, "metric", pd.Series(metrics))
+    result["significant"] = (result["p"] < alpha) & (result["n"] >= MIN_POINTS)
     return result[MK_COLUMNS]
 
 
-def _chunk(x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+def _row_median(a: np.ndarray) -> np.ndarray:
+    """np.nanmedian of each row, NaN (without a warning) for a row with no value."""
+    if a.shape[1] == 0:
+        return np.full(len(a), np.nan)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN rows: a metric with < 2 points
-        return _chunk_stats(x, t)
+        warnings.simplefilter("ignore", RuntimeWarning)          # "All-NaN slice": a metric with no pairs
+        return np.nanmedian(a, axis=1)
 
 
 def _chunk_stats(x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
+    k, width = x.shape
     n = np.sum(~np.isnan(x), axis=1)
-    upper = np.triu(np.ones((x.shape[1], x.shape[1]), dtype=bool), k=1)       # pairs i < j
+    i, j = np.triu_indices(width, k=1)                             # every pair i < j of positions
     with np.errstate(invalid="ignore", divide="ignore"):
-        dx = x[:, None, :] - x[:, :, None]                                    # dx[k, i, j] = x_j - x_i
-        dt = t[:, None, :] - t[:, :, None]
-        pair = upper[None, :, :] & ~np.isnan(dx)
-        s = np.where(pair, np.sign(dx), 0).sum(axis=(1, 2))
-        slopes = np.where(pair & (dt != 0), dx / dt, np.nan)
-        sen = np.nanmedian(slopes.reshape(len(x), -1), axis=1) if slopes.size else np.full(len(x), np.nan)
-    var_s = (n * (n - 1) * (2 * n + 5) - _tie_term(x)) / 18.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.where(s > 0, (s - 1) / np.sqrt(var_s), np.where(s < 0, (s + 1) / np.sqrt(var_s), 0.0))
-        z = np.where(var_s > 0, z, 0.0)
-        p = 2 * norm.sf(np.abs(z))
-        tau = np.where(n > 1, s / (n * (n - 1) / 2), np.nan)
-        intercept = np.nanmedian(x, axis=1) - sen * np.nanmedian(t, axis=1) if x.shape[1] else np.full(len(x), np.nan)
-        fitted_last = intercept + sen * np.nanmax(t, axis=1) if x.shape[1] else np.full(len(x), np.nan)
-    p = np.where(n >= 3, p, 1.0)
-    return {"n": n, "S": s.astype(np.int64), "var_S": var_s, "z": z, "p": p, "tau": tau, "sen_slope": sen,
-            "intercept": intercept, "fitted_last": fitted_last}
+        dx = x[:, j] - x[:, i]                                     # NaN where either value is padding
+        dt = t[:, j] - t[:, i]
+        s = np.count_nonzero(dx > 0, axis=1) - np.count_nonzero(dx < 0, axis=1)   # NaN counts neither
+        sen = _row_median(np.where(dt != 0, dx / dt, np.nan))
+        var_s = (n * (n - 1) * (2 * n + 5) - _tie_term(x)) / 18.0
+        few = n < MIN_POINTS
+        s = np.where(few, 0, s)
+        root = np.sqrt(np.where(var_s > 0, var_s, np.nan))
+        z = np.where(s > 0, (s - 1) / root, np.where(s < 0, (s + 1) / root, 0.0))
+        z = np.where(np.isnan(z) | few, 0.0, z)
+        p = np.where(few, 1.0, 2 * norm.sf(np.abs(z)))
+        pairs = n * (n - 1) / 2
+        tau = np.where(pairs > 0, s / np.where(pairs > 0, pairs, 1), np.nan)
+        intercept = _row_median(x) - sen * _row_median(t)
+        last_t = np.max(np.where(np.isnan(t), -np.inf, t), axis=1) if width else np.full(k, np.nan)
+        fitted_last = intercept + sen * last_t
+    return {"n": n.astype(np.int64), "S": s.astype(np.int64), "var_S": var_s, "z": z, "p": p, "tau": tau,
+            "sen_slope": sen, "intercept": intercept, "fitted_last": fitted_last}
 
 
 def _tie_term(x: np.ndarray) -> np.ndarray:
-    """Σ t(t−1)(2t+5) over groups of tied values, per row."""
-    rows = np.repeat(np.arange(len(x)), x.shape[1])
-    flat = x.reshape(-1)
-    keep = ~np.isnan(flat)
-    if not keep.any():
+    """Σ t(t−1)(2t+5) over the groups of tied values of each row."""
+    if x.size == 0:
         return np.zeros(len(x))
-    sizes = pd.DataFrame({"row": rows[keep], "value": flat[keep]}).groupby(["row", "value"]).size()
-    t = sizes.to_numpy(dtype="float64")
-    term = pd.Series(t * (t - 1) * (2 * t + 5), index=sizes.index.get_level_values("row")).groupby(level=0).sum()
-    out = np.zeros(len(x))
-    out[term.index.to_numpy()] = term.to_numpy()
-    return out
+    ordered = np.sort(x, axis=1)                                   # ties become neighbours, NaN last
+    valid = ~np.isnan(ordered)
+    new_group = np.ones_like(valid)
+    new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group = np.cumsum((new_group & valid).reshape(-1)) - 1         # one id per (row, value) group
+    flat_valid = valid.reshape(-1)
+    if not flat_valid.any():
+        return np.zeros(len(x))
+    sizes = np.bincount(group[flat_valid]).astype(np.float64)
+    rows = np.repeat(np.arange(len(x)), x.shape[1])[flat_valid]
+    group_row = np.zeros(len(sizes), dtype=np.int64)
+    group_row[group[flat_valid]] = rows
+    return np.bincount(group_row, weights=sizes * (sizes - 1) * (2 * sizes + 5), minlength=len(x))
+
+
+def _direction_sign(direction: pd.Series) -> np.ndarray:
+    words = direction.astype("string").str.strip().str.lower()
+    return words.map({"increase": 1.0, "decrease": -1.0}).astype("float64").to_numpy(dtype="float64",
+                                                                                     na_value=np.nan)
 
 
 def trend_verdict(table: pd.DataFrame, direction: pd.Series) -> pd.Series:
-    """improving / worsening / no_trend by the metric's direction; None for neutral metrics."""
-    slope = table["sen_slope"].astype("float64")
-    significant = table["significant"].fillna(False).astype(bool) & slope.notna() & (slope != 0)
-    sign = direction.map({"increase": 1, "decrease": -1}).astype("float64")
-    good = np.sign(slope) == sign
-    verdict = np.where(~significant, "no_trend", np.where(good, "improving", "worsening")).astype(object)
-    verdict[direction.ne("increase") & direction.ne("decrease")] = None
+    """improving / worsening / no_trend by the metric's direction; None for neutral (or unknown) ones."""
+    slope = pd.to_numeric(table["sen_slope"], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    significant = table["significant"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    sign = _direction_sign(direction)
+    with np.errstate(invalid="ignore"):
+        moving = significant & np.isfinite(slope) & (slope != 0)
+        verdict = np.where(~moving, "no_trend", np.where(np.sign(slope) == sign, "improving", "worsening"))
+    verdict = verdict.astype(object)
+    verdict[np.isnan(sign)] = None
     return pd.Series(verdict, index=table.index, dtype=object)
 
 
 def periods_to_target(last: pd.Series, slope: pd.Series, target: pd.Series, direction: pd.Series) -> pd.Series:
-    """Months until the fitted line reaches the target: 0 if met already, 'never' if moving away."""
-    out = []
-    for value, rate, goal, way in zip(last, slope, target, direction):
-        sign = {"increase": 1, "decrease": -1}.get(way)
-        if sign is None or any(v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v)
-                               for v in (value, rate, goal)):
-            out.append(None)
-            continue
-        gap = (goal - value) * sign        # > 0: still short of the target
-        if gap <= 0:
-            out.append(0)
-        elif rate * sign > 0:
-            out.append(int(math.ceil(gap / abs(rate) - 1e-9)))
-        else:
-            out.append("never")
+    """Months until the fitted line reaches the target from `last`.
+
+    0 if the target is met already (increase: last ≥ target; decrease: last ≤ target);
+    ceil(gap / |slope|) when the slope moves towards it; 'never' when the slope is 0 or moves away;
+    None when the target, last or slope is missing or the direction is neutral.
+    """
+    def floats(s: pd.Series) -> np.ndarray:
+        return pd.to_numeric(s, errors="coerce").astype("float64").to_numpy(dtype="float64", na_value=np.nan)
+
+    value, rate, goal = floats(last), floats(slope), floats(target)
+    sign = _direction_sign(direction)
+    unknown = np.isnan(value) | np.isnan(rate) | np.isnan(goal) | np.isnan(sign)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap = (goal - value) * sign                                # > 0: still short of the target
+        towards = rate * sign > 0
+        months = np.ceil(gap / np.abs(rate) * (1 - 1e-12))         # 10 / 2 = 5 exactly, not 6 from rounding
+    out = np.full(len(value), None, dtype=object)
+    met = ~unknown & (gap <= 0)
+    reach = ~unknown & ~met & towards
+    out[met] = 0
+    out[reach] = months[reach].astype(np.int64).astype(object)      # plain Python ints
+    out[~unknown & ~met & ~towards] = "never"
     return pd.Series(out, index=last.index, dtype=object)
