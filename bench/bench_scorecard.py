@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from pathlib import Path
 
 from bench.bench_spc import METRICS, MONTHS, _store_with, synthetic
+from bench.harness import Figure, plain, timed, under
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(scale: float = 1.0) -> None:
+def figures(scale: float = 1.0) -> list[Figure]:
+    """The scorecard's first run (computes the analysis) and its best warm rerun after a filter change."""
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import AppTest
 
@@ -28,27 +29,22 @@ def main(scale: float = 1.0) -> None:
 
     pages_manager.PagesManager.__init__ = init
     metrics = max(10, int(METRICS * scale))
-    with tempfile.TemporaryDirectory() as directory:
-        store = _store_with(synthetic(metrics, MONTHS), Path(directory))
-        os.environ["CSI_DB"] = str(store.path)
-        os.environ["CSI_AUTH"] = "off"
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
-        at.query_params["lang"] = "en"
-        at.run()
-        at.switch_page("pages/scorecard.py")
-        started = time.perf_counter()
-        at.run()
-        cold = time.perf_counter() - started
-        warm_times = []
-        for status in (["Missed"], [], ["Met"], []):
-            at.multiselect(key="sc_status").set_value(status)
-            started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            store = _store_with(synthetic(metrics, MONTHS), Path(directory))
+            os.environ["CSI_DB"] = str(store.path)
+            os.environ["CSI_AUTH"] = "off"
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+            at.query_params["lang"] = "en"
             at.run()
-            warm_times.append(time.perf_counter() - started)
-        assert not at.exception, at.exception
-    warm = min(warm_times)
-    print(f"\nScorecard rerun (AppTest, server side): {metrics:,} metrics × {MONTHS} months")
-    print(f"{'figure':<28}{'seconds':>10}{'target':>10}")
-    print(f"{'cold (computes analysis)':<28}{cold:>10.3f}")
-    print(f"{'warm (filter change)':<28}{warm:>10.3f}{'≤0.3 ' + ('pass' if warm <= 0.3 else 'FAIL'):>10}")
-    print(f"{'cold ÷ warm':<28}{cold / warm:>10.1f}")
+            at.switch_page("pages/scorecard.py")
+            cold = timed(at.run)
+            warm_times = []
+            for status in (["Missed"], [], ["Met"], []):
+                at.multiselect(key="sc_status").set_value(status)
+                warm_times.append(timed(at.run))
+            assert not at.exception, at.exception
+    finally:
+        pages_manager.PagesManager.__init__ = original
+    return [plain("scorecard cold run", cold, metrics),
+            under("scorecard warm rerun", min(warm_times), metrics, 0.3)]

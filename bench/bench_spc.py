@@ -7,16 +7,15 @@ per-metric statistic must do. Absolute times on shared machines are noisy; ratio
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analytics.analysis import analyse
 from analytics.spc import spc
 from analytics.store import Store
 from analytics.trend import mann_kendall
+from bench.harness import Figure, at_most_times, best_of, plain, timed, under
 
 METRICS, MONTHS = 2000, 120
 
@@ -38,15 +37,6 @@ def synthetic(metrics: int, months: int, seed: int = 7) -> pd.DataFrame:
     return frame
 
 
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def _store_with(frame: pd.DataFrame, directory: Path) -> Store:
     from analytics.catalogue import import_catalogue
     from analytics.ingest import apply_ingest, plan_records
@@ -63,23 +53,22 @@ def _store_with(frame: pd.DataFrame, directory: Path) -> Store:
     return store
 
 
-def main(scale: float = 1.0) -> None:
+def figures(scale: float = 1.0) -> list[Figure]:
+    """spc(), mann_kendall() and analyse() (cold and cached) on the synthetic data."""
+    from analytics.analysis import analyse
+
     metrics = max(10, int(METRICS * scale))
     frame = synthetic(metrics, MONTHS)
+    points = len(frame)
     reference = best_of(lambda: frame.groupby("metric")["value"].mean())
-    rows = [("groupby mean (reference)", reference, None)]
-    rows.append(("spc", best_of(lambda: spc(frame)), 10.0))
-    rows.append(("mann_kendall + sen", best_of(lambda: mann_kendall(frame[["metric", "period", "value"]])), None))
+    ref_name = "pandas groupby().mean()"
+    result = [
+        plain(ref_name + " (reference)", reference, points),
+        at_most_times("spc", best_of(lambda: spc(frame)), points, ref_name, reference, 10),
+        plain("mann_kendall + sen", best_of(lambda: mann_kendall(frame[["metric", "period", "value"]])), points),
+    ]
     with tempfile.TemporaryDirectory() as directory:
         store = _store_with(frame, Path(directory))
-        rows.append(("analyse (full store)", best_of(lambda: analyse(store), repeat=2), None))
-    print(f"\nSPC and analytics: {metrics:,} metrics × {MONTHS} months = {len(frame):,} points")
-    print(f"{'figure':<28}{'seconds':>10}{'× reference':>14}{'target':>10}")
-    for name, seconds, target in rows:
-        ratio = seconds / reference
-        verdict = "" if target is None else (f"{'≤':>3}{target:g}× " + ("pass" if ratio <= target else "FAIL"))
-        print(f"{name:<28}{seconds:>10.3f}{ratio:>14.1f}{verdict:>10}")
-
-
-if __name__ == "__main__":
-    main()
+        result.append(under("analyse (full store)", timed(lambda: analyse(store)), points, 1.0))
+        result.append(under("analyse (cached)", best_of(lambda: analyse(store)), points, 0.1))
+    return result
