@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.errors import StoreError
-from pages.common import current_user, get_store, lang, session_alive, sign_in_form
+from pages.common import current_user, get_store, lang, refresh_user, session_alive, sign_in_form
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
 
@@ -35,6 +35,8 @@ pages = [
             url_path="catalogue"),
     st.Page("pages/upload.py", title=i18n.t("nav.upload", current), icon=":material/upload_file:",
             url_path="upload"),
+    st.Page("pages/admin.py", title=i18n.t("nav.admin", current), icon=":material/admin_panel_settings:",
+            url_path="admin"),
 ]
 navigation = st.navigation(pages)
 
@@ -58,6 +60,7 @@ with st.sidebar:
 if store is None:
     st.error(i18n.t("app.error", current, message=problem))
     st.stop()
+refresh_user()
 if not session_alive():
     sign_in_form()
     st.stop()

@@ -28,7 +28,11 @@ PERMISSIONS = {
     "set_baseline": {"admin", "improvement_owner"},
     "records": {"admin", "improvement_owner", "service_owner", "process_owner", "quality"},
     "read": {"admin", "improvement_owner", "service_owner", "process_owner", "quality", "viewer"},
+    "manage_users": {"admin"},
+    "backup": {"admin"},
 }
+# Roles whose uploads are limited to the metrics of the processes linked to their account.
+PROCESS_SCOPED = {"process_owner"}
 
 
 def allowed(user: User | None, action: str) -> bool:
@@ -40,6 +44,33 @@ def require(user: User | None, action: str) -> None:
         who = f"{user.name} ({user.role})" if user else "nobody signed in"
         raise NotAllowed(f"{who} may not {action.replace('_', ' ')}; allowed roles: "
                          f"{', '.join(sorted(PERMISSIONS[action]))}")
+
+
+def require_upload_scope(store: Store, user: User | None, plan) -> None:
+    """A process owner uploads only values of metrics of their own processes and creates no metrics.
+
+    `plan` is an analytics.ingest.IngestPlan; checked before confirming and again when applying.
+    """
+    require(user, "upload")
+    if user.role not in PROCESS_SCOPED:
+        return
+    mine = {name_key(p) for p in user.processes}
+    ids = sorted({int(i) for f in plan.files for i in f.changes["metric_id"].dropna().unique()})
+    with store.read() as con:
+        rows = con.execute("SELECT name, process FROM metric WHERE id IN (SELECT unnest(?))", [ids]).fetchall()
+    outside = [f"'{name}' ({process or 'no process'})" for name, process in rows
+               if process is None or name_key(process) not in mine]
+    new = [name for f in plan.files for name in f.new_metrics]
+    if not outside and not new:
+        return
+    scope = ", ".join(user.processes) or "none linked to the account yet (ask an admin)"
+    parts = [f"{user.name} ({user.role}) uploads only for the processes: {scope}"]
+    if outside:
+        parts.append(f"not for {', '.join(sorted(outside)[:10])}" + (f" and {len(outside) - 10} more"
+                                                                     if len(outside) > 10 else ""))
+    if new:
+        parts.append("and may not create metrics")
+    raise NotAllowed("; ".join(parts))
 
 
 def locked_until(store: Store, name: str, now: datetime.datetime | None = None) -> datetime.datetime | None:

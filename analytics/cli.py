@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("record_id", type=int, metavar="ID")
     r.add_argument("--format", choices=["table", "json"], default="table")
 
-    p = sub.add_parser("users", help="user accounts: `users add NAME --role ROLE`, `users list`")
+    p = sub.add_parser("users", help="user accounts: `users add NAME --role ROLE`, `users set NAME ...`, `users list`")
     usub = p.add_subparsers(dest="users_action", metavar="ACTION", parser_class=_Parser)
     usub.required = True
     from .users import ROLES
@@ -112,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--role", required=True, choices=ROLES)
     u.add_argument("--no-password", action="store_true", help="an account that cannot sign in (CLI attribution only)")
+    u.add_argument("--process", action="append", default=None, metavar="PROCESS",
+                   help="a process whose metrics a process owner may upload (repeat for several)")
+    u.add_argument("--by", default=None)
+    u = usub.add_parser("set", help="change an account: role, processes, active, password")
+    u.add_argument("name")
+    u.add_argument("--role", choices=ROLES, default=None)
+    u.add_argument("--process", action="append", default=None, metavar="PROCESS",
+                   help="the processes of a process owner (replaces the list; repeat for several)")
+    u.add_argument("--no-processes", action="store_true", help="unlink every process")
+    u.add_argument("--deactivate", action="store_true", help="the account can no longer sign in or act")
+    u.add_argument("--activate", action="store_true")
+    u.add_argument("--password", action="store_true", help="set a new password (asks, or reads stdin)")
     u.add_argument("--by", default=None)
     u = usub.add_parser("list", help="list users")
     u.add_argument("--format", choices=FORMATS, default="table")
@@ -329,12 +341,21 @@ def _read_password(name: str) -> str:
 
 
 def cmd_users(store: Store, args: argparse.Namespace) -> int:
-    from .users import add_user, list_users
+    from .users import add_user, list_users, update_user
 
     if args.users_action == "add":
         password = None if args.no_password else _read_password(args.name)
-        user = add_user(store, args.name, args.role, password=password, by=_by(args))
-        print(f"user {user.name} added as {user.role}")
+        user = add_user(store, args.name, args.role, password=password, by=_by(args), processes=args.process)
+        print(f"user {user.name} added as {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else ""))
+        return EXIT_OK
+    if args.users_action == "set":
+        if args.activate and args.deactivate:
+            raise UsageError("--activate and --deactivate exclude each other")
+        user = update_user(store, args.name, by=_by(args), role=args.role,
+                           processes=[] if args.no_processes else args.process,
+                           active=True if args.activate else False if args.deactivate else None,
+                           password=_read_password(args.name) if args.password else None)
+        print(f"user {user.name}: {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else ""))
         return EXIT_OK
     sys.stdout.write(render(list_users(store), args.format))
     return EXIT_OK

@@ -53,6 +53,7 @@ def _add_later_baselines(store: Store, last: str) -> None:
 
 DEMO_PEOPLE = [("陈静", "improvement_owner"), ("刘洋", "service_owner"), ("王磊", "process_owner"),
                ("周敏", "quality"), ("demo-admin", "admin"), ("访客", "viewer")]
+DEMO_PROCESSES = {"王磊": ["incident"]}  # the demo process owner uploads the incident metrics he owns
 
 
 def _add_people_and_records(store: Store, last: str) -> None:
@@ -68,7 +69,8 @@ def _add_people_and_records(store: Store, last: str) -> None:
     accounts = []
     for name, role in DEMO_PEOPLE:
         password = "demo-" + secrets.token_urlsafe(6)
-        add_user(store, name, role, password=password, by=DEMO_USER)
+        add_user(store, name, role, password=password, by=DEMO_USER,
+                 processes=DEMO_PROCESSES.get(name))
         accounts.append({"name": name, "role": role, "password": password})
     with store.write() as con:
         # demo mode only: the sign-in page shows these accounts so a meeting can try every role

@@ -174,6 +174,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE sign_in_attempt (name_key VARCHAR NOT NULL, attempted_at TIMESTAMP NOT NULL, ok BOOLEAN NOT NULL);
         """,
     ),
+    (
+        6,
+        "the processes a process owner uploads for, and who changed which account when",
+        """
+        ALTER TABLE app_user ADD COLUMN processes VARCHAR[] DEFAULT [];
+        CREATE TABLE user_event (
+            changed_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+            by_user VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            change VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -88,6 +88,22 @@ def current_user():
     return st.session_state.get("user")
 
 
+def refresh_user() -> None:
+    """Re-read the signed-in account once per run, so that an admin's change of role or
+    processes, or a deactivation, takes effect at the user's next click, not their next sign-in."""
+    from analytics.users import get_user
+
+    user = st.session_state.get("user")
+    if user is None or not config.sign_in_required():
+        return
+    fresh = get_user(get_store(), user.name)
+    if fresh is None:
+        st.session_state.pop("user", None)
+        st.session_state["signed_out_reason"] = "deactivated"
+    else:
+        st.session_state["user"] = fresh
+
+
 def session_alive() -> bool:
     """Keep the session while it is used; sign out after $CSI_SESSION_MINUTES of inactivity."""
     import time
@@ -113,8 +129,9 @@ def sign_in_form() -> None:
     from analytics.demo import demo_accounts
 
     st.title(t("auth.title"))
-    if st.session_state.pop("signed_out_reason", None) == "expired":
-        st.info(t("auth.expired"))
+    reason = st.session_state.pop("signed_out_reason", None)
+    if reason in ("expired", "deactivated"):
+        st.info(t(f"auth.{reason}"))
     with st.form("sign_in"):
         name = st.text_input(t("auth.name"))
         password = st.text_input(t("auth.password"), type="password")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import config, i18n
-from analytics.auth import allowed, require
+from analytics.auth import allowed, require, require_upload_scope
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.uploads import list_uploads, rollback_upload
@@ -96,11 +96,17 @@ if files:
         totals = result.totals()
         if totals["new"] + totals["changed"] + totals["new_metrics"] + totals["suggestions"] == 0:
             st.info(t("upload.nothing_to_load"))
+        try:
+            require_upload_scope(store, current_user(), result)
+            in_scope = True
+        except NotAllowed as exc:
+            show_refusal(exc)
+            in_scope = False
         label = t("upload.confirm", n=len(files)) if len(files) > 1 else t("upload.confirm_one")
-        if st.button(label, type="primary", disabled=not by.strip()):
+        if in_scope and st.button(label, type="primary", disabled=not by.strip()):
             with st.status(t("upload.writing")) as status:
                 try:
-                    require(current_user(), "upload")
+                    require_upload_scope(store, current_user(), result)
                     ids = apply_ingest(store, result, by=by.strip(), source=source)
                 except (InputRefused, StoreError, NotAllowed) as exc:
                     status.update(state="error")

@@ -343,3 +343,15 @@ def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     assert not at.exception
     downloads = at.get("download_button")
     assert downloads and "PDF" in downloads[0].proto.label
+
+
+@pytest.mark.parametrize("lang, title, processes", [("zh", "系统管理", "所辖流程(流程负责人上传范围)"),
+                                                    ("en", "Administration", "Processes (for process owners' uploads)")])
+def test_administration_page_lists_the_demo_accounts_with_the_owners_process(demo_file, monkeypatch, lang, title,
+                                                                              processes):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/admin.py", lang=lang)
+    assert at.title[0].value == title
+    accounts = at.dataframe[0].value
+    assert len(accounts) == 6 and processes in [m.label for m in at.multiselect]
+    assert accounts.set_index("name").loc["王磊", "processes"] == "incident"

@@ -6,23 +6,13 @@ import pytest
 
 from analytics.observations import current_observations
 from analytics.store import Store
-from tests.e2e_server import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_app
+from tests.e2e_server import streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-CATALOGUE = "name,name_zh,aliases,unit,category,direction,tolerance\n" \
-            "Incident MTTR,事件平均解决时间,MTTR,h,efficiency,decrease,0.5\n" \
-            "SLA attainment,SLA达成率,,%,quality,increase,1\n"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+CATALOGUE = "name,name_zh,aliases,unit,category,direction,tolerance,process\n" \
+            "Incident MTTR,事件平均解决时间,MTTR,h,efficiency,decrease,0.5,incident\n" \
+            "SLA attainment,SLA达成率,,%,quality,increase,1,service level\n"
 
 
 def _month_file(tmp_path):
@@ -90,12 +80,21 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
 
 
 def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path, cli, store):
+    """王磊 owns the incident process: a file with another process's metric is refused before
+    the confirm button, a file with only his metrics loads under his name."""
+    import xlsxwriter
+
     from analytics.users import add_user
 
     catalogue = tmp_path / "catalogue.csv"
     catalogue.write_text(CATALOGUE, encoding="utf-8")
     assert cli("metrics", "import", catalogue)[0] == 0
-    add_user(store, "王磊", "process_owner", password="owner password 1", by="test")
+    add_user(store, "王磊", "process_owner", password="owner password 1", by="test", processes=["incident"])
+    own = tmp_path / "事件.xlsx"
+    book = xlsxwriter.Workbook(own)
+    book.add_worksheet("数据").write_row(0, 0, ["指标", "月份", "数值"])
+    book.worksheets()[0].write_row(1, 0, ["事件平均解决时间", "2026-05", 6.5])
+    book.close()
     with streamlit_server(store.path, tmp_path / "server.log", extra_env={"CSI_AUTH": "on"}) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/upload?lang=en")
@@ -107,6 +106,13 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
         # argon2 checking and the rerun after sign-in can outlast wait_for_app on a busy machine
         page.get_by_test_id("stSidebar").get_by_text("Signed in as 王磊 (process_owner)").wait_for(timeout=20_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(_month_file(tmp_path)))
+        wait_for_app(page)
+        page.get_by_text("uploads only for the processes: incident; not for 'SLA attainment' (service level)"
+                         ).wait_for(timeout=15_000)
+        assert page.get_by_role("button", name="Confirm and load").count() == 0
+        page.get_by_test_id("stFileChipDeleteBtn").first.click()     # remove the refused file
+        wait_for_app(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(own))
         wait_for_app(page)
         page.get_by_role("button", name="Confirm and load").click()
         wait_for_app(page)

@@ -1,0 +1,37 @@
+"""End to end: an admin signs in, downloads a backup in the browser, and the file is a restorable store."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.backup import check_backup, restore
+from analytics.migrations import LATEST_VERSION
+from analytics.store import Store
+from analytics.users import add_user, list_users
+from tests.e2e_server import streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_admin_downloads_a_backup_that_restores(browser, tmp_path, store):
+    add_user(store, "root", "admin", password="admin password 1", by="test")
+    add_user(store, "victor", "viewer", password="viewer password", by="root")
+    with streamlit_server(store.path, tmp_path / "server.log", extra_env={"CSI_AUTH": "on"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/admin?lang=en")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="Name").fill("root")
+        page.get_by_role("textbox", name="Password").fill("admin password 1")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_test_id("stSidebar").get_by_text("Signed in as root (admin)").wait_for(timeout=20_000)
+        wait_for_app(page)
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name="Download a backup").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        page.screenshot(path=str(tmp_path / "admin.png"), full_page=True)
+    assert saved.name.startswith("csi-backup-") and saved.suffix == ".duckdb"
+    assert check_backup(saved) == LATEST_VERSION
+    other = Store(tmp_path / "restored.duckdb")
+    restore(other, saved)
+    assert list_users(other)["name"].tolist() == ["root", "victor"]
