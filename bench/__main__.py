@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bench_ingest, bench_reports, bench_scorecard, bench_spc
+from bench import bench_ingest, bench_reliability, bench_reports, bench_scorecard, bench_spc
 from bench.harness import GROWTH_LIMIT, run
 
 BENCHES = {
@@ -16,6 +16,7 @@ BENCHES = {
     "spc": ("SPC, trend and analyse (targets 3 and 4)", bench_spc),
     "scorecard": ("Scorecard rerun, server side (target 4)", bench_scorecard),
     "reports": ("Gap reports (target 5)", bench_reports),
+    "reliability": ("Reliability: concurrent writers and readers, killed ingests (counts)", bench_reliability),
 }
 
 

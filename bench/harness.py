@@ -19,7 +19,7 @@ GROWTH_LIMIT = 1.15  # "no worse than linear", with room for timer noise at the 
 @dataclass(frozen=True)
 class Figure:
     name: str
-    value: float                      # seconds, or megabytes when unit == "MB"
+    value: float                      # seconds; megabytes when unit == "MB"; a count when unit == "ops"
     size: int                         # units of work (rows, points, metrics): x axis of the growth exponent
     reference: str = ""               # what the figure is compared with
     reference_value: float | None = None
@@ -80,9 +80,10 @@ def growth_exponent(points: list[tuple[int, float]]) -> float | None:
 
 
 def _number(value: float | None, unit: str = "s") -> str:
+    """Seconds with milliseconds; megabytes and counts as whole numbers."""
     if value is None:
         return ""
-    return f"{value:,.0f}" if unit == "MB" else f"{value:.3f}"
+    return f"{value:.3f}" if unit == "s" else f"{value:,.0f}"
 
 
 def steep(full: list[Figure], runs: dict[str, list[tuple[int, float]]]) -> list[str]:
