@@ -16,8 +16,23 @@ from analytics import i18n
 from analytics.auth import allowed
 from analytics.backup import backup
 from analytics.errors import InputRefused, NotAllowed
-from analytics.users import ROLES, add_user, known_processes, list_users, update_user, user_events
-from pages.common import current_user, get_store, lang, require_permission, t, through_dashboard
+from analytics.localise import message_text, problem_text
+from analytics.users import (
+    ROLES,
+    add_user,
+    known_processes,
+    list_users,
+    update_user,
+    user_events,
+)
+from pages.common import (
+    current_user,
+    get_store,
+    lang,
+    require_permission,
+    t,
+    through_dashboard,
+)
 
 through_dashboard()
 
@@ -27,7 +42,7 @@ st.caption(t("admin.intro"))
 if not require_permission("manage_users"):
     st.stop()
 me = current_user()
-role_label = lambda r, _lang=lang(): i18n.t(f"role.{r}", _lang)  # noqa: E731
+role_label = lambda r, _lang=lang(): i18n.t(f"role.{r}", _lang)
 with store.read() as con:
     processes = known_processes(con)
 
@@ -46,8 +61,8 @@ st.dataframe(users.assign(role=users["role"].map(role_label)), hide_index=True, 
 def _why(exc: Exception) -> str:
     """A refusal as one readable line (nothing was changed)."""
     if isinstance(exc, InputRefused):
-        return "; ".join(str(problem) for problem in exc.problems)
-    return str(exc)
+        return "; ".join(problem_text(problem, lang()) for problem in exc.problems)
+    return message_text(str(exc), lang())
 
 
 def _passwords(first: str, second: str) -> str | None:

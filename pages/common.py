@@ -9,6 +9,7 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.errors import InputRefused, NotAllowed, StoreError
+from analytics.localise import message_text, problem_text
 from analytics.store import Store
 
 
@@ -53,11 +54,11 @@ def show_refusal(exc: Exception) -> None:
     """A refusal or store problem as a readable message, one line per problem."""
     if isinstance(exc, InputRefused):
         st.error(t("upload.refused"))
-        st.markdown("\n".join(f"- {problem}" for problem in exc.problems[:100]))
+        st.markdown("\n".join(f"- {problem_text(problem, lang())}" for problem in exc.problems[:100]))
         if len(exc.problems) > 100:
             st.markdown(f"- ... (+{len(exc.problems) - 100})")
     elif isinstance(exc, (StoreError, NotAllowed)):
-        st.error(t("app.error", message=str(exc)))
+        st.error(t("app.error", message=message_text(str(exc), lang())))
     else:
         raise exc
 
@@ -141,7 +142,7 @@ def sign_in_form() -> None:
                 st.session_state["last_seen"] = time.monotonic()
                 st.rerun()
             except NotAllowed as exc:
-                st.error(str(exc))
+                st.error(message_text(str(exc), lang()))
     from analytics.users import list_users
 
     if list_users(get_store()).empty:

@@ -14,6 +14,7 @@ import streamlit as st
 from analytics import config, i18n
 from analytics.charts import before_after_figure
 from analytics.errors import InputRefused, NotAllowed, StoreError
+from analytics.localise import message_text
 from analytics.record_views import gap_snapshot, record_verification
 from analytics.records import (
     OPEN_STATES,
@@ -70,7 +71,7 @@ else:
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, NotAllowed):
-        st.error(str(exc))
+        st.error(message_text(str(exc), lang()))
     else:
         show_refusal(exc)
 

@@ -11,7 +11,14 @@ from analytics.auth import require_upload_scope
 from analytics.catalogue import import_catalogue
 from analytics.errors import InputRefused, NotAllowed
 from analytics.ingest import plan_ingest
-from analytics.users import add_user, check_password, get_user, list_users, update_user, user_events
+from analytics.users import (
+    add_user,
+    check_password,
+    get_user,
+    list_users,
+    update_user,
+    user_events,
+)
 from tests.conftest import ROOT
 
 CATALOGUE = pd.DataFrame({"name": ["Incident MTTR", "Major incidents", "Change success rate"],

@@ -72,8 +72,8 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
         wait_for_app(page)
         text = page.get_by_test_id("stMain").inner_text()
-        assert "六月.csv, row 2, column C (数值): '七点五' is not a number" in text
-        assert "六月.csv, row 3, column B (月份): '2026-13' is not a month" in text
+        assert "六月.csv,第 2 行,C 列(数值):“七点五”不是数字" in text
+        assert "六月.csv,第 3 行,B 列(月份):“2026-13”不是月份" in text
         assert page.get_by_role("button", name="确认导入").count() == 0
         page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
     assert current_observations(Store(store.path)).empty
