@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import argparse
 
-from bench import bench_ingest, bench_reliability, bench_reports, bench_scorecard, bench_spc
+from bench import (
+    bench_ingest,
+    bench_reliability,
+    bench_reports,
+    bench_scorecard,
+    bench_spc,
+)
 from bench.harness import GROWTH_LIMIT, run
 
 BENCHES = {

@@ -7,7 +7,14 @@ import sys
 
 import pytest
 
-from bench.harness import Figure, at_least_faster, at_most_times, growth_exponent, table, under
+from bench.harness import (
+    Figure,
+    at_least_faster,
+    at_most_times,
+    growth_exponent,
+    table,
+    under,
+)
 from tests.conftest import ROOT
 
 
