@@ -2,17 +2,27 @@
 
 This is the one function the scorecard, the reports and `analyse` share. It reads the store
 once, computes on whole frames (no loop over metrics or points) and returns plain frames.
+
+Results are cached in the process per (store file, data version, period, alpha): every write
+to the store bumps its data version, so an ingest, a rollback, a new baseline, a catalogue
+edit or a record change is seen by the next call, while the pages' reruns and the reports
+reuse the frames. Each call gets its own shallow copy of the cached frames; pandas'
+copy-on-write makes a change to that copy land in the copy only, never in the cache.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from .gaps import change_since_baseline, gaps, months_missed_in_a_row
 from .priority import rank_priorities
-from .series import load_inputs, monthly_series
+from .series import monthly_series, read_inputs
 from .spc import spc
 from .store import Store
 from .trend import mann_kendall, periods_to_target, trend_verdict
@@ -36,7 +46,7 @@ class Analysis:
         key = ("sparklines", months)
         if key not in self._memo:
             self._memo[key] = sparkline_values(self.points, months) if not self.points.empty else pd.Series()
-        return self._memo[key]
+        return self._memo[key].map(list)              # the cells are lists: the caller gets its own
 
     @property
     def empty(self) -> bool:
@@ -44,9 +54,73 @@ class Analysis:
 
 
 def analyse(store: Store, period: str | pd.Timestamp | None = None, *, alpha: float = 0.05) -> Analysis:
-    metrics, observations, versions = load_inputs(store)
-    return analyse_frames(metrics, observations, versions, period, alpha=alpha)
+    """The analysis of `period` (default: the newest month with data), cached (see the module
+    docstring). The caller may change the returned frames freely: the cache keeps its own."""
+    key = _cache_key(store, period, alpha)
+    cached = _cache_get(key) if key is not None else None
+    if cached is None:
+        metrics, observations, versions, version = read_inputs(store)
+        cached = analyse_frames(metrics, observations, versions, period, alpha=alpha)
+        if key is not None:
+            _cache_put(key[:2] + (version,) + key[3:], cached)
+    return _private_copy(cached)
 
+
+# --------------------------------------------------------------------------- the cache
+
+CACHE_SIZE = 4                   # analyses kept: a full store's is ~50 MB; a page needs two (all, one period)
+_cache: OrderedDict[tuple, Analysis] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cache_key(store: Store, period, alpha: float) -> tuple | None:
+    """(file, file identity, data version, period, alpha); None when not cacheable.
+
+    The file identity (device, inode, modification time) tells a restored or replaced file from
+    the one cached, even if its data version happens to be the same number."""
+    try:
+        hash(period)
+    except TypeError:
+        return None
+    version = store.data_version()
+    stat = os.stat(store.path)
+    return (str(store.path.resolve()), (stat.st_dev, stat.st_ino, stat.st_mtime_ns), version, period, float(alpha))
+
+
+def _cache_get(key: tuple) -> Analysis | None:
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+        return found
+
+
+def _cache_put(key: tuple, analysis: Analysis) -> None:
+    """Keep `analysis`; drop the same file's entries for other data (stale: versions only grow)."""
+    with _cache_lock:
+        for old in [k for k in _cache if k[0] == key[0] and k[1:3] != key[1:3]]:
+            del _cache[old]
+        _cache[key] = analysis
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forget every cached analysis (tests, benchmarks)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _private_copy(analysis: Analysis) -> Analysis:
+    """A copy whose frames share memory with the cached ones until written to (copy-on-write),
+    so it costs microseconds, not a copy of every column. The sparkline memo is shared, since
+    sparklines() hands out copies."""
+    return replace(analysis, table=analysis.table.copy(deep=False), points=analysis.points.copy(deep=False),
+                   periods=list(analysis.periods), _memo=analysis._memo)
+
+
+# --------------------------------------------------------------------------- the analysis
 
 def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: pd.DataFrame,
                    period: str | pd.Timestamp | None = None, *, alpha: float = 0.05) -> Analysis:
@@ -108,11 +182,8 @@ def add_business_impact(table: pd.DataFrame) -> pd.DataFrame:
     from .names import name_key
 
     out = table.copy()
-    keys = {}
-    for metric_id, row in out.iterrows():
-        for column in ("name", "name_en", "name_zh"):
-            if isinstance(row.get(column), str):
-                keys.setdefault(name_key(row[column]), metric_id)
+    named = out["volume_metric"].map(lambda v: isinstance(v, str)).astype(bool)
+    keys = _metric_ids_by_name(out) if named.any() else {}
     volume_id = out["volume_metric"].map(lambda v: keys.get(name_key(v)) if isinstance(v, str) else None)
     out["volume"] = volume_id.map(lambda i: out.at[i, "value"] if i is not None and i in out.index else None)
     out["volume"] = pd.to_numeric(out["volume"], errors="coerce")
@@ -120,6 +191,19 @@ def add_business_impact(table: pd.DataFrame) -> pd.DataFrame:
     out["impact"] = out["gap"].clip(lower=0) * out["volume"]
     out["impact_cost"] = out["impact"] * pd.to_numeric(out["unit_cost"], errors="coerce")
     return out
+
+
+def _metric_ids_by_name(table: pd.DataFrame) -> dict:
+    """name_key -> metric id over name, name_en and name_zh; on a clash the first row wins, then
+    the first of those columns (read row by row, without iterrows: it was most of analyse's time)."""
+    from .names import name_key
+
+    columns = [c for c in ("name", "name_en", "name_zh") if c in table]
+    cells = table[columns].to_numpy(dtype=object).ravel()            # row by row, columns in order
+    owners = np.repeat(table.index.to_numpy(dtype=object), len(columns))
+    text = np.array([isinstance(v, str) for v in cells], dtype=bool)
+    keys = [name_key(v) for v in cells[text]]
+    return dict(zip(reversed(keys), reversed(owners[text].tolist())))   # later pairs overwrite: the first wins
 
 
 def analyse_output(analysis: Analysis) -> pd.DataFrame:

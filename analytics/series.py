@@ -16,16 +16,28 @@ from .store import Store
 
 def load_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(metrics, observations, versions) as plain frames, read in one connection."""
+    return read_inputs(store)[:3]
+
+
+def read_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """(metrics, observations, versions, data version), read in one transaction: the frames are
+    one consistent snapshot, and the version is the one they belong to (a cache key)."""
     from .baselines import versions_in_force
+    from .store import _data_version
 
     with store.read() as con:
-        metrics = con.execute(
-            "SELECT id AS metric_id, name, name_en, name_zh, unit, category, direction, service, process, owner,"
-            " weight, tolerance, decimals, definition, volume_metric, unit_cost FROM metric ORDER BY id").df()
-        observations = con.execute(
-            "SELECT metric_id, period, value, target AS file_target FROM current_observation").df()
-        versions = versions_in_force(con)
-    return metrics, observations, versions
+        con.execute("BEGIN TRANSACTION")
+        try:
+            metrics = con.execute(
+                "SELECT id AS metric_id, name, name_en, name_zh, unit, category, direction, service, process, owner,"
+                " weight, tolerance, decimals, definition, volume_metric, unit_cost FROM metric ORDER BY id").df()
+            observations = con.execute(
+                "SELECT metric_id, period, value, target AS file_target FROM current_observation").df()
+            versions = versions_in_force(con)
+            version = _data_version(con)
+        finally:
+            con.execute("ROLLBACK")                 # read only: nothing to keep
+    return metrics, observations, versions, version
 
 
 def monthly_series(metrics: pd.DataFrame, observations: pd.DataFrame, versions: pd.DataFrame,

@@ -7,9 +7,10 @@ the metric's first value, so a month that was not reported leaves a gap rather t
 squeezed out.
 
 Vectorised across metrics: the series are padded with NaN into a metrics × positions matrix and
-processed a chunk of metrics at a time (the chunk is sized so the pairwise arrays stay within a
-fixed memory budget), with broadcasting over the pairs i < j. There is no loop over metrics or
-points. Formulas (as pymannkendall.original_test / sens_slope, which the tests compare with):
+processed a chunk of metrics of similar length at a time (the chunk is sized so the pairwise
+arrays stay within a fixed memory budget), with broadcasting over the pairs i < j. There is no
+loop over metrics or points; medians are read from one sort of each chunk. Formulas (as
+pymannkendall.original_test / sens_slope, which the tests compare with):
 
     S      = Σ_{i<j} sign(x_j − x_i)
     var_S  = [n(n−1)(2n+5) − Σ_ties t(t−1)(2t+5)] / 18
@@ -22,8 +23,6 @@ still have their one pairwise slope.
 """
 
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -79,22 +78,49 @@ def mann_kendall(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     if len(metrics) == 0:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in MK_COLUMNS}).astype(
             {"metric": object, "n": np.int64, "S": np.int64, "significant": bool})
-    width = values.shape[1]
-    chunk = max(1, PAIR_BUDGET // max(1, width * (width - 1) // 2))
-    parts = [_chunk_stats(values[i:i + chunk], months[i:i + chunk]) for i in range(0, len(metrics), chunk)]
-    result = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+    lengths = np.count_nonzero(~np.isnan(values), axis=1)
+    by_length = np.argsort(lengths, kind="stable")
+    parts = [_chunk_stats(values[rows, :width], months[rows, :width])
+             for rows, width in _chunks(lengths[by_length], by_length)]
+    stats = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    back = np.empty(len(metrics), dtype=np.int64)
+    back[by_length] = np.arange(len(metrics))
+    result = pd.DataFrame({k: v[back] for k, v in stats.items()})
     result.insert(0, "metric", pd.Series(metrics))
     result["significant"] = (result["p"] < alpha) & (result["n"] >= MIN_POINTS)
     return result[MK_COLUMNS]
 
 
+def _chunks(sorted_lengths: np.ndarray, rows: np.ndarray):
+    """(rows, width) chunks of metrics of similar length, shortest first, each within PAIR_BUDGET
+    pairwise cells: a chunk is only as wide as its longest series (the values are packed to the
+    left), so short series (a new cycle) do not pay for the pairs of long ones."""
+    start, total = 0, len(rows)
+    while start < total:
+        width = int(sorted_lengths[start])
+        count = max(1, PAIR_BUDGET // max(1, width * (width - 1) // 2))
+        width = int(sorted_lengths[min(start + count, total) - 1])     # the chunk's longest series
+        count = max(1, PAIR_BUDGET // max(1, width * (width - 1) // 2))
+        end = min(start + count, total)
+        yield rows[start:end], int(sorted_lengths[end - 1])
+        start = end
+
+
 def _row_median(a: np.ndarray) -> np.ndarray:
-    """np.nanmedian of each row, NaN (without a warning) for a row with no value."""
+    """np.nanmedian of each row (NaN for a row with no value), by one sort of the whole chunk:
+    np.nanmedian sorts row by row in Python when rows are long (the pairwise slopes).
+
+    Same arithmetic as np.median: the middle value, or (lower + upper) / 2 of the middle two."""
     if a.shape[1] == 0:
         return np.full(len(a), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)          # "All-NaN slice": a metric with no pairs
-        return np.nanmedian(a, axis=1)
+    ordered = np.sort(a, axis=1)                                   # NaN last
+    count = np.count_nonzero(~np.isnan(a), axis=1)
+    rows = np.arange(len(a))
+    lower = ordered[rows, np.maximum(count - 1, 0) // 2]
+    upper = ordered[rows, count // 2 - (count == 0)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        middle = np.where(count % 2 == 1, lower, (lower + upper) / 2)
+    return np.where(count > 0, middle, np.nan)
 
 
 def _chunk_stats(x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:

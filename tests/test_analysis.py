@@ -186,3 +186,109 @@ def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):
     (tmp_path / "bad.csv").write_text("name,volume_metric\nMTTR,Nope\n", encoding="utf-8")
     code, _, err = cli("metrics", "import", tmp_path / "bad.csv")
     assert code == 1 and "bad.csv, row 2: volume_metric 'Nope' is not a metric in the catalogue" in err
+
+
+# --------------------------------------------------------------------------- the analysis cache
+
+@pytest.fixture
+def computations(monkeypatch):
+    """Counts the analyses actually computed (cache misses)."""
+    from analytics import analysis
+
+    calls = []
+    compute = analysis.analyse_frames
+
+    def counted(*args, **kwargs):
+        calls.append(args[3] if len(args) > 3 else kwargs.get("period"))
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "analyse_frames", counted)
+    return calls
+
+
+def _same(first, second) -> None:
+    assert first.period == second.period and first.periods == second.periods
+    pd.testing.assert_frame_equal(first.table, second.table)
+    pd.testing.assert_frame_equal(first.points, second.points)
+
+
+def test_a_second_analyse_comes_from_the_cache(loaded, computations):
+    import time
+
+    first = analyse(loaded)
+    started = time.perf_counter()
+    second = analyse(loaded)
+    elapsed = time.perf_counter() - started
+    assert len(computations) == 1 and elapsed < 0.5       # a data-version read, not a recomputation
+    _same(first, second)
+    assert second.table is not first.table and second.points is not first.points
+    # another period or alpha is another entry; asking again for it is a hit too
+    analyse(loaded, "2025-06")
+    analyse(loaded, "2025-06")
+    analyse(loaded, alpha=0.1)
+    assert computations == [None, "2025-06", None]
+
+
+def test_a_caller_cannot_change_the_cached_analysis(loaded):
+    first = analyse(loaded)
+    expected_table, expected_points = first.table.copy(), first.points.copy()
+    expected_spark = first.sparklines()
+    first.table.loc[:, "actual"] = -1.0
+    first.table["status"] = "changed"
+    first.points.iloc[0, first.points.columns.get_loc("value")] = -99.0
+    del first.points["mean"]
+    first.periods.clear()
+    first.sparklines().iloc[0].append(123.0)
+    second = analyse(loaded)
+    pd.testing.assert_frame_equal(second.table, expected_table)
+    pd.testing.assert_frame_equal(second.points, expected_points)
+    assert second.periods and second.sparklines().equals(expected_spark)
+
+
+def test_an_ingest_and_its_rollback_are_seen_by_the_next_analyse(loaded, cli, tmp_path, computations):
+    before = analyse(loaded)
+    assert before.period == pd.Timestamp("2025-12-01")
+    (tmp_path / "jan.csv").write_text("metric,period,value\nMTTR,2026-01,7.0\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "jan.csv")[0] == 0
+    after = analyse(loaded)
+    assert len(computations) == 2 and after.period == pd.Timestamp("2026-01-01")
+    assert after.table.set_index("metric").loc["MTTR", "actual"] == 7.0
+    # and rolling the upload back is seen too
+    from analytics.uploads import list_uploads
+
+    assert cli("rollback", int(list_uploads(loaded)["id"].max()))[0] == 0
+    assert analyse(loaded).period == pd.Timestamp("2025-12-01") and len(computations) == 3
+
+
+def test_a_new_baseline_or_catalogue_edit_is_seen_by_the_next_analyse(loaded, cli, tmp_path, computations):
+    assert analyse(loaded).table.set_index("metric").loc["MTTR", "target"] == 8.0
+    assert cli("baselines", "set", "--metric", "MTTR", "--target", "7.5", "--from", "2025-07", "--by", "alice",
+               "--reason", "tighter")[0] == 0
+    assert analyse(loaded).table.set_index("metric").loc["MTTR", "target"] == 7.5
+    (tmp_path / "weights.csv").write_text("name,weight\nSLA,5\n", encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "weights.csv")[0] == 0
+    assert analyse(loaded).table.set_index("metric").loc["SLA", "weight"] == 5
+    assert len(computations) == 3
+
+
+def test_any_write_invalidates_the_cached_analysis(loaded, computations):
+    analyse(loaded)
+    with loaded.write():                 # a rollback, a record change ... all write through here
+        pass
+    analyse(loaded)
+    assert len(computations) == 2
+
+
+def test_a_replaced_store_file_is_not_mistaken_for_the_cached_one(loaded, tmp_path, computations):
+    from analytics.backup import restore
+    from analytics.store import Store
+
+    other = Store(tmp_path / "other" / "store.duckdb")
+    other.ensure_schema()
+    while other.data_version() < loaded.data_version():      # the same data version, other data
+        with other.write():
+            pass
+    assert analyse(loaded).table["metric"].tolist()
+    restore(loaded, other.path)
+    assert loaded.data_version() == other.data_version()
+    assert analyse(loaded).empty and len(computations) == 2

@@ -649,6 +649,54 @@ def test_many_metrics_at_once_are_quick_enough_to_be_vectorised():
     assert len(result.points) == 240_000 and len(result.summary) == 2000
 
 
+def _random_frame(seed: int, metrics: int = 30) -> pd.DataFrame:
+    """Several metrics of random lengths with ties, runs, missing values, infinities and rebases."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for k in range(metrics):
+        n = int(rng.integers(1, 50))
+        values = rng.integers(0, 5, n).astype(float) if k % 2 else np.cumsum(rng.choice([-1.0, 1.0, 1.0], n))
+        values[rng.random(n) < 0.05] = rng.choice([np.nan, np.inf, -np.inf])
+        parts.append(pd.DataFrame({
+            "metric": k, "period": pd.date_range("2020-01-01", periods=n, freq="MS"), "value": values,
+            "improvement_direction": ["increase", "decrease", "neutral", " Increase ", None][k % 5],
+            "rebase": rng.random(n) < 0.06, "target": rng.normal(2, 2)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sorted_integer_ids_shuffled_rows_and_text_ids_agree(seed):
+    # the sorted-integer-ids shortcut, the general path (shuffled rows) and text ids give one answer
+    frame = _random_frame(seed)
+    fast = spc(frame, fix_after=[None, 4][seed % 2])
+    shuffled = frame.sample(frac=1, random_state=seed)
+    general = spc(shuffled, fix_after=[None, 4][seed % 2])
+    pd.testing.assert_frame_equal(general.points.loc[frame.index], fast.points, check_exact=True)
+    pd.testing.assert_frame_equal(general.summary, fast.summary, check_exact=True)
+    named = spc(shuffled.assign(metric="m" + shuffled["metric"].astype(str).str.zfill(3)),
+                fix_after=[None, 4][seed % 2])
+    pd.testing.assert_frame_equal(named.points.loc[frame.index].drop(columns="metric"),
+                                  fast.points.drop(columns="metric"), check_exact=True)
+
+
+def test_a_repeated_index_is_kept_and_rows_stay_in_place():
+    frame = _random_frame(7, metrics=5)
+    frame.index = np.arange(len(frame)) // 2                  # every label twice
+    points = spc(frame).points
+    assert points.index.equals(frame.index)
+    assert points["value"].equals(frame["value"]) and points["period"].equals(frame["period"])
+
+
+def test_writing_to_the_result_leaves_the_input_alone():
+    frame = _random_frame(3, metrics=4)
+    before = frame.copy()
+    points = spc(frame).points
+    points.loc[points.index[0], "metric"] = -1
+    points.loc[points.index[1], "value"] = -1.0
+    points.loc[points.index[2], "target"] = -1.0
+    pd.testing.assert_frame_equal(frame, before)
+
+
 # --------------------------------------------------------------------------- the spc command's files
 
 GOOD_CSV = """metric,period,value,target,improvement_direction,rebase

@@ -103,6 +103,35 @@ def test_chunks_give_the_same_answer_as_one_metric_at_a_time(monkeypatch):
         assert row["sen_slope"] == pytest.approx(alone["sen_slope"], nan_ok=True)
 
 
+def test_row_median_is_numpys_nanmedian_exactly():
+    import warnings
+
+    rng = np.random.default_rng(11)
+    for width in (1, 2, 7, 120, 700):                     # short rows and the long (pairwise) ones
+        a = np.round(rng.normal(0, 3, (40, width)), 1)   # ties
+        a[rng.random(a.shape) < 0.3] = np.nan
+        a[0] = np.nan                                     # a row with no value
+        a[1, :] = 5.0                                     # a constant row
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")                # "All-NaN slice"
+            expected = np.nanmedian(a, axis=1)
+        np.testing.assert_array_equal(trend._row_median(a), expected)
+
+
+def test_metrics_of_very_different_lengths_in_one_call(monkeypatch):
+    # chunks group metrics by length: a long series must not change the answer for short ones
+    rng = np.random.default_rng(8)
+    lengths = [3, 120, 2, 60, 0, 119, 7, 1, 60]
+    frame = pd.concat([_frame(np.round(rng.normal(0, 1, n).cumsum(), 1) if n else [np.nan], metric=k)
+                       for k, n in enumerate(lengths)])
+    monkeypatch.setattr(trend, "PAIR_BUDGET", 5000)
+    together = mann_kendall(frame)
+    assert together["metric"].tolist() == list(range(len(lengths)))
+    for k in range(len(lengths)):
+        alone = mann_kendall(frame[frame["metric"] == k])
+        pd.testing.assert_frame_equal(together.iloc[[k]].reset_index(drop=True), alone, check_exact=True)
+
+
 def test_a_missing_month_keeps_its_place_on_the_time_axis():
     frame = _frame([1.0, 2.0, np.nan, 4.0])
     # months 0, 1, 3 with values 1, 2, 4: slopes (2-1)/1 = 1, (4-1)/3 = 1, (4-2)/2 = 1
