@@ -81,11 +81,16 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     needs_chart = rows["status"].isin(["missed", "near"]) | (
         rows["variation"].notna() & (rows["variation"] != "common_cause"))
     charts = []
+    charted = rows[needs_chart]
     points = analysis.points
-    for row in rows[needs_chart].itertuples():
+    # one pass over the points for all charted metrics (not one boolean mask over all points per chart)
+    points = points[points["metric_id"].isin(charted["metric_id"])].sort_values(["metric_id", "period"], kind="stable")
+    by_metric = dict(iter(points.groupby("metric_id", sort=False)))
+    empty = points.iloc[0:0]
+    for row in charted.itertuples():
         charts.append(ChartData(int(row.metric_id), row.display_name, row.unit if isinstance(row.unit, str) else None,
                                 int(row.decimals) if pd.notna(row.decimals) else 1,
-                                points[points["metric_id"] == row.metric_id].sort_values("period")))
+                                by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
                          _records(store, lang, set(rows["metric_id"])), _uploads(store))
 

@@ -1,8 +1,13 @@
 """The gap report as an Excel workbook (xlsxwriter): Summary, Gaps, Charts, Records, Data, Uploads.
 
 Real numbers with number formats (the metric's decimals), frozen header rows, autofilters,
-fitted column widths, status colours, native Excel line charts. Text is always written as text
-(never as a formula), and text that looks like a formula is neutralised as well.
+fitted column widths, status colours, native Excel line charts (one per charted metric, drawn
+from the Data sheet, special-cause points in the dashboard's colours). Text is always written as
+text (never as a formula), and text that looks like a formula is neutralised as well.
+
+Most of the workbook is the charted metrics' points, so the Data sheet is written from arrays with
+the formats made once, and only the first series of a chart carries the month labels (Excel takes
+the axis from it; every further copy would be cached in the chart again).
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import datetime
 import io
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from .icons import PALETTE, POINT_COLOURS
 from .report_content import ReportContent, neutralise
 from .scorecard import STATUS_COLOURS
 
@@ -132,61 +139,111 @@ def _summary(writer: _Writer, content: ReportContent) -> None:
     sheet.activate()
 
 
-def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int]]:
-    """The charted metrics' points on one sheet; returns metric id -> (first row, last row)."""
+SPECIAL = (("special_cause_improvement", PALETTE["improvement"]), ("special_cause_concern", PALETTE["concern"]),
+           ("special_cause_neutral", PALETTE["neutral"]))
+DATA_COLUMNS = 8 + len(SPECIAL)     # metric, period, value, mean, lpl, upl, target, point; a value column per signal
+
+
+def _signal_names(label) -> list[str]:
+    """'Special cause: improvement', '... concern', '... neutral' (high and low share a colour and a column)."""
+    return [label("point.special_cause_neutral_high").split("(")[0].strip() if key == "special_cause_neutral"
+            else label(f"point.{key}") for key, _ in SPECIAL]
+
+
+def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int, set[int]]]:
+    """The charted metrics' points on one sheet; returns metric id -> (first row, last row, signal columns used).
+
+    Written column by column from the points' arrays with one format per number of decimals (no
+    per-cell type dispatch or format lookup): the sheet holds every charted point, which is most
+    of the workbook. The signal columns repeat a special-cause point's value so the chart can
+    colour it as the dashboard does (a native line chart cannot colour single markers).
+    """
     label = content.label
     sheet = writer.book.add_worksheet(label("report.data"))
     headers = [label("col.metric"), label("col.period"), label("col.value"), label("chart.mean"), label("chart.lpl"),
-               label("chart.upl"), label("col.target"), label("md.point")]
-    for j, header in enumerate(headers):
-        sheet.write_string(0, j, header, writer.fmt(**HEADER))
+               label("chart.upl"), label("col.target"), label("md.point")] + _signal_names(label)
+    header = writer.fmt(**HEADER)
+    for j, text in enumerate(headers):
+        sheet.write_string(0, j, text, header)
+    point_labels = {key: label(f"point.{key}") for key in POINT_COLOURS}
+    text_format = writer.fmt()
+    write_number, write_string = sheet.write_number, sheet.write_string
     ranges = {}
     row = 1
     for chart in content.charts:
+        points = chart.points
+        count = len(points)
         first = row
-        for point in chart.points.itertuples():
-            writer.cell(sheet, row, 0, chart.name)
-            writer.cell(sheet, row, 1, point.period.strftime("%Y-%m"))
-            for j, value in enumerate((point.value, point.mean, point.lpl, point.upl, point.target), start=2):
-                writer.cell(sheet, row, j, value, chart.decimals)
-            writer.cell(sheet, row, 7, label(f"point.{point.point_type}") if isinstance(point.point_type, str)
-                        else None)
-            row += 1
-        ranges[chart.metric_id] = (first, row - 1)
+        number = writer.fmt(num_format="#,##0" + ("." + "0" * chart.decimals if chart.decimals > 0 else ""))
+        name = str(neutralise(chart.name))
+        periods = points["period"].dt.strftime("%Y-%m").tolist()
+        kinds = points["point_type"].tolist()
+        for i in range(count):
+            write_string(row + i, 0, name, text_format)
+            write_string(row + i, 1, periods[i], text_format)
+            kind = kinds[i]
+            if isinstance(kind, str) and kind in point_labels:
+                write_string(row + i, 7, point_labels[kind], text_format)
+        values = points["value"].to_numpy(dtype=float, na_value=np.nan)
+        for column, key in ((2, "value"), (3, "mean"), (4, "lpl"), (5, "upl"), (6, "target")):
+            array = values if key == "value" else points[key].to_numpy(dtype=float, na_value=np.nan)
+            for i in np.flatnonzero(~np.isnan(array)).tolist():
+                write_number(row + i, column, float(array[i]), number)
+        used = set()
+        for j, (key, _) in enumerate(SPECIAL, start=8):
+            hits = [i for i, kind in enumerate(kinds) if isinstance(kind, str) and kind.startswith(key)
+                    and not np.isnan(values[i])]
+            for i in hits:
+                write_number(row + i, j, float(values[i]), number)
+            if hits:
+                used.add(j)
+        row += count
+        ranges[chart.metric_id] = (first, row - 1, used)
     sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 7, 12)
+    sheet.set_column(1, DATA_COLUMNS - 1, 12)
     sheet.freeze_panes(1, 0)
     if row > 1:
-        sheet.autofilter(0, 0, row - 1, len(headers) - 1)
+        sheet.autofilter(0, 0, row - 1, DATA_COLUMNS - 1)
     return ranges
 
 
-def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int, int]]) -> None:
+def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int, int, set[int]]]) -> None:
+    """One native line chart per charted metric: the values with their special-cause points in the
+    dashboard's colours, the centre line, the process limits and the target, all from the Data sheet."""
     label = content.label
     sheet = writer.book.add_worksheet(label("report.charts"))
     data = label("report.data")
+    lines = ((2, label("col.value"), PALETTE["value_line"], None), (3, label("chart.mean"), PALETTE["mean_line"], None),
+             (4, label("chart.lpl"), PALETTE["common_cause"], "dash"),
+             (5, label("chart.upl"), PALETTE["common_cause"], "dash"),
+             (6, label("col.target"), PALETTE["target"], "dash_dot"))
+    signals = [(j, name, colour) for j, name, (_, colour) in zip(range(8, DATA_COLUMNS), _signal_names(label), SPECIAL)]
     for n, chart in enumerate(content.charts):
-        first, last = ranges[chart.metric_id]
+        first, last, used = ranges[chart.metric_id]
         if last < first:
             continue
         line = writer.book.add_chart({"type": "line"})
         categories = [data, first, 1, last, 1]
-        for column, name, colour, dash in ((2, label("col.value"), "#7b7d7d", None),
-                                           (3, label("chart.mean"), "#000000", None),
-                                           (4, label("chart.lpl"), "#7b7d7d", "dash"),
-                                           (5, label("chart.upl"), "#7b7d7d", "dash"),
-                                           (6, label("col.target"), "#de1b1b", "dash_dot")):
-            series = {"name": name, "categories": categories, "values": [data, first, column, last, column],
+        for column, name, colour, dash in lines:
+            series = {"name": name, "values": [data, first, column, last, column],
                       "line": {"color": colour, "width": 1.5 if column == 2 else 1.25}}
             if dash:
                 series["line"]["dash_type"] = dash
-            if column == 2:
+            if column == 2:    # the first series names the months for the axis; the others share it
+                series["categories"] = categories
                 series["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour}, "border": {"none": True}}
             line.add_series(series)
+        for column, name, colour in signals:
+            if column in used:
+                line.add_series({"name": name, "values": [data, first, column, last, column],
+                                 "line": {"none": True},
+                                 "marker": {"type": "circle", "size": 7, "fill": {"color": colour},
+                                            "border": {"color": "#FFFFFF"}}})
         line.set_title({"name": str(neutralise(chart.name)), "name_font": {"size": 12, "name": FONT}})
         line.set_legend({"position": "bottom"})
         line.set_size({"width": 760, "height": 300})
         line.set_x_axis({"num_font": {"rotation": -45}})
+        line.show_blanks_as("gap")
         sheet.insert_chart(n * 16, 0, line)
 
 

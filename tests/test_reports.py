@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import unicodedata
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import openpyxl
@@ -60,6 +62,11 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
         assert isinstance(line[2], (int, float)) and line[2] == pytest.approx(row["actual"])
     assert "'" + EVIL in shown                                     # the metric name is inert text
     assert len(book["控制图"]._charts) == len(content.charts) > 0
+    # value, centre line, limits, target, and one marker-only series per kind of signal the metric shows
+    signals = [len({kind.rsplit("_", 1)[0] if kind.startswith("special_cause_neutral") else kind
+                    for kind in chart.points["point_type"].dropna()} - {"common_cause"}) for chart in content.charts]
+    assert sorted(len(chart.series) for chart in book["控制图"]._charts) == sorted(5 + n for n in signals)
+    assert any(signals)
 
 
 def test_csv_is_utf8_with_bom_and_neutralised(content):
@@ -95,8 +102,67 @@ def test_html_is_self_contained_and_escaped(content):
     text = "".join(parser.text)
     assert "服务改进差距报告(2026-10)" in text and "服务台积压工单" in text
     assert parser.tables >= 3 and parser.external == []
-    assert "Plotly.newPlot" in page and page.count("plotly.js v") <= 2      # plotly.js inlined once
+    # the charts are inline SVG drawn from the analysis: no script to load or run, one per charted metric
+    assert "<script" not in page and page.count("<svg ") == len(content.charts) > 0
     assert '<td>=HYPERLINK("http://x","y")</td>' not in page and "=HYPERLINK(&quot;http://x&quot;" in page
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_html_charts_show_what_the_dashboard_chart_shows(content):
+    """Each inline SVG chart carries the dashboard figure's legend, a dot per value in its
+    variation's colour, the target line, and the new-cycle marker where a baseline starts."""
+    from analytics.charts import xmr_figure
+    from analytics.icons import PALETTE, POINT_COLOURS
+
+    page = render_report(content, "html").decode("utf-8")
+    charts = [ET.fromstring(svg) for svg in re.findall(r"<svg .*?</svg>", page, re.DOTALL)]   # well-formed XML
+    assert len(charts) == len(content.charts)
+    rebased = 0
+    for chart, svg in zip(content.charts, charts):
+        texts = ["".join(element.itertext()) for element in svg.iter(SVG + "text")]
+        assert texts[0] == chart.name
+        figure = xmr_figure(chart.points, title=chart.name, unit=chart.unit, decimals=chart.decimals, lang="zh")
+        legend = [trace.name for trace in figure.data if trace.showlegend is not False]
+        assert texts[-len(legend):] == legend
+        paths = list(svg.iter(SVG + "path"))
+        for kind, colour in POINT_COLOURS.items():
+            expected = int(((chart.points["point_type"] == kind) & chart.points["value"].notna()).sum())
+            dots = sum(path.get("d").count("h0") for path in paths if path.get("stroke") == colour)
+            assert dots == expected + (expected > 0)                         # the points and a legend key
+        assert any(path.get("stroke") == PALETTE["target"] for path in paths) == chart.points["target"].notna().any()
+        assert ("新周期" in texts) == chart.points["rebase"].any()
+        rebased += chart.points["rebase"].any()
+    assert rebased > 0
+
+
+def test_chart_svg_edge_cases():
+    """A chart with one point, no target or only missing values still draws, escaped."""
+    import pandas as pd
+
+    from analytics.chart_svg import xmr_svg
+
+    one = pd.DataFrame({"period": [pd.Timestamp("2026-01-01")], "value": [3.0], "mean": [3.0], "lpl": [1.0],
+                        "upl": [5.0], "target": [float("nan")], "segment": [0], "rebase": [False],
+                        "point_type": ["common_cause"]})
+    svg = ET.fromstring(xmr_svg(one, title='<b>"x" & y</b>', unit="h", decimals=0, lang="en"))
+    assert "".join(next(svg.iter(SVG + "text")).itertext()) == '<b>"x" & y</b>'
+    empty = one.assign(value=float("nan"), mean=float("nan"), lpl=float("nan"), upl=float("nan"), point_type=None)
+    ET.fromstring(xmr_svg(empty, title="空", unit=None, decimals=1, lang="zh"))
+    ET.fromstring(xmr_svg(one.iloc[0:0], title="none", unit=None, decimals=1, lang="en"))
+
+
+@pytest.mark.parametrize("low, high, decimals", [(45, 58, 1), (50.001, 50.011, 1), (7, 7, 2), (0.951, 0.962, 3),
+                                                 (100, 173, 0), (-5, 5, 1), (1e6, 1.2e6, 0)])
+def test_chart_axis_ticks_are_round_distinct_and_inside(low, high, decimals):
+    from analytics.chart_svg import _nice_ticks
+
+    bottom, top, ticks = _nice_ticks(low, high, decimals)
+    labels = [f"{v:,.{decimals}f}" for v in ticks]
+    assert bottom <= low and top >= high and 2 <= len(ticks) <= 8
+    assert len(set(labels)) == len(labels) and all(bottom - 1e-9 <= v <= top + 1e-9 for v in ticks)
+    assert all(abs(float(label.replace(",", "")) - v) < 1e-9 for label, v in zip(labels, ticks))   # exact labels
 
 
 @pytest.mark.slow
