@@ -83,7 +83,7 @@ selection = st.dataframe(
         "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small"),
         "status_text": st.column_config.TextColumn(t("col.status"), width="small"),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
-        "trend_text": st.column_config.TextColumn(t("col.trend"), width="small"),
+        "trend_text": st.column_config.TextColumn(t("col.trend"), width=110),
         "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
     },
