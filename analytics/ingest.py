@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .limits import Limits
 from .parsing import ParsedFile, parse_file
+from .readers import read_bytes
 from .store import Store
 
+STATUSES = ("missing", "new", "unchanged", "changed")
 SOURCES = ("service_report", "survey", "audit", "meeting", "customer_feedback", "management_review", "other")
 
 
@@ -37,7 +42,12 @@ class FilePlan:
     new_metrics: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return int((self.changes["status"] == status).sum())
+        return int(self._status_counts.get(status, 0))
+
+    @cached_property
+    def _status_counts(self) -> dict[str, int]:
+        """Rows per status, counted once (summary and the upload log ask for each status)."""
+        return self.changes["status"].value_counts().to_dict()
 
     @property
     def rows_read(self) -> int:
@@ -87,8 +97,10 @@ def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits) -> 
             raise InputRefused(Problem(
                 f"the file is {size / 2**20:.1f} MB, over the limit of {limits.max_file_bytes / 2**20:.0f} MB",
                 file=file_name))
-    sha = sha256_of(source)
-    return parse_file(source, file_name=file_name, limits=limits), sha
+    data = read_bytes(source)     # read once; hashed (GIL released) while it is parsed
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        sha = hasher.submit(sha256_of, data)
+        return parse_file(data, file_name=file_name, limits=limits), sha.result()
 
 
 def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str]], *,
@@ -176,7 +188,6 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         raise InputRefused(Problem("the file has no data rows", file=file_name))
     codes, uniques = pd.factorize(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
-    ids = pd.Series(unique_ids[codes], index=records.index)
     unknown_mask = pd.isna(unique_ids)
     unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
     new_metrics: list[str] = []
@@ -206,27 +217,48 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
             raise InputRefused(problems[:50])
         new_metrics = _distinct_by_key(unknown)
 
-    frame = records.copy()
-    frame["metric_id"] = pd.array(ids, dtype="Int64")
-    # New metrics get a temporary negative id so duplicates are still caught before writing.
+    frame = records.reset_index(drop=True)
+    ids = _unique_ids(unique_ids, uniques, new_metrics)
+    frame["metric_id"] = ids.take(codes)
+    _refuse_duplicates(frame, file_name)
+    names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
+                            for i, m in zip(ids, uniques)])
+    frame["catalogue_name"] = names.take(codes)
+    frame["period_date"] = _period_dates(frame["period"])
+    frame["old_value"], frame["old_upload_id"] = _old_values(con, frame)
+    present = frame["value"].notna().to_numpy()
+    had = frame["old_value"].notna().to_numpy()
+    same = had & present
+    same[same] = np.isclose(frame["value"].to_numpy()[same], frame["old_value"].to_numpy()[same],
+                            rtol=1e-12, atol=1e-12)
+    frame["status"] = _statuses(np.select([~present, ~had, same], [0, 1, 2], 3), frame.index)
+    return FilePlan(file_name, sha, parsed, frame, new_metrics)
+
+
+def _unique_ids(matched: np.ndarray, names, new_metrics: list[str]) -> pd.api.extensions.ExtensionArray:
+    """Metric id of each distinct name; new metrics get a temporary negative id so that
+    duplicates are still caught before writing."""
     if new_metrics:
         from .names import name_key
-        temp = {name_key(n): -(i + 1) for i, n in enumerate(new_metrics)}
-        fill = frame.loc[frame["metric_id"].isna(), "metric"].map(lambda n: temp[name_key(n)])
-        frame.loc[fill.index, "metric_id"] = fill.astype("Int64")
-    _refuse_duplicates(frame, file_name)
-    frame["catalogue_name"] = [lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
-                               for i, m in zip(frame["metric_id"], frame["metric"])]
 
-    frame["period_date"] = pd.to_datetime(frame["period"] + "-01").dt.date
-    current = _current_values(con, frame)
-    frame = frame.merge(current, how="left", on=["metric_id", "period"])
-    present = frame["value"].notna()
-    had = frame["old_value"].notna()
-    same = had & present & np.isclose(frame["value"].fillna(0), frame["old_value"].fillna(0),
-                                      rtol=1e-12, atol=1e-12)
-    frame["status"] = np.select([~present, ~had, same], ["missing", "new", "unchanged"], "changed")
-    return FilePlan(file_name, sha, parsed, frame, new_metrics)
+        temp = {name_key(n): -(i + 1) for i, n in enumerate(new_metrics)}
+        matched = [temp[name_key(n)] if i is None else i for i, n in zip(matched, names)]
+    return pd.array(list(matched), dtype="Int64")
+
+
+def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """STATUSES[code] for every row as pandas text (Arrow-backed: compared and counted in C++),
+    built without making a Python string per row."""
+    words = pa.DictionaryArray.from_arrays(pa.array(codes.astype("int8")), pa.array(STATUSES, pa.large_string()))
+    return pd.Series(pd.array(words.dictionary_decode(), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+                     index=index, copy=False)
+
+
+def _period_dates(periods: pd.Series) -> np.ndarray:
+    """First day of each 'YYYY-MM' period (datetime64), converted once per distinct period."""
+    codes, uniques = pd.factorize(periods)
+    dates = pd.to_datetime(pd.Series(uniques, dtype=object) + "-01").to_numpy(dtype="datetime64[s]")
+    return np.append(dates, np.datetime64("NaT", "s"))[codes]
 
 
 def _distinct_by_key(names: list[str]) -> list[str]:
@@ -240,7 +272,10 @@ def _distinct_by_key(names: list[str]) -> list[str]:
 
 
 def _refuse_duplicates(frame: pd.DataFrame, file_name: str) -> None:
-    dup = frame.duplicated(["metric_id", "period"], keep=False)
+    metric_codes, _ = pd.factorize(frame["metric_id"])
+    period_codes, periods = pd.factorize(frame["period"])
+    key = metric_codes.astype("int64") * (len(periods) + 1) + period_codes
+    dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index)
     if not dup.any():
         return
     problems = []
@@ -256,24 +291,32 @@ def _refuse_duplicates(frame: pd.DataFrame, file_name: str) -> None:
     raise InputRefused(problems)
 
 
-def _current_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
-    keys = frame[["metric_id", "period_date"]].drop_duplicates()
-    keys = keys[keys["metric_id"] > 0].astype({"metric_id": "int64"})
-    con.register("incoming_keys", keys)
-    try:
-        current = con.execute(
-            """
-            SELECT o.metric_id, strftime(o.period, '%Y-%m') AS period, o.value AS old_value,
-                   o.upload_id AS old_upload_id
-            FROM current_observation o
-            JOIN incoming_keys k ON k.metric_id = o.metric_id AND k.period_date = o.period
-            """
-        ).df()
-    finally:
-        con.unregister("incoming_keys")
-    current["metric_id"] = current["metric_id"].astype("Int64")
-    current["period"] = current["period"].astype(frame["period"].dtype)
-    return current
+def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The current value and its upload for each row's metric and period, NaN when there is none.
+
+    Only the current values of the file's metrics are fetched and matched to the rows by a
+    (metric, month) number, so neither the upload is sent to the database nor merged as a whole.
+    """
+    old_value, old_upload = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    ids = pd.unique(frame["metric_id"].dropna())
+    current = con.execute(
+        "SELECT metric_id, period, value, upload_id FROM current_observation WHERE list_contains(?, metric_id)",
+        [[int(i) for i in ids if i > 0]]).df()
+    if current.empty:
+        return old_value, old_upload
+    current = current.drop_duplicates(["metric_id", "period"])
+    keys = pd.Index(_month_keys(current["metric_id"], current["period"]))
+    found = keys.get_indexer(_month_keys(frame["metric_id"], frame["period_date"]))
+    matched = found >= 0
+    old_value[matched] = current["value"].to_numpy(dtype="float64")[found[matched]]
+    old_upload[matched] = current["upload_id"].to_numpy(dtype="float64")[found[matched]]
+    return old_value, old_upload
+
+
+def _month_keys(metric_ids: pd.Series, dates: pd.Series) -> np.ndarray:
+    """One number per (metric id, month): id x 10^6 + days since 1970 of the month's first day."""
+    days = pd.to_datetime(dates).to_numpy(dtype="datetime64[D]").astype("int64")
+    return metric_ids.to_numpy(dtype="int64", na_value=-1) * 1_000_000 + days
 
 
 def apply_ingest(store: Store, plan: IngestPlan, *, by: str, source: str = "service_report") -> list[int]:
@@ -302,10 +345,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
         frame = frame.copy()
         negative = frame["metric_id"] < 0
         frame.loc[negative, "metric_id"] = frame.loc[negative, "metric"].map(lookup.match).astype("Int64")
-    recheck = _current_values(con, frame[["metric_id", "period", "period_date"]])
-    before = frame[["metric_id", "period", "old_value"]].merge(
-        recheck, how="left", on=["metric_id", "period"], suffixes=("", "_now"))
-    was, now = before["old_value"], before["old_value_now"]
+    was, now = frame["old_value"], pd.Series(_old_values(con, frame)[0], index=frame.index)
     moved = (was.isna() != now.isna()) | (was.notna() & now.notna() & (was != now))
     if moved.any():
         raise InputRefused(Problem(
@@ -320,39 +360,44 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
          plan.count("unchanged"), plan.count("missing"), len(plan.new_metrics)],
     ).fetchone()[0]
 
-    writes = frame.loc[frame["status"].isin(["new", "changed"]),
-                       ["metric_id", "period_date", "value", "target", "note", "sheet", "row", "status"]]
-    writes = writes.astype({"metric_id": "int64", "row": "int64"})
-    con.register("incoming_values", writes)
+    changed = (frame["status"] == "changed").to_numpy()
+    _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
+    written = changed | (frame["status"] == "new").to_numpy()
+    columns = ["metric_id", "period_date", "value", "target", "note", "sheet", "row"]
+    writes = frame[columns] if written.all() else frame.loc[written, columns]
+    _insert(con, "observation (metric_id, period, value, upload_id, target, note, sheet, row_number)",
+            "metric_id, CAST(period_date AS DATE), value, ?, target, note, sheet, \"row\"", writes, upload_id)
+    suggestions = frame.loc[frame["suggestion"].notna(), ["metric_id", "period_date", "suggestion", "sheet", "row"]]
+    if len(suggestions):
+        _insert(con, "suggestion", "?, metric_id, CAST(period_date AS DATE), suggestion, sheet, \"row\"",
+                suggestions, upload_id)
+    return upload_id
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: int) -> None:
+    """Mark the current values of these metrics and periods as superseded by the upload."""
+    if keys.empty:
+        return
+    con.register("superseded_keys", keys.astype({"metric_id": "int64"}))
     try:
         con.execute(
             """
             UPDATE observation SET superseded_by = ?
-            FROM incoming_values w
-            WHERE w.status = 'changed' AND observation.metric_id = w.metric_id
-              AND observation.period = w.period_date
+            FROM superseded_keys w
+            WHERE observation.metric_id = w.metric_id AND observation.period = w.period_date
               AND observation.superseded_by IS NULL AND NOT observation.retracted
             """,
             [upload_id],
         )
-        con.execute(
-            """
-            INSERT INTO observation (metric_id, period, value, upload_id, target, note, sheet, row_number)
-            SELECT metric_id, period_date, value, ?, target, note, sheet, "row" FROM incoming_values
-            """,
-            [upload_id],
-        )
     finally:
-        con.unregister("incoming_values")
+        con.unregister("superseded_keys")
 
-    suggestions = frame.loc[frame["suggestion"].notna(), ["metric_id", "period_date", "suggestion", "sheet", "row"]]
-    if len(suggestions):
-        suggestions = suggestions.astype({"metric_id": "int64", "row": "int64"})
-        con.register("incoming_suggestions", suggestions)
-        try:
-            con.execute(
-                "INSERT INTO suggestion SELECT ?, metric_id, period_date, suggestion, sheet, \"row\""
-                " FROM incoming_suggestions", [upload_id])
-        finally:
-            con.unregister("incoming_suggestions")
-    return upload_id
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, select: str, rows: pd.DataFrame, upload_id: int) -> None:
+    """One INSERT ... SELECT of a whole frame, handed over as Arrow (DuckDB scans it in bulk)."""
+    rows = rows.astype({"metric_id": "int64", "row": "int64"})
+    con.register("incoming_rows", pa.Table.from_pandas(rows, preserve_index=False))
+    try:
+        con.execute(f"INSERT INTO {table} SELECT {select} FROM incoming_rows", [upload_id])
+    finally:
+        con.unregister("incoming_rows")

@@ -1,7 +1,8 @@
 """How big an uploaded file may be, so one bad file cannot take the meeting's server down.
 
-The defaults fit any monthly metric file by a wide margin; operators can raise them with
-environment variables (sizes in MB).
+The defaults fit any monthly metric file by a wide margin, including a two-million-row CSV
+export (about 50 MB, up to 100 MB with long names); operators can change them with environment variables (sizes in MB):
+CSI_MAX_FILE_MB, CSI_MAX_UNZIPPED_MB, CSI_MAX_COMPRESSION_RATIO, CSI_MAX_CELLS, CSI_MAX_ROWS.
 """
 
 from __future__ import annotations
@@ -25,18 +26,18 @@ def _env_number(name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class Limits:
-    max_file_bytes: int = 50 * MB            # the file as uploaded
+    max_file_bytes: int = 100 * MB           # the file as uploaded
     max_unzipped_bytes: int = 400 * MB       # an .xlsx's parts, decompressed, as declared in its zip directory
     max_compression_ratio: float = 200.0     # per part of an .xlsx: a higher ratio is a zip bomb
     max_cells: int = 5_000_000               # cells in all data sheets together
-    max_rows: int = 1_000_000                # data rows in one file
+    max_rows: int = 3_000_000                # data rows in one file (a CSV of 2,000,000 rows must load)
 
     @classmethod
     def from_env(cls) -> "Limits":
         return cls(
-            max_file_bytes=int(_env_number("CSI_MAX_FILE_MB", 50) * MB),
+            max_file_bytes=int(_env_number("CSI_MAX_FILE_MB", 100) * MB),
             max_unzipped_bytes=int(_env_number("CSI_MAX_UNZIPPED_MB", 400) * MB),
             max_compression_ratio=_env_number("CSI_MAX_COMPRESSION_RATIO", 200.0),
             max_cells=int(_env_number("CSI_MAX_CELLS", 5_000_000)),
-            max_rows=int(_env_number("CSI_MAX_ROWS", 1_000_000)),
+            max_rows=int(_env_number("CSI_MAX_ROWS", cls.max_rows)),
         )

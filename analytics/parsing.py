@@ -15,7 +15,14 @@ import pandas as pd
 from .errors import InputRefused, Problem
 from .limits import Limits
 from .readers import read_bytes, read_sheets
-from .sheet_layout import RECORD_COLUMNS, find_table, looks_like_data, read_table
+from .sheet_layout import (
+    DATA_SNIFF_ROWS,
+    HEADER_SEARCH_ROWS,
+    RECORD_COLUMNS,
+    find_table,
+    looks_like_data,
+    read_table,
+)
 
 MAX_PROBLEMS = 200
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
@@ -45,15 +52,15 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
     skipped: list[tuple[str, str]] = []
     warnings: list[str] = []
     for sheet in sheets:
-        if not any(c not in (None, "") for row in sheet.rows for c in row):
+        if not sheet.has_cells():
             if sheet.name is None:
                 problems.append(Problem("the file is empty", file=file_name))
             else:
                 skipped.append((sheet.name, "empty"))
             continue
-        table = find_table(sheet.rows)
+        table = find_table(sheet.head(HEADER_SEARCH_ROWS))
         if table is None:
-            if sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.rows)):
+            if sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:
                 problems.append(Problem(NO_HEADER, file=file_name, sheet=sheet.name))

@@ -8,6 +8,8 @@ import unicodedata
 
 import pandas as pd
 
+from .values import factorize_cells
+
 _MONTHS = {name: i + 1 for i, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _PATTERNS = [
@@ -51,11 +53,11 @@ def parse_period(value: object) -> str | None:
 
 
 def parse_periods(values: pd.Series) -> pd.Series:
-    """Vectorised parse_period: each distinct value is parsed once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = [parse_period(u) for u in uniques]
-    mapped = [parsed[c] if c >= 0 else None for c in codes]
-    return pd.Series(mapped, index=values.index, dtype="object")
+    """Vectorised parse_period: each distinct value is parsed once. Categorical: a few dozen
+    months repeated over many rows."""
+    codes, uniques = factorize_cells(values)
+    parsed = pd.Categorical([parse_period(u) for u in uniques] + [None])
+    return pd.Series(parsed.take(codes), index=values.index)
 
 
 def period_to_date(period: str) -> datetime.date:

@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 import os
-from dataclasses import dataclass, field
+import re
+from contextlib import contextmanager
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as arrow_csv
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .errors import InputRefused, Problem
 from .limits import Limits
@@ -25,11 +34,94 @@ WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
 
-@dataclass
 class Sheet:
-    name: str | None                  # None for a CSV file
-    rows: list[list]                  # rows[0] is spreadsheet row 1; '' or None for an empty cell
-    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row0, col0) shown as percent
+    """One sheet's cells, rows[0] being spreadsheet row 1; '' or None for an empty cell.
+
+    Small files and workbooks arrive as rows; the fast CSV reader hands over whole columns
+    (Arrow-backed text) instead, because two million Python row lists cost more than the
+    whole ingest may. `rows` is then only built when someone asks for it (catalogue import).
+    """
+
+    def __init__(self, name: str | None, rows: list[list] | None = None,
+                 percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None):
+        self.name = name                                  # None for a CSV file
+        self._rows = rows
+        self._columns = columns
+        self.percent_cells = percent_cells or set()       # (row0, col0) shown as percent
+        self._percent_rows: dict[int, np.ndarray] | None = None
+
+    @property
+    def rows(self) -> list[list]:
+        if self._rows is None:
+            self._rows = self.head(self.height)
+        return self._rows
+
+    @property
+    def height(self) -> int:
+        if self._rows is not None:
+            return len(self._rows)
+        return len(self._columns[0]) if self._columns else 0
+
+    def head(self, count: int) -> list[list]:
+        """The top rows as lists (header search looks at a few dozen rows only)."""
+        if self._rows is not None:
+            return self._rows[:count]
+        tops = [column.iloc[:count].tolist() for column in self._columns]
+        return [list(row) for row in zip(*tops)]
+
+    def has_cells(self) -> bool:
+        """True when some cell holds something other than '' or None."""
+        if self._rows is not None:
+            return any(c not in (None, "") for row in self._rows for c in row)
+        return any(c not in (None, "") for row in self.head(100) for c in row) or any(
+            bool(column.ne("").any()) for column in self._columns)
+
+    def body(self, start: int, width: int) -> list[pd.Series]:
+        """Columns 0..width-1 from row `start` (0-based) down, indexed by spreadsheet row number.
+
+        Short (ragged) rows are padded with ''; columns holding only numbers come back as
+        float64 and text columns of the fast CSV reader stay Arrow-backed, so the checks that
+        follow run vectorised instead of cell by cell.
+        """
+        if self._rows is not None:
+            columns = _columns_of(self._rows[start:], width)
+        else:
+            columns = [column.iloc[start:] for column in self._columns]
+            width = max(width, len(columns))
+            blank = pd.Series("", index=columns[0].index, dtype=columns[0].dtype) if columns else None
+            columns += [blank] * (width - len(columns))
+        index = np.arange(start + 1, start + 1 + (len(columns[0]) if columns else 0))
+        return [pd.Series(column.array if isinstance(column, pd.Series) else column, index=index, copy=False,
+                          dtype=column.dtype) for column in columns]
+
+    def percent_rows(self, column: int) -> np.ndarray:
+        """0-based rows of the column's percent-formatted cells (grouped once per sheet)."""
+        if self._percent_rows is None:
+            grouped: dict[int, list[int]] = {}
+            for row, col in self.percent_cells:
+                grouped.setdefault(col, []).append(row)
+            self._percent_rows = {col: np.array(rows, dtype="int64") for col, rows in grouped.items()}
+        return self._percent_rows.get(column, np.array([], dtype="int64"))
+
+
+def _columns_of(rows: list[list], width: int) -> list:
+    """Rows turned into columns in C (one 2-D object array), ragged rows padded first; columns of
+    numbers only come back as float64."""
+    if not rows:
+        return [np.array([], dtype=object) for _ in range(width)]
+    widths = set(map(len, rows))
+    width = max(width, max(widths))
+    if widths != {width}:
+        rows = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in rows]
+    grid = np.array(rows, dtype=object)
+    return [_typed(grid[:, c]) for c in range(width)]
+
+
+def _typed(cells: np.ndarray) -> np.ndarray:
+    """float64 when every cell is a float (the usual value column of a workbook), else the objects."""
+    if pd.api.types.infer_dtype(cells, skipna=False) == "floating":
+        return cells.astype("float64")
+    return cells
 
 
 def read_bytes(source: str | os.PathLike | bytes) -> bytes:
@@ -40,7 +132,7 @@ def read_bytes(source: str | os.PathLike | bytes) -> bytes:
 
 def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     """Every sheet of the file as a grid; refuses empty, fake or damaged files."""
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise InputRefused(Problem("the file is empty", file=file_name))
     suffix = Path(file_name).suffix.lower()
     if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
@@ -51,16 +143,21 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             "looks like text or another format). Save it again from Excel, or export it as CSV", file=file_name))
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputRefused(Problem("this is a binary file, not CSV or an Excel workbook", file=file_name))
-    return [Sheet(None, _read_csv(data, file_name, limits))]
+    return [_read_csv(data, file_name, limits)]
 
 
 def decode_text(data: bytes, file_name: str) -> str:
     """UTF-8 (BOM or not), UTF-16 with BOM, then GB18030 (a superset of GBK), then a detected charset."""
+    return _decode(data, file_name)[0]
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str]:
+    """decode_text, and the encoding that worked (the CSV reader reuses UTF-8 bytes as they are)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "utf-16"
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
@@ -68,33 +165,78 @@ def decode_text(data: bytes, file_name: str) -> str:
     best = from_bytes(data[: 1 << 20]).best()
     if best is not None:
         try:
-            return data.decode(best.encoding)
+            return data.decode(best.encoding), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
     raise InputRefused(Problem("cannot tell the text encoding; save the file as UTF-8 CSV", file=file_name))
 
 
-def _read_csv(data: bytes, file_name: str, limits: Limits) -> list[list]:
-    text = decode_text(data, file_name)
-    lines = text.splitlines()
-    skip = 0
-    delimiter = None
-    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
-        delimiter, skip = lines[0].strip()[4], 1
-    body = "\n".join(lines[skip:]) if skip else text
-    if delimiter is None:
-        delimiter = _sniff_delimiter(body[:16384])
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")   # where str.splitlines splits
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _read_csv(data: bytes, file_name: str, limits: Limits) -> Sheet:
+    text, encoding = _decode(data, file_name)
+    line_break = _LINE_BREAKS.search(text)
+    first = text[: line_break.start() if line_break else len(text)].strip()
+    if first.lower().startswith("sep=") and len(first) == 5:
+        return Sheet(None, _csv_rows("\n".join(text.splitlines()[1:]), first[4], 1, file_name, limits))
+    delimiter = _sniff_delimiter(text[:16384])
+    utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" else text.encode("utf-8")
+    columns = _fast_csv_columns(utf8, delimiter, file_name, limits)
+    if columns is not None:
+        return Sheet(None, columns=columns)
+    return Sheet(None, _csv_rows(text, delimiter, 0, file_name, limits))
+
+
+def _csv_rows(body: str, delimiter: str, skip: int, file_name: str, limits: Limits) -> list[list]:
+    """Python's csv module, row by row: exact for quotes, ragged rows and blank lines."""
     rows: list[list] = [[] for _ in range(skip)]
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             rows.append(row)
             if len(rows) > limits.max_rows:
-                raise InputRefused(Problem(f"the file has more than {limits.max_rows:,} rows, over the limit",
-                                           file=file_name))
+                _refuse_rows(file_name, limits)
     except csv.Error as exc:
         raise InputRefused(Problem(f"the CSV cannot be read: {exc}", file=file_name, row=reader.line_num)) from None
     return rows
+
+
+def _refuse_rows(file_name: str, limits: Limits):
+    raise InputRefused(Problem(f"the file has more than {limits.max_rows:,} rows, over the limit", file=file_name))
+
+
+def _fast_csv_columns(utf8: bytes, delimiter: str, file_name: str, limits: Limits) -> list[pd.Series] | None:
+    """The columns of a plain CSV (the decoded text as UTF-8) read by Arrow's multi-threaded C++
+    parser, or None.
+
+    Plain means what Python's csv module would split exactly the same way: no quotes, no NUL,
+    no lone carriage return, every row as wide as the first, no field over csv's size limit.
+    Anything else (None) goes through _csv_rows, so both readers give the same cells.
+    """
+    if b'"' in utf8 or b"\x00" in utf8 or (b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n")):
+        return None
+    end = utf8.find(b"\n")
+    width = utf8[: end if end >= 0 else len(utf8)].count(delimiter.encode("utf-8")) + 1
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(utf8),
+            read_options=arrow_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                                 escape_char=False, ignore_empty_lines=False),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{i}": pa.large_string() for i in range(width)}, null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    if table.num_rows > limits.max_rows:
+        _refuse_rows(file_name, limits)
+    columns = table.columns
+    if len(utf8) > csv.field_size_limit() and any(
+            (pc.max(pc.utf8_length(column)).as_py() or 0) > csv.field_size_limit() for column in columns):
+        return None
+    return [pd.Series(pd.array(column, dtype=_TEXT), copy=False) for column in columns]
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -105,9 +247,20 @@ def _sniff_delimiter(sample: str) -> str:
         return max(",;\t|", key=first.count) if first else ","
 
 
-def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+@contextmanager
+def _gc_paused():
+    """Calamine builds one list per row; the cyclic garbage collector would walk all of them again
+    and again while they are being built, for nothing (rows of cells hold no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
+
+def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -120,11 +273,12 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         try:
-            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            with _gc_paused():
+                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
-        cells += sum(len(r) for r in rows)
+        cells += sum(map(len, rows))
         if cells > limits.max_cells:
             raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                                        file=file_name, sheet=meta.name))

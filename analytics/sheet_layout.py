@@ -18,9 +18,10 @@ from .errors import Problem, column_letter
 from .names import name_key
 from .periods import parse_period, parse_periods
 from .readers import Sheet
-from .values import parse_values
+from .values import factorize_cells, parse_values
 
 HEADER_SEARCH_ROWS = 30
+DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column"]
 
 HEADER_WORDS = {
@@ -92,20 +93,13 @@ def find_table(rows: list[list]) -> Table | None:
 def looks_like_data(rows: list[list]) -> bool:
     """A sheet with several rows holding numbers is meant as data (so failing to read it is an error)."""
     numeric_rows = 0
-    for row in rows[:200]:
+    for row in rows[:DATA_SNIFF_ROWS]:
         filled = [c for c in row if c not in (None, "")]
         if len(filled) >= 2 and any(isinstance(c, (int, float)) and not isinstance(c, bool) for c in filled):
             numeric_rows += 1
             if numeric_rows >= 2:
                 return True
     return False
-
-
-def _grid(rows: list[list], start: int, min_width: int = 0) -> list[list]:
-    """The rows from `start`, all padded to one width (ragged CSV rows are common)."""
-    body = rows[start:]
-    width = max([len(r) for r in body] + [min_width])
-    return [list(r) + [""] * (width - len(r)) for r in body]
 
 
 def _column_label(table: Table, c: int) -> str:
@@ -116,22 +110,35 @@ def _column_label(table: Table, c: int) -> str:
 def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Records (RECORD_COLUMNS) of one sheet, problems found, and notes for the user."""
     needed = max(list(table.roles.values()) + list(table.period_columns) + [len(table.headers) - 1]) + 1
-    grid = _grid(sheet.rows, table.header_row + 1, needed)
-    if not grid:
+    columns = sheet.body(table.header_row + 1, needed)
+    if not columns or not len(columns[0]):
         return pd.DataFrame(columns=RECORD_COLUMNS), [], []
-    frame = pd.DataFrame(grid, dtype=object)
-    frame.index = np.arange(table.header_row + 2, table.header_row + 2 + len(frame))  # spreadsheet row numbers
-    empty = pd.concat([_blank(frame[c]) for c in frame.columns], axis=1)
-    frame = frame[~empty.all(axis=1)]
+    frame = pd.DataFrame(dict(enumerate(columns)), copy=False)
+    empty = _blank_rows(frame)
+    if empty.any():
+        frame = frame[~empty]
     if table.layout == "long":
         return _read_long(frame, sheet, table, file_name)
     return _read_wide(frame, sheet, table, file_name)
 
 
+def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with nothing in any cell. A column is only looked at where all before it were blank,
+    so a filled first column settles most rows at once."""
+    blank = np.ones(len(frame), dtype=bool)
+    for c in frame.columns:
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        cells = frame[c] if len(rows) == len(frame) else frame[c].iloc[rows]
+        blank[rows] = _blank(cells).to_numpy()
+    return blank
+
+
 def _percent_mask(sheet: Sheet, rows: pd.Index, column: int) -> np.ndarray:
     if not sheet.percent_cells:
         return np.zeros(len(rows), dtype=bool)
-    return np.array([(r - 1, column) in sheet.percent_cells for r in rows], dtype=bool)
+    return np.isin(np.asarray(rows) - 1, sheet.percent_rows(column))
 
 
 def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd.Series]:
@@ -139,20 +146,57 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
     percent = _percent_mask(sheet, cells.index, column)
     if percent.any():
         values = values.where(~percent, values * 100.0)
-    return values.round(10), ok
+    return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index), ok
+
+
+def _round(values: np.ndarray) -> np.ndarray:
+    """Round away binary noise (0.1 + 0.2) to 10 decimals, leaving huge numbers alone: rounding
+    multiplies by 1e10 first, which would turn anything above ~1e298 into infinity."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.abs(values) < 1e15, np.round(values, 10), values)
 
 
 def _texts(cells: pd.Series) -> pd.Series:
-    """Cells as trimmed text, None when blank; each distinct cell is converted once."""
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    """Cells as trimmed text, missing when blank; each distinct cell is converted once.
+
+    Categorical, so that two million rows naming two thousand metrics are matched, grouped and
+    checked for duplicates by their codes; _objects gives plain text with None.
+    """
+    codes, uniques = factorize_cells(cells)
     texts = [_text(u) or None for u in uniques]
-    lookup = np.array(texts + [None], dtype=object)
-    return pd.Series(lookup[codes], index=cells.index, dtype=object)
+    return pd.Series(pd.Categorical(texts + [None]).take(codes), index=cells.index)
+
+
+def _objects(texts: pd.Series) -> pd.Series:
+    """Categorical text as plain objects, None where missing."""
+    return texts.astype(object).where(texts.notna(), None)
+
+
+def _repeated(value: str | None, count: int) -> pd.Categorical | np.ndarray:
+    """One value for every row (the sheet name, a column letter): categorical, so that the text is
+    stored once and not two million times; None stays None (a CSV has no sheet)."""
+    if value is None:
+        return np.full(count, None, dtype=object)
+    return pd.Categorical.from_codes(np.zeros(count, dtype="int8"), categories=[value])
+
+
+def _missing(count: int) -> pd.Categorical:
+    """A text column without any text (no note or suggestion column in the sheet)."""
+    return pd.Categorical.from_codes(np.full(count, -1, dtype="int8"), categories=pd.Index([], dtype=object))
 
 
 def _blank(cells: pd.Series) -> pd.Series:
-    """True where a cell is empty or only white space (vectorised)."""
-    text = cells.astype("string")
+    """True where a cell is empty or only white space (vectorised; numbers are blank only when NaN)."""
+    if cells.dtype.kind == "f":
+        return cells.isna()
+    if isinstance(cells.dtype, pd.StringDtype):
+        return _blank_text(cells)
+    codes, uniques = factorize_cells(cells)
+    blank = np.append(_blank_text(pd.Series(uniques, dtype=object).astype("string")).to_numpy(), True)
+    return pd.Series(blank[codes], index=cells.index)
+
+
+def _blank_text(text: pd.Series) -> pd.Series:
     return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
 
 
@@ -161,15 +205,16 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]]
     value_cells = frame[roles["value"]]
-    blank_period = _blank(period_cells)
-    blank_value = _blank(value_cells)
     notes: list[str] = []
-    footnote = metric.notna() & blank_period & blank_value
+    footnote = metric.notna() & _blank(period_cells)          # and a blank value, checked where it matters
+    if footnote.any():
+        footnote[footnote] = _blank(value_cells[footnote]).to_numpy()
     if footnote.any():
         notes.append(f"{_where(sheet)}{int(footnote.sum())} row(s) with a name but no period or value were "
                      f"ignored (row {', '.join(str(r) for r in frame.index[footnote][:5])})")
-    keep = ~footnote
-    frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
+    if footnote.any():
+        keep = ~footnote
+        frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
     problems: list[Problem] = []
     periods = parse_periods(period_cells)
     values, ok = _numbers(value_cells, sheet, roles["value"])
@@ -194,10 +239,11 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         targets = pd.Series(np.nan, index=frame.index)
     records = pd.DataFrame({
         "metric": metric, "period": periods, "value": values, "target": targets,
-        "note": _texts(frame[roles["note"]]) if "note" in roles else None,
-        "suggestion": _texts(frame[roles["suggestion"]]) if "suggestion" in roles else None,
-        "sheet": sheet.name, "row": frame.index.astype("int64"),
-        "column": column_letter(roles["value"]),
+        "note": _objects(_texts(frame[roles["note"]])) if "note" in roles else _missing(len(frame)),
+        "suggestion": (_objects(_texts(frame[roles["suggestion"]])) if "suggestion" in roles
+                       else _missing(len(frame))),
+        "sheet": _repeated(sheet.name, len(frame)), "row": frame.index.astype("int64"),
+        "column": _repeated(column_letter(roles["value"]), len(frame)),
     }, index=frame.index)
     return records.reset_index(drop=True), problems, notes
 
@@ -215,9 +261,10 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     f"{column_letter(c)})", file=file_name, sheet=sheet.name,
                                     row=table.header_row + 1, column=column_letter(c)))
         seen[period] = c
-    filled = ~pd.concat([_blank(frame[c]) for c in period_cols], axis=1)
+    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in period_cols}, index=frame.index)
     no_values = ~filled.any(axis=1)
-    footnote = metric.notna() & no_values & metric.fillna("").map(lambda t: bool(_FOOTNOTE.match(t)) or len(t) > 40)
+    footnote = metric.notna() & no_values & _objects(metric).fillna("").map(
+        lambda t: bool(_FOOTNOTE.match(t)) or len(t) > 40)
     if footnote.any():
         notes.append(f"{_where(sheet)}{int(footnote.sum())} note row(s) under the table were ignored "
                      f"(row {', '.join(str(r) for r in frame.index[footnote][:5])})")
@@ -234,29 +281,66 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
-    note = _texts(frame[roles["note"]]) if "note" in roles else pd.Series(None, index=frame.index, dtype=object)
-    suggestion = (_texts(frame[roles["suggestion"]]) if "suggestion" in roles
+    note = _objects(_texts(frame[roles["note"]])) if "note" in roles else pd.Series(None, index=frame.index,
+                                                                                     dtype=object)
+    suggestion = (_objects(_texts(frame[roles["suggestion"]])) if "suggestion" in roles
                   else pd.Series(None, index=frame.index, dtype=object))
-    parts = []
-    for c in period_cols:
-        values, ok = _numbers(frame[c], sheet, c)
-        for row in frame.index[~ok]:
+    values, ok = _block_numbers(frame, period_cols, sheet)
+    for j, c in enumerate(period_cols):
+        for row in frame.index[~ok[:, j]]:
             problems.append(Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name,
                                     sheet=sheet.name, row=int(row), column=_column_label(table, c)))
-        parts.append(pd.DataFrame({
-            "metric": metric, "period": table.period_columns[c], "value": values, "target": targets,
-            "note": note, "suggestion": suggestion, "sheet": sheet.name, "row": frame.index.astype("int64"),
-            "column": column_letter(c), "_order": c,
-        }, index=frame.index))
-    if not parts:
-        return pd.DataFrame(columns=RECORD_COLUMNS), problems, notes
-    records = pd.concat(parts)
-    records["_row"] = records.index
-    records = records.sort_values(["_row", "_order"], kind="stable")
-    # a suggestion or note belongs to the row, not to every month: keep it on the latest month only
-    last = records["_order"] == max(period_cols, key=lambda c: table.period_columns[c])
-    records.loc[~last, ["note", "suggestion"]] = None
-    return records[RECORD_COLUMNS].reset_index(drop=True), problems, notes
+    records = _wide_records(frame.index, table, sheet, values, {
+        "metric": metric, "target": targets, "note": note, "suggestion": suggestion})
+    return records, problems, notes
+
+
+def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray,
+                  per_row: dict[str, pd.Series]) -> pd.DataFrame:
+    """One record per row and month, row by row, month by month (values is rows x months).
+
+    A note or suggestion belongs to the row, not to every month: it is kept on the latest month only.
+    """
+    columns = list(table.period_columns)
+    months = len(columns)
+    latest = max(columns, key=lambda c: table.period_columns[c])
+    on_latest = np.tile(np.array([c == latest for c in columns]), len(rows))
+
+    def each_month(series: pd.Series) -> np.ndarray:
+        return np.repeat(_objects(series).to_numpy(dtype=object), months)
+
+    def each_row(cells: list) -> pd.Series:
+        return pd.Series(np.tile(np.array(cells, dtype=object), len(rows)), dtype=object, copy=False)
+
+    return pd.DataFrame({
+        "metric": pd.Series(each_month(per_row["metric"]), dtype=object, copy=False),
+        "period": each_row([table.period_columns[c] for c in columns]),
+        "value": values.ravel(),
+        "target": np.repeat(per_row["target"].to_numpy(dtype="float64"), months),
+        "note": pd.Series(np.where(on_latest, each_month(per_row["note"]), None), dtype=object, copy=False),
+        "suggestion": pd.Series(np.where(on_latest, each_month(per_row["suggestion"]), None), dtype=object,
+                                copy=False),
+        "sheet": _repeated(sheet.name, len(rows) * months),
+        "row": np.repeat(rows.to_numpy(dtype="int64"), months),
+        "column": each_row([column_letter(c) for c in columns]),
+    })[RECORD_COLUMNS]
+
+
+def _block_numbers(frame: pd.DataFrame, columns: list[int], sheet: Sheet) -> tuple[np.ndarray, np.ndarray]:
+    """Values and ok flags of several columns as (rows x columns) arrays.
+
+    A block of plain numbers (a wide workbook) is checked in one numpy pass; anything else goes
+    through _numbers column by column. Both give the same values: percent cells x100, rounded.
+    """
+    if all(frame[c].dtype.kind == "f" for c in columns) and not sheet.percent_cells:
+        block = frame[columns].to_numpy(dtype="float64")
+        finite = np.isfinite(block)
+        ok = finite | np.isnan(block)
+        return _round(np.where(finite, block, np.nan)), ok
+    pairs = [_numbers(frame[c], sheet, c) for c in columns]
+    values = np.column_stack([v.to_numpy(dtype="float64") for v, _ in pairs]) if pairs else np.empty((len(frame), 0))
+    ok = np.column_stack([o.to_numpy(dtype=bool) for _, o in pairs]) if pairs else np.empty((len(frame), 0), bool)
+    return values, ok
 
 
 def _where(sheet: Sheet) -> str:

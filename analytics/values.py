@@ -14,6 +14,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MISSING_WORDS = {"", "n/a", "na", "n.a.", "#n/a", "-", "--", "—", "–", "/", "null", "none", "nan",
                  "无", "暂无", "无数据", "缺", "缺失", "不适用", "未统计", "未提供", "#div/0!"}
@@ -53,10 +55,35 @@ def parse_value(cell: object) -> tuple[float, bool]:
     return (-number if negative else number), True
 
 
+def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
+    """(codes, distinct cells): code -1 for a missing cell. Arrow text is dictionary-encoded in C++."""
+    if is_arrow_text(cells):
+        encoded = pc.dictionary_encode(_arrow(cells)).unify_dictionaries()   # one dictionary for all chunks
+        if not encoded.num_chunks:
+            return np.array([], dtype="int64"), []
+        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks])
+        if encoded.null_count:
+            codes = np.where(pd.isna(codes), -1, codes)
+        return codes.astype("int64"), encoded.chunk(0).dictionary.to_pylist()
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def is_arrow_text(cells: pd.Series) -> bool:
+    """True for a text column backed by Arrow (what the fast CSV reader hands over)."""
+    return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"
+
+
+def _arrow(cells: pd.Series) -> pa.ChunkedArray:
+    """The Arrow data behind an Arrow-backed text column, as it is (no copy)."""
+    array = pa.array(cells.array)
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
 def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Vectorised parse_value: (values as float, ok mask).
 
-    Plain numbers go through pandas' C parser; only the rest (1,234.5, 95%, N/A, words, booleans,
+    Plain numbers go through a C parser; only the rest (1,234.5, 95%, N/A, words, booleans,
     infinities) is looked at one distinct cell at a time.
     """
     if cells.empty:
@@ -65,6 +92,8 @@ def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = cells.astype("float64")
         return values.where(np.isfinite(values) | values.isna()), pd.Series(np.isfinite(values) | values.isna(),
                                                                              index=cells.index)
+    if is_arrow_text(cells):
+        return _parse_arrow_text(cells)
     is_bool = cells.map(type).eq(bool).to_numpy()
     fast = pd.to_numeric(cells.where(~is_bool), errors="coerce").astype("float64")
     slow = (fast.isna() | ~np.isfinite(fast)).to_numpy() & cells.notna().to_numpy() | is_bool
@@ -80,6 +109,40 @@ def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         values[slow] = slow_values[codes]
         ok[slow] = slow_ok[codes]
     return values, ok
+
+
+_PLAIN_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"   # ASCII only: _NUMBER's plain case
+
+
+def _parse_arrow_text(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Text cells (the fast CSV reader's): numbers are cast by Arrow in one pass, the others
+    (1,234.5, 95%, N/A, blanks, words, infinities) go through the object path, distinct cell by cell.
+
+    A column of numbers only is cast whole; otherwise the plain ASCII numbers are picked out
+    first. Either way only finite results are taken from Arrow, as the object path does.
+    """
+    array = _arrow(cells)
+    try:
+        numbers = pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+        plain = np.isfinite(numbers)
+        numbers = numbers[plain]
+    except pa.ArrowInvalid:
+        plain = pc.fill_null(pc.match_substring_regex(array, _PLAIN_NUMBER), False).to_numpy(zero_copy_only=False)
+        try:
+            numbers = pc.cast(array.filter(pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:  # e.g. an exponent out of range: let the object path decide
+            return parse_values(cells.astype(object))
+    finite = np.isfinite(numbers)
+    values = np.full(len(cells), np.nan)
+    ok = np.ones(len(cells), dtype=bool)
+    values[plain] = np.where(finite, numbers, np.nan)
+    ok[plain] = finite
+    if not plain.all():
+        rest = ~plain
+        rest_values, rest_ok = parse_values(cells[rest].astype(object))
+        values[rest] = rest_values.to_numpy()
+        ok[rest] = rest_ok.to_numpy()
+    return pd.Series(values, index=cells.index), pd.Series(ok, index=cells.index)
 
 
 def _is_nan(cell: object) -> bool:

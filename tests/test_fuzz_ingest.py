@@ -96,3 +96,96 @@ def test_malformed_xlsx(fuzz_store, rows, header, sheets, corrupt):
     elif corrupt == 2:
         data = data[:100] + bytes(reversed(data[100:400])) + data[400:]  # damaged bytes
     _check(fuzz_store, data, "fuzz.xlsx")
+
+
+# -- the fast paths give what the exact ones give -------------------------------------------
+
+PLAIN_CELLS = st.one_of(
+    st.sampled_from(["MTTR", " SLA ", "指标", "2026-05", "2026年5月", "202605", "Jan 2026", "95%", "1,234.5", "N/A",
+                     "-", "", "  ", "1e400", "-1e-400", "inf", "-inf", "nan", "-nan", "NaN", "1.", ".5", "+7", "-0",
+                     "00012", "1e5", "１２．５", "٣", "7\u3000", "\u00a07", "\x1c", "(12)", "￥1,200", "12345678901234567891",
+                     "0.1000000000000000055511151231257827", "9" * 30, "1_000", "0x10", "1e", "e5"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"\x00\r\n,;\t'), max_size=8),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(-10**20, 10**20).map(str),
+)
+
+
+NUMBER_TEXTS = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr), st.integers(-10**25, 10**25).map(str),
+                         st.sampled_from(["1e400", "-1e-400", "+7", "1.", ".5", "-0", "00012", "1E+05", "nan", "inf"]))
+
+
+def _same_values_as_objects(cells: list[str]) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from analytics.values import parse_values
+
+    objects = parse_values(pd.Series(cells, dtype=object))
+    arrow = parse_values(pd.Series(cells, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+    assert np.array_equal(objects[0].to_numpy(), arrow[0].to_numpy(), equal_nan=True)
+    assert objects[1].tolist() == arrow[1].tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(PLAIN_CELLS, max_size=40))
+def test_arrow_text_values_parse_like_python_objects(cells):
+    _same_values_as_objects(cells)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(NUMBER_TEXTS, min_size=1, max_size=40))
+def test_a_column_of_numbers_cast_whole_parses_like_python_objects(cells):
+    _same_values_as_objects(cells)
+
+
+def _parsed_or_refused(data: bytes):
+    """The records, warnings and skipped sheets of a file, or its refusal messages."""
+    from analytics.parsing import parse_file
+
+    try:
+        parsed = parse_file(data, file_name="same.csv", limits=LIMITS)
+    except InputRefused as exc:
+        return [str(p) for p in exc.problems]
+    records = parsed.records.astype(object)
+    return records.where(records.notna(), None).values.tolist(), parsed.warnings, parsed.skipped_sheets
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(PLAIN_CELLS, min_size=3, max_size=3), max_size=10),
+       good=st.lists(GOOD_ROW, max_size=5), header=st.sampled_from([["metric", "period", "value"],
+                                                                  ["指标", "月份", "数值"], ["指标", "2026-01", "2026-02"]]),
+       separator=st.sampled_from([",", ";", "\t"]), newline=st.sampled_from(["\n", "\r\n"]))
+def test_the_fast_csv_reader_reads_like_the_csv_module(monkeypatch, rows, good, header, separator, newline):
+    from analytics import readers
+
+    data = newline.join(separator.join(row) for row in [header] + good + rows).encode("utf-8")
+    fast = _parsed_or_refused(data)
+    with monkeypatch.context() as patch:
+        patch.setattr(readers, "_fast_csv_columns", lambda *args: None)
+        exact = _parsed_or_refused(data)
+    assert fast == exact
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.one_of(GOOD_ROW, st.lists(st.one_of(CELLS, st.floats(allow_nan=False, allow_infinity=False)),
+                                                   min_size=3, max_size=3)), max_size=10),
+       numbers=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=8),
+       wide=st.booleans())
+def test_number_columns_read_as_float64_like_cell_by_cell(monkeypatch, rows, numbers, wide):
+    from analytics import readers
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": True})
+    sheet = book.add_worksheet("S")
+    header = ["指标", "2026-01", "2026-02"] if wide else ["指标", "月份", "数值"]
+    for r, row in enumerate([header] + rows + [["MTTR", "2026-03" if not wide else n, n] for n in numbers]):
+        for c, cell in enumerate(row):
+            sheet.write(r, c, cell)
+    book.close()
+    data = buffer.getvalue()
+    typed = _parsed_or_refused(data)
+    with monkeypatch.context() as patch:
+        patch.setattr(readers, "_typed", lambda cells: cells)
+        objects = _parsed_or_refused(data)
+    assert typed == objects

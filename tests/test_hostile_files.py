@@ -94,3 +94,12 @@ def test_server_settings_are_hardened():
     assert settings["server"]["maxUploadSize"] <= Limits().max_file_bytes / 2**20 * 4   # the product checks again
     assert settings["client"]["showErrorDetails"] == "none"
     assert settings["client"]["toolbarMode"] == "viewer"
+
+
+@pytest.mark.parametrize("value", ["1e300", "-1.7e308", "123456789012345678901234567890", "0.30000000000000004"])
+def test_extreme_numbers_are_kept_finite_and_exact(tmp_path, value):
+    path = tmp_path / "huge.csv"
+    path.write_text(f"metric,period,value\nMTTR,2026-05,{value}\n", encoding="utf-8")
+    stored = parse_file(path, file_name="huge.csv", limits=Limits()).records["value"].iloc[0]
+    expected = 0.3 if value.startswith("0.3") else float(value)    # binary noise rounded away, nothing else
+    assert stored == expected
