@@ -55,7 +55,7 @@ def at_most_times(name: str, seconds: float, size: int, reference: str, referenc
 def at_least_faster(name: str, seconds: float, size: int, reference: str, reference_seconds: float,
                     factor: float) -> Figure:
     """A figure whose target is 'at least `factor` times faster than the reference'."""
-    return Figure(name, seconds, size, reference, reference_seconds, f"≥{factor:g}× faster",
+    return Figure(name, seconds, size, reference, reference_seconds, f"≤{1 / factor:.3g}× (≥{factor:g}× faster)",
                   seconds * factor <= reference_seconds)
 
 
@@ -95,7 +95,7 @@ def steep(full: list[Figure], runs: dict[str, list[tuple[int, float]]]) -> list[
 def table(title: str, full: list[Figure], runs: dict[str, list[tuple[int, float]]]) -> str:
     """The printed table: figure, size, time, reference, reference time, ratio, target, result, growth."""
     header = (f"{'figure':<34}{'size':>11}{'value':>10}  {'reference':<26}{'ref':>9}{'ratio':>8}"
-              f"  {'target':<13}{'result':<7}{'growth':>7}")
+              f"  {'target':<22}{'result':<7}{'growth':>7}")
     lines = [f"\n{title}", header, "-" * len(header)]
     for figure in full:
         growth = growth_exponent(runs.get(figure.name, [])) if figure.unit == "s" else None
@@ -104,7 +104,7 @@ def table(title: str, full: list[Figure], runs: dict[str, list[tuple[int, float]
         value = _number(figure.value, figure.unit) + (" MB" if figure.unit == "MB" else "")
         ratio = "" if figure.ratio is None else f"{figure.ratio:.2f}"
         lines.append(f"{figure.name:<34}{figure.size:>11,}{value:>10}  {figure.reference:<26}"
-                     f"{_number(figure.reference_value):>9}{ratio:>8}  {figure.target:<13}{result:<7}{growth_text:>7}")
+                     f"{_number(figure.reference_value):>9}{ratio:>8}  {figure.target:<22}{result:<7}{growth_text:>7}")
     return "\n".join(lines)
 
 
