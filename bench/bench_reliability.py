@@ -145,7 +145,7 @@ def kill_trials(directory: Path, scale: float) -> list[Figure]:
                 last = con.execute("SELECT max(id) FROM upload").fetchone()[0]
                 con.execute("DELETE FROM observation WHERE upload_id = ?", [last])
                 con.execute("DELETE FROM upload WHERE id = ?", [last])
-    return [Figure("kill trials: store whole after SIGKILL", intact, trials, target=f"{trials} of {trials}",
+    return [Figure("SIGKILL trials: store whole", intact, trials, target=f"{trials} of {trials}",
                    passed=intact == trials, unit="ops")]
 
 
