@@ -457,6 +457,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "整个数据库的一致性副本,可在看板使用期间下载。在服务器上用 "
                            "`python -m analytics restore 文件` 恢复(当前数据库会保留一份)。"),
     "admin.backup_button": ("Download a backup", "下载备份"),
+    "admin.no_process": ("No process", "未关联流程"),
     "admin.process_owner_hint": ("A process owner with no process linked cannot upload.",
                                  "未关联流程的流程负责人无法上传数据。"),
     "col.id": ("#", "编号"),

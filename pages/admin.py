@@ -76,7 +76,8 @@ with add_tab, st.form("admin_add", clear_on_submit=True):
     c1, c2 = st.columns(2)
     name = c1.text_input(t("auth.name"))
     role = c2.selectbox(t("auth.role"), ROLES, index=ROLES.index("viewer"), format_func=role_label)
-    linked = st.multiselect(t("admin.processes"), processes, help=t("admin.process_owner_hint"))
+    linked = st.multiselect(t("admin.processes"), processes, help=t("admin.process_owner_hint"),
+                            placeholder=t("admin.no_process"))
     c3, c4 = st.columns(2)
     first = c3.text_input(t("auth.password"), type="password")
     second = c4.text_input(t("admin.password_again"), type="password")
@@ -99,7 +100,8 @@ with change_tab:
             c1, c2 = st.columns(2)
             role = c1.selectbox(t("auth.role"), ROLES, index=ROLES.index(row["role"]), format_func=role_label)
             active = c2.checkbox(t("admin.active"), value=bool(row["active"]))
-            linked = st.multiselect(t("admin.processes"), processes, default=[p for p in current if p in processes])
+            linked = st.multiselect(t("admin.processes"), processes, default=[p for p in current if p in processes],
+                                    placeholder=t("admin.no_process"), help=t("admin.process_owner_hint"))
             c3, c4 = st.columns(2)
             first = c3.text_input(t("admin.new_password"), type="password")
             second = c4.text_input(t("admin.password_again"), type="password")
