@@ -183,8 +183,9 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     print(f"demo loaded into {store.path}: {summary['metrics']} metrics, {summary['values']} values, "
           f"{summary['first_period']} to {summary['last_period']}")
     print("demo accounts (the sign-in page shows them too, in demo mode only):")
-    for account in summary["accounts"]:
-        print(f"  {account['name']:<12} {account['role']:<18} password {account['password']}")
+    import pandas as pd
+
+    sys.stdout.write(render(pd.DataFrame(summary["accounts"]), "table"))
     return EXIT_OK
 
 

@@ -35,6 +35,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if frame.empty:
         return "(none)\n"
+    # east_asian_width: a Chinese character takes two columns in a terminal, so columns line up
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                           "display.max_colwidth", 40):
+                           "display.max_colwidth", 40, "display.unicode.east_asian_width", True):
         return frame.to_string(index=False) + "\n"

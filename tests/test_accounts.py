@@ -153,3 +153,21 @@ def test_a_signed_in_account_deactivated_by_an_admin_is_signed_out_at_the_next_c
     at.run()
     assert at.title[0].value == "Sign in"
     assert any("deactivated by an admin" in i.value for i in at.info)
+
+
+def test_the_demo_command_prints_working_accounts_in_aligned_columns(store, cli):
+    import unicodedata
+
+    code, out, _ = cli("demo")
+    assert code == 0
+    lines = out.splitlines()
+    table = lines[lines.index(next(l for l in lines if l.startswith("demo accounts"))) + 1:]
+    assert table[0].split() == ["name", "role", "password"] and len(table) == 7
+
+    def width(text: str) -> int:                   # what a terminal shows: CJK characters take two columns
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    assert len({width(line) for line in table}) == 1
+    for line in table[1:]:
+        name, role, password = line.split()
+        assert check_password(store, name, password) is not None and get_user(store, name).role == role
