@@ -17,7 +17,7 @@ import duckdb
 
 from .errors import InputRefused, Problem, StoreError
 from .migrations import LATEST_VERSION
-from .store import Store, _schema_version, _write_lock
+from .store import Store, _data_version, _schema_version, _write_lock
 
 
 def backup(store: Store, target: str | os.PathLike) -> Path:
@@ -62,16 +62,29 @@ def check_backup(source: str | os.PathLike) -> int:
     return version
 
 
+def _newer_data_version(path: Path, seen: int) -> None:
+    """Give the restored file a data version above any the running dashboard has seen: caches
+    keyed by (file, data version) must never take the restored data for what they cached."""
+    con = duckdb.connect(str(path))
+    try:
+        current = _data_version(con)
+        con.execute("UPDATE store_meta SET value = ? WHERE key = 'data_version'", [str(max(current, seen) + 1)])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
 def restore(store: Store, source: str | os.PathLike) -> Path | None:
     """Replace the store with a backup; returns where the previous store was kept (None if none)."""
     source = Path(source)
     check_backup(source)
-    kept = None
+    kept, seen = None, 0
     with _write_lock(store.path):
         if store.path.exists():
             con = store._open()          # waits for, then excludes, every other process
             try:
                 con.execute("CHECKPOINT")
+                seen = _data_version(con)
             finally:
                 con.close()
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -79,6 +92,7 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
             shutil.copyfile(store.path, kept)
         incoming = store.path.with_name(store.path.name + ".restoring")
         shutil.copyfile(source, incoming)
+        _newer_data_version(incoming, seen)
         os.replace(incoming, store.path)
         wal = store.path.with_name(store.path.name + ".wal")
         if wal.exists():

@@ -46,6 +46,23 @@ def test_backup_and_restore_round_trip(filled, cli, tmp_path):
     assert len(kept) == 1 and len(_values(Store(kept[0]))) == 3          # nothing lost
 
 
+def test_a_restored_store_never_reuses_a_data_version_the_dashboard_has_seen(filled, cli, tmp_path):
+    """The dashboard caches the analysis by (file, data version): after a restore followed by a
+    write, the version must not come back to one cached for different data."""
+    assert cli("backup", tmp_path / "b.duckdb")[0] == 0
+    (tmp_path / "w.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    cli("ingest", tmp_path / "w.csv")
+    from analytics.analysis import analyse
+
+    seen = filled.data_version()
+    assert analyse(filled).period.strftime("%Y-%m") == "2026-02"        # cached for the newer data
+    assert cli("restore", tmp_path / "b.duckdb")[0] == 0
+    restored = Store(filled.path)
+    assert restored.data_version() > seen
+    after = analyse(restored)
+    assert after.period.strftime("%Y-%m") == "2026-01" and set(after.table["actual"]) == {7.0, 95.0}
+
+
 @pytest.mark.parametrize("kind", ["text", "foreign", "newer", "missing"])
 def test_restore_refuses_what_is_not_a_store_of_this_version(filled, cli, tmp_path, kind):
     path = tmp_path / f"{kind}.duckdb"
