@@ -46,7 +46,7 @@ def text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) >= 0x2E80 else size * 0.58 for ch in text)
 
 
-def _nice_ticks(low: float, high: float, decimals: int, count: int = 6) -> tuple[float, float, list[float]]:
+def nice_ticks(low: float, high: float, decimals: int, count: int = 6) -> tuple[float, float, list[float]]:
     """Axis range padded around [low, high] and round tick values inside it (1, 2, 2.5, 5 × 10^n)."""
     if not (math.isfinite(low) and math.isfinite(high)):
         low, high = 0.0, 1.0
@@ -124,7 +124,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
     legend_size, tick_size, title_size = 10, 11, 14
     finite = np.concatenate([values] + [columns[c] for c in columns])
     finite = finite[np.isfinite(finite)]
-    low, high, ticks = _nice_ticks(float(finite.min()) if finite.size else 0.0,
+    low, high, ticks = nice_ticks(float(finite.min()) if finite.size else 0.0,
                                    float(finite.max()) if finite.size else 1.0, decimals)
     tick_labels = [f"{v:,.{max(decimals, 0)}f}" for v in ticks]
     left = 14 + max((text_width(s, tick_size) for s in tick_labels), default=20) + (18 if unit else 0)

@@ -207,11 +207,35 @@ def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int, 
     return ranges
 
 
+def _value_axis(chart) -> dict:
+    """The value axis fitted to the chart's values, limits and target, as on the dashboard: Excel's
+    default axis from zero flattens a process that varies between 100 and 120 into a line."""
+    import math
+
+    import numpy as np
+
+    from .chart_svg import nice_ticks
+
+    columns = [c for c in ("value", "mean", "lpl", "upl", "target") if c in chart.points]
+    numbers = chart.points[columns].to_numpy(dtype=float, na_value=np.nan).ravel()
+    numbers = numbers[np.isfinite(numbers)]
+    if not numbers.size:
+        return {}
+    low, high, ticks = nice_ticks(float(numbers.min()), float(numbers.max()), int(chart.decimals))
+    if len(ticks) < 2:
+        return {}
+    step = ticks[1] - ticks[0]
+    return {"min": math.floor(low / step) * step, "max": math.ceil(high / step) * step, "major_unit": step,
+            "major_gridlines": {"visible": True, "line": {"color": "#E5E5E5"}}}
+
+
 def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int, int, set[int]]]) -> None:
     """One native line chart per charted metric: the values with their special-cause points in the
     dashboard's colours, the centre line, the process limits and the target, all from the Data sheet."""
     label = content.label
     sheet = writer.book.add_worksheet(label("report.charts"))
+    sheet.set_paper(9)                 # A4, one chart wide when printed
+    sheet.fit_to_pages(1, 0)
     data = label("report.data")
     lines = ((2, label("col.value"), PALETTE["value_line"], None), (3, label("chart.mean"), PALETTE["mean_line"], None),
              (4, label("chart.lpl"), PALETTE["common_cause"], "dash"),
@@ -243,6 +267,7 @@ def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int
         line.set_legend({"position": "bottom"})
         line.set_size({"width": 760, "height": 300})
         line.set_x_axis({"num_font": {"rotation": -45}})
+        line.set_y_axis(_value_axis(chart))
         line.show_blanks_as("gap")
         sheet.insert_chart(n * 16, 0, line)
 

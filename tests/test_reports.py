@@ -69,6 +69,21 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     assert any(signals)
 
 
+def test_excel_charts_fit_their_value_axis_to_the_data_like_the_dashboard(content, tmp_path):
+    import numpy as np
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    charts = openpyxl.load_workbook(path)["控制图"]._charts
+    for chart, data in zip(charts, content.charts):
+        numbers = data.points[["value", "mean", "lpl", "upl", "target"]].to_numpy(dtype=float, na_value=np.nan)
+        low, high = np.nanmin(numbers), np.nanmax(numbers)
+        scaling = chart.y_axis.scaling
+        assert scaling.min <= low and scaling.max >= high, data.name
+        assert (scaling.max - scaling.min) < 2 * (high - low) + 1e-9, data.name   # not stretched to zero
+        assert chart.y_axis.majorUnit > 0
+
+
 def test_csv_is_utf8_with_bom_and_neutralised(content):
     data = render_report(content, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
@@ -156,9 +171,9 @@ def test_chart_svg_edge_cases():
 @pytest.mark.parametrize("low, high, decimals", [(45, 58, 1), (50.001, 50.011, 1), (7, 7, 2), (0.951, 0.962, 3),
                                                  (100, 173, 0), (-5, 5, 1), (1e6, 1.2e6, 0)])
 def test_chart_axis_ticks_are_round_distinct_and_inside(low, high, decimals):
-    from analytics.chart_svg import _nice_ticks
+    from analytics.chart_svg import nice_ticks
 
-    bottom, top, ticks = _nice_ticks(low, high, decimals)
+    bottom, top, ticks = nice_ticks(low, high, decimals)
     labels = [f"{v:,.{decimals}f}" for v in ticks]
     assert bottom <= low and top >= high and 2 <= len(ticks) <= 8
     assert len(set(labels)) == len(labels) and all(bottom - 1e-9 <= v <= top + 1e-9 for v in ticks)
