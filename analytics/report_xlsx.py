@@ -67,7 +67,9 @@ class _Writer:
         return max(len(line) + sum(1 for ch in line if ord(ch) > 0x2E80) for line in text.splitlines() or [""])
 
     def table(self, name: str, frame: pd.DataFrame, headers: dict[str, str], decimals: pd.Series | None = None,
-              start_row: int = 0):
+              start_row: int = 0, fixed_decimals: dict[str, int] | None = None):
+        """One sheet: numbers with each row's metric decimals, except columns in `fixed_decimals`
+        (a gap % has one decimal whatever the metric's unit)."""
         sheet = self.book.add_worksheet(name)
         columns = list(headers)
         widths = [len(headers[c]) * 2 for c in columns]
@@ -76,7 +78,8 @@ class _Writer:
         for i, row in enumerate(frame[columns].itertuples(index=False), start=start_row + 1):
             places = int(decimals.iloc[i - start_row - 1]) if decimals is not None else None
             for j, value in enumerate(row):
-                widths[j] = max(widths[j], self.cell(sheet, i, j, value, places))
+                column_places = (fixed_decimals or {}).get(columns[j], places)
+                widths[j] = max(widths[j], self.cell(sheet, i, j, value, column_places))
         for j, width in enumerate(widths):
             sheet.set_column(j, j, min(max(width, 6), 60))
         sheet.freeze_panes(start_row + 1, 0)
@@ -98,7 +101,8 @@ def write_xlsx(content: ReportContent, target=None) -> bytes | None:
                    "trend": label("col.trend"), "periods_to_target": label("report.ptt"),
                    "priority": label("col.priority"), "reason": label("col.reason")}
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
-                        decimals=content.gaps["decimals"] if len(content.gaps) else None)
+                        decimals=content.gaps["decimals"] if len(content.gaps) else None,
+                        fixed_decimals={"gap_pct": 1, "priority": 0})
     if len(content.gaps):
         status_col = list(gap_headers).index("status")
         for key, colour in STATUS_COLOURS.items():

@@ -210,3 +210,14 @@ def test_filters_narrow_the_report(report_store):
     content = build_report(report_store, "2026-10", "en", category="cost")
     assert set(content.gaps["metric"]) == {"Cost per ticket", "Overtime hours", "Licence utilisation",
                                            "IT cost per user"}
+
+
+def test_excel_gap_percent_has_one_decimal_whatever_the_metric(content, tmp_path):
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    gaps = openpyxl.load_workbook(path)["差距"]
+    header = [c.value for c in gaps[1]]
+    column = header.index("差距%") + 1
+    formats = {gaps.cell(row, column).number_format for row in range(2, gaps.max_row + 1)
+               if isinstance(gaps.cell(row, column).value, float)}
+    assert formats == {"#,##0.0"}
