@@ -73,9 +73,25 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for reading; closed at the end so other processes can get in."""
-        self.ensure_schema()
+        """A connection for reading; closed at the end so other processes can get in.
+
+        The first read of a process checks the schema on its own connection (one open instead
+        of two, which a one-shot batch ingest feels); only a store that needs creating or
+        migrating goes through ensure_schema's writer lock.
+        """
         con = self._open()
+        if not self._ready:
+            try:
+                current = self.path.stat().st_size > 0 and _schema_version(con, self.path) == LATEST_VERSION
+            except BaseException:
+                con.close()
+                raise
+            if current:
+                self._ready = True
+            else:
+                con.close()
+                self.ensure_schema()
+                con = self._open()
         try:
             yield con
         finally:
