@@ -33,6 +33,10 @@ class Problem:
     row: int | None = None
     column: str | None = None
 
+    def __post_init__(self):
+        if not isinstance(self.sheet, str):      # a CSV's rows carry a missing sheet (NaN): no sheet
+            object.__setattr__(self, "sheet", None)
+
     def where(self) -> str:
         parts = []
         if self.file:

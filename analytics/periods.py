@@ -57,7 +57,7 @@ def parse_periods(values: pd.Series) -> pd.Series:
     months repeated over many rows."""
     codes, uniques = factorize_cells(values)
     parsed = pd.Categorical([parse_period(u) for u in uniques] + [None])
-    return pd.Series(parsed.take(codes), index=values.index)
+    return pd.Series(parsed.take(codes), index=values.index, copy=False)
 
 
 def period_to_date(period: str) -> datetime.date:

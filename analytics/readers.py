@@ -38,8 +38,10 @@ class Sheet:
     """One sheet's cells, rows[0] being spreadsheet row 1; '' or None for an empty cell.
 
     Small files and workbooks arrive as rows; the fast CSV reader hands over whole columns
-    (Arrow-backed text) instead, because two million Python row lists cost more than the
-    whole ingest may. `rows` is then only built when someone asks for it (catalogue import).
+    instead, because two million Python row lists cost more than the whole ingest may. Those
+    columns are categorical text (Arrow's parser dictionary-encodes them as it reads): two
+    million rows naming two thousand metrics and a hundred months are then trimmed, parsed and
+    matched once per distinct cell. `rows` is only built when someone asks for it (catalogue import).
     """
 
     def __init__(self, name: str | None, rows: list[list] | None = None,
@@ -74,7 +76,7 @@ class Sheet:
         if self._rows is not None:
             return any(c not in (None, "") for row in self._rows for c in row)
         return any(c not in (None, "") for row in self.head(100) for c in row) or any(
-            bool(column.ne("").any()) for column in self._columns)
+            _has_text(column) for column in self._columns)
 
     def body(self, start: int, width: int) -> list[pd.Series]:
         """Columns 0..width-1 from row `start` (0-based) down, indexed by spreadsheet row number.
@@ -88,7 +90,7 @@ class Sheet:
         else:
             columns = [column.iloc[start:] for column in self._columns]
             width = max(width, len(columns))
-            blank = pd.Series("", index=columns[0].index, dtype=columns[0].dtype) if columns else None
+            blank = _empty_text(columns[0].index) if columns else None
             columns += [blank] * (width - len(columns))
         index = np.arange(start + 1, start + 1 + (len(columns[0]) if columns else 0))
         return [pd.Series(column.array if isinstance(column, pd.Series) else column, index=index, copy=False,
@@ -102,6 +104,17 @@ class Sheet:
                 grouped.setdefault(col, []).append(row)
             self._percent_rows = {col: np.array(rows, dtype="int64") for col, rows in grouped.items()}
         return self._percent_rows.get(column, np.array([], dtype="int64"))
+
+
+def _has_text(column: pd.Series) -> bool:
+    """True when a categorical text column has a cell other than ''."""
+    filled = np.append(column.cat.categories.to_numpy(dtype=object) != "", False)
+    return bool(filled[column.cat.codes.to_numpy()].any())
+
+
+def _empty_text(index: pd.Index) -> pd.Series:
+    """A column of '' cells in the fast CSV reader's form (a ragged table's missing columns)."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype="int8"), categories=[""]), index=index, copy=False)
 
 
 def _columns_of(rows: list[list], width: int) -> list:
@@ -172,7 +185,7 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
 
 
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")   # where str.splitlines splits
-_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+_DICTIONARY_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 
 
 def _read_csv(data: bytes, file_name: str, limits: Limits) -> Sheet:
@@ -226,17 +239,28 @@ def _fast_csv_columns(utf8: bytes, delimiter: str, file_name: str, limits: Limit
             parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
                                                  escape_char=False, ignore_empty_lines=False),
             convert_options=arrow_csv.ConvertOptions(
-                column_types={f"f{i}": pa.large_string() for i in range(width)}, null_values=[],
+                column_types={f"f{i}": _DICTIONARY_TEXT for i in range(width)}, null_values=[],
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowKeyError):
         return None
     if table.num_rows > limits.max_rows:
         _refuse_rows(file_name, limits)
-    columns = table.columns
+    columns = [column.unify_dictionaries() for column in table.columns]
     if len(utf8) > csv.field_size_limit() and any(
-            (pc.max(pc.utf8_length(column)).as_py() or 0) > csv.field_size_limit() for column in columns):
+            column.num_chunks and (pc.max(pc.utf8_length(column.chunk(0).dictionary)).as_py() or 0)
+            > csv.field_size_limit() for column in columns):
         return None
-    return [pd.Series(pd.array(column, dtype=_TEXT), copy=False) for column in columns]
+    return [_categorical(column) for column in columns]
+
+
+def _categorical(column: pa.ChunkedArray) -> pd.Series:
+    """A dictionary-encoded Arrow column (one dictionary for all chunks) as pandas categorical text."""
+    if not column.num_chunks:
+        return pd.Series(pd.Categorical([], categories=pd.Index([], dtype=object)))
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
+    categories = pd.Index(column.chunk(0).dictionary.to_pylist(), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False),
+                     copy=False)
 
 
 def _sniff_delimiter(sample: str) -> str:

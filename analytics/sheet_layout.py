@@ -18,7 +18,7 @@ from .errors import Problem, column_letter
 from .names import name_key
 from .periods import parse_period, parse_periods
 from .readers import Sheet
-from .values import factorize_cells, parse_values
+from .values import category_text, factorize_cells, parse_values, spread
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
@@ -142,11 +142,17 @@ def _percent_mask(sheet: Sheet, rows: pd.Index, column: int) -> np.ndarray:
 
 
 def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd.Series]:
+    """Values (percent cells x100, rounded) and ok flags of one column; categorical cells (the
+    fast CSV reader's, never percent-formatted) are parsed and rounded once per distinct text."""
+    if isinstance(cells.dtype, pd.CategoricalDtype) and not sheet.percent_cells:
+        values, ok = parse_values(category_text(cells))
+        return (pd.Series(spread(cells, _round(values.to_numpy(dtype="float64")), np.nan), index=cells.index, copy=False),
+                pd.Series(spread(cells, ok.to_numpy(dtype=bool), True), index=cells.index, copy=False))
     values, ok = parse_values(cells)
     percent = _percent_mask(sheet, cells.index, column)
     if percent.any():
         values = values.where(~percent, values * 100.0)
-    return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index), ok
+    return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -164,7 +170,7 @@ def _texts(cells: pd.Series) -> pd.Series:
     """
     codes, uniques = factorize_cells(cells)
     texts = [_text(u) or None for u in uniques]
-    return pd.Series(pd.Categorical(texts + [None]).take(codes), index=cells.index)
+    return pd.Series(pd.Categorical(texts + [None]).take(codes), index=cells.index, copy=False)
 
 
 def _objects(texts: pd.Series) -> pd.Series:
@@ -172,12 +178,13 @@ def _objects(texts: pd.Series) -> pd.Series:
     return texts.astype(object).where(texts.notna(), None)
 
 
-def _repeated(value: str | None, count: int) -> pd.Categorical | np.ndarray:
+def _repeated(value: str | None, index: pd.Index) -> pd.Series:
     """One value for every row (the sheet name, a column letter): categorical, so that the text is
-    stored once and not two million times; None stays None (a CSV has no sheet)."""
+    stored once and not two million times; None (a CSV has no sheet) is missing in every row."""
     if value is None:
-        return np.full(count, None, dtype=object)
-    return pd.Categorical.from_codes(np.zeros(count, dtype="int8"), categories=[value])
+        return pd.Series(_missing(len(index)), index=index, copy=False)
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype="int8"), categories=[value]), index=index,
+                     copy=False)
 
 
 def _missing(count: int) -> pd.Categorical:
@@ -193,7 +200,7 @@ def _blank(cells: pd.Series) -> pd.Series:
         return _blank_text(cells)
     codes, uniques = factorize_cells(cells)
     blank = np.append(_blank_text(pd.Series(uniques, dtype=object).astype("string")).to_numpy(), True)
-    return pd.Series(blank[codes], index=cells.index)
+    return pd.Series(blank[codes], index=cells.index, copy=False)
 
 
 def _blank_text(text: pd.Series) -> pd.Series:
@@ -242,9 +249,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "note": _objects(_texts(frame[roles["note"]])) if "note" in roles else _missing(len(frame)),
         "suggestion": (_objects(_texts(frame[roles["suggestion"]])) if "suggestion" in roles
                        else _missing(len(frame))),
-        "sheet": _repeated(sheet.name, len(frame)), "row": frame.index.astype("int64"),
-        "column": _repeated(column_letter(roles["value"]), len(frame)),
-    }, index=frame.index)
+        "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
+        "column": _repeated(column_letter(roles["value"]), frame.index),
+    }, index=frame.index, copy=False)
     return records.reset_index(drop=True), problems, notes
 
 
@@ -320,10 +327,10 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "note": pd.Series(np.where(on_latest, each_month(per_row["note"]), None), dtype=object, copy=False),
         "suggestion": pd.Series(np.where(on_latest, each_month(per_row["suggestion"]), None), dtype=object,
                                 copy=False),
-        "sheet": _repeated(sheet.name, len(rows) * months),
+        "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
-    })[RECORD_COLUMNS]
+    }, copy=False)[RECORD_COLUMNS]
 
 
 def _block_numbers(frame: pd.DataFrame, columns: list[int], sheet: Sheet) -> tuple[np.ndarray, np.ndarray]:

@@ -56,7 +56,10 @@ def parse_value(cell: object) -> tuple[float, bool]:
 
 
 def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
-    """(codes, distinct cells): code -1 for a missing cell. Arrow text is dictionary-encoded in C++."""
+    """(codes, distinct cells): code -1 for a missing cell. Categorical cells (the fast CSV reader's)
+    are already factorized; Arrow text is dictionary-encoded in C++."""
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        return cells.array.codes, list(cells.cat.categories)
     if is_arrow_text(cells):
         encoded = pc.dictionary_encode(_arrow(cells)).unify_dictionaries()   # one dictionary for all chunks
         if not encoded.num_chunks:
@@ -92,6 +95,8 @@ def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         values = cells.astype("float64")
         return values.where(np.isfinite(values) | values.isna()), pd.Series(np.isfinite(values) | values.isna(),
                                                                              index=cells.index)
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        return _parse_categories(cells)
     if is_arrow_text(cells):
         return _parse_arrow_text(cells)
     is_bool = cells.map(type).eq(bool).to_numpy()
@@ -142,7 +147,26 @@ def _parse_arrow_text(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         rest_values, rest_ok = parse_values(cells[rest].astype(object))
         values[rest] = rest_values.to_numpy()
         ok[rest] = rest_ok.to_numpy()
-    return pd.Series(values, index=cells.index), pd.Series(ok, index=cells.index)
+    return pd.Series(values, index=cells.index, copy=False), pd.Series(ok, index=cells.index, copy=False)
+
+
+def _parse_categories(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Categorical cells: each distinct text parsed once, then spread by code; a missing cell is
+    missing, as in parse_value."""
+    values, ok = parse_values(category_text(cells))
+    return (pd.Series(spread(cells, values.to_numpy(dtype="float64"), np.nan), index=cells.index, copy=False),
+            pd.Series(spread(cells, ok.to_numpy(dtype=bool), True), index=cells.index, copy=False))
+
+
+def category_text(cells: pd.Series) -> pd.Series:
+    """The distinct texts of a categorical column, as Arrow-backed text (the vectorised paths' input)."""
+    return pd.Series(pd.array(cells.cat.categories.to_numpy(dtype=object),
+                              dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+def spread(cells: pd.Series, per_category: np.ndarray, missing: object) -> np.ndarray:
+    """One result per distinct text (category order) spread to every cell; `missing` where a cell is."""
+    return np.append(per_category, np.array([missing], dtype=per_category.dtype))[cells.cat.codes.to_numpy()]
 
 
 def _is_nan(cell: object) -> bool:
