@@ -25,7 +25,8 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .parsing import ParsedFile, parse_file
 from .readers import read_bytes
-from .store import Store
+from .values import factorize_cells
+from .store import Store, data_version_in
 
 STATUSES = ("missing", "new", "unchanged", "changed")
 SOURCES = ("service_report", "survey", "audit", "meeting", "customer_feedback", "management_review", "other")
@@ -70,6 +71,12 @@ class FilePlan:
 class IngestPlan:
     files: list[FilePlan]
     create_metrics: bool
+    seen: tuple[str, int] | None = None    # (store file, data version) the plan was made against
+
+    def still_current(self, store: Store, con: duckdb.DuckDBPyConnection) -> bool:
+        """True when nothing was written to the store since the plan was made: `con` is inside
+        the applying write, which has bumped the version by one."""
+        return self.seen == (str(store.path), data_version_in(con) - 1)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "new", "changed", "unchanged", "missing", "new_metrics", "suggestions")
@@ -123,6 +130,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         raise InputRefused(problems)
 
     with store.read() as con:
+        seen = (str(store.path), data_version_in(con))
         lookup = metric_lookup(con)
         loaded = {sha: (uid, name, when) for uid, name, when, sha in con.execute(
             "SELECT id, file_name, uploaded_at, sha256 FROM upload WHERE outcome = 'applied'").fetchall()}
@@ -143,7 +151,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         problems.extend(_across_files(plans))
     if problems:
         raise InputRefused(problems)
-    return IngestPlan(plans, create_metrics)
+    return IngestPlan(plans, create_metrics, seen)
 
 
 def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_metrics: bool = False) -> IngestPlan:
@@ -163,8 +171,9 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     sha = sha256_of(frame.to_csv(index=False).encode("utf-8"))
     parsed = ParsedFile(file_name=file_name, records=frame, sheets=[], skipped_sheets=[], warnings=[])
     with store.read() as con:
+        seen = (str(store.path), data_version_in(con))
         plan = _plan_file(con, metric_lookup(con), parsed, sha, file_name, create_metrics)
-    return IngestPlan([plan], create_metrics)
+    return IngestPlan([plan], create_metrics, seen)
 
 
 def _across_files(plans: list[FilePlan]) -> list[Problem]:
@@ -220,7 +229,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     frame = records.reset_index(drop=True)
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = ids.take(codes)
-    _refuse_duplicates(frame, file_name)
+    _refuse_duplicates(frame, pd.factorize(ids)[0].take(codes), file_name)
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
     frame["catalogue_name"] = names.take(codes)
@@ -231,7 +240,11 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     same = had & present
     same[same] = np.isclose(frame["value"].to_numpy()[same], frame["old_value"].to_numpy()[same],
                             rtol=1e-12, atol=1e-12)
-    frame["status"] = _statuses(np.select([~present, ~had, same], [0, 1, 2], 3), frame.index)
+    status = np.full(len(frame), 3, dtype="int8")             # changed, unless (later wins below):
+    status[same] = 2                                           # unchanged
+    status[~had] = 1                                           # new
+    status[~present] = 0                                       # missing
+    frame["status"] = _statuses(status, frame.index)
     return FilePlan(file_name, sha, parsed, frame, new_metrics)
 
 
@@ -247,11 +260,10 @@ def _unique_ids(matched: np.ndarray, names, new_metrics: list[str]) -> pd.api.ex
 
 
 def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """STATUSES[code] for every row as pandas text (Arrow-backed: compared and counted in C++),
-    built without making a Python string per row."""
-    words = pa.DictionaryArray.from_arrays(pa.array(codes.astype("int8")), pa.array(STATUSES, pa.large_string()))
-    return pd.Series(pd.array(words.dictionary_decode(), dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
-                     index=index, copy=False)
+    """STATUSES[code] for every row, categorical: compared and counted by code, and built
+    without making a Python string per row."""
+    return pd.Series(pd.Categorical.from_codes(codes.astype("int8"), categories=list(STATUSES)), index=index,
+                     copy=False)
 
 
 def _period_dates(periods: pd.Series) -> np.ndarray:
@@ -271,11 +283,25 @@ def _distinct_by_key(names: list[str]) -> list[str]:
     return out
 
 
-def _refuse_duplicates(frame: pd.DataFrame, file_name: str) -> None:
-    metric_codes, _ = pd.factorize(frame["metric_id"])
-    period_codes, periods = pd.factorize(frame["period"])
-    key = metric_codes.astype("int64") * (len(periods) + 1) + period_codes
-    dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index)
+def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name: str) -> None:
+    """The same metric and period twice in one file is ambiguous: refuse it, naming both rows.
+
+    metric_codes number the rows' metrics 0..k-1 (two names of one metric share a code); each
+    (metric, period) pair is counted in one array when the pairs fit, hashed otherwise.
+    """
+    period_codes, periods = factorize_cells(frame["period"])
+    key = metric_codes.astype("int64")
+    key *= len(periods) + 1
+    key += period_codes
+    key += 1                                                   # a missing period (code -1) counts as 0
+    pairs = (int(metric_codes.max(initial=0)) + 1) * (len(periods) + 1)
+    if pairs <= max(4 * len(key), 1 << 20) and metric_codes.min(initial=0) >= 0:
+        counts = np.bincount(key, minlength=pairs)
+        if counts.max(initial=0) <= 1:
+            return
+        dup = pd.Series(counts[key] > 1, index=frame.index, copy=False)
+    else:
+        dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index, copy=False)
     if not dup.any():
         return
     problems = []
@@ -284,7 +310,7 @@ def _refuse_duplicates(frame: pd.DataFrame, file_name: str) -> None:
         for other in others:
             problems.append(Problem(
                 f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
-                if first.sheet else f"'{other.metric}' {period} appears twice (also on row {first.row})",
+                if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})",
                 file=file_name, sheet=other.sheet, row=int(other.row)))
         if len(problems) >= 200:
             break
@@ -323,19 +349,21 @@ def apply_ingest(store: Store, plan: IngestPlan, *, by: str, source: str = "serv
     """Write every file of the plan in one transaction; returns the new upload ids.
 
     The plan is re-checked against the store inside the transaction, so a value changed by
-    someone else since the preview is not silently overwritten.
+    someone else since the preview is not silently overwritten; when nothing at all was written
+    since the plan was made (the data version is the one it saw), there is nothing to re-check.
     """
     if source not in SOURCES:
         raise InputRefused(Problem(f"source '{source}' is not one of {', '.join(SOURCES)}"))
     upload_ids = []
     with store.write() as con:
+        recheck = not plan.still_current(store, con)
         for file_plan in plan.files:
-            upload_ids.append(_write_file(con, file_plan, by, source, plan.create_metrics))
+            upload_ids.append(_write_file(con, file_plan, by, source, plan.create_metrics, recheck))
     return upload_ids
 
 
 def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source: str,
-                create_metrics: bool) -> int:
+                create_metrics: bool, recheck: bool) -> int:
     frame = plan.changes
     if plan.new_metrics:
         if not create_metrics:
@@ -345,9 +373,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
         frame = frame.copy()
         negative = frame["metric_id"] < 0
         frame.loc[negative, "metric_id"] = frame.loc[negative, "metric"].map(lookup.match).astype("Int64")
-    was, now = frame["old_value"], pd.Series(_old_values(con, frame)[0], index=frame.index)
-    moved = (was.isna() != now.isna()) | (was.notna() & now.notna() & (was != now))
-    if moved.any():
+    if recheck and _moved_since_plan(con, frame):
         raise InputRefused(Problem(
             "the store changed since this preview was made (another upload touched the same values); "
             "check the file again", file=plan.file_name))
@@ -372,6 +398,12 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
         _insert(con, "suggestion", "?, metric_id, CAST(period_date AS DATE), suggestion, sheet, \"row\"",
                 suggestions, upload_id)
     return upload_id
+
+
+def _moved_since_plan(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> bool:
+    """True when a current value of the file's metrics and periods is not what the plan saw."""
+    was, now = frame["old_value"], pd.Series(_old_values(con, frame)[0], index=frame.index)
+    return bool(((was.isna() != now.isna()) | (was.notna() & now.notna() & (was != now))).any())
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: int) -> None:

@@ -212,6 +212,11 @@ def _migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> None:
         raise StoreError("The schema migration was not committed; the file was not changed.")
 
 
+def data_version_in(con: duckdb.DuckDBPyConnection) -> int:
+    """The data version as seen by this connection (inside a write: already bumped by it)."""
+    return _data_version(con)
+
+
 def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0

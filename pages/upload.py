@@ -75,7 +75,7 @@ def _show_preview(plan: IngestPlan) -> None:
             changes = file_plan.changes
             order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}
             view = changes.assign(
-                order=changes["status"].map(order),
+                order=changes["status"].map(order).astype("int64"),
                 status=changes["status"].map({
                     "new": t("upload.new"), "changed": t("upload.changed"),
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),

@@ -211,6 +211,44 @@ def test_a_plan_made_stale_by_another_upload_is_refused(catalogue, tmp_path):
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 8}
 
 
+def test_a_plan_made_before_an_unrelated_upload_still_applies(catalogue, tmp_path):
+    """Another write since the preview means the plan is checked again, not refused outright."""
+    a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nSLA attainment,2026-05,95\n")
+    plan_a = plan_ingest(catalogue, [(a, "a.csv")])
+    apply_ingest(catalogue, plan_ingest(catalogue, [(b, "b.csv")]), by="x")
+    apply_ingest(catalogue, plan_a, by="x")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7, ("SLA attainment", "2026-05"): 95}
+
+
+def test_a_plan_applied_twice_is_refused_the_second_time(catalogue, tmp_path):
+    plan = plan_ingest(catalogue, [(_csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"), "a.csv")])
+    apply_ingest(catalogue, plan, by="x")
+    with pytest.raises(InputRefused, match="the store changed since this preview"):
+        apply_ingest(catalogue, plan, by="x")
+    assert len(list_uploads(catalogue)) == 1
+
+
+@pytest.mark.parametrize("spread_codes", [1, 10_000_000], ids=["counted", "hashed"])
+def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatch, spread_codes):
+    """Thousands of rows go through the column reader; a pair repeated far down is still named by
+    its rows, whether pairs are counted in an array or (a huge key space) hashed."""
+    import analytics.ingest as ingest
+
+    lines = ["metric,period,value"] + [f"{m},{y}-{mo:02d},{i}" for i, (m, y, mo) in enumerate(
+        (m, y, mo) for m in ("MTTR", "SLA attainment", "FCR") for y in range(2000, 2040) for mo in range(1, 13))]
+    # 3 metrics x 40 years x 12 months fill rows 2..1441, so the extra line is row 1442; MTTR
+    # comes first and 2010-03 is its (2010 - 2000) x 12 + 2 = 122nd month after 2000-01: row 2 + 122
+    lines.append("Incident MTTR,2010-03,1")
+    real = ingest._refuse_duplicates
+    monkeypatch.setattr(ingest, "_refuse_duplicates",
+                        lambda frame, codes, name: real(frame, codes * spread_codes, name))
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(_csv(tmp_path, "big.csv", "\n".join(lines) + "\n"), "big.csv")])
+    assert [str(p) for p in refused.value.problems] == [
+        "big.csv, row 1442: 'Incident MTTR' 2010-03 appears twice (also on row 124)"]
+
+
 def test_observations_csv_contract(catalogue, cli, tmp_path):
     cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\nSLA attainment,2026-04,93.5\n"))
     code, out, _ = cli("observations", "--format", "csv")
