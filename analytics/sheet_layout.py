@@ -288,10 +288,9 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
-    note = _objects(_texts(frame[roles["note"]])) if "note" in roles else pd.Series(None, index=frame.index,
-                                                                                     dtype=object)
-    suggestion = (_objects(_texts(frame[roles["suggestion"]])) if "suggestion" in roles
-                  else pd.Series(None, index=frame.index, dtype=object))
+    note, suggestion = (_texts(frame[roles[role]]) if role in roles
+                        else pd.Series(_missing(len(frame)), index=frame.index, copy=False)
+                        for role in ("note", "suggestion"))
     values, ok = _block_numbers(frame, period_cols, sheet)
     for j, c in enumerate(period_cols):
         for row in frame.index[~ok[:, j]]:
@@ -306,27 +305,32 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
                   per_row: dict[str, pd.Series]) -> pd.DataFrame:
     """One record per row and month, row by row, month by month (values is rows x months).
 
-    A note or suggestion belongs to the row, not to every month: it is kept on the latest month only.
+    Text columns are categorical (metric, note and suggestion as _texts gives them): every record's
+    text is a repeated code, not a string of its own. A note or suggestion belongs to the row, not
+    to every month: it is kept on the latest month only.
     """
     columns = list(table.period_columns)
     months = len(columns)
     latest = max(columns, key=lambda c: table.period_columns[c])
     on_latest = np.tile(np.array([c == latest for c in columns]), len(rows))
 
-    def each_month(series: pd.Series) -> np.ndarray:
-        return np.repeat(_objects(series).to_numpy(dtype=object), months)
+    def each_month(texts: pd.Series, latest_only: bool = False) -> pd.Categorical:
+        codes = np.repeat(texts.array.codes, months)
+        if latest_only:
+            codes = np.where(on_latest, codes, -1)
+        return pd.Categorical.from_codes(codes, dtype=texts.dtype)
 
-    def each_row(cells: list) -> pd.Series:
-        return pd.Series(np.tile(np.array(cells, dtype=object), len(rows)), dtype=object, copy=False)
+    def each_row(cells: list[str]) -> pd.Categorical:
+        codes, distinct = pd.factorize(pd.Series(cells, dtype=object))
+        return pd.Categorical.from_codes(np.tile(codes, len(rows)), categories=distinct)
 
     return pd.DataFrame({
-        "metric": pd.Series(each_month(per_row["metric"]), dtype=object, copy=False),
+        "metric": each_month(per_row["metric"]),
         "period": each_row([table.period_columns[c] for c in columns]),
         "value": values.ravel(),
         "target": np.repeat(per_row["target"].to_numpy(dtype="float64"), months),
-        "note": pd.Series(np.where(on_latest, each_month(per_row["note"]), None), dtype=object, copy=False),
-        "suggestion": pd.Series(np.where(on_latest, each_month(per_row["suggestion"]), None), dtype=object,
-                                copy=False),
+        "note": each_month(per_row["note"], latest_only=True),
+        "suggestion": each_month(per_row["suggestion"], latest_only=True),
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
