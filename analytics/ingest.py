@@ -23,9 +23,10 @@ import pyarrow as pa
 from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .limits import Limits
+from .memory import reuses_freed_memory
 from .parsing import ParsedFile, parse_file
 from .readers import read_bytes
-from .values import factorize_cells
+from .values import factorize_cells, factorize_used
 from .store import Store, data_version_in
 
 STATUSES = ("missing", "new", "unchanged", "changed")
@@ -110,6 +111,7 @@ def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits) -> 
         return parse_file(data, file_name=file_name, limits=limits), sha.result()
 
 
+@reuses_freed_memory
 def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str]], *,
                 create_metrics: bool = False, limits: Limits | None = None) -> IngestPlan:
     """Read and check every (source, file name) pair and compute the changes; write nothing.
@@ -154,6 +156,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     return IngestPlan(plans, create_metrics, seen)
 
 
+@reuses_freed_memory
 def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_metrics: bool = False) -> IngestPlan:
     """Plan the load of records that are already a long table (the demo, tests, other tools).
 
@@ -195,7 +198,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     records = parsed.records
     if records.empty:
         raise InputRefused(Problem("the file has no data rows", file=file_name))
-    codes, uniques = pd.factorize(records["metric"])
+    codes, uniques = factorize_used(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
     unknown_mask = pd.isna(unique_ids)
     unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
@@ -228,13 +231,13 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
 
     frame = records.reset_index(drop=True)
     ids = _unique_ids(unique_ids, uniques, new_metrics)
-    frame["metric_id"] = ids.take(codes)
-    _refuse_duplicates(frame, pd.factorize(ids)[0].take(codes), file_name)
+    frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
+    _refuse_duplicates(frame, pd.factorize(ids)[0][codes], file_name)
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
     frame["catalogue_name"] = names.take(codes)
     frame["period_date"] = _period_dates(frame["period"])
-    frame["old_value"], frame["old_upload_id"] = _old_values(con, frame)
+    frame["old_value"], frame["old_upload_id"] = _old_values(con, frame, ids)
     present = frame["value"].notna().to_numpy()
     had = frame["old_value"].notna().to_numpy()
     same = had & present
@@ -268,7 +271,7 @@ def _statuses(codes: np.ndarray, index: pd.Index) -> pd.Series:
 
 def _period_dates(periods: pd.Series) -> np.ndarray:
     """First day of each 'YYYY-MM' period (datetime64), converted once per distinct period."""
-    codes, uniques = pd.factorize(periods)
+    codes, uniques = factorize_cells(periods)
     dates = pd.to_datetime(pd.Series(uniques, dtype=object) + "-01").to_numpy(dtype="datetime64[s]")
     return np.append(dates, np.datetime64("NaT", "s"))[codes]
 
@@ -317,14 +320,16 @@ def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name:
     raise InputRefused(problems)
 
 
-def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,
+                metric_ids=None) -> tuple[np.ndarray, np.ndarray]:
     """The current value and its upload for each row's metric and period, NaN when there is none.
 
-    Only the current values of the file's metrics are fetched and matched to the rows by a
-    (metric, month) number, so neither the upload is sent to the database nor merged as a whole.
+    Only the current values of the file's metrics (metric_ids, when the caller already knows
+    them) are fetched and matched to the rows by a (metric, month) number, so neither the upload
+    is sent to the database nor merged as a whole.
     """
     old_value, old_upload = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
-    ids = pd.unique(frame["metric_id"].dropna())
+    ids = pd.unique(frame["metric_id"].dropna()) if metric_ids is None else pd.Series(metric_ids).dropna()
     current = con.execute(
         "SELECT metric_id, period, value, upload_id FROM current_observation WHERE list_contains(?, metric_id)",
         [[int(i) for i in ids if i > 0]]).df()
@@ -345,6 +350,7 @@ def _month_keys(metric_ids: pd.Series, dates: pd.Series) -> np.ndarray:
     return metric_ids.to_numpy(dtype="int64", na_value=-1) * 1_000_000 + days
 
 
+@reuses_freed_memory
 def apply_ingest(store: Store, plan: IngestPlan, *, by: str, source: str = "service_report") -> list[int]:
     """Write every file of the plan in one transaction; returns the new upload ids.
 

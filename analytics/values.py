@@ -72,6 +72,19 @@ def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
     return codes, list(uniques)
 
 
+def factorize_used(cells: pd.Series) -> tuple[np.ndarray, list]:
+    """factorize_cells, keeping only the distinct cells that occur: a categorical column sliced
+    from a sheet still lists, say, its header's text among its categories."""
+    codes, uniques = factorize_cells(cells)
+    if not isinstance(cells.dtype, pd.CategoricalDtype) or not len(uniques):
+        return codes, uniques
+    used = np.bincount(np.add(codes, 1, dtype=np.int64), minlength=len(uniques) + 1)[1:] > 0
+    if used.all():
+        return codes, uniques
+    remap = np.append(np.cumsum(used) - 1, -1)                 # code -1 (missing) stays -1
+    return remap[codes], [u for u, keep in zip(uniques, used) if keep]
+
+
 def is_arrow_text(cells: pd.Series) -> bool:
     """True for a text column backed by Arrow (what the fast CSV reader hands over)."""
     return isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow"

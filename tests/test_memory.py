@@ -1,0 +1,69 @@
+"""Freed memory kept for reuse during an ingest (glibc), and handed back after it."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+
+import numpy as np
+import pytest
+
+from analytics import memory
+from analytics.memory import freed_memory_reused, reuses_freed_memory
+
+pytestmark = pytest.mark.skipif(memory._LIBC is None or not hasattr(memory._LIBC, "mallinfo2"),
+                                reason="needs glibc 2.33 or later")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+
+def _heap() -> _MallInfo2:
+    memory._LIBC.mallinfo2.restype = _MallInfo2
+    return memory._LIBC.mallinfo2()
+
+
+def _mapped_while_holding(megabytes: int) -> int:
+    """Bytes glibc has mapped outside its heap while an array of that size is alive."""
+    array = np.ones(megabytes << 17)            # 2**17 float64 = 1 MB
+    mapped = _heap().hblkhd
+    del array
+    return mapped
+
+
+def test_big_arrays_come_from_the_heap_inside_and_are_mapped_and_trimmed_after():
+    assert _mapped_while_holding(64) >= 64 << 20                  # glibc's default: its own mapping
+    with freed_memory_reused():
+        assert _mapped_while_holding(64) < 64 << 20                # from the heap, kept when freed
+        assert _heap().fordblks >= 64 << 20                        # ... and still there to reuse
+    assert _heap().fordblks < 64 << 20                             # trimmed on leaving
+    assert _mapped_while_holding(64) >= 64 << 20
+
+
+def test_the_last_of_overlapping_blocks_restores_the_thresholds():
+    inner_done, outer_may_leave = threading.Event(), threading.Event()
+
+    def other_upload():
+        with freed_memory_reused():
+            inner_done.set()
+            outer_may_leave.wait(10)
+
+    thread = threading.Thread(target=other_upload)
+    with freed_memory_reused():
+        thread.start()
+        inner_done.wait(10)
+    assert _mapped_while_holding(64) < 64 << 20                    # the other upload is still running
+    outer_may_leave.set()
+    thread.join(10)
+    assert _mapped_while_holding(64) >= 64 << 20
+
+
+def test_the_decorator_keeps_the_function_and_its_result():
+    @reuses_freed_memory
+    def biggest(values):
+        """Doc."""
+        return max(values)
+
+    assert biggest([3, 9, 4]) == 9 and biggest.__doc__ == "Doc." and biggest.__name__ == "biggest"
