@@ -189,10 +189,18 @@ _DICTIONARY_TEXT = pa.dictionary(pa.int32(), pa.large_string())
 
 
 def _read_csv(data: bytes, file_name: str, limits: Limits) -> Sheet:
+    head = _utf8_head(data)
+    if head is not None and not _sep_line(head):
+        # Most files are plain UTF-8: Arrow checks the encoding as it parses (strictly, as Python
+        # does), so the whole file is not decoded into one more 50 MB string first. Anything it
+        # refuses goes the long way below, which finds the encoding.
+        columns = _fast_csv_columns(data.removeprefix(codecs.BOM_UTF8), _sniff_delimiter(head[:16384]),
+                                    file_name, limits)
+        if columns is not None:
+            return Sheet(None, columns=columns)
     text, encoding = _decode(data, file_name)
-    line_break = _LINE_BREAKS.search(text)
-    first = text[: line_break.start() if line_break else len(text)].strip()
-    if first.lower().startswith("sep=") and len(first) == 5:
+    first = _sep_line(text)
+    if first:
         return Sheet(None, _csv_rows("\n".join(text.splitlines()[1:]), first[4], 1, file_name, limits))
     delimiter = _sniff_delimiter(text[:16384])
     utf8 = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" else text.encode("utf-8")
@@ -200,6 +208,23 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> Sheet:
     if columns is not None:
         return Sheet(None, columns=columns)
     return Sheet(None, _csv_rows(text, delimiter, 0, file_name, limits))
+
+
+def _utf8_head(data: bytes, size: int = 1 << 16) -> str | None:
+    """The file's first bytes as text when they are UTF-8 (a character cut at the end is fine)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(data[:size], final=len(data) <= size)
+    except UnicodeDecodeError:
+        return None
+
+
+def _sep_line(text: str) -> str | None:
+    """Excel's 'sep=;' first line, which names the delimiter, or None."""
+    line_break = _LINE_BREAKS.search(text)
+    first = text[: line_break.start() if line_break else len(text)].strip()
+    return first if first.lower().startswith("sep=") and len(first) == 5 else None
 
 
 def _csv_rows(body: str, delimiter: str, skip: int, file_name: str, limits: Limits) -> list[list]:

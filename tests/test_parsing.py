@@ -63,6 +63,19 @@ def test_csv_with_semicolons_and_a_tab_separated_file():
     assert _records(tab) == [("MTTR", "2026-05", 7.0)]
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-8-sig"])
+def test_a_csv_whose_chinese_starts_after_its_first_64_kb_is_read_in_its_encoding(encoding):
+    """The reader guesses UTF-8 from the file's head; a GBK export whose first 64 KB are plain
+    ASCII must still be read as GBK, not refused or garbled."""
+    ascii_rows = "".join(f"metric {i % 50},{2000 + i // 600}-{i // 50 % 12 + 1:02d},{i}\n" for i in range(4000))
+    text = "metric,period,value\n" + ascii_rows + "事件平均解决时间,2026-05,6.5\n"
+    assert len(ascii_rows) > 1 << 16
+    parsed = parse_file(text.encode(encoding), file_name="export.csv")
+    assert len(parsed.records) == 4001
+    assert _records(parsed)[-1] == ("事件平均解决时间", "2026-05", 6.5)
+    assert _records(parsed)[0] == ("metric 0", "2000-01", 0.0)
+
+
 def test_long_csv_under_title_rows_with_bracketed_headers_and_a_footnote():
     text = ("运维服务月报,,,\n,,,\n指标名称,统计月份,实际值(%),目标值\nSLA达成率,2026-05,95.5,95\n"
             "注:数据来源于ITSM系统,,,\n")
