@@ -26,8 +26,8 @@ from .limits import Limits
 from .memory import reuses_freed_memory
 from .parsing import ParsedFile, parse_file
 from .readers import read_bytes
-from .values import factorize_cells, factorize_used
 from .store import Store, data_version_in
+from .values import factorize_cells, factorize_used
 
 STATUSES = ("missing", "new", "unchanged", "changed")
 SOURCES = ("service_report", "survey", "audit", "meeting", "customer_feedback", "management_review", "other")

@@ -41,6 +41,7 @@ class Store:
         self.path = config.db_path(path)
         self.lock_timeout = config.lock_timeout_seconds() if lock_timeout is None else lock_timeout
         self._ready = False
+        self._version_seen: tuple[tuple | None, int] | None = None   # (files' signature, data version)
 
     # -- connections -------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -155,9 +156,21 @@ class Store:
             con.close()
 
     def data_version(self) -> int:
-        """A number that changes with every committed write: the cache key for analytics."""
+        """A number that changes with every committed write: the cache key for analytics.
+
+        Every page run asks for it, and opening the file costs more than the rest of a filter
+        change, so it is read again only when the store's files may have changed: their
+        (inode, size, modification time) differ from the last read, or were modified within the
+        last second (file times are coarser than a fast writer).
+        """
+        signature = _files_signature(self.path)
+        seen = self._version_seen
+        if seen is not None and seen[0] == signature and signature is not None:
+            return seen[1]
         with self.read() as con:
-            return _data_version(con)
+            version = _data_version(con)
+        self._version_seen = (signature, version)
+        return version
 
     def is_empty(self) -> bool:
         """True when no metric and no observation has been loaded yet."""
@@ -165,6 +178,24 @@ class Store:
             return con.execute(
                 "SELECT (SELECT count(*) FROM metric) + (SELECT count(*) FROM observation)"
             ).fetchone()[0] == 0
+
+
+def _files_signature(path: Path, settled_seconds: float = 1.0) -> tuple | None:
+    """(inode, size, mtime) of the store file and its write-ahead log; None while either was
+    modified in the last `settled_seconds` (or cannot be read), meaning: do not trust a cache."""
+    signature = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            signature.append(None)
+            continue
+        except OSError:
+            return None
+        if time.time() - stat.st_mtime < settled_seconds:
+            return None
+        signature.append((stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -1,7 +1,7 @@
 """The scorecard's server-side rerun time with 2,000 metrics × 120 months, cold and warm (AppTest).
 
-Cold: the first run, which computes the analysis. Warm: a rerun after a filter change, which
-reuses the analysis cached per (store version, period).
+Cold: the first run, which computes the analysis. Warm: the slowest of four reruns after a filter
+change, which reuse the analysis cached per (store version, period).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def figures(scale: float = 1.0) -> list[Figure]:
-    """The scorecard's first run (computes the analysis) and its best warm rerun after a filter change."""
+    """The scorecard's first run (computes the analysis) and its slowest warm rerun after a filter
+    change (two of the four show all the metrics, as the meeting usually sees them)."""
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import AppTest
 
@@ -47,4 +48,4 @@ def figures(scale: float = 1.0) -> list[Figure]:
     finally:
         pages_manager.PagesManager.__init__ = original
     return [plain("scorecard cold run", cold, metrics),
-            under("scorecard warm rerun", min(warm_times), metrics, 0.3)]
+            under("scorecard warm rerun (slowest)", max(warm_times), metrics, 0.3)]

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.analysis import latest_complete_period
+from analytics.icons import badge_svg, data_uri
 from analytics.record_views import open_record_labels
 from analytics.scorecard import (
     STATUS_COLOURS,
@@ -60,16 +61,17 @@ if rows.empty:
 COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
            "gap_pct", "status_text", "trend_text", "open_records", "sparkline", "reason"]
 open_records = open_record_labels(get_store(), lang())
-view = rows.assign(
-    status_text=rows["status"].map(lambda s: t(f"status.{s}")),
-    trend_text=rows["trend"].map(lambda v: t(f"trend.{v}") if isinstance(v, str) else "–"),
+# status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
+badges = {s: data_uri(badge_svg(t(f"status.{s}"), STATUS_COLOURS[s])) for s in STATUSES}
+words = {v: t(f"trend.{v}") for v in rows["trend"].dropna().unique()}
+view = rows.assign(     # words looked up once per trend, not once per row
+    status_text=rows["status"].map(badges),
+    trend_text=rows["trend"].map(lambda v: words[v] if isinstance(v, str) else "–"),
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
-colours = rows["status"].map(STATUS_COLOURS)
-styled = view.style.apply(lambda _: [f"background-color: {c}" for c in colours], subset=["status_text"])
 selection = st.dataframe(
-    styled, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
+    view, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
     on_select="rerun", selection_mode="single-row", key="sc_table",
     column_order=COLUMNS,
     column_config={
@@ -81,7 +83,7 @@ selection = st.dataframe(
         "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
         "gap_text": st.column_config.TextColumn(t("col.gap"), width="small"),
         "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small"),
-        "status_text": st.column_config.TextColumn(t("col.status"), width="small"),
+        "status_text": st.column_config.ImageColumn(t("col.status"), width=100),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
         "trend_text": st.column_config.TextColumn(t("col.trend"), width=110),
         "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),

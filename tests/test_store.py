@@ -109,6 +109,28 @@ def test_every_write_bumps_the_data_version(store):
     assert store.data_version() == before + 1
 
 
+def _write_something(path):
+    with Store(path).write() as con:
+        con.execute("INSERT INTO metric (name, name_key) VALUES ('m' || random(), 'k' || random())")
+
+
+def test_the_data_version_is_read_again_only_when_the_files_may_have_changed(store, monkeypatch):
+    """Every page run asks for the version; an unchanged, settled store answers without opening
+    the file, while any write, by this process or another, is seen on the next ask."""
+    first = store.data_version()
+    _write_something(store.path)                         # another Store: as another process would
+    assert store.data_version() == first + 1             # just modified: read again at once
+    time.sleep(1.1)
+    assert store.data_version() == first + 1             # settled: read once more, then remembered
+    opened = []
+    monkeypatch.setattr(store, "read", lambda: opened.append(1) or pytest.fail("the file was opened"))
+    assert store.data_version() == first + 1 and not opened
+    monkeypatch.undo()
+    _write_something(store.path)
+    time.sleep(1.1)                                      # changed and settled again: the files differ
+    assert store.data_version() == first + 2
+
+
 def test_a_store_held_by_another_process_gives_a_clear_busy_message(tmp_path):
     path = tmp_path / "held.duckdb"
     Store(path).ensure_schema()
