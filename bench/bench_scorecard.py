@@ -19,8 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def figures(scale: float = 1.0) -> list[Figure]:
     """The scorecard's first run (computes the analysis) and its slowest warm rerun after a filter
     change (two of the four show all the metrics, as the meeting usually sees them)."""
+    import logging
+
     from streamlit.runtime import pages_manager
     from streamlit.testing.v1 import AppTest
+
+    # AppTest runs the pages "bare": streamlit warns about it for every cached call, which is noise here
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
     original = pages_manager.PagesManager.__init__
 
