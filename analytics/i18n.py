@@ -218,6 +218,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "md.numbers": ("Values and limits", "数值与控制限"),
     "md.versions": ("Baseline and target versions", "基准与目标版本"),
     "md.history": ("Upload history of each value", "每个数值的上传历史"),
+    "md.hist_upload": ("Upload", "上传"),
+    "md.hist_state": ("State", "状态"),
+    "md.hist_current": ("Current", "当前值"),
+    "md.hist_rolled_back": ("Rolled back", "已回滚"),
+    "md.hist_superseded": ("Replaced by upload #{upload}", "已被上传 #{upload} 替换"),
     "md.trend": ("Trend and forecast", "趋势与预测"),
     "md.trend_body": ("Mann–Kendall over the current cycle ({n} months): S = {S}, p = {p}. Sen's slope {slope} "
                       "per month. {forecast}",

@@ -59,7 +59,7 @@ def value_history(store: Store, metric_id: int) -> pd.DataFrame:
                    u.uploaded_at, o.sheet, o.row_number,
                    CASE WHEN o.retracted THEN 'rolled back'
                         WHEN o.superseded_by IS NOT NULL THEN 'superseded by #' || o.superseded_by
-                        ELSE 'current' END AS state
+                        ELSE 'current' END AS state, o.superseded_by
             FROM observation o JOIN upload u ON u.id = o.upload_id
             WHERE o.metric_id = ?
             ORDER BY o.period DESC, o.upload_id DESC

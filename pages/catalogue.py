@@ -104,7 +104,7 @@ with baselines_tab:
     unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
     versions = list_versions(store, row["name"])
     st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],
-                 hide_index=True, width="stretch", column_config={
+                 hide_index=True, placeholder="–", width="stretch", column_config={
                      "cycle": "#", "from_period": t("cat.from"), "baseline": t("col.baseline"),
                      "target": t("col.target"), "set_by": t("col.by"),
                      "set_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),

@@ -52,7 +52,7 @@ with left:
         uploads = uploads.assign(outcome=uploads["outcome"].map(lambda o: t(f"outcome.{o}")))
         st.dataframe(
             uploads[["id", "file_name", "uploaded_by", "uploaded_at", "values_new", "values_changed", "outcome"]],
-            hide_index=True, width="stretch",
+            hide_index=True, placeholder="–", width="stretch",
             column_config={
                 "id": t("col.id"), "file_name": t("col.file"), "uploaded_by": t("col.by"),
                 "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
@@ -65,7 +65,7 @@ with right:
     st.subheader(t("home.by_category"))
     by_category = overview.by_category.assign(
         category=overview.by_category["category"].map(lambda c: t(f"category.{c}")))
-    st.dataframe(by_category, hide_index=True, width="stretch",
+    st.dataframe(by_category, hide_index=True, placeholder="–", width="stretch",
                  column_config={"category": " ", "metrics": t("home.metrics")})
 
 st.subheader(t("home.suggestions"))
@@ -73,7 +73,7 @@ suggestions = list_suggestions(store)
 if suggestions.empty:
     st.caption(t("home.no_suggestions"))
 else:
-    st.dataframe(suggestions[["metric", "period", "text", "uploaded_by", "file_name"]].head(50), hide_index=True,
+    st.dataframe(suggestions[["metric", "period", "text", "uploaded_by", "file_name"]].head(50), hide_index=True, placeholder="–",
                  width="stretch",
                  column_config={"metric": t("col.metric"), "period": t("col.period"), "text": t("col.suggestion"),
                                 "uploaded_by": t("col.by"), "file_name": t("col.file")})

@@ -100,7 +100,7 @@ with left:
     numbers = points.sort_values("period", ascending=False).assign(
         period=lambda f: f["period"].dt.strftime("%Y-%m"),
         point=lambda f: f["point_type"].map(lambda p: t(f"point.{p}") if isinstance(p, str) else "–"))
-    st.dataframe(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], hide_index=True,
+    st.dataframe(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], hide_index=True, placeholder="–",
                  width="stretch", column_config={
                      "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"),
                                                                                        format=f"%.{decimals}f"),
@@ -111,18 +111,26 @@ with left:
                      "point": t("md.point")})
 with right:
     st.subheader(t("md.versions"))
-    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], hide_index=True,
+    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], hide_index=True, placeholder="–",
                  width="stretch", column_config={
                      "cycle": "#", "from_period": t("col.period"), "baseline": t("col.baseline"),
                      "target": t("col.target"), "set_by": t("col.by"), "reason": t("md.reason")})
     st.subheader(t("md.history"))
     history = value_history(get_store(), int(choice))
-    st.dataframe(history, hide_index=True, width="stretch")
+    history["state"] = [t("md.hist_rolled_back") if state == "rolled back"
+                        else t("md.hist_superseded", upload=int(by)) if pd.notna(by) else t("md.hist_current")
+                        for state, by in zip(history["state"], history["superseded_by"])]
+    st.dataframe(history[["period", "value", "state", "upload_id", "file_name", "uploaded_by", "uploaded_at", "sheet",
+                          "row_number"]], hide_index=True, placeholder="–", width="stretch", column_config={
+        "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"), format=f"%.{decimals}f"),
+        "state": t("md.hist_state"), "upload_id": t("md.hist_upload"), "file_name": t("col.file"),
+        "uploaded_by": t("col.by"), "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
+        "sheet": t("col.sheet"), "row_number": t("col.row")})
 
 if not metric_records.empty:
     st.subheader(t("md.records"))
     st.dataframe(metric_records.assign(state=metric_records["state"].map(lambda s: t(f"state.{s}")))[
-        ["id", "title", "state", "change_ref", "go_live", "owner"]], hide_index=True, width="stretch",
+        ["id", "title", "state", "change_ref", "go_live", "owner"]], hide_index=True, placeholder="–", width="stretch",
         column_config={"id": "#", "title": t("rec.field_title"), "state": t("rec.state_filter"),
                        "change_ref": t("rec.change_ref"), "go_live": t("rec.go_live"), "owner": t("rec.field_owner")})
     st.page_link("pages/records.py", label=t("nav.records"), icon=":material/assignment:")

@@ -34,7 +34,7 @@ if plan.records.empty:
 st.subheader(t("plan.by_group"))
 groups = plan.by_group.assign(category=plan.by_group["category"].map(
     lambda c: i18n.t(f"category.{c}", current_lang) if c in ("quality", "effectiveness", "cost", "efficiency") else c))
-st.dataframe(groups, hide_index=True, width="stretch", column_config={
+st.dataframe(groups, hide_index=True, placeholder="–", width="stretch", column_config={
     "process": t("sc.process"), "category": t("sc.category"), **{b: t(f"bucket.{b}") for b in (
         "planned", "in_progress", "closed", "stopped")}})
 
@@ -44,7 +44,7 @@ records = plan.records.assign(
     bucket=plan.records["bucket"].map(lambda b: i18n.t(f"bucket.{b}", current_lang)),
     verdict=plan.records["verdict"].map(lambda v: i18n.t(f"verdict.{v}", current_lang) if isinstance(v, str) else ""))
 st.dataframe(records[["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "before_mean",
-                      "after_mean", "effect", "verdict", "on_time"]], hide_index=True, width="stretch",
+                      "after_mean", "effect", "verdict", "on_time"]], hide_index=True, placeholder="–", width="stretch",
              column_config={"id": "#", "title": t("rec.field_title"), "bucket": " ", "state": t("rec.state_filter"),
                             "process": t("sc.process"), "metric": t("rec.field_metric"), "owner": t("rec.field_owner"),
                             "go_live": t("col.go_live"),

@@ -177,7 +177,7 @@ def show_record(record_id: int) -> None:
     events = record["events"].assign(
         step=lambda f: [f"{a or ''} → {b}" if k == "transition" else k for a, b, k in
                         zip(f["from_state"], f["to_state"], f["kind"])])
-    st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, width="stretch",
+    st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, placeholder="–", width="stretch",
                  column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
                                 "by_user": t("col.by"), "role": "role", "step": t("rec.actions"),
                                 "comment": t("rec.comment")})
@@ -200,7 +200,7 @@ def show_register() -> None:
         shown = view.assign(state_text=view["state"].map(lambda s: t(f"state.{s}")))
         selection = st.dataframe(
             shown[["id", "title", "state_text", "metric", "period", "owner", "due_date", "change_ref", "go_live"]],
-            hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+            hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
             column_config={"id": "#", "title": t("rec.field_title"), "state_text": t("rec.state_filter"),
                            "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
                            "due_date": t("rec.field_due_date"), "change_ref": t("rec.change_ref"),

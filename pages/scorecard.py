@@ -71,7 +71,7 @@ view = rows.assign(     # words looked up once per trend, not once per row
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
 selection = st.dataframe(
-    view, hide_index=True, width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
+    view, hide_index=True, placeholder="–", width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
     on_select="rerun", selection_mode="single-row", key="sc_table",
     column_order=COLUMNS,
     column_config={

@@ -61,7 +61,7 @@ def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
 def _show_preview(plan: IngestPlan) -> None:
     st.subheader(t("upload.preview"))
     summary = pd.DataFrame([f.summary() for f in plan.files])
-    st.dataframe(summary, hide_index=True, width="stretch", column_config={
+    st.dataframe(summary, hide_index=True, placeholder="–", width="stretch", column_config={
         "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
         "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
@@ -81,7 +81,7 @@ def _show_preview(plan: IngestPlan) -> None:
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
             st.dataframe(view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000),
-                         hide_index=True, width="stretch", column_config={
+                         hide_index=True, placeholder="–", width="stretch", column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),
                              "sheet": t("col.sheet"), "row": t("col.row")})
@@ -130,7 +130,7 @@ else:
     st.dataframe(
         shown[["id", "file_name", "source", "uploaded_by", "uploaded_at", "rows_read", "values_new",
                "values_changed", "values_unchanged", "values_missing", "outcome", "rolled_back_by"]],
-        hide_index=True, width="stretch", column_config={
+        hide_index=True, placeholder="–", width="stretch", column_config={
             "id": t("col.id"), "file_name": t("col.file"), "source": t("upload.source"), "uploaded_by": t("col.by"),
             "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
             "rows_read": t("upload.rows"), "values_new": t("upload.new"), "values_changed": t("upload.changed"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -165,6 +166,27 @@ def test_metric_detail_deep_link(app_store, demo_file, monkeypatch):
     assert not at.exception
 
 
+def test_metric_detail_upload_history_speaks_the_users_language(app_store, tmp_path, monkeypatch):
+    """A re-uploaded value shows as replaced by the later upload, in Chinese, with Chinese headings."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Incident MTTR"]}), by="t")
+    for value in (6.0, 5.5):
+        records = pd.DataFrame({"metric": ["Incident MTTR"], "period": ["2026-05"], "value": [value]})
+        apply_ingest(app_store, plan_records(app_store, records, f"v{value}.csv"), by="王磊")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/metric.py")
+    at.query_params["metric"] = "1"
+    at.run()
+    assert not at.exception, at.exception
+    history = next(d.value for d in at.dataframe if "upload_id" in d.value.columns)
+    assert history[["value", "state", "upload_id", "uploaded_by"]].values.tolist() == [
+        [5.5, "当前值", 2, "王磊"], [6.0, "已被上传 #2 替换", 1, "王磊"]]
+
+
 def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
@@ -178,8 +200,6 @@ def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file
 
 
 def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
-    import pandas as pd
-
     from analytics.catalogue import import_catalogue
     from analytics.ingest import apply_ingest, plan_records
 
