@@ -74,7 +74,7 @@ def list_suggestions(store: Store) -> pd.DataFrame:
         return con.execute(
             """
             SELECT s.upload_id, m.name AS metric, strftime(s.period, '%Y-%m') AS period, s.text,
-                   u.file_name, u.uploaded_by, s.sheet, s.row_number
+                   u.file_name, u.uploaded_by, s.sheet, s.row_number, m.name AS name, m.name_en, m.name_zh
             FROM suggestion s JOIN upload u ON u.id = s.upload_id LEFT JOIN metric m ON m.id = s.metric_id
             ORDER BY s.upload_id DESC, s.row_number
             """

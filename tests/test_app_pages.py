@@ -77,6 +77,9 @@ def test_home_shows_the_store_in_chinese_by_default(app_store, demo_file, monkey
     labels = [m.label for m in at.metric]
     assert labels == ["指标数", "数据点", "覆盖月份", "最新月份", "上传次数"]
     assert at.metric[3].value == "2026-10"
+    suggestions = next(d.value for d in at.dataframe if "text" in d.value.columns)
+    assert "服务台积压工单" in set(suggestions["metric"])                  # the metric's Chinese name
+    assert not set(suggestions["metric"]) & {"Service desk backlog", "Core system availability"}
 
 
 def test_language_switch_changes_labels_and_url(app_store, demo_file, monkeypatch):
