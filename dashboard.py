@@ -67,7 +67,7 @@ if not session_alive():
 with st.sidebar:
     user = current_user()
     if config.sign_in_required():
-        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=user.role))
+        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=i18n.t(f"role.{user.role}", current)))
         if st.button(i18n.t("auth.sign_out", current), key="sign_out"):
             st.session_state.pop("user", None)
             st.rerun()

@@ -267,7 +267,8 @@ def list_records(store: Store, state: str | None = None) -> pd.DataFrame:
             """
             SELECT r.id, r.title, r.state, r.source, m.name AS metric, strftime(r.period, '%Y-%m') AS period,
                    r.owner, r.due_date, r.priority, r.change_ref, strftime(r.go_live, '%Y-%m') AS go_live,
-                   r.raised_by, r.raised_at, r.updated_at, r.metric_id, m.process, m.category, r.closed_at
+                   r.raised_by, r.raised_at, r.updated_at, r.metric_id, m.process, m.category, r.closed_at,
+                   m.name AS name, m.name_en, m.name_zh
             FROM improvement_record r LEFT JOIN metric m ON m.id = r.metric_id
             WHERE ? IS NULL OR r.state = ?
             ORDER BY r.id
@@ -292,7 +293,8 @@ def get_record(store: Store, record_id: int) -> dict:
     """The record's fields, its metrics and its whole event trail."""
     with store.read() as con:
         cursor = con.execute(
-            "SELECT r.*, m.name AS metric FROM improvement_record r LEFT JOIN metric m ON m.id = r.metric_id"
+            "SELECT r.*, m.name AS metric, m.name_en, m.name_zh FROM improvement_record r"
+            " LEFT JOIN metric m ON m.id = r.metric_id"
             " WHERE r.id = ?", [record_id])
         row = cursor.fetchone()
         if row is None:

@@ -63,6 +63,13 @@ def display_name(row: pd.Series | dict, lang: str) -> str:
     return preferred if isinstance(preferred, str) and preferred.strip() else row["name"]
 
 
+def display_names(frame: pd.DataFrame, lang: str, fallback: str = "metric") -> list:
+    """display_name of each row that names a catalogue metric (name, name_en, name_zh), else the
+    row's `fallback` column (a record or suggestion not tied to a metric)."""
+    return [display_name(row, lang) if isinstance(row["name"], str) else row[fallback]
+            for row in frame.to_dict("records")]
+
+
 def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), months: int = 18) -> pd.DataFrame:
     """Rows in review order: priority (most urgent first), then status, then name."""
     table = analysis.table

@@ -161,7 +161,8 @@ def require_permission(action: str) -> bool:
     user = current_user()
     if allowed(user, action):
         return True
-    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=getattr(user, "role", "-")))
+    role = getattr(user, "role", None)
+    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=t(f"role.{role}") if role else "-"))
     return False
 
 

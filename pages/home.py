@@ -9,7 +9,7 @@ import streamlit as st
 from analytics.demo import load_demo
 from analytics.errors import InputRefused, StoreError
 from analytics.overview import store_overview
-from analytics.scorecard import display_name
+from analytics.scorecard import display_names
 from analytics.uploads import list_suggestions, list_uploads
 from pages.common import get_store, lang, show_refusal, t, through_dashboard
 
@@ -75,8 +75,7 @@ if suggestions.empty:
     st.caption(t("home.no_suggestions"))
 else:
     suggestions = suggestions.head(50)
-    suggestions["metric"] = [display_name(row, lang()) if isinstance(row["name"], str) else row["metric"]
-                             for row in suggestions.to_dict("records")]
+    suggestions["metric"] = display_names(suggestions, lang())
     st.dataframe(suggestions[["metric", "period", "text", "uploaded_by", "file_name"]], hide_index=True, placeholder="–",
                  width="stretch",
                  column_config={"metric": t("col.metric"), "period": t("col.period"), "text": t("col.suggestion"),

@@ -29,7 +29,7 @@ from analytics.records import (
     raise_record,
     revise_plan,
 )
-from analytics.scorecard import display_name
+from analytics.scorecard import display_name, display_names
 from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
@@ -65,8 +65,12 @@ else:
     default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
     acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
                           index=names.index(default_user),
-                          format_func=lambda n, _roles=roles: f"{n} ({_roles[n]})")
+                          format_func=lambda n, _roles=roles, _lang=current_lang:
+                          f"{n} ({i18n.t('role.' + _roles[n], _lang)})")
     role = roles[acting]
+
+
+PRIORITIES = ["high", "medium", "low"]
 
 
 def _fail(exc: Exception) -> None:
@@ -94,9 +98,11 @@ def show_record(record_id: int) -> None:
         _open(None)
     st.subheader(f"#{record['id']} {record['title']}")
     state_text, source_text = t(f"state.{record['state']}"), t(f"recsource.{record['source']}")
-    metric_text = f" · {record['metric']} {record['period'] or ''}" if record.get("metric") else ""
+    metric_name = display_name({**record, "name": record.get("metric")}, current_lang) if record.get("metric") else ""
+    metric_text = f" · {metric_name} {record['period'] or ''}" if metric_name else ""
     st.markdown(f"**{state_text}** · {source_text}{metric_text}")
-    fields = [(t(f"rec.field_{k}"), record.get(k)) for k in (
+    words = {("priority", p): t(f"recpriority.{p}") for p in PRIORITIES}     # stored in English, shown translated
+    fields = [(t(f"rec.field_{k}"), words.get((k, record.get(k)), record.get(k))) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
         "due_date", "priority")]
     fields += [(t("rec.change_ref"), record.get("change_ref")), (t("rec.go_live"), record.get("go_live"))]
@@ -110,7 +116,7 @@ def show_record(record_id: int) -> None:
     st.subheader(t("rec.actions"))
     moves = allowed_moves(record["state"], role)
     if not moves:
-        st.caption(t("rec.no_actions", user=acting, role=role, state=t(f"state.{record['state']}")))
+        st.caption(t("rec.no_actions", user=acting, role=t(f"role.{role}"), state=t(f"state.{record['state']}")))
     else:
         with st.form(f"move_{record_id}"):
             to = st.radio(t("rec.move_to"), moves, horizontal=True,
@@ -175,11 +181,12 @@ def show_record(record_id: int) -> None:
 
     st.subheader(t("rec.timeline"))
     events = record["events"].assign(
-        step=lambda f: [f"{a or ''} → {b}" if k == "transition" else k for a, b, k in
-                        zip(f["from_state"], f["to_state"], f["kind"])])
+        step=lambda f: [f"{t(f'state.{a}')} → {t(f'state.{b}')}" if k == "transition" else t(f"event.{k}")
+                        for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])])
+    events = events.assign(role=events["role"].map(lambda r: t(f"role.{r}") if isinstance(r, str) else r))
     st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, placeholder="–", width="stretch",
                  column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
-                                "by_user": t("col.by"), "role": "role", "step": t("rec.actions"),
+                                "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.actions"),
                                 "comment": t("rec.comment")})
 
 
@@ -197,7 +204,8 @@ def show_register() -> None:
     if view.empty:
         st.info(t("rec.none"))
     else:
-        shown = view.assign(state_text=view["state"].map(lambda s: t(f"state.{s}")))
+        shown = view.assign(state_text=view["state"].map(lambda s: t(f"state.{s}")),
+                            metric=display_names(view, current_lang))
         selection = st.dataframe(
             shown[["id", "title", "state_text", "metric", "period", "owner", "due_date", "change_ref", "go_live"]],
             hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
@@ -251,7 +259,8 @@ def raise_form() -> None:
             expected_value = c4.number_input(t("rec.field_expected_value"), value=None)
             expected_by = c5.date_input(t("rec.field_expected_by"), value=None)
             due_date = c6.date_input(t("rec.field_due_date"), value=None)
-            priority = c7.selectbox(t("rec.field_priority"), ["high", "medium", "low"], index=1)
+            priority = c7.selectbox(t("rec.field_priority"), PRIORITIES, index=1,
+                                    format_func=lambda p, _lang=current_lang: i18n.t(f"recpriority.{p}", _lang))
             owner = st.text_input(t("rec.field_owner"), value=acting)
             if st.form_submit_button(t("rec.raise_button"), type="primary"):
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None

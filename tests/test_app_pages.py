@@ -271,6 +271,26 @@ def test_records_register_lists_the_demo_records(app_store):
     assert len(shown) == 3 and set(shown["state_text"]) == {"Monitoring", "Raised"}
 
 
+def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/records.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert "陈静 (改进负责人)" in at.selectbox(key="acting_user").options
+    register = at.dataframe[0].value
+    assert "事件平均解决时间" in set(register["metric"]) and "Incident MTTR" not in set(register["metric"])
+    at.query_params["record"] = "1"
+    at.run()
+    assert "**跟踪中** · 评审差距 · 事件平均解决时间 2025-09" in [m.value for m in at.markdown]
+    assert any("**优先级**:中" in m.value for m in at.markdown)
+    timeline = next(d.value for d in at.dataframe if "step" in d.value.columns)
+    assert timeline["step"].iloc[0] == "提出" and "已提出 → 已批准" in set(timeline["step"])
+    assert set(timeline["role"]) <= {"改进负责人", "服务负责人", "流程负责人", "质量管理", "管理员"}
+
+
 def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_store):
     from analytics.baselines import list_versions
     from analytics.records import get_record

@@ -49,7 +49,7 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
         wait_for_app(page)
         page.wait_for_url("**/records?*")
         wait_for_app(page)
-        _act_as(page, "陈静 (improvement_owner)")
+        _act_as(page, "陈静 (improvement owner)")
         form = page.get_by_test_id("stForm").first
         form.get_by_label("Title").fill("Daily stand-up on overdue tickets")
         form.get_by_role("button", name="Raise the record").click()
@@ -59,16 +59,16 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
         assert (record["state"], record["metric"], record["snapshot"]["status"]) == (
             "raised", "Backlog over 30 days", "missed")
 
-        _act_as(page, "刘洋 (service_owner)")
+        _act_as(page, "刘洋 (service owner)")
         _step(page, "Approved")
-        _act_as(page, "陈静 (improvement_owner)")
+        _act_as(page, "陈静 (improvement owner)")
         _step(page, "Implementing")                        # no change reference: refused, stays approved
         assert "give the change reference" in page.get_by_test_id("stMain").inner_text()
         _step(page, "Implementing", **{"Change reference (变更单号), for implementing": "CHG-77",
                                        "Go-live month (YYYY-MM), for implementing": "2026-04"})
         _act_as(page, "周敏 (quality)")
         _step(page, "Monitoring")
-        _act_as(page, "刘洋 (service_owner)")
+        _act_as(page, "刘洋 (service owner)")
         _step(page, "Verified")
         _step(page, "Closed")
         page.get_by_text("Record #4 is now Closed.").wait_for(timeout=15_000)

@@ -104,7 +104,7 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
         page.get_by_role("button", name="Sign in").click()
         wait_for_app(page)
         # argon2 checking and the rerun after sign-in can outlast wait_for_app on a busy machine
-        page.get_by_test_id("stSidebar").get_by_text("Signed in as 王磊 (process_owner)").wait_for(timeout=20_000)
+        page.get_by_test_id("stSidebar").get_by_text("Signed in as 王磊 (process owner)").wait_for(timeout=20_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(_month_file(tmp_path)))
         wait_for_app(page)
         page.get_by_text("uploads only for the processes: incident; not for 'SLA attainment' (service level)"
