@@ -21,7 +21,8 @@ from .store import Store
 BUCKETS = {"raised": "planned", "approved": "planned", "implementing": "in_progress", "monitoring": "in_progress",
            "verified": "in_progress", "closed": "closed", "rejected": "stopped", "cancelled": "stopped"}
 PLAN_COLUMNS = ["id", "title", "state", "bucket", "process", "category", "metric", "owner", "due_date", "go_live",
-                "raised_at", "closed_at", "on_time", "verdict", "before_mean", "after_mean", "effect"]
+                "raised_at", "closed_at", "on_time", "verdict", "before_mean", "after_mean", "effect",
+                "name", "name_en", "name_zh"]     # the metric's catalogue names, for showing it in either language
 
 
 @dataclass

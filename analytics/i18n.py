@@ -347,6 +347,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.results": ("Results service improvement achieved (服务改进所取得的业绩)", "服务改进所取得的业绩"),
     "plan.by_group": ("By process and category", "按流程和类别"),
     "plan.records": ("Records and their measured effect", "改进记录及其实测效果"),
+    "plan.bucket": ("Stage", "阶段"),
     "plan.none": ("No records in {year}.", "{year} 年没有改进记录。"),
     "bucket.planned": ("Planned", "计划中"),
     "bucket.in_progress": ("In progress", "进行中"),

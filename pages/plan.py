@@ -6,6 +6,7 @@ import streamlit as st
 
 from analytics import i18n
 from analytics.annual_plan import annual_plan, plan_years
+from analytics.scorecard import display_names
 from pages.common import get_store, lang, t, through_dashboard
 
 through_dashboard()
@@ -42,10 +43,11 @@ st.subheader(t("plan.records"))
 records = plan.records.assign(
     state=plan.records["state"].map(lambda s: i18n.t(f"state.{s}", current_lang)),
     bucket=plan.records["bucket"].map(lambda b: i18n.t(f"bucket.{b}", current_lang)),
-    verdict=plan.records["verdict"].map(lambda v: i18n.t(f"verdict.{v}", current_lang) if isinstance(v, str) else ""))
+    verdict=plan.records["verdict"].map(lambda v: i18n.t(f"verdict.{v}", current_lang) if isinstance(v, str) else ""),
+    metric=display_names(plan.records, current_lang))
 st.dataframe(records[["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "before_mean",
                       "after_mean", "effect", "verdict", "on_time"]], hide_index=True, placeholder="–", width="stretch",
-             column_config={"id": "#", "title": t("rec.field_title"), "bucket": " ", "state": t("rec.state_filter"),
+             column_config={"id": "#", "title": t("rec.field_title"), "bucket": t("plan.bucket"), "state": t("rec.state_filter"),
                             "process": t("sc.process"), "metric": t("rec.field_metric"), "owner": t("rec.field_owner"),
                             "go_live": t("col.go_live"),
                             "before_mean": st.column_config.NumberColumn(t("col.before"), format="%.2f"),

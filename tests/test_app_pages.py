@@ -357,6 +357,9 @@ def test_annual_plan_page(app_store):
     assert labels["Records raised"] == "3" and labels["Open at year end"] == "3"
     records = at.dataframe[1].value
     assert set(records["verdict"]) >= {"Effective", "Not yet"}
+    assert "Incident MTTR" in set(records["metric"])
+    zh = _app("pages/plan.py", lang="zh").dataframe[1].value
+    assert {"事件平均解决时间", "一次解决率"} <= set(zh["metric"]) and "Incident MTTR" not in set(zh["metric"])
 
 
 def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store):
