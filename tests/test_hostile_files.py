@@ -91,7 +91,7 @@ def test_server_settings_are_hardened():
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert settings["browser"]["gatherUsageStats"] is False
     assert settings["server"]["enableXsrfProtection"] is True
-    assert settings["server"]["maxUploadSize"] <= Limits().max_file_bytes / 2**20 * 4   # the product checks again
+    assert settings["server"]["maxUploadSize"] == Limits().max_file_bytes / 2**20     # what the upload box says
     assert settings["client"]["showErrorDetails"] == "none"
     assert settings["client"]["toolbarMode"] == "viewer"
 
