@@ -65,7 +65,9 @@ def _reason(row, lang: str) -> str:
     if impact is not None and pd.notna(impact) and impact > 0:
         cost = getattr(row, "impact_cost", None)
         cost_text = f", ¥{cost:,.0f}" if cost is not None and pd.notna(cost) else ""
-        volume = getattr(row, "volume_unit_name", None) or ""
+        chinese = getattr(row, "volume_unit_name_zh", None) if lang == "zh" else None
+        volume = (chinese if isinstance(chinese, str) and chinese.strip() else None) or getattr(
+            row, "volume_unit_name", None) or ""
         parts.append(f"业务影响约 {impact:,.0f}{unit}(按 {volume}){cost_text}" if lang == "zh"
                      else f"business impact about {impact:,.0f}{unit} across {volume}{cost_text}")
     parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")

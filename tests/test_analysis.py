@@ -171,14 +171,15 @@ def test_spc_command_needs_no_store(tmp_path):
 
 
 def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_path):
-    (tmp_path / "impact.csv").write_text("name,direction,volume_metric,unit_cost\nMTTR,decrease,Tickets,60\n",
-                                         encoding="utf-8")
+    (tmp_path / "impact.csv").write_text("name,name_zh,direction,volume_metric,unit_cost\n"
+                                         "MTTR,,decrease,Tickets,60\nTickets,工单量,neutral,,\n", encoding="utf-8")
     assert cli("metrics", "import", tmp_path / "impact.csv")[0] == 0
     table = analyse(loaded).table.set_index("metric")
     # December: MTTR gap 8.6 - 8 = 0.6 h; Tickets 5000 + 10 * 11 = 5110 -> 0.6 * 5110 = 3066 h; * ¥60 = ¥183,960
     assert table.loc["MTTR", "impact"] == pytest.approx(0.6 * 5110)
     assert table.loc["MTTR", "impact_cost"] == pytest.approx(0.6 * 5110 * 60)
     assert "business impact about 3,066 h across Tickets, ¥183,960" in table.loc["MTTR", "reason_en"]
+    assert "业务影响约 3,066 h(按 工单量), ¥183,960" in table.loc["MTTR", "reason_zh"]     # its Chinese name
     assert pd.isna(table.loc["SLA", "impact"])
 
 
