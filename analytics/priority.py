@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .units import format_number
+
 MISSED_RUN_WEIGHT = 0.5
 MISSED_RUN_CAP = 6
 CONCERN_WEIGHT = 1.0
@@ -44,12 +46,16 @@ def rank_priorities(table: pd.DataFrame, sigma: pd.Series) -> pd.DataFrame:
 
 
 def _reason(row, lang: str) -> str:
-    unit = f" {row.unit}" if isinstance(row.unit, str) and row.unit and row.unit != "%" else (
-        " pp" if row.unit == "%" else "")
+    unit = row.unit if isinstance(row.unit, str) else None
     decimals = int(row.decimals) if pd.notna(row.decimals) else 1
+
+    def amount(value: float, places: int) -> str:
+        """A gap of a percentage is in percentage points; anything else as the scorecard shows it."""
+        return f"{value:,.{places}f} pp" if unit == "%" else format_number(value, unit, places)
+
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):
-        gap_text = f"{row.gap:.{decimals}f}{unit}"
+        gap_text = amount(row.gap, decimals)
         if lang == "zh":
             parts.append(f"{'未达标' if row.status == 'missed' else '接近目标'},差距 {gap_text}"
                          f"(约 {row.gap_sigmas:.1f}σ)")
@@ -68,8 +74,8 @@ def _reason(row, lang: str) -> str:
         chinese = getattr(row, "volume_unit_name_zh", None) if lang == "zh" else None
         volume = (chinese if isinstance(chinese, str) and chinese.strip() else None) or getattr(
             row, "volume_unit_name", None) or ""
-        parts.append(f"业务影响约 {impact:,.0f}{unit}(按 {volume}){cost_text}" if lang == "zh"
-                     else f"business impact about {impact:,.0f}{unit} across {volume}{cost_text}")
+        parts.append(f"业务影响约 {amount(impact, 0)}(按 {volume}){cost_text}" if lang == "zh"
+                     else f"business impact about {amount(impact, 0)} across {volume}{cost_text}")
     parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")
     joiner = ";" if lang == "zh" else "; "
     return joiner.join(parts)

@@ -23,7 +23,8 @@ import pandas as pd
 from .chart_svg import xmr_svg
 from .charts import FONT
 from .report_content import ReportContent
-from .scorecard import STATUS_COLOURS, format_number
+from .scorecard import STATUS_COLOURS
+from .units import format_number
 
 CHART_WIDTH, CHART_HEIGHT = 700, 300
 

@@ -7,19 +7,18 @@ formatting are decided here so they are tested without a browser and shared by t
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .analysis import Analysis
 from .icons import assurance_svg, data_uri, variation_svg
+from .units import format_number
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
 STATUSES = tuple(STATUS_ORDER)
 STATUS_COLOURS = {"met": "#d5ecd4", "near": "#fff1c2", "missed": "#f9d0cc", "no_target": "#eeeeee",
                   "no_data": "#eeeeee"}
-UNITLESS = {"count", "score", "件", "个", "次", "分"}
 IMPROVEMENT = ("improvement_high", "improvement_low")
 CONCERN = ("concern_high", "concern_low")
 
@@ -31,21 +30,6 @@ class Filters:
     owners: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     search: str = ""
-
-
-def format_number(value: object, unit: str | None, decimals: int | None, signed: bool = False) -> str:
-    """'6.5 h', '95.2%', '¥1,200', '-' for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    places = 1 if decimals is None or pd.isna(decimals) else int(decimals)
-    text = f"{float(value):{'+' if signed else ''},.{places}f}"
-    if not unit or unit in UNITLESS:
-        return text
-    if unit == "%":
-        return text + "%"
-    if unit in ("¥", "￥", "$", "€"):
-        return (text[0] + unit + text[1:]) if text[0] in "+-" else unit + text
-    return f"{text} {unit}"
 
 
 @functools.lru_cache(maxsize=32)

@@ -22,7 +22,8 @@ from analytics.catalogue import (
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
-from analytics.scorecard import display_name, format_number
+from analytics.scorecard import display_name
+from analytics.units import format_number
 from pages.common import (
     author_field,
     current_user,

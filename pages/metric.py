@@ -11,7 +11,8 @@ import streamlit as st
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
 from analytics.records import list_records, record_events
-from analytics.scorecard import display_name, format_number
+from analytics.scorecard import display_name
+from analytics.units import format_number
 from analytics.uploads import value_history
 from pages.common import get_analysis, get_store, lang, t, through_dashboard
 

@@ -183,6 +183,22 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
     assert pd.isna(table.loc["SLA", "impact"])
 
 
+@pytest.mark.parametrize("unit, decimals, gap, en, zh", [
+    ("¥", 0, 9.0, "missed target by ¥9 ", "差距 ¥9("),                 # currency in front, as in the table
+    ("count", 0, 53.0, "missed target by 53 ", "差距 53("),            # a count has no unit word
+    ("h", 1, 1.2, "missed target by 1.2 h ", "差距 1.2 h("),
+    ("%", 1, 8.8, "missed target by 8.8 pp ", "差距 8.8 pp("),         # a gap in percentage points
+])
+def test_priority_reasons_write_the_gap_as_the_scorecard_does(unit, decimals, gap, en, zh):
+    from types import SimpleNamespace
+
+    from analytics.priority import _reason
+
+    row = SimpleNamespace(unit=unit, decimals=decimals, status="missed", gap=gap, gap_sigmas=2.0, months_missed=1,
+                          variation="common_cause", impact=None, weight=1.0)
+    assert en in _reason(row, "en") and zh in _reason(row, "zh")
+
+
 def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):
     (tmp_path / "bad.csv").write_text("name,volume_metric\nMTTR,Nope\n", encoding="utf-8")
     code, _, err = cli("metrics", "import", tmp_path / "bad.csv")

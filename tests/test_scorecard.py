@@ -8,8 +8,9 @@ import pytest
 
 from analytics.analysis import analyse
 from analytics.demo import load_demo
-from analytics.scorecard import Filters, format_number, headline, scorecard_rows
+from analytics.scorecard import Filters, headline, scorecard_rows
 from analytics.store import Store
+from analytics.units import format_number
 
 
 @pytest.mark.parametrize("value, unit, decimals, signed, text", [

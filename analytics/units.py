@@ -1,0 +1,24 @@
+"""Numbers with their units as the meeting reads them: 6.5 h, 95.2%, ¥1,200, and 53 for a count."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+UNITLESS = {"count", "score", "件", "个", "次", "分"}
+
+
+def format_number(value: object, unit: str | None, decimals: int | None, signed: bool = False) -> str:
+    """'6.5 h', '95.2%', '¥1,200', '-' for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    places = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    text = f"{float(value):{'+' if signed else ''},.{places}f}"
+    if not unit or unit in UNITLESS:
+        return text
+    if unit == "%":
+        return text + "%"
+    if unit in ("¥", "￥", "$", "€"):
+        return (text[0] + unit + text[1:]) if text[0] in "+-" else unit + text
+    return f"{text} {unit}"
