@@ -150,7 +150,7 @@ def sign_in_form() -> None:
     accounts = demo_accounts(get_store())
     if accounts:
         st.caption(t("auth.demo"))
-        st.table([{t("auth.name"): a["name"], t("auth.role"): a["role"], t("auth.password"): a["password"]}
+        st.table([{t("auth.name"): a["name"], t("auth.role"): t(f"role.{a['role']}"), t("auth.password"): a["password"]}
                   for a in accounts])
 
 

@@ -119,6 +119,7 @@ def test_demo_mode_shows_the_demo_accounts_and_an_empty_store_explains_the_first
     at = _app(demo.path, monkeypatch, CSI_AUTH="on")
     shown = at.table[0].value
     assert len(shown) == len(summary["accounts"]) == 6
+    assert "improvement owner" in set(shown["Role"]) and "improvement_owner" not in set(shown["Role"])
     account = summary["accounts"][0]
     _sign_in(at, account["name"], account["password"])
     assert at.title[0].value != "Sign in" and not at.exception
