@@ -10,7 +10,15 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.errors import StoreError
-from pages.common import current_user, get_store, lang, refresh_user, session_alive, sign_in_form
+from pages.common import (
+    current_user,
+    get_store,
+    lang,
+    refresh_user,
+    role_text,
+    session_alive,
+    sign_in_form,
+)
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
 
@@ -67,7 +75,7 @@ if not session_alive():
 with st.sidebar:
     user = current_user()
     if config.sign_in_required():
-        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=i18n.t(f"role.{user.role}", current)))
+        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=role_text(user.role, current)))
         if st.button(i18n.t("auth.sign_out", current), key="sign_out"):
             st.session_state.pop("user", None)
             st.rerun()

@@ -26,6 +26,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .errors import InputRefused, Problem
 from .limits import Limits
+from .values import spread
 from .xlsx_package import check_and_inspect
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -108,8 +109,7 @@ class Sheet:
 
 def _has_text(column: pd.Series) -> bool:
     """True when a categorical text column has a cell other than ''."""
-    filled = np.append(column.cat.categories.to_numpy(dtype=object) != "", False)
-    return bool(filled[column.cat.codes.to_numpy()].any())
+    return bool(spread(column, column.cat.categories.to_numpy(dtype=object) != "", False).any())
 
 
 def _empty_text(index: pd.Index) -> pd.Series:

@@ -18,7 +18,7 @@ from .errors import Problem, column_letter
 from .names import name_key
 from .periods import parse_period, parse_periods
 from .readers import Sheet
-from .values import category_text, factorize_cells, parse_values, spread
+from .values import factorize_cells, parse_categories, parse_values
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
@@ -145,9 +145,7 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
     """Values (percent cells x100, rounded) and ok flags of one column; categorical cells (the
     fast CSV reader's, never percent-formatted) are parsed and rounded once per distinct text."""
     if isinstance(cells.dtype, pd.CategoricalDtype) and not sheet.percent_cells:
-        values, ok = parse_values(category_text(cells))
-        return (pd.Series(spread(cells, _round(values.to_numpy(dtype="float64")), np.nan), index=cells.index, copy=False),
-                pd.Series(spread(cells, ok.to_numpy(dtype=bool), True), index=cells.index, copy=False))
+        return parse_categories(cells, adjust=_round)
     values, ok = parse_values(cells)
     percent = _percent_mask(sheet, cells.index, column)
     if percent.any():

@@ -109,7 +109,7 @@ def parse_values(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
         return values.where(np.isfinite(values) | values.isna()), pd.Series(np.isfinite(values) | values.isna(),
                                                                              index=cells.index)
     if isinstance(cells.dtype, pd.CategoricalDtype):
-        return _parse_categories(cells)
+        return parse_categories(cells)
     if is_arrow_text(cells):
         return _parse_arrow_text(cells)
     is_bool = cells.map(type).eq(bool).to_numpy()
@@ -163,11 +163,14 @@ def _parse_arrow_text(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(values, index=cells.index, copy=False), pd.Series(ok, index=cells.index, copy=False)
 
 
-def _parse_categories(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Categorical cells: each distinct text parsed once, then spread by code; a missing cell is
-    missing, as in parse_value."""
+def parse_categories(cells: pd.Series, adjust=None) -> tuple[pd.Series, pd.Series]:
+    """Categorical cells: each distinct text parsed once (and its value passed through `adjust`,
+    e.g. rounding, also once), then spread by code; a missing cell is missing, as in parse_value."""
     values, ok = parse_values(category_text(cells))
-    return (pd.Series(spread(cells, values.to_numpy(dtype="float64"), np.nan), index=cells.index, copy=False),
+    values = values.to_numpy(dtype="float64")
+    if adjust is not None:
+        values = adjust(values)
+    return (pd.Series(spread(cells, values, np.nan), index=cells.index, copy=False),
             pd.Series(spread(cells, ok.to_numpy(dtype=bool), True), index=cells.index, copy=False))
 
 

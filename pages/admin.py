@@ -7,12 +7,12 @@ recorded with who made it.
 from __future__ import annotations
 
 import datetime
+import functools
 import tempfile
 from pathlib import Path
 
 import streamlit as st
 
-from analytics import i18n
 from analytics.auth import allowed
 from analytics.backup import backup
 from analytics.errors import InputRefused, NotAllowed
@@ -30,6 +30,7 @@ from pages.common import (
     get_store,
     lang,
     require_permission,
+    role_text,
     t,
     through_dashboard,
 )
@@ -42,7 +43,8 @@ st.caption(t("admin.intro"))
 if not require_permission("manage_users"):
     st.stop()
 me = current_user()
-role_label = lambda r, _lang=lang(): i18n.t(f"role.{r}", _lang)
+current_lang = lang()
+role_label = functools.partial(role_text, language=current_lang)
 with store.read() as con:
     processes = known_processes(con)
 

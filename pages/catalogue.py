@@ -39,6 +39,7 @@ from pages.common import (
 through_dashboard()
 
 store = get_store()
+current_lang = lang()
 state = st.session_state
 st.title(t("cat.title"))
 if state.get("catalogue_flash"):
@@ -61,10 +62,10 @@ with catalogue_tab:
             **{field: t(f"field.{field}") for field in EDITABLE},
             "category": st.column_config.SelectboxColumn(
                 t("field.category"), options=list(CATEGORIES),
-                format_func=lambda c, _lang=lang(): i18n.t(f"category.{c}", _lang)),
+                format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
             "direction": st.column_config.SelectboxColumn(
                 t("field.direction"), options=list(DIRECTIONS), required=True,
-                format_func=lambda d, _lang=lang(): i18n.t(f"direction.{d}", _lang)),
+                format_func=lambda d, _lang=current_lang: i18n.t(f"direction.{d}", _lang)),
             "weight": st.column_config.NumberColumn(t("field.weight"), min_value=0, max_value=1000),
             "tolerance": st.column_config.NumberColumn(t("field.tolerance"), min_value=0),
             "decimals": st.column_config.NumberColumn(t("field.decimals"), min_value=0, max_value=6, step=1),

@@ -50,6 +50,12 @@ def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 
 
+def role_text(role: str | None, language: str | None = None) -> str:
+    """A role as the reader's language names it (改进负责人, not improvement_owner). Pass the
+    language in a widget's format_func, which may run outside the page's session."""
+    return i18n.t(f"role.{role}", language or lang()) if role else "-"
+
+
 def show_refusal(exc: Exception) -> None:
     """A refusal or store problem as a readable message, one line per problem."""
     if isinstance(exc, InputRefused):
@@ -150,7 +156,7 @@ def sign_in_form() -> None:
     accounts = demo_accounts(get_store())
     if accounts:
         st.caption(t("auth.demo"))
-        st.table([{t("auth.name"): a["name"], t("auth.role"): t(f"role.{a['role']}"), t("auth.password"): a["password"]}
+        st.table([{t("auth.name"): a["name"], t("auth.role"): role_text(a["role"]), t("auth.password"): a["password"]}
                   for a in accounts])
 
 
@@ -161,8 +167,7 @@ def require_permission(action: str) -> bool:
     user = current_user()
     if allowed(user, action):
         return True
-    role = getattr(user, "role", None)
-    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=t(f"role.{role}") if role else "-"))
+    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=role_text(getattr(user, "role", None))))
     return False
 
 

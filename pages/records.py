@@ -37,6 +37,7 @@ from pages.common import (
     get_analysis,
     get_store,
     lang,
+    role_text,
     show_refusal,
     t,
     through_dashboard,
@@ -65,8 +66,7 @@ else:
     default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
     acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
                           index=names.index(default_user),
-                          format_func=lambda n, _roles=roles, _lang=current_lang:
-                          f"{n} ({i18n.t('role.' + _roles[n], _lang)})")
+                          format_func=lambda n, _roles=roles, _lang=current_lang: f"{n} ({role_text(_roles[n], _lang)})")
     role = roles[acting]
 
 
@@ -98,11 +98,12 @@ def show_record(record_id: int) -> None:
         _open(None)
     st.subheader(f"#{record['id']} {record['title']}")
     state_text, source_text = t(f"state.{record['state']}"), t(f"recsource.{record['source']}")
-    metric_name = display_name({**record, "name": record.get("metric")}, current_lang) if record.get("metric") else ""
+    metric_name = display_name({**record, "name": record["metric"]}, current_lang) if record.get("metric") else ""
     metric_text = f" · {metric_name} {record['period'] or ''}" if metric_name else ""
     st.markdown(f"**{state_text}** · {source_text}{metric_text}")
-    words = {("priority", p): t(f"recpriority.{p}") for p in PRIORITIES}     # stored in English, shown translated
-    fields = [(t(f"rec.field_{k}"), words.get((k, record.get(k)), record.get(k))) for k in (
+    record = {**record, "priority": t(f"recpriority.{record['priority']}") if record.get("priority") in PRIORITIES
+              else record.get("priority")}                      # stored in English, shown translated
+    fields = [(t(f"rec.field_{k}"), record.get(k)) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
         "due_date", "priority")]
     fields += [(t("rec.change_ref"), record.get("change_ref")), (t("rec.go_live"), record.get("go_live"))]
@@ -116,7 +117,7 @@ def show_record(record_id: int) -> None:
     st.subheader(t("rec.actions"))
     moves = allowed_moves(record["state"], role)
     if not moves:
-        st.caption(t("rec.no_actions", user=acting, role=t(f"role.{role}"), state=t(f"state.{record['state']}")))
+        st.caption(t("rec.no_actions", user=acting, role=role_text(role), state=t(f"state.{record['state']}")))
     else:
         with st.form(f"move_{record_id}"):
             to = st.radio(t("rec.move_to"), moves, horizontal=True,
@@ -183,7 +184,7 @@ def show_record(record_id: int) -> None:
     events = record["events"].assign(
         step=lambda f: [f"{t(f'state.{a}')} → {t(f'state.{b}')}" if k == "transition" else t(f"event.{k}")
                         for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])])
-    events = events.assign(role=events["role"].map(lambda r: t(f"role.{r}") if isinstance(r, str) else r))
+    events = events.assign(role=events["role"].map(role_text))
     st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, placeholder="–", width="stretch",
                  column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
                                 "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.actions"),

@@ -37,13 +37,16 @@ def demo_file(tmp_path_factory):
     return path
 
 
-def _app(page: str | None = None, lang: str | None = None) -> AppTest:
+def _app(page: str | None = None, lang: str | None = None, **params: str) -> AppTest:
+    """The dashboard, switched to a page, with query parameters (metric=..., record=...) set on it."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     if lang:
         at.query_params["lang"] = lang
     at.run()
     if page:
         at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
         at.run()
     assert not at.exception, at.exception
     return at
@@ -178,13 +181,7 @@ def test_metric_detail_upload_history_speaks_the_users_language(app_store, tmp_p
     for value in (6.0, 5.5):
         records = pd.DataFrame({"metric": ["Incident MTTR"], "period": ["2026-05"], "value": [value]})
         apply_ingest(app_store, plan_records(app_store, records, f"v{value}.csv"), by="王磊")
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = "zh"
-    at.run()
-    at.switch_page("pages/metric.py")
-    at.query_params["metric"] = "1"
-    at.run()
-    assert not at.exception, at.exception
+    at = _app("pages/metric.py", lang="zh", metric="1")
     history = next(d.value for d in at.dataframe if "upload_id" in d.value.columns)
     assert history[["value", "state", "upload_id", "uploaded_by"]].values.tolist() == [
         [5.5, "当前值", 2, "王磊"], [6.0, "已被上传 #2 替换", 1, "王磊"]]
@@ -192,13 +189,7 @@ def test_metric_detail_upload_history_speaks_the_users_language(app_store, tmp_p
 
 def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = "en"
-    at.run()
-    at.switch_page("pages/metric.py")
-    at.query_params["metric"] = "99999"
-    at.run()
-    assert not at.exception
+    at = _app("pages/metric.py", lang="en", metric="99999")          # no exception, only a warning
     assert "There is no metric #99999" in at.warning[0].value
 
 
@@ -252,33 +243,16 @@ def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     assert any("The Mean of 3 months is" in m.value for m in at.markdown)
 
 
-def _records_app(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = "en"
-    at.run()
-    at.switch_page("pages/records.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_records_register_lists_the_demo_records(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
-    at = _records_app()
+    at = _app("pages/records.py", lang="en")
     shown = at.dataframe[0].value
     assert len(shown) == 3 and set(shown["state_text"]) == {"Monitoring", "Raised"}
 
 
 def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = "zh"
-    at.run()
-    at.switch_page("pages/records.py")
-    at.run()
-    assert not at.exception, at.exception
+    at = _app("pages/records.py", lang="zh")
     assert "陈静 (改进负责人)" in at.selectbox(key="acting_user").options
     register = at.dataframe[0].value
     assert "事件平均解决时间" in set(register["metric"]) and "Incident MTTR" not in set(register["metric"])
@@ -297,7 +271,7 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
 
     load_demo(app_store, datetime.date(2026, 11, 25))
     metric_id = int(_analysed(app_store.path).loc["Backlog over 30 days", "metric_id"])
-    at = _records_app(metric=str(metric_id), period="2026-10")
+    at = _app("pages/records.py", lang="en", metric=str(metric_id), period="2026-10")
     at.selectbox(key="acting_user").set_value("陈静").run()
     [ti for ti in at.text_input if ti.label == "Title"][0].set_value("Daily stand-up on overdue tickets")
     [b for b in at.button if b.label == "Raise the record"][0].click().run()
@@ -366,7 +340,7 @@ def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store)
     from analytics.records import get_record
 
     load_demo(app_store, datetime.date(2026, 11, 25))
-    at = _records_app(record="1")
+    at = _app("pages/records.py", lang="en", record="1")
     at.selectbox(key="acting_user").set_value("周敏").run()
     [ta for ta in at.text_area if ta.label == "Planned actions"][0].set_value("Extend the rota to weekends")
     [ti for ti in at.text_input if ti.label.startswith("Why the plan changes")][0].set_value("night backlog")

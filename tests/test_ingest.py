@@ -233,7 +233,7 @@ def test_a_plan_applied_twice_is_refused_the_second_time(catalogue, tmp_path):
 def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatch, spread_codes):
     """Thousands of rows go through the column reader; a pair repeated far down is still named by
     its rows, whether pairs are counted in an array or (a huge key space) hashed."""
-    import analytics.ingest as ingest
+    from analytics import ingest
 
     lines = ["metric,period,value"] + [f"{m},{y}-{mo:02d},{i}" for i, (m, y, mo) in enumerate(
         (m, y, mo) for m in ("MTTR", "SLA attainment", "FCR") for y in range(2000, 2040) for mo in range(1, 13))]
