@@ -17,7 +17,7 @@ import duckdb
 
 from .errors import InputRefused, Problem, StoreError
 from .migrations import LATEST_VERSION
-from .store import Store, _data_version, _schema_version, _write_lock
+from .store import Store, _schema_version, _write_lock, data_version_in
 
 
 def backup(store: Store, target: str | os.PathLike) -> Path:
@@ -67,7 +67,7 @@ def _newer_data_version(path: Path, seen: int) -> None:
     keyed by (file, data version) must never take the restored data for what they cached."""
     con = duckdb.connect(str(path))
     try:
-        current = _data_version(con)
+        current = data_version_in(con)
         con.execute("UPDATE store_meta SET value = ? WHERE key = 'data_version'", [str(max(current, seen) + 1)])
         con.execute("CHECKPOINT")
     finally:
@@ -84,7 +84,7 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
             con = store._open()          # waits for, then excludes, every other process
             try:
                 con.execute("CHECKPOINT")
-                seen = _data_version(con)
+                seen = data_version_in(con)
             finally:
                 con.close()
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")

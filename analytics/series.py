@@ -23,7 +23,7 @@ def read_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
     """(metrics, observations, versions, data version), read in one transaction: the frames are
     one consistent snapshot, and the version is the one they belong to (a cache key)."""
     from .baselines import versions_in_force
-    from .store import _data_version
+    from .store import data_version_in
 
     with store.read() as con:
         con.execute("BEGIN TRANSACTION")
@@ -34,7 +34,7 @@ def read_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
             observations = con.execute(
                 "SELECT metric_id, period, value, target AS file_target FROM current_observation").df()
             versions = versions_in_force(con)
-            version = _data_version(con)
+            version = data_version_in(con)
         finally:
             con.execute("ROLLBACK")                 # read only: nothing to keep
     return metrics, observations, versions, version

@@ -121,7 +121,7 @@ class Store:
                     except duckdb.Error:
                         pass
                     raise
-                if _data_version(con) != new_version:
+                if data_version_in(con) != new_version:
                     raise StoreError("The write was not committed by the database; nothing was changed.")
             finally:
                 con.close()
@@ -168,7 +168,7 @@ class Store:
         if seen is not None and seen[0] == signature and signature is not None:
             return seen[1]
         with self.read() as con:
-            version = _data_version(con)
+            version = data_version_in(con)
         self._version_seen = (signature, version)
         return version
 
@@ -245,15 +245,11 @@ def _migrate(con: duckdb.DuckDBPyConnection, from_version: int) -> None:
 
 def data_version_in(con: duckdb.DuckDBPyConnection) -> int:
     """The data version as seen by this connection (inside a write: already bumped by it)."""
-    return _data_version(con)
-
-
-def _data_version(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT value FROM store_meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
 
 
 def _bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
-    new = _data_version(con) + 1
+    new = data_version_in(con) + 1
     con.execute("UPDATE store_meta SET value = ? WHERE key = 'data_version'", [str(new)])
     return new
