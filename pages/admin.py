@@ -27,6 +27,7 @@ from analytics.users import (
 )
 from pages.common import (
     current_user,
+    data_table,
     get_store,
     lang,
     require_permission,
@@ -52,7 +53,7 @@ st.subheader(t("admin.accounts"))
 if st.session_state.get("admin_flash"):
     st.success(st.session_state.pop("admin_flash"))
 users = list_users(store)
-st.dataframe(users.assign(role=users["role"].map(role_label)), hide_index=True, placeholder="–", width="stretch", column_config={
+data_table(users.assign(role=users["role"].map(role_label)), column_config={
     "name": t("auth.name"), "role": t("auth.role"), "processes": t("admin.processes"),
     "active": st.column_config.CheckboxColumn(t("admin.active")),
     "has_password": st.column_config.CheckboxColumn(t("admin.has_password")),
@@ -118,7 +119,7 @@ with change_tab:
                     st.rerun()
 
 with history_tab:
-    st.dataframe(user_events(store), hide_index=True, placeholder="–", width="stretch", column_config={
+    data_table(user_events(store), column_config={
         "changed_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"), "by_user": t("col.by"),
         "name": t("admin.account"), "change": t("admin.change_col")})
 

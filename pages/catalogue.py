@@ -27,6 +27,7 @@ from analytics.units import format_number
 from pages.common import (
     author_field,
     current_user,
+    data_table,
     get_analysis,
     get_store,
     lang,
@@ -55,7 +56,7 @@ with catalogue_tab:
     metrics = list_metrics(store)
     st.caption(t("cat.editor_help"))
     edited = st.data_editor(
-        metrics[["name"] + EDITABLE], hide_index=True, width="stretch", key="catalogue_editor",
+        metrics[["name"] + EDITABLE], hide_index=True, placeholder="–", width="stretch", key="catalogue_editor",
         disabled=["name"], num_rows="fixed",
         column_config={
             "name": t("col.metric"),
@@ -108,8 +109,8 @@ with baselines_tab:
     row = table.loc[metric_id]
     unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
     versions = list_versions(store, row["name"])
-    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],
-                 hide_index=True, placeholder="–", width="stretch", column_config={
+    data_table(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],
+               column_config={
                      "cycle": "#", "from_period": t("cat.from"), "baseline": t("col.baseline"),
                      "target": t("col.target"), "set_by": t("col.by"),
                      "set_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),

@@ -56,6 +56,12 @@ def role_text(role: str | None, language: str | None = None) -> str:
     return i18n.t(f"role.{role}", language or lang()) if role else "-"
 
 
+def data_table(frame, **options):
+    """A table as every page shows one: full width, no index, and "–" for an empty cell
+    (Streamlit would write "None" in the reader's table)."""
+    return st.dataframe(frame, hide_index=True, placeholder="–", width="stretch", **options)
+
+
 def show_refusal(exc: Exception) -> None:
     """A refusal or store problem as a readable message, one line per problem."""
     if isinstance(exc, InputRefused):

@@ -11,7 +11,7 @@ from analytics.errors import InputRefused, StoreError
 from analytics.overview import store_overview
 from analytics.scorecard import display_names
 from analytics.uploads import list_suggestions, list_uploads
-from pages.common import get_store, lang, show_refusal, t, through_dashboard
+from pages.common import data_table, get_store, lang, show_refusal, t, through_dashboard
 
 through_dashboard()
 
@@ -51,9 +51,8 @@ with left:
         st.info(t("upload.no_uploads"))
     else:
         uploads = uploads.assign(outcome=uploads["outcome"].map(lambda o: t(f"outcome.{o}")))
-        st.dataframe(
+        data_table(
             uploads[["id", "file_name", "uploaded_by", "uploaded_at", "values_new", "values_changed", "outcome"]],
-            hide_index=True, placeholder="–", width="stretch",
             column_config={
                 "id": t("col.id"), "file_name": t("col.file"), "uploaded_by": t("col.by"),
                 "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
@@ -66,8 +65,7 @@ with right:
     st.subheader(t("home.by_category"))
     by_category = overview.by_category.assign(
         category=overview.by_category["category"].map(lambda c: t(f"category.{c}")))
-    st.dataframe(by_category, hide_index=True, placeholder="–", width="stretch",
-                 column_config={"category": " ", "metrics": t("home.metrics")})
+    data_table(by_category, column_config={"category": " ", "metrics": t("home.metrics")})
 
 st.subheader(t("home.suggestions"))
 suggestions = list_suggestions(store)
@@ -76,7 +74,6 @@ if suggestions.empty:
 else:
     suggestions = suggestions.head(50)
     suggestions["metric"] = display_names(suggestions, lang())
-    st.dataframe(suggestions[["metric", "period", "text", "uploaded_by", "file_name"]], hide_index=True, placeholder="–",
-                 width="stretch",
-                 column_config={"metric": t("col.metric"), "period": t("col.period"), "text": t("col.suggestion"),
-                                "uploaded_by": t("col.by"), "file_name": t("col.file")})
+    data_table(suggestions[["metric", "period", "text", "uploaded_by", "file_name"]],
+               column_config={"metric": t("col.metric"), "period": t("col.period"), "text": t("col.suggestion"),
+                              "uploaded_by": t("col.by"), "file_name": t("col.file")})

@@ -14,7 +14,7 @@ from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
 from analytics.units import format_number
 from analytics.uploads import value_history
-from pages.common import get_analysis, get_store, lang, t, through_dashboard
+from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
 through_dashboard()
 
@@ -101,8 +101,7 @@ with left:
     numbers = points.sort_values("period", ascending=False).assign(
         period=lambda f: f["period"].dt.strftime("%Y-%m"),
         point=lambda f: f["point_type"].map(lambda p: t(f"point.{p}") if isinstance(p, str) else "–"))
-    st.dataframe(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], hide_index=True, placeholder="–",
-                 width="stretch", column_config={
+    data_table(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], column_config={
                      "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"),
                                                                                        format=f"%.{decimals}f"),
                      "target": st.column_config.NumberColumn(t("col.target"), format=f"%.{decimals}f"),
@@ -112,8 +111,7 @@ with left:
                      "point": t("md.point")})
 with right:
     st.subheader(t("md.versions"))
-    st.dataframe(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], hide_index=True, placeholder="–",
-                 width="stretch", column_config={
+    data_table(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], column_config={
                      "cycle": "#", "from_period": t("col.period"), "baseline": t("col.baseline"),
                      "target": t("col.target"), "set_by": t("col.by"), "reason": t("md.reason")})
     st.subheader(t("md.history"))
@@ -121,8 +119,8 @@ with right:
     history["state"] = [t("md.hist_rolled_back") if state == "rolled back"
                         else t("md.hist_superseded", upload=int(by)) if pd.notna(by) else t("md.hist_current")
                         for state, by in zip(history["state"], history["superseded_by"])]
-    st.dataframe(history[["period", "value", "state", "upload_id", "file_name", "uploaded_by", "uploaded_at", "sheet",
-                          "row_number"]], hide_index=True, placeholder="–", width="stretch", column_config={
+    data_table(history[["period", "value", "state", "upload_id", "file_name", "uploaded_by", "uploaded_at", "sheet",
+                        "row_number"]], column_config={
         "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"), format=f"%.{decimals}f"),
         "state": t("md.hist_state"), "upload_id": t("md.hist_upload"), "file_name": t("col.file"),
         "uploaded_by": t("col.by"), "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
@@ -130,8 +128,8 @@ with right:
 
 if not metric_records.empty:
     st.subheader(t("md.records"))
-    st.dataframe(metric_records.assign(state=metric_records["state"].map(lambda s: t(f"state.{s}")))[
-        ["id", "title", "state", "change_ref", "go_live", "owner"]], hide_index=True, placeholder="–", width="stretch",
+    data_table(metric_records.assign(state=metric_records["state"].map(lambda s: t(f"state.{s}")))[
+        ["id", "title", "state", "change_ref", "go_live", "owner"]],
         column_config={"id": "#", "title": t("rec.field_title"), "state": t("rec.state_filter"),
                        "change_ref": t("rec.change_ref"), "go_live": t("rec.go_live"), "owner": t("rec.field_owner")})
     st.page_link("pages/records.py", label=t("nav.records"), icon=":material/assignment:")

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics import i18n
 from analytics.annual_plan import annual_plan, plan_years
 from analytics.scorecard import display_names
-from pages.common import get_store, lang, t, through_dashboard
+from pages.common import data_table, get_store, lang, t, through_dashboard
 
 through_dashboard()
 
@@ -35,7 +35,7 @@ if plan.records.empty:
 st.subheader(t("plan.by_group"))
 groups = plan.by_group.assign(category=plan.by_group["category"].map(
     lambda c: i18n.t(f"category.{c}", current_lang) if c in ("quality", "effectiveness", "cost", "efficiency") else c))
-st.dataframe(groups, hide_index=True, placeholder="–", width="stretch", column_config={
+data_table(groups, column_config={
     "process": t("sc.process"), "category": t("sc.category"), **{b: t(f"bucket.{b}") for b in (
         "planned", "in_progress", "closed", "stopped")}})
 
@@ -45,12 +45,13 @@ records = plan.records.assign(
     bucket=plan.records["bucket"].map(lambda b: i18n.t(f"bucket.{b}", current_lang)),
     verdict=plan.records["verdict"].map(lambda v: i18n.t(f"verdict.{v}", current_lang) if isinstance(v, str) else ""),
     metric=display_names(plan.records, current_lang))
-st.dataframe(records[["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "before_mean",
-                      "after_mean", "effect", "verdict", "on_time"]], hide_index=True, placeholder="–", width="stretch",
-             column_config={"id": "#", "title": t("rec.field_title"), "bucket": t("plan.bucket"), "state": t("rec.state_filter"),
-                            "process": t("sc.process"), "metric": t("rec.field_metric"), "owner": t("rec.field_owner"),
-                            "go_live": t("col.go_live"),
-                            "before_mean": st.column_config.NumberColumn(t("col.before"), format="%.2f"),
-                            "after_mean": st.column_config.NumberColumn(t("col.after"), format="%.2f"),
-                            "effect": st.column_config.NumberColumn(t("col.effect"), format="%+.2f"),
-                            "verdict": t("col.verdict"), "on_time": t("col.on_time")})
+data_table(records[["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "before_mean",
+                    "after_mean", "effect", "verdict", "on_time"]],
+           column_config={"id": "#", "title": t("rec.field_title"), "bucket": t("plan.bucket"),
+                          "state": t("rec.state_filter"),
+                          "process": t("sc.process"), "metric": t("rec.field_metric"), "owner": t("rec.field_owner"),
+                          "go_live": t("col.go_live"),
+                          "before_mean": st.column_config.NumberColumn(t("col.before"), format="%.2f"),
+                          "after_mean": st.column_config.NumberColumn(t("col.after"), format="%.2f"),
+                          "effect": st.column_config.NumberColumn(t("col.effect"), format="%+.2f"),
+                          "verdict": t("col.verdict"), "on_time": t("col.on_time")})

@@ -34,6 +34,7 @@ from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
     current_user,
+    data_table,
     get_analysis,
     get_store,
     lang,
@@ -185,10 +186,10 @@ def show_record(record_id: int) -> None:
         step=lambda f: [f"{t(f'state.{a}')} → {t(f'state.{b}')}" if k == "transition" else t(f"event.{k}")
                         for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])])
     events = events.assign(role=events["role"].map(role_text))
-    st.dataframe(events[["event_at", "by_user", "role", "step", "comment"]], hide_index=True, placeholder="–", width="stretch",
-                 column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
-                                "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.actions"),
-                                "comment": t("rec.comment")})
+    data_table(events[["event_at", "by_user", "role", "step", "comment"]],
+               column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
+                              "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.actions"),
+                              "comment": t("rec.comment")})
 
 
 def show_register() -> None:
@@ -207,9 +208,9 @@ def show_register() -> None:
     else:
         shown = view.assign(state_text=view["state"].map(lambda s: t(f"state.{s}")),
                             metric=display_names(view, current_lang))
-        selection = st.dataframe(
+        selection = data_table(
             shown[["id", "title", "state_text", "metric", "period", "owner", "due_date", "change_ref", "go_live"]],
-            hide_index=True, placeholder="–", width="stretch", on_select="rerun", selection_mode="single-row", key="rec_table",
+            on_select="rerun", selection_mode="single-row", key="rec_table",
             column_config={"id": "#", "title": t("rec.field_title"), "state_text": t("rec.state_filter"),
                            "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
                            "due_date": t("rec.field_due_date"), "change_ref": t("rec.change_ref"),

@@ -17,7 +17,7 @@ from analytics.scorecard import (
     headline,
     scorecard_rows,
 )
-from pages.common import get_analysis, get_store, lang, t, through_dashboard
+from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
 through_dashboard()
 
@@ -70,8 +70,8 @@ view = rows.assign(     # words looked up once per trend, not once per row
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
-selection = st.dataframe(
-    view, hide_index=True, placeholder="–", width="stretch", height=min(38 * len(view) + 40, 900), row_height=38,
+selection = data_table(
+    view, height=min(38 * len(view) + 40, 900), row_height=38,
     on_select="rerun", selection_mode="single-row", key="sc_table",
     column_order=COLUMNS,
     column_config={

@@ -13,6 +13,7 @@ from analytics.uploads import list_uploads, rollback_upload
 from pages.common import (
     author_field,
     current_user,
+    data_table,
     get_store,
     lang,
     require_permission,
@@ -61,7 +62,7 @@ def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
 def _show_preview(plan: IngestPlan) -> None:
     st.subheader(t("upload.preview"))
     summary = pd.DataFrame([f.summary() for f in plan.files])
-    st.dataframe(summary, hide_index=True, placeholder="–", width="stretch", column_config={
+    data_table(summary, column_config={
         "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
         "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
@@ -80,8 +81,8 @@ def _show_preview(plan: IngestPlan) -> None:
                     "new": t("upload.new"), "changed": t("upload.changed"),
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
-            st.dataframe(view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000),
-                         hide_index=True, placeholder="–", width="stretch", column_config={
+            data_table(view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000),
+                       column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),
                              "sheet": t("col.sheet"), "row": t("col.row")})
@@ -127,10 +128,10 @@ if uploads.empty:
 else:
     shown = uploads.assign(outcome=uploads["outcome"].map(lambda o: t(f"outcome.{o}")),
                            source=uploads["source"].map(lambda s: t(f"source.{s}") if s in SOURCES else s))
-    st.dataframe(
+    data_table(
         shown[["id", "file_name", "source", "uploaded_by", "uploaded_at", "rows_read", "values_new",
                "values_changed", "values_unchanged", "values_missing", "outcome", "rolled_back_by"]],
-        hide_index=True, placeholder="–", width="stretch", column_config={
+        column_config={
             "id": t("col.id"), "file_name": t("col.file"), "source": t("upload.source"), "uploaded_by": t("col.by"),
             "uploaded_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
             "rows_read": t("upload.rows"), "values_new": t("upload.new"), "values_changed": t("upload.changed"),

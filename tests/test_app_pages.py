@@ -375,3 +375,15 @@ def test_administration_page_lists_the_demo_accounts_with_the_owners_process(dem
     accounts = at.dataframe[0].value
     assert len(accounts) == 6 and processes in [m.label for m in at.multiselect]
     assert accounts.set_index("name").loc["王磊", "processes"] == "incident"
+
+
+@pytest.mark.parametrize("page, tables", [("pages/home.py", 3), ("pages/upload.py", 1), ("pages/scorecard.py", 1),
+                                          ("pages/metric.py", 3), ("pages/plan.py", 2), ("pages/records.py", 1),
+                                          ("pages/catalogue.py", 2), ("pages/admin.py", 2)])
+def test_every_table_shows_a_dash_for_an_empty_cell_not_none(app_store, page, tables):
+    """Streamlit writes "None" in an empty cell unless told otherwise; the catalogue editor included."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app(page, lang="zh", **({"metric": "1"} if page == "pages/metric.py" else {}))
+    shown = [frame.proto for frame in at.dataframe]
+    assert len(shown) >= tables
+    assert all(proto.placeholder == "–" for proto in shown)
