@@ -18,7 +18,7 @@ _ZH: list[tuple[str, str]] = [
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
-    (r"unknown metric '(?P<name>.*)' \(closest in the catalogue: (?P<close>.*)\)",
+    (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
     ((r"(?P<n>\d+) unknown metric name\(s\): add them to the catalogue \(metrics import\) or load with "
@@ -34,6 +34,7 @@ _ZH: list[tuple[str, str]] = [
      "同一个文件已于 {when} 导入过(第 {id} 次上传,“{name}”),不会重复导入"),
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
     (r"the row has values but no metric name", "该行有数值,但没有指标名称"),
+    (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
     (r"the file is empty", "文件是空的"),
@@ -54,19 +55,35 @@ _ZH: list[tuple[str, str]] = [
     (r"the workbook would unpack to (?P<a>[\d,]+) MB, over the limit of (?P<b>[\d,]+) MB; nothing was read",
      "工作簿解压后将达 {a} MB,超过上限 {b} MB;未读取任何内容"),
     (r"part '(?P<p>.*)' is compressed (?P<r>[\d,]+) to 1.*", "文件部件“{p}”的压缩比为 {r}:1,疑似压缩炸弹,已拒绝"),
-    ((r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: (?P<p>.*?); not for (?P<o>.*?); "
+    ((r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: none linked to the account yet "
+      r"\(ask an admin\); not for (?P<outside>.*?); and may not create metrics"),
+     "{u}({role})的账户尚未关联任何流程(请联系管理员),不能上传 {outside};也不能创建新指标"),
+    ((r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: none linked to the account yet "
+      r"\(ask an admin\); not for (?P<outside>.*)"),
+     "{u}({role})的账户尚未关联任何流程(请联系管理员),不能上传 {outside}"),
+    ((r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: none linked to the account yet "
+      r"\(ask an admin\); and may not create metrics"),
+     "{u}({role})的账户尚未关联任何流程(请联系管理员),也不能创建新指标"),
+    ((r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: (?P<p>.*?); not for (?P<outside>.*?); "
      r"and may not create metrics"),
-     "{u}({role})只能上传所辖流程的数据:{p};不包括 {o};也不能创建新指标"),
-    (r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: (?P<p>.*?); not for (?P<o>.*)",
-     "{u}({role})只能上传所辖流程的数据:{p};不包括 {o}"),
+     "{u}({role})只能上传所辖流程的数据:{p};不包括 {outside};也不能创建新指标"),
+    (r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: (?P<p>.*?); not for (?P<outside>.*)",
+     "{u}({role})只能上传所辖流程的数据:{p};不包括 {outside}"),
     (r"(?P<u>.+) \((?P<role>\w+)\) uploads only for the processes: (?P<p>.*?); and may not create metrics",
      "{u}({role})只能上传所辖流程的数据:{p};也不能创建新指标"),
+    (r"nobody signed in may not (?P<action>[\w ]+); allowed roles: (?P<roles>.*)",
+     "尚未登录,无权{action};允许的角色:{roles}"),
+    (r"(?P<u>.+) \((?P<role>\w+)\) may not (?P<action>[\w ]+); allowed roles: (?P<roles>.*)",
+     "{u}({role})无权{action};允许的角色:{roles}"),
     (r"(?P<who>.+) may not (?P<what>[\w ]+); allowed roles: (?P<roles>.*)", "{who} 无权执行“{what}”;允许的角色:{roles}"),
     (r"wrong name or password \((?P<n>\d+) tries left before a (?P<m>\d+)-minute lock\)",
      "用户名或密码错误(再错 {n} 次将锁定 {m} 分钟)"),
     (r"wrong name or password; the name is now locked for a while", "用户名或密码错误;该用户名已被暂时锁定"),
     (r"wrong name or password", "用户名或密码错误"),
     (r"too many wrong passwords for this name: locked until (?P<t>\S+)", "该用户名密码错误次数过多,锁定至 {t}"),
+    ((r"The store (?P<path>.+) is busy: another program \(process (?P<pid>\d+), (?P<prog>.*)\) is using it\. "
+      r"Waited (?P<s>[\d.]+) s; nothing was written\. Try again when it has finished\."),
+     "数据库 {path} 正忙:另一个程序(进程 {pid},{prog})正在使用。已等待 {s} 秒,未写入任何内容。请稍后再试。"),
     ((r"The store (?P<path>.+) is busy: another program(?P<who>.*) is using it\. Waited (?P<s>[\d.]+) s; nothing was "
      r"written\. Try again when it has finished\."),
      "数据库 {path} 正忙:另一个程序{who}正在使用。已等待 {s} 秒,未写入任何内容。请稍后再试。"),
@@ -78,6 +95,8 @@ _ZH: list[tuple[str, str]] = [
      "指标目录中没有流程 {p};已有流程:{k}"),
     (r"(?P<u>.+) \((?P<role>\w+)\) cannot raise records; the service improvement owner does",
      "{u}({role})不能登记改进记录;应由服务改进负责人登记"),
+    (r"record #(?P<id>\d+) is (?P<state>\w+); it can move to nothing, not (?P<to>\w+)",
+     "记录 #{id} 当前为“{state}”,已不能再转换状态(不能转到“{to}”)"),
     (r"record #(?P<id>\d+) is (?P<state>\w+); it can move to (?P<states>.*), not (?P<to>\w+)",
      "记录 #{id} 当前为“{state}”,只能转到:{states};不能转到“{to}”"),
     (r"(?P<u>.+) \((?P<role>\w+)\) cannot move a record from (?P<state>\w+) to (?P<to>\w+); allowed: (?P<roles>.*)",
@@ -92,19 +111,194 @@ _ZH: list[tuple[str, str]] = [
     (r"a record needs a title", "改进记录需要标题"),
     (r"a note needs text", "备注不能为空"),
     (r"say why the plan changes", "请说明计划变更的原因"),
+    # files: reading and parsing (readers, parsing, sheet_layout, xlsx_package)
+    (r"the period is blank", "月份为空"),
+    (r"\.\.\. and more problems; fix these first", "……还有更多问题;请先修正以上问题"),
+    (r"the CSV cannot be read: .*", "无法读取 CSV 文件(格式有误)"),
+    (r"the workbook cannot be opened \(.*\)", "无法打开工作簿(文件可能已损坏或设有密码)"),
+    (r"the sheet cannot be read \(.*\)", "无法读取该工作表(内容可能已损坏)"),
+    (r"the workbook has (?P<n>[\d,]+) parts, over the limit of (?P<limit>[\d,]+)",
+     "工作簿有 {n} 个文件部件,超过上限 {limit}"),
+    (r"the workbook has (?P<n>[\d,]+) cells \(sheet '(?P<s>.*)' spans .*\), over the limit of (?P<limit>[\d,]+)",
+     "工作簿有 {n} 个单元格(工作表“{s}”),超过上限 {limit}"),
+    # uploads (ingest, uploads)
+    (r"cannot create metric ['\"](?P<name>.*)['\"]: (?P<reason>the name .*)", "无法创建指标“{name}”:{reason}"),
+    (r"the name is (?P<n>\d+) characters long; at most (?P<m>\d+) are allowed", "名称长 {n} 个字符,最多允许 {m} 个"),
+    (r"the name contains right-to-left or other direction control characters", "名称含有从右到左等文字方向控制字符"),
+    (r"the name contains control or invisible characters", "名称含有控制字符或不可见字符"),
+    (r"source '(?P<v>.*)' is not one of (?P<recsources>(?:.*, )?gap(?:, .*)?)",   # an improvement record's
+     "来源“{v}”无效,可选:{recsources}"),
+    (r"source '(?P<v>.*)' is not one of (?P<sources>.*)", "来源“{v}”无效,可选:{sources}"),
+    ((r"the store changed since this preview was made \(another upload touched the same values\); "
+      r"check the file again"),
+     "生成预览后数据库已有变化(另一次上传改动了相同的数值);请重新检查文件"),
+    (r"there is no upload #(?P<id>\d+)", "上传 #{id} 不存在"),
+    (r"upload #(?P<id>\d+) \('(?P<name>.*)'\) was already rolled back", "上传 #{id}(“{name}”)已经回滚过了"),
+    ((r"upload #(?P<id>\d+) cannot be rolled back: some of its values were since replaced by upload (?P<ids>.*); "
+      r"roll back (?P<again>.*) first"),
+     "上传 #{id} 无法回滚:其中部分数值后来已被上传 {ids} 替换;请先回滚 {again}"),
+    # the catalogue (catalogue)
+    ((r"no 'name' \(名称\) column: a catalogue has one row per metric with the columns (?P<cols>.*)"),
+     "缺少“名称”(name)列:指标目录每行一个指标,列为 {cols}"),
+    ((r"no catalogue header found: the first rows need a 'name' \(名称\) column and the columns (?P<cols>.*)"),
+     "找不到指标目录的表头:前几行需要有“名称”(name)列,以及这些列:{cols}"),
+    (r"the metric has no name", "指标没有名称"),
+    (r"'(?P<m>.*)' appears twice \(first on row (?P<r>\d+)\)", "“{m}”出现了两次(首次在第 {r} 行)"),
+    (r"category '(?P<v>.*)' is not one of .* \(服务质量/服务效果/服务成本/流程执行效率\)",
+     "类别“{v}”无效,可选:服务质量、服务效果、服务成本、流程执行效率"),
+    (r"direction '(?P<v>.*)' is not one of .* \(increase = higher is better\)",
+     "方向“{v}”无效,可选:越高越好(increase)、越低越好(decrease)、中性(neutral)"),
+    (r"'(?P<v>.*)' is not a valid (?P<field>\w+)", "“{v}”不是有效的{field}"),
+    (r"decimals '(?P<v>.*)' must be a whole number 0-6", "小数位“{v}”必须是 0 到 6 的整数"),
+    (r"'(?P<v>.*)' is not a month \(use YYYY-MM\)", "“{v}”不是月份(请写成 YYYY-MM)"),
+    (r"a baseline or target needs from_period \(the first month it applies to\)",
+     "填写基准或目标时需要生效月份(from_period,即开始适用的第一个月)"),
+    (r"the catalogue has no metric rows", "指标目录中没有指标行"),
+    (r"the name or alias '(?P<v>.*)' already belongs to another metric", "名称或别名“{v}”已属于另一个指标"),
+    (r"volume_metric '(?P<v>.*)' is not a metric in the catalogue", "业务量指标“{v}”不在指标目录中"),
+    # baselines and targets (baselines)
+    (r"--from '(?P<v>.*)' is not a month; use YYYY-MM", "生效月份“{v}”不是月份;请写成 YYYY-MM"),
+    (r"window start '(?P<v>.*)' is not a month; use YYYY-MM", "窗口起始“{v}”不是月份;请写成 YYYY-MM"),
+    (r"window end '(?P<v>.*)' is not a month; use YYYY-MM", "窗口结束“{v}”不是月份;请写成 YYYY-MM"),
+    (r"--period '(?P<v>.*)' is not a month; use YYYY-MM", "月份“{v}”无效;请写成 YYYY-MM"),
+    (r"(?P<what>.+) '(?P<v>.*)' is not a month; use YYYY-MM", "“{v}”不是月份;请写成 YYYY-MM"),
+    (r"--stat must be mean or median, not '(?P<v>.*)'", "统计量只能是均值(mean)或中位数(median),不能是“{v}”"),
+    (r"--window '(?P<v>.*)' must be FROM:TO, e.g\. 2025-01:2025-12", "窗口“{v}”应写成 起始:结束,例如 2025-01:2025-12"),
+    (r"--window '(?P<v>.*)' ends before it starts", "窗口“{v}”的结束月份早于起始月份"),
+    # improvement records (records, record_views)
+    (r"'(?P<n>.*)' is not a user of this store \(add one with `users add NAME --role ROLE`\)",
+     "“{n}”不是本数据库的用户(请用 `python -m analytics users add 姓名 --role 角色` 添加)"),
+    (r"a record raised from a gap names its --metric and --period", "由评审差距提出的记录需要指定指标和月份"),
+    (r"unknown record fields: (?P<f>.*)", "未知的记录字段:{f}"),
+    (r"expected value '(?P<v>.*)' is not a number", "预期效果(目标值)“{v}”不是数字"),
+    (r"due_date '(?P<v>.*)' is not a date \(YYYY-MM-DD\)", "完成期限“{v}”不是日期(请写成 YYYY-MM-DD)"),
+    (r"expected_by '(?P<v>.*)' is not a date \(YYYY-MM-DD\)", "预期达成日期“{v}”不是日期(请写成 YYYY-MM-DD)"),
+    (r"(?P<k>\w+) '(?P<v>.*)' is not a date \(YYYY-MM-DD\)", "“{v}”不是日期(请写成 YYYY-MM-DD)"),
+    (r"state '(?P<state>.*)' is not one of (?P<states>.*)", "状态“{state}”无效,可选:{states}"),
+    (r"there is no record #(?P<id>\d+)", "记录 #{id} 不存在"),
+    (r"cancelling a record needs a reason \(--comment\)", "取消记录时必须填写意见(原因)"),
+    (r"rejecting a record needs a reason \(--comment\)", "驳回记录时必须填写意见(原因)"),
+    (r"implementing goes through change management: give the change reference \(--change-ref\)",
+     "实施须经过变更管理:请填写变更单号"),
+    (r"give the month the change goes live \(--go-live YYYY-MM\)", "请填写变更上线月份(YYYY-MM)"),
+    (r"the record's metric has no data yet; a new baseline cannot be set", "该记录的指标还没有数据,无法设定新基准"),
+    (r"no go-live month recorded; give the new baseline explicitly", "记录中没有上线月份;请直接填写新基准"),
+    (r"there are no values since the change went live; give the new baseline explicitly or wait for data",
+     "变更上线以来还没有数据;请直接填写新基准,或等有数据后再关闭"),
+    (r"nothing to change", "没有需要修改的内容"),
+    # accounts (users, cli)
+    (r"role '(?P<role>.*)' is not one of (?P<roles>.*)", "角色“{role}”无效,可选:{roles}"),
+    (r"a user needs a name", "请填写用户名"),
+    (r"the two passwords differ; no user was added", "两次输入的密码不一致,未新增用户"),
+    # reports
+    (r"cannot make the PDF: chromium not found; install chromium \(make system-packages\)",
+     "无法生成 PDF:找不到 Chromium 浏览器;请安装 Chromium(运行 make system-packages)"),
+    (r"cannot make the PDF: .*; install chromium \(make system-packages\)",
+     "无法生成 PDF:Chromium 未能打印报告;请检查服务器上的 Chromium(make system-packages)"),
+    (r"format '(?P<v>.*)' is not one of (?P<k>.*)", "格式“{v}”无效,可选:{k}"),
+    # the store: opening, versions, backups, the demo (store, backup, demo)
+    (r"(?P<path>.+) cannot be opened as a store: (?P<detail>.*)", "无法将 {path} 作为数据库打开:{detail}"),
+    (r"The write was not committed by the database; nothing was changed\.", "数据库未能提交本次写入;未做任何修改。"),
+    ((r"(?P<path>.+) was written by a newer version of this product \(schema (?P<v>\d+); this version knows up to "
+      r"(?P<latest>\d+)\)\. Upgrade the product; the file was not changed\."),
+     "{path} 由本产品的较新版本写入(结构版本 {v};当前版本最高支持 {latest})。请先升级本产品;文件未被修改。"),
+    (r"(?P<path>.+) is a DuckDB file but not a store of this product; it was not changed\.",
+     "{path} 是 DuckDB 文件,但不是本产品的数据库;文件未被修改。"),
+    (r"The schema migration was not committed; the file was not changed\.", "数据库结构升级未能提交;文件未被修改。"),
+    (r"the backup cannot overwrite the store itself", "备份不能覆盖数据库本身"),
+    (r"not a store of this product \(.*\)", "不是本产品的数据库"),
+    (r"the file is an empty database, not a store of this product", "该文件是空数据库,不是本产品的数据库"),
+    ((r"the backup is from a newer version of this product \(schema (?P<v>\d+); this version knows up to "
+      r"(?P<latest>\d+)\); upgrade first"),
+     "该备份来自本产品的较新版本(结构版本 {v};当前版本最高支持 {latest});请先升级本产品"),
+    (r"the store (?P<path>.+) already has data; the demo only loads into an empty store",
+     "数据库 {path} 中已有数据;演示数据只能加载到空数据库"),
+    # the SPC command's CSV (spc_io)
+    (r"cannot read the file \(.*\)", "无法读取文件"),
+    (r"not a readable CSV file \(.*\)", "无法读取的 CSV 文件"),
+    ((r"missing column\(s\) (?P<cols>.*); the header needs metric, period, value and may have target, "
+      r"improvement_direction, rebase"),
+     "缺少列:{cols};表头需要 metric、period、value 列,可选 target、improvement_direction、rebase 列"),
+    (r"the row has (?P<n>\d+) cells but the header only (?P<m>\d+) \(a decimal comma\? quote the number or use a point\)",
+     "该行有 {n} 个单元格,但表头只有 {m} 列(是否用逗号作了小数点?请给数字加引号或改用小数点)"),
+    (r"the metric is blank", "指标为空"),
+    (r"'(?P<v>.*)' is not a period \(use YYYY-MM or YYYY-MM-DD\)", "“{v}”不是月份(请写成 YYYY-MM 或 YYYY-MM-DD)"),
+    (r"improvement_direction '(?P<v>.*)' is not increase, decrease or neutral",
+     "改进方向(improvement_direction)“{v}”无效,只能是 increase、decrease 或 neutral"),
+    (r"metric '(?P<m>.*)' is '(?P<a>.*)' on an earlier row but '(?P<b>.*)' here; a metric has one improvement_direction",
+     "指标“{m}”在前面的行中是“{a}”,此处却是“{b}”;同一指标只能有一个改进方向"),
+    (r"rebase '(?P<v>.*)' must be 1 \(a new segment starts here\), 0 or blank",
+     "rebase“{v}”只能是 1(从此处开始新分段)、0 或留空"),
+    (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(first on row (?P<r>\d+)\)", "“{m}” {p} 出现了两次(首次在第 {r} 行)"),
 ]
 _COMPILED = [(re.compile(pattern + r"\Z", re.DOTALL), template) for pattern, template in _ZH]
 _COLUMN = re.compile(r"(?P<letter>[A-Z]+)(?: \((?P<header>.*)\))?\Z", re.DOTALL)
 
 
-def _label(kind: str, words: str) -> str:
-    """Record states and roles by their Chinese labels; a comma-separated list word by word."""
+def _label(prefixes: tuple[str, ...], words: str) -> str:
+    """Record states, roles and sources by their Chinese labels; a comma-separated list word by word."""
     from .i18n import STRINGS
 
-    return ", ".join(STRINGS.get(f"{kind}.{w.strip()}", (w, w.strip()))[1] for w in words.split(","))
+    def one(word: str) -> str:
+        return next((STRINGS[f"{p}.{word}"][1] for p in prefixes if f"{p}.{word}" in STRINGS), word)
+
+    return "、".join(one(w.strip()) for w in words.split(","))
 
 
-_KINDS = {"state": "state", "to": "state", "states": "state", "role": "role", "roles": "role"}
+# Groups named so are shown by their Chinese labels (i18n.STRINGS keys under these prefixes).
+_KINDS = {"state": ("state",), "to": ("state",), "states": ("state",), "role": ("role",), "roles": ("role",),
+          "sources": ("source",), "recsources": ("recsource",)}
+
+_ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogue": "编辑指标目录",
+            "set baseline": "设定基准与目标", "records": "处理改进记录", "read": "查看数据",
+            "manage users": "管理用户", "backup": "备份数据库"}
+_SKIPPED = {"empty": "为空", "no data table (instructions or notes)": "只有说明或备注,没有数据表",
+            "the table has no rows": "的表格没有数据行"}
+_SKIPPED_SHEET = re.compile(r"'(?P<sheet>.*?)' (?P<why>" + "|".join(map(re.escape, _SKIPPED)) + r")(?:, (?=')|\Z)",
+                            re.DOTALL)
+
+
+def _action(text: str) -> str | None:
+    return _ACTIONS.get(text)
+
+
+def _field(text: str) -> str | None:
+    from .i18n import STRINGS
+
+    key = next((k for k in (f"field.{text}", f"col.{text}") if k in STRINGS), None)
+    return STRINGS[key][1].split("(")[0] if key else None
+
+
+def _outside(text: str) -> str:
+    """Metrics outside an uploader's processes: "'A' (SLA), 'B' (no process) and 3 more"."""
+    return re.sub(r" and (\d+) more\Z", r" 等另外 \1 个", text.replace(" (no process)", " (未关联流程)"))
+
+
+def _sheets(text: str) -> str | None:
+    """Sheets skipped as not data, each with why: "'说明' empty, 'Notes' no data table (...)"."""
+    found = list(_SKIPPED_SHEET.finditer(text))
+    if not found or "".join(m.group(0) for m in found) != text:
+        return None
+    return ";".join(f"“{m.group('sheet')}”{_SKIPPED[m.group('why')]}" for m in found)
+
+
+def _reason(text: str) -> str | None:
+    translated = message_text(text, "zh")
+    return translated if translated != text else None
+
+
+# Groups named so are rewritten by these; None means "no translation": the pattern does not apply.
+_CONVERT = {"action": _action, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason}
+
+
+def _value(group: str, text: str | None) -> str | None:
+    if not text:
+        return ""
+    if group in _KINDS:
+        return _label(_KINDS[group], text)
+    if group in _CONVERT:
+        return _CONVERT[group](text)
+    return text
 
 
 def message_text(message: str, lang: str) -> str:
@@ -114,9 +308,9 @@ def message_text(message: str, lang: str) -> str:
     for pattern, template in _COMPILED:
         match = pattern.match(message)
         if match:
-            values = {k: _label(_KINDS[k], v) if k in _KINDS and v else (v or "")
-                      for k, v in match.groupdict().items()}
-            return template.format(**values)
+            values = {k: _value(k, v) for k, v in match.groupdict().items()}
+            if None not in values.values():
+                return template.format(**values)
     return message
 
 

@@ -3,18 +3,49 @@ with the place (file, sheet, row, column) rewritten from the Problem's fields.""
 
 from __future__ import annotations
 
+import ast
+import datetime
+import itertools
 import re
+import zipfile
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+import xlsxwriter
 
-from analytics.auth import require_upload_scope
-from analytics.catalogue import import_catalogue
-from analytics.errors import InputRefused, NotAllowed, Problem
-from analytics.ingest import plan_ingest
+from analytics import xlsx_package
+from analytics.auth import require, require_upload_scope
+from analytics.backup import backup, check_backup
+from analytics.baselines import compute_version, set_version
+from analytics.catalogue import (
+    CATALOGUE_COLUMNS,
+    import_catalogue,
+    import_catalogue_file,
+)
+from analytics.demo import load_demo
+from analytics.errors import InputRefused, NotAllowed, Problem, StoreError
+from analytics.ingest import apply_ingest, plan_ingest
+from analytics.limits import Limits
 from analytics.localise import message_text, problem_text
-from analytics.records import move_record, raise_record
-from analytics.users import add_user, get_user
+from analytics.migrations import LATEST_VERSION
+from analytics.names import name_problem
+from analytics.parsing import NO_HEADER
+from analytics.record_views import gap_snapshot
+from analytics.records import (
+    get_record,
+    list_records,
+    move_record,
+    raise_record,
+    revise_plan,
+)
+from analytics.report_html import PdfUnavailable
+from analytics.reports import render_report
+from analytics.spc_io import read_spc_input
+from analytics.store import Store
+from analytics.uploads import rollback_upload
+from analytics.users import User, add_user, get_user
 
 ENGLISH_WORD = re.compile(r"\b(?!MB\b)[a-z]{4,}\b")   # what is left in English outside quoted values
 
@@ -91,3 +122,468 @@ def test_a_message_without_a_translation_stays_whole_in_english():
     assert message_text("something new went wrong", "zh") == "something new went wrong"
     assert problem_text(Problem("something new", file="a.csv", row=3), "en") == "a.csv, row 3: something new"
     assert problem_text(Problem("something new", file="a.csv", row=3), "zh") == "a.csv,第 3 行:something new"
+
+
+# -- every message a dashboard user can meet has a Chinese pattern --------------------------------------
+#
+# Each case makes the English message through the code that writes it (a real file in tmp_path, a real
+# Store, the function called with bad input) and checks the exact Chinese text. The few marked "as
+# written" cannot be triggered cheaply; they build the message exactly as the code formats it.
+
+class _Ctx:
+    """What a case needs: a store with the two-metric catalogue, a folder, monkeypatch."""
+
+    def __init__(self, store, tmp_path, monkeypatch):
+        self.store, self.tmp_path, self.monkeypatch = store, tmp_path, monkeypatch
+
+    def file(self, name: str, content: str | bytes) -> Path:
+        path = self.tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    def plan(self, name: str, content: str | bytes, **options):
+        path = self.file(name, content)
+        return plan_ingest(self.store, [(path, name)], **options)
+
+    def load(self, name: str, content: str) -> int:
+        return apply_ingest(self.store, self.plan(name, content), by="t")[0]
+
+    def user(self, name: str, role: str, **options) -> str:
+        add_user(self.store, name, role, by="t", **options)
+        return name
+
+    def record(self, **options) -> int:
+        return raise_record(self.store, title="缩短解决时间", by=self.user("管理员", "admin"),
+                            source=options.pop("source", "audit"), **options)
+
+    def walk(self, record_id: int, *states: str) -> None:
+        """Move the record on as the admin; implementing with a change going live in 2026-06."""
+        for state in states:
+            extra = {"change_ref": "CHG-1", "go_live": "2026-06"} if state == "implementing" else {}
+            move_record(self.store, record_id, state, by="管理员", **extra)
+
+
+def _message(make, ctx: _Ctx) -> str:
+    """The English message `make` raises (a refusal's first problem, else the exception's text) or returns."""
+    try:
+        made = make(ctx)
+    except InputRefused as exc:
+        return exc.problems[0].message
+    except (NotAllowed, StoreError) as exc:
+        return str(exc)
+    if isinstance(made, Problem):
+        return made.message
+    assert isinstance(made, str), f"{make} refused nothing: {made!r}"
+    return made
+
+
+def _last_problem(make):
+    def last(ctx: _Ctx) -> Problem:
+        with pytest.raises(InputRefused) as refused:
+            make(ctx)
+        return refused.value.problems[-1]
+    return last
+
+
+def _xlsx(ctx: _Ctx, name: str, sheets: dict[str, dict[str, str]]) -> Path:
+    path = ctx.tmp_path / name
+    workbook = xlsxwriter.Workbook(path)
+    for sheet, cells in sheets.items():
+        worksheet = workbook.add_worksheet(sheet)
+        for ref, value in cells.items():
+            worksheet.write(ref, value)
+    workbook.close()
+    return path
+
+
+def _foreign_duckdb(ctx: _Ctx) -> Path:
+    path = ctx.tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    return path
+
+
+def _newer_store(ctx: _Ctx) -> Path:
+    path = ctx.tmp_path / "newer.duckdb"
+    Store(path).ensure_schema()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_version (version, description) VALUES (999, 'from the future')")
+    con.close()
+    return path
+
+
+def _cannot_open(ctx: _Ctx):
+    path = ctx.file("garbage.duckdb", b"this is not a database " * 400)
+    with pytest.raises(StoreError) as refused:
+        Store(path).ensure_schema()
+    detail = str(refused.value).split("cannot be opened as a store: ", 1)[1]
+    return str(refused.value), f"无法将 {path} 作为数据库打开:{detail}"
+
+
+def _catalogue(columns: dict):
+    return lambda ctx: import_catalogue(ctx.store, pd.DataFrame(columns, dtype=object), by="t")
+
+
+def _scoped(processes, content, **options):
+    def make(ctx):
+        user = get_user(ctx.store, ctx.user("王磊", "process_owner", processes=processes))
+        require_upload_scope(ctx.store, user, ctx.plan("scope.csv", content, **options))
+    return make
+
+
+def _second_upload_replaces_first(ctx):
+    first = ctx.load("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,9\n")
+    rollback_upload(ctx.store, first, by="t")
+
+
+def _changed_since_preview(ctx):
+    plan = ctx.plan("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,9\n")
+    apply_ingest(ctx.store, plan, by="t")
+
+
+def _rolled_back_twice(ctx):
+    upload = ctx.load("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    rollback_upload(ctx.store, upload, by="t")
+    rollback_upload(ctx.store, upload, by="t")
+
+
+def _close(data: str | None):
+    def make(ctx):
+        if data:
+            ctx.load("data.csv", data)
+        record = ctx.record(metric="Incident MTTR", period="2026-05", source="gap")
+        ctx.walk(record, "approved", "implementing", "monitoring", "verified")
+        move_record(ctx.store, record, "closed", by="管理员")
+    return make
+
+
+def _pdf_without_chromium(ctx):
+    import analytics.report_html
+
+    ctx.monkeypatch.setattr(analytics.report_html, "chromium_path", lambda: None)
+    render_report(None, "pdf")
+
+
+def _spc(content: str):
+    return lambda ctx: read_spc_input(ctx.file("spc.csv", content))
+
+
+SOURCES_ZH = "服务报告、满意度调查、内部审核、部门例会纪要、客户反馈、管理评审、其他"
+STATES_ZH = "已提出、已批准、已驳回、实施中、跟踪中、已验证、已关闭、已取消"
+LONG_NAME = "指" * 201
+
+CASES = [
+    # files: reading and parsing
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,,8\n"), "月份为空", id="period-blank"),
+    pytest.param(_last_problem(lambda c: c.plan("a.csv", "指标,月份,数值\n" + "事件平均解决时间,2026-05,坏\n" * 205)),
+                 "……还有更多问题;请先修正以上问题", id="more-problems"),
+    pytest.param(lambda c: c.plan("a.csv", 'metric,period,value\n"' + "a" * 140_000 + '",2026-05,1\n'),
+                 "无法读取 CSV 文件(格式有误)", id="csv-unreadable"),
+    pytest.param(lambda c: c.plan("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x07 not a workbook" * 64),
+                 "无法打开工作簿(文件可能已损坏或设有密码)", id="workbook-unopenable"),
+    pytest.param(lambda c: f"the sheet cannot be read ({type(ValueError('x')).__name__}: bad cell)",  # as written
+                 "无法读取该工作表(内容可能已损坏)", id="sheet-unreadable"),
+    pytest.param(lambda c: xlsx_package._check_sizes([zipfile.ZipInfo(f"p{i}") for i in range(5001)], "a.xlsx",
+                                                     Limits()),
+                 "工作簿有 5001 个文件部件,超过上限 5000", id="workbook-parts"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"数据": {"A1": "指标", "C4": "x"}}), "a.xlsx")],
+                                       limits=Limits(max_cells=5)),
+                 "工作簿有 12 个单元格(工作表“数据”),超过上限 5", id="workbook-cells"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"空": {}, "说明": {"A1": "这是一份说明"}}), "a.xlsx")]),
+                 "文件中没有数据行(工作表:“空”为空;“说明”只有说明或备注,没有数据表)", id="no-data-sheets"),
+    # uploads
+    pytest.param(lambda c: c.plan("a.csv", "metric,period,value\n坏\u200b名,2026-05,1\n", create_metrics=True),
+                 "无法创建指标“坏\\u200b名”:名称含有控制字符或不可见字符", id="create-invisible"),
+    pytest.param(lambda c: c.plan("a.csv", f"metric,period,value\n{LONG_NAME},2026-05,1\n", create_metrics=True),
+                 f"无法创建指标“{'指' * 60}”:名称长 201 个字符,最多允许 200 个", id="create-long"),
+    pytest.param(lambda c: name_problem("A\u202eB"), "名称含有从右到左等文字方向控制字符", id="name-bidi"),
+    pytest.param(lambda c: apply_ingest(c.store, None, by="t", source="邮件"), f"来源“邮件”无效,可选:{SOURCES_ZH}",
+                 id="upload-source"),
+    pytest.param(_changed_since_preview, "生成预览后数据库已有变化(另一次上传改动了相同的数值);请重新检查文件",
+                 id="changed-since-preview"),
+    pytest.param(lambda c: rollback_upload(c.store, 9, by="t"), "上传 #9 不存在", id="no-upload"),
+    pytest.param(_rolled_back_twice, "上传 #1(“a.csv”)已经回滚过了", id="rolled-back-twice"),
+    pytest.param(_second_upload_replaces_first, "上传 #1 无法回滚:其中部分数值后来已被上传 #2 替换;请先回滚 #2",
+                 id="rollback-replaced"),
+    pytest.param(lambda c: load_demo(c.store, datetime.date(2026, 6, 1)),
+                 lambda c: f"数据库 {c.store.path} 中已有数据;演示数据只能加载到空数据库", id="demo-not-empty"),
+    # upload scope and role checks
+    pytest.param(lambda c: require(None, "upload"), "尚未登录,无权上传数据;允许的角色:管理员、改进负责人、流程负责人",
+                 id="not-signed-in"),
+    pytest.param(lambda c: require(User("访客", "viewer"), "edit_catalogue"), "访客(只读用户)无权编辑指标目录;允许的角色:管理员",
+                 id="may-not"),
+    pytest.param(_scoped(None, "metric,period,value\nSLA attainment,2026-05,95\n"),
+                 "王磊(流程负责人)的账户尚未关联任何流程(请联系管理员),不能上传 'SLA attainment' (SLA)", id="scope-none"),
+    pytest.param(_scoped(None, "metric,period,value\n可用性,2026-05,99\n", create_metrics=True),
+                 "王磊(流程负责人)的账户尚未关联任何流程(请联系管理员),也不能创建新指标", id="scope-none-create"),
+    pytest.param(_scoped(["incident"], "metric,period,value\nSLA attainment,2026-05,95\n可用性,2026-05,99\n",
+                         create_metrics=True),
+                 "王磊(流程负责人)只能上传所辖流程的数据:incident;不包括 'SLA attainment' (SLA);也不能创建新指标",
+                 id="scope-outside-create"),
+    # the catalogue
+    pytest.param(_catalogue({"unit": ["h"]}), "缺少“名称”(name)列:指标目录每行一个指标,列为 " + ", ".join(CATALOGUE_COLUMNS),
+                 id="catalogue-no-name-column"),
+    pytest.param(lambda c: import_catalogue_file(c.store, b"unit,process\nh,x\n", by="t", file_name="c.csv"),
+                 "找不到指标目录的表头:前几行需要有“名称”(name)列,以及这些列:" + ", ".join(CATALOGUE_COLUMNS),
+                 id="catalogue-no-header"),
+    pytest.param(_catalogue({"name": [None], "unit": ["h"]}), "指标没有名称", id="catalogue-no-name"),
+    pytest.param(_catalogue({"name": ["Availability", "availability"]}), "“availability”出现了两次(首次在第 2 行)",
+                 id="catalogue-twice"),
+    pytest.param(_catalogue({"name": ["A"], "category": ["速度"]}),
+                 "类别“速度”无效,可选:服务质量、服务效果、服务成本、流程执行效率", id="catalogue-category"),
+    pytest.param(_catalogue({"name": ["A"], "direction": ["up"]}),
+                 "方向“up”无效,可选:越高越好(increase)、越低越好(decrease)、中性(neutral)", id="catalogue-direction"),
+    pytest.param(_catalogue({"name": ["A"], "weight": ["heavy"]}), "“heavy”不是有效的权重", id="catalogue-weight"),
+    pytest.param(_catalogue({"name": ["A"], "unit_cost": ["-5"]}), "“-5”不是有效的单位成本", id="catalogue-unit-cost"),
+    pytest.param(_catalogue({"name": ["A"], "target": ["high"]}), "“high”不是有效的目标", id="catalogue-target"),
+    pytest.param(_catalogue({"name": ["A"], "decimals": ["1.5"]}), "小数位“1.5”必须是 0 到 6 的整数", id="catalogue-decimals"),
+    pytest.param(_catalogue({"name": ["A"], "baseline": ["5"], "from_period": ["soon"]}), "“soon”不是月份(请写成 YYYY-MM)",
+                 id="catalogue-from-period"),
+    pytest.param(_catalogue({"name": ["A"], "baseline": ["5"]}),
+                 "填写基准或目标时需要生效月份(from_period,即开始适用的第一个月)", id="catalogue-needs-from-period"),
+    pytest.param(_catalogue({"name": [None]}), "指标目录中没有指标行", id="catalogue-no-rows"),
+    pytest.param(_catalogue({"name": ["Availability"], "aliases": ["SLA达成率"]}), "名称或别名“sla达成率”已属于另一个指标",
+                 id="catalogue-alias-taken"),
+    pytest.param(_catalogue({"name": ["A"], "volume_metric": ["Tickets"]}), "业务量指标“Tickets”不在指标目录中",
+                 id="catalogue-volume-metric"),
+    pytest.param(_catalogue({"name": ["A\u202eB"]}), "名称含有从右到左等文字方向控制字符", id="catalogue-bad-name"),
+    # baselines and targets
+    pytest.param(lambda c: set_version(c.store, "Incident MTTR", baseline=1, target=None, from_period="soon", by="t",
+                                       reason="r"), "生效月份“soon”不是月份;请写成 YYYY-MM", id="baseline-from"),
+    pytest.param(lambda c: set_version(c.store, "Incident MTR", baseline=1, target=None, from_period="2026-01", by="t",
+                                       reason="r"), "指标目录中没有“Incident MTR”(最接近的:Incident MTTR)",
+                 id="baseline-closest"),
+    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01:2025-12", stat="mode",
+                                           from_period="2026-01", by="t"),
+                 "统计量只能是均值(mean)或中位数(median),不能是“mode”", id="baseline-stat"),
+    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01", stat="mean",
+                                           from_period="2026-01", by="t"),
+                 "窗口“2025-01”应写成 起始:结束,例如 2025-01:2025-12", id="baseline-window-shape"),
+    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-13:2025-12", stat="mean",
+                                           from_period="2026-01", by="t"),
+                 "窗口起始“2025-13”不是月份;请写成 YYYY-MM", id="baseline-window-start"),
+    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01:2025-13", stat="mean",
+                                           from_period="2026-01", by="t"),
+                 "窗口结束“2025-13”不是月份;请写成 YYYY-MM", id="baseline-window-end"),
+    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-12:2025-01", stat="mean",
+                                           from_period="2026-01", by="t"),
+                 "窗口“2025-12:2025-01”的结束月份早于起始月份", id="baseline-window-order"),
+    # improvement records
+    pytest.param(lambda c: raise_record(c.store, title="t", by="路人", source="audit"),
+                 "“路人”不是本数据库的用户(请用 `python -m analytics users add 姓名 --role 角色` 添加)", id="record-no-user"),
+    pytest.param(lambda c: c.record(source="gap"), "由评审差距提出的记录需要指定指标和月份", id="record-gap-needs-metric"),
+    pytest.param(lambda c: c.record(colour="red"), "未知的记录字段:colour", id="record-unknown-field"),
+    pytest.param(lambda c: c.record(period="soon"), "月份“soon”无效;请写成 YYYY-MM", id="record-period"),
+    pytest.param(lambda c: c.record(source="邮件"), "来源“邮件”无效,可选:评审差距、内部审核、管理评审、周例会、客户反馈、服务报告、"
+                 "满意度调查、流程负责人建议", id="record-source"),
+    pytest.param(lambda c: c.record(expected_value="很多"), "预期效果(目标值)“很多”不是数字", id="record-expected-value"),
+    pytest.param(lambda c: c.record(due_date="明天"), "完成期限“明天”不是日期(请写成 YYYY-MM-DD)", id="record-due-date"),
+    pytest.param(lambda c: c.record(expected_by="年底"), "预期达成日期“年底”不是日期(请写成 YYYY-MM-DD)", id="record-expected-by"),
+    pytest.param(lambda c: c.record(metric="Incident MTR", period="2026-05", source="gap"),
+                 "指标目录中没有“Incident MTR”(最接近的:Incident MTTR)", id="record-closest"),
+    pytest.param(lambda c: move_record(c.store, c.record(), "done", by="管理员"), f"状态“done”无效,可选:{STATES_ZH}",
+                 id="record-state"),
+    pytest.param(lambda c: list_records(c.store, state="open"), f"状态“open”无效,可选:{STATES_ZH}", id="record-list-state"),
+    pytest.param(lambda c: move_record(c.store, 99, "approved", by=c.user("管理员", "admin")), "记录 #99 不存在",
+                 id="record-missing"),
+    pytest.param(lambda c: get_record(c.store, 99), "记录 #99 不存在", id="record-get-missing"),
+    pytest.param(lambda c: move_record(c.store, c.record(), "cancelled", by="管理员"), "取消记录时必须填写意见(原因)",
+                 id="record-cancel-reason"),
+    pytest.param(lambda c: move_record(c.store, c.record(), "rejected", by="管理员"), "驳回记录时必须填写意见(原因)",
+                 id="record-reject-reason"),
+    pytest.param(lambda c: (r := c.record(), c.walk(r, "approved"), move_record(c.store, r, "implementing", by="管理员")),
+                 "实施须经过变更管理:请填写变更单号", id="record-change-ref"),
+    pytest.param(lambda c: (r := c.record(), c.walk(r, "approved"),
+                            move_record(c.store, r, "implementing", by="管理员", change_ref="CHG-1")),
+                 "请填写变更上线月份(YYYY-MM)", id="record-go-live"),
+    pytest.param(_close(None), "该记录的指标还没有数据,无法设定新基准", id="record-close-no-data"),
+    pytest.param(_close("metric,period,value\nIncident MTTR,2026-05,8\n"),
+                 "变更上线以来还没有数据;请直接填写新基准,或等有数据后再关闭", id="record-close-no-data-since"),
+    pytest.param(lambda c: "no go-live month recorded; give the new baseline explicitly",  # as written: go-live is
+                 "记录中没有上线月份;请直接填写新基准", id="record-close-no-go-live"),      # required to implement
+    pytest.param(lambda c: revise_plan(c.store, c.record(), by="管理员", reason="r"), "没有需要修改的内容",
+                 id="record-nothing-to-change"),
+    pytest.param(lambda c: (r := c.record(), move_record(c.store, r, "cancelled", by="管理员", comment="重复"),
+                            move_record(c.store, r, "approved", by="管理员")),
+                 "记录 #1 当前为“已取消”,已不能再转换状态(不能转到“已批准”)", id="record-final-state"),
+    pytest.param(lambda c: gap_snapshot(c.store, "Incident MTTR", "soon"), "月份“soon”无效;请写成 YYYY-MM",
+                 id="snapshot-period"),
+    # accounts
+    pytest.param(lambda c: add_user(c.store, " ", "viewer", by="t"), "请填写用户名", id="user-no-name"),
+    pytest.param(lambda c: add_user(c.store, "x", "boss", by="t"),
+                 "角色“boss”无效,可选:管理员、改进负责人、服务负责人、流程负责人、质量管理、只读用户", id="user-role"),
+    pytest.param(lambda c: "the two passwords differ; no user was added",  # as written: the CLI asks on a terminal
+                 "两次输入的密码不一致,未新增用户", id="cli-passwords-differ"),
+    # reports
+    pytest.param(lambda c: render_report(None, "doc"), "格式“doc”无效,可选:xlsx, csv, html, pdf", id="report-format"),
+    pytest.param(_pdf_without_chromium, "无法生成 PDF:找不到 Chromium 浏览器;请安装 Chromium(运行 make system-packages)",
+                 id="report-no-chromium"),
+    pytest.param(lambda c: f"cannot make the PDF: {PdfUnavailable('chromium could not print the report: crash')}; "
+                           "install chromium (make system-packages)",  # as written: needs a Chromium that fails
+                 "无法生成 PDF:Chromium 未能打印报告;请检查服务器上的 Chromium(make system-packages)", id="report-pdf-failed"),
+    # the store, backups
+    pytest.param(lambda c: Store(_foreign_duckdb(c)).ensure_schema(),
+                 lambda c: f"{c.tmp_path / 'other.duckdb'} 是 DuckDB 文件,但不是本产品的数据库;文件未被修改。", id="store-foreign"),
+    pytest.param(lambda c: Store(_newer_store(c)).ensure_schema(),
+                 lambda c: f"{c.tmp_path / 'newer.duckdb'} 由本产品的较新版本写入(结构版本 999;当前版本最高支持 "
+                           f"{LATEST_VERSION})。请先升级本产品;文件未被修改。", id="store-newer"),
+    pytest.param(lambda c: "The write was not committed by the database; nothing was changed.",  # as written
+                 "数据库未能提交本次写入;未做任何修改。", id="store-not-committed"),
+    pytest.param(lambda c: "The schema migration was not committed; the file was not changed.",  # as written
+                 "数据库结构升级未能提交;文件未被修改。", id="store-migration-not-committed"),
+    pytest.param(lambda c: "The store /srv/csi/store.duckdb is busy: another program (process 4242, /usr/bin/python3) "
+                           "is using it. Waited 10 s; nothing was written. Try again when it has finished.",  # as written
+                 "数据库 /srv/csi/store.duckdb 正忙:另一个程序(进程 4242,/usr/bin/python3)正在使用。已等待 10 秒,"
+                 "未写入任何内容。请稍后再试。", id="store-busy"),
+    pytest.param(lambda c: backup(c.store, c.store.path), "备份不能覆盖数据库本身", id="backup-over-store"),
+    pytest.param(lambda c: check_backup(c.file("garbage.duckdb", b"not a database " * 400)), "不是本产品的数据库",
+                 id="backup-not-duckdb"),
+    pytest.param(lambda c: (duckdb.connect(str(c.tmp_path / "empty.duckdb")).close(),
+                            check_backup(c.tmp_path / "empty.duckdb")),
+                 "该文件是空数据库,不是本产品的数据库", id="backup-empty"),
+    pytest.param(lambda c: check_backup(_newer_store(c)),
+                 f"该备份来自本产品的较新版本(结构版本 999;当前版本最高支持 {LATEST_VERSION});请先升级本产品", id="backup-newer"),
+    pytest.param(lambda c: check_backup(_foreign_duckdb(c)),
+                 lambda c: f"{c.tmp_path / 'other.duckdb'} 是 DuckDB 文件,但不是本产品的数据库;文件未被修改。", id="backup-foreign"),
+    # the SPC command's CSV
+    pytest.param(_spc("metric,value\nA,1\n"),
+                 "缺少列:period;表头需要 metric、period、value 列,可选 target、improvement_direction、rebase 列",
+                 id="spc-missing-column"),
+    pytest.param(_spc("metric,period,value\nA,2026-01,1,5\n"),
+                 "该行有 4 个单元格,但表头只有 3 列(是否用逗号作了小数点?请给数字加引号或改用小数点)", id="spc-extra-cell"),
+    pytest.param(_spc("metric,period,value\n,2026-01,1\n"), "指标为空", id="spc-metric-blank"),
+    pytest.param(_spc("metric,period,value\nA,2026-13,1\n"), "“2026-13”不是月份(请写成 YYYY-MM 或 YYYY-MM-DD)",
+                 id="spc-period"),
+    pytest.param(_spc("metric,period,value,improvement_direction\nA,2026-01,1,up\n"),
+                 "改进方向(improvement_direction)“up”无效,只能是 increase、decrease 或 neutral", id="spc-direction"),
+    pytest.param(_spc("metric,period,value,improvement_direction\nA,2026-01,1,increase\nA,2026-02,1,decrease\n"),
+                 "指标“A”在前面的行中是“increase”,此处却是“decrease”;同一指标只能有一个改进方向", id="spc-direction-conflict"),
+    pytest.param(_spc("metric,period,value,rebase\nA,2026-01,1,2\n"), "rebase“2”只能是 1(从此处开始新分段)、0 或留空",
+                 id="spc-rebase"),
+    pytest.param(_spc("metric,period,value\nA,2026-01,1\nA,2026-01,2\n"), "“A” 2026-01 出现了两次(首次在第 2 行)",
+                 id="spc-twice"),
+    pytest.param(_spc('metric,period,value\n"' + "a" * 140_000 + '",2026-01,1\n'), "无法读取的 CSV 文件",
+                 id="spc-unreadable"),
+    pytest.param(lambda c: f"cannot read the file ({PermissionError(13, 'Permission denied').strerror})",  # as written
+                 "无法读取文件", id="spc-cannot-read"),
+]
+
+
+@pytest.mark.parametrize("make, expected", CASES)
+def test_every_refusal_has_its_chinese_text(catalogued, tmp_path, monkeypatch, make, expected):
+    ctx = _Ctx(catalogued, tmp_path, monkeypatch)
+    message = _message(make, ctx)
+    expected = expected(ctx) if callable(expected) else expected      # the Chinese names a path in tmp_path
+    assert message_text(message, "zh") == expected, message
+    assert message_text(message, "en") == message
+
+
+def test_a_store_that_cannot_be_opened_keeps_the_database_s_reason(tmp_path):
+    message, expected = _cannot_open(_Ctx(None, tmp_path, None))
+    assert message_text(message, "zh") == expected
+
+
+def test_the_place_and_the_message_together(catalogued, tmp_path):
+    path = _xlsx(_Ctx(catalogued, tmp_path, None), "a.xlsx", {"数据": {"A1": "指标", "B1": "月份", "C1": "数值",
+                                                                   "A2": "事件平均解决时间", "C2": "8"}})
+    problem = _refusal(catalogued, path)[0]
+    assert problem_text(problem, "zh") == "a.xlsx,工作表“数据”,第 2 行,B 列(月份):月份为空"
+
+
+# -- the guard: a new message in analytics/ without a pattern fails here --------------------------------
+
+ANALYTICS = Path(__file__).resolve().parent.parent / "analytics"
+MESSAGE_CALLS = {"Problem", "InputRefused", "NotAllowed", "StoreError", "StoreBusy"}   # what pages show
+SAMPLES = ("x", "3", "")   # each f-string placeholder is tried with each of these
+
+# (file, message with {} for each placeholder): why a sample cannot stand for the real values.
+NOT_SAMPLED = {
+    ("catalogue.py", "'{}' is not a valid {}"):
+        "the column is one of the catalogue's number columns (weight, ...); see the catalogue-* cases",
+    ("ingest.py", "cannot create metric {}: {}"):
+        "the reason is one of names.name_problem's messages; see the create-* cases",
+}
+
+
+class _Hole:
+    """A placeholder of an f-string (or any non-string part of a concatenation)."""
+
+    def __init__(self, conversion: int = -1):
+        self.conversion = conversion
+
+
+def _alternatives(node: ast.AST, constants: dict[str, str]) -> list[list] | None:
+    """The texts a message expression can make, each a list of str and _Hole; None for a computed message."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [[node.value]]
+    if isinstance(node, ast.JoinedStr):
+        return [[v.value if isinstance(v, ast.Constant) else _Hole(v.conversion) for v in node.values]]
+    if isinstance(node, ast.Name) and node.id in constants:
+        return [[constants[node.id]]]
+    if isinstance(node, ast.IfExp):                  # "a" if ... else "b": both must translate
+        body, orelse = _alternatives(node.body, constants), _alternatives(node.orelse, constants)
+        return None if body is None or orelse is None else body + orelse
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _alternatives(node.left, constants), _alternatives(node.right, constants)
+        if left is None and right is None:
+            return None
+        return [a + b for a in (left or [[_Hole()]]) for b in (right or [[_Hole()]])]
+    return None
+
+
+def _samples(parts: list) -> list[str]:
+    """The message with every combination of sample values in its placeholders (one value for all, when many)."""
+    holes = [p for p in parts if isinstance(p, _Hole)]
+    combinations = (itertools.product(SAMPLES, repeat=len(holes)) if len(holes) <= 6
+                    else [(value,) * len(holes) for value in SAMPLES])
+    samples = []
+    for values in combinations:
+        filled = iter(repr(v) if h.conversion == ord("r") else v for h, v in zip(holes, values))
+        samples.append("".join(p if isinstance(p, str) else next(filled) for p in parts))
+    return samples
+
+
+def _written_messages() -> list[tuple[str, int, str, list[str]]]:
+    """(file, line, message with {} holes, samples) for every message analytics/ writes as a literal."""
+    found = []
+    for path in sorted(ANALYTICS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        constants = {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                     and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                     for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(tree):
+            messages = []
+            if isinstance(node, ast.Call):
+                called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)   # Problem or errors.Problem
+                if called in MESSAGE_CALLS:
+                    messages += node.args[:1] + [k.value for k in node.keywords if k.arg == "message"]
+                elif called == "refuse":      # spc_io: refuse(mask, column, lambda i: f"...")
+                    messages += [a.body for a in node.args if isinstance(a, ast.Lambda)]
+            elif isinstance(node, ast.FunctionDef) and node.name.endswith("_problem"):   # names.name_problem
+                messages += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
+            for expression in messages:
+                for parts in _alternatives(expression, constants) or []:
+                    shape = "".join(p if isinstance(p, str) else "{}" for p in parts)
+                    found.append((path.name, expression.lineno, shape, _samples(parts)))
+    return found
+
+
+def test_the_guard_sees_the_messages():
+    shapes = {(file, shape) for file, _, shape, _ in _written_messages()}
+    assert len(shapes) > 100, len(shapes)
+    assert ("sheet_layout.py", "the period is blank") in shapes                                  # one side of an if
+    assert ("parsing.py", NO_HEADER) in shapes                                                   # a module constant
+    assert ("auth.py", "wrong name or password; the name is now locked for a while") in shapes    # a concatenation
+    assert ("names.py", "the name contains control or invisible characters") in shapes           # name_problem
+    assert ("spc_io.py", "the metric is blank") in shapes                                        # spc_io's refuse
+    assert set(NOT_SAMPLED) <= shapes, set(NOT_SAMPLED) - shapes                                 # no stale exemption
+
+
+def test_every_message_analytics_writes_has_a_chinese_pattern():
+    untranslated = [f"{file}:{line}: {shape!r}" for file, line, shape, samples in sorted(_written_messages())
+                    if (file, shape) not in NOT_SAMPLED
+                    and not any(message_text(s, "zh") != s for s in samples)]
+    assert not untranslated, "no Chinese pattern in analytics/localise.py _ZH for:\n" + "\n".join(untranslated)
