@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.errors import StoreError
+from analytics.localise import message_text
 from pages.common import (
     current_user,
     get_store,
@@ -61,7 +62,7 @@ with st.sidebar:
         store = get_store()
     except StoreError as exc:
         store = None
-        problem = str(exc)
+        problem = message_text(str(exc), current)
     if store is not None:
         st.caption(f"{i18n.t('app.store', current)}: `{store.path}`")
 

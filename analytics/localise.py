@@ -34,6 +34,14 @@ _ZH: list[tuple[str, str]] = [
      "同一个文件已于 {when} 导入过(第 {id} 次上传,“{name}”),不会重复导入"),
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
     (r"the row has values but no metric name", "该行有数值,但没有指标名称"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) with a name but no period or value were ignored "
+      r"\(row (?P<r>[\d, ]+)\)"), "工作表“{s}”:{n} 行只有指标名称、没有月份和数值,已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) row\(s\) with a name but no period or value were ignored \(row (?P<r>[\d, ]+)\)",
+     "{n} 行只有指标名称、没有月份和数值,已忽略(第 {r} 行)"),
+    (r"sheet '(?P<s>.*)': (?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, ]+)\)",
+     "工作表“{s}”:表格下方的 {n} 行备注已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, ]+)\)",
+     "表格下方的 {n} 行备注已忽略(第 {r} 行)"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
@@ -254,6 +262,15 @@ _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogu
             "manage users": "管理用户", "backup": "备份数据库"}
 _SKIPPED = {"empty": "为空", "no data table (instructions or notes)": "只有说明或备注,没有数据表",
             "the table has no rows": "的表格没有数据行"}
+_SKIPPED_ALONE = {"empty": "工作表为空", "no data table (instructions or notes)": "只有说明或备注,没有数据表",
+                  "the table has no rows": "表格没有数据行"}
+
+
+def skipped_sheet_reason(reason: str, lang: str) -> str:
+    """Why a sheet was skipped (parsing's short reasons), in `lang`, for the upload preview."""
+    return _SKIPPED_ALONE.get(reason, reason) if lang == "zh" else reason
+
+
 _SKIPPED_SHEET = re.compile(r"'(?P<sheet>.*?)' (?P<why>" + "|".join(map(re.escape, _SKIPPED)) + r")(?:, (?=')|\Z)",
                             re.DOTALL)
 

@@ -9,6 +9,7 @@ from analytics import config, i18n
 from analytics.auth import allowed, require, require_upload_scope
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
+from analytics.localise import message_text, skipped_sheet_reason
 from analytics.uploads import list_uploads, rollback_upload
 from pages.common import (
     author_field,
@@ -69,9 +70,9 @@ def _show_preview(plan: IngestPlan) -> None:
     for file_plan in plan.files:
         st.markdown(t("upload.summary_line", **file_plan.summary()))
         for sheet, reason in file_plan.parsed.skipped_sheets:
-            st.caption(t("upload.sheet_skipped", sheet=sheet, reason=reason))
+            st.caption(t("upload.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, lang())))
         for warning in file_plan.parsed.warnings:
-            st.caption(warning)
+            st.caption(message_text(warning, lang()))
         with st.expander(t("upload.changes_table", file=file_plan.file_name), expanded=len(plan.files) == 1):
             changes = file_plan.changes
             order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}

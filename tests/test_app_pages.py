@@ -387,3 +387,15 @@ def test_every_table_shows_a_dash_for_an_empty_cell_not_none(app_store, page, ta
     shown = [frame.proto for frame in at.dataframe]
     assert len(shown) >= tables
     assert all(proto.placeholder == "–" for proto in shown)
+
+
+def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeypatch):
+    broken = tmp_path / "not-a-store.duckdb"
+    broken.write_bytes(b"this is a spreadsheet export, not a DuckDB file" * 100)
+    monkeypatch.setenv("CSI_DB", str(broken))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert f"无法将 {broken} 作为数据库打开" in shown and "cannot be opened" not in shown

@@ -120,3 +120,34 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
     from analytics.uploads import list_uploads
 
     assert list_uploads(Store(store.path)).iloc[0]["uploaded_by"] == "王磊"
+
+
+def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser, tmp_path, cli, store):
+    import xlsxwriter
+
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text(CATALOGUE, encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0
+    path = tmp_path / "七月指标.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    wb.add_worksheet("填写说明").write_column(0, 0, ["请按月填写各项指标。", "数值为空表示缺失,不要填 0。"])
+    wb.add_worksheet("空白")
+    ws = wb.add_worksheet("数据")
+    ws.write_row(0, 0, ["指标", "月份", "数值"])
+    ws.write_row(1, 0, ["事件平均解决时间", "2026-07", 6.1])
+    ws.write_row(2, 0, ["SLA attainment", "2026-07", 96.0])
+    ws.write(3, 0, "注:MTTR 单位为小时")
+    wb.close()
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/upload?lang=zh")
+        wait_for_app(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+        wait_for_app(page)
+        page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
+        text = page.get_by_test_id("stMain").inner_text()
+        page.screenshot(path=str(tmp_path / "notes.png"), full_page=True)
+    assert "已跳过工作表“填写说明”:只有说明或备注,没有数据表" in text
+    assert "已跳过工作表“空白”:工作表为空" in text
+    assert "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)" in text
+    assert "ignored" not in text and "skipped" not in text
