@@ -359,6 +359,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.verdict": ("Verdict", "验证结论"),
     "col.on_time": ("On time", "按期"),
     "col.go_live": ("Go-live", "上线月份"),
+    "col.change_ref": ("Change ref.", "变更单号"),
     "rec.timeline": ("Timeline", "时间线"),
     "rec.verification": ("Verification of effect", "效果验证"),
     "rec.no_verification": ("Verification starts once the record names a metric and a go-live month.",

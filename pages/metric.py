@@ -131,7 +131,7 @@ if not metric_records.empty:
     data_table(metric_records.assign(state=metric_records["state"].map(lambda s: t(f"state.{s}")))[
         ["id", "title", "state", "change_ref", "go_live", "owner"]],
         column_config={"id": "#", "title": t("rec.field_title"), "state": t("rec.state_filter"),
-                       "change_ref": t("rec.change_ref"), "go_live": t("rec.go_live"), "owner": t("rec.field_owner")})
+                       "change_ref": t("col.change_ref"), "go_live": t("col.go_live"), "owner": t("rec.field_owner")})
     st.page_link("pages/records.py", label=t("nav.records"), icon=":material/assignment:")
 
 st.page_link("pages/scorecard.py", label=t("md.back"), icon=":material/arrow_back:",

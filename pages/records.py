@@ -107,7 +107,7 @@ def show_record(record_id: int) -> None:
     fields = [(t(f"rec.field_{k}"), record.get(k)) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
         "due_date", "priority")]
-    fields += [(t("rec.change_ref"), record.get("change_ref")), (t("rec.go_live"), record.get("go_live"))]
+    fields += [(t("col.change_ref"), record.get("change_ref")), (t("col.go_live"), record.get("go_live"))]
     shown = [(k, str(v)) for k, v in fields if v is not None and not (isinstance(v, float) and pd.isna(v))]
     if shown:
         st.markdown("  \n".join(f"**{k}**:{v}" if current_lang == "zh" else f"**{k}**: {v}" for k, v in shown))
@@ -213,8 +213,8 @@ def show_register() -> None:
             on_select="rerun", selection_mode="single-row", key="rec_table",
             column_config={"id": "#", "title": t("rec.field_title"), "state_text": t("rec.state_filter"),
                            "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
-                           "due_date": t("rec.field_due_date"), "change_ref": t("rec.change_ref"),
-                           "go_live": t("rec.go_live")})
+                           "due_date": t("rec.field_due_date"), "change_ref": t("col.change_ref"),
+                           "go_live": t("col.go_live")})
         st.caption(t("rec.open_hint"))
         if selection and selection.selection.rows:
             _open(int(shown.iloc[selection.selection.rows[0]]["id"]))

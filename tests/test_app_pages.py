@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pandas as pd
 import pytest
@@ -256,10 +257,13 @@ def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
     assert "陈静 (改进负责人)" in at.selectbox(key="acting_user").options
     register = at.dataframe[0].value
     assert "事件平均解决时间" in set(register["metric"]) and "Incident MTTR" not in set(register["metric"])
+    headers = json.loads(at.dataframe[0].proto.columns)  # a table header, not the form's "required when implementing"
+    assert (headers["change_ref"]["label"], headers["go_live"]["label"]) == ("变更单号", "上线月份")
     at.query_params["record"] = "1"
     at.run()
     assert "**跟踪中** · 评审差距 · 事件平均解决时间 2025-09" in [m.value for m in at.markdown]
     assert any("**优先级**:中" in m.value for m in at.markdown)
+    assert any("**变更单号**:CHG-2025-0412" in m.value for m in at.markdown)
     timeline = next(d.value for d in at.dataframe if "step" in d.value.columns)
     assert timeline["step"].iloc[0] == "提出" and "已提出 → 已批准" in set(timeline["step"])
     assert set(timeline["role"]) <= {"改进负责人", "服务负责人", "流程负责人", "质量管理", "管理员"}
