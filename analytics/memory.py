@@ -6,6 +6,11 @@ on the virtual machines this product runs on a fresh megabyte costs about a mill
 was a fifth of a large CSV ingest. Inside `freed_memory_reused` big blocks come from the heap
 and freed ones are reused; on leaving, the usual thresholds are set and the heap is trimmed, so
 a long-running dashboard does not keep the peak. Elsewhere than glibc it does nothing.
+
+Inside the block numpy also stops asking the kernel for transparent huge pages for its big
+arrays. A huge page is fast when one is at hand, but on these machines it is often filled in by
+the host 4 KB at a time: 48 MB of fresh arrays took 14 ms or 130 ms by luck, 33 ms every time
+with ordinary pages. The median 2-million-row CSV ingest went from 1.24 s to 0.83 s.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ _MMAP_AFTER, _TRIM_AFTER = 32 << 20, 64 << 20           # what glibc's own adapt
 
 _lock = threading.Lock()
 _active = 0
+_numpy_hugepages_before: bool | None = None
 
 
 def _glibc():
@@ -39,6 +45,16 @@ def _glibc():
 _LIBC = _glibc()
 
 
+def _numpy_hugepages(enabled: bool) -> bool | None:
+    """Turn numpy's madvise(MADV_HUGEPAGE) for big arrays on or off; the setting before, or None
+    when this numpy has no such switch."""
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:
+        return None
+    return bool(_set_madvise_hugepage(enabled))
+
+
 @contextmanager
 def freed_memory_reused() -> Iterator[None]:
     """Within the block, freed big arrays are reused instead of returned and faulted in again.
@@ -46,7 +62,7 @@ def freed_memory_reused() -> Iterator[None]:
     Nested or concurrent blocks (two uploads in the dashboard) share the setting; the last one
     out restores the thresholds and trims.
     """
-    global _active
+    global _active, _numpy_hugepages_before
     if _LIBC is None:
         yield
         return
@@ -54,6 +70,7 @@ def freed_memory_reused() -> Iterator[None]:
         if _active == 0:
             _LIBC.mallopt(_M_MMAP_THRESHOLD, _HOLD)
             _LIBC.mallopt(_M_TRIM_THRESHOLD, _HOLD)
+            _numpy_hugepages_before = _numpy_hugepages(False)
         _active += 1
     try:
         yield
@@ -61,6 +78,8 @@ def freed_memory_reused() -> Iterator[None]:
         with _lock:
             _active -= 1
             if _active == 0:
+                if _numpy_hugepages_before is not None:
+                    _numpy_hugepages(_numpy_hugepages_before)
                 _LIBC.mallopt(_M_MMAP_THRESHOLD, _MMAP_AFTER)
                 _LIBC.mallopt(_M_TRIM_THRESHOLD, _TRIM_AFTER)
                 _LIBC.malloc_trim(0)

@@ -67,3 +67,40 @@ def test_the_decorator_keeps_the_function_and_its_result():
         return max(values)
 
     assert biggest([3, 9, 4]) == 9 and biggest.__doc__ == "Doc." and biggest.__name__ == "biggest"
+
+
+def _numpy_asks_for_hugepages() -> bool:
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    before = _set_madvise_hugepage(True)
+    _set_madvise_hugepage(before)
+    return bool(before)
+
+
+@pytest.fixture
+def numpy_hugepages_on():
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    before = _set_madvise_hugepage(True)
+    yield
+    _set_madvise_hugepage(before)
+
+
+def test_numpy_uses_ordinary_pages_inside_and_its_own_setting_after(numpy_hugepages_on):
+    with freed_memory_reused():
+        assert not _numpy_asks_for_hugepages()
+        with freed_memory_reused():                                # nested: still off
+            assert not _numpy_asks_for_hugepages()
+        assert not _numpy_asks_for_hugepages()
+    assert _numpy_asks_for_hugepages()                             # the setting it had before
+
+
+def test_an_ingest_runs_with_ordinary_pages(numpy_hugepages_on):
+    seen = []
+
+    @reuses_freed_memory
+    def plan():
+        seen.append(_numpy_asks_for_hugepages())
+
+    plan()
+    assert seen == [False] and _numpy_asks_for_hugepages()
