@@ -7,9 +7,11 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.auth import allowed, require, require_upload_scope
+from analytics.catalogue import list_metrics
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.localise import message_text, skipped_sheet_reason
+from analytics.scorecard import display_names
 from analytics.uploads import list_uploads, rollback_upload
 from pages.common import (
     author_field,
@@ -60,6 +62,15 @@ def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
     return result
 
 
+def _names_in_reader_language(names: pd.Series) -> list[str]:
+    """Catalogue names as the other pages show them (中文名 in Chinese); a metric the upload
+    would create keeps the name it has in the file."""
+    catalogue = list_metrics(get_store())[["name", "name_en", "name_zh"]]
+    named = pd.DataFrame({"in_file": names.astype(object).to_numpy()}).merge(
+        catalogue, left_on="in_file", right_on="name", how="left")
+    return display_names(named, lang(), fallback="in_file")
+
+
 def _show_preview(plan: IngestPlan) -> None:
     st.subheader(t("upload.preview"))
     summary = pd.DataFrame([f.summary() for f in plan.files])
@@ -82,7 +93,9 @@ def _show_preview(plan: IngestPlan) -> None:
                     "new": t("upload.new"), "changed": t("upload.changed"),
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
-            data_table(view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000),
+            shown = view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000)
+            shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"])
+            data_table(shown,
                        column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),

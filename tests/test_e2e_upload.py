@@ -146,8 +146,12 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
         wait_for_app(page)
         page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
         text = page.get_by_test_id("stMain").inner_text()
+        grid = page.get_by_test_id("stDataFrame").locator('[role="gridcell"]')
+        grid.filter(has_text="事件平均解决时间").first.wait_for(state="attached", timeout=15_000)  # drawn after the page
+        cells = grid.all_text_contents()
         page.screenshot(path=str(tmp_path / "notes.png"), full_page=True)
     assert "已跳过工作表“填写说明”:只有说明或备注,没有数据表" in text
+    assert {"SLA达成率", "事件平均解决时间"} <= set(cells) and "SLA attainment" not in cells   # the catalogue's 中文名
     assert "已跳过工作表“空白”:工作表为空" in text
     assert "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)" in text
     assert "ignored" not in text and "skipped" not in text
