@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .units import format_number
+from .units import format_difference
 
 MISSED_RUN_WEIGHT = 0.5
 MISSED_RUN_CAP = 6
@@ -50,8 +50,7 @@ def _reason(row, lang: str) -> str:
     decimals = int(row.decimals) if pd.notna(row.decimals) else 1
 
     def amount(value: float, places: int) -> str:
-        """A gap of a percentage is in percentage points; anything else as the scorecard shows it."""
-        return f"{value:,.{places}f} pp" if unit == "%" else format_number(value, unit, places)
+        return format_difference(value, unit, places, signed=False)
 
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):

@@ -24,7 +24,7 @@ from .chart_svg import xmr_svg
 from .charts import FONT
 from .report_content import ReportContent
 from .scorecard import STATUS_COLOURS
-from .units import format_number
+from .units import format_difference, format_number
 
 CHART_WIDTH, CHART_HEIGHT = 700, 300
 
@@ -72,7 +72,7 @@ def write_html(content: ReportContent) -> str:
         rows.append([_td(row.priority if pd.notna(row.priority) else "", True), _td(row.metric),
                      _td(format_number(row.actual, unit, places), True), _td(format_number(row.target, unit, places), True),
                      _td(format_number(row.baseline, unit, places), True),
-                     _td(format_number(row.gap, unit, places, signed=True), True),
+                     _td(format_difference(row.gap, unit, places), True),
                      _td("" if pd.isna(row.gap_pct) else f"{row.gap_pct:+.1f}%", True),
                      _td(row.status, style=f"background:{STATUS_COLOURS.get(row.status_key, '#fff')}"),
                      _td(row.variation), _td(row.assurance), _td(row.trend), _td(row.periods_to_target, True)])

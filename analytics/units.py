@@ -22,3 +22,12 @@ def format_number(value: object, unit: str | None, decimals: int | None, signed:
     if unit in ("¥", "￥", "$", "€"):
         return (text[0] + unit + text[1:]) if text[0] in "+-" else unit + text
     return f"{text} {unit}"
+
+
+def format_difference(value: object, unit: str | None, decimals: int | None, signed: bool = True) -> str:
+    """A gap or a change, as format_number writes it, except that a difference of percentages is
+    in percentage points ('-7.5 pp'): '-7.5%' would read as a relative change."""
+    if unit != "%":
+        return format_number(value, unit, decimals, signed)
+    text = format_number(value, None, decimals, signed)
+    return text if text == "–" else f"{text} pp"

@@ -12,7 +12,7 @@ from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
-from analytics.units import format_number
+from analytics.units import format_difference, format_number
 from analytics.uploads import value_history
 from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
@@ -56,7 +56,7 @@ cols = st.columns(3) + st.columns(3)
 cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"])
 cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
 cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
-cols[3].metric(t("col.gap"), format_number(row["gap"], unit, decimals, signed=True))
+cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals))
 cols[4].metric(t("col.status"), t(f"status.{row['status']}"))
 cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
                help=t(f"assurance.{row['assurance']}") if isinstance(row["assurance"], str) else None)
@@ -90,7 +90,7 @@ verdict = t(f"trend.{row['trend']}") if isinstance(row["trend"], str) else "–"
 st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
                                      S=int(row["S"]) if pd.notna(row["S"]) else 0,
                                      p=f"{row['p']:.3f}" if pd.notna(row["p"]) else "–",
-                                     slope=format_number(row["slope"], unit, max(decimals, 2), signed=True),
+                                     slope=format_difference(row["slope"], unit, max(decimals, 2)),
                                      forecast=forecast))
 if isinstance(row.get("definition"), str):
     st.caption(f"{t('md.definition')}: {row['definition']}")

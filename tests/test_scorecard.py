@@ -10,7 +10,7 @@ from analytics.analysis import analyse
 from analytics.demo import load_demo
 from analytics.scorecard import Filters, headline, scorecard_rows
 from analytics.store import Store
-from analytics.units import format_number
+from analytics.units import format_difference, format_number
 
 
 @pytest.mark.parametrize("value, unit, decimals, signed, text", [
@@ -20,6 +20,16 @@ from analytics.units import format_number
 ])
 def test_format_number(value, unit, decimals, signed, text):
     assert format_number(value, unit, decimals, signed) == text
+
+
+@pytest.mark.parametrize("value, unit, decimals, signed, text", [
+    (97.5 - 90.0, "%", 1, True, "+7.5 pp"),        # 97.5% against a 90% target: 7.5 points, not 7.5%
+    (-7.5, "%", 1, True, "-7.5 pp"), (7.5, "%", 1, False, "7.5 pp"),
+    (0.6, "h", 1, True, "+0.6 h"), (-22.0, "¥", 0, True, "-¥22"),    # other units as format_number
+    (float("nan"), "%", 1, True, "–"),
+])
+def test_a_difference_of_percentages_is_in_percentage_points(value, unit, decimals, signed, text):
+    assert format_difference(value, unit, decimals, signed) == text
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +54,12 @@ def test_filters_and_headline(analysis):
     counts = headline(rows)
     assert counts["met"] + counts["near"] + counts["missed"] == int(rows["status"].isin(["met", "near", "missed"]).sum())
     assert scorecard_rows(analysis, "en", Filters(search="MTTR"))["name"].tolist() == ["Incident MTTR"]
+
+
+def test_scorecard_gaps_of_percentage_metrics_are_in_points(analysis):
+    rows = scorecard_rows(analysis, "en").set_index("name")
+    sla = rows.loc["SLA attainment"]
+    expected = f"{sla['gap']:+,.{int(sla['decimals'])}f} pp"       # actual − target, in points
+    assert sla["unit"] == "%" and sla["gap_text"] == expected
+    mttr = rows.loc["Incident MTTR"]
+    assert mttr["gap_text"].endswith(" h")
