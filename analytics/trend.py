@@ -121,7 +121,13 @@ def _row_median(a: np.ndarray) -> np.ndarray:
     missing = np.isnan(a)
     count = width - np.count_nonzero(missing, axis=1)
     below = (width - count) // 2                                   # -inf cells put below the values
-    filled = np.where(missing, np.where(np.cumsum(missing, axis=1) <= below[:, None], -np.inf, np.inf), a)
+    filled = a
+    gappy = np.flatnonzero(count < width)                          # only rows with a missing cell need it
+    if len(gappy):
+        holes = missing[gappy]
+        low = np.cumsum(holes, axis=1, dtype=np.int32) <= below[gappy, None]
+        filled = a.copy()
+        filled[gappy] = np.where(holes, np.where(low, -np.inf, np.inf), a[gappy])
     lower_at = np.maximum(count - 1, 0) // 2 + below
     upper_at = count // 2 - (count == 0) + below
     middle_columns = np.unique(np.concatenate([lower_at, upper_at]))

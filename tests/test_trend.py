@@ -118,6 +118,9 @@ def test_row_median_is_numpys_nanmedian_exactly():
             warnings.simplefilter("ignore")                # "All-NaN slice"
             expected = np.nanmedian(a, axis=1)
         np.testing.assert_array_equal(trend._row_median(a), expected)
+    full = np.round(rng.normal(0, 3, (30, 121)), 1)            # no missing cell at all: partitioned as it is
+    np.testing.assert_array_equal(trend._row_median(full), np.median(full, axis=1))
+    np.testing.assert_array_equal(trend._row_median(full[:, :120]), np.median(full[:, :120], axis=1))
 
 
 def test_metrics_of_very_different_lengths_in_one_call(monkeypatch):
