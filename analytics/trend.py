@@ -24,11 +24,15 @@ still have their one pairwise slope.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 MK_COLUMNS = ["metric", "n", "S", "var_S", "z", "p", "tau", "sen_slope", "intercept", "fitted_last", "significant"]
+_WORKERS = min(4, os.cpu_count() or 1)    # chunks computed side by side
 PAIR_BUDGET = 500_000            # pairwise cells (metrics × pairs) per chunk: 4 MB per float array,
                                  # ~70 metrics of 120 months (cache-friendly: faster than bigger chunks)
 MIN_POINTS = 3
@@ -80,8 +84,9 @@ def mann_kendall(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
             {"metric": object, "n": np.int64, "S": np.int64, "significant": bool})
     lengths = np.count_nonzero(~np.isnan(values), axis=1)
     by_length = np.argsort(lengths, kind="stable")
-    parts = [_chunk_stats(values[rows, :width], months[rows, :width])
-             for rows, width in _chunks(lengths[by_length], by_length)]
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:     # numpy lets go of the GIL in each chunk's work
+        parts = list(pool.map(lambda chunk: _chunk_stats(values[chunk[0], :chunk[1]], months[chunk[0], :chunk[1]]),
+                              _chunks(lengths[by_length], by_length)))
     stats = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     back = np.empty(len(metrics), dtype=np.int64)
     back[by_length] = np.arange(len(metrics))
