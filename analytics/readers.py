@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import os
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +24,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from .errors import InputRefused, Problem
 from .limits import Limits
+from .memory import gc_paused
 from .values import spread
 from .xlsx_package import check_and_inspect
 
@@ -296,19 +295,6 @@ def _sniff_delimiter(sample: str) -> str:
         return max(",;\t|", key=first.count) if first else ","
 
 
-@contextmanager
-def _gc_paused():
-    """Calamine builds one list per row; the cyclic garbage collector would walk all of them again
-    and again while they are being built, for nothing (rows of cells hold no cycles)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
@@ -322,7 +308,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         try:
-            with _gc_paused():
+            with gc_paused():        # one list per row: no cycles to look for
                 rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",

@@ -20,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 
 from .icons import PALETTE, POINT_COLOURS
+from .memory import gc_paused
 from .report_content import ReportContent, neutralise
 from .scorecard import STATUS_COLOURS
 
@@ -90,6 +91,11 @@ class _Writer:
 
 def write_xlsx(content: ReportContent, target=None) -> bytes | None:
     """Write to a path, or return the bytes when target is None."""
+    with gc_paused():                  # xlsxwriter keeps a small tuple per cell: 320k for 2,000 metrics
+        return _write_xlsx(content, target)
+
+
+def _write_xlsx(content: ReportContent, target) -> bytes | None:
     buffer = io.BytesIO() if target is None else None
     writer = _Writer(buffer if buffer is not None else target)
     label = content.label

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import threading
 
 import numpy as np
 import pytest
 
 from analytics import memory
-from analytics.memory import freed_memory_reused, reuses_freed_memory
+from analytics.memory import freed_memory_reused, gc_paused, reuses_freed_memory
 
-pytestmark = pytest.mark.skipif(memory._LIBC is None or not hasattr(memory._LIBC, "mallinfo2"),
+needs_glibc = pytest.mark.skipif(memory._LIBC is None or not hasattr(memory._LIBC, "mallinfo2"),
                                 reason="needs glibc 2.33 or later")
 
 
@@ -33,6 +34,7 @@ def _mapped_while_holding(megabytes: int) -> int:
     return mapped
 
 
+@needs_glibc
 def test_big_arrays_come_from_the_heap_inside_and_are_mapped_and_trimmed_after():
     assert _mapped_while_holding(64) >= 64 << 20                  # glibc's default: its own mapping
     with freed_memory_reused():
@@ -42,6 +44,7 @@ def test_big_arrays_come_from_the_heap_inside_and_are_mapped_and_trimmed_after()
     assert _mapped_while_holding(64) >= 64 << 20
 
 
+@needs_glibc
 def test_the_last_of_overlapping_blocks_restores_the_thresholds():
     inner_done, outer_may_leave = threading.Event(), threading.Event()
 
@@ -60,6 +63,7 @@ def test_the_last_of_overlapping_blocks_restores_the_thresholds():
     assert _mapped_while_holding(64) >= 64 << 20
 
 
+@needs_glibc
 def test_the_decorator_keeps_the_function_and_its_result():
     @reuses_freed_memory
     def biggest(values):
@@ -86,6 +90,7 @@ def numpy_hugepages_on():
     _set_madvise_hugepage(before)
 
 
+@needs_glibc
 def test_numpy_uses_ordinary_pages_inside_and_its_own_setting_after(numpy_hugepages_on):
     with freed_memory_reused():
         assert not _numpy_asks_for_hugepages()
@@ -95,6 +100,7 @@ def test_numpy_uses_ordinary_pages_inside_and_its_own_setting_after(numpy_hugepa
     assert _numpy_asks_for_hugepages()                             # the setting it had before
 
 
+@needs_glibc
 def test_an_ingest_runs_with_ordinary_pages(numpy_hugepages_on):
     seen = []
 
@@ -104,3 +110,29 @@ def test_an_ingest_runs_with_ordinary_pages(numpy_hugepages_on):
 
     plan()
     assert seen == [False] and _numpy_asks_for_hugepages()
+
+
+def test_gc_is_paused_inside_and_left_as_found():
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():                                          # nested: the inner one does not turn it on
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()                                  # it was off before: stays off
+    finally:
+        gc.enable()
+
+
+def test_the_xlsx_report_is_written_without_cyclic_gc(monkeypatch):
+    from analytics import report_xlsx
+
+    seen = []
+    monkeypatch.setattr(report_xlsx, "_write_xlsx", lambda content, target: seen.append(gc.isenabled()))
+    report_xlsx.write_xlsx(None)
+    assert seen == [False] and gc.isenabled()
