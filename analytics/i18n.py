@@ -403,6 +403,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.page": ("Page", "第"),
     "report.unit": ("Unit", "单位"),
     "report.ptt": ("Months to target", "距目标月数"),
+    "report.ptt_never": ("never", "无法达到"),
     "report.period_label": ("Period", "期间"),
     "report.format": ("Format", "格式"),
     "report.language": ("Report language", "报告语言"),

@@ -72,7 +72,9 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),
         "assurance": rows["assurance"].map(lambda v: t(f"assurance.{v}", lang) if isinstance(v, str) else None),
         "trend": rows["trend"].map(lambda v: t(f"trend.{v}", lang) if isinstance(v, str) else None),
-        "periods_to_target": rows["periods_to_target"], "priority": rows["priority"].astype("Int64"),
+        "periods_to_target": rows["periods_to_target"].map(
+            lambda v: t("report.ptt_never", lang) if v == "never" else v),
+        "priority": rows["priority"].astype("Int64"),
         "reason": rows["reason"], "decimals": rows["decimals"].fillna(1).astype(int),
         "status_key": rows["status"], "metric_id": rows["metric_id"],
     })

@@ -69,6 +69,15 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     assert any(signals)
 
 
+def test_months_to_target_say_never_in_the_readers_language(report_store, content):
+    table = analyse(report_store, "2026-10").table
+    away = table["periods_to_target"].eq("never")                  # the slope moves away from the target
+    assert away.any()
+    shown = dict(zip(content.gaps["metric_id"], content.gaps["periods_to_target"]))
+    assert {shown[i] for i in table.loc[away, "metric_id"]} == {"无法达到"}
+    assert build_report(report_store, "2026-10", "en").gaps["periods_to_target"].eq("never").sum() == away.sum()
+
+
 def test_excel_charts_fit_their_value_axis_to_the_data_like_the_dashboard(content, tmp_path):
     import numpy as np
 
