@@ -9,12 +9,18 @@ import pandas as pd
 UNITLESS = {"count", "score", "件", "个", "次", "分"}
 
 
+def shown_rounded(value: float, places: int) -> float:
+    """`value` rounded as it will be shown, with no minus sign left on a zero: -0.04 is shown as
+    '+0.0', not '-0.0' (which a reader takes for a tiny worsening)."""
+    return round(float(value), places) + 0.0                       # -0.0 + 0.0 is +0.0
+
+
 def format_number(value: object, unit: str | None, decimals: int | None, signed: bool = False) -> str:
     """'6.5 h', '95.2%', '¥1,200', '-' for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
     places = 1 if decimals is None or pd.isna(decimals) else int(decimals)
-    text = f"{float(value):{'+' if signed else ''},.{places}f}"
+    text = f"{shown_rounded(value, places):{'+' if signed else ''},.{places}f}"
     if not unit or unit in UNITLESS:
         return text
     if unit == "%":

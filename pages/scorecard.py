@@ -68,6 +68,7 @@ view = rows.assign(     # words looked up once per trend, not once per row
     status_text=rows["status"].map(badges),
     trend_text=rows["trend"].map(lambda v: words[v] if isinstance(v, str) else "–"),
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
+    gap_pct=rows["gap_pct"].round(1) + 0.0,          # shown to one place: no "-0.0%"
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
 selection = data_table(

@@ -27,6 +27,7 @@ def test_format_number(value, unit, decimals, signed, text):
     (-7.5, "%", 1, True, "-7.5 pp"), (7.5, "%", 1, False, "7.5 pp"),
     (0.6, "h", 1, True, "+0.6 h"), (-22.0, "¥", 0, True, "-¥22"),    # other units as format_number
     (float("nan"), "%", 1, True, "–"),
+    (-0.04, "%", 1, True, "+0.0 pp"), (-0.004, "h", 2, True, "+0.00 h"),   # rounds to zero: no minus sign
 ])
 def test_a_difference_of_percentages_is_in_percentage_points(value, unit, decimals, signed, text):
     assert format_difference(value, unit, decimals, signed) == text
