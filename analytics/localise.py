@@ -260,23 +260,19 @@ _KINDS = {"state": ("state",), "to": ("state",), "states": ("state",), "role": (
 _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogue": "编辑指标目录",
             "set baseline": "设定基准与目标", "records": "处理改进记录", "read": "查看数据",
             "manage users": "管理用户", "backup": "备份数据库"}
-_SKIPPED = {"empty": "为空", "no data table (instructions or notes)": "只有说明或备注,没有数据表",
-            "the table has no rows": "的表格没有数据行"}
-_SKIPPED_ALONE = {"empty": "工作表为空", "no data table (instructions or notes)": "只有说明或备注,没有数据表",
-                  "the table has no rows": "表格没有数据行"}
+# parsing's reasons for skipping a sheet: (after the sheet's name in a list, said alone)
+_SKIPPED = {"empty": ("为空", "工作表为空"),
+            "no data table (instructions or notes)": ("只有说明或备注,没有数据表", "只有说明或备注,没有数据表"),
+            "the table has no rows": ("的表格没有数据行", "表格没有数据行")}
 
 
 def skipped_sheet_reason(reason: str, lang: str) -> str:
     """Why a sheet was skipped (parsing's short reasons), in `lang`, for the upload preview."""
-    return _SKIPPED_ALONE.get(reason, reason) if lang == "zh" else reason
+    return _SKIPPED[reason][1] if lang == "zh" and reason in _SKIPPED else reason
 
 
 _SKIPPED_SHEET = re.compile(r"'(?P<sheet>.*?)' (?P<why>" + "|".join(map(re.escape, _SKIPPED)) + r")(?:, (?=')|\Z)",
                             re.DOTALL)
-
-
-def _action(text: str) -> str | None:
-    return _ACTIONS.get(text)
 
 
 def _field(text: str) -> str | None:
@@ -296,7 +292,7 @@ def _sheets(text: str) -> str | None:
     found = list(_SKIPPED_SHEET.finditer(text))
     if not found or "".join(m.group(0) for m in found) != text:
         return None
-    return ";".join(f"“{m.group('sheet')}”{_SKIPPED[m.group('why')]}" for m in found)
+    return ";".join(f"“{m.group('sheet')}”{_SKIPPED[m.group('why')][0]}" for m in found)
 
 
 def _reason(text: str) -> str | None:
@@ -305,7 +301,7 @@ def _reason(text: str) -> str | None:
 
 
 # Groups named so are rewritten by these; None means "no translation": the pattern does not apply.
-_CONVERT = {"action": _action, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason}
+_CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason}
 
 
 def _value(group: str, text: str | None) -> str | None:

@@ -62,10 +62,9 @@ def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
     return result
 
 
-def _names_in_reader_language(names: pd.Series) -> list[str]:
+def _names_in_reader_language(names: pd.Series, catalogue: pd.DataFrame) -> list[str]:
     """Catalogue names as the other pages show them (中文名 in Chinese); a metric the upload
     would create keeps the name it has in the file."""
-    catalogue = list_metrics(get_store())[["name", "name_en", "name_zh"]]
     named = pd.DataFrame({"in_file": names.astype(object).to_numpy()}).merge(
         catalogue, left_on="in_file", right_on="name", how="left")
     return display_names(named, lang(), fallback="in_file")
@@ -74,6 +73,7 @@ def _names_in_reader_language(names: pd.Series) -> list[str]:
 def _show_preview(plan: IngestPlan) -> None:
     st.subheader(t("upload.preview"))
     summary = pd.DataFrame([f.summary() for f in plan.files])
+    catalogue = list_metrics(get_store())[["name", "name_en", "name_zh"]]     # once for every file's table
     data_table(summary, column_config={
         "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
@@ -94,7 +94,7 @@ def _show_preview(plan: IngestPlan) -> None:
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
             shown = view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000)
-            shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"])
+            shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"], catalogue)
             data_table(shown,
                        column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),

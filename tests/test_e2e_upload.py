@@ -30,18 +30,28 @@ def _month_file(tmp_path):
     return path
 
 
-def test_upload_preview_confirm_and_values_stored(browser, tmp_path, cli, store):
+def _import_catalogue(tmp_path, cli) -> None:
     catalogue = tmp_path / "catalogue.csv"
     catalogue.write_text(CATALOGUE, encoding="utf-8")
     assert cli("metrics", "import", catalogue)[0] == 0
+
+
+def _drop_file(browser, url: str, lang: str, path):
+    """The Upload page in `lang` with `path` dropped on it, once the app has rerun."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/upload?lang={lang}")
+    wait_for_app(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    wait_for_app(page)
+    return page
+
+
+def test_upload_preview_confirm_and_values_stored(browser, tmp_path, cli, store):
+    _import_catalogue(tmp_path, cli)
     month_file = _month_file(tmp_path)
 
     with streamlit_server(store.path, tmp_path / "server.log") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/upload?lang=en")
-        wait_for_app(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(month_file))
-        wait_for_app(page)
+        page = _drop_file(browser, url, "en", month_file)
         # a deep link on a fresh server goes through dashboard.py: our sidebar, not the legacy page list
         sidebar = page.get_by_test_id("stSidebar").inner_text()
         assert "Language" in sidebar and "common" not in sidebar.split()
@@ -60,17 +70,11 @@ def test_upload_preview_confirm_and_values_stored(browser, tmp_path, cli, store)
 
 
 def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp_path, cli, store):
-    catalogue = tmp_path / "catalogue.csv"
-    catalogue.write_text(CATALOGUE, encoding="utf-8")
-    assert cli("metrics", "import", catalogue)[0] == 0
+    _import_catalogue(tmp_path, cli)
     bad = tmp_path / "六月.csv"
     bad.write_text("指标,月份,数值\nMTTR,2026-06,七点五\nSLA attainment,2026-13,95\n", encoding="gbk")
     with streamlit_server(store.path, tmp_path / "server.log") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/upload?lang=zh")
-        wait_for_app(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-        wait_for_app(page)
+        page = _drop_file(browser, url, "zh", bad)
         text = page.get_by_test_id("stMain").inner_text()
         assert "六月.csv,第 2 行,C 列(数值):“七点五”不是数字" in text
         assert "六月.csv,第 3 行,B 列(月份):“2026-13”不是月份" in text
@@ -86,9 +90,7 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
 
     from analytics.users import add_user
 
-    catalogue = tmp_path / "catalogue.csv"
-    catalogue.write_text(CATALOGUE, encoding="utf-8")
-    assert cli("metrics", "import", catalogue)[0] == 0
+    _import_catalogue(tmp_path, cli)
     add_user(store, "王磊", "process_owner", password="owner password 1", by="test", processes=["incident"])
     own = tmp_path / "事件.xlsx"
     book = xlsxwriter.Workbook(own)
@@ -125,9 +127,7 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
 def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser, tmp_path, cli, store):
     import xlsxwriter
 
-    catalogue = tmp_path / "catalogue.csv"
-    catalogue.write_text(CATALOGUE, encoding="utf-8")
-    assert cli("metrics", "import", catalogue)[0] == 0
+    _import_catalogue(tmp_path, cli)
     path = tmp_path / "七月指标.xlsx"
     wb = xlsxwriter.Workbook(path)
     wb.add_worksheet("填写说明").write_column(0, 0, ["请按月填写各项指标。", "数值为空表示缺失,不要填 0。"])
@@ -139,11 +139,7 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
     ws.write(3, 0, "注:MTTR 单位为小时")
     wb.close()
     with streamlit_server(store.path, tmp_path / "server.log") as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{url}/upload?lang=zh")
-        wait_for_app(page)
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-        wait_for_app(page)
+        page = _drop_file(browser, url, "zh", path)
         page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
         text = page.get_by_test_id("stMain").inner_text()
         grid = page.get_by_test_id("stDataFrame").locator('[role="gridcell"]')

@@ -271,6 +271,11 @@ def _spc(content: str):
     return lambda ctx: read_spc_input(ctx.file("spc.csv", content))
 
 
+def _computed(window: str, stat: str = "mean"):
+    """A baseline computed for Incident MTTR from `window`: what the baseline cases vary."""
+    return lambda c: compute_version(c.store, "Incident MTTR", window=window, stat=stat, from_period="2026-01", by="t")
+
+
 SOURCES_ZH = "服务报告、满意度调查、内部审核、部门例会纪要、客户反馈、管理评审、其他"
 STATES_ZH = "已提出、已批准、已驳回、实施中、跟踪中、已验证、已关闭、已取消"
 LONG_NAME = "指" * 201
@@ -356,20 +361,15 @@ CASES = [
     pytest.param(lambda c: set_version(c.store, "Incident MTR", baseline=1, target=None, from_period="2026-01", by="t",
                                        reason="r"), "指标目录中没有“Incident MTR”(最接近的:Incident MTTR)",
                  id="baseline-closest"),
-    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01:2025-12", stat="mode",
-                                           from_period="2026-01", by="t"),
+    pytest.param(_computed("2025-01:2025-12", stat="mode"),
                  "统计量只能是均值(mean)或中位数(median),不能是“mode”", id="baseline-stat"),
-    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01", stat="mean",
-                                           from_period="2026-01", by="t"),
+    pytest.param(_computed("2025-01"),
                  "窗口“2025-01”应写成 起始:结束,例如 2025-01:2025-12", id="baseline-window-shape"),
-    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-13:2025-12", stat="mean",
-                                           from_period="2026-01", by="t"),
+    pytest.param(_computed("2025-13:2025-12"),
                  "窗口起始“2025-13”不是月份;请写成 YYYY-MM", id="baseline-window-start"),
-    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-01:2025-13", stat="mean",
-                                           from_period="2026-01", by="t"),
+    pytest.param(_computed("2025-01:2025-13"),
                  "窗口结束“2025-13”不是月份;请写成 YYYY-MM", id="baseline-window-end"),
-    pytest.param(lambda c: compute_version(c.store, "Incident MTTR", window="2025-12:2025-01", stat="mean",
-                                           from_period="2026-01", by="t"),
+    pytest.param(_computed("2025-12:2025-01"),
                  "窗口“2025-12:2025-01”的结束月份早于起始月份", id="baseline-window-order"),
     # improvement records
     pytest.param(lambda c: raise_record(c.store, title="t", by="路人", source="audit"),

@@ -101,7 +101,7 @@ def test_numpy_uses_ordinary_pages_inside_and_its_own_setting_after(numpy_hugepa
 
 
 @needs_glibc
-def test_an_ingest_runs_with_ordinary_pages(numpy_hugepages_on):
+def test_a_decorated_function_runs_with_ordinary_pages(numpy_hugepages_on):
     seen = []
 
     @reuses_freed_memory
