@@ -22,6 +22,7 @@ from .sheet_layout import (
     find_table,
     looks_like_data,
     read_table,
+    undated_months,
 )
 
 MAX_PROBLEMS = 200
@@ -58,9 +59,13 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             else:
                 skipped.append((sheet.name, "empty"))
             continue
-        table = find_table(sheet.head(HEADER_SEARCH_ROWS))
+        head = sheet.head(HEADER_SEARCH_ROWS)
+        table = find_table(head, sheet.name)
         if table is None:
-            if sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
+            undated = undated_months(head)
+            if undated:
+                problems.append(Problem(undated, file=file_name, sheet=sheet.name))
+            elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:
                 problems.append(Problem(NO_HEADER, file=file_name, sheet=sheet.name))

@@ -1,4 +1,9 @@
-"""Months as people write them: 2026-01, 2026/1, 2026年1月, Jan 2026, 202601, Excel dates."""
+"""Months as people write them: 2026-01, 2026/1, 2026年1月, Jan 2026, 202601, Excel dates.
+
+Also the parts of a month that headers split: a month without its year (1月, 十二月, Jan) and a
+year on its own (2026年, a title such as 2026年IT服务指标月报), for sheets whose month columns
+sit under a merged year heading.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,12 @@ _PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})$"),
 ]
 _NAMED = re.compile(r"^([a-z]{3,9})\.?[\s\-,]*(\d{4}|\d{2})$")
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"]
+_CHINESE_MONTHS = {name: i + 1 for i, name in enumerate(
+    ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"])}
+_MONTH_ONLY = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月份?$")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 def _valid(year: int, month: int) -> str | None:
@@ -50,6 +61,34 @@ def parse_period(value: object) -> str | None:
         year = year + 2000 if year < 100 else year
         return _valid(year, _MONTHS[match.group(1)[:3]])
     return None
+
+
+def month_without_year(value: object) -> int | None:
+    """1-12 for a header that names a month but no year (1月, 01月份, 十二月, Jan, September)."""
+    if not isinstance(value, str):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip().lower().rstrip(".")
+    match = _MONTH_ONLY.match(text)
+    if match:
+        month = int(match.group(1)) if match.group(1).isdigit() else _CHINESE_MONTHS.get(match.group(1))
+        return month if month and 1 <= month <= 12 else None
+    for number, name in enumerate(_MONTH_NAMES, start=1):
+        if text in (name, name[:3]) or (text == "sept" and number == 9):
+            return number
+    return None
+
+
+def year_in(value: object) -> int | None:
+    """The one year a cell or title names (2026, 2026年, 2026年度, 2026年IT服务指标月报), or None
+    when it names none or several (2025-2026年)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
+    if not isinstance(value, str):
+        return None
+    years = {int(y) for y in _YEAR.findall(unicodedata.normalize("NFKC", value)) if 1990 <= int(y) <= 2100}
+    return years.pop() if len(years) == 1 else None
 
 
 def parse_periods(values: pd.Series) -> pd.Series:

@@ -4,19 +4,26 @@ People put title rows, merged headings and notes above and below their tables, a
 headers in Chinese or English. The header row is the first of the top rows that names a metric
 column and either a period and a value column (long layout: one row per metric and month) or
 at least one month (wide layout: one row per metric, one column per month).
+
+Month columns often name only the month (1月 … 12月) under a merged year heading, which makes a
+two-row header (指标名称 over an empty cell, 2026年 over 1月 2月 …); the year is taken from the
+heading above each month, or else from the one year the title rows or the sheet's name give, and
+the user is told where it came from. Rows that total or average the others (合计, 平均) are left
+out with a note.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise, zip_longest
 
 import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter
 from .names import name_key
-from .periods import parse_period, parse_periods
+from .periods import month_without_year, parse_period, parse_periods, year_in
 from .readers import Sheet
 from .values import factorize_cells, parse_categories, parse_values
 
@@ -38,6 +45,9 @@ HEADER_WORDS = {
 }
 _LOOKUP = {name_key(w): role for role, words in HEADER_WORDS.items() for w in words}
 _BRACKETS = re.compile(r"[\(\[（【].*?[\)\]）】]")
+TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "total", "totals", "grand total", "subtotal",
+               "sum", "average", "avg", "mean"]
+_TOTAL_KEYS = {name_key(w) for w in TOTAL_WORDS}
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|source|\*)", re.IGNORECASE)
 
 
@@ -48,6 +58,7 @@ class Table:
     roles: dict[str, int]            # role -> column index (long) / metric, target, note (wide)
     period_columns: dict[int, str]   # wide: column index -> 'YYYY-MM'
     headers: list[str]
+    year_note: str | None = None     # wide, months without a year: where their year was taken from
 
 
 def header_role(cell: object) -> str | None:
@@ -65,28 +76,106 @@ def _text(cell: object) -> str:
     return str(cell).strip()
 
 
-def find_table(rows: list[list]) -> Table | None:
-    """The first header row within HEADER_SEARCH_ROWS, or None."""
+def _roles(row: list) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for c, cell in enumerate(row):
+        role = header_role(cell)
+        if role and role not in roles:
+            roles[role] = c
+    return roles
+
+
+def find_table(rows: list[list], sheet_name: str | None = None) -> Table | None:
+    """The first header row within HEADER_SEARCH_ROWS, or None.
+
+    A row naming the metric column whose own cells are not months may be the upper half of a
+    two-row header: then the row below it (blank under the metric heading) holds the months."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        roles: dict[str, int] = {}
-        for c, cell in enumerate(row):
-            role = header_role(cell)
-            if role and role not in roles:
-                roles[role] = c
+        roles = _roles(row)
         if "metric" not in roles:
             continue
         headers = [_text(c) for c in row]
         if "period" in roles and "value" in roles:
             return Table("long", r, roles, {}, headers)
-        periods = {}
-        for c, cell in enumerate(row):
-            if c in roles.values() or cell in (None, ""):
-                continue
-            period = parse_period(cell)
-            if period:
-                periods[c] = period
-        if periods:
-            return Table("wide", r, roles, periods, headers)
+        months = _month_columns(rows, r, roles, sheet_name)
+        if months:
+            return Table("wide", r, roles, months[0], headers, months[1])
+        below = r + 1
+        if below < len(rows[:HEADER_SEARCH_ROWS]) and not _text(_cell(rows[below], roles["metric"])):
+            months = _month_columns(rows, below, roles, sheet_name)
+            if months:
+                headers = [_text(low) or _text(high) for high, low in zip_longest(row, rows[below])]
+                return Table("wide", below, {**_roles(rows[below]), **roles}, months[0], headers, months[1])
+    return None
+
+
+def _cell(row: list, c: int) -> object:
+    return row[c] if c < len(row) else None
+
+
+def _month_columns(rows: list[list], r: int, roles: dict[str, int],
+                   sheet_name: str | None) -> tuple[dict[int, str], str | None] | None:
+    """Row r's month columns as {column: 'YYYY-MM'} and a note on where a missing year came from."""
+    taken = set(roles.values())
+    cells = [(c, cell) for c, cell in enumerate(rows[r]) if c not in taken and cell not in (None, "")]
+    periods = {c: period for c, cell in cells if (period := parse_period(cell))}
+    if periods:
+        return periods, None
+    months = {c: month for c, cell in cells if (month := month_without_year(cell))}
+    found = _years(rows, r, months, sheet_name) if months else None
+    if not found:
+        return None
+    years, source = found
+    shown = " and ".join(str(y) for y in sorted(set(years.values())))
+    note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
+            f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
+    return {c: f"{years[c]:04d}-{month:02d}" for c, month in months.items()}, note
+
+
+def _years(rows: list[list], r: int, months: dict[int, int],
+           sheet_name: str | None) -> tuple[dict[int, int], str] | None:
+    """Each month column's year, and where it came from; None when that is not certain.
+
+    From the row above: the year heading over a month, or the nearest one to its left (a merged
+    heading keeps its text in its first cell). Otherwise the one year that the rows above the
+    table and the sheet's name name, if the months then run in order (10月 11月 12月 1月 under one
+    title year is not certain)."""
+    if r > 0:
+        above, year, years = rows[r - 1], None, {}
+        for c in range(max(months) + 1):
+            year = year_in(_cell(above, c)) or year
+            if c in months and year:
+                years[c] = year
+        if len(years) == len(months):
+            over_months = any(year_in(_cell(above, c)) for c in range(min(months), max(months) + 1))
+            return years, "the year heading above them" if over_months else "the title above the table"
+        if years:
+            return None
+    in_title = {year_in(cell) for row in rows[:r] for cell in row} - {None}
+    in_name = {year_in(sheet_name)} - {None}
+    if len(in_title | in_name) != 1:
+        return None
+    order = [months[c] for c in sorted(months)]
+    if not (all(a < b for a, b in pairwise(order)) or all(a > b for a, b in pairwise(order))):
+        return None
+    year = (in_title | in_name).pop()
+    return {c: year for c in months}, "the title above the table" if in_title else "the sheet name"
+
+
+def undated_months(rows: list[list]) -> str | None:
+    """Why a sheet whose header has months without a year (1月 2月 …) was not read: for the refusal."""
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        roles = _roles(row)
+        if "metric" not in roles:
+            continue
+        for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
+            months = {c: _text(cell) for c, cell in enumerate(candidate)
+                      if c not in roles.values() and month_without_year(cell)}
+            if months:
+                first, last = min(months), max(months)
+                return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
+                        f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
+                        "or write each month as 2026-01")
     return None
 
 
@@ -119,7 +208,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~empty]
     if table.layout == "long":
         return _read_long(frame, sheet, table, file_name)
-    return _read_wide(frame, sheet, table, file_name)
+    records, problems, notes = _read_wide(frame, sheet, table, file_name)
+    return records, problems, ([_where(sheet) + table.year_note] if table.year_note else []) + notes
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
@@ -205,6 +295,17 @@ def _blank_text(text: pd.Series) -> pd.Series:
     return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
 
 
+def _total_rows(texts: pd.Series) -> pd.Series:
+    """Rows whose text (categorical, from _texts) is a total or an average of the others: 合计, 平均, Total."""
+    totals = [i for i, text in enumerate(texts.cat.categories) if name_key(text) in _TOTAL_KEYS]
+    found = np.isin(texts.array.codes, totals) if totals else np.zeros(len(texts), dtype=bool)
+    return pd.Series(found, index=texts.index, copy=False)
+
+
+def _ignored(sheet: Sheet, rows: pd.Index, what: str) -> str:
+    return f"{_where(sheet)}{len(rows)} {what} were ignored (row {', '.join(str(r) for r in rows[:5])})"
+
+
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
@@ -215,13 +316,19 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if footnote.any():
         footnote[footnote] = _blank(value_cells[footnote]).to_numpy()
     if footnote.any():
-        notes.append(f"{_where(sheet)}{int(footnote.sum())} row(s) with a name but no period or value were "
-                     f"ignored (row {', '.join(str(r) for r in frame.index[footnote][:5])})")
-    if footnote.any():
-        keep = ~footnote
-        frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
-    problems: list[Problem] = []
+        notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
+    total = _total_rows(metric)
+    if periods.isna().any():
+        total[periods.isna()] |= _total_rows(_texts(period_cells[periods.isna()])).to_numpy()
+    total &= ~footnote
+    if total.any():
+        notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
+    if footnote.any() or total.any():
+        keep = ~(footnote | total)
+        frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
+        periods = periods[keep]
+    problems: list[Problem] = []
     values, ok = _numbers(value_cells, sheet, roles["value"])
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
@@ -271,9 +378,11 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     footnote = metric.notna() & no_values & _objects(metric).fillna("").map(
         lambda t: bool(_FOOTNOTE.match(t)) or len(t) > 40)
     if footnote.any():
-        notes.append(f"{_where(sheet)}{int(footnote.sum())} note row(s) under the table were ignored "
-                     f"(row {', '.join(str(r) for r in frame.index[footnote][:5])})")
-    frame, metric, filled = frame[~footnote], metric[~footnote], filled[~footnote]
+        notes.append(_ignored(sheet, frame.index[footnote], "note row(s) under the table"))
+    total = _total_rows(metric) & ~footnote
+    if total.any():
+        notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
+    frame, metric, filled = frame[~(footnote | total)], metric[~(footnote | total)], filled[~(footnote | total)]
     for row in frame.index[metric.isna() & filled.any(axis=1)]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import time
 import zipfile
 
@@ -13,7 +14,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.limits import Limits
 from analytics.parsing import parse_file
-from analytics.periods import parse_period
+from analytics.periods import month_without_year, parse_period, year_in
 from analytics.values import parse_value
 
 
@@ -227,3 +228,119 @@ def test_the_file_size_limit():
 def test_ragged_rows_shorter_than_the_header():
     parsed = parse_file(b"metric,period,value,note\nMTTR,2026-05,6\nSLA\n", file_name="r.csv")
     assert _records(parsed)[0] == ("MTTR", "2026-05", 6.0)
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("1月", 1), ("01月份", 1), (" 12 月 ", 12), ("十月", 10), ("十二月", 12), ("Jan", 1), ("September", 9),
+    ("Sept.", 9), ("１１月", 11), ("13月", None), ("一三月", None), ("2026-01", None), ("Janus", None), (3, None),
+])
+def test_months_written_without_a_year(written, expected):
+    assert month_without_year(written) == expected
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2026年", 2026), ("2026", 2026), (2026, 2026), (2026.0, 2026), ("FY2026", 2026), ("２０２６年度", 2026),
+    ("2026年IT服务指标月报", 2026), ("统计周期:2026年1月-10月", 2026), ("2025-2026年", None), ("20260", None),
+    (1989, None), ("月报", None), (None, None), (True, None),
+])
+def test_the_one_year_a_heading_or_title_names(written, expected):
+    assert year_in(written) == expected
+
+
+def _sorted_records(parsed) -> list[tuple[str, str, float | None]]:
+    """(metric, period, value) in order, a missing value as None (NaN never equals itself)."""
+    return sorted((m, p, None if math.isnan(v) else v) for m, p, v in _records(parsed))
+
+
+def test_months_under_merged_year_headings_in_a_two_row_header():
+    """指标名称 and 单位 merged over two rows; 2025年 merged over 11月-12月, 2026年 over 1月-2月."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        centre = wb.add_format({"align": "center"})
+        ws.merge_range(0, 0, 0, 5, "IT服务指标月报", centre)
+        ws.merge_range(1, 0, 2, 0, "指标名称", centre)
+        ws.merge_range(1, 1, 2, 1, "单位", centre)
+        ws.merge_range(1, 2, 1, 3, "2025年", centre)
+        ws.merge_range(1, 4, 1, 5, "2026年", centre)
+        ws.write_row(2, 2, ["11月", "12月", "1月", "2月"])
+        ws.write_row(3, 0, ["SLA达成率", "%", 95.1, 94.8, 96.0, 95.5])
+        ws.write_row(4, 0, ["MTTR", "h", 6.1, 5.9, "", 5.8])
+    parsed = parse_file(_workbook(build), file_name="月报.xlsx")
+    assert _sorted_records(parsed) == [
+        ("MTTR", "2025-11", 6.1), ("MTTR", "2025-12", 5.9), ("MTTR", "2026-01", None), ("MTTR", "2026-02", 5.8),
+        ("SLA达成率", "2025-11", 95.1), ("SLA达成率", "2025-12", 94.8), ("SLA达成率", "2026-01", 96.0),
+        ("SLA达成率", "2026-02", 95.5)]
+    sla = parsed.records[parsed.records["metric"] == "SLA达成率"]
+    assert sla["row"].tolist() == [4, 4, 4, 4] and sla["column"].tolist() == ["C", "D", "E", "F"]
+    assert parsed.warnings == [("sheet '月报': the month columns C–F give no year; 2025 and 2026 were taken from "
+                                "the year heading above them")]
+
+
+@pytest.mark.parametrize("sheet, title, headers, source", [
+    ("2026年", None, ["指标", "1月", "2月", "3月"], "the sheet name"),
+    ("Sheet1", "2026年IT服务指标月报", ["指标", "一月", "二月", "三月"], "the title above the table"),
+    ("Sheet1", "2026", ["Metric", "Jan", "Feb", "Mar"], "the title above the table"),
+    ("2026年", "2026年月报", ["指标", "3月", "2月", "1月"], "the title above the table"),       # newest first
+])
+def test_months_under_one_year_named_by_the_title_or_the_sheet(sheet, title, headers, source):
+    def build(wb):
+        ws = wb.add_worksheet(sheet)
+        top = 0
+        if title:
+            ws.write(0, 0, title)
+            top = 2
+        ws.write_row(top, 0, headers)
+        ws.write_row(top + 1, 0, ["MTTR", 6.5, 6.0, 5.5])
+    parsed = parse_file(_workbook(build), file_name="m.xlsx")
+    months = [int(h.rstrip("月")) if h[0].isdigit() else {"一月": 1, "二月": 2, "三月": 3, "Jan": 1, "Feb": 2,
+                                                          "Mar": 3}[h] for h in headers[1:]]
+    assert _sorted_records(parsed) == sorted(("MTTR", f"2026-{m:02d}", v) for m, v in zip(months, [6.5, 6.0, 5.5]))
+    assert parsed.warnings == [f"sheet '{sheet}': the month columns B–D give no year; 2026 was taken from {source}"]
+
+
+def test_a_csv_with_months_under_a_title_year():
+    parsed = parse_file("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n".encode("utf-8-sig"), file_name="m.csv")
+    assert _sorted_records(parsed) == [("MTTR", "2026-09", 6.5), ("MTTR", "2026-10", 6.0)]
+    assert parsed.warnings == ["the month columns B–C give no year; 2026 was taken from the title above the table"]
+
+
+@pytest.mark.parametrize("title, sheet, headers, above", [
+    (None, "Sheet1", ["指标", "1月", "2月", "3月"], None),                        # no year anywhere
+    ("2025-2026年月报", "Sheet1", ["指标", "1月", "2月", "3月"], None),            # two years in the title
+    ("2026年月报", "2025年", ["指标", "1月", "2月", "3月"], None),                 # title and sheet disagree
+    ("2026年月报", "Sheet1", ["指标", "11月", "12月", "1月"], None),               # runs over a year end
+    (None, "Sheet1", ["指标", "1月", "2月", "3月"], ["", "", "2026年", ""]),       # a year over only some months
+])
+def test_months_whose_year_is_not_certain_are_refused_naming_the_columns(title, sheet, headers, above):
+    def build(wb):
+        ws = wb.add_worksheet(sheet)
+        if title:
+            ws.write(0, 0, title)
+        if above:
+            ws.write_row(1, 0, above)
+        ws.write_row(2, 0, headers)
+        ws.write_row(3, 0, ["MTTR", 6.5, 6.0, 5.5])
+    message = _refusal(_workbook(build), "m.xlsx")
+    assert message == (f"m.xlsx, sheet '{sheet}': the month columns B–D ({headers[1]} … {headers[3]}) give no year "
+                       "that is certain: put the year above them (e.g. 2026年) or write each month as 2026-01")
+
+
+def test_total_and_average_rows_are_left_out_with_a_note():
+    def build(wb):
+        wide = wb.add_worksheet("宽表")
+        wide.write_row(0, 0, ["指标", "2026-09", "2026-10", "合计"])
+        wide.write_row(1, 0, ["重大事件数", 1, 2, 3])
+        wide.write_row(2, 0, ["工单量", 1200, 1300, 2500])
+        wide.write_row(3, 0, ["合计", 1201, 1302, 2503])
+        long = wb.add_worksheet("长表")
+        long.write_row(0, 0, ["月份", "指标", "实际值"])
+        long.write_row(1, 0, ["2026-09", "SLA达成率", 95.0])
+        long.write_row(2, 0, ["2026-10", "SLA达成率", 96.0])
+        long.write_row(3, 0, ["平均", "SLA达成率", 95.5])
+        long.write_row(4, 0, ["2026-10", "Average", 95.5])
+    parsed = parse_file(_workbook(build), file_name="t.xlsx")
+    assert _sorted_records(parsed) == [
+        ("SLA达成率", "2026-09", 95.0), ("SLA达成率", "2026-10", 96.0), ("工单量", "2026-09", 1200.0),
+        ("工单量", "2026-10", 1300.0), ("重大事件数", "2026-09", 1.0), ("重大事件数", "2026-10", 2.0)]
+    assert parsed.warnings == ["sheet '宽表': 1 total or average row(s) (合计/平均) were ignored (row 4)",
+                               "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4, 5)"]
