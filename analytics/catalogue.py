@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
-from .names import name_key, name_problem
+from .names import is_unit, name_key, name_problem, same_unit, unit_suffix
 from .store import Store
 
 CATALOGUE_COLUMNS = [
@@ -88,12 +88,30 @@ class Metric:
 class MetricLookup:
     """Maps any spelling (name, English/Chinese names, aliases) to a metric id."""
 
-    def __init__(self, keys: dict[str, int], names: dict[int, str]):
+    def __init__(self, keys: dict[str, int], names: dict[int, str], units: dict[int, str | None] | None = None):
         self.keys = keys
         self.names = names
+        self.units = units or {}
 
     def match(self, written: str) -> int | None:
-        return self.keys.get(name_key(written))
+        """The metric a name means; a name with the metric's own unit in brackets at the end
+        (事件平均解决时间（小时） for a metric kept in h) means the metric too."""
+        found = self.keys.get(name_key(written))
+        if found is None and (split := unit_suffix(str(written))):
+            base = self.keys.get(name_key(split[0]))
+            if base is not None and same_unit(split[1], self.units.get(base)):
+                return base
+        return found
+
+    def unit_conflict(self, written: str) -> str | None:
+        """Why a name with a unit in brackets is not taken as the metric it otherwise names: the
+        catalogue keeps that metric in another unit (minutes are not hours)."""
+        split = unit_suffix(str(written))
+        base = self.keys.get(name_key(split[0])) if split else None
+        unit = self.units.get(base) if base is not None else None
+        if not unit or not is_unit(split[1]) or same_unit(split[1], unit):
+            return None
+        return f"the catalogue keeps '{self.names[base]}' in {unit}, not {split[1]}; convert the values to {unit} first"
 
     def closest(self, written: str, n: int = 3) -> list[str]:
         """Catalogue names most like an unknown one, for the refusal message."""
@@ -108,8 +126,8 @@ class MetricLookup:
 
 def metric_lookup(con: duckdb.DuckDBPyConnection) -> MetricLookup:
     keys = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
-    names = dict(con.execute("SELECT id, name FROM metric").fetchall())
-    return MetricLookup(keys, names)
+    rows = con.execute("SELECT id, name, unit FROM metric").fetchall()
+    return MetricLookup(keys, {i: name for i, name, _ in rows}, {i: unit for i, _, unit in rows})
 
 
 def list_metrics(store: Store) -> pd.DataFrame:

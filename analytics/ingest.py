@@ -207,8 +207,10 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         problems = []
         for name in unknown[:50]:
             first = records.loc[records["metric"] == name].iloc[0]
-            closest = lookup.closest(name)
-            hint = f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else ""
+            conflict = lookup.unit_conflict(name)
+            closest = [] if conflict else lookup.closest(name)
+            hint = (f": {conflict}" if conflict else
+                    f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
             problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
                                     sheet=first["sheet"], row=int(first["row"])))
         problems.append(Problem(

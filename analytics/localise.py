@@ -18,6 +18,8 @@ _ZH: list[tuple[str, str]] = [
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
+    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<m>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
+      r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{m}”的单位是 {u}:请先把数值换算为 {to}"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
@@ -42,6 +44,17 @@ _ZH: list[tuple[str, str]] = [
      "工作表“{s}”:表格下方的 {n} 行备注已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, ]+)\)",
      "表格下方的 {n} 行备注已忽略(第 {r} 行)"),
+    (r"sheet '(?P<s>.*)': (?P<n>\d+) total or average row\(s\) \(合计/平均\) were ignored \(row (?P<r>[\d, ]+)\)",
+     "工作表“{s}”:{n} 行合计/平均行已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) total or average row\(s\) \(合计/平均\) were ignored \(row (?P<r>[\d, ]+)\)",
+     "{n} 行合计/平均行已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "
+      r"(?:was|were) taken from (?P<yearsource>.*)"), "工作表“{s}”:月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "
+      r"(?:was|were) taken from (?P<yearsource>.*)"), "月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) give no year that is certain: "
+      r"put the year above them \(e\.g\. 2026年\) or write each month as 2026-01"),
+     "月份列 {a}–{b}({first} … {last})没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
@@ -301,7 +314,10 @@ def _reason(text: str) -> str | None:
 
 
 # Groups named so are rewritten by these; None means "no translation": the pattern does not apply.
-_CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason}
+_YEAR_SOURCES = {"the year heading above them": "上方的年份标题", "the title above the table": "表格上方的标题",
+                 "the sheet name": "工作表名称"}
+_CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
+            "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 ")}
 
 
 def _value(group: str, text: str | None) -> str | None:

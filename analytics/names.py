@@ -18,6 +18,40 @@ def name_key(name: object) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+_UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")
+_UNIT_SPELLINGS = [
+    {"h", "hr", "hrs", "hour", "hours", "小时", "时"},
+    {"min", "mins", "minute", "minutes", "分钟"},
+    {"s", "sec", "secs", "second", "seconds", "秒"},
+    {"d", "day", "days", "天", "日"},
+    {"%", "percent", "百分比", "百分率"},
+    {"¥", "元", "rmb", "cny", "yuan", "人民币"},
+    {"count", "number", "no.", "个", "次", "件", "单", "张", "起", "项", "台", "人", "个数", "次数", "数量"},
+    {"score", "points", "分", "分数", "得分"},
+]
+_SAME_UNIT = {name_key(spelling): i for i, group in enumerate(_UNIT_SPELLINGS) for spelling in group}
+
+
+def unit_suffix(name: str) -> tuple[str, str] | None:
+    """(name, unit) for a name with its unit in brackets at the end, as headers often carry it:
+    事件平均解决时间（小时）, MTTR (h). None when there is no bracket at the end."""
+    match = _UNIT_SUFFIX.match(name.strip())
+    return (match.group("base"), match.group("unit")) if match else None
+
+
+def is_unit(text: str) -> bool:
+    """Whether a bracketed word is a unit (小时, min, %) rather than a qualifier (核心, 外包)."""
+    return name_key(text) in _SAME_UNIT
+
+
+def same_unit(written: str, kept: str | None) -> bool:
+    """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
+    if not kept:
+        return False
+    a, b = name_key(written), name_key(kept)
+    return a == b or (a in _SAME_UNIT and _SAME_UNIT.get(a) == _SAME_UNIT.get(b))
+
+
 MAX_NAME_LENGTH = 200
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 

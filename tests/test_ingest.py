@@ -101,6 +101,28 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
     assert _stored(catalogue) == {} and list_uploads(catalogue).empty
 
 
+@pytest.mark.parametrize("written", ["事件平均解决时间（小时）", "Incident MTTR (h)", "MTTR(hours)", "SLA达成率(%)"])
+def test_a_name_carrying_the_metric_s_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
+    path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,6\n")
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    metric = "SLA attainment" if written.startswith("SLA") else "Incident MTTR"
+    assert _stored(catalogue) == {(metric, "2026-05"): 6.0}
+
+
+@pytest.mark.parametrize("written, message", [
+    ("事件平均解决时间（分钟）", ("unknown metric '事件平均解决时间（分钟）': the catalogue keeps 'Incident MTTR' in h, not 分钟; "
+                          "convert the values to h first")),
+    ("SLA达成率(核心)", "unknown metric 'SLA达成率(核心)' (closest in the catalogue: 'SLA attainment')"),
+])
+def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogue, cli, tmp_path, written, message):
+    """Minutes loaded as hours would be sixty times wrong; 核心 is a different metric, not a unit."""
+    path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,300\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1 and f"u.csv, row 2: {message}" in err
+    assert _stored(catalogue) == {}
+
+
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
     code, out, err = cli("ingest", path, "--create-metrics")

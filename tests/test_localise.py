@@ -31,7 +31,7 @@ from analytics.limits import Limits
 from analytics.localise import message_text, problem_text
 from analytics.migrations import LATEST_VERSION
 from analytics.names import name_problem
-from analytics.parsing import NO_HEADER
+from analytics.parsing import NO_HEADER, parse_file
 from analytics.record_views import gap_snapshot
 from analytics.records import (
     get_record,
@@ -271,6 +271,11 @@ def _spc(content: str):
     return lambda ctx: read_spc_input(ctx.file("spc.csv", content))
 
 
+def _in_other_unit(ctx):
+    import_catalogue(ctx.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t")
+    return ctx.plan("a.csv", "指标,月份,数值\nMTTA(分钟),2026-05,30\n")
+
+
 def _computed(window: str, stat: str = "mean"):
     """A baseline computed for Incident MTTR from `window`: what the baseline cases vary."""
     return lambda c: compute_version(c.store, "Incident MTTR", window=window, stat=stat, from_period="2026-01", by="t")
@@ -299,6 +304,11 @@ CASES = [
                  "工作簿有 12 个单元格(工作表“数据”),超过上限 5", id="workbook-cells"),
     pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"空": {}, "说明": {"A1": "这是一份说明"}}), "a.xlsx")]),
                  "文件中没有数据行(工作表:“空”为空;“说明”只有说明或备注,没有数据表)", id="no-data-sheets"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,1月,2月\n事件平均解决时间,6,5\n"),
+                 "月份列 B–C(1月 … 2月)没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01",
+                 id="months-without-year"),
+    pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
+                 id="unknown-metric-unit"),
     # uploads
     pytest.param(lambda c: c.plan("a.csv", "metric,period,value\n坏\u200b名,2026-05,1\n", create_metrics=True),
                  "无法创建指标“坏\\u200b名”:名称含有控制字符或不可见字符", id="create-invisible"),
@@ -587,3 +597,12 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
                     if (file, shape) not in NOT_SAMPLED
                     and not any(message_text(s, "zh") != s for s in samples)]
     assert not untranslated, "no Chinese pattern in analytics/localise.py _ZH for:\n" + "\n".join(untranslated)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n", "月份列 B–C 未写年份,已按表格上方的标题读作 2026 年"),
+    ("指标,2026-09,2026-10\nMTTR,6.5,6\n合计,6.5,6\n", "1 行合计/平均行已忽略(第 3 行)"),
+])
+def test_reading_notes_in_chinese(content, expected):
+    parsed = parse_file(content.encode("utf-8-sig"), file_name="m.csv")
+    assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
