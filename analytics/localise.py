@@ -55,6 +55,13 @@ _ZH: list[tuple[str, str]] = [
     ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) give no year that is certain: "
       r"put the year above them \(e\.g\. 2026年\) or write each month as 2026-01"),
      "月份列 {a}–{b}({first} … {last})没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01"),
+    (r"sheet '(?P<s>.*)': the table has no month column; (?P<p>\d{4}-\d{2}) was taken from (?P<yearsource>.*)",
+     "工作表“{s}”:表格没有月份列,已按{yearsource}取为 {p}"),
+    (r"the table has no month column; (?P<p>\d{4}-\d{2}) was taken from (?P<yearsource>.*)",
+     "表格没有月份列,已按{yearsource}取为 {p}"),
+    ((r"the table has a value column but no month column, and its title, sheet name and file name do not name one "
+      r"month: add a month column \(月份\) or put the month in the title \(e\.g\. 2026年10月\)"),
+     "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
@@ -274,7 +281,7 @@ _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogu
             "set baseline": "设定基准与目标", "records": "处理改进记录", "read": "查看数据",
             "manage users": "管理用户", "backup": "备份数据库"}
 # parsing's reasons for skipping a sheet: (after the sheet's name in a list, said alone)
-_SKIPPED = {"empty": ("为空", "工作表为空"),
+_SKIPPED = {"empty": ("为空", "工作表为空"), "hidden": ("已隐藏,未读取", "工作表已隐藏,未读取"),
             "no data table (instructions or notes)": ("只有说明或备注,没有数据表", "只有说明或备注,没有数据表"),
             "the table has no rows": ("的表格没有数据行", "表格没有数据行")}
 
@@ -315,7 +322,7 @@ def _reason(text: str) -> str | None:
 
 # Groups named so are rewritten by these; None means "no translation": the pattern does not apply.
 _YEAR_SOURCES = {"the year heading above them": "上方的年份标题", "the title above the table": "表格上方的标题",
-                 "the sheet name": "工作表名称"}
+                 "the sheet name": "工作表名称", "the file name": "文件名"}
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 ")}
 

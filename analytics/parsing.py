@@ -22,7 +22,7 @@ from .sheet_layout import (
     find_table,
     looks_like_data,
     read_table,
-    undated_months,
+    unread_header,
 )
 
 MAX_PROBLEMS = 200
@@ -53,6 +53,9 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
     skipped: list[tuple[str, str]] = []
     warnings: list[str] = []
     for sheet in sheets:
+        if sheet.hidden:
+            skipped.append((sheet.name, "hidden"))
+            continue
         if not sheet.has_cells():
             if sheet.name is None:
                 problems.append(Problem("the file is empty", file=file_name))
@@ -60,11 +63,11 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
                 skipped.append((sheet.name, "empty"))
             continue
         head = sheet.head(HEADER_SEARCH_ROWS)
-        table = find_table(head, sheet.name)
+        table = find_table(head, sheet.name, file_name)
         if table is None:
-            undated = undated_months(head)
-            if undated:
-                problems.append(Problem(undated, file=file_name, sheet=sheet.name))
+            why = unread_header(head)
+            if why:
+                problems.append(Problem(why, file=file_name, sheet=sheet.name))
             elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:

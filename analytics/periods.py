@@ -2,7 +2,8 @@
 
 Also the parts of a month that headers split: a month without its year (1月, 十二月, Jan) and a
 year on its own (2026年, a title such as 2026年IT服务指标月报), for sheets whose month columns
-sit under a merged year heading.
+sit under a merged year heading; and the month a title or a file name names (2026年10月IT服务月报)
+for a monthly report whose table has no month column.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ _CHINESE_MONTHS = {name: i + 1 for i, name in enumerate(
     ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"])}
 _MONTH_ONLY = re.compile(r"^(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月份?$")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_MONTHS_IN_TEXT = [
+    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月"),
+    re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})(?!\d)"),
+    re.compile(r"(?<![\d.])(\d{4})(\d{2})(?![\d.])"),
+]
+_MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
 
 
 def _valid(year: int, month: int) -> str | None:
@@ -89,6 +96,28 @@ def year_in(value: object) -> int | None:
         return None
     years = {int(y) for y in _YEAR.findall(unicodedata.normalize("NFKC", value)) if 1990 <= int(y) <= 2100}
     return years.pop() if len(years) == 1 else None
+
+
+def months_in(value: object) -> list[str] | None:
+    """The months ('YYYY-MM') a title, sheet name or file name names: 2026年10月IT服务月报 gives
+    ['2026-10']; nothing gives []. None when what it names is not one month or several but a span
+    (2026年1月-10月, 2026年1-10月累计): a year-to-date figure must not be taken for a month's."""
+    if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
+        period = _valid(value.year, value.month)
+        return [period] if period else []
+    if not isinstance(value, str):
+        return []
+    text = unicodedata.normalize("NFKC", value)
+    if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):
+        return None
+    found = []
+    for pattern in _MONTHS_IN_TEXT:
+        for match in pattern.finditer(text):
+            period = _valid(int(match.group(1)), int(match.group(2)))
+            if period:
+                found.append(period)
+        text = pattern.sub(" ", text)
+    return None if _MONTH_WORD.search(text) else found
 
 
 def parse_periods(values: pd.Series) -> pd.Series:

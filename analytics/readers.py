@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
-from python_calamine import CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import InputRefused, Problem
 from .limits import Limits
@@ -45,8 +45,10 @@ class Sheet:
     """
 
     def __init__(self, name: str | None, rows: list[list] | None = None,
-                 percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None):
+                 percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None,
+                 hidden: bool = False):
         self.name = name                                  # None for a CSV file
+        self.hidden = hidden                              # hidden in the workbook: its cells are not read
         self._rows = rows
         self._columns = columns
         self.percent_cells = percent_cells or set()       # (row0, col0) shown as percent
@@ -306,6 +308,9 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     cells = 0
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != SheetVisibleEnum.Visible:    # what the user cannot see is not loaded behind their back
+            sheets.append(Sheet(meta.name, [], hidden=True))
             continue
         try:
             with gc_paused():        # one list per row: no cycles to look for

@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import pairwise, zip_longest
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter
 from .names import name_key
-from .periods import month_without_year, parse_period, parse_periods, year_in
+from .periods import month_without_year, months_in, parse_period, parse_periods, year_in
 from .readers import Sheet
 from .values import factorize_cells, parse_categories, parse_values
 
@@ -58,7 +59,8 @@ class Table:
     roles: dict[str, int]            # role -> column index (long) / metric, target, note (wide)
     period_columns: dict[int, str]   # wide: column index -> 'YYYY-MM'
     headers: list[str]
-    year_note: str | None = None     # wide, months without a year: where their year was taken from
+    year_note: str | None = None     # where a month or year the table does not give was taken from
+    period: str | None = None        # long without a month column: the one month of a monthly report
 
 
 def header_role(cell: object) -> str | None:
@@ -85,11 +87,13 @@ def _roles(row: list) -> dict[str, int]:
     return roles
 
 
-def find_table(rows: list[list], sheet_name: str | None = None) -> Table | None:
+def find_table(rows: list[list], sheet_name: str | None = None, file_name: str = "") -> Table | None:
     """The first header row within HEADER_SEARCH_ROWS, or None.
 
     A row naming the metric column whose own cells are not months may be the upper half of a
-    two-row header: then the row below it (blank under the metric heading) holds the months."""
+    two-row header: then the row below it (blank under the metric heading) holds the months.
+    A table with metric and value columns but no month column is one month's report when its
+    title, sheet name or file name names exactly one month (2026年10月IT服务月报.xlsx)."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
@@ -106,7 +110,27 @@ def find_table(rows: list[list], sheet_name: str | None = None) -> Table | None:
             if months:
                 headers = [_text(low) or _text(high) for high, low in zip_longest(row, rows[below])]
                 return Table("wide", below, {**_roles(rows[below]), **roles}, months[0], headers, months[1])
+        if "value" in roles and "period" not in roles:
+            month = _month_of_report(rows[:r], sheet_name, file_name)
+            if month:
+                return Table("long", r, roles, {}, headers, f"the table has no month column; {month[0]} was taken "
+                             f"from {month[1]}", period=month[0])
     return None
+
+
+def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) -> tuple[str, str] | None:
+    """The one month that the title rows, the sheet name and the file name name, and which of
+    them named it; None when they name none, several, or a span of months."""
+    sources = [("the title above the table", [months_in(cell) for row in above for cell in row]),
+               ("the sheet name", [months_in(sheet_name)]),
+               ("the file name", [months_in(PurePath(file_name).stem)])]
+    named: dict[str, str] = {}
+    for source, found in sources:
+        if any(months is None for months in found):
+            return None
+        for month in (m for months in found for m in months):
+            named.setdefault(month, source)
+    return next(iter(named.items())) if len(named) == 1 else None
 
 
 def _cell(row: list, c: int) -> object:
@@ -162,12 +186,16 @@ def _years(rows: list[list], r: int, months: dict[int, int],
     return {c: year for c in months}, "the title above the table" if in_title else "the sheet name"
 
 
-def undated_months(rows: list[list]) -> str | None:
-    """Why a sheet whose header has months without a year (1月 2月 …) was not read: for the refusal."""
+def unread_header(rows: list[list]) -> str | None:
+    """Why a sheet with a header naming the metric column was still not read, for the refusal:
+    months without a certain year (1月 2月 …), or values without any month."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
             continue
+        if "value" in roles and "period" not in roles:
+            return ("the table has a value column but no month column, and its title, sheet name and file name "
+                    "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
         for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
             months = {c: _text(cell) for c, cell in enumerate(candidate)
                       if c not in roles.values() and month_without_year(cell)}
@@ -206,9 +234,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     empty = _blank_rows(frame)
     if empty.any():
         frame = frame[~empty]
-    if table.layout == "long":
-        return _read_long(frame, sheet, table, file_name)
-    records, problems, notes = _read_wide(frame, sheet, table, file_name)
+    read = _read_long if table.layout == "long" else _read_wide
+    records, problems, notes = read(frame, sheet, table, file_name)
     return records, problems, ([_where(sheet) + table.year_note] if table.year_note else []) + notes
 
 
@@ -309,10 +336,12 @@ def _ignored(sheet: Sheet, rows: pd.Index, what: str) -> str:
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
-    period_cells = frame[roles["period"]]
+    period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
     value_cells = frame[roles["value"]]
     notes: list[str] = []
-    footnote = metric.notna() & _blank(period_cells)          # and a blank value, checked where it matters
+    footnote = metric.notna()                                  # a name with a blank period and value, found below
+    if table.period is None:
+        footnote &= _blank(period_cells)
     if footnote.any():
         footnote[footnote] = _blank(value_cells[footnote]).to_numpy()
     if footnote.any():
@@ -324,8 +353,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     total &= ~footnote
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
-    if footnote.any() or total.any():
-        keep = ~(footnote | total)
+    nothing = metric.isna() & _blank(value_cells)     # a group heading (一、质量指标) in another column, as wide drops
+    if footnote.any() or total.any() or nothing.any():
+        keep = ~(footnote | total | nothing)
         frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
         periods = periods[keep]
     problems: list[Problem] = []

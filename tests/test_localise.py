@@ -271,6 +271,18 @@ def _spc(content: str):
     return lambda ctx: read_spc_input(ctx.file("spc.csv", content))
 
 
+def _only_hidden(ctx):
+    path = ctx.tmp_path / "a.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet("说明").write("A1", "这是一份说明")
+    hidden = workbook.add_worksheet("旧数据")
+    hidden.write_row(0, 0, ["指标", "月份", "数值"])
+    hidden.write_row(1, 0, ["事件平均解决时间", "2026-05", 6])
+    hidden.hide()
+    workbook.close()
+    return plan_ingest(ctx.store, [(path, "a.xlsx")])
+
+
 def _in_other_unit(ctx):
     import_catalogue(ctx.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t")
     return ctx.plan("a.csv", "指标,月份,数值\nMTTA(分钟),2026-05,30\n")
@@ -307,8 +319,12 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,1月,2月\n事件平均解决时间,6,5\n"),
                  "月份列 B–C(1月 … 2月)没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01",
                  id="months-without-year"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,实际值\n事件平均解决时间,6\n"),
+                 "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)",
+                 id="no-month-column"),
     pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
                  id="unknown-metric-unit"),
+    pytest.param(_only_hidden, "文件中没有数据行(工作表:“说明”只有说明或备注,没有数据表;“旧数据”已隐藏,未读取)", id="no-data-hidden"),
     # uploads
     pytest.param(lambda c: c.plan("a.csv", "metric,period,value\n坏\u200b名,2026-05,1\n", create_metrics=True),
                  "无法创建指标“坏\\u200b名”:名称含有控制字符或不可见字符", id="create-invisible"),
@@ -602,7 +618,8 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
 @pytest.mark.parametrize("content, expected", [
     ("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n", "月份列 B–C 未写年份,已按表格上方的标题读作 2026 年"),
     ("指标,2026-09,2026-10\nMTTR,6.5,6\n合计,6.5,6\n", "1 行合计/平均行已忽略(第 3 行)"),
+    ("指标,实际值\nMTTR,6.5\n", "表格没有月份列,已按文件名取为 2026-10"),
 ])
 def test_reading_notes_in_chinese(content, expected):
-    parsed = parse_file(content.encode("utf-8-sig"), file_name="m.csv")
+    parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]

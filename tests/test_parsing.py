@@ -14,7 +14,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.limits import Limits
 from analytics.parsing import parse_file
-from analytics.periods import month_without_year, parse_period, year_in
+from analytics.periods import month_without_year, months_in, parse_period, year_in
 from analytics.values import parse_value
 
 
@@ -344,3 +344,79 @@ def test_total_and_average_rows_are_left_out_with_a_note():
         ("工单量", "2026-10", 1300.0), ("重大事件数", "2026-09", 1.0), ("重大事件数", "2026-10", 2.0)]
     assert parsed.warnings == ["sheet '宽表': 1 total or average row(s) (合计/平均) were ignored (row 4)",
                                "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4, 5)"]
+
+
+def test_hidden_sheets_are_not_read():
+    """A hidden sheet (last year's data, a lookup) is invisible in Excel: loading it would surprise."""
+    def build(wb):
+        for name, value in (("数据", 95.1), ("旧数据", 90.0)):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["指标", "月份", "数值"])
+            ws.write_row(1, 0, ["SLA达成率", "2026-10", value])
+            if name == "旧数据":
+                ws.hide()
+    parsed = parse_file(_workbook(build), file_name="h.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 95.1)]
+    assert parsed.skipped_sheets == [("旧数据", "hidden")]
+
+    def only_hidden(wb):
+        wb.add_worksheet("封面").write(0, 0, "月报")
+        ws = wb.add_worksheet("旧数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-10", 90.0])
+        ws.hide()
+    assert _refusal(_workbook(only_hidden), "h.xlsx") == (
+        "h.xlsx: the file has no data rows (sheets: '封面' no data table (instructions or notes), '旧数据' hidden)")
+
+
+@pytest.mark.parametrize("file_name, sheet, title, source", [
+    ("月报.xlsx", "Sheet1", "2026年10月 IT服务指标月报", "the title above the table"),
+    ("月报.xlsx", "2026年10月", None, "the sheet name"),
+    ("2026年10月IT服务月报.xlsx", "Sheet1", "IT服务指标月报", "the file name"),
+    ("KPI_202610.xlsx", "202610", "2026年10月", "the title above the table"),       # all three agree
+])
+def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_sheet_or_file(file_name, sheet, title,
+                                                                                          source):
+    def build(wb):
+        ws = wb.add_worksheet(sheet)
+        if title:
+            ws.write(0, 0, title)
+        ws.write_row(2, 0, ["序号", "指标名称", "目标值", "实际值", "备注"])
+        ws.write_row(3, 0, ["一、质量指标"])
+        ws.write_row(4, 0, [1, "SLA达成率", 95, 95.3, ""])
+        ws.write_row(5, 0, [2, "事件平均解决时间", 5.5, 5.1, "夜班到位"])
+        ws.write_row(6, 0, ["", "二、效率指标"])
+    parsed = parse_file(_workbook(build), file_name=file_name)
+    rows = parsed.records[["metric", "period", "value", "target", "note", "row", "column"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        ["SLA达成率", "2026-10", 95.3, 95.0, None, 5, "D"],
+        ["事件平均解决时间", "2026-10", 5.1, 5.5, "夜班到位", 6, "D"]]
+    assert parsed.warnings == [
+        f"sheet '{sheet}': the table has no month column; 2026-10 was taken from {source}",
+        f"sheet '{sheet}': 1 row(s) with a name but no period or value were ignored (row 7)"]
+
+
+@pytest.mark.parametrize("file_name, title", [
+    ("月报.xlsx", "IT服务指标月报"),                              # no month anywhere
+    ("月报.xlsx", "2026年1-10月累计"),                            # a span: year-to-date figures, not a month's
+    ("2026年9月月报.xlsx", "2026年10月 IT服务指标月报"),           # the title and the file name disagree
+])
+def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_name, title):
+    def build(wb):
+        ws = wb.add_worksheet("Sheet1")
+        ws.write(0, 0, title)
+        ws.write_row(2, 0, ["指标名称", "实际值"])
+        ws.write_row(3, 0, ["SLA达成率", 95.3])
+    assert _refusal(_workbook(build), file_name) == (
+        f"{file_name}, sheet 'Sheet1': the table has a value column but no month column, and its title, sheet name "
+        "and file name do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("2026年10月IT服务月报", ["2026-10"]), ("KPI_202610", ["2026-10"]), ("report 2026-10", ["2026-10"]),
+    ("统计周期:2026-10-01至2026-10-31", ["2026-10", "2026-10"]), ("2026年9月与2026年10月对比", ["2026-09", "2026-10"]),
+    ("2026年1月-10月", None), ("2026年1-10月累计", None), ("月报", []), ("2026年", []), ("v1.202610", []),
+    (datetime.datetime(2026, 10, 5), ["2026-10"]), (2026, []), (None, []),
+])
+def test_the_months_a_title_or_file_name_names(written, expected):
+    assert months_in(written) == expected
