@@ -203,19 +203,22 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     unknown_mask = pd.isna(unique_ids)
     unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
     new_metrics: list[str] = []
-    if unknown and not create_metrics:
+    conflicts = {name: why for name in unknown if (why := lookup.unit_conflict(name))}
+    if conflicts or (unknown and not create_metrics):
+        # a catalogue metric in another unit is never created anew: minutes would sit beside hours
         problems = []
-        for name in unknown[:50]:
+        for name in [n for n in unknown if n in conflicts or not create_metrics][:50]:
             first = records.loc[records["metric"] == name].iloc[0]
-            conflict = lookup.unit_conflict(name)
-            closest = [] if conflict else lookup.closest(name)
-            hint = (f": {conflict}" if conflict else
+            closest = [] if name in conflicts else lookup.closest(name)
+            hint = (f": {conflicts[name]}" if name in conflicts else
                     f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
             problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
                                     sheet=first["sheet"], row=int(first["row"])))
-        problems.append(Problem(
-            f"{len(unknown)} unknown metric name(s): add them to the catalogue (metrics import) or load "
-            "with --create-metrics; nothing was written", file=file_name))
+        others = 0 if create_metrics else len(unknown) - len(conflicts)
+        if others:
+            problems.append(Problem(
+                f"{others} unknown metric name(s): add them to the catalogue (metrics import) or load "
+                "with --create-metrics; nothing was written", file=file_name))
         raise InputRefused(problems)
     if unknown:
         from .names import name_problem

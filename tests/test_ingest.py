@@ -120,7 +120,17 @@ def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogu
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,300\n")
     code, _, err = cli("ingest", path)
     assert code == 1 and f"u.csv, row 2: {message}" in err
+    assert ("1 unknown metric name(s)" in err) == ("closest" in message)
     assert _stored(catalogue) == {}
+
+
+def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "u.csv", "metric,period,value\n事件平均解决时间(min),2026-05,300\nIncident MTTA,2026-05,1\n")
+    code, _, err = cli("ingest", path, "--create-metrics")
+    assert code == 1
+    assert err.splitlines() == ["u.csv, row 2: unknown metric '事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' in "
+                                "h, not min; convert the values to h first"]
+    assert _stored(catalogue) == {} and _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
 
 
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
