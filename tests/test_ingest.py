@@ -128,8 +128,8 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
     path = _csv(tmp_path, "u.csv", "metric,period,value\n事件平均解决时间(min),2026-05,300\nIncident MTTA,2026-05,1\n")
     code, _, err = cli("ingest", path, "--create-metrics")
     assert code == 1
-    assert err.splitlines() == ["u.csv, row 2: unknown metric '事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' in "
-                                "h, not min; convert the values to h first"]
+    assert err.splitlines() == [("u.csv, row 2: unknown metric '事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' "
+                                 "in h, not min; convert the values to h first")]
     assert _stored(catalogue) == {} and _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
 
 
