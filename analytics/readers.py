@@ -297,6 +297,21 @@ def _sniff_delimiter(sample: str) -> str:
         return max(",;\t|", key=first.count) if first else ","
 
 
+def _fill_merged_text(rows: list[list], ranges: list | None) -> None:
+    """Give every cell of a merged range its text, as the user sees it: a metric name merged down
+    over its twelve months, a year heading merged across them. The file keeps the text in the
+    first cell only. A merged number is left in its first cell: one quarterly figure spread over
+    three months must not become three monthly ones."""
+    for (top, left), (bottom, right) in ranges or []:
+        if top >= len(rows) or left >= len(rows[top]) or not isinstance(rows[top][left], str):
+            continue
+        text = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                row[c] = text
+
+
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
@@ -314,7 +329,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             continue
         try:
             with gc_paused():        # one list per row: no cycles to look for
-                rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                sheet = workbook.get_sheet_by_name(meta.name)
+                rows = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
@@ -322,6 +338,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if cells > limits.max_cells:
             raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                                        file=file_name, sheet=meta.name))
+        _fill_merged_text(rows, sheet.merged_cell_ranges)
         percent = package.percent_cells.get(meta.name, set()) if package else set()
         sheets.append(Sheet(meta.name, rows, percent))
     if not sheets:

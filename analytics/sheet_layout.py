@@ -105,7 +105,8 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
         if months:
             return Table("wide", r, roles, months[0], headers, months[1])
         below = r + 1
-        if below < len(rows[:HEADER_SEARCH_ROWS]) and not _text(_cell(rows[below], roles["metric"])):
+        if below < len(rows[:HEADER_SEARCH_ROWS]) and _text(_cell(rows[below], roles["metric"])) in (
+                "", headers[roles["metric"]]):        # blank, or the metric heading merged down over both rows
             months = _month_columns(rows, below, roles, sheet_name)
             if months:
                 headers = [_text(low) or _text(high) for high, low in zip_longest(row, rows[below])]

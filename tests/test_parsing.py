@@ -420,3 +420,27 @@ def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_nam
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
+
+
+def test_merged_cells_give_their_text_to_every_cell_but_a_merged_number_stays_in_its_first():
+    """A metric name merged down over its months and a month merged down over its metrics are read
+    as the user sees them; a quarterly figure merged over three months is one value, not three."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["月份", "指标", "数值"])
+        ws.merge_range(1, 0, 2, 0, "2026-10")
+        ws.write_row(1, 1, ["SLA达成率", 96.0])
+        ws.write_row(2, 1, ["事件平均解决时间", 5.5])
+        ws.merge_range(3, 1, 5, 1, "变更成功率")
+        for row, month, value in ((3, "2026-08", 97.0), (4, "2026-09", 98.0), (5, "2026-10", 99.0)):
+            ws.write_row(row, 0, [month])
+            ws.write(row, 2, value)
+        wide = wb.add_worksheet("季度")
+        wide.write_row(0, 0, ["指标", "2026-07", "2026-08", "2026-09"])
+        wide.write(1, 0, "客户满意度")
+        wide.merge_range(1, 1, 1, 3, 4.5)
+    parsed = parse_file(_workbook(build), file_name="m.xlsx")
+    assert _sorted_records(parsed) == [
+        ("SLA达成率", "2026-10", 96.0), ("事件平均解决时间", "2026-10", 5.5), ("变更成功率", "2026-08", 97.0),
+        ("变更成功率", "2026-09", 98.0), ("变更成功率", "2026-10", 99.0), ("客户满意度", "2026-07", 4.5),
+        ("客户满意度", "2026-08", None), ("客户满意度", "2026-09", None)]
