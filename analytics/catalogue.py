@@ -15,7 +15,14 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
-from .names import is_unit, name_key, name_problem, same_unit, unit_suffix
+from .names import (
+    is_unit,
+    name_key,
+    name_problem,
+    same_unit,
+    unit_suffix,
+    without_enumerator,
+)
 from .store import Store
 
 CATALOGUE_COLUMNS = [
@@ -94,19 +101,27 @@ class MetricLookup:
         self.units = units or {}
 
     def match(self, written: str) -> int | None:
-        """The metric a name means; a name with the metric's own unit in brackets at the end
-        (事件平均解决时间（小时） for a metric kept in h) means the metric too."""
-        found = self.keys.get(name_key(written))
-        if found is None and (split := unit_suffix(str(written))):
-            base = self.keys.get(name_key(split[0]))
-            if base is not None and same_unit(split[1], self.units.get(base)):
-                return base
-        return found
+        """The metric a name means. A list number before it (1、SLA达成率) and the metric's own unit
+        in brackets after it (事件平均解决时间（小时） for a metric kept in h) do not change that."""
+        for name in self._spellings(written):
+            found = self.keys.get(name_key(name))
+            if found is None and (split := unit_suffix(name)):
+                base = self.keys.get(name_key(split[0]))
+                if base is not None and same_unit(split[1], self.units.get(base)):
+                    found = base
+            if found is not None:
+                return found
+        return None
+
+    @staticmethod
+    def _spellings(written: str) -> list[str]:
+        bare = without_enumerator(str(written))
+        return [str(written)] if bare is None else [str(written), bare]
 
     def unit_conflict(self, written: str) -> str | None:
         """Why a name with a unit in brackets is not taken as the metric it otherwise names: the
         catalogue keeps that metric in another unit (minutes are not hours)."""
-        split = unit_suffix(str(written))
+        split = unit_suffix(self._spellings(written)[-1])
         base = self.keys.get(name_key(split[0])) if split else None
         unit = self.units.get(base) if base is not None else None
         if not unit or not is_unit(split[1]) or same_unit(split[1], unit):

@@ -32,6 +32,17 @@ _UNIT_SPELLINGS = [
 _SAME_UNIT = {name_key(spelling): i for i, group in enumerate(_UNIT_SPELLINGS) for spelling in group}
 
 
+_ENUMERATOR = re.compile(r"^\s*(?:[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]|(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+                         r"\s*[.、．)）](?!\d))\s*(?P<rest>\S.*)$")
+
+
+def without_enumerator(name: str) -> str | None:
+    """The name without the list number people put before it (1. 1、 (1) 一、 （二）), or None
+    when it has none."""
+    match = _ENUMERATOR.match(name)
+    return match.group("rest") if match else None
+
+
 def unit_suffix(name: str) -> tuple[str, str] | None:
     """(name, unit) for a name with its unit in brackets at the end, as headers often carry it:
     事件平均解决时间（小时）, MTTR (h). None when there is no bracket at the end."""

@@ -1,4 +1,5 @@
-"""Months as people write them: 2026-01, 2026/1, 2026年1月, Jan 2026, 202601, Excel dates.
+"""Months as people write them: 2026-01, 2026/1, 2026年1月, 26年1月, Jan 2026, 01/2026, 202601,
+2026M01, Excel dates.
 
 Also the parts of a month that headers split: a month without its year (1月, 十二月, Jan) and a
 year on its own (2026年, a title such as 2026年IT服务指标月报), for sheets whose month columns
@@ -19,9 +20,11 @@ from .values import factorize_cells
 _MONTHS = {name: i + 1 for i, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _PATTERNS = [
-    re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*\d{1,2}\s*日)?$"),
-    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?(?:\s*\d{1,2}\s*日)?$"),    # 2026年10月, 26年10月份
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
+    re.compile(r"^(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})$"),                                  # 10/2026
+    re.compile(r"^(?P<y>\d{4})\s*-?\s*m(?P<m>\d{1,2})$"),                                      # 2026M10
 ]
 _NAMED = re.compile(r"^([a-z]{3,9})\.?[\s\-,]*(\d{4}|\d{2})$")
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -61,7 +64,8 @@ def parse_period(value: object) -> str | None:
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:
-            return _valid(int(match.group(1)), int(match.group(2)))
+            year = int(match.group("y"))
+            return _valid(year + 2000 if year < 100 else year, int(match.group("m")))
     match = _NAMED.match(text)
     if match and match.group(1)[:3] in _MONTHS:
         year = int(match.group(2))

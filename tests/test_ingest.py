@@ -101,12 +101,13 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
     assert _stored(catalogue) == {} and list_uploads(catalogue).empty
 
 
-@pytest.mark.parametrize("written", ["事件平均解决时间（小时）", "Incident MTTR (h)", "MTTR(hours)", "SLA达成率(%)"])
-def test_a_name_carrying_the_metric_s_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
+@pytest.mark.parametrize("written", ["事件平均解决时间（小时）", "Incident MTTR (h)", "MTTR(hours)", "SLA达成率(%)",
+                                     "1、SLA达成率", "（二）事件平均解决时间（小时）", "12. MTTR", "(3)SLA达成率"])
+def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,6\n")
     code, _, err = cli("ingest", path)
     assert code == 0, err
-    metric = "SLA attainment" if written.startswith("SLA") else "Incident MTTR"
+    metric = "SLA attainment" if "SLA" in written else "Incident MTTR"
     assert _stored(catalogue) == {(metric, "2026-05"): 6.0}
 
 
@@ -114,6 +115,8 @@ def test_a_name_carrying_the_metric_s_own_unit_in_brackets_is_that_metric(catalo
     ("事件平均解决时间（分钟）", ("unknown metric '事件平均解决时间（分钟）': the catalogue keeps 'Incident MTTR' in h, not 分钟; "
                           "convert the values to h first")),
     ("SLA达成率(核心)", "unknown metric 'SLA达成率(核心)' (closest in the catalogue: 'SLA attainment')"),
+    ("2. 事件平均解决时间(min)", ("unknown metric '2. 事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' in h, "
+                             "not min; convert the values to h first")),
 ])
 def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogue, cli, tmp_path, written, message):
     """Minutes loaded as hours would be sixty times wrong; 核心 is a different metric, not a unit."""
