@@ -224,6 +224,8 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
             print(f"  sheet '{sheet}' skipped: {reason}")
         for warning in file_plan.parsed.warnings:
             print(f"  note: {warning}")
+        for doubt in file_plan.doubts:
+            print(f"  warning: {doubt}")
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):

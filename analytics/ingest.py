@@ -25,6 +25,7 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import reuses_freed_memory
 from .parsing import ParsedFile, parse_file
+from .plausibility import ScaleDoubt, scale_warnings
 from .readers import read_bytes
 from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
@@ -42,6 +43,7 @@ class FilePlan:
     parsed: ParsedFile
     changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
     new_metrics: list[str] = field(default_factory=list)
+    doubts: list[ScaleDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
 
     def count(self, status: str) -> int:
         return int(self._status_counts.get(status, 0))
@@ -253,7 +255,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~had] = 1                                           # new
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
-    return FilePlan(file_name, sha, parsed, frame, new_metrics)
+    return FilePlan(file_name, sha, parsed, frame, new_metrics, scale_warnings(con, frame, lookup))
 
 
 def _unique_ids(matched: np.ndarray, names, new_metrics: list[str]) -> pd.api.extensions.ExtensionArray:

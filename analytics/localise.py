@@ -62,6 +62,15 @@ _ZH: list[tuple[str, str]] = [
     ((r"the table has a value column but no month column, and its title, sheet name and file name do not name one "
       r"month: add a month column \(月份\) or put the month in the title \(e\.g\. 2026年10月\)"),
      "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a hundredth of its "
+      r"values so far \(median (?P<r>\S+)\): were fractions written for percentages \(0\.95 for 95%\)\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 60 times its "
+      r"values so far \(median (?P<r>\S+)\): were minutes written for hours\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 60 倍:是否把分钟数当成了小时数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
+      r"values so far \(median (?P<r>\S+)\): were hours written for minutes\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把小时数当成了分钟数?"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),

@@ -84,6 +84,9 @@ def _show_preview(plan: IngestPlan) -> None:
             st.caption(t("upload.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, lang())))
         for warning in file_plan.parsed.warnings:
             st.caption(message_text(warning, lang()))
+        for doubt in file_plan.doubts:
+            name = _names_in_reader_language(pd.Series([doubt.metric]), catalogue)[0]
+            st.warning(message_text(doubt.text(name), lang()), icon=":material/warning:")
         with st.expander(t("upload.changes_table", file=file_plan.file_name), expanded=len(plan.files) == 1):
             changes = file_plan.changes
             order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}

@@ -323,3 +323,31 @@ def test_a_formula_looking_name_is_kept_as_plain_text(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "f.csv", 'metric,period,value\n"=1+2",2026-05,1\n')
     assert cli("ingest", path, "--create-metrics")[0] == 0
     assert _stored(catalogue) == {("=1+2", "2026-05"): 1.0}
+
+
+def test_values_at_the_wrong_scale_for_their_metric_are_questioned_not_refused(catalogue, cli, tmp_path):
+    """SLA so far 95, 96, 97 (median 96): 0.953 is 0.953 / 96 = 0.0099, about a hundredth, and no
+    value is above 1: fractions for percentages. MTTR so far 6 and 7 (median 6.5): 390 / 6.5 = 60:
+    minutes for hours. FCR so far 5 (median 5): 0.8 / 5 = 0.16 is a real fall, not a unit slip."""
+    history = _csv(tmp_path, "h.csv", "metric,period,value\nSLA attainment,2026-01,95\nSLA attainment,2026-02,96\n"
+                   "SLA attainment,2026-03,97\nIncident MTTR,2026-01,6\nIncident MTTR,2026-02,7\nFCR,2026-01,5\n")
+    assert cli("ingest", history)[0] == 0
+    month = _csv(tmp_path, "m.csv", "metric,period,value\nSLA attainment,2026-04,0.953\nIncident MTTR,2026-04,390\n"
+                 "FCR,2026-04,0.8\n")
+    code, out, err = cli("ingest", month)
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "warning:" in line] == [
+        ("  warning: 'Incident MTTR' is kept in h, but its values in this file (median 390) are about 60 times its "
+         "values so far (median 6.5): were minutes written for hours?"),
+        ("  warning: 'SLA attainment' is kept in %, but its values in this file (median 0.953) are about a hundredth "
+         "of its values so far (median 96): were fractions written for percentages (0.95 for 95%)?")]
+    assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953
+
+
+def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):
+    """No stored values: the baseline 95 is the level; 0.95 / 95 = 0.01."""
+    assert cli("baselines", "set", "--metric", "SLA attainment", "--baseline", "95", "--from", "2026-01",
+               "--reason", "t")[0] == 0
+    code, out, err = cli("ingest", _csv(tmp_path, "m.csv", "metric,period,value\nSLA attainment,2026-04,0.95\n"))
+    assert code == 0, err
+    assert "about a hundredth of its values so far (median 95)" in out

@@ -623,3 +623,17 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
+
+
+def test_scale_warnings_in_chinese(store, tmp_path):
+    import_catalogue(store, pd.DataFrame({"name": ["SLA", "MTTR", "MTTA"], "unit": ["%", "h", "min"]}), by="t")
+    history = tmp_path / "h.csv"
+    history.write_text("metric,period,value\nSLA,2026-01,95\nMTTR,2026-01,6\nMTTA,2026-01,12\n", encoding="utf-8")
+    apply_ingest(store, plan_ingest(store, [(history, "h.csv")]), by="t")
+    month = tmp_path / "m.csv"
+    month.write_text("metric,period,value\nSLA,2026-02,0.95\nMTTR,2026-02,360\nMTTA,2026-02,0.2\n", encoding="utf-8")
+    doubts = plan_ingest(store, [(month, "m.csv")]).files[0].doubts
+    assert [message_text(doubt.text(), "zh") for doubt in doubts] == [
+        "“SLA”以 % 计,但本文件中的数值(中位数 0.95)只有以往数值(中位数 95)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?",
+        "“MTTR”以 h 计,但本文件中的数值(中位数 360)约为以往数值(中位数 6)的 60 倍:是否把分钟数当成了小时数?",
+        "“MTTA”以 min 计,但本文件中的数值(中位数 0.2)只有以往数值(中位数 12)的约六十分之一:是否把小时数当成了分钟数?"]

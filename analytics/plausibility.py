@@ -1,0 +1,83 @@
+"""Values that are numbers, but at the wrong scale for their metric.
+
+A process owner who types 0.953 for an SLA kept in percent, or minutes for a resolution time
+kept in hours, sends a file that passes every check and then shows a collapse (or an explosion)
+at the monthly review. The file's values of each such metric are compared with its values so
+far (the median of the stored ones, else its baseline or target); a ratio near a hundredth for
+a percentage, or near 60 between hours and minutes, is pointed out in the preview. It is only a
+question: a real change of that size is possible, so nothing is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .catalogue import MetricLookup
+from .names import same_unit
+
+# (unit the catalogue keeps, lowest and highest ratio file / so far, what was probably written)
+_SUSPECT = [
+    ("%", 1 / 300, 1 / 30, "about a hundredth of", "were fractions written for percentages (0.95 for 95%)?"),
+    ("h", 30, 120, "about 60 times", "were minutes written for hours?"),
+    ("min", 1 / 120, 1 / 30, "about a sixtieth of", "were hours written for minutes?"),
+]
+
+
+@dataclass(frozen=True)
+class ScaleDoubt:
+    """A metric whose values in a file look like another unit than its own."""
+
+    metric: str           # the catalogue name
+    unit: str
+    median: float         # of the file's values
+    level: float          # of its values so far
+    how: str
+    question: str
+
+    def text(self, name: str | None = None) -> str:
+        """The warning, naming the metric as given (the reader's language) or by its catalogue name."""
+        return (f"'{name or self.metric}' is kept in {self.unit}, but its values in this file (median {self.median:g}) "
+                f"are {self.how} its values so far (median {self.level:g}): {self.question}")
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:
+    """One doubt per metric whose values in the file look like the wrong unit."""
+    suspects = {metric_id: rule for metric_id, unit in lookup.units.items() if unit
+                for rule in _SUSPECT if same_unit(rule[0], unit)}
+    if not suspects:
+        return []
+    ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
+    values = frame["value"].to_numpy(dtype="float64")
+    rows = np.isin(ids, np.fromiter(suspects, dtype="int64")) & ~np.isnan(values) & (values > 0)
+    if not rows.any():
+        return []
+    in_file = pd.Series(values[rows]).groupby(ids[rows]).agg(["median", "max"])
+    so_far = _levels_so_far(con, [int(i) for i in in_file.index])
+    warnings = []
+    for metric_id, median, largest in in_file.itertuples():
+        level = so_far.get(int(metric_id))
+        unit, low, high, how, question = suspects[int(metric_id)]
+        if not level or level <= 0 or not low <= median / level <= high or (unit == "%" and largest > 1):
+            continue
+        warnings.append(ScaleDoubt(lookup.names[int(metric_id)], lookup.units[int(metric_id)], float(median),
+                                   float(level), how, question))
+    return warnings
+
+
+def _levels_so_far(con: duckdb.DuckDBPyConnection, metric_ids: list[int]) -> dict[int, float]:
+    """Each metric's median stored value, or else its latest baseline (or target)."""
+    stored = dict(con.execute(
+        "SELECT metric_id, median(value) FROM current_observation WHERE list_contains(?, metric_id) GROUP BY 1",
+        [metric_ids]).fetchall())
+    planned = dict(con.execute(
+        """SELECT metric_id, coalesce(baseline, target) FROM baseline WHERE list_contains(?, metric_id)
+           QUALIFY row_number() OVER (PARTITION BY metric_id ORDER BY from_period DESC, id DESC) = 1""",
+        [metric_ids]).fetchall())
+    return {i: stored.get(i) if stored.get(i) is not None else planned.get(i) for i in metric_ids}
