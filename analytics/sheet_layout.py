@@ -39,6 +39,7 @@ HEADER_WORDS = {
                "统计周期", "周期", "统计期间", "数据月份"],
     "value": ["value", "actual", "actual value", "result", "数值", "实际值", "值", "实际", "结果", "完成值",
               "本月值", "指标值", "本期值", "实绩"],
+    "year": ["year", "年份", "年度", "年", "统计年份", "统计年度"],    # with a month column that omits it
     "target": ["target", "goal", "target value", "目标", "目标值", "本月目标"],
     "note": ["note", "notes", "comment", "comments", "remark", "remarks", "备注", "说明", "注释"],
     "suggestion": ["suggestion", "suggestions", "improvement suggestion", "improvement suggestions",
@@ -323,6 +324,31 @@ def _blank_text(text: pd.Series) -> pd.Series:
     return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
 
 
+def _with_years(years: pd.Series, months: pd.Series) -> pd.Series:
+    """Month cells (10, 10月, Oct) joined with the year column beside them into '2026-10'; a cell
+    that is a whole month already, or cannot be joined, is kept as it is (and judged as it is).
+    Each distinct (year, month) pair is joined once."""
+    year_codes, year_cells = factorize_cells(years)
+    month_codes, month_cells = factorize_cells(months)
+    pairs, first = pd.factorize((year_codes.astype("int64") + 1) * (len(month_cells) + 1) + month_codes + 1)
+    joined = []
+    for pair in first:
+        year = year_in(year_cells[pair // (len(month_cells) + 1) - 1]) if pair // (len(month_cells) + 1) else None
+        cell = month_cells[pair % (len(month_cells) + 1) - 1] if pair % (len(month_cells) + 1) else None
+        month = None if cell is None or parse_period(cell) else _month_number(cell)
+        joined.append(f"{year:04d}-{month:02d}" if year and month else cell)
+    return pd.Series(pd.Categorical(joined).take(pairs) if joined else pd.Categorical([]), index=months.index,
+                     copy=False)
+
+
+def _month_number(cell: object) -> int | None:
+    """1-12 for a month cell without its year: 10, '10', '10月', 'Oct'."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return int(cell) if float(cell).is_integer() and 1 <= cell <= 12 else None
+    text = _text(cell)
+    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else month_without_year(text)
+
+
 def _total_rows(texts: pd.Series) -> pd.Series:
     """Rows whose text (categorical, from _texts) is a total or an average of the others: 合计, 平均, Total."""
     totals = [i for i, text in enumerate(texts.cat.categories) if name_key(text) in _TOTAL_KEYS]
@@ -338,6 +364,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
+    if "year" in roles and table.period is None:
+        period_cells = _with_years(frame[roles["year"]], period_cells)
     value_cells = frame[roles["value"]]
     notes: list[str] = []
     footnote = metric.notna()                                  # a name with a blank period and value, found below

@@ -446,3 +446,22 @@ def test_merged_cells_give_their_text_to_every_cell_but_a_merged_number_stays_in
         ("SLA达成率", "2026-10", 96.0), ("事件平均解决时间", "2026-10", 5.5), ("变更成功率", "2026-08", 97.0),
         ("变更成功率", "2026-09", 98.0), ("变更成功率", "2026-10", 99.0), ("客户满意度", "2026-07", 4.5),
         ("客户满意度", "2026-08", None), ("客户满意度", "2026-09", None)]
+
+
+def test_a_year_column_beside_a_month_column_that_omits_the_year():
+    """BI exports: 年份 2026 and 月份 10 (a number, 10月 or Oct); a whole month in the month column
+    stands as written; a month that still has no year is refused naming the month column."""
+    def build(wb):
+        ws = wb.add_worksheet("导出")
+        ws.write_row(0, 0, ["年份", "月份", "指标", "数值"])
+        ws.write_row(1, 0, [2026, 9, "SLA达成率", 95.1])
+        ws.write_row(2, 0, [2026, "10月", "SLA达成率", 95.3])
+        ws.write_row(3, 0, ["2025年", "Dec", "SLA达成率", 94.0])
+        ws.write_row(4, 0, [2026, "2026-08", "SLA达成率", 96.0])
+    parsed = parse_file(_workbook(build), file_name="bi.xlsx")
+    assert _sorted_records(parsed) == [("SLA达成率", "2025-12", 94.0), ("SLA达成率", "2026-08", 96.0),
+                                       ("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
+    csv = "年度,月份,指标,数值\n2026,10,MTTR,5.5\n,11,MTTR,5.1\n2026,13,MTTR,5\n"
+    assert _refusal(csv.encode(), "bi.csv") == (
+        "bi.csv, row 3, column B (月份): '11' is not a month (write it like 2026-05 or 2026年5月)\n"
+        "bi.csv, row 4, column B (月份): '13' is not a month (write it like 2026-05 or 2026年5月)")
