@@ -14,8 +14,9 @@ out with a note.
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise, zip_longest
 from pathlib import PurePath
 
@@ -26,7 +27,7 @@ from .errors import Problem, column_letter
 from .names import name_key
 from .periods import month_without_year, months_in, parse_period, parse_periods, year_in
 from .readers import Sheet
-from .values import factorize_cells, parse_categories, parse_values
+from .values import factorize_cells, parse_categories, parse_value, parse_values
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
@@ -55,13 +56,14 @@ _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|sou
 
 @dataclass
 class Table:
-    layout: str                      # long | wide
+    layout: str                      # long | wide | across (one row per month, one column per metric)
     header_row: int                  # 0-based
     roles: dict[str, int]            # role -> column index (long) / metric, target, note (wide)
     period_columns: dict[int, str]   # wide: column index -> 'YYYY-MM'
     headers: list[str]
     year_note: str | None = None     # where a month or year the table does not give was taken from
     period: str | None = None        # long without a month column: the one month of a monthly report
+    metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
 
 
 def header_role(cell: object) -> str | None:
@@ -98,6 +100,9 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
+            across = _metrics_across(rows, r, roles)
+            if across:
+                return across
             continue
         headers = [_text(c) for c in row]
         if "period" in roles and "value" in roles:
@@ -133,6 +138,26 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
         for month in (m for months in found for m in months):
             named.setdefault(month, source)
     return next(iter(named.items())) if len(named) == 1 else None
+
+
+def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | None:
+    """A tracking table with one row per month and one column per metric (月份 | SLA达成率 | MTTR …):
+    a month column but no metric or value column, months below it, and mostly numbers under the
+    other headings, so that a change log (日期 | 修改人 | 内容) is not taken for one."""
+    if "period" not in roles or "value" in roles:
+        return None
+    row = rows[r]
+    columns = {c: _text(cell) for c, cell in enumerate(row)
+               if c not in roles.values() and _text(cell) and header_role(cell) is None
+               and name_key(_text(cell)) not in _TOTAL_KEYS}
+    below = rows[r + 1:r + 11]
+    if not columns or not any(parse_period(_cell(cells, roles["period"])) for cells in below):
+        return None
+    parsed = [parse_value(_cell(cells, c)) for cells in below for c in columns]
+    numbers = sum(ok and not math.isnan(value) for value, ok in parsed)
+    if not numbers or sum(not ok for _, ok in parsed) * 4 > numbers:      # mostly numbers; a typo is refused later
+        return None
+    return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns)
 
 
 def _cell(row: list, c: int) -> object:
@@ -236,7 +261,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     empty = _blank_rows(frame)
     if empty.any():
         frame = frame[~empty]
-    read = _read_long if table.layout == "long" else _read_wide
+    read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     return records, problems, ([_where(sheet) + table.year_note] if table.year_note else []) + notes
 
@@ -464,6 +489,63 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     sheet=sheet.name, row=int(row), column=_column_label(table, c)))
     records = _wide_records(frame.index, table, sheet, values, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion})
+    return records, problems, notes
+
+
+def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
+    """One row per month, one column per metric: the wide layout turned on its side."""
+    roles, columns = table.roles, list(table.metric_columns)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    for c, name in table.metric_columns.items():
+        if name_key(name) in seen:
+            problems.append(Problem(f"metric '{name}' has two columns ({column_letter(seen[name_key(name)])} and "
+                                    f"{column_letter(c)})", file=file_name, sheet=sheet.name,
+                                    row=table.header_row + 1, column=column_letter(c)))
+        seen.setdefault(name_key(name), c)
+    if "target" in roles:
+        notes.append(f"{_where(sheet)}the target column {column_letter(roles['target'])} was not read: with one "
+                     "column per metric it does not say whose target it is")
+    period_cells = frame[roles["period"]]
+    if "year" in roles:
+        period_cells = _with_years(frame[roles["year"]], period_cells)
+    periods = parse_periods(period_cells)
+    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
+    month_text = _texts(period_cells)
+    total = _total_rows(month_text).to_numpy() & periods.isna().to_numpy()
+    footnote = periods.isna().to_numpy() & ~filled.any(axis=1) & month_text.notna().to_numpy() & ~total
+    for kind, rows in (("total or average row(s) (合计/平均)", total), ("note row(s) under the table", footnote)):
+        if rows.any():
+            notes.append(_ignored(sheet, frame.index[rows], kind))
+    keep = ~(total | footnote)
+    frame, periods, period_cells = frame[keep], periods[keep], period_cells[keep]
+    for row in frame.index[periods.isna()]:
+        problems.append(Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
+                                if _text(period_cells[row]) else "the period is blank",
+                                file=file_name, sheet=sheet.name, row=int(row),
+                                column=_column_label(table, roles["period"])))
+    values, ok = _block_numbers(frame, columns, sheet)
+    for j, c in enumerate(columns):
+        for row in frame.index[~ok[:, j]]:
+            problems.append(Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name,
+                                    sheet=sheet.name, row=int(row), column=_column_label(table, c)))
+    count, width = len(frame), len(columns)
+    note, suggestion = (_texts(frame[roles[role]]) if role in roles
+                        else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
+    metric_codes, metric_names = pd.factorize(pd.Series([table.metric_columns[c] for c in columns], dtype=object))
+    records = pd.DataFrame({
+        "metric": pd.Categorical.from_codes(np.tile(metric_codes, count), categories=metric_names),
+        "period": pd.Categorical(periods).take(np.repeat(np.arange(count), width)) if count else pd.Categorical([]),
+        "value": values.ravel(),
+        "target": np.full(count * width, np.nan),
+        "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
+        "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
+        "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
+        "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
+        "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
+        if count else pd.Categorical([]),
+    }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
 

@@ -322,6 +322,8 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,实际值\n事件平均解决时间,6\n"),
                  "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)",
                  id="no-month-column"),
+    pytest.param(lambda c: c.plan("a.csv", "月份,事件平均解决时间,事件平均解决时间\n2026-05,6,6\n"),
+                 "指标“事件平均解决时间”有两列(B 列和 C 列)", id="metric-two-columns"),
     pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
                  id="unknown-metric-unit"),
     pytest.param(_only_hidden, "文件中没有数据行(工作表:“说明”只有说明或备注,没有数据表;“旧数据”已隐藏,未读取)", id="no-data-hidden"),
@@ -619,6 +621,7 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
     ("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n", "月份列 B–C 未写年份,已按表格上方的标题读作 2026 年"),
     ("指标,2026-09,2026-10\nMTTR,6.5,6\n合计,6.5,6\n", "1 行合计/平均行已忽略(第 3 行)"),
     ("指标,实际值\nMTTR,6.5\n", "表格没有月份列,已按文件名取为 2026-10"),
+    ("月份,目标,MTTR\n2026-09,5,6.5\n", "目标列 B 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

@@ -465,3 +465,38 @@ def test_a_year_column_beside_a_month_column_that_omits_the_year():
     assert _refusal(csv.encode(), "bi.csv") == (
         "bi.csv, row 3, column B (月份): '11' is not a month (write it like 2026-05 or 2026年5月)\n"
         "bi.csv, row 4, column B (月份): '13' is not a month (write it like 2026-05 or 2026年5月)")
+
+
+def test_a_tracking_table_with_one_row_per_month_and_one_column_per_metric():
+    def build(wb):
+        ws = wb.add_worksheet("跟踪表")
+        ws.write(0, 0, "2026年指标跟踪表")
+        ws.write_row(1, 0, ["月份", "SLA达成率", "事件平均解决时间", "备注"])
+        ws.write_row(2, 0, ["2026-08", 95.0, 6.1, ""])
+        ws.write_row(3, 0, ["2026年9月", 95.5, 5.9, "系统升级"])
+        ws.write_row(4, 0, ["2026-10", 96.0, None, ""])
+        ws.write_row(5, 0, ["平均", 95.5, 6.0])
+        ws.write_row(6, 0, ["注:数据来源ITSM"])
+        log = wb.add_worksheet("修订记录")          # text under its headings: not a tracking table
+        log.write_row(0, 0, ["日期", "修改人", "内容"])
+        log.write_row(1, 0, ["2026-10-05", "王磊", "更新SLA"])
+    parsed = parse_file(_workbook(build), file_name="t.xlsx")
+    rows = parsed.records[["metric", "period", "value", "note", "row", "column"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        ["SLA达成率", "2026-08", 95.0, None, 3, "B"], ["事件平均解决时间", "2026-08", 6.1, None, 3, "C"],
+        ["SLA达成率", "2026-09", 95.5, "系统升级", 4, "B"], ["事件平均解决时间", "2026-09", 5.9, "系统升级", 4, "C"],
+        ["SLA达成率", "2026-10", 96.0, None, 5, "B"], ["事件平均解决时间", "2026-10", None, None, 5, "C"]]
+    assert parsed.warnings == ["sheet '跟踪表': 1 total or average row(s) (合计/平均) were ignored (row 6)",
+                               "sheet '跟踪表': 1 note row(s) under the table were ignored (row 7)"]
+    assert parsed.skipped_sheets == [("修订记录", "no data table (instructions or notes)")]
+
+
+def test_a_tracking_csv_and_its_refusals():
+    parsed = parse_file("月份,SLA达成率,MTTR\n2026-09,95,6\n2026-10,96,5.5\n".encode(), file_name="t.csv")
+    assert _sorted_records(parsed) == [("MTTR", "2026-09", 6.0), ("MTTR", "2026-10", 5.5),
+                                       ("SLA达成率", "2026-09", 95.0), ("SLA达成率", "2026-10", 96.0)]
+    bad = "月份,SLA达成率,MTTR,sla达成率\n2026-09,95,6,95\n2026-13,96,五,96\n"
+    assert _refusal(bad.encode(), "t.csv") == (
+        "t.csv, row 1, column D: metric 'sla达成率' has two columns (B and D)\n"
+        "t.csv, row 3, column A (月份): '2026-13' is not a month (write it like 2026-05 or 2026年5月)\n"
+        "t.csv, row 3, column C (MTTR): '五' is not a number")
