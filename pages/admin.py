@@ -53,12 +53,14 @@ st.subheader(t("admin.accounts"))
 if st.session_state.get("admin_flash"):
     st.success(st.session_state.pop("admin_flash"))
 users = list_users(store)
-data_table(users.assign(role=users["role"].map(role_label)), column_config={
-    "name": t("auth.name"), "role": t("auth.role"), "processes": t("admin.processes"),
-    "active": st.column_config.CheckboxColumn(t("admin.active")),
-    "has_password": st.column_config.CheckboxColumn(t("admin.has_password")),
-    "created_at": st.column_config.DatetimeColumn(t("admin.created"), format="YYYY-MM-DD HH:mm"),
-    "created_by": t("col.by")})
+data_table(users.assign(role=users["role"].map(role_label),
+                        processes=users["processes"].replace("", None)),    # no process: "–" as elsewhere
+           column_config={
+               "name": t("auth.name"), "role": t("auth.role"), "processes": t("admin.processes"),
+               "active": st.column_config.CheckboxColumn(t("admin.active")),
+               "has_password": st.column_config.CheckboxColumn(t("admin.has_password")),
+               "created_at": st.column_config.DatetimeColumn(t("admin.created"), format="YYYY-MM-DD HH:mm"),
+               "created_by": t("col.by")})
 
 
 def _why(exc: Exception) -> str:

@@ -379,6 +379,7 @@ def test_administration_page_lists_the_demo_accounts_with_the_owners_process(dem
     accounts = at.dataframe[0].value
     assert len(accounts) == 6 and processes in [m.label for m in at.multiselect]
     assert accounts.set_index("name").loc["王磊", "processes"] == "incident"
+    assert accounts.set_index("name")["processes"].isna().sum() == 5     # no process: a missing cell, shown "–"
 
 
 @pytest.mark.parametrize("page, tables", [("pages/home.py", 3), ("pages/upload.py", 1), ("pages/scorecard.py", 1),
