@@ -417,11 +417,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
-    for row in frame.index[periods.isna()]:
-        problems.append(Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
-                                if _text(period_cells[row]) else "the period is blank",
-                                file=file_name, sheet=sheet.name, row=int(row),
-                                column=_column_label(table, roles["period"])))
+    problems += _month_problems(frame.index[periods.isna()], period_cells, table, sheet, file_name)
     for row in frame.index[~ok]:
         problems.append(Problem(f"'{_text(value_cells[row])}' is not a number", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
@@ -483,10 +479,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                         else pd.Series(_missing(len(frame)), index=frame.index, copy=False)
                         for role in ("note", "suggestion"))
     values, ok = _block_numbers(frame, period_cols, sheet)
-    for j, c in enumerate(period_cols):
-        for row in frame.index[~ok[:, j]]:
-            problems.append(Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name,
-                                    sheet=sheet.name, row=int(row), column=_column_label(table, c)))
+    problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
     records = _wide_records(frame.index, table, sheet, values, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion})
     return records, problems, notes
@@ -520,16 +513,9 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
             notes.append(_ignored(sheet, frame.index[rows], kind))
     keep = ~(total | footnote)
     frame, periods, period_cells = frame[keep], periods[keep], period_cells[keep]
-    for row in frame.index[periods.isna()]:
-        problems.append(Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
-                                if _text(period_cells[row]) else "the period is blank",
-                                file=file_name, sheet=sheet.name, row=int(row),
-                                column=_column_label(table, roles["period"])))
+    problems += _month_problems(frame.index[periods.isna()], period_cells, table, sheet, file_name)
     values, ok = _block_numbers(frame, columns, sheet)
-    for j, c in enumerate(columns):
-        for row in frame.index[~ok[:, j]]:
-            problems.append(Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name,
-                                    sheet=sheet.name, row=int(row), column=_column_label(table, c)))
+    problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
@@ -547,6 +533,22 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         if count else pd.Categorical([]),
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
+
+
+def _month_problems(rows: pd.Index, period_cells: pd.Series, table: Table, sheet: Sheet,
+                    file_name: str) -> list[Problem]:
+    """A problem for each of these rows: its month cell is not a month, or is blank."""
+    return [Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
+                    if _text(period_cells[row]) else "the period is blank", file=file_name, sheet=sheet.name,
+                    row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
+
+
+def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, table: Table, sheet: Sheet,
+                     file_name: str) -> list[Problem]:
+    """A problem for each cell of a block (rows x columns) that is not a number."""
+    return [Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name, sheet=sheet.name, row=int(row),
+                    column=_column_label(table, c))
+            for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
 
 
 def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray,
