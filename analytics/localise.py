@@ -10,6 +10,7 @@ in English, whole: a half-translated message would be worse than an English one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .errors import Problem
 
@@ -18,8 +19,8 @@ _ZH: list[tuple[str, str]] = [
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
-    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<m>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
-      r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{m}”的单位是 {u}:请先把数值换算为 {to}"),
+    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
+      r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
@@ -341,24 +342,32 @@ _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheet
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 ")}
 
 
-def _value(group: str, text: str | None) -> str | None:
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _value(group: str, text: str | None, names: Mapping[str, str]) -> str | None:
     if not text:
         return ""
     if group in _KINDS:
         return _label(_KINDS[group], text)
     if group in _CONVERT:
         return _CONVERT[group](text)
+    if names and group == "catalogue":            # a catalogue metric by the name the reader knows it by
+        return names.get(text, text)
+    if names and group == "close":                # 'A', 'B': the catalogue's closest names
+        return _QUOTED.sub(lambda quoted: f"“{names.get(quoted[1], quoted[1])}”", text).replace("”, “", "”、“")
     return text
 
 
-def message_text(message: str, lang: str) -> str:
-    """The message in `lang`; English (as written) when it has no translation."""
+def message_text(message: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The message in `lang`; English (as written) when it has no translation. `names` maps
+    catalogue names to the names the reader knows the metrics by (their 中文名)."""
     if lang != "zh":
         return message
     for pattern, template in _COMPILED:
         match = pattern.match(message)
         if match:
-            values = {k: _value(k, v) for k, v in match.groupdict().items()}
+            values = {k: _value(k, v, names or {}) for k, v in match.groupdict().items()}
             if None not in values.values():
                 return template.format(**values)
     return message
@@ -382,9 +391,9 @@ def _where_zh(problem: Problem) -> str:
     return ",".join(parts)
 
 
-def problem_text(problem: Problem, lang: str) -> str:
-    """One problem, place first, as the spreadsheet user sees it, in `lang`."""
+def problem_text(problem: Problem, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """One problem, place first, as the spreadsheet user sees it, in `lang` (names: as message_text)."""
     if lang != "zh":
         return str(problem)
-    where, message = _where_zh(problem), message_text(problem.message, lang)
+    where, message = _where_zh(problem), message_text(problem.message, lang, names)
     return f"{where}:{message}" if where else message

@@ -62,11 +62,26 @@ def data_table(frame, **options):
     return st.dataframe(frame, hide_index=True, placeholder="–", width="stretch", **options)
 
 
+def _names_in_chinese() -> dict[str, str]:
+    """Catalogue name -> 中文名, for refusals that name catalogue metrics on a Chinese page."""
+    if lang() != "zh":
+        return {}
+    from analytics.catalogue import list_metrics
+
+    try:
+        catalogue = list_metrics(get_store())
+    except StoreError:
+        return {}
+    named = catalogue[catalogue["name_zh"].fillna("").str.strip() != ""]
+    return dict(zip(named["name"], named["name_zh"], strict=True))
+
+
 def show_refusal(exc: Exception) -> None:
     """A refusal or store problem as a readable message, one line per problem."""
     if isinstance(exc, InputRefused):
         st.error(t("upload.refused"))
-        st.markdown("\n".join(f"- {problem_text(problem, lang())}" for problem in exc.problems[:100]))
+        names = _names_in_chinese()
+        st.markdown("\n".join(f"- {problem_text(problem, lang(), names)}" for problem in exc.problems[:100]))
         if len(exc.problems) > 100:
             st.markdown(f"- ... (+{len(exc.problems) - 100})")
     elif isinstance(exc, (StoreError, NotAllowed)):

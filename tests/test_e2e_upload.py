@@ -73,6 +73,8 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
     _import_catalogue(tmp_path, cli)
     bad = tmp_path / "六月.csv"
     bad.write_text("指标,月份,数值\nMTTR,2026-06,七点五\nSLA attainment,2026-13,95\n", encoding="gbk")
+    unknown = tmp_path / "七月.csv"
+    unknown.write_text("指标,月份,数值\nIncident MTTA,2026-07,1\n", encoding="utf-8")
     with streamlit_server(store.path, tmp_path / "server.log") as url:
         page = _drop_file(browser, url, "zh", bad)
         text = page.get_by_test_id("stMain").inner_text()
@@ -80,6 +82,8 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
         assert "六月.csv,第 3 行,B 列(月份):“2026-13”不是月份" in text
         assert page.get_by_role("button", name="确认导入").count() == 0
         page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
+        text = _drop_file(browser, url, "zh", unknown).get_by_test_id("stMain").inner_text()
+        assert "七月.csv,第 2 行:指标目录中没有“Incident MTTA”(最接近的:“事件平均解决时间”)" in text   # by its 中文名
     assert current_observations(Store(store.path)).empty
 
 

@@ -640,3 +640,14 @@ def test_scale_warnings_in_chinese(store, tmp_path):
         "“SLA”以 % 计,但本文件中的数值(中位数 0.95)只有以往数值(中位数 95)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?",
         "“MTTR”以 h 计,但本文件中的数值(中位数 360)约为以往数值(中位数 6)的 60 倍:是否把分钟数当成了小时数?",
         "“MTTA”以 min 计,但本文件中的数值(中位数 0.2)只有以往数值(中位数 12)的约六十分之一:是否把小时数当成了分钟数?"]
+
+
+def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store, tmp_path):
+    import_catalogue(store, pd.DataFrame({"name": ["Incident MTTR", "Incident MTTA"], "name_zh": ["事件平均解决时间", "平均响应时间"],
+                                          "unit": ["h", "min"]}), by="t")
+    path = tmp_path / "a.csv"
+    path.write_text("metric,period,value\nIncident MTTx,2026-05,1\n事件平均解决时间(分钟),2026-05,300\n", encoding="utf-8")
+    names = {"Incident MTTR": "事件平均解决时间", "Incident MTTA": "平均响应时间"}
+    assert [problem_text(problem, "zh", names) for problem in _refusal(store, path)[:2]] == [
+        "a.csv,第 2 行:指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
+        "a.csv,第 3 行:“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
