@@ -18,7 +18,10 @@ from analytics.store import Store
 CELLS = st.one_of(
     st.sampled_from(["MTTR", "SLA", "指标", "月份", "数值", "metric", "period", "value", "2026-05", "2026年5月",
                      "95%", "1,234.5", "N/A", "-", "", "=1+2", "@SUM(A1)", "\u202eevil", "\x00", "\r\n", '"', ";",
-                     "x" * 300, "202605", "Jan 2026", "-0", "1e400", "NaN"]),
+                     "x" * 300, "202605", "Jan 2026", "-0", "1e400", "NaN",
+                     # the layouts read since: months without a year, year columns, totals, list numbers, units
+                     "1月", "十二月", "Oct", "2026年", "年份", "合计", "平均", "实际值", "目标", "备注", "2026年10月",
+                     "2026年1-10月", "10/2026", "2026M10", "1、MTTR", "MTTR(h)", "MTTR(分钟)", "SLA(%)", "10"]),
     st.text(max_size=12),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.integers(-10**12, 10**12).map(str),
@@ -66,29 +69,42 @@ def _csv(rows, separator=","):
     return "\n".join(separator.join(row) for row in rows).encode("utf-8")
 
 
+HEADERS = st.sampled_from([None, ["metric", "period", "value"], ["月份", "MTTR", "SLA"], ["指标", "1月", "2月"],
+                           ["年份", "月份", "指标", "数值"], ["指标名称", "实际值"], ["月份", "目标", "MTTR", "备注"]])
+TITLES = st.sampled_from([None, "2026年10月 月报", "2026年", "2025-2026年", "2026年1-10月累计"])
+
+
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
-@given(rows=ROWS, header=st.booleans(), separator=st.sampled_from([",", ";", "\t"]),
+@given(rows=ROWS, header=HEADERS, title=TITLES, separator=st.sampled_from([",", ";", "\t"]),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
-def test_malformed_csv(fuzz_store, rows, header, separator, encoding):
-    if header:
-        rows = [["metric", "period", "value"]] + rows
+def test_malformed_csv(fuzz_store, rows, header, title, separator, encoding):
+    rows = ([[title]] if title else []) + ([header] if header else []) + rows
     text = "\n".join(separator.join(row) for row in rows)
     _check(fuzz_store, text.encode(encoding, errors="replace"), "fuzz.csv")
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
-@given(rows=ROWS, header=st.booleans(), sheets=st.integers(1, 3), corrupt=st.integers(0, 4))
-def test_malformed_xlsx(fuzz_store, rows, header, sheets, corrupt):
+@given(rows=ROWS, header=HEADERS, title=TITLES, sheets=st.integers(1, 3), corrupt=st.integers(0, 4),
+       merge=st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)),
+       hidden=st.booleans())
+def test_malformed_xlsx(fuzz_store, rows, header, title, sheets, corrupt, merge, hidden):
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": True})
     for s in range(sheets):
         sheet = book.add_worksheet(f"S{s}")
-        data = ([["指标", "月份", "数值"]] if header else []) + rows
+        data = ([[title]] if title else []) + ([header] if header else []) + rows
+        top, left, down, across = merge
         for r, row in enumerate(data):
             for c, cell in enumerate(row):
-                sheet.write(r, c, cell)
+                if not (top <= r <= top + down and left <= c <= left + across):
+                    sheet.write(r, c, cell)
+        if down or across:                                             # a merged range over whatever is there
+            cell = data[top][left] if top < len(data) and left < len(data[top]) else ""
+            sheet.merge_range(top, left, top + down, left + across, cell)
+        if hidden and s == sheets - 1 and sheets > 1:
+            sheet.hide()
     book.close()
     data = buffer.getvalue()
     if corrupt == 1:
