@@ -156,6 +156,7 @@ _ZH: list[tuple[str, str]] = [
     (r"say why the plan changes", "请说明计划变更的原因"),
     # files: reading and parsing (readers, parsing, sheet_layout, xlsx_package)
     (r"the period is blank", "月份为空"),
+    (r"the year is blank", "年份为空"),
     (r"\.\.\. and more problems; fix these first", "……还有更多问题;请先修正以上问题"),
     (r"the CSV cannot be read: .*", "无法读取 CSV 文件(格式有误)"),
     (r"the workbook cannot be opened \(.*\)", "无法打开工作簿(文件可能已损坏或设有密码)"),

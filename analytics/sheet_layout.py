@@ -417,7 +417,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
-    problems += _month_problems(frame.index[periods.isna()], period_cells, table, sheet, file_name)
+    problems += _month_problems(frame, periods, period_cells, table, sheet, file_name)
     for row in frame.index[~ok]:
         problems.append(Problem(f"'{_text(value_cells[row])}' is not a number", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
@@ -513,7 +513,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
             notes.append(_ignored(sheet, frame.index[rows], kind))
     keep = ~(total | footnote)
     frame, periods, period_cells = frame[keep], periods[keep], period_cells[keep]
-    problems += _month_problems(frame.index[periods.isna()], period_cells, table, sheet, file_name)
+    problems += _month_problems(frame, periods, period_cells, table, sheet, file_name)
     values, ok = _block_numbers(frame, columns, sheet)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
@@ -535,10 +535,16 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     return records, problems, notes
 
 
-def _month_problems(rows: pd.Index, period_cells: pd.Series, table: Table, sheet: Sheet,
+def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Series, table: Table, sheet: Sheet,
                     file_name: str) -> list[Problem]:
-    """A problem for each of these rows: its month cell is not a month, or is blank."""
-    return [Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
+    """A problem for each row without a month: its month cell is not a month, or is blank, or
+    (beside a year column) its year is blank."""
+    rows = frame.index[periods.isna()]
+    year = table.roles.get("year")
+    no_year = set(rows[_blank(frame.loc[rows, year]).to_numpy()]) if year is not None and len(rows) else set()
+    return [Problem("the year is blank", file=file_name, sheet=sheet.name, row=int(row),
+                    column=_column_label(table, year)) if row in no_year else
+            Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
                     if _text(period_cells[row]) else "the period is blank", file=file_name, sheet=sheet.name,
                     row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
 

@@ -463,7 +463,7 @@ def test_a_year_column_beside_a_month_column_that_omits_the_year():
                                        ("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
     csv = "年度,月份,指标,数值\n2026,10,MTTR,5.5\n,11,MTTR,5.1\n2026,13,MTTR,5\n"
     assert _refusal(csv.encode(), "bi.csv") == (
-        "bi.csv, row 3, column B (月份): '11' is not a month (write it like 2026-05 or 2026年5月)\n"
+        "bi.csv, row 3, column A (年度): the year is blank\n"
         "bi.csv, row 4, column B (月份): '13' is not a month (write it like 2026-05 or 2026年5月)")
 
 
