@@ -16,6 +16,7 @@ from .errors import Problem
 
 # (English pattern, Chinese template). Named groups carry the values over; most specific first.
 _ZH: list[tuple[str, str]] = [
+    (r"'(?P<v>.*)' is not a number: write (?P<n>\S+) without the unit \((?P<u>.*)\)", "“{v}”不是数字:请只写数字 {n},不要带单位({u})"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),

@@ -27,7 +27,13 @@ from .errors import Problem, column_letter
 from .names import name_key
 from .periods import month_without_year, months_in, parse_period, parse_periods, year_in
 from .readers import Sheet
-from .values import factorize_cells, parse_categories, parse_value, parse_values
+from .values import (
+    factorize_cells,
+    number_and_unit,
+    parse_categories,
+    parse_value,
+    parse_values,
+)
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
@@ -419,7 +425,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                 row=int(row), column=_column_label(table, roles["metric"])))
     problems += _month_problems(frame, periods, period_cells, table, sheet, file_name)
     for row in frame.index[~ok]:
-        problems.append(Problem(f"'{_text(value_cells[row])}' is not a number", file=file_name, sheet=sheet.name,
+        problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
     if "target" in roles:
         targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
@@ -549,10 +555,16 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
                     row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
 
 
+def _not_a_number(cell: object) -> str:
+    """Why a value cell was refused; with what to write instead when a unit was typed after the number."""
+    typed = number_and_unit(cell)
+    return (f"'{_text(cell)}' is not a number" + (f": write {typed[0]} without the unit ({typed[1]})" if typed else ""))
+
+
 def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, table: Table, sheet: Sheet,
                      file_name: str) -> list[Problem]:
     """A problem for each cell of a block (rows x columns) that is not a number."""
-    return [Problem(f"'{_text(frame.at[row, c])}' is not a number", file=file_name, sheet=sheet.name, row=int(row),
+    return [Problem(_not_a_number(frame.at[row, c]), file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, c))
             for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
 

@@ -55,6 +55,18 @@ def parse_value(cell: object) -> tuple[float, bool]:
     return (-number if negative else number), True
 
 
+_NUMBER_AND_WORD = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s.,+-].{0,5})$")
+
+
+def number_and_unit(cell: object) -> tuple[str, str] | None:
+    """('5.5', '小时') for a cell that is a number with a unit typed after it (5.5小时, 30 min),
+    for telling the user what to write instead; None for anything else."""
+    from .names import is_unit
+
+    match = _NUMBER_AND_WORD.match(unicodedata.normalize("NFKC", str(cell)).strip())
+    return (match["number"], match["unit"].strip()) if match and is_unit(match["unit"].strip()) else None
+
+
 def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
     """(codes, distinct cells): code -1 for a missing cell. Categorical cells (the fast CSV reader's)
     are already factorized; Arrow text is dictionary-encoded in C++."""

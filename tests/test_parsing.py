@@ -500,3 +500,11 @@ def test_a_tracking_csv_and_its_refusals():
         "t.csv, row 1, column D: metric 'sla达成率' has two columns (B and D)\n"
         "t.csv, row 3, column A (月份): '2026-13' is not a month (write it like 2026-05 or 2026年5月)\n"
         "t.csv, row 3, column C (MTTR): '五' is not a number")
+
+
+def test_a_number_typed_with_its_unit_is_refused_saying_what_to_write():
+    assert _refusal("指标,月份,数值\nMTTR,2026-05,5.5小时\nMTTR,2026-06,七\n".encode(), "u.csv") == (
+        "u.csv, row 2, column C (数值): '5.5小时' is not a number: write 5.5 without the unit (小时)\n"
+        "u.csv, row 3, column C (数值): '七' is not a number")
+    assert _refusal("指标,2026-05,2026-06\nMTTA,30 min,25\n".encode(), "w.csv") == (
+        "w.csv, row 2, column B (2026-05): '30 min' is not a number: write 30 without the unit (min)")
