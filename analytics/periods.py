@@ -39,6 +39,7 @@ _MONTHS_IN_TEXT = [
     re.compile(r"(?<![\d.])(\d{4})(\d{2})(?![\d.])"),
 ]
 _MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
+_WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
 
 
 def _valid(year: int, month: int) -> str | None:
@@ -102,16 +103,20 @@ def year_in(value: object) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def months_in(value: object) -> list[str] | None:
+def months_in(value: object, days: bool = True) -> list[str] | None:
     """The months ('YYYY-MM') a title, sheet name or file name names: 2026年10月IT服务月报 gives
     ['2026-10']; nothing gives []. None when what it names is not one month or several but a span
-    (2026年1月-10月, 2026年1-10月累计): a year-to-date figure must not be taken for a month's."""
+    (2026年1月-10月, 2026年1-10月累计): a year-to-date figure must not be taken for a month's.
+    With days=False a whole date (导出2026-11-05) names no month: in a file name it is the day the
+    file was made, not the month it reports."""
     if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
         period = _valid(value.year, value.month)
         return [period] if period else []
     if not isinstance(value, str):
         return []
     text = unicodedata.normalize("NFKC", value)
+    if not days:
+        text = _WHOLE_DATE.sub(" ", text)
     if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):
         return None
     found = []

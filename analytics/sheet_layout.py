@@ -135,8 +135,8 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
     """The one month that the title rows, the sheet name and the file name name, and which of
     them named it; None when they name none, several, or a span of months."""
     sources = [("the title above the table", [months_in(cell) for row in above for cell in row]),
-               ("the sheet name", [months_in(sheet_name)]),
-               ("the file name", [months_in(PurePath(file_name).stem)])]
+               ("the sheet name", [months_in(sheet_name, days=False)]),
+               ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
     named: dict[str, str] = {}
     for source, found in sources:
         if any(months is None for months in found):

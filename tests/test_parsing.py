@@ -402,6 +402,7 @@ def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_shee
     ("月报.xlsx", "IT服务指标月报"),                              # no month anywhere
     ("月报.xlsx", "2026年1-10月累计"),                            # a span: year-to-date figures, not a month's
     ("2026年9月月报.xlsx", "2026年10月 IT服务指标月报"),           # the title and the file name disagree
+    ("IT月报_导出2026-11-05.xlsx", "IT服务指标月报"),              # the day the file was made, not its month
 ])
 def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_name, title):
     def build(wb):
@@ -422,6 +423,12 @@ def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_nam
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
+
+
+@pytest.mark.parametrize("name, expected", [("月报_导出2026-11-05", []), ("2026年11月5日导出", []), ("KPI_202610", ["2026-10"]),
+                                            ("2026年10月IT服务月报", ["2026-10"]), ("报表2026.10", ["2026-10"])])
+def test_a_whole_date_in_a_file_or_sheet_name_names_no_month(name, expected):
+    assert months_in(name, days=False) == expected
 
 
 def test_merged_cells_give_their_text_to_every_cell_but_a_merged_number_stays_in_its_first():
