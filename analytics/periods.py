@@ -103,6 +103,14 @@ def year_in(value: object) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+_QUARTER = re.compile(r"^(?:\d{4}\s*年?\s*[-/]?\s*)?(?:q\s*[1-4]|第?\s*[1-4一二三四]\s*季度?)(?:\s*[-/]?\s*\d{4}\s*年?)?$")
+
+
+def is_quarter(value: object) -> bool:
+    """Whether a header names a quarter (2026Q1, Q1, 一季度, 2026年第1季度), which is not a month."""
+    return isinstance(value, str) and bool(_QUARTER.match(unicodedata.normalize("NFKC", value).strip().lower()))
+
+
 def months_in(value: object, days: bool = True) -> list[str] | None:
     """The months ('YYYY-MM') a title, sheet name or file name names: 2026年10月IT服务月报 gives
     ['2026-10']; nothing gives []. None when what it names is not one month or several but a span

@@ -25,7 +25,14 @@ import pandas as pd
 
 from .errors import Problem, column_letter
 from .names import name_key
-from .periods import month_without_year, months_in, parse_period, parse_periods, year_in
+from .periods import (
+    is_quarter,
+    month_without_year,
+    months_in,
+    parse_period,
+    parse_periods,
+    year_in,
+)
 from .readers import Sheet
 from .values import (
     factorize_cells,
@@ -221,7 +228,7 @@ def _years(rows: list[list], r: int, months: dict[int, int],
 
 def unread_header(rows: list[list]) -> str | None:
     """Why a sheet with a header naming the metric column was still not read, for the refusal:
-    months without a certain year (1月 2月 …), or values without any month."""
+    months without a certain year (1月 2月 …), quarters instead of months, or values without any month."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
@@ -230,6 +237,12 @@ def unread_header(rows: list[list]) -> str | None:
             return ("the table has a value column but no month column, and its title, sheet name and file name "
                     "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
         for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
+            quarters = {c: _text(cell) for c, cell in enumerate(candidate) if c not in roles.values() and is_quarter(cell)}
+            if quarters:
+                first, last = min(quarters), max(quarters)
+                return (f"the columns {column_letter(first)}–{column_letter(last)} ({quarters[first]} … "
+                        f"{quarters[last]}) are quarters, not months: the dashboard follows metrics month by month; "
+                        "send one column per month (e.g. 2026-01)")
             months = {c: _text(cell) for c, cell in enumerate(candidate)
                       if c not in roles.values() and month_without_year(cell)}
             if months:

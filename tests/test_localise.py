@@ -327,6 +327,8 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "年份,月份,指标,数值\n,10,事件平均解决时间,6\n"), "年份为空", id="year-blank"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026-05,5.5小时\n"),
                  "“5.5小时”不是数字:请只写数字 5.5,不要带单位(小时)", id="number-with-unit"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,2026Q1,2026Q2\n事件平均解决时间,6,5\n"),
+                 "B–C 列(2026Q1 … 2026Q2)是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)", id="quarters"),
     pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
                  id="unknown-metric-unit"),
     pytest.param(_only_hidden, "文件中没有数据行(工作表:“说明”只有说明或备注,没有数据表;“旧数据”已隐藏,未读取)", id="no-data-hidden"),

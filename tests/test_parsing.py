@@ -515,3 +515,12 @@ def test_a_number_typed_with_its_unit_is_refused_saying_what_to_write():
         "u.csv, row 3, column C (数值): '七' is not a number")
     assert _refusal("指标,2026-05,2026-06\nMTTA,30 min,25\n".encode(), "w.csv") == (
         "w.csv, row 2, column B (2026-05): '30 min' is not a number: write 30 without the unit (min)")
+
+
+@pytest.mark.parametrize("quarters", [["2026Q1", "2026Q2", "2026Q3"], ["一季度", "二季度", "三季度"],
+                                      ["2026年第1季度", "2026年第2季度", "2026年第3季度"]])
+def test_quarter_columns_are_refused_as_quarters_not_months(quarters):
+    text = "指标," + ",".join(quarters) + "\nMTTR,6,5.5,5\n"
+    assert _refusal(text.encode(), "q.csv") == (
+        f"q.csv: the columns B–D ({quarters[0]} … {quarters[2]}) are quarters, not months: the dashboard follows "
+        "metrics month by month; send one column per month (e.g. 2026-01)")
