@@ -348,6 +348,7 @@ _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheet
 
 
 _QUOTED = re.compile(r"'([^']*)'")
+_LISTED = re.compile(r"(”|\)), (?=“)")                 # the comma between two names in a Chinese list
 
 
 def _value(group: str, text: str | None, names: Mapping[str, str]) -> str | None:
@@ -355,12 +356,12 @@ def _value(group: str, text: str | None, names: Mapping[str, str]) -> str | None
         return ""
     if group in _KINDS:
         return _label(_KINDS[group], text)
+    if names and group in ("close", "outside"):   # 'A', 'B' or 'A' (SLA), 'B' (no process): catalogue names
+        text = _LISTED.sub(r"\1、", _QUOTED.sub(lambda quoted: f"“{names.get(quoted[1], quoted[1])}”", text))
     if group in _CONVERT:
         return _CONVERT[group](text)
     if names and group == "catalogue":            # a catalogue metric by the name the reader knows it by
         return names.get(text, text)
-    if names and group == "close":                # 'A', 'B': the catalogue's closest names
-        return _QUOTED.sub(lambda quoted: f"“{names.get(quoted[1], quoted[1])}”", text).replace("”, “", "”、“")
     return text
 
 

@@ -84,7 +84,9 @@ def show_refusal(exc: Exception) -> None:
         st.markdown("\n".join(f"- {problem_text(problem, lang(), names)}" for problem in exc.problems[:100]))
         if len(exc.problems) > 100:
             st.markdown(f"- ... (+{len(exc.problems) - 100})")
-    elif isinstance(exc, (StoreError, NotAllowed)):
+    elif isinstance(exc, NotAllowed):
+        st.error(t("app.error", message=message_text(str(exc), lang(), _names_in_chinese())))
+    elif isinstance(exc, StoreError):
         st.error(t("app.error", message=message_text(str(exc), lang())))
     else:
         raise exc

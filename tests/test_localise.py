@@ -656,3 +656,14 @@ def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store
     assert [problem_text(problem, "zh", names) for problem in _refusal(store, path)[:2]] == [
         "a.csv,第 2 行:指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
         "a.csv,第 3 行:“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
+
+
+def test_an_upload_scope_refusal_names_the_metrics_by_their_chinese_names(catalogued, tmp_path):
+    """catalogued: Incident MTTR (事件平均解决时间, incident) and SLA attainment (SLA达成率, SLA)."""
+    import_catalogue(catalogued, pd.DataFrame({"name": ["Change success"], "process": ["change"]}), by="t")
+    content = "metric,period,value\nSLA attainment,2026-05,95\nIncident MTTR,2026-05,6\n"
+    with pytest.raises(NotAllowed) as refused:
+        _scoped(["change"], content)(_Ctx(catalogued, tmp_path, None))
+    names = {"Incident MTTR": "事件平均解决时间", "SLA attainment": "SLA达成率"}
+    assert message_text(str(refused.value), "zh", names) == (
+        "王磊(流程负责人)只能上传所辖流程的数据:change;不包括 “事件平均解决时间” (incident)、“SLA达成率” (SLA)")
