@@ -524,3 +524,15 @@ def test_quarter_columns_are_refused_as_quarters_not_months(quarters):
     assert _refusal(text.encode(), "q.csv") == (
         f"q.csv: the columns B–D ({quarters[0]} … {quarters[2]}) are quarters, not months: the dashboard follows "
         "metrics month by month; send one column per month (e.g. 2026-01)")
+
+
+def test_a_monthly_report_with_this_month_and_last_month_columns():
+    """本月实际 is the value and 目标要求 the target; 上月实际 and 环比 are comparisons, not read."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        ws.write(0, 0, "2026年10月运维服务指标月报")
+        ws.write_row(1, 0, ["序号", "指标名称", "目标要求", "本月实际", "上月实际", "环比", "备注"])
+        ws.write_row(2, 0, [1, "SLA达成率", 95, 95.3, 94.8, "0.5%", ""])
+    parsed = parse_file(_workbook(build), file_name="月报.xlsx")
+    rows = parsed.records[["metric", "period", "value", "target", "column"]]
+    assert rows.values.tolist() == [["SLA达成率", "2026-10", 95.3, 95.0, "D"]]
