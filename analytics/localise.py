@@ -81,6 +81,11 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
       r"values so far \(median (?P<r>\S+)\): were hours written for minutes\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把小时数当成了分钟数?"),
+    (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) target row\(s\) without a row of actual values were ignored "
+      r"\(row (?P<r>[\d, ]+)\)"), "工作表“{s}”:{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) target row\(s\) without a row of actual values were ignored \(row (?P<r>[\d, ]+)\)",
+     "{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),

@@ -62,6 +62,9 @@ HEADER_WORDS = {
 }
 _LOOKUP = {name_key(w): role for role, words in HEADER_WORDS.items() for w in words}
 _BRACKETS = re.compile(r"[\(\[（【].*?[\)\]）】]")
+ROW_KINDS = {"target": ["目标", "目标值", "计划", "计划值", "target", "plan"],
+             "actual": ["实际", "实际值", "完成", "完成值", "实绩", "actual", "result"]}
+_KIND = {name_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
 TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "total", "totals", "grand total", "subtotal",
                "sum", "average", "avg", "mean"]
 _TOTAL_KEYS = {name_key(w) for w in TOTAL_WORDS}
@@ -483,10 +486,20 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
     frame, metric, filled = frame[~(footnote | total)], metric[~(footnote | total)], filled[~(footnote | total)]
+    kinds = _row_kinds(frame, table)
+    if kinds is not None:           # SLA达成率 | 目标 | …, then | 实际 | …: the second row continues the first
+        metric = _continued(metric, kinds.notna())
     for row in frame.index[metric.isna() & filled.any(axis=1)]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
     frame, metric = frame[metric.notna()], metric[metric.notna()]
+    target_block = None
+    if kinds is not None:
+        kinds = kinds[frame.index]
+        target_block, frame, metric, row_problems, row_notes = _target_rows(frame, metric, kinds == "target", table,
+                                                                            sheet, file_name)
+        problems += row_problems
+        notes += row_notes
     if "target" in roles:
         targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
         for row in frame.index[~target_ok]:
@@ -500,9 +513,56 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                         for role in ("note", "suggestion"))
     values, ok = _block_numbers(frame, period_cols, sheet)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
+    if target_block is not None:    # a month's target row wins over the row's target column
+        per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
+        target_block = np.where(np.isnan(target_block), per_row, target_block)
     records = _wide_records(frame.index, table, sheet, values, {
-        "metric": metric, "target": targets, "note": note, "suggestion": suggestion})
+        "metric": metric, "target": targets, "note": note, "suggestion": suggestion}, target_block)
     return records, problems, notes
+
+
+def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
+    """'target' or 'actual' for each row, when a column other than the metric's says which each row
+    is (目标 / 实际 under 类型 or 项目) and at least one row is a target; else None."""
+    for c in frame.columns:
+        if c in table.roles.values() or c in table.period_columns:
+            continue
+        texts = _texts(frame[c])
+        kinds = [_KIND.get(name_key(text)) for text in texts.cat.categories]
+        used = [kinds[code] for code in np.unique(texts.array.codes) if code >= 0]   # a CSV column's header too
+        if used and all(used) and "target" in used:
+            return pd.Series(pd.Categorical(kinds + [None]).take(texts.array.codes), index=frame.index, copy=False)
+    return None
+
+
+def _continued(metric: pd.Series, labelled: pd.Series) -> pd.Series:
+    """The metric name carried down to the rows that only name their kind."""
+    codes = pd.Series(np.where(metric.array.codes >= 0, metric.array.codes, np.nan), index=metric.index)
+    carried = np.where(labelled.to_numpy() & np.isnan(codes.to_numpy()), codes.ffill().to_numpy(), codes.to_numpy())
+    carried = np.where(np.isnan(carried), -1, carried).astype("int64")
+    return pd.Series(pd.Categorical.from_codes(carried, dtype=metric.dtype), index=metric.index, copy=False)
+
+
+def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, table: Table, sheet: Sheet,
+                 file_name: str):
+    """Each month's target from the metric's target row, as a (value rows x months) block; the
+    target rows themselves are taken out of the values."""
+    period_cols = list(table.period_columns)
+    targets, ok = _block_numbers(frame[is_target], period_cols, sheet)
+    problems = _number_problems(frame[is_target], period_cols, ok, table, sheet, file_name)
+    rows: dict[str, tuple[int, np.ndarray]] = {}
+    for i, (row, name) in enumerate(zip(frame.index[is_target], metric[is_target], strict=True)):
+        if name_key(name) in rows:
+            problems.append(Problem(f"'{name}' has two target rows (also row {rows[name_key(name)][0]})",
+                                    file=file_name, sheet=sheet.name, row=int(row)))
+        rows.setdefault(name_key(name), (int(row), targets[i]))
+    frame, metric = frame[~is_target], metric[~is_target]
+    keys = [name_key(name) for name in metric]
+    unmatched = [row for key, (row, _) in rows.items() if key not in set(keys)]
+    notes = [_ignored(sheet, pd.Index(unmatched), "target row(s) without a row of actual values")] if unmatched else []
+    nothing = np.full(len(period_cols), np.nan)
+    block = np.vstack([rows.get(key, (0, nothing))[1] for key in keys]) if keys else np.empty((0, len(period_cols)))
+    return block, frame, metric, problems, notes
 
 
 def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
@@ -584,7 +644,7 @@ def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, ta
 
 
 def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray,
-                  per_row: dict[str, pd.Series]) -> pd.DataFrame:
+                  per_row: dict[str, pd.Series], targets: np.ndarray | None = None) -> pd.DataFrame:
     """One record per row and month, row by row, month by month (values is rows x months).
 
     Text columns are categorical (metric, note and suggestion as _texts gives them): every record's
@@ -610,7 +670,8 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "metric": each_month(per_row["metric"]),
         "period": each_row([table.period_columns[c] for c in columns]),
         "value": values.ravel(),
-        "target": np.repeat(per_row["target"].to_numpy(dtype="float64"), months),
+        "target": (np.repeat(per_row["target"].to_numpy(dtype="float64"), months) if targets is None
+                   else targets.ravel()),
         "note": each_month(per_row["note"], latest_only=True),
         "suggestion": each_month(per_row["suggestion"], latest_only=True),
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),

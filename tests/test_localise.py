@@ -329,6 +329,9 @@ CASES = [
                  "“5.5小时”不是数字:请只写数字 5.5,不要带单位(小时)", id="number-with-unit"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026Q1,2026Q2\n事件平均解决时间,6,5\n"),
                  "B–C 列(2026Q1 … 2026Q2)是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)", id="quarters"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,类型,2026-05\n事件平均解决时间,目标,6\n事件平均解决时间,目标,5\n"
+                                           "事件平均解决时间,实际,5.5\n"),
+                 "“事件平均解决时间”有两行目标值(另见第 2 行)", id="two-target-rows"),
     pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
                  id="unknown-metric-unit"),
     pytest.param(_only_hidden, "文件中没有数据行(工作表:“说明”只有说明或备注,没有数据表;“旧数据”已隐藏,未读取)", id="no-data-hidden"),
@@ -627,6 +630,7 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
     ("指标,2026-09,2026-10\nMTTR,6.5,6\n合计,6.5,6\n", "1 行合计/平均行已忽略(第 3 行)"),
     ("指标,实际值\nMTTR,6.5\n", "表格没有月份列,已按文件名取为 2026-10"),
     ("月份,目标,MTTR\n2026-09,5,6.5\n", "目标列 B 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
+    ("指标,类型,2026-09\nMTTR,目标,5\nSLA,实际,95\n", "1 行目标值没有对应的实际值行,已忽略(第 2 行)"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

@@ -536,3 +536,35 @@ def test_a_monthly_report_with_this_month_and_last_month_columns():
     parsed = parse_file(_workbook(build), file_name="月报.xlsx")
     rows = parsed.records[["metric", "period", "value", "target", "column"]]
     assert rows.values.tolist() == [["SLA达成率", "2026-10", 95.3, 95.0, "D"]]
+
+
+def test_target_and_actual_rows_of_each_metric_in_the_wide_layout():
+    """A 类型 column says which row is the month's target (目标) and which the value (实际); the
+    second row of a metric may leave the name blank or share a merged name cell."""
+    def build(wb):
+        ws = wb.add_worksheet("指标")
+        ws.write_row(0, 0, ["指标名称", "类型", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", "目标", 95, 96])
+        ws.write_row(2, 0, ["", "实际", 94.8, 96.2])
+        ws.merge_range(3, 0, 4, 0, "事件平均解决时间")
+        ws.write_row(3, 1, ["目标", 6, 5.5])
+        ws.write_row(4, 1, ["实际", 5.9, 5.2])
+        ws.write_row(5, 0, ["重大事件数", "实际", 0, 2])
+        ws.write_row(6, 0, ["变更成功率", "目标", 98, 98])
+    parsed = parse_file(_workbook(build), file_name="t.xlsx")
+    rows = parsed.records[["metric", "period", "value", "target", "row"]]
+    assert rows.astype(object).where(rows.notna(), None).values.tolist() == [
+        ["SLA达成率", "2026-09", 94.8, 95.0, 3], ["SLA达成率", "2026-10", 96.2, 96.0, 3],
+        ["事件平均解决时间", "2026-09", 5.9, 6.0, 5], ["事件平均解决时间", "2026-10", 5.2, 5.5, 5],
+        ["重大事件数", "2026-09", 0.0, None, 6], ["重大事件数", "2026-10", 2.0, None, 6]]
+    assert parsed.warnings == ["sheet '指标': 1 target row(s) without a row of actual values were ignored (row 7)"]
+
+    def twice(wb):
+        ws = wb.add_worksheet("指标")
+        ws.write_row(0, 0, ["指标名称", "类型", "2026-09"])
+        ws.write_row(1, 0, ["SLA达成率", "目标", 95])
+        ws.write_row(2, 0, ["SLA达成率", "目标", "九五"])
+        ws.write_row(3, 0, ["SLA达成率", "实际", 94.8])
+    assert _refusal(_workbook(twice), "t.xlsx") == (
+        "t.xlsx, sheet '指标', row 3: 'SLA达成率' has two target rows (also row 2)\n"
+        "t.xlsx, sheet '指标', row 3, column C (2026-09): '九五' is not a number")
