@@ -24,7 +24,8 @@ from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .parsing import ParsedFile, parse_file
+from .names import is_unit, same_unit
+from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import ScaleDoubt, scale_warnings
 from .readers import read_bytes
 from .store import Store, data_version_in
@@ -166,13 +167,13 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     filled in. Goes through the same checks as a file.
     """
     frame = records.copy()
-    defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C"}
+    defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
     if "row" not in frame.columns:
         frame["row"] = np.arange(2, len(frame) + 2)
-    frame = frame[["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column"]]
+    frame = frame[RECORD_COLUMNS]
     sha = sha256_of(frame.to_csv(index=False).encode("utf-8"))
     parsed = ParsedFile(file_name=file_name, records=frame, sheets=[], skipped_sheets=[], warnings=[])
     with store.read() as con:
@@ -239,6 +240,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     frame = records.reset_index(drop=True)
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
+    _refuse_other_units(frame, lookup, file_name)
     _refuse_duplicates(frame, pd.factorize(ids)[0][codes], file_name)
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
@@ -291,6 +293,25 @@ def _distinct_by_key(names: list[str]) -> list[str]:
             keys.add(name_key(n))
             out.append(n)
     return out
+
+
+def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
+    """A unit column (单位) that names another unit than the catalogue's for a metric (分钟 for a
+    metric kept in h) refuses the file: the numbers would be stored in the wrong unit. A unit the
+    catalogue does not know the spellings of (次/月) is not judged."""
+    units = frame["unit"]
+    if isinstance(units.dtype, pd.CategoricalDtype) and not len(units.cat.categories) or not units.notna().any():
+        return
+    written = frame.loc[units.notna(), ["metric_id", "unit", "sheet", "row"]]
+    problems = []
+    for metric_id, unit, sheet, row in written.drop_duplicates(["metric_id", "unit"]).itertuples(index=False):
+        kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
+        if kept and is_unit(str(unit)) and not same_unit(str(unit), kept):
+            problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
+                                    f"in {kept}; convert the values to {kept} first", file=file_name,
+                                    sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
+    if problems:
+        raise InputRefused(problems[:200])
 
 
 def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name: str) -> None:

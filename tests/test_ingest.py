@@ -351,3 +351,23 @@ def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cl
     code, out, err = cli("ingest", _csv(tmp_path, "m.csv", "metric,period,value\nSLA attainment,2026-04,0.95\n"))
     assert code == 0, err
     assert "about a hundredth of its values so far (median 95)" in out
+
+
+@pytest.mark.parametrize("content", [
+    "指标,单位,2026-09,2026-10\n事件平均解决时间,分钟,300,280\nSLA达成率,%,95.1,95.3\n",
+    "指标,月份,数值,单位\nSLA达成率,2026-09,95.1,％\n事件平均解决时间,2026-09,300,分钟\n",
+])
+def test_a_unit_column_naming_another_unit_than_the_catalogue_s_refuses_the_file(catalogue, cli, tmp_path, content):
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", content))
+    assert code == 1
+    assert err.splitlines()[0].endswith(": 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; "
+                                        "convert the values to h first")
+    assert _stored(catalogue) == {}
+
+
+def test_a_unit_column_with_the_catalogue_s_units_or_unknown_unit_words_loads(catalogue, cli, tmp_path):
+    content = "指标,单位,2026-09\n事件平均解决时间,小时,6\nSLA达成率,%,95.1\n一次解决率,次/月,70\n"
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", content))
+    assert code == 0, err
+    assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 6.0, ("SLA attainment", "2026-09"): 95.1,
+                                  ("First contact resolution", "2026-09"): 70.0}

@@ -332,6 +332,9 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,类型,2026-05\n事件平均解决时间,目标,6\n事件平均解决时间,目标,5\n"
                                            "事件平均解决时间,实际,5.5\n"),
                  "“事件平均解决时间”有两行目标值(另见第 2 行)", id="two-target-rows"),
+    pytest.param(lambda c: (import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t"),
+                            c.plan("a.csv", "指标,单位,2026-05\nMTTA,分钟,30\n")),
+                 "“MTTA”在此处的单位是 分钟,而指标目录中的单位是 h:请先把数值换算为 h", id="unit-column"),
     pytest.param(_in_other_unit, "“MTTA(分钟)”的单位是 分钟,而指标目录中“MTTA”的单位是 h:请先把数值换算为 h",
                  id="unknown-metric-unit"),
     pytest.param(_only_hidden, "文件中没有数据行(工作表:“说明”只有说明或备注,没有数据表;“旧数据”已隐藏,未读取)", id="no-data-hidden"),
