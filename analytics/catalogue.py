@@ -16,9 +16,9 @@ import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
 from .names import (
-    is_unit,
     name_key,
     name_problem,
+    other_unit,
     same_unit,
     unit_suffix,
     without_enumerator,
@@ -124,7 +124,7 @@ class MetricLookup:
         split = unit_suffix(self._spellings(written)[-1])
         base = self.keys.get(name_key(split[0])) if split else None
         unit = self.units.get(base) if base is not None else None
-        if not unit or not is_unit(split[1]) or same_unit(split[1], unit):
+        if unit is None or not other_unit(split[1], unit):
             return None
         return f"the catalogue keeps '{self.names[base]}' in {unit}, not {split[1]}; convert the values to {unit} first"
 
@@ -207,8 +207,8 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
 
     def where(i: int, col: str) -> dict:
         letter = column_letter(columns.index(col)) if col in columns else None
-        return dict(file=file_name, sheet=sheet, row=first_row + i,
-                    column=f"{letter} ({col})" if letter else col)
+        return {"file": file_name, "sheet": sheet, "row": first_row + i,
+                "column": f"{letter} ({col})" if letter else col}
 
     for i, raw in enumerate(frame.to_dict("records")):
         rec = {c: _text(raw.get(c)) for c in CATALOGUE_COLUMNS}
@@ -350,10 +350,10 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
         con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])
         con.executemany("INSERT INTO metric_alias VALUES (?, ?)",
                         [[k, metric_id] for k in dict.fromkeys(_alias_keys(rec) + keep)])
-        if rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None):
-            if add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
-                                      rec.get("target"), by, "catalogue import", "catalogue"):
-                counts["baselines"] += 1
+        versioned = rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None)
+        if versioned and add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
+                                                rec.get("target"), by, "catalogue import", "catalogue"):
+            counts["baselines"] += 1
     return counts
 
 

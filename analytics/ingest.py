@@ -24,7 +24,7 @@ from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import is_unit, same_unit
+from .names import other_unit
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import ScaleDoubt, scale_warnings
 from .readers import read_bytes
@@ -306,7 +306,7 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
     problems = []
     for metric_id, unit, sheet, row in written.drop_duplicates(["metric_id", "unit"]).itertuples(index=False):
         kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
-        if kept and is_unit(str(unit)) and not same_unit(str(unit), kept):
+        if other_unit(str(unit), kept):
             problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
                                     f"in {kept}; convert the values to {kept} first", file=file_name,
                                     sheet=sheet if isinstance(sheet, str) else None, row=int(row)))

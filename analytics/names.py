@@ -55,6 +55,12 @@ def is_unit(text: str) -> bool:
     return name_key(text) in _SAME_UNIT
 
 
+def other_unit(written: str, kept: str | None) -> bool:
+    """Whether `written` is a unit this module knows and not the catalogue's `kept` one (分钟 for
+    h): values in it would be stored in the wrong unit. Unknown words (次/月) are not judged."""
+    return bool(kept) and is_unit(written) and not same_unit(written, kept)
+
+
 def same_unit(written: str, kept: str | None) -> bool:
     """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
     if not kept:

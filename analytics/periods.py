@@ -10,6 +10,7 @@ for a monthly report whose table has no month column.
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import unicodedata
 
@@ -50,7 +51,7 @@ def _valid(year: int, month: int) -> str | None:
 
 def parse_period(value: object) -> str | None:
     """'YYYY-MM' for one cell, or None when it is not a month."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
         return _valid(value.year, value.month)

@@ -49,8 +49,9 @@ class ScaleDoubt:
 
 def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:
     """One doubt per metric whose values in the file look like the wrong unit."""
-    suspects = {metric_id: rule for metric_id, unit in lookup.units.items() if unit
-                for rule in _SUSPECT if same_unit(rule[0], unit)}
+    rules = {unit: rule for unit in set(lookup.units.values()) if unit
+             for rule in _SUSPECT if same_unit(rule[0], unit)}           # each distinct unit judged once
+    suspects = {metric_id: rules[unit] for metric_id, unit in lookup.units.items() if unit in rules}
     if not suspects:
         return []
     ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)

@@ -149,7 +149,7 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     if not data[:4096].strip() and not data.strip():
         raise InputRefused(Problem("the file is empty", file=file_name))
     suffix = Path(file_name).suffix.lower()
-    if data.startswith(ZIP_MAGIC) or data.startswith(OLE_MAGIC):
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
         return _read_workbook(data, file_name, limits)
     if suffix in WORKBOOK_SUFFIXES:
         raise InputRefused(Problem(

@@ -79,7 +79,7 @@ class Table:
     roles: dict[str, int]            # role -> column index (long) / metric, target, note (wide)
     period_columns: dict[int, str]   # wide: column index -> 'YYYY-MM'
     headers: list[str]
-    year_note: str | None = None     # where a month or year the table does not give was taken from
+    context_note: str | None = None  # where a month or year the table does not give was taken from
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
 
@@ -92,7 +92,7 @@ def header_role(cell: object) -> str | None:
 
 
 def _text(cell: object) -> str:
-    if cell is None or (isinstance(cell, float) and cell != cell):
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
@@ -129,7 +129,7 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
         if months:
             return Table("wide", r, roles, months[0], headers, months[1])
         below = r + 1
-        if below < len(rows[:HEADER_SEARCH_ROWS]) and _text(_cell(rows[below], roles["metric"])) in (
+        if below < min(len(rows), HEADER_SEARCH_ROWS) and _text(_cell(rows[below], roles["metric"])) in (
                 "", headers[roles["metric"]]):        # blank, or the metric heading merged down over both rows
             months = _month_columns(rows, below, roles, sheet_name)
             if months:
@@ -287,7 +287,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~empty]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
-    return records, problems, ([_where(sheet) + table.year_note] if table.year_note else []) + notes
+    return records, problems, ([_where(sheet) + table.context_note] if table.context_note else []) + notes
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:

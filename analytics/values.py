@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .names import is_unit
+
 MISSING_WORDS = {"", "n/a", "na", "n.a.", "#n/a", "-", "--", "—", "–", "/", "null", "none", "nan",
                  "无", "暂无", "无数据", "缺", "缺失", "不适用", "未统计", "未提供", "#div/0!"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -61,8 +63,6 @@ _NUMBER_AND_WORD = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<
 def number_and_unit(cell: object) -> tuple[str, str] | None:
     """('5.5', '小时') for a cell that is a number with a unit typed after it (5.5小时, 30 min),
     for telling the user what to write instead; None for anything else."""
-    from .names import is_unit
-
     match = _NUMBER_AND_WORD.match(unicodedata.normalize("NFKC", str(cell)).strip())
     return (match["number"], match["unit"].strip()) if match and is_unit(match["unit"].strip()) else None
 

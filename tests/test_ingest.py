@@ -94,7 +94,7 @@ def test_wide_xlsx_with_title_rows_percent_cells_and_dates(catalogue, cli, tmp_p
 
 def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTR,2026-05,6\nIncident MTTA,2026-05,0.5\n")
-    code, out, err = cli("ingest", path)
+    code, _, err = cli("ingest", path)
     assert code == 1
     assert "u.csv, row 3: unknown metric 'Incident MTTA' (closest in the catalogue: 'Incident MTTR')" in err
     assert "add them to the catalogue" in err and "--create-metrics" in err
@@ -138,7 +138,7 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
 
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
-    code, out, err = cli("ingest", path, "--create-metrics")
+    code, _, err = cli("ingest", path, "--create-metrics")
     assert code == 0, err
     assert _stored(catalogue) == {("Incident MTTA", "2026-05"): 0.5}
     assert _table(catalogue, "SELECT direction FROM metric WHERE name = 'Incident MTTA'") == [("neutral",)]
