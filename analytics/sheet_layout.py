@@ -369,6 +369,15 @@ def _blank(cells: pd.Series) -> pd.Series:
     return pd.Series(blank[codes], index=cells.index, copy=False)
 
 
+def _no_values(block: pd.DataFrame) -> np.ndarray:
+    """True for each row whose cells are all blank or missing ('-', N/A, #DIV/0!): no value to lose."""
+    empty = np.ones(len(block), dtype=bool)
+    for c in block.columns:
+        values, ok = parse_values(block[c])
+        empty &= (values.isna() & ok).to_numpy()
+    return empty
+
+
 def _blank_text(text: pd.Series) -> pd.Series:
     return (text.isna() | text.str.strip().eq("")).fillna(True).astype(bool)
 
@@ -431,7 +440,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     total &= ~footnote
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
-    nothing = metric.isna() & _blank(value_cells)     # a group heading (一、质量指标) in another column, as wide drops
+    nothing = metric.isna()           # a group heading (一、质量指标) in another column, as wide drops; or '-', #DIV/0!
+    if nothing.any():
+        nothing[nothing] = _no_values(value_cells[nothing].to_frame())
     if footnote.any() or total.any() or nothing.any():
         keep = ~(footnote | total | nothing)
         frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
@@ -491,7 +502,8 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     kinds = _row_kinds(frame, table)
     if kinds is not None:           # SLA达成率 | 目标 | …, then | 实际 | …: the second row continues the first
         metric = _continued(metric, kinds.notna())
-    for row in frame.index[metric.isna() & filled.any(axis=1)]:
+    nameless = frame.index[metric.isna() & filled.any(axis=1)]
+    for row in nameless[~_no_values(frame.loc[nameless, period_cols])]:     # a row of '-' or #DIV/0! says nothing
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
     frame, metric = frame[metric.notna()], metric[metric.notna()]

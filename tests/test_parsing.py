@@ -568,3 +568,30 @@ def test_target_and_actual_rows_of_each_metric_in_the_wide_layout():
     assert _refusal(_workbook(twice), "t.xlsx") == (
         "t.xlsx, sheet '指标', row 3: 'SLA达成率' has two target rows (also row 2)\n"
         "t.xlsx, sheet '指标', row 3, column C (2026-09): '九五' is not a number")
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_a_row_without_a_name_that_holds_only_dashes_or_div0_is_dropped(layout):
+    """Template rows for metrics to come (- or #DIV/0! in every month) hold no value to lose; a nameless
+    row with a number is still refused."""
+    def build(wb, number=None):
+        ws = wb.add_worksheet("数据")
+        if layout == "wide":
+            ws.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+            ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3])
+            ws.write_row(2, 1, ["-", "N/A"])
+            ws.write_formula(3, 1, "=B9/0", None, "#DIV/0!")
+            ws.write_formula(3, 2, "=C9/0", None, "#DIV/0!")
+            if number is not None:
+                ws.write_number(4, 2, number)
+        else:
+            ws.write_row(0, 0, ["指标", "月份", "数值"])
+            ws.write_row(1, 0, ["SLA达成率", "2026-09", 95.1])
+            ws.write_row(2, 0, ["SLA达成率", "2026-10", 95.3])
+            ws.write_row(3, 1, ["2026-10", "-"])
+            ws.write_formula(4, 2, "=B9/0", None, "#DIV/0!")
+            if number is not None:
+                ws.write_row(5, 1, ["2026-10", number])
+    parsed = parse_file(_workbook(build), file_name="t.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
+    assert "the row has values but no metric name" in _refusal(_workbook(lambda wb: build(wb, 7.0)), "t.xlsx")
