@@ -17,6 +17,13 @@ from .errors import Problem
 # (English pattern, Chinese template). Named groups carry the values over; most specific first.
 _ZH: list[tuple[str, str]] = [
     (r"'(?P<v>.*)' is not a number: write (?P<n>\S+) without the unit \((?P<u>.*)\)", "“{v}”不是数字:请只写数字 {n},不要带单位({u})"),
+    (r"target '(?P<v>.*)' is not a number: write (?P<n>\S+) without the unit \((?P<u>.*)\)",
+     "目标值“{v}”不是数字:请只写数字 {n},不要带单位({u})"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: it is a formula whose result the file does not hold; open "
+      r"the file in Excel or WPS and save it again"),
+     "{what}“{v}”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: the cell shows an Excel error; correct its formula, or clear "
+      r"the cell if there is no value"), "{what}“{v}”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
@@ -351,7 +358,8 @@ def _reason(text: str) -> str | None:
 _YEAR_SOURCES = {"the year heading above them": "上方的年份标题", "the title above the table": "表格上方的标题",
                  "the sheet name": "工作表名称", "the file name": "文件名"}
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
-            "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 ")}
+            "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
+            "what": lambda text: "目标值"}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

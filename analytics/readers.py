@@ -11,8 +11,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 import os
 import re
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +28,7 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import gc_paused
 from .values import spread
-from .xlsx_package import check_and_inspect
+from .xlsx_package import check_and_inspect, unread_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -312,6 +314,15 @@ def _fill_merged_text(rows: list[list], ranges: list | None) -> None:
                 row[c] = text
 
 
+def _show_unread_cells(rows: list[list], cells: dict[tuple[int, int], str]) -> None:
+    """Put back what Excel shows in cells calamine reads as blank: an error ('#REF!', which the
+    value checks refuse, or '#DIV/0!', which they take for missing) or a formula saved without
+    its result ('=B2*2', refused with what to do), instead of a blank nobody typed."""
+    for (r, c), text in cells.items():
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+            rows[r][c] = text
+
+
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
@@ -339,6 +350,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                                        file=file_name, sheet=meta.name))
         _fill_merged_text(rows, sheet.merged_cell_ranges)
+        if package and any(map(operator.contains, rows, repeat(""))):    # a blank may be an error or a formula
+            _show_unread_cells(rows, unread_cells(data, package, meta.name))
         percent = package.percent_cells.get(meta.name, set()) if package else set()
         sheets.append(Sheet(meta.name, rows, percent))
     if not sheets:

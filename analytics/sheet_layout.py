@@ -459,7 +459,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if "target" in roles:
         targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
         for row in frame.index[~target_ok]:
-            problems.append(Problem(f"target '{_text(frame.at[row, roles['target']])}' is not a number",
+            problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
                                     column=_column_label(table, roles["target"])))
     else:
@@ -517,7 +517,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if "target" in roles:
         targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
         for row in frame.index[~target_ok]:
-            problems.append(Problem(f"target '{_text(frame.at[row, roles['target']])}' is not a number",
+            problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
                                     column=_column_label(table, roles["target"])))
     else:
@@ -644,10 +644,23 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
                     row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
 
 
-def _not_a_number(cell: object) -> str:
-    """Why a value cell was refused; with what to write instead when a unit was typed after the number."""
-    typed = number_and_unit(cell)
-    return (f"'{_text(cell)}' is not a number" + (f": write {typed[0]} without the unit ({typed[1]})" if typed else ""))
+_EXCEL_ERRORS = {"#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!",
+                 "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+
+
+def _not_a_number(cell: object, what: str = "") -> str:
+    """Why a value (or target: what='target ') cell was refused, with what to do about it: the
+    number without its unit, a formula whose result the file does not hold, an Excel error."""
+    text = _text(cell)
+    refused = f"{what}'{text}' is not a number"
+    if (typed := number_and_unit(cell)) is not None:
+        return f"{refused}: write {typed[0]} without the unit ({typed[1]})"
+    if text.startswith("=") and isinstance(cell, str):
+        return (f"{refused}: it is a formula whose result the file does not hold; open the file in Excel "
+                "or WPS and save it again")
+    if text.upper() in _EXCEL_ERRORS:
+        return f"{refused}: the cell shows an Excel error; correct its formula, or clear the cell if there is no value"
+    return refused
 
 
 def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, table: Table, sheet: Sheet,

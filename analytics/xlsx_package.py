@@ -9,6 +9,10 @@
 2. Percent formats: python-calamine gives a cell shown as "95.2%" as 0.952 and does not say
    how it was formatted. Our users think in percent points, so the styles part is read to find
    which cells carry a percent number format.
+3. Formula results: python-calamine gives '' both for a cell showing an Excel error (#REF!) and
+   for a formula whose result the file does not hold (files written by programs, never opened in
+   Excel). Excel shows the user a value or an error there, so such a cell must not be taken for
+   a blank: the sheet XML says which cells they are and what they hold.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -32,6 +37,11 @@ _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _MAX_PARTS = 5000
+_FORMULA_OR_ERROR = (b"<f>", b"<f ", b' t="e"')        # Excel, WPS and programs write cells without a prefix
+_CELL_WITH_BODY = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
+_VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.DOTALL)
 
 
 @dataclass
@@ -67,6 +77,20 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
         for sheet, part in package.sheet_parts.items():
             package.percent_cells[sheet] = _cells_with_styles(archive.read(part), percent_styles)
     return package
+
+
+def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:
+    """{(row0, col0): '#REF!' or '=B2*2'}: the cells of a sheet that calamine reads as '' but that
+    show an error or a formula's (unsaved) result in Excel. A sheet without a formula or an error
+    cell costs two substring searches."""
+    part = package.sheet_parts.get(sheet)
+    if part is None:
+        return {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read(part)
+    if b"</f>" not in sheet_xml and b't="e"' not in sheet_xml:   # every formula has a </f>: a shared one's first cell
+        return {}
+    return _errors_and_unsaved_formulas(sheet_xml)
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
@@ -175,3 +199,50 @@ def _cells_with_styles(sheet_xml: bytes, styles: set[int]) -> set[tuple[int, int
         if ref is not None:
             cells.add((int(ref.group(2)) - 1, _column_index(ref.group(1))))
     return cells
+
+
+def _errors_and_unsaved_formulas(sheet_xml: bytes) -> dict[tuple[int, int], str]:
+    """{(row0, col0): what Excel shows} for cells showing an error ('#REF!') and formulas saved
+    without their result ('=B2*2'; '=…' for a shared formula's later cells, whose text lives in
+    the first). A formula whose saved result is an empty text (t="str") is a real blank."""
+    cells: dict[tuple[int, int], str] = {}
+    seen = -1
+    for at in sorted(_positions(sheet_xml, _FORMULA_OR_ERROR)):
+        start = sheet_xml.rfind(b"<", 0, at)          # the <c ...> tag: t="e" is in it, <f> its first child
+        if start <= seen:
+            continue
+        cell = _CELL_WITH_BODY.match(sheet_xml, start)
+        if cell is None:
+            continue
+        seen = start
+        attrs, body = cell.group(1), cell.group(2) or b""
+        ref = _ATTR_R.search(attrs)
+        if ref is None:
+            continue
+        kind = _ATTR_T.search(attrs)
+        value = _VALUE.search(body)
+        saved = value.group(1) if value is not None and value.group(1) else b""
+        if kind is not None and kind.group(1) == b"e" and saved:
+            text = saved.decode(errors="replace")
+        elif kind is not None and kind.group(1) == b"str" and value is not None:
+            continue
+        elif not saved and (formula := _FORMULA.search(body)) is not None:
+            text = "=" + ((formula.group(1) or b"").decode(errors="replace") or "…")
+        else:
+            continue
+        cells[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = _unescape(text)
+    return cells
+
+
+def _positions(text: bytes, needles: tuple[bytes, ...]) -> Iterator[int]:
+    """Where each needle occurs (substring search: far faster than a regex over a 30 MB sheet)."""
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            yield at
+            at = text.find(needle, at + 1)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
 import pytest
 import xlsxwriter
@@ -196,6 +197,16 @@ def _xlsx(ctx: _Ctx, name: str, sheets: dict[str, dict[str, str]]) -> Path:
     return path
 
 
+def _unsaved_formulas(ctx: _Ctx) -> Path:
+    """A workbook as programs write it: formulas without their results (openpyxl never computes)."""
+    path = ctx.tmp_path / "f.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["指标", "月份", "数值", "目标"])
+    workbook.active.append(["事件平均解决时间", "2026-05", "=B2*2", "=C2"])
+    workbook.save(path)
+    return path
+
+
 def _foreign_duckdb(ctx: _Ctx) -> Path:
     path = ctx.tmp_path / "other.duckdb"
     con = duckdb.connect(str(path))
@@ -327,6 +338,17 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "年份,月份,指标,数值\n,10,事件平均解决时间,6\n"), "年份为空", id="year-blank"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026-05,5.5小时\n"),
                  "“5.5小时”不是数字:请只写数字 5.5,不要带单位(小时)", id="number-with-unit"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,5小时\n"),
+                 "目标值“5小时”不是数字:请只写数字 5,不要带单位(小时)", id="target-with-unit"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026-05,#REF!\n"),
+                 "“#REF!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),
+                 "目标值“#VALUE!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error-target"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")]),
+                 "“=B2*2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存", id="formula-without-result"),
+    pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),
+                 "目标值“=C2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存",
+                 id="formula-without-result-target"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026Q1,2026Q2\n事件平均解决时间,6,5\n"),
                  "B–C 列(2026Q1 … 2026Q2)是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)", id="quarters"),
     pytest.param(lambda c: c.plan("a.csv", "指标,类型,2026-05\n事件平均解决时间,目标,6\n事件平均解决时间,目标,5\n"

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
+from analytics import xlsx_package
 from analytics.errors import InputRefused
 from analytics.limits import Limits
 from analytics.parsing import parse_file
@@ -568,6 +569,82 @@ def test_target_and_actual_rows_of_each_metric_in_the_wide_layout():
     assert _refusal(_workbook(twice), "t.xlsx") == (
         "t.xlsx, sheet '指标', row 3: 'SLA达成率' has two target rows (also row 2)\n"
         "t.xlsx, sheet '指标', row 3, column C (2026-09): '九五' is not a number")
+
+
+def test_excel_errors_are_refused_or_missing_never_a_blank_nobody_typed():
+    """calamine reads an error cell as ''. #DIV/0! (no incidents, no rate) and #N/A stay missing, as
+    when typed; #REF! and the like are a broken formula whose value nobody knows: refused, with what to do."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "目标", "2026-09", "2026-10", "2026-11"])
+        ws.write_row(1, 0, ["SLA达成率", 95, 95.5])
+        ws.write_formula(1, 3, "=1/0", None, "#DIV/0!")
+        ws.write_formula(1, 4, "=NA()", None, "#N/A")
+        ws.write_row(2, 0, ["事件平均解决时间"])
+        ws.write_formula(2, 1, "=FOO()", None, "#NAME?")
+        ws.write_row(2, 2, [8.1, 8.3])
+        ws.write_formula(2, 4, "=Z99+#REF!", None, "#REF!")
+    message = _refusal(_workbook(build), "e.xlsx")
+    assert message.splitlines() == [
+        ("e.xlsx, sheet '数据', row 3, column B (目标): target '#NAME?' is not a number: the cell shows an Excel "
+         "error; correct its formula, or clear the cell if there is no value"),
+        ("e.xlsx, sheet '数据', row 3, column E (2026-11): '#REF!' is not a number: the cell shows an Excel error; "
+         "correct its formula, or clear the cell if there is no value")]
+
+    def fixed(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-09", 95.5])
+        ws.write_row(2, 0, ["SLA达成率", "2026-10"])
+        ws.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+        ws.write_row(3, 0, ["SLA达成率", "2026-11"])
+        ws.write_formula(3, 2, "=NA()", None, "#N/A")
+        ws.write_row(4, 0, ["SLA达成率", "2026-12"])
+        ws.write_formula(4, 2, "=95+1", None, 96)        # a formula with its result saved, as Excel saves them
+    assert _sorted_records(parse_file(_workbook(fixed), file_name="f.xlsx")) == [
+        ("SLA达成率", "2026-09", 95.5), ("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None),
+        ("SLA达成率", "2026-12", 96.0)]
+
+
+def _without_results(rows: list[list]) -> bytes:
+    """A workbook as programs write it: openpyxl saves formulas and never computes their results."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "数据"
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_formula_saved_without_its_result_is_refused_not_read_as_blank():
+    """Excel shows 95.7 where the file holds only '=B2+0.5': loading a blank there would lose a value
+    the user can see. Wide and long layouts alike name the cell and the formula."""
+    wide = _without_results([["指标", "2026-09", "2026-10"], ["SLA达成率", 95.2, "=B2+0.5"],
+                             ["事件平均解决时间", 8.1, 8.0]])
+    assert _refusal(wide, "w.xlsx") == (
+        "w.xlsx, sheet '数据', row 2, column C (2026-10): '=B2+0.5' is not a number: it is a formula whose result "
+        "the file does not hold; open the file in Excel or WPS and save it again")
+    long = _without_results([["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2],
+                             ["SLA达成率", "2026-10", "=C2*1.01"]])
+    assert "row 3, column C (数值): '=C2*1.01' is not a number: it is a formula" in _refusal(long, "l.xlsx")
+    # a formula in a column that is not read (a helper 环比 column) does not matter
+    helper = _without_results([["指标", "月份", "数值", "说明"], ["SLA达成率", "2026-09", 95.2, "=C2-95"]])
+    assert _records(parse_file(helper, file_name="h.xlsx")) == [("SLA达成率", "2026-09", 95.2)]
+
+
+def test_which_cells_hold_an_error_or_a_formula_without_its_result():
+    """The sheet XML as Excel and programs write it: an empty text result (t="str") is a real blank;
+    a shared formula's later cells carry no text of their own."""
+    sheet = (b'<sheetData><row r="2"><c r="B2" t="str"><f>IF(A2=&quot;&quot;,&quot;&quot;,A2)</f><v></v></c>'
+             b'<c r="C2"><f t="shared" ref="C2:C3" si="0">A2&amp;B2</f></c><c r="D2" t="e"><v>#VALUE!</v></c>'
+             b'<c r="E2"><f>1+1</f><v>2</v></c></row>'
+             b'<row r="3"><c r="C3"><f t="shared" si="0"/></c><c r="D3" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+             b'<c r="E3"><f>SUM(E1:E2)</f><v/></c></row></sheetData>')
+    assert xlsx_package._errors_and_unsaved_formulas(sheet) == {
+        (1, 2): "=A2&B2", (1, 3): "#VALUE!", (2, 2): "=…", (2, 3): "#DIV/0!", (2, 4): "=SUM(E1:E2)"}
 
 
 @pytest.mark.parametrize("layout", ["wide", "long"])
