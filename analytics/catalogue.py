@@ -24,6 +24,7 @@ from .names import (
     without_enumerator,
 )
 from .store import Store
+from .values import without_bound
 
 CATALOGUE_COLUMNS = [
     "name", "name_en", "name_zh", "aliases", "unit", "category", "direction", "service",
@@ -246,7 +247,8 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 rec[col] = default
                 continue
             try:
-                number = float(str(rec[col]).replace(",", "").rstrip("%"))
+                written = without_bound(rec[col]) if col == "target" else rec[col]     # ≥95% is a target of 95
+                number = float(str(written).replace(",", "").rstrip("%"))
                 if not (lo <= number <= hi) or math.isnan(number):
                     raise ValueError
                 rec[col] = number

@@ -40,6 +40,8 @@ from .values import (
     parse_categories,
     parse_value,
     parse_values,
+    without_bound,
+    without_bounds,
 )
 
 HEADER_SEARCH_ROWS = 30
@@ -457,7 +459,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
     if "target" in roles:
-        targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
+        targets, target_ok = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -515,7 +517,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         problems += row_problems
         notes += row_notes
     if "target" in roles:
-        targets, target_ok = _numbers(frame[roles["target"]], sheet, roles["target"])
+        targets, target_ok = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -562,8 +564,10 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     """Each month's target from the metric's target row, as a (value rows x months) block; the
     target rows themselves are taken out of the values."""
     period_cols = list(table.period_columns)
-    targets, ok = _block_numbers(frame[is_target], period_cols, sheet)
-    problems = _number_problems(frame[is_target], period_cols, ok, table, sheet, file_name)
+    target_cells = frame[is_target]
+    targets, ok = _block_numbers(pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols}), period_cols,
+                                 sheet)
+    problems = _number_problems(target_cells, period_cols, ok, table, sheet, file_name)
     rows: dict[str, tuple[int, np.ndarray]] = {}
     for i, (row, name) in enumerate(zip(frame.index[is_target], metric[is_target], strict=True)):
         if name_key(name) in rows:
@@ -653,7 +657,7 @@ def _not_a_number(cell: object, what: str = "") -> str:
     number without its unit, a formula whose result the file does not hold, an Excel error."""
     text = _text(cell)
     refused = f"{what}'{text}' is not a number"
-    if (typed := number_and_unit(cell)) is not None:
+    if (typed := number_and_unit(without_bound(cell) if what else cell)) is not None:      # ≤4小时: write 4
         return f"{refused}: write {typed[0]} without the unit ({typed[1]})"
     if text.startswith("=") and isinstance(cell, str):
         return (f"{refused}: it is a formula whose result the file does not hold; open the file in Excel "

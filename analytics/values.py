@@ -57,6 +57,32 @@ def parse_value(cell: object) -> tuple[float, bool]:
     return (-number if negative else number), True
 
 
+_BOUND = re.compile(r"^(?:>=|<=|[≥≤≧≦⩾⩽><≮≯]|不低于|不少于|不小于|不高于|不多于|不大于|不超过|至少|至多|最少|最多|高于|低于|"
+                    r"大于|小于|超过|达到)\s*(?P<number>.+?)\s*(?:及以上|及以下|或以上|或以下|以上|以下|以内)?$"
+                    r"|^(?P<before>.+?)\s*(?:及以上|及以下|或以上|或以下|以上|以下|以内)$")
+
+
+def without_bound(cell: object) -> object:
+    """'95%' for a target written as a bound: ≥95%, >=95%, 不低于95%, 95%以上 (and ≤4, 4小时以内 for
+    a lower-is-better one). The bound's direction is the metric's own, kept in the catalogue; any
+    other cell comes back as it is."""
+    if not isinstance(cell, str):
+        return cell
+    match = _BOUND.match(unicodedata.normalize("NFKC", cell).strip())
+    return cell if match is None else (match["number"] if match["number"] is not None else match["before"])
+
+
+def without_bounds(cells: pd.Series) -> pd.Series:
+    """without_bound over a column, once per distinct cell; a column without a bound comes back as it is."""
+    if cells.dtype.kind in "fiub":
+        return cells
+    codes, uniques = factorize_cells(cells)
+    stripped = [without_bound(u) for u in uniques]
+    if all(a is b for a, b in zip(stripped, uniques, strict=True)):
+        return cells
+    return pd.Series(np.array([*stripped, None], dtype=object)[codes], index=cells.index, copy=False)
+
+
 _NUMBER_AND_WORD = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s.,+-].{0,5})$")
 
 

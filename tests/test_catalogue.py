@@ -126,3 +126,18 @@ def test_a_file_with_some_columns_updates_only_those(store, cli, tmp_path):
     assert after.loc[before.index[0], "unit_cost"] == 60
     keep = ["unit", "direction", "weight", "tolerance", "name_zh", "aliases"]
     assert after.loc[before.index[0], keep].tolist() == before.loc[before.index[0], keep].tolist()
+
+
+def test_a_target_written_as_a_bound_is_its_number(store, cli, tmp_path):
+    """Chinese target columns say ≥95% or 不超过8 (the bound's side is the direction, kept apart)."""
+    path = tmp_path / "目录.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "单位", "方向", "基准", "目标", "生效期间"])
+    ws.write_row(1, 0, ["SLA attainment", "%", "越高越好", 92, "≥95%", "2025-01"])
+    ws.write_row(2, 0, ["Incident MTTR", "h", "越低越好", 9, "不超过8", "2025-01"])
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert "2 baseline/target versions added" in out
+    assert list_metrics(store).set_index("name")["target"].to_dict() == {"SLA attainment": 95, "Incident MTTR": 8}

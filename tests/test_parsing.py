@@ -672,3 +672,47 @@ def test_a_row_without_a_name_that_holds_only_dashes_or_div0_is_dropped(layout):
     parsed = parse_file(_workbook(build), file_name="t.xlsx")
     assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
     assert "the row has values but no metric name" in _refusal(_workbook(lambda wb: build(wb, 7.0)), "t.xlsx")
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("≥95%", 95.0), (">=99.9", 99.9), ("＞99.9％", 99.9), ("≧ 95", 95.0), ("不低于95%", 95.0), ("95%以上", 95.0),
+    ("99.5%及以上", 99.5), ("≤8", 8.0), ("<2", 2.0), ("不超过30", 30.0), ("4以内", 4.0), (96, 96.0),
+])
+def test_a_target_written_as_a_bound_is_its_number(written, expected):
+    """考核目标 columns say ≥95% and ≤8: the number is the target, the side is the metric's direction."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "目标", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", written, 95.3])
+    parsed = parse_file(_workbook(build), file_name="b.xlsx")
+    assert parsed.records["target"].tolist() == [expected]
+
+
+def test_bounds_are_read_in_target_cells_only():
+    """A value is a measurement: '≥95%' there is refused; a bound with a unit gets the unit hint."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值", "目标"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-10", "≥95%", "≥95%"])
+        ws.write_row(2, 0, ["事件平均解决时间", "2026-10", 8.1, "≤8小时"])
+        ws.write_row(3, 0, ["客户满意度", "2026-10", 91, "以上"])
+    assert _refusal(_workbook(build), "b.xlsx").splitlines() == [
+        "b.xlsx, sheet '数据', row 2, column C (数值): '≥95%' is not a number",
+        "b.xlsx, sheet '数据', row 3, column D (目标): target '≤8小时' is not a number: write 8 without the unit (小时)",
+        "b.xlsx, sheet '数据', row 4, column D (目标): target '以上' is not a number"]
+
+
+def test_target_rows_written_as_bounds():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "类型", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", "目标", "≥95%", "≥96%"])
+        ws.write_row(2, 0, ["SLA达成率", "实际", 95.1, 95.3])
+    parsed = parse_file(_workbook(build), file_name="b.xlsx")
+    assert parsed.records[["value", "target"]].values.tolist() == [[95.1, 95.0], [95.3, 96.0]]
+
+
+def test_bounds_in_a_csv_target_column():
+    text = "指标,月份,数值,考核目标\nSLA达成率,2026-09,95.1,≥95%\nSLA达成率,2026-10,95.3,≥95%\n事件平均解决时间,2026-10,8,≤8\n"
+    parsed = parse_file(text.encode("utf-8"), file_name="b.csv")
+    assert parsed.records["target"].tolist() == [95.0, 95.0, 8.0]
