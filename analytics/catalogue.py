@@ -16,6 +16,8 @@ import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
 from .names import (
+    compact_key,
+    header_key,
     name_key,
     name_problem,
     other_unit,
@@ -56,7 +58,7 @@ HEADER_SYNONYMS = {
     "target": ["target", "目标", "目标值"],
     "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份"],
 }
-_HEADER_LOOKUP = {name_key(s): col for col, syns in HEADER_SYNONYMS.items() for s in syns}
+_HEADER_LOOKUP = {header_key(s): col for col, syns in HEADER_SYNONYMS.items() for s in syns}
 
 CATEGORY_WORDS = {
     "quality": "quality", "服务质量": "quality", "质量": "quality",
@@ -100,14 +102,25 @@ class MetricLookup:
         self.keys = keys
         self.names = names
         self.units = units or {}
+        compact: dict[str, set[int]] = {}
+        for key, metric in keys.items():
+            compact.setdefault(compact_key(key), set()).add(metric)
+        self._compact = {key: metrics.pop() for key, metrics in compact.items() if len(metrics) == 1}
+
+    def _find(self, name: str) -> int | None:
+        """The metric a spelling names, spaces beside Chinese characters aside (when that leaves one)."""
+        key = name_key(name)
+        found = self.keys.get(key)
+        return found if found is not None else self._compact.get(compact_key(key))
 
     def match(self, written: str) -> int | None:
-        """The metric a name means. A list number before it (1、SLA达成率) and the metric's own unit
-        in brackets after it (事件平均解决时间（小时） for a metric kept in h) do not change that."""
+        """The metric a name means. A list number before it (1、SLA达成率), the metric's own unit in
+        brackets after it (事件平均解决时间（小时） for a metric kept in h) and a line break or space
+        beside a Chinese character (事件平均⏎解决时间) do not change that."""
         for name in self._spellings(written):
-            found = self.keys.get(name_key(name))
+            found = self._find(name)
             if found is None and (split := unit_suffix(name)):
-                base = self.keys.get(name_key(split[0]))
+                base = self._find(split[0])
                 if base is not None and same_unit(split[1], self.units.get(base)):
                     found = base
             if found is not None:
@@ -123,7 +136,7 @@ class MetricLookup:
         """Why a name with a unit in brackets is not taken as the metric it otherwise names: the
         catalogue keeps that metric in another unit (minutes are not hours)."""
         split = unit_suffix(self._spellings(written)[-1])
-        base = self.keys.get(name_key(split[0])) if split else None
+        base = self._find(split[0]) if split else None
         unit = self.units.get(base) if base is not None else None
         if unit is None or not other_unit(split[1], unit):
             return None
@@ -178,7 +191,7 @@ def normalise_catalogue_headers(frame: pd.DataFrame, file_name: str, sheet: str 
     """Rename Chinese/English headers to CATALOGUE_COLUMNS; refuse when `name` is missing."""
     renamed = {}
     for col in frame.columns:
-        key = _HEADER_LOOKUP.get(name_key(col))
+        key = _HEADER_LOOKUP.get(header_key(col))
         if key and key not in renamed.values():
             renamed[col] = key
     out = frame.rename(columns=renamed)
@@ -397,7 +410,7 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
     path = Path(name)
     for sheet in sheets:
         for r, row in enumerate(sheet.rows[:10]):
-            if any(_HEADER_LOOKUP.get(name_key(str(c))) == "name" for c in row if c not in (None, "")):
+            if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in row if c not in (None, "")):
                 headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
                 body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
                 frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)

@@ -1,7 +1,9 @@
 """Name matching: the same metric is written many ways in process owners' files.
 
 Names match after Unicode NFKC normalisation (full-width letters and digits become ASCII),
-case-folding and trimming; runs of white space count as one space.
+case-folding and trimming; runs of white space count as one space. Chinese text has no spaces
+between words, so a space or a line break (Alt+Enter in a narrow Excel column) beside a Chinese
+character does not count when a name is looked up: 事件平均⏎解决时间 is 事件平均解决时间.
 """
 
 from __future__ import annotations
@@ -16,6 +18,23 @@ def name_key(name: object) -> str:
     """The key two spellings of one name share: NFKC, case-folded, trimmed, spaces folded."""
     text = unicodedata.normalize("NFKC", str(name))
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff"
+_SPACE_BY_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
+_REQUIRED_MARK = re.compile(r"^[*※]+|[*※]+$")
+
+
+def compact_key(key: str) -> str:
+    """A name_key without the spaces beside Chinese characters ('sla 达成率' -> 'sla达成率'); spaces
+    between Latin words stay ('incident mttr')."""
+    return _SPACE_BY_CJK.sub("", key)
+
+
+def header_key(cell: object) -> str:
+    """The key of a column heading as templates write it: 指标⏎名称* is 指标名称 (a line break
+    from a narrow column, the asterisk of a required field)."""
+    return compact_key(_REQUIRED_MARK.sub("", name_key(cell)).strip())
 
 
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter
-from .names import name_key
+from .names import header_key, name_key
 from .periods import (
     is_quarter,
     month_without_year,
@@ -63,14 +63,14 @@ HEADER_WORDS = {
     "suggestion": ["suggestion", "suggestions", "improvement suggestion", "improvement suggestions",
                    "改进建议", "建议", "改进意见"],
 }
-_LOOKUP = {name_key(w): role for role, words in HEADER_WORDS.items() for w in words}
+_LOOKUP = {header_key(w): role for role, words in HEADER_WORDS.items() for w in words}
 _BRACKETS = re.compile(r"[\(\[（【].*?[\)\]）】]")
 ROW_KINDS = {"target": ["目标", "目标值", "计划", "计划值", "target", "plan"],
              "actual": ["实际", "实际值", "完成", "完成值", "实绩", "actual", "result"]}
-_KIND = {name_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
+_KIND = {header_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
 TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "total", "totals", "grand total", "subtotal",
                "sum", "average", "avg", "mean"]
-_TOTAL_KEYS = {name_key(w) for w in TOTAL_WORDS}
+_TOTAL_KEYS = {header_key(w) for w in TOTAL_WORDS}   # 合　计 is 合计
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|source|\*)", re.IGNORECASE)
 
 
@@ -90,7 +90,7 @@ def header_role(cell: object) -> str | None:
     if not isinstance(cell, str):
         return None
     text = _BRACKETS.sub("", cell)
-    return _LOOKUP.get(name_key(text))
+    return _LOOKUP.get(header_key(text))
 
 
 def _text(cell: object) -> str:
@@ -169,7 +169,7 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | 
     row = rows[r]
     columns = {c: _text(cell) for c, cell in enumerate(row)
                if c not in roles.values() and _text(cell) and header_role(cell) is None
-               and name_key(_text(cell)) not in _TOTAL_KEYS}
+               and header_key(_text(cell)) not in _TOTAL_KEYS}
     below = rows[r + 1:r + 11]
     if not columns or not any(parse_period(_cell(cells, roles["period"])) for cells in below):
         return None
@@ -411,7 +411,7 @@ def _month_number(cell: object) -> int | None:
 
 def _total_rows(texts: pd.Series) -> pd.Series:
     """Rows whose text (categorical, from _texts) is a total or an average of the others: 合计, 平均, Total."""
-    totals = [i for i, text in enumerate(texts.cat.categories) if name_key(text) in _TOTAL_KEYS]
+    totals = [i for i, text in enumerate(texts.cat.categories) if header_key(text) in _TOTAL_KEYS]
     found = np.isin(texts.array.codes, totals) if totals else np.zeros(len(texts), dtype=bool)
     return pd.Series(found, index=texts.index, copy=False)
 
@@ -544,7 +544,7 @@ def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
         if c in table.roles.values() or c in table.period_columns:
             continue
         texts = _texts(frame[c])
-        kinds = [_KIND.get(name_key(text)) for text in texts.cat.categories]
+        kinds = [_KIND.get(header_key(text)) for text in texts.cat.categories]
         used = [kinds[code] for code in np.unique(texts.array.codes) if code >= 0]   # a CSV column's header too
         if used and all(used) and "target" in used:
             return pd.Series(pd.Categorical(kinds + [None]).take(texts.array.codes), index=frame.index, copy=False)

@@ -65,6 +65,24 @@ def test_names_match_after_nfkc_casefold_trim_and_aliases(store, cli, tmp_path):
         assert lookup.match(spelling) == mttr, spelling
     assert lookup.match("Incident MTTA") is None
     assert "Incident MTTR" in lookup.closest("Incident MTTA")
+    # a line break or space beside a Chinese character (a narrow Excel column) is not part of the name;
+    # between Latin words it is
+    for spelling in ["事件平均\n解决时间", "事件 平均解决时间", "平均修复\r\n时间"]:
+        assert lookup.match(spelling) == mttr, spelling
+    sla = lookup.match("SLA attainment")
+    assert lookup.match("SLA 达成率") == lookup.match("SLA\n达成率") == sla
+    assert lookup.match("IncidentMTTR") is None
+
+
+def test_spaces_beside_chinese_do_not_decide_between_two_metrics(store):
+    """When two catalogue names differ only there, neither is guessed from a third spelling."""
+    import_catalogue(store, pd.DataFrame({"name": ["事件 平均解决时间", "事件平均 解决时间", "可用性"]}), by="t")
+    with store.read() as con:
+        lookup = metric_lookup(con)
+    first, second = lookup.match("事件 平均解决时间"), lookup.match("事件平均 解决时间")
+    assert first is not None and second is not None and first != second
+    assert lookup.match("事件平均解决时间") is None
+    assert lookup.match("可\n用 性") is not None
 
 
 def test_export_import_round_trip(store, cli, tmp_path):

@@ -716,3 +716,26 @@ def test_bounds_in_a_csv_target_column():
     text = "指标,月份,数值,考核目标\nSLA达成率,2026-09,95.1,≥95%\nSLA达成率,2026-10,95.3,≥95%\n事件平均解决时间,2026-10,8,≤8\n"
     parsed = parse_file(text.encode("utf-8"), file_name="b.csv")
     assert parsed.records["target"].tolist() == [95.0, 95.0, 8.0]
+
+
+def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_totals():
+    """A narrow column breaks 指标名称 over two lines (Alt+Enter); required fields carry an asterisk;
+    合　计 is spaced out to the width of the names above it."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标\n名称*", "统计\n月份*", "实际值\n(本月)", "*备注"])
+        ws.write_row(1, 0, ["SLA\n达成率", "2026-10", 95.3, "稳定"])
+        ws.write_row(2, 0, ["工单量", "2026-10", 1200])
+        ws.write_row(3, 0, ["合　计", "2026-10", 1295.3])
+        wide = wb.add_worksheet("宽表")
+        wide.write_row(0, 0, ["指标名称※", "类　型", "2026-09"])
+        wide.write_row(1, 0, ["SLA达成率", "目　标", 95])
+        wide.write_row(2, 0, ["SLA达成率", "实　际", 95.1])
+        wide.write_row(3, 0, ["小 计", "", 95.1])
+    parsed = parse_file(_workbook(build), file_name="t.xlsx")
+    assert parsed.records[["metric", "period", "value", "target", "note"]].astype(object).where(
+        parsed.records[["metric", "period", "value", "target", "note"]].notna(), None).values.tolist() == [
+        ["SLA\n达成率", "2026-10", 95.3, None, "稳定"], ["工单量", "2026-10", 1200.0, None, None],
+        ["SLA达成率", "2026-09", 95.1, 95.0, None]]
+    assert parsed.warnings == ["sheet '数据': 1 total or average row(s) (合计/平均) were ignored (row 4)",
+                               "sheet '宽表': 1 total or average row(s) (合计/平均) were ignored (row 4)"]
