@@ -287,9 +287,38 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     empty = _blank_rows(frame)
     if empty.any():
         frame = frame[~empty]
+    repeated, heading_problems, heading_notes = _repeated_headings(frame, sheet, table, file_name)
+    if repeated.any():
+        frame = frame[~repeated]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
-    return records, problems, ([_where(sheet) + table.context_note] if table.context_note else []) + notes
+    return (records, heading_problems + problems,
+            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + notes)
+
+
+def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
+                       file_name: str) -> tuple[np.ndarray, list[Problem], list[str]]:
+    """Rows further down whose metric cell is a heading (指标): blocks pasted one under another,
+    each with its heading row. A row that repeats the table's headings is left out with a note;
+    one with other headings (other months) starts another table, which belongs on its own sheet.
+    Returns the heading rows (taken out of the table either way), problems and notes."""
+    none = np.zeros(len(frame), dtype=bool)
+    if "metric" not in table.roles or not len(frame):
+        return none, [], []
+    texts = _texts(frame[table.roles["metric"]])
+    headings = [i for i, text in enumerate(texts.cat.categories) if header_role(text) == "metric"]
+    if not headings:
+        return none, [], []
+    rows = frame.index[np.isin(texts.array.codes, headings)]
+    expected = [header_key(text) for text in table.headers]
+    same = [[header_key(_text(frame.at[row, c])) for c in range(len(expected))] == expected for row in rows]
+    problems = [Problem(f"this row starts another table, with other headings than row {table.header_row + 1}'s: "
+                        "put each table on a sheet of its own", file=file_name, sheet=sheet.name, row=int(row),
+                        column=_column_label(table, table.roles["metric"]))
+                for row, alike in zip(rows, same, strict=True) if not alike]
+    repeated = rows[np.array(same, dtype=bool)]
+    notes = [_ignored(sheet, repeated, "row(s) repeating the table's headings")] if len(repeated) else []
+    return np.isin(frame.index, rows), problems, notes     # another table's headings: refused once, not cell by cell
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -739,3 +739,35 @@ def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_total
         ["SLA达成率", "2026-09", 95.1, 95.0, None]]
     assert parsed.warnings == ["sheet '数据': 1 total or average row(s) (合计/平均) were ignored (row 4)",
                                "sheet '宽表': 1 total or average row(s) (合计/平均) were ignored (row 4)"]
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+def test_blocks_pasted_one_under_another_each_with_its_headings(layout):
+    """The owner of the monthly review pastes each process owner's block into one sheet, headings
+    and all: a row repeating the headings is left out with a note; the group heading above it
+    (二、效率指标) is the ingest's to judge (it names no metric)."""
+    heading = ["指标", "2026-09", "2026-10"] if layout == "wide" else ["指标", "月份", "数值"]
+    first = [["SLA达成率", 95.1, 95.3]] if layout == "wide" else [["SLA达成率", "2026-09", 95.1]]
+    second = [["事件平均解决时间", 8.1, 8.3]] if layout == "wide" else [["事件平均解决时间", "2026-09", 8.1]]
+
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([["一、质量指标"], heading, *first, [], ["二、效率指标"], heading, *second]):
+            ws.write_row(r, 0, row)
+    parsed = parse_file(_workbook(build), file_name="s.xlsx")
+    assert [m for m, _, _ in _records(parsed) if m != "二、效率指标"] == (
+        ["SLA达成率", "SLA达成率", "事件平均解决时间", "事件平均解决时间"] if layout == "wide"
+        else ["SLA达成率", "事件平均解决时间"])
+    assert "sheet '数据': 1 row(s) repeating the table's headings were ignored (row 6)" in parsed.warnings
+
+
+def test_a_block_with_other_headings_is_another_table_and_refused():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3])
+        ws.write_row(3, 0, ["指标", "2026-07", "2026-08"])
+        ws.write_row(4, 0, ["事件平均解决时间", 8.1, 8.3])
+    assert _refusal(_workbook(build), "s.xlsx") == (
+        "s.xlsx, sheet '数据', row 4, column A (指标): this row starts another table, with other headings than row 1's: "
+        "put each table on a sheet of its own")
