@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -204,6 +204,15 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     codes, uniques = factorize_used(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
     unknown_mask = pd.isna(unique_ids)
+    headings = unknown_mask & ~_with_values(records, codes, len(uniques))
+    if headings.any():           # 一、质量指标 over a group of metrics: no value to lose, no metric to create
+        parsed = replace(parsed, warnings=[*parsed.warnings, *_heading_notes(records, codes, uniques, headings)])
+        records = records[~headings[codes]]
+        if records.empty:
+            raise InputRefused(Problem("the file has no data rows", file=file_name))
+        codes, uniques = factorize_used(records["metric"])
+        unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
+        unknown_mask = pd.isna(unique_ids)
     unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
     new_metrics: list[str] = []
     conflicts = {name: why for name in unknown if (why := lookup.unit_conflict(name))}
@@ -258,6 +267,23 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
     return FilePlan(file_name, sha, parsed, frame, new_metrics, scale_warnings(con, frame, lookup))
+
+
+def _with_values(records: pd.DataFrame, codes: np.ndarray, count: int) -> np.ndarray:
+    """For each distinct name (code), whether any of its rows holds a value or a target."""
+    filled = (records["value"].notna() | records["target"].notna()).to_numpy()
+    return np.bincount(codes[filled & (codes >= 0)], minlength=count) > 0
+
+
+def _heading_notes(records: pd.DataFrame, codes: np.ndarray, names, headings: np.ndarray) -> list[str]:
+    """One note per name read as a group heading, where its first row is."""
+    notes = []
+    for code in np.flatnonzero(headings)[:20]:
+        first = records.iloc[int(np.argmax(codes == code))]
+        where = (f"sheet '{first['sheet']}', " if isinstance(first["sheet"], str) else "") + f"row {int(first['row'])}"
+        notes.append(f"{where}: '{names[code]}' has no values and names no catalogue metric: read as a heading "
+                     "and ignored")
+    return notes
 
 
 def _unique_ids(matched: np.ndarray, names, new_metrics: list[str]) -> pd.api.extensions.ExtensionArray:

@@ -371,3 +371,31 @@ def test_a_unit_column_with_the_catalogue_s_units_or_unknown_unit_words_loads(ca
     assert code == 0, err
     assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 6.0, ("SLA attainment", "2026-09"): 95.1,
                                   ("First contact resolution", "2026-09"): 70.0}
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_group_headings_in_the_metric_column_are_ignored_with_a_note(catalogue, cli, tmp_path, create):
+    """一、质量指标 over its metrics has no values and names no metric: nothing to load, nothing to
+    create (not even with --create-metrics); an unknown name with a value is still refused."""
+    path = tmp_path / "groups.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+    sheet.write_row(1, 0, ["一、质量指标"])
+    sheet.write_row(2, 0, ["SLA达成率", 95.1, 95.3])
+    sheet.write_row(3, 0, ["二、效率指标", "", "-"])
+    sheet.write_row(4, 0, ["事件平均解决时间", 8.1, 8.3])
+    book.close()
+    code, out, err = cli("ingest", path, *(["--create-metrics"] if create else []))
+    assert code == 0, err
+    assert ("  note: sheet '数据', row 2: '一、质量指标' has no values and names no catalogue metric: read as a "
+            "heading and ignored") in out
+    assert "row 4: '二、效率指标' has no values" in out
+    assert _stored(catalogue) == {("SLA attainment", "2026-09"): 95.1, ("SLA attainment", "2026-10"): 95.3,
+                                  ("Incident MTTR", "2026-09"): 8.1, ("Incident MTTR", "2026-10"): 8.3}
+    assert _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
+    assert list_uploads(catalogue).iloc[0]["rows_read"] == 4
+
+    again = _csv(tmp_path, "u.csv", "metric,period,value\n一、质量指标,2026-05,\n二、效率指标,2026-05,7\n")
+    code, _, err = cli("ingest", again)
+    assert code == 1 and "unknown metric '二、效率指标'" in err and "一、质量指标" not in err

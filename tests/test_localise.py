@@ -349,6 +349,8 @@ CASES = [
     pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),
                  "目标值“=C2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存",
                  id="formula-without-result-target"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,2026-09\n事件平均解决时间,6\n指标,2026-08\n事件平均解决时间,5\n"),
+                 "此行开始了另一个表格,表头与第 1 行不同:请把每个表格放在单独的工作表中", id="another-table"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026Q1,2026Q2\n事件平均解决时间,6,5\n"),
                  "B–C 列(2026Q1 … 2026Q2)是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)", id="quarters"),
     pytest.param(lambda c: c.plan("a.csv", "指标,类型,2026-05\n事件平均解决时间,目标,6\n事件平均解决时间,目标,5\n"
@@ -656,10 +658,19 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
     ("指标,实际值\nMTTR,6.5\n", "表格没有月份列,已按文件名取为 2026-10"),
     ("月份,目标,MTTR\n2026-09,5,6.5\n", "目标列 B 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
     ("指标,类型,2026-09\nMTTR,目标,5\nSLA,实际,95\n", "1 行目标值没有对应的实际值行,已忽略(第 2 行)"),
+    ("指标,2026-09\nMTTR,6.5\n指标,2026-09\nSLA,95\n", "1 行重复的表头已忽略(第 3 行)"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
+
+
+def test_group_heading_notes_in_chinese(catalogued, tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")
+    plan = plan_ingest(catalogued, [(path, "g.csv")])
+    assert [message_text(note, "zh") for note in plan.files[0].parsed.warnings] == [
+        "第 2 行:“一、质量指标”没有数值,也不是目录中的指标:视为分组标题,已忽略"]
 
 
 def test_scale_warnings_in_chinese(store, tmp_path):
