@@ -366,7 +366,9 @@ def _reason(text: str) -> str | None:
 
 # Groups named so are rewritten by these; None means "no translation": the pattern does not apply.
 _YEAR_SOURCES = {"the year heading above them": "上方的年份标题", "the title above the table": "表格上方的标题",
-                 "the sheet name": "工作表名称", "the file name": "文件名"}
+                 "the sheet name": "工作表名称", "the file name": "文件名",
+                 "the sheet name, with the year from the file name": "工作表名称(年份取自文件名)",
+                 "the sheet name, with the year from the title above the table": "工作表名称(年份取自表格上方的标题)"}
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
             "what": lambda text: "目标值"}

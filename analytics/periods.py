@@ -91,16 +91,20 @@ def month_without_year(value: object) -> int | None:
     return None
 
 
-def year_in(value: object) -> int | None:
+def year_in(value: object, days: bool = True) -> int | None:
     """The one year a cell or title names (2026, 2026年, 2026年度, 2026年IT服务指标月报), or None
-    when it names none or several (2025-2026年)."""
+    when it names none or several (2025-2026年). With days=False a whole date (导出2027-01-05) names
+    no year: in a file name it is the day the file was made."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    years = {int(y) for y in _YEAR.findall(unicodedata.normalize("NFKC", value)) if 1990 <= int(y) <= 2100}
+    text = unicodedata.normalize("NFKC", value)
+    if not days:
+        text = _WHOLE_DATE.sub(" ", text)
+    years = {int(y) for y in _YEAR.findall(text) if 1990 <= int(y) <= 2100}
     return years.pop() if len(years) == 1 else None
 
 

@@ -148,8 +148,9 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
 def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) -> tuple[str, str] | None:
     """The one month that the title rows, the sheet name and the file name name, and which of
     them named it; None when they name none, several, or a span of months."""
+    sheet_month = month_without_year(sheet_name)        # 9月: its year comes from the title or the file name
     sources = [("the title above the table", [months_in(cell) for row in above for cell in row]),
-               ("the sheet name", [months_in(sheet_name, days=False)]),
+               ("the sheet name", [[] if sheet_month else months_in(sheet_name, days=False)]),
                ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
     named: dict[str, str] = {}
     for source, found in sources:
@@ -157,7 +158,24 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
             return None
         for month in (m for months in found for m in months):
             named.setdefault(month, source)
-    return next(iter(named.items())) if len(named) == 1 else None
+    if named or not sheet_month:
+        one = next(iter(named.items())) if len(named) == 1 else None
+        return one if one is None or sheet_month in (None, int(one[0][5:])) else None    # 2026年9月 on sheet 10月
+    return _sheet_month_of_year(above, sheet_month, file_name)
+
+
+def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple[str, str] | None:
+    """A workbook with a sheet per month (9月, 10月, …): the sheet names the month and the title or
+    the file name (2026年IT服务指标.xlsx) the one year."""
+    years = {("the title above the table", year_in(cell)) for row in above for cell in row} | {
+        ("the file name", year_in(PurePath(file_name).stem, days=False))}
+    found = {year for _, year in years if year is not None}
+    if len(found) != 1:
+        return None
+    year = found.pop()
+    source = next(source for source, named in sorted(years, key=lambda s: s[0] != "the title above the table")
+                  if named == year)
+    return f"{year:04d}-{month:02d}", f"the sheet name, with the year from {source}"
 
 
 def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | None:

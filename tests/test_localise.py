@@ -665,6 +665,14 @@ def test_reading_notes_in_chinese(content, expected):
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
 
 
+def test_a_month_sheet_note_in_chinese(catalogued, tmp_path):
+    path = _xlsx(_Ctx(catalogued, tmp_path, None), "2026年指标.xlsx",
+                 {"9月": {"A1": "指标名称", "B1": "实际值", "A2": "事件平均解决时间", "B2": 6}})
+    parsed = parse_file(path, file_name=path.name)
+    assert [message_text(note, "zh") for note in parsed.warnings] == [
+        "工作表“9月”:表格没有月份列,已按工作表名称(年份取自文件名)取为 2026-09"]
+
+
 def test_group_heading_notes_in_chinese(catalogued, tmp_path):
     path = tmp_path / "g.csv"
     path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")

@@ -771,3 +771,44 @@ def test_a_block_with_other_headings_is_another_table_and_refused():
     assert _refusal(_workbook(build), "s.xlsx") == (
         "s.xlsx, sheet '数据', row 4, column A (指标): this row starts another table, with other headings than row 1's: "
         "put each table on a sheet of its own")
+
+
+def test_a_sheet_per_month_named_9月_10月_takes_the_year_from_the_file_name_or_the_title():
+    def build(wb):
+        for sheet, value in (("9月", 95.1), ("10月", 95.3)):
+            ws = wb.add_worksheet(sheet)
+            ws.write_row(0, 0, ["指标名称", "目标值", "实际值"])
+            ws.write_row(1, 0, ["SLA达成率", 95, value])
+    parsed = parse_file(_workbook(build), file_name="2026年IT服务指标.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
+    assert parsed.warnings == [
+        "sheet '9月': the table has no month column; 2026-09 was taken from the sheet name, with the year from the "
+        "file name",
+        "sheet '10月': the table has no month column; 2026-10 was taken from the sheet name, with the year from the "
+        "file name"]
+
+    def titled(wb):
+        ws = wb.add_worksheet("十月")
+        ws.write(0, 0, "2026年运维服务指标")
+        ws.write_row(2, 0, ["指标名称", "实际值"])
+        ws.write_row(3, 0, ["SLA达成率", 95.3])
+    parsed = parse_file(_workbook(titled), file_name="月报_导出2027-01-05.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 95.3)]
+    assert parsed.warnings == ["sheet '十月': the table has no month column; 2026-10 was taken from the sheet name, "
+                               "with the year from the title above the table"]
+
+
+@pytest.mark.parametrize("file_name, title", [
+    ("IT服务指标.xlsx", None),                        # no year anywhere
+    ("月报_导出2027-01-05.xlsx", None),               # the day the file was made names no year
+    ("2025年IT服务指标.xlsx", "2026年运维服务指标"),   # the title and the file name disagree
+    ("2026年IT服务指标.xlsx", "2026年9月运维服务指标"),  # the title names another month than the sheet
+])
+def test_a_month_sheet_without_one_certain_year_is_refused(file_name, title):
+    def build(wb):
+        ws = wb.add_worksheet("10月")
+        if title:
+            ws.write(0, 0, title)
+        ws.write_row(2, 0, ["指标名称", "实际值"])
+        ws.write_row(3, 0, ["SLA达成率", 95.3])
+    assert "the table has a value column but no month column" in _refusal(_workbook(build), file_name)
