@@ -782,10 +782,8 @@ def test_a_sheet_per_month_named_9月_10月_takes_the_year_from_the_file_name_or
     parsed = parse_file(_workbook(build), file_name="2026年IT服务指标.xlsx")
     assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
     assert parsed.warnings == [
-        "sheet '9月': the table has no month column; 2026-09 was taken from the sheet name, with the year from the "
-        "file name",
-        "sheet '10月': the table has no month column; 2026-10 was taken from the sheet name, with the year from the "
-        "file name"]
+        f"sheet '{month}': the table has no month column; 2026-{number} was taken from the sheet name, with the year "
+        "from the file name" for month, number in (("9月", "09"), ("10月", "10"))]
 
     def titled(wb):
         ws = wb.add_worksheet("十月")
@@ -794,8 +792,8 @@ def test_a_sheet_per_month_named_9月_10月_takes_the_year_from_the_file_name_or
         ws.write_row(3, 0, ["SLA达成率", 95.3])
     parsed = parse_file(_workbook(titled), file_name="月报_导出2027-01-05.xlsx")
     assert _records(parsed) == [("SLA达成率", "2026-10", 95.3)]
-    assert parsed.warnings == ["sheet '十月': the table has no month column; 2026-10 was taken from the sheet name, "
-                               "with the year from the title above the table"]
+    assert parsed.warnings == [("sheet '十月': the table has no month column; 2026-10 was taken from the sheet name, "
+                                "with the year from the title above the table")]
 
 
 @pytest.mark.parametrize("file_name, title", [
