@@ -66,6 +66,12 @@ _ZH: list[tuple[str, str]] = [
       r"heading and ignored"), "工作表“{s}”第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
     (r"row (?P<r>\d+): '(?P<m>.*)' has no values and names no catalogue metric: read as a heading and ignored",
      "第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
+    ((r"sheet '(?P<s>.*)': the columns (?P<cols>.*) name a month but were not read: only a month heading alone, or "
+      r"marked \(实际\), holds that month's values"),
+     "工作表“{s}”:{cols}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
+    ((r"the columns (?P<cols>.*) name a month but were not read: only a month heading alone, or marked \(实际\), "
+      r"holds that month's values"),
+     "{cols}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
     (r"(?P<n>\d+) row\(s\) repeating the table's headings were ignored \(row (?P<r>[\d, ]+)\)",
      "{n} 行重复的表头已忽略(第 {r} 行)"),
     (r"this row starts another table, with other headings than row (?P<r>\d+)'s: put each table on a sheet of its own",
@@ -369,9 +375,17 @@ _YEAR_SOURCES = {"the year heading above them": "上方的年份标题", "the ti
                  "the sheet name": "工作表名称", "the file name": "文件名",
                  "the sheet name, with the year from the file name": "工作表名称(年份取自文件名)",
                  "the sheet name, with the year from the title above the table": "工作表名称(年份取自表格上方的标题)"}
+_COLUMN_AND_HEADING = re.compile(r"([A-Z]+) \((.*?)\)(?=, [A-Z]+ \(|\Z)", re.DOTALL)
+
+
+def _columns(text: str) -> str:
+    """'D (2026-10(预估)), E (10月目标)' as a Chinese reader writes columns: D 列(2026-10(预估))、E 列(10月目标)."""
+    return "、".join(f"{letter} 列({heading})" for letter, heading in _COLUMN_AND_HEADING.findall(text))
+
+
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
-            "what": lambda text: "目标值"}
+            "what": lambda text: "目标值", "cols": _columns}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

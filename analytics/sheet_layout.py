@@ -84,6 +84,7 @@ class Table:
     context_note: str | None = None  # where a month or year the table does not give was taken from
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
+    unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
 
 
 def header_role(cell: object) -> str | None:
@@ -129,14 +130,16 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
             return Table("long", r, roles, {}, headers)
         months = _month_columns(rows, r, roles, sheet_name)
         if months:
-            return Table("wide", r, roles, months[0], headers, months[1])
+            return Table("wide", r, roles, months[0], headers, months[1],
+                         unread_months=_months_not_read(rows[r], roles, months[0]))
         below = r + 1
         if below < min(len(rows), HEADER_SEARCH_ROWS) and _text(_cell(rows[below], roles["metric"])) in (
                 "", headers[roles["metric"]]):        # blank, or the metric heading merged down over both rows
             months = _month_columns(rows, below, roles, sheet_name)
             if months:
                 headers = [_text(low) or _text(high) for high, low in zip_longest(row, rows[below])]
-                return Table("wide", below, {**_roles(rows[below]), **roles}, months[0], headers, months[1])
+                return Table("wide", below, {**_roles(rows[below]), **roles}, months[0], headers, months[1],
+                             unread_months=_months_not_read(rows[below], roles, months[0]))
         if "value" in roles and "period" not in roles:
             month = _month_of_report(rows[:r], sheet_name, file_name)
             if month:
@@ -207,7 +210,7 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int],
     """Row r's month columns as {column: 'YYYY-MM'} and a note on where a missing year came from."""
     taken = set(roles.values())
     cells = [(c, cell) for c, cell in enumerate(rows[r]) if c not in taken and cell not in (None, "")]
-    periods = {c: period for c, cell in cells if (period := parse_period(cell))}
+    periods = {c: period for c, cell in cells if (period := parse_period(cell) or _actual_month(cell))}
     if periods:
         return periods, None
     months = {c: month for c, cell in cells if (month := month_without_year(cell))}
@@ -219,6 +222,22 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int],
     note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
             f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
     return {c: f"{years[c]:04d}-{month:02d}" for c, month in months.items()}, note
+
+
+_QUALIFIED = re.compile(r"^(?P<month>.*?\S)\s*[(（\[【]\s*(?P<what>[^()（）\[\]【】]+?)\s*[)）\]】]$")
+
+
+def _actual_month(cell: object) -> str | None:
+    """The month of a heading that says its values are the actual ones: 2026-10(实际), 10月【完成】."""
+    match = _QUALIFIED.match(_text(cell)) if isinstance(cell, str) else None
+    return parse_period(match["month"]) if match and _KIND.get(header_key(match["what"])) == "actual" else None
+
+
+def _months_not_read(row: list, roles: dict[str, int], periods: dict[int, str]) -> dict[int, str]:
+    """Headings beside the month columns that name a month but are not one: 2026-10(预估), 10月目标,
+    2026年1-10月累计. Their values are not that month's actual ones; the user is told they were not read."""
+    return {c: _text(cell) for c, cell in enumerate(row)
+            if c not in periods and c not in roles.values() and isinstance(cell, str) and months_in(cell) != []}
 
 
 def _years(rows: list[list], r: int, months: dict[int, int],
@@ -310,8 +329,11 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
+    unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
+    unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
+                    "alone, or marked (实际), holds that month's values")] if unread else []
     return (records, heading_problems + problems,
-            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + notes)
+            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
 
 
 def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,

@@ -659,6 +659,8 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
     ("月份,目标,MTTR\n2026-09,5,6.5\n", "目标列 B 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
     ("指标,类型,2026-09\nMTTR,目标,5\nSLA,实际,95\n", "1 行目标值没有对应的实际值行,已忽略(第 2 行)"),
     ("指标,2026-09\nMTTR,6.5\n指标,2026-09\nSLA,95\n", "1 行重复的表头已忽略(第 3 行)"),
+    ("指标,2026-09,2026-10(预估),10月目标\nMTTR,6.5,6,5\n",
+     "C 列(2026-10(预估))、D 列(10月目标)含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

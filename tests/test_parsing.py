@@ -810,3 +810,17 @@ def test_a_month_sheet_without_one_certain_year_is_refused(file_name, title):
         ws.write_row(2, 0, ["指标名称", "实际值"])
         ws.write_row(3, 0, ["SLA达成率", 95.3])
     assert "the table has a value column but no month column" in _refusal(_workbook(build), file_name)
+
+
+def test_month_headings_with_a_qualifier_are_read_only_when_they_mark_actual_values():
+    """2026-09(实际) is September's actual value; 2026-10(预估) an estimate, 10月目标 a target and
+    2026年1-10月累计 a year-to-date figure: none is that month's value, and the user is told so."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-08", "2026-09（实际）", "2026-10(预估)", "2026年1-10月累计", "10月目标", "负责人"])
+        ws.write_row(1, 0, ["SLA达成率", 95.0, 95.1, 95.3, 95.2, 95, "陈静"])
+    parsed = parse_file(_workbook(build), file_name="q.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-08", 95.0), ("SLA达成率", "2026-09", 95.1)]
+    assert parsed.warnings == [
+        ("sheet '数据': the columns D (2026-10(预估)), E (2026年1-10月累计), F (10月目标) name a month but were not "
+         "read: only a month heading alone, or marked (实际), holds that month's values")]
