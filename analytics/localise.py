@@ -66,12 +66,14 @@ _ZH: list[tuple[str, str]] = [
       r"heading and ignored"), "工作表“{s}”第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
     (r"row (?P<r>\d+): '(?P<m>.*)' has no values and names no catalogue metric: read as a heading and ignored",
      "第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
-    ((r"sheet '(?P<s>.*)': the columns (?P<cols>.*) name a month but were not read: only a month heading alone, or "
+    ((r"sheet '(?P<s>.*)': the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or "
       r"marked \(实际\), holds that month's values"),
-     "工作表“{s}”:{cols}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
-    ((r"the columns (?P<cols>.*) name a month but were not read: only a month heading alone, or marked \(实际\), "
+     "工作表“{s}”:{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
+    ((r"the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or marked \(实际\), "
       r"holds that month's values"),
-     "{cols}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
+     "{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
+    (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read",
+     "工作表“{s}”:{hidden}在 Excel 中被隐藏(或被筛选掉),未读取"),
     (r"(?P<n>\d+) row\(s\) repeating the table's headings were ignored \(row (?P<r>[\d, ]+)\)",
      "{n} 行重复的表头已忽略(第 {r} 行)"),
     (r"this row starts another table, with other headings than row (?P<r>\d+)'s: put each table on a sheet of its own",
@@ -383,9 +385,19 @@ def _columns(text: str) -> str:
     return "、".join(f"{letter} 列({heading})" for letter, heading in _COLUMN_AND_HEADING.findall(text))
 
 
+def _hidden(text: str) -> str | None:
+    """'rows 5–9, 12 and columns C–D' as 第 5–9、12 行和 C–D 列."""
+    match = re.fullmatch(r"(?:rows? (?P<rows>[^a-z]+?))?(?: and )?(?:columns? (?P<cols>[^a-z]+))?", text)
+    if match is None:
+        return None
+    parts = ([f"第 {match['rows'].replace(', ', '、')} 行"] if match["rows"] else []) + (
+        [f"{match['cols'].replace(', ', '、')} 列"] if match["cols"] else [])
+    return "和 ".join(parts)
+
+
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
-            "what": lambda text: "目标值", "cols": _columns}
+            "what": lambda text: "目标值", "headed": _columns, "hidden": _hidden}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import InputRefused, Problem
+from .errors import InputRefused, Problem, column_letter
 from .limits import Limits
 from .readers import read_bytes, read_sheets
 from .sheet_layout import (
@@ -62,6 +62,8 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             else:
                 skipped.append((sheet.name, "empty"))
             continue
+        if any(sheet.hidden_cells):
+            warnings.append(_hidden_note(sheet))
         head = sheet.head(HEADER_SEARCH_ROWS)
         table = find_table(head, sheet.name, file_name)
         if table is None:
@@ -97,3 +99,23 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         raise InputRefused(Problem(f"the file has {len(records):,} values, over the limit of {limits.max_rows:,}",
                                    file=file_name))
     return ParsedFile(file_name, records[RECORD_COLUMNS], used, skipped, warnings)
+
+
+def _hidden_note(sheet) -> str:
+    """'sheet 'S': rows 5–9, 12 and columns C–D are hidden in Excel …': what was left out, in spans."""
+    rows, columns = sheet.hidden_cells
+    parts = ([f"row{'s' * (len(rows) > 1)} {_spans([r + 1 for r in rows], str)}"] if rows else []) + (
+        [f"column{'s' * (len(columns) > 1)} {_spans(columns, column_letter)}"] if columns else [])
+    verb = "is" if len(rows) + len(columns) == 1 else "are"
+    return f"sheet '{sheet.name}': {' and '.join(parts)} {verb} hidden in Excel (or filtered out) and not read"
+
+
+def _spans(numbers: list[int], label) -> str:
+    """[5, 6, 7, 9] as '5–7, 9' (labels by `label`)."""
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(label(a) if a == b else f"{label(a)}–{label(b)}" for a, b in spans)

@@ -48,9 +48,10 @@ class Sheet:
 
     def __init__(self, name: str | None, rows: list[list] | None = None,
                  percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None,
-                 hidden: bool = False):
+                 hidden: bool = False, hidden_cells: tuple[list[int], list[int]] = ([], [])):
         self.name = name                                  # None for a CSV file
         self.hidden = hidden                              # hidden in the workbook: its cells are not read
+        self.hidden_cells = hidden_cells                  # (rows0, cols0) hidden in Excel that held something: not read
         self._rows = rows
         self._columns = columns
         self.percent_cells = percent_cells or set()       # (row0, col0) shown as percent
@@ -314,6 +315,25 @@ def _fill_merged_text(rows: list[list], ranges: list | None) -> None:
                 row[c] = text
 
 
+def _blank_hidden(rows: list[list], hidden_rows: set[int], hidden_columns: set[int]) -> tuple[list[int], list[int]]:
+    """Empty the cells of rows and columns hidden in Excel (the user does not see them, as with a
+    hidden sheet); returns the hidden rows and columns that held something, for the note."""
+    filled_rows = []
+    for r in sorted(hidden_rows):
+        if r < len(rows):
+            if any(cell not in ("", None) for cell in rows[r]):
+                filled_rows.append(r)
+            rows[r] = [""] * len(rows[r])
+    filled_columns = set()
+    width = max(map(len, rows), default=0)
+    for c in sorted(c for c in hidden_columns if c < width):
+        for row in rows:
+            if c < len(row) and row[c] not in ("", None):
+                filled_columns.add(c)
+                row[c] = ""
+    return filled_rows, sorted(filled_columns)
+
+
 def _show_unread_cells(rows: list[list], cells: dict[tuple[int, int], str]) -> None:
     """Put back what Excel shows in cells calamine reads as blank: an error ('#REF!', which the
     value checks refuse, or '#DIV/0!', which they take for missing) or a formula saved without
@@ -352,8 +372,9 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         _fill_merged_text(rows, sheet.merged_cell_ranges)
         if package and any(map(operator.contains, rows, repeat(""))):    # a blank may be an error or a formula
             _show_unread_cells(rows, unread_cells(data, package, meta.name))
+        hidden = _blank_hidden(rows, *package.hidden[meta.name]) if package and meta.name in package.hidden else ([], [])
         percent = package.percent_cells.get(meta.name, set()) if package else set()
-        sheets.append(Sheet(meta.name, rows, percent))
+        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden))
     if not sheets:
         raise InputRefused(Problem("the workbook has no worksheets", file=file_name))
     return sheets

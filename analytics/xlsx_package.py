@@ -9,7 +9,11 @@
 2. Percent formats: python-calamine gives a cell shown as "95.2%" as 0.952 and does not say
    how it was formatted. Our users think in percent points, so the styles part is read to find
    which cells carry a percent number format.
-3. Formula results: python-calamine gives '' both for a cell showing an Excel error (#REF!) and
+3. Hidden rows and columns: what the user cannot see in Excel (hidden by hand, by a filter or in a
+   collapsed group) is not loaded behind their back, as hidden sheets are not; the sheet XML says
+   which rows and columns are hidden. A sheet without any costs one substring search while its
+   part is inflated for the checks above.
+4. Formula results: python-calamine gives '' both for a cell showing an Excel error (#REF!) and
    for a formula whose result the file does not hold (files written by programs, never opened in
    Excel). Excel shows the user a value or an error there, so such a cell must not be taken for
    a blank: the sheet XML says which cells they are and what they hold.
@@ -37,6 +41,12 @@ _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _MAX_PARTS = 5000
+_HIDDEN = b'hidden="'
+_ROW_OR_COL = re.compile(rb"<(?:\w+:)?(row|col)\b([^>]*)>")
+_IS_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ATTR_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_MAX_COLUMNS = 16384                                   # XFD: <col min="14" max="16384" hidden="1"/> hides the rest
+_ATTR_MIN_MAX = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
 _FORMULA_OR_ERROR = (b"<f>", b"<f ", b' t="e"')        # Excel, WPS and programs write cells without a prefix
 _CELL_WITH_BODY = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
@@ -48,6 +58,7 @@ _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.DOTALL
 class Package:
     sheet_parts: dict[str, str] = field(default_factory=dict)         # sheet name -> part name
     percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
+    hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
 
 
 def _column_index(letters: bytes) -> int:
@@ -69,13 +80,16 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
-    _check_streams(archive, infos, file_name)
+    with_hidden = _check_streams(archive, infos, file_name)
     package = Package(sheet_parts=_sheet_parts(archive, names))
     _check_dimensions(archive, package, file_name, limits)
     percent_styles = _percent_styles(archive, names)
-    if percent_styles:
-        for sheet, part in package.sheet_parts.items():
-            package.percent_cells[sheet] = _cells_with_styles(archive.read(part), percent_styles)
+    for sheet, part in package.sheet_parts.items():
+        sheet_xml = archive.read(part) if percent_styles or part in with_hidden else b""
+        if percent_styles:
+            package.percent_cells[sheet] = _cells_with_styles(sheet_xml, percent_styles)
+        if part in with_hidden:
+            package.hidden[sheet] = _hidden_rows_and_columns(sheet_xml)
     return package
 
 
@@ -109,16 +123,23 @@ def _check_sizes(infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -
                 "which only zip bombs do; the workbook was not read", file=file_name))
 
 
-def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> None:
-    """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC."""
+def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> set[str]:
+    """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC.
+    Returns the worksheet parts that hide a row or a column, seen on the way."""
+    with_hidden = set()
     for info in infos:
+        worksheet = info.filename.startswith("xl/worksheets/")
+        tail = b""
         try:
             with archive.open(info) as stream:
-                while stream.read(1 << 20):
-                    pass
+                while chunk := stream.read(1 << 20):
+                    if worksheet and (_HIDDEN in chunk or _HIDDEN in tail + chunk[:16]):
+                        with_hidden.add(info.filename)
+                    tail = chunk[-16:]
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
                                        file=file_name)) from None
+    return with_hidden
 
 
 def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -232,6 +253,22 @@ def _errors_and_unsaved_formulas(sheet_xml: bytes) -> dict[tuple[int, int], str]
             continue
         cells[(int(ref.group(2)) - 1, _column_index(ref.group(1)))] = _unescape(text)
     return cells
+
+
+def _hidden_rows_and_columns(sheet_xml: bytes) -> tuple[set[int], set[int]]:
+    """0-based rows (<row r="5" hidden="1">) and columns (<col min="3" max="5" hidden="1"/>) hidden in Excel."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for at in _positions(sheet_xml, (_HIDDEN,)):
+        tag = _ROW_OR_COL.match(sheet_xml, sheet_xml.rfind(b"<", 0, at))
+        if tag is None or not _IS_HIDDEN.search(tag.group(2)):
+            continue
+        if tag.group(1) == b"row":
+            if (number := _ATTR_ROW_NUMBER.search(tag.group(2))) is not None:
+                rows.add(int(number.group(1)) - 1)
+        elif (span := _ATTR_MIN_MAX.search(tag.group(2))) is not None:
+            columns.update(range(int(span.group(1)) - 1, min(int(span.group(2)), _MAX_COLUMNS)))
+    return rows, columns
 
 
 def _positions(text: bytes, needles: tuple[bytes, ...]) -> Iterator[int]:

@@ -667,6 +667,27 @@ def test_reading_notes_in_chinese(content, expected):
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
 
 
+@pytest.mark.parametrize("rows, columns, expected", [
+    ([2, 4, 5, 6], [1, 4], "工作表“数据”:第 3、5–7 行和 B、E 列在 Excel 中被隐藏(或被筛选掉),未读取"),
+    ([2], [], "工作表“数据”:第 3 行在 Excel 中被隐藏(或被筛选掉),未读取"),
+    ([], [3, 4], "工作表“数据”:D–E 列在 Excel 中被隐藏(或被筛选掉),未读取"),
+])
+def test_hidden_rows_and_columns_note_in_chinese(catalogued, tmp_path, rows, columns, expected):
+    path = tmp_path / "h.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-09", "2026-10", "2026-11", "备注"])
+    for r in range(1, 8):
+        sheet.write_row(r, 0, ["事件平均解决时间" if r == 1 else f"指标{r}", 1, 2, 3, "x"])
+    for r in rows:
+        sheet.set_row(r, None, None, {"hidden": True})
+    for c in columns:
+        sheet.set_column(c, c, None, None, {"hidden": True})
+    workbook.close()
+    parsed = parse_file(path, file_name="h.xlsx")
+    assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
+
+
 def test_a_month_sheet_note_in_chinese(catalogued, tmp_path):
     path = _xlsx(_Ctx(catalogued, tmp_path, None), "2026年指标.xlsx",
                  {"9月": {"A1": "指标名称", "B1": "实际值", "A2": "事件平均解决时间", "B2": 6}})

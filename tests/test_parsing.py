@@ -824,3 +824,37 @@ def test_month_headings_with_a_qualifier_are_read_only_when_they_mark_actual_val
     assert parsed.warnings == [
         ("sheet '数据': the columns D (2026-10(预估)), E (2026年1-10月累计), F (10月目标) name a month but were not "
          "read: only a month heading alone, or marked (实际), holds that month's values")]
+
+
+def test_hidden_rows_and_columns_are_not_read_and_a_note_says_which():
+    """As with a hidden sheet: last year's month columns hidden to show this year, a retired metric's
+    row hidden, rows a filter hides. Loading them would bring back values the user does not see."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2025-12", "2026-09", "2026-10", "辅助列"])
+        ws.write_row(1, 0, ["SLA达成率", 90.0, 95.1, 95.3, "x"])
+        ws.write_row(2, 0, ["旧指标", 1, 2, 3, "x"])
+        ws.write_row(3, 0, ["事件平均解决时间", 7.0, 8.1, 8.3, "y"])
+        ws.write_row(4, 0, ["变更成功率", 98, 97, 99])
+        ws.set_row(2, None, None, {"hidden": True})
+        ws.set_row(5, None, None, {"hidden": True})            # hidden and empty: nothing to mention
+        ws.set_column(1, 1, None, None, {"hidden": True})
+        ws.set_column(4, 4, None, None, {"hidden": True})
+        ws.set_column(8, 16383, None, None, {"hidden": True})   # the unused columns to the right, hidden
+        ws.autofilter(0, 0, 4, 3)
+        ws.filter_column(0, "x != 变更成功率")
+        ws.set_row(4, None, None, {"hidden": True})             # the row the filter hides (Excel saves it hidden)
+    parsed = parse_file(_workbook(build), file_name="h.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
+                                ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.3)]
+    assert parsed.warnings == [
+        "sheet '数据': rows 3, 5 and columns B, E are hidden in Excel (or filtered out) and not read"]
+
+
+def test_which_rows_and_columns_the_sheet_xml_hides():
+    sheet = (b'<cols><col min="2" max="4" width="3" hidden="1" customWidth="1"/><col min="6" max="6" width="9"/>'
+             b'<col min="9" max="16384" hidden="true"/></cols><sheetData><row r="1"><c r="A1"/></row>'
+             b'<row r="5" spans="1:3" hidden="1"><c r="A5"/></row><row r="6" hidden="0"/></sheetData>')
+    rows, columns = xlsx_package._hidden_rows_and_columns(sheet)
+    assert rows == {4}
+    assert columns == {1, 2, 3} | set(range(8, 16384))
