@@ -46,6 +46,7 @@ _ZH: list[tuple[str, str]] = [
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",
      "同一个文件已于 {when} 导入过(第 {id} 次上传,“{name}”),不会重复导入"),
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
+    (r"month (?P<p>\S+) has two target columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两个目标列({a} 列和 {b} 列)"),
     (r"metric '(?P<m>.*)' has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "指标“{m}”有两列({a} 列和 {b} 列)"),
     ((r"sheet '(?P<s>.*)': the target column (?P<c>\w+) was not read: with one column per metric it does not say "
       r"whose target it is"), "工作表“{s}”:目标列 {c} 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),

@@ -85,6 +85,7 @@ class Table:
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
     unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
+    target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
 
 
 def header_role(cell: object) -> str | None:
@@ -128,18 +129,15 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
         headers = [_text(c) for c in row]
         if "period" in roles and "value" in roles:
             return Table("long", r, roles, {}, headers)
-        months = _month_columns(rows, r, roles, sheet_name)
+        months = _month_columns(rows, r, roles, sheet_name, file_name)
         if months:
-            return Table("wide", r, roles, months[0], headers, months[1],
-                         unread_months=_months_not_read(rows[r], roles, months[0]))
+            return _wide_table(rows, r, roles, months)
         below = r + 1
         if below < min(len(rows), HEADER_SEARCH_ROWS) and _text(_cell(rows[below], roles["metric"])) in (
                 "", headers[roles["metric"]]):        # blank, or the metric heading merged down over both rows
-            months = _month_columns(rows, below, roles, sheet_name)
+            months = _month_columns(rows, below, roles, sheet_name, file_name)
             if months:
-                headers = [_text(low) or _text(high) for high, low in zip_longest(row, rows[below])]
-                return Table("wide", below, {**_roles(rows[below]), **roles}, months[0], headers, months[1],
-                             unread_months=_months_not_read(rows[below], roles, months[0]))
+                return _wide_table(rows, r, {**_roles(rows[below]), **roles}, months)
         if "value" in roles and "period" not in roles:
             month = _month_of_report(rows[:r], sheet_name, file_name)
             if month:
@@ -205,49 +203,84 @@ def _cell(row: list, c: int) -> object:
     return row[c] if c < len(row) else None
 
 
-def _month_columns(rows: list[list], r: int, roles: dict[str, int],
-                   sheet_name: str | None) -> tuple[dict[int, str], str | None] | None:
-    """Row r's month columns as {column: 'YYYY-MM'} and a note on where a missing year came from."""
+@dataclass
+class _Months:
+    """The month columns of a wide table's heading row."""
+    values: dict[int, str]           # column -> 'YYYY-MM' whose value (actual) it holds
+    targets: dict[int, str]          # column -> 'YYYY-MM' whose target it holds (9月目标; 目标 under 2026年9月)
+    note: str | None                 # where a year the headings do not give was taken from
+    month_row: int                   # the row naming the months
+    header_row: int                  # the last heading row: the kinds row under merged months, if any
+
+
+def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: str | None,
+                   file_name: str = "") -> _Months | None:
+    """Row r's month columns, each the month's value or (目标, target) its target, and a note on
+    where a missing year came from. A month merged over two columns (2026年9月 over 目标 | 实际)
+    takes each column's kind from the row below, which then ends the heading."""
     taken = set(roles.values())
-    cells = [(c, cell) for c, cell in enumerate(rows[r]) if c not in taken and cell not in (None, "")]
-    periods = {c: period for c, cell in cells if (period := parse_period(cell) or _actual_month(cell))}
-    if periods:
-        return periods, None
-    months = {c: month for c, cell in cells if (month := month_without_year(cell))}
-    found = _years(rows, r, months, sheet_name) if months else None
-    if not found:
-        return None
-    years, source = found
-    shown = " and ".join(str(y) for y in sorted(set(years.values())))
-    note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
-            f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
-    return {c: f"{years[c]:04d}-{month:02d}" for c, month in months.items()}, note
+    split = {c: _split_kind(cell) for c, cell in enumerate(rows[r]) if c not in taken and cell not in (None, "")}
+    periods = {c: period for c, (month, _) in split.items() if (period := parse_period(month))}
+    note = None
+    if not periods:
+        months = {c: number for c, (month, _) in split.items() if (number := month_without_year(month))}
+        found = _years(rows, r, months, sheet_name, file_name) if months else None
+        if not found:
+            return None
+        years, source = found
+        shown = " and ".join(str(y) for y in sorted(set(years.values())))
+        note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
+                f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
+        periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
+    kinds, header_row = {c: split[c][1] for c in periods}, r
+    if len(set(periods.values())) < len(periods) and r + 1 < len(rows):
+        below = {c: _KIND.get(header_key(_text(_cell(rows[r + 1], c)))) for c in periods}
+        if all(below.values()):
+            kinds, header_row = below, r + 1
+    values = {c: period for c, period in periods.items() if kinds[c] != "target"}
+    targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
+    return _Months(values, targets, note, r, header_row) if values else None
 
 
-_QUALIFIED = re.compile(r"^(?P<month>.*?\S)\s*[(（\[【]\s*(?P<what>[^()（）\[\]【】]+?)\s*[)）\]】]$")
+_KIND_WORDS = "|".join(sorted((re.escape(w) for words in ROW_KINDS.values() for w in words), key=len, reverse=True))
+_WITH_KIND = re.compile(rf"^(?P<month>.*?\S)\s*(?P<open>[(（\[【])?\s*(?P<kind>{_KIND_WORDS})\s*(?(open)[)）\]】])$"
+                        rf"|^(?P<kind_first>{_KIND_WORDS})\s*(?P<month_after>\S.*)$", re.IGNORECASE)
 
 
-def _actual_month(cell: object) -> str | None:
-    """The month of a heading that says its values are the actual ones: 2026-10(实际), 10月【完成】."""
-    match = _QUALIFIED.match(_text(cell)) if isinstance(cell, str) else None
-    return parse_period(match["month"]) if match and _KIND.get(header_key(match["what"])) == "actual" else None
+def _split_kind(cell: object) -> tuple[object, str | None]:
+    """A month heading and what its column holds: ('2026-09', 'actual') for 2026-09（实际）,
+    ('9月', 'target') for 9月目标 or 目标9月; (cell, None) for a plain heading or any other."""
+    match = _WITH_KIND.match(_text(cell)) if isinstance(cell, str) else None
+    if match is None:
+        return cell, None
+    return match["month"] or match["month_after"], _KIND.get(header_key(match["kind"] or match["kind_first"]))
 
 
-def _months_not_read(row: list, roles: dict[str, int], periods: dict[int, str]) -> dict[int, str]:
-    """Headings beside the month columns that name a month but are not one: 2026-10(预估), 10月目标,
-    2026年1-10月累计. Their values are not that month's actual ones; the user is told they were not read."""
-    return {c: _text(cell) for c, cell in enumerate(row)
-            if c not in periods and c not in roles.values() and isinstance(cell, str) and months_in(cell) != []}
+def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months) -> Table:
+    """The wide table whose month columns `months` found; row r names the metric column. Over a
+    heading of two rows the lower text names the column (1月 under 2026年); a kinds row adds its
+    word to the month's (2026年9月 实际)."""
+    upper = [[_text(cell) for cell in cells] for cells in zip_longest(*rows[r:months.month_row + 1], fillvalue="")]
+    headers = [next((t for t in reversed(texts) if t), "") for texts in upper]
+    if months.header_row > months.month_row:
+        kinds = [_text(cell) for cell in rows[months.header_row]]
+        headers = [f"{h} {kinds[c]}" if c in months.values or c in months.targets else h or _cell(kinds, c) or ""
+                   for c, h in enumerate(headers + [""] * (len(kinds) - len(headers)))]
+    taken = set(months.values) | set(months.targets) | set(roles.values())
+    unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
+              if c not in taken and isinstance(cell, str) and months_in(cell) != []}
+    return Table("wide", months.header_row, roles, months.values, headers, months.note, unread_months=unread,
+                 target_columns=months.targets)
 
 
-def _years(rows: list[list], r: int, months: dict[int, int],
-           sheet_name: str | None) -> tuple[dict[int, int], str] | None:
+def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | None,
+           file_name: str = "") -> tuple[dict[int, int], str] | None:
     """Each month column's year, and where it came from; None when that is not certain.
 
     From the row above: the year heading over a month, or the nearest one to its left (a merged
     heading keeps its text in its first cell). Otherwise the one year that the rows above the
-    table and the sheet's name name, if the months then run in order (10月 11月 12月 1月 under one
-    title year is not certain)."""
+    table, the sheet's name and the file's name name (2026年IT服务指标.xlsx; an export date does not
+    count), if the months then run in order (10月 11月 12月 1月 under one title year is not certain)."""
     if r > 0:
         above, year, years = rows[r - 1], None, {}
         for c in range(max(months) + 1):
@@ -261,13 +294,15 @@ def _years(rows: list[list], r: int, months: dict[int, int],
             return None
     in_title = {year_in(cell) for row in rows[:r] for cell in row} - {None}
     in_name = {year_in(sheet_name)} - {None}
-    if len(in_title | in_name) != 1:
+    in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
+    if len(in_title | in_name | in_file) != 1:
         return None
-    order = [months[c] for c in sorted(months)]
-    if not (all(a < b for a, b in pairwise(order)) or all(a > b for a, b in pairwise(order))):
+    order = [months[c] for c in sorted(months)]     # a month twice in a row: its target and its value
+    if not (all(a <= b for a, b in pairwise(order)) or all(a >= b for a, b in pairwise(order))):
         return None
-    year = (in_title | in_name).pop()
-    return {c: year for c in months}, "the title above the table" if in_title else "the sheet name"
+    year = (in_title | in_name | in_file).pop()
+    return {c: year for c in months}, ("the title above the table" if in_title else "the sheet name" if in_name
+                                       else "the file name")
 
 
 def unread_header(rows: list[list]) -> str | None:
@@ -288,7 +323,7 @@ def unread_header(rows: list[list]) -> str | None:
                         f"{quarters[last]}) are quarters, not months: the dashboard follows metrics month by month; "
                         "send one column per month (e.g. 2026-01)")
             months = {c: _text(cell) for c, cell in enumerate(candidate)
-                      if c not in roles.values() and month_without_year(cell)}
+                      if c not in roles.values() and month_without_year(_split_kind(cell)[0])}
             if months:
                 first, last = min(months), max(months)
                 return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
@@ -316,7 +351,7 @@ def _column_label(table: Table, c: int) -> str:
 
 def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Records (RECORD_COLUMNS) of one sheet, problems found, and notes for the user."""
-    needed = max(list(table.roles.values()) + list(table.period_columns) + [len(table.headers) - 1]) + 1
+    needed = max([*table.roles.values(), *table.period_columns, *table.target_columns, len(table.headers) - 1]) + 1
     columns = sheet.body(table.header_row + 1, needed)
     if not columns or not len(columns[0]):
         return pd.DataFrame(columns=RECORD_COLUMNS), [], []
@@ -598,6 +633,11 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                               for role in ("note", "suggestion", "unit"))
     values, ok = _block_numbers(frame, period_cols, sheet)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
+    if table.target_columns:        # 9月目标 | 9月实际: each month's target column
+        column_block, column_problems = _target_columns(frame, table, sheet, file_name)
+        problems += column_problems
+        target_block = column_block if target_block is None else np.where(np.isnan(target_block), column_block,
+                                                                           target_block)
     if target_block is not None:    # a month's target row wins over the row's target column
         per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
         target_block = np.where(np.isnan(target_block), per_row, target_block)
@@ -606,11 +646,34 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     return records, problems, notes
 
 
+def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet, file_name: str) -> tuple[np.ndarray, list[Problem]]:
+    """Each month's target from its target column (9月目标, or 目标 under a merged 2026年9月), as a
+    (rows x value months) block; NaN for a month without one."""
+    problems: list[Problem] = []
+    by_month: dict[str, int] = {}
+    for c, period in table.target_columns.items():
+        if period in by_month:
+            problems.append(Problem(f"month {period} has two target columns ({column_letter(by_month[period])} and "
+                                    f"{column_letter(c)})", file=file_name, sheet=sheet.name,
+                                    row=table.header_row + 1, column=column_letter(c)))
+        by_month.setdefault(period, c)
+    columns = list(by_month.values())
+    cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
+    targets, ok = _block_numbers(cells, columns, sheet)
+    problems += [Problem(_not_a_number(frame.at[row, c], "target "), file=file_name, sheet=sheet.name, row=int(row),
+                         column=_column_label(table, c)) for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
+    block = np.full((len(frame), len(table.period_columns)), np.nan)
+    for j, period in enumerate(table.period_columns.values()):
+        if period in by_month:
+            block[:, j] = targets[:, columns.index(by_month[period])]
+    return block, problems
+
+
 def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
     """'target' or 'actual' for each row, when a column other than the metric's says which each row
     is (目标 / 实际 under 类型 or 项目) and at least one row is a target; else None."""
     for c in frame.columns:
-        if c in table.roles.values() or c in table.period_columns:
+        if c in table.roles.values() or c in table.period_columns or c in table.target_columns:
             continue
         texts = _texts(frame[c])
         kinds = [_KIND.get(header_key(text)) for text in texts.cat.categories]

@@ -349,6 +349,8 @@ CASES = [
     pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),
                  "目标值“=C2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存",
                  id="formula-without-result-target"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,2026-09目标,2026-09实际,2026-09计划\n事件平均解决时间,6,5,6\n"),
+                 "月份 2026-09 有两个目标列(B 列和 D 列)", id="two-target-columns"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09\n事件平均解决时间,6\n指标,2026-08\n事件平均解决时间,5\n"),
                  "此行开始了另一个表格,表头与第 1 行不同:请把每个表格放在单独的工作表中", id="another-table"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026Q1,2026Q2\n事件平均解决时间,6,5\n"),
@@ -665,6 +667,11 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")
     assert [message_text(note, "zh") for note in parsed.warnings] == [expected]
+
+
+def test_a_year_from_the_file_name_in_chinese():
+    parsed = parse_file("指标,9月,10月\nMTTR,6.5,6\n".encode(), file_name="2026年IT服务指标.csv")
+    assert [message_text(note, "zh") for note in parsed.warnings] == ["月份列 B–C 未写年份,已按文件名读作 2026 年"]
 
 
 @pytest.mark.parametrize("rows, columns, expected", [

@@ -858,3 +858,70 @@ def test_which_rows_and_columns_the_sheet_xml_hides():
     rows, columns = xlsx_package._hidden_rows_and_columns(sheet)
     assert rows == {4}
     assert columns == {1, 2, 3} | set(range(8, 16384))
+
+
+def _values_and_targets(parsed) -> list[tuple]:
+    rows = parsed.records[["metric", "period", "value", "target"]]
+    return [tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row)
+            for row in rows.itertuples(index=False)]
+
+
+def test_each_month_merged_over_its_target_and_actual_columns():
+    """指标名称 | 2026年9月 (merged over 目标 | 实际) | 2026年10月 …: the monthly KPI sheet of many
+    organisations. Each month's 实际 column is its value, its 目标 column its target."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.merge_range(0, 0, 1, 0, "指标名称")
+        ws.merge_range(0, 1, 0, 2, "2026年9月")
+        ws.merge_range(0, 3, 0, 4, "2026年10月")
+        ws.write_row(1, 1, ["目标", "实际", "目标", "实际"])
+        ws.write_row(2, 0, ["SLA达成率", "≥95%", 95.1, 95, 95.3])
+        ws.write_row(3, 0, ["事件平均解决时间", 8, 8.1, "", 8.3])
+        ws.write_row(4, 0, ["重大事件数", 0, "七"])
+    message = _refusal(_workbook(build), "p.xlsx")
+    assert message == "p.xlsx, sheet '数据', row 5, column C (2026年9月 实际): '七' is not a number"
+
+    def fixed(wb):
+        build(wb)
+        wb.worksheets()[0].write(4, 2, 1)
+    parsed = parse_file(_workbook(fixed), file_name="p.xlsx")
+    assert _values_and_targets(parsed) == [
+        ("SLA达成率", "2026-09", 95.1, 95.0), ("SLA达成率", "2026-10", 95.3, 95.0),
+        ("事件平均解决时间", "2026-09", 8.1, 8.0), ("事件平均解决时间", "2026-10", 8.3, None),
+        ("重大事件数", "2026-09", 1.0, 0.0), ("重大事件数", "2026-10", None, None)]
+
+
+@pytest.mark.parametrize("headings, file_name", [
+    (["2026年9月目标", "2026年9月实际", "2026年10月目标", "2026年10月实际"], "p.xlsx"),
+    (["目标2026-09", "实际2026-09", "目标2026-10", "实际2026-10"], "p.xlsx"),
+    (["2026-09(目标)", "2026-09（实际）", "2026-10【目标值】", "2026-10"], "p.xlsx"),
+    (["9月目标", "9月实际", "10月目标", "10月实际"], "2026年IT服务指标.xlsx"),         # the year from the file name
+])
+def test_target_and_actual_columns_of_each_month_in_one_heading_row(headings, file_name):
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标名称", *headings])
+        ws.write_row(1, 0, ["SLA达成率", 95, 95.1, 96, 95.3])
+    parsed = parse_file(_workbook(build), file_name=file_name)
+    assert _values_and_targets(parsed) == [("SLA达成率", "2026-09", 95.1, 95.0), ("SLA达成率", "2026-10", 95.3, 96.0)]
+
+
+def test_a_bad_or_doubled_month_target_column_is_refused():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标名称", "2026-09目标", "2026-09实际", "2026-09计划"])
+        ws.write_row(1, 0, ["SLA达成率", "很高", 95.1, 95])
+    assert _refusal(_workbook(build), "p.xlsx").splitlines() == [
+        "p.xlsx, sheet '数据', row 1, column D: month 2026-09 has two target columns (B and D)",
+        "p.xlsx, sheet '数据', row 2, column B (2026-09目标): target '很高' is not a number"]
+
+
+def test_month_columns_without_a_year_under_a_file_name_that_names_one():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "1月", "2月", "3月"])
+        ws.write_row(1, 0, ["SLA达成率", 95.0, 95.1, 95.3])
+    parsed = parse_file(_workbook(build), file_name="2026年IT服务指标.xlsx")
+    assert [p for _, p, _ in _records(parsed)] == ["2026-01", "2026-02", "2026-03"]
+    assert parsed.warnings == ["sheet '数据': the month columns B–D give no year; 2026 was taken from the file name"]
+    assert "give no year that is certain" in _refusal(_workbook(build), "IT月报_导出2026-04-02.xlsx")
