@@ -380,6 +380,9 @@ def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
     none = np.zeros(len(frame), dtype=bool)
     if "metric" not in table.roles or not len(frame):
         return none, [], []
+    probe = next(iter(table.period_columns), table.roles.get("value"))
+    if probe is not None and frame[probe].dtype.kind == "f":      # a number in every row: no heading row among them
+        return none, [], []
     texts = _texts(frame[table.roles["metric"]])
     headings = [i for i, text in enumerate(texts.cat.categories) if header_role(text) == "metric"]
     if not headings:
