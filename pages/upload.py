@@ -96,13 +96,14 @@ def _show_preview(plan: IngestPlan) -> None:
                     "new": t("upload.new"), "changed": t("upload.changed"),
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
-            shown = view[["status", "catalogue_name", "period", "old_value", "value", "sheet", "row"]].head(5000)
+            targets = ["target"] if changes["target"].notna().any() else []      # the file gives targets
+            shown = view[["status", "catalogue_name", "period", "old_value", "value", *targets, "sheet", "row"]].head(5000)
             shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"], catalogue)
             data_table(shown,
                        column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),
-                             "sheet": t("col.sheet"), "row": t("col.row")})
+                             "target": t("col.target"), "sheet": t("col.sheet"), "row": t("col.row")})
 
 
 if files:

@@ -137,10 +137,11 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
     wb.add_worksheet("填写说明").write_column(0, 0, ["请按月填写各项指标。", "数值为空表示缺失,不要填 0。"])
     wb.add_worksheet("空白")
     ws = wb.add_worksheet("数据")
-    ws.write_row(0, 0, ["指标", "月份", "数值"])
-    ws.write_row(1, 0, ["事件平均解决时间", "2026-07", 6.1])
-    ws.write_row(2, 0, ["SLA attainment", "2026-07", 96.0])
+    ws.write_row(0, 0, ["指标", "月份", "数值", "考核目标", "辅助列"])
+    ws.write_row(1, 0, ["事件平均解决时间", "2026-07", 6.1, "≤5.5", "x"])
+    ws.write_row(2, 0, ["SLA attainment", "2026-07", 96.0, "≥95%", "y"])
     ws.write(3, 0, "注:MTTR 单位为小时")
+    ws.set_column(4, 4, None, None, {"hidden": True})
     wb.close()
     with streamlit_server(store.path, tmp_path / "server.log") as url:
         page = _drop_file(browser, url, "zh", path)
@@ -149,9 +150,13 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
         grid = page.get_by_test_id("stDataFrame").locator('[role="gridcell"]')
         grid.filter(has_text="事件平均解决时间").first.wait_for(state="attached", timeout=15_000)  # drawn after the page
         cells = grid.all_text_contents()
+        page_headers_and_cells = set(cells) | set(
+            page.get_by_test_id("stDataFrame").locator('[role="columnheader"]').all_text_contents())
         page.screenshot(path=str(tmp_path / "notes.png"), full_page=True)
     assert "已跳过工作表“填写说明”:只有说明或备注,没有数据表" in text
     assert {"SLA达成率", "事件平均解决时间"} <= set(cells) and "SLA attainment" not in cells   # the catalogue's 中文名
     assert "已跳过工作表“空白”:工作表为空" in text
     assert "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)" in text
+    assert "工作表“数据”:E 列在 Excel 中被隐藏(或被筛选掉),未读取" in text
     assert "ignored" not in text and "skipped" not in text
+    assert {"目标", "5.5", "95"} <= set(page_headers_and_cells)     # the file's targets, bounds read as numbers
