@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -38,40 +39,45 @@ CATEGORIES = ("quality", "effectiveness", "cost", "efficiency")
 DIRECTIONS = ("increase", "decrease", "neutral")
 
 HEADER_SYNONYMS = {
-    "name": ["name", "metric", "指标", "指标名称", "名称", "度量项"],
-    "name_en": ["name_en", "english name", "英文名称", "英文名"],
-    "name_zh": ["name_zh", "chinese name", "中文名称", "中文名"],
-    "aliases": ["aliases", "alias", "别名"],
-    "unit": ["unit", "单位"],
-    "category": ["category", "类别", "分类"],
-    "direction": ["direction", "improvement_direction", "方向", "改进方向"],
-    "service": ["service", "服务"],
-    "process": ["process", "流程"],
-    "owner": ["owner", "负责人", "流程负责人"],
+    "name": ["name", "metric", "指标", "指标名称", "名称", "度量项", "度量项名称", "指标项", "考核指标"],
+    "name_en": ["name_en", "english name", "英文名称", "英文名", "指标英文名称"],
+    "name_zh": ["name_zh", "chinese name", "中文名称", "中文名", "指标中文名称"],
+    "aliases": ["aliases", "alias", "别名", "其他名称", "又称"],
+    "unit": ["unit", "单位", "计量单位", "度量单位"],
+    "category": ["category", "类别", "分类", "指标类别", "指标分类", "指标类型", "类型"],
+    "direction": ["direction", "improvement_direction", "方向", "改进方向", "指标方向", "极性", "指标极性", "考核方向"],
+    "service": ["service", "服务", "服务名称", "所属服务"],
+    "process": ["process", "流程", "所属流程", "流程名称"],
+    "owner": ["owner", "负责人", "流程负责人", "指标负责人", "责任人"],
     "weight": ["weight", "权重", "业务权重"],
-    "tolerance": ["tolerance", "容差"],
+    "tolerance": ["tolerance", "容差", "允许偏差"],
     "decimals": ["decimals", "小数位", "小数位数"],
-    "definition": ["definition", "定义", "计算方法", "计算、收集办法"],
+    "definition": ["definition", "定义", "计算方法", "计算、收集办法", "指标定义", "计算公式", "统计口径"],
     "volume_metric": ["volume_metric", "volume", "业务量指标", "业务量"],
     "unit_cost": ["unit_cost", "cost per unit", "单位成本", "单位差距成本"],
-    "baseline": ["baseline", "基准", "基准值"],
-    "target": ["target", "目标", "目标值"],
-    "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份"],
+    "baseline": ["baseline", "基准", "基准值", "基线", "基线值"],
+    "target": ["target", "目标", "目标值", "考核目标", "目标要求"],
+    "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份", "生效日期", "起始月份"],
 }
 _HEADER_LOOKUP = {header_key(s): col for col, syns in HEADER_SYNONYMS.items() for s in syns}
 
-CATEGORY_WORDS = {
-    "quality": "quality", "服务质量": "quality", "质量": "quality",
-    "effectiveness": "effectiveness", "服务效果": "effectiveness", "效果": "effectiveness",
-    "cost": "cost", "服务成本": "cost", "成本": "cost",
-    "efficiency": "efficiency", "process efficiency": "efficiency", "流程执行效率": "efficiency",
-    "效率": "efficiency",
+_CATEGORY_SPELLINGS = {
+    "quality": ["quality", "服务质量", "质量"],
+    "effectiveness": ["effectiveness", "服务效果", "效果"],
+    "cost": ["cost", "服务成本", "成本"],
+    "efficiency": ["efficiency", "process efficiency", "流程执行效率", "流程效率", "执行效率", "效率"],
 }
-DIRECTION_WORDS = {
-    "increase": "increase", "higher is better": "increase", "higher": "increase", "越高越好": "increase",
-    "decrease": "decrease", "lower is better": "decrease", "lower": "decrease", "越低越好": "decrease",
-    "neutral": "neutral", "中性": "neutral", "": "neutral",
+# as KPI templates write them: 服务质量类, 质量指标 are 服务质量
+CATEGORY_WORDS = {header_key(f"{word}{suffix}"): category for category, words in _CATEGORY_SPELLINGS.items()
+                  for word in words for suffix in ("", "类", "指标", "类指标")}
+_DIRECTION_SPELLINGS = {
+    "increase": ["increase", "higher is better", "higher", "up", "max", "越高越好", "越大越好", "越多越好", "正向",
+                 "正向指标", "望大", "望大特性", "↑", "高"],
+    "decrease": ["decrease", "lower is better", "lower", "down", "min", "越低越好", "越小越好", "越少越好", "负向",
+                 "负向指标", "逆向", "逆向指标", "反向", "反向指标", "望小", "望小特性", "↓", "低"],
+    "neutral": ["neutral", "中性", "适中", "望目", "无", ""],
 }
+DIRECTION_WORDS = {header_key(word): direction for direction, words in _DIRECTION_SPELLINGS.items() for word in words}
 
 
 @dataclass(frozen=True)
@@ -241,13 +247,13 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
             continue
         seen[key] = first_row + i
         if rec["category"] is not None:
-            cat = CATEGORY_WORDS.get(name_key(rec["category"]))
+            cat = CATEGORY_WORDS.get(header_key(rec["category"]))
             if cat is None:
                 problems.append(Problem(
                     f"category '{rec['category']}' is not one of {', '.join(CATEGORIES)} "
                     "(服务质量/服务效果/服务成本/流程执行效率)", **where(i, "category")))
             rec["category"] = cat
-        direction = DIRECTION_WORDS.get(name_key(rec["direction"] or ""))
+        direction = DIRECTION_WORDS.get(header_key(rec["direction"] or ""))
         if direction is None:
             problems.append(Problem(
                 f"direction '{rec['direction']}' is not one of {', '.join(DIRECTIONS)} "
@@ -384,15 +390,18 @@ def create_metrics_for_names(con: duckdb.DuckDBPyConnection, written_names: list
 
 
 def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str = "catalogue",
-                     sheet: str | None = None, first_row: int = 2) -> dict[str, int]:
-    """Validate then write the whole catalogue in one transaction."""
+                     sheet: str | None = None, first_row: int = 2) -> dict:
+    """Validate then write the whole catalogue in one transaction. Returns the counts, and under
+    'unread' the file's columns that are not catalogue columns (考核频率, 备注), which were not read."""
+    unread = [str(c) for c in frame.columns
+              if _HEADER_LOOKUP.get(header_key(c)) is None and not re.fullmatch(r"_\d+", str(c))]
     frame = normalise_catalogue_headers(frame, file_name, sheet)
     rows = validate_catalogue(frame, file_name, sheet, first_row)
     with store.write() as con:
-        return upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns))
+        return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread}
 
 
-def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None) -> dict[str, int]:
+def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None) -> dict:
     """Import a catalogue from a .csv/.xlsx file (a path, or bytes with their file name): the first
     sheet whose header names the `name` column."""
     from pathlib import Path

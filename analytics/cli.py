@@ -198,6 +198,8 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
         counts = import_catalogue_file(store, Path(args.file), by=_by(args))
         print(f"{args.file}: {counts['created']} metrics created, {counts['updated']} updated, "
               f"{counts['baselines']} baseline/target versions added")
+        if counts["unread"]:
+            print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}")
         return EXIT_OK
     if args.file:
         raise UsageError(f"unexpected argument {args.file!r}")

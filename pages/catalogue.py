@@ -92,7 +92,9 @@ with catalogue_tab:
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
         try:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name)
-            state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts)
+            unread = ("、" if current_lang == "zh" else ", ").join(counts["unread"])
+            state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
+                " " + t("cat.unread", columns=unread) if unread else "")
             st.rerun()
         except (InputRefused, StoreError) as exc:
             show_refusal(exc)

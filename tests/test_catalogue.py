@@ -159,3 +159,34 @@ def test_a_target_written_as_a_bound_is_its_number(store, cli, tmp_path):
     assert code == 0, err
     assert "2 baseline/target versions added" in out
     assert list_metrics(store).set_index("name")["target"].to_dict() == {"SLA attainment": 95, "Incident MTTR": 8}
+
+
+@pytest.mark.parametrize("direction, category, expected", [
+    ("越大越好", "服务质量类", ("increase", "quality")), ("正向指标", "质量指标", ("increase", "quality")),
+    ("↑", "效率类", ("increase", "efficiency")), ("望小", "成本类指标", ("decrease", "cost")),
+    ("负向", "流程效率", ("decrease", "efficiency")), ("逆向指标", "效果", ("decrease", "effectiveness")),
+    ("越少越好", "服务成本", ("decrease", "cost")), ("↓", "Quality", ("decrease", "quality")),
+    ("中性", "", ("neutral", None)), ("up", "process efficiency", ("increase", "efficiency")),
+])
+def test_directions_and_categories_as_kpi_templates_write_them(store, cli, tmp_path, direction, category, expected):
+    path = tmp_path / "目录.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write(0, 0, "2026年IT服务指标目录")
+    ws.write_row(2, 0, ["指标名称*", "指标方向*", "指标类别"])
+    ws.write_row(3, 0, ["SLA attainment", direction, category])
+    wb.close()
+    code, _, err = cli("metrics", "import", path)
+    assert code == 0, err
+    row = list_metrics(store).iloc[0]
+    assert (row["direction"], row["category"]) == expected
+
+
+def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli, tmp_path):
+    path = _write_csv(tmp_path / "c.csv", "指标名称*,单位,考核频率,备注,指标方向\nSLA attainment,%,月度,x,越高越好\n")
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert out.splitlines() == [f"{path}: 1 metrics created, 0 updated, 0 baseline/target versions added",
+                                "  note: columns not read (not catalogue columns): 考核频率, 备注"]
+    assert list_metrics(store).iloc[0]["direction"] == "increase"
+    assert import_catalogue(store, pd.DataFrame({"name": ["SLA attainment"], "unit": ["%"]}), by="t")["unread"] == []
