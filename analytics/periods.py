@@ -1,5 +1,5 @@
-"""Months as people write them: 2026-01, 2026/1, 2026年1月, 26年1月, Jan 2026, 01/2026, 202601,
-2026M01, Excel dates.
+"""Months as people write them: 2026-01, 2026/1, 2026/1月, 2026年1月, 26年1月, 二〇二六年一月, Jan 2026,
+2026-Jan, 01/2026, 202601, 2026M01, Excel dates.
 
 Also the parts of a month that headers split: a month without its year (1月, 十二月, Jan) and a
 year on its own (2026年, a title such as 2026年IT服务指标月报), for sheets whose month columns
@@ -18,16 +18,19 @@ import pandas as pd
 
 from .values import factorize_cells
 
-_MONTHS = {name: i + 1 for i, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _PATTERNS = [
-    re.compile(r"^(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})(?:\s*[-/.]\s*\d{1,2})?(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"),
-    re.compile(r"^(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?(?:\s*\d{1,2}\s*日)?$"),    # 2026年10月, 26年10月份
+    re.compile(r"^(?P<y>\d{4})\s*[-/._]\s*(?P<m>\d{1,2})\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2})?"
+               r"(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"),                                         # 2026-10, 2026/10月
+    re.compile(r"^(?P<y>\d{4}|\d{2})\s*年度?\s*(?P<m>\d{1,2})\s*月份?(?:\s*\d{1,2}\s*日)?$"),  # 2026年10月, 26年10月份
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
     re.compile(r"^(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})$"),                                  # 10/2026
     re.compile(r"^(?P<y>\d{4})\s*-?\s*m(?P<m>\d{1,2})$"),                                      # 2026M10
 ]
-_NAMED = re.compile(r"^([a-z]{3,9})\.?[\s\-,]*(\d{4}|\d{2})$")
+_NAMED = re.compile(r"^([a-z]{3,9})\.?[\s\-,/]*(\d{4}|\d{2})$")
+_NAMED_AFTER = re.compile(r"^(\d{4})[\s\-,/.]*([a-z]{3,9})\.?$")                               # 2026-Oct
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CHINESE_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+_CHINESE_MONTH = re.compile(r"(?<=年)(\s*)(十[一二]?|[一二三四五六七八九])(?=\s*月)")
 _MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december"]
 _CHINESE_MONTHS = {name: i + 1 for i, name in enumerate(
@@ -62,18 +65,36 @@ def parse_period(value: object) -> str | None:
             number = int(value)
             return _valid(number // 100, number % 100)
         return None
-    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    text = _arabic(unicodedata.normalize("NFKC", str(value)).strip().lower())
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:
             year = int(match.group("y"))
             return _valid(year + 2000 if year < 100 else year, int(match.group("m")))
     match = _NAMED.match(text)
-    if match and match.group(1)[:3] in _MONTHS:
+    if match and (month := _month_named(match.group(1))):
         year = int(match.group(2))
-        year = year + 2000 if year < 100 else year
-        return _valid(year, _MONTHS[match.group(1)[:3]])
+        return _valid(year + 2000 if year < 100 else year, month)
+    match = _NAMED_AFTER.match(text)
+    if match and (month := _month_named(match.group(2))):
+        return _valid(int(match.group(1)), month)
     return None
+
+
+def _month_named(word: str) -> int | None:
+    """1-12 for a month's English name or its three-letter abbreviation (and Sept); not any word
+    that happens to start like one (Octopus)."""
+    for number, name in enumerate(_MONTH_NAMES, start=1):
+        if word in (name, name[:3]) or (word == "sept" and number == 9):
+            return number
+    return None
+
+
+def _arabic(text: str) -> str:
+    """Chinese numerals in a date as digits: 二〇二六年十月 is 2026年10月 (only a year before 年 and a
+    month between 年 and 月 are rewritten)."""
+    text = _CHINESE_YEAR.sub(lambda m: m.group().translate(_CHINESE_DIGITS), text)
+    return _CHINESE_MONTH.sub(lambda m: m.group(1) + str(_CHINESE_MONTHS[m.group(2)]), text)
 
 
 def month_without_year(value: object) -> int | None:
@@ -85,10 +106,7 @@ def month_without_year(value: object) -> int | None:
     if match:
         month = int(match.group(1)) if match.group(1).isdigit() else _CHINESE_MONTHS.get(match.group(1))
         return month if month and 1 <= month <= 12 else None
-    for number, name in enumerate(_MONTH_NAMES, start=1):
-        if text in (name, name[:3]) or (text == "sept" and number == 9):
-            return number
-    return None
+    return _month_named(text)
 
 
 def year_in(value: object, days: bool = True) -> int | None:
@@ -101,7 +119,7 @@ def year_in(value: object, days: bool = True) -> int | None:
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value)
+    text = _arabic(unicodedata.normalize("NFKC", value))
     if not days:
         text = _WHOLE_DATE.sub(" ", text)
     years = {int(y) for y in _YEAR.findall(text) if 1990 <= int(y) <= 2100}
@@ -127,7 +145,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
         return [period] if period else []
     if not isinstance(value, str):
         return []
-    text = unicodedata.normalize("NFKC", value)
+    text = _arabic(unicodedata.normalize("NFKC", value))
     if not days:
         text = _WHOLE_DATE.sub(" ", text)
     if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):

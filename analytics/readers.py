@@ -231,13 +231,20 @@ def _sep_line(text: str) -> str | None:
     return first if first.lower().startswith("sep=") and len(first) == 5 else None
 
 
+_TEXT_GUARD = re.compile(r'^="(.*)"$', re.DOTALL)
+
+
 def _csv_rows(body: str, delimiter: str, skip: int, file_name: str, limits: Limits) -> list[list]:
-    """Python's csv module, row by row: exact for quotes, ragged rows and blank lines."""
+    """Python's csv module, row by row: exact for quotes, ragged rows and blank lines.
+
+    Exports meant for Excel often write ="2026-10" so that Excel keeps the text as it is; that
+    cell is the text 2026-10."""
     rows: list[list] = [[] for _ in range(skip)]
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    guarded = '="' in body
     try:
         for row in reader:
-            rows.append(row)
+            rows.append([_TEXT_GUARD.sub(r"\1", cell) for cell in row] if guarded else row)
             if len(rows) > limits.max_rows:
                 _refuse_rows(file_name, limits)
     except csv.Error as exc:

@@ -36,6 +36,9 @@ def _refusal(source, name, limits=None) -> str:
     (datetime.datetime(2026, 3, 17), "2026-03"), (datetime.date(2026, 3, 1), "2026-03"),
     ("10/2026", "2026-10"), ("10.2026", "2026-10"), ("2026M10", "2026-10"), ("2026-m3", "2026-03"),
     ("26年10月", "2026-10"), ("2026年10月份", "2026-10"), ("13/2026", None), ("10/26", None),
+    ("2026-10月", "2026-10"), ("2026/10月", "2026-10"), ("2026年度10月", "2026-10"), ("2026_10", "2026-10"),
+    ("二〇二六年十月", "2026-10"), ("2026年十二月", "2026-12"), ("二零二六年三月", "2026-03"), ("十月", None),
+    ("2026-Oct", "2026-10"), ("2026 October", "2026-10"), ("Oct/2026", "2026-10"), ("2026-Octo", None),
     ("2026-13", None), ("next month", None), ("", None), (None, None), (2026.5, None),
 ])
 def test_periods_people_write(written, expected):
@@ -925,3 +928,10 @@ def test_month_columns_without_a_year_under_a_file_name_that_names_one():
     assert [p for _, p, _ in _records(parsed)] == ["2026-01", "2026-02", "2026-03"]
     assert parsed.warnings == ["sheet '数据': the month columns B–D give no year; 2026 was taken from the file name"]
     assert "give no year that is certain" in _refusal(_workbook(build), "IT月报_导出2026-04-02.xlsx")
+
+
+def test_a_csv_export_that_guards_its_text_for_excel():
+    """="2026-10" keeps Excel from turning the text into a date; the cell is the text 2026-10."""
+    text = '指标,月份,数值\nSLA达成率,="2026-10",="95.3"\n事件平均解决时间,="2026-10",8.1\n'
+    parsed = parse_file(text.encode("utf-8"), file_name="e.csv")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 95.3), ("事件平均解决时间", "2026-10", 8.1)]
