@@ -114,6 +114,9 @@ _ZH: list[tuple[str, str]] = [
       r"\(row (?P<r>[\d, ]+)\)"), "工作表“{s}”:{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) target row\(s\) without a row of actual values were ignored \(row (?P<r>[\d, ]+)\)",
      "{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),
+    ((r"the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the password "
+      r"\(File > Info > Protect Workbook\), save it and upload it again"),
+     "工作簿设置了打开密码,无法读取:请在 Excel 或 WPS 中打开,取消密码(文件 > 信息 > 保护工作簿),保存后重新上传"),
     (r"the file has no data rows \(sheets: (?P<sheets>.*)\)", "文件中没有数据行(工作表:{sheets})"),
     (r"the file has no data rows.*", "文件中没有数据行"),
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),

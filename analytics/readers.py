@@ -32,6 +32,7 @@ from .xlsx_package import check_and_inspect, unread_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")   # the OLE stream an .xlsx with a password is kept in
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
 
@@ -351,6 +352,10 @@ def _show_unread_cells(rows: list[list], cells: dict[tuple[int, int], str]) -> N
 
 
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
+    if data.startswith(OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
+        raise InputRefused(Problem(
+            "the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
+            "password (File > Info > Protect Workbook), save it and upload it again", file=file_name))
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import io
 import itertools
 import re
 import zipfile
@@ -197,6 +198,19 @@ def _xlsx(ctx: _Ctx, name: str, sheets: dict[str, dict[str, str]]) -> Path:
     return path
 
 
+def _encrypted() -> bytes:
+    """An .xlsx saved with a password to open it (Excel's encryption, made by msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain, encrypted = io.BytesIO(), io.BytesIO()
+    workbook = xlsxwriter.Workbook(plain, {"in_memory": True})
+    workbook.add_worksheet("数据").write_row(0, 0, ["指标", "2026-10"])
+    workbook.close()
+    plain.seek(0)
+    OOXMLFile(plain).encrypt("secret", encrypted)
+    return encrypted.getvalue()
+
+
 def _unsaved_formulas(ctx: _Ctx) -> Path:
     """A workbook as programs write it: formulas without their results (openpyxl never computes)."""
     path = ctx.tmp_path / "f.xlsx"
@@ -349,6 +363,9 @@ CASES = [
     pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),
                  "目标值“=C2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存",
                  id="formula-without-result-target"),
+    pytest.param(lambda c: c.plan("p.xlsx", _encrypted()),
+                 "工作簿设置了打开密码,无法读取:请在 Excel 或 WPS 中打开,取消密码(文件 > 信息 > 保护工作簿),保存后重新上传",
+                 id="password"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09目标,2026-09实际,2026-09计划\n事件平均解决时间,6,5,6\n"),
                  "月份 2026-09 有两个目标列(B 列和 D 列)", id="two-target-columns"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09\n事件平均解决时间,6\n指标,2026-08\n事件平均解决时间,5\n"),

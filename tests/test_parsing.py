@@ -935,3 +935,15 @@ def test_a_csv_export_that_guards_its_text_for_excel():
     text = '指标,月份,数值\nSLA达成率,="2026-10",="95.3"\n事件平均解决时间,="2026-10",8.1\n'
     parsed = parse_file(text.encode("utf-8"), file_name="e.csv")
     assert _records(parsed) == [("SLA达成率", "2026-10", 95.3), ("事件平均解决时间", "2026-10", 8.1)]
+
+
+def test_a_workbook_with_a_password_is_refused_with_what_to_do():
+    """Excel keeps an encrypted .xlsx in an OLE container calamine cannot detect; say why, not 'cannot detect file format'."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = io.BytesIO(_workbook(lambda wb: wb.add_worksheet("数据").write_row(0, 0, ["指标", "2026-10"])))
+    encrypted = io.BytesIO()
+    OOXMLFile(plain).encrypt("secret", encrypted)
+    assert _refusal(encrypted.getvalue(), "p.xlsx") == (
+        "p.xlsx: the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
+        "password (File > Info > Protect Workbook), save it and upload it again")
