@@ -167,7 +167,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     filled in. Goes through the same checks as a file.
     """
     frame = records.copy()
-    defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None}
+    defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
+                "service": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -201,6 +202,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     records = parsed.records
     if records.empty:
         raise InputRefused(Problem("the file has no data rows", file=file_name))
+    records = _qualified_by_service(records, lookup)
     codes, uniques = factorize_used(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
     unknown_mask = pd.isna(unique_ids)
@@ -267,6 +269,27 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
     return FilePlan(file_name, sha, parsed, frame, new_metrics, scale_warnings(con, frame, lookup))
+
+
+_SERVICE_FORMS = ("{s}-{m}", "{s}{m}", "{s} {m}", "{s}_{m}", "{s}/{m}", "{m}({s})", "{m}-{s}", "{m} {s}", "{m}_{s}",
+                  "{m}/{s}")
+
+
+def _qualified_by_service(records: pd.DataFrame, lookup) -> pd.DataFrame:
+    """A service column (服务, 子公司) says whose metric a row is: 'SLA达成率' on a row for 网银 is the
+    catalogue's '网银-SLA达成率' (or 'SLA达成率(网银)', 网银SLA达成率, …) when it has such a metric;
+    otherwise the name stays as written. Each distinct (name, service) pair is looked up once."""
+    if "service" not in records or not records["service"].notna().any():
+        return records
+    pairs = pd.MultiIndex.from_arrays([records["metric"].astype(object), records["service"].astype(object)])
+    codes, uniques = pairs.factorize()
+    names = []
+    for metric, service in uniques:
+        forms = [] if pd.isna(service) or pd.isna(metric) else (f.format(s=service, m=metric) for f in _SERVICE_FORMS)
+        names.append(next((form for form in forms if lookup.match(form) is not None), metric))
+    if all(name is metric for name, (metric, _) in zip(names, uniques, strict=True)):
+        return records
+    return records.assign(metric=pd.Categorical(np.array(names, dtype=object)[codes]))
 
 
 def _with_values(records: pd.DataFrame, codes: np.ndarray, count: int) -> np.ndarray:
@@ -365,10 +388,14 @@ def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name:
     for (_, period), group in frame[dup].groupby(["metric_id", "period"], sort=False):
         first, *others = group.itertuples(index=False)
         for other in others:
+            services = [x for x in (first.service, other.service) if isinstance(x, str)]
+            hint = (f": the rows are for different services ({services[0]}, {services[1]}); the catalogue needs a "
+                    f"metric for each, e.g. '{services[1]}-{other.metric}'"
+                    if len(services) == 2 and services[0] != services[1] else "")
             problems.append(Problem(
-                f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
-                if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})",
-                file=file_name, sheet=other.sheet, row=int(other.row)))
+                (f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
+                 if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})")
+                + hint, file=file_name, sheet=other.sheet, row=int(other.row)))
         if len(problems) >= 200:
             break
     raise InputRefused(problems)

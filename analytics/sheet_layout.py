@@ -46,7 +46,8 @@ from .values import (
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
-RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit"]
+RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
+                  "service"]
 
 HEADER_WORDS = {
     "metric": ["metric", "metric name", "name", "indicator", "kpi", "measure", "指标", "指标名称", "指标名",
@@ -59,6 +60,9 @@ HEADER_WORDS = {
     "year": ["year", "年份", "年度", "年", "统计年份", "统计年度"],    # with a month column that omits it
     "target": ["target", "goal", "target value", "目标", "目标值", "本月目标", "目标要求", "考核目标", "当月目标"],
     "unit": ["unit", "units", "单位", "计量单位", "度量单位"],       # checked against the catalogue's unit
+    # whose metric the row is, in a group that tracks one metric per service or subsidiary (网银 | SLA达成率)
+    "service": ["service", "服务", "服务名称", "所属服务", "业务系统", "系统名称", "应用系统", "子公司", "分公司",
+                "单位名称", "所属单位", "机构", "机构名称", "subsidiary", "company"],
     "note": ["note", "notes", "comment", "comments", "remark", "remarks", "备注", "说明", "注释"],
     "suggestion": ["suggestion", "suggestions", "improvement suggestion", "improvement suggestions",
                    "改进建议", "建议", "改进意见"],
@@ -581,6 +585,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
         "unit": _texts(frame[roles["unit"]]) if "unit" in roles else _missing(len(frame)),
+        "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
     }, index=frame.index, copy=False)
     return records.reset_index(drop=True), problems, notes
 
@@ -631,9 +636,9 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
-    note, suggestion, unit = (_texts(frame[roles[role]]) if role in roles
+    note, suggestion, unit, service = (_texts(frame[roles[role]]) if role in roles
                               else pd.Series(_missing(len(frame)), index=frame.index, copy=False)
-                              for role in ("note", "suggestion", "unit"))
+                              for role in ("note", "suggestion", "unit", "service"))
     values, ok = _block_numbers(frame, period_cols, sheet)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
@@ -645,7 +650,8 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
         target_block = np.where(np.isnan(target_block), per_row, target_block)
     records = _wide_records(frame.index, table, sheet, values, {
-        "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit}, target_block)
+        "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
+        target_block)
     return records, problems, notes
 
 
@@ -761,6 +767,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
         "unit": _missing(count * width),
+        "service": _missing(count * width),
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
@@ -842,6 +849,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "note": each_month(per_row["note"], latest_only=True),
         "suggestion": each_month(per_row["suggestion"], latest_only=True),
         "unit": each_month(per_row["unit"]),
+        "service": each_month(per_row["service"]),
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),

@@ -399,3 +399,38 @@ def test_group_headings_in_the_metric_column_are_ignored_with_a_note(catalogue, 
     again = _csv(tmp_path, "u.csv", "metric,period,value\n一、质量指标,2026-05,\n二、效率指标,2026-05,7\n")
     code, _, err = cli("ingest", again)
     assert code == 1 and "unknown metric '二、效率指标'" in err and "一、质量指标" not in err
+
+
+def test_a_service_column_says_whose_metric_a_row_is(store, cli, tmp_path):
+    """A group tracks one metric per service or subsidiary: 'SLA达成率' on a row for 网银 is the catalogue's
+    '网银-SLA达成率' (or 'SLA达成率(核心)', 信用卡SLA达成率); a name without such a metric stays as written."""
+    path = tmp_path / "catalogue.csv"
+    path.write_text("name,unit,direction\n网银-SLA达成率,%,increase\nSLA达成率(核心),%,increase\n"
+                    "信用卡SLA达成率,%,increase\n事件平均解决时间,h,decrease\n", encoding="utf-8")
+    assert cli("metrics", "import", path)[0] == 0
+    long = _csv(tmp_path, "long.csv", "服务,指标,月份,数值\n网银,SLA达成率,2026-10,95.1\n核心,SLA达成率,2026-10,99.2\n"
+                "信用卡,SLA达成率,2026-10,97.0\n网银,事件平均解决时间,2026-10,4.5\n")
+    code, out, err = cli("ingest", long)
+    assert code == 0, err
+    wide = tmp_path / "wide.xlsx"
+    book = xlsxwriter.Workbook(wide)
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(0, 0, ["子公司", "指标名称", "2026-09", "2026-10"])
+    sheet.write_row(1, 0, ["网银", "SLA达成率", 94.8, 95.0])
+    sheet.write_row(2, 0, ["核心", "SLA达成率", 99.0, 99.1])
+    book.close()
+    code, out, err = cli("ingest", wide)
+    assert code == 0, err
+    assert _stored(store) == {("网银-SLA达成率", "2026-10"): 95.0, ("网银-SLA达成率", "2026-09"): 94.8,
+                              ("SLA达成率(核心)", "2026-10"): 99.1, ("SLA达成率(核心)", "2026-09"): 99.0,
+                              ("信用卡SLA达成率", "2026-10"): 97.0, ("事件平均解决时间", "2026-10"): 4.5}
+
+
+def test_rows_for_two_services_of_one_metric_without_a_metric_each_are_refused_with_what_to_do(catalogue, cli,
+                                                                                               tmp_path):
+    path = _csv(tmp_path, "s.csv", "服务,指标,月份,数值\n网银,SLA达成率,2026-10,95.1\n核心,SLA达成率,2026-10,99.1\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert ("s.csv, row 3: 'SLA达成率' 2026-10 appears twice (also on row 2): the rows are for different services "
+            "(网银, 核心); the catalogue needs a metric for each, e.g. '核心-SLA达成率'") in err
+    assert _stored(catalogue) == {}

@@ -363,6 +363,9 @@ CASES = [
     pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),
                  "目标值“=C2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存",
                  id="formula-without-result-target"),
+    pytest.param(lambda c: c.plan("s.csv", "服务,指标,月份,数值\n网银,事件平均解决时间,2026-10,5\n核心,事件平均解决时间,2026-10,6\n"),
+                 "“事件平均解决时间” 2026-10 出现了两次(另见第 2 行):这些行属于不同的服务(网银、核心);指标目录中需要为每个服务各建一个指标,"
+                 "如“核心-事件平均解决时间”", id="two-services"),
     pytest.param(lambda c: c.plan("p.xlsx", _encrypted()),
                  "工作簿设置了打开密码,无法读取:请在 Excel 或 WPS 中打开,取消密码(文件 > 信息 > 保护工作簿),保存后重新上传",
                  id="password"),
