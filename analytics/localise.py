@@ -40,8 +40,8 @@ _ZH: list[tuple[str, str]] = [
     (r"unknown metrics; load with --create-metrics", "有未知指标:请勾选“创建新指标”后再导入"),
     ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\): the rows are for "
       r"different services \((?P<a>.*), (?P<b>.*)\); the catalogue needs a metric for each, e\.g\. '(?P<e>.*)'"),
-     "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,"
-     "如“{e}”"),
+     ("“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,"
+      "如“{e}”")),
     ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\): the rows are for different services "
       r"\((?P<a>.*), (?P<b>.*)\); the catalogue needs a metric for each, e\.g\. '(?P<e>.*)'"),
      "“{m}” {p} 出现了两次(另见第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,如“{e}”"),

@@ -419,7 +419,7 @@ def test_a_service_column_says_whose_metric_a_row_is(store, cli, tmp_path):
     sheet.write_row(1, 0, ["网银", "SLA达成率", 94.8, 95.0])
     sheet.write_row(2, 0, ["核心", "SLA达成率", 99.0, 99.1])
     book.close()
-    code, out, err = cli("ingest", wide)
+    code, _, err = cli("ingest", wide)
     assert code == 0, err
     assert _stored(store) == {("网银-SLA达成率", "2026-10"): 95.0, ("网银-SLA达成率", "2026-09"): 94.8,
                               ("SLA达成率(核心)", "2026-10"): 99.1, ("SLA达成率(核心)", "2026-09"): 99.0,
