@@ -412,6 +412,7 @@ def test_a_service_column_says_whose_metric_a_row_is(store, cli, tmp_path):
                 "信用卡,SLA达成率,2026-10,97.0\n网银,事件平均解决时间,2026-10,4.5\n")
     code, out, err = cli("ingest", long)
     assert code == 0, err
+    assert "long.csv: 4 rows, 4 new, 0 changed" in out
     wide = tmp_path / "wide.xlsx"
     book = xlsxwriter.Workbook(wide)
     sheet = book.add_worksheet("数据")
