@@ -594,15 +594,8 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
     period_cols = list(table.period_columns)
-    problems: list[Problem] = []
     notes: list[str] = []
-    seen: dict[str, int] = {}
-    for c, period in table.period_columns.items():
-        if period in seen:
-            problems.append(Problem(f"month {period} has two columns ({column_letter(seen[period])} and "
-                                    f"{column_letter(c)})", file=file_name, sheet=sheet.name,
-                                    row=table.header_row + 1, column=column_letter(c)))
-        seen[period] = c
+    _, problems = _first_column_of_each_month(table.period_columns, False, table, sheet, file_name)
     filled = ~pd.DataFrame({c: _blank(frame[c]) for c in period_cols}, index=frame.index)
     no_values = ~filled.any(axis=1)
     footnote = metric.notna() & no_values & _objects(metric).fillna("").map(
@@ -655,17 +648,25 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     return records, problems, notes
 
 
+def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: Table, sheet: Sheet,
+                                file_name: str) -> tuple[dict[str, int], list[Problem]]:
+    """{month: its first column}, and a problem for each month that has a second value (or target) column."""
+    first: dict[str, int] = {}
+    problems = []
+    for c, period in columns.items():
+        if period in first:
+            a, b = column_letter(first[period]), column_letter(c)
+            problems.append(Problem(f"month {period} has two target columns ({a} and {b})" if targets else
+                                    f"month {period} has two columns ({a} and {b})", file=file_name, sheet=sheet.name,
+                                    row=table.header_row + 1, column=b))
+        first.setdefault(period, c)
+    return first, problems
+
+
 def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet, file_name: str) -> tuple[np.ndarray, list[Problem]]:
     """Each month's target from its target column (9月目标, or 目标 under a merged 2026年9月), as a
     (rows x value months) block; NaN for a month without one."""
-    problems: list[Problem] = []
-    by_month: dict[str, int] = {}
-    for c, period in table.target_columns.items():
-        if period in by_month:
-            problems.append(Problem(f"month {period} has two target columns ({column_letter(by_month[period])} and "
-                                    f"{column_letter(c)})", file=file_name, sheet=sheet.name,
-                                    row=table.header_row + 1, column=column_letter(c)))
-        by_month.setdefault(period, c)
+    by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
     targets, ok = _block_numbers(cells, columns, sheet)
