@@ -163,24 +163,25 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
             return None
         for month in (m for months in found for m in months):
             named.setdefault(month, source)
-    if named or not sheet_month:
-        one = next(iter(named.items())) if len(named) == 1 else None
-        return one if one is None or sheet_month in (None, int(one[0][5:])) else None    # 2026年9月 on sheet 10月
-    return _sheet_month_of_year(above, sheet_month, file_name)
+    if not named:
+        return _sheet_month_of_year(above, sheet_month, file_name) if sheet_month else None
+    if len(named) != 1:
+        return None
+    month, source = next(iter(named.items()))
+    if sheet_month and int(month[5:]) != sheet_month:          # 2026年9月 in the title of sheet 10月
+        return None
+    return month, source
 
 
 def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple[str, str] | None:
     """A workbook with a sheet per month (9月, 10月, …): the sheet names the month and the title or
     the file name (2026年IT服务指标.xlsx) the one year."""
-    years = {("the title above the table", year_in(cell)) for row in above for cell in row} | {
-        ("the file name", year_in(PurePath(file_name).stem, days=False))}
-    found = {year for _, year in years if year is not None}
-    if len(found) != 1:
+    in_title = {year_in(cell) for row in above for cell in row} - {None}
+    in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
+    if len(in_title | in_file) != 1:
         return None
-    year = found.pop()
-    source = next(source for source, named in sorted(years, key=lambda s: s[0] != "the title above the table")
-                  if named == year)
-    return f"{year:04d}-{month:02d}", f"the sheet name, with the year from {source}"
+    source = "the title above the table" if in_title else "the file name"
+    return f"{(in_title | in_file).pop():04d}-{month:02d}", f"the sheet name, with the year from {source}"
 
 
 def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | None:
@@ -264,12 +265,16 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
     """The wide table whose month columns `months` found; row r names the metric column. Over a
     heading of two rows the lower text names the column (1月 under 2026年); a kinds row adds its
     word to the month's (2026年9月 实际)."""
-    upper = [[_text(cell) for cell in cells] for cells in zip_longest(*rows[r:months.month_row + 1], fillvalue="")]
-    headers = [next((t for t in reversed(texts) if t), "") for texts in upper]
-    if months.header_row > months.month_row:
-        kinds = [_text(cell) for cell in rows[months.header_row]]
-        headers = [f"{h} {kinds[c]}" if c in months.values or c in months.targets else h or _cell(kinds, c) or ""
-                   for c, h in enumerate(headers + [""] * (len(kinds) - len(headers)))]
+    heading = rows[r:months.header_row + 1]
+    columns = [[_text(cell) for cell in cells] for cells in zip_longest(*heading, fillvalue="")]
+    kinds_row = months.header_row > months.month_row
+    headers = []
+    for c, texts in enumerate(columns):
+        named = [t for t in texts if t]
+        if kinds_row and (c in months.values or c in months.targets) and len(named) > 1:
+            headers.append(f"{named[-2]} {named[-1]}")            # the month, then 目标 or 实际
+        else:
+            headers.append(named[-1] if named else "")
     taken = set(months.values) | set(months.targets) | set(roles.values())
     unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
               if c not in taken and isinstance(cell, str) and months_in(cell) != []}
