@@ -15,7 +15,7 @@ from bench import (
     bench_scorecard,
     bench_spc,
 )
-from bench.harness import GROWTH_LIMIT, run
+from bench.harness import growth_summary, run
 
 BENCHES = {
     "ingest": ("Ingest (targets 1 and 2)", bench_ingest),
@@ -47,7 +47,7 @@ def main() -> None:
                 failed.append(figure.name)
     print(f"\nTargets met: {total - len(failed)} of {total}" + (f"; missed: {', '.join(failed)}" if failed else ""))
     if not args.no_growth:
-        print(f"Growth worse than linear (exponent above {GROWTH_LIMIT}): {', '.join(steeper) or 'none'}")
+        print(growth_summary(steeper))
         print("Growth exponent: slope of log time over log size across 1/10, 1/2 and full scale (1 = linear).")
 
 

@@ -92,6 +92,15 @@ def steep(full: list[Figure], runs: dict[str, list[tuple[int, float]]]) -> list[
     return [name for name, g in exponents.items() if g is not None and g > GROWTH_LIMIT]
 
 
+def growth_summary(steeper: list[str]) -> str:
+    """The line naming figures that grow worse than linearly: ours first; a reference (the library
+    we compare with, e.g. calamine) is named apart, since the target is about our code."""
+    ours = [name for name in steeper if not name.endswith("(reference)")]
+    references = [name for name in steeper if name.endswith("(reference)")]
+    return (f"Growth worse than linear (exponent above {GROWTH_LIMIT}): {', '.join(ours) or 'none'}"
+            + (f"; among the references (not our code): {', '.join(references)}" if references else ""))
+
+
 def table(title: str, full: list[Figure], runs: dict[str, list[tuple[int, float]]]) -> str:
     """The printed table: figure, size, time, reference, reference time, ratio, target, result, growth."""
     header = (f"{'figure':<34}{'size':>11}{'value':>10}  {'reference':<26}{'ref':>9}{'ratio':>8}"

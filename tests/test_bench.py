@@ -12,6 +12,7 @@ from bench.harness import (
     at_least_faster,
     at_most_times,
     growth_exponent,
+    growth_summary,
     table,
     under,
 )
@@ -60,3 +61,13 @@ def test_table_marks_failures_and_steep_growth():
     assert "FAIL" in slow_line and "3.00" in slow_line and "2.00!" in slow_line   # ratio 3, exponent log(1e4)/log(100)
     plain_line = next(line for line in text.splitlines() if line.startswith("plain"))
     assert "1.00" in plain_line and "!" not in plain_line
+
+
+@pytest.mark.parametrize("steeper, expected", [
+    ([], "Growth worse than linear (exponent above 1.15): none"),
+    (["csv ingest"], "Growth worse than linear (exponent above 1.15): csv ingest"),
+    (["calamine read (reference)"],
+     "Growth worse than linear (exponent above 1.15): none; among the references (not our code): calamine read (reference)"),
+])
+def test_the_growth_line_names_our_figures_apart_from_the_references(steeper, expected):
+    assert growth_summary(steeper) == expected
