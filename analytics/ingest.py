@@ -252,7 +252,10 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
     _refuse_other_units(frame, lookup, file_name)
-    _refuse_duplicates(frame, pd.factorize(ids)[0][codes], file_name)
+    repeats, repeat_notes = _repeated_values(frame, pd.factorize(ids)[0][codes], file_name)
+    if repeats is not None and repeats.any():
+        frame, codes = frame[~repeats].reset_index(drop=True), codes[~repeats]
+        parsed = replace(parsed, warnings=[*parsed.warnings, *repeat_notes])
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
     frame["catalogue_name"] = names.take(codes)
@@ -363,8 +366,11 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
         raise InputRefused(problems[:200])
 
 
-def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name: str) -> None:
-    """The same metric and period twice in one file is ambiguous: refuse it, naming both rows.
+def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
+                     file_name: str) -> tuple[np.ndarray | None, list[str]]:
+    """The same metric and period twice in one file: the same value twice (a summary sheet and a
+    process's sheet) is read once, with a note; two different values are ambiguous and refuse the
+    file, naming both rows. Returns the rows to leave out (None: no repeat) and the notes.
 
     metric_codes number the rows' metrics 0..k-1 (two names of one metric share a code); each
     (metric, period) pair is counted in one array when the pairs fit, hashed otherwise.
@@ -378,15 +384,20 @@ def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name:
     if pairs <= max(4 * len(key), 1 << 20) and metric_codes.min(initial=0) >= 0:
         counts = np.bincount(key, minlength=pairs)
         if counts.max(initial=0) <= 1:
-            return
+            return None, []
         dup = pd.Series(counts[key] > 1, index=frame.index, copy=False)
     else:
         dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index, copy=False)
     if not dup.any():
-        return
-    problems = []
+        return None, []
+    problems, notes, repeats = [], [], np.zeros(len(frame), dtype=bool)
     for (_, period), group in frame[dup].groupby(["metric_id", "period"], sort=False):
         first, *others = group.itertuples(index=False)
+        if _one_reading(group):
+            repeats[frame.index.get_indexer(group.index[1:])] = True
+            notes += [f"'{other.metric}' {period} on {_place(other)} repeats the value on {_place(first)}: read once"
+                      for other in others][: max(0, 20 - len(notes))]
+            continue
         for other in others:
             services = [x for x in (first.service, other.service) if isinstance(x, str)]
             hint = (f": the rows are for different services ({services[0]}, {services[1]}); the catalogue needs a "
@@ -398,7 +409,20 @@ def _refuse_duplicates(frame: pd.DataFrame, metric_codes: np.ndarray, file_name:
                 + hint, file=file_name, sheet=other.sheet, row=int(other.row)))
         if len(problems) >= 200:
             break
-    raise InputRefused(problems)
+    if problems:
+        raise InputRefused(problems)
+    return repeats, notes
+
+
+def _place(row) -> str:
+    return f"sheet '{row.sheet}' row {row.row}" if isinstance(row.sheet, str) else f"row {row.row}"
+
+
+def _one_reading(rows: pd.DataFrame) -> bool:
+    """Whether rows for one metric and month say the same: equal values and targets (missing
+    equals missing), and no two services (those are two metrics the catalogue lacks)."""
+    same = all(rows[column].nunique(dropna=False) == 1 for column in ("value", "target"))
+    return same and rows["service"].nunique(dropna=True) <= 1
 
 
 def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,

@@ -48,6 +48,10 @@ _ZH: list[tuple[str, str]] = [
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\)",
      "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行)"),
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\)", "“{m}” {p} 出现了两次(另见第 {r} 行)"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) on sheet '(?P<s>.*)' row (?P<r>\d+) repeats the value on sheet '(?P<s2>.*)' row "
+      r"(?P<r2>\d+): read once"), "“{m}” {p}:工作表“{s}”第 {r} 行与工作表“{s2}”第 {r2} 行的数值相同,只读取一次"),
+    (r"'(?P<m>.*)' (?P<p>\S+) on row (?P<r>\d+) repeats the value on row (?P<r2>\d+): read once",
+     "“{m}” {p}:第 {r} 行与第 {r2} 行的数值相同,只读取一次"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files",
      "“{m}” {p} 也在 {f} 中;两个文件请只导入一个"),
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",

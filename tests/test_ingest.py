@@ -275,8 +275,8 @@ def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatc
     # 3 metrics x 40 years x 12 months fill rows 2..1441, so the extra line is row 1442; MTTR
     # comes first and 2010-03 is its (2010 - 2000) x 12 + 2 = 122nd month after 2000-01: row 2 + 122
     lines.append("Incident MTTR,2010-03,1")
-    real = ingest._refuse_duplicates
-    monkeypatch.setattr(ingest, "_refuse_duplicates",
+    real = ingest._repeated_values
+    monkeypatch.setattr(ingest, "_repeated_values",
                         lambda frame, codes, name: real(frame, codes * spread_codes, name))
     with pytest.raises(InputRefused) as refused:
         plan_ingest(catalogue, [(_csv(tmp_path, "big.csv", "\n".join(lines) + "\n"), "big.csv")])
@@ -435,3 +435,26 @@ def test_rows_for_two_services_of_one_metric_without_a_metric_each_are_refused_w
     assert ("s.csv, row 3: 'SLA达成率' 2026-10 appears twice (also on row 2): the rows are for different services "
             "(网银, 核心); the catalogue needs a metric for each, e.g. '核心-SLA达成率'") in err
     assert _stored(catalogue) == {}
+
+
+def test_the_same_value_twice_is_read_once_with_a_note(catalogue, cli, tmp_path):
+    """A summary sheet and a process's sheet give SLA attainment for 2026-05 alike: no ambiguity,
+    so it is read once; a different value on a third sheet still refuses the file."""
+    path = tmp_path / "twice.xlsx"
+    book = xlsxwriter.Workbook(path)
+    for name, value in (("汇总", 93.5), ("SLA", 93.5)):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["指标", "月份", "数值", "目标"])
+        sheet.write_row(1, 0, ["SLA attainment", "2026-05", value, 95])
+        if name == "汇总":
+            sheet.write_row(2, 0, ["MTTR", "2026-05", 6.5])
+    book.close()
+    code, out, err = cli("ingest", path)
+    assert code == 0, err
+    assert "  note: 'SLA attainment' 2026-05 on sheet 'SLA' row 2 repeats the value on sheet '汇总' row 2: read once" in out
+    assert _stored(catalogue) == {("SLA attainment", "2026-05"): 93.5, ("Incident MTTR", "2026-05"): 6.5}
+    assert _table(catalogue, "SELECT sheet, row_number FROM observation WHERE value = 93.5") == [("汇总", 2)]
+
+    differing = _csv(tmp_path, "d.csv", "metric,period,value,target\nMTTR,2026-06,6,5\nMTTR,2026-06,6,6\n")
+    code, _, err = cli("ingest", differing)
+    assert code == 1 and "d.csv, row 3: 'MTTR' 2026-06 appears twice (also on row 2)" in err

@@ -723,6 +723,14 @@ def test_a_month_sheet_note_in_chinese(catalogued, tmp_path):
         "工作表“9月”:表格没有月份列,已按工作表名称(年份取自文件名)取为 2026-09"]
 
 
+def test_a_repeated_value_note_in_chinese(catalogued, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("指标,月份,数值\n事件平均解决时间,2026-05,6\n事件平均解决时间,2026-05,6\n", encoding="utf-8")
+    plan = plan_ingest(catalogued, [(path, "r.csv")])
+    assert [message_text(note, "zh") for note in plan.files[0].parsed.warnings] == [
+        "“事件平均解决时间” 2026-05:第 3 行与第 2 行的数值相同,只读取一次"]
+
+
 def test_group_heading_notes_in_chinese(catalogued, tmp_path):
     path = tmp_path / "g.csv"
     path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")
