@@ -57,6 +57,8 @@ _ZH: list[tuple[str, str]] = [
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",
      "同一个文件已于 {when} 导入过(第 {id} 次上传,“{name}”),不会重复导入"),
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
+    ((r"column (?P<c>\w+) \((?P<h>.*)\) starts a second table beside the first, with the same months: put each "
+      r"table on a sheet of its own"), "{c} 列({h})开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中"),
     (r"month (?P<p>\S+) has two target columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两个目标列({a} 列和 {b} 列)"),
     (r"metric '(?P<m>.*)' has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "指标“{m}”有两列({a} 列和 {b} 列)"),
     ((r"sheet '(?P<s>.*)': the target column (?P<c>\w+) was not read: with one column per metric it does not say "

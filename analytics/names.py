@@ -62,10 +62,18 @@ def without_enumerator(name: str) -> str | None:
     return match.group("rest") if match else None
 
 
+_PERCENT_SUFFIX = re.compile(r"^(?P<base>.*?[^\s%])\s*(?P<unit>%)$")
+_SLASH_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*/\s*(?P<unit>[^/\s][^/]{0,7})$")
+
+
 def unit_suffix(name: str) -> tuple[str, str] | None:
-    """(name, unit) for a name with its unit in brackets at the end, as headers often carry it:
-    事件平均解决时间（小时）, MTTR (h). None when there is no bracket at the end."""
-    match = _UNIT_SUFFIX.match(name.strip())
+    """(name, unit) for a name with its unit at the end, as headers often carry it: in brackets
+    (事件平均解决时间（小时）, MTTR (h)), a bare percent sign (SLA达成率%) or after a slash when it is a
+    unit (MTTR/h; 工单量/月 is a rate, not a unit). None when there is none."""
+    text = unicodedata.normalize("NFKC", name).strip()
+    match = _UNIT_SUFFIX.match(text) or _PERCENT_SUFFIX.match(text)
+    if match is None and (slash := _SLASH_SUFFIX.match(text)) and is_unit(slash.group("unit")):
+        match = slash
     return (match.group("base"), match.group("unit")) if match else None
 
 

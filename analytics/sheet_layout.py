@@ -600,6 +600,12 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cols = list(table.period_columns)
     notes: list[str] = []
+    beside = _table_beside(table)
+    if beside is not None:
+        return pd.DataFrame(columns=RECORD_COLUMNS), [Problem(
+            f"column {column_letter(beside)} ({table.headers[beside]}) starts a second table beside the first, with "
+            "the same months: put each table on a sheet of its own", file=file_name, sheet=sheet.name,
+            row=table.header_row + 1, column=column_letter(beside))], []
     _, problems = _first_column_of_each_month(table.period_columns, False, table, sheet, file_name)
     filled = ~pd.DataFrame({c: _blank(frame[c]) for c in period_cols}, index=frame.index)
     no_values = ~filled.any(axis=1)
@@ -651,6 +657,18 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
         target_block)
     return records, problems, notes
+
+
+def _table_beside(table: Table) -> int | None:
+    """The column where a second wide table starts beside the first (指标 | 9月 | 10月 | 指标 | 9月 | 10月):
+    a metric heading right of the metric column, with months on both sides of it that repeat."""
+    for c in range(table.roles["metric"] + 1, len(table.headers)):
+        if header_role(table.headers[c]) == "metric":
+            left = {p for col, p in table.period_columns.items() if col < c}
+            right = {p for col, p in table.period_columns.items() if col > c}
+            if left & right:
+                return c
+    return None
 
 
 def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: Table, sheet: Sheet,

@@ -102,7 +102,8 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
 
 
 @pytest.mark.parametrize("written", ["事件平均解决时间（小时）", "Incident MTTR (h)", "MTTR(hours)", "SLA达成率(%)",
-                                     "1、SLA达成率", "（二）事件平均解决时间（小时）", "12. MTTR", "(3)SLA达成率"])
+                                     "1、SLA达成率", "（二）事件平均解决时间（小时）", "12. MTTR", "(3)SLA达成率",
+                                     "SLA达成率%", "SLA达成率 ％", "MTTR/h", "事件平均解决时间 / 小时"])
 def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,6\n")
     code, _, err = cli("ingest", path)
@@ -117,6 +118,8 @@ def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(ca
     ("SLA达成率(核心)", "unknown metric 'SLA达成率(核心)' (closest in the catalogue: 'SLA attainment')"),
     ("2. 事件平均解决时间(min)", ("unknown metric '2. 事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' in h, "
                              "not min; convert the values to h first")),
+    ("MTTR/分钟", "unknown metric 'MTTR/分钟': the catalogue keeps 'Incident MTTR' in h, not 分钟; convert the values to h first"),
+    ("MTTR/月", "unknown metric 'MTTR/月' (closest in the catalogue: 'Incident MTTR')"),      # a rate, not a unit
 ])
 def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogue, cli, tmp_path, written, message):
     """Minutes loaded as hours would be sixty times wrong; 核心 is a different metric, not a unit."""

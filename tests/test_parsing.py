@@ -947,3 +947,13 @@ def test_a_workbook_with_a_password_is_refused_with_what_to_do():
     assert _refusal(encrypted.getvalue(), "p.xlsx") == (
         "p.xlsx: the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
         "password (File > Info > Protect Workbook), save it and upload it again")
+
+
+def test_two_wide_tables_side_by_side_are_refused_once_with_what_to_do():
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-09", "2026-10", "", "指标", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3, "", "事件平均解决时间", 8.1, 8.3])
+    assert _refusal(_workbook(build), "s.xlsx") == (
+        "s.xlsx, sheet '数据', row 1, column E: column E (指标) starts a second table beside the first, with the same "
+        "months: put each table on a sheet of its own")
