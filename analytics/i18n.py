@@ -84,7 +84,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "every value that replaces an earlier one keeps the earlier one, and a whole upload can be rolled back.",
         "拖入各流程负责人发送的 CSV 或 Excel 文件。确认之前不会写入任何数据;被替换的旧值会保留,"
         "整次上传也可以回滚。"),
-    "upload.files": ("Metric files (CSV, XLSX)", "指标文件(CSV、XLSX)"),
+    "upload.files": ("Metric files (CSV or Excel)", "指标文件(CSV 或 Excel)"),
     "upload.source": ("Source", "数据来源"),
     "upload.by": ("Uploaded by", "上传人"),
     "upload.create_metrics": ("Create metrics that are not in the catalogue", "自动创建目录中没有的指标"),
@@ -249,7 +249,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.save": ("Save catalogue changes", "保存目录修改"),
     "cat.saved": ("Saved: {updated} metrics updated.", "已保存:更新 {updated} 个指标。"),
     "cat.no_changes": ("No changes to save.", "没有需要保存的修改。"),
-    "cat.import": ("Import a catalogue file (CSV or XLSX)", "导入指标目录文件(CSV 或 XLSX)"),
+    "cat.import": ("Import a catalogue file (CSV or Excel)", "导入指标目录文件(CSV 或 Excel)"),
     "cat.import_button": ("Import", "导入"),
     "cat.imported": ("{file}: {created} metrics created, {updated} updated, {baselines} baseline/target versions added.",
                      "{file}:新建 {created} 个指标,更新 {updated} 个,新增 {baselines} 个基准/目标版本。"),

@@ -35,6 +35,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")   # the OLE stream an .xlsx with a password is kept in
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+FILE_TYPES = sorted(suffix.lstrip(".") for suffix in TEXT_SUFFIXES | WORKBOOK_SUFFIXES)   # what upload widgets offer
 
 
 class Sheet:

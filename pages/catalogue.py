@@ -22,6 +22,7 @@ from analytics.catalogue import (
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
+from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
 from pages.common import (
@@ -88,7 +89,7 @@ with catalogue_tab:
             except (InputRefused, StoreError) as exc:
                 show_refusal(exc)
     st.divider()
-    upload = st.file_uploader(t("cat.import"), type=["csv", "xlsx"], key="catalogue_file") if can_edit else None
+    upload = st.file_uploader(t("cat.import"), type=FILE_TYPES, key="catalogue_file") if can_edit else None
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
         try:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name)

@@ -11,6 +11,7 @@ from analytics.catalogue import list_metrics
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
 from analytics.localise import message_text, skipped_sheet_reason
+from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_names
 from analytics.uploads import list_uploads, rollback_upload
 from pages.common import (
@@ -38,8 +39,9 @@ if state.get("upload_flash"):
     st.success(state.pop("upload_flash"))
 
 can_upload = require_permission("upload")
-files = None if not can_upload else st.file_uploader(t("upload.files"), type=["csv", "xlsx", "xlsm", "xls", "ods"], accept_multiple_files=True,
-                         key=f"uploader_{state['uploader_generation']}", help=t("upload.format_help"))
+files = None if not can_upload else st.file_uploader(t("upload.files"), type=FILE_TYPES, accept_multiple_files=True,
+                                                     key=f"uploader_{state['uploader_generation']}",
+                                                     help=t("upload.format_help"))
 c1, c2, c3 = st.columns([2, 2, 3])
 source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s, _lang=lang(): i18n.t(f"source.{s}", _lang))
 by = author_field(c2, t("upload.by"), "upload_by")

@@ -101,6 +101,9 @@ def test_upload_page_renders_history(app_store, demo_file, monkeypatch):
     assert at.title[0].value == "Upload monthly data"
     assert "Upload history" in _text(at)
     assert at.dataframe[0].value["file_name"].tolist() == ["demo-data.csv"]
+    # every format the reader takes can be picked in the browser's file dialog (a .tsv export, an .xls)
+    offered = set(at.get("file_uploader")[0].proto.type)
+    assert {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} <= offered
 
 
 def _analysed(path, period=None):
