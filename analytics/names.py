@@ -44,6 +44,7 @@ _UNIT_SPELLINGS = [
     {"s", "sec", "secs", "second", "seconds", "秒"},
     {"d", "day", "days", "天", "日"},
     {"%", "percent", "百分比", "百分率"},
+    {"‰", "permille", "per mille", "千分比", "千分率"},
     {"¥", "元", "rmb", "cny", "yuan", "人民币"},
     {"count", "number", "no.", "个", "次", "件", "单", "张", "起", "项", "台", "人", "个数", "次数", "数量"},
     {"score", "points", "分", "分数", "得分"},

@@ -1,4 +1,4 @@
-"""Metric values as people type them: 1,234.5 / 95% / ￥1,200 / N/A / - / blank.
+"""Metric values as people type them: 1,234.5 / 95% / 0.5‰ / ￥1,200 / N/A / - / blank.
 
 Missing is never zero: blank, N/A, '-' and similar words come back as NaN and are marked
 missing, not bad. Percent-formatted Excel cells hold fractions (0.952 shows as 95.2%); they
@@ -41,8 +41,7 @@ def parse_value(cell: object) -> tuple[float, bool]:
     if text.lower() in MISSING_WORDS:
         return math.nan, True
     text = text.strip(_CURRENCY).strip().replace(" ", "").replace("\u00a0", "")
-    percent = text.endswith("%")
-    if percent:
+    if text.endswith(("%", "‰")):           # stored as shown: 95% is 95 (percent points), 0.5‰ is 0.5
         text = text[:-1]
     negative = text.startswith("(") and text.endswith(")")
     if negative:
