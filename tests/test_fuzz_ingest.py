@@ -21,7 +21,11 @@ CELLS = st.one_of(
                      "x" * 300, "202605", "Jan 2026", "-0", "1e400", "NaN",
                      # the layouts read since: months without a year, year columns, totals, list numbers, units
                      "1月", "十二月", "Oct", "2026年", "年份", "合计", "平均", "实际值", "目标", "备注", "2026年10月",
-                     "2026年1-10月", "10/2026", "2026M10", "1、MTTR", "MTTR(h)", "MTTR(分钟)", "SLA(%)", "10"]),
+                     "2026年1-10月", "10/2026", "2026M10", "1、MTTR", "MTTR(h)", "MTTR(分钟)", "SLA(%)", "10",
+                     # and the rules added since: bounds, Excel errors, month qualifiers, services, template marks
+                     "≥95%", "不低于95%", "≤8小时", "#REF!", "#DIV/0!", "9月目标", "9月实际", "2026-09(实际)",
+                     "2026-10(预估)", "服务", "网银", "指标\n名称*", "合　计", "一、质量指标", '="2026-10"', "0.5‰",
+                     "MTTR/h", "SLA%", "二〇二六年十月", "类型", "实际"]),
     st.text(max_size=12),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.integers(-10**12, 10**12).map(str),
@@ -70,7 +74,9 @@ def _csv(rows, separator=","):
 
 
 HEADERS = st.sampled_from([None, ["metric", "period", "value"], ["月份", "MTTR", "SLA"], ["指标", "1月", "2月"],
-                           ["年份", "月份", "指标", "数值"], ["指标名称", "实际值"], ["月份", "目标", "MTTR", "备注"]])
+                           ["年份", "月份", "指标", "数值"], ["指标名称", "实际值"], ["月份", "目标", "MTTR", "备注"],
+                           ["指标名称", "9月目标", "9月实际"], ["服务", "指标", "月份", "数值"],
+                           ["指标", "2026-09", "指标", "2026-09"], ["指标", "类型", "2026-09", "2026-10"]])
 TITLES = st.sampled_from([None, "2026年10月 月报", "2026年", "2025-2026年", "2026年1-10月累计"])
 
 
@@ -88,8 +94,9 @@ def test_malformed_csv(fuzz_store, rows, header, title, separator, encoding):
                                                                     HealthCheck.too_slow])
 @given(rows=ROWS, header=HEADERS, title=TITLES, sheets=st.integers(1, 3), corrupt=st.integers(0, 4),
        merge=st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)),
-       hidden=st.booleans())
-def test_malformed_xlsx(fuzz_store, rows, header, title, sheets, corrupt, merge, hidden):
+       hidden=st.booleans(), hide=st.tuples(st.integers(-1, 6), st.integers(-1, 4)),
+       formula=st.tuples(st.integers(0, 6), st.integers(0, 3), st.sampled_from(["#REF!", "#DIV/0!", "#N/A", 0, None])))
+def test_malformed_xlsx(fuzz_store, rows, header, title, sheets, corrupt, merge, hidden, hide, formula):
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": True})
     for s in range(sheets):
@@ -105,6 +112,12 @@ def test_malformed_xlsx(fuzz_store, rows, header, title, sheets, corrupt, merge,
             sheet.merge_range(top, left, top + down, left + across, cell)
         if hidden and s == sheets - 1 and sheets > 1:
             sheet.hide()
+        if hide[0] >= 0:                                               # a hidden row, a hidden column
+            sheet.set_row(hide[0], None, None, {"hidden": True})
+        if hide[1] >= 0:
+            sheet.set_column(hide[1], hide[1], None, None, {"hidden": True})
+        row, column, result = formula                                  # an error cell, or a formula result 0
+        sheet.write_formula(row, column, "=1/0", None, result)
     book.close()
     data = buffer.getvalue()
     if corrupt == 1:
