@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
+from .file_targets import other_target_notes
 from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import other_unit
@@ -271,6 +272,9 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~had] = 1                                           # new
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
+    target_notes = other_target_notes(con, frame)
+    if target_notes:
+        parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     return FilePlan(file_name, sha, parsed, frame, new_metrics, scale_warnings(con, frame, lookup))
 
 

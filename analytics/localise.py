@@ -88,6 +88,12 @@ _ZH: list[tuple[str, str]] = [
      "{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}在 Excel 中被隐藏(或被筛选掉),未读取"),
+    ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "
+      r"(?P<months>.*); values are compared with the catalogue's: change it under Metrics & baselines if the file is "
+      r"right"), ("“{catalogue}”:文件中的目标({f})与指标目录中的目标({c})不同({months});数值按指标目录的目标比较:"
+                  "如以文件为准,请在“指标与基准”页修改")),
+    (r"… and (?P<n>\d+) more metrics whose file targets differ from the catalogue's",
+     "……另有 {n} 个指标的文件目标与指标目录不同"),
     (r"(?P<n>\d+) row\(s\) repeating the table's headings were ignored \(row (?P<r>[\d, ]+)\)",
      "{n} 行重复的表头已忽略(第 {r} 行)"),
     (r"this row starts another table, with other headings than row (?P<r>\d+)'s: put each table on a sheet of its own",

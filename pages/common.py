@@ -62,7 +62,7 @@ def data_table(frame, **options):
     return st.dataframe(frame, hide_index=True, placeholder="–", width="stretch", **options)
 
 
-def _names_in_chinese() -> dict[str, str]:
+def names_in_chinese() -> dict[str, str]:
     """Catalogue name -> 中文名, for refusals that name catalogue metrics on a Chinese page."""
     if lang() != "zh":
         return {}
@@ -80,12 +80,12 @@ def show_refusal(exc: Exception) -> None:
     """A refusal or store problem as a readable message, one line per problem."""
     if isinstance(exc, InputRefused):
         st.error(t("upload.refused"))
-        names = _names_in_chinese()
+        names = names_in_chinese()
         st.markdown("\n".join(f"- {problem_text(problem, lang(), names)}" for problem in exc.problems[:100]))
         if len(exc.problems) > 100:
             st.markdown(f"- ... (+{len(exc.problems) - 100})")
     elif isinstance(exc, NotAllowed):
-        st.error(t("app.error", message=message_text(str(exc), lang(), _names_in_chinese())))
+        st.error(t("app.error", message=message_text(str(exc), lang(), names_in_chinese())))
     elif isinstance(exc, StoreError):
         st.error(t("app.error", message=message_text(str(exc), lang())))
     else:

@@ -20,6 +20,7 @@ from pages.common import (
     data_table,
     get_store,
     lang,
+    names_in_chinese,
     require_permission,
     show_refusal,
     t,
@@ -80,12 +81,13 @@ def _show_preview(plan: IngestPlan) -> None:
         "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
         "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
+    names = names_in_chinese()                      # a note about a catalogue metric names it by its 中文名
     for file_plan in plan.files:
         st.markdown(t("upload.summary_line", **file_plan.summary()))
         for sheet, reason in file_plan.parsed.skipped_sheets:
             st.caption(t("upload.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, lang())))
         for warning in file_plan.parsed.warnings:
-            st.caption(message_text(warning, lang()))
+            st.caption(message_text(warning, lang(), names))
         for doubt in file_plan.doubts:
             name = _names_in_reader_language(pd.Series([doubt.metric]), catalogue)[0]
             st.warning(message_text(doubt.text(name), lang()), icon=":material/warning:")

@@ -131,7 +131,10 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
 def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser, tmp_path, cli, store):
     import xlsxwriter
 
+    from analytics.baselines import set_version
+
     _import_catalogue(tmp_path, cli)
+    set_version(store, "SLA attainment", from_period="2026-01", baseline=94, target=96, by="t", reason="plan")
     path = tmp_path / "七月指标.xlsx"
     wb = xlsxwriter.Workbook(path)
     wb.add_worksheet("填写说明").write_column(0, 0, ["请按月填写各项指标。", "数值为空表示缺失,不要填 0。"])
@@ -158,5 +161,7 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
     assert "已跳过工作表“空白”:工作表为空" in text
     assert "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)" in text
     assert "工作表“数据”:E 列在 Excel 中被隐藏(或被筛选掉),未读取" in text
+    assert ("“SLA达成率”:文件中的目标(95)与指标目录中的目标(96)不同(2026-07);数值按指标目录的目标比较:"
+            "如以文件为准,请在“指标与基准”页修改") in text                 # the 中文名, not 'SLA attainment'
     assert "ignored" not in text and "skipped" not in text
     assert {"目标", "5.5", "95"} <= set(page_headers_and_cells)     # the file's targets, bounds read as numbers

@@ -461,3 +461,28 @@ def test_the_same_value_twice_is_read_once_with_a_note(catalogue, cli, tmp_path)
     differing = _csv(tmp_path, "d.csv", "metric,period,value,target\nMTTR,2026-06,6,5\nMTTR,2026-06,6,6\n")
     code, _, err = cli("ingest", differing)
     assert code == 1 and "d.csv, row 3: 'MTTR' 2026-06 appears twice (also on row 2)" in err
+
+
+def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue, cli, tmp_path):
+    """The dashboard compares with the catalogue's target in force; a file's other target would
+    otherwise look like the one that counts. Equal targets, and metrics without a catalogue target,
+    get no note."""
+    from analytics.baselines import set_version
+
+    set_version(catalogue, "SLA attainment", from_period="2026-01", baseline=92, target=95, by="t", reason="plan")
+    set_version(catalogue, "SLA attainment", from_period="2026-10", baseline=94, target=96, by="t", reason="cycle 2")
+    path = _csv(tmp_path, "t.csv", "指标,月份,数值,目标\nSLA attainment,2026-08,95.1,≥95%\n"
+                "SLA attainment,2026-09,95.2,≥99%\nSLA attainment,2026-10,95.3,≥99%\nFCR,2026-10,70,75\n")
+    code, out, err = cli("ingest", path, "--dry-run")
+    assert code == 0, err
+    notes = [line for line in out.splitlines() if line.startswith("  note:")]
+    assert notes == [f"  note: 'SLA attainment': the file's target (99) differs from the catalogue's ({kept}) for "
+                     f"{month}; values are compared with the catalogue's: change it under Metrics & baselines if the "
+                     "file is right" for kept, month in (("95", "2026-09"), ("96", "2026-10"))]
+    from analytics import file_targets
+
+    with pytest.MonkeyPatch.context() as patch:           # past the cap, one line says how many more
+        patch.setattr(file_targets, "MAX_NOTES", 1)
+        code, out, _ = cli("ingest", path, "--dry-run")
+    assert [line for line in out.splitlines() if line.startswith("  note:")][1:] == [
+        "  note: … and 1 more metrics whose file targets differ from the catalogue's"]

@@ -733,6 +733,16 @@ def test_a_repeated_value_note_in_chinese(catalogued, tmp_path):
         "“事件平均解决时间” 2026-05:第 3 行与第 2 行的数值相同,只读取一次"]
 
 
+def test_a_file_target_note_in_chinese_names_the_metric_by_its_chinese_name():
+    note = ("'Incident MTTR': the file's target (5) differs from the catalogue's (6) for 2026-09 … 2026-10; values are "
+            "compared with the catalogue's: change it under Metrics & baselines if the file is right")
+    assert message_text(note, "zh", {"Incident MTTR": "事件平均解决时间"}) == (
+        "“事件平均解决时间”:文件中的目标(5)与指标目录中的目标(6)不同(2026-09 … 2026-10);数值按指标目录的目标比较:"
+        "如以文件为准,请在“指标与基准”页修改")
+    assert message_text("… and 3 more metrics whose file targets differ from the catalogue's", "zh") == (
+        "……另有 3 个指标的文件目标与指标目录不同")
+
+
 def test_group_heading_notes_in_chinese(catalogued, tmp_path):
     path = tmp_path / "g.csv"
     path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")
