@@ -358,7 +358,9 @@ _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogu
 # parsing's reasons for skipping a sheet: (after the sheet's name in a list, said alone)
 _SKIPPED = {"empty": ("为空", "工作表为空"), "hidden": ("已隐藏,未读取", "工作表已隐藏,未读取"),
             "no data table (instructions or notes)": ("只有说明或备注,没有数据表", "只有说明或备注,没有数据表"),
-            "the table has no rows": ("的表格没有数据行", "表格没有数据行")}
+            "the table has no rows": ("的表格没有数据行", "表格没有数据行"),
+            "its rows are all hidden in Excel (or filtered out)": ("的数据行全部被隐藏(或被筛选掉)",
+                                                                   "数据行全部被隐藏(或被筛选掉)")}
 
 
 def skipped_sheet_reason(reason: str, lang: str) -> str:

@@ -26,6 +26,7 @@ from .sheet_layout import (
 )
 
 MAX_PROBLEMS = 200
+HIDDEN_ROWS = "its rows are all hidden in Excel (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
 
@@ -79,7 +80,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         problems.extend(sheet_problems)
         warnings.extend(notes)
         if records.empty and not sheet_problems:
-            skipped.append((sheet.name or file_name, "the table has no rows"))
+            skipped.append((sheet.name or file_name, HIDDEN_ROWS if sheet.hidden_cells[0] else "the table has no rows"))
             continue
         frames.append(records)
         used.append(sheet.name)

@@ -198,6 +198,17 @@ def _xlsx(ctx: _Ctx, name: str, sheets: dict[str, dict[str, str]]) -> Path:
     return path
 
 
+def _all_rows_hidden() -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "月份", "数值"])
+    sheet.write_row(1, 0, ["事件平均解决时间", "2026-10", 6])
+    sheet.set_row(1, None, None, {"hidden": True})
+    workbook.close()
+    return buffer.getvalue()
+
+
 def _encrypted() -> bytes:
     """An .xlsx saved with a password to open it (Excel's encryption, made by msoffcrypto-tool)."""
     from msoffcrypto.format.ooxml import OOXMLFile
@@ -368,6 +379,8 @@ CASES = [
                  "如“核心-事件平均解决时间”", id="two-services"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09,指标,2026-09\n事件平均解决时间,6,SLA达成率,95\n"),
                  "C 列(指标)开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中", id="table-beside"),
+    pytest.param(lambda c: c.plan("h.xlsx", _all_rows_hidden()),
+                 "文件中没有数据行(工作表:“数据”的数据行全部被隐藏(或被筛选掉))", id="all-rows-hidden"),
     pytest.param(lambda c: c.plan("p.xlsx", _encrypted()),
                  "工作簿设置了打开密码,无法读取:请在 Excel 或 WPS 中打开,取消密码(文件 > 信息 > 保护工作簿),保存后重新上传",
                  id="password"),

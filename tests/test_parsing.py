@@ -958,3 +958,14 @@ def test_two_wide_tables_side_by_side_are_refused_once_with_what_to_do():
     assert _refusal(_workbook(build), "s.xlsx") == (
         "s.xlsx, sheet '数据', row 1, column E: column E (指标) starts a second table beside the first, with the same "
         "months: put each table on a sheet of its own")
+
+
+def test_a_sheet_whose_rows_are_all_hidden_says_so_when_nothing_is_left():
+    """Saved with a filter that hides every row: the refusal says why there is nothing to load."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-10", 95.3])
+        ws.set_row(1, None, None, {"hidden": True})
+    assert _refusal(_workbook(build), "h.xlsx") == (
+        "h.xlsx: the file has no data rows (sheets: '数据' its rows are all hidden in Excel (or filtered out))")
