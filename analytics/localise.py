@@ -86,6 +86,8 @@ _ZH: list[tuple[str, str]] = [
     ((r"the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or marked \(实际\), "
       r"holds that month's values"),
      "{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
+    ((r"(?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read: unhide them if the table's "
+      r"heading is there"), "{hidden}在 Excel 中被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏"),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}在 Excel 中被隐藏(或被筛选掉),未读取"),
     ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "

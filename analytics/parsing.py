@@ -75,6 +75,9 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:
                 problems.append(Problem(NO_HEADER, file=file_name, sheet=sheet.name))
+                if any(r < HEADER_SEARCH_ROWS for r in sheet.hidden_cells[0]):     # the heading may be hidden
+                    problems.append(Problem(_hidden_text(sheet) + ": unhide them if the table's heading is there",
+                                            file=file_name, sheet=sheet.name))
             continue
         records, sheet_problems, notes = read_table(sheet, table, file_name)
         problems.extend(sheet_problems)
@@ -104,11 +107,15 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
 
 def _hidden_note(sheet) -> str:
     """'sheet 'S': rows 5–9, 12 and columns C–D are hidden in Excel …': what was left out, in spans."""
+    return f"sheet '{sheet.name}': {_hidden_text(sheet)}"
+
+
+def _hidden_text(sheet) -> str:
     rows, columns = sheet.hidden_cells
     parts = ([f"row{'s' * (len(rows) > 1)} {_spans([r + 1 for r in rows], str)}"] if rows else []) + (
         [f"column{'s' * (len(columns) > 1)} {_spans(columns, column_letter)}"] if columns else [])
     verb = "is" if len(rows) + len(columns) == 1 else "are"
-    return f"sheet '{sheet.name}': {' and '.join(parts)} {verb} hidden in Excel (or filtered out) and not read"
+    return f"{' and '.join(parts)} {verb} hidden in Excel (or filtered out) and not read"
 
 
 def _spans(numbers: list[int], label) -> str:

@@ -198,13 +198,14 @@ def _xlsx(ctx: _Ctx, name: str, sheets: dict[str, dict[str, str]]) -> Path:
     return path
 
 
-def _all_rows_hidden() -> bytes:
+def _all_rows_hidden(heading: bool = False) -> bytes:
+    """A workbook whose data row (or, with heading=True, heading row) is hidden."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet("数据")
     sheet.write_row(0, 0, ["指标", "月份", "数值"])
     sheet.write_row(1, 0, ["事件平均解决时间", "2026-10", 6])
-    sheet.set_row(1, None, None, {"hidden": True})
+    sheet.set_row(0 if heading else 1, None, None, {"hidden": True})
     workbook.close()
     return buffer.getvalue()
 
@@ -379,6 +380,8 @@ CASES = [
                  "如“核心-事件平均解决时间”", id="two-services"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09,指标,2026-09\n事件平均解决时间,6,SLA达成率,95\n"),
                  "C 列(指标)开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中", id="table-beside"),
+    pytest.param(_last_problem(lambda c: c.plan("h.xlsx", _all_rows_hidden(heading=True))),
+                 "第 1 行在 Excel 中被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏", id="hidden-heading"),
     pytest.param(lambda c: c.plan("h.xlsx", _all_rows_hidden()),
                  "文件中没有数据行(工作表:“数据”的数据行全部被隐藏(或被筛选掉))", id="all-rows-hidden"),
     pytest.param(lambda c: c.plan("p.xlsx", _encrypted()),
@@ -605,6 +608,8 @@ NOT_SAMPLED = {
         "the column is one of the catalogue's number columns (weight, ...); see the catalogue-* cases",
     ("ingest.py", "cannot create metric {}: {}"):
         "the reason is one of names.name_problem's messages; see the create-* cases",
+    ("parsing.py", "{}: unhide them if the table's heading is there"):
+        "the first part says which rows are hidden ('row 1 is hidden in Excel …'); see the hidden-heading case",
 }
 
 
