@@ -818,6 +818,9 @@ _EXCEL_ERRORS = {"#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#C
                  "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 
 
+_NONE_HAPPENED = {"未发生", "无发生", "没有发生", "零", "none happened"}     # 0 for a count, but not for a rate
+
+
 def _not_a_number(cell: object, what: str = "") -> str:
     """Why a value (or target: what='target ') cell was refused, with what to do about it: the
     number without its unit, a formula whose result the file does not hold, an Excel error."""
@@ -830,6 +833,8 @@ def _not_a_number(cell: object, what: str = "") -> str:
                 "or WPS and save it again")
     if text.upper() in _EXCEL_ERRORS:
         return f"{refused}: the cell shows an Excel error; correct its formula, or clear the cell if there is no value"
+    if text in _NONE_HAPPENED:
+        return f"{refused}: write 0 if none happened, or leave the cell blank if it was not measured"
     return refused
 
 

@@ -366,6 +366,8 @@ CASES = [
                  "“5.5小时”不是数字:请只写数字 5.5,不要带单位(小时)", id="number-with-unit"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,5小时\n"),
                  "目标值“5小时”不是数字:请只写数字 5,不要带单位(小时)", id="target-with-unit"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026-05,未发生\n"),
+                 "“未发生”不是数字:如未发生请填 0;如未统计请留空", id="none-happened"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026-05,#REF!\n"),
                  "“#REF!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),

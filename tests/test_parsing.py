@@ -981,3 +981,10 @@ def test_a_hidden_heading_row_is_named_in_the_refusal():
     assert _refusal(_workbook(build), "h.xlsx").splitlines()[1] == (
         "h.xlsx, sheet '数据': row 1 is hidden in Excel (or filtered out) and not read: unhide them if the table's "
         "heading is there")
+
+
+def test_none_happened_is_refused_with_what_to_write():
+    """未发生 is 0 for a count of incidents but no value for a rate: the owner says which."""
+    assert _refusal("指标,月份,数值\n重大事件数,2026-10,未发生\n".encode(), "n.csv") == (
+        "n.csv, row 2, column C (数值): '未发生' is not a number: write 0 if none happened, or leave the cell blank "
+        "if it was not measured")
