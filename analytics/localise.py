@@ -24,8 +24,8 @@ _ZH: list[tuple[str, str]] = [
      "{what}“{v}”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: the cell shows an Excel error; correct its formula, or clear "
       r"the cell if there is no value"), "{what}“{v}”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格"),
-    (r"(?P<what>target )?'(?P<v>.*)' is not a number: write 0 if none happened, or leave the cell blank if it was not "
-     r"measured", "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write 0 if none happened, or leave the cell blank if it was "
+      r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
