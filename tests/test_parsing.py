@@ -962,8 +962,8 @@ def test_two_wide_tables_side_by_side_are_refused_once_with_what_to_do():
 
 @pytest.mark.parametrize("hidden, expected", [
     (1, "h.xlsx: the file has no data rows (sheets: '数据' its rows are all hidden in Excel (or filtered out))"),
-    (0, "h.xlsx, sheet '数据': row 1 is hidden in Excel (or filtered out) and not read: unhide them if the table's "
-        "heading is there"),
+    (0, ("h.xlsx, sheet '数据': row 1 is hidden in Excel (or filtered out) and not read: unhide them if the table's "
+         "heading is there")),
 ])
 def test_hidden_rows_that_leave_nothing_to_read_are_named_in_the_refusal(hidden, expected):
     """Saved with a filter that hides every data row, or with the heading row hidden: the refusal
