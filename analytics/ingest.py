@@ -154,7 +154,8 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
                 problems.extend(exc.problems)
                 continue
             plans.append(plan)
-        problems.extend(_across_files(plans))
+        plans, clashes = _across_files(plans)
+        problems.extend(clashes)
     if problems:
         raise InputRefused(problems)
     return IngestPlan(plans, create_metrics, seen)
@@ -184,18 +185,43 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     return IngestPlan([plan], create_metrics, seen)
 
 
-def _across_files(plans: list[FilePlan]) -> list[Problem]:
-    """The same metric and period in two files of one batch is ambiguous: refuse it (vectorised)."""
+def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]:
+    """The same metric and period in two files of one batch: with the same value and target it is
+    read from the first file only (a later file's row is left out, with a note); with another value
+    it is ambiguous and refused. Vectorised over the whole batch."""
     if len(plans) < 2:
-        return []
-    frames = [plan.changes.loc[plan.changes["metric_id"].notna(), ["metric", "metric_id", "period", "sheet", "row"]]
-              .assign(in_file=plan.file_name) for plan in plans]
-    both = pd.concat(frames, ignore_index=True)
-    first_file = both.groupby(["metric_id", "period"])["in_file"].transform("first")
-    clash = both[both["in_file"] != first_file]
-    return [Problem(f"'{r.metric}' {r.period} is also in {f}; load one of the two files", file=r.in_file,
-                    sheet=r.sheet, row=int(r.row))
-            for r, f in zip(clash.head(200).itertuples(index=False), first_file[clash.index][:200])]
+        return plans, []
+    columns = ["metric", "metric_id", "period", "value", "target", "sheet", "row"]
+    frames = [plan.changes.loc[plan.changes["metric_id"].notna(), columns].assign(in_file=i)
+              for i, plan in enumerate(plans)]
+    both = pd.concat(frames)
+    first = both.groupby(["metric_id", "period"], observed=True).transform("first")
+    later = both["in_file"].to_numpy() != first["in_file"].to_numpy()
+    same = later & _equal(both["value"], first["value"]) & _equal(both["target"], first["target"])
+    clash = both[later & ~same]
+    problems = [Problem(f"'{r.metric}' {r.period} is also in {plans[f].file_name}; load one of the two files",
+                        file=plans[r.in_file].file_name, sheet=r.sheet, row=int(r.row))
+                for r, f in zip(clash.head(200).itertuples(index=False), first["in_file"][later & ~same][:200])]
+    repeated = both[same]
+    if problems or repeated.empty:
+        return plans, problems
+    out = []
+    for i, plan in enumerate(plans):
+        rows = repeated[repeated["in_file"] == i]
+        if rows.empty:
+            out.append(plan)
+            continue
+        notes = [f"'{r.metric}' {r.period} is also in {plans[f].file_name} with the same value: read from there"
+                 for r, f in zip(rows.head(20).itertuples(index=False), first["in_file"][same][:20])]
+        out.append(replace(plan, changes=plan.changes.drop(index=rows.index).reset_index(drop=True),
+                           parsed=replace(plan.parsed, warnings=[*plan.parsed.warnings, *notes])))
+    return out, []
+
+
+def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Element-wise equality where missing equals missing."""
+    a, b = a.to_numpy(dtype="float64"), b.to_numpy(dtype="float64")
+    return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
 def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: str, file_name: str,

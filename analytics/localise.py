@@ -54,6 +54,8 @@ _ZH: list[tuple[str, str]] = [
       r"(?P<r2>\d+): read once"), "“{m}” {p}:工作表“{s}”第 {r} 行与工作表“{s2}”第 {r2} 行的数值相同,只读取一次"),
     (r"'(?P<m>.*)' (?P<p>\S+) on row (?P<r>\d+) repeats the value on row (?P<r2>\d+): read once",
      "“{m}” {p}:第 {r} 行与第 {r2} 行的数值相同,只读取一次"),
+    (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*) with the same value: read from there",
+     "“{m}” {p} 也在 {f} 中,数值相同:只从该文件读取"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files",
      "“{m}” {p} 也在 {f} 中;两个文件请只导入一个"),
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",

@@ -232,11 +232,26 @@ def test_a_refused_file_in_a_batch_stops_the_whole_batch(catalogue, tmp_path):
     assert _stored(catalogue) == {}
 
 
-def test_two_files_with_the_same_value_in_one_batch_are_refused(catalogue, tmp_path):
+def test_two_files_with_two_values_for_one_month_in_one_batch_are_refused(catalogue, tmp_path):
     a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n")
     b = _csv(tmp_path, "b.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
     with pytest.raises(InputRefused, match="'Incident MTTR' 2026-05 is also in a.csv"):
         plan_ingest(catalogue, [(a, "a.csv"), (b, "b.csv")])
+
+
+def test_two_files_with_the_same_value_for_one_month_read_it_from_the_first(catalogue, cli, tmp_path):
+    """A summary file and a process owner's file in one batch agree on SLA attainment for 2026-05: the
+    value is read once, from the first file; each file's other values load as usual."""
+    a = _csv(tmp_path, "a.csv", "metric,period,value,target\nSLA attainment,2026-05,93.5,95\nMTTR,2026-05,6\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value,target\nSLA attainment,2026-05,93.5,95\nFCR,2026-05,70,\n")
+    code, out, err = cli("ingest", a, b)
+    assert code == 0, err
+    assert "  note: 'SLA attainment' 2026-05 is also in a.csv with the same value: read from there" in out
+    assert "b.csv: 1 rows, 1 new" in out
+    assert _stored(catalogue) == {("SLA attainment", "2026-05"): 93.5, ("Incident MTTR", "2026-05"): 6.0,
+                                  ("First contact resolution", "2026-05"): 70.0}
+    assert _table(catalogue, "SELECT u.file_name FROM observation o JOIN upload u ON u.id = o.upload_id "
+                             "WHERE o.value = 93.5") == [("a.csv",)]
 
 
 def test_a_plan_made_stale_by_another_upload_is_refused(catalogue, tmp_path):

@@ -763,6 +763,15 @@ def test_a_file_target_note_in_chinese_names_the_metric_by_its_chinese_name():
         "……另有 3 个指标的文件目标与指标目录不同")
 
 
+def test_a_value_also_in_another_file_note_in_chinese(catalogued, tmp_path):
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text("指标,月份,数值\n事件平均解决时间,2026-05,6\n" + (
+            "SLA达成率,2026-05,95\n" if name == "b.csv" else ""), encoding="utf-8")
+    plan = plan_ingest(catalogued, [(tmp_path / "a.csv", "a.csv"), (tmp_path / "b.csv", "b.csv")])
+    assert [message_text(note, "zh") for note in plan.files[1].parsed.warnings] == [
+        "“事件平均解决时间” 2026-05 也在 a.csv 中,数值相同:只从该文件读取"]
+
+
 def test_group_heading_notes_in_chinese(catalogued, tmp_path):
     path = tmp_path / "g.csv"
     path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")
