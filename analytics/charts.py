@@ -47,19 +47,19 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
                                        ("mean", t("chart.mean", lang), "solid", PALETTE["mean_line"])):
         xs, ys = _segments(points, column)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
-                                 line=dict(color=colour, width=1.6 if column == "mean" else 1.3, dash=dash)))
+                                 line={"color": colour, "width": 1.6 if column == "mean" else 1.3, "dash": dash}))
     if show_2sigma:
         for column in ("upper_2sigma", "lower_2sigma"):
             xs, ys = _segments(points, column)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t("chart.two_sigma", lang), hoverinfo="skip",
                                      showlegend=column == "upper_2sigma",
-                                     line=dict(color=PALETTE["common_cause"], width=1, dash="dot")))
+                                     line={"color": PALETTE["common_cause"], "width": 1, "dash": "dot"}))
     if points["target"].notna().any():
         fig.add_trace(go.Scatter(x=points["period"], y=points["target"], mode="lines", name=t("chart.target", lang),
-                                 line=dict(color=PALETTE["target"], width=1.6, dash="dashdot", shape="hv"),
+                                 line={"color": PALETTE["target"], "width": 1.6, "dash": "dashdot", "shape": "hv"},
                                  hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=points["period"], y=points["value"], mode="lines", showlegend=False,
-                             hoverinfo="skip", line=dict(color=PALETTE["value_line"], width=1.6)))
+                             hoverinfo="skip", line={"color": PALETTE["value_line"], "width": 1.6}))
     labels = {k: t(f"point.{k}", lang) for k in POINT_COLOURS}
     for point_type, colour in POINT_COLOURS.items():
         subset = points[points["point_type"] == point_type]
@@ -70,35 +70,35 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
                  for p, v, (_, row) in zip(subset["period"], subset["value"], subset.iterrows())]
         fig.add_trace(go.Scatter(
             x=subset["period"], y=subset["value"], mode="markers", name=labels[point_type],
-            marker=dict(color=colour, size=9 if point_type == "common_cause" else 12,
-                        line=dict(color="white", width=1)),
+            marker={"color": colour, "size": 9 if point_type == "common_cause" else 12,
+                        "line": {"color": "white", "width": 1}},
             hovertext=hover, hoverinfo="text"))
     for period in points.loc[points["rebase"].astype(bool), "period"]:
-        fig.add_vline(x=period, line=dict(color="#555555", width=1, dash="dot"))
+        fig.add_vline(x=period, line={"color": "#555555", "width": 1, "dash": "dot"})
         fig.add_annotation(x=period, y=1.0, yref="paper", text=t("chart.new_cycle", lang), showarrow=False,
-                           xanchor="left", yanchor="bottom", font=dict(size=12, color="#555555"))
+                           xanchor="left", yanchor="bottom", font={"size": 12, "color": "#555555"})
     for period, label in events or []:
-        fig.add_vline(x=period, line=dict(color=PALETTE["improvement"], width=1.2, dash="dash"))
+        fig.add_vline(x=period, line={"color": PALETTE["improvement"], "width": 1.2, "dash": "dash"})
         fig.add_annotation(x=period, y=0.0, yref="paper", text=label, showarrow=False, textangle=-90,
-                           xanchor="right", yanchor="bottom", font=dict(size=11, color=PALETTE["improvement"]))
+                           xanchor="right", yanchor="bottom", font={"size": 11, "color": PALETTE["improvement"]})
     if next_cycle:
         # a version that starts after the last month: the next cycle's baseline and target, ahead
         start = pd.Timestamp(next_cycle["from_period"])
-        fig.add_vline(x=start, line=dict(color="#555555", width=1, dash="dot"))
+        fig.add_vline(x=start, line={"color": "#555555", "width": 1, "dash": "dot"})
         text = t("chart.next_cycle", lang, period=start.strftime("%Y-%m"),
                  baseline=_number(next_cycle.get("baseline"), decimals), target=_number(next_cycle.get("target"), decimals))
         fig.add_annotation(x=start, y=1.0, yref="paper", text=text, showarrow=False, xanchor="right",
-                           yanchor="bottom", font=dict(size=12, color="#555555"))
+                           yanchor="bottom", font={"size": 12, "color": "#555555"})
         for key, colour, dash in (("baseline", PALETTE["mean_line"], "solid"), ("target", PALETTE["target"], "dashdot")):
             value = next_cycle.get(key)
             if value is not None and not pd.isna(value):
                 fig.add_trace(go.Scatter(x=[start, start + pd.offsets.MonthBegin(2)], y=[value, value], mode="lines",
-                                         showlegend=False, hoverinfo="skip", line=dict(color=colour, width=2, dash=dash)))
+                                         showlegend=False, hoverinfo="skip", line={"color": colour, "width": 2, "dash": dash}))
     fig.update_layout(
-        title=dict(text=title, font=dict(size=20)), height=height, template="plotly_white",
-        font=dict(family=FONT, size=14), margin=dict(l=60, r=20, t=60, b=40), hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-        yaxis=dict(title=unit or "", tickformat=f",.{decimals}f"), xaxis=dict(tickformat="%Y-%m"))
+        title={"text": title, "font": {"size": 20}}, height=height, template="plotly_white",
+        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="closest",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        yaxis={"title": unit or "", "tickformat": f",.{decimals}f"}, xaxis={"tickformat": "%Y-%m"})
     return fig
 
 

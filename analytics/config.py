@@ -33,7 +33,7 @@ def current_user() -> str:
     """The operating-system user, the default author of a write from the command line."""
     try:
         return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
+    except Exception:  # noqa: BLE001 - getpass raises KeyError, OSError or ImportError when there is no passwd entry
         return os.environ.get("USER", "unknown")
 
 

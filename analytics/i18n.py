@@ -37,12 +37,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Load your metric catalogue and monthly data to start, or try the product with the demo data.",
         "请先导入指标目录和月度数据,或者加载演示数据试用。"),
     "empty.steps": (
-        "1. Load the demo: `python -m analytics demo` (or `make run` on a new store).\n"
+        ("1. Load the demo: `python -m analytics demo` (or `make run` on a new store).\n"
         "2. Or import your catalogue: `python -m analytics metrics import catalogue.xlsx`.\n"
-        "3. Then upload monthly files on the **Upload data** page, or `python -m analytics ingest FILE`.",
-        "1. 加载演示数据:`python -m analytics demo`(新数据库上运行 `make run` 会自动加载)。\n"
+        "3. Then upload monthly files on the **Upload data** page, or `python -m analytics ingest FILE`."),
+        ("1. 加载演示数据:`python -m analytics demo`(新数据库上运行 `make run` 会自动加载)。\n"
         "2. 或导入指标目录:`python -m analytics metrics import catalogue.xlsx`。\n"
-        "3. 然后在 **上传数据** 页面上传月度文件,或运行 `python -m analytics ingest 文件`。"),
+        "3. 然后在 **上传数据** 页面上传月度文件,或运行 `python -m analytics ingest 文件`。")),
     "empty.load_demo": ("Load the demo data", "加载演示数据"),
     "empty.demo_loaded": ("Demo data loaded: {metrics} metrics, {first} to {last}.",
                           "演示数据已加载:{metrics} 个指标,{first} 至 {last}。"),
@@ -80,18 +80,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     # upload
     "upload.title": ("Upload monthly data", "上传月度数据"),
     "upload.intro": (
-        "Drop the CSV or Excel files process owners sent. Nothing is written until you confirm; "
-        "every value that replaces an earlier one keeps the earlier one, and a whole upload can be rolled back.",
-        "拖入各流程负责人发送的 CSV 或 Excel 文件。确认之前不会写入任何数据;被替换的旧值会保留,"
-        "整次上传也可以回滚。"),
+        ("Drop the CSV or Excel files process owners sent. Nothing is written until you confirm; "
+        "every value that replaces an earlier one keeps the earlier one, and a whole upload can be rolled back."),
+        ("拖入各流程负责人发送的 CSV 或 Excel 文件。确认之前不会写入任何数据;被替换的旧值会保留,"
+        "整次上传也可以回滚。")),
     "upload.files": ("Metric files (CSV or Excel)", "指标文件(CSV 或 Excel)"),
     "upload.source": ("Source", "数据来源"),
     "upload.by": ("Uploaded by", "上传人"),
     "upload.create_metrics": ("Create metrics that are not in the catalogue", "自动创建目录中没有的指标"),
     "upload.checking": ("Checking {file}...", "正在检查 {file}..."),
     "upload.preview": ("Preview: what will change", "预览:将要发生的变化"),
-    "upload.summary_line": ("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
-                            "{missing} missing",
+    "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
+                            "{missing} missing"),
                             "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},缺失 {missing}"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),
@@ -122,14 +122,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.old_value": ("Current value", "当前值"),
     "upload.new_value": ("New value", "新值"),
     "upload.format_help": (
-        "Accepted: one row per metric and month (columns 指标/metric, 月份/period, 数值/value, optional "
+        ("Accepted: one row per metric and month (columns 指标/metric, 月份/period, 数值/value, optional "
         "目标/target, 备注/note, 改进建议/suggestion); one row per metric with one column per month (a month may "
         "have its 目标 column beside it); one row per month with one column per metric; or one month's report "
         "whose title, sheet or file name names the month. Blank, N/A and - are missing values, never zero. "
-        "Hidden rows, columns and sheets are not read.",
-        "支持以下格式:每行一个指标和月份(列:指标、月份、数值,可选 目标、备注、改进建议);每行一个指标、"
+        "Hidden rows, columns and sheets are not read."),
+        ("支持以下格式:每行一个指标和月份(列:指标、月份、数值,可选 目标、备注、改进建议);每行一个指标、"
         "每月一列(每月可另有一列目标);每行一个月、每个指标一列;或不含月份列的月报(月份写在标题、工作表名或文件名中)。"
-        "空白、N/A、- 表示缺失,不会当作 0。隐藏的行、列和工作表不会读取。"),
+        "空白、N/A、- 表示缺失,不会当作 0。隐藏的行、列和工作表不会读取。")),
     # sources
     "source.service_report": ("Service report", "服务报告"),
     "source.survey": ("Satisfaction survey", "满意度调查"),
@@ -150,8 +150,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.metric": ("Metric detail", "指标详情"),
     # scorecard
     "sc.title": ("Monthly review", "月度评审"),
-    "sc.caption": ("Exceptions first: metrics that missed target or show a concern signal, in priority order. "
-                   "Click a row to open the metric.",
+    "sc.caption": (("Exceptions first: metrics that missed target or show a concern signal, in priority order. "
+                   "Click a row to open the metric."),
                    "异常优先:未达标或出现需关注信号的指标按优先级排在前面。点击一行查看指标详情。"),
     "sc.period": ("Period", "期间"),
     "sc.process": ("Process", "流程"),
@@ -171,18 +171,18 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "还没有数据。请在首页加载演示数据,或在“上传数据”页面上传文件。"),
     "sc.legend": ("How to read the icons", "图标说明"),
     "sc.legend_body": (
-        "**Variation** (last month's point, Making Data Count): grey = common cause (only natural variation); "
+        ("**Variation** (last month's point, Making Data Count): grey = common cause (only natural variation); "
         "blue = special cause of improvement; orange = special cause of concern; purple = a signal on a metric "
         "without a better direction; H/L = high or low.  \n**Assurance** (can the process meet its target?): "
         "P = consistently passes (the target lies outside the process limits on the good side), F = consistently "
         "fails, ? = hit and miss (the target lies within the limits).  \n**Priority**: severity = business "
         "weight × (gap ÷ natural variation σ + 0.5 × months missed in a row, up to 6, + 1 for a concern signal); "
-        "1 is the most urgent.",
-        "**变异**(当月数据点,Making Data Count 方法):灰色 = 普通原因(仅自然波动);蓝色 = 改进的特殊原因;"
+        "1 is the most urgent."),
+        ("**变异**(当月数据点,Making Data Count 方法):灰色 = 普通原因(仅自然波动);蓝色 = 改进的特殊原因;"
         "橙色 = 需关注的特殊原因;紫色 = 无改进方向指标的信号;H/L 表示偏高或偏低。  \n**保证**(流程能否达到目标):"
         "P = 稳定达标(目标位于过程上下限之外的有利一侧),F = 稳定不达标,? = 时而达标时而未达标(目标在上下限之间)。"
         "  \n**优先级**:严重度 = 业务权重 × (差距 ÷ 自然波动 σ + 0.5 × 连续未达标月数(最多 6)+ 出现关注信号时加 1);"
-        "1 为最紧急。"),
+        "1 为最紧急。")),
     "col.variation": ("Variation", "变异"),
     "col.assurance": ("Assurance", "保证"),
     "col.actual": ("Actual", "实际值"),
@@ -227,8 +227,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "md.hist_rolled_back": ("Rolled back", "已回滚"),
     "md.hist_superseded": ("Replaced by upload #{upload}", "已被上传 #{upload} 替换"),
     "md.trend": ("Trend and forecast", "趋势与预测"),
-    "md.trend_body": ("Mann–Kendall over the current cycle ({n} months): S = {S}, p = {p}. Sen's slope {slope} "
-                      "per month. {forecast}",
+    "md.trend_body": (("Mann–Kendall over the current cycle ({n} months): S = {S}, p = {p}. Sen's slope {slope} "
+                      "per month. {forecast}"),
                       "当前周期({n} 个月)Mann–Kendall 检验:S = {S},p = {p}。Sen 斜率 每月 {slope}。{forecast}"),
     "md.forecast_months": ("At this slope the target is reached in about {n} months.",
                            "按此斜率约 {n} 个月后达到目标。"),
@@ -292,8 +292,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.records": ("Improvement records", "服务改进记录"),
     "rec.title": ("Service improvement records", "服务改进记录"),
     "rec.acting": ("Acting as", "当前操作人"),
-    "rec.acting_help": ("Until sign-in is set up, choose who you are: every action is recorded under this name and "
-                        "checked against this person's role.",
+    "rec.acting_help": (("Until sign-in is set up, choose who you are: every action is recorded under this name and "
+                        "checked against this person's role."),
                         "在启用登录之前,请选择您的身份:每个操作都以此名义记录,并按其角色校验权限。"),
     "rec.no_users": ("No users yet: add them with `python -m analytics users add NAME --role ROLE`.",
                      "还没有用户:请用 `python -m analytics users add 姓名 --role 角色` 添加。"),
@@ -412,8 +412,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.format": ("Format", "格式"),
     "report.language": ("Report language", "报告语言"),
     "report.download": ("Download the {fmt} report", "下载 {fmt} 报告"),
-    "report.intro": ("The gap report for circulation after the meeting and as ISO 20000 evidence. The file is "
-                     "built when you click download.",
+    "report.intro": (("The gap report for circulation after the meeting and as ISO 20000 evidence. The file is "
+                     "built when you click download."),
                      "会后分发、并作为 ISO 20000 证据留存的差距报告。点击下载时生成文件。"),
     "report.no_pdf": ("PDF needs the Chromium browser on the server ({detail}); run `make system-packages`.",
                       "生成 PDF 需要服务器上安装 Chromium 浏览器({detail});请运行 `make system-packages`。"),
@@ -430,8 +430,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "演示模式:本数据库中的演示账户如下(仅因其包含演示数据而显示)。"),
     "auth.not_allowed": ("{user} ({role}) can read this page but not change anything here.",
                          "{user}({role})可以查看本页,但无权在此修改。"),
-    "auth.no_users": ("No accounts yet. Create the first admin on the server: "
-                      "`python -m analytics users add NAME --role admin` (it asks for the password).",
+    "auth.no_users": (("No accounts yet. Create the first admin on the server: "
+                      "`python -m analytics users add NAME --role admin` (it asks for the password)."),
                       "还没有账户。请在服务器上创建第一个管理员:`python -m analytics users add 姓名 --role admin`(会提示输入密码)。"),
     "auth.local": ("Sign-in is off (CSI_AUTH=off): acting as the local admin.",
                    "已关闭登录(CSI_AUTH=off):以本机管理员身份操作。"),
@@ -445,8 +445,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.process_owner": ("process owner", "流程负责人"),
     "role.quality": ("quality", "质量管理"),
     "role.viewer": ("viewer", "只读用户"),
-    "admin.intro": ("Accounts and their roles, the processes a process owner uploads for, and a backup of the "
-                    "store. Every change is recorded with who made it.",
+    "admin.intro": (("Accounts and their roles, the processes a process owner uploads for, and a backup of the "
+                    "store. Every change is recorded with who made it."),
                     "管理账户与角色、流程负责人可上传数据的流程,以及数据库备份。每次修改都会记录操作人。"),
     "admin.accounts": ("Accounts", "用户账户"),
     "admin.processes": ("Processes (for process owners' uploads)", "所辖流程(流程负责人上传范围)"),
@@ -466,11 +466,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.history": ("Account changes", "账户变更记录"),
     "admin.change_col": ("Change", "变更"),
     "admin.backup": ("Backup", "备份"),
-    "admin.backup_intro": ("A consistent copy of the whole store, safe to take while the dashboard is in use. "
+    "admin.backup_intro": (("A consistent copy of the whole store, safe to take while the dashboard is in use. "
                            "Restore it on the server with `python -m analytics restore FILE` "
-                           "(the current store is kept beside it).",
-                           "整个数据库的一致性副本,可在看板使用期间下载。在服务器上用 "
-                           "`python -m analytics restore 文件` 恢复(当前数据库会保留一份)。"),
+                           "(the current store is kept beside it)."),
+                           ("整个数据库的一致性副本,可在看板使用期间下载。在服务器上用 "
+                           "`python -m analytics restore 文件` 恢复(当前数据库会保留一份)。")),
     "admin.backup_button": ("Download a backup", "下载备份"),
     "admin.no_process": ("No process", "未关联流程"),
     "admin.process_owner_hint": ("A process owner with no process linked cannot upload.",

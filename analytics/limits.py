@@ -33,7 +33,7 @@ class Limits:
     max_rows: int = 3_000_000                # data rows in one file (a CSV of 2,000,000 rows must load)
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         return cls(
             max_file_bytes=int(_env_number("CSI_MAX_FILE_MB", 100) * MB),
             max_unzipped_bytes=int(_env_number("CSI_MAX_UNZIPPED_MB", 400) * MB),

@@ -360,7 +360,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error types for damaged files
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types (its own, ValueError, OSError)
         raise InputRefused(Problem(f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
                                    file=file_name)) from None
     sheets: list[Sheet] = []
@@ -375,7 +375,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             with gc_paused():        # one list per row: no cycles to look for
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - as above: any failure to read a sheet refuses the file, named
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
         cells += sum(map(len, rows))

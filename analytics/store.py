@@ -24,7 +24,7 @@ from .migrations import LATEST_VERSION, MIGRATIONS, PRODUCT_ID
 
 _write_locks: dict[str, threading.RLock] = {}
 _write_locks_guard = threading.Lock()
-_LOCK_HELD = re.compile(r"Could not set lock on file|Conflicting lock is held", re.I)
+_LOCK_HELD = re.compile(r"Could not set lock on file|Conflicting lock is held", re.IGNORECASE)
 _HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
 
 

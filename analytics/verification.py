@@ -65,8 +65,8 @@ class Verification:
             verdict = {"effective": "结论:改进有效。", "not_yet": "结论:尚未看到确定的改进效果。",
                        "worse": "结论:指标变差了。"}[self.verdict]
             return "".join(parts) + verdict
-        parts = [f"After go-live the mean is {self.post_mean:.3g} against {self.pre_mean:.3g} before: "
-                 f"a change of {diff} (95% confidence interval {ci})."]
+        parts = [(f"After go-live the mean is {self.post_mean:.3g} against {self.pre_mean:.3g} before: "
+                 f"a change of {diff} (95% confidence interval {ci}).")]
         if self.sustained_shift:
             parts.append("7 or more points in a row sit on the better side of the old mean (a sustained shift).")
         if self.improvement_signals:

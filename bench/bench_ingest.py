@@ -81,7 +81,7 @@ def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
         "print(json.dumps([seconds, mb]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(store), str(data)], cwd=ROOT, capture_output=True,
-                          text=True)
+                          text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"ingest of {data.name} failed:\n{done.stderr[-3000:]}")
     seconds, megabytes = json.loads(done.stdout.strip().splitlines()[-1])

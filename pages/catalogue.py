@@ -107,7 +107,7 @@ with baselines_tab:
         st.stop()
     table = analysis.table.set_index("metric_id")
     ids = list(table.sort_values("name").index)
-    metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=lang(): display_name(table.loc[i], _lang),
+    metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang),
                              key="baseline_metric")
     row = table.loc[metric_id]
     unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
@@ -148,7 +148,7 @@ with baselines_tab:
             start = c1.selectbox(t("cat.window_from"), months, index=max(0, len(months) - 12), key="window_from")
             end = c2.selectbox(t("cat.window_to"), months, index=len(months) - 1, key="window_to")
             stat = st.radio(t("cat.stat"), ["mean", "median"], horizontal=True, key="window_stat",
-                            format_func=lambda s, _lang=lang(): i18n.t(f"cat.stat_{s}", _lang))
+                            format_func=lambda s, _lang=current_lang: i18n.t(f"cat.stat_{s}", _lang))
             window = points[(points["period"] >= pd.Timestamp(start)) & (points["period"] <= pd.Timestamp(end))]
             try:
                 value = baseline_from_window(window["value"], stat)

@@ -17,6 +17,7 @@ from analytics.uploads import value_history
 from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
 through_dashboard()
+current_lang = lang()     # bound into format_func lambdas: the language of this run
 
 everything = get_analysis()
 if everything.empty:
@@ -38,7 +39,7 @@ if asked is not None and current not in ids:
     st.warning(t("md.unknown", id=asked))
     current = None
 choice = st.selectbox(t("md.pick"), ids, index=ids.index(current) if current in ids else None,
-                      format_func=lambda i, _lang=lang(): display_name(table.loc[i], _lang), placeholder=t("md.no_metric"))
+                      format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang), placeholder=t("md.no_metric"))
 if choice is None:
     st.stop()
 if st.query_params.get("metric") != str(choice):

@@ -146,23 +146,22 @@ def show_record(record_id: int) -> None:
                     _fail(exc)
 
     if record["state"] in REVISION_ROLES.get(role, set()):
-        with st.expander(t("rec.revise")):
-            with st.form(f"revise_{record_id}", clear_on_submit=True):
-                planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "")
-                resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "")
-                due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"))
-                expected = st.number_input(t("rec.field_expected_value"), value=record.get("expected_value"))
-                why = st.text_input(t("rec.revise_reason"))
-                if st.form_submit_button(t("rec.revise_button")):
-                    changes = {k: v for k, v in (("planned_actions", planned), ("resources", resources),
-                                                 ("due_date", due), ("expected_value", expected))
-                               if v not in (None, "") and v != record.get(k)}
-                    try:
-                        revise_plan(store, record_id, by=acting, reason=why, **changes)
-                        state["records_flash"] = t("rec.revised", id=record_id)
-                        st.rerun()
-                    except (InputRefused, NotAllowed, StoreError) as exc:
-                        _fail(exc)
+        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}", clear_on_submit=True):
+            planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "")
+            resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "")
+            due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"))
+            expected = st.number_input(t("rec.field_expected_value"), value=record.get("expected_value"))
+            why = st.text_input(t("rec.revise_reason"))
+            if st.form_submit_button(t("rec.revise_button")):
+                changes = {k: v for k, v in (("planned_actions", planned), ("resources", resources),
+                                             ("due_date", due), ("expected_value", expected))
+                           if v not in (None, "") and v != record.get(k)}
+                try:
+                    revise_plan(store, record_id, by=acting, reason=why, **changes)
+                    state["records_flash"] = t("rec.revised", id=record_id)
+                    st.rerun()
+                except (InputRefused, NotAllowed, StoreError) as exc:
+                    _fail(exc)
 
     st.subheader(t("rec.verification"))
     verification = record_verification(store, record)

@@ -20,6 +20,7 @@ from analytics.scorecard import (
 from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
 through_dashboard()
+current_lang = lang()     # bound into format_func lambdas: the language of this run
 
 st.title(t("sc.title"))
 everything = get_analysis()
@@ -41,10 +42,10 @@ options = filter_options(analysis)
 filters = Filters(
     processes=tuple(top[1].multiselect(t("sc.process"), options["process"], key="sc_process", placeholder=t("sc.all"))),
     categories=tuple(top[2].multiselect(t("sc.category"), options["category"], key="sc_category", placeholder=t("sc.all"),
-                                        format_func=lambda c, _lang=lang(): i18n.t(f"category.{c}", _lang))),
+                                        format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang))),
     owners=tuple(top[3].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
     statuses=tuple(top[4].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
-                                      format_func=lambda s, _lang=lang(): i18n.t(f"status.{s}", _lang))),
+                                      format_func=lambda s, _lang=current_lang: i18n.t(f"status.{s}", _lang))),
     search=top[5].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
 )
 rows = scorecard_rows(analysis, lang(), filters)

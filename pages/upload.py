@@ -28,6 +28,7 @@ from pages.common import (
 )
 
 through_dashboard()
+current_lang = lang()     # bound into format_func lambdas: the language of this run
 
 store = get_store()
 state = st.session_state
@@ -44,7 +45,7 @@ files = None if not can_upload else st.file_uploader(t("upload.files"), type=FIL
                                                      key=f"uploader_{state['uploader_generation']}",
                                                      help=t("upload.format_help"))
 c1, c2, c3 = st.columns([2, 2, 3])
-source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s, _lang=lang(): i18n.t(f"source.{s}", _lang))
+source = c1.selectbox(t("upload.source"), SOURCES, format_func=lambda s, _lang=current_lang: i18n.t(f"source.{s}", _lang))
 by = author_field(c2, t("upload.by"), "upload_by")
 create_metrics = c3.checkbox(t("upload.create_metrics"), value=False)
 

@@ -37,7 +37,7 @@ def cli(store: Store, capsys):
 def run_cli_process(*args: str, env: dict | None = None, timeout: float = 60, stdin: str | None = None):
     """The command line as a separate process, exactly as a batch job runs it."""
     return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, input=stdin)
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, input=stdin, check=False)
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,11 @@ def _app(page: str | None = None, lang: str | None = None, **params: str) -> App
     return at
 
 
+def _widget(widgets, label: str, *, prefix: bool = False):
+    """The widget with this label (or label prefix) among `widgets`; none fails the test."""
+    return next(w for w in widgets if (w.label.startswith(label) if prefix else w.label == label))
+
+
 def _text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [s.value for s in at.subheader]
     parts += [c.value for c in at.caption] + [e.value for e in at.error] + [i.value for i in at.info]
@@ -229,7 +234,7 @@ def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
     texts = {ti.label: ti for ti in at.text_input}
     texts["Effective from"].set_value("2026-11")
     texts["Why (required)"].set_value("review agreed a tighter target")
-    [b for b in at.button if b.label == "Save the new version"][0].click().run()
+    _widget(at.button, "Save the new version").click().run()
     assert not at.exception, at.exception
     versions = list_versions(app_store)
     latest = versions[versions["from_period"] == "2026-11"]
@@ -280,8 +285,8 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
     metric_id = int(_analysed(app_store.path).loc["Backlog over 30 days", "metric_id"])
     at = _app("pages/records.py", lang="en", metric=str(metric_id), period="2026-10")
     at.selectbox(key="acting_user").set_value("陈静").run()
-    [ti for ti in at.text_input if ti.label == "Title"][0].set_value("Daily stand-up on overdue tickets")
-    [b for b in at.button if b.label == "Raise the record"][0].click().run()
+    _widget(at.text_input, "Title").set_value("Daily stand-up on overdue tickets")
+    _widget(at.button, "Raise the record").click().run()
     assert not at.exception, at.exception
     record_id = int(at.query_params["record"][0] if isinstance(at.query_params["record"], list)
                     else at.query_params["record"])
@@ -290,28 +295,27 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
         "raised", "Backlog over 30 days", "missed")
 
     # the improvement owner cannot approve: no such step is offered to them
-    assert not [r for r in at.radio if r.label == "Move to"] or "Approved" not in [
-        r for r in at.radio if r.label == "Move to"][0].options
+    assert all("Approved" not in r.options for r in at.radio if r.label == "Move to")
     at.selectbox(key="acting_user").set_value("刘洋").run()
-    [r for r in at.radio if r.label == "Move to"][0].set_value("Approved")
-    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    _widget(at.radio, "Move to").set_value("Approved")
+    _widget(at.button, "Save the step").click().run()
     assert get_record(app_store, record_id)["state"] == "approved"
 
     at.selectbox(key="acting_user").set_value("陈静").run()
-    [r for r in at.radio if r.label == "Move to"][0].set_value("Implementing")
-    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    _widget(at.radio, "Move to").set_value("Implementing")
+    _widget(at.button, "Save the step").click().run()
     assert "give the change reference" in "\n".join(m.value for m in at.markdown)   # refused, nothing moved
     assert get_record(app_store, record_id)["state"] == "approved"
-    [r for r in at.radio if r.label == "Move to"][0].set_value("Implementing")
-    [ti for ti in at.text_input if ti.label.startswith("Change reference")][0].set_value("CHG-9")
-    [ti for ti in at.text_input if ti.label.startswith("Go-live")][0].set_value("2026-04")
-    [b for b in at.button if b.label == "Save the step"][0].click().run()
+    _widget(at.radio, "Move to").set_value("Implementing")
+    _widget(at.text_input, "Change reference", prefix=True).set_value("CHG-9")
+    _widget(at.text_input, "Go-live", prefix=True).set_value("2026-04")
+    _widget(at.button, "Save the step").click().run()
     assert get_record(app_store, record_id)["state"] == "implementing"
 
     for user, step in (("周敏", "Monitoring"), ("刘洋", "Verified"), ("刘洋", "Closed")):
         at.selectbox(key="acting_user").set_value(user).run()
-        [r for r in at.radio if r.label == "Move to"][0].set_value(step)
-        [b for b in at.button if b.label == "Save the step"][0].click().run()
+        _widget(at.radio, "Move to").set_value(step)
+        _widget(at.button, "Save the step").click().run()
         assert not at.exception, at.exception
     record = get_record(app_store, record_id)
     assert record["state"] == "closed"
@@ -349,9 +353,9 @@ def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store)
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="en", record="1")
     at.selectbox(key="acting_user").set_value("周敏").run()
-    [ta for ta in at.text_area if ta.label == "Planned actions"][0].set_value("Extend the rota to weekends")
-    [ti for ti in at.text_input if ti.label.startswith("Why the plan changes")][0].set_value("night backlog")
-    [b for b in at.button if b.label == "Save the revision"][0].click().run()
+    _widget(at.text_area, "Planned actions").set_value("Extend the rota to weekends")
+    _widget(at.text_input, "Why the plan changes", prefix=True).set_value("night backlog")
+    _widget(at.button, "Save the revision").click().run()
     assert not at.exception, at.exception
     record = get_record(app_store, 1)
     assert record["planned_actions"] == "Extend the rota to weekends"

@@ -92,7 +92,7 @@ def test_the_dashboard_asks_for_sign_in_and_a_viewer_cannot_upload(accounts, mon
     assert any("can read this page but not change anything" in i.value for i in at.info)
     at.switch_page("pages/catalogue.py").run()
     assert any("can read this page but not change anything" in i.value for i in at.info)
-    [b for b in at.sidebar.button if b.label == "Sign out"][0].click().run()
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
     assert at.title[0].value == "Sign in"
 
 

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 @pytest.mark.slow
 def test_bench_runs_at_a_tenth_of_the_scale_and_prints_every_figure():
     result = subprocess.run([sys.executable, "-m", "bench", "--scale", "0.1", "--no-growth"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     for figure in ("pandas groupby().mean() (reference)", "spc", "mann_kendall + sen", "analyse (full store)",
                    "analyse (cached)", "scorecard cold run", "scorecard warm rerun", "xlsx report",

@@ -48,7 +48,7 @@ def test_chinese_headers_and_words_are_accepted(store, cli, tmp_path):
     ws.write_row(0, 0, ["名称", "中文名称", "单位", "类别", "方向", "流程", "权重", "容差", "小数位", "基准", "目标", "生效期间"])
     ws.write_row(1, 0, ["Change success rate", "变更成功率", "%", "服务质量", "越高越好", "change", 3, 1, 1, 90, 95, "2025-01"])
     wb.close()
-    code, out, err = cli("metrics", "import", path)
+    code, _, err = cli("metrics", "import", path)
     assert code == 0, err
     row = list_metrics(store).iloc[0]
     assert (row["name_zh"], row["category"], row["direction"], row["target"]) == ("变更成功率", "quality", "increase", 95)
@@ -114,7 +114,7 @@ def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path
     writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    code, out, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
     assert code == 1
     assert message in err
     letter = column_letter(CATALOGUE_COLUMNS.index(column))

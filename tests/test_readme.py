@@ -15,12 +15,12 @@ def test_setup_is_exactly_two_make_commands():
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert commands == ["make run", "make test"]
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^run:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
+    assert re.search(r"^run:", makefile, re.MULTILINE) and re.search(r"^test:", makefile, re.MULTILINE)
     assert (ROOT / ".ci" / "run").read_text().strip().endswith("make test")
 
 
 def test_every_documented_command_exists_and_every_command_is_documented():
-    documented = set(re.findall(r"^\| `(\w+)", README, re.M)) - {"name", "volume_metric", "unit_cost"}
+    documented = set(re.findall(r"^\| `(\w+)", README, re.MULTILINE)) - {"name", "volume_metric", "unit_cost"}
     documented = {c for c in documented if c in COMMANDS or c.isalpha() and c not in CATALOGUE_WORDS}
     assert documented == set(COMMANDS)
 

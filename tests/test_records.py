@@ -70,7 +70,7 @@ def _record_in(store, state: str) -> int:
 def test_transition_matrix(loaded, state, to, role):
     rid = _record_in(loaded, state)
     legal = role in TRANSITIONS.get((state, to), set())
-    kwargs = dict(by=role, comment="because", change_ref="CHG-7", go_live="2026-06")
+    kwargs = {"by": role, "comment": "because", "change_ref": "CHG-7", "go_live": "2026-06"}
     if legal:
         assert move_record(loaded, rid, to, **kwargs) == to
         assert get_record(loaded, rid)["state"] == to

@@ -84,20 +84,18 @@ def test_a_foreign_duckdb_file_is_refused(tmp_path):
 
 def test_a_failed_write_leaves_nothing_behind(store):
     before = store.data_version()
-    with pytest.raises(RuntimeError):
-        with store.write() as con:
-            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.write() as con:
+        con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+        raise RuntimeError("boom")
     with store.read() as con:
         assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == 0
     assert store.data_version() == before
 
 
 def test_a_failed_statement_rolls_back_the_whole_write(store):
-    with pytest.raises(duckdb.Error):
-        with store.write() as con:
-            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
-            con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")  # unique violation
+    with pytest.raises(duckdb.Error), store.write() as con:
+        con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")
+        con.execute("INSERT INTO metric (name, name_key) VALUES ('A', 'a')")  # unique violation
     with store.read() as con:
         assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == 0
 
@@ -135,14 +133,14 @@ def test_a_store_held_by_another_process_gives_a_clear_busy_message(tmp_path):
     path = tmp_path / "held.duckdb"
     Store(path).ensure_schema()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
-         " time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-c", (f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
+         " time.sleep(30)")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         started = time.monotonic()
-        with pytest.raises(StoreBusy, match="is busy: another program .*process \\d+"):
-            with Store(path, lock_timeout=0.5).read():
-                pass
+        with pytest.raises(StoreBusy, match="is busy: another program .*process \\d+"), \
+                Store(path, lock_timeout=0.5).read():
+            pass
         assert 0.4 < time.monotonic() - started < 5
     finally:
         holder.kill()
@@ -153,8 +151,8 @@ def test_a_writer_waits_for_the_other_process_to_finish(tmp_path):
     path = tmp_path / "turns.duckdb"
     Store(path).ensure_schema()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
-         " time.sleep(0.8); c.close(); time.sleep(5)"], stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-c", (f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('held', flush=True);"
+         " time.sleep(0.8); c.close(); time.sleep(5)")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         store = Store(path, lock_timeout=10)
