@@ -745,12 +745,20 @@ def test_a_month_sheet_note_in_chinese(catalogued, tmp_path):
         "工作表“9月”:表格没有月份列,已按工作表名称(年份取自文件名)取为 2026-09"]
 
 
-def test_a_repeated_value_note_in_chinese(catalogued, tmp_path):
-    path = tmp_path / "r.csv"
-    path.write_text("指标,月份,数值\n事件平均解决时间,2026-05,6\n事件平均解决时间,2026-05,6\n", encoding="utf-8")
-    plan = plan_ingest(catalogued, [(path, "r.csv")])
-    assert [message_text(note, "zh") for note in plan.files[0].parsed.warnings] == [
-        "“事件平均解决时间” 2026-05:第 3 行与第 2 行的数值相同,只读取一次"]
+@pytest.mark.parametrize("files, of, expected", [
+    ({"r.csv": "指标,月份,数值\n事件平均解决时间,2026-05,6\n事件平均解决时间,2026-05,6\n"}, 0,
+     "“事件平均解决时间” 2026-05:第 3 行与第 2 行的数值相同,只读取一次"),
+    ({"a.csv": "指标,月份,数值\n事件平均解决时间,2026-05,6\n",
+      "b.csv": "指标,月份,数值\n事件平均解决时间,2026-05,6\nSLA达成率,2026-05,95\n"}, 1,
+     "“事件平均解决时间” 2026-05 也在 a.csv 中,数值相同:只从该文件读取"),
+    ({"g.csv": "指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n"}, 0,
+     "第 2 行:“一、质量指标”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
+], ids=["repeated-value", "value-in-another-file", "group-heading"])
+def test_notes_of_a_plan_in_chinese(catalogued, tmp_path, files, of, expected):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    plan = plan_ingest(catalogued, [(tmp_path / name, name) for name in files])
+    assert [message_text(note, "zh") for note in plan.files[of].parsed.warnings] == [expected]
 
 
 def test_a_file_target_note_in_chinese_names_the_metric_by_its_chinese_name():
@@ -761,23 +769,6 @@ def test_a_file_target_note_in_chinese_names_the_metric_by_its_chinese_name():
         "如以文件为准,请在“指标与基准”页修改")
     assert message_text("… and 3 more metrics whose file targets differ from the catalogue's", "zh") == (
         "……另有 3 个指标的文件目标与指标目录不同")
-
-
-def test_a_value_also_in_another_file_note_in_chinese(catalogued, tmp_path):
-    for name in ("a.csv", "b.csv"):
-        (tmp_path / name).write_text("指标,月份,数值\n事件平均解决时间,2026-05,6\n" + (
-            "SLA达成率,2026-05,95\n" if name == "b.csv" else ""), encoding="utf-8")
-    plan = plan_ingest(catalogued, [(tmp_path / "a.csv", "a.csv"), (tmp_path / "b.csv", "b.csv")])
-    assert [message_text(note, "zh") for note in plan.files[1].parsed.warnings] == [
-        "“事件平均解决时间” 2026-05 也在 a.csv 中,数值相同:只从该文件读取"]
-
-
-def test_group_heading_notes_in_chinese(catalogued, tmp_path):
-    path = tmp_path / "g.csv"
-    path.write_text("指标,2026-09\n一、质量指标,\n事件平均解决时间,6\n", encoding="utf-8")
-    plan = plan_ingest(catalogued, [(path, "g.csv")])
-    assert [message_text(note, "zh") for note in plan.files[0].parsed.warnings] == [
-        "第 2 行:“一、质量指标”没有数值,也不是目录中的指标:视为分组标题,已忽略"]
 
 
 def test_scale_warnings_in_chinese(store, tmp_path):
