@@ -5,6 +5,7 @@ Pages import this module; it never imports dashboard.py (that would render the a
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analytics import config, i18n
@@ -62,16 +63,18 @@ def data_table(frame, **options):
     return st.dataframe(frame, hide_index=True, placeholder="–", width="stretch", **options)
 
 
-def names_in_chinese() -> dict[str, str]:
-    """Catalogue name -> 中文名, for refusals that name catalogue metrics on a Chinese page."""
+def names_in_chinese(catalogue: pd.DataFrame | None = None) -> dict[str, str]:
+    """Catalogue name -> 中文名, for messages that name catalogue metrics on a Chinese page. A page
+    that has the catalogue (name, name_zh) at hand passes it instead of reading it again."""
     if lang() != "zh":
         return {}
-    from analytics.catalogue import list_metrics
+    if catalogue is None:
+        from analytics.catalogue import list_metrics
 
-    try:
-        catalogue = list_metrics(get_store())
-    except StoreError:
-        return {}
+        try:
+            catalogue = list_metrics(get_store())
+        except StoreError:
+            return {}
     named = catalogue[catalogue["name_zh"].fillna("").str.strip() != ""]
     return dict(zip(named["name"], named["name_zh"], strict=True))
 

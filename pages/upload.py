@@ -82,7 +82,7 @@ def _show_preview(plan: IngestPlan) -> None:
         "file": t("col.file"), "rows": t("upload.rows"), "new": t("upload.new"), "changed": t("upload.changed"),
         "unchanged": t("upload.unchanged"), "missing": t("upload.missing"),
         "new_metrics": t("upload.new_metrics"), "suggestions": t("upload.suggestions")})
-    names = names_in_chinese()                      # a note about a catalogue metric names it by its 中文名
+    names = names_in_chinese(catalogue)             # a note about a catalogue metric names it by its 中文名
     for file_plan in plan.files:
         st.markdown(t("upload.summary_line", **file_plan.summary()))
         for sheet, reason in file_plan.parsed.skipped_sheets:
