@@ -28,7 +28,7 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import gc_paused
 from .values import spread
-from .xlsx_package import check_and_inspect, unread_cells
+from .xlsx_package import check_and_inspect, has_placeholder_results, unread_cells
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -346,10 +346,15 @@ def _blank_hidden(rows: list[list], hidden_rows: set[int], hidden_columns: set[i
 def _show_unread_cells(rows: list[list], cells: dict[tuple[int, int], str]) -> None:
     """Put back what Excel shows in cells calamine reads as blank: an error ('#REF!', which the
     value checks refuse, or '#DIV/0!', which they take for missing) or a formula saved without
-    its result ('=B2*2', refused with what to do), instead of a blank nobody typed."""
+    its result ('=B2*2', refused with what to do), instead of a blank nobody typed, or a
+    program's placeholder 0 nobody saw."""
     for (r, c), text in cells.items():
-        if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+        if r < len(rows) and c < len(rows[r]) and _blank_or_zero(rows[r][c]):
             rows[r][c] = text
+
+
+def _blank_or_zero(cell: object) -> bool:
+    return cell in ("", None) or (type(cell) in (int, float) and cell == 0)
 
 
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
@@ -383,8 +388,11 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                                        file=file_name, sheet=meta.name))
         _fill_merged_text(rows, sheet.merged_cell_ranges)
-        if package and any(map(operator.contains, rows, repeat(""))):    # a blank may be an error or a formula
+        if package and (any(map(operator.contains, rows, repeat("")))    # a blank may be an error or a formula
+                        or has_placeholder_results(package, meta.name)):
             _show_unread_cells(rows, unread_cells(data, package, meta.name))
+        if package and meta.name in package.error_cells:                  # an .ods saves an error's value as 0
+            _show_unread_cells(rows, package.error_cells[meta.name])
         hidden = _blank_hidden(rows, *package.hidden[meta.name]) if package and meta.name in package.hidden else ([], [])
         percent = package.percent_cells.get(meta.name, set()) if package else set()
         sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden))

@@ -818,6 +818,7 @@ _EXCEL_ERRORS = {"#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#C
                  "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 
 
+_CALC_ERROR = re.compile(r"Err:\d{3}")          # LibreOffice's and WPS's own error codes (Err:502: invalid argument)
 _NONE_HAPPENED = {"未发生", "无发生", "没有发生", "零", "none happened"}     # 0 for a count, but not for a rate
 
 
@@ -831,7 +832,7 @@ def _not_a_number(cell: object, what: str = "") -> str:
     if text.startswith("=") and isinstance(cell, str):
         return (f"{refused}: it is a formula whose result the file does not hold; open the file in Excel "
                 "or WPS and save it again")
-    if text.upper() in _EXCEL_ERRORS:
+    if text.upper() in _EXCEL_ERRORS or _CALC_ERROR.fullmatch(text):
         return f"{refused}: the cell shows an Excel error; correct its formula, or clear the cell if there is no value"
     if text in _NONE_HAPPENED:
         return f"{refused}: write 0 if none happened, or leave the cell blank if it was not measured"

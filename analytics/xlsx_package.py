@@ -16,7 +16,10 @@
 4. Formula results: python-calamine gives '' both for a cell showing an Excel error (#REF!) and
    for a formula whose result the file does not hold (files written by programs, never opened in
    Excel). Excel shows the user a value or an error there, so such a cell must not be taken for
-   a blank: the sheet XML says which cells they are and what they hold.
+   a blank: the sheet XML says which cells they are and what they hold. Programs such as
+   xlsxwriter save 0 as every formula's result instead, and mark the workbook to be calculated
+   when it is opened (fullCalcOnLoad): in such a workbook a formula's saved 0 is a placeholder,
+   not a value anybody saw.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from . import ods_package
 from .errors import InputRefused, Problem
 from .limits import MB, Limits
 
@@ -42,6 +46,8 @@ _ATTR_S = re.compile(rb'\bs="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _MAX_PARTS = 5000
 _HIDDEN = b'hidden="'
+_FORMULA_END = b"</f>"                       # every formula has one: a shared formula's first cell holds its text
+_CALCULATED_ON_OPEN = re.compile(rb'\bfullCalcOnLoad="(?:1|true)"')   # cleared by Excel and WPS when they save
 _ROW_OR_COL = re.compile(rb"<(?:\w+:)?(row|col)\b([^>]*)>")
 _IS_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ATTR_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
@@ -59,6 +65,9 @@ class Package:
     sheet_parts: dict[str, str] = field(default_factory=dict)         # sheet name -> part name
     percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
     hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
+    with_formulas: set[str] = field(default_factory=set)                          # sheets holding a formula
+    error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # sheet -> {(row0, col0): '#REF!'}
+    calculated_on_open: bool = False       # written by a program: formula results saved as placeholders
 
 
 def _column_index(letters: bytes) -> int:
@@ -79,32 +88,51 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
     _check_sizes(infos, file_name, limits)
     names = {info.filename for info in infos}
     if "xl/workbook.xml" not in names:
+        if _is_opendocument_spreadsheet(archive, names):
+            _check_streams(archive, infos, file_name)
+            return _inspect_opendocument(archive, file_name, limits)
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
-    with_hidden = _check_streams(archive, infos, file_name)
-    package = Package(sheet_parts=_sheet_parts(archive, names))
+    seen = _check_streams(archive, infos, file_name)
+    package = Package(sheet_parts=_sheet_parts(archive, names), calculated_on_open=seen.calculated_on_open)
+    package.with_formulas = {sheet for sheet, part in package.sheet_parts.items() if part in seen.with_formulas}
     _check_dimensions(archive, package, file_name, limits)
     percent_styles = _percent_styles(archive, names)
     for sheet, part in package.sheet_parts.items():
-        sheet_xml = archive.read(part) if percent_styles or part in with_hidden else b""
+        sheet_xml = archive.read(part) if percent_styles or part in seen.with_hidden else b""
         if percent_styles:
             package.percent_cells[sheet] = _cells_with_styles(sheet_xml, percent_styles)
-        if part in with_hidden:
+        if part in seen.with_hidden:
             package.hidden[sheet] = _hidden_rows_and_columns(sheet_xml)
     return package
 
 
+def _is_opendocument_spreadsheet(archive: zipfile.ZipFile, names: set[str]) -> bool:
+    return "mimetype" in names and "content.xml" in names and archive.read("mimetype").strip() == ods_package.MIMETYPE
+
+
+def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limits) -> Package:
+    with archive.open("content.xml") as content:
+        found = ods_package.inspect(content, file_name, limits)
+    return Package(percent_cells=found.percent_cells, hidden=found.hidden, error_cells=found.errors)
+
+
 def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:
-    """{(row0, col0): '#REF!' or '=B2*2'}: the cells of a sheet that calamine reads as '' but that
-    show an error or a formula's (unsaved) result in Excel. A sheet without a formula or an error
-    cell costs two substring searches."""
+    """{(row0, col0): '#REF!' or '=B2*2'}: the cells of a sheet that calamine reads as '' (or as a
+    placeholder 0) but that show an error or a formula's result in Excel, which the file does not
+    hold. A sheet without a formula or an error cell costs two substring searches."""
     part = package.sheet_parts.get(sheet)
     if part is None:
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheet_xml = archive.read(part)
-    if b"</f>" not in sheet_xml and b't="e"' not in sheet_xml:   # every formula has a </f>: a shared one's first cell
+    if _FORMULA_END not in sheet_xml and b't="e"' not in sheet_xml:
         return {}
-    return _errors_and_unsaved_formulas(sheet_xml)
+    return _errors_and_unsaved_formulas(sheet_xml, zero_is_unsaved=package.calculated_on_open)
+
+
+def has_placeholder_results(package: Package, sheet: str) -> bool:
+    """Whether a sheet's formulas may hold a program's placeholder 0 (see unread_cells)."""
+    return package.calculated_on_open and sheet in package.with_formulas
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -> None:
@@ -123,23 +151,37 @@ def _check_sizes(infos: list[zipfile.ZipInfo], file_name: str, limits: Limits) -
                 "which only zip bombs do; the workbook was not read", file=file_name))
 
 
-def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> set[str]:
+@dataclass
+class _Seen:
+    """What the stream check notices on the way, for free or nearly."""
+    with_hidden: set[str] = field(default_factory=set)          # worksheet parts hiding a row or a column
+    with_formulas: set[str] = field(default_factory=set)        # ... holding a formula, looked for only when
+    calculated_on_open: bool = False                            # the workbook is marked to be calculated on opening
+
+
+def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> _Seen:
     """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC.
-    Returns the worksheet parts that hide a row or a column, seen on the way."""
-    with_hidden = set()
-    for info in infos:
-        worksheet = info.filename.startswith("xl/worksheets/")
+    The workbook part goes first: its calcPr says whether the sheets' formulas matter (a search
+    for them costs ~20 ms on a 30 MB sheet, so only workbooks written by programs pay it)."""
+    seen = _Seen()
+    for info in sorted(infos, key=lambda info: info.filename != "xl/workbook.xml"):
+        needles = [(_HIDDEN, seen.with_hidden)] if info.filename.startswith("xl/worksheets/") else []
+        if needles and seen.calculated_on_open:
+            needles.append((_FORMULA_END, seen.with_formulas))
         tail = b""
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(1 << 20):
-                    if worksheet and (_HIDDEN in chunk or _HIDDEN in tail + chunk[:16]):
-                        with_hidden.add(info.filename)
-                    tail = chunk[-16:]
+                    if info.filename == "xl/workbook.xml" and _CALCULATED_ON_OPEN.search(tail + chunk):
+                        seen.calculated_on_open = True
+                    for needle, parts in needles:
+                        if needle in chunk or needle in tail + chunk[:16]:
+                            parts.add(info.filename)
+                    tail = chunk[-32:]
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
                                        file=file_name)) from None
-    return with_hidden
+    return seen
 
 
 def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -222,10 +264,12 @@ def _cells_with_styles(sheet_xml: bytes, styles: set[int]) -> set[tuple[int, int
     return cells
 
 
-def _errors_and_unsaved_formulas(sheet_xml: bytes) -> dict[tuple[int, int], str]:
+def _errors_and_unsaved_formulas(sheet_xml: bytes, zero_is_unsaved: bool = False) -> dict[tuple[int, int], str]:
     """{(row0, col0): what Excel shows} for cells showing an error ('#REF!') and formulas saved
     without their result ('=B2*2'; '=…' for a shared formula's later cells, whose text lives in
-    the first). A formula whose saved result is an empty text (t="str") is a real blank."""
+    the first). A formula whose saved result is an empty text (t="str") is a real blank. With
+    zero_is_unsaved, a number formula saved with 0 counts as unsaved too: the placeholder of a
+    workbook that a program wrote to be calculated on opening."""
     cells: dict[tuple[int, int], str] = {}
     seen = -1
     for at in sorted(_positions(sheet_xml, _FORMULA_OR_ERROR)):
@@ -243,6 +287,8 @@ def _errors_and_unsaved_formulas(sheet_xml: bytes) -> dict[tuple[int, int], str]
         kind = _ATTR_T.search(attrs)
         value = _VALUE.search(body)
         saved = value.group(1) if value is not None and value.group(1) else b""
+        if zero_is_unsaved and saved == b"0" and (kind is None or kind.group(1) == b"n"):
+            saved = b""                                            # not a boolean FALSE (t="b"), not a text "0"
         if kind is not None and kind.group(1) == b"e" and saved:
             text = saved.decode(errors="replace")
         elif kind is not None and kind.group(1) == b"str" and value is not None:

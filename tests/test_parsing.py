@@ -651,6 +651,155 @@ def test_which_cells_hold_an_error_or_a_formula_without_its_result():
         (1, 2): "=A2&B2", (1, 3): "#VALUE!", (2, 2): "=…", (2, 3): "#DIV/0!", (2, 4): "=SUM(E1:E2)"}
 
 
+def _without_calculation(book: bytes) -> bytes:
+    """The same workbook as Excel or WPS saves it after calculating: no fullCalcOnLoad mark."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                assert b'fullCalcOnLoad="1"' in part
+                part = part.replace(b' fullCalcOnLoad="1"', b"")
+            archive.writestr(info, part)
+    return buffer.getvalue()
+
+
+def test_a_formula_saved_with_a_placeholder_0_by_a_program_is_refused_not_read_as_0():
+    """xlsxwriter (and rust_xlsxwriter) save 0 as a formula's result and mark the workbook to be
+    calculated on opening: Excel shows 95.7 where the file holds 0. A 0 nobody saw must not be
+    loaded as the month's value. A result the program did save (96), a FALSE and a text '0' are
+    read; once Excel or WPS has saved the file (no mark), a 0 is a calculated 0."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-09", "2026-10", "备注"])
+        ws.write_row(1, 0, ["SLA达成率", 95.2])
+        ws.write_formula(1, 2, "=B2+0.5")                      # saved as <v>0</v>
+        ws.write_formula(1, 3, "=B2>99")                       # a FALSE, in a column not read
+        ws.write_row(2, 0, ["事件平均解决时间", 8.1])
+        ws.write_formula(2, 2, "=B3-0.1", None, 8.0)           # the program saved the result
+        ws.write_row(3, 0, ["重大事件数", 0])
+        ws.write_formula(3, 2, '=IF(B4=0,"0","")', None, "0")   # a text '0' (t="str")
+    book = _workbook(build)
+    assert _refusal(book, "w.xlsx") == (
+        "w.xlsx, sheet '数据', row 2, column C (2026-10): '=B2+0.5' is not a number: it is a formula whose result "
+        "the file does not hold; open the file in Excel or WPS and save it again")
+    assert _sorted_records(parse_file(_without_calculation(book), file_name="w.xlsx")) == [
+        ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 0.0), ("事件平均解决时间", "2026-09", 8.1),
+        ("事件平均解决时间", "2026-10", 8.0), ("重大事件数", "2026-09", 0.0), ("重大事件数", "2026-10", 0.0)]
+
+
+def test_which_formulas_saved_as_0_are_placeholders():
+    sheet = (b'<sheetData><row r="2"><c r="B2"><f>A2*2</f><v>0</v></c><c r="C2" t="b"><f>A2&gt;1</f><v>0</v></c>'
+             b'<c r="D2" t="str"><f>TEXT(A2,"0")</f><v>0</v></c><c r="E2"><f>A2+1</f><v>3</v></c>'
+             b'<c r="F2" t="n"><f t="shared" ref="F2:F3" si="0">A2</f><v>0</v></c></row>'
+             b'<row r="3"><c r="F3"><f t="shared" si="0"/><v>0</v></c><c r="G3"><v>0</v></c></row></sheetData>')
+    assert xlsx_package._errors_and_unsaved_formulas(sheet) == {}
+    assert xlsx_package._errors_and_unsaved_formulas(sheet, zero_is_unsaved=True) == {
+        (1, 1): "=A2*2", (1, 5): "=A2", (2, 5): "=…"}
+
+
+_ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3">'
+    '<office:automatic-styles><style:style style:name="ta2" style:family="table">'
+    '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
+    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
+
+
+def _ods_cell(cell) -> str:
+    """A cell as LibreOffice Calc writes it: typed value attributes, the shown text in text:p."""
+    if cell is None:
+        return "<table:table-cell/>"
+    if isinstance(cell, tuple):                                          # ("%", 0.952) or ("error", "#REF!")
+        kind, value = cell
+        if kind == "%":
+            return (f'<table:table-cell office:value-type="percentage" office:value="{value}" '
+                    f'calcext:value-type="percentage"><text:p>{value * 100:.1f}%</text:p></table:table-cell>')
+        return (f'<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" '
+                f'calcext:value-type="error"><text:p>{value}</text:p></table:table-cell>')
+    if isinstance(cell, (int, float)):
+        return (f'<table:table-cell office:value-type="float" office:value="{cell}" calcext:value-type="float">'
+                f"<text:p>{cell}</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>'
+
+
+_COLLAPSED = ' table:visibility="collapse"'
+
+
+def _ods(sheets: dict[str, list], hidden_sheets=(), hidden_rows=(), hidden_columns=(), raw_rows="") -> bytes:
+    """A real .ods package: the mimetype stored first, content.xml and the manifest. Rows are
+    padded as LibreOffice pads them (a repeated empty row to the sheet's end)."""
+    tables = []
+    for name, rows in sheets.items():
+        style = ' table:style-name="ta2"' if name in hidden_sheets else ""
+        width = max(map(len, rows))
+        columns = "".join(f"<table:table-column{_COLLAPSED if c in hidden_columns else ''}/>" for c in range(width))
+        body = "".join(f"<table:table-row{_COLLAPSED if r in hidden_rows else ''}>"
+                       + "".join(map(_ods_cell, row)) + "</table:table-row>" for r, row in enumerate(rows))
+        padding = ('<table:table-row table:number-rows-repeated="1048500">'
+                   '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>')
+        tables.append(f'<table:table table:name="{name}"{style}>{columns}{body}{raw_rows}{padding}</table:table>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", _ODS_CONTENT.format(tables="".join(tables)))
+        archive.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>"))
+    return buffer.getvalue()
+
+
+def test_an_ods_from_libreoffice_or_wps_is_read_as_the_user_sees_it():
+    """The upload offers .ods: percent cells are read as shown (95.2, not 0.952), rows, columns and
+    sheets hidden in the application are left out with a note, the padding rows cost nothing."""
+    ods = _ods({"数据": [["指标", "2026-09", "2026-10", "2025-12"],
+                       ["SLA达成率", ("%", 0.952), ("%", 0.957), ("%", 0.9)],
+                       ["事件平均解决时间", 8.1, 8.0, 9.9],
+                       ["SLA达成率", 99.0, 99.0, 99.0]],
+                "去年": [["指标", "月份", "数值"], ["SLA达成率", "2025-10", 50]]},
+               hidden_sheets={"去年"}, hidden_rows={3}, hidden_columns={3})
+    started = time.perf_counter()
+    parsed = parse_file(ods, file_name="指标.ods")
+    assert time.perf_counter() - started < 2
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
+                                       ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+    assert "sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read" in parsed.warnings
+    assert (parsed.sheets, parsed.skipped_sheets) == (["数据"], [("去年", "hidden")])
+
+
+def test_an_ods_error_cell_is_missing_or_refused_as_in_excel():
+    """LibreOffice saves a formula showing an error as an empty text with an error mark: #DIV/0! is
+    missing, as in .xlsx; #REF! and LibreOffice's own Err:502 are refused with what to do."""
+    fine = _ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2],
+                        ["SLA达成率", "2026-10", ("error", "#DIV/0!")]]})
+    assert _sorted_records(parse_file(fine, file_name="f.ods")) == [
+        ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None)]
+    broken = _ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", ("error", "#REF!")],
+                          ["SLA达成率", "2026-10", ("error", "Err:502")]]})
+    assert _refusal(broken, "b.ods").splitlines() == [
+        f"b.ods, sheet '数据', row {row}, column C (数值): '{shown}' is not a number: the cell shows an Excel error; "
+        "correct its formula, or clear the cell if there is no value" for row, shown in ((2, "#REF!"), (3, "Err:502"))]
+
+
+def test_an_ods_over_the_cell_limit_is_refused_before_it_is_read():
+    """A few bytes of repeated rows can stand for millions of filled cells: counted while streaming."""
+    row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell office:value-type="float" '
+           'office:value="1" table:number-columns-repeated="1000"><text:p>1</text:p></table:table-cell></table:table-row>')
+    ods = _ods({"数据": [["指标"]]}, raw_rows=row)
+    assert len(ods) < 5000
+    assert _refusal(ods, "big.ods", Limits(max_cells=1_000_000)) == (
+        "big.ods, sheet '数据': the workbook has more than 1,000,000 cells, over the limit")
+
+
 @pytest.mark.parametrize("layout", ["wide", "long"])
 def test_a_row_without_a_name_that_holds_only_dashes_or_div0_is_dropped(layout):
     """Template rows for metrics to come (- or #DIV/0! in every month) hold no value to lose; a nameless
