@@ -28,7 +28,13 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import gc_paused
 from .values import spread
-from .xlsx_package import check_and_inspect, has_placeholder_results, unread_cells
+from .xls_package import XlsBook
+from .xlsx_package import (
+    Package,
+    check_and_inspect,
+    has_placeholder_results,
+    unread_cells,
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -362,7 +368,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         raise InputRefused(Problem(
             "the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
             "password (File > Info > Protect Workbook), save it and upload it again", file=file_name))
-    package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else None
+    package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else Package()
+    xls = XlsBook(data) if data.startswith(OLE_MAGIC) else None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types (its own, ValueError, OSError)
@@ -387,14 +394,16 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if cells > limits.max_cells:
             raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                                        file=file_name, sheet=meta.name))
+        if xls is not None:
+            xls.inspect(meta.name, package)
         _fill_merged_text(rows, sheet.merged_cell_ranges)
-        if package and (any(map(operator.contains, rows, repeat("")))    # a blank may be an error or a formula
-                        or has_placeholder_results(package, meta.name)):
+        if meta.name in package.sheet_parts and (any(map(operator.contains, rows, repeat("")))  # an error or a formula?
+                                                 or has_placeholder_results(package, meta.name)):
             _show_unread_cells(rows, unread_cells(data, package, meta.name))
-        if package and meta.name in package.error_cells:                  # an .ods saves an error's value as 0
+        if meta.name in package.error_cells:          # .ods and .xls: calamine reads an error as '' (or 0)
             _show_unread_cells(rows, package.error_cells[meta.name])
-        hidden = _blank_hidden(rows, *package.hidden[meta.name]) if package and meta.name in package.hidden else ([], [])
-        percent = package.percent_cells.get(meta.name, set()) if package else set()
+        hidden = _blank_hidden(rows, *package.hidden[meta.name]) if meta.name in package.hidden else ([], [])
+        percent = package.percent_cells.get(meta.name, set())
         sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden))
     if not sheets:
         raise InputRefused(Problem("the workbook has no worksheets", file=file_name))

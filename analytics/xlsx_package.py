@@ -52,7 +52,9 @@ _ROW_OR_COL = re.compile(rb"<(?:\w+:)?(row|col)\b([^>]*)>")
 _IS_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _ATTR_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _MAX_COLUMNS = 16384                                   # XFD: <col min="14" max="16384" hidden="1"/> hides the rest
-_ATTR_MIN_MAX = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
+_ATTR_MIN = re.compile(rb'\bmin="(\d+)"')
+_ATTR_MAX = re.compile(rb'\bmax="(\d+)"')              # LibreOffice writes max before min
+_HIDDEN_VALUES = (b'hidden="1"', b'hidden="true"')      # LibreOffice writes hidden="false" on every row
 _FORMULA_OR_ERROR = (b"<f>", b"<f ", b' t="e"')        # Excel, WPS and programs write cells without a prefix
 _CELL_WITH_BODY = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
@@ -226,7 +228,7 @@ def _check_dimensions(archive: zipfile.ZipFile, package: Package, file_name: str
                 f" over the limit of {limits.max_cells:,}", file=file_name))
 
 
-def _is_percent_code(code: str) -> bool:
+def is_percent_code(code: str) -> bool:
     """A number format shows percent when it has a % outside quotes and escapes."""
     code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
     return "%" in code
@@ -241,7 +243,7 @@ def _percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
         return set()
     percent_formats = set(_BUILTIN_PERCENT_FORMATS)
     for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
-        if _is_percent_code(fmt.get("formatCode", "")):
+        if is_percent_code(fmt.get("formatCode", "")):
             percent_formats.add(int(fmt.get("numFmtId", "-1")))
     cell_xfs = styles.find(f"{_NS_MAIN}cellXfs")
     if cell_xfs is None:
@@ -305,15 +307,15 @@ def _hidden_rows_and_columns(sheet_xml: bytes) -> tuple[set[int], set[int]]:
     """0-based rows (<row r="5" hidden="1">) and columns (<col min="3" max="5" hidden="1"/>) hidden in Excel."""
     rows: set[int] = set()
     columns: set[int] = set()
-    for at in _positions(sheet_xml, (_HIDDEN,)):
+    for at in _positions(sheet_xml, _HIDDEN_VALUES):
         tag = _ROW_OR_COL.match(sheet_xml, sheet_xml.rfind(b"<", 0, at))
         if tag is None or not _IS_HIDDEN.search(tag.group(2)):
             continue
         if tag.group(1) == b"row":
             if (number := _ATTR_ROW_NUMBER.search(tag.group(2))) is not None:
                 rows.add(int(number.group(1)) - 1)
-        elif (span := _ATTR_MIN_MAX.search(tag.group(2))) is not None:
-            columns.update(range(int(span.group(1)) - 1, min(int(span.group(2)), _MAX_COLUMNS)))
+        elif (first := _ATTR_MIN.search(tag.group(2))) and (last := _ATTR_MAX.search(tag.group(2))):
+            columns.update(range(int(first.group(1)) - 1, min(int(last.group(1)), _MAX_COLUMNS)))
     return rows, columns
 
 

@@ -1013,6 +1013,88 @@ def test_which_rows_and_columns_the_sheet_xml_hides():
     assert columns == {1, 2, 3} | set(range(8, 16384))
 
 
+def test_which_rows_and_columns_a_sheet_saved_by_libreoffice_hides():
+    """LibreOffice writes max before min, and hidden="false" on every row it writes."""
+    sheet = (b'<cols><col collapsed="false" customWidth="true" hidden="true" outlineLevel="0" max="5" min="5" '
+             b'style="0" width="9.14"/><col collapsed="false" customWidth="false" hidden="false" outlineLevel="0" '
+             b'max="1024" min="6" style="0" width="8.53"/></cols><sheetData>'
+             b'<row r="1" customFormat="false" ht="15" hidden="false" customHeight="false" outlineLevel="0" '
+             b'collapsed="false"><c r="A1" s="1" t="s"><v>0</v></c></row>'
+             b'<row r="5" customFormat="false" ht="15" hidden="true" customHeight="false" outlineLevel="0" '
+             b'collapsed="false"><c r="A5" s="0" t="s"><v>1</v></c></row></sheetData>')
+    assert xlsx_package._hidden_rows_and_columns(sheet) == ({4}, {4})
+
+
+def _xls(build) -> bytes:
+    """A real Excel 97–2003 workbook (BIFF8), as old templates and WPS's compatibility mode save."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    build(book, xlwt)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xls_is_read_as_the_user_sees_it():
+    """The percent cells of an .xls are read as shown (95.2, not 0.952); rows, columns and sheets
+    hidden in Excel are left out with a note, as in .xlsx."""
+    def build(book, xlwt):
+        ws = book.add_sheet("数据")
+        percent = xlwt.easyxf(num_format_str="0.0%")
+        for c, heading in enumerate(["指标", "2026-09", "2026-10", "2025-12"]):
+            ws.write(0, c, heading)
+        ws.write(1, 0, "SLA达成率")
+        for c, value in enumerate([0.952, 0.957, 0.9], start=1):
+            ws.write(1, c, value, percent)
+        for c, value in enumerate(["事件平均解决时间", 8.1, 8.0, 9.9]):
+            ws.write(2, c, value)
+        for c, value in enumerate(["SLA达成率", 99.0, 99.0]):
+            ws.write(3, c, value)
+        ws.row(3).hidden = True
+        ws.col(3).hidden = True
+        last_year = book.add_sheet("去年")
+        last_year.write(0, 0, "指标")
+        last_year.visibility = 1
+    parsed = parse_file(_xls(build), file_name="指标.xls")
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
+                                       ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+    assert parsed.warnings == ["sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read"]
+    assert (parsed.sheets, parsed.skipped_sheets) == (["数据"], [("去年", "hidden")])
+
+
+def test_an_xls_error_cell_is_missing_or_refused_as_in_xlsx():
+    def build(book, xlwt, error="#REF!"):
+        ws = book.add_sheet("数据")
+        for r, row in enumerate([["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2], ["SLA达成率", "2026-10"],
+                                 ["SLA达成率", "2026-11"]]):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+        ws.row(2).set_cell_error(2, "#DIV/0!")
+        ws.row(3).set_cell_error(2, error)
+    assert _refusal(_xls(build), "e.xls") == (
+        "e.xls, sheet '数据', row 4, column C (数值): '#REF!' is not a number: the cell shows an Excel error; "
+        "correct its formula, or clear the cell if there is no value")
+    assert _sorted_records(parse_file(_xls(lambda book, xlwt: build(book, xlwt, 42)), file_name="e.xls")) == [  # 42: #N/A
+        ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None)]
+
+
+def test_an_xls_that_xlrd_cannot_inspect_is_still_read_by_calamine(monkeypatch):
+    """xlrd only adds formats and flags: a file it cannot read is not refused for that."""
+    import xlrd
+
+    def fails(*args, **kwargs):
+        raise xlrd.XLRDError("Unsupported format, or corrupt file")
+    monkeypatch.setattr(xlrd, "open_workbook", fails)
+    def build(book, xlwt):
+        ws = book.add_sheet("数据")
+        for c, value in enumerate(["指标", "2026-10"]):
+            ws.write(0, c, value)
+        for c, value in enumerate(["SLA达成率", 95.5]):
+            ws.write(1, c, value)
+    assert _records(parse_file(_xls(build), file_name="x.xls")) == [("SLA达成率", "2026-10", 95.5)]
+
+
 def _values_and_targets(parsed) -> list[tuple]:
     rows = parsed.records[["metric", "period", "value", "target"]]
     return [tuple(None if isinstance(v, float) and math.isnan(v) else v for v in row)
