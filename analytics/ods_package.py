@@ -28,9 +28,11 @@ Cells = set[tuple[int, int]]
 
 
 class Inspection:
-    """Per sheet name: percent cells, hidden (rows, columns) holding something, and error cells."""
+    """Per sheet name: percent cells, hidden (rows, columns) holding something, error cells, and
+    merged ranges ((top, left), (bottom, right)) as calamine gives them for .xlsx."""
 
     def __init__(self) -> None:
+        self.merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
         self.percent_cells: dict[str, Cells] = {}
         self.hidden: dict[str, tuple[set[int], set[int]]] = {}
         self.errors: dict[str, dict[tuple[int, int], str]] = {}
@@ -62,6 +64,8 @@ def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
                 continue
             if tag in _CELLS:
                 repeat = _repeat(element, "columns")
+                if (span := _span(element)) is not None:
+                    found.merged.setdefault(sheet, []).append(((row, column), (row + span[0] - 1, column + span[1] - 1)))
                 if _holds_something(element):
                     filled += repeat * row_repeat
                     if filled > limits.max_cells:
@@ -100,6 +104,16 @@ def _repeat(element: ElementTree.Element, what: str) -> int:
         return max(1, int(element.get(f"{_TABLE}number-{what}-repeated", "1")))
     except ValueError:
         return 1
+
+
+def _span(cell: ElementTree.Element) -> tuple[int, int] | None:
+    """(rows, columns) a merged cell spans, or None for a plain cell."""
+    try:
+        rows = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
+        columns = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
+    except ValueError:
+        return None
+    return (rows, columns) if rows > 1 or columns > 1 else None
 
 
 def _holds_something(cell: ElementTree.Element) -> bool:

@@ -396,7 +396,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
                                        file=file_name, sheet=meta.name))
         if xls is not None:
             xls.inspect(meta.name, package)
-        _fill_merged_text(rows, sheet.merged_cell_ranges)
+        _fill_merged_text(rows, sheet.merged_cell_ranges or package.merged.get(meta.name))
         if meta.name in package.sheet_parts and (any(map(operator.contains, rows, repeat("")))  # an error or a formula?
                                                  or has_placeholder_results(package, meta.name)):
             _show_unread_cells(rows, unread_cells(data, package, meta.name))

@@ -69,6 +69,7 @@ class Package:
     hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
     with_formulas: set[str] = field(default_factory=set)                          # sheets holding a formula
     error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # sheet -> {(row0, col0): '#REF!'}
+    merged: dict[str, list] = field(default_factory=dict)   # sheet -> ranges, where calamine gives none (.ods)
     calculated_on_open: bool = False       # written by a program: formula results saved as placeholders
 
 
@@ -115,7 +116,8 @@ def _is_opendocument_spreadsheet(archive: zipfile.ZipFile, names: set[str]) -> b
 def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limits) -> Package:
     with archive.open("content.xml") as content:
         found = ods_package.inspect(content, file_name, limits)
-    return Package(percent_cells=found.percent_cells, hidden=found.hidden, error_cells=found.errors)
+    return Package(percent_cells=found.percent_cells, hidden=found.hidden, error_cells=found.errors,
+                   merged=found.merged)
 
 
 def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:

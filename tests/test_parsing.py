@@ -715,6 +715,12 @@ def _ods_cell(cell) -> str:
     """A cell as LibreOffice Calc writes it: typed value attributes, the shown text in text:p."""
     if cell is None:
         return "<table:table-cell/>"
+    if isinstance(cell, tuple) and cell[0] == "merged":                  # ("merged", text, rows, columns)
+        _, text, rows, columns = cell
+        return (f'<table:table-cell office:value-type="string" table:number-rows-spanned="{rows}" '
+                f'table:number-columns-spanned="{columns}"><text:p>{text}</text:p></table:table-cell>')
+    if cell == "covered":                                                # a cell under a merged one
+        return "<table:covered-table-cell/>"
     if isinstance(cell, tuple):                                          # ("%", 0.952) or ("error", "#REF!")
         kind, value = cell
         if kind == "%":
@@ -774,6 +780,17 @@ def test_an_ods_from_libreoffice_or_wps_is_read_as_the_user_sees_it():
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
     assert "sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read" in parsed.warnings
     assert (parsed.sheets, parsed.skipped_sheets) == (["数据"], [("去年", "hidden")])
+
+
+def test_an_ods_merged_heading_is_read_as_seen():
+    """指标名称 merged over two heading rows, each month merged over its 目标 | 实际 columns: calamine
+    gives an .ods no merged ranges, content.xml does."""
+    ods = _ods({"数据": [[("merged", "指标名称", 2, 1), ("merged", "2026年9月", 1, 2), "covered",
+                          ("merged", "2026年10月", 1, 2), "covered"],
+                         ["covered", "目标", "实际", "目标", "实际"],
+                         ["SLA达成率", 95, 95.1, 95, 95.3]]})
+    assert _values_and_targets(parse_file(ods, file_name="m.ods")) == [
+        ("SLA达成率", "2026-09", 95.1, 95.0), ("SLA达成率", "2026-10", 95.3, 95.0)]
 
 
 def test_an_ods_error_cell_is_missing_or_refused_as_in_excel():
