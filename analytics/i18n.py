@@ -122,12 +122,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.old_value": ("Current value", "当前值"),
     "upload.new_value": ("New value", "新值"),
     "upload.format_help": (
-        ("Accepted: one row per metric and month (columns 指标/metric, 月份/period, 数值/value, optional "
+        ("CSV, Excel (.xlsx, .xls, .xlsm, .xlsb) and .ods (LibreOffice, WPS) files. Accepted: one row per metric and month (columns 指标/metric, 月份/period, 数值/value, optional "
         "目标/target, 备注/note, 改进建议/suggestion); one row per metric with one column per month (a month may "
         "have its 目标 column beside it); one row per month with one column per metric; or one month's report "
         "whose title, sheet or file name names the month. Blank, N/A and - are missing values, never zero. "
         "Hidden rows, columns and sheets are not read."),
-        ("支持以下格式:每行一个指标和月份(列:指标、月份、数值,可选 目标、备注、改进建议);每行一个指标、"
+        ("可上传 CSV、Excel(.xlsx、.xls、.xlsm、.xlsb)和 .ods(LibreOffice、WPS)文件。支持以下格式:每行一个指标和月份(列:指标、月份、数值,可选 目标、备注、改进建议);每行一个指标、"
         "每月一列(每月可另有一列目标);每行一个月、每个指标一列;或不含月份列的月报(月份写在标题、工作表名或文件名中)。"
         "空白、N/A、- 表示缺失,不会当作 0。隐藏的行、列和工作表不会读取。")),
     # sources

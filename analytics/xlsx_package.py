@@ -94,6 +94,9 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
         if _is_opendocument_spreadsheet(archive, names):
             _check_streams(archive, infos, file_name)
             return _inspect_opendocument(archive, file_name, limits)
+        if "xl/workbook.bin" in names:        # .xlsb: its binary parts are checked for bombs, not inspected
+            _check_streams(archive, infos, file_name)
+            return Package()
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
     seen = _check_streams(archive, infos, file_name)
     package = Package(sheet_parts=_sheet_parts(archive, names), calculated_on_open=seen.calculated_on_open)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import struct
 import time
 import zipfile
 
@@ -1094,6 +1095,68 @@ def test_an_xls_error_cell_is_missing_or_refused_as_in_xlsx():
         "correct its formula, or clear the cell if there is no value")
     assert _sorted_records(parse_file(_xls(lambda book, xlwt: build(book, xlwt, 42)), file_name="e.xls")) == [  # 42: #N/A
         ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None)]
+
+
+def _biff12_record(kind: int, body: bytes = b"") -> bytes:
+    """One record of an .xlsb part: its type and size as 7-bit varints, then its body."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = len(body), b""
+    while True:
+        size, byte = size >> 7, size & 0x7F
+        length += bytes([byte | (0x80 if size else 0)])
+        if not size:
+            return head + length + body
+
+
+def _wide_string(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def _xlsb(sheets: dict[str, list], hidden=()) -> bytes:
+    """A real Excel binary workbook, with the records Excel writes and calamine reads: sheets
+    bundled in workbook.bin (hidden ones marked), each sheet's dimension, rows and cells."""
+    book = b"".join(_biff12_record(0x9C, struct.pack("<II", int(name in hidden), i + 1) + _wide_string(f"rId{i + 1}")
+                                   + _wide_string(name)) for i, name in enumerate(sheets))
+    book += _biff12_record(0x90) + _biff12_record(0x9D, bytes(26))            # end of sheets; calculation
+    relationship = ('<Relationship Id="rId{n}" Target="worksheets/sheet{n}.bin" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.'
+            'macroEnabled.main"/></Types>'))
+        archive.writestr("xl/workbook.bin", book)
+        archive.writestr("xl/_rels/workbook.bin.rels", (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships">' + "".join(relationship.format(n=n) for n in range(1, len(sheets) + 1))
+            + "</Relationships>"))
+        for n, rows in enumerate(sheets.values(), start=1):
+            part = _biff12_record(0x81) + _biff12_record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0,
+                                                                           max(map(len, rows)) - 1))
+            part += _biff12_record(0x91)                                          # sheet data begins
+            for r, row in enumerate(rows):
+                part += _biff12_record(0x00, struct.pack("<I", r) + bytes(13))     # a row header
+                for c, cell in enumerate(row):
+                    part += (_biff12_record(0x06, struct.pack("<II", c, 0) + _wide_string(cell)) if isinstance(cell, str)
+                             else _biff12_record(0x05, struct.pack("<IId", c, 0, cell)))
+            archive.writestr(f"xl/worksheets/sheet{n}.bin", part + _biff12_record(0x92) + _biff12_record(0x82))
+    return buffer.getvalue()
+
+
+def test_an_xlsb_is_read_and_its_hidden_sheets_are_not():
+    """The upload offers .xlsb (Excel's binary workbook, used for big files): the package check
+    let through only .xlsx and .ods before. Its parts are checked for bombs like an .xlsx's."""
+    xlsb = _xlsb({"数据": [["指标", "2026-09", "2026-10"], ["SLA达成率", 95.2, 95.7], ["事件平均解决时间", 8.1, 8.0]],
+                  "去年": [["指标", "月份", "数值"], ["SLA达成率", "2025-10", 50.0]]}, hidden={"去年"})
+    parsed = parse_file(xlsb, file_name="指标.xlsb")
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
+                                       ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+    assert parsed.skipped_sheets == [("去年", "hidden")]
+    bomb = io.BytesIO(xlsb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet3.bin", bytes(3 << 20))
+    assert "is compressed 1,0" in _refusal(bomb.getvalue(), "b.xlsb")
 
 
 def test_an_xls_that_xlrd_cannot_inspect_is_still_read_by_calamine(monkeypatch):
