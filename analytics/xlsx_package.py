@@ -94,9 +94,9 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
         if _is_opendocument_spreadsheet(archive, names):
             _check_streams(archive, infos, file_name)
             return _inspect_opendocument(archive, file_name, limits)
-        if "xl/workbook.bin" in names:        # .xlsb: its binary parts are checked for bombs, not inspected
+        if "xl/workbook.bin" in names:        # .xlsb
             _check_streams(archive, infos, file_name)
-            return Package()
+            return _inspect_binary(archive, names)
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
     seen = _check_streams(archive, infos, file_name)
     package = Package(sheet_parts=_sheet_parts(archive, names), calculated_on_open=seen.calculated_on_open)
@@ -121,6 +121,13 @@ def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limi
         found = ods_package.inspect(content, file_name, limits)
     return Package(percent_cells=found.percent_cells, hidden=found.hidden, error_cells=found.errors,
                    merged=found.merged)
+
+
+def _inspect_binary(archive: zipfile.ZipFile, names: set[str]) -> Package:
+    """xlsb_package builds on this module's Package and relationship_targets: imported here, not above."""
+    from . import xlsb_package
+
+    return xlsb_package.inspect(archive, names)
 
 
 def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:
@@ -195,19 +202,26 @@ def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     return ElementTree.fromstring(archive.read(part))
 
 
-def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+def relationship_targets(archive: zipfile.ZipFile, names: set[str], part: str) -> dict[str, str]:
+    """{relationship id: part name} of a workbook part (xl/workbook.xml or .bin)."""
+    rels = f"xl/_rels/{part.rsplit('/', 1)[-1]}.rels"
     try:
-        workbook = _read_xml(archive, "xl/workbook.xml")
-        rels_root = _read_xml(archive, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names \
-            else None
+        root = _read_xml(archive, rels) if rels in names else None
     except ElementTree.ParseError:
         return {}
     targets = {}
-    if rels_root is not None:
-        for rel in rels_root.iter(f"{_NS_PKG_REL}Relationship"):
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[rel.get("Id")] = target
+    for rel in root.iter(f"{_NS_PKG_REL}Relationship") if root is not None else ():
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return targets
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    try:
+        workbook = _read_xml(archive, "xl/workbook.xml")
+    except ElementTree.ParseError:
+        return {}
+    targets = relationship_targets(archive, names, "xl/workbook.xml")
     parts = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         part = targets.get(sheet.get(f"{_NS_REL}id"))

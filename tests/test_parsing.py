@@ -1112,12 +1112,19 @@ def _wide_string(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
 
 
-def _xlsb(sheets: dict[str, list], hidden=()) -> bytes:
+def _xlsb(sheets: dict[str, list], hidden=(), hidden_rows=(), hidden_columns=(), merged=()) -> bytes:
     """A real Excel binary workbook, with the records Excel writes and calamine reads: sheets
-    bundled in workbook.bin (hidden ones marked), each sheet's dimension, rows and cells."""
+    bundled in workbook.bin (hidden ones marked), a percent cell format (0.0%) in styles.bin, each
+    sheet's dimension, column infos, rows (hidden ones flagged fDyZero), cells and merged ranges.
+    A cell ("%", 0.952) is shown as a percent, ("error", 0x17) shows #REF!."""
     book = b"".join(_biff12_record(0x9C, struct.pack("<II", int(name in hidden), i + 1) + _wide_string(f"rId{i + 1}")
                                    + _wide_string(name)) for i, name in enumerate(sheets))
     book += _biff12_record(0x90) + _biff12_record(0x9D, bytes(26))            # end of sheets; calculation
+    styles = (_biff12_record(0x267, struct.pack("<I", 1)) + _biff12_record(0x2C, struct.pack("<H", 164)
+                                                                             + _wide_string('0.0"%"%'))
+              + _biff12_record(0x268) + _biff12_record(0x269, struct.pack("<I", 2))
+              + _biff12_record(0x2F, struct.pack("<HH", 0xFFFF, 0) + bytes(12))     # xf 0: General
+              + _biff12_record(0x2F, struct.pack("<HH", 0, 164) + bytes(12)) + _biff12_record(0x26A))  # xf 1: 0.0%
     relationship = ('<Relationship Id="rId{n}" Target="worksheets/sheet{n}.bin" '
                     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>')
     buffer = io.BytesIO()
@@ -1127,6 +1134,7 @@ def _xlsb(sheets: dict[str, list], hidden=()) -> bytes:
             'content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.'
             'macroEnabled.main"/></Types>'))
         archive.writestr("xl/workbook.bin", book)
+        archive.writestr("xl/styles.bin", styles)
         archive.writestr("xl/_rels/workbook.bin.rels", (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
             'package/2006/relationships">' + "".join(relationship.format(n=n) for n in range(1, len(sheets) + 1))
@@ -1134,14 +1142,33 @@ def _xlsb(sheets: dict[str, list], hidden=()) -> bytes:
         for n, rows in enumerate(sheets.values(), start=1):
             part = _biff12_record(0x81) + _biff12_record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0,
                                                                            max(map(len, rows)) - 1))
+            if hidden_columns:
+                part += _biff12_record(0x186) + b"".join(_biff12_record(0x3C, struct.pack("<IIII", c, c, 2304, 0)
+                                                                        + b"\x01\x00") for c in hidden_columns)
+                part += _biff12_record(0x187)
             part += _biff12_record(0x91)                                          # sheet data begins
             for r, row in enumerate(rows):
-                part += _biff12_record(0x00, struct.pack("<I", r) + bytes(13))     # a row header
+                flags = 0x10 if r in hidden_rows else 0                            # fDyZero: hidden
+                part += _biff12_record(0x00, struct.pack("<IIHBB", r, 0, 300, 0, flags) + bytes(5))
                 for c, cell in enumerate(row):
-                    part += (_biff12_record(0x06, struct.pack("<II", c, 0) + _wide_string(cell)) if isinstance(cell, str)
-                             else _biff12_record(0x05, struct.pack("<IId", c, 0, cell)))
-            archive.writestr(f"xl/worksheets/sheet{n}.bin", part + _biff12_record(0x92) + _biff12_record(0x82))
+                    part += _xlsb_cell(c, cell)
+            part += _biff12_record(0x92)
+            if merged:
+                part += _biff12_record(0xB1, struct.pack("<I", len(merged))) + b"".join(
+                    _biff12_record(0xB0, struct.pack("<IIII", top, bottom, left, right))
+                    for (top, left), (bottom, right) in merged) + _biff12_record(0xB2)
+            archive.writestr(f"xl/worksheets/sheet{n}.bin", part + _biff12_record(0x82))
     return buffer.getvalue()
+
+
+def _xlsb_cell(column: int, cell) -> bytes:
+    if isinstance(cell, str):
+        return _biff12_record(0x06, struct.pack("<II", column, 0) + _wide_string(cell))
+    if isinstance(cell, tuple) and cell[0] == "error":
+        return _biff12_record(0x03, struct.pack("<IIB", column, 0, cell[1]))
+    if isinstance(cell, tuple):                                                    # ("%", 0.952): style 1
+        return _biff12_record(0x05, struct.pack("<IId", column, 1, cell[1]))
+    return _biff12_record(0x05, struct.pack("<IId", column, 0, cell)) if cell is not None else b""
 
 
 def test_an_xlsb_is_read_and_its_hidden_sheets_are_not():
@@ -1157,6 +1184,25 @@ def test_an_xlsb_is_read_and_its_hidden_sheets_are_not():
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet3.bin", bytes(3 << 20))
     assert "is compressed 1,0" in _refusal(bomb.getvalue(), "b.xlsb")
+
+
+def test_an_xlsb_is_read_as_the_user_sees_it():
+    """As for .xlsx: percent cells as shown, hidden rows and columns left out with a note, a merged
+    heading read as seen, #REF! refused and #DIV/0! missing."""
+    rows = [["指标名称", "2026年9月", "", "2026年10月", "", "备注"], ["", "目标", "实际", "目标", "实际"],
+            ["SLA达成率", ("%", 0.95), ("%", 0.952), ("%", 0.95), ("%", 0.957), "内部核对用"],
+            ["事件平均解决时间", 8.0, 8.1, 8.0, ("error", 0x07)], ["SLA达成率", 99.0, 99.0, 99.0, 99.0]]
+    xlsb = _xlsb({"数据": rows}, hidden_rows={4}, hidden_columns={5},
+                 merged=[((0, 0), (1, 0)), ((0, 1), (0, 2)), ((0, 3), (0, 4))])
+    parsed = parse_file(xlsb, file_name="m.xlsb")
+    assert _values_and_targets(parsed) == [
+        ("SLA达成率", "2026-09", 95.2, 95.0), ("SLA达成率", "2026-10", 95.7, 95.0),
+        ("事件平均解决时间", "2026-09", 8.1, 8.0), ("事件平均解决时间", "2026-10", None, 8.0)]
+    assert parsed.warnings == ["sheet '数据': row 5 and column F are hidden in Excel (or filtered out) and not read"]
+    broken = _xlsb({"数据": [["指标", "2026-10"], ["SLA达成率", ("error", 0x17)]]})
+    assert _refusal(broken, "b.xlsb") == (
+        "b.xlsb, sheet '数据', row 2, column B (2026-10): '#REF!' is not a number: the cell shows an Excel error; "
+        "correct its formula, or clear the cell if there is no value")
 
 
 def test_an_xls_that_xlrd_cannot_inspect_is_still_read_by_calamine(monkeypatch):
