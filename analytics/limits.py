@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .errors import InputRefused, Problem, column_letter
+
 MB = 2**20
 
 
@@ -41,3 +43,12 @@ class Limits:
             max_cells=int(_env_number("CSI_MAX_CELLS", 5_000_000)),
             max_rows=int(_env_number("CSI_MAX_ROWS", cls.max_rows)),
         )
+
+
+def cells_over_limit(file_name: str, sheet: str, total: int, last_row: int, last_column: int,
+                     limits: Limits) -> InputRefused:
+    """The refusal for sheets that span more cells than the limit, however empty: the readers
+    allocate a sheet's whole grid (a far-off cell, or a damaged address, would take the memory)."""
+    return InputRefused(Problem(
+        f"the workbook has {total:,} cells (sheet '{sheet}' spans A1:{column_letter(last_column)}{last_row + 1}), "
+        f"over the limit of {limits.max_cells:,}", file=file_name))

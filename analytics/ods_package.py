@@ -13,7 +13,7 @@ from typing import IO
 from xml.etree import ElementTree
 
 from .errors import InputRefused, Problem
-from .limits import Limits
+from .limits import Limits, cells_over_limit
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -41,7 +41,8 @@ class Inspection:
 def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
     """Stream content.xml once; refuse a workbook whose filled cells pass the cell limit."""
     found = Inspection()
-    sheet, row, column, filled = "", 0, 0, 0
+    sheet, row, column, filled, spanned = "", 0, 0, 0, 0
+    last_row = last_column = -1
     hidden_row, row_repeat = False, 1
     columns_hidden: set[int] = set()
     column_at = 0
@@ -51,6 +52,7 @@ def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
             if event == "start":
                 if tag == f"{_TABLE}table":
                     sheet, row, column_at = element.get(f"{_TABLE}name", ""), 0, 0
+                    last_row = last_column = -1
                     columns_hidden = set()
                     found.hidden[sheet] = (set(), columns_hidden)
                 elif tag == f"{_TABLE}table-column":
@@ -73,12 +75,16 @@ def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
                             f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                             file=file_name, sheet=sheet))
                     _note_cell(found, sheet, element, row, column, repeat, row_repeat, hidden_row)
+                    last_row, last_column = max(last_row, row + row_repeat - 1), max(last_column, column + repeat - 1)
                 column += repeat
                 element.clear()
             elif tag == f"{_TABLE}table-row":
                 row += row_repeat
                 element.clear()
             elif tag == f"{_TABLE}table":
+                spanned += (last_row + 1) * (last_column + 1)       # calamine allocates the grid to the last value
+                if spanned > limits.max_cells:
+                    raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
                 element.clear()
     except ElementTree.ParseError as exc:
         raise InputRefused(Problem(f"the workbook is damaged (content.xml: {exc})", file=file_name)) from None

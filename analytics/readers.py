@@ -28,7 +28,7 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import gc_paused
 from .values import spread
-from .xls_package import XlsBook
+from .xls_package import XlsBook, check_cell_spans
 from .xlsx_package import (
     Package,
     check_and_inspect,
@@ -363,16 +363,28 @@ def _blank_or_zero(cell: object) -> bool:
     return cell in ("", None) or (type(cell) in (int, float) and cell == 0)
 
 
+def _reraise_unless_from_reader(exc: BaseException) -> None:
+    """calamine raises its own errors, ValueError and OSError, and on some damaged files a Rust
+    panic, which pyo3 raises as PanicException, a BaseException: all of them refuse the file.
+    An interrupt or an exit is not the file's doing."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
+
+
 def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     if data.startswith(OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
         raise InputRefused(Problem(
             "the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
             "password (File > Info > Protect Workbook), save it and upload it again", file=file_name))
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else Package()
-    xls = XlsBook(data) if data.startswith(OLE_MAGIC) else None
+    xls = None
+    if data.startswith(OLE_MAGIC):
+        check_cell_spans(data, file_name, limits)
+        xls = XlsBook(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several error types (its own, ValueError, OSError)
+    except BaseException as exc:  # noqa: BLE001 - calamine's several error types, and its panics
+        _reraise_unless_from_reader(exc)
         raise InputRefused(Problem(f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
                                    file=file_name)) from None
     sheets: list[Sheet] = []
@@ -387,7 +399,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             with gc_paused():        # one list per row: no cycles to look for
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:  # noqa: BLE001 - as above: any failure to read a sheet refuses the file, named
+        except BaseException as exc:  # noqa: BLE001 - as above: any failure to read a sheet refuses the file, named
+            _reraise_unless_from_reader(exc)
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
         cells += sum(map(len, rows))

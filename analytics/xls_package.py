@@ -10,9 +10,95 @@ limits. A file xlrd cannot read is still read by calamine, without these refinem
 
 from __future__ import annotations
 
-import xlrd
+import io
+import struct
 
+import xlrd
+from xlrd.compdoc import CompDoc
+
+from .errors import InputRefused, Problem
+from .limits import Limits, cells_over_limit
 from .xlsx_package import Package, is_percent_code
+
+_EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x000A, 0x0085, 0x0200, 0x00BD
+_CELLS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006}    # the records calamine takes a cell from
+_FAR = 0x1_0000_0000
+
+
+def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> None:
+    """Refuse an .xls whose sheets would make calamine allocate more than the cell limit. calamine
+    reads every sheet when it opens the file: it reserves each sheet's declared dimensions, then
+    the grid up to the last cell. A damaged dimension (first row after the last) made it ask for
+    171 GB and abort the whole process, so the Workbook stream is walked first, as it walks it."""
+    stream = _workbook_stream(data)
+    if stream is None:
+        raise InputRefused(Problem("the workbook cannot be opened (its OLE container is damaged)", file=file_name))
+    spanned = 0
+    for sheet, position in _sheet_positions(stream):
+        reserved, last_row, last_column = _sheet_extent(stream, position)
+        if reserved[0] * reserved[1] > limits.max_cells:
+            raise cells_over_limit(file_name, sheet, reserved[0] * reserved[1], min(reserved[0], _FAR) - 1,
+                                   min(reserved[1], _FAR) - 1, limits)
+        spanned += (last_row + 1) * (last_column + 1)
+        if spanned > limits.max_cells:
+            raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
+
+
+def _workbook_stream(data: bytes) -> bytes | None:
+    try:
+        container = CompDoc(data, logfile=io.StringIO())
+        return container.get_named_stream("Workbook") or container.get_named_stream("Book")
+    except Exception:  # noqa: BLE001 - compdoc's error types vary with the damage
+        return None
+
+
+def _records(stream: bytes, at: int):
+    """(type, body) of each record from `at`, until the stream ends or a record overruns it."""
+    while at + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, at)
+        if at + 4 + size > len(stream):
+            return
+        yield kind, stream[at + 4:at + 4 + size]
+        at += 4 + size
+
+
+def _sheet_positions(stream: bytes) -> list[tuple[str, int]]:
+    """(sheet name, stream offset) of each BOUNDSHEET record of the workbook globals."""
+    sheets = []
+    for kind, body in _records(stream, 0):
+        if kind == _EOF:
+            break
+        if kind == _BOUNDSHEET and len(body) >= 8:
+            length, flags = body[6], body[7]
+            name = (body[8:8 + 2 * length].decode("utf-16-le", errors="replace") if flags & 1
+                    else body[8:8 + length].decode("latin-1"))
+            sheets.append((name, struct.unpack_from("<I", body, 0)[0]))
+    return sheets
+
+
+def _sheet_extent(stream: bytes, position: int) -> tuple[tuple[int, int], int, int]:
+    """((rows, columns) the DIMENSIONS record makes calamine reserve, in its u32 arithmetic), and
+    the last row and column holding a cell."""
+    reserved, last_row, last_column = (0, 0), -1, -1
+    if position > len(stream):
+        return (_FAR, _FAR), -1, -1                      # calamine would read past the stream's end
+    for kind, body in _records(stream, position):
+        if kind == _EOF:
+            break
+        if kind == _DIMENSIONS and len(body) in (10, 14):
+            first_row, end_row, first_column, end_column = (
+                struct.unpack_from("<IIHH", body) if len(body) == 14 else struct.unpack_from("<HHHH", body))
+            if end_row >= 1 and end_column >= 1:         # the ends are exclusive; u32 wraps when first > end
+                reserved = ((end_row - first_row) % _FAR, (end_column - first_column) % _FAR)
+            else:
+                reserved = (1, 1)
+        elif kind in _CELLS and len(body) >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            last_row, last_column = max(last_row, row), max(last_column, column)
+        elif kind == _MULRK and len(body) >= 6:
+            row, = struct.unpack_from("<H", body)
+            last_row, last_column = max(last_row, row), max(last_column, struct.unpack_from("<H", body, len(body) - 2)[0])
+    return reserved, last_row, last_column
 
 
 class XlsBook:
@@ -20,7 +106,8 @@ class XlsBook:
 
     def __init__(self, data: bytes) -> None:
         try:
-            self._book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+            self._book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+                                            logfile=io.StringIO())      # its warnings would go to stdout
         except Exception:  # noqa: BLE001 - xlrd's many error types: calamine alone decides whether a file is readable
             self._book = None
             return

@@ -13,6 +13,7 @@ import struct
 import zipfile
 from collections.abc import Iterator
 
+from .limits import Limits, cells_over_limit
 from .xlsx_package import Package, is_percent_code, relationship_targets
 
 _BUILTIN_PERCENT_FORMATS = {9, 10}
@@ -22,18 +23,26 @@ _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D
 # record types
 _ROW, _COLUMN, _MERGED = 0x00, 0x3C, 0xB0
 _NUMBERS = {0x02, 0x05, 0x09}                 # BrtCellRk, BrtCellReal, BrtFmlaNum
+_VALUES = set(range(0x02, 0x0B))               # the cell records calamine reads a value from
+_LAST_ROW = 0x100000
 _ERROR_CELLS = {0x03, 0x0B}                   # BrtCellError, BrtFmlaError
 _SHEET, _FORMAT, _CELL_FORMATS, _CELL_FORMATS_END, _CELL_FORMAT = 0x9C, 0x2C, 0x269, 0x26A, 0x2F
 
 
-def inspect(archive: zipfile.ZipFile, names: set[str]) -> Package:
+def inspect(archive: zipfile.ZipFile, names: set[str], file_name: str, limits: Limits) -> Package:
+    """Refuse a workbook whose cells span more than the cell limit: calamine allocates the span
+    from A1 (a damaged cell address would make it ask for gigabytes, and abort the process)."""
     percent_styles = _percent_styles(archive.read("xl/styles.bin")) if "xl/styles.bin" in names else set()
     package = Package()
     targets = relationship_targets(archive, names, "xl/workbook.bin")
+    spanned = 0
     for sheet, relationship in _sheets(archive.read("xl/workbook.bin")):
         part = targets.get(relationship)
         if part in names:
-            _inspect_sheet(archive.read(part), sheet, percent_styles, package)
+            last_row, last_column = _inspect_sheet(archive.read(part), sheet, percent_styles, package)
+            spanned += (last_row + 1) * (last_column + 1)
+            if spanned > limits.max_cells:
+                raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
     return package
 
 
@@ -102,16 +111,24 @@ def _percent_styles(styles: bytes) -> set[int]:
     return {index for index, number_format in enumerate(cell_formats) if number_format in percent_formats}
 
 
-def _inspect_sheet(data: bytes, sheet: str, percent_styles: set[int], package: Package) -> None:
+def _inspect_sheet(data: bytes, sheet: str, percent_styles: set[int], package: Package) -> tuple[int, int]:
+    """Add the sheet's facts to the package; return the last row and column holding a value."""
     row = 0
     rows, columns, percent, errors, merged = set(), set(), set(), {}, []
+    bottom = right = -1
     for kind, body in _records(data):
         try:
             if kind == _ROW:
                 row = _u32(body, 0)
+                if row > _LAST_ROW:                                          # calamine stops reading there
+                    break
                 if len(body) > 11 and body[11] & 0x10:                     # fDyZero: the row is hidden
                     rows.add(row)
-            elif kind in _NUMBERS:
+                continue
+            if kind in _VALUES:
+                column = _u32(body, 0)
+                bottom, right = max(bottom, row), max(right, column)
+            if kind in _NUMBERS:
                 if _u32(body, 4) & 0xFFFFFF in percent_styles:
                     percent.add((row, _u32(body, 0)))
             elif kind in _ERROR_CELLS:
@@ -130,3 +147,4 @@ def _inspect_sheet(data: bytes, sheet: str, percent_styles: set[int], package: P
         package.hidden[sheet] = (rows, columns)
     if merged:
         package.merged[sheet] = merged
+    return bottom, right

@@ -85,20 +85,20 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:   # 'zip file version 18.9'
         raise InputRefused(Problem(f"not a readable Excel workbook (the zip package is damaged: {exc})",
                                    file=file_name)) from None
     _check_sizes(infos, file_name, limits)
     names = {info.filename for info in infos}
-    if "xl/workbook.xml" not in names:
-        if _is_opendocument_spreadsheet(archive, names):
-            _check_streams(archive, infos, file_name)
-            return _inspect_opendocument(archive, file_name, limits)
-        if "xl/workbook.bin" in names:        # .xlsb
-            _check_streams(archive, infos, file_name)
-            return _inspect_binary(archive, names)
+    if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
     seen = _check_streams(archive, infos, file_name)
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names:                                     # .xlsx's binary twin, .xlsb
+            return _inspect_binary(archive, names, file_name, limits)
+        if _is_opendocument_spreadsheet(archive, names):
+            return _inspect_opendocument(archive, file_name, limits)
+        raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
     package = Package(sheet_parts=_sheet_parts(archive, names), calculated_on_open=seen.calculated_on_open)
     package.with_formulas = {sheet for sheet, part in package.sheet_parts.items() if part in seen.with_formulas}
     _check_dimensions(archive, package, file_name, limits)
@@ -123,11 +123,11 @@ def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limi
                    merged=found.merged)
 
 
-def _inspect_binary(archive: zipfile.ZipFile, names: set[str]) -> Package:
+def _inspect_binary(archive: zipfile.ZipFile, names: set[str], file_name: str, limits: Limits) -> Package:
     """xlsb_package builds on this module's Package and relationship_targets: imported here, not above."""
     from . import xlsb_package
 
-    return xlsb_package.inspect(archive, names)
+    return xlsb_package.inspect(archive, names, file_name, limits)
 
 
 def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:
@@ -192,7 +192,7 @@ def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_
                         if needle in chunk or needle in tail + chunk[:16]:
                             parts.add(info.filename)
                     tail = chunk[-32:]
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
             raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
                                        file=file_name)) from None
     return seen

@@ -8,17 +8,23 @@ store untouched.
 from __future__ import annotations
 
 import io
+import struct
+import subprocess
+import sys
+import tempfile
 import time
 import tomllib
 import zipfile
+from pathlib import Path
 
 import pytest
 import xlsxwriter
 
-from analytics.errors import InputRefused
+from analytics.errors import InputRefused, column_letter
 from analytics.limits import Limits
 from analytics.observations import current_observations
 from analytics.parsing import parse_file
+from tests import workbooks
 from tests.conftest import ROOT
 
 LAUGHS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -103,3 +109,85 @@ def test_extreme_numbers_are_kept_finite_and_exact(tmp_path, value):
     stored = parse_file(path, file_name="huge.csv", limits=Limits()).records["value"].iloc[0]
     expected = 0.3 if value.startswith("0.3") else float(value)    # binary noise rounded away, nothing else
     assert stored == expected
+
+
+def _xls_with_dimensions(first_row: int, end_row: int) -> bytes:
+    """A real .xls whose DIMENSIONS record says rows first_row..end_row (end exclusive), as damage
+    or a hostile writer leaves it."""
+    def build(book, xlwt):
+        sheet = book.add_sheet("数据")
+        for r, row in enumerate([["指标", "2026-10"], ["SLA达成率", 95.1]]):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    data = bytearray(workbooks.xls(build))
+    at = data.find(b"\x00\x02\x0e\x00")                      # DIMENSIONS, 14 bytes: rows u32 u32, columns u16 u16
+    assert at > 0 and data.count(b"\x00\x02\x0e\x00") == 1
+    struct.pack_into("<II", data, at + 4, first_row, end_row)
+    return bytes(data)
+
+
+def test_a_damaged_xls_is_refused_and_cannot_take_the_server_down():
+    """calamine reserves a sheet's declared dimensions when it opens an .xls; with the first row
+    after the last its u32 arithmetic asked for 171 GB and aborted the whole process (the
+    dashboard, for everyone in the meeting). Run in a child process so that a regression fails
+    this test instead of killing the test run."""
+    code = ("import sys\nfrom analytics.errors import InputRefused\nfrom analytics.parsing import parse_file\n"
+            "try:\n    parse_file(open(sys.argv[1], 'rb').read(), file_name='d.xls')\n"
+            "except InputRefused as refused:\n    print(refused)\n")
+    with tempfile.TemporaryDirectory() as directory:
+        damaged = Path(directory) / "d.xls"
+        damaged.write_bytes(_xls_with_dimensions(first_row=4, end_row=2))
+        done = subprocess.run([sys.executable, "-c", code, str(damaged)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows, columns = (2 - 4) % 2**32, 2                                   # 4,294,967,294 rows (u32 wrap) × 2
+    assert done.stdout.strip() == (f"d.xls: the workbook has {rows * columns:,} cells (sheet '数据' spans "
+                                   f"A1:B{rows}), over the limit of 5,000,000")
+    assert parse_file(_xls_with_dimensions(0, 2), file_name="ok.xls").records["value"].tolist() == [95.1]
+
+
+@pytest.mark.parametrize("kind", ["ods", "xlsb"])
+def test_one_far_off_cell_is_refused_before_its_grid_is_allocated(kind):
+    """The readers allocate a sheet's grid from A1 to its last value: one value in column WQR of
+    row 1,001 took 1.1 GB for an .ods; a damaged cell address in an .xlsb would ask for far more."""
+    rows = [["指标", "2026-10"], ["SLA达成率", 95.1]]
+    if kind == "ods":
+        far = ('<table:table-row table:number-rows-repeated="999"><table:table-cell/></table:table-row><table:table-row>'
+               '<table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="float" '
+               'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+        data = workbooks.ods({"数据": rows}, raw_rows=far)
+        # rows 1-2, 999 empty ones, then the value's row: 1,002 rows; 16,000 empty cells, then column 16,001
+        expected = (f"the workbook has {1002 * 16001:,} cells (sheet '数据' spans A1:{column_letter(16000)}1002), "
+                    "over the limit of 5,000,000")
+    else:
+        data = workbooks.xlsb({"数据": rows}, far_column=0xFFFF_FFF0)
+        expected = (f"the workbook has {2 * (0xFFFF_FFF0 + 1):,} cells (sheet '数据' spans "          # 2 rows
+                    f"A1:{column_letter(0xFFFF_FFF0)}2), over the limit of 5,000,000")
+    started = time.perf_counter()
+    with pytest.raises(InputRefused) as refused:
+        parse_file(data, file_name=f"far.{kind}")
+    assert str(refused.value) == f"far.{kind}: {expected}"
+    assert time.perf_counter() - started < 2
+
+
+def test_a_reader_panic_refuses_the_file_and_an_interrupt_still_interrupts(monkeypatch):
+    """On some damaged .xls files calamine panics: pyo3 raises PanicException, which is not an
+    Exception. It must refuse the file like any reader error; Ctrl+C must still stop the CLI."""
+    from analytics import readers
+
+    class PanicException(BaseException):           # the name pyo3 gives it
+        pass
+
+    def panics(*args, **kwargs):
+        raise PanicException("range end index 4 out of range for slice of length 2")
+    monkeypatch.setattr(readers.CalamineWorkbook, "from_filelike", panics)
+    with pytest.raises(InputRefused) as refused:
+        parse_file(_good_workbook(), file_name="p.xlsx")
+    assert str(refused.value) == ("p.xlsx: the workbook cannot be opened (PanicException: range end index 4 out of "
+                                  "range for slice of length 2)")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(readers.CalamineWorkbook, "from_filelike", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        parse_file(_good_workbook(), file_name="p.xlsx")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import struct
 import time
 import zipfile
 
@@ -18,6 +17,7 @@ from analytics.limits import Limits
 from analytics.parsing import parse_file
 from analytics.periods import month_without_year, months_in, parse_period, year_in
 from analytics.values import parse_value
+from tests import workbooks
 
 
 def _records(parsed):
@@ -700,82 +700,17 @@ def test_which_formulas_saved_as_0_are_placeholders():
         (1, 1): "=A2*2", (1, 5): "=A2", (2, 5): "=…"}
 
 
-_ODS_CONTENT = (
-    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" office:version="1.3">'
-    '<office:automatic-styles><style:style style:name="ta2" style:family="table">'
-    '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
-    "<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>")
-
-
-def _ods_cell(cell) -> str:
-    """A cell as LibreOffice Calc writes it: typed value attributes, the shown text in text:p."""
-    if cell is None:
-        return "<table:table-cell/>"
-    if isinstance(cell, tuple) and cell[0] == "merged":                  # ("merged", text, rows, columns)
-        _, text, rows, columns = cell
-        return (f'<table:table-cell office:value-type="string" table:number-rows-spanned="{rows}" '
-                f'table:number-columns-spanned="{columns}"><text:p>{text}</text:p></table:table-cell>')
-    if cell == "covered":                                                # a cell under a merged one
-        return "<table:covered-table-cell/>"
-    if isinstance(cell, tuple):                                          # ("%", 0.952) or ("error", "#REF!")
-        kind, value = cell
-        if kind == "%":
-            return (f'<table:table-cell office:value-type="percentage" office:value="{value}" '
-                    f'calcext:value-type="percentage"><text:p>{value * 100:.1f}%</text:p></table:table-cell>')
-        return (f'<table:table-cell table:formula="of:=1/0" office:value-type="string" office:string-value="" '
-                f'calcext:value-type="error"><text:p>{value}</text:p></table:table-cell>')
-    if isinstance(cell, (int, float)):
-        return (f'<table:table-cell office:value-type="float" office:value="{cell}" calcext:value-type="float">'
-                f"<text:p>{cell}</text:p></table:table-cell>")
-    return f'<table:table-cell office:value-type="string"><text:p>{cell}</text:p></table:table-cell>'
-
-
-_COLLAPSED = ' table:visibility="collapse"'
-
-
-def _ods(sheets: dict[str, list], hidden_sheets=(), hidden_rows=(), hidden_columns=(), raw_rows="") -> bytes:
-    """A real .ods package: the mimetype stored first, content.xml and the manifest. Rows are
-    padded as LibreOffice pads them (a repeated empty row to the sheet's end)."""
-    tables = []
-    for name, rows in sheets.items():
-        style = ' table:style-name="ta2"' if name in hidden_sheets else ""
-        width = max(map(len, rows))
-        columns = "".join(f"<table:table-column{_COLLAPSED if c in hidden_columns else ''}/>" for c in range(width))
-        body = "".join(f"<table:table-row{_COLLAPSED if r in hidden_rows else ''}>"
-                       + "".join(map(_ods_cell, row)) + "</table:table-row>" for r, row in enumerate(rows))
-        padding = ('<table:table-row table:number-rows-repeated="1048500">'
-                   '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>')
-        tables.append(f'<table:table table:name="{name}"{style}>{columns}{body}{raw_rows}{padding}</table:table>')
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", _ODS_CONTENT.format(tables="".join(tables)))
-        archive.writestr("META-INF/manifest.xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
-            '<manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-            "</manifest:manifest>"))
-    return buffer.getvalue()
-
-
 def test_an_ods_from_libreoffice_or_wps_is_read_as_the_user_sees_it():
     """The upload offers .ods: percent cells are read as shown (95.2, not 0.952), rows, columns and
     sheets hidden in the application are left out with a note, the padding rows cost nothing."""
-    ods = _ods({"数据": [["指标", "2026-09", "2026-10", "2025-12"],
+    book = workbooks.ods({"数据": [["指标", "2026-09", "2026-10", "2025-12"],
                        ["SLA达成率", ("%", 0.952), ("%", 0.957), ("%", 0.9)],
                        ["事件平均解决时间", 8.1, 8.0, 9.9],
                        ["SLA达成率", 99.0, 99.0, 99.0]],
                 "去年": [["指标", "月份", "数值"], ["SLA达成率", "2025-10", 50]]},
                hidden_sheets={"去年"}, hidden_rows={3}, hidden_columns={3})
     started = time.perf_counter()
-    parsed = parse_file(ods, file_name="指标.ods")
+    parsed = parse_file(book, file_name="指标.ods")
     assert time.perf_counter() - started < 2
     assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
@@ -786,22 +721,22 @@ def test_an_ods_from_libreoffice_or_wps_is_read_as_the_user_sees_it():
 def test_an_ods_merged_heading_is_read_as_seen():
     """指标名称 merged over two heading rows, each month merged over its 目标 | 实际 columns: calamine
     gives an .ods no merged ranges, content.xml does."""
-    ods = _ods({"数据": [[("merged", "指标名称", 2, 1), ("merged", "2026年9月", 1, 2), "covered",
+    book = workbooks.ods({"数据": [[("merged", "指标名称", 2, 1), ("merged", "2026年9月", 1, 2), "covered",
                           ("merged", "2026年10月", 1, 2), "covered"],
                          ["covered", "目标", "实际", "目标", "实际"],
                          ["SLA达成率", 95, 95.1, 95, 95.3]]})
-    assert _values_and_targets(parse_file(ods, file_name="m.ods")) == [
+    assert _values_and_targets(parse_file(book, file_name="m.ods")) == [
         ("SLA达成率", "2026-09", 95.1, 95.0), ("SLA达成率", "2026-10", 95.3, 95.0)]
 
 
 def test_an_ods_error_cell_is_missing_or_refused_as_in_excel():
     """LibreOffice saves a formula showing an error as an empty text with an error mark: #DIV/0! is
     missing, as in .xlsx; #REF! and LibreOffice's own Err:502 are refused with what to do."""
-    fine = _ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2],
+    fine = workbooks.ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2],
                         ["SLA达成率", "2026-10", ("error", "#DIV/0!")]]})
     assert _sorted_records(parse_file(fine, file_name="f.ods")) == [
         ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None)]
-    broken = _ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", ("error", "#REF!")],
+    broken = workbooks.ods({"数据": [["指标", "月份", "数值"], ["SLA达成率", "2026-09", ("error", "#REF!")],
                           ["SLA达成率", "2026-10", ("error", "Err:502")]]})
     assert _refusal(broken, "b.ods").splitlines() == [
         f"b.ods, sheet '数据', row {row}, column C (数值): '{shown}' is not a number: the cell shows an Excel error; "
@@ -812,9 +747,9 @@ def test_an_ods_over_the_cell_limit_is_refused_before_it_is_read():
     """A few bytes of repeated rows can stand for millions of filled cells: counted while streaming."""
     row = ('<table:table-row table:number-rows-repeated="3000"><table:table-cell office:value-type="float" '
            'office:value="1" table:number-columns-repeated="1000"><text:p>1</text:p></table:table-cell></table:table-row>')
-    ods = _ods({"数据": [["指标"]]}, raw_rows=row)
-    assert len(ods) < 5000
-    assert _refusal(ods, "big.ods", Limits(max_cells=1_000_000)) == (
+    book = workbooks.ods({"数据": [["指标"]]}, raw_rows=row)
+    assert len(book) < 5000
+    assert _refusal(book, "big.ods", Limits(max_cells=1_000_000)) == (
         "big.ods, sheet '数据': the workbook has more than 1,000,000 cells, over the limit")
 
 
@@ -1043,17 +978,6 @@ def test_which_rows_and_columns_a_sheet_saved_by_libreoffice_hides():
     assert xlsx_package._hidden_rows_and_columns(sheet) == ({4}, {4})
 
 
-def _xls(build) -> bytes:
-    """A real Excel 97–2003 workbook (BIFF8), as old templates and WPS's compatibility mode save."""
-    import xlwt
-
-    book = xlwt.Workbook(encoding="utf-8")
-    build(book, xlwt)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 def test_an_xls_is_read_as_the_user_sees_it():
     """The percent cells of an .xls are read as shown (95.2, not 0.952); rows, columns and sheets
     hidden in Excel are left out with a note, as in .xlsx."""
@@ -1074,7 +998,7 @@ def test_an_xls_is_read_as_the_user_sees_it():
         last_year = book.add_sheet("去年")
         last_year.write(0, 0, "指标")
         last_year.visibility = 1
-    parsed = parse_file(_xls(build), file_name="指标.xls")
+    parsed = parse_file(workbooks.xls(build), file_name="指标.xls")
     assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
     assert parsed.warnings == ["sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read"]
@@ -1090,97 +1014,23 @@ def test_an_xls_error_cell_is_missing_or_refused_as_in_xlsx():
                 ws.write(r, c, value)
         ws.row(2).set_cell_error(2, "#DIV/0!")
         ws.row(3).set_cell_error(2, error)
-    assert _refusal(_xls(build), "e.xls") == (
+    assert _refusal(workbooks.xls(build), "e.xls") == (
         "e.xls, sheet '数据', row 4, column C (数值): '#REF!' is not a number: the cell shows an Excel error; "
         "correct its formula, or clear the cell if there is no value")
-    assert _sorted_records(parse_file(_xls(lambda book, xlwt: build(book, xlwt, 42)), file_name="e.xls")) == [  # 42: #N/A
+    assert _sorted_records(parse_file(workbooks.xls(lambda book, xlwt: build(book, xlwt, 42)), file_name="e.xls")) == [  # 42: #N/A
         ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None)]
-
-
-def _biff12_record(kind: int, body: bytes = b"") -> bytes:
-    """One record of an .xlsb part: its type and size as 7-bit varints, then its body."""
-    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
-    size, length = len(body), b""
-    while True:
-        size, byte = size >> 7, size & 0x7F
-        length += bytes([byte | (0x80 if size else 0)])
-        if not size:
-            return head + length + body
-
-
-def _wide_string(text: str) -> bytes:
-    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
-
-
-def _xlsb(sheets: dict[str, list], hidden=(), hidden_rows=(), hidden_columns=(), merged=()) -> bytes:
-    """A real Excel binary workbook, with the records Excel writes and calamine reads: sheets
-    bundled in workbook.bin (hidden ones marked), a percent cell format (0.0%) in styles.bin, each
-    sheet's dimension, column infos, rows (hidden ones flagged fDyZero), cells and merged ranges.
-    A cell ("%", 0.952) is shown as a percent, ("error", 0x17) shows #REF!."""
-    book = b"".join(_biff12_record(0x9C, struct.pack("<II", int(name in hidden), i + 1) + _wide_string(f"rId{i + 1}")
-                                   + _wide_string(name)) for i, name in enumerate(sheets))
-    book += _biff12_record(0x90) + _biff12_record(0x9D, bytes(26))            # end of sheets; calculation
-    styles = (_biff12_record(0x267, struct.pack("<I", 1)) + _biff12_record(0x2C, struct.pack("<H", 164)
-                                                                             + _wide_string('0.0"%"%'))
-              + _biff12_record(0x268) + _biff12_record(0x269, struct.pack("<I", 2))
-              + _biff12_record(0x2F, struct.pack("<HH", 0xFFFF, 0) + bytes(12))     # xf 0: General
-              + _biff12_record(0x2F, struct.pack("<HH", 0, 164) + bytes(12)) + _biff12_record(0x26A))  # xf 1: 0.0%
-    relationship = ('<Relationship Id="rId{n}" Target="worksheets/sheet{n}.bin" '
-                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>')
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.'
-            'macroEnabled.main"/></Types>'))
-        archive.writestr("xl/workbook.bin", book)
-        archive.writestr("xl/styles.bin", styles)
-        archive.writestr("xl/_rels/workbook.bin.rels", (
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/relationships">' + "".join(relationship.format(n=n) for n in range(1, len(sheets) + 1))
-            + "</Relationships>"))
-        for n, rows in enumerate(sheets.values(), start=1):
-            part = _biff12_record(0x81) + _biff12_record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0,
-                                                                           max(map(len, rows)) - 1))
-            if hidden_columns:
-                part += _biff12_record(0x186) + b"".join(_biff12_record(0x3C, struct.pack("<IIII", c, c, 2304, 0)
-                                                                        + b"\x01\x00") for c in hidden_columns)
-                part += _biff12_record(0x187)
-            part += _biff12_record(0x91)                                          # sheet data begins
-            for r, row in enumerate(rows):
-                flags = 0x10 if r in hidden_rows else 0                            # fDyZero: hidden
-                part += _biff12_record(0x00, struct.pack("<IIHBB", r, 0, 300, 0, flags) + bytes(5))
-                for c, cell in enumerate(row):
-                    part += _xlsb_cell(c, cell)
-            part += _biff12_record(0x92)
-            if merged:
-                part += _biff12_record(0xB1, struct.pack("<I", len(merged))) + b"".join(
-                    _biff12_record(0xB0, struct.pack("<IIII", top, bottom, left, right))
-                    for (top, left), (bottom, right) in merged) + _biff12_record(0xB2)
-            archive.writestr(f"xl/worksheets/sheet{n}.bin", part + _biff12_record(0x82))
-    return buffer.getvalue()
-
-
-def _xlsb_cell(column: int, cell) -> bytes:
-    if isinstance(cell, str):
-        return _biff12_record(0x06, struct.pack("<II", column, 0) + _wide_string(cell))
-    if isinstance(cell, tuple) and cell[0] == "error":
-        return _biff12_record(0x03, struct.pack("<IIB", column, 0, cell[1]))
-    if isinstance(cell, tuple):                                                    # ("%", 0.952): style 1
-        return _biff12_record(0x05, struct.pack("<IId", column, 1, cell[1]))
-    return _biff12_record(0x05, struct.pack("<IId", column, 0, cell)) if cell is not None else b""
 
 
 def test_an_xlsb_is_read_and_its_hidden_sheets_are_not():
     """The upload offers .xlsb (Excel's binary workbook, used for big files): the package check
     let through only .xlsx and .ods before. Its parts are checked for bombs like an .xlsx's."""
-    xlsb = _xlsb({"数据": [["指标", "2026-09", "2026-10"], ["SLA达成率", 95.2, 95.7], ["事件平均解决时间", 8.1, 8.0]],
+    book = workbooks.xlsb({"数据": [["指标", "2026-09", "2026-10"], ["SLA达成率", 95.2, 95.7], ["事件平均解决时间", 8.1, 8.0]],
                   "去年": [["指标", "月份", "数值"], ["SLA达成率", "2025-10", 50.0]]}, hidden={"去年"})
-    parsed = parse_file(xlsb, file_name="指标.xlsb")
+    parsed = parse_file(book, file_name="指标.xlsb")
     assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
     assert parsed.skipped_sheets == [("去年", "hidden")]
-    bomb = io.BytesIO(xlsb)
+    bomb = io.BytesIO(book)
     with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet3.bin", bytes(3 << 20))
     assert "is compressed 1,0" in _refusal(bomb.getvalue(), "b.xlsb")
@@ -1192,14 +1042,14 @@ def test_an_xlsb_is_read_as_the_user_sees_it():
     rows = [["指标名称", "2026年9月", "", "2026年10月", "", "备注"], ["", "目标", "实际", "目标", "实际"],
             ["SLA达成率", ("%", 0.95), ("%", 0.952), ("%", 0.95), ("%", 0.957), "内部核对用"],
             ["事件平均解决时间", 8.0, 8.1, 8.0, ("error", 0x07)], ["SLA达成率", 99.0, 99.0, 99.0, 99.0]]
-    xlsb = _xlsb({"数据": rows}, hidden_rows={4}, hidden_columns={5},
+    book = workbooks.xlsb({"数据": rows}, hidden_rows={4}, hidden_columns={5},
                  merged=[((0, 0), (1, 0)), ((0, 1), (0, 2)), ((0, 3), (0, 4))])
-    parsed = parse_file(xlsb, file_name="m.xlsb")
+    parsed = parse_file(book, file_name="m.xlsb")
     assert _values_and_targets(parsed) == [
         ("SLA达成率", "2026-09", 95.2, 95.0), ("SLA达成率", "2026-10", 95.7, 95.0),
         ("事件平均解决时间", "2026-09", 8.1, 8.0), ("事件平均解决时间", "2026-10", None, 8.0)]
     assert parsed.warnings == ["sheet '数据': row 5 and column F are hidden in Excel (or filtered out) and not read"]
-    broken = _xlsb({"数据": [["指标", "2026-10"], ["SLA达成率", ("error", 0x17)]]})
+    broken = workbooks.xlsb({"数据": [["指标", "2026-10"], ["SLA达成率", ("error", 0x17)]]})
     assert _refusal(broken, "b.xlsb") == (
         "b.xlsb, sheet '数据', row 2, column B (2026-10): '#REF!' is not a number: the cell shows an Excel error; "
         "correct its formula, or clear the cell if there is no value")
@@ -1218,7 +1068,7 @@ def test_an_xls_that_xlrd_cannot_inspect_is_still_read_by_calamine(monkeypatch):
             ws.write(0, c, value)
         for c, value in enumerate(["SLA达成率", 95.5]):
             ws.write(1, c, value)
-    assert _records(parse_file(_xls(build), file_name="x.xls")) == [("SLA达成率", "2026-10", 95.5)]
+    assert _records(parse_file(workbooks.xls(build), file_name="x.xls")) == [("SLA达成率", "2026-10", 95.5)]
 
 
 def _values_and_targets(parsed) -> list[tuple]:
