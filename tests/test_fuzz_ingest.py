@@ -14,6 +14,7 @@ from analytics.errors import InputRefused
 from analytics.ingest import plan_ingest
 from analytics.limits import Limits
 from analytics.store import Store
+from tests import workbooks
 
 CELLS = st.one_of(
     st.sampled_from(["MTTR", "SLA", "指标", "月份", "数值", "metric", "period", "value", "2026-05", "2026年5月",
@@ -126,6 +127,37 @@ def test_malformed_xlsx(fuzz_store, rows, header, title, sheets, corrupt, merge,
         data = data[:100] + bytes(reversed(data[100:400])) + data[400:]  # damaged bytes
     _check(fuzz_store, data, "fuzz.xlsx")
 
+
+
+def _xls_rows(rows):
+    def build(book, xlwt):
+        sheet = book.add_sheet("数据")
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                sheet.write(r, c, cell)
+    return build
+
+
+OTHER_FORMATS = {
+    "ods": lambda rows: workbooks.ods({"数据": rows or [[""]]}),
+    "xls": lambda rows: workbooks.xls(_xls_rows(rows)),
+    "xlsb": lambda rows: workbooks.xlsb({"数据": rows or [[""]]}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_FORMATS))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(st.sampled_from(["MTTR", "SLA", "指标", "月份", "数值", "2026-05", "2026-06", "合计",
+                                               "95%", "N/A", "目标"]) | st.floats(-1e6, 1e6), max_size=5),
+                     max_size=6),
+       flips=st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=8))
+def test_damaged_ods_xls_and_xlsb_are_refused_cleanly(fuzz_store, kind, rows, flips):
+    """The formats calamine reads besides .xlsx, with bytes changed anywhere: a damaged file has
+    aborted the process before (a Rust allocation of 171 GB)."""
+    data = bytearray(OTHER_FORMATS[kind](rows))
+    for at, byte in flips:
+        data[at % len(data)] = byte
+    _check(fuzz_store, bytes(data), f"fuzz.{kind}")
 
 # -- the fast paths give what the exact ones give -------------------------------------------
 

@@ -129,7 +129,7 @@ def xlsb(sheets: dict[str, list], hidden=(), hidden_rows=(), hidden_columns=(), 
             + "</Relationships>"))
         for n, rows in enumerate(sheets.values(), start=1):
             part = biff12_record(0x81) + biff12_record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0,
-                                                                           max(map(len, rows)) - 1))
+                                                                           max(1, *map(len, rows)) - 1))
             if hidden_columns:
                 part += biff12_record(0x186) + b"".join(biff12_record(0x3C, struct.pack("<IIII", c, c, 2304, 0)
                                                                         + b"\x01\x00") for c in hidden_columns)
