@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 from .errors import InputRefused, Problem
 from .limits import Limits, cells_over_limit
+from .workbook_package import Package, SheetFacts
 
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -24,41 +25,25 @@ _HIDDEN = {"collapse", "filter"}            # hidden by hand or in a collapsed g
 _MAX_COLUMNS = 16384
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
-Cells = set[tuple[int, int]]
-
-
-class Inspection:
-    """Per sheet name: percent cells, hidden (rows, columns) holding something, error cells, and
-    merged ranges ((top, left), (bottom, right)) as calamine gives them for .xlsx."""
-
-    def __init__(self) -> None:
-        self.merged: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
-        self.percent_cells: dict[str, Cells] = {}
-        self.hidden: dict[str, tuple[set[int], set[int]]] = {}
-        self.errors: dict[str, dict[tuple[int, int], str]] = {}
-
-
-def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
-    """Stream content.xml once; refuse a workbook whose filled cells pass the cell limit."""
-    found = Inspection()
+def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Package:
+    """Stream content.xml once; refuse a workbook whose filled cells, or the grid up to its last
+    value, pass the cell limit."""
+    package, facts = Package(), SheetFacts()
     sheet, row, column, filled, spanned = "", 0, 0, 0, 0
     last_row = last_column = -1
     hidden_row, row_repeat = False, 1
-    columns_hidden: set[int] = set()
     column_at = 0
     try:
         for event, element in ElementTree.iterparse(content, events=("start", "end")):
             tag = element.tag
             if event == "start":
                 if tag == f"{_TABLE}table":
-                    sheet, row, column_at = element.get(f"{_TABLE}name", ""), 0, 0
+                    sheet, facts, row, column_at = element.get(f"{_TABLE}name", ""), SheetFacts(), 0, 0
                     last_row = last_column = -1
-                    columns_hidden = set()
-                    found.hidden[sheet] = (set(), columns_hidden)
                 elif tag == f"{_TABLE}table-column":
                     repeat = _repeat(element, "columns")
                     if element.get(f"{_TABLE}visibility") in _HIDDEN:
-                        columns_hidden.update(range(column_at, min(column_at + repeat, _MAX_COLUMNS)))
+                        facts.hidden_columns.update(range(column_at, min(column_at + repeat, _MAX_COLUMNS)))
                     column_at += repeat
                 elif tag == f"{_TABLE}table-row":
                     column, row_repeat = 0, _repeat(element, "rows")
@@ -67,14 +52,14 @@ def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
             if tag in _CELLS:
                 repeat = _repeat(element, "columns")
                 if (span := _span(element)) is not None:
-                    found.merged.setdefault(sheet, []).append(((row, column), (row + span[0] - 1, column + span[1] - 1)))
+                    facts.merged.append(((row, column), (row + span[0] - 1, column + span[1] - 1)))
                 if _holds_something(element):
                     filled += repeat * row_repeat
                     if filled > limits.max_cells:
                         raise InputRefused(Problem(
                             f"the workbook has more than {limits.max_cells:,} cells, over the limit",
                             file=file_name, sheet=sheet))
-                    _note_cell(found, sheet, element, row, column, repeat, row_repeat, hidden_row)
+                    _note_cell(facts, element, row, column, repeat, row_repeat, hidden_row)
                     last_row, last_column = max(last_row, row + row_repeat - 1), max(last_column, column + repeat - 1)
                 column += repeat
                 element.clear()
@@ -85,24 +70,23 @@ def inspect(content: IO[bytes], file_name: str, limits: Limits) -> Inspection:
                 spanned += (last_row + 1) * (last_column + 1)       # calamine allocates the grid to the last value
                 if spanned > limits.max_cells:
                     raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
+                package.add(sheet, facts)
                 element.clear()
     except ElementTree.ParseError as exc:
         raise InputRefused(Problem(f"the workbook is damaged (content.xml: {exc})", file=file_name)) from None
-    found.hidden = {name: rows_columns for name, rows_columns in found.hidden.items() if any(rows_columns)}
-    return found
+    return package
 
 
-def _note_cell(found: Inspection, sheet: str, element: ElementTree.Element, row: int, column: int, repeat: int,
+def _note_cell(facts: SheetFacts, element: ElementTree.Element, row: int, column: int, repeat: int,
                row_repeat: int, hidden_row: bool) -> None:
     """Record a filled cell (repeated across `repeat` columns and `row_repeat` rows) where it matters."""
     spans = [(r, c) for r in range(row, row + min(row_repeat, 1000)) for c in range(column, column + min(repeat, 1000))]
     if hidden_row:
-        found.hidden[sheet][0].update(r for r, _ in spans)
+        facts.hidden_rows.update(r for r, _ in spans)
     if element.get(f"{_OFFICE}value-type") == "percentage":
-        found.percent_cells.setdefault(sheet, set()).update(spans)
+        facts.percent.update(spans)
     if element.get(f"{_CALCEXT}value-type") == "error":
-        shown = _text_of(element) or "#VALUE!"
-        found.errors.setdefault(sheet, {}).update(dict.fromkeys(spans, shown))
+        facts.errors.update(dict.fromkeys(spans, _text_of(element) or "#VALUE!"))
 
 
 def _repeat(element: ElementTree.Element, what: str) -> int:

@@ -28,9 +28,9 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .memory import gc_paused
 from .values import spread
+from .workbook_package import Package
 from .xls_package import XlsBook, check_cell_spans
 from .xlsx_package import (
-    Package,
     check_and_inspect,
     has_placeholder_results,
     unread_cells,

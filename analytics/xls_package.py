@@ -18,7 +18,8 @@ from xlrd.compdoc import CompDoc
 
 from .errors import InputRefused, Problem
 from .limits import Limits, cells_over_limit
-from .xlsx_package import Package, is_percent_code
+from .workbook_package import Package, SheetFacts
+from .xlsx_package import is_percent_code
 
 _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x000A, 0x0085, 0x0200, 0x00BD
 _CELLS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006}    # the records calamine takes a cell from
@@ -122,19 +123,14 @@ class XlsBook:
             sheet = self._book.sheet_by_name(sheet_name)
         except Exception:  # noqa: BLE001 - as above
             return
-        percent, errors = set(), {}
+        facts = SheetFacts()
         for r in range(sheet.nrows):
             for c, kind in enumerate(sheet.row_types(r)):
                 if kind == xlrd.XL_CELL_NUMBER and sheet.cell_xf_index(r, c) in self._percent_styles:
-                    percent.add((r, c))
+                    facts.percent.add((r, c))
                 elif kind == xlrd.XL_CELL_ERROR:
-                    errors[(r, c)] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
-        rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden and r < sheet.nrows}
-        columns = {c for c, info in sheet.colinfo_map.items() if info.hidden and c < sheet.ncols}
-        if percent:
-            package.percent_cells[sheet_name] = percent
-        if errors:
-            package.error_cells[sheet_name] = errors
-        if rows or columns:
-            package.hidden[sheet_name] = (rows, columns)
+                    facts.errors[(r, c)] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
+        facts.hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden and r < sheet.nrows}
+        facts.hidden_columns = {c for c, info in sheet.colinfo_map.items() if info.hidden and c < sheet.ncols}
+        package.add(sheet_name, facts)
         self._book.unload_sheet(sheet_name)

@@ -14,7 +14,8 @@ import zipfile
 from collections.abc import Iterator
 
 from .limits import Limits, cells_over_limit
-from .xlsx_package import Package, is_percent_code, relationship_targets
+from .workbook_package import Package, SheetFacts
+from .xlsx_package import is_percent_code, relationship_targets
 
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _MAX_COLUMN = 16383
@@ -114,7 +115,7 @@ def _percent_styles(styles: bytes) -> set[int]:
 def _inspect_sheet(data: bytes, sheet: str, percent_styles: set[int], package: Package) -> tuple[int, int]:
     """Add the sheet's facts to the package; return the last row and column holding a value."""
     row = 0
-    rows, columns, percent, errors, merged = set(), set(), set(), {}, []
+    facts = SheetFacts()
     bottom = right = -1
     for kind, body in _records(data):
         try:
@@ -123,28 +124,21 @@ def _inspect_sheet(data: bytes, sheet: str, percent_styles: set[int], package: P
                 if row > _LAST_ROW:                                          # calamine stops reading there
                     break
                 if len(body) > 11 and body[11] & 0x10:                     # fDyZero: the row is hidden
-                    rows.add(row)
+                    facts.hidden_rows.add(row)
                 continue
             if kind in _VALUES:
                 column = _u32(body, 0)
                 bottom, right = max(bottom, row), max(right, column)
             if kind in _NUMBERS:
                 if _u32(body, 4) & 0xFFFFFF in percent_styles:
-                    percent.add((row, _u32(body, 0)))
+                    facts.percent.add((row, _u32(body, 0)))
             elif kind in _ERROR_CELLS:
-                errors[(row, _u32(body, 0))] = _ERRORS.get(body[8], "#VALUE!")
+                facts.errors[(row, _u32(body, 0))] = _ERRORS.get(body[8], "#VALUE!")
             elif kind == _COLUMN and body[16] & 0x01:                        # fHidden
-                columns.update(range(_u32(body, 0), min(_u32(body, 4), _MAX_COLUMN) + 1))
+                facts.hidden_columns.update(range(_u32(body, 0), min(_u32(body, 4), _MAX_COLUMN) + 1))
             elif kind == _MERGED:
-                merged.append(((_u32(body, 0), _u32(body, 8)), (_u32(body, 4), _u32(body, 12))))
+                facts.merged.append(((_u32(body, 0), _u32(body, 8)), (_u32(body, 4), _u32(body, 12))))
         except (struct.error, IndexError):
             continue
-    if percent:
-        package.percent_cells[sheet] = percent
-    if errors:
-        package.error_cells[sheet] = errors
-    if rows or columns:
-        package.hidden[sheet] = (rows, columns)
-    if merged:
-        package.merged[sheet] = merged
+    package.add(sheet, facts)
     return bottom, right

@@ -35,6 +35,7 @@ from xml.etree import ElementTree
 from . import ods_package
 from .errors import InputRefused, Problem
 from .limits import MB, Limits
+from .workbook_package import Package
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -60,17 +61,6 @@ _CELL_WITH_BODY = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)"
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
 _VALUE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.DOTALL)
-
-
-@dataclass
-class Package:
-    sheet_parts: dict[str, str] = field(default_factory=dict)         # sheet name -> part name
-    percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # sheet -> {(row0, col0)}
-    hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
-    with_formulas: set[str] = field(default_factory=set)                          # sheets holding a formula
-    error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)  # sheet -> {(row0, col0): '#REF!'}
-    merged: dict[str, list] = field(default_factory=dict)   # sheet -> ranges, where calamine gives none (.ods)
-    calculated_on_open: bool = False       # written by a program: formula results saved as placeholders
 
 
 def _column_index(letters: bytes) -> int:
@@ -118,13 +108,11 @@ def _is_opendocument_spreadsheet(archive: zipfile.ZipFile, names: set[str]) -> b
 
 def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limits) -> Package:
     with archive.open("content.xml") as content:
-        found = ods_package.inspect(content, file_name, limits)
-    return Package(percent_cells=found.percent_cells, hidden=found.hidden, error_cells=found.errors,
-                   merged=found.merged)
+        return ods_package.inspect(content, file_name, limits)
 
 
 def _inspect_binary(archive: zipfile.ZipFile, names: set[str], file_name: str, limits: Limits) -> Package:
-    """xlsb_package builds on this module's Package and relationship_targets: imported here, not above."""
+    """xlsb_package builds on this module's relationship_targets: imported here, not above."""
     from . import xlsb_package
 
     return xlsb_package.inspect(archive, names, file_name, limits)

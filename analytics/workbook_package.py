@@ -1,0 +1,41 @@
+"""What a workbook's file says beyond the cells python-calamine reads, gathered per sheet by
+xlsx_package (.xlsx/.xlsm), ods_package, xls_package and xlsb_package, and applied by readers:
+which cells show a percent, which rows and columns are hidden, which cells show an error, which
+ranges are merged where calamine gives none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Cell = tuple[int, int]                                   # (row0, col0)
+
+
+@dataclass
+class SheetFacts:
+    percent: set[Cell] = field(default_factory=set)
+    errors: dict[Cell, str] = field(default_factory=dict)            # {(row0, col0): '#REF!'}
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    merged: list[tuple[Cell, Cell]] = field(default_factory=list)     # ((top, left), (bottom, right))
+
+
+@dataclass
+class Package:
+    sheet_parts: dict[str, str] = field(default_factory=dict)         # .xlsx: sheet name -> part name
+    percent_cells: dict[str, set[Cell]] = field(default_factory=dict)
+    hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
+    with_formulas: set[str] = field(default_factory=set)                          # .xlsx: sheets holding a formula
+    error_cells: dict[str, dict[Cell, str]] = field(default_factory=dict)
+    merged: dict[str, list[tuple[Cell, Cell]]] = field(default_factory=dict)
+    calculated_on_open: bool = False       # .xlsx written by a program: formula results saved as placeholders
+
+    def add(self, sheet: str, facts: SheetFacts) -> None:
+        """Keep what a sheet's facts say, and nothing for what they do not."""
+        if facts.percent:
+            self.percent_cells[sheet] = facts.percent
+        if facts.errors:
+            self.error_cells[sheet] = facts.errors
+        if facts.hidden_rows or facts.hidden_columns:
+            self.hidden[sheet] = (facts.hidden_rows, facts.hidden_columns)
+        if facts.merged:
+            self.merged[sheet] = facts.merged
