@@ -237,6 +237,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "md.forecast_none": ("No forecast (no target or no direction).", "无预测(无目标或中性指标)。"),
     "md.definition": ("Definition", "定义"),
     "md.no_metric": ("Pick a metric.", "请选择一个指标。"),
+    "md.attention": ("Or open one that needs attention, in the review's order:", "或打开需要关注的指标(按评审优先级):"),
     "md.unknown": ("There is no metric #{id}; pick one from the list.", "不存在编号为 {id} 的指标,请从列表中选择。"),
     "md.point": ("Point", "数据点"),
     "md.reason": ("Reason", "原因"),

@@ -16,6 +16,21 @@ from analytics.units import format_difference, format_number
 from analytics.uploads import value_history
 from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
+
+def show_metrics_needing_attention(table: pd.DataFrame, language: str) -> None:
+    """Opened from the menu with no metric: the ones the review would look at first, one click away."""
+    attention = table[table["priority"].notna()].sort_values("priority").head(5)
+    if attention.empty:
+        return
+    st.caption(t("md.attention"))
+    for metric_id, item in attention.iterrows():
+        status = t(f"status.{item['status']}")
+        label = f"{display_name(item, language)} · {status}"
+        if st.button(label, key=f"attention-{metric_id}", icon=":material/monitoring:"):
+            st.query_params["metric"] = str(metric_id)
+            st.rerun()
+
+
 through_dashboard()
 current_lang = lang()     # bound into format_func lambdas: the language of this run
 
@@ -41,6 +56,7 @@ if asked is not None and current not in ids:
 choice = st.selectbox(t("md.pick"), ids, index=ids.index(current) if current in ids else None,
                       format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang), placeholder=t("md.no_metric"))
 if choice is None:
+    show_metrics_needing_attention(table, current_lang)
     st.stop()
 if st.query_params.get("metric") != str(choice):
     st.query_params["metric"] = str(choice)

@@ -202,6 +202,23 @@ def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file
     assert "There is no metric #99999" in at.warning[0].value
 
 
+def test_metric_detail_opened_from_the_menu_offers_the_metrics_needing_attention(app_store, demo_file, monkeypatch):
+    """Opened with no metric, the page was a bare select box: it now lists the five metrics the
+    review looks at first (priority order, as on the scorecard), and one click opens one."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    table = _analysed(demo_file)
+    first_five = table[table["priority"].notna()].sort_values("priority").head(5)
+    at = _app("pages/metric.py", lang="zh")
+    assert "或打开需要关注的指标(按评审优先级):" in _text(at)
+    labels = [b.label for b in at.button if b.key and b.key.startswith("attention-")]
+    assert first_five["status"].tolist() == ["missed"] * 5                      # the demo's worst five
+    assert labels == [f"{name} · 未达标" for name in first_five["name_zh"]]
+    at.button(key=f"attention-{int(first_five['metric_id'].iloc[0])}").click().run()
+    assert not at.exception
+    assert at.title[0].value == first_five["name_zh"].iloc[0]
+    assert at.query_params["metric"] == str(int(first_five["metric_id"].iloc[0]))
+
+
 def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
     from analytics.catalogue import import_catalogue
     from analytics.ingest import apply_ingest, plan_records
