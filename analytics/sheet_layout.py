@@ -238,13 +238,31 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
                 f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
         periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
     kinds, header_row = {c: split[c][1] for c in periods}, r
-    if len(set(periods.values())) < len(periods) and r + 1 < len(rows):
-        below = {c: _KIND.get(header_key(_text(_cell(rows[r + 1], c)))) for c in periods}
-        if all(below.values()):
-            kinds, header_row = below, r + 1
+    if r + 1 < len(rows):
+        def kind_below(c: int) -> str | None:
+            return _KIND.get(header_key(_text(_cell(rows[r + 1], c))))
+        spanned = periods if len(set(periods.values())) < len(periods) else \
+            _over_blank_headings(rows[r], periods, taken, kind_below)
+        below = {c: kind_below(c) for c in spanned}
+        if len(set(spanned.values())) < len(spanned) and all(below.values()):
+            periods, kinds, header_row = spanned, below, r + 1
     values = {c: period for c, period in periods.items() if kinds[c] != "target"}
     targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
     return _Months(values, targets, note, r, header_row) if values else None
+
+
+def _over_blank_headings(row: list, periods: dict[int, str], taken: set[int], kind_below) -> dict[int, str]:
+    """The month columns, each spread over the blank headings to its right that have a kind (目标,
+    实际) below them: a month heading that was merged over 目标 | 实际 until the sheet was saved as
+    CSV, or never merged."""
+    spanned = dict(periods)
+    for c, period in periods.items():
+        nxt = c + 1
+        while (nxt < len(row) and nxt not in periods and nxt not in taken and _cell(row, nxt) in (None, "")
+               and kind_below(nxt)):
+            spanned[nxt] = period
+            nxt += 1
+    return spanned
 
 
 _KIND_WORDS = "|".join(sorted((re.escape(w) for words in ROW_KINDS.values() for w in words), key=len, reverse=True))
@@ -268,11 +286,12 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
     heading = rows[r:months.header_row + 1]
     columns = [[_text(cell) for cell in cells] for cells in zip_longest(*heading, fillvalue="")]
     kinds_row = months.header_row > months.month_row
-    headers = []
+    headers, month = [], ""
     for c, texts in enumerate(columns):
         named = [t for t in texts if t]
-        if kinds_row and (c in months.values or c in months.targets) and len(named) > 1:
-            headers.append(f"{named[-2]} {named[-1]}")            # the month, then 目标 or 实际
+        month = _text(_cell(rows[months.month_row], c)) or month       # a blank heading continues the month's
+        if kinds_row and (c in months.values or c in months.targets) and named:
+            headers.append(f"{month} {named[-1]}")                    # the month, then 目标 or 实际
         else:
             headers.append(named[-1] if named else "")
     taken = set(months.values) | set(months.targets) | set(roles.values())

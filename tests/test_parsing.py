@@ -1077,25 +1077,41 @@ def _values_and_targets(parsed) -> list[tuple]:
             for row in rows.itertuples(index=False)]
 
 
-def test_each_month_merged_over_its_target_and_actual_columns():
-    """指标名称 | 2026年9月 (merged over 目标 | 实际) | 2026年10月 …: the monthly KPI sheet of many
-    organisations. Each month's 实际 column is its value, its 目标 column its target."""
+_MONTH_PAIRS = [["指标名称", "2026年9月", "", "2026年10月", ""], ["", "目标", "实际", "目标", "实际"],
+                ["SLA达成率", "≥95%", 95.1, 95, 95.3], ["事件平均解决时间", 8, 8.1, "", 8.3], ["重大事件数", 0, "七"]]
+
+
+def _month_pairs(kind: str, fix: bool = False) -> tuple[bytes, str]:
+    """The same sheet as a workbook with 指标名称 merged over two rows and each month over its
+    目标 | 实际 columns, as that workbook saved as CSV by Excel (merges gone, blanks left), or as a
+    workbook that never merged them."""
+    rows = [list(row) for row in _MONTH_PAIRS]
+    if fix:
+        rows[4][2] = 1
+    if kind == "csv":
+        text = "\n".join(",".join(str(cell) for cell in row) for row in rows)
+        return text.encode("utf-8-sig"), "p.csv"
+
     def build(wb):
         ws = wb.add_worksheet("数据")
-        ws.merge_range(0, 0, 1, 0, "指标名称")
-        ws.merge_range(0, 1, 0, 2, "2026年9月")
-        ws.merge_range(0, 3, 0, 4, "2026年10月")
-        ws.write_row(1, 1, ["目标", "实际", "目标", "实际"])
-        ws.write_row(2, 0, ["SLA达成率", "≥95%", 95.1, 95, 95.3])
-        ws.write_row(3, 0, ["事件平均解决时间", 8, 8.1, "", 8.3])
-        ws.write_row(4, 0, ["重大事件数", 0, "七"])
-    message = _refusal(_workbook(build), "p.xlsx")
-    assert message == "p.xlsx, sheet '数据', row 5, column C (2026年9月 实际): '七' is not a number"
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+        if kind == "merged":
+            ws.merge_range(0, 0, 1, 0, "指标名称")
+            ws.merge_range(0, 1, 0, 2, "2026年9月")
+            ws.merge_range(0, 3, 0, 4, "2026年10月")
+    return _workbook(build), "p.xlsx"
 
-    def fixed(wb):
-        build(wb)
-        wb.worksheets()[0].write(4, 2, 1)
-    parsed = parse_file(_workbook(fixed), file_name="p.xlsx")
+
+@pytest.mark.parametrize("kind", ["merged", "csv", "unmerged"])
+def test_each_month_over_its_target_and_actual_columns(kind):
+    """指标名称 | 2026年9月 (over 目标 | 实际) | 2026年10月 …: the monthly KPI sheet of many
+    organisations. Each month's 实际 column is its value, its 目标 column its target, whether the
+    month is merged over both, or the sheet was saved as CSV and only a blank heading is left."""
+    data, name = _month_pairs(kind)
+    where = "" if kind == "csv" else ", sheet '数据'"
+    assert _refusal(data, name) == f"{name}{where}, row 5, column C (2026年9月 实际): '七' is not a number"
+    parsed = parse_file(_month_pairs(kind, fix=True)[0], file_name=name)
     assert _values_and_targets(parsed) == [
         ("SLA达成率", "2026-09", 95.1, 95.0), ("SLA达成率", "2026-10", 95.3, 95.0),
         ("事件平均解决时间", "2026-09", 8.1, 8.0), ("事件平均解决时间", "2026-10", 8.3, None),
