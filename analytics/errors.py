@@ -19,6 +19,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def spans(numbers: list[int], label=str) -> str:
+    """[5, 6, 7, 9] as '5–7, 9' (each shown by `label`: str for rows, column_letter for columns)."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(label(a) if a == b else f"{label(a)}–{label(b)}" for a, b in runs)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input, located the way the spreadsheet user sees it.

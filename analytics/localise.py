@@ -92,6 +92,10 @@ _ZH: list[tuple[str, str]] = [
      "{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
     ((r"(?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read: unhide them if the table's "
       r"heading is there"), "{hidden}在 Excel 中被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏"),
+    ((r"sheet '(?P<s>.*)': (?P<rowspan>rows? [\d–, ]+) names? no metric: read as the metric named above \(a name "
+      r"written once over its months\)"), "工作表“{s}”:{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
+    ((r"(?P<rowspan>rows? [\d–, ]+) names? no metric: read as the metric named above \(a name written once over its "
+      r"months\)"), "{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}在 Excel 中被隐藏(或被筛选掉),未读取"),
     ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "
@@ -428,7 +432,7 @@ def _hidden(text: str) -> str | None:
 
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
-            "what": lambda text: "目标值", "headed": _columns, "hidden": _hidden}
+            "what": lambda text: "目标值", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

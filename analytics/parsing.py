@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import InputRefused, Problem, column_letter
+from .errors import InputRefused, Problem, column_letter, spans
 from .limits import Limits
 from .readers import read_bytes, read_sheets
 from .sheet_layout import (
@@ -112,18 +112,7 @@ def _hidden_note(sheet) -> str:
 
 def _hidden_text(sheet) -> str:
     rows, columns = sheet.hidden_cells
-    parts = ([f"row{'s' * (len(rows) > 1)} {_spans([r + 1 for r in rows], str)}"] if rows else []) + (
-        [f"column{'s' * (len(columns) > 1)} {_spans(columns, column_letter)}"] if columns else [])
+    parts = ([f"row{'s' * (len(rows) > 1)} {spans([r + 1 for r in rows], str)}"] if rows else []) + (
+        [f"column{'s' * (len(columns) > 1)} {spans(columns, column_letter)}"] if columns else [])
     verb = "is" if len(rows) + len(columns) == 1 else "are"
     return f"{' and '.join(parts)} {verb} hidden in Excel (or filtered out) and not read"
-
-
-def _spans(numbers: list[int], label) -> str:
-    """[5, 6, 7, 9] as '5–7, 9' (labels by `label`)."""
-    spans: list[list[int]] = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1][1] = n
-        else:
-            spans.append([n, n])
-    return ", ".join(label(a) if a == b else f"{label(a)}–{label(b)}" for a, b in spans)

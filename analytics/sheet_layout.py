@@ -23,7 +23,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from .errors import Problem, column_letter
+from .errors import Problem, column_letter, spans
 from .names import header_key, name_key
 from .periods import (
     is_quarter,
@@ -584,6 +584,12 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         keep = ~(footnote | total | nothing)
         frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]
         periods = periods[keep]
+    written_once = _written_once(metric)
+    if written_once.any():
+        metric = _continued(metric, written_once)
+        rows = [int(r) for r in frame.index[written_once]]
+        notes.append(f"{_where(sheet)}row{'s' * (len(rows) > 1)} {spans(rows)} name{'s' * (len(rows) == 1)} no "
+                     "metric: read as the metric named above (a name written once over its months)")
     problems: list[Problem] = []
     values, ok = _numbers(value_cells, sheet, roles["value"])
     for row in frame.index[metric.isna()]:
@@ -733,6 +739,19 @@ def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
         if used and all(used) and "target" in used:
             return pd.Series(pd.Categorical(kinds + [None]).take(texts.array.codes), index=frame.index, copy=False)
     return None
+
+
+def _written_once(metric: pd.Series) -> pd.Series:
+    """The nameless rows under a metric that is named once over its months, as in a pivot table or
+    a sheet whose merged names were saved as CSV: only where no name is written twice (else a
+    missing name is a mistake, refused), and only in rows that follow their named row directly."""
+    nameless = metric.isna()
+    if not nameless.any() or nameless.all() or metric[~nameless].duplicated().any():
+        return pd.Series(False, index=metric.index)
+    follows = np.r_[False, np.diff(metric.index.to_numpy()) == 1]      # the row right after the previous one
+    block = pd.Series(np.cumsum(~nameless.to_numpy() | ~follows), index=metric.index)
+    headed = block.map(pd.Series(~nameless.to_numpy(), index=metric.index).groupby(block).first())
+    return nameless & headed
 
 
 def _continued(metric: pd.Series, labelled: pd.Series) -> pd.Series:

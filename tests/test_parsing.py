@@ -1077,6 +1077,39 @@ def _values_and_targets(parsed) -> list[tuple]:
             for row in rows.itertuples(index=False)]
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_name_written_once_over_its_months_is_read_for_each(kind):
+    """A pivot table's export, or a sheet whose names were merged down over their months and then
+    saved as CSV: the name is on its first row only. When no name is written twice, a row right
+    under a named one is that metric's, with a note; a block that starts without a name is not."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-08", 95.0], ["", "2026-09", 95.5], ["", "2026-10", 96.0],
+            ["事件平均解决时间", "2026-08", 6.1], ["", "2026-09", 5.9], ["", "2026-10", 5.5]]
+
+    def written(rows):
+        if kind == "csv":
+            return "\n".join(",".join(str(cell) for cell in row) for row in rows).encode(), "n.csv"
+
+        def build(wb):
+            sheet = wb.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        return _workbook(build), "n.xlsx"
+    data, name = written(rows)
+    parsed = parse_file(data, file_name=name)
+    assert _sorted_records(parsed) == [
+        ("SLA达成率", "2026-08", 95.0), ("SLA达成率", "2026-09", 95.5), ("SLA达成率", "2026-10", 96.0),
+        ("事件平均解决时间", "2026-08", 6.1), ("事件平均解决时间", "2026-09", 5.9), ("事件平均解决时间", "2026-10", 5.5)]
+    where = "" if kind == "csv" else "sheet '数据': "
+    assert parsed.warnings == [(f"{where}rows 3–4, 6–7 name no metric: read as the metric named above (a name "
+                                "written once over its months)")]
+    # a name written on every row but one: the missing one is a mistake, refused as before
+    every_row = [rows[0], rows[1], ["SLA达成率", "2026-09", 95.5], ["", "2026-10", 96.0]]
+    assert "row 4, column A (指标): the row has values but no metric name" in _refusal(*written(every_row))
+    # after a blank row nothing is carried over it
+    gap = rows[:2] + [["", "", ""], ["", "2026-09", 95.5]]
+    assert "row 4, column A (指标): the row has values but no metric name" in _refusal(*written(gap))
+
+
 _MONTH_PAIRS = [["指标名称", "2026年9月", "", "2026年10月", ""], ["", "目标", "实际", "目标", "实际"],
                 ["SLA达成率", "≥95%", 95.1, 95, 95.3], ["事件平均解决时间", 8, 8.1, "", 8.3], ["重大事件数", 0, "七"]]
 
