@@ -1124,6 +1124,17 @@ def _month_pairs(kind: str, fix: bool = False) -> tuple[bytes, str]:
     if kind == "csv":
         text = "\n".join(",".join(str(cell) for cell in row) for row in rows)
         return text.encode("utf-8-sig"), "p.csv"
+    if kind == "xls":                                        # an .xls keeps its merged ranges too
+        def build_xls(book, xlwt):
+            sheet = book.add_sheet("数据")
+            for r, row in enumerate(rows[1:], start=1):
+                for c, cell in enumerate(row):
+                    if cell != "":
+                        sheet.write(r, c, cell)
+            sheet.write_merge(0, 1, 0, 0, "指标名称")
+            sheet.write_merge(0, 0, 1, 2, "2026年9月")
+            sheet.write_merge(0, 0, 3, 4, "2026年10月")
+        return workbooks.xls(build_xls), "p.xls"
 
     def build(wb):
         ws = wb.add_worksheet("数据")
@@ -1136,7 +1147,7 @@ def _month_pairs(kind: str, fix: bool = False) -> tuple[bytes, str]:
     return _workbook(build), "p.xlsx"
 
 
-@pytest.mark.parametrize("kind", ["merged", "csv", "unmerged"])
+@pytest.mark.parametrize("kind", ["merged", "csv", "unmerged", "xls"])
 def test_each_month_over_its_target_and_actual_columns(kind):
     """指标名称 | 2026年9月 (over 目标 | 实际) | 2026年10月 …: the monthly KPI sheet of many
     organisations. Each month's 实际 column is its value, its 目标 column its target, whether the
