@@ -43,6 +43,12 @@ _MONTHS_IN_TEXT = [
     re.compile(r"(?<![\d.])(\d{4})(\d{2})(?![\d.])"),
 ]
 _MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
+_DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年10月1日至2026年10月31日, 2026-10-01~2026-10-31
+    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*(?:(\d{4})\s*年\s*)?"
+               r"(\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),
+    re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*\d{1,2}\s*[-~～—至到]+\s*(?:(\d{4})\s*\2\s*)?(\d{1,2})\s*\2"
+               r"\s*\d{1,2}(?!\d)"),
+]
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
 
 
@@ -120,6 +126,8 @@ def year_in(value: object, days: bool = True) -> int | None:
     if not isinstance(value, str):
         return None
     text = _arabic(unicodedata.normalize("NFKC", value))
+    for days_of_one_month in _DAYS_OF_ONE_MONTH:
+        text = days_of_one_month.sub(_one_month, text)
     if not days:
         text = _WHOLE_DATE.sub(" ", text)
     years = {int(y) for y in _YEAR.findall(text) if 1990 <= int(y) <= 2100}
@@ -146,6 +154,8 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
     if not isinstance(value, str):
         return []
     text = _arabic(unicodedata.normalize("NFKC", value))
+    for days_of_one_month in _DAYS_OF_ONE_MONTH:
+        text = days_of_one_month.sub(_one_month, text)
     if not days:
         text = _WHOLE_DATE.sub(" ", text)
     if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):
@@ -158,6 +168,15 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
                 found.append(period)
         text = pattern.sub(" ", text)
     return None if _MONTH_WORD.search(text) else found
+
+
+def _one_month(match: re.Match) -> str:
+    """The days of one month (统计周期 2026年10月1日-10月31日) name that month; days across months stay
+    as written, two months."""
+    year, month, end_year, end_month = (g for g in match.groups() if g is None or g.isdigit())
+    if int(end_month) == int(month) and (end_year is None or end_year == year):
+        return f" {year}年{month}月 "
+    return match.group(0)
 
 
 def parse_periods(values: pd.Series) -> pd.Series:

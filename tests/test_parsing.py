@@ -382,6 +382,7 @@ def test_hidden_sheets_are_not_read():
     ("月报.xlsx", "2026年10月", None, "the sheet name"),
     ("2026年10月IT服务月报.xlsx", "Sheet1", "IT服务指标月报", "the file name"),
     ("KPI_202610.xlsx", "202610", "2026年10月", "the title above the table"),       # all three agree
+    ("月报.xlsx", "Sheet1", "数据期间:2026年10月1日-10月31日", "the title above the table"),   # the month's days
 ])
 def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_sheet_or_file(file_name, sheet, title,
                                                                                           source):
@@ -423,7 +424,11 @@ def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_nam
 
 @pytest.mark.parametrize("written, expected", [
     ("2026年10月IT服务月报", ["2026-10"]), ("KPI_202610", ["2026-10"]), ("report 2026-10", ["2026-10"]),
-    ("统计周期:2026-10-01至2026-10-31", ["2026-10", "2026-10"]), ("2026年9月与2026年10月对比", ["2026-09", "2026-10"]),
+    ("统计周期:2026-10-01至2026-10-31", ["2026-10"]), ("2026年9月与2026年10月对比", ["2026-09", "2026-10"]),
+    # the days of one month name that month; days across two months name both, or a span
+    ("数据期间:2026年10月1日-10月31日", ["2026-10"]), ("2026年10月1日至2026年10月31日", ["2026-10"]),
+    ("2026.10.01-2026.10.31", ["2026-10"]), ("2026年10月1日-2026年11月30日", ["2026-10", "2026-11"]),
+    ("2026年10月1日-11月30日", None),
     ("2026年1月-10月", None), ("2026年1-10月累计", None), ("月报", []), ("2026年", []), ("v1.202610", []),
     (datetime.datetime(2026, 10, 5), ["2026-10"]), (2026, []), (None, []),
 ])
@@ -432,7 +437,9 @@ def test_the_months_a_title_or_file_name_names(written, expected):
 
 
 @pytest.mark.parametrize("name, expected", [("月报_导出2026-11-05", []), ("2026年11月5日导出", []), ("KPI_202610", ["2026-10"]),
-                                            ("2026年10月IT服务月报", ["2026-10"]), ("报表2026.10", ["2026-10"])])
+                                            ("2026年10月IT服务月报", ["2026-10"]), ("报表2026.10", ["2026-10"]),
+                                            ("IT月报2026-10-01至2026-10-31", ["2026-10"]),     # a period, not a date
+                                            ("IT月报2026-10-01至2026-11-30", [])])
 def test_a_whole_date_in_a_file_or_sheet_name_names_no_month(name, expected):
     assert months_in(name, days=False) == expected
 
