@@ -116,6 +116,10 @@ _ZH: list[tuple[str, str]] = [
       r"(?:was|were) taken from (?P<yearsource>.*)"), "工作表“{s}”:月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
     ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "
       r"(?:was|were) taken from (?P<yearsource>.*)"), "月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken "
+      r"from (?P<yearsource>.*)"), "工作表“{s}”:{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
+    (r"the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken from (?P<yearsource>.*)",
+     "{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
     ((r"the columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) are quarters, not months: the dashboard "
       r"follows metrics month by month; send one column per month \(e\.g\. 2026-01\)"),
      "{a}–{b} 列({first} … {last})是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)"),

@@ -90,6 +90,7 @@ class Table:
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
     unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
     target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
+    year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
 
 
 def header_role(cell: object) -> str | None:
@@ -132,7 +133,7 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
             continue
         headers = [_text(c) for c in row]
         if "period" in roles and "value" in roles:
-            return Table("long", r, roles, {}, headers)
+            return Table("long", r, roles, {}, headers, year=_one_year(rows[:r], sheet_name, file_name))
         months = _month_columns(rows, r, roles, sheet_name, file_name)
         if months:
             return _wide_table(rows, r, roles, months)
@@ -320,17 +321,28 @@ def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | N
             return years, "the year heading above them" if over_months else "the title above the table"
         if years:
             return None
-    in_title = {year_in(cell) for row in rows[:r] for cell in row} - {None}
+    named = _one_year(rows[:r], sheet_name, file_name)
+    if named is None or not _in_order([months[c] for c in sorted(months)]):   # a month twice: its target and value
+        return None
+    year, source = named
+    return {c: year for c in months}, source
+
+
+def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tuple[int, str] | None:
+    """The one year that the rows above a table, the sheet's name and the file's name name
+    (2026年IT服务指标.xlsx; an export date does not count), and which of them named it."""
+    in_title = {year_in(cell) for row in above for cell in row} - {None}
     in_name = {year_in(sheet_name)} - {None}
     in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
     if len(in_title | in_name | in_file) != 1:
         return None
-    order = [months[c] for c in sorted(months)]     # a month twice in a row: its target and its value
-    if not (all(a <= b for a, b in pairwise(order)) or all(a >= b for a, b in pairwise(order))):
-        return None
-    year = (in_title | in_name | in_file).pop()
-    return {c: year for c in months}, ("the title above the table" if in_title else "the sheet name" if in_name
-                                       else "the file name")
+    return (in_title | in_name | in_file).pop(), ("the title above the table" if in_title else "the sheet name"
+                                                  if in_name else "the file name")
+
+
+def _in_order(months: list[int]) -> bool:
+    """Months that do not run over a year's end (10月 11月 12月 1月 under one year is not certain)."""
+    return all(a <= b for a, b in pairwise(months)) or all(a >= b for a, b in pairwise(months))
 
 
 def unread_header(rows: list[list]) -> str | None:
@@ -536,6 +548,24 @@ def _with_years(years: pd.Series, months: pd.Series) -> pd.Series:
                      copy=False)
 
 
+def _months_without_year(frame: pd.DataFrame, period_cells: pd.Series, roles: dict[str, int]) -> bool:
+    """Whether every month cell names a month without its year (9月, 10, Oct), and each metric's
+    months run in order, so that one year fits them all."""
+    codes, cells = factorize_cells(period_cells)
+    used = np.unique(codes[codes >= 0])                # a CSV column's categories include its heading
+    numbers = np.full(len(cells), np.nan)
+    for code in used:
+        number = None if parse_period(cells[code]) else _month_number(cells[code])
+        if number is None:
+            return False
+        numbers[code] = number
+    if not len(used):
+        return False
+    months = pd.Series(numbers[codes], index=frame.index).where(codes >= 0)
+    metric = frame[roles["metric"]].astype(str)
+    return all(_in_order([int(m) for m in group.dropna()]) for _, group in months.groupby(metric, sort=False))
+
+
 def _month_number(cell: object) -> int | None:
     """1-12 for a month cell without its year: 10, '10', '10月', 'Oct'."""
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
@@ -559,10 +589,15 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
+    notes: list[str] = []
     if "year" in roles and table.period is None:
         period_cells = _with_years(frame[roles["year"]], period_cells)
+    elif table.year is not None and table.period is None and _months_without_year(frame, period_cells, roles):
+        year, source = table.year
+        period_cells = _with_years(_repeated(str(year), frame.index), period_cells)
+        notes.append(f"{_where(sheet)}the months in column {_column_label(table, roles['period'])} give no year; "
+                     f"{year} was taken from {source}")
     value_cells = frame[roles["value"]]
-    notes: list[str] = []
     footnote = metric.notna()                                  # a name with a blank period and value, found below
     if table.period is None:
         footnote &= _blank(period_cells)

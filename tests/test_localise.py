@@ -707,6 +707,7 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
      "C 列(2026-10(预估))、D 列(10月目标)含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
     ("指标,月份,数值\nMTTR,2026-09,6.5\n,2026-10,6\nSLA,2026-09,95\n,2026-10,96\n",
      "第 3、5 行没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
+    ("2026年服务指标,,\n指标,月份,数值\nMTTR,9月,6.5\n", "B 列(月份)中的月份未写年份,已按表格上方的标题读作 2026 年"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

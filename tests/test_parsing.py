@@ -422,6 +422,40 @@ def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_nam
         "and file name do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
 
 
+@pytest.mark.parametrize("file_name, title, sheet, months, source", [
+    ("t.csv", "2026年IT服务指标", None, ["9月", "10月"], "the title above the table"),
+    ("2026年IT服务指标.csv", None, None, ["9月", "10月"], "the file name"),
+    ("t.xlsx", None, "2026年", [9, 10], "the sheet name"),
+    ("2026年指标.xlsx", None, "Sheet1", ["Sep", "Oct"], "the file name"),
+])
+def test_long_months_without_a_year_take_the_one_year_a_title_or_name_gives(file_name, title, sheet, months, source):
+    """A long table's 月份 column saying 9月, 10月 (or 9, 10, Sep), with the year only in the title,
+    the sheet name or the file name, as the wide layout already reads it."""
+    rows = ([[title, "", ""]] if title else []) + [["指标", "月份", "数值"], ["SLA达成率", months[0], 95.1],
+                                                   ["SLA达成率", months[1], 95.3]]
+    if file_name.endswith(".csv"):
+        data = "\n".join(",".join(str(cell) for cell in row) for row in rows).encode("utf-8-sig")
+    else:
+        def build(wb):
+            ws = wb.add_worksheet(sheet)
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+        data = _workbook(build)
+    parsed = parse_file(data, file_name=file_name)
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
+    where = f"sheet '{sheet}': " if sheet else ""
+    assert parsed.warnings == [f"{where}the months in column B (月份) give no year; 2026 was taken from {source}"]
+
+
+@pytest.mark.parametrize("content, file_name", [
+    ("2026年IT服务指标,,\n指标,月份,数值\nSLA达成率,11月,95\nSLA达成率,12月,95\nSLA达成率,1月,95\n", "t.csv"),  # a year's end
+    ("2025-2026年指标,,\n指标,月份,数值\nSLA达成率,9月,95\n", "t.csv"),                                      # two years
+    ("指标,月份,数值\nSLA达成率,9月,95\nSLA达成率,2026-10,95\n", "2026年指标.csv"),                          # mixed
+])
+def test_long_months_without_a_certain_year_are_still_refused(content, file_name):
+    assert "is not a month (write it like 2026-05 or 2026年5月)" in _refusal(content.encode(), file_name)
+
+
 @pytest.mark.parametrize("written, expected", [
     ("2026年10月IT服务月报", ["2026-10"]), ("KPI_202610", ["2026-10"]), ("report 2026-10", ["2026-10"]),
     ("统计周期:2026-10-01至2026-10-31", ["2026-10"]), ("2026年9月与2026年10月对比", ["2026-09", "2026-10"]),
