@@ -127,7 +127,7 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
-            across = _metrics_across(rows, r, roles)
+            across = _metrics_across(rows, r, roles, sheet_name, file_name)
             if across:
                 return across
             continue
@@ -185,7 +185,8 @@ def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple
     return f"{(in_title | in_file).pop():04d}-{month:02d}", f"the sheet name, with the year from {source}"
 
 
-def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | None:
+def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name: str | None = None,
+                    file_name: str = "") -> Table | None:
     """A tracking table with one row per month and one column per metric (月份 | SLA达成率 | MTTR …):
     a month column but no metric or value column, months below it, and mostly numbers under the
     other headings, so that a change log (日期 | 修改人 | 内容) is not taken for one."""
@@ -196,13 +197,15 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int]) -> Table | 
                if c not in roles.values() and _text(cell) and header_role(cell) is None
                and header_key(_text(cell)) not in _TOTAL_KEYS}
     below = rows[r + 1:r + 11]
-    if not columns or not any(parse_period(_cell(cells, roles["period"])) for cells in below):
+    year = _one_year(rows[:r], sheet_name, file_name)
+    if not columns or not any(parse_period(month) or (year and _month_number(month))
+                              for month in (_cell(cells, roles["period"]) for cells in below)):
         return None
     parsed = [parse_value(_cell(cells, c)) for cells in below for c in columns]
     numbers = sum(ok and not math.isnan(value) for value, ok in parsed)
     if not numbers or sum(not ok for _, ok in parsed) * 4 > numbers:      # mostly numbers; a typo is refused later
         return None
-    return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns)
+    return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year)
 
 
 def _cell(row: list, c: int) -> object:
@@ -548,7 +551,20 @@ def _with_years(years: pd.Series, months: pd.Series) -> pd.Series:
                      copy=False)
 
 
-def _months_without_year(frame: pd.DataFrame, period_cells: pd.Series, roles: dict[str, int]) -> bool:
+def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, table: Table, sheet: Sheet,
+                       notes: list[str]) -> pd.Series:
+    """Month cells without their year (9月, 10, Sep) joined with the one year the title or a name
+    gives (table.year), with a note; unchanged (and judged as they are) unless every cell is such
+    a month and each metric's months (metric None: the column's) run within one year."""
+    if table.year is None or not _months_without_year(period_cells, metric):
+        return period_cells
+    year, source = table.year
+    notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} give no year; "
+                 f"{year} was taken from {source}")
+    return _with_years(_repeated(str(year), period_cells.index), period_cells)
+
+
+def _months_without_year(period_cells: pd.Series, metric: pd.Series | None) -> bool:
     """Whether every month cell names a month without its year (9月, 10, Oct), and each metric's
     months run in order, so that one year fits them all."""
     codes, cells = factorize_cells(period_cells)
@@ -561,9 +577,11 @@ def _months_without_year(frame: pd.DataFrame, period_cells: pd.Series, roles: di
         numbers[code] = number
     if not len(used):
         return False
-    months = pd.Series(numbers[codes], index=frame.index).where(codes >= 0)
-    metric = frame[roles["metric"]].astype(str)
-    return all(_in_order([int(m) for m in group.dropna()]) for _, group in months.groupby(metric, sort=False))
+    months = pd.Series(numbers[codes], index=period_cells.index).where(codes >= 0)
+    if metric is None:
+        return _in_order([int(m) for m in months.dropna()])
+    return all(_in_order([int(m) for m in group.dropna()]) for _, group in months.groupby(metric.astype(str),
+                                                                                           sort=False))
 
 
 def _month_number(cell: object) -> int | None:
@@ -592,11 +610,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     notes: list[str] = []
     if "year" in roles and table.period is None:
         period_cells = _with_years(frame[roles["year"]], period_cells)
-    elif table.year is not None and table.period is None and _months_without_year(frame, period_cells, roles):
-        year, source = table.year
-        period_cells = _with_years(_repeated(str(year), frame.index), period_cells)
-        notes.append(f"{_where(sheet)}the months in column {_column_label(table, roles['period'])} give no year; "
-                     f"{year} was taken from {source}")
+    elif table.period is None:
+        period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], table, sheet, notes)
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
     if table.period is None:
@@ -839,6 +854,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     period_cells = frame[roles["period"]]
     if "year" in roles:
         period_cells = _with_years(frame[roles["year"]], period_cells)
+    else:
+        period_cells = _with_the_one_year(period_cells, None, table, sheet, notes)
     periods = parse_periods(period_cells)
     filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     month_text = _texts(period_cells)

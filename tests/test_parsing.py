@@ -447,6 +447,19 @@ def test_long_months_without_a_year_take_the_one_year_a_title_or_name_gives(file
     assert parsed.warnings == [f"{where}the months in column B (月份) give no year; 2026 was taken from {source}"]
 
 
+def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
+    """One row per month, one column per metric, 9月 and 10月 under a title naming 2026."""
+    content = "2026年IT服务指标跟踪表,,\n月份,SLA达成率,事件平均解决时间\n9月,95.1,8.1\n10月,95.3,8.0\n"
+    parsed = parse_file(content.encode(), file_name="t.csv")
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
+                                       ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+    assert parsed.warnings == ["the months in column A (月份) give no year; 2026 was taken from the title above the table"]
+    year_end = content + "11月,95.0,8.2\n"                           # 9月 10月 11月 … then back: over a year's end?
+    year_end = year_end.replace("9月", "12月").replace("10月", "1月")
+    assert _refusal(year_end.encode(), "t.csv").splitlines()[0] == (
+        "t.csv, row 3, column A (月份): '12月' is not a month (write it like 2026-05 or 2026年5月)")
+
+
 @pytest.mark.parametrize("content, file_name", [
     ("2026年IT服务指标,,\n指标,月份,数值\nSLA达成率,11月,95\nSLA达成率,12月,95\nSLA达成率,1月,95\n", "t.csv"),  # a year's end
     ("2025-2026年指标,,\n指标,月份,数值\nSLA达成率,9月,95\n", "t.csv"),                                      # two years
