@@ -25,6 +25,7 @@ from .names import (
     same_unit,
     unit_suffix,
     without_enumerator,
+    without_marks,
 )
 from .store import Store
 from .values import without_bound
@@ -135,8 +136,12 @@ class MetricLookup:
 
     @staticmethod
     def _spellings(written: str) -> list[str]:
-        bare = without_enumerator(str(written))
-        return [str(written)] if bare is None else [str(written), bare]
+        """The name as written, then without its list number, then without its marks."""
+        spellings = [str(written)]
+        for strip in (without_enumerator, without_marks):
+            if (bare := strip(spellings[-1])) is not None:
+                spellings.append(bare)
+        return spellings
 
     def unit_conflict(self, written: str) -> str | None:
         """Why a name with a unit in brackets is not taken as the metric it otherwise names: the

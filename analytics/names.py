@@ -63,6 +63,19 @@ def without_enumerator(name: str) -> str | None:
     return match.group("rest") if match else None
 
 
+_MARKS = "*※★☆▲△●◆■◎"
+_MARKED = re.compile(rf"^[{_MARKS}\s]*(?P<rest>.*?\S)\s*(?:[{_MARKS}]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[(（\[【]\s*注\s*\d{{0,2}}\s*[)）\]】]"
+                     rf"|\[\d{{1,2}}\]|注\d{{1,2}})?$")
+
+
+def without_marks(name: str) -> str | None:
+    """The name without the marks people put on it: a star or asterisk before or after it (★ 新增指标,
+    SLA达成率*), a footnote reference after it (SLA达成率¹, SLA达成率（注1）, SLA达成率[2]); None
+    when it has none."""
+    match = _MARKED.match(name)
+    return match.group("rest") if match and match.group("rest") != name.strip() else None
+
+
 _PERCENT_SUFFIX = re.compile(r"^(?P<base>.*?[^\s%])\s*(?P<unit>%)$")
 _SLASH_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*/\s*(?P<unit>[^/\s][^/]{0,7})$")
 

@@ -103,7 +103,10 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
 
 @pytest.mark.parametrize("written", ["事件平均解决时间（小时）", "Incident MTTR (h)", "MTTR(hours)", "SLA达成率(%)",
                                      "1、SLA达成率", "（二）事件平均解决时间（小时）", "12. MTTR", "(3)SLA达成率",
-                                     "SLA达成率%", "SLA达成率 ％", "MTTR/h", "事件平均解决时间 / 小时"])
+                                     "SLA达成率%", "SLA达成率 ％", "MTTR/h", "事件平均解决时间 / 小时",
+                                     # marks and footnote references
+                                     "SLA达成率*", "★SLA达成率", "※ 事件平均解决时间", "SLA达成率¹", "SLA达成率（注1）",
+                                     "事件平均解决时间[2]", "1、SLA达成率*"])
 def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,6\n")
     code, _, err = cli("ingest", path)
