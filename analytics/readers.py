@@ -91,6 +91,17 @@ class Sheet:
         return any(c not in (None, "") for row in self.head(100) for c in row) or any(
             _has_text(column) for column in self._columns)
 
+    def rows_wider_than(self, heading: int) -> tuple[int, list[tuple[int, int, int]]]:
+        """The heading row's width, and (row number, fields, first extra column) of each row below
+        it that holds something beyond that width. Only a CSV read row by row can have such rows:
+        the fast reader takes only files whose rows are all as wide as the first."""
+        if self._rows is None or heading >= len(self._rows):
+            return 0, []
+        width = len(self._rows[heading])
+        return width, [(r + 1, len(row), width + next(i for i, cell in enumerate(row[width:]) if cell not in ("", None)))
+                       for r, row in enumerate(self._rows[heading + 1:], start=heading + 1)
+                       if len(row) > width and any(cell not in ("", None) for cell in row[width:])]
+
     def body(self, start: int, width: int) -> list[pd.Series]:
         """Columns 0..width-1 from row `start` (0-based) down, indexed by spreadsheet row number.
 

@@ -407,11 +407,24 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
+    if sheet.name is None:
+        problems = _split_by_a_comma(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
+
+
+def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
+    """A CSV row with more fields than its heading row: an unquoted comma inside a value (1,234.5
+    read as 1 and 234.5), which shifts what follows it. Read as it stands, the value would be
+    wrong without a word."""
+    width, wider = sheet.rows_wider_than(table.header_row)
+    return [Problem(f"the row has {fields} fields but the heading row has {width}: a value with a comma in it "
+                    "(1,234.5) must be in quotes or written without the comma; a note beside the table needs a heading",
+                    file=file_name, row=row, column=column_letter(extra))
+            for row, fields, extra in wider]
 
 
 def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,

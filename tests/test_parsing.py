@@ -65,6 +65,27 @@ def test_blank_words_are_missing_never_zero(blank):
     assert ok and math.isnan(value)
 
 
+@pytest.mark.parametrize("content", [
+    "指标,月份,数值\n单张工单成本,2026-11,1,234.5\n事件平均解决时间,2026-11,6.5\n",           # long
+    "指标,2026-10,2026-11\n单张工单成本,1,180,1,234.5\n事件平均解决时间,6.1,6.5\n",              # wide: shifts 2026-11
+])
+def test_an_unquoted_comma_inside_a_value_is_refused_not_split(content):
+    """A hand-made or naive CSV writes 1,234.5 without quotes: read as it stands the value would be
+    1 (and the rest of the row shifted), without a word. The quoted value reads as 1234.5."""
+    refusal = _refusal(content.encode(), "c.csv")
+    assert refusal.startswith("c.csv, row 2, column ")
+    assert ": the row has " in refusal and (" fields but the heading row has 3: a value with a comma in it (1,234.5) "
+                                            "must be in quotes or written without the comma") in refusal
+    quoted = content.replace("1,234.5", '"1,234.5"').replace("1,180", '"1,180"')
+    values = {(m, p): v for m, p, v in _records(parse_file(quoted.encode(), file_name="c.csv"))}
+    assert values[("单张工单成本", "2026-11")] == 1234.5
+
+
+def test_a_trailing_empty_field_is_not_a_split_value():
+    parsed = parse_file("指标,月份,数值\nSLA达成率,2026-11,95.3,\n".encode(), file_name="t.csv")
+    assert _records(parsed) == [("SLA达成率", "2026-11", 95.3)]
+
+
 def test_csv_with_semicolons_and_a_tab_separated_file():
     semi = parse_file("metric;period;value\nMTTR;2026-05;6,5\n".replace("6,5", "6.5").encode(), file_name="s.csv")
     assert _records(semi) == [("MTTR", "2026-05", 6.5)]
