@@ -24,6 +24,8 @@ _ZH: list[tuple[str, str]] = [
      "{what}“{v}”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: the cell shows an Excel error; correct its formula, or clear "
       r"the cell if there is no value"), "{what}“{v}”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write (?P<n>[\d,.]+) \((?P<shown>.*) = (?P<x>[\d.]+) × "
+      r"(?P<m>[\d,]+)\)"), "{what}“{v}”不是数字:请写作 {n}({shown} = {x} × {m})"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write 0 if none happened, or leave the cell blank if it was "
       r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),

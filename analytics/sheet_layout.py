@@ -922,6 +922,8 @@ _EXCEL_ERRORS = {"#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#C
 
 
 _CALC_ERROR = re.compile(r"Err:\d{3}")          # LibreOffice's and WPS's own error codes (Err:502: invalid argument)
+_MAGNITUDES = {"万": 10_000, "千": 1_000, "亿": 100_000_000, "百万": 1_000_000, "千万": 10_000_000}
+_MAGNITUDE = re.compile(r"[¥￥]?\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<word>千万|百万|万|千|亿)\s*(?:元|人民币)?")
 _NONE_HAPPENED = {"未发生", "无发生", "没有发生", "零", "none happened"}     # 0 for a count, but not for a rate
 
 
@@ -937,6 +939,9 @@ def _not_a_number(cell: object, what: str = "") -> str:
                 "or WPS and save it again")
     if text.upper() in _EXCEL_ERRORS or _CALC_ERROR.fullmatch(text):
         return f"{refused}: the cell shows an Excel error; correct its formula, or clear the cell if there is no value"
+    if (scaled := _MAGNITUDE.fullmatch(text)) is not None:      # 1.2万: ten thousands, as Chinese reports write costs
+        number = float(scaled["number"]) * _MAGNITUDES[scaled["word"]]
+        return f"{refused}: write {number:,.10g} ({text} = {scaled['number']} × {_MAGNITUDES[scaled['word']]:,})"
     if text in _NONE_HAPPENED:
         return f"{refused}: write 0 if none happened, or leave the cell blank if it was not measured"
     return refused

@@ -1323,3 +1323,14 @@ def test_none_happened_is_refused_with_what_to_write():
     assert _refusal("指标,月份,数值\n重大事件数,2026-10,未发生\n".encode(), "n.csv") == (
         "n.csv, row 2, column C (数值): '未发生' is not a number: write 0 if none happened, or leave the cell blank "
         "if it was not measured")
+
+
+@pytest.mark.parametrize("written, number, factor", [
+    ("1.2万", "12,000", "1.2 × 10,000"), ("¥1.2万元", "12,000", "1.2 × 10,000"), ("3千", "3,000", "3 × 1,000"),
+    ("2.5亿", "250,000,000", "2.5 × 100,000,000"),
+])
+def test_a_number_in_ten_thousands_is_refused_with_the_number_to_write(written, number, factor):
+    """Chinese reports write costs as 1.2万. Taking it for 1.2 would be ten thousand times too small,
+    and the catalogue may keep the metric in 元 or in 万元: the owner writes the number."""
+    assert _refusal(f"指标,月份,数值\n单张工单成本,2026-10,{written}\n".encode(), "w.csv") == (
+        f"w.csv, row 2, column C (数值): '{written}' is not a number: write {number} ({written} = {factor})")
