@@ -19,9 +19,9 @@ import pyarrow.compute as pc
 
 from .names import is_unit
 
-MISSING_WORDS = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "--", "—", "–", "/", "null", "none", "nan",
+MISSING_WORDS = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "--", "—", "——", "–", "/", "null", "none", "nan",
                  "无", "暂无", "无数据", "暂无数据", "缺", "缺失", "不适用", "不涉及", "无此项", "未统计", "待统计", "未提供",
-                 "未填报", "待补充", "未开展", "#div/0!"}
+                 "未填报", "待补充", "未开展", "待定", "空", "#div/0!"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _CURRENCY = "¥￥$€£元"

@@ -59,7 +59,8 @@ def test_values_people_write(written, expected):
         assert value == expected[0]
 
 
-@pytest.mark.parametrize("blank", ["", "N/A", "n/a", "-", "—", "无", "暂无", None, "不涉及", "暂无数据", "未开展", "待补充", "N.A"])
+@pytest.mark.parametrize("blank", ["", "N/A", "n/a", "-", "—", "——", "无", "暂无", None, "不涉及", "暂无数据", "未开展", "待补充",
+                                   "N.A", "待定", "空"])
 def test_blank_words_are_missing_never_zero(blank):
     value, ok = parse_value(blank)
     assert ok and math.isnan(value)
