@@ -40,7 +40,8 @@ CATEGORIES = ("quality", "effectiveness", "cost", "efficiency")
 DIRECTIONS = ("increase", "decrease", "neutral")
 
 HEADER_SYNONYMS = {
-    "name": ["name", "metric", "指标", "指标名称", "名称", "度量项", "度量项名称", "指标项", "考核指标"],
+    "name": ["name", "metric", "指标", "指标名称", "名称", "度量项", "度量项名称", "指标项", "考核指标", "指标名",
+             "kpi名称", "服务指标", "考核项目", "评价指标"],
     "name_en": ["name_en", "english name", "英文名称", "英文名", "指标英文名称"],
     "name_zh": ["name_zh", "chinese name", "中文名称", "中文名", "指标中文名称"],
     "aliases": ["aliases", "alias", "别名", "其他名称", "又称"],
@@ -57,7 +58,7 @@ HEADER_SYNONYMS = {
     "volume_metric": ["volume_metric", "volume", "业务量指标", "业务量"],
     "unit_cost": ["unit_cost", "cost per unit", "单位成本", "单位差距成本"],
     "baseline": ["baseline", "基准", "基准值", "基线", "基线值"],
-    "target": ["target", "目标", "目标值", "考核目标", "目标要求"],
+    "target": ["target", "目标", "目标值", "考核目标", "目标要求", "计划值"],
     "from_period": ["from_period", "from", "生效期间", "起始期间", "生效月份", "生效日期", "起始月份"],
 }
 _HEADER_LOOKUP = {header_key(s): col for col, syns in HEADER_SYNONYMS.items() for s in syns}

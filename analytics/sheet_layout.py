@@ -51,14 +51,16 @@ RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "
 
 HEADER_WORDS = {
     "metric": ["metric", "metric name", "name", "indicator", "kpi", "measure", "指标", "指标名称", "指标名",
-               "度量项", "度量指标", "度量项名称", "名称", "指标项", "考核指标", "项目"],
+               "度量项", "度量指标", "度量项名称", "名称", "指标项", "考核指标", "项目", "kpi名称", "kpi指标",
+               "服务指标", "考核项目", "评价指标"],
     "period": ["period", "month", "date", "reporting period", "月份", "期间", "统计月份", "日期", "时间", "年月",
                "统计周期", "周期", "统计期间", "数据月份", "报告期", "考核月份", "月度"],
     "value": ["value", "actual", "actual value", "result", "数值", "实际值", "值", "实际", "结果", "完成值",
               "本月值", "指标值", "本期值", "实绩", "本月实际", "本月实际值", "当月", "当月值", "当月实际", "本期实际",
-              "实际完成", "本月完成", "本月"],
+              "实际完成", "本月完成", "本月", "统计值", "实际数值", "本月数值"],
     "year": ["year", "年份", "年度", "年", "统计年份", "统计年度"],    # with a month column that omits it
-    "target": ["target", "goal", "target value", "目标", "目标值", "本月目标", "目标要求", "考核目标", "当月目标"],
+    "target": ["target", "goal", "target value", "目标", "目标值", "本月目标", "目标要求", "考核目标", "当月目标",
+               "计划值", "本月计划", "计划目标"],
     "unit": ["unit", "units", "单位", "计量单位", "度量单位"],       # checked against the catalogue's unit
     # whose metric the row is, in a group that tracks one metric per service or subsidiary (网银 | SLA达成率)
     "service": ["service", "服务", "服务名称", "所属服务", "业务系统", "系统名称", "应用系统", "子公司", "分公司",

@@ -900,6 +900,16 @@ def test_bounds_in_a_csv_target_column():
     assert parsed.records["target"].tolist() == [95.0, 95.0, 8.0]
 
 
+@pytest.mark.parametrize("metric, value, target", [
+    ("KPI名称", "统计值", "计划值"), ("服务指标", "本月数值", "目标值"), ("考核项目", "实际数值", "本月计划"),
+    ("评价指标", "实际值", "计划目标"),
+])
+def test_headings_of_kpi_templates(metric, value, target):
+    """KPI templates name the columns in their own words: 计划值 beside 统计值 is the month's target."""
+    content = f"{metric},月份,{value},{target}\nSLA达成率,2026-10,95.3,95\n"
+    assert _values_and_targets(parse_file(content.encode(), file_name="k.csv")) == [("SLA达成率", "2026-10", 95.3, 95.0)]
+
+
 def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_totals():
     """A narrow column breaks 指标名称 over two lines (Alt+Enter); required fields carry an asterisk;
     合　计 is spaced out to the width of the names above it."""
