@@ -52,7 +52,7 @@ RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "
 HEADER_WORDS = {
     "metric": ["metric", "metric name", "name", "indicator", "kpi", "measure", "指标", "指标名称", "指标名",
                "度量项", "度量指标", "度量项名称", "名称", "指标项", "考核指标", "项目", "kpi名称", "kpi指标",
-               "服务指标", "考核项目", "评价指标"],
+               "服务指标", "考核项目", "评价指标", "行标签", "row labels"],      # a pivot table's first column
     "period": ["period", "month", "date", "reporting period", "月份", "期间", "统计月份", "日期", "时间", "年月",
                "统计周期", "周期", "统计期间", "数据月份", "报告期", "考核月份", "月度"],
     "value": ["value", "actual", "actual value", "result", "数值", "实际值", "值", "实际", "结果", "完成值",

@@ -910,6 +910,18 @@ def test_headings_of_kpi_templates(metric, value, target):
     assert _values_and_targets(parse_file(content.encode(), file_name="k.csv")) == [("SLA达成率", "2026-10", 95.3, 95.0)]
 
 
+@pytest.mark.parametrize("labels, total", [("行标签", "总计"), ("Row Labels", "Grand Total")])
+def test_a_pivot_table_copied_as_values(labels, total):
+    """A pivot table pasted as values keeps its own headings: 求和项:数值 | 列标签 over 行标签 | months
+    | 总计, and a 总计 row under the metrics. The totals are left out."""
+    content = (f"求和项:数值,列标签,,\n{labels},2026-09,2026-10,{total}\nSLA达成率,95.1,95.3,190.4\n"
+               f"事件平均解决时间,8.1,8,16.1\n{total},103.2,103.3,206.5\n")
+    parsed = parse_file(content.encode(), file_name="p.csv")
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
+                                       ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+    assert parsed.warnings == ["1 total or average row(s) (合计/平均) were ignored (row 5)"]
+
+
 def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_totals():
     """A narrow column breaks 指标名称 over two lines (Alt+Enter); required fields carry an asterisk;
     合　计 is spaced out to the width of the names above it."""
