@@ -95,10 +95,13 @@ class Table:
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
 
 
+_PIVOT_VALUE = re.compile(r"^\s*(?:求和项|平均值项|sum of|average of)\s*[:：]?\s*", re.IGNORECASE)   # not 计数项: a count
+
+
 def header_role(cell: object) -> str | None:
     if not isinstance(cell, str):
         return None
-    text = _BRACKETS.sub("", cell)
+    text = _BRACKETS.sub("", _PIVOT_VALUE.sub("", cell))
     return _LOOKUP.get(header_key(text))
 
 

@@ -922,6 +922,16 @@ def test_a_pivot_table_copied_as_values(labels, total):
     assert parsed.warnings == ["1 total or average row(s) (合计/平均) were ignored (row 5)"]
 
 
+@pytest.mark.parametrize("heading, read", [("求和项:数值", True), ("平均值项：实际值", True), ("Sum of value", True),
+                                           ("计数项:数值", False)])                  # a count is not the value
+def test_a_pivot_tables_value_heading_in_the_tabular_form(heading, read):
+    content = f"指标,月份,{heading}\nSLA达成率,2026-10,95.3\n".encode()
+    if read:
+        assert _records(parse_file(content, file_name="p.csv")) == [("SLA达成率", "2026-10", 95.3)]
+    else:
+        assert "no header row found" in _refusal(content, "p.csv")
+
+
 def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_totals():
     """A narrow column breaks 指标名称 over two lines (Alt+Enter); required fields carry an asterisk;
     合　计 is spaced out to the width of the names above it."""
