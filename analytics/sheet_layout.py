@@ -98,9 +98,19 @@ class Table:
 _PIVOT_VALUE = re.compile(r"^\s*(?:求和项|平均值项|sum of|average of)\s*[:：]?\s*", re.IGNORECASE)   # not 计数项: a count
 
 
+_DIAGONAL = re.compile(r"\s*[\\/＼／\n]\s*|\s{2,}")       # 指标\月份: a corner cell split by a diagonal line
+
+
 def header_role(cell: object) -> str | None:
     if not isinstance(cell, str):
         return None
+    parts = [part for part in _DIAGONAL.split(cell.strip()) if part]
+    if len(parts) == 2 and {_word_role(part) for part in parts} == {"metric", "period"}:
+        return "metric"                   # the names run down this column, the months across the heading row
+    return _word_role(cell)
+
+
+def _word_role(cell: str) -> str | None:
     text = _BRACKETS.sub("", _PIVOT_VALUE.sub("", cell))
     return _LOOKUP.get(header_key(text))
 
@@ -135,7 +145,9 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
             across = _metrics_across(rows, r, roles, sheet_name, file_name)
             if across:
                 return across
-            continue
+            if not _a_corner_over_months(row, roles):
+                continue
+            roles = {"metric": roles.pop("period"), **roles}
         headers = [_text(c) for c in row]
         if "period" in roles and "value" in roles:
             return Table("long", r, roles, {}, headers, year=_one_year(rows[:r], sheet_name, file_name))
@@ -211,6 +223,14 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
     if not numbers or sum(not ok for _, ok in parsed) * 4 > numbers:      # mostly numbers; a typo is refused later
         return None
     return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year)
+
+
+def _a_corner_over_months(row: list, roles: dict[str, int]) -> bool:
+    """A heading row whose first heading says 月份 over the month headings to its right: it labels
+    the months across (the corner of the table); the names run down its column."""
+    corner = roles.get("period")
+    return (corner is not None and "value" not in roles and corner == min(roles.values())
+            and any(parse_period(cell) for cell in row[corner + 1:]))
 
 
 def _cell(row: list, c: int) -> object:

@@ -932,6 +932,20 @@ def test_a_pivot_tables_value_heading_in_the_tabular_form(heading, read):
         assert "no header row found" in _refusal(content, "p.csv")
 
 
+@pytest.mark.parametrize("corner", ["指标\\月份", "指标/月份", "项目＼月份", "        月份\n指标", "月份"])
+def test_the_corner_cell_of_a_wide_table_naming_both_ways(corner):
+    """The corner cell split by a diagonal line (斜线表头: 指标 down, 月份 across), or saying only 月份
+    over the months to its right: the names run down its column."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, [corner, "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3])
+        ws.write_row(2, 0, ["事件平均解决时间", 8.1, 8.0])
+    assert _sorted_records(parse_file(_workbook(build), file_name="c.xlsx")) == [
+        ("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
+        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
+
+
 def test_headings_as_templates_write_them_line_breaks_asterisks_and_spaced_totals():
     """A narrow column breaks 指标名称 over two lines (Alt+Enter); required fields carry an asterisk;
     合　计 is spaced out to the width of the names above it."""
