@@ -44,10 +44,10 @@ _MONTHS_IN_TEXT = [
 ]
 _MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
 _DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年10月1日至2026年10月31日, 2026-10-01~2026-10-31
-    re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*(?:(\d{4})\s*年\s*)?"
-               r"(\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),
-    re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*\d{1,2}\s*[-~～—至到]+\s*(?:(\d{4})\s*\2\s*)?(\d{1,2})\s*\2"
-               r"\s*\d{1,2}(?!\d)"),
+    re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*"
+               r"(?:(?P<end_year>\d{4})\s*年\s*)?(?P<end_month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),
+    re.compile(r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*\d{1,2}\s*[-~～—至到]+\s*"
+               r"(?:(?P<end_year>\d{4})\s*(?P=sep)\s*)?(?P<end_month>\d{1,2})\s*(?P=sep)\s*\d{1,2}(?!\d)"),
 ]
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
 
@@ -173,7 +173,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
 def _one_month(match: re.Match) -> str:
     """The days of one month (统计周期 2026年10月1日-10月31日) name that month; days across months stay
     as written, two months."""
-    year, month, end_year, end_month = (g for g in match.groups() if g is None or g.isdigit())
+    year, month, end_year, end_month = match.group("year", "month", "end_year", "end_month")
     if int(end_month) == int(month) and (end_year is None or end_year == year):
         return f" {year}年{month}月 "
     return match.group(0)

@@ -390,8 +390,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else Package()
     xls = None
     if data.startswith(OLE_MAGIC):
-        check_cell_spans(data, file_name, limits)
-        xls = XlsBook(data)
+        xls = XlsBook(check_cell_spans(data, file_name, limits))
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # noqa: BLE001 - calamine's several error types, and its panics

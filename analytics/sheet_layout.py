@@ -837,9 +837,8 @@ def _written_once(metric: pd.Series) -> pd.Series:
     if not nameless.any() or nameless.all() or metric[~nameless].duplicated().any():
         return pd.Series(False, index=metric.index)
     follows = np.r_[False, np.diff(metric.index.to_numpy()) == 1]      # the row right after the previous one
-    block = pd.Series(np.cumsum(~nameless.to_numpy() | ~follows), index=metric.index)
-    headed = block.map(pd.Series(~nameless.to_numpy(), index=metric.index).groupby(block).first())
-    return nameless & headed
+    block = np.cumsum(~nameless.to_numpy() | ~follows)                  # a named row or a gap starts a block
+    return nameless & (~nameless).groupby(block).transform("first")     # ... headed by a named row
 
 
 def _continued(metric: pd.Series, labelled: pd.Series) -> pd.Series:

@@ -1,11 +1,17 @@
 """What a workbook's file says beyond the cells python-calamine reads, gathered per sheet by
 xlsx_package (.xlsx/.xlsm), ods_package, xls_package and xlsb_package, and applied by readers:
 which cells show a percent, which rows and columns are hidden, which cells show an error, which
-ranges are merged where calamine gives none."""
+ranges are merged where calamine gives none. Also what those inspectors share: which number
+formats show a percent, and an Office Open XML package's relationships (.xlsx and .xlsb)."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 Cell = tuple[int, int]                                   # (row0, col0)
 
@@ -39,3 +45,23 @@ class Package:
             self.hidden[sheet] = (facts.hidden_rows, facts.hidden_columns)
         if facts.merged:
             self.merged[sheet] = facts.merged
+
+
+def is_percent_code(code: str) -> bool:
+    """A number format shows percent when it has a % outside quotes and escapes."""
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
+    return "%" in code
+
+
+def relationship_targets(archive: zipfile.ZipFile, names: set[str], part: str) -> dict[str, str]:
+    """{relationship id: part name} of a workbook part (xl/workbook.xml or .bin)."""
+    rels = f"xl/_rels/{part.rsplit('/', 1)[-1]}.rels"
+    try:
+        root = ElementTree.fromstring(archive.read(rels)) if rels in names else None
+    except ElementTree.ParseError:
+        return {}
+    targets = {}
+    for rel in root.iter(f"{_NS_PKG_REL}Relationship") if root is not None else ():
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return targets

@@ -18,19 +18,19 @@ from xlrd.compdoc import CompDoc
 
 from .errors import InputRefused, Problem
 from .limits import Limits, cells_over_limit
-from .workbook_package import Package, SheetFacts
-from .xlsx_package import is_percent_code
+from .workbook_package import Package, SheetFacts, is_percent_code
 
 _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x000A, 0x0085, 0x0200, 0x00BD
 _CELLS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006}    # the records calamine takes a cell from
 _FAR = 0x1_0000_0000
 
 
-def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> None:
+def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> bytes:
     """Refuse an .xls whose sheets would make calamine allocate more than the cell limit. calamine
     reads every sheet when it opens the file: it reserves each sheet's declared dimensions, then
     the grid up to the last cell. A damaged dimension (first row after the last) made it ask for
-    171 GB and abort the whole process, so the Workbook stream is walked first, as it walks it."""
+    171 GB and abort the whole process, so the Workbook stream is walked first, as it walks it.
+    Returns that stream, for XlsBook: the OLE container is read once."""
     stream = _workbook_stream(data)
     if stream is None:
         raise InputRefused(Problem("the workbook cannot be opened (its OLE container is damaged)", file=file_name))
@@ -43,6 +43,7 @@ def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> None:
         spanned += (last_row + 1) * (last_column + 1)
         if spanned > limits.max_cells:
             raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
+    return stream
 
 
 def _workbook_stream(data: bytes) -> bytes | None:
@@ -103,11 +104,12 @@ def _sheet_extent(stream: bytes, position: int) -> tuple[tuple[int, int], int, i
 
 
 class XlsBook:
-    """An .xls opened by xlrd for its formats and flags; `inspect` adds one sheet's to a Package."""
+    """An .xls opened by xlrd for its formats and flags; `inspect` adds one sheet's to a Package.
+    xlrd takes the Workbook stream itself (a bare BIFF stream), as check_cell_spans gives it."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, stream: bytes) -> None:
         try:
-            self._book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
+            self._book = xlrd.open_workbook(file_contents=stream, formatting_info=True, on_demand=True,
                                             logfile=io.StringIO())      # its warnings would go to stdout
         except Exception:  # noqa: BLE001 - xlrd's many error types: calamine alone decides whether a file is readable
             self._book = None

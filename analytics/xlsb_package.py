@@ -14,8 +14,7 @@ import zipfile
 from collections.abc import Iterator
 
 from .limits import Limits, cells_over_limit
-from .workbook_package import Package, SheetFacts
-from .xlsx_package import is_percent_code, relationship_targets
+from .workbook_package import Package, SheetFacts, is_percent_code, relationship_targets
 
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _MAX_COLUMN = 16383

@@ -32,14 +32,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from . import ods_package
+from . import ods_package, xlsb_package
 from .errors import InputRefused, Problem
 from .limits import MB, Limits
-from .workbook_package import Package
+from .workbook_package import Package, is_percent_code, relationship_targets
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _BUILTIN_PERCENT_FORMATS = {9, 10}
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _ATTR_R = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -85,7 +84,7 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
     seen = _check_streams(archive, infos, file_name)
     if "xl/workbook.xml" not in names:
         if "xl/workbook.bin" in names:                                     # .xlsx's binary twin, .xlsb
-            return _inspect_binary(archive, names, file_name, limits)
+            return xlsb_package.inspect(archive, names, file_name, limits)
         if _is_opendocument_spreadsheet(archive, names):
             return _inspect_opendocument(archive, file_name, limits)
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
@@ -109,13 +108,6 @@ def _is_opendocument_spreadsheet(archive: zipfile.ZipFile, names: set[str]) -> b
 def _inspect_opendocument(archive: zipfile.ZipFile, file_name: str, limits: Limits) -> Package:
     with archive.open("content.xml") as content:
         return ods_package.inspect(content, file_name, limits)
-
-
-def _inspect_binary(archive: zipfile.ZipFile, names: set[str], file_name: str, limits: Limits) -> Package:
-    """xlsb_package builds on this module's relationship_targets: imported here, not above."""
-    from . import xlsb_package
-
-    return xlsb_package.inspect(archive, names, file_name, limits)
 
 
 def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, int], str]:
@@ -190,20 +182,6 @@ def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
     return ElementTree.fromstring(archive.read(part))
 
 
-def relationship_targets(archive: zipfile.ZipFile, names: set[str], part: str) -> dict[str, str]:
-    """{relationship id: part name} of a workbook part (xl/workbook.xml or .bin)."""
-    rels = f"xl/_rels/{part.rsplit('/', 1)[-1]}.rels"
-    try:
-        root = _read_xml(archive, rels) if rels in names else None
-    except ElementTree.ParseError:
-        return {}
-    targets = {}
-    for rel in root.iter(f"{_NS_PKG_REL}Relationship") if root is not None else ():
-        target = rel.get("Target", "")
-        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return targets
-
-
 def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     try:
         workbook = _read_xml(archive, "xl/workbook.xml")
@@ -233,12 +211,6 @@ def _check_dimensions(archive: zipfile.ZipFile, package: Package, file_name: str
             raise InputRefused(Problem(
                 f"the workbook has {total:,} cells (sheet '{sheet}' spans {match.group(0)[-30:].decode(errors='replace')}),"
                 f" over the limit of {limits.max_cells:,}", file=file_name))
-
-
-def is_percent_code(code: str) -> bool:
-    """A number format shows percent when it has a % outside quotes and escapes."""
-    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code)
-    return "%" in code
 
 
 def _percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[int]:
