@@ -407,11 +407,14 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
         return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread}
 
 
-def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None) -> dict:
+def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None, *,
+                          isolated: bool = False) -> dict:
     """Import a catalogue from a .csv/.xlsx file (a path, or bytes with their file name): the first
-    sheet whose header names the `name` column."""
+    sheet whose header names the `name` column. isolated: read it in a child process, as
+    plan_ingest does, so that a file that crashes the reader is refused."""
     from pathlib import Path
 
+    from .isolation import run_isolated
     from .limits import Limits
     from .readers import read_bytes, read_sheets
 
@@ -421,7 +424,11 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
         name = file_name or Path(source).name
         if not Path(source).is_file():
             raise InputRefused(Problem("file not found", file=name))
-    sheets = read_sheets(read_bytes(source), name, Limits.from_env())
+    limits = Limits.from_env()
+    if isolated:
+        sheets = run_isolated(name, limits.max_read_seconds, read_sheets, read_bytes(source), name, limits)
+    else:
+        sheets = read_sheets(read_bytes(source), name, limits)
     path = Path(name)
     for sheet in sheets:
         for r, row in enumerate(sheet.rows[:10]):

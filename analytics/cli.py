@@ -195,7 +195,7 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
     if args.action == "import":
         if not args.file:
             raise UsageError("metrics import needs a FILE")
-        counts = import_catalogue_file(store, Path(args.file), by=_by(args))
+        counts = import_catalogue_file(store, Path(args.file), by=_by(args), isolated=True)
         print(f"{args.file}: {counts['created']} metrics created, {counts['updated']} updated, "
               f"{counts['baselines']} baseline/target versions added")
         if counts["unread"]:
@@ -216,7 +216,8 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
     from .ingest import apply_ingest, plan_ingest
 
-    plan = plan_ingest(store, [(Path(f), Path(f).name) for f in args.files], create_metrics=args.create_metrics)
+    plan = plan_ingest(store, [(Path(f), Path(f).name) for f in args.files], create_metrics=args.create_metrics,
+                       isolated=True)
     for file_plan in plan.files:
         s = file_plan.summary()
         print(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "

@@ -74,6 +74,9 @@ class InputRefused(Exception):
         self.problems: list[Problem] = list(problems)
         super().__init__(self.summary())
 
+    def __reduce__(self):
+        return InputRefused, (self.problems,)     # whole, with its places, from a reading process
+
     def summary(self, limit: int = 20) -> str:
         lines = [str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:

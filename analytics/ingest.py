@@ -23,6 +23,7 @@ import pyarrow as pa
 from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .file_targets import other_target_notes
+from .isolation import run_isolated
 from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import other_unit
@@ -99,7 +100,7 @@ def sha256_of(source: str | os.PathLike | bytes) -> str:
     return digest.hexdigest()
 
 
-def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits) -> tuple[ParsedFile, str]:
+def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits, isolated: bool) -> tuple[ParsedFile, str]:
     if not isinstance(source, (bytes, bytearray, memoryview)):
         path = Path(source)
         if not path.is_file():
@@ -112,13 +113,21 @@ def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits) -> 
     data = read_bytes(source)     # read once; hashed (GIL released) while it is parsed
     with ThreadPoolExecutor(max_workers=1) as hasher:
         sha = hasher.submit(sha256_of, data)
-        return parse_file(data, file_name=file_name, limits=limits), sha.result()
+        if isolated:
+            parsed = run_isolated(file_name, limits.max_read_seconds, parse_file, data, file_name=file_name, limits=limits)
+        else:
+            parsed = parse_file(data, file_name=file_name, limits=limits)
+        return parsed, sha.result()
 
 
 @reuses_freed_memory
 def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str]], *,
-                create_metrics: bool = False, limits: Limits | None = None) -> IngestPlan:
+                create_metrics: bool = False, limits: Limits | None = None, isolated: bool = False) -> IngestPlan:
     """Read and check every (source, file name) pair and compute the changes; write nothing.
+
+    isolated: read each file in a child process (analytics.isolation), so that a file that
+    crashes the reader is refused instead of ending this process. The dashboard and the
+    command line read users' files so; a library caller that trusts its files need not.
 
     Raises InputRefused with every problem of every file: unreadable cells, unknown metrics,
     the same metric and period twice, a file that was already loaded.
@@ -128,7 +137,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     parsed: list[tuple[ParsedFile, str, str]] = []
     for source, file_name in sources:
         try:
-            result, sha = _read(source, file_name, limits)
+            result, sha = _read(source, file_name, limits, isolated)
             parsed.append((result, sha, file_name))
         except InputRefused as exc:
             problems.extend(exc.problems)

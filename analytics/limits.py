@@ -2,7 +2,8 @@
 
 The defaults fit any monthly metric file by a wide margin, including a two-million-row CSV
 export (about 50 MB, up to 100 MB with long names); operators can change them with environment variables (sizes in MB):
-CSI_MAX_FILE_MB, CSI_MAX_UNZIPPED_MB, CSI_MAX_COMPRESSION_RATIO, CSI_MAX_CELLS, CSI_MAX_ROWS.
+CSI_MAX_FILE_MB, CSI_MAX_UNZIPPED_MB, CSI_MAX_COMPRESSION_RATIO, CSI_MAX_CELLS, CSI_MAX_ROWS,
+CSI_MAX_READ_SECONDS.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Limits:
     max_compression_ratio: float = 200.0     # per part of an .xlsx: a higher ratio is a zip bomb
     max_cells: int = 5_000_000               # cells in all data sheets together
     max_rows: int = 3_000_000                # data rows in one file (a CSV of 2,000,000 rows must load)
+    max_read_seconds: float = 120.0          # reading one file in its own process (that file takes ~1 s)
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -42,6 +44,7 @@ class Limits:
             max_compression_ratio=_env_number("CSI_MAX_COMPRESSION_RATIO", 200.0),
             max_cells=int(_env_number("CSI_MAX_CELLS", 5_000_000)),
             max_rows=int(_env_number("CSI_MAX_ROWS", cls.max_rows)),
+            max_read_seconds=_env_number("CSI_MAX_READ_SECONDS", cls.max_read_seconds),
         )
 
 

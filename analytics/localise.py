@@ -239,6 +239,14 @@ _ZH: list[tuple[str, str]] = [
     (r"the CSV cannot be read: .*", "无法读取 CSV 文件(格式有误)"),
     (r"the workbook cannot be opened \(.*\)", "无法打开工作簿(文件可能已损坏或设有密码)"),
     (r"the sheet cannot be read \(.*\)", "无法读取该工作表(内容可能已损坏)"),
+    ((r"reading the file crashed the reader \(.*\); nothing was written\. The file is damaged, or the program that "
+      r"wrote it wrote it wrongly \(for example a cell far outside the table\)\. Open it in Excel or WPS, save it "
+      r"again as \.xlsx, and upload the new copy"),
+     ("读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
+      "请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件")),
+    ((r"reading the file took more than (?P<s>.*) s and was stopped; nothing was written\. Check that it is the "
+      r"monthly metric file \(not a whole data export\), or split it into smaller files"),
+     "读取此文件超过 {s} 秒,已停止,未写入任何数据。请确认这是月度指标文件(而不是整库导出),或把它拆成几个较小的文件"),
     (r"the workbook has (?P<n>[\d,]+) parts, over the limit of (?P<limit>[\d,]+)",
      "工作簿有 {n} 个文件部件,超过上限 {limit}"),
     (r"the workbook has (?P<n>[\d,]+) cells \(sheet '(?P<s>.*)' spans .*\), over the limit of (?P<limit>[\d,]+)",

@@ -92,7 +92,8 @@ with catalogue_tab:
     upload = st.file_uploader(t("cat.import"), type=FILE_TYPES, key="catalogue_file") if can_edit else None
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
         try:
-            counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name)
+            counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name,
+                                               isolated=True)
             unread = ("、" if current_lang == "zh" else ", ").join(counts["unread"])
             state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
                 " " + t("cat.unread", columns=unread) if unread else "")

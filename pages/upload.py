@@ -59,7 +59,7 @@ def _plan(files: list, create_metrics: bool) -> IngestPlan | InputRefused:
     with st.spinner(t("upload.checking", file=", ".join(f.name for f in files))):
         try:
             result: IngestPlan | InputRefused = plan_ingest(
-                store, [(f.getvalue(), f.name) for f in files], create_metrics=create_metrics)
+                store, [(f.getvalue(), f.name) for f in files], create_metrics=create_metrics, isolated=True)
         except InputRefused as exc:
             result = exc
     state["upload_plan"] = (key, result)

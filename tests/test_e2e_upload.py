@@ -165,3 +165,23 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
             "如以文件为准,请在“指标与基准”页修改") in text                 # the 中文名, not 'SLA attainment'
     assert "ignored" not in text and "skipped" not in text
     assert {"目标", "5.5", "95"} <= set(page_headers_and_cells)     # the file's targets, bounds read as numbers
+
+
+def test_a_file_that_crashes_the_reader_is_refused_and_the_dashboard_stays_up(browser, tmp_path, cli, store):
+    """calamine reserves 512 GB for an .xlsx cell at XFD1048576 and Rust aborts the process that
+    reads it: read on the page, that was the whole dashboard, for everyone in the meeting."""
+    from tests import workbooks
+
+    _import_catalogue(tmp_path, cli)
+    far = tmp_path / "远端单元格.xlsx"
+    far.write_bytes(workbooks.xlsx_with_a_far_off_cell())
+    with streamlit_server(store.path, tmp_path / "server.log", {"RUST_BACKTRACE": "0"}) as url:
+        page = _drop_file(browser, url, "zh", far)
+        text = page.get_by_test_id("stMain").inner_text()
+        page.screenshot(path=str(tmp_path / "crashed.png"), full_page=True)
+        assert ("远端单元格.xlsx:读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误"
+                "(例如在表格之外很远处有单元格)。请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件") in text
+        assert page.get_by_role("button", name="确认导入").count() == 0
+        page = _drop_file(browser, url, "zh", _month_file(tmp_path))     # the same server reads the next file
+        page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
+    assert current_observations(Store(store.path)).empty

@@ -25,7 +25,7 @@ from analytics.limits import Limits
 from analytics.observations import current_observations
 from analytics.parsing import parse_file
 from tests import workbooks
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli_process
 
 LAUGHS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
@@ -191,3 +191,18 @@ def test_a_reader_panic_refuses_the_file_and_an_interrupt_still_interrupts(monke
     monkeypatch.setattr(readers.CalamineWorkbook, "from_filelike", interrupted)
     with pytest.raises(KeyboardInterrupt):
         parse_file(_good_workbook(), file_name="p.xlsx")
+
+
+@pytest.mark.parametrize("command", [("ingest",), ("metrics", "import")])
+def test_an_xlsx_that_aborts_the_reader_is_refused_by_the_command_line(store, tmp_path, command):
+    """calamine reserves the grid up to a cell at XFD1048576 (512 GB) and Rust aborts: the file is
+    read in a child process, so a batch job gets the refusal and its exit status, not a crash."""
+    far = tmp_path / "far.xlsx"
+    far.write_bytes(workbooks.xlsx_with_a_far_off_cell())
+    done = run_cli_process("--db", store.path, *command, far, env={"RUST_BACKTRACE": "0"}, timeout=120)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stderr.strip().endswith(
+        "far.xlsx: reading the file crashed the reader (it ended with signal SIGABRT); nothing was written. The file "
+        "is damaged, or the program that wrote it wrote it wrongly (for example a cell far outside the table). Open "
+        "it in Excel or WPS, save it again as .xlsx, and upload the new copy")
+    assert current_observations(store).empty

@@ -8,6 +8,7 @@ import datetime
 import io
 import itertools
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from analytics.catalogue import (
 from analytics.demo import load_demo
 from analytics.errors import InputRefused, NotAllowed, Problem, StoreError
 from analytics.ingest import apply_ingest, plan_ingest
+from analytics.isolation import run_isolated
 from analytics.limits import Limits
 from analytics.localise import message_text, problem_text
 from analytics.migrations import LATEST_VERSION
@@ -48,6 +50,7 @@ from analytics.spc_io import read_spc_input
 from analytics.store import Store
 from analytics.uploads import rollback_upload
 from analytics.users import User, add_user, get_user
+from tests import workbooks
 
 ENGLISH_WORD = re.compile(r"\b(?!MB\b)[a-z]{4,}\b")   # what is left in English outside quoted values
 
@@ -372,6 +375,12 @@ CASES = [
                  "“#REF!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),
                  "目标值“#VALUE!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error-target"),
+    pytest.param(lambda c: plan_ingest(c.store, [(workbooks.xlsx_with_a_far_off_cell(), "far.xlsx")], isolated=True),
+                 "读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
+                 "请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件", id="reader-crashed"),
+    pytest.param(lambda c: run_isolated("slow.xlsx", 0.2, time.sleep, 30),
+                 "读取此文件超过 0.2 秒,已停止,未写入任何数据。请确认这是月度指标文件(而不是整库导出),或把它拆成几个较小的文件",
+                 id="reading-too-long"),
     pytest.param(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")]),
                  "“=B2*2”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存", id="formula-without-result"),
     pytest.param(_last_problem(lambda c: plan_ingest(c.store, [(_unsaved_formulas(c), "f.xlsx")])),

@@ -1,10 +1,11 @@
 """Real workbooks in the formats the upload offers besides .xlsx (which tests write with
 xlsxwriter): .ods as LibreOffice and WPS save it, .xls (BIFF8, written by xlwt) and .xlsb (BIFF12
-records as Excel writes them). Each builder gives the file's bytes."""
+records as Excel writes them); and an .xlsx that crashes the reader. Each builder gives the file's bytes."""
 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 
@@ -159,3 +160,27 @@ def xlsb_cell(column: int, cell) -> bytes:
     if isinstance(cell, tuple):                                                    # ("%", 0.952): style 1
         return biff12_record(0x05, struct.pack("<IId", column, 1, cell[1]))
     return biff12_record(0x05, struct.pack("<IId", column, 0, cell)) if cell is not None else b""
+
+
+def xlsx_with_a_far_off_cell() -> bytes:
+    """A small .xlsx (SLA达成率 95.1 / 96.2 for 2026-09 / 2026-10) with one more value at XFD1048576
+    and no <dimension>, as a hostile or broken writer can leave it: calamine reserves the grid
+    up to that cell (512 GB) and Rust aborts the process that reads it."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+    sheet.write_row(1, 0, ["SLA达成率", 95.1, 96.2])
+    book.close()
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb"<dimension[^>]*/>", b"", part).replace(
+                    b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+            package.writestr(info, part)
+    return out.getvalue()

@@ -1,0 +1,106 @@
+"""Read an uploaded file in a child process, so that a file that crashes the reader costs the
+child, not the dashboard everyone in the meeting is using.
+
+python-calamine is Rust. An .xlsx cell far outside its table (XFD1048576 in a sheet whose
+<dimension> is missing or lies) makes it reserve hundreds of GB for the sheet's grid, and Rust
+aborts the whole process when that allocation fails: no Python handler ever runs. The span
+checks catch this cheaply for .xls, .xlsb and .ods, but for an .xlsx a sound check must scan
+every cell reference, which costs ~40% of a large ingest. A child forked from a small server
+that has already imported the readers starts in ~10 ms; if it dies, or reads for longer than
+the limit, the file is refused by name and nothing is written.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import InputRefused, Problem
+
+T = TypeVar("T")
+
+_SERVER_MODULE = "analytics.reading_child"   # the fork server's only import: the readers, and no __main__
+_context_lock = threading.Lock()
+_context: Any = None
+
+
+def _reading_context():
+    """The forkserver: children start from a small process that has only the readers loaded,
+    never from a fork of the multi-threaded server. None where there is none (Windows)."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            if "forkserver" not in multiprocessing.get_all_start_methods():
+                return None
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload([_SERVER_MODULE])
+            _context = context
+        return _context
+
+
+def _run_and_send(send, func: Callable, args: tuple, kwargs: dict) -> None:
+    """In the child: run func and send back ('ok', result) or ('raised', exception)."""
+    try:
+        outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001 - every error goes back to the parent, which raises it
+        if not isinstance(exc, InputRefused):          # a bug: keep where it happened, in the child
+            exc.add_note("in the reading process:\n" + "".join(traceback.format_exception(exc)))
+        outcome = ("raised", exc)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # noqa: BLE001 - an error (or result) that cannot be pickled
+        send.send(("raised", RuntimeError(f"the reading process could not return its result: {exc!r}")))
+    finally:
+        send.close()
+
+
+def _stopped(exit_code: int | None) -> str:
+    if exit_code is not None and exit_code < 0:
+        try:
+            return f"it ended with signal {signal.Signals(-exit_code).name}"
+        except ValueError:
+            return f"it ended with signal {-exit_code}"
+    return f"it ended with exit status {exit_code}"
+
+
+def run_isolated(file_name: str, seconds: float, func: Callable[..., T], /, *args, **kwargs) -> T:
+    """func(*args, **kwargs) in a child process; its result, or the exception it raised.
+
+    A child that dies (a crash in a reader, the kernel's OOM killer) or runs longer than
+    `seconds` is refused as InputRefused naming file_name. func, its arguments and its result
+    must be picklable (functions defined at module level)."""
+    context = _reading_context()
+    if context is None:                   # no fork server on this system: read here, as before
+        return func(*args, **kwargs)
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_run_and_send, args=(send, func, args, kwargs), daemon=True,
+                            name=f"reading {file_name}")
+    child.start()
+    send.close()                          # the child's end: when the child dies, receive sees the end of file
+    try:
+        if not receive.poll(seconds):
+            raise InputRefused(Problem(
+                f"reading the file took more than {seconds:g} s and was stopped; nothing was written. "
+                "Check that it is the monthly metric file (not a whole data export), or split it into smaller files",
+                file=file_name))
+        try:
+            kind, value = receive.recv()
+        except EOFError:
+            child.join(5)
+            raise InputRefused(Problem(
+                f"reading the file crashed the reader ({_stopped(child.exitcode)}); nothing was written. The file is "
+                "damaged, or the program that wrote it wrote it wrongly (for example a cell far outside the table). "
+                "Open it in Excel or WPS, save it again as .xlsx, and upload the new copy",
+                file=file_name)) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if kind == "raised":
+        raise value
+    return value

@@ -1,0 +1,97 @@
+"""Reading a user's file in a child process: what comes back is what the reader gave or raised,
+and a child that crashes or runs too long becomes a refusal naming the file, not the end of the
+dashboard's process. The children here really crash (os.abort) and really hang (time.sleep)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+import pytest
+
+from analytics.errors import InputRefused
+from analytics.isolation import run_isolated
+from analytics.limits import Limits
+from analytics.parsing import parse_file
+from analytics.readers import read_sheets
+from tests import workbooks
+
+LIMITS = Limits()
+
+
+@pytest.mark.parametrize("data, file_name", [
+    ("指标,月份,数值\nSLA达成率,2026-09,95.1\n事件平均解决时间,2026-09,-\n".encode(), "九月.csv"),
+    (workbooks.ods({"数据": [["指标", "2026-09", "2026-10"], ["SLA达成率", 95.1, 96.2], ["变更成功率", 99, 98]]},
+                   hidden_rows=[2]), "a.ods"),                          # a note: the hidden row is not read
+])
+def test_a_file_read_in_a_child_is_what_it_is_in_this_process(data, file_name):
+    here = parse_file(data, file_name=file_name, limits=LIMITS)
+    there = run_isolated(file_name, 60, parse_file, data, file_name=file_name, limits=LIMITS)
+    pd.testing.assert_frame_equal(there.records, here.records)
+    assert (there.sheets, there.skipped_sheets, there.warnings) == (here.sheets, here.skipped_sheets, here.warnings)
+    assert len(there.records) == 2 and len(there.warnings) == (file_name == "a.ods")
+
+
+def test_a_refusal_comes_back_with_every_place_in_it():
+    data = "指标,月份,数值\nSLA达成率,2026-13,95\nSLA达成率,2026-10,九十\n".encode()
+    with pytest.raises(InputRefused) as here:
+        parse_file(data, file_name="坏.csv", limits=LIMITS)
+    with pytest.raises(InputRefused) as there:
+        run_isolated("坏.csv", 60, parse_file, data, file_name="坏.csv", limits=LIMITS)
+    assert there.value.problems == here.value.problems
+    assert [(p.row, p.column[0]) for p in there.value.problems] == [(2, "B"), (3, "C")]
+
+
+def test_sheets_come_back_for_the_catalogue_import():
+    data = workbooks.xlsb({"目录": [["名称", "单位"], ["SLA达成率", "%"]]})
+    sheets = run_isolated("目录.xlsb", 60, read_sheets, data, "目录.xlsb", LIMITS)
+    assert [(s.name, s.rows) for s in sheets] == [("目录", [["名称", "单位"], ["SLA达成率", "%"]])]
+
+
+@pytest.mark.parametrize("crash, how", [
+    ((os.abort,), "it ended with signal SIGABRT"),        # what Rust does when an allocation fails
+    ((os._exit, 3), "it ended with exit status 3"),
+])
+def test_a_reader_that_crashes_refuses_the_file_and_this_process_goes_on(crash, how):
+    with pytest.raises(InputRefused) as refused:
+        run_isolated("far.xlsx", 60, *crash)
+    assert str(refused.value) == (
+        f"far.xlsx: reading the file crashed the reader ({how}); nothing was written. The file is damaged, or the "
+        "program that wrote it wrote it wrongly (for example a cell far outside the table). Open it in Excel or WPS, "
+        "save it again as .xlsx, and upload the new copy")
+    assert run_isolated("next.csv", 60, int, "42") == 42          # the next file is read as usual
+
+
+def test_a_workbook_that_aborts_the_reader_is_refused_and_the_next_one_is_read():
+    """The file itself: calamine reserves 512 GB for a cell at XFD1048576 and Rust aborts."""
+    with pytest.raises(InputRefused) as refused:
+        run_isolated("far.xlsx", 60, parse_file, workbooks.xlsx_with_a_far_off_cell(), file_name="far.xlsx",
+                     limits=LIMITS)
+    assert "crashed the reader (it ended with signal SIGABRT)" in str(refused.value)
+    good = "指标,月份,数值\nSLA达成率,2026-09,95.1\n".encode()
+    assert run_isolated("a.csv", 60, parse_file, good, file_name="a.csv", limits=LIMITS).records["value"].tolist() == [95.1]
+
+
+def test_a_read_that_runs_too_long_is_stopped_at_the_limit():
+    started = time.perf_counter()
+    with pytest.raises(InputRefused) as refused:
+        run_isolated("huge.xlsx", 0.5, time.sleep, 60)
+    waited = time.perf_counter() - started
+    assert str(refused.value) == (
+        "huge.xlsx: reading the file took more than 0.5 s and was stopped; nothing was written. Check that it is the "
+        "monthly metric file (not a whole data export), or split it into smaller files")
+    assert 0.5 <= waited < 10        # stopped, not waited out (60 s)
+
+
+def test_a_bug_in_the_reader_is_raised_here_with_the_child_s_traceback():
+    with pytest.raises(ValueError, match="invalid literal") as raised:
+        run_isolated("a.csv", 60, int, "not a number")
+    assert "in the reading process" in raised.value.__notes__[0] and "Traceback" in raised.value.__notes__[0]
+
+
+def test_the_read_time_limit_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CSI_MAX_READ_SECONDS", "7.5")
+    assert Limits.from_env().max_read_seconds == 7.5
+    monkeypatch.setenv("CSI_MAX_READ_SECONDS", "soon")
+    assert Limits.from_env().max_read_seconds == Limits.max_read_seconds == 120
