@@ -42,8 +42,19 @@ def _reading_context():
         return _context
 
 
+def _first_to_go_when_memory_runs_out() -> None:
+    """A file can make a reader take gigabytes (a cell at ZZ300000 reserves 6.6 GB before any
+    limit can look at it): should memory run out, the kernel ends this child, not the dashboard."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as score:
+            score.write("1000")
+    except OSError:                       # not Linux: the time limit still applies
+        pass
+
+
 def _run_and_send(send, func: Callable, args: tuple, kwargs: dict) -> None:
     """In the child: run func and send back ('ok', result) or ('raised', exception)."""
+    _first_to_go_when_memory_runs_out()
     try:
         outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent, which raises it

@@ -25,7 +25,7 @@ from pyarrow import csv as arrow_csv
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import InputRefused, Problem
-from .limits import Limits
+from .limits import Limits, cells_over_limit
 from .memory import gc_paused
 from .values import spread
 from .workbook_package import Package
@@ -406,17 +406,19 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             sheets.append(Sheet(meta.name, [], hidden=True))
             continue
         try:
+            sheet = workbook.get_sheet_by_name(meta.name)
+            last_row, last_column = sheet.end or (-1, -1)
+            cells += (last_row + 1) * (last_column + 1)          # the grid from A1 that to_python makes
+            if cells > limits.max_cells:         # before the grid becomes Python lists: 210 million for ZZ300000
+                raise cells_over_limit(file_name, meta.name, cells, last_row, last_column, limits)
             with gc_paused():        # one list per row: no cycles to look for
-                sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=False)
+        except InputRefused:
+            raise
         except BaseException as exc:  # noqa: BLE001 - as above: any failure to read a sheet refuses the file, named
             _reraise_unless_from_reader(exc)
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
-        cells += sum(map(len, rows))
-        if cells > limits.max_cells:
-            raise InputRefused(Problem(f"the workbook has more than {limits.max_cells:,} cells, over the limit",
-                                       file=file_name, sheet=meta.name))
         if xls is not None:
             xls.inspect(meta.name, package)
         _fill_merged_text(rows, sheet.merged_cell_ranges or package.merged.get(meta.name))

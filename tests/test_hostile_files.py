@@ -170,6 +170,18 @@ def test_one_far_off_cell_is_refused_before_its_grid_is_allocated(kind):
     assert time.perf_counter() - started < 2
 
 
+def test_an_xlsx_cell_far_off_is_refused_before_the_grid_becomes_python_lists():
+    """Without an honest <dimension> only calamine finds the far cell. A cell at ZZ300000 took 28 s
+    and 8.4 GB, 20 s of them making 210 million empty Python cells that the limit then refused."""
+    data = workbooks.xlsx_with_a_far_off_cell("Z", 300)
+    with pytest.raises(InputRefused) as refused:
+        parse_file(data, file_name="far.xlsx", limits=Limits(max_cells=1_000))
+    assert str(refused.value) == ("far.xlsx: the workbook has 7,800 cells (sheet '数据' spans A1:Z300), over the "
+                                  "limit of 1,000")                                     # 26 columns × 300 rows
+    assert parse_file(data, file_name="far.xlsx", limits=Limits(max_cells=7_800)).records["value"].tolist() == [
+        95.1, 96.2]                                                 # within the limit: read (the far value has no heading)
+
+
 def test_a_reader_panic_refuses_the_file_and_an_interrupt_still_interrupts(monkeypatch):
     """On some damaged .xls files calamine panics: pyo3 raises PanicException, which is not an
     Exception. It must refuse the file like any reader error; Ctrl+C must still stop the CLI."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -71,6 +72,13 @@ def test_a_workbook_that_aborts_the_reader_is_refused_and_the_next_one_is_read()
     assert "crashed the reader (it ended with signal SIGABRT)" in str(refused.value)
     good = "指标,月份,数值\nSLA达成率,2026-09,95.1\n".encode()
     assert run_isolated("a.csv", 60, parse_file, good, file_name="a.csv", limits=LIMITS).records["value"].tolist() == [95.1]
+
+
+@pytest.mark.skipif(not Path("/proc/self/oom_score_adj").exists(), reason="Linux only")
+def test_the_reading_child_is_the_first_the_kernel_ends_when_memory_runs_out():
+    score = Path("/proc/self/oom_score_adj")
+    assert run_isolated("a.xlsx", 60, score.read_text).strip() == "1000"
+    assert score.read_text().strip() != "1000"                        # this process keeps its own
 
 
 def test_a_read_that_runs_too_long_is_stopped_at_the_limit():

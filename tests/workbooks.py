@@ -162,10 +162,10 @@ def xlsb_cell(column: int, cell) -> bytes:
     return biff12_record(0x05, struct.pack("<IId", column, 0, cell)) if cell is not None else b""
 
 
-def xlsx_with_a_far_off_cell() -> bytes:
-    """A small .xlsx (SLA达成率 95.1 / 96.2 for 2026-09 / 2026-10) with one more value at XFD1048576
-    and no <dimension>, as a hostile or broken writer can leave it: calamine reserves the grid
-    up to that cell (512 GB) and Rust aborts the process that reads it."""
+def xlsx_with_a_far_off_cell(column: str = "XFD", row: int = 1048576) -> bytes:
+    """A small .xlsx (SLA达成率 95.1 / 96.2 for 2026-09 / 2026-10) with one more value far off and
+    no <dimension>, as a hostile or broken writer can leave it: calamine reserves the grid up to
+    that cell (512 GB for XFD1048576) and Rust aborts the process that reads it."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -181,6 +181,6 @@ def xlsx_with_a_far_off_cell() -> bytes:
             part = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 part = re.sub(rb"<dimension[^>]*/>", b"", part).replace(
-                    b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+                    b"</sheetData>", b'<row r="%d"><c r="%s%d"><v>1</v></c></row></sheetData>' % (row, column.encode(), row))
             package.writestr(info, part)
     return out.getvalue()
