@@ -416,7 +416,7 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
 
     from .isolation import run_isolated
     from .limits import Limits
-    from .readers import read_bytes, read_sheets
+    from .readers import is_workbook, read_bytes, read_sheets
 
     if isinstance(source, (bytes, bytearray)):
         name = file_name or "catalogue"
@@ -425,10 +425,11 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
         if not Path(source).is_file():
             raise InputRefused(Problem("file not found", file=name))
     limits = Limits.from_env()
-    if isolated:
-        sheets = run_isolated(name, limits.max_read_seconds, read_sheets, read_bytes(source), name, limits)
+    data = read_bytes(source)
+    if isolated and is_workbook(data):
+        sheets = run_isolated(name, limits.max_read_seconds, read_sheets, data, name, limits)
     else:
-        sheets = read_sheets(read_bytes(source), name, limits)
+        sheets = read_sheets(data, name, limits)
     path = Path(name)
     for sheet in sheets:
         for r, row in enumerate(sheet.rows[:10]):

@@ -29,7 +29,7 @@ from .memory import reuses_freed_memory
 from .names import other_unit
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import ScaleDoubt, scale_warnings
-from .readers import read_bytes
+from .readers import is_workbook, read_bytes
 from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
 
@@ -113,7 +113,7 @@ def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits, iso
     data = read_bytes(source)     # read once; hashed (GIL released) while it is parsed
     with ThreadPoolExecutor(max_workers=1) as hasher:
         sha = hasher.submit(sha256_of, data)
-        if isolated:
+        if isolated and is_workbook(data):     # CSV is read by Arrow or the csv module, not by calamine
             parsed = run_isolated(file_name, limits.max_read_seconds, parse_file, data, file_name=file_name, limits=limits)
         else:
             parsed = parse_file(data, file_name=file_name, limits=limits)
@@ -125,9 +125,11 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
                 create_metrics: bool = False, limits: Limits | None = None, isolated: bool = False) -> IngestPlan:
     """Read and check every (source, file name) pair and compute the changes; write nothing.
 
-    isolated: read each file in a child process (analytics.isolation), so that a file that
-    crashes the reader is refused instead of ending this process. The dashboard and the
-    command line read users' files so; a library caller that trusts its files need not.
+    isolated: read each workbook in a child process (analytics.isolation), so that one that
+    crashes calamine is refused instead of ending this process. The dashboard and the command
+    line read users' files so; a library caller that trusts its files need not. A CSV is read
+    here: Arrow and the csv module do not crash on bad bytes, and sending two million parsed
+    rows back from a child would cost as much as reading them.
 
     Raises InputRefused with every problem of every file: unreadable cells, unknown metrics,
     the same metric and period twice, a file that was already loaded.

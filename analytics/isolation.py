@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import InputRefused, Problem
+from .memory import freed_memory_reused
 
 T = TypeVar("T")
 
@@ -56,7 +57,8 @@ def _run_and_send(send, func: Callable, args: tuple, kwargs: dict) -> None:
     """In the child: run func and send back ('ok', result) or ('raised', exception)."""
     _first_to_go_when_memory_runs_out()
     try:
-        outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
+        with freed_memory_reused():       # as the parent's ingest does: the child's memory is all fresh
+            outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))
     except Exception as exc:  # noqa: BLE001 - every error goes back to the parent, which raises it
         if not isinstance(exc, InputRefused):          # a bug: keep where it happened, in the child
             exc.add_note("in the reading process:\n" + "".join(traceback.format_exception(exc)))

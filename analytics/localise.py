@@ -242,7 +242,7 @@ _ZH: list[tuple[str, str]] = [
     ((r"reading the file crashed the reader \(.*\); nothing was written\. The file is damaged, or the program that "
       r"wrote it wrote it wrongly \(for example a cell far outside the table\)\. Open it in Excel or WPS, save it "
       r"again as \.xlsx, and upload the new copy"),
-     ("读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
+     ("此文件导致读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
       "请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件")),
     ((r"reading the file took more than (?P<s>.*) s and was stopped; nothing was written\. Check that it is the "
       r"monthly metric file \(not a whole data export\), or split it into smaller files"),

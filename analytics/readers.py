@@ -166,12 +166,17 @@ def read_bytes(source: str | os.PathLike | bytes) -> bytes:
     return Path(source).read_bytes()
 
 
+def is_workbook(data: bytes) -> bool:
+    """A zip package (.xlsx, .xlsb, .ods) or an OLE file (.xls): read by calamine, not as text."""
+    return data.startswith((ZIP_MAGIC, OLE_MAGIC))
+
+
 def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     """Every sheet of the file as a grid; refuses empty, fake or damaged files."""
     if not data[:4096].strip() and not data.strip():
         raise InputRefused(Problem("the file is empty", file=file_name))
     suffix = Path(file_name).suffix.lower()
-    if data.startswith((ZIP_MAGIC, OLE_MAGIC)):
+    if is_workbook(data):
         return _read_workbook(data, file_name, limits)
     if suffix in WORKBOOK_SUFFIXES:
         raise InputRefused(Problem(

@@ -8,6 +8,7 @@ this server, and so in every child forked from it, that step does nothing. The r
 imported here once, so that each child starts in milliseconds.
 """
 
+import gc
 from multiprocessing import spawn
 
 from . import catalogue, parsing  # noqa: F401 - imported once, for every child
@@ -19,3 +20,5 @@ def _leave_main_alone(_main: str) -> None:
 
 spawn._fixup_main_from_path = _leave_main_alone
 spawn._fixup_main_from_name = _leave_main_alone
+
+gc.freeze()       # the imported modules' objects: a child's collections leave their pages shared with this server

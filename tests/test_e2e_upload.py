@@ -179,7 +179,7 @@ def test_a_file_that_crashes_the_reader_is_refused_and_the_dashboard_stays_up(br
         page = _drop_file(browser, url, "zh", far)
         text = page.get_by_test_id("stMain").inner_text()
         page.screenshot(path=str(tmp_path / "crashed.png"), full_page=True)
-        assert ("远端单元格.xlsx:读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误"
+        assert ("远端单元格.xlsx:此文件导致读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误"
                 "(例如在表格之外很远处有单元格)。请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件") in text
         assert page.get_by_role("button", name="确认导入").count() == 0
         page = _drop_file(browser, url, "zh", _month_file(tmp_path))     # the same server reads the next file

@@ -376,7 +376,7 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),
                  "目标值“#VALUE!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error-target"),
     pytest.param(lambda c: plan_ingest(c.store, [(workbooks.xlsx_with_a_far_off_cell(), "far.xlsx")], isolated=True),
-                 "读取此文件时读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
+                 "此文件导致读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误(例如在表格之外很远处有单元格)。"
                  "请用 Excel 或 WPS 打开,另存为 .xlsx,再上传新文件", id="reader-crashed"),
     pytest.param(lambda c: run_isolated("slow.xlsx", 0.2, time.sleep, 30),
                  "读取此文件超过 0.2 秒,已停止,未写入任何数据。请确认这是月度指标文件(而不是整库导出),或把它拆成几个较小的文件",
