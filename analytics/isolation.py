@@ -17,6 +17,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable
+from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from .errors import InputRefused, Problem
@@ -41,6 +42,13 @@ def _reading_context():
             context.set_forkserver_preload([_SERVER_MODULE])
             _context = context
         return _context
+
+
+def start_reading_server() -> None:
+    """Start the fork server now, so that it loads the readers (~0.5 s) while the caller does
+    other work, and the first file does not wait for it. Idempotent and cheap once it runs."""
+    if _reading_context() is not None:
+        forkserver.ensure_running()
 
 
 def _first_to_go_when_memory_runs_out() -> None:

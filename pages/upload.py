@@ -10,6 +10,7 @@ from analytics.auth import allowed, require, require_upload_scope
 from analytics.catalogue import list_metrics
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
+from analytics.isolation import start_reading_server
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_names
@@ -28,6 +29,7 @@ from pages.common import (
 )
 
 through_dashboard()
+start_reading_server()      # loads the readers while the user picks a file
 current_lang = lang()     # bound into format_func lambdas: the language of this run
 
 store = get_store()
