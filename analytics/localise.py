@@ -95,14 +95,14 @@ _ZH: list[tuple[str, str]] = [
     ((r"the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or marked \(实际\), "
       r"holds that month's values"),
      "{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),
-    ((r"(?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read: unhide them if the table's "
-      r"heading is there"), "{hidden}在 Excel 中被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏"),
+    ((r"(?P<hidden>.*) (?:is|are) hidden \(or filtered out\) and not read: unhide them if the table's "
+      r"heading is there"), "{hidden}被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏"),
     ((r"sheet '(?P<s>.*)': (?P<rowspan>rows? [\d–, ]+) names? no metric: read as the metric named above \(a name "
       r"written once over its months\)"), "工作表“{s}”:{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
     ((r"(?P<rowspan>rows? [\d–, ]+) names? no metric: read as the metric named above \(a name written once over its "
       r"months\)"), "{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
-    (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden in Excel \(or filtered out\) and not read",
-     "工作表“{s}”:{hidden}在 Excel 中被隐藏(或被筛选掉),未读取"),
+    (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden \(or filtered out\) and not read",
+     "工作表“{s}”:{hidden}被隐藏(或被筛选掉),未读取"),
     ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "
       r"(?P<months>.*); values are compared with the catalogue's: change it under Metrics & baselines if the file is "
       r"right"), ("“{catalogue}”:文件中的目标({f})与指标目录中的目标({c})不同({months});数值按指标目录的目标比较:"
@@ -386,7 +386,7 @@ _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogu
 _SKIPPED = {"empty": ("为空", "工作表为空"), "hidden": ("已隐藏,未读取", "工作表已隐藏,未读取"),
             "no data table (instructions or notes)": ("只有说明或备注,没有数据表", "只有说明或备注,没有数据表"),
             "the table has no rows": ("的表格没有数据行", "表格没有数据行"),
-            "its rows are all hidden in Excel (or filtered out)": ("的数据行全部被隐藏(或被筛选掉)",
+            "its rows are all hidden (or filtered out)": ("的数据行全部被隐藏(或被筛选掉)",
                                                                    "数据行全部被隐藏(或被筛选掉)")}
 
 

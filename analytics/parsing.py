@@ -26,7 +26,7 @@ from .sheet_layout import (
 )
 
 MAX_PROBLEMS = 200
-HIDDEN_ROWS = "its rows are all hidden in Excel (or filtered out)"     # a sheet saved with a filter that hides all
+HIDDEN_ROWS = "its rows are all hidden (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
 
@@ -106,7 +106,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
 
 
 def _hidden_note(sheet) -> str:
-    """'sheet 'S': rows 5–9, 12 and columns C–D are hidden in Excel …': what was left out, in spans."""
+    """'sheet 'S': rows 5–9, 12 and columns C–D are hidden …': what was left out, in spans."""
     return f"sheet '{sheet.name}': {_hidden_text(sheet)}"
 
 
@@ -115,4 +115,4 @@ def _hidden_text(sheet) -> str:
     parts = ([f"row{'s' * (len(rows) > 1)} {spans([r + 1 for r in rows], str)}"] if rows else []) + (
         [f"column{'s' * (len(columns) > 1)} {spans(columns, column_letter)}"] if columns else [])
     verb = "is" if len(rows) + len(columns) == 1 else "are"
-    return f"{' and '.join(parts)} {verb} hidden in Excel (or filtered out) and not read"
+    return f"{' and '.join(parts)} {verb} hidden (or filtered out) and not read"

@@ -160,7 +160,7 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
     assert {"SLA达成率", "事件平均解决时间"} <= set(cells) and "SLA attainment" not in cells   # the catalogue's 中文名
     assert "已跳过工作表“空白”:工作表为空" in text
     assert "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)" in text
-    assert "工作表“数据”:E 列在 Excel 中被隐藏(或被筛选掉),未读取" in text
+    assert "工作表“数据”:E 列被隐藏(或被筛选掉),未读取" in text
     assert ("“SLA达成率”:文件中的目标(95)与指标目录中的目标(96)不同(2026-07);数值按指标目录的目标比较:"
             "如以文件为准,请在“指标与基准”页修改") in text                 # the 中文名, not 'SLA attainment'
     assert "ignored" not in text and "skipped" not in text

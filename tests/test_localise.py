@@ -392,7 +392,7 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09,指标,2026-09\n事件平均解决时间,6,SLA达成率,95\n"),
                  "C 列(指标)开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中", id="table-beside"),
     pytest.param(_last_problem(lambda c: c.plan("h.xlsx", _all_rows_hidden(heading=True))),
-                 "第 1 行在 Excel 中被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏", id="hidden-heading"),
+                 "第 1 行被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏", id="hidden-heading"),
     pytest.param(lambda c: c.plan("h.xlsx", _all_rows_hidden()),
                  "文件中没有数据行(工作表:“数据”的数据行全部被隐藏(或被筛选掉))", id="all-rows-hidden"),
     pytest.param(lambda c: c.plan("p.xlsx", _encrypted()),
@@ -620,7 +620,7 @@ NOT_SAMPLED = {
     ("ingest.py", "cannot create metric {}: {}"):
         "the reason is one of names.name_problem's messages; see the create-* cases",
     ("parsing.py", "{}: unhide them if the table's heading is there"):
-        "the first part says which rows are hidden ('row 1 is hidden in Excel …'); see the hidden-heading case",
+        "the first part says which rows are hidden ('row 1 is hidden …'); see the hidden-heading case",
 }
 
 
@@ -729,9 +729,9 @@ def test_a_year_from_the_file_name_in_chinese():
 
 
 @pytest.mark.parametrize("rows, columns, expected", [
-    ([2, 4, 5, 6], [1, 4], "工作表“数据”:第 3、5–7 行和 B、E 列在 Excel 中被隐藏(或被筛选掉),未读取"),
-    ([2], [], "工作表“数据”:第 3 行在 Excel 中被隐藏(或被筛选掉),未读取"),
-    ([], [3, 4], "工作表“数据”:D–E 列在 Excel 中被隐藏(或被筛选掉),未读取"),
+    ([2, 4, 5, 6], [1, 4], "工作表“数据”:第 3、5–7 行和 B、E 列被隐藏(或被筛选掉),未读取"),
+    ([2], [], "工作表“数据”:第 3 行被隐藏(或被筛选掉),未读取"),
+    ([], [3, 4], "工作表“数据”:D–E 列被隐藏(或被筛选掉),未读取"),
 ])
 def test_hidden_rows_and_columns_note_in_chinese(catalogued, tmp_path, rows, columns, expected):
     path = tmp_path / "h.xlsx"

@@ -790,7 +790,7 @@ def test_an_ods_from_libreoffice_or_wps_is_read_as_the_user_sees_it():
     assert time.perf_counter() - started < 2
     assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
-    assert "sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read" in parsed.warnings
+    assert "sheet '数据': row 4 and column D are hidden (or filtered out) and not read" in parsed.warnings
     assert (parsed.sheets, parsed.skipped_sheets) == (["数据"], [("去年", "hidden")])
 
 
@@ -1076,7 +1076,7 @@ def test_hidden_rows_and_columns_are_not_read_and_a_note_says_which():
     assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
                                 ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.3)]
     assert parsed.warnings == [
-        "sheet '数据': rows 3, 5 and columns B, E are hidden in Excel (or filtered out) and not read"]
+        "sheet '数据': rows 3, 5 and columns B, E are hidden (or filtered out) and not read"]
 
 
 def test_which_rows_and_columns_the_sheet_xml_hides():
@@ -1123,7 +1123,7 @@ def test_an_xls_is_read_as_the_user_sees_it():
     parsed = parse_file(workbooks.xls(build), file_name="指标.xls")
     assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 95.7),
                                        ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.0)]
-    assert parsed.warnings == ["sheet '数据': row 4 and column D are hidden in Excel (or filtered out) and not read"]
+    assert parsed.warnings == ["sheet '数据': row 4 and column D are hidden (or filtered out) and not read"]
     assert (parsed.sheets, parsed.skipped_sheets) == (["数据"], [("去年", "hidden")])
 
 
@@ -1170,7 +1170,7 @@ def test_an_xlsb_is_read_as_the_user_sees_it():
     assert _values_and_targets(parsed) == [
         ("SLA达成率", "2026-09", 95.2, 95.0), ("SLA达成率", "2026-10", 95.7, 95.0),
         ("事件平均解决时间", "2026-09", 8.1, 8.0), ("事件平均解决时间", "2026-10", None, 8.0)]
-    assert parsed.warnings == ["sheet '数据': row 5 and column F are hidden in Excel (or filtered out) and not read"]
+    assert parsed.warnings == ["sheet '数据': row 5 and column F are hidden (or filtered out) and not read"]
     broken = workbooks.xlsb({"数据": [["指标", "2026-10"], ["SLA达成率", ("error", 0x17)]]})
     assert _refusal(broken, "b.xlsb") == (
         "b.xlsb, sheet '数据', row 2, column B (2026-10): '#REF!' is not a number: the cell shows an Excel error; "
@@ -1350,8 +1350,8 @@ def test_two_wide_tables_side_by_side_are_refused_once_with_what_to_do():
 
 
 @pytest.mark.parametrize("hidden, expected", [
-    (1, "h.xlsx: the file has no data rows (sheets: '数据' its rows are all hidden in Excel (or filtered out))"),
-    (0, ("h.xlsx, sheet '数据': row 1 is hidden in Excel (or filtered out) and not read: unhide them if the table's "
+    (1, "h.xlsx: the file has no data rows (sheets: '数据' its rows are all hidden (or filtered out))"),
+    (0, ("h.xlsx, sheet '数据': row 1 is hidden (or filtered out) and not read: unhide them if the table's "
          "heading is there")),
 ])
 def test_hidden_rows_that_leave_nothing_to_read_are_named_in_the_refusal(hidden, expected):
