@@ -34,7 +34,7 @@ class Limits:
     max_compression_ratio: float = 200.0     # per part of an .xlsx: a higher ratio is a zip bomb
     max_cells: int = 5_000_000               # cells in all data sheets together
     max_rows: int = 3_000_000                # data rows in one file (a CSV of 2,000,000 rows must load)
-    max_read_seconds: float = 120.0          # reading one file in its own process (that file takes ~1 s)
+    max_read_seconds: float = 120.0          # reading one workbook in its own process (200,000 rows take ~1 s)
 
     @classmethod
     def from_env(cls) -> Limits:
