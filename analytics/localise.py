@@ -101,6 +101,11 @@ _ZH: list[tuple[str, str]] = [
       r"written once over its months\)"), "工作表“{s}”:{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
     ((r"(?P<rowspan>rows? [\d–, ]+) names? no metric: read as the metric named above \(a name written once over its "
       r"months\)"), "{rowspan}没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
+    ((r"sheet '(?P<s>.*)': (?P<cells>.*) (?:is a formula|are formulas) whose result the file does not hold \(a "
+      r"program wrote it, and it was not saved in Excel or WPS since\): read as blank or 0\. If Excel shows values "
+      r"there, open the file in Excel or WPS and save it again"),
+     ("工作表“{s}”:{cells} 是公式,文件中没有保存其计算结果(文件由程序生成,此后未在 Excel 或 WPS 中保存过),"
+      "已按空白或 0 读取。如果 Excel 中显示了数值,请用 Excel 或 WPS 打开此文件并重新保存")),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}被隐藏(或被筛选掉),未读取"),
     ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "

@@ -65,6 +65,8 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             continue
         if any(sheet.hidden_cells):
             warnings.append(_hidden_note(sheet))
+        if sheet.uncalculated:
+            warnings.append(_uncalculated_note(sheet))
         head = sheet.head(HEADER_SEARCH_ROWS)
         table = find_table(head, sheet.name, file_name)
         if table is None:
@@ -108,6 +110,16 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
 def _hidden_note(sheet) -> str:
     """'sheet 'S': rows 5–9, 12 and columns C–D are hidden …': what was left out, in spans."""
     return f"sheet '{sheet.name}': {_hidden_text(sheet)}"
+
+
+def _uncalculated_note(sheet) -> str:
+    """'sheet 'S': C2 (=B2+0.5), … are formulas …': an .xls written by a program holds '' or 0 for
+    them, and Excel shows what they calculate (see xls_package)."""
+    cells = sorted(sheet.uncalculated.items())
+    named = ", ".join(f"{column_letter(c)}{r + 1} ({text})" for (r, c), text in cells[:5]) + (", …" if len(cells) > 5 else "")
+    return (f"sheet '{sheet.name}': {named} {'is a formula' if len(cells) == 1 else 'are formulas'} whose result "
+            "the file does not hold (a program wrote it, and it was not saved in Excel or WPS since): read as blank "
+            "or 0. If Excel shows values there, open the file in Excel or WPS and save it again")
 
 
 def _hidden_text(sheet) -> str:

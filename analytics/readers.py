@@ -56,10 +56,12 @@ class Sheet:
 
     def __init__(self, name: str | None, rows: list[list] | None = None,
                  percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None,
-                 hidden: bool = False, hidden_cells: tuple[list[int], list[int]] = ([], [])):
+                 hidden: bool = False, hidden_cells: tuple[list[int], list[int]] = ([], []),
+                 uncalculated: dict[tuple[int, int], str] | None = None):
         self.name = name                                  # None for a CSV file
         self.hidden = hidden                              # hidden in the workbook: its cells are not read
         self.hidden_cells = hidden_cells                  # (rows0, cols0) hidden in Excel that held something: not read
+        self.uncalculated = uncalculated or {}            # .xls: {(row0, col0): '=B2+0.5'} read as ''/0, noted
         self._rows = rows
         self._columns = columns
         self.percent_cells = percent_cells or set()       # (row0, col0) shown as percent
@@ -434,7 +436,10 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             _show_unread_cells(rows, package.error_cells[meta.name])
         hidden = _blank_hidden(rows, *package.hidden[meta.name]) if meta.name in package.hidden else ([], [])
         percent = package.percent_cells.get(meta.name, set())
-        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden))
+        hidden_rows, hidden_columns = package.hidden.get(meta.name, ((), ()))
+        uncalculated = {(r, c): text for (r, c), text in package.uncalculated.get(meta.name, {}).items()
+                        if r not in hidden_rows and c not in hidden_columns}
+        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden, uncalculated=uncalculated))
     if not sheets:
         raise InputRefused(Problem("the workbook has no worksheets", file=file_name))
     return sheets

@@ -23,6 +23,7 @@ class SheetFacts:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)
     merged: list[tuple[Cell, Cell]] = field(default_factory=list)     # ((top, left), (bottom, right))
+    uncalculated: dict[Cell, str] = field(default_factory=dict)      # .xls: {(row0, col0): '=B2+0.5'} read as ''/0
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Package:
     error_cells: dict[str, dict[Cell, str]] = field(default_factory=dict)
     merged: dict[str, list[tuple[Cell, Cell]]] = field(default_factory=dict)
     calculated_on_open: bool = False       # .xlsx written by a program: formula results saved as placeholders
+    uncalculated: dict[str, dict[Cell, str]] = field(default_factory=dict)        # .xls: noted, see xls_package
 
     def add(self, sheet: str, facts: SheetFacts) -> None:
         """Keep what a sheet's facts say, and nothing for what they do not."""
@@ -45,6 +47,8 @@ class Package:
             self.hidden[sheet] = (facts.hidden_rows, facts.hidden_columns)
         if facts.merged:
             self.merged[sheet] = facts.merged
+        if facts.uncalculated:
+            self.uncalculated[sheet] = facts.uncalculated
 
 
 def is_percent_code(code: str) -> bool:

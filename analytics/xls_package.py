@@ -6,6 +6,14 @@ columns hidden in Excel, and gives '' for a cell showing an error (#REF!). xlrd,
 nothing but .xls, gives each cell's number format, each row's and column's hidden flag and the
 error cells. Sheets are loaded one at a time, after calamine has counted their cells against the
 limits. A file xlrd cannot read is still read by calamine, without these refinements.
+
+Formula results: a file written by a program (xlwt, Apache POI) holds a placeholder for each
+formula's result ('' or 0), and Excel shows the calculated value because the file says it was
+not calculated: no RECALCID record (the calculation engine that last calculated it), engine 0
+(POI's "recalculate on opening"), or an UNCALCED record in the sheet. With engine 0 or UNCALCED
+the placeholders are refused as formulas without their result. Without RECALCID they are read
+with a note: Excel, LibreOffice and (we expect) WPS write RECALCID, but we have not seen every
+writer, and a file of formulas that truly give 0 must not be refused over a missing record.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import io
 import struct
 
 import xlrd
+import xlrd.formula
 from xlrd.compdoc import CompDoc
 
 from .errors import InputRefused, Problem
@@ -21,6 +30,8 @@ from .limits import Limits, cells_over_limit
 from .workbook_package import Package, SheetFacts, is_percent_code
 
 _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x000A, 0x0085, 0x0200, 0x00BD
+_FORMULA, _RECALCID, _UNCALCED = 0x0006, 0x01C1, 0x005E
+_EMPTY_TEXT_RESULT, _ZERO_RESULT = b"\x03\x00\x00\x00\x00\x00\xff\xff", bytes(8)   # a FORMULA's cached result
 _CELLS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006}    # the records calamine takes a cell from
 _FAR = 0x1_0000_0000
 
@@ -117,6 +128,9 @@ class XlsBook:
         percent_formats = {key for key, fmt in self._book.format_map.items() if is_percent_code(fmt.format_str or "")}
         self._percent_styles = {index for index, xf in enumerate(self._book.xf_list) if xf.format_key in percent_formats}
         self._names = self._book.sheet_names()
+        self._stream = stream
+        self._positions = dict(_sheet_positions(stream))
+        self._engine = _calculation_engine(stream)
 
     def inspect(self, sheet_name: str, package: Package) -> None:
         if self._book is None or sheet_name not in self._names:
@@ -134,5 +148,43 @@ class XlsBook:
                     facts.errors[(r, c)] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
         facts.hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden and r < sheet.nrows}
         facts.hidden_columns = {c for c, info in sheet.colinfo_map.items() if info.hidden and c < sheet.ncols}
+        placeholders, uncalced = self._formula_placeholders(sheet_name)
+        if placeholders and (uncalced or self._engine == 0):
+            facts.errors.update(placeholders)            # refused: '=B2+0.5' is a formula without its result
+        elif placeholders and self._engine is None:
+            facts.uncalculated = placeholders            # read as they are, with a note
         package.add(sheet_name, facts)
         self._book.unload_sheet(sheet_name)
+
+    def _formula_placeholders(self, sheet_name: str) -> tuple[dict[tuple[int, int], str], bool]:
+        """{(row0, col0): '=B2+0.5'} of the sheet's formulas whose saved result is '' or 0, and
+        whether the sheet says it was not calculated (UNCALCED)."""
+        placeholders, uncalced = {}, False
+        for kind, body in _records(self._stream, self._positions.get(sheet_name, len(self._stream))):
+            if kind == _EOF:
+                break
+            if kind == _UNCALCED:
+                uncalced = True
+            elif kind == _FORMULA and len(body) >= 22 and body[6:14] in (_EMPTY_TEXT_RESULT, _ZERO_RESULT):
+                row, column = struct.unpack_from("<HH", body)
+                placeholders[(row, column)] = "=" + self._formula_text(body, row, column)
+        return placeholders, uncalced
+
+    def _formula_text(self, body: bytes, row: int, column: int) -> str:
+        size, = struct.unpack_from("<H", body, 20)
+        try:
+            return xlrd.formula.decompile_formula(self._book, body[22:22 + size], size, xlrd.formula.FMLA_TYPE_CELL,
+                                                  browx=row, bcolx=column) or "?"
+        except Exception:  # noqa: BLE001 - xlrd decompiles the common tokens; the cell is named either way
+            return "?"
+
+
+def _calculation_engine(stream: bytes) -> int | None:
+    """The RECALCID record's engine: the application that last calculated the formulas (0: none,
+    calculate on opening); None when the workbook has no RECALCID (Excel then recalculates all)."""
+    for kind, body in _records(stream, 0):
+        if kind == _EOF:
+            break
+        if kind == _RECALCID and len(body) >= 8:
+            return struct.unpack_from("<I", body, 4)[0]
+    return None

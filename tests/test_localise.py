@@ -728,6 +728,19 @@ def test_a_year_from_the_file_name_in_chinese():
     assert [message_text(note, "zh") for note in parsed.warnings] == ["月份列 B–C 未写年份,已按文件名读作 2026 年"]
 
 
+def test_formulas_without_their_results_note_in_chinese():
+    def build(book, xlwt):
+        ws = book.add_sheet("数据")
+        for c, value in enumerate(["指标", "2026-09", "2026-10"]):
+            ws.write(0, c, value)
+        for c, value in enumerate(["SLA达成率", 95.1, xlwt.Formula("B2+0.5")]):
+            ws.write(1, c, value)
+    parsed = parse_file(workbooks.xls(build), file_name="程序导出.xls")
+    assert [message_text(note, "zh") for note in parsed.warnings] == [(
+        "工作表“数据”:C2 (=B2+0.5) 是公式,文件中没有保存其计算结果(文件由程序生成,此后未在 Excel 或 WPS 中保存过),"
+        "已按空白或 0 读取。如果 Excel 中显示了数值,请用 Excel 或 WPS 打开此文件并重新保存")]
+
+
 @pytest.mark.parametrize("rows, columns, expected", [
     ([2, 4, 5, 6], [1, 4], "工作表“数据”:第 3、5–7 行和 B、E 列被隐藏(或被筛选掉),未读取"),
     ([2], [], "工作表“数据”:第 3 行被隐藏(或被筛选掉),未读取"),

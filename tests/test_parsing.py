@@ -1143,6 +1143,49 @@ def test_an_xls_error_cell_is_missing_or_refused_as_in_xlsx():
         ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None)]
 
 
+def _xls_with_formulas(book, xlwt):
+    """Two formulas, as xlwt writes them: '' for each result. xlrd gives their text back, the
+    number 0 as 0.0 (xlwt stores it as a float token)."""
+    ws = book.add_sheet("数据")
+    for c, value in enumerate(["指标", "2026-09", "2026-10", "2026-11"]):
+        ws.write(0, c, value)
+    for c, value in enumerate(["SLA达成率", 95.1, xlwt.Formula("B2+0.5"), xlwt.Formula("IF(B2>0,\"\",B2)")]):
+        ws.write(1, c, value)
+
+
+@pytest.mark.parametrize("calculation", [{"recalc_engine": 0}, {"uncalced": True}])
+def test_an_xls_that_says_it_was_not_calculated_has_its_formula_placeholders_refused(calculation):
+    """Apache POI writes 0 or '' for each formula's result and RECALCID engine 0 (calculate on
+    opening), or UNCALCED: Excel shows 95.6 where the file holds a placeholder. The 2026-11
+    formula gives '' (shown blank) and is refused alike: the file does not say what it shows."""
+    message = _refusal(workbooks.xls(_xls_with_formulas, **calculation), "poi.xls")
+    assert message.splitlines() == [
+        f"poi.xls, sheet '数据', row 2, column {column}: '{formula}' is not a number: it is a formula whose result "
+        "the file does not hold; open the file in Excel or WPS and save it again"
+        for column, formula in [("C (2026-10)", "=B2+0.5"), ("D (2026-11)", '=IF(B2>0.0,"",B2)')]]
+
+
+def test_an_xls_without_recalcid_has_its_formula_placeholders_noted():
+    """xlwt writes '' for each formula's result and no RECALCID; Excel recalculates such a file on
+    opening. The placeholders are read as they are (blank: missing) with a note naming them: a
+    writer we have not seen may leave RECALCID out of a file whose formulas truly give 0."""
+    parsed = parse_file(workbooks.xls(_xls_with_formulas), file_name="xlwt.xls")
+    assert _sorted_records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", None),
+                                       ("SLA达成率", "2026-11", None)]
+    assert parsed.warnings == [(
+        "sheet '数据': C2 (=B2+0.5), D2 (=IF(B2>0.0,\"\",B2)) are formulas whose result the file does not hold (a "
+        "program wrote it, and it was not saved in Excel or WPS since): read as blank or 0. If Excel shows values "
+        "there, open the file in Excel or WPS and save it again")]
+
+
+def test_an_xls_last_calculated_by_an_application_is_read_as_it_holds():
+    """RECALCID with the engine of Excel (or LibreOffice, 101716): the saved results are what it
+    showed, '' and 0 included."""
+    parsed = parse_file(workbooks.xls(_xls_with_formulas, recalc_engine=191029), file_name="excel.xls")
+    assert parsed.warnings == []
+    assert _sorted_records(parsed)[1:] == [("SLA达成率", "2026-10", None), ("SLA达成率", "2026-11", None)]
+
+
 def test_an_xlsb_is_read_and_its_hidden_sheets_are_not():
     """The upload offers .xlsb (Excel's binary workbook, used for big files): the package check
     let through only .xlsx and .ods before. Its parts are checked for bombs like an .xlsx's."""

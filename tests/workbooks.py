@@ -74,15 +74,55 @@ def ods(sheets: dict[str, list], hidden_sheets=(), hidden_rows=(), hidden_column
     return buffer.getvalue()
 
 
-def xls(build) -> bytes:
-    """A real Excel 97–2003 workbook (BIFF8), as old templates and WPS's compatibility mode save."""
+def xls(build, recalc_engine: int | None = None, uncalced: bool = False) -> bytes:
+    """A real Excel 97–2003 workbook (BIFF8), as old templates and WPS's compatibility mode save.
+    xlwt writes no RECALCID: recalc_engine adds one (Excel and LibreOffice write their engine's
+    number, Apache POI 0 to have Excel recalculate on opening); uncalced adds UNCALCED to each sheet."""
     import xlwt
+    from xlwt import CompoundDoc
 
     book = xlwt.Workbook(encoding="utf-8")
     build(book, xlwt)
+    biff = book.get_biff_data()
+    if recalc_engine is not None or uncalced:
+        biff = _with_calculation_records(biff, recalc_engine, uncalced)
     buffer = io.BytesIO()
-    book.save(buffer)
+    CompoundDoc.XlsDoc().save(buffer, biff)
     return buffer.getvalue()
+
+
+def _biff_records(stream: bytes, at: int) -> list[tuple[int, bytes]]:
+    """(type, body) from `at` up to and including the next EOF record."""
+    records = []
+    while at + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, at)
+        records.append((kind, stream[at + 4:at + 4 + size]))
+        at += 4 + size
+        if kind == 0x000A:
+            break
+    return records
+
+
+def _with_calculation_records(biff: bytes, recalc_engine: int | None, uncalced: bool) -> bytes:
+    """The workbook stream with RECALCID before the globals' EOF and UNCALCED before each sheet's,
+    and the sheets' offsets in BOUNDSHEET moved to match."""
+    def joined(records):
+        return b"".join(struct.pack("<HH", kind, len(body)) + body for kind, body in records)
+
+    workbook = _biff_records(biff, 0)
+    sheets = [_biff_records(biff, struct.unpack_from("<I", body)[0]) for kind, body in workbook if kind == 0x0085]
+    if recalc_engine is not None:
+        workbook.insert(len(workbook) - 1, (0x01C1, struct.pack("<HHI", 0x01C1, 0, recalc_engine)))
+    if uncalced:
+        sheets = [records[:-1] + [(0x005E, bytes(2)), records[-1]] for records in sheets]
+    at = len(joined(workbook))
+    offsets = []
+    for records in sheets:
+        offsets.append(at)
+        at += len(joined(records))
+    offset = iter(offsets)
+    workbook = [(kind, struct.pack("<I", next(offset)) + body[4:] if kind == 0x0085 else body) for kind, body in workbook]
+    return joined(workbook) + b"".join(joined(records) for records in sheets)
 
 
 def biff12_record(kind: int, body: bytes = b"") -> bytes:
