@@ -152,6 +152,18 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
       r"values so far \(median (?P<r>\S+)\): were hours written for minutes\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把小时数当成了分钟数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 60 times its "
+      r"values so far \(median (?P<r>\S+)\): were seconds written for minutes\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 60 倍:是否把秒数当成了分钟数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
+      r"values so far \(median (?P<r>\S+)\): were minutes written for seconds\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把分钟数当成了秒数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a "
+      r"ten-thousandth of its values so far \(median (?P<r>\S+)\): were amounts in 万元 written for 元\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约万分之一:是否把以万元计的金额当成了元?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 10,000 times "
+      r"its values so far \(median (?P<r>\S+)\): were amounts in 元 written for 万元\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 1 万倍:是否把以元计的金额当成了万元?"),
     (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
     ((r"sheet '(?P<s>.*)': (?P<n>\d+) target row\(s\) without a row of actual values were ignored "
       r"\(row (?P<r>[\d, ]+)\)"), "工作表“{s}”:{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),

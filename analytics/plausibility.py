@@ -4,7 +4,8 @@ A process owner who types 0.953 for an SLA kept in percent, or minutes for a res
 kept in hours, sends a file that passes every check and then shows a collapse (or an explosion)
 at the monthly review. The file's values of each such metric are compared with its values so
 far (the median of the stored ones, else its baseline or target); a ratio near a hundredth for
-a percentage, or near 60 between hours and minutes, is pointed out in the preview. It is only a
+a percentage, near 60 between hours, minutes and seconds, or near 10,000 between 元 and 万元
+(as Chinese reports keep costs), is pointed out in the preview. It is only a
 question: a real change of that size is possible, so nothing is refused.
 """
 
@@ -24,6 +25,10 @@ _SUSPECT = [
     ("%", 1 / 300, 1 / 30, "about a hundredth of", "were fractions written for percentages (0.95 for 95%)?"),
     ("h", 30, 120, "about 60 times", "were minutes written for hours?"),
     ("min", 1 / 120, 1 / 30, "about a sixtieth of", "were hours written for minutes?"),
+    ("min", 30, 120, "about 60 times", "were seconds written for minutes?"),
+    ("s", 1 / 120, 1 / 30, "about a sixtieth of", "were minutes written for seconds?"),
+    ("元", 1 / 30_000, 1 / 3_000, "about a ten-thousandth of", "were amounts in 万元 written for 元?"),
+    ("万元", 3_000, 30_000, "about 10,000 times", "were amounts in 元 written for 万元?"),
 ]
 
 
@@ -49,9 +54,9 @@ class ScaleDoubt:
 
 def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:
     """One doubt per metric whose values in the file look like the wrong unit."""
-    rules = {unit: rule for unit in set(lookup.units.values()) if unit
-             for rule in _SUSPECT if same_unit(rule[0], unit)}           # each distinct unit judged once
-    suspects = {metric_id: rules[unit] for metric_id, unit in lookup.units.items() if unit in rules}
+    rules = {unit: [rule for rule in _SUSPECT if same_unit(rule[0], unit)]
+             for unit in set(lookup.units.values()) if unit}              # each distinct unit judged once
+    suspects = {metric_id: rules[unit] for metric_id, unit in lookup.units.items() if rules.get(unit)}
     if not suspects:
         return []
     ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
@@ -64,11 +69,12 @@ def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: 
     warnings = []
     for metric_id, median, largest in in_file.itertuples():
         level = so_far.get(int(metric_id))
-        unit, low, high, how, question = suspects[int(metric_id)]
-        if not level or level <= 0 or not low <= median / level <= high or (unit == "%" and largest > 1):
+        if not level or level <= 0:
             continue
-        warnings.append(ScaleDoubt(lookup.names[int(metric_id)], lookup.units[int(metric_id)], float(median),
-                                   float(level), how, question))
+        for unit, low, high, how, question in suspects[int(metric_id)]:
+            if low <= median / level <= high and not (unit == "%" and largest > 1):
+                warnings.append(ScaleDoubt(lookup.names[int(metric_id)], lookup.units[int(metric_id)], float(median),
+                                           float(level), how, question))
     return warnings
 
 

@@ -365,6 +365,30 @@ def test_values_at_the_wrong_scale_for_their_metric_are_questioned_not_refused(c
     assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953
 
 
+@pytest.mark.parametrize("unit, so_far, this_month, expected", [
+    # 350 and 370 元 so far (median 360); 0.036 / 360 = 0.0001: 万元 written for 元
+    ("元", (350, 370), 0.036, ("about a ten-thousandth of its values so far (median 360): were amounts in 万元 "
+                             "written for 元?")),
+    # 1.2 and 1.4 万元 so far (median 1.3); 13,000 / 1.3 = 10,000: 元 written for 万元
+    ("万元", (1.2, 1.4), 13_000, ("about 10,000 times its values so far (median 1.3): were amounts in 元 written "
+                                "for 万元?")),
+    # 20 and 30 min so far (median 25); 1,500 / 25 = 60: seconds written for minutes
+    ("分钟", (20, 30), 1_500, "about 60 times its values so far (median 25): were seconds written for minutes?"),
+    # 40 and 50 s so far (median 45); 0.75 / 45 = 1/60: minutes written for seconds
+    ("秒", (40, 50), 0.75, "about a sixtieth of its values so far (median 45): were minutes written for seconds?"),
+])
+def test_costs_and_times_at_the_wrong_scale_are_questioned(store, cli, tmp_path, unit, so_far, this_month, expected):
+    catalogue = _csv(tmp_path, "c.csv", f"name,unit,direction\nCost per ticket,{unit},decrease\n")
+    assert cli("metrics", "import", catalogue)[0] == 0
+    history = "".join(f"Cost per ticket,2026-0{m},{v}\n" for m, v in enumerate(so_far, start=1))
+    assert cli("ingest", _csv(tmp_path, "h.csv", "metric,period,value\n" + history))[0] == 0
+    code, out, err = cli("ingest", _csv(tmp_path, "m.csv", f"metric,period,value\nCost per ticket,2026-04,{this_month}\n"))
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "warning:" in line] == [
+        f"  warning: 'Cost per ticket' is kept in {unit}, but its values in this file (median {this_month:g}) are "
+        + expected]
+
+
 def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):
     """No stored values: the baseline 95 is the level; 0.95 / 95 = 0.01."""
     assert cli("baselines", "set", "--metric", "SLA attainment", "--baseline", "95", "--from", "2026-01",
