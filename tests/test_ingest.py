@@ -133,6 +133,15 @@ def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogu
     assert _stored(catalogue) == {}
 
 
+def test_an_amount_in_万元_for_a_metric_kept_in_元_is_refused_with_what_to_do(store, cli, tmp_path):
+    """0.035 万元 loaded as 元 would be ten thousand times wrong."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,name_zh,unit\nCost per ticket,单张工单成本,元\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", "指标,月份,数值\n单张工单成本(万元),2026-05,0.035\n"))
+    assert code == 1
+    assert err.splitlines()[0] == ("u.csv, row 2: unknown metric '单张工单成本(万元)': the catalogue keeps 'Cost per ticket' "
+                                   "in 元, not 万元; convert the values to 元 first")
+
+
 def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\n事件平均解决时间(min),2026-05,300\nIncident MTTA,2026-05,1\n")
     code, _, err = cli("ingest", path, "--create-metrics")
