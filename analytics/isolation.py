@@ -13,11 +13,13 @@ the limit, the file is refused by name and nothing is written.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing import forkserver
+from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import InputRefused, Problem
@@ -26,6 +28,7 @@ from .memory import freed_memory_reused
 T = TypeVar("T")
 
 _SERVER_MODULE = "analytics.reading_child"   # the fork server's only import: the readers, and no __main__
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _context_lock = threading.Lock()
 _context: Any = None
 
@@ -48,7 +51,27 @@ def start_reading_server() -> None:
     """Start the fork server now, so that it loads the readers (~0.5 s) while the caller does
     other work, and the first file does not wait for it. Idempotent and cheap once it runs."""
     if _reading_context() is not None:
-        forkserver.ensure_running()
+        _ensure_server()
+
+
+def _ensure_server() -> None:
+    """Start the fork server if it is not running, able to import analytics from any directory.
+
+    It is `python -c ...` in the current directory, and Python 3.11 does not give it this
+    process's sys.path: started beside the repository (make run, the command line) it finds
+    analytics, but a dashboard started from elsewhere (streamlit run /opt/csi/dashboard.py) would
+    not, its import of reading_child would fail without a word, and each child would run the page.
+    So it is started with the package's directory on PYTHONPATH."""
+    with _context_lock:
+        before = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), before]))
+        try:
+            forkserver.ensure_running()
+        finally:
+            if before is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = before
 
 
 def _first_to_go_when_memory_runs_out() -> None:
@@ -97,6 +120,7 @@ def run_isolated(file_name: str, seconds: float, func: Callable[..., T], /, *arg
     context = _reading_context()
     if context is None:                   # no fork server on this system: read here, as before
         return func(*args, **kwargs)
+    _ensure_server()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_run_and_send, args=(send, func, args, kwargs), daemon=True,
                             name=f"reading {file_name}")

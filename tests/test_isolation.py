@@ -5,6 +5,8 @@ dashboard's process. The children here really crash (os.abort) and really hang (
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from analytics.limits import Limits
 from analytics.parsing import parse_file
 from analytics.readers import read_sheets
 from tests import workbooks
+from tests.conftest import ROOT
 
 LIMITS = Limits()
 
@@ -121,3 +124,24 @@ def test_workbooks_are_read_in_a_child_and_csv_here(store, monkeypatch):
     plan = ingest.plan_ingest(store, [(workbook, "a.ods"), (csv, "a.csv")], create_metrics=True, isolated=True)
     assert [f.parsed.records["value"].tolist() for f in plan.files] == [[95.1], [95.1]]
     assert children == ["a.ods"]
+
+
+def test_a_reading_child_never_runs_the_page_that_asked_even_from_another_directory(tmp_path):
+    """Under Streamlit __main__ is the page being shown, and multiprocessing runs __main__ in
+    each child before its work: the fork server's import of analytics.reading_child prevents
+    that. A dashboard started from another directory (streamlit run /opt/csi/dashboard.py) must
+    still find that module: the page below leaves a mark if a child runs it."""
+    page, mark = tmp_path / "page.py", tmp_path / "page-ran"
+    page.write_text(f"open({str(mark)!r}, 'w').close()\n", encoding="utf-8")
+    code = (
+        "import sys, types\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from analytics.isolation import run_isolated\n"
+        "page = types.ModuleType('__main__')\n"
+        f"page.__file__ = {str(page)!r}\n"
+        "sys.modules['__main__'] = page        # as Streamlit's script runner sets it\n"
+        "print(run_isolated('a.xlsx', 60, int, '42'))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "42"), done.stderr[-2000:]
+    assert not mark.exists()
