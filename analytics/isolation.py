@@ -120,11 +120,16 @@ def run_isolated(file_name: str, seconds: float, func: Callable[..., T], /, *arg
     context = _reading_context()
     if context is None:                   # no fork server on this system: read here, as before
         return func(*args, **kwargs)
-    _ensure_server()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_run_and_send, args=(send, func, args, kwargs), daemon=True,
                             name=f"reading {file_name}")
-    child.start()
+    try:
+        _ensure_server()
+        child.start()
+    except OSError:                       # no process to be had (a process limit, no memory to fork):
+        receive.close()                   # read here, as before there was a reading process
+        send.close()
+        return func(*args, **kwargs)
     send.close()                          # the child's end: when the child dies, receive sees the end of file
     try:
         if not receive.poll(seconds):

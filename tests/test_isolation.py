@@ -95,6 +95,20 @@ def test_a_read_that_runs_too_long_is_stopped_at_the_limit():
     assert 0.5 <= waited < 10        # stopped, not waited out (60 s)
 
 
+def test_when_no_process_can_be_started_the_file_is_read_here(monkeypatch):
+    from analytics import isolation
+
+    assert run_isolated("a.csv", 60, os.getpid) != os.getpid()               # usually: in a child
+
+    def no_process():
+        raise BlockingIOError(11, "Resource temporarily unavailable")      # fork's EAGAIN at a process limit
+    monkeypatch.setattr(isolation, "_ensure_server", no_process)
+    assert run_isolated("a.csv", 60, os.getpid) == os.getpid()
+    data = "指标,月份,数值\nSLA达成率,2026-09,95.1\n".encode()
+    assert run_isolated("a.csv", 60, parse_file, data, file_name="a.csv", limits=LIMITS).records["value"].tolist() == [
+        95.1]
+
+
 def test_a_bug_in_the_reader_is_raised_here_with_the_child_s_traceback():
     with pytest.raises(ValueError, match="invalid literal") as raised:
         run_isolated("a.csv", 60, int, "not a number")
