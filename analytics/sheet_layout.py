@@ -462,7 +462,7 @@ def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
     if "metric" not in table.roles or not len(frame):
         return none, [], []
     probe = next(iter(table.period_columns), table.roles.get("value"))
-    if probe is not None and frame[probe].dtype.kind == "f":      # a number in every row: no heading row among them
+    if probe is not None and _numbers_only(frame[probe]):         # a number in every row: no heading row among them
         return none, [], []
     texts = _texts(frame[table.roles["metric"]])
     headings = [i for i, text in enumerate(texts.cat.categories) if header_role(text) == "metric"]
@@ -478,6 +478,15 @@ def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
     repeated = rows[np.array(same, dtype=bool)]
     notes = [_ignored(sheet, repeated, "row(s) repeating the table's headings")] if len(repeated) else []
     return np.isin(frame.index, rows), problems, notes     # another table's headings: refused once, not cell by cell
+
+
+def _numbers_only(column: pd.Series) -> bool:
+    """Every cell a number: float64 as the readers type a workbook's number column, or the same
+    numbers as objects (a column the readers left untyped must be judged alike)."""
+    if column.dtype.kind == "f":
+        return True
+    return column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) in (
+        "floating", "integer", "mixed-integer-float")
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -7,7 +7,7 @@ import io
 
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from analytics.errors import InputRefused
@@ -233,6 +233,7 @@ def test_the_fast_csv_reader_reads_like_the_csv_module(monkeypatch, rows, good, 
                                                    min_size=3, max_size=3)), max_size=10),
        numbers=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=8),
        wide=st.booleans())
+@example(rows=[["指标", "MTTR", "0"]], numbers=[0.0], wide=False)    # 指标 over a number: judged alike both ways
 def test_number_columns_read_as_float64_like_cell_by_cell(monkeypatch, rows, numbers, wide):
     from analytics import readers
 
