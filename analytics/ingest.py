@@ -240,6 +240,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     records = parsed.records
     if records.empty:
         raise InputRefused(Problem("the file has no data rows", file=file_name))
+    _refuse_months_not_begun(records, file_name)
     records = _qualified_by_service(records, lookup)
     codes, uniques = factorize_used(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
@@ -386,6 +387,27 @@ def _distinct_by_key(names: list[str]) -> list[str]:
             keys.add(name_key(n))
             out.append(n)
     return out
+
+
+def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
+    """A value for a month that has not begun is a wrong year (2027-10 typed for 2026-10, 十二月
+    under this year's title in November): loaded, it would sit on every chart as a point in the
+    future. Months of a yearly template not filled in yet are blank and pass."""
+    this_month = pd.Timestamp.today().strftime("%Y-%m")
+    codes, periods = factorize_cells(records["period"])
+    later = np.array([str(p) > this_month for p in periods], dtype=bool)
+    if not later.any():
+        return
+    rows = np.flatnonzero(later[codes] & (codes >= 0) & records["value"].notna().to_numpy())
+    problems = []
+    for period, at in pd.Series(rows).groupby(np.asarray(periods, dtype=object)[codes[rows]], sort=True).first().items():
+        first = records.iloc[int(at)]
+        problems.append(Problem(
+            f"'{period}' has not begun (this month is {this_month}): check the year; values are for months that have "
+            "ended, or this one", file=file_name, sheet=first["sheet"] if isinstance(first["sheet"], str) else None,
+            row=int(first["row"]), column=str(first["column"])))
+    if problems:
+        raise InputRefused(problems[:200])
 
 
 def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
@@ -396,6 +397,27 @@ def test_costs_and_times_at_the_wrong_scale_are_questioned(store, cli, tmp_path,
     assert [line for line in out.splitlines() if "warning:" in line] == [
         f"  warning: 'Cost per ticket' is kept in {unit}, but its values in this file (median {this_month:g}) are "
         + expected]
+
+
+def test_a_value_for_a_month_that_has_not_begun_is_refused_with_its_place(catalogue, cli, tmp_path):
+    """2027-10 typed for 2026-10, or 十二月 under this year's title in November, would sit on every
+    chart as a point in the future. A yearly template's months to come are blank and pass; this
+    month passes (a month-end upload)."""
+    this_month = pd.Period(pd.Timestamp.today(), freq="M")
+    later, next_year = str(this_month + 1), str(this_month + 12)
+    long_file = _csv(tmp_path, "l.csv", f"指标,月份,数值\nMTTR,{this_month},6\nMTTR,{next_year},6.5\n"
+                                        f"SLA达成率,{next_year},95\n")
+    code, _, err = cli("ingest", long_file)
+    assert code == 1
+    assert err.splitlines()[0] == (f"l.csv, row 3, column C: '{next_year}' has not begun (this month is {this_month}): "
+                                   "check the year; values are for months that have ended, or this one")
+    wide_file = _csv(tmp_path, "w.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\nSLA达成率,95,96,97\n")
+    code, _, err = cli("ingest", wide_file)
+    assert code == 1 and err.splitlines()[0].startswith(f"w.csv, row 3, column D: '{later}' has not begun")
+    assert _stored(catalogue) == {}
+    template = _csv(tmp_path, "t.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\n")
+    assert cli("ingest", template)[0] == 0
+    assert _stored(catalogue) == {("Incident MTTR", str(this_month - 1)): 6.0, ("Incident MTTR", str(this_month)): 6.5}
 
 
 def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):
