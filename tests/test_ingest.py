@@ -302,9 +302,9 @@ def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatc
     from analytics import ingest
 
     lines = ["metric,period,value"] + [f"{m},{y}-{mo:02d},{i}" for i, (m, y, mo) in enumerate(
-        (m, y, mo) for m in ("MTTR", "SLA attainment", "FCR") for y in range(2000, 2040) for mo in range(1, 13))]
-    # 3 metrics x 40 years x 12 months fill rows 2..1441, so the extra line is row 1442; MTTR
-    # comes first and 2010-03 is its (2010 - 2000) x 12 + 2 = 122nd month after 2000-01: row 2 + 122
+        (m, y, mo) for m in ("MTTR", "SLA attainment", "FCR") for y in range(1990, 2020) for mo in range(1, 13))]
+    # 3 metrics x 30 years x 12 months fill rows 2..1081, so the extra line is row 1082; MTTR
+    # comes first and 2010-03 is its (2010 - 1990) x 12 + 2 = 242nd month after 1990-01: row 2 + 242
     lines.append("Incident MTTR,2010-03,1")
     real = ingest._repeated_values
     monkeypatch.setattr(ingest, "_repeated_values",
@@ -312,7 +312,7 @@ def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatc
     with pytest.raises(InputRefused) as refused:
         plan_ingest(catalogue, [(_csv(tmp_path, "big.csv", "\n".join(lines) + "\n"), "big.csv")])
     assert [str(p) for p in refused.value.problems] == [
-        "big.csv, row 1442: 'Incident MTTR' 2010-03 appears twice (also on row 124)"]
+        "big.csv, row 1082: 'Incident MTTR' 2010-03 appears twice (also on row 244)"]
 
 
 def test_observations_csv_contract(catalogue, cli, tmp_path):
