@@ -414,9 +414,9 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
     plan_ingest does, so that a file that crashes the reader is refused."""
     from pathlib import Path
 
-    from .isolation import run_isolated
+    from .isolation import read_apart_if_workbook
     from .limits import Limits
-    from .readers import is_workbook, read_bytes, read_sheets
+    from .readers import read_bytes, read_sheets
 
     if isinstance(source, (bytes, bytearray)):
         name = file_name or "catalogue"
@@ -424,12 +424,8 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
         name = file_name or Path(source).name
         if not Path(source).is_file():
             raise InputRefused(Problem("file not found", file=name))
-    limits = Limits.from_env()
-    data = read_bytes(source)
-    if isolated and is_workbook(data):
-        sheets = run_isolated(name, limits.max_read_seconds, read_sheets, data, name, limits)
-    else:
-        sheets = read_sheets(data, name, limits)
+    limits, data = Limits.from_env(), read_bytes(source)
+    sheets = read_apart_if_workbook(isolated, data, name, limits, read_sheets, data, name, limits)
     path = Path(name)
     for sheet in sheets:
         for r, row in enumerate(sheet.rows[:10]):

@@ -23,13 +23,13 @@ import pyarrow as pa
 from .catalogue import create_metrics_for_names, metric_lookup
 from .errors import InputRefused, Problem
 from .file_targets import other_target_notes
-from .isolation import run_isolated
+from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import other_unit
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import ScaleDoubt, scale_warnings
-from .readers import is_workbook, read_bytes
+from .readers import read_bytes
 from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
 
@@ -113,10 +113,8 @@ def _read(source: str | os.PathLike | bytes, file_name: str, limits: Limits, iso
     data = read_bytes(source)     # read once; hashed (GIL released) while it is parsed
     with ThreadPoolExecutor(max_workers=1) as hasher:
         sha = hasher.submit(sha256_of, data)
-        if isolated and is_workbook(data):     # CSV is read by Arrow or the csv module, not by calamine
-            parsed = run_isolated(file_name, limits.max_read_seconds, parse_file, data, file_name=file_name, limits=limits)
-        else:
-            parsed = parse_file(data, file_name=file_name, limits=limits)
+        parsed = read_apart_if_workbook(isolated, data, file_name, limits, parse_file, data, file_name=file_name,
+                                        limits=limits)
         return parsed, sha.result()
 
 
@@ -127,9 +125,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
 
     isolated: read each workbook in a child process (analytics.isolation), so that one that
     crashes calamine is refused instead of ending this process. The dashboard and the command
-    line read users' files so; a library caller that trusts its files need not. A CSV is read
-    here: Arrow and the csv module do not crash on bad bytes, and sending two million parsed
-    rows back from a child would cost as much as reading them.
+    line read users' files so; a library caller that trusts its files need not.
 
     Raises InputRefused with every problem of every file: unreadable cells, unknown metrics,
     the same metric and period twice, a file that was already loaded.
@@ -404,8 +400,7 @@ def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
         first = records.iloc[int(at)]
         problems.append(Problem(
             f"'{period}' has not begun (this month is {this_month}): check the year; values are for months that have "
-            "ended, or this one", file=file_name, sheet=first["sheet"] if isinstance(first["sheet"], str) else None,
-            row=int(first["row"]), column=str(first["column"])))
+            "ended, or this one", file=file_name, sheet=first["sheet"], row=int(first["row"]), column=str(first["column"])))
     if problems:
         raise InputRefused(problems[:200])
 

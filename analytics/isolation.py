@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import InputRefused, Problem
+from .limits import Limits
 from .memory import freed_memory_reused
+from .readers import is_workbook
 
 T = TypeVar("T")
 
@@ -31,6 +33,7 @@ _SERVER_MODULE = "analytics.reading_child"   # the fork server's only import: th
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _context_lock = threading.Lock()
 _context: Any = None
+_started = False
 
 
 def _reading_context():
@@ -49,9 +52,12 @@ def _reading_context():
 
 def start_reading_server() -> None:
     """Start the fork server now, so that it loads the readers (~0.5 s) while the caller does
-    other work, and the first file does not wait for it. Idempotent and cheap once it runs."""
-    if _reading_context() is not None:
+    other work, and the first file does not wait for it. Once per process: a page calls it on
+    every rerun, and each read checks the server anyway (run_isolated restarts a dead one)."""
+    global _started
+    if not _started and _reading_context() is not None:
         _ensure_server()
+        _started = True
 
 
 def _ensure_server() -> None:
@@ -154,3 +160,14 @@ def run_isolated(file_name: str, seconds: float, func: Callable[..., T], /, *arg
     if kind == "raised":
         raise value
     return value
+
+
+def read_apart_if_workbook(isolated: bool, data: bytes, file_name: str, limits: Limits,
+                           func: Callable[..., T], /, *args, **kwargs) -> T:
+    """func(*args, **kwargs) reading `data`: in a reading process when `isolated` and the file is a
+    workbook, which calamine reads. A CSV is read here: Arrow and the csv module do not abort on
+    bad bytes, and sending two million parsed rows back from a child would cost as much as
+    reading them."""
+    if isolated and is_workbook(data):
+        return run_isolated(file_name, limits.max_read_seconds, func, *args, **kwargs)
+    return func(*args, **kwargs)

@@ -436,10 +436,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
             _show_unread_cells(rows, package.error_cells[meta.name])
         hidden = _blank_hidden(rows, *package.hidden[meta.name]) if meta.name in package.hidden else ([], [])
         percent = package.percent_cells.get(meta.name, set())
-        hidden_rows, hidden_columns = package.hidden.get(meta.name, ((), ()))
-        uncalculated = {(r, c): text for (r, c), text in package.uncalculated.get(meta.name, {}).items()
-                        if r not in hidden_rows and c not in hidden_columns}
-        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden, uncalculated=uncalculated))
+        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden,
+                            uncalculated=package.uncalculated.get(meta.name)))
     if not sheets:
         raise InputRefused(Problem("the workbook has no worksheets", file=file_name))
     return sheets

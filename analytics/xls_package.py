@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import struct
+from dataclasses import dataclass, field
 
 import xlrd
 import xlrd.formula
@@ -36,25 +37,52 @@ _CELLS = {0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006}    # the records calam
 _FAR = 0x1_0000_0000
 
 
-def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> bytes:
+@dataclass
+class SheetWalk:
+    """One sheet's records as calamine will read them, walked once: what its DIMENSIONS record
+    makes calamine reserve ((rows, columns), in its u32 arithmetic), its last row and column
+    holding a cell, and its formulas whose saved result is '' or 0 (xls_package's docstring)."""
+
+    reserved: tuple[int, int] = (0, 0)
+    last_row: int = -1
+    last_column: int = -1
+    placeholders: dict[tuple[int, int], bytes] = field(default_factory=dict)     # (row0, col0) -> FORMULA body
+    uncalced: bool = False                                                      # an UNCALCED record
+
+
+@dataclass
+class WalkedBook:
+    """The Workbook stream (the OLE container is read once), each sheet's walk, and the RECALCID
+    engine: the application that last calculated the formulas (0: none, calculate on opening;
+    None: no RECALCID, and Excel recalculates all)."""
+
+    stream: bytes
+    sheets: dict[str, SheetWalk]
+    engine: int | None
+
+
+def check_cell_spans(data: bytes, file_name: str, limits: Limits) -> WalkedBook:
     """Refuse an .xls whose sheets would make calamine allocate more than the cell limit. calamine
     reads every sheet when it opens the file: it reserves each sheet's declared dimensions, then
     the grid up to the last cell. A damaged dimension (first row after the last) made it ask for
     171 GB and abort the whole process, so the Workbook stream is walked first, as it walks it.
-    Returns that stream, for XlsBook: the OLE container is read once."""
+    The walk is kept for XlsBook."""
     stream = _workbook_stream(data)
     if stream is None:
         raise InputRefused(Problem("the workbook cannot be opened (its OLE container is damaged)", file=file_name))
+    positions, engine = _globals(stream)
+    sheets: dict[str, SheetWalk] = {}
     spanned = 0
-    for sheet, position in _sheet_positions(stream):
-        reserved, last_row, last_column = _sheet_extent(stream, position)
-        if reserved[0] * reserved[1] > limits.max_cells:
-            raise cells_over_limit(file_name, sheet, reserved[0] * reserved[1], min(reserved[0], _FAR) - 1,
-                                   min(reserved[1], _FAR) - 1, limits)
+    for sheet, position in positions:
+        walk = sheets[sheet] = _walk_sheet(stream, position)
+        (rows, columns), last_row, last_column = walk.reserved, walk.last_row, walk.last_column
+        if rows * columns > limits.max_cells:
+            raise cells_over_limit(file_name, sheet, rows * columns, min(rows, _FAR) - 1, min(columns, _FAR) - 1,
+                                   limits)
         spanned += (last_row + 1) * (last_column + 1)
         if spanned > limits.max_cells:
             raise cells_over_limit(file_name, sheet, spanned, last_row, last_column, limits)
-    return stream
+    return WalkedBook(stream, sheets, engine)
 
 
 def _workbook_stream(data: bytes) -> bytes | None:
@@ -75,9 +103,10 @@ def _records(stream: bytes, at: int):
         at += 4 + size
 
 
-def _sheet_positions(stream: bytes) -> list[tuple[str, int]]:
-    """(sheet name, stream offset) of each BOUNDSHEET record of the workbook globals."""
-    sheets = []
+def _globals(stream: bytes) -> tuple[list[tuple[str, int]], int | None]:
+    """(sheet name, stream offset) of each BOUNDSHEET record of the workbook globals, and the
+    RECALCID engine (None without one)."""
+    sheets, engine = [], None
     for kind, body in _records(stream, 0):
         if kind == _EOF:
             break
@@ -86,15 +115,16 @@ def _sheet_positions(stream: bytes) -> list[tuple[str, int]]:
             name = (body[8:8 + 2 * length].decode("utf-16-le", errors="replace") if flags & 1
                     else body[8:8 + length].decode("latin-1"))
             sheets.append((name, struct.unpack_from("<I", body, 0)[0]))
-    return sheets
+        elif kind == _RECALCID and len(body) >= 8:
+            engine = struct.unpack_from("<I", body, 4)[0]
+    return sheets, engine
 
 
-def _sheet_extent(stream: bytes, position: int) -> tuple[tuple[int, int], int, int]:
-    """((rows, columns) the DIMENSIONS record makes calamine reserve, in its u32 arithmetic), and
-    the last row and column holding a cell."""
-    reserved, last_row, last_column = (0, 0), -1, -1
+def _walk_sheet(stream: bytes, position: int) -> SheetWalk:
+    walk = SheetWalk()
     if position > len(stream):
-        return (_FAR, _FAR), -1, -1                      # calamine would read past the stream's end
+        walk.reserved = (_FAR, _FAR)                     # calamine would read past the stream's end
+        return walk
     for kind, body in _records(stream, position):
         if kind == _EOF:
             break
@@ -102,25 +132,31 @@ def _sheet_extent(stream: bytes, position: int) -> tuple[tuple[int, int], int, i
             first_row, end_row, first_column, end_column = (
                 struct.unpack_from("<IIHH", body) if len(body) == 14 else struct.unpack_from("<HHHH", body))
             if end_row >= 1 and end_column >= 1:         # the ends are exclusive; u32 wraps when first > end
-                reserved = ((end_row - first_row) % _FAR, (end_column - first_column) % _FAR)
+                walk.reserved = ((end_row - first_row) % _FAR, (end_column - first_column) % _FAR)
             else:
-                reserved = (1, 1)
+                walk.reserved = (1, 1)
         elif kind in _CELLS and len(body) >= 4:
             row, column = struct.unpack_from("<HH", body)
-            last_row, last_column = max(last_row, row), max(last_column, column)
+            walk.last_row, walk.last_column = max(walk.last_row, row), max(walk.last_column, column)
+            if kind == _FORMULA and len(body) >= 22 and body[6:14] in (_EMPTY_TEXT_RESULT, _ZERO_RESULT):
+                walk.placeholders[(row, column)] = body
         elif kind == _MULRK and len(body) >= 6:
             row, = struct.unpack_from("<H", body)
-            last_row, last_column = max(last_row, row), max(last_column, struct.unpack_from("<H", body, len(body) - 2)[0])
-    return reserved, last_row, last_column
+            walk.last_row = max(walk.last_row, row)
+            walk.last_column = max(walk.last_column, struct.unpack_from("<H", body, len(body) - 2)[0])
+        elif kind == _UNCALCED:
+            walk.uncalced = True
+    return walk
 
 
 class XlsBook:
     """An .xls opened by xlrd for its formats and flags; `inspect` adds one sheet's to a Package.
-    xlrd takes the Workbook stream itself (a bare BIFF stream), as check_cell_spans gives it."""
+    xlrd takes the Workbook stream itself (a bare BIFF stream), as check_cell_spans walked it."""
 
-    def __init__(self, stream: bytes) -> None:
+    def __init__(self, walked: WalkedBook) -> None:
+        self._walked = walked
         try:
-            self._book = xlrd.open_workbook(file_contents=stream, formatting_info=True, on_demand=True,
+            self._book = xlrd.open_workbook(file_contents=walked.stream, formatting_info=True, on_demand=True,
                                             logfile=io.StringIO())      # its warnings would go to stdout
         except Exception:  # noqa: BLE001 - xlrd's many error types: calamine alone decides whether a file is readable
             self._book = None
@@ -128,9 +164,6 @@ class XlsBook:
         percent_formats = {key for key, fmt in self._book.format_map.items() if is_percent_code(fmt.format_str or "")}
         self._percent_styles = {index for index, xf in enumerate(self._book.xf_list) if xf.format_key in percent_formats}
         self._names = self._book.sheet_names()
-        self._stream = stream
-        self._positions = dict(_sheet_positions(stream))
-        self._engine = _calculation_engine(stream)
 
     def inspect(self, sheet_name: str, package: Package) -> None:
         if self._book is None or sheet_name not in self._names:
@@ -148,27 +181,19 @@ class XlsBook:
                     facts.errors[(r, c)] = xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#VALUE!")
         facts.hidden_rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden and r < sheet.nrows}
         facts.hidden_columns = {c for c, info in sheet.colinfo_map.items() if info.hidden and c < sheet.ncols}
-        placeholders, uncalced = self._formula_placeholders(sheet_name)
-        if placeholders and (uncalced or self._engine == 0):
-            facts.errors.update(placeholders)            # refused: '=B2+0.5' is a formula without its result
-        elif placeholders and self._engine is None:
-            facts.uncalculated = placeholders            # read as they are, with a note
+        walk = self._walked.sheets.get(sheet_name, SheetWalk())
+        if walk.placeholders and (walk.uncalced or self._walked.engine == 0):
+            facts.errors.update(self._formulas(walk))      # refused: '=B2+0.5' is a formula without its result
+        elif walk.placeholders and self._walked.engine is None:
+            facts.uncalculated = {cell: text for cell, text in self._formulas(walk).items()   # read, with a note
+                                  if cell[0] not in facts.hidden_rows and cell[1] not in facts.hidden_columns}
         package.add(sheet_name, facts)
         self._book.unload_sheet(sheet_name)
 
-    def _formula_placeholders(self, sheet_name: str) -> tuple[dict[tuple[int, int], str], bool]:
-        """{(row0, col0): '=B2+0.5'} of the sheet's formulas whose saved result is '' or 0, and
-        whether the sheet says it was not calculated (UNCALCED)."""
-        placeholders, uncalced = {}, False
-        for kind, body in _records(self._stream, self._positions.get(sheet_name, len(self._stream))):
-            if kind == _EOF:
-                break
-            if kind == _UNCALCED:
-                uncalced = True
-            elif kind == _FORMULA and len(body) >= 22 and body[6:14] in (_EMPTY_TEXT_RESULT, _ZERO_RESULT):
-                row, column = struct.unpack_from("<HH", body)
-                placeholders[(row, column)] = "=" + self._formula_text(body, row, column)
-        return placeholders, uncalced
+    def _formulas(self, walk: SheetWalk) -> dict[tuple[int, int], str]:
+        """{(row0, col0): '=B2+0.5'}: the placeholders' formulas, as xlrd decompiles them."""
+        return {(row, column): "=" + self._formula_text(body, row, column)
+                for (row, column), body in walk.placeholders.items()}
 
     def _formula_text(self, body: bytes, row: int, column: int) -> str:
         size, = struct.unpack_from("<H", body, 20)
@@ -177,14 +202,3 @@ class XlsBook:
                                                   browx=row, bcolx=column) or "?"
         except Exception:  # noqa: BLE001 - xlrd decompiles the common tokens; the cell is named either way
             return "?"
-
-
-def _calculation_engine(stream: bytes) -> int | None:
-    """The RECALCID record's engine: the application that last calculated the formulas (0: none,
-    calculate on opening); None when the workbook has no RECALCID (Excel then recalculates all)."""
-    for kind, body in _records(stream, 0):
-        if kind == _EOF:
-            break
-        if kind == _RECALCID and len(body) >= 8:
-            return struct.unpack_from("<I", body, 4)[0]
-    return None

@@ -71,24 +71,22 @@ def _write_wide_xlsx(metrics: int, months: int, path: Path) -> None:
 def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
     """Seconds for plan + apply, and peak RSS in MB, measured in a fresh Python process."""
     code = (
-        "import json, resource, sys, time\n"
+        "import json, sys, time\n"
         "from analytics.store import Store\n"
         "from analytics.ingest import apply_ingest, plan_ingest\n"
         "from analytics.isolation import run_isolated\n"
-        "from bench.bench_ingest import peak_of_reading\n"
+        "from bench.bench_ingest import peak_of_reading, status_mb\n"
         "run_isolated('warm-up', 60, int, '1')     # the dashboard's fork server is up: it starts once\n"
         "store = Store(sys.argv[1])\n"
-        "before = [l for l in open('/proc/self/status') if l.startswith('VmRSS:')]\n"
+        "before = status_mb('VmRSS')\n"
         "name = sys.argv[2].rsplit('/', 1)[-1]\n"
         "t = time.perf_counter()\n"
         "plan = plan_ingest(store, [(sys.argv[2], name)], isolated=True)\n"
         "apply_ingest(store, plan, by='bench')\n"
         "seconds = time.perf_counter() - t\n"
-        # VmHWM is this process's own peak; ru_maxrss on Linux keeps the parent's peak across fork+exec
-        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
-        "mb = int(hwm[0].split()[1]) / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM is this process's own peak (ru_maxrss on Linux keeps the parent's peak across fork+exec);
         # while the reading process reads, this one waits at about its size before the ingest
-        "mb = max(mb, int(before[0].split()[1]) / 1024 + peak_of_reading(sys.argv[2], name))\n"
+        "mb = max(status_mb('VmHWM'), before + peak_of_reading(sys.argv[2], name))\n"
         "print(json.dumps([seconds, mb]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(store), str(data)], cwd=ROOT, capture_output=True,
@@ -114,12 +112,13 @@ def peak_of_reading(path: str, name: str) -> float:
 def _read_and_measure(data: bytes, name: str, limits) -> float:
     from analytics.parsing import parse_file
 
-    start = _status_mb("VmRSS")
+    start = status_mb("VmRSS")
     parse_file(data, file_name=name, limits=limits)
-    return _status_mb("VmHWM") - start
+    return status_mb("VmHWM") - start
 
 
-def _status_mb(field: str) -> float:
+def status_mb(field: str) -> float:
+    """A size from /proc/self/status (VmRSS, VmHWM) in MB; 0 where there is none (not Linux)."""
     lines = [line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field + ":")]
     return int(lines[0].split()[1]) / 1024 if lines else 0.0
 

@@ -125,14 +125,14 @@ def test_the_read_time_limit_comes_from_the_environment(monkeypatch):
 def test_workbooks_are_read_in_a_child_and_csv_here(store, monkeypatch):
     """calamine reads workbooks; a CSV is parsed by Arrow or the csv module, and sending two
     million parsed rows back from a child would cost as much as reading them."""
-    from analytics import ingest
+    from analytics import ingest, isolation
 
     children = []
 
     def recording(name, seconds, func, *args, **kwargs):
         children.append(name)
         return run_isolated(name, seconds, func, *args, **kwargs)
-    monkeypatch.setattr(ingest, "run_isolated", recording)
+    monkeypatch.setattr(isolation, "run_isolated", recording)
     workbook = workbooks.ods({"数据": [["指标", "2026-09"], ["SLA达成率", 95.1]]})
     csv = "指标,月份,数值\nSLA达成率,2026-09,95.1\n".encode()
     plan = ingest.plan_ingest(store, [(workbook, "a.ods"), (csv, "a.csv")], create_metrics=True, isolated=True)
