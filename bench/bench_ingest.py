@@ -71,7 +71,7 @@ def _write_wide_xlsx(metrics: int, months: int, path: Path) -> None:
 def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
     """Seconds for plan + apply, and peak RSS in MB, measured in a fresh Python process."""
     code = (
-        "import json, sys, time\n"
+        "import json, resource, sys, time\n"
         "from analytics.store import Store\n"
         "from analytics.ingest import apply_ingest, plan_ingest\n"
         "from analytics.isolation import run_isolated\n"
@@ -86,7 +86,8 @@ def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
         "seconds = time.perf_counter() - t\n"
         # VmHWM is this process's own peak (ru_maxrss on Linux keeps the parent's peak across fork+exec);
         # while the reading process reads, this one waits at about its size before the ingest
-        "mb = max(status_mb('VmHWM'), before + peak_of_reading(sys.argv[2], name))\n"
+        "own = status_mb('VmHWM') or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "mb = max(own, before + peak_of_reading(sys.argv[2], name))\n"
         "print(json.dumps([seconds, mb]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(store), str(data)], cwd=ROOT, capture_output=True,
