@@ -12,6 +12,7 @@ its size before the ingest plus what the reading process adds while this one wai
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as arrow_csv
 import xlsxwriter
 
-from bench.harness import Figure, at_least_faster, at_most_times, best_of, plain, under
+from bench.harness import Figure, at_least_faster, at_most_times, best_of, floor_of, plain, timed, under
 
 XLSX_ROWS, CSV_ROWS, METRICS, WIDE_MONTHS = 200_000, 2_000_000, 2000, 100
 CSV_METRICS = 5000        # 400 months each, 1992-09 to 2025-12: values for months not begun are refused
@@ -56,16 +59,20 @@ def _write_long_xlsx(frame: pd.DataFrame, path: Path) -> None:
     book.close()
 
 
-def _write_wide_xlsx(metrics: int, months: int, path: Path) -> None:
+def _write_wide_xlsx(metrics: int, months: int, path: Path) -> pd.DataFrame:
+    """The workbook, one row per metric and one column per month; returns its values as long rows."""
     rng = np.random.default_rng(5)
     periods = pd.period_range("2016-01", periods=months, freq="M").astype(str)
+    values = np.round(rng.normal(50, 5, (metrics, months)), 2)
     book = xlsxwriter.Workbook(path, {"constant_memory": True})
     sheet = book.add_worksheet("数据")
     sheet.write_row(0, 0, ["指标", *periods])
     for i in range(metrics):
         sheet.write_string(i + 1, 0, f"metric {i}")
-        sheet.write_row(i + 1, 1, np.round(rng.normal(50, 5, months), 2).tolist())
+        sheet.write_row(i + 1, 1, values[i].tolist())
     book.close()
+    return pd.DataFrame({"metric": np.repeat([f"metric {i}" for i in range(metrics)], months),
+                         "period": np.tile(periods, metrics), "value": values.ravel()})
 
 
 def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
@@ -135,6 +142,48 @@ def _best_ingest(directory: Path, name: str, data: Path, metrics: int, repeat: i
     return min(seconds for seconds, _ in runs), max(megabytes for _, megabytes in runs)
 
 
+def _write_floor(directory: Path, name: str, frame: pd.DataFrame, metrics: int) -> float:
+    """Seconds of the bare insert of `frame`'s rows into a catalogued store (see _insert_alone)."""
+    catalogued = directory / f"{name}-floor.duckdb"
+    _catalogue_store(catalogued, metrics)
+    return _insert_alone(directory, catalogued, _observations(catalogued, frame))
+
+
+def _observations(store: Path, frame: pd.DataFrame) -> pa.Table:
+    """The rows of `frame` as the observation table takes them (metric ids from the store, month
+    dates, values, row numbers): what an ingest has to insert once every check has passed."""
+    import duckdb
+
+    with duckdb.connect(str(store), read_only=True) as con:
+        ids = dict(con.execute("SELECT name, id FROM metric").fetchall())
+    return pa.table({"metric_id": pa.array(frame["metric"].map(ids).to_numpy(), pa.int32()),
+                     "period": pa.array(pd.PeriodIndex(frame["period"], freq="M").to_timestamp().to_numpy()
+                                        .astype("datetime64[D]")),
+                     "value": pa.array(frame["value"].to_numpy()),
+                     "row_number": pa.array(np.arange(2, len(frame) + 2, dtype=np.int32))})
+
+
+def _insert_alone(directory: Path, catalogued: Path, rows: pa.Table, repeat: int = 3) -> float:
+    """Fastest of `repeat` bare inserts of `rows` into a copy of the catalogued store: open, one
+    transaction, INSERT from Arrow, commit, close. The floor of the write, without any check."""
+    import duckdb
+
+    def once(path: Path) -> float:
+        def insert() -> None:
+            with duckdb.connect(str(path)) as con:
+                con.execute("BEGIN")
+                con.register("incoming_rows", rows)
+                con.execute("INSERT INTO observation (metric_id, period, value, upload_id, row_number) "
+                            "SELECT metric_id, period, value, 1, row_number FROM incoming_rows")
+                con.execute("COMMIT")
+        return timed(insert)
+
+    copies = [directory / f"floor-{i}.duckdb" for i in range(repeat)]
+    for copy in copies:
+        shutil.copyfile(catalogued, copy)
+    return min(once(copy) for copy in copies)
+
+
 def _calamine_read(path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
@@ -158,16 +207,21 @@ def figures(scale: float = 1.0) -> list[Figure]:
         result += [
             plain("calamine read (reference)", calamine, rows),
             at_most_times("xlsx ingest, long", ours, rows, "calamine read", calamine, 1.5),
+            floor_of("  floor: read + insert", calamine + _write_floor(directory, "long", frame, metrics), rows,
+                     "calamine read", calamine, 1.5),
             at_least_faster("xlsx ingest vs openpyxl", ours, rows, "pandas+openpyxl read", openpyxl, 6),
             under("xlsx ingest peak RSS", peak, rows, 400, unit="MB"),
         ]
 
         wide_xlsx = directory / "wide.xlsx"
-        _write_wide_xlsx(metrics, WIDE_MONTHS, wide_xlsx)
+        wide_frame = _write_wide_xlsx(metrics, WIDE_MONTHS, wide_xlsx)
         calamine_wide = best_of(lambda: _calamine_read(wide_xlsx))
         ours_wide, _ = _best_ingest(directory, "wide", wide_xlsx, metrics)
-        result.append(at_most_times("xlsx ingest, wide", ours_wide, metrics * WIDE_MONTHS, "calamine read",
-                                    calamine_wide, 1.5))
+        result += [
+            at_most_times("xlsx ingest, wide", ours_wide, len(wide_frame), "calamine read", calamine_wide, 1.5),
+            floor_of("  floor: read + insert", calamine_wide + _write_floor(directory, "wide", wide_frame, metrics),
+                     len(wide_frame), "calamine read", calamine_wide, 1.5),
+        ]
 
         csv_metrics = max(50, int(CSV_METRICS * scale))
         csv_frame = _long_rows(max(20_000, int(CSV_ROWS * scale)), csv_metrics)
@@ -177,5 +231,10 @@ def figures(scale: float = 1.0) -> list[Figure]:
         duck = best_of(lambda: con.execute(f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('{csv_path}')"))
         con.close()
         ours_csv, _ = _best_ingest(directory, "csv", csv_path, csv_metrics)
-        result.append(at_most_times("csv ingest", ours_csv, len(csv_frame), "duckdb read_csv", duck, 2))
+        arrow_parse = best_of(lambda: arrow_csv.read_csv(csv_path))
+        result += [
+            at_most_times("csv ingest", ours_csv, len(csv_frame), "duckdb read_csv", duck, 2),
+            floor_of("  floor: Arrow parse + insert", arrow_parse + _write_floor(directory, "csv", csv_frame, csv_metrics),
+                     len(csv_frame), "duckdb read_csv", duck, 2),
+        ]
     return result

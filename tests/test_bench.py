@@ -11,6 +11,7 @@ from bench.harness import (
     Figure,
     at_least_faster,
     at_most_times,
+    floor_of,
     growth_exponent,
     growth_summary,
     table,
@@ -27,7 +28,8 @@ def test_bench_runs_at_a_tenth_of_the_scale_and_prints_every_figure():
     for figure in ("pandas groupby().mean() (reference)", "spc", "mann_kendall + sen", "analyse (full store)",
                    "analyse (cached)", "scorecard cold run", "scorecard warm rerun", "xlsx report",
                    "calamine read (reference)", "xlsx ingest, long", "xlsx ingest, wide", "xlsx ingest vs openpyxl",
-                   "xlsx ingest peak RSS", "csv ingest", "ingests completed", "reads that saw half an upload",
+                   "xlsx ingest peak RSS", "csv ingest",
+                   "floor: read + insert", "floor: Arrow parse + insert", "ingests completed", "reads that saw half an upload",
                    "SIGKILL trials: store whole", "Targets met:"):
         assert figure in result.stdout, figure
 
@@ -61,6 +63,17 @@ def test_table_marks_failures_and_steep_growth():
     assert "FAIL" in slow_line and "3.00" in slow_line and "2.00!" in slow_line   # ratio 3, exponent log(1e4)/log(100)
     plain_line = next(line for line in text.splitlines() if line.startswith("plain"))
     assert "1.00" in plain_line and "!" not in plain_line
+
+
+@pytest.mark.parametrize("floor_seconds, remark", [
+    (0.14, "room left"),     # 0.14 s ≤ 1.5 × 0.1 s = 0.15 s: the checks have 0.01 s
+    (0.16, "no room"),       # 0.16 s > 0.15 s: no ingest that reads and inserts can meet ≤1.5×
+])
+def test_a_floor_says_whether_its_target_leaves_room_and_is_no_target_itself(floor_seconds, remark):
+    figure = floor_of("  floor: read + insert", floor_seconds, 1000, "calamine read", 0.1, 1.5)
+    assert figure.passed is None and figure.ratio == pytest.approx(floor_seconds / 0.1)
+    line = next(line for line in table("T", [figure], {}).splitlines() if "floor" in line)
+    assert remark in line and "(floor of ≤1.5× ref)" in line and "FAIL" not in line and "pass" not in line
 
 
 @pytest.mark.parametrize("steeper, expected", [
