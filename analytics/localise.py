@@ -126,6 +126,13 @@ _ZH: list[tuple[str, str]] = [
       r"(?:was|were) taken from (?P<yearsource>.*)"), "工作表“{s}”:月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
     ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "
       r"(?:was|were) taken from (?P<yearsource>.*)"), "月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"sheet '(?P<s>.*)': the month columns (?P<headed>[A-Z]+ \(.*\)) give no year; each took the year of the month "
+      r"heading to its left"), "工作表“{s}”:{headed}未写年份,已按其左侧最近的带年份的月份表头取年份"),
+    (r"the month columns (?P<headed>[A-Z]+ \(.*\)) give no year; each took the year of the month heading to its left",
+     "{headed}未写年份,已按其左侧最近的带年份的月份表头取年份"),
+    ((r"'(?P<v>.*)' names a month without its year, and the month headings beside it do not make the year certain: "
+      r"write it with its year \(e\.g\. 2026-01\)"),
+     "“{v}”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)"),
     ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken "
       r"from (?P<yearsource>.*)"), "工作表“{s}”:{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
     (r"the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken from (?P<yearsource>.*)",

@@ -91,6 +91,8 @@ class Table:
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
     unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
+    yearless_months: dict[int, str] = field(default_factory=dict)  # wide: 12月 among dated months, year not certain
+    month_row: int | None = None                                   # wide: 0-based row naming the months
     target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
 
@@ -245,6 +247,7 @@ class _Months:
     note: str | None                 # where a year the headings do not give was taken from
     month_row: int                   # the row naming the months
     header_row: int                  # the last heading row: the kinds row under merged months, if any
+    yearless: dict[int, str] = field(default_factory=dict)   # 12月 among dated months whose year is not certain
 
 
 def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: str | None,
@@ -266,6 +269,17 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
         note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
                 f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
         periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
+    yearless = {c: number for c, (month, kind) in split.items()          # 10月目标 among dated months stays unread
+                if c not in periods and kind != "target" and (number := month_without_year(month))}
+    uncertain: dict[int, str] = {}
+    if yearless:
+        carried = _years_carried(periods, yearless)
+        if carried is None:
+            uncertain = {c: _text(rows[r][c]) for c in yearless}
+        else:
+            periods = dict(sorted((periods | carried).items()))
+            note = (f"the month columns {', '.join(f'{column_letter(c)} ({_text(rows[r][c])})' for c in carried)} "
+                    "give no year; each took the year of the month heading to its left")
     kinds, header_row = {c: split[c][1] for c in periods}, r
     if r + 1 < len(rows):
         def kind_below(c: int) -> str | None:
@@ -277,7 +291,23 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
             periods, kinds, header_row = spanned, below, r + 1
     values = {c: period for c, period in periods.items() if kinds[c] != "target"}
     targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
-    return _Months(values, targets, note, r, header_row) if values else None
+    return _Months(values, targets, note, r, header_row, uncertain) if values else None
+
+
+def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> dict[int, str] | None:
+    """Month headings without a year among dated ones, the year written only where it changes
+    (2025年11月 | 12月 | 2026年1月 | 2月): each in the year of the dated heading to its left. None
+    when that is not certain: a month before any dated one, or months that then do not run one
+    way (2025年11月 | 12月 | 1月: 2026-01 meant, 2025-01 read)."""
+    carried = {}
+    for c, month in yearless.items():
+        left = [d for d in periods if d < c]
+        if not left:
+            return None
+        carried[c] = f"{periods[max(left)][:4]}-{month:02d}"
+    ordered = [period for _, period in sorted((periods | carried).items())]
+    steps = [a for a, b in pairwise(ordered) if a != b] + ordered[-1:]     # a month twice (目标, 实际) is one step
+    return carried if (all(a < b for a, b in pairwise(steps)) or all(a > b for a, b in pairwise(steps))) else None
 
 
 def _over_blank_headings(row: list, periods: dict[int, str], taken: set[int], kind_below) -> dict[int, str]:
@@ -323,11 +353,11 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
             headers.append(f"{month} {named[-1]}")                    # the month, then 目标 or 实际
         else:
             headers.append(named[-1] if named else "")
-    taken = set(months.values) | set(months.targets) | set(roles.values())
+    taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.yearless)
     unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
               if c not in taken and isinstance(cell, str) and months_in(cell) != []}
     return Table("wide", months.header_row, roles, months.values, headers, months.note, unread_months=unread,
-                 target_columns=months.targets)
+                 target_columns=months.targets, yearless_months=months.yearless, month_row=months.month_row)
 
 
 def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | None,
@@ -434,11 +464,21 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     records, problems, notes = read(frame, sheet, table, file_name)
     if sheet.name is None:
         problems = _split_by_a_comma(sheet, table, file_name) + problems
+    problems = _yearless_months(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
+
+
+def _yearless_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
+    """A month heading without its year among dated ones whose year is not certain: its values
+    would be lost, or put in the wrong year."""
+    return [Problem(f"'{text}' names a month without its year, and the month headings beside it do not make the year "
+                    "certain: write it with its year (e.g. 2026-01)", file=file_name, sheet=sheet.name,
+                    row=table.month_row + 1, column=column_letter(c))
+            for c, text in table.yearless_months.items()]
 
 
 def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:

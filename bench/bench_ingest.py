@@ -24,7 +24,16 @@ import pyarrow as pa
 import pyarrow.csv as arrow_csv
 import xlsxwriter
 
-from bench.harness import Figure, at_least_faster, at_most_times, best_of, floor_of, plain, timed, under
+from bench.harness import (
+    Figure,
+    at_least_faster,
+    at_most_times,
+    best_of,
+    floor_of,
+    plain,
+    timed,
+    under,
+)
 
 XLSX_ROWS, CSV_ROWS, METRICS, WIDE_MONTHS = 200_000, 2_000_000, 2000, 100
 CSV_METRICS = 5000        # 400 months each, 1992-09 to 2025-12: values for months not begun are refused

@@ -359,6 +359,9 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,1月,2月\n事件平均解决时间,6,5\n"),
                  "月份列 B–C(1月 … 2月)没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01",
                  id="months-without-year"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,2025年11月,12月,1月\n事件平均解决时间,6,5,4\n"),
+                 "“12月”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)",
+                 id="month-without-year-among-dated"),
     pytest.param(lambda c: c.plan("a.csv", "指标,实际值\n事件平均解决时间,6\n"),
                  "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)",
                  id="no-month-column"),
@@ -720,6 +723,7 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
     ("指标,月份,数值\nMTTR,2026-09,6.5\n,2026-10,6\nSLA,2026-09,95\n,2026-10,96\n",
      "第 3、5 行没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
     ("2026年服务指标,,\n指标,月份,数值\nMTTR,9月,6.5\n", "B 列(月份)中的月份未写年份,已按表格上方的标题读作 2026 年"),
+    ("指标,2025年11月,12月,2026年1月\nMTTR,6.5,6,5.5\n", "C 列(12月)未写年份,已按其左侧最近的带年份的月份表头取年份"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

@@ -355,6 +355,41 @@ def test_months_whose_year_is_not_certain_are_refused_naming_the_columns(title, 
                        "that is certain: put the year above them (e.g. 2026年) or write each month as 2026-01")
 
 
+@pytest.mark.parametrize("headers, periods, carried", [
+    (["2025年11月", "12月", "2026年1月", "2月"], ["2025-11", "2025-12", "2026-01", "2026-02"], "C (12月), E (2月)"),
+    (["2026年2月", "1月", "2025年12月", "11月"], ["2026-02", "2026-01", "2025-12", "2025-11"], "C (1月), E (11月)"),
+    (["2025年11月", "十二月", "2026年1月", "2026年2月"], ["2025-11", "2025-12", "2026-01", "2026-02"], "C (十二月)"),
+])
+def test_a_year_written_only_where_it_changes_carries_to_the_months_after_it(headers, periods, carried):
+    """2025年11月 | 12月 | 2026年1月 | 2月: 12月 is 2025-12 and 2月 2026-02, where they were left
+    unread (their values lost) with a note that only a month heading alone holds values."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        ws.write(0, 0, "IT服务指标月报")
+        ws.write_row(2, 0, ["指标名称", *headers, "1-2月累计"])
+        ws.write_row(3, 0, ["SLA达成率", 95.1, 94.8, 96.0, 95.5, 95.7])
+    parsed = parse_file(_workbook(build), file_name="月报.xlsx")
+    assert _sorted_records(parsed) == sorted(zip(["SLA达成率"] * 4, periods, [95.1, 94.8, 96.0, 95.5]))
+    assert parsed.warnings == [
+        f"sheet '月报': the month columns {carried} give no year; each took the year of the month heading to its left",
+        ("sheet '月报': the columns F (1-2月累计) name a month but were not read: only a month heading alone, or marked "
+         "(实际), holds that month's values")]
+
+
+@pytest.mark.parametrize("headers, uncertain", [
+    (["2025年11月", "12月", "1月", "2月"], ["C (12月)", "D (1月)", "E (2月)"]),   # 2025-01 would run back
+    (["11月", "12月", "2026年1月", "2月"], ["B (11月)", "C (12月)", "E (2月)"]),   # no year to the left of 11月
+    (["2026年1月", "2026年2月", "1月"], ["D (1月)"]),                              # 2026-01 twice
+])
+def test_a_month_without_its_year_among_dated_months_is_refused_when_the_year_is_not_certain(headers, uncertain):
+    data = ("指标," + ",".join(headers) + "\nMTTR," + ",".join(["6"] * len(headers)) + "\n").encode()
+    message = _refusal(data, "m.csv")
+    assert message == "\n".join(
+        f"m.csv, row 1, column {column.split()[0]}: '{column.split()[1][1:-1]}' names a month without its year, and the "
+        "month headings beside it do not make the year certain: write it with its year (e.g. 2026-01)"
+        for column in uncertain)
+
+
 def test_total_and_average_rows_are_left_out_with_a_note():
     def build(wb):
         wide = wb.add_worksheet("宽表")
