@@ -30,6 +30,8 @@ _ZH: list[tuple[str, str]] = [
       r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
+    (r"'(?P<v>.*)' names a month but no year: write it with its year, like (?P<p>\S+) or (?P<zh>\S+)",
+     "“{v}”只写了月份、没有年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
     ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),

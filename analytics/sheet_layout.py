@@ -985,8 +985,10 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
     no_year = set(rows[_blank(frame.loc[rows, year]).to_numpy()]) if year is not None and len(rows) else set()
     return [Problem("the year is blank", file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, year)) if row in no_year else
-            Problem(f"'{_text(period_cells[row])}' is not a month (write it like 2026-05 or 2026年5月)"
-                    if _text(period_cells[row]) else "the period is blank", file=file_name, sheet=sheet.name,
+            Problem("the period is blank" if not (text := _text(period_cells[row])) else
+                    f"'{text}' names a month but no year: write it with its year, like 2026-{month:02d} or 2026年{month}月"
+                    if (month := month_without_year(text)) else     # 12月 among 2026年1月 …, or over a year's end
+                    f"'{text}' is not a month (write it like 2026-05 or 2026年5月)", file=file_name, sheet=sheet.name,
                     row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
 
 

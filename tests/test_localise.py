@@ -362,6 +362,8 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,2025年11月,12月,1月\n事件平均解决时间,6,5,4\n"),
                  "“12月”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)",
                  id="month-without-year-among-dated"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026年1月,6\n事件平均解决时间,2月,5\n"),
+                 "“2月”只写了月份、没有年份:请写明年份,如 2026-02 或 2026年2月", id="long-month-without-year"),
     pytest.param(lambda c: c.plan("a.csv", "指标,实际值\n事件平均解决时间,6\n"),
                  "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)",
                  id="no-month-column"),

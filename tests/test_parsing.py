@@ -514,7 +514,8 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     year_end = content + "11月,95.0,8.2\n"                           # 9月 10月 11月 … then back: over a year's end?
     year_end = year_end.replace("9月", "12月").replace("10月", "1月")
     assert _refusal(year_end.encode(), "t.csv").splitlines()[0] == (
-        "t.csv, row 3, column A (月份): '12月' is not a month (write it like 2026-05 or 2026年5月)")
+        "t.csv, row 3, column A (月份): '12月' names a month but no year: write it with its year, like 2026-12 or "
+        "2026年12月")
 
 
 @pytest.mark.parametrize("content, file_name", [
@@ -523,7 +524,7 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     ("指标,月份,数值\nSLA达成率,9月,95\nSLA达成率,2026-10,95\n", "2026年指标.csv"),                          # mixed
 ])
 def test_long_months_without_a_certain_year_are_still_refused(content, file_name):
-    assert "is not a month (write it like 2026-05 or 2026年5月)" in _refusal(content.encode(), file_name)
+    assert "' names a month but no year: write it with its year, like 2026-" in _refusal(content.encode(), file_name)
 
 
 @pytest.mark.parametrize("written, expected", [
