@@ -26,7 +26,7 @@ from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import other_unit
+from .names import never_negative, other_unit
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import ScaleDoubt, scale_warnings
 from .readers import read_bytes
@@ -287,6 +287,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
     _refuse_other_units(frame, lookup, file_name)
+    _refuse_below_zero(frame, lookup, file_name)
     repeats, repeat_notes = _repeated_values(frame, pd.factorize(ids)[0][codes], file_name)
     if repeats is not None and repeats.any():
         frame, codes = frame[~repeats].reset_index(drop=True), codes[~repeats]
@@ -420,6 +421,28 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
             problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
                                     f"in {kept}; convert the values to {kept} first", file=file_name,
                                     sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
+    if problems:
+        raise InputRefused(problems[:200])
+
+
+def _refuse_below_zero(frame: pd.DataFrame, lookup, file_name: str) -> None:
+    """A duration or a count below zero (-3.2 for a resolution time kept in h): a minus typed by
+    mistake, or an export that subtracted the wrong way round. Loaded, it would be a fall on every
+    chart that nobody had; a metric kept in % or in 元 may be a change or a balance, and is not judged."""
+    below = (frame["value"].to_numpy() < 0) | (frame["target"].to_numpy() < 0)        # NaN is not below
+    if not below.any():
+        return
+    problems = []
+    for metric_id, value, target, sheet, row, column in frame.loc[
+            below, ["metric_id", "value", "target", "sheet", "row", "column"]].itertuples(index=False):
+        unit = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
+        if not never_negative(unit):
+            continue
+        what, number = ("", value) if value < 0 else ("the target ", target)
+        problems.append(Problem(f"{what}{number:g} is below zero, but '{lookup.names[int(metric_id)]}' is kept in {unit}, "
+                                "which cannot be negative: check the sign", file=file_name,
+                                sheet=sheet if isinstance(sheet, str) else None, row=int(row),
+                                column=str(column) if what == "" and isinstance(column, str) else None))
     if problems:
         raise InputRefused(problems[:200])
 

@@ -103,6 +103,15 @@ def other_unit(written: str, kept: str | None) -> bool:
     return bool(kept) and is_unit(written) and not same_unit(written, kept)
 
 
+_NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)] for unit in ("h", "min", "s", "d", "count")}   # durations, counts
+
+
+def never_negative(unit: str | None) -> bool:
+    """Whether a metric kept in `unit` cannot go below zero: a duration or a count (a percentage
+    or an amount can be a change or a balance, so they are not judged)."""
+    return bool(unit) and _SAME_UNIT.get(name_key(unit)) in _NEVER_NEGATIVE
+
+
 def same_unit(written: str, kept: str | None) -> bool:
     """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
     if not kept:

@@ -38,7 +38,7 @@ def parse_value(cell: object) -> tuple[float, bool]:
         return (number, True) if math.isfinite(number) or math.isnan(number) else (math.nan, False)
     if isinstance(cell, (datetime.date, datetime.time, datetime.timedelta, pd.Timestamp)):
         return math.nan, False
-    text = unicodedata.normalize("NFKC", str(cell)).strip()
+    text = unicodedata.normalize("NFKC", str(cell)).strip().replace("\u2212", "-")  # − copied from Word or a web page
     if text.lower() in MISSING_WORDS:
         return math.nan, True
     text = text.strip(_CURRENCY).strip().replace(" ", "").replace("\u00a0", "")

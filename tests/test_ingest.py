@@ -152,6 +152,32 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
     assert _stored(catalogue) == {} and _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
 
 
+@pytest.mark.parametrize("content, message", [
+    ("指标,月份,数值\n事件平均解决时间,2026-05,5.5\n事件平均解决时间,2026-06,-3.2\n",
+     ("u.csv, row 3, column C: -3.2 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     "check the sign")),
+    ("指标,2026-05,2026-06\nSLA达成率,95,96\nMTTR,5.5,\u22124\n",           # the minus of Word and web pages
+     ("u.csv, row 3, column C: -4 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     "check the sign")),
+    ("指标,月份,数值,目标\nMTTR,2026-05,5.5,-6\n",
+     ("u.csv, row 2: the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     "check the sign")),
+])
+def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_path, content, message):
+    """A minus typed by mistake, or an export that subtracted the wrong way round, would put a fall
+    on the chart that nobody had."""
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", content))
+    assert code == 1 and err.splitlines() == [message]
+    assert _stored(catalogue) == {}
+
+
+def test_a_percentage_below_zero_is_not_judged(catalogue, cli, tmp_path):
+    """A metric kept in % may be a change (同比 -2.5%): only durations and counts cannot go below zero."""
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", "指标,月份,数值\nSLA达成率,2026-05,-2.5\n"))
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", "2026-05"): -2.5}
+
+
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
     code, _, err = cli("ingest", path, "--create-metrics")

@@ -51,6 +51,7 @@ def test_periods_people_write(written, expected):
     (" 7.25 ", (7.25, True)), ("１２．５", (12.5, True)), (3, (3.0, True)), ("1e3", (1000.0, True)),
     ("ninety", (None, False)), ("1,23", (None, False)), (True, (None, False)),
     ("0.5‰", (0.5, True)), ("1.2 ‰", (1.2, True)), ("‰", (None, False)), ("5‰%", (None, False)),
+    ("\u22123.2", (-3.2, True)), ("\u2212", (None, True)),      # the minus sign of Word and web pages; alone, missing
 ])
 def test_values_people_write(written, expected):
     value, ok = parse_value(written)
