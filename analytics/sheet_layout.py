@@ -375,6 +375,9 @@ def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | N
             if c in months and year:
                 years[c] = year
         if len(years) == len(months):
+            in_year = {year: [months[c] for c in sorted(months) if years[c] == year] for year in set(years.values())}
+            if not all(_in_order(months_of_year) for months_of_year in in_year.values()):
+                return None           # a title just above 11月 12月 1月, or 2025年 merged over them all
             over_months = any(year_in(_cell(above, c)) for c in range(min(months), max(months) + 1))
             return years, "the year heading above them" if over_months else "the title above the table"
         if years:
@@ -399,8 +402,15 @@ def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tupl
 
 
 def _in_order(months: list[int]) -> bool:
-    """Months that do not run over a year's end (10月 11月 12月 1月 under one year is not certain)."""
-    return all(a <= b for a, b in pairwise(months)) or all(a >= b for a, b in pairwise(months))
+    """Months that do not run over a year's end (10月 11月 12月 1月 under one year is not certain).
+    Nor is 12月 1月: newest first it would skip ten months, where over the year's end it runs on
+    month by month."""
+    if all(a <= b for a, b in pairwise(months)):
+        return True
+    if not all(a >= b for a, b in pairwise(months)):
+        return False
+    steps = [a for a, b in pairwise(months) if a != b] + months[-1:]        # a month twice (目标, 实际) is one step
+    return steps != [12, 1]
 
 
 def unread_header(rows: list[list]) -> str | None:

@@ -391,6 +391,23 @@ def test_a_month_without_its_year_among_dated_months_is_refused_when_the_year_is
         for column in uncertain)
 
 
+@pytest.mark.parametrize("headers, certain", [
+    (["12月", "1月"], False),         # newest first would skip ten months; over the year's end it runs on: not certain
+    (["11月", "12月", "1月"], False),  # over the year's end
+    (["3月", "2月", "1月"], True),     # newest first, month by month
+    (["12月", "11月"], True),
+    (["3月", "1月"], True),            # newest first, a month left out
+])
+@pytest.mark.parametrize("between", ["", "\n"])      # the title just above the headings, or a blank row between
+def test_december_then_january_under_one_title_year_is_not_certain(headers, certain, between):
+    content = "2025年运维指标\n" + between + "指标," + ",".join(headers) + "\nMTTR," + ",".join(["6"] * len(headers)) + "\n"
+    if certain:
+        assert [p for _, p, _ in _records(parse_file(content.encode(), file_name="m.csv"))] == [
+            f"2025-{int(h.rstrip('月')):02d}" for h in headers]
+    else:
+        assert "give no year that is certain" in _refusal(content.encode(), "m.csv")
+
+
 def test_total_and_average_rows_are_left_out_with_a_note():
     def build(wb):
         wide = wb.add_worksheet("宽表")
@@ -523,6 +540,7 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     ("2026年IT服务指标,,\n指标,月份,数值\nSLA达成率,11月,95\nSLA达成率,12月,95\nSLA达成率,1月,95\n", "t.csv"),  # a year's end
     ("2025-2026年指标,,\n指标,月份,数值\nSLA达成率,9月,95\n", "t.csv"),                                      # two years
     ("指标,月份,数值\nSLA达成率,9月,95\nSLA达成率,2026-10,95\n", "2026年指标.csv"),                          # mixed
+    ("2025年指标,,\n指标,月份,数值\nSLA达成率,12月,95\nSLA达成率,1月,96\n", "t.csv"),  # newest first, or over the year's end?
 ])
 def test_long_months_without_a_certain_year_are_still_refused(content, file_name):
     assert "' names a month but no year: write it with its year, like 2026-" in _refusal(content.encode(), file_name)
