@@ -49,7 +49,18 @@ _DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年1
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*\d{1,2}\s*[-~～—至到]+\s*"
                r"(?:(?P<end_year>\d{4})\s*(?P=sep)\s*)?(?P<end_month>\d{1,2})\s*(?P=sep)\s*\d{1,2}(?!\d)"),
 ]
+_MADE_ON = re.compile(       # the day a file was made: 制表日期:2026-11-05, 填报时间:2026年11月5日 10:30, Exported: 2026/11/05
+    r"(?:制表|填表|填报|报送|上报|导出|生成|打印|编制|提交|创建|制作|出表|更新)\s*(?:(?:日期|时间|于)\s*[:：]?|[:：])\s*"
+    r"|(?:exported|generated|printed|created|prepared|updated)\s*(?:(?:on|at)\s*[:：]?|[:：])\s*", re.IGNORECASE)
+_DATE_MADE = re.compile(rf"(?:{_MADE_ON.pattern})(?:\d{{8}}|\d{{4}}\s*(?:[-/.]|年)\s*\d{{1,2}}\s*月?"
+                        r"(?:\s*[-/.]?\s*\d{1,2}\s*[日号]?)?)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
+
+
+def made_on_label(cell: object) -> bool:
+    """A cell that labels the day a file was made (制表日期:, 填报时间, Exported on), whose date sits in
+    the next cell: that date is not the month the file reports."""
+    return isinstance(cell, str) and _MADE_ON.fullmatch(unicodedata.normalize("NFKC", cell).strip() + " ") is not None
 
 
 def _valid(year: int, month: int) -> str | None:
@@ -125,7 +136,7 @@ def year_in(value: object, days: bool = True) -> int | None:
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = _arabic(unicodedata.normalize("NFKC", value))
+    text = _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", value)))  # the day it was made, not the months
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
     if not days:
@@ -153,7 +164,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
         return [period] if period else []
     if not isinstance(value, str):
         return []
-    text = _arabic(unicodedata.normalize("NFKC", value))
+    text = _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", value)))  # the day it was made, not the month
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
     if not days:

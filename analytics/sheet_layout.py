@@ -27,6 +27,7 @@ from .errors import Problem, column_letter, spans
 from .names import header_key, name_key
 from .periods import (
     is_quarter,
+    made_on_label,
     month_without_year,
     months_in,
     parse_period,
@@ -170,11 +171,17 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
     return None
 
 
+def _title_cells(above: list[list]) -> list:
+    """The cells of the rows above a table that may name its month or year: not the date beside a
+    制表日期 label, which is the day the file was made."""
+    return [cell for row in above for before, cell in zip([None, *row], row) if not made_on_label(before)]
+
+
 def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) -> tuple[str, str] | None:
     """The one month that the title rows, the sheet name and the file name name, and which of
     them named it; None when they name none, several, or a span of months."""
     sheet_month = month_without_year(sheet_name)        # 9月: its year comes from the title or the file name
-    sources = [("the title above the table", [months_in(cell) for row in above for cell in row]),
+    sources = [("the title above the table", [months_in(cell) for cell in _title_cells(above)]),
                ("the sheet name", [[] if sheet_month else months_in(sheet_name, days=False)]),
                ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
     named: dict[str, str] = {}
@@ -196,7 +203,7 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
 def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple[str, str] | None:
     """A workbook with a sheet per month (9月, 10月, …): the sheet names the month and the title or
     the file name (2026年IT服务指标.xlsx) the one year."""
-    in_title = {year_in(cell) for row in above for cell in row} - {None}
+    in_title = {year_in(cell) for cell in _title_cells(above)} - {None}
     in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
     if len(in_title | in_file) != 1:
         return None
@@ -392,7 +399,7 @@ def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | N
 def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tuple[int, str] | None:
     """The one year that the rows above a table, the sheet's name and the file's name name
     (2026年IT服务指标.xlsx; an export date does not count), and which of them named it."""
-    in_title = {year_in(cell) for row in above for cell in row} - {None}
+    in_title = {year_in(cell) for cell in _title_cells(above)} - {None}
     in_name = {year_in(sheet_name)} - {None}
     in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
     if len(in_title | in_name | in_file) != 1:

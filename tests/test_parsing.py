@@ -408,6 +408,44 @@ def test_december_then_january_under_one_title_year_is_not_certain(headers, cert
         assert "give no year that is certain" in _refusal(content.encode(), "m.csv")
 
 
+@pytest.mark.parametrize("title, periods", [
+    ("IT服务指标月报（2026年10月）", ["2026-10"]),    # the month of the report, beside the day it was made
+    ("IT服务指标月报", None),                          # only the day it was made: no month
+])
+def test_the_day_a_report_was_made_is_not_the_month_it_reports(title, periods):
+    """制表日期:2026-11-05 under a monthly report's title: October's values, made in November, were
+    loaded as November's; with the month in the title too, two months were named and it was refused."""
+    content = f"{title}\n制表日期:2026-11-05\n\n指标,实际值\nMTTR,6\n".encode()
+    if periods:
+        assert [p for _, p, _ in _records(parse_file(content, file_name="m.csv"))] == periods
+    else:
+        assert "do not name one month" in _refusal(content, "m.csv")
+
+
+@pytest.mark.parametrize("title, periods", [("IT服务指标月报（2026年10月）", ["2026-10"]), ("IT服务指标月报", None)])
+def test_the_date_cell_beside_a_made_on_label_is_not_the_month_reported(title, periods):
+    """An .xlsx template: 制表日期： in one cell, the day as a real date in the next."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        ws.write(0, 0, title)
+        ws.write(1, 0, "制表日期：")
+        ws.write_datetime(1, 1, datetime.datetime(2026, 11, 5), wb.add_format({"num_format": "yyyy-mm-dd"}))
+        ws.write_row(3, 0, ["指标", "实际值"])
+        ws.write_row(4, 0, ["MTTR", 6])
+    if periods:
+        assert [p for _, p, _ in _records(parse_file(_workbook(build), file_name="m.xlsx"))] == periods
+    else:
+        assert "do not name one month" in _refusal(_workbook(build), "m.xlsx")
+
+
+def test_months_under_a_title_with_the_day_it_was_made_take_no_year_from_that_day():
+    """A quarter's report made on 2026-01-05: its 10月 11月 12月 are not 2026's."""
+    content = "IT服务指标季报\n制表日期:2026-01-05\n指标,10月,11月,12月\nMTTR,6,6,7\n".encode()
+    assert "give no year that is certain" in _refusal(content, "m.csv")
+    dated = "2025年IT服务指标季报\n制表日期:2026-01-05\n\n指标,10月,11月,12月\nMTTR,6,6,7\n".encode()
+    assert [p for _, p, _ in _records(parse_file(dated, file_name="m.csv"))] == ["2025-10", "2025-11", "2025-12"]
+
+
 def test_total_and_average_rows_are_left_out_with_a_note():
     def build(wb):
         wide = wb.add_worksheet("宽表")
@@ -555,6 +593,10 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     ("2026年10月1日-11月30日", None),
     ("2026年1月-10月", None), ("2026年1-10月累计", None), ("月报", []), ("2026年", []), ("v1.202610", []),
     (datetime.datetime(2026, 10, 5), ["2026-10"]), (2026, []), (None, []),
+    # the day the file was made is not the month it reports
+    ("制表日期:2026-11-05", []), ("填报时间：2026年11月5日 10:30", []), ("Exported on 2026/11/05", []),
+    ("报表生成时间：20261105", []), ("IT服务指标月报（2026年10月） 制表日期:2026-11-05", ["2026-10"]),
+    ("数据截止日期：2026-10-31", ["2026-10"]), ("运维指标更新2026年10月", ["2026-10"]),
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
