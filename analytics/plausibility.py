@@ -52,6 +52,61 @@ class ScaleDoubt:
         return self.text()
 
 
+@dataclass(frozen=True)
+class FractionDoubt:
+    """Some values of a percentage, not all, that look like fractions among percentages (0.953 in a
+    file of 95s): one month pasted from a system that exports fractions."""
+
+    metric: str
+    values: tuple[float, ...]
+    cells: tuple[str, ...]  # where each is: C5, or 数据!C5 in a workbook
+    level: float            # of its values so far, else of its values in this file
+
+    def text(self, name: str | None = None) -> str:
+        cells = ", ".join(f"{value:g} ({cell})" for value, cell in zip(self.values, self.cells, strict=True))
+        return (f"'{name or self.metric}' is kept in %, but {cells} in this file "
+                f"{'is' if len(self.values) == 1 else 'are'} about a hundredth of its other values (median "
+                f"{self.level:g}): was a fraction written for a percentage (0.95 for 95%)?")
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+_FRACTION_OF_LEVEL = (1 / 300, 1 / 30)          # 0.953 against 95: about a hundredth
+
+
+def fraction_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup,
+                   judged: set[str]) -> list[FractionDoubt]:
+    """For each metric kept in % (not among `judged`, whose file values as a whole were already
+    questioned), its values at or under 1 that are about a hundredth of its level: its median so
+    far, else the median of its values in this file that are over 1."""
+    percent = {i for i, unit in lookup.units.items() if same_unit("%", unit) and lookup.names[i] not in judged}
+    ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
+    values = frame["value"].to_numpy(dtype="float64")
+    small = np.isin(ids, np.fromiter(percent, dtype="int64")) & (values > 0) & (values <= 1)    # NaN is neither
+    if not small.any():
+        return []
+    suspects = np.unique(ids[small])
+    so_far = _levels_so_far(con, [int(i) for i in suspects])
+    doubts = []
+    for metric_id in suspects:
+        mine = ids == metric_id
+        level = so_far.get(int(metric_id))
+        if not level:
+            others = values[mine & (values > 1)]
+            level = float(np.median(others)) if len(others) else None
+        if not level or level <= 0:
+            continue
+        low, high = _FRACTION_OF_LEVEL
+        odd = mine & small & (values >= low * level) & (values <= high * level)
+        if odd.any():
+            where = frame.loc[odd, ["sheet", "column", "row"]]
+            cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
+                          where.itertuples(index=False))
+            doubts.append(FractionDoubt(lookup.names[int(metric_id)], tuple(values[odd].tolist()), cells, float(level)))
+    return doubts
+
+
 def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:
     """One doubt per metric whose values in the file look like the wrong unit."""
     rules = {unit: [rule for rule in _SUSPECT if same_unit(rule[0], unit)]

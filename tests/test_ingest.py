@@ -401,6 +401,25 @@ def test_values_at_the_wrong_scale_for_their_metric_are_questioned_not_refused(c
     assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953
 
 
+@pytest.mark.parametrize("history, expected_level", [
+    ("SLA attainment,2026-01,95\nSLA attainment,2026-02,97\n", "96"),   # its median so far: (95 + 97) / 2
+    ("", "95.5"),                  # a first load: the median of its other values in the file, (95.1 + 95.9) / 2
+])
+def test_one_fraction_among_percentages_is_questioned_by_its_cell(catalogue, cli, tmp_path, history, expected_level):
+    """One month pasted from a system that exports fractions: 0.953 among 95s is 0.953 / 96 = 0.0099 (or
+    0.953 / 95.5 = 0.0100), about a hundredth. The file's median (95.1) is not, so the whole-file
+    question cannot see it. 0.9 for FCR, kept in % too, is no fraction of a level above 1: not judged."""
+    if history:
+        assert cli("ingest", _csv(tmp_path, "h.csv", "metric,period,value\n" + history))[0] == 0
+    month = _csv(tmp_path, "m.csv", "指标,2026-03,2026-04,2026-05\nSLA达成率,95.1,0.953,95.9\n一次解决率,0.9,0.8,0.7\n")
+    code, out, err = cli("ingest", month)
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "warning:" in line] == [
+        (f"  warning: 'SLA attainment' is kept in %, but 0.953 (C2) in this file is about a hundredth of its other "
+        f"values (median {expected_level}): was a fraction written for a percentage (0.95 for 95%)?")]
+    assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953          # a question, not a refusal
+
+
 @pytest.mark.parametrize("unit, so_far, this_month, expected", [
     # 350 and 370 元 so far (median 360); 0.036 / 360 = 0.0001: 万元 written for 元
     ("元", (350, 370), 0.036, ("about a ten-thousandth of its values so far (median 360): were amounts in 万元 "

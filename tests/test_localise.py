@@ -832,6 +832,19 @@ def test_scale_warnings_in_chinese(store, tmp_path):
         "“Budget”以 万元 计,但本文件中的数值(中位数 20000)约为以往数值(中位数 2)的 1 万倍:是否把以元计的金额当成了万元?"]
 
 
+def test_a_fraction_among_percentages_in_chinese(store, tmp_path):
+    import_catalogue(store, pd.DataFrame({"name": ["SLA"], "unit": ["%"]}), by="t")
+    month = tmp_path / "m.xlsx"
+    workbook = xlsxwriter.Workbook(month)
+    sheet = workbook.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-01", "2026-02", "2026-03"])
+    sheet.write_row(1, 0, ["SLA", 95, 0.96, 97])
+    workbook.close()
+    doubts = plan_ingest(store, [(month, "m.xlsx")]).files[0].doubts
+    assert [message_text(doubt.text(), "zh") for doubt in doubts] == [
+        "“SLA”以 % 计,但本文件中的 0.96 (数据!C2) 只有其他数值(中位数 96)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"]
+
+
 def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store, tmp_path):
     import_catalogue(store, pd.DataFrame({"name": ["Incident MTTR", "Incident MTTA"], "name_zh": ["事件平均解决时间", "平均响应时间"],
                                           "unit": ["h", "min"]}), by="t")
