@@ -63,7 +63,8 @@ class FractionDoubt:
     level: float            # of its values so far, else of its values in this file
 
     def text(self, name: str | None = None) -> str:
-        cells = ", ".join(f"{value:g} ({cell})" for value, cell in zip(self.values, self.cells, strict=True))
+        cells = ", ".join(f"{value:g} ({cell})" for value, cell in zip(self.values[:5], self.cells[:5], strict=True))
+        cells += " …" * (len(self.values) > 5)
         return (f"'{name or self.metric}' is kept in %, but {cells} in this file "
                 f"{'is' if len(self.values) == 1 else 'are'} about a hundredth of its other values (median "
                 f"{self.level:g}): was a fraction written for a percentage (0.95 for 95%)?")
@@ -88,22 +89,19 @@ def fraction_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: 
         return []
     suspects = np.unique(ids[small])
     so_far = _levels_so_far(con, [int(i) for i in suspects])
+    over_one = (values > 1) & np.isin(ids, suspects)
+    in_file = pd.Series(values[over_one]).groupby(ids[over_one]).median()        # a first load's own level
+    levels = pd.Series({i: so_far.get(int(i)) or in_file.get(i, np.nan) for i in suspects}, dtype="float64")
+    level = levels.reindex(ids).to_numpy()                                          # each row's metric's level
+    low, high = _FRACTION_OF_LEVEL
+    odd = small & (values >= low * level) & (values <= high * level)              # NaN (no level) is neither
     doubts = []
-    for metric_id in suspects:
-        mine = ids == metric_id
-        level = so_far.get(int(metric_id))
-        if not level:
-            others = values[mine & (values > 1)]
-            level = float(np.median(others)) if len(others) else None
-        if not level or level <= 0:
-            continue
-        low, high = _FRACTION_OF_LEVEL
-        odd = mine & small & (values >= low * level) & (values <= high * level)
-        if odd.any():
-            where = frame.loc[odd, ["sheet", "column", "row"]]
-            cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
-                          where.itertuples(index=False))
-            doubts.append(FractionDoubt(lookup.names[int(metric_id)], tuple(values[odd].tolist()), cells, float(level)))
+    for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
+        where = frame.iloc[rows.to_numpy()][["sheet", "column", "row"]]
+        cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
+                      where.itertuples(index=False))
+        doubts.append(FractionDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()), cells,
+                                    float(levels[metric_id])))
     return doubts
 
 

@@ -9,6 +9,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.observations import current_observations
+from analytics.plausibility import FractionDoubt
 from analytics.uploads import list_suggestions, list_uploads, value_history
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,tolerance
@@ -418,6 +419,12 @@ def test_one_fraction_among_percentages_is_questioned_by_its_cell(catalogue, cli
         (f"  warning: 'SLA attainment' is kept in %, but 0.953 (C2) in this file is about a hundredth of its other "
         f"values (median {expected_level}): was a fraction written for a percentage (0.95 for 95%)?")]
     assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953          # a question, not a refusal
+
+
+def test_a_fraction_question_names_five_cells_at_most():
+    doubt = FractionDoubt("SLA", tuple([0.9] * 6), tuple(f"C{row}" for row in range(2, 8)), 95.0)
+    assert str(doubt).startswith("'SLA' is kept in %, but 0.9 (C2), 0.9 (C3), 0.9 (C4), 0.9 (C5), 0.9 (C6) … in this "
+                                 "file are about a hundredth")
 
 
 @pytest.mark.parametrize("unit, so_far, this_month, expected", [
