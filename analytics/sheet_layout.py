@@ -312,9 +312,13 @@ def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> dict[in
         if not left:
             return None
         carried[c] = f"{periods[max(left)][:4]}-{month:02d}"
-    ordered = [period for _, period in sorted((periods | carried).items())]
-    steps = [a for a, b in pairwise(ordered) if a != b] + ordered[-1:]     # a month twice (目标, 实际) is one step
+    steps = _steps([period for _, period in sorted((periods | carried).items())])
     return carried if (all(a < b for a, b in pairwise(steps)) or all(a > b for a, b in pairwise(steps))) else None
+
+
+def _steps(months: list) -> list:
+    """The months in their order, a month given twice in a row (its target, then its value) once."""
+    return [a for a, b in pairwise(months) if a != b] + months[-1:]
 
 
 def _over_blank_headings(row: list, periods: dict[int, str], taken: set[int], kind_below) -> dict[int, str]:
@@ -416,8 +420,7 @@ def _in_order(months: list[int]) -> bool:
         return True
     if not all(a >= b for a, b in pairwise(months)):
         return False
-    steps = [a for a, b in pairwise(months) if a != b] + months[-1:]        # a month twice (目标, 实际) is one step
-    return steps != [12, 1]
+    return _steps(months) != [12, 1]
 
 
 def unread_header(rows: list[list]) -> str | None:
