@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem
+from .names import never_negative
 from .periods import parse_period, period_to_date
 from .store import Store
 
@@ -114,6 +115,11 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
     period = check_period(from_period)
     with store.write() as con:
         metric_id = _metric_id(con, metric)
+        name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
+        for what, number in (("baseline", baseline), ("target", target)):
+            if number is not None and number < 0 and never_negative(unit):
+                raise InputRefused(Problem(f"the {what} {number:g} is below zero, but '{name}' is kept in {unit}, "
+                                           "which cannot be negative: check the sign"))
         in_force = con.execute(
             "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period <= ?"
             " ORDER BY from_period DESC, id DESC LIMIT 1", [metric_id, period_to_date(period)]).fetchone()

@@ -21,6 +21,7 @@ from .names import (
     header_key,
     name_key,
     name_problem,
+    never_negative,
     other_unit,
     same_unit,
     unit_suffix,
@@ -279,6 +280,10 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 rec[col] = number
             except ValueError:
                 problems.append(Problem(f"'{rec[col]}' is not a valid {col}", **where(i, col)))
+                continue
+            if col in ("baseline", "target") and number < 0 and never_negative(rec["unit"]):
+                problems.append(Problem(f"the {col} {number:g} is below zero, but '{rec['name']}' is kept in "
+                                        f"{rec['unit']}, which cannot be negative: check the sign", **where(i, col)))
         if rec["decimals"] is None:
             rec["decimals"] = 1
         else:

@@ -37,8 +37,8 @@ _ZH: list[tuple[str, str]] = [
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
     ((r"(?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be negative: check the "
       r"sign"), "{v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
-    ((r"the target (?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be negative: "
-      r"check the sign"), "目标值 {v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
+    ((r"the (?P<field>\w+) (?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be "
+      r"negative: check the sign"), "{field}值 {v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",

@@ -94,6 +94,10 @@ def test_baselines_set_compute_and_list_keep_every_version(loaded, cli):
     assert (float(mttr["baseline"]), float(mttr["target"]), float(mttr["gap"])) == (9.05, 7.5, pytest.approx(1.1))
     assert cli("baselines", "set", "--metric", "MTTR", "--from", "2025-07")[0] == 2      # no reason
     assert cli("baselines", "set", "--metric", "nope", "--target", "1", "--from", "2025-07", "--reason", "x")[0] == 1
+    code, _, err = cli("baselines", "set", "--metric", "MTTR", "--baseline", "-9", "--from", "2025-11", "--reason", "x")
+    assert code == 1 and err.strip() == ("the baseline -9 is below zero, but 'MTTR' is kept in h, which cannot be "
+                                         "negative: check the sign")
+    assert len(list_versions(loaded, "MTTR")) == 3                                     # nothing was added
 
 
 def test_a_new_baseline_version_starts_a_new_spc_segment(loaded, cli):

@@ -122,6 +122,23 @@ def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path
     assert list_metrics(store).empty
 
 
+@pytest.mark.parametrize("column", ["baseline", "target"])
+def test_a_baseline_or_target_below_zero_for_a_duration_is_refused(store, cli, tmp_path, column):
+    """-6 h for a resolution time is a sign typed by mistake; SLA attainment, kept in %, is not judged."""
+    rows = list(csv.DictReader(io.StringIO(CATALOGUE_CSV)))
+    rows[0][column], rows[1][column] = "-6", "-5"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
+    assert code == 1
+    letter = column_letter(CATALOGUE_COLUMNS.index(column))
+    assert err.splitlines() == [(f"bad.csv, row 2, column {letter} ({column}): the {column} -6 is below zero, but "
+                                "'Incident MTTR' is kept in h, which cannot be negative: check the sign")]
+    assert list_metrics(store).empty
+
+
 def test_an_alias_cannot_point_at_two_metrics(store):
     frame = pd.DataFrame([{"name": "A", "aliases": "shared"}, {"name": "B", "aliases": "Shared"}])
     with pytest.raises(InputRefused, match="'shared' already belongs to another metric"):

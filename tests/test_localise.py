@@ -370,6 +370,13 @@ CASES = [
     pytest.param(lambda c: (import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t"),
                             c.plan("a.csv", "指标,月份,数值,目标\nMTTA,2026-05,3.2,-4\n")),
                  "目标值 -4 小于 0,但“MTTA”以 h 计,不可能为负数:请检查正负号", id="target-below-zero"),
+    pytest.param(lambda c: import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"], "target": ["-4"],
+                                                                   "from_period": ["2026-01"]}), by="t"),
+                 "目标值 -4 小于 0,但“MTTA”以 h 计,不可能为负数:请检查正负号", id="catalogue-below-zero"),
+    pytest.param(lambda c: (import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t"),
+                            set_version(c.store, "MTTA", baseline=-2.5, target=None, from_period="2026-01", by="t",
+                                        reason="r")),
+                 "基准值 -2.5 小于 0,但“MTTA”以 h 计,不可能为负数:请检查正负号", id="baseline-below-zero"),
     pytest.param(lambda c: c.plan("a.csv", "指标,实际值\n事件平均解决时间,6\n"),
                  "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)",
                  id="no-month-column"),
@@ -629,6 +636,10 @@ SAMPLES = ("x", "3", "")   # each f-string placeholder is tried with each of the
 
 # (file, message with {} for each placeholder): why a sample cannot stand for the real values.
 NOT_SAMPLED = {
+    ("catalogue.py", "the {} {} is below zero, but '{}' is kept in {}, which cannot be negative: check the sign"):
+        "the first hole is baseline or target; see the catalogue-below-zero case",
+    ("baselines.py", "the {} {} is below zero, but '{}' is kept in {}, which cannot be negative: check the sign"):
+        "the first hole is baseline or target; see the baseline-below-zero case",
     ("catalogue.py", "'{}' is not a valid {}"):
         "the column is one of the catalogue's number columns (weight, ...); see the catalogue-* cases",
     ("ingest.py", "cannot create metric {}: {}"):
