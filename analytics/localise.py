@@ -141,6 +141,10 @@ _ZH: list[tuple[str, str]] = [
      "“{v}”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)"),
     ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken "
       r"from (?P<yearsource>.*)"), "工作表“{s}”:{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? [\d–, ]+)\) "
+      r"took the year of the dated month above them"), "工作表“{s}”:{headed}中{rowspan}的月份未写年份,已按其上方最近的带年份的月份取年份"),
+    ((r"the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? [\d–, ]+)\) took the year "
+      r"of the dated month above them"), "{headed}中{rowspan}的月份未写年份,已按其上方最近的带年份的月份取年份"),
     (r"the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken from (?P<yearsource>.*)",
      "{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
     ((r"the columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) are quarters, not months: the dashboard "

@@ -312,8 +312,17 @@ def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> dict[in
         if not left:
             return None
         carried[c] = f"{periods[max(left)][:4]}-{month:02d}"
-    steps = _steps([period for _, period in sorted((periods | carried).items())])
-    return carried if (all(a < b for a, b in pairwise(steps)) or all(a > b for a, b in pairwise(steps))) else None
+    return carried if _one_way([period for _, period in sorted((periods | carried).items())]) else None
+
+
+def _one_way(periods: list[str]) -> bool:
+    """Whether months ('YYYY-MM') with a year carried to them run one way, earliest or latest first;
+    a month given twice in a row (its target, then its value; two metrics' rows) counts once. Not
+    December then January of one year: newest first it skips ten months, where the year's end
+    (2026-01, its year not written) runs on month by month."""
+    steps = _steps(periods)
+    year_end = any(a[:4] == b[:4] and a[5:] == "12" and b[5:] == "01" for a, b in pairwise(steps))
+    return not year_end and (all(a < b for a, b in pairwise(steps)) or all(a > b for a, b in pairwise(steps)))
 
 
 def _steps(months: list) -> list:
@@ -671,6 +680,38 @@ def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, table:
     return _with_years(_repeated(str(year), period_cells.index), period_cells)
 
 
+def _years_carried_down(periods: pd.Series, period_cells: pd.Series, metric: pd.Series | None, table: Table,
+                        sheet: Sheet, notes: list[str]) -> pd.Series:
+    """A month column with the year written only where it changes (2025年11月, 12月, 2026年1月, 2月):
+    each month without its year takes the year of the dated month above it (of the same metric, in
+    a long table), with a note, when each metric's months (metric None: the column's) then run one
+    way. Otherwise, or above a metric's first dated month, they stay unread and are refused cell
+    by cell."""
+    missing = periods.isna().to_numpy()
+    if not missing.any() or missing.all():
+        return periods
+    codes, cells = factorize_cells(period_cells[missing])
+    month = np.zeros(len(periods), dtype="int64")
+    month[missing] = np.array([month_without_year(cell) or 0 for cell in cells] + [0])[codes]
+    yearless, dated = month > 0, ~missing
+    if not yearless.any():
+        return periods
+    text = periods.astype(object)
+    group = pd.factorize(metric.astype(object))[0] if metric is not None else np.zeros(len(periods), dtype="int64")
+    year = pd.Series(np.where(dated, text.str[:4], None), index=periods.index).groupby(group).ffill()
+    if year[yearless].isna().any():
+        return periods
+    full = text.copy()
+    full[yearless] = [f"{y}-{m:02d}" for y, m in zip(year[yearless], month[yearless], strict=True)]
+    months = full[dated | yearless]
+    if not all(_one_way(each.tolist()) for _, each in months.groupby(group[dated | yearless], sort=False)):
+        return periods
+    rows = [int(r) for r in periods.index[yearless]]
+    notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} without their "
+                 f"year (row{'s' * (len(rows) > 1)} {spans(rows)}) took the year of the dated month above them")
+    return pd.Series(pd.Categorical(full), index=periods.index, copy=False)
+
+
 def _months_without_year(period_cells: pd.Series, metric: pd.Series | None) -> bool:
     """Whether every month cell names a month without its year (9月, 10, Oct), and each metric's
     months run in order, so that one year fits them all."""
@@ -728,6 +769,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
+    if table.period is None and "year" not in roles:
+        periods = _years_carried_down(periods, period_cells, metric, table, sheet, notes)
     total = _total_rows(metric)
     if periods.isna().any():
         total[periods.isna()] |= _total_rows(_texts(period_cells[periods.isna()])).to_numpy()
@@ -963,6 +1006,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     else:
         period_cells = _with_the_one_year(period_cells, None, table, sheet, notes)
     periods = parse_periods(period_cells)
+    if "year" not in roles:
+        periods = _years_carried_down(periods, period_cells, None, table, sheet, notes)
     filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     month_text = _texts(period_cells)
     total = _total_rows(month_text).to_numpy() & periods.isna().to_numpy()

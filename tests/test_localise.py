@@ -362,7 +362,7 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,2025年11月,12月,1月\n事件平均解决时间,6,5,4\n"),
                  "“12月”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)",
                  id="month-without-year-among-dated"),
-    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2026年1月,6\n事件平均解决时间,2月,5\n"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2月,5\n事件平均解决时间,2026年3月,6\n"),
                  "“2月”只写了月份、没有年份:请写明年份,如 2026-02 或 2026年2月", id="long-month-without-year"),
     pytest.param(lambda c: (import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t"),
                             c.plan("a.csv", "指标,月份,数值\nMTTA,2026-05,-3.2\n")),
@@ -743,6 +743,7 @@ def test_every_message_analytics_writes_has_a_chinese_pattern():
      "第 3、5 行没有指标名称,已按上方的指标读取(指标名称只写在其各月的第一行)"),
     ("2026年服务指标,,\n指标,月份,数值\nMTTR,9月,6.5\n", "B 列(月份)中的月份未写年份,已按表格上方的标题读作 2026 年"),
     ("指标,2025年11月,12月,2026年1月\nMTTR,6.5,6,5.5\n", "C 列(12月)未写年份,已按其左侧最近的带年份的月份表头取年份"),
+    ("指标,月份,数值\nMTTR,2025年11月,6.5\nMTTR,12月,6\n", "B 列(月份)中第 3 行的月份未写年份,已按其上方最近的带年份的月份取年份"),
 ])
 def test_reading_notes_in_chinese(content, expected):
     parsed = parse_file(content.encode("utf-8-sig"), file_name="2026年10月月报.csv")

@@ -379,6 +379,7 @@ def test_a_year_written_only_where_it_changes_carries_to_the_months_after_it(hea
 
 @pytest.mark.parametrize("headers, uncertain", [
     (["2025年11月", "12月", "1月", "2月"], ["C (12月)", "D (1月)", "E (2月)"]),   # 2025-01 would run back
+    (["2025年12月", "1月"], ["C (1月)"]),                 # newest first would skip ten months; 2026-01 is not written
     (["11月", "12月", "2026年1月", "2月"], ["B (11月)", "C (12月)", "E (2月)"]),   # no year to the left of 11月
     (["2026年1月", "2026年2月", "1月"], ["D (1月)"]),                              # 2026-01 twice
 ])
@@ -572,6 +573,31 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     assert _refusal(year_end.encode(), "t.csv").splitlines()[0] == (
         "t.csv, row 3, column A (月份): '12月' names a month but no year: write it with its year, like 2026-12 or "
         "2026年12月")
+
+
+@pytest.mark.parametrize("content, expected, rows", [
+    # one metric's months; a tracking table's; two metrics' rows month by month; each metric's rows together
+    ("指标,月份,数值\nSLA,2025年11月,95\nSLA,12月,96\nSLA,2026年1月,97\nSLA,2月,98\n",
+     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97), ("SLA", "2026-02", 98)], "rows 3, 5"),
+    ("月份,SLA\n2025年11月,95\n12月,96\n2026年1月,97\n",
+     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97)], "row 3"),
+    ("指标,月份,数值\nSLA,2025年12月,95\nMTTR,2025年12月,6\nSLA,1月,96\nMTTR,1月,7\n",
+     [("MTTR", "2025-12", 6), ("MTTR", "2025-01", 7), ("SLA", "2025-12", 95), ("SLA", "2025-01", 96)], None),
+    ("指标,月份,数值\nSLA,2026年2月,95\nSLA,1月,96\nMTTR,2026年2月,6\nMTTR,1月,7\n",        # newest first
+     [("MTTR", "2026-01", 7), ("MTTR", "2026-02", 6), ("SLA", "2026-01", 96), ("SLA", "2026-02", 95)], "rows 3, 5"),
+])
+def test_a_month_column_with_the_year_written_only_where_it_changes(content, expected, rows):
+    """The year of the dated month above (the same metric's, in a long table), when each metric's
+    months then run one way. 2025年12月 then 1月 is not certain (newest first it skips ten months;
+    2026-01 would have its year written): not carried, refused."""
+    if rows is None:
+        assert "'1月' names a month but no year" in _refusal(content.encode(), "m.csv")
+        return
+    parsed = parse_file(content.encode(), file_name="m.csv")
+    assert _sorted_records(parsed) == sorted(expected)
+    column = "A (月份)" if content.startswith("月份") else "B (月份)"
+    assert parsed.warnings == [(f"the months in column {column} without their year ({rows}) took the year of the "
+                               "dated month above them")]
 
 
 @pytest.mark.parametrize("content, file_name", [
