@@ -99,6 +99,18 @@ def test_export_import_round_trip(store, cli, tmp_path):
     assert exported_twice == exported
 
 
+def _catalogue_changed(path, changes: dict[int, dict[str, str]]):
+    """CATALOGUE_CSV with some cells changed ({row index: {column: text}}), written to path."""
+    rows = list(csv.DictReader(io.StringIO(CATALOGUE_CSV)))
+    for i, cells in changes.items():
+        rows[i].update(cells)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return _write_csv(path, buffer.getvalue())
+
+
 @pytest.mark.parametrize(
     "column, bad, message",
     [("direction", "upwards", "direction 'upwards' is not one of increase, decrease, neutral"),
@@ -108,13 +120,7 @@ def test_export_import_round_trip(store, cli, tmp_path):
      ("from_period", "someday", "'someday' is not a month")],
 )
 def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path, column, bad, message):
-    rows = list(csv.DictReader(io.StringIO(CATALOGUE_CSV)))
-    rows[1][column] = bad
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
+    code, _, err = cli("metrics", "import", _catalogue_changed(tmp_path / "bad.csv", {1: {column: bad}}))
     assert code == 1
     assert message in err
     letter = column_letter(CATALOGUE_COLUMNS.index(column))
@@ -125,13 +131,8 @@ def test_bad_catalogue_rows_are_refused_with_row_and_column(store, cli, tmp_path
 @pytest.mark.parametrize("column", ["baseline", "target"])
 def test_a_baseline_or_target_below_zero_for_a_duration_is_refused(store, cli, tmp_path, column):
     """-6 h for a resolution time is a sign typed by mistake; SLA attainment, kept in %, is not judged."""
-    rows = list(csv.DictReader(io.StringIO(CATALOGUE_CSV)))
-    rows[0][column], rows[1][column] = "-6", "-5"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CATALOGUE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "bad.csv", buffer.getvalue()))
+    code, _, err = cli("metrics", "import", _catalogue_changed(tmp_path / "bad.csv", {0: {column: "-6"},
+                                                                                      1: {column: "-5"}}))
     assert code == 1
     letter = column_letter(CATALOGUE_COLUMNS.index(column))
     assert err.splitlines() == [(f"bad.csv, row 2, column {letter} ({column}): the {column} -6 is below zero, but "
