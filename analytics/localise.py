@@ -163,6 +163,10 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a hundredth of its "
       r"values so far \(median (?P<r>\S+)\): were fractions written for percentages \(0\.95 for 95%\)\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 100 times its "
+      r"values so far \(median (?P<r>\S+)\): were percentages typed into cells formatted as percent \(95 shown as "
+      r"9500%\)\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 100 倍:是否在设为百分比格式的单元格中填了百分数(95 显示为 9500%)?"),
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 60 times its "
       r"values so far \(median (?P<r>\S+)\): were minutes written for hours\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 60 倍:是否把分钟数当成了小时数?"),

@@ -3,7 +3,7 @@
 A process owner who types 0.953 for an SLA kept in percent, or minutes for a resolution time
 kept in hours, sends a file that passes every check and then shows a collapse (or an explosion)
 at the monthly review. The file's values of each such metric are compared with its values so
-far (the median of the stored ones, else its baseline or target); a ratio near a hundredth for
+far (the median of the stored ones, else its baseline or target); a ratio near a hundredth (or 100) for
 a percentage, near 60 between hours, minutes and seconds, or near 10,000 between 元 and 万元
 (as Chinese reports keep costs), is pointed out in the preview. It is only a
 question: a real change of that size is possible, so nothing is refused.
@@ -23,6 +23,7 @@ from .names import same_unit
 # (unit the catalogue keeps, lowest and highest ratio file / so far, what was probably written)
 _SUSPECT = [
     ("%", 1 / 300, 1 / 30, "about a hundredth of", "were fractions written for percentages (0.95 for 95%)?"),
+    ("%", 30, 300, "about 100 times", "were percentages typed into cells formatted as percent (95 shown as 9500%)?"),
     ("h", 30, 120, "about 60 times", "were minutes written for hours?"),
     ("min", 1 / 120, 1 / 30, "about a sixtieth of", "were hours written for minutes?"),
     ("min", 30, 120, "about 60 times", "were seconds written for minutes?"),
@@ -125,7 +126,7 @@ def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: 
         if not level or level <= 0:
             continue
         for unit, low, high, how, question in suspects[int(metric_id)]:
-            if low <= median / level <= high and not (unit == "%" and largest > 1):
+            if low <= median / level <= high and not (unit == "%" and high < 1 and largest > 1):   # fractions are ≤ 1
                 warnings.append(ScaleDoubt(lookup.names[int(metric_id)], lookup.units[int(metric_id)], float(median),
                                            float(level), how, question))
     return warnings

@@ -421,6 +421,25 @@ def test_one_fraction_among_percentages_is_questioned_by_its_cell(catalogue, cli
     assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953          # a question, not a refusal
 
 
+def test_percentages_formatted_as_percent_again_are_questioned(catalogue, cli, tmp_path):
+    """95 typed into a cell formatted as percent shows 9500% and is read as shown: 9,510 / 96 = 99, about
+    100 times SLA's level so far (median of 95 and 97 = 96)."""
+    history = "metric,period,value\nSLA attainment,2026-01,95\nSLA attainment,2026-02,97\n"
+    assert cli("ingest", _csv(tmp_path, "h.csv", history))[0] == 0
+    path = tmp_path / "m.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-03"])
+    sheet.write(1, 0, "SLA达成率")
+    sheet.write_number(1, 1, 95.1, book.add_format({"num_format": "0%"}))
+    book.close()
+    code, out, err = cli("ingest", path)
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "warning:" in line] == [
+        ("  warning: 'SLA attainment' is kept in %, but its values in this file (median 9510) are about 100 times its "
+        "values so far (median 96): were percentages typed into cells formatted as percent (95 shown as 9500%)?")]
+
+
 def test_a_fraction_question_names_five_cells_at_most():
     doubt = FractionDoubt("SLA", tuple([0.9] * 6), tuple(f"C{row}" for row in range(2, 8)), 95.0)
     assert str(doubt).startswith("'SLA' is kept in %, but 0.9 (C2), 0.9 (C3), 0.9 (C4), 0.9 (C5), 0.9 (C6) … in this "
