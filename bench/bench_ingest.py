@@ -104,7 +104,8 @@ def _ingest_in_child(store: Path, data: Path) -> tuple[float, float]:
         # while the reading process reads, this one waits at about its size before the ingest
         "own = status_mb('VmHWM') or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "mb = max(own, before + peak_of_reading(sys.argv[2], name))\n"
-        "print(json.dumps([seconds, mb]))\n"
+        "print(json.dumps([seconds, mb]), flush=True)\n"
+        "import os; os._exit(0)     # as python -m analytics ends: no native thread pool torn down at exit\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(store), str(data)], cwd=ROOT, capture_output=True,
                           text=True, check=False)
