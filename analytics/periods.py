@@ -55,6 +55,17 @@ _MADE_ON = re.compile(       # the day a file was made: 制表日期:2026-11-05,
 _DATE_MADE = re.compile(rf"(?:{_MADE_ON.pattern})(?:\d{{8}}|\d{{4}}\s*(?:[-/.]|年)\s*\d{{1,2}}\s*月?"
                         r"(?:\s*[-/.]?\s*\d{1,2}\s*[日号]?)?)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
+_DAY_LABELLED = re.compile(   # 日期:2026-11-05 under a form's title (制表人:张三 日期:…): the day it was filled in.
+    r"(?<!统计)(?<!截止)(?<!截至)(?<!数据)(?:日期|时间|date)\s*[:：]\s*"      # 统计日期, 截止日期 are the data's own
+    r"(?:\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
+
+
+def _made_on_left_out(text: str) -> str:
+    """The text (NFKC, Arabic numerals) without the day the file was made: 制表日期:2026-11-05, or a
+    whole date labelled only 日期 (a form's 制表人:张三 日期:2026-11-05). That day is not the month
+    the file reports; 统计日期 and 截止日期 are the data's own, and stay."""
+    return _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", text))))
 
 
 def made_on_label(cell: object) -> bool:
@@ -136,7 +147,7 @@ def year_in(value: object, days: bool = True) -> int | None:
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", value)))  # the day it was made, not the months
+    text = _made_on_left_out(value)
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
     if not days:
@@ -164,7 +175,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
         return [period] if period else []
     if not isinstance(value, str):
         return []
-    text = _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", value)))  # the day it was made, not the month
+    text = _made_on_left_out(value)
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
     if not days:

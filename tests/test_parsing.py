@@ -623,6 +623,9 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     ("制表日期:2026-11-05", []), ("填报时间：2026年11月5日 10:30", []), ("Exported on 2026/11/05", []),
     ("报表生成时间：20261105", []), ("IT服务指标月报（2026年10月） 制表日期:2026-11-05", ["2026-10"]),
     ("数据截止日期：2026-10-31", ["2026-10"]), ("运维指标更新2026年10月", ["2026-10"]),
+    # a form's header: the day it was filled in is labelled only 日期; the data's own dates stay
+    ("制表人：张三  日期：2026-11-05", []), ("报告日期：2026年11月5日", []), ("日期：2026年10月", ["2026-10"]),
+    ("统计日期：2026-10-31", ["2026-10"]), ("截至日期：2026-10-31", ["2026-10"]),
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
