@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem
-from .names import never_negative
+from .names import below_zero_problem
 from .periods import parse_period, period_to_date
 from .store import Store
 
@@ -116,10 +116,10 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
     with store.write() as con:
         metric_id = _metric_id(con, metric)
         name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
-        for what, number in (("baseline", baseline), ("target", target)):
-            if number is not None and number < 0 and never_negative(unit):
-                raise InputRefused(Problem(f"the {what} {number:g} is below zero, but '{name}' is kept in {unit}, "
-                                           "which cannot be negative: check the sign"))
+        for what, number in (("the baseline", baseline), ("the target", target)):
+            why = below_zero_problem(number, name, unit, what) if number is not None else None
+            if why:
+                raise InputRefused(Problem(why))
         in_force = con.execute(
             "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period <= ?"
             " ORDER BY from_period DESC, id DESC LIMIT 1", [metric_id, period_to_date(period)]).fetchone()

@@ -17,11 +17,11 @@ import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
 from .names import (
+    below_zero_problem,
     compact_key,
     header_key,
     name_key,
     name_problem,
-    never_negative,
     other_unit,
     same_unit,
     unit_suffix,
@@ -281,9 +281,10 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
             except ValueError:
                 problems.append(Problem(f"'{rec[col]}' is not a valid {col}", **where(i, col)))
                 continue
-            if col in ("baseline", "target") and number < 0 and never_negative(rec["unit"]):
-                problems.append(Problem(f"the {col} {number:g} is below zero, but '{rec['name']}' is kept in "
-                                        f"{rec['unit']}, which cannot be negative: check the sign", **where(i, col)))
+            why = below_zero_problem(number, rec["name"], rec["unit"], f"the {col}") if col in ("baseline", "target") \
+                else None
+            if why:
+                problems.append(Problem(why, **where(i, col)))
         if rec["decimals"] is None:
             rec["decimals"] = 1
         else:

@@ -26,7 +26,7 @@ from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import never_negative, other_unit
+from .names import below_zero_problem, other_unit
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import FractionDoubt, ScaleDoubt, fraction_cells, scale_warnings
 from .readers import read_bytes
@@ -437,14 +437,15 @@ def _refuse_below_zero(frame: pd.DataFrame, lookup, file_name: str) -> None:
     problems = []
     for metric_id, value, target, sheet, row, column in frame.loc[
             below, ["metric_id", "value", "target", "sheet", "row", "column"]].itertuples(index=False):
-        unit = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
-        if not never_negative(unit):
+        if metric_id is pd.NA or metric_id <= 0:                  # a metric created by this file has no unit yet
             continue
-        what, number = ("", value) if value < 0 else ("the target ", target)
-        problems.append(Problem(f"{what}{number:g} is below zero, but '{lookup.names[int(metric_id)]}' is kept in {unit}, "
-                                "which cannot be negative: check the sign", file=file_name,
-                                sheet=sheet if isinstance(sheet, str) else None, row=int(row),
-                                column=str(column) if what == "" and isinstance(column, str) else None))
+        name, unit = lookup.names[int(metric_id)], lookup.units.get(int(metric_id))
+        for why, cell in ((below_zero_problem(value, name, unit), column),
+                          (below_zero_problem(target, name, unit, "the target"), None)):
+            if why:
+                problems.append(Problem(why, file=file_name, sheet=sheet if isinstance(sheet, str) else None,
+                                        row=int(row), column=str(cell) if isinstance(cell, str) else None))
+                break
     if problems:
         raise InputRefused(problems[:200])
 

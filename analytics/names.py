@@ -112,6 +112,15 @@ def never_negative(unit: str | None) -> bool:
     return bool(unit) and _SAME_UNIT.get(name_key(unit)) in _NEVER_NEGATIVE
 
 
+def below_zero_problem(number: float, name: str, unit: str | None, what: str = "") -> str | None:
+    """Why `number` cannot be a value (what: 'the target', 'the baseline') of the metric `name` kept
+    in `unit`: a duration or a count below zero, a minus typed by mistake. None when it can be."""
+    if not (number < 0 and never_negative(unit)):                # NaN is not below zero
+        return None
+    return (f"{what + ' ' if what else ''}{number:g} is below zero, but '{name}' is kept in {unit}, which cannot be "
+            "negative: check the sign")
+
+
 def same_unit(written: str, kept: str | None) -> bool:
     """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
     if not kept:

@@ -636,10 +636,6 @@ SAMPLES = ("x", "3", "")   # each f-string placeholder is tried with each of the
 
 # (file, message with {} for each placeholder): why a sample cannot stand for the real values.
 NOT_SAMPLED = {
-    ("catalogue.py", "the {} {} is below zero, but '{}' is kept in {}, which cannot be negative: check the sign"):
-        "the first hole is baseline or target; see the catalogue-below-zero case",
-    ("baselines.py", "the {} {} is below zero, but '{}' is kept in {}, which cannot be negative: check the sign"):
-        "the first hole is baseline or target; see the baseline-below-zero case",
     ("catalogue.py", "'{}' is not a valid {}"):
         "the column is one of the catalogue's number columns (weight, ...); see the catalogue-* cases",
     ("ingest.py", "cannot create metric {}: {}"):
