@@ -302,17 +302,30 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
 
 
 def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> dict[int, str] | None:
-    """Month headings without a year among dated ones, the year written only where it changes
-    (2025年11月 | 12月 | 2026年1月 | 2月): each in the year of the dated heading to its left. None
-    when that is not certain: a month before any dated one, or months that then do not run one
-    way (2025年11月 | 12月 | 1月: 2026-01 meant, 2025-01 read)."""
-    carried = {}
-    for c, month in yearless.items():
-        left = [d for d in periods if d < c]
-        if not left:
-            return None
-        carried[c] = f"{periods[max(left)][:4]}-{month:02d}"
-    return carried if _one_way([period for _, period in sorted((periods | carried).items())]) else None
+    """Month headings without a year among dated ones (2025年11月 | 12月 | 2026年1月 | 2月), each in
+    the year of the dated heading to its left; None when that is not certain (see _carry_years)."""
+    columns = sorted(periods | yearless)
+    full = _carry_years(pd.Series([periods.get(c) for c in columns], dtype=object),
+                        np.array([yearless.get(c, 0) for c in columns]))
+    return None if full is None else {c: full.iloc[i] for i, c in enumerate(columns) if c in yearless}
+
+
+def _carry_years(periods: pd.Series, month: np.ndarray, group: np.ndarray | None = None) -> pd.Series | None:
+    """Months in their order, the year written only where it changes: `periods` ('YYYY-MM', or
+    missing) and, where one is missing, `month` (1-12 for a month without its year, else 0). Each
+    such month takes the year of the dated month before it in its group (a long table's metric).
+    None when that is not certain: a month before its group's first dated one, or a group whose
+    months then do not run one way (2025年11月 | 12月 | 1月: 2026-01 meant, 2025-01 read)."""
+    group = np.zeros(len(periods), dtype="int64") if group is None else group
+    dated = periods.notna().to_numpy()
+    yearless = ~dated & (month > 0)
+    year = pd.Series(np.where(dated, periods.str[:4], None), index=periods.index).groupby(group).ffill()
+    if year[yearless].isna().any():
+        return None
+    full = periods.copy()
+    full[yearless] = [f"{y}-{m:02d}" for y, m in zip(year[yearless], month[yearless], strict=True)]
+    kept = dated | yearless
+    return full if all(_one_way(each.tolist()) for _, each in full[kept].groupby(group[kept], sort=False)) else None
 
 
 def _one_way(periods: list[str]) -> bool:
@@ -320,14 +333,9 @@ def _one_way(periods: list[str]) -> bool:
     a month given twice in a row (its target, then its value; two metrics' rows) counts once. Not
     December then January of one year: newest first it skips ten months, where the year's end
     (2026-01, its year not written) runs on month by month."""
-    steps = _steps(periods)
+    steps = [a for a, b in pairwise(periods) if a != b] + periods[-1:]
     year_end = any(a[:4] == b[:4] and a[5:] == "12" and b[5:] == "01" for a, b in pairwise(steps))
     return not year_end and (all(a < b for a, b in pairwise(steps)) or all(a > b for a, b in pairwise(steps)))
-
-
-def _steps(months: list) -> list:
-    """The months in their order, a month given twice in a row (its target, then its value) once."""
-    return [a for a, b in pairwise(months) if a != b] + months[-1:]
 
 
 def _over_blank_headings(row: list, periods: dict[int, str], taken: set[int], kind_below) -> dict[int, str]:
@@ -422,14 +430,9 @@ def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tupl
 
 
 def _in_order(months: list[int]) -> bool:
-    """Months that do not run over a year's end (10月 11月 12月 1月 under one year is not certain).
-    Nor is 12月 1月: newest first it would skip ten months, where over the year's end it runs on
-    month by month."""
-    if all(a <= b for a, b in pairwise(months)):
-        return True
-    if not all(a >= b for a, b in pairwise(months)):
-        return False
-    return _steps(months) != [12, 1]
+    """Month numbers under one year that do not run over a year's end (10月 11月 12月 1月 is not
+    certain; nor is 12月 1月): the months of any one year, judged as _one_way judges them."""
+    return _one_way([f"0000-{month:02d}" for month in months])
 
 
 def unread_header(rows: list[list]) -> str | None:
@@ -693,20 +696,12 @@ def _years_carried_down(periods: pd.Series, period_cells: pd.Series, metric: pd.
     codes, cells = factorize_cells(period_cells[missing])
     month = np.zeros(len(periods), dtype="int64")
     month[missing] = np.array([month_without_year(cell) or 0 for cell in cells] + [0])[codes]
-    yearless, dated = month > 0, ~missing
-    if not yearless.any():
+    if not month.any():
         return periods
-    text = periods.astype(object)
-    group = pd.factorize(metric.astype(object))[0] if metric is not None else np.zeros(len(periods), dtype="int64")
-    year = pd.Series(np.where(dated, text.str[:4], None), index=periods.index).groupby(group).ffill()
-    if year[yearless].isna().any():
+    full = _carry_years(periods.astype(object), month, None if metric is None else pd.factorize(metric.astype(object))[0])
+    if full is None:
         return periods
-    full = text.copy()
-    full[yearless] = [f"{y}-{m:02d}" for y, m in zip(year[yearless], month[yearless], strict=True)]
-    months = full[dated | yearless]
-    if not all(_one_way(each.tolist()) for _, each in months.groupby(group[dated | yearless], sort=False)):
-        return periods
-    rows = [int(r) for r in periods.index[yearless]]
+    rows = [int(r) for r in periods.index[month > 0]]
     notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} without their "
                  f"year (row{'s' * (len(rows) > 1)} {spans(rows)}) took the year of the dated month above them")
     return pd.Series(pd.Categorical(full), index=periods.index, copy=False)
