@@ -61,11 +61,15 @@ _DAY_LABELLED = re.compile(   # 日期:2026-11-05 under a form's title (制表�
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
 
 
-def _made_on_left_out(text: str) -> str:
-    """The text (NFKC, Arabic numerals) without the day the file was made: 制表日期:2026-11-05, or a
-    whole date labelled only 日期 (a form's 制表人:张三 日期:2026-11-05). That day is not the month
-    the file reports; 统计日期 and 截止日期 are the data's own, and stay."""
-    return _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", text))))
+def _dates_as_named(text: str, days: bool) -> str:
+    """A title or a name (NFKC, Arabic numerals) with its dates as year_in and months_in read them:
+    without the day the file was made (制表日期:2026-11-05, or a whole date labelled only 日期, as in a
+    form's 制表人:张三 日期:2026-11-05; 统计日期 and 截止日期 are the data's own, and stay); the days
+    of one month as that month; and with days=False without any other whole date."""
+    text = _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", text))))
+    for days_of_one_month in _DAYS_OF_ONE_MONTH:
+        text = days_of_one_month.sub(_one_month, text)
+    return text if days else _WHOLE_DATE.sub(" ", text)
 
 
 def made_on_label(cell: object) -> bool:
@@ -147,11 +151,7 @@ def year_in(value: object, days: bool = True) -> int | None:
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = _made_on_left_out(value)
-    for days_of_one_month in _DAYS_OF_ONE_MONTH:
-        text = days_of_one_month.sub(_one_month, text)
-    if not days:
-        text = _WHOLE_DATE.sub(" ", text)
+    text = _dates_as_named(value, days)
     years = {int(y) for y in _YEAR.findall(text) if 1990 <= int(y) <= 2100}
     return years.pop() if len(years) == 1 else None
 
@@ -175,11 +175,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
         return [period] if period else []
     if not isinstance(value, str):
         return []
-    text = _made_on_left_out(value)
-    for days_of_one_month in _DAYS_OF_ONE_MONTH:
-        text = days_of_one_month.sub(_one_month, text)
-    if not days:
-        text = _WHOLE_DATE.sub(" ", text)
+    text = _dates_as_named(value, days)
     if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):
         return None
     found = []

@@ -178,20 +178,18 @@ def _insert_alone(directory: Path, catalogued: Path, rows: pa.Table, repeat: int
     transaction, INSERT from Arrow, commit, close. The floor of the write, without any check."""
     import duckdb
 
-    def once(path: Path) -> float:
-        def insert() -> None:
-            with duckdb.connect(str(path)) as con:
-                con.execute("BEGIN")
-                con.register("incoming_rows", rows)
-                con.execute("INSERT INTO observation (metric_id, period, value, upload_id, row_number) "
-                            "SELECT metric_id, period, value, 1, row_number FROM incoming_rows")
-                con.execute("COMMIT")
-        return timed(insert)
+    def insert(path: Path) -> None:
+        with duckdb.connect(str(path)) as con:
+            con.execute("BEGIN")
+            con.register("incoming_rows", rows)
+            con.execute("INSERT INTO observation (metric_id, period, value, upload_id, row_number) "
+                        "SELECT metric_id, period, value, 1, row_number FROM incoming_rows")
+            con.execute("COMMIT")
 
     copies = [directory / f"floor-{i}.duckdb" for i in range(repeat)]
     for copy in copies:
         shutil.copyfile(catalogued, copy)
-    return min(once(copy) for copy in copies)
+    return min(timed(lambda path=copy: insert(path)) for copy in copies)
 
 
 def _calamine_read(path: Path) -> None:
