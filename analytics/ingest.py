@@ -26,7 +26,7 @@ from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import below_zero_problem, other_unit
+from .names import below_zero_problem, other_unit, percent_problem
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import FractionDoubt, ScaleDoubt, fraction_cells, scale_warnings
 from .readers import read_bytes
@@ -177,7 +177,7 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     """
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
-                "service": None}
+                "service": None, "as_percent": False}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -287,6 +287,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
     _refuse_other_units(frame, lookup, file_name)
+    _refuse_percent_for_other_units(frame, lookup, file_name)
     _refuse_below_zero(frame, lookup, file_name)
     repeats, repeat_notes = _repeated_values(frame, pd.factorize(ids)[0][codes], file_name)
     if repeats is not None and repeats.any():
@@ -425,6 +426,23 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
                                     sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
     if problems:
         raise InputRefused(problems[:200])
+
+
+def _refuse_percent_for_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
+    """A value written as a percentage (95%, or a cell formatted as percent) for a metric kept in
+    hours, tickets or 元: a row shifted, or another metric's name on it. Loaded, 95% would be 95 h."""
+    written = frame["as_percent"].to_numpy(dtype=bool) & frame["value"].notna().to_numpy()
+    if not written.any():
+        return
+    never = [i for i, unit in lookup.units.items() if percent_problem(0.0, "", unit)]
+    written &= np.isin(frame["metric_id"].to_numpy(dtype="float64", na_value=np.nan), never)  # a new metric: no unit
+    problems = [Problem(percent_problem(value, lookup.names[int(metric_id)], lookup.units[int(metric_id)]),
+                        file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row),
+                        column=str(column) if isinstance(column, str) else None)
+                for metric_id, value, sheet, row, column in frame.loc[
+                    written, ["metric_id", "value", "sheet", "row", "column"]].head(200).itertuples(index=False)]
+    if problems:
+        raise InputRefused(problems)
 
 
 def _refuse_below_zero(frame: pd.DataFrame, lookup, file_name: str) -> None:

@@ -39,6 +39,9 @@ _ZH: list[tuple[str, str]] = [
       r"sign"), "{v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
     ((r"the (?P<field>\w+) (?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be "
       r"negative: check the sign"), "{field}值 {v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
+    ((r"'(?P<v>\S+)' is a percentage, but '(?P<catalogue>.*)' is kept in (?P<u>.*): check that this row is that "
+      r"metric's, and write its value in (?P<to>.*), without %"),
+     "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",

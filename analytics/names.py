@@ -121,6 +121,18 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
             "negative: check the sign")
 
 
+_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元")}   # and amounts
+
+
+def percent_problem(number: float, name: str, unit: str | None) -> str | None:
+    """Why `number`, written as a percentage, cannot be a value of the metric `name` kept in `unit`:
+    a duration, a count or an amount is never one. None when it can be (a score, a unit unknown)."""
+    if not unit or _SAME_UNIT.get(name_key(unit)) not in _NEVER_PERCENT:
+        return None
+    return (f"'{number:g}%' is a percentage, but '{name}' is kept in {unit}: check that this row is that metric's, "
+            f"and write its value in {unit}, without %")
+
+
 def same_unit(written: str, kept: str | None) -> bool:
     """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
     if not kept:

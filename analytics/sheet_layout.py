@@ -43,12 +43,13 @@ from .values import (
     parse_values,
     without_bound,
     without_bounds,
+    written_as_percent,
 )
 
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service"]
+                  "service", "as_percent"]      # as_percent: the value was written as a percentage (95%, or formatted so)
 
 HEADER_WORDS = {
     "metric": ["metric", "metric name", "name", "indicator", "kpi", "measure", "指标", "指标名称", "指标名",
@@ -580,16 +581,18 @@ def _percent_mask(sheet: Sheet, rows: pd.Index, column: int) -> np.ndarray:
     return np.isin(np.asarray(rows) - 1, sheet.percent_rows(column))
 
 
-def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd.Series]:
-    """Values (percent cells x100, rounded) and ok flags of one column; categorical cells (the
-    fast CSV reader's, never percent-formatted) are parsed and rounded once per distinct text."""
+def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Values (percent cells x100, rounded), ok flags and which cells were written as a percentage
+    (95% typed, or a cell formatted as percent) of one column; categorical cells (the fast CSV
+    reader's, never percent-formatted) are parsed and rounded once per distinct text."""
+    written = written_as_percent(cells)
     if isinstance(cells.dtype, pd.CategoricalDtype) and not sheet.percent_cells:
-        return parse_categories(cells, adjust=_round)
+        return *parse_categories(cells, adjust=_round), written
     values, ok = parse_values(cells)
     percent = _percent_mask(sheet, cells.index, column)
     if percent.any():
         values = values.where(~percent, values * 100.0)
-    return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok
+    return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok, written | percent
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -786,7 +789,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         notes.append(f"{_where(sheet)}row{'s' * (len(rows) > 1)} {spans(rows)} name{'s' * (len(rows) == 1)} no "
                      "metric: read as the metric named above (a name written once over its months)")
     problems: list[Problem] = []
-    values, ok = _numbers(value_cells, sheet, roles["value"])
+    values, ok, as_percent = _numbers(value_cells, sheet, roles["value"])
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
@@ -795,7 +798,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
     if "target" in roles:
-        targets, target_ok = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
+        targets, target_ok, _ = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -811,6 +814,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "column": _repeated(column_letter(roles["value"]), frame.index),
         "unit": _texts(frame[roles["unit"]]) if "unit" in roles else _missing(len(frame)),
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
+        "as_percent": as_percent,
     }, index=frame.index, copy=False)
     return records.reset_index(drop=True), problems, notes
 
@@ -853,7 +857,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         problems += row_problems
         notes += row_notes
     if "target" in roles:
-        targets, target_ok = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
+        targets, target_ok, _ = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -863,7 +867,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     note, suggestion, unit, service = (_texts(frame[roles[role]]) if role in roles
                               else pd.Series(_missing(len(frame)), index=frame.index, copy=False)
                               for role in ("note", "suggestion", "unit", "service"))
-    values, ok = _block_numbers(frame, period_cols, sheet)
+    values, ok, as_percent = _block_numbers(frame, period_cols, sheet)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
         column_block, column_problems = _target_columns(frame, table, sheet, file_name)
@@ -873,7 +877,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if target_block is not None:    # a month's target row wins over the row's target column
         per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
         target_block = np.where(np.isnan(target_block), per_row, target_block)
-    records = _wide_records(frame.index, table, sheet, values, {
+    records = _wide_records(frame.index, table, sheet, values, as_percent, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
         target_block)
     return records, problems, notes
@@ -912,7 +916,7 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet, file_name: 
     by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
-    targets, ok = _block_numbers(cells, columns, sheet)
+    targets, ok, _ = _block_numbers(cells, columns, sheet)
     problems += [Problem(_not_a_number(frame.at[row, c], "target "), file=file_name, sheet=sheet.name, row=int(row),
                          column=_column_label(table, c)) for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
     block = np.full((len(frame), len(table.period_columns)), np.nan)
@@ -962,7 +966,7 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     target rows themselves are taken out of the values."""
     period_cols = list(table.period_columns)
     target_cells = frame[is_target]
-    targets, ok = _block_numbers(pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols}), period_cols,
+    targets, ok, _ = _block_numbers(pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols}), period_cols,
                                  sheet)
     problems = _number_problems(target_cells, period_cols, ok, table, sheet, file_name)
     rows: dict[str, tuple[int, np.ndarray]] = {}
@@ -1013,7 +1017,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     keep = ~(total | footnote)
     frame, periods, period_cells = frame[keep], periods[keep], period_cells[keep]
     problems += _month_problems(frame, periods, period_cells, table, sheet, file_name)
-    values, ok = _block_numbers(frame, columns, sheet)
+    values, ok, as_percent = _block_numbers(frame, columns, sheet)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
@@ -1028,6 +1032,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
         "unit": _missing(count * width),
         "service": _missing(count * width),
+        "as_percent": as_percent.ravel(),
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
@@ -1090,9 +1095,9 @@ def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, ta
             for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
 
 
-def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray,
+def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray, as_percent: np.ndarray,
                   per_row: dict[str, pd.Series], targets: np.ndarray | None = None) -> pd.DataFrame:
-    """One record per row and month, row by row, month by month (values is rows x months).
+    """One record per row and month, row by row, month by month (values and as_percent are rows x months).
 
     Text columns are categorical (metric, note and suggestion as _texts gives them): every record's
     text is a repeated code, not a string of its own. A note or suggestion belongs to the row, not
@@ -1123,14 +1128,16 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "suggestion": each_month(per_row["suggestion"], latest_only=True),
         "unit": each_month(per_row["unit"]),
         "service": each_month(per_row["service"]),
+        "as_percent": as_percent.ravel(),
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
     }, copy=False)[RECORD_COLUMNS]
 
 
-def _block_numbers(frame: pd.DataFrame, columns: list[int], sheet: Sheet) -> tuple[np.ndarray, np.ndarray]:
-    """Values and ok flags of several columns as (rows x columns) arrays.
+def _block_numbers(frame: pd.DataFrame, columns: list[int], sheet: Sheet) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, ok flags and cells written as a percentage of several columns, as (rows x columns)
+    arrays.
 
     A block of plain numbers (a wide workbook) is checked in one numpy pass; anything else goes
     through _numbers column by column. Both give the same values: percent cells x100, rounded.
@@ -1139,11 +1146,13 @@ def _block_numbers(frame: pd.DataFrame, columns: list[int], sheet: Sheet) -> tup
         block = frame[columns].to_numpy(dtype="float64")
         finite = np.isfinite(block)
         ok = finite | np.isnan(block)
-        return _round(np.where(finite, block, np.nan)), ok
-    pairs = [_numbers(frame[c], sheet, c) for c in columns]
-    values = np.column_stack([v.to_numpy(dtype="float64") for v, _ in pairs]) if pairs else np.empty((len(frame), 0))
-    ok = np.column_stack([o.to_numpy(dtype=bool) for _, o in pairs]) if pairs else np.empty((len(frame), 0), bool)
-    return values, ok
+        return _round(np.where(finite, block, np.nan)), ok, np.zeros(block.shape, dtype=bool)
+    parts = [_numbers(frame[c], sheet, c) for c in columns]
+    if not parts:
+        return np.empty((len(frame), 0)), np.empty((len(frame), 0), bool), np.empty((len(frame), 0), bool)
+    return (np.column_stack([v.to_numpy(dtype="float64") for v, _, _ in parts]),
+            np.column_stack([o.to_numpy(dtype=bool) for _, o, _ in parts]),
+            np.column_stack([p for _, _, p in parts]))
 
 
 def _where(sheet: Sheet) -> str:

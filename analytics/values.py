@@ -212,6 +212,26 @@ def parse_categories(cells: pd.Series, adjust=None) -> tuple[pd.Series, pd.Serie
             pd.Series(spread(cells, ok.to_numpy(dtype=bool), True), index=cells.index, copy=False))
 
 
+_PERCENT_SIGN = re.compile(r"[%％]\s*\)?\s*$")       # 95%, 95 %, 95％, (3.5%)
+
+
+def written_as_percent(cells: pd.Series) -> np.ndarray:
+    """Which cells are text written as a percentage (95%, ９５％): a percentage typed for a metric
+    kept in hours or tickets is a row shifted or a name mistaken, which its number alone cannot
+    tell. Numbers are never; text is looked at once per distinct cell, or by Arrow in one pass."""
+    if cells.dtype.kind in "fiub" or cells.empty:
+        return np.zeros(len(cells), dtype=bool)
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        per_text = written_as_percent(category_text(cells))
+        return spread(cells, per_text, False) if per_text.any() else np.zeros(len(cells), dtype=bool)
+    if is_arrow_text(cells):
+        found = pc.match_substring_regex(_arrow(cells), _PERCENT_SIGN.pattern)
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    codes, uniques = factorize_cells(cells)
+    per_cell = np.array([isinstance(u, str) and bool(_PERCENT_SIGN.search(u)) for u in uniques] + [False], dtype=bool)
+    return per_cell[codes]
+
+
 def category_text(cells: pd.Series) -> pd.Series:
     """The distinct texts of a categorical column, as Arrow-backed text (the vectorised paths' input)."""
     return pd.Series(pd.array(cells.cat.categories.to_numpy(dtype=object),

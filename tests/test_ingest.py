@@ -179,6 +179,59 @@ def test_a_percentage_below_zero_is_not_judged(catalogue, cli, tmp_path):
     assert _stored(catalogue) == {("SLA attainment", "2026-05"): -2.5}
 
 
+def _percent_workbook(path, layout):
+    """A workbook where MTTR (kept in h) has one value written as a percentage: a cell formatted as
+    percent in a wide table, typed '4%' in a table with one column per metric."""
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("数据")
+    percent = book.add_format({"num_format": "0.0%"})
+    if layout == "wide":
+        sheet.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+        sheet.write_row(1, 0, ["SLA达成率", 0.95])
+        sheet.write_number(1, 2, 0.96, percent)
+        sheet.write_row(2, 0, ["事件平均解决时间", 5.5])
+        sheet.write_number(2, 2, 0.95, percent)          # shows 95.0%
+    else:
+        sheet.write_row(0, 0, ["月份", "SLA达成率", "事件平均解决时间"])
+        sheet.write_row(1, 0, ["2026-09", "95%", 5.5])
+        sheet.write_row(2, 0, ["2026-10", "96%", "4%"])
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("make, where, shown", [
+    (lambda tmp_path: _csv(tmp_path, "p.csv", "指标,月份,数值\n事件平均解决时间,2026-09,5.5\n事件平均解决时间,2026-10,95%\n"
+                                              "SLA达成率,2026-10,95%\n"), "p.csv, row 3, column C", "95%"),
+    (lambda tmp_path: _csv(tmp_path, "p.csv", "指标,2026-09,2026-10\nMTTR,5.5,６．５％\n"),      # typed in full width
+     "p.csv, row 2, column C", "6.5%"),
+    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "wide"), "p.xlsx, sheet '数据', row 3, column C", "95%"),
+    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "across"), "p.xlsx, sheet '数据', row 3, column C", "4%"),
+])
+def test_a_percentage_for_a_metric_kept_in_hours_is_refused_naming_the_cell(catalogue, cli, tmp_path, make, where,
+                                                                            shown):
+    """A row shifted, or another metric's name on it: 95% loaded for MTTR would be 95 h, which no
+    check of scale sees (95 against a level of 6 is no unit's ratio). The same file's percentages
+    for SLA, kept in %, are not what is refused."""
+    code, _, err = cli("ingest", make(tmp_path))
+    assert code == 1
+    assert err.splitlines() == [(f"{where}: '{shown}' is a percentage, but 'Incident MTTR' is kept in h: check that "
+                                "this row is that metric's, and write its value in h, without %")]
+    assert _stored(catalogue) == {}
+
+
+def test_percentages_for_metrics_kept_in_percent_or_new_ones_load(catalogue, cli, tmp_path):
+    """The guard: percent text and percent cells for % metrics, and for a metric this file creates
+    (it has no unit yet), load as percent points."""
+    code, _, err = cli("ingest", _percent_workbook(tmp_path / "p.xlsx", "across"), "--create-metrics")
+    assert code == 1 and "'4%' is a percentage" in err
+    path = _csv(tmp_path, "ok.csv", "指标,月份,数值\nSLA达成率,2026-10,95%\nFCR,2026-10,８８％\nMTTR,2026-10,5.5\n"
+                "Change success rate,2026-10,97.5%\n")
+    code, _, err = cli("ingest", path, "--create-metrics")
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", "2026-10"): 95, ("First contact resolution", "2026-10"): 88,
+                                  ("Incident MTTR", "2026-10"): 5.5, ("Change success rate", "2026-10"): 97.5}
+
+
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
     code, _, err = cli("ingest", path, "--create-metrics")
