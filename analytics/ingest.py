@@ -28,7 +28,7 @@ from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import below_zero_problem, other_unit, percent_problem
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
-from .plausibility import FractionDoubt, ScaleDoubt, fraction_cells, scale_warnings
+from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
 from .readers import read_bytes
 from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
@@ -46,7 +46,7 @@ class FilePlan:
     parsed: ParsedFile
     changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
     new_metrics: list[str] = field(default_factory=list)
-    doubts: list[ScaleDoubt | FractionDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
+    doubts: list[ScaleDoubt | CellDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
 
     def count(self, status: str) -> int:
         return int(self._status_counts.get(status, 0))
@@ -312,7 +312,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     if target_notes:
         parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     doubts = scale_warnings(con, frame, lookup)
-    doubts += fraction_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
+    doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
     return FilePlan(file_name, sha, parsed, frame, new_metrics, doubts)
 
 

@@ -185,6 +185,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in %, but (?P<cells>.*) in this file (?:is|are) about a hundredth of its other values "
       r"\(median (?P<l>\S+)\): was a fraction written for a percentage \(0\.95 for 95%\)\?"),
      "“{m}”以 % 计,但本文件中的 {cells} 只有其他数值(中位数 {l})的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"),
+    ((r"'(?P<m>.*)' is kept in %, but (?P<cells>.*) in this file (?:is|are) about 100 times its other values "
+      r"\(median (?P<l>\S+)\): was a percentage typed into a cell formatted as percent \(95 shown as 9500%\)\?"),
+     "“{m}”以 % 计,但本文件中的 {cells} 约为其他数值(中位数 {l})的 100 倍:是否在设为百分比格式的单元格中填了百分数(95 显示为 9500%)?"),
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a "
       r"ten-thousandth of its values so far \(median (?P<r>\S+)\): were amounts in 万元 written for 元\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约万分之一:是否把以万元计的金额当成了元?"),

@@ -54,55 +54,65 @@ class ScaleDoubt:
 
 
 @dataclass(frozen=True)
-class FractionDoubt:
-    """Some values of a percentage, not all, that look like fractions among percentages (0.953 in a
-    file of 95s): one month pasted from a system that exports fractions."""
+class CellDoubt:
+    """Some values of a percentage, not all, at a hundredth or 100 times its level: 0.953 in a file
+    of 95s (one month pasted from a system that exports fractions), or 9500 (95 typed into a cell
+    formatted as percent). The file's median stays near the level, so the whole-file question
+    cannot see them."""
 
     metric: str
     values: tuple[float, ...]
     cells: tuple[str, ...]  # where each is: C5, or 数据!C5 in a workbook
-    level: float            # of its values so far, else of its values in this file
+    level: float            # of its values so far, else of its other values in this file
+    how: str = "about a hundredth of"
+    question: str = "was a fraction written for a percentage (0.95 for 95%)?"
 
     def text(self, name: str | None = None) -> str:
         cells = ", ".join(f"{value:g} ({cell})" for value, cell in zip(self.values[:5], self.cells[:5], strict=True))
         cells += " …" * (len(self.values) > 5)
         return (f"'{name or self.metric}' is kept in %, but {cells} in this file "
-                f"{'is' if len(self.values) == 1 else 'are'} about a hundredth of its other values (median "
-                f"{self.level:g}): was a fraction written for a percentage (0.95 for 95%)?")
+                f"{'is' if len(self.values) == 1 else 'are'} {self.how} its other values (median "
+                f"{self.level:g}): {self.question}")
 
     def __str__(self) -> str:
         return self.text()
 
 
-_FRACTION_OF_LEVEL = (1 / 300, 1 / 30)          # 0.953 against 95: about a hundredth
+# (a cell suspected: above this, at or under that; ratio to the level; how; the question)
+_ODD_CELLS = [
+    (0, 1, (1 / 300, 1 / 30), "about a hundredth of", "was a fraction written for a percentage (0.95 for 95%)?"),
+    (100, np.inf, (30, 300), "about 100 times",
+     "was a percentage typed into a cell formatted as percent (95 shown as 9500%)?"),
+]
 
 
-def fraction_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup,
-                   judged: set[str]) -> list[FractionDoubt]:
+def odd_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup,
+              judged: set[str]) -> list[CellDoubt]:
     """For each metric kept in % (not among `judged`, whose file values as a whole were already
-    questioned), its values at or under 1 that are about a hundredth of its level: its median so
-    far, else the median of its values in this file that are over 1."""
+    questioned), its values that are about a hundredth (at or under 1) or 100 times (over 100%) its
+    level: its median so far, else the median of its other values in this file."""
     percent = {i for i, unit in lookup.units.items() if same_unit("%", unit) and lookup.names[i] not in judged}
     ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
     values = frame["value"].to_numpy(dtype="float64")
-    small = np.isin(ids, np.fromiter(percent, dtype="int64")) & (values > 0) & (values <= 1)    # NaN is neither
-    if not small.any():
-        return []
-    suspects = np.unique(ids[small])
-    so_far = _levels_so_far(con, [int(i) for i in suspects])
-    over_one = (values > 1) & np.isin(ids, suspects)
-    in_file = pd.Series(values[over_one]).groupby(ids[over_one]).median()        # a first load's own level
-    levels = pd.Series({i: so_far.get(int(i)) or in_file.get(i, np.nan) for i in suspects}, dtype="float64")
-    level = levels.reindex(ids).to_numpy()                                          # each row's metric's level
-    low, high = _FRACTION_OF_LEVEL
-    odd = small & (values >= low * level) & (values <= high * level)              # NaN (no level) is neither
+    kept_in_percent = np.isin(ids, np.fromiter(percent, dtype="int64"))
     doubts = []
-    for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
-        where = frame.iloc[rows.to_numpy()][["sheet", "column", "row"]]
-        cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
-                      where.itertuples(index=False))
-        doubts.append(FractionDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()), cells,
-                                    float(levels[metric_id])))
+    for above, up_to, (low, high), how, question in _ODD_CELLS:
+        suspect = kept_in_percent & (values > above) & (values <= up_to)           # NaN is neither
+        if not suspect.any():
+            continue
+        suspects = np.unique(ids[suspect])
+        so_far = _levels_so_far(con, [int(i) for i in suspects])
+        others = ~suspect & (values > 0) & np.isin(ids, suspects)
+        in_file = pd.Series(values[others]).groupby(ids[others]).median()        # a first load's own level
+        levels = pd.Series({i: so_far.get(int(i)) or in_file.get(i, np.nan) for i in suspects}, dtype="float64")
+        level = levels.reindex(ids).to_numpy()                                      # each row's metric's level
+        odd = suspect & (values >= low * level) & (values <= high * level)        # NaN (no level) is neither
+        for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
+            where = frame.iloc[rows.to_numpy()][["sheet", "column", "row"]]
+            cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
+                          where.itertuples(index=False))
+            doubts.append(CellDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()), cells,
+                                    float(levels[metric_id]), how, question))
     return doubts
 
 

@@ -9,7 +9,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.observations import current_observations
-from analytics.plausibility import FractionDoubt
+from analytics.plausibility import CellDoubt
 from analytics.uploads import list_suggestions, list_uploads, value_history
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,tolerance
@@ -493,8 +493,37 @@ def test_percentages_formatted_as_percent_again_are_questioned(catalogue, cli, t
         "values so far (median 96): were percentages typed into cells formatted as percent (95 shown as 9500%)?")]
 
 
+@pytest.mark.parametrize("history, expected_level", [
+    ("SLA attainment,2026-01,95\nSLA attainment,2026-02,97\n", "96"),   # its median so far: (95 + 97) / 2
+    ("", "95.5"),                  # a first load: the median of its other values in the file, (95.1 + 95.9) / 2
+])
+def test_one_percentage_typed_into_a_percent_cell_is_questioned_by_its_cell(catalogue, cli, tmp_path, history,
+                                                                            expected_level):
+    """95.3 typed into one cell formatted as percent shows 9530% and is read as shown: 9,530 / 96 = 99 (or
+    9,530 / 95.5 = 100), about 100 times. The file's median (95.9) is not, so the whole-file question
+    cannot see it. FCR (0.9, 0.8, 1.5) has nothing over 100, and 0.9 / 1.5 = 0.6 is no hundredth: not judged."""
+    if history:
+        assert cli("ingest", _csv(tmp_path, "h.csv", "metric,period,value\n" + history))[0] == 0
+    path = tmp_path / "m.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("数据")
+    sheet.write_row(0, 0, ["指标", "2026-03", "2026-04", "2026-05"])
+    sheet.write_row(1, 0, ["SLA达成率", 95.1])
+    sheet.write_number(1, 2, 95.3, book.add_format({"num_format": "0%"}))
+    sheet.write_number(1, 3, 95.9)
+    sheet.write_row(2, 0, ["一次解决率", 0.9, 0.8, 1.5])
+    book.close()
+    code, out, err = cli("ingest", path)
+    assert code == 0, err
+    assert [line for line in out.splitlines() if "warning:" in line] == [
+        (f"  warning: 'SLA attainment' is kept in %, but 9530 (数据!C2) in this file is about 100 times its other "
+         f"values (median {expected_level}): was a percentage typed into a cell formatted as percent (95 shown as "
+         "9500%)?")]
+    assert _stored(catalogue)[("SLA attainment", "2026-04")] == 9530          # a question, not a refusal
+
+
 def test_a_fraction_question_names_five_cells_at_most():
-    doubt = FractionDoubt("SLA", tuple([0.9] * 6), tuple(f"C{row}" for row in range(2, 8)), 95.0)
+    doubt = CellDoubt("SLA", tuple([0.9] * 6), tuple(f"C{row}" for row in range(2, 8)), 95.0)
     assert str(doubt).startswith("'SLA' is kept in %, but 0.9 (C2), 0.9 (C3), 0.9 (C4), 0.9 (C5), 0.9 (C6) … in this "
                                  "file are about a hundredth")
 

@@ -842,17 +842,23 @@ def test_scale_warnings_in_chinese(store, tmp_path):
         "“FCR”以 % 计,但本文件中的数值(中位数 7000)约为以往数值(中位数 70)的 100 倍:是否在设为百分比格式的单元格中填了百分数(95 显示为 9500%)?"]
 
 
-def test_a_fraction_among_percentages_in_chinese(store, tmp_path):
-    import_catalogue(store, pd.DataFrame({"name": ["SLA"], "unit": ["%"]}), by="t")
+def test_a_fraction_or_a_hundredfold_among_percentages_in_chinese(store, tmp_path):
+    """SLA: 0.96 against the median of 95 and 97 (96); FCR: 9,100 (91 in a percent cell) against the
+    median of 90 and 92 (91)."""
+    import_catalogue(store, pd.DataFrame({"name": ["SLA", "FCR"], "unit": ["%", "%"]}), by="t")
     month = tmp_path / "m.xlsx"
     workbook = xlsxwriter.Workbook(month)
     sheet = workbook.add_worksheet("数据")
     sheet.write_row(0, 0, ["指标", "2026-01", "2026-02", "2026-03"])
     sheet.write_row(1, 0, ["SLA", 95, 0.96, 97])
+    sheet.write_row(2, 0, ["FCR", 90, 92])
+    sheet.write_number(2, 3, 91, workbook.add_format({"num_format": "0%"}))
     workbook.close()
     doubts = plan_ingest(store, [(month, "m.xlsx")]).files[0].doubts
     assert [message_text(doubt.text(), "zh") for doubt in doubts] == [
-        "“SLA”以 % 计,但本文件中的 0.96 (数据!C2) 只有其他数值(中位数 96)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"]
+        "“SLA”以 % 计,但本文件中的 0.96 (数据!C2) 只有其他数值(中位数 96)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?",
+        ("“FCR”以 % 计,但本文件中的 9100 (数据!D3) 约为其他数值(中位数 91)的 100 倍:是否在设为百分比格式的单元格中填了百分数"
+        "(95 显示为 9500%)?")]
 
 
 def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store, tmp_path):
