@@ -139,6 +139,17 @@ _ZH: list[tuple[str, str]] = [
       r"heading to its left"), "工作表“{s}”:{headed}未写年份,已按其左侧最近的带年份的月份表头取年份"),
     (r"the month columns (?P<headed>[A-Z]+ \(.*\)) give no year; each took the year of the month heading to its left",
      "{headed}未写年份,已按其左侧最近的带年份的月份表头取年份"),
+    ((r"sheet '(?P<s>.*)': the month columns (?P<headed>[A-Z]+ \(.*\)) give no year; the headings run month by month, "
+      r"and each took the year that counting on from the dated one gives"),
+     "工作表“{s}”:{headed}未写年份,表头逐月相连,已从带年份的表头逐月推算年份"),
+    ((r"the month columns (?P<headed>[A-Z]+ \(.*\)) give no year; the headings run month by month, and each took the "
+      r"year that counting on from the dated one gives"), "{headed}未写年份,表头逐月相连,已从带年份的表头逐月推算年份"),
+    ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? "
+      r"[\d–, ]+)\) run month by month, and took the year that counting on from the dated month gives"),
+     "工作表“{s}”:{headed}中{rowspan}的月份未写年份,各月逐月相连,已从带年份的月份逐月推算年份"),
+    ((r"the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? [\d–, ]+)\) run month "
+      r"by month, and took the year that counting on from the dated month gives"),
+     "{headed}中{rowspan}的月份未写年份,各月逐月相连,已从带年份的月份逐月推算年份"),
     ((r"'(?P<v>.*)' names a month without its year, and the month headings beside it do not make the year certain: "
       r"write it with its year \(e\.g\. 2026-01\)"),
      "“{v}”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)"),

@@ -281,13 +281,16 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
                 if c not in periods and kind != "target" and (number := month_without_year(month))}
     uncertain: dict[int, str] = {}
     if yearless:
-        carried = _years_carried(periods, yearless)
-        if carried is None:
+        found = _years_carried(periods, yearless)
+        if found is None:
             uncertain = {c: _text(rows[r][c]) for c in yearless}
         else:
+            carried, counted = found
             periods = dict(sorted((periods | carried).items()))
             note = (f"the month columns {', '.join(f'{column_letter(c)} ({_text(rows[r][c])})' for c in carried)} "
-                    "give no year; each took the year of the month heading to its left")
+                    "give no year; " + ("the headings run month by month, and each took the year that counting on "
+                                        "from the dated one gives" if counted else
+                                        "each took the year of the month heading to its left"))
     kinds, header_row = {c: split[c][1] for c in periods}, r
     if r + 1 < len(rows):
         def kind_below(c: int) -> str | None:
@@ -302,31 +305,75 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
     return _Months(values, targets, note, r, header_row, uncertain) if values else None
 
 
-def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> dict[int, str] | None:
+def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> tuple[dict[int, str], bool] | None:
     """Month headings without a year among dated ones (2025年11月 | 12月 | 2026年1月 | 2月), each in
-    the year of the dated heading to its left; None when that is not certain (see _carry_years)."""
+    the year of the dated heading to its left, or counted on month by month (2025年11月 | 12月 | 1月);
+    None when that is not certain (see _carry_years). True with them when they were counted."""
     columns = sorted(periods | yearless)
-    full = _carry_years(pd.Series([periods.get(c) for c in columns], dtype=object),
-                        np.array([yearless.get(c, 0) for c in columns]))
-    return None if full is None else {c: full.iloc[i] for i, c in enumerate(columns) if c in yearless}
+    carried = _carry_years(pd.Series([periods.get(c) for c in columns], dtype=object),
+                           np.array([yearless.get(c, 0) for c in columns]))
+    if carried is None:
+        return None
+    full, counted = carried
+    return {c: full.iloc[i] for i, c in enumerate(columns) if c in yearless}, counted
 
 
-def _carry_years(periods: pd.Series, month: np.ndarray, group: np.ndarray | None = None) -> pd.Series | None:
-    """Months in their order, the year written only where it changes: `periods` ('YYYY-MM', or
-    missing) and, where one is missing, `month` (1-12 for a month without its year, else 0). Each
-    such month takes the year of the dated month before it in its group (a long table's metric).
-    None when that is not certain: a month before its group's first dated one, or a group whose
-    months then do not run one way (2025年11月 | 12月 | 1月: 2026-01 meant, 2025-01 read)."""
+def _carry_years(periods: pd.Series, month: np.ndarray,
+                 group: np.ndarray | None = None) -> tuple[pd.Series, bool] | None:
+    """Months in their order, the year written only where it changes or only once: `periods`
+    ('YYYY-MM', or missing) and, where one is missing, `month` (1-12 for a month without its year,
+    else 0). In each group (a long table's metric) such a month takes the year of the dated month
+    before it, when the group's months then run one way; else, when they run on month by month
+    (2025年11月 | 12月 | 1月, or newest first), the year that counting gives (2026-01), and True
+    comes with them. None when neither is certain for a group: 2025年11月 | 12月 | 2月, or
+    2026年1月 | 2026年2月 | 1月."""
     group = np.zeros(len(periods), dtype="int64") if group is None else group
     dated = periods.notna().to_numpy()
-    yearless = ~dated & (month > 0)
-    year = pd.Series(np.where(dated, periods.str[:4], None), index=periods.index).groupby(group).ffill()
-    if year[yearless].isna().any():
+    kept = dated | (month > 0)
+    full = periods.astype(object).where(dated, None)                    # NaN is no month to count from
+    numbers = np.where(dated, pd.to_numeric(periods.str[5:7], errors="coerce").fillna(0).astype("int64"), month)
+    counted = False
+    for _, rows in pd.Series(np.flatnonzero(kept)).groupby(group[kept], sort=False):
+        at = rows.to_numpy()
+        given, months = full.iloc[at].tolist(), numbers[at].tolist()
+        years = _carried(given, months)
+        if years is None:
+            years, counted = _counted_on(given, months), True
+            if years is None:
+                return None
+        full.iloc[at] = years
+    return full, counted
+
+
+def _carried(periods: list[str | None], months: list[int]) -> list[str] | None:
+    """One group's months ('YYYY-MM', or None beside its month number), each without its year in
+    the year of the dated one before it; None when one comes before any dated month, or when they
+    then do not run one way (see _one_way)."""
+    year, full = None, []
+    for period, month in zip(periods, months, strict=True):
+        if period:
+            year = period[:4]
+        elif year is None:
+            return None
+        full.append(period or f"{year}-{month:02d}")
+    return full if _one_way(full) else None
+
+
+def _counted_on(periods: list[str | None], months: list[int]) -> list[str] | None:
+    """One group's months ('YYYY-MM', or None beside its month number), each the month right after
+    the one before it, or each right before it (a month twice in a row counts once), with every
+    year counted from the first dated one; None when they do not run on so, when none is dated, or
+    when a dated month is not where the counting puts it."""
+    steps = [0] + [(b - a) % 12 for a, b in pairwise(months)]
+    moving = {step for step in steps if step}
+    anchor = next((i for i, period in enumerate(periods) if period), None)
+    if anchor is None or not (moving <= {1} or moving <= {11}):
         return None
-    full = periods.copy()
-    full[yearless] = [f"{y}-{m:02d}" for y, m in zip(year[yearless], month[yearless], strict=True)]
-    kept = dated | yearless
-    return full if all(_one_way(each.tolist()) for _, each in full[kept].groupby(group[kept], sort=False)) else None
+    direction = -1 if moving == {11} else 1
+    position = np.cumsum([step != 0 for step in steps])          # months on from the first
+    start = int(periods[anchor][:4]) * 12 + int(periods[anchor][5:7]) - 1 - direction * int(position[anchor])
+    full = [f"{(start + direction * int(p)) // 12:04d}-{(start + direction * int(p)) % 12 + 1:02d}" for p in position]
+    return full if all(p is None or p == f for p, f in zip(periods, full, strict=True)) else None
 
 
 def _one_way(periods: list[str]) -> bool:
@@ -701,12 +748,16 @@ def _years_carried_down(periods: pd.Series, period_cells: pd.Series, metric: pd.
     month[missing] = np.array([month_without_year(cell) or 0 for cell in cells] + [0])[codes]
     if not month.any():
         return periods
-    full = _carry_years(periods.astype(object), month, None if metric is None else pd.factorize(metric.astype(object))[0])
-    if full is None:
+    found = _carry_years(periods.astype(object), month,
+                         None if metric is None else pd.factorize(metric.astype(object))[0])
+    if found is None:
         return periods
+    full, counted = found
     rows = [int(r) for r in periods.index[month > 0]]
     notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} without their "
-                 f"year (row{'s' * (len(rows) > 1)} {spans(rows)}) took the year of the dated month above them")
+                 f"year (row{'s' * (len(rows) > 1)} {spans(rows)}) " +
+                 ("run month by month, and took the year that counting on from the dated month gives" if counted
+                  else "took the year of the dated month above them"))
     return pd.Series(pd.Categorical(full), index=periods.index, copy=False)
 
 

@@ -377,11 +377,31 @@ def test_a_year_written_only_where_it_changes_carries_to_the_months_after_it(hea
          "(实际), holds that month's values")]
 
 
+_COUNTED = "the headings run month by month, and each took the year that counting on from the dated one gives"
+
+
+@pytest.mark.parametrize("headers, periods, counted", [
+    (["2025年11月", "12月", "1月", "2月"], ["2025-11", "2025-12", "2026-01", "2026-02"], "C (12月), D (1月), E (2月)"),
+    (["2025年12月", "1月"], ["2025-12", "2026-01"], "C (1月)"),
+    (["2026年1月", "12月", "11月"], ["2026-01", "2025-12", "2025-11"], "C (12月), D (11月)"),         # newest first
+    (["11月", "12月", "2026年1月", "2月"], ["2025-11", "2025-12", "2026-01", "2026-02"], "B (11月), C (12月), E (2月)"),
+])
+def test_months_that_run_on_month_by_month_from_a_dated_one_are_counted_over_the_year_s_end(headers, periods,
+                                                                                          counted):
+    """The year written once (2025年11月 | 12月 | 1月 | 2月): carried as written, 1月 would be 2025-01,
+    running back. Every heading is the month right after the one before it, so a reader counts on
+    from 2025-11: 2025-12, 2026-01, 2026-02. Newest first counts back; a dated month anywhere will do."""
+    data = ("指标," + ",".join(headers) + "\nMTTR," + ",".join(str(v) for v in range(1, len(headers) + 1)) + "\n")
+    parsed = parse_file(data.encode(), file_name="m.csv")
+    assert _sorted_records(parsed) == sorted(zip(["MTTR"] * len(headers), periods, range(1, len(headers) + 1)))
+    assert parsed.warnings == [f"the month columns {counted} give no year; {_COUNTED}"]
+
+
 @pytest.mark.parametrize("headers, uncertain", [
-    (["2025年11月", "12月", "1月", "2月"], ["C (12月)", "D (1月)", "E (2月)"]),   # 2025-01 would run back
-    (["2025年12月", "1月"], ["C (1月)"]),                 # newest first would skip ten months; 2026-01 is not written
-    (["11月", "12月", "2026年1月", "2月"], ["B (11月)", "C (12月)", "E (2月)"]),   # no year to the left of 11月
-    (["2026年1月", "2026年2月", "1月"], ["D (1月)"]),                              # 2026-01 twice
+    (["2025年11月", "12月", "2月"], ["C (12月)", "D (2月)"]),             # 2025-02 would run back; and January?
+    (["11月", "2026年1月", "2月"], ["B (11月)", "D (2月)"]),             # 11月 does not run on to 2026年1月
+    (["2026年1月", "2026年2月", "1月"], ["D (1月)"]),                    # 2026-01 twice
+    (["2026年1月", "12月", "2月"], ["C (12月)", "D (2月)"]),             # back, then on
 ])
 def test_a_month_without_its_year_among_dated_months_is_refused_when_the_year_is_not_certain(headers, uncertain):
     data = ("指标," + ",".join(headers) + "\nMTTR," + ",".join(["6"] * len(headers)) + "\n").encode()
@@ -575,35 +595,45 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
         "2026年12月")
 
 
-@pytest.mark.parametrize("content, expected, rows", [
+_CARRIED_DOWN = "took the year of the dated month above them"
+_COUNTED_DOWN = "run month by month, and took the year that counting on from the dated month gives"
+
+
+@pytest.mark.parametrize("content, expected, rows, how", [
     # one metric's months; a tracking table's; two metrics' rows month by month; each metric's rows together
     ("指标,月份,数值\nSLA,2025年11月,95\nSLA,12月,96\nSLA,2026年1月,97\nSLA,2月,98\n",
-     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97), ("SLA", "2026-02", 98)], "rows 3, 5"),
+     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97), ("SLA", "2026-02", 98)], "rows 3, 5",
+     _CARRIED_DOWN),
     ("月份,SLA\n2025年11月,95\n12月,96\n2026年1月,97\n",
-     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97)], "row 3"),
-    ("指标,月份,数值\nSLA,2025年12月,95\nMTTR,2025年12月,6\nSLA,1月,96\nMTTR,1月,7\n",
-     [("MTTR", "2025-12", 6), ("MTTR", "2025-01", 7), ("SLA", "2025-12", 95), ("SLA", "2025-01", 96)], None),
+     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97)], "row 3", _CARRIED_DOWN),
     ("指标,月份,数值\nSLA,2026年2月,95\nSLA,1月,96\nMTTR,2026年2月,6\nMTTR,1月,7\n",        # newest first
-     [("MTTR", "2026-01", 7), ("MTTR", "2026-02", 6), ("SLA", "2026-01", 96), ("SLA", "2026-02", 95)], "rows 3, 5"),
+     [("MTTR", "2026-01", 7), ("MTTR", "2026-02", 6), ("SLA", "2026-01", 96), ("SLA", "2026-02", 95)], "rows 3, 5",
+     _CARRIED_DOWN),
+    ("指标,月份,数值\nSLA,2025年12月,95\nMTTR,2025年12月,6\nSLA,1月,96\nMTTR,1月,7\n",     # over the year's end
+     [("MTTR", "2025-12", 6), ("MTTR", "2026-01", 7), ("SLA", "2025-12", 95), ("SLA", "2026-01", 96)], "rows 4–5",
+     _COUNTED_DOWN),
+    ("月份,SLA\n2025年11月,95\n12月,96\n1月,97\n",                                  # the year written once
+     [("SLA", "2025-11", 95), ("SLA", "2025-12", 96), ("SLA", "2026-01", 97)], "rows 3–4", _COUNTED_DOWN),
+    ("指标,月份,数值\nSLA,9月,95\nSLA,2026-10,96\n",                              # the month before a dated one
+     [("SLA", "2026-09", 95), ("SLA", "2026-10", 96)], "row 2", _COUNTED_DOWN),
+    ("指标,月份,数值\nSLA,2025年11月,95\nSLA,12月,96\nSLA,2月,97\n", [], None, None),   # 2025-02 runs back; 1月?
 ])
-def test_a_month_column_with_the_year_written_only_where_it_changes(content, expected, rows):
+def test_a_month_column_with_the_year_written_only_where_it_changes(content, expected, rows, how):
     """The year of the dated month above (the same metric's, in a long table), when each metric's
-    months then run one way. 2025年12月 then 1月 is not certain (newest first it skips ten months;
-    2026-01 would have its year written): not carried, refused."""
+    months then run one way; else, when they run on month by month (2025年12月 then 1月), the year
+    counting on gives (2026-01). 2025年11月, 12月, 2月 is neither: refused."""
     if rows is None:
-        assert "'1月' names a month but no year" in _refusal(content.encode(), "m.csv")
+        assert "'2月' names a month but no year" in _refusal(content.encode(), "m.csv")
         return
     parsed = parse_file(content.encode(), file_name="m.csv")
     assert _sorted_records(parsed) == sorted(expected)
     column = "A (月份)" if content.startswith("月份") else "B (月份)"
-    assert parsed.warnings == [(f"the months in column {column} without their year ({rows}) took the year of the "
-                               "dated month above them")]
+    assert parsed.warnings == [f"the months in column {column} without their year ({rows}) {how}"]
 
 
 @pytest.mark.parametrize("content, file_name", [
     ("2026年IT服务指标,,\n指标,月份,数值\nSLA达成率,11月,95\nSLA达成率,12月,95\nSLA达成率,1月,95\n", "t.csv"),  # a year's end
     ("2025-2026年指标,,\n指标,月份,数值\nSLA达成率,9月,95\n", "t.csv"),                                      # two years
-    ("指标,月份,数值\nSLA达成率,9月,95\nSLA达成率,2026-10,95\n", "2026年指标.csv"),                          # mixed
     ("2025年指标,,\n指标,月份,数值\nSLA达成率,12月,95\nSLA达成率,1月,96\n", "t.csv"),  # newest first, or over the year's end?
 ])
 def test_long_months_without_a_certain_year_are_still_refused(content, file_name):
