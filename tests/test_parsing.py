@@ -764,12 +764,19 @@ def test_quarter_columns_are_refused_as_quarters_not_months(quarters):
         "metrics month by month; send one column per month (e.g. 2026-01)")
 
 
-def test_a_monthly_report_with_this_month_and_last_month_columns():
-    """本月实际 is the value and 目标要求 the target; 上月实际 and 环比 are comparisons, not read."""
+@pytest.mark.parametrize("target, value, compared", [
+    ("目标要求", "本月实际", "上月实际"),
+    ("考核标准", "本期", "上年同期"),          # this period against the same period last year
+    ("标准值", "当期值", "上期"),
+    ("指标要求", "本月数", "上月数"),
+])
+def test_a_monthly_report_with_this_month_and_last_month_columns(target, value, compared):
+    """本月实际 (本期, 当期值, 本月数) is the value and 目标要求 (考核标准, 标准值, 指标要求) the target;
+    上月实际 (上年同期, 上期, 上月数) and 环比 are comparisons, not read."""
     def build(wb):
         ws = wb.add_worksheet("月报")
         ws.write(0, 0, "2026年10月运维服务指标月报")
-        ws.write_row(1, 0, ["序号", "指标名称", "目标要求", "本月实际", "上月实际", "环比", "备注"])
+        ws.write_row(1, 0, ["序号", "指标名称", target, value, compared, "环比", "备注"])
         ws.write_row(2, 0, [1, "SLA达成率", 95, 95.3, 94.8, "0.5%", ""])
     parsed = parse_file(_workbook(build), file_name="月报.xlsx")
     rows = parsed.records[["metric", "period", "value", "target", "column"]]
