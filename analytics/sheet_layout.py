@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, name_key
+from .names import header_key, name_key, same_unit
 from .periods import (
     is_quarter,
     made_on_label,
@@ -643,6 +643,60 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
     return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok, written | percent
 
 
+def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray | None]:
+    """Cells written as a number with its unit after it (4.5小时, 2次, 30 min), which parse_values
+    refuses, read as the number, with the unit kept per cell (None elsewhere) for the ingest to
+    check against the catalogue's: 4.5小时 is 4.5 for a metric kept in h, 30分钟 is refused for it.
+    The third item is None when no cell has a unit."""
+    bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
+    typed = [(i, found) for i in bad if (found := number_and_unit(cells.iloc[i])) is not None]
+    if not typed:
+        return values, ok, None
+    values, ok = values.copy(), ok.copy()
+    units = np.full(len(cells), None, dtype=object)
+    for i, (number, unit) in typed:
+        values.iloc[i], ok.iloc[i], units[i] = float(number), True, unit
+    return values, ok, units
+
+
+def _block_typed_units(frame: pd.DataFrame, columns: list[int], values: np.ndarray,
+                       ok: np.ndarray) -> np.ndarray | None:
+    """_typed_units over a block (rows x columns), in place: None when no cell has a unit."""
+    units = None
+    for j in np.flatnonzero(~ok.all(axis=0)):
+        column_values, column_ok, typed = _typed_units(frame[columns[j]], pd.Series(values[:, j]), pd.Series(ok[:, j]))
+        if typed is not None:
+            values[:, j], ok[:, j] = column_values.to_numpy(), column_ok.to_numpy()
+            units = np.full(values.shape, None, dtype=object) if units is None else units
+            units[:, j] = typed
+    return units
+
+
+def _with_typed_units(written: pd.Categorical, typed: list[np.ndarray | None]) -> tuple[pd.Categorical, list[np.ndarray]]:
+    """Each record's unit: its unit column's (`written`), else the unit typed in its cells. Also,
+    per kind of cell in `typed`, where its unit is another than the record's (30分钟 on a row whose
+    unit column says h, or beside a target of 4小时): the row's numbers are in two units."""
+    if all(t is None for t in typed):
+        return written, []
+    units = np.asarray(written, dtype=object)
+    units = np.where(pd.isna(units), None, units)
+    conflicts = []
+    for cells in typed:
+        has = np.zeros(len(units), dtype=bool) if cells is None else pd.notna(cells)
+        both = np.flatnonzero(has & pd.notna(units))
+        clash = np.zeros(len(units), dtype=bool)
+        clash[both] = [not same_unit(cells[i], units[i]) for i in both]
+        conflicts.append(clash)
+        if cells is not None:
+            units = np.where(has & pd.isna(units), cells, units)
+    return pd.Categorical(units), conflicts
+
+
+def _two_units(cell: object, typed: str, unit: str) -> str:
+    """Why a cell whose typed unit is another than its row's is refused (see _with_typed_units)."""
+    return f"'{_text(cell)}' is in {typed}, but the row's unit is {unit}: write the row's numbers in one unit"
+
+
 def _round(values: np.ndarray) -> np.ndarray:
     """Round away binary noise (0.1 + 0.2) to 10 decimals, leaving huge numbers alone: rounding
     multiplies by 1e10 first, which would turn anything above ~1e298 into infinity."""
@@ -842,6 +896,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                      "metric: read as the metric named above (a name written once over its months)")
     problems: list[Problem] = []
     values, ok, as_percent = _numbers(value_cells, sheet, roles["value"])
+    values, ok, value_units = _typed_units(value_cells, values, ok)
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
@@ -849,14 +904,23 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     for row in frame.index[~ok]:
         problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
+    target_units = None
     if "target" in roles:
-        targets, target_ok, _ = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
+        target_cells = without_bounds(frame[roles["target"]])
+        targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
+        targets, target_ok, target_units = _typed_units(target_cells, targets, target_ok)
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
+    units, clashes = _with_typed_units(_texts(frame[roles["unit"]]).array if "unit" in roles else _missing(len(frame)),
+                                       [value_units, target_units])
+    for clash, typed, role in zip(clashes, [value_units, target_units], ["value", "target"], strict=False):
+        problems += [Problem(_two_units(frame[roles[role]].iloc[i], typed[i], units[i]), file=file_name,
+                             sheet=sheet.name, row=int(frame.index[i]), column=_column_label(table, roles[role]))
+                     for i in np.flatnonzero(clash)]
     records = pd.DataFrame({
         "metric": metric, "period": periods, "value": values, "target": targets,
         "note": _objects(_texts(frame[roles["note"]])) if "note" in roles else _missing(len(frame)),
@@ -864,7 +928,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                        else _missing(len(frame))),
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
-        "unit": _texts(frame[roles["unit"]]) if "unit" in roles else _missing(len(frame)),
+        "unit": units,
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
     }, index=frame.index, copy=False)
@@ -908,8 +972,11 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                                                             sheet, file_name)
         problems += row_problems
         notes += row_notes
+    target_units = None
     if "target" in roles:
-        targets, target_ok, _ = _numbers(without_bounds(frame[roles["target"]]), sheet, roles["target"])
+        target_cells = without_bounds(frame[roles["target"]])
+        targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
+        targets, target_ok, target_units = _typed_units(target_cells, targets, target_ok)
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -920,7 +987,14 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                               else pd.Series(_missing(len(frame)), index=frame.index, copy=False)
                               for role in ("note", "suggestion", "unit", "service"))
     values, ok, as_percent = _block_numbers(frame, period_cols, sheet)
+    value_units = _block_typed_units(frame, period_cols, values, ok)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
+    if target_units is not None:           # 目标 ≤4小时: the row's unit, where its unit column gives none
+        unit, clashes = _with_typed_units(unit.array, [target_units])
+        problems += [Problem(_two_units(frame[roles["target"]].iloc[i], target_units[i], unit[i]), file=file_name,
+                             sheet=sheet.name, row=int(frame.index[i]), column=_column_label(table, roles["target"]))
+                     for i in np.flatnonzero(clashes[0])]
+        unit = pd.Series(unit, index=frame.index, copy=False)
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
         column_block, column_problems = _target_columns(frame, table, sheet, file_name)
         problems += column_problems
@@ -932,6 +1006,13 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     records = _wide_records(frame.index, table, sheet, values, as_percent, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
         target_block)
+    if value_units is not None:            # 4.5小时 in a month's cell
+        units, clashes = _with_typed_units(records["unit"].array, [value_units.ravel()])
+        records["unit"] = units
+        width = len(period_cols)
+        problems += [Problem(_two_units(frame[period_cols[i % width]].iloc[i // width], value_units.ravel()[i],
+                                        units[i]), file=file_name, sheet=sheet.name, row=int(frame.index[i // width]),
+                             column=_column_label(table, period_cols[i % width])) for i in np.flatnonzero(clashes[0])]
     return records, problems, notes
 
 
@@ -1070,6 +1151,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     frame, periods, period_cells = frame[keep], periods[keep], period_cells[keep]
     problems += _month_problems(frame, periods, period_cells, table, sheet, file_name)
     values, ok, as_percent = _block_numbers(frame, columns, sheet)
+    value_units = _block_typed_units(frame, columns, values, ok)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
@@ -1082,7 +1164,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "target": np.full(count * width, np.nan),
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
-        "unit": _missing(count * width),
+        "unit": _missing(count * width) if value_units is None else pd.Categorical(value_units.ravel()),
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),

@@ -232,6 +232,22 @@ def test_percentages_for_metrics_kept_in_percent_or_new_ones_load(catalogue, cli
                                   ("Incident MTTR", "2026-10"): 5.5, ("Change success rate", "2026-10"): 97.5}
 
 
+def test_a_number_typed_with_the_catalogue_s_unit_loads_and_with_another_is_refused(catalogue, cli, tmp_path):
+    """4.5小时 for MTTR, kept in h, is 4.5 h; 270分钟 would be stored as 270 h, and 95分 (a score) as 95%."""
+    path = _csv(tmp_path, "ok.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,4.5小时,≤4小时\n"
+                "事件平均解决时间,2026-06,3.5 h,\n")
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 4.5, ("Incident MTTR", "2026-06"): 3.5}
+    path = _csv(tmp_path, "other.csv", "指标,月份,数值\n事件平均解决时间,2026-07,270分钟\nSLA达成率,2026-07,95分\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines() == [
+        "other.csv, row 2: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first",
+        "other.csv, row 3: 'SLA attainment' is in 分 here, but the catalogue keeps it in %; convert the values to % first"]
+    assert ("Incident MTTR", "2026-07") not in _stored(catalogue)
+
+
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
     code, _, err = cli("ingest", path, "--create-metrics")

@@ -8,6 +8,7 @@ import math
 import time
 import zipfile
 
+import pandas as pd
 import pytest
 import xlsxwriter
 
@@ -747,12 +748,40 @@ def test_a_tracking_csv_and_its_refusals():
         "t.csv, row 3, column C (MTTR): '五' is not a number")
 
 
-def test_a_number_typed_with_its_unit_is_refused_saying_what_to_write():
-    assert _refusal("指标,月份,数值\nMTTR,2026-05,5.5小时\nMTTR,2026-06,七\n".encode(), "u.csv") == (
-        "u.csv, row 2, column C (数值): '5.5小时' is not a number: write 5.5 without the unit (小时)\n"
+@pytest.mark.parametrize("content, expected", [
+    ("指标,月份,数值,目标\nMTTR,2026-05,5.5小时,≤4小时\n重大事件数,2026-05,2次,0\n",                    # long
+     [("MTTR", "2026-05", 5.5, 4.0, "小时"), ("重大事件数", "2026-05", 2.0, 0.0, "次")]),
+    ("指标,目标,2026-05,2026-06\nMTTA,15分钟以内,30 min,25\n",                                     # wide
+     [("MTTA", "2026-05", 30.0, 15.0, "分钟"), ("MTTA", "2026-06", 25.0, 15.0, "分钟")]),
+    ("月份,MTTA,SLA达成率\n2026-04,20,94\n2026-05,25,95\n2026-06,30 min,96\n",                          # tracking
+     [("MTTA", "2026-04", 20.0, None, None), ("MTTA", "2026-05", 25.0, None, None), ("MTTA", "2026-06", 30.0, None, "min"),
+      ("SLA达成率", "2026-04", 94.0, None, None), ("SLA达成率", "2026-05", 95.0, None, None),
+      ("SLA达成率", "2026-06", 96.0, None, None)]),
+])
+def test_a_number_typed_with_its_unit_is_read_and_its_unit_kept_for_the_catalogue(content, expected):
+    """5.5小时, 2次, 30 min: the number, and the unit on the record (as a 单位 column gives it), which
+    the ingest holds against the catalogue's unit. A target's unit stands for its row."""
+    records = parse_file(content.encode(), file_name="u.csv").records
+    rows = records[["metric", "period", "value", "target", "unit"]].astype(object)
+    assert sorted(tuple(None if pd.isna(v) else v for v in row) for row in rows.itertuples(index=False)) == expected
+
+
+@pytest.mark.parametrize("content, message", [
+    ("指标,月份,数值,单位\nMTTR,2026-05,270分钟,小时\n", "row 2, column C (数值): '270分钟' is in 分钟, but the row's unit is 小时"),
+    ("指标,月份,数值,目标\nMTTR,2026-05,270分钟,≤4小时\n", "row 2, column D (目标): '≤4小时' is in 小时, but the row's unit is 分钟"),
+    ("指标,单位,2026-05,2026-06\nMTTR,h,4.5小时,300分钟\n", "row 2, column D (2026-06): '300分钟' is in 分钟, but the row's unit is h"),
+])
+def test_a_row_whose_numbers_are_typed_in_two_units_is_refused(content, message):
+    assert _refusal(content.encode(), "u.csv") == f"u.csv, {message}: write the row's numbers in one unit"
+
+
+def test_a_number_typed_with_a_unit_it_does_not_know_says_what_to_write():
+    """次/月 is a rate, no unit; in a target row (类型 目标) a unit is not read either."""
+    assert _refusal("指标,月份,数值\n工单量,2026-05,5次/月\nMTTR,2026-06,七\n".encode(), "u.csv") == (
+        "u.csv, row 2, column C (数值): '5次/月' is not a number\n"
         "u.csv, row 3, column C (数值): '七' is not a number")
-    assert _refusal("指标,2026-05,2026-06\nMTTA,30 min,25\n".encode(), "w.csv") == (
-        "w.csv, row 2, column B (2026-05): '30 min' is not a number: write 30 without the unit (min)")
+    assert _refusal("指标,类型,2026-05\nMTTA,目标,30 min\nMTTA,实际,25\n".encode(), "w.csv") == (
+        "w.csv, row 2, column C (2026-05): '30 min' is not a number: write 30 without the unit (min)")
 
 
 @pytest.mark.parametrize("quarters", [["2026Q1", "2026Q2", "2026Q3"], ["一季度", "二季度", "三季度"],
@@ -1034,7 +1063,7 @@ def test_a_target_written_as_a_bound_is_its_number(written, expected):
 
 
 def test_bounds_are_read_in_target_cells_only():
-    """A value is a measurement: '≥95%' there is refused; a bound with a unit gets the unit hint."""
+    """A value is a measurement: '≥95%' there is refused; a bound with a unit is its number."""
     def build(wb):
         ws = wb.add_worksheet("数据")
         ws.write_row(0, 0, ["指标", "月份", "数值", "目标"])
@@ -1043,7 +1072,6 @@ def test_bounds_are_read_in_target_cells_only():
         ws.write_row(3, 0, ["客户满意度", "2026-10", 91, "以上"])
     assert _refusal(_workbook(build), "b.xlsx").splitlines() == [
         "b.xlsx, sheet '数据', row 2, column C (数值): '≥95%' is not a number",
-        "b.xlsx, sheet '数据', row 3, column D (目标): target '≤8小时' is not a number: write 8 without the unit (小时)",
         "b.xlsx, sheet '数据', row 4, column D (目标): target '以上' is not a number"]
 
 
