@@ -110,6 +110,10 @@ def parse_period(value: object) -> str | None:
     match = _NAMED_AFTER.match(text)
     if match and (month := _month_named(match.group(2))):
         return _valid(int(match.group(1)), month)
+    for days_of_one_month in _DAYS_OF_ONE_MONTH:       # a 统计周期 cell: 2026.10.01-2026.10.31 is October
+        match = days_of_one_month.fullmatch(text)
+        if match and _one_month(match) != match.group(0):
+            return _valid(int(match["year"]), int(match["month"]))
     return None
 
 

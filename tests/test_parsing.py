@@ -42,6 +42,9 @@ def _refusal(source, name, limits=None) -> str:
     ("二〇二六年十月", "2026-10"), ("2026年十二月", "2026-12"), ("二零二六年三月", "2026-03"), ("十月", None),
     ("2026-Oct", "2026-10"), ("2026 October", "2026-10"), ("Oct/2026", "2026-10"), ("2026-Octo", None),
     ("2026-13", None), ("next month", None), ("", None), (None, None), (2026.5, None),
+    # a 统计周期 cell that gives the days of one month is that month; days across months are no month
+    ("2026.10.01-2026.10.31", "2026-10"), ("2026年10月1日至2026年10月31日", "2026-10"), ("2026/10/1~10/31", "2026-10"),
+    ("2026年10月1日-10月31日", "2026-10"), ("2026-10-01~2026-11-30", None), ("2026年1月1日至2026年10月31日", None),
 ])
 def test_periods_people_write(written, expected):
     assert parse_period(written) == expected
