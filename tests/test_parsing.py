@@ -660,6 +660,9 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     # a form's header: the day it was filled in is labelled only 日期; the data's own dates stay
     ("制表人：张三  日期：2026-11-05", []), ("报告日期：2026年11月5日", []), ("日期：2026年10月", ["2026-10"]),
     ("统计日期：2026-10-31", ["2026-10"]), ("截至日期：2026-10-31", ["2026-10"]),
+    # a signature line: who made it, then the day (a whole date, with its day)
+    ("制表：张三 2026-11-05", []), ("制表人：张三 2026年11月5日", []), ("审核人:李四 2026/11/06 09:30", []),
+    ("IT服务月报（2026年10月） 填报人：信息科技部 2026-11-05", ["2026-10"]),
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
