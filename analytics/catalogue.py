@@ -29,7 +29,7 @@ from .names import (
     without_marks,
 )
 from .store import Store
-from .values import without_bound
+from .values import number_and_unit, without_bound
 
 CATALOGUE_COLUMNS = [
     "name", "name_en", "name_zh", "aliases", "unit", "category", "direction", "service",
@@ -272,14 +272,22 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
             if rec[col] is None:
                 rec[col] = default
                 continue
+            written = without_bound(rec[col]) if col == "target" else rec[col]         # ≥95% is a target of 95
+            typed = number_and_unit(written)         # 4小时 for a metric kept in 小时: its number
+            if typed is not None and rec["unit"] and not same_unit(typed[1], rec["unit"]):
+                problems.append(Problem(f"the {col} '{rec[col]}' is in {typed[1]}, but '{rec['name']}' is kept in "
+                                        f"{rec['unit']}: write it in {rec['unit']}", **where(i, col)))
+                continue
             try:
-                written = without_bound(rec[col]) if col == "target" else rec[col]     # ≥95% is a target of 95
-                number = float(str(written).replace(",", "").rstrip("%"))
+                number = float(typed[0] if typed and rec["unit"] else str(written).replace(",", "").rstrip("%"))
                 if not (lo <= number <= hi) or math.isnan(number):
                     raise ValueError
                 rec[col] = number
             except ValueError:
-                problems.append(Problem(f"'{rec[col]}' is not a valid {col}", **where(i, col)))
+                hint = (f": write {typed[0]}, and the unit ({typed[1]}) in the unit column" if typed else
+                        ": write a number, 1 by default (2 counts its gaps twice in the priority order)" if col == "weight"
+                        else "")
+                problems.append(Problem(f"'{rec[col]}' is not a valid {col}{hint}", **where(i, col)))
                 continue
             why = below_zero_problem(number, rec["name"], rec["unit"], f"the {col}") if col in ("baseline", "target") \
                 else None

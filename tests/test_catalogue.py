@@ -115,7 +115,8 @@ def _catalogue_changed(path, changes: dict[int, dict[str, str]]):
     "column, bad, message",
     [("direction", "upwards", "direction 'upwards' is not one of increase, decrease, neutral"),
      ("category", "speed", "category 'speed' is not one of"),
-     ("weight", "heavy", "'heavy' is not a valid weight"),
+     ("weight", "heavy", "'heavy' is not a valid weight: write a number, 1 by default (2 counts its gaps twice"),
+     ("target", "5分钟", "the target '5分钟' is in 分钟, but 'SLA attainment' is kept in %: write it in %"),
      ("decimals", "2.5", "decimals '2.5' must be a whole number"),
      ("from_period", "someday", "'someday' is not a month")],
 )
@@ -177,6 +178,21 @@ def test_a_target_written_as_a_bound_is_its_number(store, cli, tmp_path):
     assert code == 0, err
     assert "2 baseline/target versions added" in out
     assert list_metrics(store).set_index("name")["target"].to_dict() == {"SLA attainment": 95, "Incident MTTR": 8}
+
+
+def test_a_baseline_tolerance_or_target_typed_with_the_metric_s_unit_is_its_number(store, cli, tmp_path):
+    """A template's 考核目标 column says ≤4小时, its 基线值 5.2小时, for a metric kept in 小时; without a unit
+    in the row, 4小时 says where the unit goes."""
+    path = _write_csv(tmp_path / "目录.csv", "指标名称*,计量单位,指标方向,容差,基线值,考核目标,生效期间\n"
+                      "事件平均解决时间,小时,越小越好,0.5小时,5.2小时,≤4小时,2026年1月\n重大事件数,起,负向,0,1起,0起,2026-01\n")
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    metrics = list_metrics(store).set_index("name")
+    assert metrics.loc["事件平均解决时间", ["tolerance", "baseline", "target"]].tolist() == [0.5, 5.2, 4.0]
+    assert metrics.loc["重大事件数", ["baseline", "target"]].tolist() == [1.0, 0.0]
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "u.csv", "名称,目标,生效期间\nX,4小时,2026-01\n"))
+    assert code == 1 and err.splitlines() == [
+        "u.csv, row 2, column B (target): '4小时' is not a valid target: write 4, and the unit (小时) in the unit column"]
 
 
 @pytest.mark.parametrize("direction, category, expected", [

@@ -476,7 +476,13 @@ CASES = [
                  "类别“速度”无效,可选:服务质量、服务效果、服务成本、流程执行效率", id="catalogue-category"),
     pytest.param(_catalogue({"name": ["A"], "direction": ["sideways"]}),
                  "方向“sideways”无效,可选:越高越好(increase)、越低越好(decrease)、中性(neutral)", id="catalogue-direction"),
-    pytest.param(_catalogue({"name": ["A"], "weight": ["heavy"]}), "“heavy”不是有效的权重", id="catalogue-weight"),
+    pytest.param(_catalogue({"name": ["A"], "weight": ["heavy"]}),
+                 "“heavy”不是有效的权重:请写数字,默认为 1(为 2 时其差距在优先级中按两倍计)", id="catalogue-weight"),
+    pytest.param(_catalogue({"name": ["A"], "tolerance": ["x"]}), "“x”不是有效的容差", id="catalogue-tolerance"),
+    pytest.param(_catalogue({"name": ["A"], "unit": ["分钟"], "target": ["≤0.5小时"], "from_period": ["2026-01"]}),
+                 "目标“≤0.5小时”以 小时 计,但“A”以 分钟 计:请以 分钟 填写", id="catalogue-unit"),
+    pytest.param(_catalogue({"name": ["A"], "target": ["4小时"], "from_period": ["2026-01"]}),
+                 "“4小时”不是有效的目标:请写 4,并把单位(小时)写在单位列", id="catalogue-no-unit"),
     pytest.param(_catalogue({"name": ["A"], "unit_cost": ["-5"]}), "“-5”不是有效的单位成本", id="catalogue-unit-cost"),
     pytest.param(_catalogue({"name": ["A"], "target": ["high"]}), "“high”不是有效的目标", id="catalogue-target"),
     pytest.param(_catalogue({"name": ["A"], "decimals": ["1.5"]}), "小数位“1.5”必须是 0 到 6 的整数", id="catalogue-decimals"),
@@ -636,8 +642,10 @@ SAMPLES = ("x", "3", "")   # each f-string placeholder is tried with each of the
 
 # (file, message with {} for each placeholder): why a sample cannot stand for the real values.
 NOT_SAMPLED = {
-    ("catalogue.py", "'{}' is not a valid {}"):
+    ("catalogue.py", "'{}' is not a valid {}{}"):
         "the column is one of the catalogue's number columns (weight, ...); see the catalogue-* cases",
+    ("catalogue.py", "the {} '{}' is in {}, but '{}' is kept in {}: write it in {}"):
+        "the column is one of the catalogue's number columns (target, ...); see the catalogue-unit case",
     ("ingest.py", "cannot create metric {}: {}"):
         "the reason is one of names.name_problem's messages; see the create-* cases",
     ("parsing.py", "{}: unhide them if the table's heading is there"):
