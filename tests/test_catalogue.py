@@ -185,7 +185,7 @@ def test_a_baseline_tolerance_or_target_typed_with_the_metric_s_unit_is_its_numb
     in the row, 4小时 says where the unit goes."""
     path = _write_csv(tmp_path / "目录.csv", "指标名称*,计量单位,指标方向,容差,基线值,考核目标,生效期间\n"
                       "事件平均解决时间,小时,越小越好,0.5小时,5.2小时,≤4小时,2026年1月\n重大事件数,起,负向,0,1起,0起,2026-01\n")
-    code, out, err = cli("metrics", "import", path)
+    code, _out, err = cli("metrics", "import", path)
     assert code == 0, err
     metrics = list_metrics(store).set_index("name")
     assert metrics.loc["事件平均解决时间", ["tolerance", "baseline", "target"]].tolist() == [0.5, 5.2, 4.0]
