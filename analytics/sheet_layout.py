@@ -692,9 +692,13 @@ def _with_typed_units(written: pd.Categorical, typed: list[np.ndarray | None]) -
     return pd.Categorical(units), conflicts
 
 
-def _two_units(cell: object, typed: str, unit: str) -> str:
-    """Why a cell whose typed unit is another than its row's is refused (see _with_typed_units)."""
-    return f"'{_text(cell)}' is in {typed}, but the row's unit is {unit}: write the row's numbers in one unit"
+def _two_unit_problems(clash: np.ndarray, typed: np.ndarray, units: pd.Categorical, cells: np.ndarray,
+                       rows: np.ndarray, columns: list[str], sheet: Sheet, file_name: str) -> list[Problem]:
+    """A problem for each record whose typed unit is another than its row's (see _with_typed_units);
+    cells, rows and columns give each record's cell, row and column label."""
+    return [Problem(f"'{_text(cells[i])}' is in {typed[i]}, but the row's unit is {units[i]}: write the row's "
+                    "numbers in one unit", file=file_name, sheet=sheet.name, row=int(rows[i]), column=columns[i])
+            for i in np.flatnonzero(clash)]
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -918,9 +922,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     units, clashes = _with_typed_units(_texts(frame[roles["unit"]]).array if "unit" in roles else _missing(len(frame)),
                                        [value_units, target_units])
     for clash, typed, role in zip(clashes, [value_units, target_units], ["value", "target"], strict=False):
-        problems += [Problem(_two_units(frame[roles[role]].iloc[i], typed[i], units[i]), file=file_name,
-                             sheet=sheet.name, row=int(frame.index[i]), column=_column_label(table, roles[role]))
-                     for i in np.flatnonzero(clash)]
+        if clash.any():
+            problems += _two_unit_problems(clash, typed, units, frame[roles[role]].to_numpy(), frame.index.to_numpy(),
+                                           [_column_label(table, roles[role])] * len(frame), sheet, file_name)
     records = pd.DataFrame({
         "metric": metric, "period": periods, "value": values, "target": targets,
         "note": _objects(_texts(frame[roles["note"]])) if "note" in roles else _missing(len(frame)),
@@ -991,9 +995,9 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
     if target_units is not None:           # 目标 ≤4小时: the row's unit, where its unit column gives none
         unit, clashes = _with_typed_units(unit.array, [target_units])
-        problems += [Problem(_two_units(frame[roles["target"]].iloc[i], target_units[i], unit[i]), file=file_name,
-                             sheet=sheet.name, row=int(frame.index[i]), column=_column_label(table, roles["target"]))
-                     for i in np.flatnonzero(clashes[0])]
+        problems += _two_unit_problems(clashes[0], target_units, unit, frame[roles["target"]].to_numpy(),
+                                       frame.index.to_numpy(), [_column_label(table, roles["target"])] * len(frame),
+                                       sheet, file_name)
         unit = pd.Series(unit, index=frame.index, copy=False)
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
         column_block, column_problems = _target_columns(frame, table, sheet, file_name)
@@ -1009,10 +1013,9 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if value_units is not None:            # 4.5小时 in a month's cell
         units, clashes = _with_typed_units(records["unit"].array, [value_units.ravel()])
         records["unit"] = units
-        width = len(period_cols)
-        problems += [Problem(_two_units(frame[period_cols[i % width]].iloc[i // width], value_units.ravel()[i],
-                                        units[i]), file=file_name, sheet=sheet.name, row=int(frame.index[i // width]),
-                             column=_column_label(table, period_cols[i % width])) for i in np.flatnonzero(clashes[0])]
+        problems += _two_unit_problems(clashes[0], value_units.ravel(), units, frame[period_cols].to_numpy().ravel(),
+                                       records["row"].to_numpy(), [_column_label(table, c) for c in period_cols] *
+                                       len(frame), sheet, file_name)
     return records, problems, notes
 
 
