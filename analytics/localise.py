@@ -16,9 +16,6 @@ from .errors import Problem
 
 # (English pattern, Chinese template). Named groups carry the values over; most specific first.
 _ZH: list[tuple[str, str]] = [
-    (r"'(?P<v>.*)' is not a number: write (?P<n>\S+) without the unit \((?P<u>.*)\)", "“{v}”不是数字:请只写数字 {n},不要带单位({u})"),
-    (r"target '(?P<v>.*)' is not a number: write (?P<n>\S+) without the unit \((?P<u>.*)\)",
-     "目标值“{v}”不是数字:请只写数字 {n},不要带单位({u})"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: it is a formula whose result the file does not hold; open "
       r"the file in Excel or WPS and save it again"),
      "{what}“{v}”是公式,文件中没有保存它的计算结果:请用 Excel 或 WPS 打开此文件并重新保存"),

@@ -41,7 +41,6 @@ from .values import (
     parse_categories,
     parse_value,
     parse_values,
-    without_bound,
     without_bounds,
     written_as_percent,
 )
@@ -643,62 +642,63 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
     return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok, written | percent
 
 
-def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray | None]:
+@dataclass(frozen=True)
+class _TypedCell:
+    """A cell whose number was typed with its unit (4.5小时, ≤4小时 as a target): the unit, where
+    the cell is, and the records it gives the unit of (a month's value: its own; a row's target:
+    each month of the row)."""
+
+    unit: str
+    cell: object
+    row: int
+    column: str
+    records: np.ndarray
+
+
+def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
     """Cells written as a number with its unit after it (4.5小时, 2次, 30 min), which parse_values
-    refuses, read as the number, with the unit kept per cell (None elsewhere) for the ingest to
-    check against the catalogue's: 4.5小时 is 4.5 for a metric kept in h, 30分钟 is refused for it.
-    The third item is None when no cell has a unit."""
+    refuses, read as the number, with {position: unit} for the records to carry: the ingest checks
+    it against the catalogue's unit, so 4.5小时 is 4.5 for a metric kept in h and 30分钟 is refused."""
     bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
-    typed = [(i, found) for i in bad if (found := number_and_unit(cells.iloc[i])) is not None]
+    typed = {int(i): found for i in bad if (found := number_and_unit(cells.iloc[i])) is not None}
     if not typed:
-        return values, ok, None
+        return values, ok, {}
     values, ok = values.copy(), ok.copy()
-    units = np.full(len(cells), None, dtype=object)
-    for i, (number, unit) in typed:
-        values.iloc[i], ok.iloc[i], units[i] = float(number), True, unit
-    return values, ok, units
+    for i, (number, _) in typed.items():
+        values.iloc[i], ok.iloc[i] = float(number), True
+    return values, ok, {i: unit for i, (_, unit) in typed.items()}
 
 
 def _block_typed_units(frame: pd.DataFrame, columns: list[int], values: np.ndarray,
-                       ok: np.ndarray) -> np.ndarray | None:
-    """_typed_units over a block (rows x columns), in place: None when no cell has a unit."""
-    units = None
+                       ok: np.ndarray) -> dict[tuple[int, int], str]:
+    """_typed_units over a block (rows x columns), in place: {(row position, column position): unit}."""
+    units: dict[tuple[int, int], str] = {}
     for j in np.flatnonzero(~ok.all(axis=0)):
         column_values, column_ok, typed = _typed_units(frame[columns[j]], pd.Series(values[:, j]), pd.Series(ok[:, j]))
-        if typed is not None:
+        if typed:
             values[:, j], ok[:, j] = column_values.to_numpy(), column_ok.to_numpy()
-            units = np.full(values.shape, None, dtype=object) if units is None else units
-            units[:, j] = typed
+            units |= {(i, int(j)): unit for i, unit in typed.items()}
     return units
 
 
-def _with_typed_units(written: pd.Categorical, typed: list[np.ndarray | None]) -> tuple[pd.Categorical, list[np.ndarray]]:
-    """Each record's unit: its unit column's (`written`), else the unit typed in its cells. Also,
-    per kind of cell in `typed`, where its unit is another than the record's (30分钟 on a row whose
-    unit column says h, or beside a target of 4小时): the row's numbers are in two units."""
-    if all(t is None for t in typed):
+def _units_of_records(written: pd.Categorical, typed: list[_TypedCell], sheet: Sheet,
+                      file_name: str) -> tuple[pd.Categorical, list[Problem]]:
+    """Each record's unit: its unit column's (`written`), else the unit typed in its cells; and a
+    problem for each typed cell whose unit is another than its records' so far (30分钟 on a row
+    whose unit column says h, or beside a target of ≤4小时): the row's numbers are in two units."""
+    if not typed:
         return written, []
-    units = np.asarray(written, dtype=object)
-    units = np.where(pd.isna(units), None, units)
-    conflicts = []
-    for cells in typed:
-        has = np.zeros(len(units), dtype=bool) if cells is None else pd.notna(cells)
-        both = np.flatnonzero(has & pd.notna(units))
-        clash = np.zeros(len(units), dtype=bool)
-        clash[both] = [not same_unit(cells[i], units[i]) for i in both]
-        conflicts.append(clash)
-        if cells is not None:
-            units = np.where(has & pd.isna(units), cells, units)
-    return pd.Categorical(units), conflicts
-
-
-def _two_unit_problems(clash: np.ndarray, typed: np.ndarray, units: pd.Categorical, cells: np.ndarray,
-                       rows: np.ndarray, columns: list[str], sheet: Sheet, file_name: str) -> list[Problem]:
-    """A problem for each record whose typed unit is another than its row's (see _with_typed_units);
-    cells, rows and columns give each record's cell, row and column label."""
-    return [Problem(f"'{_text(cells[i])}' is in {typed[i]}, but the row's unit is {units[i]}: write the row's "
-                    "numbers in one unit", file=file_name, sheet=sheet.name, row=int(rows[i]), column=columns[i])
-            for i in np.flatnonzero(clash)]
+    units = np.array([None if pd.isna(u) else u for u in np.asarray(written, dtype=object)], dtype=object)
+    problems = []
+    for cell in typed:
+        given = units[cell.records]
+        other = next((u for u in given if u is not None and not same_unit(cell.unit, u)), None)
+        if other is not None:
+            problems.append(Problem(f"'{_text(cell.cell)}' is in {cell.unit}, but the row's unit is {other}: write the "
+                                    "row's numbers in one unit", file=file_name, sheet=sheet.name, row=cell.row,
+                                    column=cell.column))
+        units[cell.records] = [cell.unit if u is None else u for u in given]
+    return pd.Categorical(units), problems
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -908,7 +908,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     for row in frame.index[~ok]:
         problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
-    target_units = None
+    target_units = {}
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
         targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
@@ -919,12 +919,12 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
-    units, clashes = _with_typed_units(_texts(frame[roles["unit"]]).array if "unit" in roles else _missing(len(frame)),
-                                       [value_units, target_units])
-    for clash, typed, role in zip(clashes, [value_units, target_units], ["value", "target"], strict=False):
-        if clash.any():
-            problems += _two_unit_problems(clash, typed, units, frame[roles[role]].to_numpy(), frame.index.to_numpy(),
-                                           [_column_label(table, roles[role])] * len(frame), sheet, file_name)
+    typed = [_TypedCell(unit, frame[c].iloc[i], int(frame.index[i]), _column_label(table, c), np.array([i]))
+             for found, c in ((target_units, roles.get("target")), (value_units, roles["value"]))  # the target first
+             for i, unit in found.items()]
+    units, unit_problems = _units_of_records(_texts(frame[roles["unit"]]).array if "unit" in roles
+                                             else _missing(len(frame)), typed, sheet, file_name)
+    problems += unit_problems
     records = pd.DataFrame({
         "metric": metric, "period": periods, "value": values, "target": targets,
         "note": _objects(_texts(frame[roles["note"]])) if "note" in roles else _missing(len(frame)),
@@ -972,11 +972,13 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     target_block = None
     if kinds is not None:
         kinds = kinds[frame.index]
-        target_block, frame, metric, row_problems, row_notes = _target_rows(frame, metric, kinds == "target", table,
-                                                                            sheet, file_name)
+        target_block, frame, metric, row_problems, row_notes, typed = _target_rows(frame, metric, kinds == "target",
+                                                                                   table, sheet, file_name)
         problems += row_problems
         notes += row_notes
-    target_units = None
+    else:
+        typed = []
+    target_units = {}
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
         targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
@@ -993,29 +995,28 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     values, ok, as_percent = _block_numbers(frame, period_cols, sheet)
     value_units = _block_typed_units(frame, period_cols, values, ok)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
-    if target_units is not None:           # 目标 ≤4小时: the row's unit, where its unit column gives none
-        unit, clashes = _with_typed_units(unit.array, [target_units])
-        problems += _two_unit_problems(clashes[0], target_units, unit, frame[roles["target"]].to_numpy(),
-                                       frame.index.to_numpy(), [_column_label(table, roles["target"])] * len(frame),
-                                       sheet, file_name)
-        unit = pd.Series(unit, index=frame.index, copy=False)
+    width = len(period_cols)
+    typed += [_TypedCell(written, frame[roles["target"]].iloc[i], int(frame.index[i]),   # a row's target: its months'
+                         _column_label(table, roles["target"]), i * width + np.arange(width))
+              for i, written in target_units.items()]
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
-        column_block, column_problems = _target_columns(frame, table, sheet, file_name)
+        column_block, column_problems, column_typed = _target_columns(frame, table, sheet, file_name)
         problems += column_problems
+        typed += column_typed
         target_block = column_block if target_block is None else np.where(np.isnan(target_block), column_block,
                                                                            target_block)
+    typed += [_TypedCell(written, frame[period_cols[j]].iloc[i], int(frame.index[i]),
+                         _column_label(table, period_cols[j]), np.array([i * width + j]))
+              for (i, j), written in value_units.items()]                                  # after the targets
     if target_block is not None:    # a month's target row wins over the row's target column
         per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
         target_block = np.where(np.isnan(target_block), per_row, target_block)
     records = _wide_records(frame.index, table, sheet, values, as_percent, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
         target_block)
-    if value_units is not None:            # 4.5小时 in a month's cell
-        units, clashes = _with_typed_units(records["unit"].array, [value_units.ravel()])
-        records["unit"] = units
-        problems += _two_unit_problems(clashes[0], value_units.ravel(), units, frame[period_cols].to_numpy().ravel(),
-                                       records["row"].to_numpy(), [_column_label(table, c) for c in period_cols] *
-                                       len(frame), sheet, file_name)
+    if typed:                              # 4.5小时 in a month's cell, ≤4小时 as a target
+        records["unit"], unit_problems = _units_of_records(records["unit"].array, typed, sheet, file_name)
+        problems += unit_problems
     return records, problems, notes
 
 
@@ -1046,20 +1047,26 @@ def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: T
     return first, problems
 
 
-def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet, file_name: str) -> tuple[np.ndarray, list[Problem]]:
+def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
+                    file_name: str) -> tuple[np.ndarray, list[Problem], list[_TypedCell]]:
     """Each month's target from its target column (9月目标, or 目标 under a merged 2026年9月), as a
-    (rows x value months) block; NaN for a month without one."""
+    (rows x value months) block; NaN for a month without one. Also the target cells typed with a unit."""
     by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
     targets, ok, _ = _block_numbers(cells, columns, sheet)
+    units = _block_typed_units(cells, columns, targets, ok)
     problems += [Problem(_not_a_number(frame.at[row, c], "target "), file=file_name, sheet=sheet.name, row=int(row),
                          column=_column_label(table, c)) for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
-    block = np.full((len(frame), len(table.period_columns)), np.nan)
-    for j, period in enumerate(table.period_columns.values()):
+    months = list(table.period_columns.values())
+    block = np.full((len(frame), len(months)), np.nan)
+    for j, period in enumerate(months):
         if period in by_month:
             block[:, j] = targets[:, columns.index(by_month[period])]
-    return block, problems
+    typed = [_TypedCell(unit, frame[columns[jc]].iloc[i], int(frame.index[i]), _column_label(table, columns[jc]),
+                        np.array([i * len(months) + j for j, period in enumerate(months)
+                                  if by_month.get(period) == columns[jc]])) for (i, jc), unit in units.items()]
+    return block, problems, typed
 
 
 def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
@@ -1102,8 +1109,9 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     target rows themselves are taken out of the values."""
     period_cols = list(table.period_columns)
     target_cells = frame[is_target]
-    targets, ok, _ = _block_numbers(pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols}), period_cols,
-                                 sheet)
+    bare = pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols})
+    targets, ok, _ = _block_numbers(bare, period_cols, sheet)
+    units = _block_typed_units(bare, period_cols, targets, ok)
     problems = _number_problems(target_cells, period_cols, ok, table, sheet, file_name)
     rows: dict[str, tuple[int, np.ndarray]] = {}
     for i, (row, name) in enumerate(zip(frame.index[is_target], metric[is_target], strict=True)):
@@ -1111,13 +1119,19 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
             problems.append(Problem(f"'{name}' has two target rows (also row {rows[name_key(name)][0]})",
                                     file=file_name, sheet=sheet.name, row=int(row)))
         rows.setdefault(name_key(name), (int(row), targets[i]))
+    metric_of_targets = metric[is_target]
     frame, metric = frame[~is_target], metric[~is_target]
     keys = [name_key(name) for name in metric]
     unmatched = [row for key, (row, _) in rows.items() if key not in set(keys)]
     notes = [_ignored(sheet, pd.Index(unmatched), "target row(s) without a row of actual values")] if unmatched else []
     nothing = np.full(len(period_cols), np.nan)
     block = np.vstack([rows.get(key, (0, nothing))[1] for key in keys]) if keys else np.empty((0, len(period_cols)))
-    return block, frame, metric, problems, notes
+    target_keys = [name_key(name) for name in metric_of_targets]
+    typed = [_TypedCell(unit, target_cells[period_cols[j]].iloc[i], int(target_cells.index[i]),
+                        _column_label(table, period_cols[j]),
+                        np.array([k * len(period_cols) + j for k, key in enumerate(keys) if key == target_keys[i]]))
+             for (i, j), unit in units.items()]
+    return block, frame, metric, problems, notes, typed
 
 
 def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
@@ -1157,6 +1171,9 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     value_units = _block_typed_units(frame, columns, values, ok)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
+    units, _ = _units_of_records(_missing(count * width), [                 # one metric per column: no clash
+        _TypedCell(unit, None, 0, "", np.array([i * width + j])) for (i, j), unit in value_units.items()], sheet,
+        file_name)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
     metric_codes, metric_names = pd.factorize(pd.Series([table.metric_columns[c] for c in columns], dtype=object))
@@ -1167,7 +1184,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "target": np.full(count * width, np.nan),
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
-        "unit": _missing(count * width) if value_units is None else pd.Categorical(value_units.ravel()),
+        "unit": units,
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
@@ -1205,12 +1222,11 @@ _NONE_HAPPENED = {"未发生", "无发生", "没有发生", "零", "none happene
 
 
 def _not_a_number(cell: object, what: str = "") -> str:
-    """Why a value (or target: what='target ') cell was refused, with what to do about it: the
-    number without its unit, a formula whose result the file does not hold, an Excel error."""
+    """Why a value (or target: what='target ') cell was refused, with what to do about it: a formula
+    whose result the file does not hold, an Excel error, an amount in 万. (A number typed with a unit
+    it knows is read: see _typed_units.)"""
     text = _text(cell)
     refused = f"{what}'{text}' is not a number"
-    if (typed := number_and_unit(without_bound(cell) if what else cell)) is not None:      # ≤4小时: write 4
-        return f"{refused}: write {typed[0]} without the unit ({typed[1]})"
     if text.startswith("=") and isinstance(cell, str):
         return (f"{refused}: it is a formula whose result the file does not hold; open the file in Excel "
                 "or WPS and save it again")
