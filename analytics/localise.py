@@ -27,8 +27,8 @@ _ZH: list[tuple[str, str]] = [
       r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
-    (r"'(?P<v>.*)' names a month but no year: write it with its year, like (?P<p>\S+) or (?P<zh>\S+)",
-     "“{v}”只写了月份、没有年份:请写明年份,如 {p} 或 {zh}"),
+    ((r"'(?P<v>.*)' names a month but no year, and the months beside it do not make the year certain: write it with "
+      r"its year, like (?P<p>\S+) or (?P<zh>\S+)"), "“{v}”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
     ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
@@ -149,9 +149,6 @@ _ZH: list[tuple[str, str]] = [
     ((r"the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? [\d–, ]+)\) run month "
       r"by month, and took the year that counting on from the dated month gives"),
      "{headed}中{rowspan}的月份未写年份,各月逐月相连,已从带年份的月份逐月推算年份"),
-    ((r"'(?P<v>.*)' names a month without its year, and the month headings beside it do not make the year certain: "
-      r"write it with its year \(e\.g\. 2026-01\)"),
-     "“{v}”只写了月份、没有年份,旁边的月份表头也无法确定其年份:请写明年份(如 2026-01)"),
     ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken "
       r"from (?P<yearsource>.*)"), "工作表“{s}”:{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
     ((r"sheet '(?P<s>.*)': the months in column (?P<headed>[A-Z]+ \(.*\)) without their year \((?P<rowspan>rows? [\d–, ]+)\) "

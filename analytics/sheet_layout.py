@@ -555,10 +555,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
 def _yearless_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
     """A month heading without its year among dated ones whose year is not certain: its values
     would be lost, or put in the wrong year."""
-    return [Problem(f"'{text}' names a month without its year, and the month headings beside it do not make the year "
-                    "certain: write it with its year (e.g. 2026-01)", file=file_name, sheet=sheet.name,
-                    row=table.month_row + 1, column=column_letter(c))
-            for c, text in table.yearless_months.items()]
+    return [Problem(_period_problem(text), file=file_name, sheet=sheet.name, row=table.month_row + 1,
+                    column=column_letter(c)) for c, text in table.yearless_months.items()]
 
 
 def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
@@ -1204,11 +1202,20 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
     no_year = set(rows[_blank(frame.loc[rows, year]).to_numpy()]) if year is not None and len(rows) else set()
     return [Problem("the year is blank", file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, year)) if row in no_year else
-            Problem("the period is blank" if not (text := _text(period_cells[row])) else
-                    f"'{text}' names a month but no year: write it with its year, like 2026-{month:02d} or 2026年{month}月"
-                    if (month := month_without_year(text)) else     # 12月 among 2026年1月 …, or over a year's end
-                    f"'{text}' is not a month (write it like 2026-05 or 2026年5月)", file=file_name, sheet=sheet.name,
-                    row=int(row), column=_column_label(table, table.roles["period"])) for row in rows]
+            Problem(_period_problem(_text(period_cells[row])), file=file_name, sheet=sheet.name, row=int(row),
+                    column=_column_label(table, table.roles["period"])) for row in rows]
+
+
+def _period_problem(text: str) -> str:
+    """Why a month cell, or a month heading, is refused: blank, a month without its year whose
+    year the months beside it do not make certain (12月 among 2026年1月 …, or over a year's end),
+    or no month at all."""
+    if not text:
+        return "the period is blank"
+    if month := month_without_year(text):
+        return (f"'{text}' names a month but no year, and the months beside it do not make the year certain: write it "
+                f"with its year, like 2026-{month:02d} or 2026年{month}月")
+    return f"'{text}' is not a month (write it like 2026-05 or 2026年5月)"
 
 
 _EXCEL_ERRORS = {"#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA", "#FIELD!",

@@ -411,9 +411,9 @@ def test_a_month_without_its_year_among_dated_months_is_refused_when_the_year_is
     data = ("指标," + ",".join(headers) + "\nMTTR," + ",".join(["6"] * len(headers)) + "\n").encode()
     message = _refusal(data, "m.csv")
     assert message == "\n".join(
-        f"m.csv, row 1, column {column.split()[0]}: '{column.split()[1][1:-1]}' names a month without its year, and the "
-        "month headings beside it do not make the year certain: write it with its year (e.g. 2026-01)"
-        for column in uncertain)
+        f"m.csv, row 1, column {letter}: '{text[1:-1]}' names a month but no year, and the months beside it do not make "
+        f"the year certain: write it with its year, like 2026-{int(text[1:-2]):02d} or 2026年{text[1:-1]}"
+        for letter, text in (column.split() for column in uncertain))
 
 
 @pytest.mark.parametrize("headers, certain", [
@@ -595,8 +595,8 @@ def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     year_end = content + "11月,95.0,8.2\n"                           # 9月 10月 11月 … then back: over a year's end?
     year_end = year_end.replace("9月", "12月").replace("10月", "1月")
     assert _refusal(year_end.encode(), "t.csv").splitlines()[0] == (
-        "t.csv, row 3, column A (月份): '12月' names a month but no year: write it with its year, like 2026-12 or "
-        "2026年12月")
+        "t.csv, row 3, column A (月份): '12月' names a month but no year, and the months beside it do not make the year "
+        "certain: write it with its year, like 2026-12 or 2026年12月")
 
 
 _CARRIED_DOWN = "took the year of the dated month above them"
@@ -641,7 +641,8 @@ def test_a_month_column_with_the_year_written_only_where_it_changes(content, exp
     ("2025年指标,,\n指标,月份,数值\nSLA达成率,12月,95\nSLA达成率,1月,96\n", "t.csv"),  # newest first, or over the year's end?
 ])
 def test_long_months_without_a_certain_year_are_still_refused(content, file_name):
-    assert "' names a month but no year: write it with its year, like 2026-" in _refusal(content.encode(), file_name)
+    assert "' names a month but no year, and the months beside it do not make the year certain: write it with its " \
+           "year, like 2026-" in _refusal(content.encode(), file_name)
 
 
 @pytest.mark.parametrize("written, expected", [
