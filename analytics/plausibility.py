@@ -95,13 +95,15 @@ def odd_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: Metri
     ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
     values = frame["value"].to_numpy(dtype="float64")
     kept_in_percent = np.isin(ids, np.fromiter(percent, dtype="int64"))
+    suspected = [kept_in_percent & (values > above) & (values <= up_to) for above, up_to, *_ in _ODD_CELLS]  # NaN: no
+    if not any(suspect.any() for suspect in suspected):
+        return []
+    so_far = _levels_so_far(con, [int(i) for i in np.unique(ids[np.logical_or.reduce(suspected)])])   # one query
     doubts = []
-    for above, up_to, (low, high), how, question in _ODD_CELLS:
-        suspect = kept_in_percent & (values > above) & (values <= up_to)           # NaN is neither
+    for suspect, (_, _, (low, high), how, question) in zip(suspected, _ODD_CELLS, strict=True):
         if not suspect.any():
             continue
         suspects = np.unique(ids[suspect])
-        so_far = _levels_so_far(con, [int(i) for i in suspects])
         others = ~suspect & (values > 0) & np.isin(ids, suspects)
         in_file = pd.Series(values[others]).groupby(ids[others]).median()        # a first load's own level
         levels = pd.Series({i: so_far.get(int(i)) or in_file.get(i, np.nan) for i in suspects}, dtype="float64")
