@@ -133,12 +133,16 @@ def percent_problem(number: float, name: str, unit: str | None) -> str | None:
             f"and write its value in {unit}, without %")
 
 
+def unit_key(unit: str) -> object:
+    """What the spellings of one unit share (h, 小时 and hours one key; a word it does not know, 次/月,
+    itself): two units are the same when their keys are."""
+    key = name_key(unit)
+    return _SAME_UNIT.get(key, key)
+
+
 def same_unit(written: str, kept: str | None) -> bool:
     """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
-    if not kept:
-        return False
-    a, b = name_key(written), name_key(kept)
-    return a == b or (a in _SAME_UNIT and _SAME_UNIT.get(a) == _SAME_UNIT.get(b))
+    return bool(kept) and unit_key(written) == unit_key(kept)
 
 
 MAX_NAME_LENGTH = 200

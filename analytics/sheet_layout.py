@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, name_key, same_unit
+from .names import header_key, name_key, unit_key
 from .periods import (
     is_quarter,
     made_on_label,
@@ -641,62 +641,90 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
 
 
 @dataclass(frozen=True)
-class _TypedCell:
-    """A cell whose number was typed with its unit (4.5小时, ≤4小时 as a target): the unit, where
-    the cell is, and the records it gives the unit of (a month's value: its own; a row's target:
-    each month of the row)."""
+class _Typed:
+    """Cells whose numbers were typed with their unit (4.5小时, ≤4小时 as a target), one entry for
+    each cell and record it gives the unit of (a month's value: its own record; a row's target:
+    each of the row's months): the unit, the cell as written, its row, its column's label."""
 
-    unit: str
-    cell: object
-    row: int
-    column: str
-    records: np.ndarray
+    units: np.ndarray       # object
+    cells: np.ndarray       # object
+    rows: np.ndarray        # int64, the sheet's
+    columns: np.ndarray     # object
+    records: np.ndarray     # int64, positions in the sheet's records
 
 
-def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, dict[int, str]]:
+def _typed_at(source: pd.DataFrame, column: int, positions: np.ndarray, units: np.ndarray, records: np.ndarray,
+              table: Table) -> _Typed:
+    """The entries for cells of `source`'s column at `positions` (one per record they give the unit of)."""
+    return _Typed(units, source[column].to_numpy()[positions], source.index.to_numpy()[positions],
+                  np.full(len(positions), _column_label(table, column), dtype=object), records)
+
+
+_NOTHING_TYPED = (np.array([], dtype="int64"), np.array([], dtype=object))
+
+
+def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray,
+                                                                                np.ndarray]:
     """Cells written as a number with its unit after it (4.5小时, 2次, 30 min), which parse_values
-    refuses, read as the number, with {position: unit} for the records to carry: the ingest checks
-    it against the catalogue's unit, so 4.5小时 is 4.5 for a metric kept in h and 30分钟 is refused."""
+    refuses, read as the number; with their positions and units, for the records to carry: the
+    ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for a metric kept in h and
+    30分钟 is refused. Each distinct cell is looked at once (an export may add 小时 to every value)."""
     bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
-    typed = {int(i): found for i in bad if (found := number_and_unit(cells.iloc[i])) is not None}
-    if not typed:
-        return values, ok, {}
+    if not len(bad):
+        return values, ok, *_NOTHING_TYPED
+    codes, uniques = factorize_cells(cells.iloc[bad])
+    found = [number_and_unit(cell) for cell in uniques]
+    numbers = np.array([float(f[0]) if f else np.nan for f in found] + [np.nan])[codes]
+    units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes]
+    hit = ~np.isnan(numbers)
+    if not hit.any():
+        return values, ok, *_NOTHING_TYPED
     values, ok = values.copy(), ok.copy()
-    for i, (number, _) in typed.items():
-        values.iloc[i], ok.iloc[i] = float(number), True
-    return values, ok, {i: unit for i, (_, unit) in typed.items()}
+    values.iloc[bad[hit]], ok.iloc[bad[hit]] = numbers[hit], True
+    return values, ok, bad[hit], units[hit]
 
 
 def _block_typed_units(frame: pd.DataFrame, columns: list[int], values: np.ndarray,
-                       ok: np.ndarray) -> dict[tuple[int, int], str]:
-    """_typed_units over a block (rows x columns), in place: {(row position, column position): unit}."""
-    units: dict[tuple[int, int], str] = {}
+                       ok: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """_typed_units over a block (rows x columns), in place: (column position, row positions, units)
+    for each column with such cells."""
+    found = []
     for j in np.flatnonzero(~ok.all(axis=0)):
-        column_values, column_ok, typed = _typed_units(frame[columns[j]], pd.Series(values[:, j]), pd.Series(ok[:, j]))
-        if typed:
+        column_values, column_ok, positions, units = _typed_units(frame[columns[j]], pd.Series(values[:, j]),
+                                                                  pd.Series(ok[:, j]))
+        if len(positions):
             values[:, j], ok[:, j] = column_values.to_numpy(), column_ok.to_numpy()
-            units |= {(i, int(j)): unit for i, unit in typed.items()}
-    return units
+            found.append((int(j), positions, units))
+    return found
 
 
-def _units_of_records(written: pd.Categorical, typed: list[_TypedCell], sheet: Sheet,
+def _units_of_records(written: pd.Categorical, typed: list[_Typed], sheet: Sheet,
                       file_name: str) -> tuple[pd.Categorical, list[Problem]]:
-    """Each record's unit: its unit column's (`written`), else the unit typed in its cells; and a
-    problem for each typed cell whose unit is another than its records' so far (30分钟 on a row
-    whose unit column says h, or beside a target of ≤4小时): the row's numbers are in two units."""
+    """Each record's unit: its unit column's (`written`), else the first unit typed in its cells (in
+    the order of `typed`); and a problem for each typed cell whose unit is another than its record's
+    (30分钟 on a row whose unit column says h, or beside a target of ≤4小时): the row's numbers would
+    be in two units."""
+    typed = [t for t in typed if len(t.records)]
     if not typed:
         return written, []
-    units = np.array([None if pd.isna(u) else u for u in np.asarray(written, dtype=object)], dtype=object)
-    problems = []
-    for cell in typed:
-        given = units[cell.records]
-        other = next((u for u in given if u is not None and not same_unit(cell.unit, u)), None)
-        if other is not None:
-            problems.append(Problem(f"'{_text(cell.cell)}' is in {cell.unit}, but the row's unit is {other}: write the "
-                                    "row's numbers in one unit", file=file_name, sheet=sheet.name, row=cell.row,
-                                    column=cell.column))
-        units[cell.records] = [cell.unit if u is None else u for u in given]
-    return pd.Categorical(units), problems
+    units, cells, rows, columns, records = (np.concatenate([getattr(t, f) for t in typed])
+                                            for f in ("units", "cells", "rows", "columns", "records"))
+    record_units = np.asarray(written, dtype=object)
+    record_units = np.where(pd.isna(record_units), None, record_units)
+    at, first = np.unique(records, return_index=True)                          # each record's first typed cell
+    record_units[at] = np.where(pd.isna(record_units[at]), units[first], record_units[at])
+    kept = record_units[records]
+    codes, distinct = pd.factorize(np.concatenate([units, kept]))               # each distinct spelling keyed once
+    keys = np.array([unit_key(unit) for unit in distinct], dtype=object)[codes]
+    clash = np.flatnonzero(keys[:len(units)] != keys[len(units):])
+    seen, problems = set(), []
+    for i in clash:                                     # one problem per cell, not per month its target stands for
+        if (rows[i], columns[i]) not in seen and len(problems) < 200:
+            seen.add((rows[i], columns[i]))
+            problems.append(Problem(f"'{_text(cells[i])}' is in {units[i]}, but the row's unit is {kept[i]}: write "
+                                    "the row's numbers in one unit", file=file_name, sheet=sheet.name,
+                                    row=int(rows[i]), column=columns[i]))
+    return pd.Categorical(record_units), problems
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -898,7 +926,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                      "metric: read as the metric named above (a name written once over its months)")
     problems: list[Problem] = []
     values, ok, as_percent = _numbers(value_cells, sheet, roles["value"])
-    values, ok, value_units = _typed_units(value_cells, values, ok)
+    values, ok, *value_typed = _typed_units(value_cells, values, ok)
     for row in frame.index[metric.isna()]:
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
@@ -906,20 +934,19 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     for row in frame.index[~ok]:
         problems.append(Problem(_not_a_number(value_cells[row]), file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["value"])))
-    target_units = {}
+    typed = []
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
         targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
-        targets, target_ok, target_units = _typed_units(target_cells, targets, target_ok)
+        targets, target_ok, positions, units = _typed_units(target_cells, targets, target_ok)
+        typed.append(_typed_at(frame, roles["target"], positions, units, positions, table))      # the target first
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
                                     column=_column_label(table, roles["target"])))
     else:
         targets = pd.Series(np.nan, index=frame.index)
-    typed = [_TypedCell(unit, frame[c].iloc[i], int(frame.index[i]), _column_label(table, c), np.array([i]))
-             for found, c in ((target_units, roles.get("target")), (value_units, roles["value"]))  # the target first
-             for i, unit in found.items()]
+    typed.append(_typed_at(frame, roles["value"], value_typed[0], value_typed[1], value_typed[0], table))
     units, unit_problems = _units_of_records(_texts(frame[roles["unit"]]).array if "unit" in roles
                                              else _missing(len(frame)), typed, sheet, file_name)
     problems += unit_problems
@@ -976,11 +1003,11 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         notes += row_notes
     else:
         typed = []
-    target_units = {}
+    target_typed = _NOTHING_TYPED
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
         targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
-        targets, target_ok, target_units = _typed_units(target_cells, targets, target_ok)
+        targets, target_ok, *target_typed = _typed_units(target_cells, targets, target_ok)
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -994,18 +1021,18 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     value_units = _block_typed_units(frame, period_cols, values, ok)
     problems += _number_problems(frame, period_cols, ok, table, sheet, file_name)
     width = len(period_cols)
-    typed += [_TypedCell(written, frame[roles["target"]].iloc[i], int(frame.index[i]),   # a row's target: its months'
-                         _column_label(table, roles["target"]), i * width + np.arange(width))
-              for i, written in target_units.items()]
+    if len(target_typed[0]):            # a row's target gives the unit of each of its months
+        positions, units = np.repeat(target_typed[0], width), np.repeat(target_typed[1], width)
+        typed.append(_typed_at(frame, roles["target"], positions, units,
+                               positions * width + np.tile(np.arange(width), len(target_typed[0])), table))
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
         column_block, column_problems, column_typed = _target_columns(frame, table, sheet, file_name)
         problems += column_problems
         typed += column_typed
         target_block = column_block if target_block is None else np.where(np.isnan(target_block), column_block,
                                                                            target_block)
-    typed += [_TypedCell(written, frame[period_cols[j]].iloc[i], int(frame.index[i]),
-                         _column_label(table, period_cols[j]), np.array([i * width + j]))
-              for (i, j), written in value_units.items()]                                  # after the targets
+    typed += [_typed_at(frame, period_cols[j], positions, units, positions * width + j, table)  # after the targets
+              for j, positions, units in value_units]
     if target_block is not None:    # a month's target row wins over the row's target column
         per_row = np.repeat(targets.to_numpy(dtype="float64")[:, None], len(period_cols), axis=1)
         target_block = np.where(np.isnan(target_block), per_row, target_block)
@@ -1046,14 +1073,14 @@ def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: T
 
 
 def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
-                    file_name: str) -> tuple[np.ndarray, list[Problem], list[_TypedCell]]:
+                    file_name: str) -> tuple[np.ndarray, list[Problem], list[_Typed]]:
     """Each month's target from its target column (9月目标, or 目标 under a merged 2026年9月), as a
     (rows x value months) block; NaN for a month without one. Also the target cells typed with a unit."""
     by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
     targets, ok, _ = _block_numbers(cells, columns, sheet)
-    units = _block_typed_units(cells, columns, targets, ok)
+    units_found = _block_typed_units(cells, columns, targets, ok)
     problems += [Problem(_not_a_number(frame.at[row, c], "target "), file=file_name, sheet=sheet.name, row=int(row),
                          column=_column_label(table, c)) for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
     months = list(table.period_columns.values())
@@ -1061,9 +1088,11 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
     for j, period in enumerate(months):
         if period in by_month:
             block[:, j] = targets[:, columns.index(by_month[period])]
-    typed = [_TypedCell(unit, frame[columns[jc]].iloc[i], int(frame.index[i]), _column_label(table, columns[jc]),
-                        np.array([i * len(months) + j for j, period in enumerate(months)
-                                  if by_month.get(period) == columns[jc]])) for (i, jc), unit in units.items()]
+    typed = []
+    for jc, positions, units in units_found:
+        months_of = [j for j, period in enumerate(months) if by_month.get(period) == columns[jc]]   # its month
+        for j in months_of:
+            typed.append(_typed_at(frame, columns[jc], positions, units, positions * len(months) + j, table))
     return block, problems, typed
 
 
@@ -1109,7 +1138,7 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     target_cells = frame[is_target]
     bare = pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols})
     targets, ok, _ = _block_numbers(bare, period_cols, sheet)
-    units = _block_typed_units(bare, period_cols, targets, ok)
+    units_found = _block_typed_units(bare, period_cols, targets, ok)
     problems = _number_problems(target_cells, period_cols, ok, table, sheet, file_name)
     rows: dict[str, tuple[int, np.ndarray]] = {}
     for i, (row, name) in enumerate(zip(frame.index[is_target], metric[is_target], strict=True)):
@@ -1125,10 +1154,16 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     nothing = np.full(len(period_cols), np.nan)
     block = np.vstack([rows.get(key, (0, nothing))[1] for key in keys]) if keys else np.empty((0, len(period_cols)))
     target_keys = [name_key(name) for name in metric_of_targets]
-    typed = [_TypedCell(unit, target_cells[period_cols[j]].iloc[i], int(target_cells.index[i]),
-                        _column_label(table, period_cols[j]),
-                        np.array([k * len(period_cols) + j for k, key in enumerate(keys) if key == target_keys[i]]))
-             for (i, j), unit in units.items()]
+    value_rows: dict[str, list[int]] = {}
+    for k, key in enumerate(keys):
+        value_rows.setdefault(key, []).append(k)
+    typed = []
+    for j, positions, units in units_found:            # each target cell gives the unit of its metric's value rows
+        ks = [value_rows.get(target_keys[i], []) for i in positions]
+        counts = np.array([len(k) for k in ks], dtype="int64")
+        records = np.array([k * len(period_cols) + j for group in ks for k in group], dtype="int64")
+        typed.append(_typed_at(target_cells, period_cols[j], np.repeat(positions, counts), np.repeat(units, counts),
+                               records, table))
     return block, frame, metric, problems, notes, typed
 
 
@@ -1170,8 +1205,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
     units, _ = _units_of_records(_missing(count * width), [                 # one metric per column: no clash
-        _TypedCell(unit, None, 0, "", np.array([i * width + j])) for (i, j), unit in value_units.items()], sheet,
-        file_name)
+        _typed_at(frame, columns[j], positions, found, positions * width + j, table)
+        for j, positions, found in value_units], sheet, file_name)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
     metric_codes, metric_names = pd.factorize(pd.Series([table.metric_columns[c] for c in columns], dtype=object))
