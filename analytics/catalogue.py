@@ -29,7 +29,7 @@ from .names import (
     without_marks,
 )
 from .store import Store
-from .values import number_and_unit, without_bound
+from .values import number_typed_with_unit, without_bound
 
 CATALOGUE_COLUMNS = [
     "name", "name_en", "name_zh", "aliases", "unit", "category", "direction", "service",
@@ -273,18 +273,18 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 rec[col] = default
                 continue
             written = without_bound(rec[col]) if col == "target" else rec[col]         # ≥95% is a target of 95
-            typed = number_and_unit(written)         # 4小时 for a metric kept in 小时: its number
+            typed = number_typed_with_unit(written)          # 4小时 (or 4:00) for a metric kept in 小时: its number
             if typed is not None and rec["unit"] and not same_unit(typed[1], rec["unit"]):
                 problems.append(Problem(f"the {col} '{rec[col]}' is in {typed[1]}, but '{rec['name']}' is kept in "
                                         f"{rec['unit']}: write it in {rec['unit']}", **where(i, col)))
                 continue
             try:
-                number = float(typed[0] if typed and rec["unit"] else str(written).replace(",", "").rstrip("%"))
+                number = typed[0] if typed and rec["unit"] else float(str(written).replace(",", "").rstrip("%"))
                 if not (lo <= number <= hi) or math.isnan(number):
                     raise ValueError
                 rec[col] = number
             except ValueError:
-                hint = (f": write {typed[0]}, and the unit ({typed[1]}) in the unit column" if typed else
+                hint = (f": write {typed[0]:g}, and the unit ({typed[1]}) in the unit column" if typed else
                         ": write a number, 1 by default (2 counts its gaps twice in the priority order)" if col == "weight"
                         else "")
                 problems.append(Problem(f"'{rec[col]}' is not a valid {col}{hint}", **where(i, col)))

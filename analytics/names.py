@@ -39,7 +39,7 @@ def header_key(cell: object) -> str:
 
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")
 _UNIT_SPELLINGS = [
-    {"h", "hr", "hrs", "hour", "hours", "小时", "时"},
+    {"h", "hr", "hrs", "hour", "hours", "小时", "时", "h:mm"},       # h:mm: a duration typed as 4:30
     {"min", "mins", "minute", "minutes", "分钟"},
     {"s", "sec", "secs", "second", "seconds", "秒"},
     {"d", "day", "days", "天", "日"},

@@ -37,7 +37,7 @@ from .periods import (
 from .readers import Sheet
 from .values import (
     factorize_cells,
-    number_and_unit,
+    number_typed_with_unit,
     parse_categories,
     parse_value,
     parse_values,
@@ -665,16 +665,17 @@ _NOTHING_TYPED = (np.array([], dtype="int64"), np.array([], dtype=object))
 
 def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray,
                                                                                 np.ndarray]:
-    """Cells written as a number with its unit after it (4.5小时, 2次, 30 min), which parse_values
-    refuses, read as the number; with their positions and units, for the records to carry: the
+    """Cells written as a number with its unit after it (4.5小时, 2次, 30 min) or as a duration (4:30,
+    an Excel time cell: hours, in h:mm), which parse_values refuses, read as the number; with their
+    positions and units, for the records to carry: the
     ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for a metric kept in h and
     30分钟 is refused. Each distinct cell is looked at once (an export may add 小时 to every value)."""
     bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
     if not len(bad):
         return values, ok, *_NOTHING_TYPED
     codes, uniques = factorize_cells(cells.iloc[bad])
-    found = [number_and_unit(cell) for cell in uniques]
-    numbers = np.array([float(f[0]) if f else np.nan for f in found] + [np.nan])[codes]
+    found = [number_typed_with_unit(cell) for cell in uniques]
+    numbers = _round(np.array([f[0] if f else np.nan for f in found] + [np.nan]))[codes]
     units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes]
     hit = ~np.isnan(numbers)
     if not hit.any():

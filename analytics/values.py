@@ -93,6 +93,24 @@ def number_and_unit(cell: object) -> tuple[str, str] | None:
     return (match["number"], match["unit"].strip()) if match and is_unit(match["unit"].strip()) else None
 
 
+DURATION = "h:mm"           # the unit of a duration typed as 4:30 or a time cell: read as hours
+_CLOCK = re.compile(r"^(?P<h>\d{1,4}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d(?:\.\d+)?))?$")
+
+
+def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
+    """(number, unit) for a cell that is a number with its unit after it (5.5小时, 30 min), or a
+    duration (4:30, 00:12:30, an Excel time cell, or more than a day: 30:15) as hours in DURATION;
+    None for anything else."""
+    if isinstance(cell, datetime.timedelta):
+        return cell.total_seconds() / 3600, DURATION
+    if isinstance(cell, datetime.time):
+        return cell.hour + cell.minute / 60 + (cell.second + cell.microsecond / 1e6) / 3600, DURATION
+    if isinstance(cell, str) and (clock := _CLOCK.match(unicodedata.normalize("NFKC", cell).strip())):
+        return int(clock["h"]) + int(clock["m"]) / 60 + float(clock["s"] or 0) / 3600, DURATION
+    typed = number_and_unit(cell)
+    return (float(typed[0]), typed[1]) if typed is not None else None
+
+
 def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
     """(codes, distinct cells): code -1 for a missing cell. Categorical cells (the fast CSV reader's)
     are already factorized; Arrow text is dictionary-encoded in C++."""

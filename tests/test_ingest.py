@@ -248,6 +248,16 @@ def test_a_number_typed_with_the_catalogue_s_unit_loads_and_with_another_is_refu
     assert ("Incident MTTR", "2026-07") not in _stored(catalogue)
 
 
+def test_a_duration_loads_as_hours_for_a_metric_kept_in_hours_only(catalogue, cli, tmp_path):
+    """4:30 is 4.5 h for MTTR; for SLA attainment, kept in %, a duration is another unit."""
+    code, _, err = cli("ingest", _csv(tmp_path, "d.csv", "指标,月份,数值\n事件平均解决时间,2026-05,4:30\n"))
+    assert code == 0, err
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 4.5}
+    code, _, err = cli("ingest", _csv(tmp_path, "s.csv", "指标,月份,数值\nSLA达成率,2026-05,0:45\n"))
+    assert code == 1 and err.splitlines() == [
+        "s.csv, row 2: 'SLA attainment' is in h:mm here, but the catalogue keeps it in %; convert the values to % first"]
+
+
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTA,2026-05,0.5\n")
     code, _, err = cli("ingest", path, "--create-metrics")

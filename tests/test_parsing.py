@@ -789,6 +789,26 @@ def test_a_row_whose_numbers_are_typed_in_two_units_is_refused(content, message)
     assert _refusal(content.encode(), "u.csv") == f"u.csv, {message}: write the row's numbers in one unit"
 
 
+def test_a_duration_typed_as_hours_and_minutes_is_hours():
+    """An MTTR of 4:30 (an Excel time cell, or typed), 30:15 over a day, 00:12:30 with seconds: hours,
+    in h:mm, which the ingest holds against the catalogue's unit as hours (4:30 for a metric kept in
+    minutes is refused there, not read as 4.5 minutes)."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-08", "2026-09", "2026-10"])
+        ws.write(1, 0, "事件平均解决时间")
+        ws.write_number(1, 1, 4.5 / 24, wb.add_format({"num_format": "h:mm"}))            # 4:30
+        ws.write_number(1, 2, 30.25 / 24, wb.add_format({"num_format": "[h]:mm:ss"}))     # 30:15:00
+        ws.write_string(1, 3, "0:45")
+        ws.write_row(2, 0, ["平均响应时间", "00:12:30", "１２：３０", 0.2])                      # typed in full width
+    records = parse_file(_workbook(build), file_name="d.xlsx").records.astype(object)
+    assert records[["metric", "period", "value", "unit"]].where(records.notna(), None).values.tolist() == [
+        ["事件平均解决时间", "2026-08", 4.5, "h:mm"], ["事件平均解决时间", "2026-09", 30.25, "h:mm"],
+        ["事件平均解决时间", "2026-10", 0.75, "h:mm"],
+        ["平均响应时间", "2026-08", round(12.5 / 60, 10), "h:mm"], ["平均响应时间", "2026-09", 12.5, "h:mm"],
+        ["平均响应时间", "2026-10", 0.2, None]]                  # a plain number: no unit of its own
+
+
 def test_a_number_typed_with_a_unit_it_does_not_know_is_not_a_number():
     """次/月 is a rate, not a unit."""
     assert _refusal("指标,月份,数值\n工单量,2026-05,5次/月\nMTTR,2026-06,七\n".encode(), "u.csv") == (
