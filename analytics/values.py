@@ -95,18 +95,25 @@ def number_and_unit(cell: object) -> tuple[str, str] | None:
 
 DURATION = "h:mm"           # the unit of a duration typed as 4:30 or a time cell: read as hours
 _CLOCK = re.compile(r"^(?P<h>\d{1,4}):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d(?:\.\d+)?))?$")
+_PARTS = re.compile(r"^(?:(?P<d>\d+(?:\.\d+)?)\s*(?:天|日|d)\s*)?(?:(?P<h>\d+(?:\.\d+)?)\s*(?:小时|时|h)\s*)?"
+                    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:分钟|分|min|m)\s*)?(?:(?P<s>\d+(?:\.\d+)?)\s*(?:秒钟|秒|s))?$")
+_PART_HOURS = {"d": 24, "h": 1, "m": 1 / 60, "s": 1 / 3600}
 
 
 def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
     """(number, unit) for a cell that is a number with its unit after it (5.5小时, 30 min), or a
-    duration (4:30, 00:12:30, an Excel time cell, or more than a day: 30:15) as hours in DURATION;
-    None for anything else."""
+    duration (4:30, 00:12:30, an Excel time cell, more than a day: 30:15; in parts: 4小时30分,
+    1天2小时, 4h 30m) as hours in DURATION; None for anything else."""
     if isinstance(cell, datetime.timedelta):
         return cell.total_seconds() / 3600, DURATION
     if isinstance(cell, datetime.time):
         return cell.hour + cell.minute / 60 + (cell.second + cell.microsecond / 1e6) / 3600, DURATION
-    if isinstance(cell, str) and (clock := _CLOCK.match(unicodedata.normalize("NFKC", cell).strip())):
+    text = unicodedata.normalize("NFKC", cell).strip().lower() if isinstance(cell, str) else ""
+    if clock := _CLOCK.match(text):
         return int(clock["h"]) + int(clock["m"]) / 60 + float(clock["s"] or 0) / 3600, DURATION
+    parts = _PARTS.match(text)
+    if parts and sum(part is not None for part in parts.groups()) >= 2:       # 4小时30分, 1天2小时, 4h 30m
+        return sum(float(parts[k]) * hours for k, hours in _PART_HOURS.items() if parts[k] is not None), DURATION
     typed = number_and_unit(cell)
     return (float(typed[0]), typed[1]) if typed is not None else None
 

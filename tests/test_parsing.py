@@ -809,6 +809,16 @@ def test_a_duration_typed_as_hours_and_minutes_is_hours():
         ["平均响应时间", "2026-10", 0.2, None]]                  # a plain number: no unit of its own
 
 
+@pytest.mark.parametrize("written, hours", [
+    ("4小时30分", 4.5), ("4小时30分钟", 4.5), ("1天2小时", 26), ("4h 30m", 4.5), ("12分30秒", round(12.5 / 60, 10)),
+    ("2h15m36s", 2.26),                                         # 2 + 15 / 60 + 36 / 3600 = 2 + 0.25 + 0.01
+])
+def test_a_duration_written_in_parts_is_hours(written, hours):
+    """ITSM exports write a handling time as 4小时30分; one part alone keeps its unit (30分钟 is min)."""
+    records = parse_file(f"指标,月份,数值\nMTTR,2026-05,{written}\nMTTA,2026-05,30分钟\n".encode(), file_name="d.csv").records
+    assert records[["value", "unit"]].values.tolist() == [[hours, "h:mm"], [30.0, "分钟"]]
+
+
 def test_a_number_typed_with_a_unit_it_does_not_know_is_not_a_number():
     """次/月 is a rate, not a unit."""
     assert _refusal("指标,月份,数值\n工单量,2026-05,5次/月\nMTTR,2026-06,七\n".encode(), "u.csv") == (
