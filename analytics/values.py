@@ -103,7 +103,8 @@ _PART_HOURS = {"d": 24, "h": 1, "m": 1 / 60, "s": 1 / 3600}
 def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
     """(number, unit) for a cell that is a number with its unit after it (5.5小时, 30 min), or a
     duration (4:30, 00:12:30, an Excel time cell, more than a day: 30:15; in parts: 4小时30分,
-    1天2小时, 4h 30m) as hours in DURATION; None for anything else."""
+    1天2小时, 4h 30m) as hours in DURATION, or in minutes when it has no hours (12分30秒, as a time
+    to respond is written); None for anything else."""
     if isinstance(cell, datetime.timedelta):
         return cell.total_seconds() / 3600, DURATION
     if isinstance(cell, datetime.time):
@@ -113,7 +114,8 @@ def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
         return int(clock["h"]) + int(clock["m"]) / 60 + float(clock["s"] or 0) / 3600, DURATION
     parts = _PARTS.match(text)
     if parts and sum(part is not None for part in parts.groups()) >= 2:       # 4小时30分, 1天2小时, 4h 30m
-        return sum(float(parts[k]) * hours for k, hours in _PART_HOURS.items() if parts[k] is not None), DURATION
+        hours = sum(float(parts[k]) * h for k, h in _PART_HOURS.items() if parts[k] is not None)
+        return (hours, DURATION) if parts["d"] or parts["h"] else (hours * 60, "min")     # 12分30秒: minutes
     typed = number_and_unit(cell)
     return (float(typed[0]), typed[1]) if typed is not None else None
 

@@ -809,14 +809,16 @@ def test_a_duration_typed_as_hours_and_minutes_is_hours():
         ["平均响应时间", "2026-10", 0.2, None]]                  # a plain number: no unit of its own
 
 
-@pytest.mark.parametrize("written, hours", [
-    ("4小时30分", 4.5), ("4小时30分钟", 4.5), ("1天2小时", 26), ("4h 30m", 4.5), ("12分30秒", round(12.5 / 60, 10)),
-    ("2h15m36s", 2.26),                                         # 2 + 15 / 60 + 36 / 3600 = 2 + 0.25 + 0.01
+@pytest.mark.parametrize("written, number, unit", [
+    ("4小时30分", 4.5, "h:mm"), ("4小时30分钟", 4.5, "h:mm"), ("1天2小时", 26, "h:mm"), ("4h 30m", 4.5, "h:mm"),
+    ("2h15m36s", 2.26, "h:mm"),                                 # 2 + 15 / 60 + 36 / 3600 = 2 + 0.25 + 0.01
+    ("12分30秒", 12.5, "min"),                                  # no hours: minutes, 12 + 30 / 60
 ])
-def test_a_duration_written_in_parts_is_hours(written, hours):
-    """ITSM exports write a handling time as 4小时30分; one part alone keeps its unit (30分钟 is min)."""
+def test_a_duration_written_in_parts_is_hours_or_minutes(written, number, unit):
+    """ITSM exports write a handling time as 4小时30分, a time to respond as 12分30秒; one part alone
+    keeps its own unit (30分钟 is min)."""
     records = parse_file(f"指标,月份,数值\nMTTR,2026-05,{written}\nMTTA,2026-05,30分钟\n".encode(), file_name="d.csv").records
-    assert records[["value", "unit"]].values.tolist() == [[hours, "h:mm"], [30.0, "分钟"]]
+    assert records[["value", "unit"]].values.tolist() == [[number, unit], [30.0, "分钟"]]
 
 
 def test_a_number_typed_with_a_unit_it_does_not_know_is_not_a_number():
