@@ -699,6 +699,30 @@ def _block_typed_units(frame: pd.DataFrame, columns: list[int], values: np.ndarr
     return found
 
 
+def _target_numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd.Series, np.ndarray,
+                                                                          np.ndarray]:
+    """A target column's numbers, as _numbers reads them, with the positions and units of the cells
+    typed with a unit (≤4小时) or written as a percentage (≥95%, or formatted so): a percentage as the
+    target of a metric kept in hours is a row shifted, which the ingest refuses as another unit."""
+    targets, ok, as_percent = _numbers(cells, sheet, column)
+    targets, ok, positions, units = _typed_units(cells, targets, ok)
+    percent = np.flatnonzero(as_percent)
+    return targets, ok, np.concatenate([positions, percent]), np.concatenate([units, np.full(len(percent), "%",
+                                                                                                dtype=object)])
+
+
+def _block_target_numbers(frame: pd.DataFrame, columns: list[int],
+                          sheet: Sheet) -> tuple[np.ndarray, np.ndarray, list[tuple[int, np.ndarray, np.ndarray]]]:
+    """_target_numbers over a block (target rows, or months' target columns), as _block_typed_units
+    gives the typed cells."""
+    targets, ok, as_percent = _block_numbers(frame, columns, sheet)
+    found = _block_typed_units(frame, columns, targets, ok)
+    for j in np.flatnonzero(as_percent.any(axis=0)):
+        rows = np.flatnonzero(as_percent[:, j])
+        found.append((int(j), rows, np.full(len(rows), "%", dtype=object)))
+    return targets, ok, found
+
+
 def _units_of_records(written: pd.Categorical, typed: list[_Typed], sheet: Sheet,
                       file_name: str) -> tuple[pd.Categorical, list[Problem]]:
     """Each record's unit: its unit column's (`written`), else the first unit typed in its cells (in
@@ -938,8 +962,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     typed = []
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
-        targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
-        targets, target_ok, positions, units = _typed_units(target_cells, targets, target_ok)
+        targets, target_ok, positions, units = _target_numbers(target_cells, sheet, roles["target"])
         typed.append(_typed_at(frame, roles["target"], positions, units, positions, table))      # the target first
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
@@ -1007,8 +1030,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     target_typed = _NOTHING_TYPED
     if "target" in roles:
         target_cells = without_bounds(frame[roles["target"]])
-        targets, target_ok, _ = _numbers(target_cells, sheet, roles["target"])
-        targets, target_ok, *target_typed = _typed_units(target_cells, targets, target_ok)
+        targets, target_ok, *target_typed = _target_numbers(target_cells, sheet, roles["target"])
         for row in frame.index[~target_ok]:
             problems.append(Problem(_not_a_number(frame.at[row, roles["target"]], "target "),
                                     file=file_name, sheet=sheet.name, row=int(row),
@@ -1080,8 +1102,7 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
     by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
-    targets, ok, _ = _block_numbers(cells, columns, sheet)
-    units_found = _block_typed_units(cells, columns, targets, ok)
+    targets, ok, units_found = _block_target_numbers(cells, columns, sheet)
     problems += [Problem(_not_a_number(frame.at[row, c], "target "), file=file_name, sheet=sheet.name, row=int(row),
                          column=_column_label(table, c)) for j, c in enumerate(columns) for row in frame.index[~ok[:, j]]]
     months = list(table.period_columns.values())
@@ -1138,8 +1159,7 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     period_cols = list(table.period_columns)
     target_cells = frame[is_target]
     bare = pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols})
-    targets, ok, _ = _block_numbers(bare, period_cols, sheet)
-    units_found = _block_typed_units(bare, period_cols, targets, ok)
+    targets, ok, units_found = _block_target_numbers(bare, period_cols, sheet)
     problems = _number_problems(target_cells, period_cols, ok, table, sheet, file_name)
     rows: dict[str, tuple[int, np.ndarray]] = {}
     for i, (row, name) in enumerate(zip(frame.index[is_target], metric[is_target], strict=True)):

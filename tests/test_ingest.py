@@ -219,6 +219,19 @@ def test_a_percentage_for_a_metric_kept_in_hours_is_refused_naming_the_cell(cata
     assert _stored(catalogue) == {}
 
 
+@pytest.mark.parametrize("content", [
+    "指标,月份,数值,目标\nSLA达成率,2026-10,96,≥95%\n事件平均解决时间,2026-10,5.5,≥95%\n",      # the target column
+    "指标,类型,2026-10\n事件平均解决时间,目标,95%\n事件平均解决时间,实际,5.5\n",                  # a target row
+])
+def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalogue, cli, tmp_path, content):
+    """95% as MTTR's target would make 5.5 h look 89.5 h under target; SLA's ≥95% is its own."""
+    code, _, err = cli("ingest", _csv(tmp_path, "t.csv", content))
+    assert code == 1
+    assert err.splitlines() == [("t.csv, row 3: 'Incident MTTR' is in % here, but the catalogue keeps it in h; convert the "
+                                "values to h first")]                          # the row of its values
+    assert _stored(catalogue) == {}
+
+
 def test_percentages_for_metrics_kept_in_percent_or_new_ones_load(catalogue, cli, tmp_path):
     """The guard: percent text and percent cells for % metrics, and for a metric this file creates
     (it has no unit yet), load as percent points."""
