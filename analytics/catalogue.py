@@ -274,7 +274,7 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 continue
             written = without_bound(rec[col]) if col == "target" else rec[col]         # ≥95% is a target of 95
             typed = number_typed_with_unit(written)          # 4小时 (or 4:00) for a metric kept in 小时: its number
-            if typed is not None and rec["unit"] and not same_unit(typed[1], rec["unit"]):
+            if typed is not None and rec["unit"] and other_unit(typed[1], rec["unit"]):
                 problems.append(Problem(f"the {col} '{rec[col]}' is in {typed[1]}, but '{rec['name']}' is kept in "
                                         f"{rec['unit']}: write it in {rec['unit']}", **where(i, col)))
                 continue

@@ -99,8 +99,14 @@ def is_unit(text: str) -> bool:
 
 def other_unit(written: str, kept: str | None) -> bool:
     """Whether `written` is a unit this module knows and not the catalogue's `kept` one (分钟 for
-    h): values in it would be stored in the wrong unit. Unknown words (次/月) are not judged."""
-    return bool(kept) and is_unit(written) and not same_unit(written, kept)
+    h): values in it would be stored in the wrong unit. Unknown words (次/月) are not judged, and a
+    percentage is another unit only for a metric that can never be one (see percent_problem): a
+    catalogue may keep a rate as 比例 or 达成率."""
+    if not kept or not is_unit(written):
+        return False
+    if unit_key(written) == unit_key("%"):
+        return percent_problem(0.0, "", kept) is not None
+    return not same_unit(written, kept)
 
 
 _NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)] for unit in ("h", "min", "s", "d", "count")}   # durations, counts
@@ -121,12 +127,13 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
             "negative: check the sign")
 
 
-_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元")}   # and amounts
+_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "‰")}   # amounts, ‰
 
 
 def percent_problem(number: float, name: str, unit: str | None) -> str | None:
     """Why `number`, written as a percentage, cannot be a value of the metric `name` kept in `unit`:
-    a duration, a count or an amount is never one. None when it can be (a score, a unit unknown)."""
+    a duration, a count, an amount or a permille is never one. None when it can be (a score, a unit
+    unknown)."""
     if not unit or _SAME_UNIT.get(name_key(unit)) not in _NEVER_PERCENT:
         return None
     return (f"'{number:g}%' is a percentage, but '{name}' is kept in {unit}: check that this row is that metric's, "

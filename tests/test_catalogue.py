@@ -16,6 +16,7 @@ from analytics.catalogue import (
     metric_lookup,
 )
 from analytics.errors import InputRefused, column_letter
+from analytics.names import other_unit
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
 Incident MTTR,Incident mean time to resolve,事件平均解决时间,MTTR;平均修复时间,h,efficiency,decrease,IT operations,incident,张伟,4,0.5,1,Mean hours from logging to resolution,8,6,2024-01
@@ -190,6 +191,9 @@ def test_a_baseline_tolerance_or_target_typed_with_the_metric_s_unit_is_its_numb
     metrics = list_metrics(store).set_index("name")
     assert metrics.loc["事件平均解决时间", ["tolerance", "baseline", "target"]].tolist() == [0.5, 5.2, 4.0]
     assert metrics.loc["重大事件数", ["baseline", "target"]].tolist() == [1.0, 0.0]
+    rate = _write_csv(tmp_path / "rate.csv", "名称,单位,目标,生效期间\n达成率,比例,≥95%,2026-01\n满意度,score,90%,2026-01\n")
+    assert cli("metrics", "import", rate)[0] == 0          # a rate kept as 比例, a score: a percentage is theirs
+    assert list_metrics(store).set_index("name").loc[["达成率", "满意度"], "target"].tolist() == [95.0, 90.0]
     code, _, err = cli("metrics", "import", _write_csv(tmp_path / "u.csv", "名称,目标,生效期间\nX,4小时,2026-01\n"))
     assert code == 1 and err.splitlines() == [
         "u.csv, row 2, column B (target): '4小时' is not a valid target: write 4, and the unit (小时) in the unit column"]
@@ -224,3 +228,12 @@ def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli
                                 "  note: columns not read (not catalogue columns): 考核频率, 备注"]
     assert list_metrics(store).iloc[0]["direction"] == "increase"
     assert import_catalogue(store, pd.DataFrame({"name": ["SLA attainment"], "unit": ["%"]}), by="t")["unread"] == []
+
+
+@pytest.mark.parametrize("written, kept, other", [
+    ("分钟", "h", True), ("小时", "h", False), ("h:mm", "小时", False), ("次/月", "h", False),    # unknown: not judged
+    ("%", "h", True), ("%", "count", True), ("%", "万元", True), ("％", "‰", True),       # never a percentage
+    ("%", "比例", False), ("%", "score", False), ("百分比", "%", False), ("%", None, False),  # may be one
+])
+def test_which_written_units_are_another_than_the_catalogue_s(written, kept, other):
+    assert other_unit(written, kept) is other

@@ -232,6 +232,15 @@ def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalog
     assert _stored(catalogue) == {}
 
 
+def test_a_percentage_loads_for_a_rate_kept_as_a_word_it_does_not_know(store, cli, tmp_path):
+    """A catalogue may keep a rate as 比例 or 达成率: 95% as its value, target or unit is its own."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n变更成功率,比例\n"))[0] == 0
+    content = "指标,月份,数值,目标,单位\n变更成功率,2026-10,96.5%,≥95%,%\n"
+    code, _, err = cli("ingest", _csv(tmp_path, "r.csv", content))
+    assert code == 0, err
+    assert _stored(store) == {("变更成功率", "2026-10"): 96.5}
+
+
 def test_percentages_for_metrics_kept_in_percent_or_new_ones_load(catalogue, cli, tmp_path):
     """The guard: percent text and percent cells for % metrics, and for a metric this file creates
     (it has no unit yet), load as percent points."""
