@@ -20,6 +20,7 @@ from .names import (
     below_zero_problem,
     compact_key,
     header_key,
+    is_percent,
     name_key,
     name_problem,
     other_unit,
@@ -124,13 +125,14 @@ class MetricLookup:
 
     def match(self, written: str) -> int | None:
         """The metric a name means. A list number before it (1、SLA达成率), the metric's own unit in
-        brackets after it (事件平均解决时间（小时） for a metric kept in h) and a line break or space
-        beside a Chinese character (事件平均⏎解决时间) do not change that."""
+        brackets after it (事件平均解决时间（小时） for a metric kept in h; （%） for a rate kept as 比例)
+        and a line break or space beside a Chinese character (事件平均⏎解决时间) do not change that."""
         for name in self._spellings(written):
             found = self._find(name)
             if found is None and (split := unit_suffix(name)):
                 base = self._find(split[0])
-                if base is not None and same_unit(split[1], self.units.get(base)):
+                kept = self.units.get(base) if base is not None else None
+                if same_unit(split[1], kept) or (kept and is_percent(split[1]) and not other_unit(split[1], kept)):
                     found = base
             if found is not None:
                 return found

@@ -104,9 +104,14 @@ def other_unit(written: str, kept: str | None) -> bool:
     catalogue may keep a rate as 比例 or 达成率."""
     if not kept or not is_unit(written):
         return False
-    if unit_key(written) == unit_key("%"):
+    if is_percent(written):
         return percent_problem(0.0, "", kept) is not None
     return not same_unit(written, kept)
+
+
+def is_percent(unit: str) -> bool:
+    """Whether a unit is a percentage (%, ％, 百分比)."""
+    return unit_key(unit) == unit_key("%")
 
 
 _NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)] for unit in ("h", "min", "s", "d", "count")}   # durations, counts

@@ -238,7 +238,9 @@ def test_a_percentage_loads_for_a_rate_kept_as_a_word_it_does_not_know(store, cl
     content = "指标,月份,数值,目标,单位\n变更成功率,2026-10,96.5%,≥95%,%\n"
     code, _, err = cli("ingest", _csv(tmp_path, "r.csv", content))
     assert code == 0, err
-    assert _stored(store) == {("变更成功率", "2026-10"): 96.5}
+    code, _, err = cli("ingest", _csv(tmp_path, "n.csv", "指标,2026-11\n变更成功率（%）,97\n"))    # its name with （%）
+    assert code == 0, err
+    assert _stored(store) == {("变更成功率", "2026-10"): 96.5, ("变更成功率", "2026-11"): 97}
 
 
 def test_percentages_for_metrics_kept_in_percent_or_new_ones_load(catalogue, cli, tmp_path):
