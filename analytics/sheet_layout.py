@@ -655,8 +655,12 @@ class _Typed:
 
 def _typed_at(source: pd.DataFrame, column: int, positions: np.ndarray, units: np.ndarray, records: np.ndarray,
               table: Table) -> _Typed:
-    """The entries for cells of `source`'s column at `positions` (one per record they give the unit of)."""
-    return _Typed(units, source[column].to_numpy()[positions], source.index.to_numpy()[positions],
+    """The entries for cells of `source`'s column at `positions` (one per record they give the unit of).
+    Most files have none: the column is then not touched (two million categories made objects)."""
+    if not len(positions):
+        nothing, no_rows = _NOTHING_TYPED[1], _NOTHING_TYPED[0]
+        return _Typed(nothing, nothing, no_rows, nothing, no_rows)
+    return _Typed(units, source[column].take(positions).to_numpy(dtype=object), source.index.to_numpy()[positions],
                   np.full(len(positions), _column_label(table, column), dtype=object), records)
 
 
