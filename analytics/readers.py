@@ -155,10 +155,17 @@ def _columns_of(rows: list[list], width: int) -> list:
     return [_typed(grid[:, c]) for c in range(width)]
 
 
-def _typed(cells: np.ndarray) -> np.ndarray:
-    """float64 when every cell is a float (the usual value column of a workbook), else the objects."""
-    if pd.api.types.infer_dtype(cells, skipna=False) == "floating":
+def _typed(cells: np.ndarray) -> np.ndarray | pd.Categorical:
+    """float64 when every cell is a float (the usual value column of a workbook); categorical text,
+    as the fast CSV reader gives it, when every cell is text (names, months: each distinct one is
+    then checked once, not once per row); else the objects."""
+    kind = pd.api.types.infer_dtype(cells, skipna=False)
+    if kind == "floating":
         return cells.astype("float64")
+    if kind == "string":
+        codes, distinct = pd.factorize(cells)
+        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(distinct, dtype=object)),
+                                         validate=False)
     return cells
 
 
