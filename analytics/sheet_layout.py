@@ -43,6 +43,7 @@ from .values import (
     parse_values,
     without_bounds,
     written_as_percent,
+    written_in_yuan,
 )
 
 HEADER_SEARCH_ROWS = 30
@@ -671,35 +672,43 @@ def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd
                                                                                 np.ndarray]:
     """Cells written as a number with its unit after it (4.5小时, 2次, 30 min) or as a duration (4:30,
     an Excel time cell: hours, in h:mm), which parse_values refuses, read as the number; with their
-    positions and units, for the records to carry: the
-    ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for a metric kept in h and
-    30分钟 is refused. Each distinct cell is looked at once (an export may add 小时 to every value)."""
-    bad = np.flatnonzero(~ok.to_numpy(dtype=bool))
-    if not len(bad):
-        return values, ok, *_NOTHING_TYPED
-    codes, uniques = factorize_cells(cells.iloc[bad])
-    found = [number_typed_with_unit(cell) for cell in uniques]
-    numbers = _round(np.array([f[0] if f else np.nan for f in found] + [np.nan]))[codes]
-    units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes]
-    hit = ~np.isnan(numbers)
-    if not hit.any():
-        return values, ok, *_NOTHING_TYPED
-    values, ok = values.copy(), ok.copy()
-    values.iloc[bad[hit]], ok.iloc[bad[hit]] = numbers[hit], True
-    return values, ok, bad[hit], units[hit]
+    positions and units, and those of amounts written with the sign of 元 (¥1,200, 1200元), for the
+    records to carry: the ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for a
+    metric kept in h and 30分钟 is refused, as is ¥12,000 for one kept in 万元. Each distinct cell
+    is looked at once (an export may add 小时 to every value)."""
+    positions, units = _NOTHING_TYPED
+    read = ok.to_numpy(dtype=bool)                      # as parse_values read them: ¥94 is 94, 1.2万元 is not read
+    bad = np.flatnonzero(~read)
+    if len(bad):
+        codes, uniques = factorize_cells(cells.iloc[bad])
+        found = [number_typed_with_unit(cell) for cell in uniques]
+        numbers = _round(np.array([f[0] if f else np.nan for f in found] + [np.nan]))[codes]
+        hit = ~np.isnan(numbers)
+        if hit.any():
+            values, ok = values.copy(), ok.copy()
+            values.iloc[bad[hit]], ok.iloc[bad[hit]] = numbers[hit], True
+            positions = bad[hit]
+            units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes][hit]
+    yuan = np.flatnonzero(written_in_yuan(cells) & read)
+    if len(yuan):
+        positions, units = np.concatenate([positions, yuan]), np.concatenate([units, np.full(len(yuan), "元",
+                                                                                             dtype=object)])
+    return values, ok, positions, units
 
 
 def _block_typed_units(frame: pd.DataFrame, columns: list[int], values: np.ndarray,
                        ok: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """_typed_units over a block (rows x columns), in place: (column position, row positions, units)
-    for each column with such cells."""
+    for each column with such cells. A column of numbers only has none."""
     found = []
-    for j in np.flatnonzero(~ok.all(axis=0)):
-        column_values, column_ok, positions, units = _typed_units(frame[columns[j]], pd.Series(values[:, j]),
+    for j, c in enumerate(columns):
+        if ok[:, j].all() and frame[c].dtype.kind == "f":
+            continue
+        column_values, column_ok, positions, units = _typed_units(frame[c], pd.Series(values[:, j]),
                                                                   pd.Series(ok[:, j]))
         if len(positions):
             values[:, j], ok[:, j] = column_values.to_numpy(), column_ok.to_numpy()
-            found.append((int(j), positions, units))
+            found.append((j, positions, units))
     return found
 
 

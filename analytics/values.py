@@ -240,22 +240,35 @@ def parse_categories(cells: pd.Series, adjust=None) -> tuple[pd.Series, pd.Serie
 
 
 _PERCENT_SIGN = re.compile(r"[%％]\s*\)?\s*$")       # 95%, 95 %, 95％, (3.5%)
+_YUAN_SIGN = re.compile(r"^\s*\(?\s*[¥￥]|元\s*\)?\s*$")   # ¥1,200, ￥94, 1200元, (¥30)
 
 
 def written_as_percent(cells: pd.Series) -> np.ndarray:
     """Which cells are text written as a percentage (95%, ９５％): a percentage typed for a metric
     kept in hours or tickets is a row shifted or a name mistaken, which its number alone cannot
-    tell. Numbers are never; text is looked at once per distinct cell, or by Arrow in one pass."""
+    tell."""
+    return _written_with(cells, _PERCENT_SIGN)
+
+
+def written_in_yuan(cells: pd.Series) -> np.ndarray:
+    """Which cells are text carrying the sign of 元 (¥1,200, 1200元): an amount in 元, which for a
+    metric kept in 万元 is 10,000 times what it means."""
+    return _written_with(cells, _YUAN_SIGN)
+
+
+def _written_with(cells: pd.Series, sign: re.Pattern) -> np.ndarray:
+    """Which cells are text that `sign` finds. Numbers never are; text is looked at once per
+    distinct cell, or by Arrow in one pass."""
     if cells.dtype.kind in "fiub" or cells.empty:
         return np.zeros(len(cells), dtype=bool)
     if isinstance(cells.dtype, pd.CategoricalDtype):
-        per_text = written_as_percent(category_text(cells))
+        per_text = _written_with(category_text(cells), sign)
         return spread(cells, per_text, False) if per_text.any() else np.zeros(len(cells), dtype=bool)
     if is_arrow_text(cells):
-        found = pc.match_substring_regex(_arrow(cells), _PERCENT_SIGN.pattern)
+        found = pc.match_substring_regex(_arrow(cells), sign.pattern)
         return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     codes, uniques = factorize_cells(cells)
-    per_cell = np.array([isinstance(u, str) and bool(_PERCENT_SIGN.search(u)) for u in uniques] + [False], dtype=bool)
+    per_cell = np.array([isinstance(u, str) and bool(sign.search(u)) for u in uniques] + [False], dtype=bool)
     return per_cell[codes]
 
 

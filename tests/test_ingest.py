@@ -272,6 +272,18 @@ def test_a_number_typed_with_the_catalogue_s_unit_loads_and_with_another_is_refu
     assert ("Incident MTTR", "2026-07") not in _stored(catalogue)
 
 
+def test_an_amount_with_the_sign_of_yuan_loads_in_yuan_only(store, cli, tmp_path):
+    """¥94 and 95元 for a cost kept in ¥; ¥12,000 for one kept in 万元 would be stored as 12,000 万元."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n单张工单成本,¥\nIT运维成本,万元\n"))[0] == 0
+    content = "指标,月份,数值\n单张工单成本,2026-10,¥94\n单张工单成本,2026-11,95元\nIT运维成本,2026-11,1.2万元\n"
+    code, _, err = cli("ingest", _csv(tmp_path, "ok.csv", content))
+    assert code == 0, err
+    assert _stored(store) == {("单张工单成本", "2026-10"): 94, ("单张工单成本", "2026-11"): 95, ("IT运维成本", "2026-11"): 1.2}
+    code, _, err = cli("ingest", _csv(tmp_path, "w.csv", '指标,月份,数值\nIT运维成本,2026-10,"¥12,000"\n'))
+    assert code == 1 and err.splitlines() == [
+        "w.csv, row 2: 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
+
+
 def test_a_duration_loads_as_hours_for_a_metric_kept_in_hours_only(catalogue, cli, tmp_path):
     """4:30 is 4.5 h for MTTR; for SLA attainment, kept in %, a duration is another unit."""
     code, _, err = cli("ingest", _csv(tmp_path, "d.csv", "指标,月份,数值\n事件平均解决时间,2026-05,4:30\n"))
