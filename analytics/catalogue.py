@@ -20,11 +20,10 @@ from .names import (
     below_zero_problem,
     compact_key,
     header_key,
-    is_percent,
+    is_unit,
     name_key,
     name_problem,
     other_unit,
-    same_unit,
     unit_suffix,
     without_enumerator,
     without_marks,
@@ -132,7 +131,7 @@ class MetricLookup:
             if found is None and (split := unit_suffix(name)):
                 base = self._find(split[0])
                 kept = self.units.get(base) if base is not None else None
-                if same_unit(split[1], kept) or (kept and is_percent(split[1]) and not other_unit(split[1], kept)):
+                if kept and is_unit(split[1]) and not other_unit(split[1], kept):     # a qualifier (核心) is no unit
                     found = base
             if found is not None:
                 return found

@@ -26,7 +26,7 @@ from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import below_zero_problem, other_unit, percent_problem
+from .names import below_zero_problem, never_percent, other_unit, percent_problem
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
 from .readers import read_bytes
@@ -434,7 +434,7 @@ def _refuse_percent_for_other_units(frame: pd.DataFrame, lookup, file_name: str)
     written = frame["as_percent"].to_numpy(dtype=bool) & frame["value"].notna().to_numpy()
     if not written.any():
         return
-    never = [i for i, unit in lookup.units.items() if percent_problem(0.0, "", unit)]
+    never = [i for i, unit in lookup.units.items() if never_percent(unit)]
     written &= np.isin(frame["metric_id"].to_numpy(dtype="float64", na_value=np.nan), never)  # a new metric: no unit
     problems = [Problem(percent_problem(value, lookup.names[int(metric_id)], lookup.units[int(metric_id)]),
                         file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row),

@@ -105,7 +105,7 @@ def other_unit(written: str, kept: str | None) -> bool:
     if not kept or not is_unit(written):
         return False
     if is_percent(written):
-        return percent_problem(0.0, "", kept) is not None
+        return never_percent(kept)
     return not same_unit(written, kept)
 
 
@@ -120,7 +120,7 @@ _NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)] for unit in ("h", "min", "s", "d",
 def never_negative(unit: str | None) -> bool:
     """Whether a metric kept in `unit` cannot go below zero: a duration or a count (a percentage
     or an amount can be a change or a balance, so they are not judged)."""
-    return bool(unit) and _SAME_UNIT.get(name_key(unit)) in _NEVER_NEGATIVE
+    return bool(unit) and unit_key(unit) in _NEVER_NEGATIVE
 
 
 def below_zero_problem(number: float, name: str, unit: str | None, what: str = "") -> str | None:
@@ -135,11 +135,16 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
 _NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "‰")}   # amounts, ‰
 
 
+def never_percent(unit: str | None) -> bool:
+    """Whether a metric kept in `unit` can never be a percentage: a duration, a count, an amount or
+    a permille (a score, or a rate kept under a word of its own such as 比例, can be)."""
+    return bool(unit) and unit_key(unit) in _NEVER_PERCENT
+
+
 def percent_problem(number: float, name: str, unit: str | None) -> str | None:
-    """Why `number`, written as a percentage, cannot be a value of the metric `name` kept in `unit`:
-    a duration, a count, an amount or a permille is never one. None when it can be (a score, a unit
-    unknown)."""
-    if not unit or _SAME_UNIT.get(name_key(unit)) not in _NEVER_PERCENT:
+    """Why `number`, written as a percentage, cannot be a value of the metric `name` kept in `unit`
+    (see never_percent); None when it can be."""
+    if not never_percent(unit):
         return None
     return (f"'{number:g}%' is a percentage, but '{name}' is kept in {unit}: check that this row is that metric's, "
             f"and write its value in {unit}, without %")

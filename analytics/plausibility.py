@@ -80,7 +80,7 @@ class CellDoubt:
 
 # (a cell suspected: above this, at or under that; ratio to the level; how; the question)
 _ODD_CELLS = [
-    (0, 1, (1 / 300, 1 / 30), "about a hundredth of", "was a fraction written for a percentage (0.95 for 95%)?"),
+    (0, 1, (1 / 300, 1 / 30), CellDoubt.how, CellDoubt.question),          # a fraction: CellDoubt's own words
     (100, np.inf, (30, 300), "about 100 times",
      "was a percentage typed into a cell formatted as percent (95 shown as 9500%)?"),
 ]

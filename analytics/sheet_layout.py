@@ -641,6 +641,9 @@ def _numbers(cells: pd.Series, sheet: Sheet, column: int) -> tuple[pd.Series, pd
     return pd.Series(_round(values.to_numpy(dtype="float64")), index=values.index, copy=False), ok, written | percent
 
 
+_NOTHING_TYPED = (np.array([], dtype="int64"), np.array([], dtype=object))     # no positions, no units
+
+
 @dataclass(frozen=True)
 class _Typed:
     """Cells whose numbers were typed with their unit (4.5小时, ≤4小时 as a target), one entry for
@@ -659,13 +662,10 @@ def _typed_at(source: pd.DataFrame, column: int, positions: np.ndarray, units: n
     """The entries for cells of `source`'s column at `positions` (one per record they give the unit of).
     Most files have none: the column is then not touched (two million categories made objects)."""
     if not len(positions):
-        nothing, no_rows = _NOTHING_TYPED[1], _NOTHING_TYPED[0]
+        no_rows, nothing = _NOTHING_TYPED
         return _Typed(nothing, nothing, no_rows, nothing, no_rows)
     return _Typed(units, source[column].take(positions).to_numpy(dtype=object), source.index.to_numpy()[positions],
                   np.full(len(positions), _column_label(table, column), dtype=object), records)
-
-
-_NOTHING_TYPED = (np.array([], dtype="int64"), np.array([], dtype=object))
 
 
 def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray,
