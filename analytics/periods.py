@@ -55,23 +55,21 @@ _MADE_ON = re.compile(       # the day a file was made: 制表日期:2026-11-05,
 _DATE_MADE = re.compile(rf"(?:{_MADE_ON.pattern})(?:\d{{8}}|\d{{4}}\s*(?:[-/.]|年)\s*\d{{1,2}}\s*月?"
                         r"(?:\s*[-/.]?\s*\d{1,2}\s*[日号]?)?)(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
 _WHOLE_DATE = re.compile(r"(?<!\d)\d{4}(?:\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4})(?!\d)")
+_A_DAY = (r"(?:\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])"   # a whole date,
+          r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")                                                  # and its time
 _DAY_LABELLED = re.compile(   # 日期:2026-11-05 under a form's title (制表人:张三 日期:…): the day it was filled in.
     r"(?<!统计)(?<!截止)(?<!截至)(?<!数据)(?:日期|时间|date)\s*[:：]\s*"      # 统计日期, 截止日期 are the data's own
-    r"(?:\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?", re.IGNORECASE)
-
+    + _A_DAY, re.IGNORECASE)
 _SIGNED = re.compile(         # 制表：张三 2026-11-05, a form's signature line: who filled it in, and the day
-    r"(?:制表|填表|填报|报送|上报|编制|审核|复核|统计|经办)人?\s*[:：]\s*[^\d\s:：]{1,12}\s+"
-    r"(?:\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])"
-    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+    r"(?:制表|填表|填报|报送|上报|编制|审核|复核|统计|经办)人?\s*[:：]\s*[^\d\s:：]{1,12}\s+" + _A_DAY)
 
 
 def _dates_as_named(text: str, days: bool) -> str:
     """A title or a name (NFKC, Arabic numerals) with its dates as year_in and months_in read them:
     without the day the file was made (制表日期:2026-11-05, or a whole date labelled only 日期, as in a
     form's 制表人:张三 日期:2026-11-05, or after the name of who made it, 制表:张三 2026-11-05; 统计日期
-    and 截止日期 are the data's own, and stay); the days
-    of one month as that month; and with days=False without any other whole date."""
+    and 截止日期 are the data's own, and stay); the days of one month as that month; and with
+    days=False without any other whole date."""
     text = _SIGNED.sub(" ", _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", text)))))
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
