@@ -136,3 +136,22 @@ def test_the_xlsx_report_is_written_without_cyclic_gc(monkeypatch):
     monkeypatch.setattr(report_xlsx, "_write_xlsx", lambda content, target: seen.append(gc.isenabled()))
     report_xlsx.write_xlsx(None)
     assert seen == [False] and gc.isenabled()
+
+
+def _frozen_by_a_paused_block() -> int:
+    """How many objects a gc_paused block that makes 10,000 row lists leaves frozen."""
+    before = gc.get_freeze_count()
+    with gc_paused():
+        rows = [[i, "metric", 95.0] for i in range(10_000)]
+    frozen = gc.get_freeze_count() - before
+    del rows
+    return frozen
+
+
+def test_rows_are_frozen_only_in_a_process_that_answers_once():
+    """A reading child (run_isolated) exits after its answer: the collector need never walk the
+    rows calamine made. A long-lived process (the dashboard, here) must not freeze anything."""
+    from analytics.isolation import run_isolated
+
+    assert _frozen_by_a_paused_block() == 0
+    assert run_isolated("rows", 60, _frozen_by_a_paused_block) >= 10_000
