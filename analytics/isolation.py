@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from .errors import InputRefused, Problem
 from .limits import Limits
-from .memory import answers_once, freed_memory_reused
+from .memory import freed_memory_reused, mark_as_answering_once
 from .readers import is_workbook
 
 T = TypeVar("T")
@@ -93,7 +93,7 @@ def _first_to_go_when_memory_runs_out() -> None:
 def _run_and_send(send, func: Callable, args: tuple, kwargs: dict) -> None:
     """In the child: run func and send back ('ok', result) or ('raised', exception)."""
     _first_to_go_when_memory_runs_out()
-    answers_once()
+    mark_as_answering_once()
     try:
         with freed_memory_reused():       # as the parent's ingest does: the child's memory is all fresh
             outcome: tuple[str, Any] = ("ok", func(*args, **kwargs))

@@ -89,10 +89,16 @@ def freed_memory_reused() -> Iterator[None]:
 _answers_once = False          # this process exits after one piece of work (a reading child)
 
 
-def answers_once() -> None:
-    """Mark this process as one that does one piece of work and exits: see gc_paused."""
+def mark_as_answering_once() -> None:
+    """Mark this process as one that does one piece of work and exits (see gc_paused)."""
     global _answers_once
     _answers_once = True
+
+
+def answers_once() -> bool:
+    """Whether this process exits after its one piece of work: it may leave work behind
+    (readers._Alongside) and garbage (gc_paused) that its end disposes of."""
+    return _answers_once
 
 
 @contextmanager

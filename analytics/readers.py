@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import operator
 import os
 import re
+import threading
+from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,7 +30,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import InputRefused, Problem
 from .limits import Limits, cells_over_limit
-from .memory import gc_paused
+from .memory import answers_once, gc_paused
 from .values import spread
 from .workbook_package import Package
 from .xls_package import XlsBook, check_cell_spans
@@ -41,6 +45,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")   # the OLE stream an .xlsx with a password is kept in
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+T = TypeVar("T")
 FILE_TYPES = sorted(suffix.lstrip(".") for suffix in TEXT_SUFFIXES | WORKBOOK_SUFFIXES)   # what upload widgets offer
 
 
@@ -396,28 +401,22 @@ def _reraise_unless_from_reader(exc: BaseException) -> None:
         raise exc
 
 
-def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
-    if data.startswith(OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
-        raise InputRefused(Problem(
-            "the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
-            "password (File > Info > Protect Workbook), save it and upload it again", file=file_name))
-    package = check_and_inspect(data, file_name, limits) if data.startswith(ZIP_MAGIC) else Package()
-    xls = None
-    if data.startswith(OLE_MAGIC):
-        xls = XlsBook(check_cell_spans(data, file_name, limits))
+def _read_grids(data: bytes, file_name: str, limits: Limits) -> list[tuple[str, list[list] | None, list | None]]:
+    """calamine's part of reading a workbook: (sheet name, its rows, its merged ranges) for each
+    worksheet, rows None for a hidden one; what the package says is applied afterwards."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except BaseException as exc:  # noqa: BLE001 - calamine's several error types, and its panics
         _reraise_unless_from_reader(exc)
         raise InputRefused(Problem(f"the workbook cannot be opened ({type(exc).__name__}: {exc})",
                                    file=file_name)) from None
-    sheets: list[Sheet] = []
+    grids: list[tuple[str, list[list] | None, list | None]] = []
     cells = 0
     for meta in workbook.sheets_metadata:
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         if meta.visible != SheetVisibleEnum.Visible:    # what the user cannot see is not loaded behind their back
-            sheets.append(Sheet(meta.name, [], hidden=True))
+            grids.append((meta.name, None, None))
             continue
         try:
             sheet = workbook.get_sheet_by_name(meta.name)
@@ -427,24 +426,77 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
                 raise cells_over_limit(file_name, meta.name, cells, last_row, last_column, limits)
             with gc_paused():        # one list per row: no cycles to look for
                 rows = sheet.to_python(skip_empty_area=False)
+            grids.append((meta.name, rows, sheet.merged_cell_ranges))
         except InputRefused:
             raise
         except BaseException as exc:  # noqa: BLE001 - as above: any failure to read a sheet refuses the file, named
             _reraise_unless_from_reader(exc)
             raise InputRefused(Problem(f"the sheet cannot be read ({type(exc).__name__}: {exc})",
                                        file=file_name, sheet=meta.name)) from None
+    return grids
+
+
+class _Alongside:
+    """A call that may run in a thread of its own while this one does something else (calamine
+    releases the GIL while it reads), or else here when its result is asked for.
+
+    Only a process that answers once starts it early: should the work here refuse the file, that
+    process answers with the refusal and ends, and the thread with it, whatever it is doing. The
+    thread is a daemon so that the end does not wait for it."""
+
+    def __init__(self, func: Callable[..., T], *args):
+        self._call = functools.partial(func, *args)
+        self._thread: threading.Thread | None = None
+        self._outcome: tuple[bool, object] | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True, name="reading cells")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (True, self._call())
+        except BaseException as exc:  # noqa: BLE001 - raised again by result(), in the caller's thread
+            self._outcome = (False, exc)
+
+    def result(self) -> T:
+        if self._thread is None:
+            return self._call()
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value
+        return value
+
+
+def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
+    if data.startswith(OLE_MAGIC) and _ENCRYPTED_PACKAGE in data:
+        raise InputRefused(Problem(
+            "the workbook is protected by a password, so it cannot be read: open it in Excel or WPS, remove the "
+            "password (File > Info > Protect Workbook), save it and upload it again", file=file_name))
+    grids = _Alongside(_read_grids, data, file_name, limits)
+    package = Package()
+    if data.startswith(ZIP_MAGIC):
+        package = check_and_inspect(data, file_name, limits, meanwhile=grids.start if answers_once() else None)
+    xls = None
+    if data.startswith(OLE_MAGIC):
+        xls = XlsBook(check_cell_spans(data, file_name, limits))
+    sheets: list[Sheet] = []
+    for name, rows, merged_ranges in grids.result():
+        if rows is None:
+            sheets.append(Sheet(name, [], hidden=True))
+            continue
         if xls is not None:
-            xls.inspect(meta.name, package)
-        _fill_merged_text(rows, sheet.merged_cell_ranges or package.merged.get(meta.name))
-        if meta.name in package.sheet_parts and (any(map(operator.contains, rows, repeat("")))  # an error or a formula?
-                                                 or has_placeholder_results(package, meta.name)):
-            _show_unread_cells(rows, unread_cells(data, package, meta.name))
-        if meta.name in package.error_cells:          # .ods and .xls: calamine reads an error as '' (or 0)
-            _show_unread_cells(rows, package.error_cells[meta.name])
-        hidden = _blank_hidden(rows, *package.hidden[meta.name]) if meta.name in package.hidden else ([], [])
-        percent = package.percent_cells.get(meta.name, set())
-        sheets.append(Sheet(meta.name, rows, percent, hidden_cells=hidden,
-                            uncalculated=package.uncalculated.get(meta.name)))
+            xls.inspect(name, package)
+        _fill_merged_text(rows, merged_ranges or package.merged.get(name))
+        if name in package.sheet_parts and (any(map(operator.contains, rows, repeat("")))  # an error or a formula?
+                                            or has_placeholder_results(package, name)):
+            _show_unread_cells(rows, unread_cells(data, package, name))
+        if name in package.error_cells:          # .ods and .xls: calamine reads an error as '' (or 0)
+            _show_unread_cells(rows, package.error_cells[name])
+        hidden = _blank_hidden(rows, *package.hidden[name]) if name in package.hidden else ([], [])
+        percent = package.percent_cells.get(name, set())
+        sheets.append(Sheet(name, rows, percent, hidden_cells=hidden, uncalculated=package.uncalculated.get(name)))
     if not sheets:
         raise InputRefused(Problem("the workbook has no worksheets", file=file_name))
     return sheets

@@ -28,7 +28,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -69,8 +69,14 @@ def _column_index(letters: bytes) -> int:
     return index - 1
 
 
-def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
-    """Refuse bombs and fakes; return sheet parts and percent-formatted cells."""
+def check_and_inspect(data: bytes, file_name: str, limits: Limits,
+                      meanwhile: Callable[[], object] | None = None) -> Package:
+    """Refuse bombs and fakes; return sheet parts and percent-formatted cells.
+
+    meanwhile, for an .xlsx: called once the declared sizes and dimensions have passed and before
+    the sheets' parts are inflated and checked, so that a reading process can read the cells
+    alongside (it ends with this check's refusal, whatever its reader is doing). For the other
+    formats it is not called: their inspection catches what would crash the reader."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -81,16 +87,23 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits) -> Package:
     names = {info.filename for info in infos}
     if not names & {"xl/workbook.xml", "xl/workbook.bin", "content.xml"}:
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
-    seen = _check_streams(archive, infos, file_name)
     if "xl/workbook.xml" not in names:
+        _check_streams(archive, infos, file_name, _Seen())
         if "xl/workbook.bin" in names:                                     # .xlsx's binary twin, .xlsb
             return xlsb_package.inspect(archive, names, file_name, limits)
         if _is_opendocument_spreadsheet(archive, names):
             return _inspect_opendocument(archive, file_name, limits)
         raise InputRefused(Problem("not an Excel workbook: the package has no xl/workbook.xml", file=file_name))
-    package = Package(sheet_parts=_sheet_parts(archive, names), calculated_on_open=seen.calculated_on_open)
-    package.with_formulas = {sheet for sheet, part in package.sheet_parts.items() if part in seen.with_formulas}
+    seen = _Seen()
+    workbook_parts = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}     # what the sheets' parts are read from
+    _check_streams(archive, [info for info in infos if info.filename in workbook_parts], file_name, seen)
+    package = Package(sheet_parts=_sheet_parts(archive, names))
     _check_dimensions(archive, package, file_name, limits)
+    if meanwhile is not None:
+        meanwhile()
+    _check_streams(archive, [info for info in infos if info.filename not in workbook_parts], file_name, seen)
+    package.calculated_on_open = seen.calculated_on_open
+    package.with_formulas = {sheet for sheet, part in package.sheet_parts.items() if part in seen.with_formulas}
     percent_styles = _percent_styles(archive, names)
     for sheet, part in package.sheet_parts.items():
         sheet_xml = archive.read(part) if percent_styles or part in seen.with_hidden else b""
@@ -153,11 +166,11 @@ class _Seen:
     calculated_on_open: bool = False                            # the workbook is marked to be calculated on opening
 
 
-def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str) -> _Seen:
+def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str, seen: _Seen) -> None:
     """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC.
-    The workbook part goes first: its calcPr says whether the sheets' formulas matter (a search
-    for them costs ~20 ms on a 30 MB sheet, so only workbooks written by programs pay it)."""
-    seen = _Seen()
+    What is noticed on the way goes into `seen`. The workbook part goes first: its calcPr says
+    whether the sheets' formulas matter (a search for them costs ~20 ms on a 30 MB sheet, so only
+    workbooks written by programs pay it)."""
     for info in sorted(infos, key=lambda info: info.filename != "xl/workbook.xml"):
         needles = [(_HIDDEN, seen.with_hidden)] if info.filename.startswith("xl/worksheets/") else []
         if needles and seen.calculated_on_open:
@@ -175,7 +188,6 @@ def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
             raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
                                        file=file_name)) from None
-    return seen
 
 
 def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:

@@ -4,6 +4,7 @@ dashboard's process. The children here really crash (os.abort) and really hang (
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import xlsxwriter
 
 from analytics.errors import InputRefused
 from analytics.isolation import run_isolated
@@ -22,6 +24,29 @@ from tests import workbooks
 from tests.conftest import ROOT
 
 LIMITS = Limits()
+
+
+def _xlsx(build) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(book)
+    book.close()
+    return buffer.getvalue()
+
+
+def _what_the_package_says(book, formula: bool = False) -> None:
+    """A sheet whose reading needs the package: a percent format, a hidden row, a merged name, and
+    maybe a formula (xlsxwriter saves 0 as its result and marks the workbook to be calculated)."""
+    sheet = book.add_worksheet("数据")
+    percent = book.add_format({"num_format": "0.0%"})
+    sheet.write_row(0, 0, ["指标", "2026-08", "2026-09"])
+    sheet.merge_range(1, 0, 2, 0, "SLA达成率")
+    sheet.write_row(1, 1, [0.951, 0.962], percent)
+    sheet.write_row(2, 1, [0.5, 0.6], percent)
+    sheet.set_row(2, None, None, {"hidden": True})
+    sheet.write_row(3, 0, ["变更成功率", 99, 98])
+    if formula:
+        sheet.write_formula(3, 2, "=B4+1")
 
 
 @pytest.mark.parametrize("data, file_name", [
@@ -35,6 +60,64 @@ def test_a_file_read_in_a_child_is_what_it_is_in_this_process(data, file_name):
     pd.testing.assert_frame_equal(there.records, here.records)
     assert (there.sheets, there.skipped_sheets, there.warnings) == (here.sheets, here.skipped_sheets, here.warnings)
     assert len(there.records) == 2 and len(there.warnings) == (file_name == "a.ods")
+
+
+def test_the_package_is_applied_to_cells_read_alongside_its_check():
+    """In a reading process calamine reads an .xlsx's cells while its parts are checked; what the
+    package says still applies: percent cells x100, the hidden row left out and noted, and a
+    formula's placeholder 0 refused, as in this process."""
+    data = _xlsx(_what_the_package_says)
+    here = parse_file(data, file_name="包.xlsx", limits=LIMITS)
+    there = run_isolated("包.xlsx", 60, parse_file, data, file_name="包.xlsx", limits=LIMITS)
+    pd.testing.assert_frame_equal(there.records, here.records)
+    assert there.warnings == here.warnings and "row 3" in there.warnings[0] and "hidden" in there.warnings[0]
+    assert there.records[["metric", "period", "value"]].values.tolist() == [
+        ["SLA达成率", "2026-08", 95.1], ["SLA达成率", "2026-09", 96.2], ["变更成功率", "2026-08", 99.0],
+        ["变更成功率", "2026-09", 98.0]]
+    data = _xlsx(lambda book: _what_the_package_says(book, formula=True))
+    with pytest.raises(InputRefused) as refused_here:
+        parse_file(data, file_name="包.xlsx", limits=LIMITS)
+    with pytest.raises(InputRefused) as refused_there:
+        run_isolated("包.xlsx", 60, parse_file, data, file_name="包.xlsx", limits=LIMITS)
+    assert refused_there.value.problems == refused_here.value.problems
+    assert [(p.row, p.column) for p in refused_there.value.problems] == [(4, "C (2026-09)")]
+    assert "=B4+1" in refused_there.value.problems[0].message
+
+
+def _lying_about_its_size(data: bytes, part: str) -> bytes:
+    """The workbook with `part` declared in the zip directory as a tenth of its size: read
+    through a reader bounded by that size it fails its CRC, as a bomb hiding its size does."""
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46:entry + 46 + len(part)] != part.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    size = int.from_bytes(data[entry + 24:entry + 28], "little")
+    return data[:entry + 24] + (size // 10).to_bytes(4, "little") + data[entry + 28:]
+
+
+def _read_with_a_reader_that_never_ends(data: bytes, file_name: str):
+    """parse_file in a reading process whose calamine read never ends (as on a bomb it inflates)."""
+    from analytics import readers
+
+    readers._read_grids = lambda *args: time.sleep(600)
+    return parse_file(data, file_name=file_name, limits=LIMITS)
+
+
+def test_a_damaged_part_is_refused_while_the_cells_are_still_being_read():
+    """The reading process answers with the check's refusal and ends, whatever calamine is doing."""
+    def build(book):
+        sheet = book.add_worksheet("数据")
+        sheet.write_row(0, 0, ["指标", "月份", "数值"])
+        for r in range(1, 2001):
+            sheet.write_row(r, 0, [f"指标{r}", "2026-09", r])
+    data = _lying_about_its_size(_xlsx(build), "xl/worksheets/sheet1.xml")
+    with pytest.raises(InputRefused) as here:
+        parse_file(data, file_name="坏.xlsx", limits=LIMITS)
+    started = time.perf_counter()
+    with pytest.raises(InputRefused) as there:
+        run_isolated("坏.xlsx", 60, _read_with_a_reader_that_never_ends, data, "坏.xlsx")
+    assert time.perf_counter() - started < 10
+    assert there.value.problems == here.value.problems
+    assert "坏.xlsx: the workbook is damaged (part 'xl/worksheets/sheet1.xml': Bad CRC-32" in str(there.value)
 
 
 def test_a_refusal_comes_back_with_every_place_in_it():
