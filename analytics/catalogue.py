@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
@@ -126,7 +127,7 @@ class MetricLookup:
         """The metric a name means. A list number before it (1、SLA达成率), the metric's own unit in
         brackets after it (事件平均解决时间（小时） for a metric kept in h; （%） for a rate kept as 比例)
         and a line break or space beside a Chinese character (事件平均⏎解决时间) do not change that."""
-        for name in self._spellings(written):
+        for name in self._spellings(written):                 # lazily: most names are found as written
             found = self._find(name)
             if found is None and (split := unit_suffix(name)):
                 base = self._find(split[0])
@@ -138,18 +139,19 @@ class MetricLookup:
         return None
 
     @staticmethod
-    def _spellings(written: str) -> list[str]:
+    def _spellings(written: str) -> Iterator[str]:
         """The name as written, then without its list number, then without its marks."""
-        spellings = [str(written)]
+        spelling = str(written)
+        yield spelling
         for strip in (without_enumerator, without_marks):
-            if (bare := strip(spellings[-1])) is not None:
-                spellings.append(bare)
-        return spellings
+            if (bare := strip(spelling)) is not None:
+                spelling = bare
+                yield spelling
 
     def unit_conflict(self, written: str) -> str | None:
         """Why a name with a unit in brackets is not taken as the metric it otherwise names: the
         catalogue keeps that metric in another unit (minutes are not hours)."""
-        split = unit_suffix(self._spellings(written)[-1])
+        split = unit_suffix(list(self._spellings(written))[-1])
         base = self._find(split[0]) if split else None
         unit = self.units.get(base) if base is not None else None
         if unit is None or not other_unit(split[1], unit):

@@ -241,7 +241,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     codes, uniques = factorize_used(records["metric"])
     unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
     unknown_mask = pd.isna(unique_ids)
-    headings = unknown_mask & ~_with_values(records, codes, len(uniques))
+    headings = unknown_mask & ~_with_values(records, codes, len(uniques)) if unknown_mask.any() else unknown_mask
     if headings.any():           # 一、质量指标 over a group of metrics: no value to lose, no metric to create
         parsed = replace(parsed, warnings=[*parsed.warnings, *_heading_notes(records, codes, uniques, headings)])
         records = records[~headings[codes]]

@@ -8,6 +8,7 @@ character does not count when a name is looked up: 事件平均⏎解决时间 i
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,8 +17,14 @@ _SPACES = re.compile(r"\s+")
 
 def name_key(name: object) -> str:
     """The key two spellings of one name share: NFKC, case-folded, trimmed, spaces folded."""
-    text = unicodedata.normalize("NFKC", str(name))
-    return _SPACES.sub(" ", text).strip().casefold()
+    return _name_key(name if type(name) is str else str(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(text: str) -> str:
+    """Kept for the names seen lately: an ingest looks a file's thousands of names up several
+    times (headings, totals, the catalogue), and the catalogue's own names at every upload."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff"
@@ -34,7 +41,13 @@ def compact_key(key: str) -> str:
 def header_key(cell: object) -> str:
     """The key of a column heading as templates write it: 指标⏎名称* is 指标名称 (a line break
     from a narrow column, the asterisk of a required field)."""
-    return compact_key(_REQUIRED_MARK.sub("", name_key(cell)).strip())
+    return _header_key(cell if type(cell) is str else str(cell))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _header_key(text: str) -> str:
+    """Kept as _name_key is: every name of a file is also asked whether it is a heading or a total."""
+    return compact_key(_REQUIRED_MARK.sub("", _name_key(text)).strip())
 
 
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")

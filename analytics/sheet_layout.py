@@ -810,6 +810,8 @@ def _blank(cells: pd.Series) -> pd.Series:
         return _blank_text(cells)
     codes, uniques = factorize_cells(cells)
     blank = np.append(_blank_text(pd.Series(uniques, dtype=object).astype("string")).to_numpy(), True)
+    if not blank[:-1].any() and (not len(codes) or codes.min() >= 0):       # no blank cell: nothing to look up
+        return pd.Series(np.zeros(len(codes), dtype=bool), index=cells.index, copy=False)
     return pd.Series(blank[codes], index=cells.index, copy=False)
 
 
