@@ -229,11 +229,19 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
     if not columns or not any(parse_period(month) or (year and _month_number(month))
                               for month in (_cell(cells, roles["period"]) for cells in below)):
         return None
-    parsed = [parse_value(_cell(cells, c)) for cells in below for c in columns]
+    parsed = [_number_or_typed(_cell(cells, c)) for cells in below for c in columns]
     numbers = sum(ok and not math.isnan(value) for value, ok in parsed)
     if not numbers or sum(not ok for _, ok in parsed) * 4 > numbers:      # mostly numbers; a typo is refused later
         return None
     return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year)
+
+
+def _number_or_typed(cell: object) -> tuple[float, bool]:
+    """parse_value, where a number typed with its unit (4.5小时, 4:30) counts as the number it is."""
+    value, ok = parse_value(cell)
+    if not ok and (typed := number_typed_with_unit(cell)) is not None:
+        return typed[0], True
+    return value, ok
 
 
 def _a_corner_over_months(row: list, roles: dict[str, int]) -> bool:

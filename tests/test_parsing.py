@@ -768,6 +768,10 @@ def test_a_tracking_csv_and_its_refusals():
      [("MTTA", "2026-04", 20.0, None, None), ("MTTA", "2026-05", 25.0, None, None), ("MTTA", "2026-06", 30.0, None, "min"),
       ("SLA达成率", "2026-04", 94.0, None, None), ("SLA达成率", "2026-05", 95.0, None, None),
       ("SLA达成率", "2026-06", 96.0, None, None)]),
+    ("月份,MTTR,MTTA,重大事件数\n2026-05,4.5小时,20分钟,0次\n2026-06,4:30,12分30秒,2次\n",                  # every cell
+     [("MTTA", "2026-05", 20.0, None, "分钟"), ("MTTA", "2026-06", 12.5, None, "min"), ("MTTR", "2026-05", 4.5, None, "小时"),
+      ("MTTR", "2026-06", 4.5, None, "h:mm"), ("重大事件数", "2026-05", 0.0, None, "次"),
+      ("重大事件数", "2026-06", 2.0, None, "次")]),
 ])
 def test_a_number_typed_with_its_unit_is_read_and_its_unit_kept_for_the_catalogue(content, expected):
     """5.5小时, 2次, 30 min: the number, and the unit on the record (as a 单位 column gives it), which
