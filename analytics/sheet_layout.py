@@ -244,6 +244,15 @@ def _number_or_typed(cell: object) -> tuple[float, bool]:
     return value, ok
 
 
+def _a_number(cell: object) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, (int, float)):
+        return True
+    value, ok = _number_or_typed(cell)
+    return ok and not math.isnan(value)
+
+
 def _a_corner_over_months(row: list, roles: dict[str, int]) -> bool:
     """A heading row whose first heading says 月份 over the month headings to its right: it labels
     the months across (the corner of the table); the names run down its column."""
@@ -520,11 +529,12 @@ def unread_header(rows: list[list]) -> str | None:
 
 
 def looks_like_data(rows: list[list]) -> bool:
-    """A sheet with several rows holding numbers is meant as data (so failing to read it is an error)."""
+    """A sheet with several rows holding numbers is meant as data (so failing to read it is an error).
+    A number may be written as text, as exports and reports write it: 95.2%, 4.5小时, 1,200."""
     numeric_rows = 0
     for row in rows[:DATA_SNIFF_ROWS]:
         filled = [c for c in row if c not in (None, "")]
-        if len(filled) >= 2 and any(isinstance(c, (int, float)) and not isinstance(c, bool) for c in filled):
+        if len(filled) >= 2 and any(_a_number(c) for c in filled):
             numeric_rows += 1
             if numeric_rows >= 2:
                 return True

@@ -15,7 +15,7 @@ import xlsxwriter
 from analytics import xlsx_package
 from analytics.errors import InputRefused
 from analytics.limits import Limits
-from analytics.parsing import parse_file
+from analytics.parsing import NO_HEADER, parse_file
 from analytics.periods import month_without_year, months_in, parse_period, year_in
 from analytics.values import parse_value
 from tests import workbooks
@@ -192,6 +192,22 @@ def test_instruction_sheets_are_skipped_but_an_unreadable_data_sheet_is_refused(
         data.write_row(1, 0, ["MTTR", 202605, 6])
         data.write_row(2, 0, ["FCR", 202605, 70])
     assert "bad.xlsx, sheet '数字': no header row found" in _refusal(_workbook(bad), "bad.xlsx")
+
+
+def test_a_data_sheet_whose_numbers_are_written_as_text_is_refused_not_skipped_as_notes():
+    """95.2%, 4.5小时 and 1,200 as text, as reports write them, under headings that name nothing:
+    the sheet is data whose heading was not found, not instructions to skip without a word."""
+    def build(wb):
+        wb.add_worksheet("说明").write_column(0, 0, ["填写说明：每月5日前填报", "1、数值保留一位小数"])
+        data = wb.add_worksheet("十月")
+        data.write_row(0, 0, ["名目", "十月情况"])
+        for r, row in enumerate([["SLA达成率", "95.2%"], ["事件平均解决时间", "4.5小时"], ["IT运维成本", "1,200"]], 1):
+            data.write_row(r, 0, row)
+        log = wb.add_worksheet("修订记录")
+        log.write_row(0, 0, ["日期", "修改人", "内容"])
+        log.write_row(1, 0, ["2026-10-05", "王磊", "更新SLA"])
+        log.write_row(2, 0, ["2026-10-06", "李娜", "第2版"])
+    assert _refusal(_workbook(build), "t.xlsx") == f"t.xlsx, sheet '十月': {NO_HEADER}"
 
 
 @pytest.mark.parametrize("content, name, expected", [
