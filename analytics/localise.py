@@ -216,6 +216,9 @@ _ZH: list[tuple[str, str]] = [
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
     (r"the file is empty", "文件是空的"),
     (r"file not found", "找不到文件"),
+    (r"no header row found: .*; row (?P<r>\d+) \((?P<headings>.*)\) seems to be the heading row: name its columns so",
+     ("找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
+      "第 {r} 行({headings})似乎是表头行:请照此命名各列")),
     (r"no header row found: .*", ("找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)"
                                  "或每月一列(如 2026-01)")),
     (r"cannot tell the text encoding; save the file as UTF-8 CSV", "无法识别文本编码;请另存为 UTF-8 CSV"),

@@ -528,6 +528,19 @@ def unread_header(rows: list[list]) -> str | None:
     return None
 
 
+def heading_hint(rows: list[list]) -> str:
+    """For the refusal of a sheet whose heading was not found: the row that seems to be its heading
+    (the last row of text above the first row of numbers), so the user knows which cells to rename."""
+    first = next((r for r, row in enumerate(rows)
+                  if sum(c not in (None, "") for c in row) >= 2 and any(_a_number(c) for c in row)), None)
+    for r in range(first - 1 if first else -1, -1, -1):
+        headings = [text[:20] for text in map(_text, rows[r]) if text]
+        if len(headings) >= 2:
+            shown = " | ".join(headings[:6]) + (" …" if len(headings) > 6 else "")
+            return f"; row {r + 1} ({shown}) seems to be the heading row: name its columns so"
+    return ""
+
+
 def looks_like_data(rows: list[list]) -> bool:
     """A sheet with several rows holding numbers is meant as data (so failing to read it is an error).
     A number may be written as text, as exports and reports write it: 95.2%, 4.5小时, 1,200."""

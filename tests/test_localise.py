@@ -96,6 +96,9 @@ def test_unknown_metrics_and_duplicates_in_chinese(catalogued, tmp_path):
     (b"", "empty.csv:文件是空的"),
     (b"\x00\x01\x02\x03binary junk\xff\xfe" * 50, "empty.csv:这是二进制文件,不是 CSV 或 Excel 工作簿"),
     ("说明\n这是一份说明\n".encode(), "empty.csv:找不到表头行"),
+    ("名目,情况\nSLA达成率,95.2%\n事件平均解决时间,4.5小时\n".encode(),
+     ("empty.csv:找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
+      "第 1 行(名目 | 情况)似乎是表头行:请照此命名各列")),
 ])
 def test_unreadable_files_are_refused_in_chinese(catalogued, tmp_path, content, expected):
     path = tmp_path / "empty.csv"
@@ -719,7 +722,7 @@ def test_the_guard_sees_the_messages():
     shapes = {(file, shape) for file, _, shape, _ in _written_messages()}
     assert len(shapes) > 100, len(shapes)
     assert ("sheet_layout.py", "the period is blank") in shapes                                  # one side of an if
-    assert ("parsing.py", NO_HEADER) in shapes                                                   # a module constant
+    assert ("parsing.py", NO_HEADER + "{}") in shapes                                            # a module constant
     assert ("auth.py", "wrong name or password; the name is now locked for a while") in shapes    # a concatenation
     assert ("names.py", "the name contains control or invisible characters") in shapes           # name_problem
     assert ("spc_io.py", "the metric is blank") in shapes                                        # spc_io's refuse

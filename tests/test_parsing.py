@@ -207,7 +207,19 @@ def test_a_data_sheet_whose_numbers_are_written_as_text_is_refused_not_skipped_a
         log.write_row(0, 0, ["日期", "修改人", "内容"])
         log.write_row(1, 0, ["2026-10-05", "王磊", "更新SLA"])
         log.write_row(2, 0, ["2026-10-06", "李娜", "第2版"])
-    assert _refusal(_workbook(build), "t.xlsx") == f"t.xlsx, sheet '十月': {NO_HEADER}"
+    assert _refusal(_workbook(build), "t.xlsx") == (
+        f"t.xlsx, sheet '十月': {NO_HEADER}; row 1 (名目 | 十月情况) seems to be the heading row: name its columns so")
+
+
+@pytest.mark.parametrize("content, hint", [
+    ("2026年10月IT服务指标\n\n名目,情况,备注\nSLA达成率,95.2,\n事件平均解决时间,4.5,\n",
+     "; row 3 (名目 | 情况 | 备注) seems to be the heading row: name its columns so"),
+    ("a,b,c,d,e,f,g,h\nSLA达成率,1,2,3,4,5,6,7\n",
+     "; row 1 (a | b | c | d | e | f …) seems to be the heading row: name its columns so"),
+    ("just,some,words\nno,header,here\n", ""),                     # no numbers: no row to point at
+])
+def test_a_refused_heading_names_the_row_that_seems_to_be_it(content, hint):
+    assert _refusal(content.encode(), "h.csv") == f"h.csv: {NO_HEADER}{hint}"
 
 
 @pytest.mark.parametrize("content, name, expected", [
