@@ -643,12 +643,14 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows with nothing in any cell. A column is only looked at where all before it were blank,
     so a filled first column settles most rows at once."""
     blank = np.ones(len(frame), dtype=bool)
-    for c in frame.columns:
+    for i, c in enumerate(frame.columns):
+        if i == 0:                                  # every row is still to be settled
+            blank = _blank(frame[c]).to_numpy().copy()
+            continue
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
-        cells = frame[c] if len(rows) == len(frame) else frame[c].iloc[rows]
-        blank[rows] = _blank(cells).to_numpy()
+        blank[rows] = _blank(frame[c].iloc[rows]).to_numpy()
     return blank
 
 
