@@ -87,7 +87,7 @@ selection = data_table(
         "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small"),
         "status_text": st.column_config.ImageColumn(t("col.status"), width=100),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
-        "trend_text": st.column_config.TextColumn(t("col.trend"), width=110),
+        "trend_text": st.column_config.TextColumn(t("col.trend"), width=130),   # → 无显著趋势 whole
         "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
     },
