@@ -25,8 +25,13 @@ _ZH: list[tuple[str, str]] = [
       r"(?P<m>[\d,]+)\)"), "{what}“{v}”不是数字:请写作 {n}({shown} = {x} × {m})"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write 0 if none happened, or leave the cell blank if it was "
       r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: if the comma is the decimal point, write (?P<n>\S+)"),
+     "{what}“{v}”不是数字:如果逗号是小数点,请写作 {n}"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
+    ((r"'(?P<v>.*)' is a quarter, not a month: the dashboard follows metrics month by month; write each month's value "
+      r"on a row of its own \(for 2026Q3: 2026-07, 2026-08 and 2026-09\)"),
+     "“{v}”是季度,不是月份:看板按月跟踪指标;请把每个月的数值各写一行(如 2026Q3 写成 2026-07、2026-08、2026-09 三行)"),
     ((r"'(?P<v>.*)' names a month but no year, and the months beside it do not make the year certain: write it with "
       r"its year, like (?P<p>\S+) or (?P<zh>\S+)"), "“{v}”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
@@ -157,6 +162,9 @@ _ZH: list[tuple[str, str]] = [
       r"of the dated month above them"), "{headed}中{rowspan}的月份未写年份,已按其上方最近的带年份的月份取年份"),
     (r"the months in column (?P<headed>[A-Z]+ \(.*\)) give no year; (?P<years>\d{4}) was taken from (?P<yearsource>.*)",
      "{headed}中的月份未写年份,已按{yearsource}读作 {years} 年"),
+    ((r"the cells under (?P<a>[A-Z]+) \((?P<heading>.*)\) are quarters \((?P<first>.*) …\), not months: the dashboard "
+      r"follows metrics month by month; write one row per month \(e\.g\. 2026-07\)"),
+     "{a} 列({heading})下的单元格是季度({first} …),不是月份:看板按月跟踪指标;请每月写一行(如 2026-07)"),
     ((r"the columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) are quarters, not months: the dashboard "
       r"follows metrics month by month; send one column per month \(e\.g\. 2026-01\)"),
      "{a}–{b} 列({first} … {last})是季度而不是月份:看板按月跟踪指标,请每月一列(如 2026-01)"),

@@ -507,6 +507,11 @@ def unread_header(rows: list[list]) -> str | None:
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
+            if "period" in roles and (quarters := [_text(cells[roles["period"]]) for cells in rows[r + 1:r + 11]
+                                                   if roles["period"] < len(cells) and is_quarter(cells[roles["period"]])]):
+                return (f"the cells under {column_letter(roles['period'])} ({_text(row[roles['period']])}) are quarters "
+                        f"({quarters[0]} …), not months: the dashboard follows metrics month by month; write one row per "
+                        "month (e.g. 2026-07)")
             continue
         if "value" in roles and "period" not in roles:
             return ("the table has a value column but no month column, and its title, sheet name and file name "
@@ -1319,6 +1324,9 @@ def _period_problem(text: str) -> str:
     if month := month_without_year(text):
         return (f"'{text}' names a month but no year, and the months beside it do not make the year certain: write it "
                 f"with its year, like 2026-{month:02d} or 2026年{month}月")
+    if is_quarter(text):
+        return (f"'{text}' is a quarter, not a month: the dashboard follows metrics month by month; write each month's "
+                "value on a row of its own (for 2026Q3: 2026-07, 2026-08 and 2026-09)")
     return f"'{text}' is not a month (write it like 2026-05 or 2026年5月)"
 
 
@@ -1348,7 +1356,12 @@ def _not_a_number(cell: object, what: str = "") -> str:
         return f"{refused}: write {number:,.10g} ({text} = {scaled['number']} × {_MAGNITUDES[scaled['word']]:,})"
     if text in _NONE_HAPPENED:
         return f"{refused}: write 0 if none happened, or leave the cell blank if it was not measured"
+    if _DECIMAL_COMMA.fullmatch(text):                 # 10,5 from a spreadsheet set up for Europe
+        return f"{refused}: if the comma is the decimal point, write {text.replace(',', '.')}"
     return refused
+
+
+_DECIMAL_COMMA = re.compile(r"-?\d+,(?:\d{1,2}|\d{4,})")    # not 1,234: three digits after it group thousands
 
 
 def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, table: Table, sheet: Sheet,

@@ -96,6 +96,10 @@ def test_unknown_metrics_and_duplicates_in_chinese(catalogued, tmp_path):
     (b"", "empty.csv:文件是空的"),
     (b"\x00\x01\x02\x03binary junk\xff\xfe" * 50, "empty.csv:这是二进制文件,不是 CSV 或 Excel 工作簿"),
     ("说明\n这是一份说明\n".encode(), "empty.csv:找不到表头行"),
+    ("指标,月份,数值\n事件数,2026Q3,10\n".encode(),
+     "empty.csv,第 2 行,B 列(月份):“2026Q3”是季度,不是月份:看板按月跟踪指标;请把每个月的数值各写一行"),
+    ("月份,事件数\n2026Q3,10\n".encode(), "empty.csv:A 列(月份)下的单元格是季度(2026Q3 …),不是月份"),
+    ("指标;月份;数值\n事件数;2026-10;10,5\n".encode(), "empty.csv,第 2 行,C 列(数值):“10,5”不是数字:如果逗号是小数点,请写作 10.5"),
     ("名目,情况\nSLA达成率,95.2%\n事件平均解决时间,4.5小时\n".encode(),
      ("empty.csv:找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
       "第 1 行(名目 | 情况)似乎是表头行:请照此命名各列")),

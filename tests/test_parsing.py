@@ -1682,6 +1682,32 @@ def test_none_happened_is_refused_with_what_to_write():
         "if it was not measured")
 
 
+def test_a_decimal_comma_is_refused_with_the_number_to_write():
+    """10,5 from a spreadsheet set up for Europe (its CSV separated by ;) is 10.5 there, but 1,234
+    groups thousands: the comma is not guessed at, the owner is told what to write."""
+    assert _refusal("指标;月份;数值\nMTTR;2026-10;10,5\nFCR;2026-10;0,9532\n工单量;2026-10;1,234\n".encode(),
+                    "d.csv").splitlines() == [
+        "d.csv, row 2, column C (数值): '10,5' is not a number: if the comma is the decimal point, write 10.5",
+        "d.csv, row 3, column C (数值): '0,9532' is not a number: if the comma is the decimal point, write 0.9532"]
+
+
+@pytest.mark.parametrize("content", [
+    "指标,月份,数值\n事件数,2026Q3,10\n",
+    "指标,月份,数值\n事件数,2026年第三季度,10\n",
+])
+def test_a_quarter_for_a_month_is_refused_as_a_quarter(content):
+    quarter = content.split("\n")[1].split(",")[1]
+    assert _refusal(content.encode(), "q.csv") == (
+        f"q.csv, row 2, column B (月份): '{quarter}' is a quarter, not a month: the dashboard follows metrics month by "
+        "month; write each month's value on a row of its own (for 2026Q3: 2026-07, 2026-08 and 2026-09)")
+
+
+def test_a_tracking_table_of_quarters_is_refused_as_quarters():
+    assert _refusal("月份,事件数,SLA达成率\n2026Q2,12,94\n2026Q3,10,95\n".encode(), "q.csv") == (
+        "q.csv: the cells under A (月份) are quarters (2026Q2 …), not months: the dashboard follows metrics month by "
+        "month; write one row per month (e.g. 2026-07)")
+
+
 @pytest.mark.parametrize("written, number, factor", [
     ("1.2万", "12,000", "1.2 × 10,000"), ("¥1.2万元", "12,000", "1.2 × 10,000"), ("3千", "3,000", "3 × 1,000"),
     ("2.5亿", "250,000,000", "2.5 × 100,000,000"),
