@@ -60,6 +60,9 @@ _UNIT_SPELLINGS = [
     {"‰", "permille", "per mille", "千分比", "千分率"},
     {"¥", "元", "rmb", "cny", "yuan", "人民币"},
     {"万元", "万元人民币"},
+    {"$", "us$", "usd", "美元", "美金"},            # other currencies: never taken for 元
+    {"€", "eur", "欧元"},
+    {"£", "gbp", "英镑"},
     {"count", "number", "no.", "个", "次", "件", "单", "张", "起", "项", "台", "人", "个数", "次数", "数量"},
     {"score", "points", "分", "分数", "得分"},
 ]
@@ -145,7 +148,7 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
             "negative: check the sign")
 
 
-_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "‰")}   # amounts, ‰
+_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "$", "€", "£", "‰")}  # amounts, ‰
 
 
 def never_percent(unit: str | None) -> bool:

@@ -240,7 +240,12 @@ def parse_categories(cells: pd.Series, adjust=None) -> tuple[pd.Series, pd.Serie
 
 
 _PERCENT_SIGN = re.compile(r"[%％]\s*\)?\s*$")       # 95%, 95 %, 95％, (3.5%)
-_YUAN_SIGN = re.compile(r"^\s*\(?\s*[¥￥]|元\s*\)?\s*$")   # ¥1,200, ￥94, 1200元, (¥30)
+_CURRENCY_SIGNS = {                                          # the unit an amount's sign gives it
+    "元": re.compile(r"^\s*\(?\s*[¥￥]|元\s*\)?\s*$"),           # ¥1,200, ￥94, 1200元, (¥30)
+    "$": re.compile(r"^\s*\(?\s*\$"),                             # $1,200, ($30)
+    "€": re.compile(r"^\s*\(?\s*€|€\s*\)?\s*$"),                 # €1.200, 1200 €
+    "£": re.compile(r"^\s*\(?\s*£"),
+}
 
 
 def written_as_percent(cells: pd.Series) -> np.ndarray:
@@ -250,10 +255,12 @@ def written_as_percent(cells: pd.Series) -> np.ndarray:
     return _written_with(cells, _PERCENT_SIGN)
 
 
-def written_in_yuan(cells: pd.Series) -> np.ndarray:
-    """Which cells are text carrying the sign of 元 (¥1,200, 1200元): an amount in 元, which for a
-    metric kept in 万元 is 10,000 times what it means."""
-    return _written_with(cells, _YUAN_SIGN)
+def written_in_currency(cells: pd.Series) -> dict[str, np.ndarray]:
+    """{unit: which cells are text carrying its sign} for the currencies written in the column: ¥1,200
+    or 1200元 is an amount in 元, 10,000 times what it means for a metric kept in 万元, and $1,200 is
+    no amount in 元 at all. Only the signs found are returned."""
+    found = {unit: _written_with(cells, sign) for unit, sign in _CURRENCY_SIGNS.items()}
+    return {unit: written for unit, written in found.items() if written.any()}
 
 
 def _written_with(cells: pd.Series, sign: re.Pattern) -> np.ndarray:

@@ -284,6 +284,21 @@ def test_an_amount_with_the_sign_of_yuan_loads_in_yuan_only(store, cli, tmp_path
         "w.csv, row 2: 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
 
 
+@pytest.mark.parametrize("written, unit", [("$12", "$"), ("€12", "€"), ("1200 €", "€"), ("12美元", "美元"),
+                                           ("12 USD", "USD"), ("£5", "£")])
+def test_an_amount_in_another_currency_is_refused_for_a_metric_kept_in_yuan(store, cli, tmp_path, written, unit):
+    """$12 for a cost kept in 元 was stored as 12 元, its sign dropped; in a cost kept in $ it loads."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n单张工单成本,元\nCost per ticket (US),$\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "w.csv", f"指标,月份,数值\n单张工单成本,2026-10,{written}\n"))
+    assert code == 1 and err.splitlines() == [
+        f"w.csv, row 2: '单张工单成本' is in {unit} here, but the catalogue keeps it in 元; convert the values to 元 first"]
+    assert _stored(store) == {}
+    if unit in ("$", "USD", "美元"):
+        code, _, err = cli("ingest", _csv(tmp_path, "us.csv", f"指标,月份,数值\nCost per ticket (US),2026-10,{written}\n"))
+        assert code == 0, err
+        assert list(_stored(store)) == [("Cost per ticket (US)", "2026-10")]
+
+
 def test_a_duration_loads_as_hours_for_a_metric_kept_in_hours_only(catalogue, cli, tmp_path):
     """4:30 is 4.5 h for MTTR; for SLA attainment, kept in %, a duration is another unit."""
     code, _, err = cli("ingest", _csv(tmp_path, "d.csv", "指标,月份,数值\n事件平均解决时间,2026-05,4:30\n"))
