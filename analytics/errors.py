@@ -68,14 +68,15 @@ class Problem:
 class InputRefused(Exception):
     """The input cannot be accepted; nothing was written. Carries every problem found."""
 
-    def __init__(self, problems: list[Problem] | Problem | str):
+    def __init__(self, problems: list[Problem] | Problem | str, records: object = None):
         if isinstance(problems, (Problem, str)):
             problems = [problems if isinstance(problems, Problem) else Problem(problems)]
         self.problems: list[Problem] = list(problems)
+        self.records = records        # what a refused file still gave (parsing): its names are checked too
         super().__init__(self.summary())
 
     def __reduce__(self):
-        return InputRefused, (self.problems,)     # whole, with its places, from a reading process
+        return InputRefused, (self.problems, self.records)     # whole, with its places, from a reading process
 
     def summary(self, limit: int = 20) -> str:
         lines = [str(p) for p in self.problems[:limit]]

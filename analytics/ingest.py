@@ -131,16 +131,17 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     the same metric and period twice, a file that was already loaded.
     """
     limits = limits or Limits.from_env()
-    problems: list[Problem] = []
+    refused: list[tuple[InputRefused, str]] = []
     parsed: list[tuple[ParsedFile, str, str]] = []
     for source, file_name in sources:
         try:
             result, sha = _read(source, file_name, limits, isolated)
             parsed.append((result, sha, file_name))
         except InputRefused as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputRefused(problems)
+            refused.append((exc, file_name))
+    if refused:
+        raise InputRefused(_with_unknown_names(store, refused, create_metrics))
+    problems: list[Problem] = []
 
     with store.read() as con:
         seen = (str(store.path), data_version_in(con))
@@ -166,6 +167,21 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     if problems:
         raise InputRefused(problems)
     return IngestPlan(plans, create_metrics, seen)
+
+
+def _with_unknown_names(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
+    """Every refused file's problems, each file's followed by the unknown metric names among what it
+    still gave: the owner fixes both in one round."""
+    lookup = None
+    if any(exc.records is not None and len(exc.records) for exc, _ in refused):
+        with store.read() as con:
+            lookup = metric_lookup(con)
+    problems: list[Problem] = []
+    for exc, file_name in refused:
+        problems += exc.problems
+        if lookup is not None and exc.records is not None and len(exc.records):
+            problems += _unknown_in_a_refused_file(exc.records, lookup, create_metrics, file_name)
+    return problems
 
 
 @reuses_freed_memory
@@ -237,37 +253,14 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     if records.empty:
         raise InputRefused(Problem("the file has no data rows", file=file_name))
     _refuse_months_not_begun(records, file_name)
-    records = _qualified_by_service(records, lookup)
-    codes, uniques = factorize_used(records["metric"])
-    unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
-    unknown_mask = pd.isna(unique_ids)
-    headings = unknown_mask & ~_with_values(records, codes, len(uniques)) if unknown_mask.any() else unknown_mask
-    if headings.any():           # 一、质量指标 over a group of metrics: no value to lose, no metric to create
-        parsed = replace(parsed, warnings=[*parsed.warnings, *_heading_notes(records, codes, uniques, headings)])
-        records = records[~headings[codes]]
+    records, codes, uniques, unique_ids, heading_notes = _metrics_named(records, lookup)
+    if heading_notes:
+        parsed = replace(parsed, warnings=[*parsed.warnings, *heading_notes])
         if records.empty:
             raise InputRefused(Problem("the file has no data rows", file=file_name))
-        codes, uniques = factorize_used(records["metric"])
-        unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
-        unknown_mask = pd.isna(unique_ids)
-    unknown = [str(n) for n in np.asarray(uniques)[unknown_mask]]
+    unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
     new_metrics: list[str] = []
-    conflicts = {name: why for name in unknown if (why := lookup.unit_conflict(name))}
-    if conflicts or (unknown and not create_metrics):
-        # a catalogue metric in another unit is never created anew: minutes would sit beside hours
-        problems = []
-        for name in [n for n in unknown if n in conflicts or not create_metrics][:50]:
-            first = records.loc[records["metric"] == name].iloc[0]
-            closest = [] if name in conflicts else lookup.closest(name)
-            hint = (f": {conflicts[name]}" if name in conflicts else
-                    f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
-            problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
-                                    sheet=first["sheet"], row=int(first["row"])))
-        others = 0 if create_metrics else len(unknown) - len(conflicts)
-        if others:
-            problems.append(Problem(
-                f"{others} unknown metric name(s): add them to the catalogue (metrics import) or load "
-                "with --create-metrics; nothing was written", file=file_name))
+    if problems := _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name):
         raise InputRefused(problems)
     if unknown:
         from .names import name_problem
@@ -318,6 +311,55 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
 
 _SERVICE_FORMS = ("{s}-{m}", "{s}{m}", "{s} {m}", "{s}_{m}", "{s}/{m}", "{m}({s})", "{m}-{s}", "{m} {s}", "{m}_{s}",
                   "{m}/{s}")
+
+
+def _metrics_named(records: pd.DataFrame, lookup) -> tuple[pd.DataFrame, np.ndarray, list, np.ndarray, list[str]]:
+    """The records without group headings, their names' codes, the distinct names and the metric id
+    of each (None: not in the catalogue), and a note per heading: a name the catalogue lacks whose
+    rows hold no value (一、质量指标 over a group of metrics) has no value to lose and no metric to create."""
+    records = _qualified_by_service(records, lookup)
+    codes, uniques = factorize_used(records["metric"])
+    unique_ids = np.array([lookup.match(name) for name in uniques], dtype=object)
+    unknown_mask = pd.isna(unique_ids)
+    headings = unknown_mask & ~_with_values(records, codes, len(uniques)) if unknown_mask.any() else unknown_mask
+    if not headings.any():
+        return records, codes, uniques, unique_ids, []
+    notes = _heading_notes(records, codes, uniques, headings)
+    records = records[~headings[codes]]
+    codes, uniques = factorize_used(records["metric"])
+    return records, codes, uniques, np.array([lookup.match(name) for name in uniques], dtype=object), notes
+
+
+def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], create_metrics: bool,
+                             file_name: str) -> list[Problem]:
+    """Why the names the catalogue lacks refuse the file: each with its closest catalogue names,
+    unless --create-metrics creates them; a catalogue metric in another unit (MTTR（分钟） for one
+    kept in h) is never created anew, or minutes would sit beside hours."""
+    conflicts = {name: why for name in unknown if (why := lookup.unit_conflict(name))}
+    if not conflicts and (not unknown or create_metrics):
+        return []
+    problems = []
+    for name in [n for n in unknown if n in conflicts or not create_metrics][:50]:
+        first = records.loc[records["metric"] == name].iloc[0]
+        closest = [] if name in conflicts else lookup.closest(name)
+        hint = (f": {conflicts[name]}" if name in conflicts else
+                f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
+        problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
+                                sheet=first["sheet"], row=int(first["row"])))
+    others = 0 if create_metrics else len(unknown) - len(conflicts)
+    if others:
+        problems.append(Problem(
+            f"{others} unknown metric name(s): add them to the catalogue (metrics import) or load "
+            "with --create-metrics; nothing was written", file=file_name))
+    return problems
+
+
+def _unknown_in_a_refused_file(records: pd.DataFrame, lookup, create_metrics: bool, file_name: str) -> list[Problem]:
+    """The unknown metric names among the records a refused file still gave, so that its owner
+    fixes them in the same round as its cells instead of learning of them at the next upload."""
+    records, _, uniques, unique_ids, _ = _metrics_named(records, lookup)
+    unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
+    return _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
 
 
 def _qualified_by_service(records: pd.DataFrame, lookup) -> pd.DataFrame:

@@ -67,6 +67,32 @@ def test_each_csv_encoding(catalogue, cli, tmp_path, encoding):
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7.25}
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])            # a workbook's refusal comes from its reading process
+def test_a_refused_file_also_names_its_unknown_metrics(catalogue, cli, tmp_path, kind):
+    """A cell that is not a number and a misspelt name: both in one round, not the name at the next upload."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", "九十五"], ["事件平均解决时问", "2026-10", 4.5],
+            ["一次解决率", "2026-10", 72]]
+    if kind == "csv":
+        path = _csv(tmp_path, "十月.csv", "".join(",".join(map(str, row)) + "\n" for row in rows))
+    else:
+        path = tmp_path / "十月.xlsx"
+        with xlsxwriter.Workbook(path) as book:
+            sheet = book.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+    where = "" if kind == "csv" else ", sheet '数据'"
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
+        f"{path.name}{where}, row 3: unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
+        (f"{path.name}: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with "
+         "--create-metrics; nothing was written")]
+    code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the cell still is
+    assert code == 1 and err.splitlines() == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number"]
+    assert _stored(catalogue) == {}
+
+
 def test_wide_xlsx_with_title_rows_percent_cells_and_dates(catalogue, cli, tmp_path):
     path = tmp_path / "wide.xlsx"
     wb = xlsxwriter.Workbook(path)
