@@ -856,7 +856,7 @@ def _blank(cells: pd.Series) -> pd.Series:
 def _no_values(block: pd.DataFrame) -> np.ndarray:
     """True for each row whose cells are all blank or missing ('-', N/A, #DIV/0!): no value to lose."""
     empty = np.ones(len(block), dtype=bool)
-    for c in block.columns:
+    for c in block.columns if len(block) else ():     # no rows: nothing to parse, column by column
         values, ok = parse_values(block[c])
         empty &= (values.isna() & ok).to_numpy()
     return empty
