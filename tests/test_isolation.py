@@ -4,7 +4,6 @@ dashboard's process. The children here really crash (os.abort) and really hang (
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import xlsxwriter
 
 from analytics.errors import InputRefused
 from analytics.isolation import run_isolated
@@ -24,14 +22,6 @@ from tests import workbooks
 from tests.conftest import ROOT
 
 LIMITS = Limits()
-
-
-def _xlsx(build) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    build(book)
-    book.close()
-    return buffer.getvalue()
 
 
 def _what_the_package_says(book, formula: bool = False) -> None:
@@ -66,7 +56,7 @@ def test_the_package_is_applied_to_cells_read_alongside_its_check():
     """In a reading process calamine reads an .xlsx's cells while its parts are checked; what the
     package says still applies: percent cells x100, the hidden row left out and noted, and a
     formula's placeholder 0 refused, as in this process."""
-    data = _xlsx(_what_the_package_says)
+    data = workbooks.xlsx(_what_the_package_says)
     here = parse_file(data, file_name="包.xlsx", limits=LIMITS)
     there = run_isolated("包.xlsx", 60, parse_file, data, file_name="包.xlsx", limits=LIMITS)
     pd.testing.assert_frame_equal(there.records, here.records)
@@ -74,7 +64,7 @@ def test_the_package_is_applied_to_cells_read_alongside_its_check():
     assert there.records[["metric", "period", "value"]].values.tolist() == [
         ["SLA达成率", "2026-08", 95.1], ["SLA达成率", "2026-09", 96.2], ["变更成功率", "2026-08", 99.0],
         ["变更成功率", "2026-09", 98.0]]
-    data = _xlsx(lambda book: _what_the_package_says(book, formula=True))
+    data = workbooks.xlsx(lambda book: _what_the_package_says(book, formula=True))
     with pytest.raises(InputRefused) as refused_here:
         parse_file(data, file_name="包.xlsx", limits=LIMITS)
     with pytest.raises(InputRefused) as refused_there:
@@ -109,7 +99,7 @@ def test_a_damaged_part_is_refused_while_the_cells_are_still_being_read():
         sheet.write_row(0, 0, ["指标", "月份", "数值"])
         for r in range(1, 2001):
             sheet.write_row(r, 0, [f"指标{r}", "2026-09", r])
-    data = _lying_about_its_size(_xlsx(build), "xl/worksheets/sheet1.xml")
+    data = _lying_about_its_size(workbooks.xlsx(build), "xl/worksheets/sheet1.xml")
     with pytest.raises(InputRefused) as here:
         parse_file(data, file_name="坏.xlsx", limits=LIMITS)
     started = time.perf_counter()

@@ -10,7 +10,6 @@ import zipfile
 
 import pandas as pd
 import pytest
-import xlsxwriter
 
 from analytics import xlsx_package
 from analytics.errors import InputRefused
@@ -122,12 +121,7 @@ def test_long_csv_under_title_rows_with_bracketed_headers_and_a_footnote():
     assert any("ignored" in w for w in parsed.warnings)
 
 
-def _workbook(build) -> bytes:
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    build(wb)
-    wb.close()
-    return buffer.getvalue()
+_workbook = workbooks.xlsx
 
 
 def test_long_xlsx_with_excel_dates_percent_cells_and_two_data_sheets():

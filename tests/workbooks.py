@@ -1,6 +1,6 @@
-"""Real workbooks in the formats the upload offers besides .xlsx (which tests write with
-xlsxwriter): .ods as LibreOffice and WPS save it, .xls (BIFF8, written by xlwt) and .xlsb (BIFF12
-records as Excel writes them); and an .xlsx that crashes the reader. Each builder gives the file's bytes."""
+"""Real workbooks in the formats the upload offers: .xlsx written by xlsxwriter, .ods as LibreOffice
+and WPS save it, .xls (BIFF8, written by xlwt) and .xlsb (BIFF12 records as Excel writes them); and an
+.xlsx that crashes the reader. Each builder gives the file's bytes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,18 @@ import io
 import re
 import struct
 import zipfile
+
+import xlsxwriter
+
+
+def xlsx(build) -> bytes:
+    """An .xlsx that build(workbook) fills, written by xlsxwriter in memory."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    build(book)
+    book.close()
+    return buffer.getvalue()
+
 
 ODS_CONTENT = (
     '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
