@@ -29,6 +29,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -176,18 +177,23 @@ def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_
         if needles and seen.calculated_on_open:
             needles.append((_FORMULA_END, seen.with_formulas))
         tail = b""
-        try:
-            with archive.open(info) as stream:
-                while chunk := stream.read(1 << 20):
-                    if info.filename == "xl/workbook.xml" and _CALCULATED_ON_OPEN.search(tail + chunk):
-                        seen.calculated_on_open = True
-                    for needle, parts in needles:
-                        if needle in chunk or needle in tail + chunk[:16]:
-                            parts.add(info.filename)
-                    tail = chunk[-32:]
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-            raise InputRefused(Problem(f"the workbook is damaged (part '{info.filename}': {exc})",
-                                       file=file_name)) from None
+        with _refused_if_damaged(info.filename, file_name), archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                if info.filename == "xl/workbook.xml" and _CALCULATED_ON_OPEN.search(tail + chunk):
+                    seen.calculated_on_open = True
+                for needle, parts in needles:
+                    if needle in chunk or needle in tail + chunk[:16]:
+                        parts.add(info.filename)
+                tail = chunk[-32:]
+
+
+@contextmanager
+def _refused_if_damaged(part: str, file_name: str) -> Iterator[None]:
+    """A part that cannot be inflated (a broken stream, a size that fails its CRC) refuses the file."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+        raise InputRefused(Problem(f"the workbook is damaged (part '{part}': {exc})", file=file_name)) from None
 
 
 def _read_xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
@@ -211,7 +217,7 @@ def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
 def _check_dimensions(archive: zipfile.ZipFile, package: Package, file_name: str, limits: Limits) -> None:
     total = 0
     for sheet, part in package.sheet_parts.items():
-        with archive.open(part) as stream:
+        with _refused_if_damaged(part, file_name), archive.open(part) as stream:    # before its whole stream is checked
             head = stream.read(4096)
         match = _DIMENSION.search(head)
         if not match or not match.group(3):

@@ -4,10 +4,13 @@ dashboard's process. The children here really crash (os.abort) and really hang (
 
 from __future__ import annotations
 
+import io
 import os
+import struct
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -84,6 +87,15 @@ def _lying_about_its_size(data: bytes, part: str) -> bytes:
     return data[:entry + 24] + (size // 10).to_bytes(4, "little") + data[entry + 28:]
 
 
+def _broken_at_its_start(data: bytes, part: str) -> bytes:
+    """The workbook with bytes near the start of `part`'s compressed stream flipped: it cannot be
+    inflated, not even the first bytes the dimension check reads."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(part)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length
+    return data[:start + 5] + bytes(b ^ 0x5A for b in data[start + 5:start + 40]) + data[start + 40:]
+
+
 def _read_with_a_reader_that_never_ends(data: bytes, file_name: str):
     """parse_file in a reading process whose calamine read never ends (as on a bomb it inflates)."""
     from analytics import readers
@@ -92,14 +104,17 @@ def _read_with_a_reader_that_never_ends(data: bytes, file_name: str):
     return parse_file(data, file_name=file_name, limits=LIMITS)
 
 
-def test_a_damaged_part_is_refused_while_the_cells_are_still_being_read():
-    """The reading process answers with the check's refusal and ends, whatever calamine is doing."""
+@pytest.mark.parametrize("damage, why", [(_lying_about_its_size, "Bad CRC-32"),
+                                         (_broken_at_its_start, "Error -3 while decompressing data")])
+def test_a_damaged_part_is_refused_while_the_cells_are_still_being_read(damage, why):
+    """The reading process answers with the check's refusal and ends, whatever calamine is doing;
+    a stream broken at its start is refused as damaged too, not with the zip module's own error."""
     def build(book):
         sheet = book.add_worksheet("数据")
         sheet.write_row(0, 0, ["指标", "月份", "数值"])
         for r in range(1, 2001):
             sheet.write_row(r, 0, [f"指标{r}", "2026-09", r])
-    data = _lying_about_its_size(workbooks.xlsx(build), "xl/worksheets/sheet1.xml")
+    data = damage(workbooks.xlsx(build), "xl/worksheets/sheet1.xml")
     with pytest.raises(InputRefused) as here:
         parse_file(data, file_name="坏.xlsx", limits=LIMITS)
     started = time.perf_counter()
@@ -107,7 +122,7 @@ def test_a_damaged_part_is_refused_while_the_cells_are_still_being_read():
         run_isolated("坏.xlsx", 60, _read_with_a_reader_that_never_ends, data, "坏.xlsx")
     assert time.perf_counter() - started < 10
     assert there.value.problems == here.value.problems
-    assert "坏.xlsx: the workbook is damaged (part 'xl/worksheets/sheet1.xml': Bad CRC-32" in str(there.value)
+    assert f"坏.xlsx: the workbook is damaged (part 'xl/worksheets/sheet1.xml': {why}" in str(there.value)
 
 
 def test_a_refusal_comes_back_with_every_place_in_it():
