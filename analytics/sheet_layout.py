@@ -245,6 +245,7 @@ def _number_or_typed(cell: object) -> tuple[float, bool]:
 
 
 def _a_number(cell: object) -> bool:
+    """A cell holding a number, typed as one or written as text (95.2%, 4.5小时, 1,200)."""
     if isinstance(cell, bool):
         return False
     if isinstance(cell, (int, float)):
@@ -647,11 +648,10 @@ def _numbers_only(column: pd.Series) -> bool:
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows with nothing in any cell. A column is only looked at where all before it were blank,
     so a filled first column settles most rows at once."""
-    blank = np.ones(len(frame), dtype=bool)
-    for i, c in enumerate(frame.columns):
-        if i == 0:                                  # every row is still to be settled
-            blank = _blank(frame[c]).to_numpy().copy()
-            continue
+    if not len(frame.columns):
+        return np.ones(len(frame), dtype=bool)
+    blank = _blank(frame[frame.columns[0]]).to_numpy().copy()        # every row, in one pass
+    for c in frame.columns[1:]:
         rows = np.flatnonzero(blank)
         if not len(rows):
             break
