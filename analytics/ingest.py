@@ -140,7 +140,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         except InputRefused as exc:
             refused.append((exc, file_name))
     if refused:
-        raise InputRefused(_with_unknown_names(store, refused, create_metrics))
+        raise InputRefused(_with_catalogue_problems(store, refused, create_metrics))
     problems: list[Problem] = []
 
     with store.read() as con:
@@ -169,9 +169,9 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     return IngestPlan(plans, create_metrics, seen)
 
 
-def _with_unknown_names(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
-    """Every refused file's problems, each file's followed by the unknown metric names among what it
-    still gave: the owner fixes both in one round."""
+def _with_catalogue_problems(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
+    """Every refused file's problems, each file's followed by what the catalogue says of the rows it
+    still gave (unknown names, other units): the owner fixes them all in one round."""
     lookup = None
     if any(exc.records is not None and len(exc.records) for exc, _ in refused):
         with store.read() as con:
@@ -180,7 +180,7 @@ def _with_unknown_names(store: Store, refused: list[tuple[InputRefused, str]], c
     for exc, file_name in refused:
         problems += exc.problems
         if lookup is not None and exc.records is not None and len(exc.records):
-            problems += _unknown_in_a_refused_file(exc.records, lookup, create_metrics, file_name)
+            problems += _catalogue_problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
     return problems
 
 
@@ -354,12 +354,22 @@ def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], 
     return problems
 
 
-def _unknown_in_a_refused_file(records: pd.DataFrame, lookup, create_metrics: bool, file_name: str) -> list[Problem]:
-    """The unknown metric names among the records a refused file still gave, so that its owner
-    fixes them in the same round as its cells instead of learning of them at the next upload."""
-    records, _, uniques, unique_ids, _ = _metrics_named(records, lookup)
+def _catalogue_problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: bool,
+                                          file_name: str) -> list[Problem]:
+    """What the catalogue says of the rows a refused file still gave: unknown metric names, another
+    unit, a percentage or a minus where the metric's unit allows none. Its owner then fixes them in
+    the same round as its cells, instead of learning of each at the next upload."""
+    records, codes, uniques, unique_ids, _ = _metrics_named(records, lookup)
     unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
-    return _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
+    problems = _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
+    frame = records.reset_index(drop=True)
+    frame["metric_id"] = pd.array(list(unique_ids), dtype="Int64").take(codes, allow_fill=True)   # a nameless row: NA
+    for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero):
+        try:
+            check(frame, lookup, file_name)
+        except InputRefused as refused:
+            problems += refused.problems
+    return problems
 
 
 def _qualified_by_service(records: pd.DataFrame, lookup) -> pd.DataFrame:

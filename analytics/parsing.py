@@ -27,7 +27,7 @@ from .sheet_layout import (
 )
 
 MAX_PROBLEMS = 200
-NAMED_COLUMNS = ["metric", "value", "target", "sheet", "row", "service"]   # what a refusal keeps to check names
+CHECKED_COLUMNS = ["metric", "value", "target", "sheet", "row", "column", "unit", "service", "as_percent"]  # see ingest
 HIDDEN_ROWS = "its rows are all hidden (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
@@ -96,7 +96,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
     if problems:
         order = {name: i for i, name in enumerate(s.name for s in sheets)}
         problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0, p.column or ""))
-        read = pd.concat(frames, ignore_index=True)[NAMED_COLUMNS] if frames and len(problems) <= MAX_PROBLEMS else None
+        read = pd.concat(frames, ignore_index=True)[CHECKED_COLUMNS] if frames and len(problems) <= MAX_PROBLEMS else None
         raise InputRefused(problems[:MAX_PROBLEMS] + (
             [Problem("... and more problems; fix these first", file=file_name)] if len(problems) > MAX_PROBLEMS
             else []), records=read)

@@ -68,10 +68,11 @@ def test_each_csv_encoding(catalogue, cli, tmp_path, encoding):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])            # a workbook's refusal comes from its reading process
-def test_a_refused_file_also_names_its_unknown_metrics(catalogue, cli, tmp_path, kind):
-    """A cell that is not a number and a misspelt name: both in one round, not the name at the next upload."""
+def test_a_refused_file_also_says_what_the_catalogue_says_of_its_rows(catalogue, cli, tmp_path, kind):
+    """A cell that is not a number, a misspelt name, minutes for a metric kept in hours and a percentage
+    for it: all in one round, not one at each upload."""
     rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", "九十五"], ["事件平均解决时问", "2026-10", 4.5],
-            ["一次解决率", "2026-10", 72]]
+            ["一次解决率", "2026-10", 72], ["事件平均解决时间", "2026-09", "270分钟"], ["事件平均解决时间", "2026-08", "95%"]]
     if kind == "csv":
         path = _csv(tmp_path, "十月.csv", "".join(",".join(map(str, row)) + "\n" for row in rows))
     else:
@@ -81,15 +82,20 @@ def test_a_refused_file_also_names_its_unknown_metrics(catalogue, cli, tmp_path,
             for r, row in enumerate(rows):
                 sheet.write_row(r, 0, row)
     where = "" if kind == "csv" else ", sheet '数据'"
+    in_minutes = "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"
     code, _, err = cli("ingest", path)
     assert code == 1
     assert err.splitlines() == [
         f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
         f"{path.name}{where}, row 3: unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
         (f"{path.name}: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with "
-         "--create-metrics; nothing was written")]
-    code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the cell still is
-    assert code == 1 and err.splitlines() == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number"]
+         "--create-metrics; nothing was written"),
+        f"{path.name}{where}, row 5: {in_minutes}",
+        (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
+         "this row is that metric's, and write its value in h, without %")]
+    code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
+    assert code == 1 and err.splitlines()[:2] == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
+                                                  f"{path.name}{where}, row 5: {in_minutes}"]
     assert _stored(catalogue) == {}
 
 
