@@ -8,6 +8,7 @@ supersedes the current one and keeps it, so an upload can be rolled back as a wh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -140,7 +141,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         except InputRefused as exc:
             refused.append((exc, file_name))
     if refused:
-        raise InputRefused(_with_catalogue_problems(store, refused, create_metrics))
+        raise InputRefused(_with_row_problems(store, refused, create_metrics))
     problems: list[Problem] = []
 
     with store.read() as con:
@@ -169,9 +170,9 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     return IngestPlan(plans, create_metrics, seen)
 
 
-def _with_catalogue_problems(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
-    """Every refused file's problems, each file's followed by what the catalogue says of the rows it
-    still gave (unknown names, other units): the owner fixes them all in one round."""
+def _with_row_problems(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
+    """Every refused file's problems, each file's followed by what the ingest's checks say of the rows
+    it still gave (unknown names, other units, repeats): the owner fixes them all in one round."""
     lookup = None
     if any(exc.records is not None and len(exc.records) for exc, _ in refused):
         with store.read() as con:
@@ -180,7 +181,7 @@ def _with_catalogue_problems(store: Store, refused: list[tuple[InputRefused, str
     for exc, file_name in refused:
         problems += exc.problems
         if lookup is not None and exc.records is not None and len(exc.records):
-            problems += _catalogue_problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
+            problems += _problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
     return problems
 
 
@@ -354,19 +355,25 @@ def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], 
     return problems
 
 
-def _catalogue_problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: bool,
-                                          file_name: str) -> list[Problem]:
-    """What the catalogue says of the rows a refused file still gave: unknown metric names, another
-    unit, a percentage or a minus where the metric's unit allows none. Its owner then fixes them in
-    the same round as its cells, instead of learning of each at the next upload."""
+def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: bool, file_name: str) -> list[Problem]:
+    """What the ingest's own checks say of the rows a refused file still gave: unknown metric names,
+    another unit, a percentage or a minus where the metric's unit allows none, a month that has not
+    begun, the same metric and month twice. Its owner then fixes them in the same round as its
+    cells, instead of learning of each at the next upload."""
+    problems: list[Problem] = []
     records, codes, uniques, unique_ids, _ = _metrics_named(records, lookup)
     unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
-    problems = _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
+    problems += _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
     frame = records.reset_index(drop=True)
     frame["metric_id"] = pd.array(list(unique_ids), dtype="Int64").take(codes, allow_fill=True)   # a nameless row: NA
-    for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero):
+    metric_codes = np.where(codes >= 0, pd.factorize(frame["metric_id"])[0], -1)
+    checks = [lambda: _refuse_months_not_begun(frame, file_name)]
+    checks += [functools.partial(check, frame, lookup, file_name)
+               for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero)]
+    checks += [lambda: _repeated_values(frame, metric_codes, file_name)]
+    for check in checks:
         try:
-            check(frame, lookup, file_name)
+            check()
         except InputRefused as refused:
             problems += refused.problems
     return problems

@@ -68,11 +68,12 @@ def test_each_csv_encoding(catalogue, cli, tmp_path, encoding):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])            # a workbook's refusal comes from its reading process
-def test_a_refused_file_also_says_what_the_catalogue_says_of_its_rows(catalogue, cli, tmp_path, kind):
-    """A cell that is not a number, a misspelt name, minutes for a metric kept in hours and a percentage
-    for it: all in one round, not one at each upload."""
+def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli, tmp_path, kind):
+    """A cell that is not a number, a misspelt name, minutes and a percentage for a metric kept in
+    hours, a month given twice: all in one round, not one at each upload."""
     rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", "九十五"], ["事件平均解决时问", "2026-10", 4.5],
-            ["一次解决率", "2026-10", 72], ["事件平均解决时间", "2026-09", "270分钟"], ["事件平均解决时间", "2026-08", "95%"]]
+            ["一次解决率", "2026-10", 72], ["事件平均解决时间", "2026-09", "270分钟"], ["事件平均解决时间", "2026-08", "95%"],
+            ["一次解决率", "2026-10", 73]]
     if kind == "csv":
         path = _csv(tmp_path, "十月.csv", "".join(",".join(map(str, row)) + "\n" for row in rows))
     else:
@@ -83,6 +84,7 @@ def test_a_refused_file_also_says_what_the_catalogue_says_of_its_rows(catalogue,
                 sheet.write_row(r, 0, row)
     where = "" if kind == "csv" else ", sheet '数据'"
     in_minutes = "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"
+    also = "on" if kind == "csv" else "in sheet '数据'"
     code, _, err = cli("ingest", path)
     assert code == 1
     assert err.splitlines() == [
@@ -92,7 +94,8 @@ def test_a_refused_file_also_says_what_the_catalogue_says_of_its_rows(catalogue,
          "--create-metrics; nothing was written"),
         f"{path.name}{where}, row 5: {in_minutes}",
         (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
-         "this row is that metric's, and write its value in h, without %")]
+         "this row is that metric's, and write its value in h, without %"),
+        f"{path.name}{where}, row 7: '一次解决率' 2026-10 appears twice (also {also} row 4)"]
     code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
     assert code == 1 and err.splitlines()[:2] == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
                                                   f"{path.name}{where}, row 5: {in_minutes}"]
