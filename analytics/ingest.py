@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -179,9 +180,12 @@ def _with_row_problems(store: Store, refused: list[tuple[InputRefused, str]], cr
             lookup = metric_lookup(con)
     problems: list[Problem] = []
     for exc, file_name in refused:
-        problems += exc.problems
-        if lookup is not None and exc.records is not None and len(exc.records):
-            problems += _problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
+        if lookup is None or exc.records is None or not len(exc.records):
+            problems += exc.problems
+            continue
+        found = exc.problems + _problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
+        sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(p.sheet for p in found))}
+        problems += sorted(found, key=lambda p: (sheets[p.sheet], math.inf if p.row is None else p.row, p.column or ""))
     return problems
 
 
