@@ -185,7 +185,7 @@ def _with_row_problems(store: Store, refused: list[tuple[InputRefused, str]], cr
             continue
         found = exc.problems + _problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
         sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(p.sheet for p in found))}
-        problems += sorted(found, key=lambda p: (sheets[p.sheet], math.inf if p.row is None else p.row, p.column or ""))
+        problems += sorted(found, key=lambda p: (sheets[p.sheet], math.inf if p.row is None else p.row))   # stable
     return problems
 
 
