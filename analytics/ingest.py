@@ -172,8 +172,8 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
 
 
 def _with_row_problems(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
-    """Every refused file's problems, each file's followed by what the ingest's checks say of the rows
-    it still gave (unknown names, other units, repeats): the owner fixes them all in one round."""
+    """Every refused file's problems together with what the ingest's checks say of the rows it still
+    gave (unknown names, other units, repeats), row by row: the owner fixes them all in one round."""
     lookup = None
     if any(exc.records is not None and len(exc.records) for exc, _ in refused):
         with store.read() as con:
