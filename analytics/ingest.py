@@ -133,16 +133,15 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     the same metric and period twice, a file that was already loaded.
     """
     limits = limits or Limits.from_env()
-    refused: list[tuple[InputRefused, str]] = []
-    parsed: list[tuple[ParsedFile, str, str]] = []
+    read: list[tuple[ParsedFile | InputRefused, str, str | None]] = []       # (file or refusal, name, sha256)
     for source, file_name in sources:
         try:
             result, sha = _read(source, file_name, limits, isolated)
-            parsed.append((result, sha, file_name))
+            read.append((result, file_name, sha))
         except InputRefused as exc:
-            refused.append((exc, file_name))
-    if refused:
-        raise InputRefused(_with_row_problems(store, refused, create_metrics))
+            read.append((exc, file_name, None))
+    if all(isinstance(r, InputRefused) and (r.records is None or not len(r.records)) for r, _, _ in read):
+        raise InputRefused([p for refused, _, _ in read for p in refused.problems])     # nothing to look up
     problems: list[Problem] = []
 
     with store.read() as con:
@@ -151,7 +150,10 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
         loaded = {sha: (uid, name, when) for uid, name, when, sha in con.execute(
             "SELECT id, file_name, uploaded_at, sha256 FROM upload WHERE outcome = 'applied'").fetchall()}
         plans = []
-        for result, sha, file_name in parsed:
+        for result, file_name, sha in read:      # a refused file does not keep the others' problems for later
+            if isinstance(result, InputRefused):
+                problems += _all_problems_of_a_refused_file(result, lookup, create_metrics, file_name)
+                continue
             if sha in loaded:
                 uid, name, when = loaded[sha]
                 problems.append(Problem(
@@ -171,22 +173,14 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     return IngestPlan(plans, create_metrics, seen)
 
 
-def _with_row_problems(store: Store, refused: list[tuple[InputRefused, str]], create_metrics: bool) -> list[Problem]:
-    """Every refused file's problems together with what the ingest's checks say of the rows it still
+def _all_problems_of_a_refused_file(refused: InputRefused, lookup, create_metrics: bool, file_name: str) -> list[Problem]:
+    """A refused file's problems together with what the ingest's checks say of the rows it still
     gave (unknown names, other units, repeats), row by row: the owner fixes them all in one round."""
-    lookup = None
-    if any(exc.records is not None and len(exc.records) for exc, _ in refused):
-        with store.read() as con:
-            lookup = metric_lookup(con)
-    problems: list[Problem] = []
-    for exc, file_name in refused:
-        if lookup is None or exc.records is None or not len(exc.records):
-            problems += exc.problems
-            continue
-        found = exc.problems + _problems_of_a_refused_file(exc.records, lookup, create_metrics, file_name)
-        sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(p.sheet for p in found))}
-        problems += sorted(found, key=lambda p: (sheets[p.sheet], math.inf if p.row is None else p.row))   # stable
-    return problems
+    if refused.records is None or not len(refused.records):
+        return refused.problems
+    found = refused.problems + _problems_of_a_refused_file(refused.records, lookup, create_metrics, file_name)
+    sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(p.sheet for p in found))}
+    return sorted(found, key=lambda p: (sheets[p.sheet], math.inf if p.row is None else p.row))   # stable
 
 
 @reuses_freed_memory

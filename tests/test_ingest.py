@@ -102,6 +102,21 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
     assert _stored(catalogue) == {}
 
 
+def test_a_refused_file_does_not_keep_the_other_files_problems_for_later(catalogue, cli, tmp_path):
+    """A monthly batch of several owners' files: one file's bad cell, another's unknown metric and a
+    third that is fine are all checked in the same run."""
+    bad_cell = _csv(tmp_path, "a.csv", "指标,月份,数值\nSLA达成率,2026-10,九十五\n")
+    unknown = _csv(tmp_path, "b.csv", "指标,月份,数值\n可用性,2026-10,99.9\n")
+    fine = _csv(tmp_path, "c.csv", "指标,月份,数值\n一次解决率,2026-10,72\n")
+    code, _, err = cli("ingest", bad_cell, unknown, fine)
+    assert code == 1 and err.splitlines() == [
+        "a.csv, row 2, column C (数值): '九十五' is not a number",
+        "b.csv, row 2: unknown metric '可用性'",
+        ("b.csv: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with --create-metrics; "
+         "nothing was written")]
+    assert _stored(catalogue) == {}
+
+
 def test_wide_xlsx_with_title_rows_percent_cells_and_dates(catalogue, cli, tmp_path):
     path = tmp_path / "wide.xlsx"
     wb = xlsxwriter.Workbook(path)
