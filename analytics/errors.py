@@ -72,7 +72,7 @@ class InputRefused(Exception):
         if isinstance(problems, (Problem, str)):
             problems = [problems if isinstance(problems, Problem) else Problem(problems)]
         self.problems: list[Problem] = list(problems)
-        self.records = records        # what a refused file still gave (parsing): its names are checked too
+        self.records = records        # the rows a refused file still gave (parsing), for the ingest's checks
         super().__init__(self.summary())
 
     def __reduce__(self):

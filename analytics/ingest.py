@@ -140,7 +140,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
             read.append((result, file_name, sha))
         except InputRefused as exc:
             read.append((exc, file_name, None))
-    if all(isinstance(r, InputRefused) and (r.records is None or not len(r.records)) for r, _, _ in read):
+    if all(isinstance(r, InputRefused) and not _rows_kept(r) for r, _, _ in read):
         raise InputRefused([p for refused, _, _ in read for p in refused.problems])     # nothing to look up
     problems: list[Problem] = []
 
@@ -173,10 +173,15 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
     return IngestPlan(plans, create_metrics, seen)
 
 
+def _rows_kept(refused: InputRefused) -> bool:
+    """Whether a refusal kept rows of its file to check (parse_file keeps them up to 200 problems)."""
+    return refused.records is not None and len(refused.records) > 0
+
+
 def _all_problems_of_a_refused_file(refused: InputRefused, lookup, create_metrics: bool, file_name: str) -> list[Problem]:
     """A refused file's problems together with what the ingest's checks say of the rows it still
     gave (unknown names, other units, repeats), row by row: the owner fixes them all in one round."""
-    if refused.records is None or not len(refused.records):
+    if not _rows_kept(refused):
         return refused.problems
     found = refused.problems + _problems_of_a_refused_file(refused.records, lookup, create_metrics, file_name)
     sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(p.sheet for p in found))}
@@ -363,8 +368,9 @@ def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: b
     unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
     problems += _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
     frame = records.reset_index(drop=True)
-    frame["metric_id"] = pd.array(list(unique_ids), dtype="Int64").take(codes, allow_fill=True)   # a nameless row: NA
-    metric_codes = np.where(codes >= 0, pd.factorize(frame["metric_id"])[0], -1)
+    ids = pd.array(list(unique_ids), dtype="Int64")
+    frame["metric_id"] = ids.take(codes, allow_fill=True)                 # a nameless row (code -1): NA
+    metric_codes = np.where(codes >= 0, pd.factorize(ids)[0][codes], -1)    # as _plan_file numbers them
     checks = [lambda: _refuse_months_not_begun(frame, file_name)]
     checks += [functools.partial(check, frame, lookup, file_name)
                for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero)]

@@ -7,8 +7,8 @@ child process so that its peak RSS is its own, not the benchmark's. It reads the
 the dashboard does: in a reading process forked from the fork server, which the dashboard
 starts once, into the store the dashboard keeps open for its whole life (both set up here before
 the clock starts: DuckDB's first connection in a process costs ~17 ms once, the schema check ~15 ms
-once). The peak RSS is the higher of the ingest's own and
-its size before the ingest plus what the reading process adds while this one waits for it.
+once). The peak RSS is the higher of the ingest's own and its size before the ingest plus what the
+reading process adds while this one waits for it.
 """
 
 from __future__ import annotations

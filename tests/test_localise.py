@@ -726,7 +726,7 @@ def test_the_guard_sees_the_messages():
     shapes = {(file, shape) for file, _, shape, _ in _written_messages()}
     assert len(shapes) > 100, len(shapes)
     assert ("sheet_layout.py", "the period is blank") in shapes                                  # one side of an if
-    assert ("parsing.py", NO_HEADER + "{}") in shapes                                            # a module constant
+    assert ("parsing.py", NO_HEADER + "{}") in shapes                                # a module constant and a call
     assert ("auth.py", "wrong name or password; the name is now locked for a while") in shapes    # a concatenation
     assert ("names.py", "the name contains control or invisible characters") in shapes           # name_problem
     assert ("spc_io.py", "the metric is blank") in shapes                                        # spc_io's refuse
