@@ -370,7 +370,7 @@ def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: b
     frame = records.reset_index(drop=True)
     ids = pd.array(list(unique_ids), dtype="Int64")
     frame["metric_id"] = ids.take(codes, allow_fill=True)                 # a nameless row (code -1): NA
-    metric_codes = np.where(codes >= 0, pd.factorize(ids)[0][codes], -1)    # as _plan_file numbers them
+    metric_codes = np.append(pd.factorize(ids)[0], -1)[codes]              # as _plan_file numbers them; -1 stays
     checks = [lambda: _refuse_months_not_begun(frame, file_name)]
     checks += [functools.partial(check, frame, lookup, file_name)
                for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero)]

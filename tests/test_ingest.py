@@ -102,6 +102,15 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
     assert _stored(catalogue) == {}
 
 
+def test_a_refused_file_whose_rows_all_lack_a_name_is_refused_for_its_cells(catalogue, cli, tmp_path):
+    """No metric to check the rows against: the cells' problems alone (the fuzz test found this)."""
+    code, _, err = cli("ingest", _csv(tmp_path, "n.csv", "metric,period,value\n,MTTR,MTTR\n"))
+    assert code == 1 and err.splitlines() == [
+        "n.csv, row 2, column A (metric): the row has values but no metric name",
+        "n.csv, row 2, column B (period): 'MTTR' is not a month (write it like 2026-05 or 2026年5月)",
+        "n.csv, row 2, column C (value): 'MTTR' is not a number"]
+
+
 def test_a_refused_file_does_not_keep_the_other_files_problems_for_later(catalogue, cli, tmp_path):
     """A monthly batch of several owners' files: one file's bad cell, another's unknown metric and a
     third that is fine are all checked in the same run."""
