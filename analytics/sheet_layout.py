@@ -949,7 +949,7 @@ def _month_number(cell: object) -> int | None:
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         return int(cell) if float(cell).is_integer() and 1 <= cell <= 12 else None
     text = _text(cell)
-    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else month_without_year(text)
+    return int(text) if text.isdecimal() and 1 <= int(text) <= 12 else month_without_year(text)
 
 
 def _total_rows(texts: pd.Series) -> pd.Series:

@@ -1696,6 +1696,12 @@ def test_a_quarter_for_a_month_is_refused_as_a_quarter(content):
         "month; write each month's value on a row of its own (for 2026Q3: 2026-07, 2026-08 and 2026-09)")
 
 
+def test_a_superscript_digit_for_a_month_is_refused_not_a_crash():
+    """² is a digit to str.isdigit() but no number to int(): found by the fuzz test."""
+    assert _refusal("年份,月份,指标,数值\n2026,²,MTTR,1\n".encode(), "y.csv") == (
+        "y.csv, row 2, column B (月份): '²' is not a month (write it like 2026-05 or 2026年5月)")
+
+
 def test_a_tracking_table_of_quarters_is_refused_as_quarters():
     assert _refusal("月份,事件数,SLA达成率\n2026Q2,12,94\n2026Q3,10,95\n".encode(), "q.csv") == (
         "q.csv: the cells under A (月份) are quarters (2026Q2 …), not months: the dashboard follows metrics month by "
