@@ -25,12 +25,15 @@ def gaps(actual: pd.Series, target: pd.Series, direction: pd.Series, tolerance: 
     increase = (direction == "increase").to_numpy()
     neutral = (direction == "neutral").to_numpy()
     gap = np.where(increase, target - actual, actual - target)
+    # a gap equal to the tolerance (or to 0) as written must not fall on the wrong side by a float's last
+    # bit: 90 - 89.8 is 0.20000000000000284, which is the 0.2 the user typed
+    slack = 1e-9 * np.fmax(np.fmax(np.abs(target), np.abs(actual)), 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap_pct = np.where(np.abs(target) > 0, gap / np.abs(target) * 100.0, np.nan)
     status = np.select(
         [np.isnan(actual), np.isnan(target),
-         neutral & (np.abs(gap) <= tolerance), neutral,
-         gap <= 0, gap <= tolerance],
+         neutral & (np.abs(gap) <= tolerance + slack), neutral,
+         gap <= slack, gap <= tolerance + slack],
         ["no_data", "no_target", "met", "near", "met", "near"],
         "missed",
     )

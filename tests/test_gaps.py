@@ -33,6 +33,14 @@ def _one(actual, target, direction, tolerance=0.0):
         (4.0, 4.0, "decrease", 0.0, 0.0, 0.0, "met"),
         # exactly at tolerance is near: 4.5 - 4 = 0.5 <= 0.5
         (4.5, 4.0, "decrease", 0.5, 0.5, 12.5, "near"),
+        # at the tolerance as typed, though the float subtraction lands past it: 90 - 89.8 = 0.20000000000000284
+        (89.8, 90.0, "increase", 0.2, 0.2, 0.2 / 90 * 100, "near"),
+        (4.2, 4.0, "decrease", 0.2, 0.2, 0.2 / 4 * 100, "near"),
+        # on target as typed: 0.1 + 0.2 is 0.30000000000000004, no gap at all
+        (0.1 + 0.2, 0.3, "decrease", 0.0, 0.0, 0.0, "met"),
+        (70.0 + 0.1 + 0.2, 70.3, "neutral", 0.0, 0.0, 0.0, "met"),
+        # a real miss just past the tolerance stays a miss: 90 - 89.79 = 0.21 > 0.2
+        (89.79, 90.0, "increase", 0.2, 0.21, 0.21 / 90 * 100, "missed"),
         # negative target: gap % uses |target|: actual -2 vs target -4, decrease: -2 - -4 = 2; 2/4*100
         (-2.0, -4.0, "decrease", 0.0, 2.0, 50.0, "missed"),
         # zero target: no gap %
