@@ -87,7 +87,9 @@ def _attach_versions(frame: pd.DataFrame, versions: pd.DataFrame) -> pd.DataFram
     previous = frame.groupby("metric_id")["version_id"].shift()
     first_row = frame["metric_id"] != frame["metric_id"].shift()
     changed = frame["version_id"].astype("Float64").fillna(-1) != previous.astype("Float64").fillna(-1)
-    frame["rebase"] = (changed & ~first_row).astype(bool)
+    # the months before a metric's first version are its history, not another cycle: history loaded
+    # from 2024 with the first baseline and target set from 2026-01 is one process, not two
+    frame["rebase"] = (changed & previous.notna() & ~first_row).astype(bool)
     return frame
 
 

@@ -109,6 +109,29 @@ def test_a_new_baseline_version_starts_a_new_spc_segment(loaded, cli):
     assert sla["mean"].iloc[-1] == pytest.approx((96.0 + 93.9 + 94.8 + 95.0 + 94.1 + 93.5) / 6)
 
 
+def test_a_first_baseline_set_after_the_history_begins_is_no_new_cycle(store, cli, tmp_path):
+    # two years of history, and the first baseline and target from the second year: one process,
+    # one segment, until a second version starts a new cycle
+    (tmp_path / "cat.csv").write_text("name,unit,direction,baseline,target,from_period\n"
+                                      "MTTR,h,decrease,9,8,2025-01\n", encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "cat.csv")[0] == 0
+    values = [9.0 + (i % 3) / 10 for i in range(24)]
+    rows = [f"MTTR,{2024 + i // 12}-{i % 12 + 1:02d},{v}" for i, v in enumerate(values)]
+    (tmp_path / "values.csv").write_text("metric,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "values.csv")[0] == 0
+    points = analyse(store).points.sort_values("period")
+    assert not points["rebase"].any() and points["segment"].tolist() == [0] * 24
+    # the mean is all 24 months': eight each of 9.0, 9.1 and 9.2 -> 9.1
+    assert points["mean"].iloc[-1] == pytest.approx(9.1)
+    assert points["target"].isna().sum() == 12 and (points["target"].dropna() == 8).all()
+
+    cli("baselines", "set", "--metric", "MTTR", "--baseline", "9.1", "--target", "7", "--from", "2025-07", "--by", "a",
+        "--reason", "r")
+    points = analyse(store).points.sort_values("period")
+    assert points["rebase"].tolist() == [False] * 18 + [True] + [False] * 5
+    assert points["segment"].tolist() == [0] * 18 + [1] * 6
+
+
 def test_an_empty_store_analyses_to_nothing(store, cli):
     code, out, _ = cli("analyse", "--format", "csv")
     assert code == 0 and out.strip() == ",".join(ANALYSE_COLUMNS)
