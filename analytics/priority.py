@@ -34,8 +34,10 @@ def rank_priorities(table: pd.DataFrame, sigma: pd.Series) -> pd.DataFrame:
     concern = out["variation"].fillna("").str.startswith("concern")
     weight = out["weight"].fillna(1.0)
     severity = weight * (gap_sigmas + MISSED_RUN_WEIGHT * run + CONCERN_WEIGHT * concern)
-    attention = out["status"].isin(["missed", "near"]) | concern
-    out["gap_sigmas"] = gap_sigmas
+    # a neutral metric has no worse side: off its target it is 'near', which the meeting need not rank
+    neutral = out["direction"].eq("neutral") if "direction" in out else pd.Series(False, index=out.index)
+    attention = (out["status"].eq("missed") | (out["status"].eq("near") & ~neutral)) | concern
+    out["gap_sigmas"] = np.where(usable, gap_sigmas, np.nan)      # no limits yet: no sigmas to speak of
     out["severity"] = np.where(attention, severity, np.nan)
     order = out[attention].assign(_w=weight[attention], _n=out.loc[attention, "name"]).sort_values(
         ["severity", "_w", "_n"], ascending=[False, False, True])
@@ -55,12 +57,13 @@ def _reason(row, lang: str) -> str:
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):
         gap_text = amount(row.gap, decimals)
+        sigmas = row.gap_sigmas if pd.notna(row.gap_sigmas) else None
         if lang == "zh":
             parts.append(f"{'未达标' if row.status == 'missed' else '接近目标'},差距 {gap_text}"
-                         f"(约 {row.gap_sigmas:.1f}σ)")
+                         + (f"(约 {sigmas:.1f}σ)" if sigmas is not None else ""))
         else:
-            parts.append(f"{'missed' if row.status == 'missed' else 'near'} target by {gap_text} "
-                         f"({row.gap_sigmas:.1f}σ of its natural variation)")
+            parts.append(f"{'missed' if row.status == 'missed' else 'near'} target by {gap_text}"
+                         + (f" ({sigmas:.1f}σ of its natural variation)" if sigmas is not None else ""))
     if row.months_missed and row.months_missed > 1:
         parts.append(f"连续 {int(row.months_missed)} 个月未达标" if lang == "zh"
                      else f"{int(row.months_missed)} months in a row")

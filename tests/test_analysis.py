@@ -226,6 +226,28 @@ def test_priority_reasons_write_the_gap_as_the_scorecard_does(unit, decimals, ga
     assert en in _reason(row, "en") and zh in _reason(row, "zh")
 
 
+def test_a_neutral_metric_off_its_target_is_not_ranked(loaded, cli):
+    # Tickets is neutral: 5110 in December against a target of 4000 is off target (near), but neither
+    # side is worse, so it is not among the gaps to discuss and MTTR and SLA keep ranks 1 and 2
+    assert cli("baselines", "set", "--metric", "Tickets", "--target", "4000", "--from", "2025-01", "--by", "a",
+               "--reason", "r")[0] == 0
+    rows = {r["metric"]: r for r in _analyse_csv(cli)}
+    assert rows["Tickets"]["status"] == "near" and float(rows["Tickets"]["gap"]) == 5110 - 4000
+    assert rows["Tickets"]["priority"] == "" and (rows["MTTR"]["priority"], rows["SLA"]["priority"]) == ("1", "2")
+    assert pd.isna(analyse(loaded).table.set_index("metric").loc["Tickets", "reason_en"])
+
+
+def test_a_reason_names_sigmas_only_where_the_metric_has_limits():
+    from types import SimpleNamespace
+
+    from analytics.priority import _reason
+
+    row = SimpleNamespace(unit="h", decimals=1, status="missed", gap=1.2, gap_sigmas=float("nan"), months_missed=1,
+                          variation="common_cause", impact=None, weight=1.0)
+    assert _reason(row, "en").startswith("missed target by 1.2 h; ") and "σ" not in _reason(row, "en")
+    assert _reason(row, "zh").startswith("未达标,差距 1.2 h;") and "σ" not in _reason(row, "zh")
+
+
 def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):
     (tmp_path / "bad.csv").write_text("name,volume_metric\nMTTR,Nope\n", encoding="utf-8")
     code, _, err = cli("metrics", "import", tmp_path / "bad.csv")
