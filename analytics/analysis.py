@@ -162,12 +162,14 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table["periods_to_target"] = periods_to_target(table["value"], table["sen_slope"],
                                                    table["target"], table["direction"])
     table = add_business_impact(table)
+    # a metric without a value this month has no verdicts this month: an earlier month's concern is not
+    # this month's, and must not rank it among the gaps to discuss
+    table.loc[table["status"] == "no_data", ["variation", "assurance", "trend", "sen_slope"]] = [None, None, None, np.nan]
     sigma = (table["upl"] - table["mean"]) / 3.0
     table = rank_priorities(table, sigma)
     table = table.reset_index().rename(columns={"value": "actual", "sen_slope": "slope"})
     table["period"] = month.strftime("%Y-%m")
     table["metric"] = table["name"]
-    table.loc[table["status"] == "no_data", ["variation", "assurance", "trend"]] = [None, None, None]
     points = points.merge(metrics[["metric_id", "name"]], on="metric_id", how="left")
     return Analysis(month, table, points, periods)
 

@@ -132,6 +132,21 @@ def test_a_first_baseline_set_after_the_history_begins_is_no_new_cycle(store, cl
     assert points["segment"].tolist() == [0] * 18 + [1] * 6
 
 
+def test_a_metric_without_a_value_this_month_is_not_ranked_on_an_earlier_signal(loaded, cli, tmp_path):
+    # January: MTTR 12 h, far above its upper limit (a concern for a lower-is-better metric);
+    # February: only SLA has arrived. MTTR's January concern is not February's.
+    (tmp_path / "more.csv").write_text("metric,period,value\nMTTR,2026-01,12\nSLA,2026-01,95\n"
+                                       "SLA,2026-02,95\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "more.csv")[0] == 0
+    january = {r["metric"]: r for r in _analyse_csv(cli, "--period", "2026-01")}
+    assert january["MTTR"]["variation"] == "concern_high" and january["MTTR"]["priority"] == "1"
+    february = {r["metric"]: r for r in _analyse_csv(cli, "--period", "2026-02")}
+    mttr = february["MTTR"]
+    assert mttr["status"] == "no_data" and mttr["priority"] == "" and mttr["variation"] == ""
+    assert mttr["trend"] == "" and mttr["slope"] == ""
+    assert february["SLA"]["status"] == "met" and february["SLA"]["priority"] == ""
+
+
 def test_an_empty_store_analyses_to_nothing(store, cli):
     code, out, _ = cli("analyse", "--format", "csv")
     assert code == 0 and out.strip() == ",".join(ANALYSE_COLUMNS)
