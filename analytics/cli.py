@@ -373,11 +373,11 @@ def cmd_spc(store: Store, args: argparse.Namespace) -> int:
     frame = read_spc_input(Path(args.input))
     rows, summary = spc_table(frame, fix_after=args.fix_after)
     if args.summary:
-        sys.stdout.write(summary[["metric", "variation", "assurance"]].to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(render(summary[["metric", "variation", "assurance"]], "csv"))
     elif args.format == "json":
         sys.stdout.write(spc_json(rows, summary))
     else:
-        sys.stdout.write(rows.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(render(rows, "csv"))
     return EXIT_OK
 
 

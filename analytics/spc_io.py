@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter
+from .output import without_noise
 from .readers import decode_text
 from .spc import DIRECTION_SIGN, RULE_COLUMNS, spc
 
@@ -188,7 +189,7 @@ def _plain(value):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return value
+    return without_noise(value) if isinstance(value, float) else value
 
 
 def spc_json(rows: pd.DataFrame, summary: pd.DataFrame) -> str:
