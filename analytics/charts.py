@@ -98,8 +98,17 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         title={"text": title, "font": {"size": 20}}, height=height, template="plotly_white",
         font={"family": FONT, "size": 14}, margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        yaxis={"title": unit or "", "tickformat": f",.{decimals}f"}, xaxis={"tickformat": "%Y-%m"})
+        # the axis's own steps (0.5 on a count of 0s and 1s) are written in full: at the metric's decimals
+        # they repeated (1, 1, 0, -1, -1); the points' hover keeps the metric's decimals
+        yaxis={"title": unit or "", "tickformat": ","}, xaxis=_month_axis(points["period"]))
     return fig
+
+
+def _month_axis(periods: pd.Series) -> dict:
+    """A tick on each month of a short series: left to itself plotly ticks every half month there,
+    writing each month twice (2026-07, 2026-07) and a label beside the wrong point."""
+    months = periods.dt.to_period("M").nunique() if len(periods) else 0
+    return {"tickformat": "%Y-%m", **({"dtick": "M1"} if months <= 12 else {})}
 
 
 def _number(value, decimals: int) -> str:
