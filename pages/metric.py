@@ -95,7 +95,9 @@ st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 
 st.subheader(t("md.trend"))
 ptt = row["periods_to_target"]
-if ptt is None or (isinstance(ptt, float) and pd.isna(ptt)):
+if row["status"] == "no_data":
+    forecast = t("md.forecast_no_value", period=row["period"])
+elif ptt is None or (isinstance(ptt, float) and pd.isna(ptt)):
     forecast = t("md.forecast_none")
 elif ptt == "never":
     forecast = t("md.forecast_never")
@@ -103,6 +105,8 @@ elif int(ptt) == 0:
     forecast = t("md.forecast_met")
 else:
     forecast = t("md.forecast_months", n=int(ptt))
+    if row["trend"] == "no_trend":          # a slope that may be noise: its forecast is no promise
+        forecast += " " + t("md.forecast_not_significant")
 verdict = t(f"trend.{row['trend']}") if isinstance(row["trend"], str) else "–"
 st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
                                      S=int(row["S"]) if pd.notna(row["S"]) else 0,
@@ -118,13 +122,16 @@ with left:
     numbers = points.sort_values("period", ascending=False).assign(
         period=lambda f: f["period"].dt.strftime("%Y-%m"),
         point=lambda f: f["point_type"].map(lambda p: t(f"point.{p}") if isinstance(p, str) else "–"))
+    # the mean and limits two places finer than the values: a count's mean of 1.72 is not 2, and a
+    # value of 4.8 beside a limit of 4.802 is below it, as its colour says
+    places = decimals + 2
     data_table(numbers[["period", "value", "target", "mean", "lpl", "upl", "point"]], column_config={
                      "period": t("col.period"), "value": st.column_config.NumberColumn(t("col.value"),
                                                                                        format=f"%.{decimals}f"),
                      "target": st.column_config.NumberColumn(t("col.target"), format=f"%.{decimals}f"),
-                     "mean": st.column_config.NumberColumn(t("chart.mean"), format=f"%.{decimals}f"),
-                     "lpl": st.column_config.NumberColumn(t("chart.lpl"), format=f"%.{decimals}f"),
-                     "upl": st.column_config.NumberColumn(t("chart.upl"), format=f"%.{decimals}f"),
+                     "mean": st.column_config.NumberColumn(t("chart.mean"), format=f"%.{places}f"),
+                     "lpl": st.column_config.NumberColumn(t("chart.lpl"), format=f"%.{places}f"),
+                     "upl": st.column_config.NumberColumn(t("chart.upl"), format=f"%.{places}f"),
                      "point": t("md.point")})
 with right:
     st.subheader(t("md.versions"))

@@ -233,6 +233,31 @@ def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
     assert not at.exception
 
 
+def test_metric_detail_forecast_says_what_it_rests_on(app_store):
+    """A forecast from a slope that is not significant says so; a month with no value says that, not
+    'no target or no direction'. The mean and limits are shown two places finer than the values."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Only", "Other"], "direction": ["increase", "increase"],
+                                              "target": [100.0, 1.0], "decimals": [0, 0],
+                                              "from_period": ["2026-01", "2026-01"]}), by="t")
+    # 90, 92, 89, 93, 90, 92: the 15 pairwise slopes sorted are -3, -3, -2/3, -0.5, -0.5, 0, 0, 0.4, 0.5,
+    # 0.5, 1, 1, 2, 2, 4; Sen's slope is their median, 0.4 a month (p = 0.697: no trend); June's 92 is
+    # 8 short of 100 -> 8 / 0.4 = 20 months
+    months = [f"2026-0{m}" for m in range(1, 7)]
+    records = pd.DataFrame({"metric": ["Only"] * 6 + ["Other"], "period": months + ["2026-07"],
+                            "value": [90.0, 92.0, 89.0, 93.0, 90.0, 92.0, 1.0]})
+    apply_ingest(app_store, plan_records(app_store, records, "v.csv"), by="t")
+    june = _text(_app("pages/metric.py", lang="en", metric="1", period="2026-06"))
+    assert "the target is reached in about 20 months. The trend is not significant" in june
+    july = _app("pages/metric.py", lang="zh", metric="1", period="2026-07")
+    assert "无预测:2026-07 没有数值。" in _text(july) and "无目标或中性指标" not in _text(july)
+    numbers = next(d for d in july.dataframe if "lpl" in d.value.columns)
+    config = numbers.proto.columns
+    assert '"format": "%.2f"' in config.split('"mean"')[1].split("}")[0] and '"format": "%.0f"' in config
+
+
 def test_review_pages_on_an_empty_store(app_store):
     for page in ("pages/scorecard.py", "pages/metric.py"):
         at = _app(page, lang="en")
