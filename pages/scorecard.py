@@ -32,7 +32,7 @@ if everything.empty:
 periods = [p.strftime("%Y-%m") for p in everything.periods]
 default = latest_complete_period(everything.periods).strftime("%Y-%m")
 asked = st.query_params.get("period")
-top = st.columns([1.6, 2, 2, 2, 2, 2])
+top = st.columns([2.1, 2, 2, 2, 2, 2])      # the period whole at 1280 px: "2026-1" read as January
 period = top[0].selectbox(t("sc.period"), periods, index=periods.index(asked if asked in periods else default),
                           key="sc_period")
 if st.query_params.get("period") != period:
@@ -77,10 +77,10 @@ selection = data_table(
     on_select="rerun", selection_mode="single-row", key="sc_table",
     column_order=COLUMNS,
     column_config={
-        "priority": st.column_config.TextColumn(t("col.priority"), width="small"),
-        "variation_icon": st.column_config.ImageColumn(t("col.variation"), width="small"),
-        "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width="small"),
-        "display_name": st.column_config.TextColumn(t("col.metric"), width="medium", pinned=True),
+        "priority": st.column_config.TextColumn(t("col.priority"), width=58),
+        "variation_icon": st.column_config.ImageColumn(t("col.variation"), width=66),
+        "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width=66),
+        "display_name": st.column_config.TextColumn(t("col.metric"), width=176, pinned=True),
         "actual_text": st.column_config.TextColumn(t("col.actual"), width="small"),
         "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
         "gap_text": st.column_config.TextColumn(t("col.gap"), width="small"),
