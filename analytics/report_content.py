@@ -50,6 +50,13 @@ class ReportContent:
     def label(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def top_table(self) -> pd.DataFrame:
+        """The top priorities with their rank as `analyse` gives it (a filtered report keeps the
+        real rank, 2 and 5, where a numbered list would renumber them 1 and 2)."""
+        return pd.DataFrame([{self.label("col.priority"): p, self.label("col.metric"): m, self.label("col.reason"): r}
+                             for p, m, r in self.top],
+                            columns=[self.label(k) for k in ("col.priority", "col.metric", "col.reason")])
+
 
 def build_report(store: Store, period: str | None = None, lang: str = "zh", *, process: str | None = None,
                  category: str | None = None) -> ReportContent:

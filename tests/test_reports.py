@@ -230,3 +230,42 @@ def test_excel_gap_percent_has_one_decimal_whatever_the_metric(content, tmp_path
     formats = {gaps.cell(row, column).number_format for row in range(2, gaps.max_row + 1)
                if isinstance(gaps.cell(row, column).value, float)}
     assert formats == {"#,##0.0"}
+
+
+def _analysed_priorities(store, period: str, process: str) -> list[int]:
+    table = analyse(store, period).table
+    return sorted(int(p) for p in table.loc[table["process"] == process, "priority"].dropna())
+
+
+def test_a_filtered_report_shows_the_real_priority_ranks_in_every_format(report_store, tmp_path):
+    """The demo's incident metrics rank 2 (Backlog over 30 days) and 5 (Incident MTTR) among all
+    metrics; the HTML and Excel show 2 and 5, not a list renumbered 1, 2."""
+    content = build_report(report_store, "2026-10", "en", process="incident")
+    assert _analysed_priorities(report_store, "2026-10", "incident") == [2, 5]
+    page = render_report(content, "html").decode("utf-8")
+    top = re.search(r'<table class="top">(.*?)</table>', page, re.DOTALL).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', top) == ["2", "5"] and "<ol" not in page
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    summary = openpyxl.load_workbook(path)["Summary"]
+    assert [summary.cell(row, 1).value for row in (11, 12)] == [2, 5]
+
+
+def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_store, monkeypatch):
+    """Names go in dataframe cells: a metric named [x](http://...) or a_b *c* is not rendered as markdown."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("CSI_DB", str(report_store.path))
+    monkeypatch.setenv("CSI_AUTH", "off")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/reports.py").run()
+    at.selectbox(key="report_period").set_value("2026-10").run()
+    at.selectbox(key="report_process").set_value("incident").run()
+    assert not at.exception
+    top = at.dataframe[0].value
+    assert list(top["Priority"]) == [2, 5] and list(top["Metric"]) == ["Backlog over 30 days", "Incident MTTR"]
+    assert not any("Incident MTTR" in m.value for m in at.markdown)
