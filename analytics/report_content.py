@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .analysis import analyse, latest_complete_period
+from .analysis import Analysis, analyse, latest_complete_period
+from .catalogue import CATEGORIES, CATEGORY_WORDS
+from .errors import InputRefused, Problem
 from .i18n import t
+from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
-from .scorecard import Filters, headline, scorecard_rows
+from .scorecard import Filters, filter_options, headline, scorecard_rows
 from .store import Store
 from .uploads import list_uploads
 
@@ -65,13 +68,14 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         chosen = latest_complete_period(everything.periods)
         period = chosen.strftime("%Y-%m") if chosen is not None else None
     analysis = analyse(store, period) if period else everything
-    filters = Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+    filters = report_filters(everything, process, category)
+    filtered = bool(filters.processes or filters.categories)
     rows = scorecard_rows(analysis, lang, filters)
     title = t("report.title", lang, period=period or "–")
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
-        return ReportContent(period, lang, title, headline(rows), [], empty, [], _records(store, lang, set()),
-                             _uploads(store))
+        return ReportContent(period, lang, title, headline(rows), [], empty, [],
+                             _records(store, lang, set() if filtered else None), _uploads(store))
     gaps = pd.DataFrame({
         "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
@@ -101,14 +105,34 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 int(row.decimals) if pd.notna(row.decimals) else 1,
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
-                         _records(store, lang, set(rows["metric_id"])), _uploads(store))
+                         _records(store, lang, set(rows["metric_id"]) if filtered else None), _uploads(store))
 
 
-def _records(store: Store, lang: str, metric_ids: set) -> pd.DataFrame:
+def report_filters(everything: Analysis, process: str | None, category: str | None) -> Filters:
+    """The report's filters as the catalogue spells them: a process in any letter case, a category
+    in English or Chinese (Cost, 服务成本). A value naming nothing is refused with the known values,
+    where it gave an empty report that looked like 'no gaps'."""
+    processes = filter_options(everything)["process"]
+    if process:
+        known = {p.casefold(): p for p in processes}
+        if process.strip().casefold() not in known:
+            raise InputRefused(Problem(f"process '{process}' is not one of {', '.join(processes) or '(none)'}"))
+        process = known[process.strip().casefold()]
+    if category:
+        canonical = CATEGORY_WORDS.get(header_key(category))
+        if canonical is None:         # the catalogue's own refusal, which localise puts in Chinese
+            raise InputRefused(Problem(f"category '{category}' is not one of {', '.join(CATEGORIES)} "
+                                       "(服务质量/服务效果/服务成本/流程执行效率)"))
+        category = canonical
+    return Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+
+
+def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
+    """The open records; of a filtered report, only those of its metrics (None: no filter, all of them)."""
     records = list_records(store)
     records = records[records["state"].isin(OPEN_STATES)]
-    if metric_ids:
-        records = records[records["metric_id"].isna() | records["metric_id"].isin(metric_ids)]
+    if metric_ids is not None:
+        records = records[records["metric_id"].isin(metric_ids)]
     verdicts = []
     for record_id in records["id"]:
         verification = record_verification(store, get_record(store, int(record_id)))

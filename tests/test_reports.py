@@ -269,3 +269,56 @@ def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_st
     top = at.dataframe[0].value
     assert list(top["Priority"]) == [2, 5] and list(top["Metric"]) == ["Backlog over 30 days", "Incident MTTR"]
     assert not any("Incident MTTR" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("option, value, canonical", [("--process", "Incident", "incident"),
+                                                      ("--process", "INCIDENT", "incident"),
+                                                      ("--category", "Cost", "cost"), ("--category", "服务成本", "cost")])
+def test_a_filter_matches_the_catalogue_in_any_case_and_chinese_category_names(report_store, tmp_path, option,
+                                                                              value, canonical):
+    from analytics.cli import main
+
+    out, exact = tmp_path / "a.csv", tmp_path / "b.csv"
+    args = ["--db", str(report_store.path), "report", "--period", "2026-10", "--lang", "en", "--format", "csv"]
+    assert main([*args, "--output", str(out), option, value]) == 0
+    assert main([*args, "--output", str(exact), option, canonical]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert out.read_bytes() == exact.read_bytes() and len(rows) > 1       # the same metrics, not an empty table
+
+
+@pytest.mark.parametrize("option, value, listed", [("--process", "nosuch", "incident, problem"),
+                                                   ("--category", "Costs", "cost, efficiency")])
+def test_a_filter_that_names_nothing_is_refused_with_the_known_values(report_store, tmp_path, capsys, option, value,
+                                                                      listed):
+    from analytics.cli import main
+    from analytics.localise import message_text
+
+    out = tmp_path / "x.csv"
+    assert main(["--db", str(report_store.path), "report", "--format", "csv", "--output", str(out), option,
+                 value]) == 1
+    error = capsys.readouterr().err
+    assert f"'{value}' is not one of" in error and listed in error and not out.exists()
+    assert message_text(error.strip(), "zh").startswith(("流程“nosuch”无效,可选:", "类别“Costs”无效"))
+
+
+def test_a_filtered_report_lists_only_the_records_of_its_metrics(cli, tmp_path):
+    """Process p2's metric has values from 2026-04 only: its 2026-02 report has no metric, so no record,
+    where the empty set of metric ids was taken for 'no filter' and p1's record was listed."""
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text("name,unit,category,direction,process\nAlpha,count,quality,increase,p1\n"
+                         "Beta,count,cost,decrease,p2\n", encoding="utf-8")
+    values = tmp_path / "values.csv"
+    values.write_text("metric,period,value\n" + "".join(f"Alpha,2026-0{m},{m}\n" for m in range(1, 7))
+                      + "".join(f"Beta,2026-0{m},{m}\n" for m in range(4, 7)), encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0 and cli("ingest", values)[0] == 0
+    assert cli("users", "add", "qa", "--role", "improvement_owner", "--no-password")[0] == 0
+    code, _, err = cli("records", "raise", "--title", "Alpha plan", "--by", "qa", "--metric", "Alpha",
+                       "--period", "2026-01")
+    assert code == 0, err
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    assert build_report(store, "2026-02", "en", process="p2").records.empty
+    assert list(build_report(store, "2026-05", "en", process="p2").records["title"]) == []
+    assert list(build_report(store, "2026-05", "en", process="p1").records["title"]) == ["Alpha plan"]
+    assert list(build_report(store, "2026-05", "en").records["title"]) == ["Alpha plan"]
