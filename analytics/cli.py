@@ -410,6 +410,8 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
             raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
     store.ensure_schema()
     content = build_report(store, period, args.lang, process=args.process, category=args.category)
+    if period is not None and not content.has_values:         # as analyse says it
+        print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
     data = render_report(content, args.format)
     Path(args.output).write_bytes(data)
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "

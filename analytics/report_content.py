@@ -53,6 +53,11 @@ class ReportContent:
     def label(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    @property
+    def has_values(self) -> bool:
+        """Whether any metric of the report has a value in its period (a future month has none)."""
+        return bool(self.gaps["status_key"].ne("no_data").any()) if "status_key" in self.gaps else False
+
     def top_table(self) -> pd.DataFrame:
         """The top priorities with their rank as `analyse` gives it (a filtered report keeps the
         real rank, 2 and 5, where a numbered list would renumber them 1 and 2)."""
@@ -68,6 +73,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         chosen = latest_complete_period(everything.periods)
         period = chosen.strftime("%Y-%m") if chosen is not None else None
     analysis = analyse(store, period) if period else everything
+    _unrank_without_value(analysis.table)
     filters = report_filters(everything, process, category)
     filtered = bool(filters.processes or filters.categories)
     rows = scorecard_rows(analysis, lang, filters)
@@ -106,6 +112,14 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
                          _records(store, lang, set(rows["metric_id"]) if filtered else None), _uploads(store))
+
+
+def _unrank_without_value(table: pd.DataFrame) -> None:
+    """A metric with no value in the period is no priority of that period's report. analyse ranks
+    it by its last special cause ('special cause of concern') while showing no variation, so the
+    summary listed a concern beside 0 concerns; the report ranks only what the period shows."""
+    if "status" in table:
+        table.loc[table["status"].eq("no_data"), ["priority", "reason_en", "reason_zh"]] = None
 
 
 def report_filters(everything: Analysis, process: str | None, category: str | None) -> Filters:
