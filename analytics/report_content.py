@@ -19,7 +19,7 @@ from .i18n import t
 from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
-from .scorecard import Filters, filter_options, headline, scorecard_rows
+from .scorecard import Filters, display_names, filter_options, headline, scorecard_rows
 from .store import Store
 from .uploads import list_uploads
 
@@ -152,6 +152,7 @@ def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
         verification = record_verification(store, get_record(store, int(record_id)))
         verdicts.append(t(f"verdict.{verification.verdict}", lang) if verification else None)
     out = records[["id", "title", "state", "metric", "owner", "due_date", "change_ref", "go_live"]].copy()
+    out["metric"] = display_names(records, lang) if len(records) else out["metric"]   # as the gap table names it
     out["state"] = out["state"].map(lambda s: t(f"state.{s}", lang))
     out["verdict"] = verdicts
     return out.reset_index(drop=True)

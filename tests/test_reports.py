@@ -338,3 +338,22 @@ def test_a_report_for_a_month_without_values_says_so_and_ranks_nothing(report_st
     assert content.headline["concerns"] == 0 and content.top == []
     assert content.gaps["priority"].isna().all() and content.gaps["reason"].isna().all()
     assert main([*args, "2026-10"]) == 0 and "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_records_name_their_metric_as_the_gap_table_does(report_store, tmp_path, lang):
+    """The demo's open records are on 事件平均解决时间, 一次解决率, 服务台积压工单: the Chinese report said
+    Incident MTTR, First contact resolution, Service desk backlog in its records table."""
+    content = build_report(report_store, "2026-10", lang)
+    gap_names = dict(zip(content.gaps["metric_id"], content.gaps["metric"]))
+    from analytics.records import list_records
+
+    records = list_records(report_store).set_index("id")
+    expected = [gap_names[records.at[i, "metric_id"]] for i in content.records["id"]]
+    assert list(content.records["metric"]) == expected and len(expected) >= 3
+    assert ("事件平均解决时间" in expected) == (lang == "zh")
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    sheet = openpyxl.load_workbook(path)[content.label("report.records")]
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    assert all(f"<td>{name}</td>" in render_report(content, "html").decode("utf-8") for name in expected)
