@@ -357,3 +357,13 @@ def test_records_name_their_metric_as_the_gap_table_does(report_store, tmp_path,
     sheet = openpyxl.load_workbook(path)[content.label("report.records")]
     assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
     assert all(f"<td>{name}</td>" in render_report(content, "html").decode("utf-8") for name in expected)
+
+
+@pytest.mark.parametrize("where, why", [("missing/x.csv", "its folder does not exist"), (".", "it is a folder")])
+def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_store, tmp_path, capsys, where, why):
+    from analytics.cli import main
+
+    target = tmp_path / where
+    assert main(["--db", str(report_store.path), "report", "--format", "csv", "--output", str(target)]) == 1
+    error = capsys.readouterr().err
+    assert error == f"cannot write the report to {target}: {why}\n"
