@@ -165,8 +165,12 @@ def _uploads(store: Store) -> pd.DataFrame:
                     "values_changed"]].reset_index(drop=True)
 
 
+def looks_like_formula(text: object) -> bool:
+    """Text a spreadsheet would run as a formula (= + - @, or a tab or CR before one)."""
+    return isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
 def neutralise(text: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV, which has no
+    cell formats); other values pass. The workbook marks such a cell quote-prefixed instead."""
+    return "'" + text if looks_like_formula(text) else text

@@ -57,10 +57,9 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     names = {r.name: r.name_zh if isinstance(r.name_zh, str) else r.name
              for r in analyse(report_store, "2026-10").table.itertuples()}
     for metric, row in expected.iterrows():
-        shown_name = names[metric] if not names[metric].startswith("=") else "'" + names[metric]
-        line = shown[shown_name]
+        line = shown[names[metric]]
         assert isinstance(line[2], (int, float)) and line[2] == pytest.approx(row["actual"])
-    assert "'" + EVIL in shown                                     # the metric name is inert text
+    assert EVIL in shown                                           # the metric name is inert text (quote-prefixed)
     assert len(book["控制图"]._charts) == len(content.charts) > 0
     # value, centre line, limits, target, and one marker-only series per kind of signal the metric shows
     signals = [len({kind.rsplit("_", 1)[0] if kind.startswith("special_cause_neutral") else kind
@@ -367,3 +366,20 @@ def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_stor
     assert main(["--db", str(report_store.path), "report", "--format", "csv", "--output", str(target)]) == 1
     error = capsys.readouterr().err
     assert error == f"cannot write the report to {target}: {why}\n"
+
+
+def test_excel_shows_formula_like_text_as_typed_quote_prefixed_and_csv_with_an_apostrophe(content, tmp_path):
+    """=HYPERLINK(...) as a metric name: the cell holds the text itself with Excel's quote prefix
+    (no visible apostrophe; editing it does not run it), where it showed '=HYPERLINK(...)."""
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    evil = [cell for cell in cells if cell.value == EVIL]
+    assert "差距" in {cell.parent.title for cell in evil}          # not charted: no target
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
+    assert not any(isinstance(cell.value, str) and cell.value.startswith("'=") for cell in cells)
+    assert not any(cell.quotePrefix for cell in cells if isinstance(cell.value, (int, float)))   # numbers stay numbers
+    line = next(row for row in book["差距"].iter_rows(min_row=2) if row[0].value == EVIL)
+    assert line[2].value == 5 and line[2].data_type == "n"          # its one value (2026-10), a number
+    # the CSV keeps the apostrophe (no cell formats): test_csv_is_utf8_with_bom_and_neutralised
