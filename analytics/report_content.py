@@ -81,7 +81,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
         return ReportContent(period, lang, title, headline(rows), [], empty, [],
-                             _records(store, lang, set() if filtered else None), _uploads(store))
+                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period))
     gaps = pd.DataFrame({
         "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
@@ -111,7 +111,8 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 int(row.decimals) if pd.notna(row.decimals) else 1,
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
-                         _records(store, lang, set(rows["metric_id"]) if filtered else None), _uploads(store))
+                         _records(store, lang, set(rows["metric_id"]) if filtered else None),
+                         _uploads(store, set(rows["metric_id"]), period))
 
 
 def _unrank_without_value(table: pd.DataFrame) -> None:
@@ -158,9 +159,19 @@ def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _uploads(store: Store) -> pd.DataFrame:
+def _uploads(store: Store, metric_ids: set, period: str | None) -> pd.DataFrame:
+    """The uploads the report's values came from: those holding a current value of one of its
+    metrics up to its period (the month's value and the history its limits, trend and charts are
+    drawn from), where every applied upload was listed, later months and other processes too."""
     uploads = list_uploads(store)
-    uploads = uploads[uploads["outcome"] == "applied"]
+    sources: set = set()
+    if metric_ids and period:
+        month_after = (pd.Period(period, "M") + 1).to_timestamp().date()
+        with store.read() as con:
+            sources = {row[0] for row in con.execute(
+                "SELECT DISTINCT upload_id FROM current_observation WHERE period < ? AND list_contains(?, metric_id)",
+                [month_after, sorted(int(i) for i in metric_ids)]).fetchall()}
+    uploads = uploads[(uploads["outcome"] == "applied") & uploads["id"].isin(sources)]
     return uploads[["id", "file_name", "uploaded_by", "uploaded_at", "source", "values_new",
                     "values_changed"]].reset_index(drop=True)
 

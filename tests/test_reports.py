@@ -300,16 +300,23 @@ def test_a_filter_that_names_nothing_is_refused_with_the_known_values(report_sto
     assert message_text(error.strip(), "zh").startswith(("流程“nosuch”无效,可选:", "类别“Costs”无效"))
 
 
-def test_a_filtered_report_lists_only_the_records_of_its_metrics(cli, tmp_path):
-    """Process p2's metric has values from 2026-04 only: its 2026-02 report has no metric, so no record,
-    where the empty set of metric ids was taken for 'no filter' and p1's record was listed."""
+def _two_processes(cli, tmp_path, *uploads: dict[str, range]) -> None:
+    """Alpha (process p1) and Beta (p2), then one upload per dict of metric -> months of 2026."""
     catalogue = tmp_path / "catalogue.csv"
     catalogue.write_text("name,unit,category,direction,process\nAlpha,count,quality,increase,p1\n"
                          "Beta,count,cost,decrease,p2\n", encoding="utf-8")
-    values = tmp_path / "values.csv"
-    values.write_text("metric,period,value\n" + "".join(f"Alpha,2026-0{m},{m}\n" for m in range(1, 7))
-                      + "".join(f"Beta,2026-0{m},{m}\n" for m in range(4, 7)), encoding="utf-8")
-    assert cli("metrics", "import", catalogue)[0] == 0 and cli("ingest", values)[0] == 0
+    assert cli("metrics", "import", catalogue)[0] == 0
+    for n, months in enumerate(uploads):
+        values = tmp_path / f"values{n}.csv"
+        values.write_text("metric,period,value\n" + "".join(f"{name},2026-0{m},{m}\n" for name, ms in months.items()
+                                                            for m in ms), encoding="utf-8")
+        assert cli("ingest", values)[0] == 0
+
+
+def test_a_filtered_report_lists_only_the_records_of_its_metrics(cli, tmp_path):
+    """Process p2's metric has values from 2026-04 only: its 2026-02 report has no metric, so no record,
+    where the empty set of metric ids was taken for 'no filter' and p1's record was listed."""
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 7), "Beta": range(4, 7)})
     assert cli("users", "add", "qa", "--role", "improvement_owner", "--no-password")[0] == 0
     code, _, err = cli("records", "raise", "--title", "Alpha plan", "--by", "qa", "--metric", "Alpha",
                        "--period", "2026-01")
@@ -383,3 +390,18 @@ def test_excel_shows_formula_like_text_as_typed_quote_prefixed_and_csv_with_an_a
     line = next(row for row in book["差距"].iter_rows(min_row=2) if row[0].value == EVIL)
     assert line[2].value == 5 and line[2].data_type == "n"          # its one value (2026-10), a number
     # the CSV keeps the apostrophe (no cell formats): test_csv_is_utf8_with_bom_and_neutralised
+
+
+def test_the_uploads_table_lists_the_uploads_the_reports_values_came_from(cli, tmp_path):
+    """Upload 1 holds Alpha's (p1) 2026-01..03, upload 2 Beta's (p2) 2026-01..03, upload 3 Alpha's 2026-05:
+    a report lists the uploads with a current value of its metrics up to its month, not all three."""
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 4)}, {"Beta": range(1, 4)}, {"Alpha": [5]})
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    assert list(build_report(store, "2026-03", "en").uploads["id"]) == [2, 1]
+    assert list(build_report(store, "2026-03", "en", process="p1").uploads["id"]) == [1]
+    assert list(build_report(store, "2026-05", "en", process="p2").uploads["id"]) == [2]
+    assert list(build_report(store, "2026-05", "en").uploads["id"]) == [3, 2, 1]
+    assert cli("rollback", "3", "--by", "qa")[0] == 0                           # no longer a source
+    assert list(build_report(store, "2026-05", "en", process="p1").uploads["id"]) == [1]
