@@ -23,6 +23,7 @@ from .icons import PALETTE, POINT_COLOURS
 from .memory import gc_paused
 from .report_content import ReportContent, looks_like_formula, neutralise
 from .scorecard import STATUS_COLOURS
+from .units import shown_rounded
 
 HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
           "border": 1}
@@ -289,6 +290,14 @@ def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int
         sheet.insert_chart(n * 16, 0, line)
 
 
+def _csv_number(value: object, places: int) -> str:
+    """A number at the metric's decimals (8.8, 110.0), where the float's last bits were written
+    (8.799999999999997, 110.00000000000001); blank when there is none."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    return f"{shown_rounded(float(value), int(places)):.{int(places)}f}"
+
+
 def write_csv(content: ReportContent) -> bytes:
     """The gap table as CSV in UTF-8 with BOM (Excel on Chinese Windows opens it correctly)."""
     label = content.label
@@ -302,5 +311,8 @@ def write_csv(content: ReportContent) -> bytes:
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(neutralise)
+    for column in ("actual", "baseline", "target", "gap", "gap_pct"):      # as the workbook shows them (-4.0 is
+        places = [1] * len(frame) if column == "gap_pct" else content.gaps["decimals"]      # a number, not text)
+        frame[column] = [_csv_number(value, p) for value, p in zip(frame[column], places)]
     frame = frame.rename(columns=headers)
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

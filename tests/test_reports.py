@@ -405,3 +405,16 @@ def test_the_uploads_table_lists_the_uploads_the_reports_values_came_from(cli, t
     assert list(build_report(store, "2026-05", "en").uploads["id"]) == [3, 2, 1]
     assert cli("rollback", "3", "--by", "qa")[0] == 0                           # no longer a source
     assert list(build_report(store, "2026-05", "en", process="p1").uploads["id"]) == [1]
+
+
+def test_csv_numbers_are_written_at_the_metrics_decimals(report_store):
+    """As the workbook shows them: gap_pct at one decimal, the rest at the metric's decimals."""
+    content = build_report(report_store, "2026-10", "en")
+    rows = list(csv.reader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
+    by_name = {r[0]: r[2:7] for r in rows[1:]}                       # actual, baseline, target, gap, gap %
+    # First contact resolution (1 decimal): 75.0 - 66.2 = 8.8 (a float 8.799999999999997); 8.8 / 75 = 11.73%
+    assert by_name["First contact resolution"] == ["66.2", "67.6", "75.0", "8.8", "11.7"]
+    # Backlog over 30 days (0 decimals): 84 - 40 = 44; 44 / 40 = 110% (a float 110.00000000000001)
+    assert by_name["Backlog over 30 days"] == ["84", "78", "40", "44", "110.0"]
+    # Change lead time (0 decimals) met its target: 68 - 72 = -4, -4 / 72 = -5.56%: numbers, no apostrophe
+    assert by_name["Change lead time"] == ["68", "72", "72", "-4", "-5.6"]
