@@ -8,7 +8,7 @@ records with their verdict, and the provenance (the uploads the values came from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -49,6 +49,7 @@ class ReportContent:
     charts: list[ChartData]
     records: pd.DataFrame               # id, title, state, metric, owner, due_date, change_ref, go_live, verdict
     uploads: pd.DataFrame               # id, file_name, uploaded_by, uploaded_at, source, values_new, values_changed
+    filters: Filters = field(default_factory=Filters)    # the process/category as the catalogue spells them
 
     def label(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -81,7 +82,8 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
         return ReportContent(period, lang, title, headline(rows), [], empty, [],
-                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period))
+                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period),
+                             filters)
     gaps = pd.DataFrame({
         "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
@@ -112,7 +114,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
                          _records(store, lang, set(rows["metric_id"]) if filtered else None),
-                         _uploads(store, set(rows["metric_id"]), period))
+                         _uploads(store, set(rows["metric_id"]), period), filters)
 
 
 def _unrank_without_value(table: pd.DataFrame) -> None:
@@ -155,6 +157,7 @@ def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
     out = records[["id", "title", "state", "metric", "owner", "due_date", "change_ref", "go_live"]].copy()
     out["metric"] = display_names(records, lang) if len(records) else out["metric"]   # as the gap table names it
     out["state"] = out["state"].map(lambda s: t(f"state.{s}", lang))
+    out["due_date"] = pd.to_datetime(out["due_date"]).map(lambda d: d.date() if pd.notna(d) else None)   # a day
     out["verdict"] = verdicts
     return out.reset_index(drop=True)
 

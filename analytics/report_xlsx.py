@@ -116,6 +116,7 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
                         fixed_decimals={"gap_pct": 1, "priority": 0})
+    _print_setup(gaps, header_row=True)
     if len(content.gaps):
         status_col = list(gap_headers).index("status")
         for key, colour in STATUS_COLOURS.items():
@@ -153,7 +154,17 @@ def _summary(writer: _Writer, content: ReportContent) -> None:
         sheet.write_number(i, 0, priority, writer.fmt(num_format="0", align="left"))
         writer.text(sheet, i, 1, str(metric), bold=True)
         writer.text(sheet, i, 2, str(reason or ""), text_wrap=True)
+    _print_setup(sheet, header_row=False)
     sheet.activate()
+
+
+def _print_setup(sheet, header_row: bool) -> None:
+    """Printed for the meeting: A4 landscape, one page wide, the header row on every page."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if header_row:
+        sheet.repeat_rows(0)
 
 
 SPECIAL = (("special_cause_improvement", PALETTE["improvement"]), ("special_cause_concern", PALETTE["concern"]),

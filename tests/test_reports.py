@@ -418,3 +418,29 @@ def test_csv_numbers_are_written_at_the_metrics_decimals(report_store):
     assert by_name["Backlog over 30 days"] == ["84", "78", "40", "44", "110.0"]
     # Change lead time (0 decimals) met its target: 68 - 72 = -4, -4 / 72 = -5.56%: numbers, no apostrophe
     assert by_name["Change lead time"] == ["68", "72", "72", "-4", "-5.6"]
+
+
+def test_excel_print_setup_due_dates_and_file_names_with_the_filter(cli, tmp_path):
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 7), "Beta": range(1, 7)})
+    assert cli("users", "add", "qa", "--role", "improvement_owner", "--no-password")[0] == 0
+    assert cli("records", "raise", "--title", "Alpha plan", "--by", "qa", "--metric", "Alpha", "--period", "2026-05",
+               "--due", "2027-01-15")[0] == 0
+    from analytics.reports import report_file_name
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    content = build_report(store, "2026-06", "en", process="P1")
+    assert report_file_name(content, "xlsx") == "gap-report-2026-06-p1-en.xlsx"
+    assert report_file_name(build_report(store, "2026-06", "zh", category="服务成本"), "csv") == \
+        "gap-report-2026-06-cost-zh.csv"
+    assert report_file_name(build_report(store, "2026-06", "zh"), "pdf") == "gap-report-2026-06-zh.pdf"
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    due = book["Records"]["F2"]
+    assert due.value == datetime.datetime(2027, 1, 15) and due.number_format == "yyyy-mm-dd"    # a day, no 00:00
+    for name in ("Summary", "Gaps"):
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0                    # one page wide, as many long as needed
+    assert book["Gaps"].print_title_rows == "$1:$1"
