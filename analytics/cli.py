@@ -408,13 +408,36 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         period = parse_period(args.period)
         if period is None:
             raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
+    target = _report_target(args.output)
     store.ensure_schema()
     content = build_report(store, period, args.lang, process=args.process, category=args.category)
+    if period is not None and not content.has_values:         # as analyse says it
+        print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
     data = render_report(content, args.format)
-    Path(args.output).write_bytes(data)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:            # no permission, disk full: still one line
+        raise _cannot_write(target, exc.strerror or str(exc)) from None
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
           f"{len(content.charts)} charts)")
     return EXIT_OK
+
+
+def _report_target(output: str) -> Path:
+    """The file to write the report to, refused at once (before a PDF takes its seconds) when it
+    is a folder or its folder does not exist, as one line, where the write raised a traceback."""
+    path = Path(output)
+    if path.is_dir():
+        raise _cannot_write(path, "it is a folder")
+    if not path.parent.is_dir():
+        raise _cannot_write(path, "its folder does not exist")
+    return path
+
+
+def _cannot_write(path: Path, why: str) -> InputRefused:
+    from .errors import Problem
+
+    return InputRefused(Problem(f"cannot write the report to {path}: {why}"))
 
 
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:

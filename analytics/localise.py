@@ -341,6 +341,10 @@ _ZH: list[tuple[str, str]] = [
      "找不到指标目录的表头:前几行需要有“名称”(name)列,以及这些列:{cols}"),
     (r"the metric has no name", "指标没有名称"),
     (r"'(?P<m>.*)' appears twice \(first on row (?P<r>\d+)\)", "“{m}”出现了两次(首次在第 {r} 行)"),
+    (r"process '(?P<v>.*)' is not one of (?P<ps>.*)", "流程“{v}”无效,可选:{ps}"),     # a report's filter
+    (r"cannot write the report to (?P<file>.*): it is a folder", "无法把报告写入 {file}:这是一个文件夹"),
+    (r"cannot write the report to (?P<file>.*): its folder does not exist", "无法把报告写入 {file}:所在文件夹不存在"),
+    (r"cannot write the report to (?P<file>.*): (?P<why>.*)", "无法把报告写入 {file}:{why}"),   # the system's words
     (r"category '(?P<v>.*)' is not one of .* \(服务质量/服务效果/服务成本/流程执行效率\)",
      "类别“{v}”无效,可选:服务质量、服务效果、服务成本、流程执行效率"),
     (r"direction '(?P<v>.*)' is not one of .* \(increase = higher is better\)",

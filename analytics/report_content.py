@@ -8,15 +8,18 @@ records with their verdict, and the provenance (the uploads the values came from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .analysis import analyse, latest_complete_period
+from .analysis import Analysis, analyse, latest_complete_period
+from .catalogue import CATEGORIES, CATEGORY_WORDS
+from .errors import InputRefused, Problem
 from .i18n import t
+from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
-from .scorecard import Filters, headline, scorecard_rows
+from .scorecard import Filters, display_names, filter_options, headline, scorecard_rows
 from .store import Store
 from .uploads import list_uploads
 
@@ -46,9 +49,22 @@ class ReportContent:
     charts: list[ChartData]
     records: pd.DataFrame               # id, title, state, metric, owner, due_date, change_ref, go_live, verdict
     uploads: pd.DataFrame               # id, file_name, uploaded_by, uploaded_at, source, values_new, values_changed
+    filters: Filters = field(default_factory=Filters)    # the process/category as the catalogue spells them
 
     def label(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    @property
+    def has_values(self) -> bool:
+        """Whether any metric of the report has a value in its period (a future month has none)."""
+        return bool(self.gaps["status_key"].ne("no_data").any()) if "status_key" in self.gaps else False
+
+    def top_table(self) -> pd.DataFrame:
+        """The top priorities with their rank as `analyse` gives it (a filtered report keeps the
+        real rank, 2 and 5, where a numbered list would renumber them 1 and 2)."""
+        return pd.DataFrame([{self.label("col.priority"): p, self.label("col.metric"): m, self.label("col.reason"): r}
+                             for p, m, r in self.top],
+                            columns=[self.label(k) for k in ("col.priority", "col.metric", "col.reason")])
 
 
 def build_report(store: Store, period: str | None = None, lang: str = "zh", *, process: str | None = None,
@@ -58,13 +74,16 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         chosen = latest_complete_period(everything.periods)
         period = chosen.strftime("%Y-%m") if chosen is not None else None
     analysis = analyse(store, period) if period else everything
-    filters = Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+    _unrank_without_value(analysis.table)
+    filters = report_filters(everything, process, category)
+    filtered = bool(filters.processes or filters.categories)
     rows = scorecard_rows(analysis, lang, filters)
     title = t("report.title", lang, period=period or "–")
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
-        return ReportContent(period, lang, title, headline(rows), [], empty, [], _records(store, lang, set()),
-                             _uploads(store))
+        return ReportContent(period, lang, title, headline(rows), [], empty, [],
+                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period),
+                             filters)
     gaps = pd.DataFrame({
         "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
@@ -94,33 +113,78 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 int(row.decimals) if pd.notna(row.decimals) else 1,
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
-                         _records(store, lang, set(rows["metric_id"])), _uploads(store))
+                         _records(store, lang, set(rows["metric_id"]) if filtered else None),
+                         _uploads(store, set(rows["metric_id"]), period), filters)
 
 
-def _records(store: Store, lang: str, metric_ids: set) -> pd.DataFrame:
+def _unrank_without_value(table: pd.DataFrame) -> None:
+    """A metric with no value in the period is no priority of that period's report. analyse ranks
+    it by its last special cause ('special cause of concern') while showing no variation, so the
+    summary listed a concern beside 0 concerns; the report ranks only what the period shows."""
+    if "status" in table:
+        table.loc[table["status"].eq("no_data"), ["priority", "reason_en", "reason_zh"]] = None
+
+
+def report_filters(everything: Analysis, process: str | None, category: str | None) -> Filters:
+    """The report's filters as the catalogue spells them: a process in any letter case, a category
+    in English or Chinese (Cost, 服务成本). A value naming nothing is refused with the known values,
+    where it gave an empty report that looked like 'no gaps'."""
+    processes = filter_options(everything)["process"]
+    if process:
+        known = {p.casefold(): p for p in processes}
+        if process.strip().casefold() not in known:
+            raise InputRefused(Problem(f"process '{process}' is not one of {', '.join(processes) or '(none)'}"))
+        process = known[process.strip().casefold()]
+    if category:
+        canonical = CATEGORY_WORDS.get(header_key(category))
+        if canonical is None:         # the catalogue's own refusal, which localise puts in Chinese
+            raise InputRefused(Problem(f"category '{category}' is not one of {', '.join(CATEGORIES)} "
+                                       "(服务质量/服务效果/服务成本/流程执行效率)"))
+        category = canonical
+    return Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+
+
+def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
+    """The open records; of a filtered report, only those of its metrics (None: no filter, all of them)."""
     records = list_records(store)
     records = records[records["state"].isin(OPEN_STATES)]
-    if metric_ids:
-        records = records[records["metric_id"].isna() | records["metric_id"].isin(metric_ids)]
+    if metric_ids is not None:
+        records = records[records["metric_id"].isin(metric_ids)]
     verdicts = []
     for record_id in records["id"]:
         verification = record_verification(store, get_record(store, int(record_id)))
         verdicts.append(t(f"verdict.{verification.verdict}", lang) if verification else None)
     out = records[["id", "title", "state", "metric", "owner", "due_date", "change_ref", "go_live"]].copy()
+    out["metric"] = display_names(records, lang) if len(records) else out["metric"]   # as the gap table names it
     out["state"] = out["state"].map(lambda s: t(f"state.{s}", lang))
+    out["due_date"] = pd.to_datetime(out["due_date"]).map(lambda d: d.date() if pd.notna(d) else None)   # a day
     out["verdict"] = verdicts
     return out.reset_index(drop=True)
 
 
-def _uploads(store: Store) -> pd.DataFrame:
+def _uploads(store: Store, metric_ids: set, period: str | None) -> pd.DataFrame:
+    """The uploads the report's values came from: those holding a current value of one of its
+    metrics up to its period (the month's value and the history its limits, trend and charts are
+    drawn from), where every applied upload was listed, later months and other processes too."""
     uploads = list_uploads(store)
-    uploads = uploads[uploads["outcome"] == "applied"]
+    sources: set = set()
+    if metric_ids and period:
+        month_after = (pd.Period(period, "M") + 1).to_timestamp().date()
+        with store.read() as con:
+            sources = {row[0] for row in con.execute(
+                "SELECT DISTINCT upload_id FROM current_observation WHERE period < ? AND list_contains(?, metric_id)",
+                [month_after, sorted(int(i) for i in metric_ids)]).fetchall()}
+    uploads = uploads[(uploads["outcome"] == "applied") & uploads["id"].isin(sources)]
     return uploads[["id", "file_name", "uploaded_by", "uploaded_at", "source", "values_new",
                     "values_changed"]].reset_index(drop=True)
 
 
+def looks_like_formula(text: object) -> bool:
+    """Text a spreadsheet would run as a formula (= + - @, or a tab or CR before one)."""
+    return isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
 def neutralise(text: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values pass."""
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV, which has no
+    cell formats); other values pass. The workbook marks such a cell quote-prefixed instead."""
+    return "'" + text if looks_like_formula(text) else text

@@ -57,10 +57,10 @@ def write_html(content: ReportContent) -> str:
                      f'<div>{_e(label(f"sc.{key}"))}</div></div>')
     parts.append("</div>")
     if content.top:
-        parts.append(f"<h3>{_e(label('report.top'))}</h3><ol class='top'>")
-        for _, metric, reason in content.top:
-            parts.append(f"<li><b>{_e(metric)}</b>: {_e(reason)}</li>")
-        parts.append("</ol>")
+        # a table with the rank as analyse gives it: an <ol> would renumber a filtered report's 2, 5 as 1, 2
+        parts.append(f"<h3>{_e(label('report.top'))}</h3>")
+        parts.append(_table([_e(h) for h in content.top_table().columns],
+                            [[_td(p, True), f"<td><b>{_e(m)}</b></td>", _td(r)] for p, m, r in content.top], "top"))
 
     parts.append(f"<h2>{_e(label('report.gaps'))}</h2>")
     headers = [label(k) for k in ("col.priority", "col.metric", "col.actual", "col.target", "col.baseline",

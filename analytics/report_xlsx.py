@@ -3,7 +3,7 @@
 Real numbers with number formats (the metric's decimals), frozen header rows, autofilters,
 fitted column widths, status colours, native Excel line charts (one per charted metric, drawn
 from the Data sheet, special-cause points in the dashboard's colours). Text is always written as
-text (never as a formula), and text that looks like a formula is neutralised as well.
+text (never as a formula), and text that looks like a formula is quote-prefixed as well.
 
 Most of the workbook is the charted metrics' points, so the Data sheet is written from arrays with
 the formats made once, and only the first series of a chart carries the month labels (Excel takes
@@ -21,8 +21,9 @@ import xlsxwriter
 
 from .icons import PALETTE, POINT_COLOURS
 from .memory import gc_paused
-from .report_content import ReportContent, neutralise
+from .report_content import ReportContent, looks_like_formula, neutralise
 from .scorecard import STATUS_COLOURS
+from .units import shown_rounded
 
 HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
           "border": 1}
@@ -63,9 +64,15 @@ class _Writer:
                                                                                              pd.Timestamp))
                                           else "yyyy-mm-dd", **props))
             return 16
-        text = str(neutralise(str(value)))
-        sheet.write_string(row, col, text, self.fmt(**props))
+        text = str(value)
+        self.text(sheet, row, col, text, **props)
         return max(len(line) + sum(1 for ch in line if ord(ch) > 0x2E80) for line in text.splitlines() or [""])
+
+    def text(self, sheet, row: int, col: int, text: str, **props) -> None:
+        """Text as text; text that looks like a formula is quote-prefixed: Excel shows =1+2 as typed,
+        with no apostrophe in the cell, and does not run it when the cell is edited."""
+        sheet.write_string(row, col, text, self.fmt(quote_prefix=True, **props) if looks_like_formula(text)
+                           else self.fmt(**props))
 
     def table(self, name: str, frame: pd.DataFrame, headers: dict[str, str], decimals: pd.Series | None = None,
               start_row: int = 0, fixed_decimals: dict[str, int] | None = None):
@@ -109,6 +116,7 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
                         fixed_decimals={"gap_pct": 1, "priority": 0})
+    _print_setup(gaps, header_row=True)
     if len(content.gaps):
         status_col = list(gap_headers).index("status")
         for key, colour in STATUS_COLOURS.items():
@@ -144,9 +152,19 @@ def _summary(writer: _Writer, content: ReportContent) -> None:
     sheet.write_string(9, 0, label("report.top"), writer.fmt(bold=True, font_size=13))
     for i, (priority, metric, reason) in enumerate(content.top, start=10):
         sheet.write_number(i, 0, priority, writer.fmt(num_format="0", align="left"))
-        sheet.write_string(i, 1, str(neutralise(metric)), writer.fmt(bold=True))
-        sheet.write_string(i, 2, str(neutralise(reason or "")), writer.fmt(text_wrap=True))
+        writer.text(sheet, i, 1, str(metric), bold=True)
+        writer.text(sheet, i, 2, str(reason or ""), text_wrap=True)
+    _print_setup(sheet, header_row=False)
     sheet.activate()
+
+
+def _print_setup(sheet, header_row: bool) -> None:
+    """Printed for the meeting: A4 landscape, one page wide, the header row on every page."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    if header_row:
+        sheet.repeat_rows(0)
 
 
 SPECIAL = (("special_cause_improvement", PALETTE["improvement"]), ("special_cause_concern", PALETTE["concern"]),
@@ -185,11 +203,12 @@ def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int, 
         count = len(points)
         first = row
         number = writer.fmt(num_format="#,##0" + ("." + "0" * chart.decimals if chart.decimals > 0 else ""))
-        name = str(neutralise(chart.name))
+        name = str(chart.name)
+        name_format = writer.fmt(quote_prefix=True) if looks_like_formula(name) else text_format
         periods = points["period"].dt.strftime("%Y-%m").tolist()
         kinds = points["point_type"].tolist()
         for i in range(count):
-            write_string(row + i, 0, name, text_format)
+            write_string(row + i, 0, name, name_format)
             write_string(row + i, 1, periods[i], text_format)
             kind = kinds[i]
             if isinstance(kind, str) and kind in point_labels:
@@ -282,6 +301,14 @@ def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int
         sheet.insert_chart(n * 16, 0, line)
 
 
+def _csv_number(value: object, places: int) -> str:
+    """A number at the metric's decimals (8.8, 110.0), where the float's last bits were written
+    (8.799999999999997, 110.00000000000001); blank when there is none."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    return f"{shown_rounded(float(value), int(places)):.{int(places)}f}"
+
+
 def write_csv(content: ReportContent) -> bytes:
     """The gap table as CSV in UTF-8 with BOM (Excel on Chinese Windows opens it correctly)."""
     label = content.label
@@ -295,5 +322,8 @@ def write_csv(content: ReportContent) -> bytes:
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(neutralise)
+    for column in ("actual", "baseline", "target", "gap", "gap_pct"):      # as the workbook shows them (-4.0 is
+        places = [1] * len(frame) if column == "gap_pct" else content.gaps["decimals"]      # a number, not text)
+        frame[column] = [_csv_number(value, p) for value, p in zip(frame[column], places)]
     frame = frame.rename(columns=headers)
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

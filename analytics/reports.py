@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .errors import InputRefused, Problem
 from .report_content import ReportContent
 
@@ -28,4 +30,8 @@ def render_report(content: ReportContent, fmt: str) -> bytes:
 
 
 def report_file_name(content: ReportContent, fmt: str) -> str:
-    return f"gap-report-{content.period or 'empty'}-{content.lang}.{fmt}"
+    """gap-report-2026-11-incident-zh.xlsx: the period, the filters and the language, so two
+    downloads of different scopes do not overwrite each other."""
+    scope = [*content.filters.processes, *content.filters.categories]
+    parts = [content.period or "empty", *(re.sub(r"[^\w]+", "-", s).strip("-") for s in scope), content.lang]
+    return f"gap-report-{'-'.join(p for p in parts if p)}.{fmt}"

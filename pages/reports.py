@@ -11,6 +11,7 @@ from analytics.report_content import build_report
 from analytics.reports import FORMATS, render_report, report_file_name
 from analytics.scorecard import filter_options
 from pages.common import (
+    data_table,
     get_analysis,
     get_store,
     lang,
@@ -66,4 +67,5 @@ cols = st.columns(5)
 for column, key in zip(cols, ("met", "near", "missed", "improvements", "concerns")):
     column.metric(t(f"sc.{key}"), content.headline[key])
 if content.top:
-    st.markdown("\n".join(f"{p}. **{m}**: {r}" for p, m, r in content.top))
+    st.markdown(f"**{content.label('report.top')}**")
+    data_table(content.top_table())     # a table: the real ranks, and names shown as typed (no markdown)

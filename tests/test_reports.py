@@ -57,10 +57,9 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     names = {r.name: r.name_zh if isinstance(r.name_zh, str) else r.name
              for r in analyse(report_store, "2026-10").table.itertuples()}
     for metric, row in expected.iterrows():
-        shown_name = names[metric] if not names[metric].startswith("=") else "'" + names[metric]
-        line = shown[shown_name]
+        line = shown[names[metric]]
         assert isinstance(line[2], (int, float)) and line[2] == pytest.approx(row["actual"])
-    assert "'" + EVIL in shown                                     # the metric name is inert text
+    assert EVIL in shown                                           # the metric name is inert text (quote-prefixed)
     assert len(book["控制图"]._charts) == len(content.charts) > 0
     # value, centre line, limits, target, and one marker-only series per kind of signal the metric shows
     signals = [len({kind.rsplit("_", 1)[0] if kind.startswith("special_cause_neutral") else kind
@@ -230,3 +229,218 @@ def test_excel_gap_percent_has_one_decimal_whatever_the_metric(content, tmp_path
     formats = {gaps.cell(row, column).number_format for row in range(2, gaps.max_row + 1)
                if isinstance(gaps.cell(row, column).value, float)}
     assert formats == {"#,##0.0"}
+
+
+def _analysed_priorities(store, period: str, process: str) -> list[int]:
+    table = analyse(store, period).table
+    return sorted(int(p) for p in table.loc[table["process"] == process, "priority"].dropna())
+
+
+def test_a_filtered_report_shows_the_real_priority_ranks_in_every_format(report_store, tmp_path):
+    """The demo's incident metrics rank 2 (Backlog over 30 days) and 5 (Incident MTTR) among all
+    metrics; the HTML and Excel show 2 and 5, not a list renumbered 1, 2."""
+    content = build_report(report_store, "2026-10", "en", process="incident")
+    assert _analysed_priorities(report_store, "2026-10", "incident") == [2, 5]
+    page = render_report(content, "html").decode("utf-8")
+    top = re.search(r'<table class="top">(.*?)</table>', page, re.DOTALL).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', top) == ["2", "5"] and "<ol" not in page
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    summary = openpyxl.load_workbook(path)["Summary"]
+    assert [summary.cell(row, 1).value for row in (11, 12)] == [2, 5]
+
+
+def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_store, monkeypatch):
+    """Names go in dataframe cells: a metric named [x](http://...) or a_b *c* is not rendered as markdown."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("CSI_DB", str(report_store.path))
+    monkeypatch.setenv("CSI_AUTH", "off")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/reports.py").run()
+    at.selectbox(key="report_period").set_value("2026-10").run()
+    at.selectbox(key="report_process").set_value("incident").run()
+    assert not at.exception
+    top = at.dataframe[0].value
+    assert list(top["Priority"]) == [2, 5] and list(top["Metric"]) == ["Backlog over 30 days", "Incident MTTR"]
+    assert not any("Incident MTTR" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("option, value, canonical", [("--process", "Incident", "incident"),
+                                                      ("--process", "INCIDENT", "incident"),
+                                                      ("--category", "Cost", "cost"), ("--category", "服务成本", "cost")])
+def test_a_filter_matches_the_catalogue_in_any_case_and_chinese_category_names(report_store, tmp_path, option,
+                                                                              value, canonical):
+    from analytics.cli import main
+
+    out, exact = tmp_path / "a.csv", tmp_path / "b.csv"
+    args = ["--db", str(report_store.path), "report", "--period", "2026-10", "--lang", "en", "--format", "csv"]
+    assert main([*args, "--output", str(out), option, value]) == 0
+    assert main([*args, "--output", str(exact), option, canonical]) == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert out.read_bytes() == exact.read_bytes() and len(rows) > 1       # the same metrics, not an empty table
+
+
+@pytest.mark.parametrize("option, value, listed", [("--process", "nosuch", "incident, problem"),
+                                                   ("--category", "Costs", "cost, efficiency")])
+def test_a_filter_that_names_nothing_is_refused_with_the_known_values(report_store, tmp_path, capsys, option, value,
+                                                                      listed):
+    from analytics.cli import main
+    from analytics.localise import message_text
+
+    out = tmp_path / "x.csv"
+    assert main(["--db", str(report_store.path), "report", "--format", "csv", "--output", str(out), option,
+                 value]) == 1
+    error = capsys.readouterr().err
+    assert f"'{value}' is not one of" in error and listed in error and not out.exists()
+    assert message_text(error.strip(), "zh").startswith(("流程“nosuch”无效,可选:", "类别“Costs”无效"))
+
+
+def _two_processes(cli, tmp_path, *uploads: dict[str, range]) -> None:
+    """Alpha (process p1) and Beta (p2), then one upload per dict of metric -> months of 2026."""
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text("name,unit,category,direction,process\nAlpha,count,quality,increase,p1\n"
+                         "Beta,count,cost,decrease,p2\n", encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0
+    for n, months in enumerate(uploads):
+        values = tmp_path / f"values{n}.csv"
+        values.write_text("metric,period,value\n" + "".join(f"{name},2026-0{m},{m}\n" for name, ms in months.items()
+                                                            for m in ms), encoding="utf-8")
+        assert cli("ingest", values)[0] == 0
+
+
+def test_a_filtered_report_lists_only_the_records_of_its_metrics(cli, tmp_path):
+    """Process p2's metric has values from 2026-04 only: its 2026-02 report has no metric, so no record,
+    where the empty set of metric ids was taken for 'no filter' and p1's record was listed."""
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 7), "Beta": range(4, 7)})
+    assert cli("users", "add", "qa", "--role", "improvement_owner", "--no-password")[0] == 0
+    code, _, err = cli("records", "raise", "--title", "Alpha plan", "--by", "qa", "--metric", "Alpha",
+                       "--period", "2026-01")
+    assert code == 0, err
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    assert build_report(store, "2026-02", "en", process="p2").records.empty
+    assert list(build_report(store, "2026-05", "en", process="p2").records["title"]) == []
+    assert list(build_report(store, "2026-05", "en", process="p1").records["title"]) == ["Alpha plan"]
+    assert list(build_report(store, "2026-05", "en").records["title"]) == ["Alpha plan"]
+
+
+def test_a_report_for_a_month_without_values_says_so_and_ranks_nothing(report_store, tmp_path, capsys):
+    """As analyse notes it; and its summary lists no 'special cause of concern' beside 0 concerns
+    (analyse still ranks Service desk backlog 1 by its last special cause, with no variation shown)."""
+    from analytics.cli import main
+
+    out = tmp_path / "future.csv"
+    args = ["--db", str(report_store.path), "report", "--format", "csv", "--output", str(out), "--period"]
+    assert main([*args, "2027-06"]) == 0
+    assert "note: no values for 2027-06; metrics show as no_data" in capsys.readouterr().err
+    assert analyse_output(analyse(report_store, "2027-06"))["priority"].notna().any()       # what analyse says
+    content = build_report(report_store, "2027-06", "en")
+    assert content.headline["concerns"] == 0 and content.top == []
+    assert content.gaps["priority"].isna().all() and content.gaps["reason"].isna().all()
+    assert main([*args, "2026-10"]) == 0 and "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_records_name_their_metric_as_the_gap_table_does(report_store, tmp_path, lang):
+    """The demo's open records are on 事件平均解决时间, 一次解决率, 服务台积压工单: the Chinese report said
+    Incident MTTR, First contact resolution, Service desk backlog in its records table."""
+    content = build_report(report_store, "2026-10", lang)
+    gap_names = dict(zip(content.gaps["metric_id"], content.gaps["metric"]))
+    from analytics.records import list_records
+
+    records = list_records(report_store).set_index("id")
+    expected = [gap_names[records.at[i, "metric_id"]] for i in content.records["id"]]
+    assert list(content.records["metric"]) == expected and len(expected) >= 3
+    assert ("事件平均解决时间" in expected) == (lang == "zh")
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    sheet = openpyxl.load_workbook(path)[content.label("report.records")]
+    assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
+    assert all(f"<td>{name}</td>" in render_report(content, "html").decode("utf-8") for name in expected)
+
+
+@pytest.mark.parametrize("where, why", [("missing/x.csv", "its folder does not exist"), (".", "it is a folder")])
+def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_store, tmp_path, capsys, where, why):
+    from analytics.cli import main
+
+    target = tmp_path / where
+    assert main(["--db", str(report_store.path), "report", "--format", "csv", "--output", str(target)]) == 1
+    error = capsys.readouterr().err
+    assert error == f"cannot write the report to {target}: {why}\n"
+
+
+def test_excel_shows_formula_like_text_as_typed_quote_prefixed_and_csv_with_an_apostrophe(content, tmp_path):
+    """=HYPERLINK(...) as a metric name: the cell holds the text itself with Excel's quote prefix
+    (no visible apostrophe; editing it does not run it), where it showed '=HYPERLINK(...)."""
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    evil = [cell for cell in cells if cell.value == EVIL]
+    assert "差距" in {cell.parent.title for cell in evil}          # not charted: no target
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in evil)
+    assert not any(isinstance(cell.value, str) and cell.value.startswith("'=") for cell in cells)
+    assert not any(cell.quotePrefix for cell in cells if isinstance(cell.value, (int, float)))   # numbers stay numbers
+    line = next(row for row in book["差距"].iter_rows(min_row=2) if row[0].value == EVIL)
+    assert line[2].value == 5 and line[2].data_type == "n"          # its one value (2026-10), a number
+    # the CSV keeps the apostrophe (no cell formats): test_csv_is_utf8_with_bom_and_neutralised
+
+
+def test_the_uploads_table_lists_the_uploads_the_reports_values_came_from(cli, tmp_path):
+    """Upload 1 holds Alpha's (p1) 2026-01..03, upload 2 Beta's (p2) 2026-01..03, upload 3 Alpha's 2026-05:
+    a report lists the uploads with a current value of its metrics up to its month, not all three."""
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 4)}, {"Beta": range(1, 4)}, {"Alpha": [5]})
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    assert list(build_report(store, "2026-03", "en").uploads["id"]) == [2, 1]
+    assert list(build_report(store, "2026-03", "en", process="p1").uploads["id"]) == [1]
+    assert list(build_report(store, "2026-05", "en", process="p2").uploads["id"]) == [2]
+    assert list(build_report(store, "2026-05", "en").uploads["id"]) == [3, 2, 1]
+    assert cli("rollback", "3", "--by", "qa")[0] == 0                           # no longer a source
+    assert list(build_report(store, "2026-05", "en", process="p1").uploads["id"]) == [1]
+
+
+def test_csv_numbers_are_written_at_the_metrics_decimals(report_store):
+    """As the workbook shows them: gap_pct at one decimal, the rest at the metric's decimals."""
+    content = build_report(report_store, "2026-10", "en")
+    rows = list(csv.reader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
+    by_name = {r[0]: r[2:7] for r in rows[1:]}                       # actual, baseline, target, gap, gap %
+    # First contact resolution (1 decimal): 75.0 - 66.2 = 8.8 (a float 8.799999999999997); 8.8 / 75 = 11.73%
+    assert by_name["First contact resolution"] == ["66.2", "67.6", "75.0", "8.8", "11.7"]
+    # Backlog over 30 days (0 decimals): 84 - 40 = 44; 44 / 40 = 110% (a float 110.00000000000001)
+    assert by_name["Backlog over 30 days"] == ["84", "78", "40", "44", "110.0"]
+    # Change lead time (0 decimals) met its target: 68 - 72 = -4, -4 / 72 = -5.56%: numbers, no apostrophe
+    assert by_name["Change lead time"] == ["68", "72", "72", "-4", "-5.6"]
+
+
+def test_excel_print_setup_due_dates_and_file_names_with_the_filter(cli, tmp_path):
+    _two_processes(cli, tmp_path, {"Alpha": range(1, 7), "Beta": range(1, 7)})
+    assert cli("users", "add", "qa", "--role", "improvement_owner", "--no-password")[0] == 0
+    assert cli("records", "raise", "--title", "Alpha plan", "--by", "qa", "--metric", "Alpha", "--period", "2026-05",
+               "--due", "2027-01-15")[0] == 0
+    from analytics.reports import report_file_name
+    from analytics.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    content = build_report(store, "2026-06", "en", process="P1")
+    assert report_file_name(content, "xlsx") == "gap-report-2026-06-p1-en.xlsx"
+    assert report_file_name(build_report(store, "2026-06", "zh", category="服务成本"), "csv") == \
+        "gap-report-2026-06-cost-zh.csv"
+    assert report_file_name(build_report(store, "2026-06", "zh"), "pdf") == "gap-report-2026-06-zh.pdf"
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    due = book["Records"]["F2"]
+    assert due.value == datetime.datetime(2027, 1, 15) and due.number_format == "yyyy-mm-dd"    # a day, no 00:00
+    for name in ("Summary", "Gaps"):
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToHeight == 0                    # one page wide, as many long as needed
+    assert book["Gaps"].print_title_rows == "$1:$1"
