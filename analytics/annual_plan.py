@@ -2,7 +2,8 @@
 
 For a year: every record that was alive in it (raised in the year, or still open at its start,
 or closed in it), bucketed as planned / in progress / closed / stopped, with the measured effect
-(mean after go-live minus before) and the verification verdict; and the procedure's own measure
+(mean after go-live minus before, and that change signed so that + is better whichever way the
+metric improves) and the verification verdict; and the procedure's own measure
 of the results service improvement achieved (服务改进所取得的业绩): records raised, closed,
 closed on time, and the share of closed records verified effective.
 """
@@ -10,18 +11,23 @@ closed on time, and the share of closed records verified effective.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .i18n import t
 from .record_views import record_verification
 from .records import get_record, list_records
+from .report_content import neutralise
+from .scorecard import display_names
 from .store import Store
 
 BUCKETS = {"raised": "planned", "approved": "planned", "implementing": "in_progress", "monitoring": "in_progress",
            "verified": "in_progress", "closed": "closed", "rejected": "stopped", "cancelled": "stopped"}
 PLAN_COLUMNS = ["id", "title", "state", "bucket", "process", "category", "metric", "owner", "due_date", "go_live",
-                "raised_at", "closed_at", "on_time", "verdict", "before_mean", "after_mean", "effect",
+                "raised_at", "closed_at", "on_time", "verdict", "direction", "before_mean", "after_mean", "change",
+                "effect", "outcome",
                 "name", "name_en", "name_zh"]     # the metric's catalogue names, for showing it in either language
 
 
@@ -49,7 +55,10 @@ def annual_plan(store: Store, year: int) -> AnnualPlan:
     rows["verdict"] = [e[0] for e in effects]
     rows["before_mean"] = [e[1] for e in effects]
     rows["after_mean"] = [e[2] for e in effects]
-    rows["effect"] = rows["after_mean"] - rows["before_mean"]
+    rows["direction"] = rows["metric_id"].map(_directions(store))
+    rows["change"] = rows["after_mean"] - rows["before_mean"]
+    rows["effect"] = [better_by(c, d) for c, d in zip(rows["change"], rows["direction"])]
+    rows["outcome"] = [outcome(e) for e in rows["effect"]]
     rows = rows[PLAN_COLUMNS].sort_values(["bucket", "id"]).reset_index(drop=True)
 
     in_year_closed = rows[(rows["state"] == "closed") & (pd.to_datetime(rows["closed_at"]) >= start)
@@ -75,6 +84,26 @@ def annual_plan(store: Store, year: int) -> AnnualPlan:
     return AnnualPlan(year, rows, summary, by_group)
 
 
+def better_by(change: float | None, direction: str | None) -> float | None:
+    """The change after minus before, signed so that + is better: a fall of 2.97 h in MTTR is +2.97,
+    a fall of 0.24 in first contact resolution is -0.24. None where the metric has no better side."""
+    if change is None or pd.isna(change) or direction not in ("increase", "decrease"):
+        return None
+    return float(change) if direction == "increase" else -float(change)
+
+
+def outcome(effect: float | None) -> str | None:
+    """improved / worsened / unchanged, from the better-signed effect; None without one."""
+    if effect is None or pd.isna(effect):
+        return None
+    return "improved" if effect > 0 else "worsened" if effect < 0 else "unchanged"
+
+
+def _directions(store: Store) -> dict[int, str]:
+    with store.read() as con:
+        return dict(con.execute("SELECT id, direction FROM metric").fetchall())
+
+
 def _effect(store: Store, record_id: int) -> tuple[str | None, float | None, float | None]:
     verification = record_verification(store, get_record(store, record_id))
     if verification is None:
@@ -87,3 +116,128 @@ def plan_years(store: Store) -> list[int]:
     records = list_records(store)
     years = set(pd.to_datetime(records["raised_at"]).dt.year.tolist()) | {datetime.date.today().year}
     return sorted(years, reverse=True)
+
+
+# The export (Excel or CSV) and the page show these columns, with these labels (i18n keys).
+EXPORT_COLUMNS = {"id": "col.id", "title": "rec.field_title", "bucket": "plan.bucket", "state": "rec.state_filter",
+                  "process": "sc.process", "category": "sc.category", "metric": "col.metric",
+                  "owner": "rec.field_owner", "due_date": "rec.field_due_date", "go_live": "col.go_live",
+                  "raised_at": "plan.raised_at", "closed_at": "plan.closed_at", "on_time": "col.on_time",
+                  "verdict": "col.verdict", "direction": "field.direction", "before_mean": "col.before",
+                  "after_mean": "col.after", "change": "plan.change", "effect": "plan.effect",
+                  "outcome": "plan.outcome"}
+CATEGORIES = ("quality", "effectiveness", "cost", "efficiency")
+PLAN_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv"}
+
+
+def plan_headers(lang: str) -> dict[str, str]:
+    return {key: t(label, lang) for key, label in EXPORT_COLUMNS.items()}
+
+
+def category_text(category: object, lang: str) -> object:
+    return t(f"category.{category}", lang) if category in CATEGORIES else category
+
+
+def localised_records(plan: AnnualPlan, lang: str) -> pd.DataFrame:
+    """The year's records in the reader's language (stage, state, verdict, direction, outcome and the
+    metric's name), in EXPORT_COLUMNS order: what the page shows and the export writes."""
+    rows = plan.records
+
+    def words(column: str, prefix: str) -> list:
+        return [t(f"{prefix}.{v}", lang) if isinstance(v, str) else None for v in rows[column]]
+
+    return rows.assign(
+        bucket=words("bucket", "bucket"), state=words("state", "state"), verdict=words("verdict", "verdict"),
+        direction=words("direction", "direction"), outcome=words("outcome", "outcome"),
+        category=[category_text(c, lang) for c in rows["category"]],
+        metric=display_names(rows, lang) if len(rows) else [],
+        on_time=[None if v is None or pd.isna(v) else t("plan.yes" if v else "plan.no", lang)
+                 for v in rows["on_time"]],
+    )[list(EXPORT_COLUMNS)]
+
+
+def stage_counts(plan: AnnualPlan) -> dict[str, int]:
+    """Records of the year per stage (planned, in progress, closed, stopped)."""
+    counts = plan.records["bucket"].value_counts()
+    return {bucket: int(counts.get(bucket, 0)) for bucket in ("planned", "in_progress", "closed", "stopped")}
+
+
+def plan_csv(plan: AnnualPlan, lang: str) -> bytes:
+    """Every record of the year as CSV in UTF-8 with BOM, text neutralised against formulas, as the
+    gap report's CSV (Excel on Chinese Windows opens it correctly and runs nothing)."""
+    frame = localised_records(plan, lang)
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise)
+    return frame.rename(columns=plan_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def plan_xlsx(plan: AnnualPlan, lang: str) -> bytes:
+    """A Summary sheet (the page's figures: results, counts per stage, per process and category) and a
+    Records sheet (every record of the year), written by the gap report's cell writer, so numbers stay
+    numbers and text is neutralised against formulas in the same way."""
+    from .report_xlsx import HEADER, _Writer
+
+    buffer = io.BytesIO()
+    writer = _Writer(buffer)
+    sheet = writer.book.add_worksheet(t("report.summary", lang))
+    sheet.set_column(0, 1, 24)
+    sheet.set_column(2, 5, 14)
+    sheet.write_string(0, 0, f"{t('plan.title', lang)} {plan.year}", writer.fmt(bold=True, font_size=16))
+    sheet.write_string(1, 0, t("report.generated", lang, when=datetime.datetime.now().strftime("%Y-%m-%d %H:%M")),
+                       writer.fmt(italic=True, font_color="#666666"))
+    row = _write_figures(writer, sheet, plan, lang, 3)
+    _write_by_group(writer, sheet, plan, lang, row + 1, HEADER)
+    sheet.activate()
+    writer.table(t("plan.records_sheet", lang), localised_records(plan, lang), plan_headers(lang),
+                 fixed_decimals={"id": 0})
+    writer.book.close()
+    return buffer.getvalue()
+
+
+def _write_figures(writer, sheet, plan: AnnualPlan, lang: str, row: int) -> int:
+    """The results and the counts per stage, one label and number a row; returns the next free row."""
+    summary = plan.summary
+    sheet.write_string(row, 0, t("plan.results", lang), writer.fmt(bold=True, font_size=13))
+    figures = [(t("plan.raised", lang), summary["raised"]), (t("plan.closed", lang), summary["closed"]),
+               (t("plan.on_time", lang), summary["closed_on_time"]),
+               (t("plan.with_due_date", lang), summary["closed_with_due_date"]),
+               (t("plan.effective", lang), summary["effective"]),
+               (t("plan.effective_share", lang), summary["share_effective"]),
+               (t("plan.open", lang), summary["open_at_year_end"])]
+    figures += [(t("plan.by_stage", lang), "")]
+    figures += [(t(f"bucket.{bucket}", lang), count) for bucket, count in stage_counts(plan).items()]
+    for i, (label, value) in enumerate(figures, start=row + 1):
+        sheet.write_string(i, 0, label, writer.fmt(bold=True, font_size=13 if value == "" else 11))
+        if value == "":
+            continue
+        if value is None:
+            sheet.write_string(i, 1, "–", writer.fmt(align="right"))
+        elif label == t("plan.effective_share", lang):
+            sheet.write_number(i, 1, value, writer.fmt(num_format="0%"))
+        else:
+            sheet.write_number(i, 1, value, writer.fmt(num_format="0"))
+    return row + 1 + len(figures)
+
+
+def _write_by_group(writer, sheet, plan: AnnualPlan, lang: str, row: int, header: dict) -> None:
+    sheet.write_string(row, 0, t("plan.by_group", lang), writer.fmt(bold=True, font_size=13))
+    columns = {"process": t("sc.process", lang), "category": t("sc.category", lang),
+               **{b: t(f"bucket.{b}", lang) for b in ("planned", "in_progress", "closed", "stopped")}}
+    for j, text in enumerate(columns.values()):
+        sheet.write_string(row + 1, j, text, writer.fmt(**header))
+    groups = plan.by_group.assign(category=[category_text(c, lang) for c in plan.by_group["category"]])
+    for i, values in enumerate(groups[list(columns)].itertuples(index=False), start=row + 2):
+        for j, value in enumerate(values):
+            writer.cell(sheet, i, j, value)
+
+
+def plan_file_name(year: int, lang: str, fmt: str) -> str:
+    return f"annual-plan-{year}-{lang}.{fmt}"
+
+
+def plan_output(plan: AnnualPlan) -> dict:
+    """The plan for scripts (JSON): year, summary, counts per stage, by process/category, records."""
+    records = plan.records.drop(columns=["name", "name_en", "name_zh"])
+    return {"year": plan.year, "summary": plan.summary, "stages": stage_counts(plan),
+            "by_group": plan.by_group.to_dict("records"), "records": records.to_dict("records")}

@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyse", help="gaps, status, SPC verdicts, trend and priority for a period")
     p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data)")
     p.add_argument("--format", choices=FORMATS, default="table")
+
+    p = sub.add_parser("plan", help="the annual service improvement plan (年度服务改进计划) of a year")
+    p.add_argument("--year", type=_year, default=None, help="YYYY (default: this year)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the csv and xlsx export")
+    p.add_argument("--format", choices=(*FORMATS, "xlsx"), default="table")
+    p.add_argument("--output", default=None, help="the file to write (default: stdout; xlsx needs a file)")
     return parser
 
 
@@ -161,6 +167,12 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _year(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year (use YYYY)")
+    return int(text)
 
 
 def _by(args: argparse.Namespace) -> str:
@@ -456,6 +468,55 @@ def cmd_restore(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan(store: Store, args: argparse.Namespace) -> int:
+    import json
+
+    from .annual_plan import annual_plan, plan_csv, plan_output, plan_xlsx
+
+    if args.format == "xlsx" and not args.output:
+        raise UsageError("plan --format xlsx needs --output FILE")
+    store.ensure_schema()
+    plan = annual_plan(store, args.year or datetime.date.today().year)
+    if args.format == "xlsx":
+        data = plan_xlsx(plan, args.lang)
+    elif args.format == "csv":
+        data = plan_csv(plan, args.lang)
+    elif args.format == "json":
+        data = json.dumps(plan_output(plan), ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    else:
+        data = _plan_table(plan)
+    if not args.output:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))   # the csv keeps its BOM
+        return EXIT_OK
+    try:
+        Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as exc:
+        raise InputRefused(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"{args.output}: {args.format} annual plan for {plan.year} ({len(plan.records)} records)")
+    return EXIT_OK
+
+
+def _json_value(value: object) -> object:
+    from .output import _plain
+
+    return _plain(value)
+
+
+def _plan_table(plan) -> str:
+    """The plan for people: the year's results and stages, then its records."""
+    from .annual_plan import stage_counts
+
+    share = plan.summary["share_effective"]
+    lines = [f"annual service improvement plan {plan.year}"]
+    lines += [f"  {key}: {value}" for key, value in plan.summary.items() if key != "share_effective"]
+    lines.append(f"  share_effective: {'-' if share is None else f'{share:.0%}'}")
+    lines += [f"  stage {bucket}: {count}" for bucket, count in stage_counts(plan).items()]
+    records = plan.records.assign(title=[t if len(t) <= 40 else t[:39] + "…" for t in plan.records["title"]])
+    columns = ["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "verdict", "before_mean",
+               "after_mean", "effect", "outcome", "on_time"]
+    return "\n".join(lines) + "\n\n" + render(records[columns], "table")
+
+
 COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -472,6 +533,7 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "report": cmd_report,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "plan": cmd_plan,
 }
 
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import i18n
-from analytics.annual_plan import annual_plan, plan_years
-from analytics.scorecard import display_names
+from analytics.annual_plan import (
+    PLAN_FORMATS,
+    annual_plan,
+    category_text,
+    localised_records,
+    plan_csv,
+    plan_file_name,
+    plan_headers,
+    plan_xlsx,
+    plan_years,
+)
 from pages.common import data_table, get_store, lang, t, through_dashboard
 
 through_dashboard()
@@ -15,8 +23,14 @@ store = get_store()
 current_lang = lang()
 st.title(t("plan.title"))
 years = plan_years(store)
-year = st.columns([1, 4])[0].selectbox(t("plan.year"), years, key="plan_year")
+c1, c2, c3 = st.columns([1, 1, 3], vertical_alignment="bottom")
+year = c1.selectbox(t("plan.year"), years, key="plan_year")
+fmt = c2.selectbox(t("report.format"), list(PLAN_FORMATS), key="plan_format", format_func=str.upper)
 plan = annual_plan(store, int(year))
+export = {"xlsx": plan_xlsx, "csv": plan_csv}[fmt]
+c3.download_button(t("plan.download", fmt=fmt.upper()), data=lambda: export(plan, current_lang), type="primary",
+                   file_name=plan_file_name(plan.year, current_lang, fmt), mime=PLAN_FORMATS[fmt],
+                   icon=":material/download:", on_click="ignore")
 
 st.subheader(t("plan.results"))
 summary = plan.summary
@@ -33,25 +47,30 @@ if plan.records.empty:
     st.stop()
 
 st.subheader(t("plan.by_group"))
-groups = plan.by_group.assign(category=plan.by_group["category"].map(
-    lambda c: i18n.t(f"category.{c}", current_lang) if c in ("quality", "effectiveness", "cost", "efficiency") else c))
+groups = plan.by_group.assign(category=[category_text(c, current_lang) for c in plan.by_group["category"]])
 data_table(groups, column_config={
     "process": t("sc.process"), "category": t("sc.category"), **{b: t(f"bucket.{b}") for b in (
         "planned", "in_progress", "closed", "stopped")}})
 
+# Two views of the records, each narrow enough for a 1400 px screen with the sidebar open: the
+# measured effect, and the progress (the export has every column in one sheet).
 st.subheader(t("plan.records"))
-records = plan.records.assign(
-    state=plan.records["state"].map(lambda s: i18n.t(f"state.{s}", current_lang)),
-    bucket=plan.records["bucket"].map(lambda b: i18n.t(f"bucket.{b}", current_lang)),
-    verdict=plan.records["verdict"].map(lambda v: i18n.t(f"verdict.{v}", current_lang) if isinstance(v, str) else ""),
-    metric=display_names(plan.records, current_lang))
-data_table(records[["id", "title", "bucket", "state", "process", "metric", "owner", "go_live", "before_mean",
-                    "after_mean", "effect", "verdict", "on_time"]],
-           column_config={"id": "#", "title": t("rec.field_title"), "bucket": t("plan.bucket"),
-                          "state": t("rec.state_filter"),
-                          "process": t("sc.process"), "metric": t("rec.field_metric"), "owner": t("rec.field_owner"),
-                          "go_live": t("col.go_live"),
-                          "before_mean": st.column_config.NumberColumn(t("col.before"), format="%.2f"),
-                          "after_mean": st.column_config.NumberColumn(t("col.after"), format="%.2f"),
-                          "effect": st.column_config.NumberColumn(t("col.effect"), format="%+.2f"),
-                          "verdict": t("col.verdict"), "on_time": t("col.on_time")})
+records = localised_records(plan, current_lang)
+headers = plan_headers(current_lang)
+effect_view, progress_view = st.tabs([t("plan.view_effect"), t("plan.view_progress")])
+number = {"before_mean": "%.2f", "after_mean": "%.2f"}
+with effect_view:
+    data_table(records[["id", "title", "metric", "before_mean", "after_mean", "effect", "outcome", "verdict"]],
+               column_config={"id": st.column_config.NumberColumn("#", width=40),
+                              "title": st.column_config.TextColumn(headers["title"], width=200),
+                              "metric": st.column_config.TextColumn(headers["metric"], width=150),
+                              **{c: st.column_config.NumberColumn(headers[c], format=f, width=85)
+                                 for c, f in number.items()},
+                              "effect": st.column_config.NumberColumn(headers["effect"], format="%+.2f", width=115),
+                              "outcome": headers["outcome"], "verdict": headers["verdict"]})
+with progress_view:
+    data_table(records[["id", "title", "bucket", "state", "process", "owner", "due_date", "go_live", "on_time"]],
+               column_config={"id": st.column_config.NumberColumn("#", width=40),
+                              "title": st.column_config.TextColumn(headers["title"], width=200),
+                              **{c: headers[c] for c in ("bucket", "state", "process", "owner", "due_date",
+                                                         "go_live", "on_time")}})

@@ -65,7 +65,9 @@ def test_annual_roll_up(people):
     # before go-live: (9.0+9.2+8.8+9.1+8.9+9.0)/6 = 9.0; after: (6.0+6.2+5.8+6.1+5.9+6.0)/6 = 6.0
     assert rows.loc[on_time, "before_mean"] == pytest.approx(9.0)
     assert rows.loc[on_time, "after_mean"] == pytest.approx(6.0)
-    assert rows.loc[on_time, "effect"] == pytest.approx(-3.0) and rows.loc[on_time, "verdict"] == "effective"
+    # MTTR is lower-is-better: the change 6.0 - 9.0 = -3.0 is an effect of +3.0 (better)
+    assert rows.loc[on_time, "change"] == pytest.approx(-3.0) and rows.loc[on_time, "effect"] == pytest.approx(3.0)
+    assert rows.loc[on_time, "outcome"] == "improved" and rows.loc[on_time, "verdict"] == "effective"
     # raised in 2025: on time, late, cancelled (the 2024 ones were raised before)
     assert plan.summary == {"raised": 3, "closed": 2, "closed_on_time": 1, "closed_with_due_date": 2,
                             "effective": 2, "share_effective": 1.0, "open_at_year_end": 1}
@@ -73,3 +75,110 @@ def test_annual_roll_up(people):
     assert group.loc[("incident", "efficiency"), "closed"] == 2
     assert group.loc[("–", "–"), ["planned", "stopped"]].tolist() == [1, 1]
     assert annual_plan(people, 2023).records.empty
+
+
+def _record_on(store, metric, direction, before, after, title):
+    """A record raised in June 2025 on a metric of its own: six months `before` (2025-01..06), go-live
+    2025-07, then `after`."""
+    import_catalogue(store, pd.DataFrame({"name": [metric], "process": ["service desk"], "category": ["quality"],
+                                          "direction": [direction], "from_period": ["2025-01"]}), by="t")
+    apply_ingest(store, plan_records(store, pd.DataFrame({
+        "metric": metric, "period": [f"2025-{m:02d}" for m in range(1, 7 + len(after))],
+        "value": before + after}), f"{metric}.csv"), by="t")
+    rid = raise_record(store, title=title, by="owner", metric=metric, period="2025-06")
+    move_record(store, rid, "approved", by="boss")
+    move_record(store, rid, "implementing", by="owner", change_ref="CHG-2", go_live="2025-07")
+    _set(store, rid, raised_at=datetime.datetime(2025, 6, 2))
+    return rid
+
+
+def test_effect_is_signed_so_that_plus_is_better(people):
+    mttr = _closed(people, "shorter MTTR", "2025-12-31", datetime.datetime(2025, 12, 20))
+    fcr = _record_on(people, "FCR", "increase", [80.0, 81.0, 79.0, 80.0, 81.0, 79.0], [79.0, 80.0, 78.0, 79.0],
+                     "=HYPERLINK(\"http://x\")")
+    calls = _record_on(people, "Calls", "neutral", [100.0] * 6, [110.0] * 3, "calls")
+
+    rows = annual_plan(people, 2025).records.set_index("id")
+    # MTTR, lower is better: change 6.0 - 9.0 = -3.0, effect +3.0, better
+    assert (rows.loc[mttr, "change"], rows.loc[mttr, "effect"], rows.loc[mttr, "outcome"]) == (
+        pytest.approx(-3.0), pytest.approx(3.0), "improved")
+    # FCR, higher is better: before (80+81+79+80+81+79)/6 = 80, after (79+80+78+79)/4 = 79;
+    # change 79 - 80 = -1, effect -1 (worse): the same sign as MTTR's change, the opposite meaning
+    assert (rows.loc[fcr, "change"], rows.loc[fcr, "effect"], rows.loc[fcr, "outcome"]) == (
+        pytest.approx(-1.0), pytest.approx(-1.0), "worsened")
+    # a neutral metric has no better side: the change (110 - 100 = 10) only
+    assert rows.loc[calls, "change"] == pytest.approx(10.0)
+    assert pd.isna(rows.loc[calls, "effect"]) and pd.isna(rows.loc[calls, "outcome"])
+
+
+def test_plan_export_from_the_command_line(people, cli, tmp_path):
+    import io
+
+    import openpyxl
+
+    mttr = _closed(people, "shorter MTTR", "2025-12-31", datetime.datetime(2025, 12, 20))
+    fcr = _record_on(people, "FCR", "increase", [80.0, 81.0, 79.0, 80.0, 81.0, 79.0], [79.0, 80.0, 78.0, 79.0],
+                     "=HYPERLINK(\"http://x\")")
+
+    code, out, err = cli("plan", "--year", "2025", "--lang", "zh", "--format", "xlsx", "--output",
+                         tmp_path / "plan.xlsx")
+    assert (code, err) == (0, "") and "2 records" in out
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    assert book.sheetnames == ["摘要", "改进记录"]
+    figures = {row[0]: row[1] for row in book["摘要"].iter_rows(values_only=True) if row[0]}
+    # raised in 2025: both; closed: MTTR on time (2025-12-20 <= 2025-12-31), verified effective: 1 of 1
+    assert (figures["提出的记录"], figures["已关闭"], figures["按期关闭"], figures["验证有效"]) == (2, 1, 1, 1)
+    assert (figures["计划中"], figures["进行中"], figures["已驳回或取消"]) == (0, 1, 0)
+    rows = list(book["改进记录"].iter_rows(values_only=True))
+    header = rows[0]
+    records = {row[0]: dict(zip(header, row)) for row in rows[1:]}
+    assert records[fcr]["标题"] == "'=HYPERLINK(\"http://x\")"      # text, never a formula
+    assert records[fcr]["效果(+ 为改善)"] == pytest.approx(-1.0) and records[fcr]["改善或变差"] == "变差"
+    assert records[mttr]["效果(+ 为改善)"] == pytest.approx(3.0) and records[mttr]["改善或变差"] == "改善"
+    assert records[mttr]["阶段"] == "已关闭" and records[mttr]["指标"] == "MTTR" and records[mttr]["按期"] == "是"
+
+    code, out, err = cli("plan", "--year", "2025", "--lang", "en", "--format", "csv")
+    assert code == 0 and out.startswith("\ufeff#,Title,Stage")
+    csv = pd.read_csv(io.StringIO(out.lstrip("\ufeff"))).set_index("#")
+    assert csv.loc[fcr, "Title"] == "'=HYPERLINK(\"http://x\")"
+    assert csv.loc[fcr, "Better or worse"] == "Worse" and csv.loc[mttr, "Effect (+ = better)"] == pytest.approx(3.0)
+    code, out, _ = cli("plan", "--year", "2025", "--format", "csv", "--output", tmp_path / "plan.csv")
+    assert code == 0 and (tmp_path / "plan.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+    code, out, _ = cli("plan", "--year", "2025", "--format", "json")
+    import json
+    payload = json.loads(out)
+    assert payload["summary"]["closed_on_time"] == 1 and payload["stages"]["closed"] == 1
+    assert {r["id"]: r["outcome"] for r in payload["records"]} == {mttr: "improved", fcr: "worsened"}
+    code, out, _ = cli("plan", "--year", "2025")
+    assert code == 0 and "stage closed: 1" in out and "worsened" in out
+
+    code, out, err = cli("plan", "--year", "2025", "--format", "xlsx", "--output", tmp_path / "no" / "plan.xlsx")
+    assert code == 1 and "cannot write" in err and "Traceback" not in err
+    assert cli("plan", "--format", "xlsx")[0] == 2               # xlsx needs a file
+    assert cli("plan", "--year", "25")[0] == 2
+
+
+def test_plan_page_shows_the_effect_signed_and_offers_the_export(people, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    _closed(people, "shorter MTTR", "2025-12-31", datetime.datetime(2025, 12, 20))
+    fcr = _record_on(people, "FCR", "increase", [80.0, 81.0, 79.0, 80.0, 81.0, 79.0], [79.0, 80.0, 78.0, 79.0],
+                     "newer script")
+    monkeypatch.setenv("CSI_DB", str(people.path))
+    monkeypatch.setenv("CSI_AUTH", "off")
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.switch_page("pages/plan.py")
+    at.run()
+    at.selectbox(key="plan_year").set_value(2025).run()
+    assert not at.exception, at.exception
+    effect = at.dataframe[1].value.set_index("id")
+    # FCR fell from 80 to 79 and higher is better: -1, 变差 (the view that fits 1400 px)
+    assert list(effect.columns) == ["title", "metric", "before_mean", "after_mean", "effect", "outcome", "verdict"]
+    assert effect.loc[fcr, "effect"] == pytest.approx(-1.0) and effect.loc[fcr, "outcome"] == "变差"
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["下载年度计划(XLSX)"]
