@@ -74,7 +74,6 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         chosen = latest_complete_period(everything.periods)
         period = chosen.strftime("%Y-%m") if chosen is not None else None
     analysis = analyse(store, period) if period else everything
-    _unrank_without_value(analysis.table)
     filters = report_filters(everything, process, category)
     filtered = bool(filters.processes or filters.categories)
     rows = scorecard_rows(analysis, lang, filters)
@@ -115,14 +114,6 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
                          _records(store, lang, set(rows["metric_id"]) if filtered else None),
                          _uploads(store, set(rows["metric_id"]), period), filters)
-
-
-def _unrank_without_value(table: pd.DataFrame) -> None:
-    """A metric with no value in the period is no priority of that period's report. analyse ranks
-    it by its last special cause ('special cause of concern') while showing no variation, so the
-    summary listed a concern beside 0 concerns; the report ranks only what the period shows."""
-    if "status" in table:
-        table.loc[table["status"].eq("no_data"), ["priority", "reason_en", "reason_zh"]] = None
 
 
 def report_filters(everything: Analysis, process: str | None, category: str | None) -> Filters:

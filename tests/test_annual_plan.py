@@ -132,7 +132,9 @@ def test_plan_export_from_the_command_line(people, cli, tmp_path):
     rows = list(book["改进记录"].iter_rows(values_only=True))
     header = rows[0]
     records = {row[0]: dict(zip(header, row)) for row in rows[1:]}
-    assert records[fcr]["标题"] == "'=HYPERLINK(\"http://x\")"      # text, never a formula
+    assert records[fcr]["标题"] == "=HYPERLINK(\"http://x\")"       # as typed, in a quote-prefixed text cell
+    title = next(cell for cell in book["改进记录"]["B"] if cell.value == records[fcr]["标题"])
+    assert title.data_type == "s" and title.quotePrefix                  # text, never a formula
     assert records[fcr]["效果(+ 为改善)"] == pytest.approx(-1.0) and records[fcr]["改善或变差"] == "变差"
     assert records[mttr]["效果(+ 为改善)"] == pytest.approx(3.0) and records[mttr]["改善或变差"] == "改善"
     assert records[mttr]["阶段"] == "已关闭" and records[mttr]["指标"] == "MTTR" and records[mttr]["按期"] == "是"

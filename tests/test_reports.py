@@ -331,15 +331,15 @@ def test_a_filtered_report_lists_only_the_records_of_its_metrics(cli, tmp_path):
 
 
 def test_a_report_for_a_month_without_values_says_so_and_ranks_nothing(report_store, tmp_path, capsys):
-    """As analyse notes it; and its summary lists no 'special cause of concern' beside 0 concerns
-    (analyse still ranks Service desk backlog 1 by its last special cause, with no variation shown)."""
+    """As analyse notes it; and its summary lists no 'special cause of concern' beside 0 concerns:
+    no metric is ranked on an earlier month's signal, by analyse or the report."""
     from analytics.cli import main
 
     out = tmp_path / "future.csv"
     args = ["--db", str(report_store.path), "report", "--format", "csv", "--output", str(out), "--period"]
     assert main([*args, "2027-06"]) == 0
     assert "note: no values for 2027-06; metrics show as no_data" in capsys.readouterr().err
-    assert analyse_output(analyse(report_store, "2027-06"))["priority"].notna().any()       # what analyse says
+    assert analyse_output(analyse(report_store, "2027-06"))["priority"].isna().all()        # as analyse says
     content = build_report(report_store, "2027-06", "en")
     assert content.headline["concerns"] == 0 and content.top == []
     assert content.gaps["priority"].isna().all() and content.gaps["reason"].isna().all()
