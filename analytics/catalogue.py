@@ -325,6 +325,17 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
     return rows
 
 
+NAME_FIELDS = ("name_en", "name_zh", "aliases")
+
+
+def _names_after_write(rec: dict, stored: dict | None, columns: set[str] | None) -> dict:
+    """The metric's names once the row is written: the file's where it has the column, the stored
+    ones where it has not (a file of name and unit keeps the 中文名称 and aliases matching)."""
+    if stored is None or columns is None:
+        return rec
+    return {**rec, **{f: stored[f] for f in NAME_FIELDS if f not in columns}}
+
+
 def _alias_keys(rec: dict) -> list[str]:
     spellings = [rec["name"], rec.get("name_en"), rec.get("name_zh")]
     spellings += (rec.get("aliases") or "").split(";")
@@ -347,15 +358,18 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     update_fields = [f for f in METRIC_FIELDS if columns is None or f in columns or f == "name"]
     from .baselines import add_version_if_changed
 
-    existing = dict(con.execute("SELECT name_key, id FROM metric").fetchall())
+    stored = {row[0]: dict(zip(("id", *NAME_FIELDS), row[1:])) for row in con.execute(
+        "SELECT name_key, id, " + ", ".join(NAME_FIELDS) + " FROM metric").fetchall()}
+    existing = {key: metric["id"] for key, metric in stored.items()}
     owners = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
     problems: list[Problem] = []
     claimed: dict[str, str] = {}
+    names = {name_key(r["name"]): _names_after_write(r, stored.get(name_key(r["name"])), columns) for r in rows}
     file_keys = {k for r in rows for k in _alias_keys(r)}
     for rec in rows:
         metric_key = name_key(rec["name"])
         own_id = existing.get(metric_key)
-        for key in _alias_keys(rec):
+        for key in _alias_keys(names[metric_key]):
             holder = owners.get(key)
             if (holder is not None and holder != own_id) or claimed.get(key, metric_key) != metric_key:
                 problems.append(Problem(f"the name or alias '{key}' already belongs to another metric",
@@ -388,12 +402,9 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
             ).fetchone()[0]
             existing[key] = metric_id
             counts["created"] += 1
-        names_given = columns is None or bool(columns & {"name_en", "name_zh", "aliases"})
-        keep = [] if names_given else [k for (k,) in con.execute(
-            "SELECT alias_key FROM metric_alias WHERE metric_id = ?", [metric_id]).fetchall()]
-        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])
+        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])      # matching = what it shows
         con.executemany("INSERT INTO metric_alias VALUES (?, ?)",
-                        [[k, metric_id] for k in dict.fromkeys(_alias_keys(rec) + keep)])
+                        [[k, metric_id] for k in _alias_keys(names[key])])
         versioned = rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None)
         if versioned and add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
                                                 rec.get("target"), by, "catalogue import", "catalogue"):

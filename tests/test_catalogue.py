@@ -237,3 +237,33 @@ def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli
 ])
 def test_which_written_units_are_another_than_the_catalogue_s(written, kept, other):
     assert other_unit(written, kept) is other
+
+
+@pytest.mark.parametrize("partial", [
+    "name,aliases\nIncident MTTR,MTTR;平均修复时间;故障平均修复时长\n",       # the 中文名称 is not in the file
+    "name,name_en\nIncident MTTR,Incident MTTR (h)\n",                        # nor the 中文名称 and aliases
+])
+def test_a_partial_import_keeps_matching_the_names_the_catalogue_still_shows(store, cli, tmp_path, partial):
+    """Found by exploratory testing: the alias rows were rebuilt from the file's row alone, so an
+    upload naming the metric by its 中文名称 was refused while `metrics` still listed that name."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    assert cli("metrics", "import", _write_csv(tmp_path / "partial.csv", partial))[0] == 0
+    assert list_metrics(store).set_index("name").loc["Incident MTTR", "name_zh"] == "事件平均解决时间"
+    values = _write_csv(tmp_path / "values.csv", "metric,period,value\n事件平均解决时间,2026-11,5.0\n平均修复时间,2026-12,4.0\n")
+    code, _, err = cli("ingest", values)
+    assert code == 0, err
+    with store.read() as con:
+        loaded = con.execute("SELECT m.name, count(*) FROM observation o JOIN metric m ON m.id = o.metric_id"
+                             " GROUP BY m.name").fetchall()
+    assert loaded == [("Incident MTTR", 2)]
+    assert len(list_metrics(store)) == 3                           # no metric was made for a name it already has
+
+
+def test_an_import_that_drops_an_alias_stops_matching_it(store, cli, tmp_path):
+    """The aliases column as written is the metric's aliases: one left out no longer matches."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    assert cli("metrics", "import", _write_csv(tmp_path / "a.csv", "name,aliases\nIncident MTTR,MTTR\n"))[0] == 0
+    with store.read() as con:
+        lookup = metric_lookup(con)
+    mttr = lookup.match("Incident MTTR")
+    assert (lookup.match("MTTR"), lookup.match("事件平均解决时间"), lookup.match("平均修复时间")) == (mttr, mttr, None)
