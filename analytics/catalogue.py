@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -199,6 +200,26 @@ def get_metrics(con: duckdb.DuckDBPyConnection) -> dict[int, Metric]:
         " weight, tolerance, decimals FROM metric ORDER BY id"
     ).fetchall()
     return {r[0]: Metric(*r) for r in rows}
+
+
+def _kept_as(value: object) -> object:
+    """A cell as the catalogue keeps it: None when missing (None, NaN, <NA>, blank text), a float
+    for a number (the editor gives back 4 for a weight listed as 4.0), else its trimmed text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return float(value)
+    return _text(value)
+
+
+def edited_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the catalogue editor (same rows, same order) a person changed, to import: an
+    empty cell left empty or a number shown again is no change, so saving untouched rows does not
+    stamp every metric as updated."""
+    changed = [any(_kept_as(a) != _kept_as(b) for a, b in zip(after_row, before_row, strict=True))
+               for after_row, before_row in zip(after.itertuples(index=False),
+                                                before[list(after.columns)].itertuples(index=False), strict=True)]
+    return after[changed]
 
 
 # -- import ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from analytics.baselines import (
 from analytics.catalogue import (
     CATEGORIES,
     DIRECTIONS,
+    edited_rows,
     import_catalogue,
     import_catalogue_file,
     list_metrics,
@@ -76,9 +77,7 @@ with catalogue_tab:
     if not can_edit:
         require_permission("edit_catalogue")
     elif st.button(t("cat.save"), type="primary", disabled=not by.strip()):
-        before = metrics[["name"] + EDITABLE].astype(object).where(metrics[["name"] + EDITABLE].notna(), None)
-        after = edited.astype(object).where(edited.notna(), None)
-        changed = after[(before != after).any(axis=1)]
+        changed = edited_rows(metrics, edited)
         if changed.empty:
             st.info(t("cat.no_changes"))
         else:

@@ -428,3 +428,17 @@ def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeyp
     assert not at.exception
     shown = " ".join(e.value for e in at.error)
     assert f"无法将 {broken} 作为数据库打开" in shown and "cannot be opened" not in shown
+
+
+def test_saving_the_catalogue_editor_untouched_changes_no_metric(app_store):
+    """Found by exploratory testing: 保存目录修改 without an edit said "updated 22 metrics" and stamped
+    every metric as updated by whoever pressed it, as an empty cell was not equal to itself."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    with app_store.read() as con:
+        stamps = con.execute("SELECT id, updated_at, updated_by FROM metric ORDER BY id").fetchall()
+    at = _app("pages/catalogue.py", lang="zh")
+    _widget(at.button, "保存目录修改").click().run()
+    assert not at.exception, at.exception
+    assert "没有需要保存的修改。" in [i.value for i in at.info]
+    with app_store.read() as con:
+        assert con.execute("SELECT id, updated_at, updated_by FROM metric ORDER BY id").fetchall() == stamps

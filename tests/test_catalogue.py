@@ -11,6 +11,7 @@ import xlsxwriter
 
 from analytics.catalogue import (
     CATALOGUE_COLUMNS,
+    edited_rows,
     import_catalogue,
     list_metrics,
     metric_lookup,
@@ -267,3 +268,19 @@ def test_an_import_that_drops_an_alias_stops_matching_it(store, cli, tmp_path):
         lookup = metric_lookup(con)
     mttr = lookup.match("Incident MTTR")
     assert (lookup.match("MTTR"), lookup.match("事件平均解决时间"), lookup.match("平均修复时间")) == (mttr, mttr, None)
+
+
+def test_only_the_rows_a_person_edited_are_changed_rows(store, cli, tmp_path):
+    """The editor gives back None, NaN or '' for an empty cell and 4 for a weight listed as 4.0:
+    none of that is an edit (saving untouched rows said "updated 22 metrics")."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    before = list_metrics(store)
+    after = before.astype(object).copy()
+    after.loc[2, "aliases"] = ""                      # Capacity utilisation has no aliases: still none
+    after.loc[2, "volume_metric"] = float("nan")      # nor a volume metric (None in the store)
+    after.loc[0, "weight"] = 4                        # Incident MTTR's weight 4.0, typed back as a whole number
+    after.loc[0, "decimals"] = 1.0
+    assert edited_rows(before, after).empty
+    after.loc[1, "owner"] = "王芳"                     # SLA attainment's owner was 李娜
+    after.loc[2, "unit_cost"] = 0                     # a cost where there was none is a change, though 0
+    assert edited_rows(before, after)["name"].tolist() == ["SLA attainment", "Capacity utilisation"]
