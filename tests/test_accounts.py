@@ -208,3 +208,16 @@ def test_a_link_to_a_process_no_metric_has_is_kept_beside_a_new_one_and_a_typo_i
     update_user(catalogued, "王磊", by="root", password="a new password 2")     # processes not given: untouched
     mine = user_events(catalogued).query("name == '王磊'")["change"].tolist()
     assert mine.count("processes: incident, change") == 1 and "password set" in mine
+
+
+@pytest.mark.parametrize("who, password, editable", [("victor", "viewer password", False), ("root", "admin password", True)])
+def test_the_catalogue_is_an_editor_only_for_a_role_that_can_save_it(catalogued, monkeypatch, who, password, editable):
+    """Found by exploratory testing: a viewer saw edit icons and "edit cells, then save", and saving was refused."""
+    from streamlit.proto.Dataframe_pb2 import Dataframe
+
+    add_user(catalogued, "victor", "viewer", password="viewer password", by="root")
+    at = _signed_in(_app(catalogued, monkeypatch, "pages/catalogue.py"), who, password, "pages/catalogue.py")
+    table = next(frame for frame in at.dataframe if "name_zh" in frame.value.columns)
+    assert (table.proto.editing_mode != Dataframe.EditingMode.READ_ONLY) == editable
+    assert any("Edit cells, then save" in c.value for c in at.caption) == editable
+    assert any(b.label == "Save catalogue changes" for b in at.button) == editable
