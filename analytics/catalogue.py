@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -201,6 +202,26 @@ def get_metrics(con: duckdb.DuckDBPyConnection) -> dict[int, Metric]:
     return {r[0]: Metric(*r) for r in rows}
 
 
+def _kept_as(value: object) -> object:
+    """A cell as the catalogue keeps it: None when missing (None, NaN, <NA>, blank text), a float
+    for a number (the editor gives back 4 for a weight listed as 4.0), else its trimmed text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        return float(value)
+    return _text(value)
+
+
+def edited_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the catalogue editor (same rows, same order) a person changed, to import: an
+    empty cell left empty or a number shown again is no change, so saving untouched rows does not
+    stamp every metric as updated."""
+    changed = [any(_kept_as(a) != _kept_as(b) for a, b in zip(after_row, before_row, strict=True))
+               for after_row, before_row in zip(after.itertuples(index=False),
+                                                before[list(after.columns)].itertuples(index=False), strict=True)]
+    return after[changed]
+
+
 # -- import ------------------------------------------------------------------------------
 
 def normalise_catalogue_headers(frame: pd.DataFrame, file_name: str, sheet: str | None) -> pd.DataFrame:
@@ -325,14 +346,67 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
     return rows
 
 
+NAME_FIELDS = ("name_en", "name_zh", "aliases")
+
+
+def _names_after_write(rec: dict, stored: dict | None, columns: set[str] | None) -> dict:
+    """The metric's names once the row is written: the file's where it has the column, the stored
+    ones where it has not (a file of name and unit keeps the 中文名称 and aliases matching)."""
+    if stored is None or columns is None:
+        return rec
+    return {**rec, **{f: stored[f] for f in NAME_FIELDS if f not in columns}}
+
+
+def _spellings(rec: dict) -> dict[str, str]:
+    """Each name a row gives its metric (name, name_en, name_zh, aliases) by its key, as written."""
+    written = [rec["name"], rec.get("name_en"), rec.get("name_zh"), *(rec.get("aliases") or "").split(";")]
+    spellings: dict[str, str] = {}
+    for spelling in written:
+        if spelling and spelling.strip():
+            spellings.setdefault(name_key(spelling), spelling.strip())
+    return spellings
+
+
 def _alias_keys(rec: dict) -> list[str]:
-    spellings = [rec["name"], rec.get("name_en"), rec.get("name_zh")]
-    spellings += (rec.get("aliases") or "").split(";")
-    keys: list[str] = []
-    for s in spellings:
-        if s and s.strip() and name_key(s) not in keys:
-            keys.append(name_key(s))
-    return keys
+    return list(_spellings(rec))
+
+
+def _rows_by_stored_name(rows: list[dict], existing: dict[str, int], owners: dict[str, int],
+                         names_by_id: dict[int, str]) -> list[dict]:
+    """A row named by a metric's 中文名称 or alias (a catalogue kept by its Chinese names) is that
+    metric's row, under its stored name: it updates the metric, where it would be a new metric
+    holding another's name. `_written` keeps the name as the file wrote it, for messages."""
+    resolved = []
+    for rec in rows:
+        key = name_key(rec["name"])
+        holder = owners.get(key) if key not in existing else None
+        resolved.append(rec if holder is None else {**rec, "name": names_by_id[holder], "_written": rec["name"]})
+    return resolved
+
+
+def _name_problems(rows: list[dict], after: list[dict], existing: dict[str, int], owners: dict[str, int],
+                   names_by_id: dict[int, str]) -> Iterator[tuple[dict, str]]:
+    """Why rows cannot be written as they name their metrics: a spelling that is another metric's
+    name, or another row's, and two rows for one metric."""
+    claimed: dict[str, dict] = {}
+    updating: dict[str, dict] = {}
+    for rec, names in zip(rows, after, strict=True):
+        metric_key, written = name_key(rec["name"]), rec.get("_written", rec["name"])
+        if (first := updating.setdefault(metric_key, rec)) is not rec:
+            yield rec, f"'{written}' is a name of metric '{rec['name']}', which row {first['_row']} already updates"
+            continue
+        spellings = _spellings(names)
+        if written != rec["name"] and name_key(written) not in spellings:
+            yield rec, (f"'{written}' is a name of metric '{rec['name']}' that this row removes: write "
+                        f"'{rec['name']}' in the name column to change its names")
+        for key, spelling in spellings.items():
+            holder = owners.get(key)
+            if holder is not None and holder != existing.get(metric_key):
+                yield rec, (f"'{spelling}' is already a name of metric '{names_by_id[holder]}': write that "
+                            "metric's name in the name column to update it")
+            elif (other := claimed.setdefault(key, rec)) is not rec:
+                yield rec, (f"'{spelling}' is also a name of '{other['name']}' on row {other['_row']}: a name or alias "
+                             "belongs to one metric")
 
 
 def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
@@ -341,26 +415,24 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     """Insert or update metrics inside the caller's transaction; returns counts.
 
     An existing metric is updated only in the columns the file has (`columns`; None = all), so a
-    file with just name and unit_cost does not wipe anyone's units or weights. Refuses
-    (InputRefused) when a spelling would point at two metrics.
+    file with just name and unit_cost does not wipe anyone's units or weights. A row named by a
+    metric's other name updates that metric. Refuses (InputRefused) when a spelling would point at
+    two metrics.
     """
     update_fields = [f for f in METRIC_FIELDS if columns is None or f in columns or f == "name"]
     from .baselines import add_version_if_changed
 
-    existing = dict(con.execute("SELECT name_key, id FROM metric").fetchall())
+    stored = {row[0]: dict(zip(("id", "name", *NAME_FIELDS), row[1:])) for row in con.execute(
+        "SELECT name_key, id, name, " + ", ".join(NAME_FIELDS) + " FROM metric").fetchall()}
+    existing = {key: metric["id"] for key, metric in stored.items()}
+    names_by_id = {metric["id"]: metric["name"] for metric in stored.values()}
     owners = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
-    problems: list[Problem] = []
-    claimed: dict[str, str] = {}
+    rows = _rows_by_stored_name(rows, existing, owners, names_by_id)
+    after = [_names_after_write(r, stored.get(name_key(r["name"])), columns) for r in rows]
+    problems = [Problem(why, file=file_name, sheet=sheet, row=rec["_row"])
+                for rec, why in _name_problems(rows, after, existing, owners, names_by_id)]
     file_keys = {k for r in rows for k in _alias_keys(r)}
     for rec in rows:
-        metric_key = name_key(rec["name"])
-        own_id = existing.get(metric_key)
-        for key in _alias_keys(rec):
-            holder = owners.get(key)
-            if (holder is not None and holder != own_id) or claimed.get(key, metric_key) != metric_key:
-                problems.append(Problem(f"the name or alias '{key}' already belongs to another metric",
-                                        file=file_name, sheet=sheet, row=rec["_row"]))
-            claimed[key] = metric_key
         volume = rec.get("volume_metric")
         if volume and name_key(volume) not in owners and name_key(volume) not in file_keys:
             problems.append(Problem(f"volume_metric '{volume}' is not a metric in the catalogue", file=file_name,
@@ -369,7 +441,7 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
         raise InputRefused(problems)
 
     counts = {"created": 0, "updated": 0, "baselines": 0}
-    for rec in rows:
+    for rec, names in zip(rows, after, strict=True):
         key = name_key(rec["name"])
         values = [rec[f] for f in METRIC_FIELDS]
         if key in existing:
@@ -388,12 +460,9 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
             ).fetchone()[0]
             existing[key] = metric_id
             counts["created"] += 1
-        names_given = columns is None or bool(columns & {"name_en", "name_zh", "aliases"})
-        keep = [] if names_given else [k for (k,) in con.execute(
-            "SELECT alias_key FROM metric_alias WHERE metric_id = ?", [metric_id]).fetchall()]
-        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])
+        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])      # matching = what it shows
         con.executemany("INSERT INTO metric_alias VALUES (?, ?)",
-                        [[k, metric_id] for k in dict.fromkeys(_alias_keys(rec) + keep)])
+                        [[k, metric_id] for k in _alias_keys(names)])
         versioned = rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None)
         if versioned and add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
                                                 rec.get("target"), by, "catalogue import", "catalogue"):

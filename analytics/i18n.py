@@ -118,6 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "上传 #{id} 已回滚:撤回 {retracted} 个数值,恢复 {restored} 个旧值。"),
     "upload.no_uploads": ("No uploads yet.", "还没有上传记录。"),
     "upload.changes_table": ("Values in {file}", "{file} 中的数值"),
+    "upload.preview_cut": ("Showing the first {shown:,} of {total:,} values.", "仅显示前 {shown:,} 条,共 {total:,} 条数值。"),
     "upload.status": ("Change", "变化"),
     "upload.old_value": ("Current value", "当前值"),
     "upload.new_value": ("New value", "新值"),

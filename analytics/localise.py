@@ -361,7 +361,14 @@ _ZH: list[tuple[str, str]] = [
     (r"a baseline or target needs from_period \(the first month it applies to\)",
      "填写基准或目标时需要生效月份(from_period,即开始适用的第一个月)"),
     (r"the catalogue has no metric rows", "指标目录中没有指标行"),
-    (r"the name or alias '(?P<v>.*)' already belongs to another metric", "名称或别名“{v}”已属于另一个指标"),
+    (r"'(?P<v>.*)' is already a name of metric '(?P<m>.*)': write that metric's name in the name column to update it",
+     "“{v}”已是指标“{m}”的名称:要更新该指标,请在名称列填写“{m}”"),
+    (r"'(?P<v>.*)' is also a name of '(?P<m>.*)' on row (?P<r>\d+): a name or alias belongs to one metric",
+     "“{v}”也是第 {r} 行“{m}”的名称:一个名称或别名只能属于一个指标"),
+    (r"'(?P<v>.*)' is a name of metric '(?P<m>.*)', which row (?P<r>\d+) already updates",
+     "“{v}”是指标“{m}”的名称,而第 {r} 行已在更新该指标"),
+    ((r"'(?P<v>.*)' is a name of metric '(?P<m>.*)' that this row removes: write '.*' in the name column to change "
+     r"its names"), "“{v}”是指标“{m}”的名称,但本行会删除这个名称:要修改该指标的名称,请在名称列填写“{m}”"),
     (r"volume_metric '(?P<v>.*)' is not a metric in the catalogue", "业务量指标“{v}”不在指标目录中"),
     # baselines and targets (baselines)
     (r"--from '(?P<v>.*)' is not a month; use YYYY-MM", "生效月份“{v}”不是月份;请写成 YYYY-MM"),

@@ -40,12 +40,21 @@ def known_processes(con) -> list[str]:
                                       "trim(process) <> '' ORDER BY process").fetchall()]
 
 
-def _catalogue_processes(con, processes: list[str] | None) -> list[str]:
+def linked_process_choices(linked: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """The processes to offer for an account, and those it is linked to, spelled as the catalogue
+    spells them (a link stored as incident is the catalogue's Incident). A link to a process no
+    metric has any more is offered and chosen too, so saving the account keeps it unless removed."""
+    by_key = {name_key(p): p for p in known}
+    chosen = list(dict.fromkeys(by_key.get(name_key(p), p) for p in linked))
+    return known + [p for p in chosen if name_key(p) not in by_key], chosen
+
+
+def _catalogue_processes(con, processes: list[str] | None, kept: list[str] | tuple = ()) -> list[str]:
     """The given processes spelled as in the catalogue; refuses ones no metric has (a typo would
-    silently block the owner's uploads)."""
+    silently block the owner's uploads), except those the account is already linked to (`kept`)."""
     if not processes:
         return []
-    known = {name_key(p): p for p in known_processes(con)}
+    known = {name_key(p): p for p in kept} | {name_key(p): p for p in known_processes(con)}
     unknown = [p for p in processes if name_key(p) not in known]
     if unknown:
         raise InputRefused(Problem(f"no metric in the catalogue has the process {', '.join(map(repr, unknown))}; "
@@ -93,9 +102,10 @@ def update_user(store: Store, name: str, *, by: str, role: str | None = None, pr
             con.execute("UPDATE app_user SET role = ? WHERE name = ?", [role, name])
             changes.append(f"role {row[1]} → {role}")
         if processes is not None:
-            linked = _catalogue_processes(con, processes)
-            con.execute("UPDATE app_user SET processes = ? WHERE name = ?", [linked, name])
-            changes.append(f"processes: {', '.join(linked) or 'none'}")
+            linked = _catalogue_processes(con, processes, kept=row[2] or ())
+            if linked != list(row[2] or ()):
+                con.execute("UPDATE app_user SET processes = ? WHERE name = ?", [linked, name])
+                changes.append(f"processes: {', '.join(linked) or 'none'}")
         if active is not None and active != row[3]:
             if not active and row[1] == "admin" and _last_active_admin(con, name):
                 raise InputRefused(Problem(f"'{name}' is the last active admin; make another admin first"))

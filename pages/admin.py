@@ -21,6 +21,7 @@ from analytics.users import (
     ROLES,
     add_user,
     known_processes,
+    linked_process_choices,
     list_users,
     update_user,
     user_events,
@@ -105,7 +106,8 @@ with change_tab:
             c1, c2 = st.columns(2)
             role = c1.selectbox(t("auth.role"), ROLES, index=ROLES.index(row["role"]), format_func=role_label)
             active = c2.checkbox(t("admin.active"), value=bool(row["active"]))
-            linked = st.multiselect(t("admin.processes"), processes, default=[p for p in current if p in processes],
+            offered, linked_now = linked_process_choices(current, processes)
+            linked = st.multiselect(t("admin.processes"), offered, default=linked_now,
                                     placeholder=t("admin.no_process"), help=t("admin.process_owner_hint"))
             c3, c4 = st.columns(2)
             first = c3.text_input(t("admin.new_password"), type="password")

@@ -16,6 +16,7 @@ from analytics.baselines import (
 from analytics.catalogue import (
     CATEGORIES,
     DIRECTIONS,
+    edited_rows,
     import_catalogue,
     import_catalogue_file,
     list_metrics,
@@ -55,39 +56,38 @@ EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "s
 
 with catalogue_tab:
     metrics = list_metrics(store)
-    st.caption(t("cat.editor_help"))
-    edited = st.data_editor(
-        metrics[["name"] + EDITABLE], hide_index=True, placeholder="–", width="stretch", key="catalogue_editor",
-        disabled=["name"], num_rows="fixed",
-        column_config={
-            "name": t("col.metric"),
-            **{field: t(f"field.{field}") for field in EDITABLE},
-            "category": st.column_config.SelectboxColumn(
-                t("field.category"), options=list(CATEGORIES),
-                format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
-            "direction": st.column_config.SelectboxColumn(
-                t("field.direction"), options=list(DIRECTIONS), required=True,
-                format_func=lambda d, _lang=current_lang: i18n.t(f"direction.{d}", _lang)),
-            "weight": st.column_config.NumberColumn(t("field.weight"), min_value=0, max_value=1000),
-            "tolerance": st.column_config.NumberColumn(t("field.tolerance"), min_value=0),
-            "decimals": st.column_config.NumberColumn(t("field.decimals"), min_value=0, max_value=6, step=1),
-            "unit_cost": st.column_config.NumberColumn(t("field.unit_cost"), min_value=0),
-        })
-    if not can_edit:
+    column_config = {
+        "name": t("col.metric"),
+        **{field: t(f"field.{field}") for field in EDITABLE},
+        "category": st.column_config.SelectboxColumn(
+            t("field.category"), options=list(CATEGORIES),
+            format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
+        "direction": st.column_config.SelectboxColumn(
+            t("field.direction"), options=list(DIRECTIONS), required=True,
+            format_func=lambda d, _lang=current_lang: i18n.t(f"direction.{d}", _lang)),
+        "weight": st.column_config.NumberColumn(t("field.weight"), min_value=0, max_value=1000),
+        "tolerance": st.column_config.NumberColumn(t("field.tolerance"), min_value=0),
+        "decimals": st.column_config.NumberColumn(t("field.decimals"), min_value=0, max_value=6, step=1),
+        "unit_cost": st.column_config.NumberColumn(t("field.unit_cost"), min_value=0),
+    }
+    if not can_edit:                 # a role that cannot save sees the catalogue as a table, not an editor
+        data_table(metrics[["name"] + EDITABLE], column_config=column_config)
         require_permission("edit_catalogue")
-    elif st.button(t("cat.save"), type="primary", disabled=not by.strip()):
-        before = metrics[["name"] + EDITABLE].astype(object).where(metrics[["name"] + EDITABLE].notna(), None)
-        after = edited.astype(object).where(edited.notna(), None)
-        changed = after[(before != after).any(axis=1)]
-        if changed.empty:
-            st.info(t("cat.no_changes"))
-        else:
-            try:
-                counts = import_catalogue(store, changed, by=by.strip(), file_name=t("cat.tab_catalogue"))
-                state["catalogue_flash"] = t("cat.saved", updated=counts["updated"])
-                st.rerun()
-            except (InputRefused, StoreError) as exc:
-                show_refusal(exc)
+    else:
+        st.caption(t("cat.editor_help"))
+        edited = st.data_editor(metrics[["name"] + EDITABLE], hide_index=True, placeholder="–", width="stretch",
+                                key="catalogue_editor", disabled=["name"], num_rows="fixed", column_config=column_config)
+        if st.button(t("cat.save"), type="primary", disabled=not by.strip()):
+            changed = edited_rows(metrics, edited)
+            if changed.empty:
+                st.info(t("cat.no_changes"))
+            else:
+                try:
+                    counts = import_catalogue(store, changed, by=by.strip(), file_name=t("cat.tab_catalogue"))
+                    state["catalogue_flash"] = t("cat.saved", updated=counts["updated"])
+                    st.rerun()
+                except (InputRefused, StoreError) as exc:
+                    show_refusal(exc)
     st.divider()
     upload = st.file_uploader(t("cat.import"), type=FILE_TYPES, key="catalogue_file") if can_edit else None
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):

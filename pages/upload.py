@@ -76,6 +76,9 @@ def _names_in_reader_language(names: pd.Series, catalogue: pd.DataFrame) -> list
     return display_names(named, lang(), fallback="in_file")
 
 
+PREVIEW_ROWS = 5000          # a browser table of more rows is slow to draw; the caption says so
+
+
 def _show_preview(plan: IngestPlan) -> None:
     st.subheader(t("upload.preview"))
     summary = pd.DataFrame([f.summary() for f in plan.files])
@@ -104,13 +107,16 @@ def _show_preview(plan: IngestPlan) -> None:
                     "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
             ).sort_values(["order", "metric", "period"])
             targets = ["target"] if changes["target"].notna().any() else []      # the file gives targets
-            shown = view[["status", "catalogue_name", "period", "old_value", "value", *targets, "sheet", "row"]].head(5000)
+            shown = view[["status", "catalogue_name", "period", "old_value", "value", *targets, "sheet", "row"]].head(
+                PREVIEW_ROWS)
             shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"], catalogue)
             data_table(shown,
                        column_config={
                              "status": t("upload.status"), "catalogue_name": t("col.metric"), "period": t("col.period"),
                              "old_value": t("upload.old_value"), "value": t("upload.new_value"),
                              "target": t("col.target"), "sheet": t("col.sheet"), "row": t("col.row")})
+            if len(view) > PREVIEW_ROWS:
+                st.caption(t("upload.preview_cut", shown=PREVIEW_ROWS, total=len(view)))
 
 
 if files:

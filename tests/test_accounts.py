@@ -171,3 +171,53 @@ def test_the_demo_command_prints_working_accounts_in_aligned_columns(store, cli)
     for line in table[1:]:
         name, role, password = line.split()
         assert check_password(store, name, password) is not None and get_user(store, name).role == role
+
+
+@pytest.mark.parametrize("process, kept", [
+    ("Incident", "Incident"),       # the catalogue now spells it Incident: the link is that process
+    ("operations", "incident"),     # no metric is in incident any more: the link stays until removed
+])
+def test_the_change_form_shows_and_keeps_a_process_the_catalogue_spells_otherwise_or_dropped(
+        catalogued, cli, tmp_path, monkeypatch, process, kept):
+    """Found by exploratory testing: after a catalogue import wrote the process as Incident, the form
+    showed 王磊 with no process, and saving only a new password unlinked him (his uploads refused)."""
+    add_user(catalogued, "王磊", "process_owner", password="owner password", by="root", processes=["incident"])
+    path = tmp_path / "process.csv"
+    path.write_text(f"name,process\nIncident MTTR,{process}\nMajor incidents,{process}\n", encoding="utf-8")
+    assert cli("metrics", "import", path)[0] == 0
+    at = _signed_in(_app(catalogued, monkeypatch, "pages/admin.py"), "root", "admin password", "pages/admin.py")
+    at.selectbox(key="admin_pick").set_value("王磊").run()
+    linked = [w for w in at.multiselect if w.label.startswith("Processes")][-1]          # the change form's
+    assert linked.value == [kept]
+    for widget in [w for w in at.text_input if w.label in ("New password (leave empty to keep)", "Password again")]:
+        widget.set_value("a new owner password")
+    next(b for b in at.button if b.label == "Save the changes").click().run()
+    assert not at.exception and not at.error
+    assert get_user(catalogued, "王磊").processes == (kept,)
+    assert check_password(catalogued, "王磊", "a new owner password") is not None
+
+
+def test_a_link_to_a_process_no_metric_has_is_kept_beside_a_new_one_and_a_typo_is_still_refused(catalogued):
+    add_user(catalogued, "王磊", "process_owner", password="owner password", by="root", processes=["incident"])
+    import_catalogue(catalogued, pd.DataFrame({"name": ["Incident MTTR", "Major incidents"],
+                                               "process": ["operations", "operations"]}), by="t")
+    assert update_user(catalogued, "王磊", by="root", processes=["incident", "change"]).processes == (
+        "incident", "change")
+    with pytest.raises(InputRefused, match="no metric in the catalogue has the process 'incidnet'"):
+        update_user(catalogued, "王磊", by="root", processes=["incident", "incidnet"])
+    update_user(catalogued, "王磊", by="root", password="a new password 2")     # processes not given: untouched
+    mine = user_events(catalogued).query("name == '王磊'")["change"].tolist()
+    assert mine.count("processes: incident, change") == 1 and "password set" in mine
+
+
+@pytest.mark.parametrize("who, password, editable", [("victor", "viewer password", False), ("root", "admin password", True)])
+def test_the_catalogue_is_an_editor_only_for_a_role_that_can_save_it(catalogued, monkeypatch, who, password, editable):
+    """Found by exploratory testing: a viewer saw edit icons and "edit cells, then save", and saving was refused."""
+    from streamlit.proto.Dataframe_pb2 import Dataframe
+
+    add_user(catalogued, "victor", "viewer", password="viewer password", by="root")
+    at = _signed_in(_app(catalogued, monkeypatch, "pages/catalogue.py"), who, password, "pages/catalogue.py")
+    table = next(frame for frame in at.dataframe if "name_zh" in frame.value.columns)
+    assert (table.proto.editing_mode != Dataframe.EditingMode.READ_ONLY) == editable
+    assert any("Edit cells, then save" in c.value for c in at.caption) == editable
+    assert any(b.label == "Save catalogue changes" for b in at.button) == editable

@@ -453,3 +453,37 @@ def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeyp
     assert not at.exception
     shown = " ".join(e.value for e in at.error)
     assert f"无法将 {broken} 作为数据库打开" in shown and "cannot be opened" not in shown
+
+
+def test_saving_the_catalogue_editor_untouched_changes_no_metric(app_store):
+    """Found by exploratory testing: 保存目录修改 without an edit said "updated 22 metrics" and stamped
+    every metric as updated by whoever pressed it, as an empty cell was not equal to itself."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    with app_store.read() as con:
+        stamps = con.execute("SELECT id, updated_at, updated_by FROM metric ORDER BY id").fetchall()
+    at = _app("pages/catalogue.py", lang="zh")
+    _widget(at.button, "保存目录修改").click().run()
+    assert not at.exception, at.exception
+    assert "没有需要保存的修改。" in [i.value for i in at.info]
+    with app_store.read() as con:
+        assert con.execute("SELECT id, updated_at, updated_by FROM metric ORDER BY id").fetchall() == stamps
+
+
+@pytest.mark.e2e
+def test_the_upload_preview_says_when_it_shows_only_the_first_values(browser, tmp_path, cli, store):
+    """Found by exploratory testing: the preview table stopped at 5,000 values without a word."""
+    from tests.e2e_server import streamlit_server, wait_for_app
+
+    names = [f"Metric {i:03d}" for i in range(501)]
+    (tmp_path / "catalogue.csv").write_text("name\n" + "\n".join(names) + "\n", encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "catalogue.csv")[0] == 0
+    month_file = tmp_path / "months.csv"               # 501 metrics x 10 months = 5,010 values
+    month_file.write_text("metric,period,value\n" + "".join(
+        f"{name},2026-{month:02d},{month}\n" for name in names for month in range(1, 11)), encoding="utf-8")
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/upload?lang=zh")
+        wait_for_app(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(month_file))
+        wait_for_app(page)
+        page.get_by_text("仅显示前 5,000 条,共 5,010 条数值。").wait_for(timeout=30_000)

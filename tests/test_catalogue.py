@@ -11,11 +11,13 @@ import xlsxwriter
 
 from analytics.catalogue import (
     CATALOGUE_COLUMNS,
+    edited_rows,
     import_catalogue,
     list_metrics,
     metric_lookup,
 )
 from analytics.errors import InputRefused, column_letter
+from analytics.localise import message_text
 from analytics.names import other_unit
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
@@ -144,7 +146,7 @@ def test_a_baseline_or_target_below_zero_for_a_duration_is_refused(store, cli, t
 
 def test_an_alias_cannot_point_at_two_metrics(store):
     frame = pd.DataFrame([{"name": "A", "aliases": "shared"}, {"name": "B", "aliases": "Shared"}])
-    with pytest.raises(InputRefused, match="'shared' already belongs to another metric"):
+    with pytest.raises(InputRefused, match="row 3: 'Shared' is also a name of 'A' on row 2: a name or alias belongs"):
         import_catalogue(store, frame, by="t")
     assert list_metrics(store).empty
 
@@ -237,3 +239,106 @@ def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli
 ])
 def test_which_written_units_are_another_than_the_catalogue_s(written, kept, other):
     assert other_unit(written, kept) is other
+
+
+@pytest.mark.parametrize("partial", [
+    "name,aliases\nIncident MTTR,MTTR;平均修复时间;故障平均修复时长\n",       # the 中文名称 is not in the file
+    "name,name_en\nIncident MTTR,Incident MTTR (h)\n",                        # nor the 中文名称 and aliases
+])
+def test_a_partial_import_keeps_matching_the_names_the_catalogue_still_shows(store, cli, tmp_path, partial):
+    """Found by exploratory testing: the alias rows were rebuilt from the file's row alone, so an
+    upload naming the metric by its 中文名称 was refused while `metrics` still listed that name."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    assert cli("metrics", "import", _write_csv(tmp_path / "partial.csv", partial))[0] == 0
+    assert list_metrics(store).set_index("name").loc["Incident MTTR", "name_zh"] == "事件平均解决时间"
+    values = _write_csv(tmp_path / "values.csv", "metric,period,value\n事件平均解决时间,2026-11,5.0\n平均修复时间,2026-12,4.0\n")
+    code, _, err = cli("ingest", values)
+    assert code == 0, err
+    with store.read() as con:
+        loaded = con.execute("SELECT m.name, count(*) FROM observation o JOIN metric m ON m.id = o.metric_id"
+                             " GROUP BY m.name").fetchall()
+    assert loaded == [("Incident MTTR", 2)]
+    assert len(list_metrics(store)) == 3                           # no metric was made for a name it already has
+
+
+def test_an_import_that_drops_an_alias_stops_matching_it(store, cli, tmp_path):
+    """The aliases column as written is the metric's aliases: one left out no longer matches."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    assert cli("metrics", "import", _write_csv(tmp_path / "a.csv", "name,aliases\nIncident MTTR,MTTR\n"))[0] == 0
+    with store.read() as con:
+        lookup = metric_lookup(con)
+    mttr = lookup.match("Incident MTTR")
+    assert (lookup.match("MTTR"), lookup.match("事件平均解决时间"), lookup.match("平均修复时间")) == (mttr, mttr, None)
+
+
+def test_only_the_rows_a_person_edited_are_changed_rows(store, cli, tmp_path):
+    """The editor gives back None, NaN or '' for an empty cell and 4 for a weight listed as 4.0:
+    none of that is an edit (saving untouched rows said "updated 22 metrics")."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    before = list_metrics(store)
+    after = before.astype(object).copy()
+    after.loc[2, "aliases"] = ""                      # Capacity utilisation has no aliases: still none
+    after.loc[2, "volume_metric"] = float("nan")      # nor a volume metric (None in the store)
+    after.loc[0, "weight"] = 4                        # Incident MTTR's weight 4.0, typed back as a whole number
+    after.loc[0, "decimals"] = 1.0
+    assert edited_rows(before, after).empty
+    after.loc[1, "owner"] = "王芳"                     # SLA attainment's owner was 李娜
+    after.loc[2, "unit_cost"] = 0                     # a cost where there was none is a change, though 0
+    assert edited_rows(before, after)["name"].tolist() == ["SLA attainment", "Capacity utilisation"]
+
+
+def _chinese_catalogue(path, rows):
+    """A catalogue kept by Chinese names, as a KPI template has it: 指标名称 first, the English name beside it."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["指标名称", "英文名称", "负责人", "别名", "考核目标", "生效月份"])
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, row)
+    wb.close()
+    return path
+
+
+def test_a_catalogue_kept_by_chinese_names_updates_the_metrics_it_names(store, cli, tmp_path):
+    """Found by exploratory testing: a row named 事件平均解决时间, the 中文名称 of Incident MTTR, was
+    refused as a new metric holding another's name; it is Incident MTTR's row."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    path = _chinese_catalogue(tmp_path / "目录.xlsx", [
+        ["事件平均解决时间", "Incident MTTR", "王磊", "MTTR;平均修复时间", "≤4", "2026-01"],  # its 中文名称
+        ["SLA达成率", "SLA attainment", "赵敏", "SLA达成率", "≥95%", "2026-01"],  # an alias, kept in its 别名 cell
+        ["备份成功率", "Backup success rate", "李雷", "", "99", "2026-01"],     # a new metric
+    ])
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert "1 metrics created, 2 updated" in out
+    frame = list_metrics(store).set_index("name")
+    assert frame.index.tolist() == ["Incident MTTR", "SLA attainment", "Capacity utilisation", "备份成功率"]
+    assert frame.loc["Incident MTTR", ["owner", "target", "from_period"]].tolist() == ["王磊", 4, "2026-01"]
+    assert frame.loc["SLA attainment", ["name_zh", "owner", "target"]].tolist() == ["SLA 达成率", "赵敏", 95]
+    values = _write_csv(tmp_path / "values.csv", "metric,period,value\n事件平均解决时间,2026-11,5.0\nSLA达成率,2026-11,96\n")
+    assert cli("ingest", values)[0] == 0                   # the names the file wrote still match their metrics
+
+
+INCIDENT_MTTR_ROW = ["Incident MTTR", "", "王磊", "MTTR;平均修复时间", "", ""]
+
+
+@pytest.mark.parametrize("rows, message, chinese", [
+    ([INCIDENT_MTTR_ROW, ["MTTR (P1)", "Incident MTTR", "", "", "", ""]],      # a new metric given another's name
+     ("row 3: 'Incident MTTR' is already a name of metric 'Incident MTTR': write that metric's name in the name "
+     "column to update it"), "“Incident MTTR”已是指标“Incident MTTR”的名称:要更新该指标,请在名称列填写“Incident MTTR”"),
+    ([INCIDENT_MTTR_ROW, ["事件平均解决时间", "", "", "", "", ""]],              # row 2 is Incident MTTR already
+     "row 3: '事件平均解决时间' is a name of metric 'Incident MTTR', which row 2 already updates",
+     "“事件平均解决时间”是指标“Incident MTTR”的名称,而第 2 行已在更新该指标"),
+    ([["平均修复时间", "", "", "MTTR", "", ""]],              # Incident MTTR by an alias its own aliases cell leaves out
+     ("row 2: '平均修复时间' is a name of metric 'Incident MTTR' that this row removes: write 'Incident MTTR' in the "
+     "name column to change its names"), ("“平均修复时间”是指标“Incident MTTR”的名称,但本行会删除这个名称:"
+     "要修改该指标的名称,请在名称列填写“Incident MTTR”")),
+])
+def test_a_row_naming_a_metric_by_another_name_is_refused_when_not_unambiguous(store, cli, tmp_path, rows, message,
+                                                                               chinese):
+    assert cli("metrics", "import", _write_csv(tmp_path / "full.csv", CATALOGUE_CSV))[0] == 0
+    before = list_metrics(store)
+    code, _, err = cli("metrics", "import", _chinese_catalogue(tmp_path / "目录.xlsx", rows))
+    assert code == 1
+    assert err.splitlines() == [f"目录.xlsx, sheet '指标目录', {message}"]
+    assert message_text(message.split(": ", 1)[1], "zh") == chinese
+    pd.testing.assert_frame_equal(list_metrics(store), before)                   # nothing written

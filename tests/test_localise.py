@@ -497,7 +497,7 @@ CASES = [
     pytest.param(_catalogue({"name": ["A"], "baseline": ["5"]}),
                  "填写基准或目标时需要生效月份(from_period,即开始适用的第一个月)", id="catalogue-needs-from-period"),
     pytest.param(_catalogue({"name": [None]}), "指标目录中没有指标行", id="catalogue-no-rows"),
-    pytest.param(_catalogue({"name": ["Availability"], "aliases": ["SLA达成率"]}), "名称或别名“sla达成率”已属于另一个指标",
+    pytest.param(_catalogue({"name": ["Availability"], "aliases": ["SLA达成率"]}), "“SLA达成率”已是指标“SLA attainment”的名称:要更新该指标,请在名称列填写“SLA attainment”",
                  id="catalogue-alias-taken"),
     pytest.param(_catalogue({"name": ["A"], "volume_metric": ["Tickets"]}), "业务量指标“Tickets”不在指标目录中",
                  id="catalogue-volume-metric"),
