@@ -19,7 +19,7 @@ import pandas as pd
 from .i18n import t
 from .record_views import record_verification
 from .records import get_record, list_records
-from .report_content import neutralise
+from .report_content import neutralised_text
 from .scorecard import display_names
 from .store import Store
 
@@ -165,10 +165,7 @@ def stage_counts(plan: AnnualPlan) -> dict[str, int]:
 def plan_csv(plan: AnnualPlan, lang: str) -> bytes:
     """Every record of the year as CSV in UTF-8 with BOM, text neutralised against formulas, as the
     gap report's CSV (Excel on Chinese Windows opens it correctly and runs nothing)."""
-    frame = localised_records(plan, lang)
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralise)
+    frame = neutralised_text(localised_records(plan, lang))
     return frame.rename(columns=plan_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

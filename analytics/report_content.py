@@ -179,3 +179,12 @@ def neutralise(text: object) -> object:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe (CSV, which has no
     cell formats); other values pass. The workbook marks such a cell quote-prefixed instead."""
     return "'" + text if looks_like_formula(text) else text
+
+
+def neutralised_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame for a CSV: every text column neutralised (see neutralise), numbers as they are."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(neutralise)
+    return frame

@@ -21,7 +21,12 @@ import xlsxwriter
 
 from .icons import PALETTE, POINT_COLOURS
 from .memory import gc_paused
-from .report_content import ReportContent, looks_like_formula, neutralise
+from .report_content import (
+    ReportContent,
+    looks_like_formula,
+    neutralise,
+    neutralised_text,
+)
 from .scorecard import STATUS_COLOURS
 from .units import shown_rounded
 
@@ -318,10 +323,7 @@ def write_csv(content: ReportContent) -> bytes:
                "assurance": label("col.assurance"), "trend": label("col.trend"),
                "periods_to_target": label("report.ptt"), "priority": label("col.priority"),
                "reason": label("col.reason")}
-    frame = content.gaps[list(headers)].copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(neutralise)
+    frame = neutralised_text(content.gaps[list(headers)])
     for column in ("actual", "baseline", "target", "gap", "gap_pct"):      # as the workbook shows them (-4.0 is
         places = [1] * len(frame) if column == "gap_pct" else content.gaps["decimals"]      # a number, not text)
         frame[column] = [_csv_number(value, p) for value, p in zip(frame[column], places)]
