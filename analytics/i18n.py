@@ -373,6 +373,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "verdict.not_yet": ("Not yet", "暂未见效"),
     "verdict.no_evidence": ("Not enough data", "证据不足"),
     "verdict.worse": ("Worse", "变差"),
+    "verdict.none": ("No automatic verification", "无自动验证"),
     "state.raised": ("Raised", "已提出"),
     "state.approved": ("Approved", "已批准"),
     "state.rejected": ("Rejected", "已驳回"),

@@ -49,16 +49,22 @@ def record_verification(store: Store, record: dict) -> Verification | None:
     if record.get("metric_id") is None or not record.get("go_live"):
         return None
     with store.read() as con:
-        direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [record["metric_id"]]).fetchone()
-        values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
-                             [record["metric_id"]]).df()
-        target = con.execute(
-            "SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
-            [record["metric_id"]]).fetchone()
-    goal = record.get("expected_value")
-    if goal is None and target:
-        goal = target[0]
-    return verify_effect(values, record["go_live"], direction, goal)
+        return verification_on(con, record["metric_id"], record["go_live"], record.get("expected_value"))
+
+
+def verification_on(con, metric_id: int | None, go_live, expected_value: float | None) -> Verification | None:
+    """The verification on an open connection (records.move_record checks it inside its write)."""
+    if metric_id is None or go_live is None or go_live == "":
+        return None
+    direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [metric_id]).fetchone()
+    values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
+                         [metric_id]).df()
+    target = con.execute("SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
+                         [metric_id]).fetchone()
+    goal = expected_value
+    if goal is None or (isinstance(goal, float) and pd.isna(goal)):
+        goal = target[0] if target else None
+    return verify_effect(values, go_live, direction, goal)
 
 
 def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
