@@ -257,7 +257,7 @@ def _new_cycle(con, record_id, metric_id, go_live, expected, new_baseline, new_t
     start = (pd.Timestamp(latest) + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
     version_id = add_version(con, metric_id, start, new_baseline, new_target, user.name,
                              f"record #{record_id} closed: new cycle", "record", record_id)
-    return {"version_id": version_id, "baseline": new_baseline, "target": new_target, "from_period": start}
+    return {"baseline": new_baseline, "target": new_target, "from_period": start, "version_id": version_id}
 
 
 def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:

@@ -285,3 +285,25 @@ def test_the_new_refusals_read_in_chinese(loaded):
     later = _record_in(loaded, "approved")
     move_record(loaded, later, "implementing", by="admin", change_ref="C", go_live="2099-01")
     assert refusal(later, "monitoring", by="admin").startswith(f"记录 #{later} 的上线月份是 2099-01,晚于本月(")
+
+
+def test_records_show_gives_what_each_step_changed(loaded, cli):
+    import json
+
+    rid = _record_in(loaded, "closed")                 # go-live 2026-06, verified with a comment
+    revise = _record_in(loaded, "monitoring")
+    revise_plan(loaded, revise, by="quality", reason="extend", due_date="2026-12-31")
+    code, out, _ = cli("records", "show", rid)
+    assert code == 0
+    assert "approved -> implementing: reason [Change ref.: CHG-1; Go-live: 2026-06]" in out
+    assert "monitoring -> verified: reason [Verification: Not enough data]" in out
+    # the new baseline: the mean since go-live (6.1 + 5.9 + 6.0 + 6.2 + 5.8) / 5 = 6; the target in force: 6
+    assert "verified -> closed: reason [New baseline: 6; New target: 6; From: 2026-11; Baseline version: " in out
+    code, out, _ = cli("records", "show", rid, "--format", "json")
+    closing = json.loads(out)["events"][-1]
+    assert closing["to_state"] == "closed" and closing["comment"] == "reason"
+    assert {k: v for k, v in closing["details"].items() if k != "version_id"} == {
+        "baseline": 6.0, "target": 6.0, "from_period": "2026-11"}
+    assert json.loads(out)["events"][1]["details"] is None           # a step that changed nothing else
+    code, out, _ = cli("records", "show", revise)
+    assert "monitoring -> monitoring" not in out and "revision: extend [Due date: – → 2026-12-31]" in out
