@@ -78,6 +78,8 @@ else:
 
 
 PRIORITIES = ["high", "medium", "low"]
+# Streamlit 1.67's table wraps a cell's text only in rows taller than 4rem (64 px): three lines of a comment
+TIMELINE_ROW_HEIGHT = 72
 
 
 def _fail(exc: Exception) -> None:
@@ -175,11 +177,11 @@ def show_record(record_id: int) -> None:
                         for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])],
         details=lambda f: [event_details_text(d, current_lang) for d in f["details"]])
     events = events.assign(role=events["role"].map(role_text))
-    data_table(events[["event_at", "by_user", "role", "step", "comment", "details"]],
+    data_table(events[["event_at", "by_user", "role", "step", "comment", "details"]], row_height=TIMELINE_ROW_HEIGHT,
                column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
                               "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.step"),
-                              "comment": st.column_config.TextColumn(t("rec.comment_column"), width="large"),
-                              "details": st.column_config.TextColumn(t("rec.details"), width="large")})
+                              "comment": st.column_config.TextColumn(t("rec.comment_column"), width="medium"),
+                              "details": st.column_config.TextColumn(t("rec.details"), width="medium")})
 
 
 def _state_seen(record: dict) -> str:

@@ -488,6 +488,7 @@ def test_a_record_reads_in_chinese_gap_table_timeline_details_and_closing_with_a
     assert (headers["step"]["label"], headers["comment"]["label"], headers["details"]["label"]) == (
         "步骤", "意见", "详情")
     assert "变更单号:CHG-2025-0412;上线月份:2025-11" in set(timeline.value["details"])
+    assert timeline.proto.row_height > 64               # Streamlit wraps a long comment only in rows above 4rem
 
     at.selectbox(key="acting_user").set_value("demo-admin").run()
     _widget(at.radio, "转到").set_value("已验证(效果验证:有效)")       # effective: no comment needed
