@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--go-live", default=None, metavar="YYYY-MM")
     r.add_argument("--baseline", type=float, default=None, help="on closing: the new baseline")
     r.add_argument("--target", type=float, default=None, help="on closing: the new target")
+    r.add_argument("--from-state", choices=STATES, default=None,
+                   help="the state you saw: refuse the step if someone moved the record meanwhile")
     r = rsub.add_parser("list", help="list records")
     r.add_argument("--state", choices=STATES, default=None)
     r.add_argument("--format", choices=FORMATS, default="table")
@@ -334,7 +336,8 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
     if action == "move":
         state = records.move_record(store, args.record_id, args.to, by=args.by, comment=args.comment,
                                     change_ref=args.change_ref, go_live=args.go_live,
-                                    new_baseline=args.baseline, new_target=args.target)
+                                    new_baseline=args.baseline, new_target=args.target,
+                                    expected_from=args.from_state)
         print(f"record #{args.record_id} is now {state}")
         return EXIT_OK
     if action == "list":

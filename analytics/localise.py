@@ -399,6 +399,15 @@ _ZH: list[tuple[str, str]] = [
     (r"no go-live month recorded; give the new baseline explicitly", "记录中没有上线月份;请直接填写新基准"),
     (r"there are no values since the change went live; give the new baseline explicitly or wait for data",
      "变更上线以来还没有数据;请直接填写新基准,或等有数据后再关闭"),
+    (r"record #(?P<id>\d+) changed meanwhile: it is now '(?P<state>\w+)'; reload the page",
+     "记录 #{id} 已被他人更改,现在为“{state}”;请刷新页面后再操作"),
+    ((r"record #(?P<id>\d+): the verification of effect is '(?P<verdict>\w+)', not effective; say why it is "
+      r"verified anyway \(--comment\)"), "记录 #{id} 的效果验证结论为“{verdict}”,不是“有效”:请在意见中说明为何仍确认已验证"),
+    ((r"record #(?P<id>\d+) goes live in (?P<p>\S+), after this month \((?P<m>\S+)\): a change that has not gone "
+      r"live cannot move to (?P<to>\w+)"), "记录 #{id} 的上线月份是 {p},晚于本月({m}):尚未上线的变更不能转为“{to}”"),
+    ((r"only (?P<n>\d+) month\(s\) of values since the change went live; a new baseline needs (?P<k>\d+): give the "
+      r"new baseline explicitly \(--baseline\) or wait for data"),
+     "变更上线以来只有 {n} 个月的数据,计算新基准至少需要 {k} 个月:请直接填写新基准,或等有足够数据后再关闭"),
     (r"nothing to change", "没有需要修改的内容"),
     # accounts (users, cli)
     (r"role '(?P<role>.*)' is not one of (?P<roles>.*)", "角色“{role}”无效,可选:{roles}"),
@@ -461,7 +470,7 @@ def _label(prefixes: tuple[str, ...], words: str) -> str:
 
 # Groups named so are shown by their Chinese labels (i18n.STRINGS keys under these prefixes).
 _KINDS = {"state": ("state",), "to": ("state",), "states": ("state",), "role": ("role",), "roles": ("role",),
-          "sources": ("source",), "recsources": ("recsource",)}
+          "sources": ("source",), "recsources": ("recsource",), "verdict": ("verdict",)}
 
 _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogue": "编辑指标目录",
             "set baseline": "设定基准与目标", "records": "处理改进记录", "read": "查看数据",

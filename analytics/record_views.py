@@ -8,7 +8,7 @@ import pandas as pd
 
 from .errors import InputRefused, Problem
 from .periods import parse_period
-from .records import get_record
+from .records import PLAN_FIELDS, get_record
 from .store import Store
 from .verification import Verification, verify_effect
 
@@ -49,16 +49,22 @@ def record_verification(store: Store, record: dict) -> Verification | None:
     if record.get("metric_id") is None or not record.get("go_live"):
         return None
     with store.read() as con:
-        direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [record["metric_id"]]).fetchone()
-        values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
-                             [record["metric_id"]]).df()
-        target = con.execute(
-            "SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
-            [record["metric_id"]]).fetchone()
-    goal = record.get("expected_value")
-    if goal is None and target:
-        goal = target[0]
-    return verify_effect(values, record["go_live"], direction, goal)
+        return verification_on(con, record["metric_id"], record["go_live"], record.get("expected_value"))
+
+
+def verification_on(con, metric_id: int | None, go_live, expected_value: float | None) -> Verification | None:
+    """The verification on an open connection (records.move_record checks it inside its write)."""
+    if metric_id is None or go_live is None or go_live == "":
+        return None
+    direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [metric_id]).fetchone()
+    values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
+                         [metric_id]).df()
+    target = con.execute("SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
+                         [metric_id]).fetchone()
+    goal = expected_value
+    if goal is None or (isinstance(goal, float) and pd.isna(goal)):
+        goal = target[0] if target else None
+    return verify_effect(values, go_live, direction, goal)
 
 
 def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
@@ -69,6 +75,8 @@ def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
     if fmt == "json":
         payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
         payload["events"] = json.loads(events.to_json(orient="records", date_format="iso"))
+        for event in payload["events"]:
+            event["details"] = event_details(event["details"])
         payload["verification"] = None if verification is None else {
             "verdict": verification.verdict, "explanation": verification.explain("en"),
             "pre_n": verification.pre_n, "post_n": verification.post_n, "pre_mean": verification.pre_mean,
@@ -89,11 +97,70 @@ def record_report(store: Store, record_id: int, fmt: str = "table") -> str:
     for event in events.itertuples(index=False):
         move = f"{event.from_state or ''} -> {event.to_state}" if event.kind == "transition" else event.kind
         comment = f": {event.comment}" if isinstance(event.comment, str) and event.comment else ""
-        lines.append(f"  {event.event_at:%Y-%m-%d %H:%M} {event.by_user} ({event.role}) {move}{comment}")
+        details = event_details_text(event.details)
+        details = f" [{details}]" if details else ""
+        lines.append(f"  {event.event_at:%Y-%m-%d %H:%M} {event.by_user} ({event.role}) {move}{comment}{details}")
     if verification is not None:
         lines.append(f"verification: {verification.verdict}")
         lines.append(f"  {verification.explain('en')}")
     return "\n".join(lines) + "\n"
+
+
+# an event's detail key -> the i18n label it is shown under; a value under a key in VALUE_LABELS by its label
+DETAIL_LABELS = {"source": "rec.field_source", "change_ref": "col.change_ref", "go_live": "col.go_live",
+                 "baseline": "detail.baseline", "target": "detail.target", "from_period": "detail.from_period",
+                 "version_id": "detail.version_id", "verdict": "detail.verdict",
+                 **{f: f"rec.field_{f}" for f in PLAN_FIELDS}}
+VALUE_LABELS = {"source": "recsource", "verdict": "verdict", "priority": "recpriority", "status": "status",
+                "variation": "variation", "assurance": "assurance", "trend": "trend"}
+
+
+def _shown(key: str, value: object, lang: str) -> str:
+    """One value as the reader reads it: '–' for none, a code by its label, a number short."""
+    from .i18n import STRINGS, t
+
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if key in VALUE_LABELS and f"{VALUE_LABELS[key]}.{value}" in STRINGS:
+        return t(f"{VALUE_LABELS[key]}.{value}", lang)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def event_details(details: str | dict | None) -> dict | None:
+    """An event's details (stored as JSON text) as an object."""
+    if details is None or (isinstance(details, float) and pd.isna(details)) or details == "":
+        return None
+    return json.loads(details) if isinstance(details, str) else details
+
+
+def event_details_text(details: str | dict | None, lang: str = "en") -> str:
+    """What a step changed, readably: 'Change ref.: CHG-1; Go-live: 2026-06', a revision's
+    'Due date: – → 2026-12-31', the new baseline and target set on closing."""
+    from .i18n import t
+
+    parts = []
+    for key, value in (event_details(details) or {}).items():
+        label = t(DETAIL_LABELS[key], lang) if key in DETAIL_LABELS else key
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            value = f"{_shown(key, value['from'], lang)} → {_shown(key, value['to'], lang)}"
+        else:
+            value = _shown(key, value, lang)
+        parts.append(f"{label}:{value}" if lang == "zh" else f"{label}: {value}")
+    return (";" if lang == "zh" else "; ").join(parts)
+
+
+SNAPSHOT_LABELS = {"period": "col.period", **{f: f"col.{f}" for f in SNAPSHOT_FIELDS}}
+
+
+def snapshot_table(snapshot: dict, lang: str = "en") -> pd.DataFrame:
+    """The gap frozen into a record, as labelled rows (item, value) in the reader's language."""
+    from .i18n import t
+
+    rows = [(t(SNAPSHOT_LABELS[k], lang) if k in SNAPSHOT_LABELS else k, _shown(k, v, lang))
+            for k, v in snapshot.items()]
+    return pd.DataFrame(rows, columns=["item", "value"])
 
 
 def open_record_labels(store: Store, lang: str = "en") -> pd.Series:

@@ -132,10 +132,18 @@ def _clean_plan(fields: dict) -> dict:
 
 def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str | None = None,
                 change_ref: str | None = None, go_live: str | None = None,
-                new_baseline: float | None = None, new_target: float | None = None) -> str:
-    """Move a record to another state if the user's role allows it; returns the new state."""
+                new_baseline: float | None = None, new_target: float | None = None,
+                expected_from: str | None = None) -> str:
+    """Move a record to another state if the user's role allows it; returns the new state.
+
+    expected_from is the state the user saw when choosing the step (the page, `--from-state`):
+    if someone else moved the record meanwhile, the step is refused rather than applied to a
+    state the user never saw. It is checked inside the write transaction.
+    """
     if to not in STATES:
         raise InputRefused(Problem(f"state '{to}' is not one of {', '.join(STATES)}"))
+    if expected_from is not None and expected_from not in STATES:
+        raise InputRefused(Problem(f"state '{expected_from}' is not one of {', '.join(STATES)}"))
     with store.write() as con:
         user = _actor(con, by)
         row = con.execute("SELECT state, metric_id, go_live, expected_value FROM improvement_record WHERE id = ?",
@@ -143,6 +151,9 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
         if row is None:
             raise InputRefused(Problem(f"there is no record #{record_id}"))
         state, metric_id, current_go_live, expected = row
+        if expected_from is not None and state != expected_from:
+            raise InputRefused(Problem(f"record #{record_id} changed meanwhile: it is now '{state}'; "
+                                       "reload the page"))
         roles = TRANSITIONS.get((state, to))
         if roles is None:
             allowed = [t for (f, t) in TRANSITIONS if f == state]
@@ -166,6 +177,10 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
                 raise InputRefused(Problem("give the month the change goes live (--go-live YYYY-MM)"))
             updates |= {"change_ref": change_ref.strip(), "go_live": period_to_date(month)}
             details |= {"change_ref": change_ref.strip(), "go_live": month}
+        if to in ("monitoring", "verified"):
+            _refuse_before_go_live(record_id, current_go_live, to)
+        if to == "verified":
+            details |= _verdict_accepted(con, record_id, metric_id, current_go_live, expected, comment)
         if to == "closed":
             version = _new_cycle(con, record_id, metric_id, current_go_live, expected, new_baseline, new_target,
                                  user)
@@ -180,9 +195,39 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
     return to
 
 
+def _refuse_before_go_live(record_id: int, go_live: datetime.date | None, to: str) -> None:
+    """A change that has not gone live yet cannot be monitored, nor its effect verified."""
+    this_month = datetime.date.today().replace(day=1)
+    if go_live is not None and go_live > this_month:
+        raise InputRefused(Problem(f"record #{record_id} goes live in {format_period(go_live)}, after this month "
+                                   f"({format_period(this_month)}): a change that has not gone live cannot move to "
+                                   f"{to}"))
+
+
+def _verdict_accepted(con, record_id: int, metric_id, go_live, expected, comment: str | None) -> dict:
+    """Verifying a record whose verification of effect is not 'effective' (or that has none) is
+    a judgement the trail must explain: it needs a comment saying why it is accepted anyway."""
+    from .record_views import verification_on
+
+    verification = verification_on(con, metric_id, go_live, expected)
+    verdict = verification.verdict if verification is not None else "none"
+    if verdict != "effective" and not (comment and comment.strip()):
+        raise InputRefused(Problem(f"record #{record_id}: the verification of effect is '{verdict}', not "
+                                   "effective; say why it is verified anyway (--comment)"))
+    return {"verdict": verdict}
+
+
+MIN_BASELINE_MONTHS = 3
+
+
 def _new_cycle(con, record_id, metric_id, go_live, expected, new_baseline, new_target, user) -> dict | None:
     """On closing: baseline = mean of the values since go-live (unless given), target = the
-    record's expected value (else the target in force), from the month after the latest data."""
+    record's expected value (else the target in force), from the month after the latest data.
+
+    A computed baseline needs MIN_BASELINE_MONTHS values since go-live: the new cycle's XmR
+    limits are drawn around it, and a mean of one or two months is noise (the month of the gap
+    itself, say), not the level of the changed process. With fewer, the user gives the baseline.
+    """
     from .baselines import add_version
 
     if metric_id is None:
@@ -198,6 +243,10 @@ def _new_cycle(con, record_id, metric_id, go_live, expected, new_baseline, new_t
         if not mean[1]:
             raise InputRefused(Problem("there are no values since the change went live; give the new baseline "
                                        "explicitly or wait for data"))
+        if mean[1] < MIN_BASELINE_MONTHS:
+            raise InputRefused(Problem(f"only {mean[1]} month(s) of values since the change went live; a new "
+                                       f"baseline needs {MIN_BASELINE_MONTHS}: give the new baseline explicitly "
+                                       "(--baseline) or wait for data"))
         new_baseline = float(mean[0])
     if new_target is None:
         new_target = expected
@@ -208,7 +257,7 @@ def _new_cycle(con, record_id, metric_id, go_live, expected, new_baseline, new_t
     start = (pd.Timestamp(latest) + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
     version_id = add_version(con, metric_id, start, new_baseline, new_target, user.name,
                              f"record #{record_id} closed: new cycle", "record", record_id)
-    return {"version_id": version_id, "baseline": new_baseline, "target": new_target, "from_period": start}
+    return {"baseline": new_baseline, "target": new_target, "from_period": start, "version_id": version_id}
 
 
 def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:

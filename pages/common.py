@@ -79,10 +79,11 @@ def names_in_chinese(catalogue: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(named["name"], named["name_zh"], strict=True))
 
 
-def show_refusal(exc: Exception) -> None:
-    """A refusal or store problem as a readable message, one line per problem."""
+def show_refusal(exc: Exception, heading: str | None = None) -> None:
+    """A refusal or store problem as a readable message, one line per problem, under `heading`
+    (by default the upload's "the files cannot be loaded; nothing was written")."""
     if isinstance(exc, InputRefused):
-        st.error(t("upload.refused"))
+        st.error(heading or t("upload.refused"))
         names = names_in_chinese()
         st.markdown("\n".join(f"- {problem_text(problem, lang(), names)}" for problem in exc.problems[:100]))
         if len(exc.problems) > 100:

@@ -15,9 +15,15 @@ from analytics import config, i18n
 from analytics.charts import before_after_figure
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.localise import message_text
-from analytics.record_views import gap_snapshot, record_verification
+from analytics.record_views import (
+    event_details_text,
+    gap_snapshot,
+    record_verification,
+    snapshot_table,
+)
 from analytics.records import (
     OPEN_STATES,
+    RAISE_ROLES,
     RECORD_SOURCES,
     REVISION_ROLES,
     STATES,
@@ -72,13 +78,15 @@ else:
 
 
 PRIORITIES = ["high", "medium", "low"]
+# Streamlit 1.67's table wraps a cell's text only in rows taller than 4rem (64 px): three lines of a comment
+TIMELINE_ROW_HEIGHT = 72
 
 
 def _fail(exc: Exception) -> None:
     if isinstance(exc, NotAllowed):
         st.error(message_text(str(exc), lang()))
     else:
-        show_refusal(exc)
+        show_refusal(exc, heading=t("rec.refused"))
 
 
 def _open(record_id: int | None) -> None:
@@ -113,28 +121,12 @@ def show_record(record_id: int) -> None:
         st.markdown("  \n".join(f"**{k}**:{v}" if current_lang == "zh" else f"**{k}**: {v}" for k, v in shown))
     if record.get("snapshot"):
         with st.expander(t("rec.snapshot")):
-            st.json(record["snapshot"])
+            data_table(snapshot_table(record["snapshot"], current_lang),
+                       column_config={"item": t("rec.snapshot_item"), "value": t("rec.snapshot_value")})
 
     st.subheader(t("rec.actions"))
-    moves = allowed_moves(record["state"], role)
-    if not moves:
-        st.caption(t("rec.no_actions", user=acting, role=role_text(role), state=t(f"state.{record['state']}")))
-    else:
-        with st.form(f"move_{record_id}"):
-            to = st.radio(t("rec.move_to"), moves, horizontal=True,
-                          format_func=lambda s, _lang=current_lang: i18n.t(f"state.{s}", _lang))
-            comment = st.text_area(t("rec.comment"), height=80)
-            c1, c2 = st.columns(2)
-            change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "")
-            go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "")
-            if st.form_submit_button(t("rec.move_button"), type="primary"):
-                try:
-                    new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
-                                            change_ref=change_ref or None, go_live=go_live or None)
-                    state["records_flash"] = t("rec.moved", id=record_id, state=t(f"state.{new_state}"))
-                    st.rerun()
-                except (InputRefused, NotAllowed, StoreError) as exc:
-                    _fail(exc)
+    verification = record_verification(store, record)
+    move_form(record, verification)
     if record["state"] in ("implementing", "monitoring") and role in ("quality", "admin"):
         with st.form(f"note_{record_id}", clear_on_submit=True):
             note = st.text_area(t("rec.note"), height=80)
@@ -164,7 +156,6 @@ def show_record(record_id: int) -> None:
                     _fail(exc)
 
     st.subheader(t("rec.verification"))
-    verification = record_verification(store, record)
     if verification is None:
         st.caption(t("rec.no_verification"))
     else:
@@ -183,12 +174,66 @@ def show_record(record_id: int) -> None:
     st.subheader(t("rec.timeline"))
     events = record["events"].assign(
         step=lambda f: [f"{t(f'state.{a}')} → {t(f'state.{b}')}" if k == "transition" else t(f"event.{k}")
-                        for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])])
+                        for a, b, k in zip(f["from_state"], f["to_state"], f["kind"])],
+        details=lambda f: [event_details_text(d, current_lang) for d in f["details"]])
     events = events.assign(role=events["role"].map(role_text))
-    data_table(events[["event_at", "by_user", "role", "step", "comment"]],
+    data_table(events[["event_at", "by_user", "role", "step", "comment", "details"]], row_height=TIMELINE_ROW_HEIGHT,
                column_config={"event_at": st.column_config.DatetimeColumn(t("col.when"), format="YYYY-MM-DD HH:mm"),
-                              "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.actions"),
-                              "comment": t("rec.comment")})
+                              "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.step"),
+                              "comment": st.column_config.TextColumn(t("rec.comment_column"), width="medium"),
+                              "details": st.column_config.TextColumn(t("rec.details"), width="medium")})
+
+
+def _state_seen(record: dict) -> str:
+    """The state the user chose a step on. The step form is keyed by it: a click on a form drawn
+    for a state the record has left meanwhile is still read as that form's choice (and refused
+    by move_record, which re-checks the state) rather than lost, or turned by Streamlit into the
+    first step offered for the new state (a cancel that closed a verified record)."""
+    drawn_key = f"rec_form_state_{record['id']}"
+    drawn = state.get(drawn_key)
+    clicked_on_older = drawn not in (None, record["state"]) and state.get(f"move_save_{record['id']}_{drawn}")
+    state[drawn_key] = record["state"]
+    return drawn if clicked_on_older else record["state"]
+
+
+def _step_label(step: str, verification, language: str) -> str:
+    label = i18n.t(f"state.{step}", language)
+    if step != "verified":
+        return label
+    verdict = i18n.t(f"verdict.{verification.verdict if verification is not None else 'none'}", language)
+    return i18n.t("rec.verified_with", language, state=label, verdict=verdict)
+
+
+def move_form(record: dict, verification) -> None:
+    """The next steps the acting user may take from the state shown, with what each needs."""
+    record_id, seen = record["id"], _state_seen(record)
+    moves = allowed_moves(seen, role)
+    if not moves:
+        st.caption(t("rec.no_actions", user=acting, role=role_text(role), state=t(f"state.{seen}")))
+        return
+    with st.form(f"move_{record_id}_{seen}"):
+        to = st.radio(t("rec.move_to"), moves, horizontal=True, key=f"move_to_{record_id}_{seen}",
+                      format_func=lambda s, _v=verification, _lang=current_lang: _step_label(s, _v, _lang))
+        if "verified" in moves and getattr(verification, "verdict", None) != "effective":
+            verdict = t(f"verdict.{verification.verdict if verification is not None else 'none'}")
+            st.caption(t("rec.verdict_needs_comment", verdict=verdict))
+        comment = st.text_area(t("rec.comment"), height=80)
+        c1, c2 = st.columns(2)
+        change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "")
+        go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "")
+        new_baseline = new_target = None
+        if "closed" in moves:
+            new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g")
+            new_target = c2.number_input(t("rec.new_target"), value=None, format="%.6g")
+        if st.form_submit_button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
+            try:
+                new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
+                                        change_ref=change_ref or None, go_live=go_live or None,
+                                        new_baseline=new_baseline, new_target=new_target, expected_from=seen)
+                state["records_flash"] = t("rec.moved", id=record_id, state=t(f"state.{new_state}"))
+                st.rerun()
+            except (InputRefused, NotAllowed, StoreError) as exc:
+                _fail(exc)
 
 
 def show_register() -> None:
@@ -210,7 +255,8 @@ def show_register() -> None:
         selection = data_table(
             shown[["id", "title", "state_text", "metric", "period", "owner", "due_date", "change_ref", "go_live"]],
             on_select="rerun", selection_mode="single-row", key="rec_table",
-            column_config={"id": "#", "title": t("rec.field_title"), "state_text": t("rec.state_filter"),
+            column_config={"id": "#", "title": st.column_config.TextColumn(t("rec.field_title"), width="medium"),
+                           "state_text": t("rec.state_filter"),
                            "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
                            "due_date": t("rec.field_due_date"), "change_ref": t("col.change_ref"),
                            "go_live": t("col.go_live")})
@@ -227,6 +273,9 @@ def raise_form() -> None:
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
     with st.expander(t("rec.raise"), expanded=preset is not None):
+        if role not in RAISE_ROLES:
+            st.info(t("rec.cannot_raise", user=acting, role=role_text(role)))
+            return
         suggestions = list_suggestions(store)
         suggestion = None
         if not suggestions.empty:

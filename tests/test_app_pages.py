@@ -354,11 +354,22 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
     _widget(at.button, "Save the step").click().run()
     assert get_record(app_store, record_id)["state"] == "implementing"
 
-    for user, step in (("周敏", "Monitoring"), ("刘洋", "Verified"), ("刘洋", "Closed")):
-        at.selectbox(key="acting_user").set_value(user).run()
-        _widget(at.radio, "Move to").set_value(step)
-        _widget(at.button, "Save the step").click().run()
-        assert not at.exception, at.exception
+    at.selectbox(key="acting_user").set_value("周敏").run()
+    _widget(at.radio, "Move to").set_value("Monitoring")
+    _widget(at.button, "Save the step").click().run()
+    at.selectbox(key="acting_user").set_value("刘洋").run()
+    # the verify step shows the verdict; without effect, verifying needs a comment, refused under the records heading
+    _widget(at.radio, "Move to").set_value("Verified (verification: Not yet)")
+    _widget(at.button, "Save the step").click().run()
+    assert [e.value for e in at.error] == ["This step was not made; nothing was changed:"]
+    assert "not effective; say why it is verified anyway" in "\n".join(m.value for m in at.markdown)
+    assert get_record(app_store, record_id)["state"] == "monitoring"
+    _widget(at.radio, "Move to").set_value("Verified (verification: Not yet)")
+    _widget(at.text_area, "Comment", prefix=True).set_value("the backlog audit confirms it")
+    _widget(at.button, "Save the step").click().run()
+    _widget(at.radio, "Move to").set_value("Closed")
+    _widget(at.button, "Save the step").click().run()
+    assert not at.exception, at.exception
     record = get_record(app_store, record_id)
     assert record["state"] == "closed"
     versions = list_versions(app_store, "Backlog over 30 days")
@@ -487,3 +498,76 @@ def test_the_upload_preview_says_when_it_shows_only_the_first_values(browser, tm
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(month_file))
         wait_for_app(page)
         page.get_by_text("仅显示前 5,000 条,共 5,010 条数值。").wait_for(timeout=30_000)
+
+
+def test_a_step_chosen_before_someone_else_moved_the_record_is_refused_not_applied(app_store):
+    """QA: the admin opened monitored record #1 and chose 已取消; meanwhile 刘洋 verified it by the CLI;
+    the admin's submit closed the record (Streamlit fell back to the first step offered for 'verified')
+    and started a new baseline cycle."""
+    from analytics.baselines import list_versions
+    from analytics.records import get_record, move_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    cycles = list_versions(app_store, "Incident MTTR")["cycle"].tolist()
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("demo-admin").run()
+    _widget(at.radio, "转到").set_value("已取消")
+    _widget(at.text_area, "意见", prefix=True).set_value("项目取消,预算冻结")
+    move_record(app_store, 1, "verified", by="刘洋", comment="已核实")           # the other person, meanwhile
+    _widget(at.button, "提交").click().run()
+    assert not at.exception, at.exception
+    assert get_record(app_store, 1)["state"] == "verified"
+    assert list_versions(app_store, "Incident MTTR")["cycle"].tolist() == cycles
+    assert [e.value for e in at.error] == ["无法完成此操作,未做任何更改:"]
+    assert "- 记录 #1 已被他人更改,现在为“已验证”;请刷新页面后再操作" in [m.value for m in at.markdown]
+    at.run()                                                  # the next run offers the steps from 'verified'
+    assert _widget(at.radio, "转到").options == ["已关闭", "已取消"]
+
+    # a user left with no step at all is told so, not ignored: 刘洋 approves #3 while the admin cancels it
+    at.query_params["record"] = "3"
+    at.selectbox(key="acting_user").set_value("刘洋").run()
+    _widget(at.radio, "转到").set_value("已批准")
+    move_record(app_store, 3, "cancelled", by="demo-admin", comment="重复")
+    _widget(at.button, "提交").click().run()
+    assert get_record(app_store, 3)["state"] == "cancelled"
+    assert "- 记录 #3 已被他人更改,现在为“已取消”;请刷新页面后再操作" in [m.value for m in at.markdown]
+
+
+def test_a_record_reads_in_chinese_gap_table_timeline_details_and_closing_with_a_given_baseline(app_store):
+    from analytics.baselines import list_versions
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    snapshot = next(d.value for d in at.dataframe if "item" in d.value.columns).set_index("item")["value"]
+    assert snapshot.to_dict() == {"月份": "2025-09", "实际值": "8.9", "目标": "8", "基准": "9.2", "差距": "0.9",
+                                  "差距%": "11.25", "状态": "未达标", "变异": "普通原因变异",
+                                  "保证": "时而达标时而未达标", "趋势": "→ 无显著趋势"}
+    timeline = next(d for d in at.dataframe if "step" in d.value.columns)
+    headers = json.loads(timeline.proto.columns)
+    assert (headers["step"]["label"], headers["comment"]["label"], headers["details"]["label"]) == (
+        "步骤", "意见", "详情")
+    assert "变更单号:CHG-2025-0412;上线月份:2025-11" in set(timeline.value["details"])
+    assert timeline.proto.row_height > 64               # Streamlit wraps a long comment only in rows above 4rem
+
+    at.selectbox(key="acting_user").set_value("demo-admin").run()
+    _widget(at.radio, "转到").set_value("已验证(效果验证:有效)")       # effective: no comment needed
+    _widget(at.button, "提交").click().run()
+    _widget(at.radio, "转到").set_value("已关闭")
+    _widget(at.number_input, "新基准", prefix=True).set_value(6.2)
+    _widget(at.number_input, "新目标", prefix=True).set_value(6.0)
+    _widget(at.button, "提交").click().run()
+    assert not at.exception, at.exception
+    new = list_versions(app_store, "Incident MTTR").iloc[-1]
+    assert (new["baseline"], new["target"], new["record_id"]) == (6.2, 6.0, 1)
+    details = next(d.value for d in at.dataframe if "step" in d.value.columns)["details"].iloc[-1]
+    assert details.startswith("新基准:6.2;新目标:6;起始月份:2026-11;基准版本:")
+
+
+def test_people_who_cannot_raise_records_see_why_instead_of_the_form(app_store):
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh")
+    at.selectbox(key="acting_user").set_value("访客").run()
+    assert "访客(只读用户)不能登记改进记录;由服务改进负责人登记。" in [i.value for i in at.info]
+    assert not any(b.label == "提交记录" for b in at.button)
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    assert any(b.label == "提交记录" for b in at.button)

@@ -69,7 +69,9 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
         _act_as(page, "周敏 (quality)")
         _step(page, "Monitoring")
         _act_as(page, "刘洋 (service owner)")
-        _step(page, "Verified")
+        _step(page, "Verified (verification: Not yet)",       # not effective: verifying needs a comment
+              **{"Comment (required to reject, to cancel, or to verify without an effective verdict)":
+                 "the backlog audit confirms it"})
         _step(page, "Closed")
         page.get_by_text("Record #4 is now Closed.").wait_for(timeout=15_000)
         page.screenshot(path=str(tmp_path / "record-closed.png"), full_page=True)

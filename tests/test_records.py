@@ -3,6 +3,7 @@ the new baseline and cycle on closing."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import shutil
 
@@ -191,3 +192,118 @@ def test_records_cli_contract(loaded, cli):
     assert cli("records", "move", rid, "--to", "approved", "--by", "service_owner")[0] == 0
     code, out, _ = cli("records", "list", "--state", "approved", "--format", "csv")
     assert code == 0 and out.splitlines()[1].startswith(f"{rid},Cut MTTR,approved,gap,Incident MTTR,2026-05")
+
+
+def test_a_step_chosen_on_a_state_that_changed_meanwhile_is_refused(loaded, cli):
+    """The admin sees #rid in monitoring and chooses 'cancelled'; meanwhile someone verifies it.
+    The cancel must not land on the verified record (it closed it, with a new baseline, before)."""
+    rid = _record_in(loaded, "monitoring")
+    move_record(loaded, rid, "verified", by="service_owner", comment="checked by hand")
+    events_before = len(get_record(loaded, rid)["events"])
+    with pytest.raises(InputRefused, match=rf"record #{rid} changed meanwhile: it is now 'verified'; reload the page"):
+        move_record(loaded, rid, "cancelled", by="admin", comment="project cancelled", expected_from="monitoring")
+    record = get_record(loaded, rid)
+    assert record["state"] == "verified" and len(record["events"]) == events_before
+    assert list_versions(loaded, "Incident MTTR")["cycle"].tolist() == [1]
+    code, _, err = cli("records", "move", rid, "--to", "cancelled", "--by", "admin", "--comment", "x",
+                       "--from-state", "monitoring")
+    assert code == 1 and f"record #{rid} changed meanwhile: it is now 'verified'" in err
+    code, out, _ = cli("records", "move", rid, "--to", "cancelled", "--by", "admin", "--comment", "x",
+                       "--from-state", "verified")
+    assert code == 0 and out.strip() == f"record #{rid} is now cancelled"
+
+
+def _monitored_from(store, go_live: str) -> int:
+    rid = raise_record(store, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05")
+    move_record(store, rid, "approved", by="service_owner")
+    move_record(store, rid, "implementing", by="improvement_owner", change_ref="CHG-1", go_live=go_live)
+    move_record(store, rid, "monitoring", by="quality")
+    return rid
+
+
+def test_verifying_without_evidence_of_effect_needs_a_comment_kept_in_the_trail(loaded):
+    # go-live 2026-06: 5 months before it (2026-01..05) < MIN_PRE 6, so the verdict is no_evidence
+    rid = _monitored_from(loaded, "2026-06")
+    with pytest.raises(InputRefused, match="verification of effect is 'no_evidence', not effective; say why"):
+        move_record(loaded, rid, "verified", by="service_owner")
+    assert get_record(loaded, rid)["state"] == "monitoring"
+    move_record(loaded, rid, "verified", by="service_owner", comment="customer survey confirms it")
+    last = get_record(loaded, rid)["events"].iloc[-1]
+    assert last["comment"] == "customer survey confirms it" and '"verdict": "no_evidence"' in last["details"]
+
+
+def test_verifying_an_effective_change_needs_no_comment(loaded):
+    # go-live 2026-07: before 8, 8.2, 7.9, 8.1, 8, 6.1 (6 months), after 5.9, 6.0, 6.2, 5.8, all below the
+    # old lower limit 7.717 - 2.66 * 0.54 = 6.28 and a mean change of 5.975 - 7.717 = -1.74: effective
+    rid = _monitored_from(loaded, "2026-07")
+    assert move_record(loaded, rid, "verified", by="service_owner") == "verified"
+    assert '"verdict": "effective"' in get_record(loaded, rid)["events"].iloc[-1]["details"]
+
+
+def test_closing_computes_a_baseline_only_from_three_months_after_go_live(loaded):
+    rid = _monitored_from(loaded, "2026-09")          # 2 months since go-live: 6.2 (09) and 5.8 (10)
+    move_record(loaded, rid, "verified", by="service_owner", comment="accepted on the trend")
+    with pytest.raises(InputRefused, match=r"only 2 month\(s\) of values since the change went live; a new baseline "
+                                           r"needs 3"):
+        move_record(loaded, rid, "closed", by="improvement_owner")
+    assert get_record(loaded, rid)["state"] == "verified"
+    assert list_versions(loaded, "Incident MTTR")["cycle"].tolist() == [1]
+    move_record(loaded, rid, "closed", by="improvement_owner", new_baseline=6.0, new_target=5.5)
+    new = list_versions(loaded, "Incident MTTR").iloc[-1]
+    assert (new["cycle"], new["baseline"], new["target"]) == (2, 6.0, 5.5)
+
+
+def test_a_change_that_has_not_gone_live_cannot_be_monitored_or_verified(loaded, monkeypatch):
+    rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05")
+    move_record(loaded, rid, "approved", by="service_owner")
+    move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-1", go_live="2099-01")
+    with pytest.raises(InputRefused, match=r"goes live in 2099-01, after this month .*cannot move to monitoring"):
+        move_record(loaded, rid, "monitoring", by="quality")
+    assert get_record(loaded, rid)["state"] == "implementing"
+    this_month = datetime.date.today().strftime("%Y-%m")   # going live this month is live: allowed
+    revise = _record_in(loaded, "approved")
+    move_record(loaded, revise, "implementing", by="improvement_owner", change_ref="CHG-2", go_live=this_month)
+    assert move_record(loaded, revise, "monitoring", by="quality") == "monitoring"
+
+
+def test_the_new_refusals_read_in_chinese(loaded):
+    from analytics.localise import problem_text
+
+    def refusal(*args, **kwargs) -> str:
+        with pytest.raises(InputRefused) as caught:
+            move_record(loaded, *args, **kwargs)
+        return problem_text(caught.value.problems[0], "zh")
+
+    rid = _monitored_from(loaded, "2026-09")
+    assert refusal(rid, "verified", by="admin") == (
+        f"记录 #{rid} 的效果验证结论为“证据不足”,不是“有效”:请在意见中说明为何仍确认已验证")
+    assert refusal(rid, "cancelled", by="admin", comment="x", expected_from="implementing") == (
+        f"记录 #{rid} 已被他人更改,现在为“跟踪中”;请刷新页面后再操作")
+    move_record(loaded, rid, "verified", by="admin", comment="accepted")
+    assert refusal(rid, "closed", by="admin") == (
+        "变更上线以来只有 2 个月的数据,计算新基准至少需要 3 个月:请直接填写新基准,或等有足够数据后再关闭")
+    later = _record_in(loaded, "approved")
+    move_record(loaded, later, "implementing", by="admin", change_ref="C", go_live="2099-01")
+    assert refusal(later, "monitoring", by="admin").startswith(f"记录 #{later} 的上线月份是 2099-01,晚于本月(")
+
+
+def test_records_show_gives_what_each_step_changed(loaded, cli):
+    import json
+
+    rid = _record_in(loaded, "closed")                 # go-live 2026-06, verified with a comment
+    revise = _record_in(loaded, "monitoring")
+    revise_plan(loaded, revise, by="quality", reason="extend", due_date="2026-12-31")
+    code, out, _ = cli("records", "show", rid)
+    assert code == 0
+    assert "approved -> implementing: reason [Change ref.: CHG-1; Go-live: 2026-06]" in out
+    assert "monitoring -> verified: reason [Verification: Not enough data]" in out
+    # the new baseline: the mean since go-live (6.1 + 5.9 + 6.0 + 6.2 + 5.8) / 5 = 6; the target in force: 6
+    assert "verified -> closed: reason [New baseline: 6; New target: 6; From: 2026-11; Baseline version: " in out
+    code, out, _ = cli("records", "show", rid, "--format", "json")
+    closing = json.loads(out)["events"][-1]
+    assert closing["to_state"] == "closed" and closing["comment"] == "reason"
+    assert {k: v for k, v in closing["details"].items() if k != "version_id"} == {
+        "baseline": 6.0, "target": 6.0, "from_period": "2026-11"}
+    assert json.loads(out)["events"][1]["details"] is None           # a step that changed nothing else
+    code, out, _ = cli("records", "show", revise)
+    assert "monitoring -> monitoring" not in out and "revision: extend [Due date: – → 2026-12-31]" in out
