@@ -423,35 +423,40 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         period = parse_period(args.period)
         if period is None:
             raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
-    target = _report_target(args.output)
+    target = _output_target(args.output, "the report")
     store.ensure_schema()
     content = build_report(store, period, args.lang, process=args.process, category=args.category)
     if period is not None and not content.has_values:         # as analyse says it
         print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
-    data = render_report(content, args.format)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:            # no permission, disk full: still one line
-        raise _cannot_write(target, exc.strerror or str(exc)) from None
+    _write_output(target, render_report(content, args.format), "the report")
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
           f"{len(content.charts)} charts)")
     return EXIT_OK
 
 
-def _report_target(output: str) -> Path:
-    """The file to write the report to, refused at once (before a PDF takes its seconds) when it
-    is a folder or its folder does not exist, as one line, where the write raised a traceback."""
+def _output_target(output: str, what: str) -> Path:
+    """The file to write `what` to, refused at once (before a PDF takes its seconds) when it is a
+    folder or its folder does not exist, as one line, where the write raised a traceback."""
     path = Path(output)
     if path.is_dir():
-        raise _cannot_write(path, "it is a folder")
+        raise _cannot_write(path, "it is a folder", what)
     if not path.parent.is_dir():
-        raise _cannot_write(path, "its folder does not exist")
+        raise _cannot_write(path, "its folder does not exist", what)
     return path
 
 
-def _cannot_write(path: Path, why: str) -> InputRefused:
+def _write_output(path: Path, data: bytes, what: str) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:            # no permission, disk full: still one line
+        raise _cannot_write(path, exc.strerror or str(exc), what) from None
+
+
+def _cannot_write(path: Path, why: str, what: str) -> InputRefused:
     from .errors import Problem
 
+    if what == "the annual plan":     # each message written out whole, so that localise can match it
+        return InputRefused(Problem(f"cannot write the annual plan to {path}: {why}"))
     return InputRefused(Problem(f"cannot write the report to {path}: {why}"))
 
 
@@ -491,10 +496,8 @@ def cmd_plan(store: Store, args: argparse.Namespace) -> int:
     if not args.output:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))   # the csv keeps its BOM
         return EXIT_OK
-    try:
-        Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-    except OSError as exc:
-        raise InputRefused(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    _write_output(_output_target(args.output, "the annual plan"), data if isinstance(data, bytes) else data.encode("utf-8"),
+                  "the annual plan")
     print(f"{args.output}: {args.format} annual plan for {plan.year} ({len(plan.records)} records)")
     return EXIT_OK
 

@@ -345,6 +345,9 @@ _ZH: list[tuple[str, str]] = [
     (r"cannot write the report to (?P<file>.*): it is a folder", "无法把报告写入 {file}:这是一个文件夹"),
     (r"cannot write the report to (?P<file>.*): its folder does not exist", "无法把报告写入 {file}:所在文件夹不存在"),
     (r"cannot write the report to (?P<file>.*): (?P<why>.*)", "无法把报告写入 {file}:{why}"),   # the system's words
+    (r"cannot write the annual plan to (?P<file>.*): it is a folder", "无法把年度计划写入 {file}:这是一个文件夹"),
+    (r"cannot write the annual plan to (?P<file>.*): its folder does not exist", "无法把年度计划写入 {file}:所在文件夹不存在"),
+    (r"cannot write the annual plan to (?P<file>.*): (?P<why>.*)", "无法把年度计划写入 {file}:{why}"),
     (r"category '(?P<v>.*)' is not one of .* \(服务质量/服务效果/服务成本/流程执行效率\)",
      "类别“{v}”无效,可选:服务质量、服务效果、服务成本、流程执行效率"),
     (r"direction '(?P<v>.*)' is not one of .* \(increase = higher is better\)",
