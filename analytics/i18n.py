@@ -93,6 +93,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
                             "{missing} missing"),
                             "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},缺失 {missing}"),
+    "app.refused": ("This was not done; nothing was changed:", "无法完成此操作,未做任何更改:"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),
     "upload.new": ("New", "新增"),
@@ -396,7 +397,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "verdict.no_evidence": ("Not enough data", "证据不足"),
     "verdict.worse": ("Worse", "变差"),
     "verdict.none": ("No automatic verification", "无自动验证"),
-    "rec.refused": ("This step was not made; nothing was changed:", "无法完成此操作,未做任何更改:"),
     "rec.new_baseline": ("New baseline, for closing (empty: the mean since go-live)",
                          "新基准(关闭时可填;留空则取上线以来的均值)"),
     "rec.new_target": ("New target, for closing (empty: the expected value)", "新目标(关闭时可填;留空则取预期效果)"),

@@ -87,7 +87,7 @@ with catalogue_tab:
                     state["catalogue_flash"] = t("cat.saved", updated=counts["updated"])
                     st.rerun()
                 except (InputRefused, StoreError) as exc:
-                    show_refusal(exc)
+                    show_refusal(exc, heading=t("app.refused"))
     st.divider()
     upload = st.file_uploader(t("cat.import"), type=FILE_TYPES, key="catalogue_file") if can_edit else None
     if upload is not None and st.button(t("cat.import_button"), disabled=not by.strip()):
@@ -141,7 +141,7 @@ with baselines_tab:
                                                  period=from_period)
                     st.rerun()
                 except (InputRefused, StoreError) as exc:
-                    show_refusal(exc)
+                    show_refusal(exc, heading=t("app.refused"))
     with right:
         st.subheader(t("cat.compute_header"))
         if months:
@@ -163,7 +163,7 @@ with baselines_tab:
                                                  period=compute_from)
                     st.rerun()
             except (InputRefused, StoreError) as exc:
-                show_refusal(exc)
+                show_refusal(exc, heading=t("app.refused"))
             figure = xmr_figure(points, title=display_name(row, lang()), unit=unit, decimals=decimals, lang=lang(),
                                 height=360)
             figure.add_vrect(x0=pd.Timestamp(start), x1=pd.Timestamp(end), fillcolor="#289de0", opacity=0.12,

@@ -33,7 +33,7 @@ if overview.empty:
                          last=summary["last_period"]))
             st.rerun()
         except (InputRefused, StoreError) as exc:
-            show_refusal(exc)
+            show_refusal(exc, heading=t("app.refused"))
     st.stop()
 
 cols = st.columns(5)

@@ -86,7 +86,7 @@ def _fail(exc: Exception) -> None:
     if isinstance(exc, NotAllowed):
         st.error(message_text(str(exc), lang()))
     else:
-        show_refusal(exc, heading=t("rec.refused"))
+        show_refusal(exc, heading=t("app.refused"))
 
 
 def _open(record_id: int | None) -> None:

@@ -60,7 +60,7 @@ try:
                        file_name=report_file_name(content, fmt), mime=FORMATS[fmt], icon=":material/download:",
                        on_click="ignore")
 except InputRefused as exc:
-    show_refusal(exc)
+    show_refusal(exc, heading=t("app.refused"))
 
 st.subheader(content.title)
 cols = st.columns(5)

@@ -180,4 +180,4 @@ else:
                     state["upload_flash"] = t("upload.rollback_done", id=pick, **done)
                     st.rerun()
                 except (InputRefused, StoreError, NotAllowed) as exc:
-                    show_refusal(exc)
+                    show_refusal(exc, heading=t("app.refused"))

@@ -361,7 +361,7 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
     # the verify step shows the verdict; without effect, verifying needs a comment, refused under the records heading
     _widget(at.radio, "Move to").set_value("Verified (verification: Not yet)")
     _widget(at.button, "Save the step").click().run()
-    assert [e.value for e in at.error] == ["This step was not made; nothing was changed:"]
+    assert [e.value for e in at.error] == ["This was not done; nothing was changed:"]
     assert "not effective; say why it is verified anyway" in "\n".join(m.value for m in at.markdown)
     assert get_record(app_store, record_id)["state"] == "monitoring"
     _widget(at.radio, "Move to").set_value("Verified (verification: Not yet)")
@@ -571,3 +571,20 @@ def test_people_who_cannot_raise_records_see_why_instead_of_the_form(app_store):
     assert not any(b.label == "提交记录" for b in at.button)
     at.selectbox(key="acting_user").set_value("陈静").run()
     assert any(b.label == "提交记录" for b in at.button)
+
+
+def test_a_refused_rollback_is_not_called_a_file_that_cannot_be_loaded(app_store):
+    """Found by exploratory testing: rolling back an upload whose values a later one replaced was
+    refused under "the files cannot be loaded ... upload again", although no file was involved."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["MTTR"]}), by="t")
+    for value in (6.0, 5.5):
+        records = pd.DataFrame({"metric": ["MTTR"], "period": ["2026-05"], "value": [value]})
+        apply_ingest(app_store, plan_records(app_store, records, f"v{value}.csv"), by="t")
+    at = _app("pages/upload.py", lang="zh")
+    _widget(at.selectbox, "选择要回滚的上传").set_value(1)
+    at.button(key="rollback_button").click().run()
+    assert [e.value for e in at.error] == ["无法完成此操作,未做任何更改:"]
+    assert "上传 #1 无法回滚" in _text(at) and "重新上传" not in " ".join(e.value for e in at.error)
