@@ -68,4 +68,8 @@ for column, key in zip(cols, ("met", "near", "missed", "improvements", "concerns
     column.metric(t(f"sc.{key}"), content.headline[key])
 if content.top:
     st.markdown(f"**{content.label('report.top')}**")
-    data_table(content.top_table())     # a table: the real ranks, and names shown as typed (no markdown)
+    # a table: the real ranks, and names shown as typed (no markdown); rows tall enough for a long
+    # reason to wrap onto a second line, where one line cut it at the table's edge
+    top = content.top_table()
+    data_table(top, row_height=72, column_config={
+        top.columns[0]: st.column_config.NumberColumn(width=64), top.columns[1]: st.column_config.TextColumn(width=180)})
