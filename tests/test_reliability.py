@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -172,3 +173,38 @@ def test_two_threads_writing_and_reading_at_once_lose_nothing(filled):
     with filled.read() as con:
         assert con.execute("SELECT count(*) FROM store_meta WHERE key LIKE 't%-%'").fetchone()[0] == 30
     assert os.path.exists(filled.path)
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("folder", "this is a folder; give the backup a file name in it"),
+    ("under_a_file", "the backup cannot be written: {tmp}/notes.csv is a file, not a folder"),
+    ("proc", "the backup cannot be written: cannot create /proc/x.duckdb (No such file or directory)"),
+])
+def test_a_backup_to_a_path_that_cannot_hold_it_is_refused_in_one_line(filled, cli, tmp_path, where, reason):
+    (tmp_path / "notes.csv").write_text("x\n")
+    (tmp_path / "folder").mkdir()
+    target = {"folder": tmp_path / "folder", "under_a_file": tmp_path / "notes.csv" / "b.duckdb",
+              "proc": "/proc/x.duckdb"}[where]
+    code, out, err = cli("backup", target)
+    assert (code, out) == (1, "")
+    assert err == f"{target}: {reason.format(tmp=tmp_path)}" + (f", e.g. {target}/csi-backup.duckdb" if where == "folder"
+                                                                 else "") + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.csv", "folder", "notes.csv", "store.duckdb", "v.csv"]
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_an_interrupted_backup_leaves_the_earlier_backup_whole_and_no_partial_file(filled, cli, tmp_path, monkeypatch):
+    """The copy goes to a temporary file renamed over the target only once whole."""
+    (tmp_path / "backups").mkdir()
+    target = tmp_path / "backups" / "b.duckdb"
+    assert cli("backup", target)[0] == 0
+    earlier = target.read_bytes()
+
+    def copy_then_interrupt(source, destination):
+        Path(destination).write_bytes(b"half a store")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("analytics.backup.shutil.copyfile", copy_then_interrupt)
+    code, _, err = cli("backup", target)
+    assert code == 130 and err.startswith("interrupted; nothing was written")
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == ["b.duckdb"] and target.read_bytes() == earlier
