@@ -13,11 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config
-from .errors import InputRefused, NotAllowed, StoreError, UsageError
+from .errors import INTERRUPTED, InputRefused, NotAllowed, StoreError, UsageError
 from .output import FORMATS, render
-from .store import Store
+from .store import Store, interrupted_query
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -470,7 +471,16 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
-        print("interrupted; nothing was written by the unfinished step", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        if interrupted_query(exc):
+            return _interrupted()
+        raise
+
+
+def _interrupted() -> int:
+    """Ctrl-C: the unfinished write was rolled back; 130 as a shell reports a command SIGINT ended."""
+    print(INTERRUPTED, file=sys.stderr)
+    return EXIT_INTERRUPTED

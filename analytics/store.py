@@ -187,6 +187,14 @@ class Store:
             ).fetchone()[0] == 0
 
 
+def interrupted_query(exc: BaseException) -> bool:
+    """True for DuckDB's answer to Ctrl-C during a query: it cancels the query and raises its own
+    error (RuntimeError 'Query interrupted', or InterruptException) in place of Python's
+    KeyboardInterrupt, which never comes. The write it was part of has been rolled back."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
+
+
 def unusable_path_reason(exc: OSError, path: Path) -> str:
     """Why a file cannot be made at `path`, in words a user can act on: a folder on the way that is
     a file, the path itself a folder, or the system's reason (no permission, a folder that cannot
