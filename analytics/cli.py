@@ -453,11 +453,35 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
 }
 
 
+# Commands (with their action) that work on what a store already holds. On a path with no store
+# they refuse: opening would create an empty store and answer from it, so a mistyped --db would
+# look like a store without data. init, demo, ingest, metrics import, users add and records raise
+# create the store; spc needs none; restore puts one in place.
+ON_AN_EXISTING_STORE = {
+    ("observations", None), ("analyse", None), ("metrics", None), ("uploads", None), ("baselines", None),
+    ("records", "list"), ("records", "show"), ("users", "list"), ("report", None), ("backup", None),
+    ("rollback", None), ("baselines", "set"), ("baselines", "compute"), ("records", "move"), ("users", "set"),
+}
+
+
+def _command_and_action(args: argparse.Namespace) -> tuple[str, str | None]:
+    for name in ("action", "records_action", "users_action"):
+        if getattr(args, name, None):
+            return args.command, getattr(args, name)
+    return args.command, None
+
+
+def _store_for(args: argparse.Namespace) -> Store:
+    store = Store(args.db)
+    if _command_and_action(args) in ON_AN_EXISTING_STORE and not store.path.exists():
+        raise StoreError(f"no store at {store.path}: check --db / CSI_DB, or create it with `init`")
+    return store
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        store = Store(args.db)
-        return COMMANDS[args.command](store, args)
+        return COMMANDS[args.command](_store_for(args), args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
