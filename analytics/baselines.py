@@ -53,17 +53,18 @@ def add_version_if_changed(con: duckdb.DuckDBPyConnection, metric_id: int, from_
 
 
 def list_versions(store: Store, metric: str | None = None) -> pd.DataFrame:
-    """Every version of every (or one) metric, oldest first."""
+    """Every version of every (or one) metric, oldest first; a metric named as the catalogue knows it."""
     with store.read() as con:
+        metric_id = None if metric is None else catalogue_metric_id(con, metric)
         return con.execute(
             """
             SELECT m.name AS metric, b.cycle, strftime(b.from_period, '%Y-%m') AS from_period,
                    b.baseline, b.target, b.set_by, b.set_at, b.reason, b.method, b.record_id
             FROM baseline b JOIN metric m ON m.id = b.metric_id
-            WHERE ? IS NULL OR m.name = ?
+            WHERE ? IS NULL OR m.id = ?
             ORDER BY m.id, b.from_period, b.id
             """,
-            [metric, metric],
+            [metric_id, metric_id],
         ).df()
 
 
@@ -89,7 +90,9 @@ def check_period(text: str, what: str = "--from") -> str:
     return period
 
 
-def _metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+def catalogue_metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+    """The metric a name means, as every command reads names (any spelling the catalogue knows);
+    an unknown one is refused with the closest catalogue names."""
     from .catalogue import metric_lookup
 
     lookup = metric_lookup(con)
@@ -114,7 +117,7 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
         raise InputRefused(Problem("say why the baseline or target changes (--reason)"))
     period = check_period(from_period)
     with store.write() as con:
-        metric_id = _metric_id(con, metric)
+        metric_id = catalogue_metric_id(con, metric)
         name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
         for what, number in (("the baseline", baseline), ("the target", target)):
             why = below_zero_problem(number, name, unit, what) if number is not None else None
@@ -150,7 +153,7 @@ def compute_version(store: Store, metric: str, *, window: str, stat: str, from_p
     if start > end:
         raise InputRefused(Problem(f"--window '{window}' ends before it starts"))
     with store.read() as con:
-        metric_id = _metric_id(con, metric)
+        metric_id = catalogue_metric_id(con, metric)
         values = con.execute(
             "SELECT value FROM current_observation WHERE metric_id = ? AND period BETWEEN ? AND ?",
             [metric_id, period_to_date(start), period_to_date(end)]).df()["value"]

@@ -267,10 +267,6 @@ def cmd_observations(store: Store, args: argparse.Namespace) -> int:
     from .observations import current_observations
 
     frame = current_observations(store, args.metric)
-    if args.metric and frame.empty:
-        from .catalogue import list_metrics
-        if args.metric not in set(list_metrics(store)["name"]):
-            raise InputRefused(f"unknown metric '{args.metric}'")
     sys.stdout.write(render(frame, args.format))
     return EXIT_OK
 
@@ -280,10 +276,6 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
 
     if args.action is None:
         frame = list_versions(store, args.metric)
-        if args.metric and frame.empty:
-            from .catalogue import list_metrics
-            if args.metric not in set(list_metrics(store)["name"]):
-                raise InputRefused(f"unknown metric '{args.metric}'")
         sys.stdout.write(render(frame, args.format))
         return EXIT_OK
     if not args.metric or not args.from_period:
