@@ -24,10 +24,18 @@ def _same(a: float | None, b: float | None) -> bool:
     return b is not None and not (isinstance(b, float) and math.isnan(b)) and abs(a - b) <= 1e-12 * max(1, abs(a))
 
 
+def _refuse_non_finite(baseline: float | None, target: float | None) -> None:
+    """inf or nan is no baseline or target: stored, it would reach JSON as Infinity (invalid)."""
+    for what, number in (("the baseline", baseline), ("the target", target)):
+        if number is not None and not math.isfinite(number):
+            raise InputRefused(Problem(f"{what} must be a finite number, not {number}"))
+
+
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                 baseline: float | None, target: float | None, by: str, reason: str | None,
                 method: str, record_id: int | None = None) -> int:
     """Append a version inside the caller's transaction; returns its id."""
+    _refuse_non_finite(baseline, target)
     cycle = con.execute("SELECT coalesce(max(cycle), 0) + 1 FROM baseline WHERE metric_id = ?",
                         [metric_id]).fetchone()[0]
     return con.execute(
@@ -115,6 +123,7 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
         raise InputRefused(Problem("give a baseline, a target or both"))
     if not reason or not reason.strip():
         raise InputRefused(Problem("say why the baseline or target changes (--reason)"))
+    _refuse_non_finite(baseline, target)
     period = check_period(from_period)
     with store.write() as con:
         metric_id = catalogue_metric_id(con, metric)

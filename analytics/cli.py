@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["set", "compute"])
     p.add_argument("--metric", default=None)
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--baseline", type=float, default=None)
-    p.add_argument("--target", type=float, default=None)
+    p.add_argument("--baseline", type=_finite_number, default=None)
+    p.add_argument("--target", type=_finite_number, default=None)
     p.add_argument("--from", dest="from_period", default=None, metavar="YYYY-MM")
     p.add_argument("--window", default=None, metavar="YYYY-MM:YYYY-MM")
     p.add_argument("--stat", choices=["mean", "median"], default="mean")
@@ -161,6 +162,17 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _finite_number(text: str) -> float:
+    """A number argument: 'inf' and 'nan' parse as floats but are no baseline or target."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
+
+from analytics.baselines import list_versions, set_version
+from analytics.errors import InputRefused
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,baseline,target,from_period
 SLA attainment,SLA达成率,,%,quality,increase,90,95,2026-01
@@ -35,3 +41,25 @@ def test_the_listings_read_a_metric_name_as_the_write_commands_do(catalogue, cli
 def test_an_unknown_metric_is_refused_with_the_closest_names(catalogue, cli, command):
     assert cli(command, "--metric", "SLA attainmnt") == (
         1, "", "unknown metric 'SLA attainmnt' (closest: SLA attainment)\n")
+
+
+@pytest.mark.parametrize("option, text", [("--baseline", "inf"), ("--target", "nan"), ("--baseline", "Infinity")])
+def test_a_baseline_or_target_that_is_no_finite_number_is_a_usage_error_like_any_bad_number(catalogue, cli, option,
+                                                                                             text):
+    code, out, err = cli("baselines", "set", "--metric", "SLA attainment", option, text, "--from", "2026-02",
+                         "--reason", "r")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == f"python -m analytics baselines: argument {option}: '{text}' is not a finite number"
+    assert cli("baselines", "set", "--metric", "SLA attainment", option, "abc", "--from", "2026-02", "--reason",
+               "r")[0] == 2                                                         # as a word was already
+    code, out, _ = cli("baselines", "--format", "json")
+    assert code == 0 and [v["target"] for v in json.loads(out)] == [95.0]              # valid JSON, one version
+
+
+@pytest.mark.parametrize("baseline, target", [(math.inf, None), (None, math.nan)])
+def test_the_library_refuses_a_non_finite_baseline_or_target_for_every_caller(catalogue, baseline, target):
+    """The dashboard and a closing record reach set_version/add_version without the command line's parser."""
+    with pytest.raises(InputRefused, match="must be a finite number, not (inf|nan)"):
+        set_version(catalogue, "SLA attainment", baseline=baseline, target=target, from_period="2026-02", by="me",
+                    reason="r")
+    assert len(list_versions(catalogue)) == 1
