@@ -238,10 +238,10 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
               + (f", {s['suggestions']} suggestions" if s["suggestions"] else ""))
         for sheet, reason in file_plan.parsed.skipped_sheets:
             print(f"  sheet '{sheet}' skipped: {reason}")
-        for warning in file_plan.parsed.warnings:
-            print(f"  note: {warning}")
+        for warning in file_plan.parsed.warnings:          # stderr, where a batch job looks for trouble;
+            print(f"  note: {warning}", file=sys.stderr)     # stdout keeps the lines a script parses
         for doubt in file_plan.doubts:
-            print(f"  warning: {doubt}")
+            print(f"  warning: {doubt}", file=sys.stderr)
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):
