@@ -227,10 +227,16 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
+    from .errors import Problem
     from .ingest import apply_ingest, plan_ingest
 
-    plan = plan_ingest(store, [(Path(f), Path(f).name) for f in args.files], create_metrics=args.create_metrics,
-                       isolated=True)
+    names = _file_names(args.files)
+    folders = [Problem(f"this is a folder, not a file: name the files in it, e.g. {Path(f) / '*.xlsx'}", file=name)
+               for f, name in zip(args.files, names) if Path(f).is_dir()]
+    if folders:
+        raise InputRefused(folders)
+    plan = plan_ingest(store, [(Path(f), name) for f, name in zip(args.files, names)],
+                       create_metrics=args.create_metrics, isolated=True)
     for file_plan in plan.files:
         s = file_plan.summary()
         print(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
@@ -254,6 +260,14 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
     ids = apply_ingest(store, plan, by=_by(args), source=args.source)
     print("loaded as upload " + ", ".join(f"#{i}" for i in ids))
     return EXIT_OK
+
+
+def _file_names(files: list[str]) -> list[str]:
+    """How messages and the upload log name each file: its base name, or the path as given where
+    two files of the run share a base name (owners/a/data.csv and owners/b/data.csv)."""
+    bases = [Path(f).name for f in files]
+    shared = {base for base in bases if bases.count(base) > 1}
+    return [f if base in shared else base for f, base in zip(files, bases)]
 
 
 def cmd_uploads(store: Store, args: argparse.Namespace) -> int:

@@ -63,3 +63,27 @@ def test_the_library_refuses_a_non_finite_baseline_or_target_for_every_caller(ca
         set_version(catalogue, "SLA attainment", baseline=baseline, target=target, from_period="2026-02", by="me",
                     reason="r")
     assert len(list_versions(catalogue)) == 1
+
+
+def test_two_files_of_one_run_with_the_same_base_name_are_each_named_by_their_path(catalogue, cli, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for owner, row in (("a", "SLA attainment,2026-02,x"), ("b", "SLA attainment,2026-03,93")):
+        (tmp_path / "owners" / owner).mkdir(parents=True)
+        (tmp_path / "owners" / owner / "data.csv").write_text(f"metric,period,value\n{row}\n", encoding="utf-8")
+    code, out, err = cli("ingest", "owners/a/data.csv", "owners/b/data.csv")
+    assert (code, out, err) == (1, "", "owners/a/data.csv, row 2, column C (value): 'x' is not a number\n")
+    (tmp_path / "owners" / "a" / "data.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    code, out, err = cli("ingest", "owners/a/data.csv", "owners/b/data.csv")
+    assert code == 0, err
+    assert [line.split(":")[0] for line in out.splitlines()[:2]] == ["owners/a/data.csv", "owners/b/data.csv"]
+    (tmp_path / "owners" / "b" / "april.csv").write_text("metric,period,value\nMTTR,2026-04,5\n", encoding="utf-8")
+    code, out, err = cli("ingest", "owners/b/april.csv", "--dry-run")
+    assert (code, out.splitlines()[0].split(":")[0]) == (0, "april.csv")           # no shared name: the base name
+
+
+def test_a_folder_given_to_ingest_is_refused_as_a_folder(catalogue, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "owners").mkdir()
+    assert cli("ingest", "owners/", "v.csv") == (
+        1, "", "owners: this is a folder, not a file: name the files in it, e.g. owners/*.xlsx\n")
