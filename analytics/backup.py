@@ -23,7 +23,7 @@ from .store import (
     _schema_version,
     _write_lock,
     data_version_in,
-    unusable_path_reason,
+    unusable_path_problem,
 )
 
 
@@ -52,7 +52,7 @@ def backup(store: Store, target: str | os.PathLike) -> Path:
                 con.close()
         os.replace(partial, target)
     except OSError as exc:
-        raise InputRefused(Problem(f"the backup cannot be written: {unusable_path_reason(exc, target)}",
+        raise InputRefused(Problem(f"the backup cannot be written: {unusable_path_problem(exc, target)}",
                                    file=str(target))) from None
     finally:
         if partial is not None:

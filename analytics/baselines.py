@@ -26,9 +26,10 @@ def _same(a: float | None, b: float | None) -> bool:
 
 def _refuse_non_finite(baseline: float | None, target: float | None) -> None:
     """inf or nan is no baseline or target: stored, it would reach JSON as Infinity (invalid)."""
-    for what, number in (("the baseline", baseline), ("the target", target)):
-        if number is not None and not math.isfinite(number):
-            raise InputRefused(Problem(f"{what} must be a finite number, not {number}"))
+    if baseline is not None and not math.isfinite(baseline):
+        raise InputRefused(Problem(f"the baseline must be a finite number, not {baseline}"))
+    if target is not None and not math.isfinite(target):
+        raise InputRefused(Problem(f"the target must be a finite number, not {target}"))
 
 
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,

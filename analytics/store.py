@@ -77,7 +77,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"the store {self.path} cannot be used: {unusable_path_reason(exc, self.path)}") from None
+            raise StoreError(f"the store {self.path} cannot be used: {unusable_path_problem(exc, self.path)}") from None
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -195,7 +195,7 @@ def interrupted_query(exc: BaseException) -> bool:
         isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
 
 
-def unusable_path_reason(exc: OSError, path: Path) -> str:
+def unusable_path_problem(exc: OSError, path: Path) -> str:
     """Why a file cannot be made at `path`, in words a user can act on: a folder on the way that is
     a file, the path itself a folder, or the system's reason (no permission, a folder that cannot
     be made) for the path or the folder it is about."""

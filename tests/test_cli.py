@@ -8,7 +8,7 @@ import math
 import pytest
 
 from analytics.baselines import list_versions, set_version
-from analytics.errors import InputRefused
+from analytics.errors import InputRefused, StoreError
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,baseline,target,from_period
 SLA attainment,SLA达成率,,%,quality,increase,90,95,2026-01
@@ -87,3 +87,27 @@ def test_a_folder_given_to_ingest_is_refused_as_a_folder(catalogue, cli, tmp_pat
     (tmp_path / "owners").mkdir()
     assert cli("ingest", "owners/", "v.csv") == (
         1, "", "owners: this is a folder, not a file: name the files in it, e.g. owners/*.xlsx\n")
+
+
+def test_the_new_refusals_read_in_chinese(catalogue, cli, tmp_path):
+    """The dashboard shows the same messages to Chinese-speaking managers (analytics.localise)."""
+    from analytics.backup import backup
+    from analytics.localise import message_text, problem_text
+    from analytics.store import Store
+
+    (tmp_path / "notes.csv").write_text("x\n")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path / "notes.csv" / "x.duckdb").ensure_schema()
+    assert message_text(str(caught.value), "zh") == (
+        f"数据库 {tmp_path}/notes.csv/x.duckdb 无法使用:{tmp_path}/notes.csv 是文件,不是文件夹")
+    with pytest.raises(InputRefused) as caught:
+        backup(catalogue, tmp_path / "folder")
+    assert problem_text(caught.value.problems[0], "zh").endswith(
+        f"这是文件夹;请为备份指定其中的文件名,如 {tmp_path}/folder/csi-backup.duckdb")
+    with pytest.raises(InputRefused) as caught:
+        set_version(catalogue, "SLA attainment", baseline=None, target=math.nan, from_period="2026-02", by="me",
+                    reason="r")
+    assert problem_text(caught.value.problems[0], "zh") == "目标必须是有限的数值,不能是 nan"
+    _, _, err = cli("--db", tmp_path / "typo.duckdb", "analyse")
+    assert message_text(err.strip(), "zh") == f"{tmp_path}/typo.duckdb 处没有数据库:请检查 --db / CSI_DB,或用 `init` 创建"

@@ -172,7 +172,7 @@ def test_a_writer_waits_for_the_other_process_to_finish(tmp_path):
 def test_a_store_path_that_cannot_hold_a_store_is_refused_in_one_line(cli, tmp_path, where, reason):
     (tmp_path / "notes.csv").write_text("x\n")
     path = {"under_a_file": tmp_path / "notes.csv" / "x.duckdb", "proc": "/proc/nope/x.duckdb"}[where]
-    for command in ("init", "analyse"):
+    for command in ("init", "demo"):                       # commands that create a store where there is none
         code, out, err = cli("--db", path, command)       # the later --db wins over the fixture's
         assert (code, out) == (1, "")
         assert err == f"the store {path} cannot be used: {reason.format(tmp=tmp_path)}\n"
