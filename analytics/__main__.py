@@ -11,12 +11,18 @@ import os
 import sys
 import traceback
 
-from .cli import main
+from .errors import INTERRUPTED
 
 
 def _exit_code() -> int:
     try:
+        # imported here: Ctrl-C while the libraries load is answered as any other Ctrl-C
+        from .cli import main
+
         return main()
+    except KeyboardInterrupt:                  # main() answers it itself once it runs
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
     except SystemExit as exc:                  # argparse: --help, or a usage error it has printed
         return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     except BaseException:  # noqa: BLE001 - a bug: its traceback, as Python would print it, then exit 1

@@ -11,30 +11,52 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 
 from .errors import InputRefused, Problem, StoreError
 from .migrations import LATEST_VERSION
-from .store import Store, _schema_version, _write_lock, data_version_in
+from .store import (
+    Store,
+    _schema_version,
+    _write_lock,
+    data_version_in,
+    unusable_path_problem,
+)
 
 
 def backup(store: Store, target: str | os.PathLike) -> Path:
+    """Copy the store to `target`: written beside it under a temporary name, then renamed, so
+    `target` is either the whole backup or as it was (an interrupted copy leaves nothing)."""
     target = Path(target)
     if target.resolve() == store.path.resolve():
         raise InputRefused(Problem("the backup cannot overwrite the store itself", file=str(target)))
+    if target.is_dir():
+        raise InputRefused(Problem("this is a folder; give the backup a file name in it, e.g. "
+                                   f"{target / 'csi-backup.duckdb'}", file=str(target)))
     store.ensure_schema()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    with _write_lock(store.path):
-        con = store._open()
-        try:
-            con.execute("CHECKPOINT")
-            shutil.copyfile(store.path, partial)
-        finally:
-            con.close()
-    os.replace(partial, target)
+    partial = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        os.close(handle)
+        partial = Path(name)
+        with _write_lock(store.path):
+            con = store._open()
+            try:
+                con.execute("CHECKPOINT")
+                shutil.copyfile(store.path, partial)
+            finally:
+                con.close()
+        os.replace(partial, target)
+    except OSError as exc:
+        raise InputRefused(Problem(f"the backup cannot be written: {unusable_path_problem(exc, target)}",
+                                   file=str(target))) from None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
     return target
 
 
@@ -78,6 +100,7 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
     """Replace the store with a backup; returns where the previous store was kept (None if none)."""
     source = Path(source)
     check_backup(source)
+    store.make_folder()
     kept, seen = None, 0
     with _write_lock(store.path):
         if store.path.exists():

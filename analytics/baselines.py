@@ -24,10 +24,19 @@ def _same(a: float | None, b: float | None) -> bool:
     return b is not None and not (isinstance(b, float) and math.isnan(b)) and abs(a - b) <= 1e-12 * max(1, abs(a))
 
 
+def _refuse_non_finite(baseline: float | None, target: float | None) -> None:
+    """inf or nan is no baseline or target: stored, it would reach JSON as Infinity (invalid)."""
+    if baseline is not None and not math.isfinite(baseline):
+        raise InputRefused(Problem(f"the baseline must be a finite number, not {baseline}"))
+    if target is not None and not math.isfinite(target):
+        raise InputRefused(Problem(f"the target must be a finite number, not {target}"))
+
+
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                 baseline: float | None, target: float | None, by: str, reason: str | None,
                 method: str, record_id: int | None = None) -> int:
     """Append a version inside the caller's transaction; returns its id."""
+    _refuse_non_finite(baseline, target)
     cycle = con.execute("SELECT coalesce(max(cycle), 0) + 1 FROM baseline WHERE metric_id = ?",
                         [metric_id]).fetchone()[0]
     return con.execute(
@@ -53,17 +62,18 @@ def add_version_if_changed(con: duckdb.DuckDBPyConnection, metric_id: int, from_
 
 
 def list_versions(store: Store, metric: str | None = None) -> pd.DataFrame:
-    """Every version of every (or one) metric, oldest first."""
+    """Every version of every (or one) metric, oldest first; a metric named as the catalogue knows it."""
     with store.read() as con:
+        metric_id = None if metric is None else catalogue_metric_id(con, metric)
         return con.execute(
             """
             SELECT m.name AS metric, b.cycle, strftime(b.from_period, '%Y-%m') AS from_period,
                    b.baseline, b.target, b.set_by, b.set_at, b.reason, b.method, b.record_id
             FROM baseline b JOIN metric m ON m.id = b.metric_id
-            WHERE ? IS NULL OR m.name = ?
+            WHERE ? IS NULL OR m.id = ?
             ORDER BY m.id, b.from_period, b.id
             """,
-            [metric, metric],
+            [metric_id, metric_id],
         ).df()
 
 
@@ -89,7 +99,9 @@ def check_period(text: str, what: str = "--from") -> str:
     return period
 
 
-def _metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+def catalogue_metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+    """The metric a name means, as every command reads names (any spelling the catalogue knows);
+    an unknown one is refused with the closest catalogue names."""
     from .catalogue import metric_lookup
 
     lookup = metric_lookup(con)
@@ -112,9 +124,10 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
         raise InputRefused(Problem("give a baseline, a target or both"))
     if not reason or not reason.strip():
         raise InputRefused(Problem("say why the baseline or target changes (--reason)"))
+    _refuse_non_finite(baseline, target)
     period = check_period(from_period)
     with store.write() as con:
-        metric_id = _metric_id(con, metric)
+        metric_id = catalogue_metric_id(con, metric)
         name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
         for what, number in (("the baseline", baseline), ("the target", target)):
             why = below_zero_problem(number, name, unit, what) if number is not None else None
@@ -150,7 +163,7 @@ def compute_version(store: Store, metric: str, *, window: str, stat: str, from_p
     if start > end:
         raise InputRefused(Problem(f"--window '{window}' ends before it starts"))
     with store.read() as con:
-        metric_id = _metric_id(con, metric)
+        metric_id = catalogue_metric_id(con, metric)
         values = con.execute(
             "SELECT value FROM current_observation WHERE metric_id = ? AND period BETWEEN ? AND ?",
             [metric_id, period_to_date(start), period_to_date(end)]).df()["value"]

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from . import config
-from .errors import InputRefused, NotAllowed, StoreError, UsageError
+from .errors import INTERRUPTED, InputRefused, NotAllowed, StoreError, UsageError
 from .output import FORMATS, render
-from .store import Store
+from .store import Store, interrupted_query
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=["set", "compute"])
     p.add_argument("--metric", default=None)
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.add_argument("--baseline", type=float, default=None)
-    p.add_argument("--target", type=float, default=None)
+    p.add_argument("--baseline", type=_finite_number, default=None)
+    p.add_argument("--target", type=_finite_number, default=None)
     p.add_argument("--from", dest="from_period", default=None, metavar="YYYY-MM")
     p.add_argument("--window", default=None, metavar="YYYY-MM:YYYY-MM")
     p.add_argument("--stat", choices=["mean", "median"], default="mean")
@@ -177,6 +179,17 @@ def _year(text: str) -> int:
     return int(text)
 
 
+def _finite_number(text: str) -> float:
+    """A number argument: 'inf' and 'nan' parse as floats but are no baseline or target."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
 def _by(args: argparse.Namespace) -> str:
     return args.by or config.current_user()
 
@@ -228,10 +241,16 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
+    from .errors import Problem
     from .ingest import apply_ingest, plan_ingest
 
-    plan = plan_ingest(store, [(Path(f), Path(f).name) for f in args.files], create_metrics=args.create_metrics,
-                       isolated=True)
+    names = _file_names(args.files)
+    folders = [Problem(f"this is a folder, not a file: name the files in it, e.g. {Path(f) / '*.xlsx'}", file=name)
+               for f, name in zip(args.files, names) if Path(f).is_dir()]
+    if folders:
+        raise InputRefused(folders)
+    plan = plan_ingest(store, [(Path(f), name) for f, name in zip(args.files, names)],
+                       create_metrics=args.create_metrics, isolated=True)
     for file_plan in plan.files:
         s = file_plan.summary()
         print(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
@@ -239,10 +258,10 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
               + (f", {s['suggestions']} suggestions" if s["suggestions"] else ""))
         for sheet, reason in file_plan.parsed.skipped_sheets:
             print(f"  sheet '{sheet}' skipped: {reason}")
-        for warning in file_plan.parsed.warnings:
-            print(f"  note: {warning}")
+        for warning in file_plan.parsed.warnings:          # stderr, where a batch job looks for trouble;
+            print(f"  note: {warning}", file=sys.stderr)     # stdout keeps the lines a script parses
         for doubt in file_plan.doubts:
-            print(f"  warning: {doubt}")
+            print(f"  warning: {doubt}", file=sys.stderr)
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):
@@ -255,6 +274,14 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
     ids = apply_ingest(store, plan, by=_by(args), source=args.source)
     print("loaded as upload " + ", ".join(f"#{i}" for i in ids))
     return EXIT_OK
+
+
+def _file_names(files: list[str]) -> list[str]:
+    """How messages and the upload log name each file: its base name, or the path as given where
+    two files of the run share a base name (owners/a/data.csv and owners/b/data.csv)."""
+    bases = [Path(f).name for f in files]
+    shared = {base for base in bases if bases.count(base) > 1}
+    return [f if base in shared else base for f, base in zip(files, bases)]
 
 
 def cmd_uploads(store: Store, args: argparse.Namespace) -> int:
@@ -280,10 +307,6 @@ def cmd_observations(store: Store, args: argparse.Namespace) -> int:
     from .observations import current_observations
 
     frame = current_observations(store, args.metric)
-    if args.metric and frame.empty:
-        from .catalogue import list_metrics
-        if args.metric not in set(list_metrics(store)["name"]):
-            raise InputRefused(f"unknown metric '{args.metric}'")
     sys.stdout.write(render(frame, args.format))
     return EXIT_OK
 
@@ -293,10 +316,6 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
 
     if args.action is None:
         frame = list_versions(store, args.metric)
-        if args.metric and frame.empty:
-            from .catalogue import list_metrics
-            if args.metric not in set(list_metrics(store)["name"]):
-                raise InputRefused(f"unknown metric '{args.metric}'")
         sys.stdout.write(render(frame, args.format))
         return EXIT_OK
     if not args.metric or not args.from_period:
@@ -543,11 +562,36 @@ COMMANDS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
 }
 
 
+# Commands (with their action) that work on what a store already holds. On a path with no store
+# they refuse: opening would create an empty store and answer from it, so a mistyped --db would
+# look like a store without data. init, demo, ingest, metrics import, users add and records raise
+# create the store; spc needs none; restore puts one in place.
+ON_AN_EXISTING_STORE = {
+    ("observations", None), ("analyse", None), ("metrics", None), ("uploads", None), ("baselines", None),
+    ("records", "list"), ("records", "show"), ("users", "list"), ("report", None), ("backup", None),
+    ("rollback", None), ("baselines", "set"), ("baselines", "compute"), ("records", "move"), ("users", "set"),
+    ("plan", None),
+}
+
+
+def _command_and_action(args: argparse.Namespace) -> tuple[str, str | None]:
+    for name in ("action", "records_action", "users_action"):
+        if getattr(args, name, None):
+            return args.command, getattr(args, name)
+    return args.command, None
+
+
+def _store_for(args: argparse.Namespace) -> Store:
+    store = Store(args.db)
+    if _command_and_action(args) in ON_AN_EXISTING_STORE and not store.path.exists():
+        raise StoreError(f"no store at {store.path}: check --db / CSI_DB, or create it with `init`")
+    return store
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        store = Store(args.db)
-        return COMMANDS[args.command](store, args)
+        return COMMANDS[args.command](_store_for(args), args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
@@ -561,7 +605,16 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
-        print("interrupted; nothing was written by the unfinished step", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:
+        if interrupted_query(exc):
+            return _interrupted()
+        raise
+
+
+def _interrupted() -> int:
+    """Ctrl-C: the unfinished write was rolled back; 130 as a shell reports a command SIGINT ended."""
+    print(INTERRUPTED, file=sys.stderr)
+    return EXIT_INTERRUPTED

@@ -85,6 +85,9 @@ class InputRefused(Exception):
         return "\n".join(lines)
 
 
+INTERRUPTED = "interrupted; nothing was written by the unfinished step"     # Ctrl-C: the command line's last word
+
+
 class UsageError(Exception):
     """The command was called wrongly (exit status 2)."""
 

@@ -439,6 +439,18 @@ _ZH: list[tuple[str, str]] = [
      "该备份来自本产品的较新版本(结构版本 {v};当前版本最高支持 {latest});请先升级本产品"),
     (r"the store (?P<path>.+) already has data; the demo only loads into an empty store",
      "数据库 {path} 中已有数据;演示数据只能加载到空数据库"),
+    (r"the store (?P<path>.+) cannot be used: (?P<reason>.+)", "数据库 {path} 无法使用:{reason}"),
+    (r"no store at (?P<path>.+): check --db / CSI_DB, or create it with `init`",
+     "{path} 处没有数据库:请检查 --db / CSI_DB,或用 `init` 创建"),
+    (r"this is a folder; give the backup a file name in it, e\.g\. (?P<x>.+)", "这是文件夹;请为备份指定其中的文件名,如 {x}"),
+    (r"the backup cannot be written: (?P<reason>.+)", "无法写入备份:{reason}"),
+    # the reasons of store.unusable_path_problem, alone or after "cannot be used:" / "cannot be written:"
+    (r"(?P<blocker>.+) is a file, not a folder", "{blocker} 是文件,不是文件夹"),
+    (r"(?P<p>.+) is a folder", "{p} 是文件夹"),
+    (r"cannot create (?P<p>[^:]+) \((?P<why>[^()]*)\)", "无法创建 {p}({why})"),
+    (r"the baseline must be a finite number, not (?P<v>\S+)", "基准必须是有限的数值,不能是 {v}"),
+    (r"the target must be a finite number, not (?P<v>\S+)", "目标必须是有限的数值,不能是 {v}"),
+    (r"this is a folder, not a file: name the files in it, e\.g\. (?P<x>.+)", "这是文件夹,不是文件:请列出其中的文件,如 {x}"),
     # the SPC command's CSV (spc_io)
     (r"cannot read the file \(.*\)", "无法读取文件"),
     (r"not a readable CSV file \(.*\)", "无法读取的 CSV 文件"),

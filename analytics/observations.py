@@ -8,16 +8,20 @@ from .store import Store
 
 
 def current_observations(store: Store, metric: str | None = None) -> pd.DataFrame:
-    """Columns metric (catalogue name), period ('YYYY-MM'), value; ordered by metric then period."""
+    """Columns metric (catalogue name), period ('YYYY-MM'), value; ordered by metric then period.
+    `metric` is read as every command reads a metric's name (any spelling the catalogue knows)."""
+    from .baselines import catalogue_metric_id
+
     with store.read() as con:
+        metric_id = None if metric is None else catalogue_metric_id(con, metric)
         return con.execute(
             """
             SELECT m.name AS metric, strftime(o.period, '%Y-%m') AS period, o.value
             FROM current_observation o JOIN metric m ON m.id = o.metric_id
-            WHERE ? IS NULL OR m.name = ?
+            WHERE ? IS NULL OR m.id = ?
             ORDER BY m.id, o.period
             """,
-            [metric, metric],
+            [metric_id, metric_id],
         ).df()
 
 

@@ -46,7 +46,7 @@ class Store:
     # -- connections -------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting a bounded time while another process holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.make_folder()
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.02
         while True:
@@ -71,6 +71,13 @@ class Store:
                 raise StoreError(
                     f"{self.path} cannot be opened as a store: {str(exc).splitlines()[0]}"
                 ) from None
+
+    def make_folder(self) -> None:
+        """Create the store's folder if needed; a path that cannot hold a store is refused, named."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"the store {self.path} cannot be used: {unusable_path_problem(exc, self.path)}") from None
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -178,6 +185,27 @@ class Store:
             return con.execute(
                 "SELECT (SELECT count(*) FROM metric) + (SELECT count(*) FROM observation)"
             ).fetchone()[0] == 0
+
+
+def interrupted_query(exc: BaseException) -> bool:
+    """True for DuckDB's answer to Ctrl-C during a query: it cancels the query and raises its own
+    error (RuntimeError 'Query interrupted', or InterruptException) in place of Python's
+    KeyboardInterrupt, which never comes. The write it was part of has been rolled back."""
+    return isinstance(exc, duckdb.InterruptException) or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
+
+
+def unusable_path_problem(exc: OSError, path: Path) -> str:
+    """Why a file cannot be made at `path`, in words a user can act on: a folder on the way that is
+    a file, the path itself a folder, or the system's reason (no permission, a folder that cannot
+    be made) for the path or the folder it is about."""
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        return f"{blocker} is a file, not a folder"
+    if path.is_dir():
+        return f"{path} is a folder"
+    about = next((p for p in (path, *path.parents) if str(p) == str(exc.filename)), path)    # not a temporary name
+    return f"cannot create {about} ({exc.strerror or exc})"
 
 
 def _files_signature(path: Path, settled_seconds: float = 1.0) -> tuple | None:

@@ -475,7 +475,7 @@ def test_two_files_with_the_same_value_for_one_month_read_it_from_the_first(cata
     b = _csv(tmp_path, "b.csv", "metric,period,value,target\nSLA attainment,2026-05,93.5,95\nFCR,2026-05,70,\n")
     code, out, err = cli("ingest", a, b)
     assert code == 0, err
-    assert "  note: 'SLA attainment' 2026-05 is also in a.csv with the same value: read from there" in out
+    assert "  note: 'SLA attainment' 2026-05 is also in a.csv with the same value: read from there" in err
     assert "b.csv: 1 rows, 1 new" in out
     assert _stored(catalogue) == {("SLA attainment", "2026-05"): 93.5, ("Incident MTTR", "2026-05"): 6.0,
                                   ("First contact resolution", "2026-05"): 70.0}
@@ -583,7 +583,8 @@ def test_values_at_the_wrong_scale_for_their_metric_are_questioned_not_refused(c
                  "FCR,2026-04,0.8\n")
     code, out, err = cli("ingest", month)
     assert code == 0, err
-    assert [line for line in out.splitlines() if "warning:" in line] == [
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert [line for line in err.splitlines() if "warning:" in line] == [
         ("  warning: 'Incident MTTR' is kept in h, but its values in this file (median 390) are about 60 times its "
          "values so far (median 6.5): were minutes written for hours?"),
         ("  warning: 'SLA attainment' is kept in %, but its values in this file (median 0.953) are about a hundredth "
@@ -604,7 +605,8 @@ def test_one_fraction_among_percentages_is_questioned_by_its_cell(catalogue, cli
     month = _csv(tmp_path, "m.csv", "指标,2026-03,2026-04,2026-05\nSLA达成率,95.1,0.953,95.9\n一次解决率,0.9,0.8,0.7\n")
     code, out, err = cli("ingest", month)
     assert code == 0, err
-    assert [line for line in out.splitlines() if "warning:" in line] == [
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert [line for line in err.splitlines() if "warning:" in line] == [
         (f"  warning: 'SLA attainment' is kept in %, but 0.953 (C2) in this file is about a hundredth of its other "
         f"values (median {expected_level}): was a fraction written for a percentage (0.95 for 95%)?")]
     assert _stored(catalogue)[("SLA attainment", "2026-04")] == 0.953          # a question, not a refusal
@@ -624,7 +626,8 @@ def test_percentages_formatted_as_percent_again_are_questioned(catalogue, cli, t
     book.close()
     code, out, err = cli("ingest", path)
     assert code == 0, err
-    assert [line for line in out.splitlines() if "warning:" in line] == [
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert [line for line in err.splitlines() if "warning:" in line] == [
         ("  warning: 'SLA attainment' is kept in %, but its values in this file (median 9510) are about 100 times its "
         "values so far (median 96): were percentages typed into cells formatted as percent (95 shown as 9500%)?")]
 
@@ -651,7 +654,8 @@ def test_one_percentage_typed_into_a_percent_cell_is_questioned_by_its_cell(cata
     book.close()
     code, out, err = cli("ingest", path)
     assert code == 0, err
-    assert [line for line in out.splitlines() if "warning:" in line] == [
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert [line for line in err.splitlines() if "warning:" in line] == [
         (f"  warning: 'SLA attainment' is kept in %, but 9530 (数据!C2) in this file is about 100 times its other "
          f"values (median {expected_level}): was a percentage typed into a cell formatted as percent (95 shown as "
          "9500%)?")]
@@ -683,7 +687,8 @@ def test_costs_and_times_at_the_wrong_scale_are_questioned(store, cli, tmp_path,
     assert cli("ingest", _csv(tmp_path, "h.csv", "metric,period,value\n" + history))[0] == 0
     code, out, err = cli("ingest", _csv(tmp_path, "m.csv", f"metric,period,value\nCost per ticket,2026-04,{this_month}\n"))
     assert code == 0, err
-    assert [line for line in out.splitlines() if "warning:" in line] == [
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert [line for line in err.splitlines() if "warning:" in line] == [
         f"  warning: 'Cost per ticket' is kept in {unit}, but its values in this file (median {this_month:g}) are "
         + expected]
 
@@ -715,7 +720,8 @@ def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cl
                "--reason", "t")[0] == 0
     code, out, err = cli("ingest", _csv(tmp_path, "m.csv", "metric,period,value\nSLA attainment,2026-04,0.95\n"))
     assert code == 0, err
-    assert "about a hundredth of its values so far (median 95)" in out
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    assert "about a hundredth of its values so far (median 95)" in err
 
 
 @pytest.mark.parametrize("content", [
@@ -753,9 +759,10 @@ def test_group_headings_in_the_metric_column_are_ignored_with_a_note(catalogue, 
     book.close()
     code, out, err = cli("ingest", path, *(["--create-metrics"] if create else []))
     assert code == 0, err
+    assert "note:" not in out                     # stderr only: stdout is the summary a script parses
     assert ("  note: sheet '数据', row 2: '一、质量指标' has no values and names no catalogue metric: read as a "
-            "heading and ignored") in out
-    assert "row 4: '二、效率指标' has no values" in out
+            "heading and ignored") in err
+    assert "row 4: '二、效率指标' has no values" in err
     assert _stored(catalogue) == {("SLA attainment", "2026-09"): 95.1, ("SLA attainment", "2026-10"): 95.3,
                                   ("Incident MTTR", "2026-09"): 8.1, ("Incident MTTR", "2026-10"): 8.3}
     assert _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
@@ -816,7 +823,8 @@ def test_the_same_value_twice_is_read_once_with_a_note(catalogue, cli, tmp_path)
     book.close()
     code, out, err = cli("ingest", path)
     assert code == 0, err
-    assert "  note: 'SLA attainment' 2026-05 on sheet 'SLA' row 2 repeats the value on sheet '汇总' row 2: read once" in out
+    assert "note:" not in out                     # stderr only: stdout is the summary a script parses
+    assert "  note: 'SLA attainment' 2026-05 on sheet 'SLA' row 2 repeats the value on sheet '汇总' row 2: read once" in err
     assert _stored(catalogue) == {("SLA attainment", "2026-05"): 93.5, ("Incident MTTR", "2026-05"): 6.5}
     assert _table(catalogue, "SELECT sheet, row_number FROM observation WHERE value = 93.5") == [("汇总", 2)]
 
@@ -837,7 +845,8 @@ def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue
                 "SLA attainment,2026-09,95.2,≥99%\nSLA attainment,2026-10,95.3,≥99%\nFCR,2026-10,70,75\n")
     code, out, err = cli("ingest", path, "--dry-run")
     assert code == 0, err
-    notes = [line for line in out.splitlines() if line.startswith("  note:")]
+    assert "note:" not in out                     # stderr only: stdout is the summary a script parses
+    notes = [line for line in err.splitlines() if line.startswith("  note:")]
     assert notes == [f"  note: 'SLA attainment': the file's target (99) differs from the catalogue's ({kept}) for "
                      f"{month}; values are compared with the catalogue's: change it under Metrics & baselines if the "
                      "file is right" for kept, month in (("95", "2026-09"), ("96", "2026-10"))]
@@ -845,6 +854,6 @@ def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue
 
     with pytest.MonkeyPatch.context() as patch:           # past the cap, one line says how many more
         patch.setattr(file_targets, "MAX_NOTES", 1)
-        code, out, _ = cli("ingest", path, "--dry-run")
-    assert [line for line in out.splitlines() if line.startswith("  note:")][1:] == [
+        code, _, err = cli("ingest", path, "--dry-run")
+    assert [line for line in err.splitlines() if line.startswith("  note:")][1:] == [
         "  note: … and 1 more metrics whose file targets differ from the catalogue's"]

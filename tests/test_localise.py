@@ -656,6 +656,10 @@ NOT_SAMPLED = {
         "the column is one of the catalogue's number columns (target, ...); see the catalogue-unit case",
     ("ingest.py", "cannot create metric {}: {}"):
         "the reason is one of names.name_problem's messages; see the create-* cases",
+    ("store.py", "the store {} cannot be used: {}"):
+        "the reason is one of store.unusable_path_problem's messages; see test_cli's Chinese refusals",
+    ("backup.py", "the backup cannot be written: {}"):
+        "the reason is one of store.unusable_path_problem's messages; see test_cli's Chinese refusals",
     ("parsing.py", "{}: unhide them if the table's heading is there"):
         "the first part says which rows are hidden ('row 1 is hidden …'); see the hidden-heading case",
 }

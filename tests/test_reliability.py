@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -172,3 +173,90 @@ def test_two_threads_writing_and_reading_at_once_lose_nothing(filled):
     with filled.read() as con:
         assert con.execute("SELECT count(*) FROM store_meta WHERE key LIKE 't%-%'").fetchone()[0] == 30
     assert os.path.exists(filled.path)
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("folder", "this is a folder; give the backup a file name in it"),
+    ("under_a_file", "the backup cannot be written: {tmp}/notes.csv is a file, not a folder"),
+    ("proc", "the backup cannot be written: cannot create /proc/x.duckdb (No such file or directory)"),
+])
+def test_a_backup_to_a_path_that_cannot_hold_it_is_refused_in_one_line(filled, cli, tmp_path, where, reason):
+    (tmp_path / "notes.csv").write_text("x\n")
+    (tmp_path / "folder").mkdir()
+    target = {"folder": tmp_path / "folder", "under_a_file": tmp_path / "notes.csv" / "b.duckdb",
+              "proc": "/proc/x.duckdb"}[where]
+    code, out, err = cli("backup", target)
+    assert (code, out) == (1, "")
+    assert err == f"{target}: {reason.format(tmp=tmp_path)}" + (f", e.g. {target}/csi-backup.duckdb" if where == "folder"
+                                                                 else "") + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.csv", "folder", "notes.csv", "store.duckdb", "v.csv"]
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_an_interrupted_backup_leaves_the_earlier_backup_whole_and_no_partial_file(filled, cli, tmp_path, monkeypatch):
+    """The copy goes to a temporary file renamed over the target only once whole."""
+    (tmp_path / "backups").mkdir()
+    target = tmp_path / "backups" / "b.duckdb"
+    assert cli("backup", target)[0] == 0
+    earlier = target.read_bytes()
+
+    def copy_then_interrupt(source, destination):
+        Path(destination).write_bytes(b"half a store")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("analytics.backup.shutil.copyfile", copy_then_interrupt)
+    code, _, err = cli("backup", target)
+    assert code == 130 and err.startswith("interrupted; nothing was written")
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == ["b.duckdb"] and target.read_bytes() == earlier
+
+
+CTRL_C_IN_THE_WRITE = """
+import runpy, sys
+import analytics.ingest as ingest
+real_insert = ingest._insert
+def insert_slowly(con, *args):
+    print("writing", flush=True)         # inside the transaction, the upload row already inserted
+    con.execute("SET threads = 1")       # DuckDB looks for Ctrl-C between the tasks its calling thread runs
+    con.execute("SELECT sum(range) FROM range(100000000000)").fetchone()     # minutes: Ctrl-C lands in DuckDB
+    real_insert(con, *args)
+ingest._insert = insert_slowly
+sys.argv = ["analytics", *sys.argv[1:]]
+runpy.run_module("analytics", run_name="__main__")
+"""
+
+CTRL_C_WHILE_LOADING = """
+import os, runpy, signal, sys
+class CtrlCOnImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "analytics.cli":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlCOnImport())
+sys.argv = ["analytics", *sys.argv[1:]]
+runpy.run_module("analytics", run_name="__main__")
+"""
+
+
+def test_ctrl_c_inside_the_write_rolls_it_back_and_says_so_with_exit_130(filled, tmp_path):
+    """DuckDB answers SIGINT during a query with RuntimeError('Query interrupted'), not KeyboardInterrupt."""
+    (tmp_path / "w.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    before = _values(filled)
+    proc = subprocess.Popen([sys.executable, "-c", CTRL_C_IN_THE_WRITE, "--db", str(filled.path), "ingest",
+                             str(tmp_path / "w.csv")], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    while (line := proc.stdout.readline()) and line.strip() != "writing":
+        pass
+    time.sleep(0.3)                                    # well inside the long query
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (130, "interrupted; nothing was written by the unfinished step\n")
+    assert _values(Store(filled.path)) == before
+    with Store(filled.path).read() as con:
+        assert con.execute("SELECT count(*) FROM upload").fetchone()[0] == 1
+
+
+def test_ctrl_c_while_the_command_line_loads_says_so_with_exit_130(filled):
+    result = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_LOADING, "--db", str(filled.path), "observations"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        130, "", "interrupted; nothing was written by the unfinished step\n")

@@ -163,3 +163,41 @@ def test_a_writer_waits_for_the_other_process_to_finish(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("under_a_file", "{tmp}/notes.csv is a file, not a folder"),
+    ("proc", "cannot create /proc/nope (No such file or directory)"),
+])
+def test_a_store_path_that_cannot_hold_a_store_is_refused_in_one_line(cli, tmp_path, where, reason):
+    (tmp_path / "notes.csv").write_text("x\n")
+    path = {"under_a_file": tmp_path / "notes.csv" / "x.duckdb", "proc": "/proc/nope/x.duckdb"}[where]
+    for command in ("init", "demo"):                       # commands that create a store where there is none
+        code, out, err = cli("--db", path, command)       # the later --db wins over the fixture's
+        assert (code, out) == (1, "")
+        assert err == f"the store {path} cannot be used: {reason.format(tmp=tmp_path)}\n"
+
+
+@pytest.mark.parametrize("command", [
+    ["observations", "--format", "csv"], ["analyse"], ["metrics"], ["uploads"], ["baselines"], ["records", "list"],
+    ["records", "show", "1"], ["users", "list"], ["report", "--format", "csv", "--output", "r.csv"],
+    ["backup", "b.duckdb"], ["rollback", "1"], ["users", "set", "ann", "--role", "admin"], ["plan", "--year", "2026"],
+    ["baselines", "set", "--metric", "MTTR", "--target", "5", "--from", "2026-01", "--reason", "r"],
+])
+def test_a_command_on_what_a_store_holds_refuses_a_path_with_no_store_and_creates_nothing(cli, tmp_path,
+                                                                                          monkeypatch, command):
+    """A mistyped --db must not look like an empty store (a CSV header, '(none)', an empty backup)."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "typo" / "x.duckdb"
+    code, out, err = cli("--db", missing, *command)
+    assert (code, out) == (1, "")
+    assert err == f"no store at {missing}: check --db / CSI_DB, or create it with `init`\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.duckdb"]
+
+
+def test_init_and_ingest_still_create_a_store_where_there_is_none(cli, tmp_path):
+    (tmp_path / "v.csv").write_text("metric,period,value\nMTTR,2026-01,7\n", encoding="utf-8")
+    assert cli("--db", tmp_path / "a" / "x.duckdb", "init")[0] == 0
+    assert cli("--db", tmp_path / "b" / "x.duckdb", "ingest", tmp_path / "v.csv", "--create-metrics")[0] == 0
+    code, out, _ = cli("--db", tmp_path / "b" / "x.duckdb", "observations", "--format", "csv")
+    assert (code, out) == (0, "metric,period,value\nMTTR,2026-01,7.0\n")
