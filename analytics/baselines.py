@@ -12,6 +12,7 @@ import math
 import duckdb
 import pandas as pd
 
+from .catalogue import catalogue_metric_id
 from .errors import InputRefused, Problem
 from .names import below_zero_problem
 from .periods import parse_period, period_to_date
@@ -97,20 +98,6 @@ def check_period(text: str, what: str = "--from") -> str:
     if period is None:
         raise InputRefused(Problem(f"{what} '{text}' is not a month; use YYYY-MM"))
     return period
-
-
-def catalogue_metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
-    """The metric a name means, as every command reads names (any spelling the catalogue knows);
-    an unknown one is refused with the closest catalogue names."""
-    from .catalogue import metric_lookup
-
-    lookup = metric_lookup(con)
-    metric_id = lookup.match(metric)
-    if metric_id is None:
-        closest = lookup.closest(metric)
-        hint = f" (closest: {', '.join(closest)})" if closest else ""
-        raise InputRefused(Problem(f"unknown metric '{metric}'{hint}"))
-    return metric_id
 
 
 def set_version(store: Store, metric: str, *, baseline: float | None, target: float | None, from_period: str,

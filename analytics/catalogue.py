@@ -176,6 +176,18 @@ def metric_lookup(con: duckdb.DuckDBPyConnection) -> MetricLookup:
     return MetricLookup(keys, {i: name for i, name, _ in rows}, {i: unit for i, _, unit in rows})
 
 
+def catalogue_metric_id(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+    """The metric a name means, as every command reads names (any spelling the catalogue knows);
+    an unknown one is refused with the closest catalogue names."""
+    lookup = metric_lookup(con)
+    metric_id = lookup.match(metric)
+    if metric_id is None:
+        closest = lookup.closest(metric)
+        hint = f" (closest: {', '.join(closest)})" if closest else ""
+        raise InputRefused(Problem(f"unknown metric '{metric}'{hint}"))
+    return metric_id
+
+
 def list_metrics(store: Store) -> pd.DataFrame:
     """The catalogue in CATALOGUE_COLUMNS order, with the baseline version in force last."""
     with store.read() as con:

@@ -10,7 +10,7 @@ from .store import Store
 def current_observations(store: Store, metric: str | None = None) -> pd.DataFrame:
     """Columns metric (catalogue name), period ('YYYY-MM'), value; ordered by metric then period.
     `metric` is read as every command reads a metric's name (any spelling the catalogue knows)."""
-    from .baselines import catalogue_metric_id
+    from .catalogue import catalogue_metric_id
 
     with store.read() as con:
         metric_id = None if metric is None else catalogue_metric_id(con, metric)

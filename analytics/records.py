@@ -16,6 +16,7 @@ import json
 import duckdb
 import pandas as pd
 
+from .catalogue import catalogue_metric_id
 from .errors import InputRefused, NotAllowed, Problem
 from .periods import format_period, parse_period, period_to_date
 from .store import Store
@@ -63,17 +64,6 @@ def _event(con, record_id: int, user: User, kind: str, from_state: str | None, t
          json.dumps(details, ensure_ascii=False, default=str) if details else None])
 
 
-def _metric_id(con, metric: str) -> int:
-    from .catalogue import metric_lookup
-
-    lookup = metric_lookup(con)
-    found = lookup.match(metric)
-    if found is None:
-        closest = lookup.closest(metric)
-        raise InputRefused(Problem(f"unknown metric '{metric}'" + (f" (closest: {', '.join(closest)})" if closest else "")))
-    return found
-
-
 def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metric: str | None = None,
                  period: str | None = None, snapshot: dict | None = None, **fields: object) -> int:
     """A new record in state 'raised'; returns its id. From a gap it names metric and period."""
@@ -96,7 +86,7 @@ def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metr
         user = _actor(con, by)
         if user.role not in RAISE_ROLES:
             raise NotAllowed(f"{user.name} ({user.role}) cannot raise records; the service improvement owner does")
-        metric_id = _metric_id(con, metric) if metric else None
+        metric_id = catalogue_metric_id(con, metric) if metric else None
         record_id = con.execute(
             "INSERT INTO improvement_record (title, source, state, metric_id, period, snapshot, raised_by, "
             + ", ".join(values) + (", " if values else "") + "updated_at) VALUES (?, ?, 'raised', ?, ?, ?, ?, "
