@@ -34,6 +34,14 @@ def cli(store: Store, capsys):
     return run
 
 
+def load_through_cli(cli, directory: Path, catalogue: str, values: str) -> None:
+    """A catalogue imported and a values file ingested by the command line, as a user loads them."""
+    (directory / "catalogue.csv").write_text(catalogue, encoding="utf-8")
+    assert cli("metrics", "import", directory / "catalogue.csv")[0] == 0
+    (directory / "values.csv").write_text(values, encoding="utf-8")
+    assert cli("ingest", directory / "values.csv")[0] == 0
+
+
 def run_cli_process(*args: str, env: dict | None = None, timeout: float = 60, stdin: str | None = None):
     """The command line as a separate process, exactly as a batch job runs it."""
     return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,

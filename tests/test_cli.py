@@ -9,6 +9,7 @@ import pytest
 
 from analytics.baselines import list_versions, set_version
 from analytics.errors import InputRefused, StoreError
+from tests.conftest import load_through_cli
 
 CATALOGUE = """name,name_zh,aliases,unit,category,direction,baseline,target,from_period
 SLA attainment,SLA达成率,,%,quality,increase,90,95,2026-01
@@ -18,10 +19,7 @@ Incident MTTR,事件平均解决时间,MTTR,h,efficiency,decrease,,,
 
 @pytest.fixture
 def catalogue(store, cli, tmp_path):
-    (tmp_path / "catalogue.csv").write_text(CATALOGUE, encoding="utf-8")
-    assert cli("metrics", "import", tmp_path / "catalogue.csv")[0] == 0
-    (tmp_path / "v.csv").write_text("metric,period,value\nSLA attainment,2026-01,93\nMTTR,2026-01,7\n", encoding="utf-8")
-    assert cli("ingest", tmp_path / "v.csv")[0] == 0
+    load_through_cli(cli, tmp_path, CATALOGUE, "metric,period,value\nSLA attainment,2026-01,93\nMTTR,2026-01,7\n")
     return store
 
 
@@ -85,7 +83,7 @@ def test_two_files_of_one_run_with_the_same_base_name_are_each_named_by_their_pa
 def test_a_folder_given_to_ingest_is_refused_as_a_folder(catalogue, cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "owners").mkdir()
-    assert cli("ingest", "owners/", "v.csv") == (
+    assert cli("ingest", "owners/", "values.csv") == (
         1, "", "owners: this is a folder, not a file: name the files in it, e.g. owners/*.xlsx\n")
 
 

@@ -17,17 +17,14 @@ import pytest
 from analytics.migrations import LATEST_VERSION
 from analytics.observations import current_observations
 from analytics.store import Store
-from tests.conftest import ROOT, run_cli_process
+from tests.conftest import ROOT, load_through_cli, run_cli_process
 
 CATALOGUE = "name,direction\nMTTR,decrease\nSLA,increase\n"
 
 
 @pytest.fixture
 def filled(store, cli, tmp_path):
-    (tmp_path / "cat.csv").write_text(CATALOGUE, encoding="utf-8")
-    assert cli("metrics", "import", tmp_path / "cat.csv")[0] == 0
-    (tmp_path / "v.csv").write_text("metric,period,value\nMTTR,2026-01,7\nSLA,2026-01,95\n", encoding="utf-8")
-    assert cli("ingest", tmp_path / "v.csv")[0] == 0
+    load_through_cli(cli, tmp_path, CATALOGUE, "metric,period,value\nMTTR,2026-01,7\nSLA,2026-01,95\n")
     return store
 
 
@@ -189,7 +186,7 @@ def test_a_backup_to_a_path_that_cannot_hold_it_is_refused_in_one_line(filled, c
     assert (code, out) == (1, "")
     assert err == f"{target}: {reason.format(tmp=tmp_path)}" + (f", e.g. {target}/csi-backup.duckdb" if where == "folder"
                                                                  else "") + "\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.csv", "folder", "notes.csv", "store.duckdb", "v.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.csv", "folder", "notes.csv", "store.duckdb", "values.csv"]
     assert list((tmp_path / "folder").iterdir()) == []
 
 
