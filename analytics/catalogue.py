@@ -236,19 +236,23 @@ def edited_rows(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 # -- import ------------------------------------------------------------------------------
 
-def normalise_catalogue_headers(frame: pd.DataFrame, file_name: str, sheet: str | None) -> pd.DataFrame:
-    """Rename Chinese/English headers to CATALOGUE_COLUMNS; refuse when `name` is missing."""
-    renamed = {}
-    for col in frame.columns:
+def normalise_catalogue_headers(frame: pd.DataFrame, file_name: str,
+                                sheet: str | None) -> tuple[pd.DataFrame, dict[str, tuple[int, str]]]:
+    """Rename Chinese/English headers to CATALOGUE_COLUMNS; refuse when `name` is missing. Also
+    returns where each read column is in the file and its heading there, for the messages: a
+    problem is named by the file's column (C (权重)), not the position among the read columns."""
+    renamed, headings = {}, {}
+    for position, col in enumerate(frame.columns):
         key = _HEADER_LOOKUP.get(header_key(col))
         if key and key not in renamed.values():
             renamed[col] = key
+            headings[key] = (position, " ".join(str(col).split()))
     out = frame.rename(columns=renamed)
     if "name" not in out.columns:
         raise InputRefused(Problem(
             "no 'name' (名称) column: a catalogue has one row per metric with the columns "
             + ", ".join(CATALOGUE_COLUMNS), file=file_name, sheet=sheet, row=1))
-    return out[[c for c in out.columns if c in CATALOGUE_COLUMNS]]
+    return out[[c for c in out.columns if c in CATALOGUE_COLUMNS]], headings
 
 
 def _text(value: object) -> str | None:
@@ -259,7 +263,7 @@ def _text(value: object) -> str | None:
 
 
 def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet: str | None = None,
-                       first_row: int = 2) -> list[dict]:
+                       first_row: int = 2, headings: dict[str, tuple[int, str]] | None = None) -> list[dict]:
     """Check every row; return clean dicts or raise InputRefused listing every problem."""
     from .periods import parse_period  # local: keeps import order simple for the CLI
 
@@ -269,9 +273,10 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
     columns = list(frame.columns)
 
     def where(i: int, col: str) -> dict:
-        letter = column_letter(columns.index(col)) if col in columns else None
+        position, heading = (headings or {}).get(col) or (columns.index(col) if col in columns else None, col)
+        letter = column_letter(position) if position is not None else None
         return {"file": file_name, "sheet": sheet, "row": first_row + i,
-                "column": f"{letter} ({col})" if letter else col}
+                "column": f"{letter} ({heading})" if letter else col}
 
     for i, raw in enumerate(frame.to_dict("records")):
         rec = {c: _text(raw.get(c)) for c in CATALOGUE_COLUMNS}
@@ -499,8 +504,8 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
     'unread' the file's columns that are not catalogue columns (考核频率, 备注), which were not read."""
     unread = [str(c) for c in frame.columns
               if _HEADER_LOOKUP.get(header_key(c)) is None and not re.fullmatch(r"_\d+", str(c))]
-    frame = normalise_catalogue_headers(frame, file_name, sheet)
-    rows = validate_catalogue(frame, file_name, sheet, first_row)
+    frame, headings = normalise_catalogue_headers(frame, file_name, sheet)
+    rows = validate_catalogue(frame, file_name, sheet, first_row, headings)
     with store.write() as con:
         return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread}
 

@@ -198,7 +198,18 @@ def test_a_baseline_tolerance_or_target_typed_with_the_metric_s_unit_is_its_numb
     assert list_metrics(store).set_index("name").loc[["达成率", "满意度"], "target"].tolist() == [95.0, 90.0]
     code, _, err = cli("metrics", "import", _write_csv(tmp_path / "u.csv", "名称,目标,生效期间\nX,4小时,2026-01\n"))
     assert code == 1 and err.splitlines() == [
-        "u.csv, row 2, column B (target): '4小时' is not a valid target: write 4, and the unit (小时) in the unit column"]
+        "u.csv, row 2, column B (目标): '4小时' is not a valid target: write 4, and the unit (小时) in the unit column"]
+
+
+def test_a_catalogue_problem_names_the_files_column_and_heading(store, cli, tmp_path):
+    """Found by exploratory testing: problems were named by the catalogue's field (A (name)) and by the
+    position among the columns read, so with an unread 序号 first, 权重 in column C was called B."""
+    path = _write_csv(tmp_path / "c.csv", "序号,指标名称*,备注,权重\n1,SLA达成率,,很高\n2,,说明,1\n")
+    code, _, err = cli("metrics", "import", path)
+    assert code == 1 and sorted(err.splitlines()) == sorted([
+        ("c.csv, row 2, column D (权重): '很高' is not a valid weight: write a number, 1 by default (2 counts its gaps "
+         "twice in the priority order)"),
+        "c.csv, row 3, column B (指标名称*): the metric has no name"])
 
 
 @pytest.mark.parametrize("direction, category, expected", [
