@@ -226,7 +226,8 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
         print(f"{args.file}: {counts['created']} metrics created, {counts['updated']} updated, "
               f"{counts['baselines']} baseline/target versions added")
         if counts["unread"]:
-            print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}")
+            print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}",
+                  file=sys.stderr)                      # as ingest's notes: stdout keeps the summary
         return EXIT_OK
     if args.file:
         raise UsageError(f"unexpected argument {args.file!r}")
