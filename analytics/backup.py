@@ -63,6 +63,8 @@ def backup(store: Store, target: str | os.PathLike) -> Path:
 def check_backup(source: str | os.PathLike) -> int:
     """The schema version of a backup file; refuses anything that is not a store we can open."""
     source = Path(source)
+    if source.is_dir():
+        raise InputRefused(Problem("this is a folder, not a backup: name the backup file in it", file=str(source)))
     if not source.is_file():
         raise InputRefused(Problem("file not found", file=str(source)))
     try:

@@ -433,6 +433,7 @@ _ZH: list[tuple[str, str]] = [
     (r"The schema migration was not committed; the file was not changed\.", "数据库结构升级未能提交;文件未被修改。"),
     (r"the backup cannot overwrite the store itself", "备份不能覆盖数据库本身"),
     (r"not a store of this product \(.*\)", "不是本产品的数据库"),
+    (r"this is a folder, not a backup: name the backup file in it", "这是文件夹,不是备份:请指定其中的备份文件"),
     (r"the file is an empty database, not a store of this product", "该文件是空数据库,不是本产品的数据库"),
     ((r"the backup is from a newer version of this product \(schema (?P<v>\d+); this version knows up to "
       r"(?P<latest>\d+)\); upgrade first"),

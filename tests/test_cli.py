@@ -109,3 +109,10 @@ def test_the_new_refusals_read_in_chinese(catalogue, cli, tmp_path):
     assert problem_text(caught.value.problems[0], "zh") == "目标必须是有限的数值,不能是 nan"
     _, _, err = cli("--db", tmp_path / "typo.duckdb", "analyse")
     assert message_text(err.strip(), "zh") == f"{tmp_path}/typo.duckdb 处没有数据库:请检查 --db / CSI_DB,或用 `init` 创建"
+
+
+def test_a_folder_given_to_restore_is_refused_as_a_folder(catalogue, cli, tmp_path):
+    (tmp_path / "backups").mkdir()
+    assert cli("restore", tmp_path / "backups") == (
+        1, "", f"{tmp_path / 'backups'}: this is a folder, not a backup: name the backup file in it\n")
+    assert cli("observations", "--format", "csv")[1].count("\n") == 3            # the store as it was
