@@ -36,13 +36,18 @@ def _import_catalogue(tmp_path, cli) -> None:
     assert cli("metrics", "import", catalogue)[0] == 0
 
 
-def _drop_file(browser, url: str, lang: str, path):
-    """The Upload page in `lang` with `path` dropped on it, once the app has rerun."""
+def _drop_file(browser, url: str, lang: str, path, until: str | None = None):
+    """The Upload page in `lang` with `path` dropped on it, once the app has rerun; with `until`, once
+    that text shows: on a loaded machine the upload can still be on its way when the app first
+    looks idle, and the page read then has the file's name but not yet what was made of it."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{url}/upload?lang={lang}")
     wait_for_app(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_for_app(page)
+    if until is not None:
+        page.get_by_text(until, exact=False).first.wait_for(timeout=60_000)
+        wait_for_app(page)
     return page
 
 
@@ -76,13 +81,13 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
     unknown = tmp_path / "七月.csv"
     unknown.write_text("指标,月份,数值\nIncident MTTA,2026-07,1\n", encoding="utf-8")
     with streamlit_server(store.path, tmp_path / "server.log") as url:
-        page = _drop_file(browser, url, "zh", bad)
+        page = _drop_file(browser, url, "zh", bad, until="六月.csv,第 2 行")
         text = page.get_by_test_id("stMain").inner_text()
         assert "六月.csv,第 2 行,C 列(数值):“七点五”不是数字" in text
         assert "六月.csv,第 3 行,B 列(月份):“2026-13”不是月份" in text
         assert page.get_by_role("button", name="确认导入").count() == 0
         page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
-        text = _drop_file(browser, url, "zh", unknown).get_by_test_id("stMain").inner_text()
+        text = _drop_file(browser, url, "zh", unknown, until="七月.csv,第 2 行").get_by_test_id("stMain").inner_text()
         assert "七月.csv,第 2 行:指标目录中没有“Incident MTTA”(最接近的:“事件平均解决时间”)" in text   # by its 中文名
     assert current_observations(Store(store.path)).empty
 
@@ -176,7 +181,7 @@ def test_a_file_that_crashes_the_reader_is_refused_and_the_dashboard_stays_up(br
     far = tmp_path / "远端单元格.xlsx"
     far.write_bytes(workbooks.xlsx_with_a_far_off_cell())
     with streamlit_server(store.path, tmp_path / "server.log", {"RUST_BACKTRACE": "0"}) as url:
-        page = _drop_file(browser, url, "zh", far)
+        page = _drop_file(browser, url, "zh", far, until="远端单元格.xlsx:此文件导致读取程序崩溃")
         text = page.get_by_test_id("stMain").inner_text()
         page.screenshot(path=str(tmp_path / "crashed.png"), full_page=True)
         assert ("远端单元格.xlsx:此文件导致读取程序崩溃,未写入任何数据。文件已损坏,或生成它的程序写法有误"
