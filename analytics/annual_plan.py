@@ -173,10 +173,10 @@ def plan_xlsx(plan: AnnualPlan, lang: str) -> bytes:
     """A Summary sheet (the page's figures: results, counts per stage, per process and category) and a
     Records sheet (every record of the year), written by the gap report's cell writer, so numbers stay
     numbers and text is neutralised against formulas in the same way."""
-    from .report_xlsx import HEADER, _Writer
+    from .report_xlsx import HEADER, SheetWriter
 
     buffer = io.BytesIO()
-    writer = _Writer(buffer)
+    writer = SheetWriter(buffer)
     sheet = writer.book.add_worksheet(t("report.summary", lang))
     sheet.set_column(0, 1, 24)
     sheet.set_column(2, 5, 14)

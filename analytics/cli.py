@@ -14,8 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config
-from .errors import INTERRUPTED, InputRefused, NotAllowed, StoreError, UsageError
-from .output import FORMATS, render
+from .errors import (
+    INTERRUPTED,
+    InputRefused,
+    NotAllowed,
+    Problem,
+    StoreError,
+    UsageError,
+)
+from .output import FORMATS, json_value, render
 from .store import Store, interrupted_query
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -242,7 +249,6 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
-    from .errors import Problem
     from .ingest import apply_ingest, plan_ingest
 
     names = _file_names(args.files)
@@ -443,41 +449,41 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         period = parse_period(args.period)
         if period is None:
             raise UsageError(f"--period {args.period!r} is not a month (use YYYY-MM)")
-    target = _output_target(args.output, "the report")
+    target = _output_target(args.output, _report_unwritable)
     store.ensure_schema()
     content = build_report(store, period, args.lang, process=args.process, category=args.category)
     if period is not None and not content.has_values:         # as analyse says it
         print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
-    _write_output(target, render_report(content, args.format), "the report")
+    _write_output(target, render_report(content, args.format), _report_unwritable)
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
           f"{len(content.charts)} charts)")
     return EXIT_OK
 
 
-def _output_target(output: str, what: str) -> Path:
-    """The file to write `what` to, refused at once (before a PDF takes its seconds) when it is a
-    folder or its folder does not exist, as one line, where the write raised a traceback."""
+def _output_target(output: str, unwritable: Callable[[Path, str], InputRefused]) -> Path:
+    """The file to write to, refused at once (before a PDF takes its seconds) when it is a folder
+    or its folder does not exist, as one line, where the write raised a traceback."""
     path = Path(output)
     if path.is_dir():
-        raise _cannot_write(path, "it is a folder", what)
+        raise unwritable(path, "it is a folder")
     if not path.parent.is_dir():
-        raise _cannot_write(path, "its folder does not exist", what)
+        raise unwritable(path, "its folder does not exist")
     return path
 
 
-def _write_output(path: Path, data: bytes, what: str) -> None:
+def _write_output(path: Path, data: bytes, unwritable: Callable[[Path, str], InputRefused]) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:            # no permission, disk full: still one line
-        raise _cannot_write(path, exc.strerror or str(exc), what) from None
+        raise unwritable(path, exc.strerror or str(exc)) from None
 
 
-def _cannot_write(path: Path, why: str, what: str) -> InputRefused:
-    from .errors import Problem
-
-    if what == "the annual plan":     # each message written out whole, so that localise can match it
-        return InputRefused(Problem(f"cannot write the annual plan to {path}: {why}"))
+def _report_unwritable(path: Path, why: str) -> InputRefused:
     return InputRefused(Problem(f"cannot write the report to {path}: {why}"))
+
+
+def _plan_unwritable(path: Path, why: str) -> InputRefused:
+    return InputRefused(Problem(f"cannot write the annual plan to {path}: {why}"))
 
 
 def cmd_backup(store: Store, args: argparse.Namespace) -> int:
@@ -510,22 +516,16 @@ def cmd_plan(store: Store, args: argparse.Namespace) -> int:
     elif args.format == "csv":
         data = plan_csv(plan, args.lang)
     elif args.format == "json":
-        data = json.dumps(plan_output(plan), ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        data = json.dumps(plan_output(plan), ensure_ascii=False, indent=2, default=json_value) + "\n"
     else:
         data = _plan_table(plan)
     if not args.output:
         sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))   # the csv keeps its BOM
         return EXIT_OK
-    _write_output(_output_target(args.output, "the annual plan"), data if isinstance(data, bytes) else data.encode("utf-8"),
-                  "the annual plan")
+    _write_output(_output_target(args.output, _plan_unwritable),
+                  data if isinstance(data, bytes) else data.encode("utf-8"), _plan_unwritable)
     print(f"{args.output}: {args.format} annual plan for {plan.year} ({len(plan.records)} records)")
     return EXIT_OK
-
-
-def _json_value(value: object) -> object:
-    from .output import _plain
-
-    return _plain(value)
 
 
 def _plan_table(plan) -> str:

@@ -13,14 +13,14 @@ FORMATS = ("table", "csv", "json")
 SIGNIFICANT_DIGITS = 15     # what a double holds of any number typed: the digits past it are arithmetic's noise
 
 
-def _plain(value: object) -> object:
+def json_value(value: object) -> object:
     """A cell as JSON takes it: None for every kind of missing (NaT is no date), ISO dates, Python numbers."""
     if value is None or (not isinstance(value, (str, list, dict, tuple)) and pd.isna(value)):
         return None
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "item"):
-        return _plain(value.item())
+        return json_value(value.item())
     if isinstance(value, float):
         return without_noise(value)
     return value
@@ -44,7 +44,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         return _cleaned(frame).to_csv(index=False, lineterminator="\n")
     if fmt == "json":
-        rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        rows = [{k: json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if frame.empty:
         return "(none)\n"

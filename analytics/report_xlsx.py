@@ -35,7 +35,7 @@ HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap
 FONT = "Microsoft YaHei"
 
 
-class _Writer:
+class SheetWriter:
     def __init__(self, target):
         self.book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False,
                                                  "strings_to_urls": False, "nan_inf_to_errors": True})
@@ -109,7 +109,7 @@ def write_xlsx(content: ReportContent, target=None) -> bytes | None:
 
 def _write_xlsx(content: ReportContent, target) -> bytes | None:
     buffer = io.BytesIO() if target is None else None
-    writer = _Writer(buffer if buffer is not None else target)
+    writer = SheetWriter(buffer if buffer is not None else target)
     label = content.label
     _summary(writer, content)
     gap_headers = {"metric": label("col.metric"), "unit": label("report.unit"), "actual": label("col.actual"),
@@ -142,7 +142,7 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
     return buffer.getvalue() if buffer is not None else None
 
 
-def _summary(writer: _Writer, content: ReportContent) -> None:
+def _summary(writer: SheetWriter, content: ReportContent) -> None:
     label = content.label
     sheet = writer.book.add_worksheet(label("report.summary"))
     sheet.set_column(0, 0, 28)
@@ -183,7 +183,7 @@ def _signal_names(label) -> list[str]:
             else label(f"point.{key}") for key, _ in SPECIAL]
 
 
-def _data(writer: _Writer, content: ReportContent) -> dict[int, tuple[int, int, set[int]]]:
+def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, int, set[int]]]:
     """The charted metrics' points on one sheet; returns metric id -> (first row, last row, signal columns used).
 
     Written column by column from the points' arrays with one format per number of decimals (no
@@ -263,7 +263,7 @@ def _value_axis(chart) -> dict:
             "major_gridlines": {"visible": True, "line": {"color": "#E5E5E5"}}}
 
 
-def _charts(writer: _Writer, content: ReportContent, ranges: dict[int, tuple[int, int, set[int]]]) -> None:
+def _charts(writer: SheetWriter, content: ReportContent, ranges: dict[int, tuple[int, int, set[int]]]) -> None:
     """One native line chart per charted metric: the values with their special-cause points in the
     dashboard's colours, the centre line, the process limits and the target, all from the Data sheet."""
     label = content.label
