@@ -487,13 +487,15 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     return counts
 
 
-def create_metrics_for_names(con: duckdb.DuckDBPyConnection, written_names: list[str], by: str) -> int:
-    """Create bare metrics (direction neutral) for names an upload introduced (--create-metrics)."""
+def create_metrics_for_names(con: duckdb.DuckDBPyConnection, written_names: list[str], by: str,
+                             fields: list[dict] | None = None) -> int:
+    """Create metrics for names an upload introduced (--create-metrics): bare (neutral, no unit, 2
+    decimals) except for what the file said of each (`fields`, aligned with the names)."""
     rows = []
-    for written in written_names:
+    for written, said in zip(written_names, fields or [{}] * len(written_names), strict=True):
         rows.append({c: None for c in CATALOGUE_COLUMNS} | {
             "name": written, "direction": "neutral", "weight": 1.0, "tolerance": 0.0, "decimals": 2,
-            "_row": None})
+            "_row": None} | said)
     upsert_metrics(con, rows, by)
     return len(rows)
 

@@ -269,6 +269,10 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
             print(f"  note: {warning}", file=sys.stderr)     # stdout keeps the lines a script parses
         for doubt in file_plan.doubts:
             print(f"  warning: {doubt}", file=sys.stderr)
+        for metric in file_plan.new_metrics_as_created():
+            print(f"  note: new metric '{metric['name']}': direction {metric['direction']}, unit "
+                  f"{metric['unit'] or 'none'}, {metric['decimals']} decimals (from the file); give it a category, "
+                  "process and owner with 'metrics import'", file=sys.stderr)
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):

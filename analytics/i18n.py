@@ -88,6 +88,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.source": ("Source", "数据来源"),
     "upload.by": ("Uploaded by", "上传人"),
     "upload.create_metrics": ("Create metrics that are not in the catalogue", "自动创建目录中没有的指标"),
+    "upload.new_metric": (("New metric **{name}** will be created: {direction}, unit {unit}, {decimals} decimals "
+                           "(from the file). Give it a category, process and owner on the catalogue page."),
+                          ("将新建指标 **{name}**:{direction},单位 {unit},{decimals} 位小数(取自文件)。"
+                           "请在指标目录页补充类别、流程和负责人。")),
+    "upload.no_unit": ("none", "无"),
     "upload.checking": ("Checking {file}...", "正在检查 {file}..."),
     "upload.preview": ("Preview: what will change", "预览:将要发生的变化"),
     "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "

@@ -28,7 +28,13 @@ from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
 from .memory import reuses_freed_memory
-from .names import below_zero_problem, never_percent, other_unit, percent_problem
+from .names import (
+    below_zero_problem,
+    never_percent,
+    other_unit,
+    percent_problem,
+    unit_key,
+)
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
 from .readers import read_bytes
@@ -48,6 +54,7 @@ class FilePlan:
     parsed: ParsedFile
     changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
     new_metrics: list[str] = field(default_factory=list)
+    new_metric_fields: list[dict] = field(default_factory=list)   # each new metric's direction, unit, decimals
     doubts: list[ScaleDoubt | CellDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
 
     def count(self, status: str) -> int:
@@ -61,6 +68,11 @@ class FilePlan:
     @property
     def rows_read(self) -> int:
         return len(self.changes)
+
+    def new_metrics_as_created(self) -> list[dict]:
+        """Each metric the load would create, with the fields it takes: name, direction, unit, decimals."""
+        return [{"name": name, "direction": "neutral", "unit": None, "decimals": 2} | said
+                for name, said in zip(self.new_metrics, self.new_metric_fields, strict=True)]
 
     def summary(self) -> dict[str, object]:
         return {
@@ -197,7 +209,7 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     """
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
-                "service": None, "as_percent": False}
+                "service": None, "as_percent": False, "target_bound": 0}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -310,7 +322,32 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     doubts = scale_warnings(con, frame, lookup)
     doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
-    return FilePlan(file_name, sha, parsed, frame, new_metrics, doubts)
+    return FilePlan(file_name, sha, parsed, frame, new_metrics, _what_new_metrics_are(frame, new_metrics), doubts)
+
+
+def _what_new_metrics_are(frame: pd.DataFrame, new_metrics: list[str]) -> list[dict]:
+    """The catalogue fields a metric created from the file (--create-metrics) can take from it:
+    the direction its targets were written with (≥99.9% is higher-is-better, ≤4小时 lower), the
+    unit its rows name or its values were written in (%), and no decimals when every value is whole.
+    Anything the file does not say one way stays as a bare metric has it (neutral, no unit)."""
+    fields = []
+    for i, _ in enumerate(new_metrics):
+        rows = frame.loc[frame["metric_id"] == -(i + 1), ["value", "unit", "as_percent", "target_bound"]]
+        found: dict = {}
+        bounds = set(rows["target_bound"].unique()) - {0}
+        if len(bounds) == 1:
+            found["direction"] = "increase" if bounds.pop() > 0 else "decrease"
+        units = {unit_key(u): u for u in rows["unit"].dropna().astype(str) if u.strip()}
+        present = rows["value"].notna()
+        if len(units) == 1:
+            found["unit"] = next(iter(units.values()))
+        elif not units and present.any() and rows.loc[present, "as_percent"].all():
+            found["unit"] = "%"
+        values = rows.loc[present, "value"].to_numpy(dtype="float64")
+        if len(values) and np.all(values == np.round(values)):
+            found["decimals"] = 0
+        fields.append(found)
+    return fields
 
 
 _SERVICE_FORMS = ("{s}-{m}", "{s}{m}", "{s} {m}", "{s}_{m}", "{s}/{m}", "{m}({s})", "{m}-{s}", "{m} {s}", "{m}_{s}",
@@ -644,7 +681,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
     if plan.new_metrics:
         if not create_metrics:
             raise InputRefused(Problem("unknown metrics; load with --create-metrics", file=plan.file_name))
-        create_metrics_for_names(con, plan.new_metrics, by)
+        create_metrics_for_names(con, plan.new_metrics, by, plan.new_metric_fields)
         lookup = metric_lookup(con)
         frame = frame.copy()
         negative = frame["metric_id"] < 0

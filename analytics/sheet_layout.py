@@ -36,6 +36,7 @@ from .periods import (
 )
 from .readers import Sheet
 from .values import (
+    bound_directions,
     factorize_cells,
     number_typed_with_unit,
     parse_categories,
@@ -49,7 +50,9 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent"]      # as_percent: the value was written as a percentage (95%, or formatted so)
+                  "service", "as_percent", "target_bound"]
+# as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
+# targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
 HEADER_WORDS = {
     "metric": ["metric", "metric name", "name", "indicator", "kpi", "measure", "指标", "指标名称", "指标名",
@@ -1038,6 +1041,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
     }, index=frame.index, copy=False)
+    records["target_bound"] = _bound_of_each_record(
+        records["metric"], bounds_of_metrics(metric, frame[[roles["target"]]] if "target" in roles else None))
     return records.reset_index(drop=True), problems, notes
 
 
@@ -1071,6 +1076,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
                                 row=int(row), column=_column_label(table, roles["metric"])))
     frame, metric = frame[metric.notna()], metric[metric.notna()]
+    bounds = _bounds_of_wide_targets(frame, metric, table, None if kinds is None else kinds[frame.index] == "target")
     target_block = None
     if kinds is not None:
         kinds = kinds[frame.index]
@@ -1118,6 +1124,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if typed:                              # 4.5小时 in a month's cell, ≤4小时 as a target
         records["unit"], unit_problems = _units_of_records(records["unit"].array, typed, sheet, file_name)
         problems += unit_problems
+    records["target_bound"] = _bound_of_each_record(records["metric"], bounds)
     return records, problems, notes
 
 
@@ -1241,6 +1248,52 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     return block, frame, metric, problems, notes, typed
 
 
+def bounds_of_metrics(metric: pd.Series, cells: pd.DataFrame | None,
+                      read: np.ndarray | None = None) -> dict[str, int]:
+    """{name_key: 1 or -1} for each metric whose target cells (`cells`, rows as `metric`) are written
+    as bounds that agree: 1 for floors (≥95%, 不低于95%), -1 for ceilings (≤4小时, 4小时以内); 0 when
+    they disagree. `read` (a rows x columns mask) says which cells are targets, where not all are.
+    A metric created from the file takes this as its direction."""
+    if cells is None or not len(cells.columns) or not len(cells):
+        return {}
+    directions = np.column_stack([bound_directions(cells.iloc[:, j]) for j in range(len(cells.columns))])
+    if read is not None:
+        directions = np.where(read, directions, 0)
+    if not directions.any():
+        return {}
+    codes, names = pd.factorize(metric.astype(object).to_numpy())
+    up = np.bincount(codes[codes >= 0], weights=(directions == 1).any(axis=1)[codes >= 0], minlength=len(names))
+    down = np.bincount(codes[codes >= 0], weights=(directions == -1).any(axis=1)[codes >= 0], minlength=len(names))
+    found: dict[str, int] = {}
+    for name, higher, lower in zip(names, up, down, strict=True):
+        if higher or lower:
+            key = name_key(name)
+            direction = int(higher > 0) - int(lower > 0)
+            found[key] = direction if found.get(key, direction) == direction else 0
+    return found
+
+
+def _bounds_of_wide_targets(frame: pd.DataFrame, metric: pd.Series, table: Table,
+                            target_rows: pd.Series | None) -> dict[str, int]:
+    """bounds_of_metrics over every cell of a wide sheet that holds a target: the row's target
+    column, the months' target columns (9月目标), and the months' cells of its target rows (目标)."""
+    per_row = [*([table.roles["target"]] if "target" in table.roles else []), *table.target_columns]
+    months = list(table.period_columns) if target_rows is not None else []
+    read = np.ones((len(frame), len(per_row) + len(months)), dtype=bool)
+    if months:
+        read[:, len(per_row):] = target_rows.to_numpy(dtype=bool)[:, None]
+    return bounds_of_metrics(metric, frame[per_row + months], read)
+
+
+def _bound_of_each_record(metric: pd.Series, bounds: dict[str, int]) -> np.ndarray:
+    """Each record's metric's bound direction (bounds_of_metrics), int8; 0 for a metric without one."""
+    if not bounds:
+        return np.zeros(len(metric), dtype="int8")
+    texts = metric.astype("category")
+    per_name = np.array([*(bounds.get(name_key(name), 0) for name in texts.cat.categories), 0], dtype="int8")
+    return per_name[texts.cat.codes.to_numpy()]
+
+
 def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     """One row per month, one column per metric: the wide layout turned on its side."""
     roles, columns = table.roles, list(table.metric_columns)
@@ -1294,6 +1347,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "unit": units,
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
+        "target_bound": np.zeros(count * width, dtype="int8"),     # targets are not read in this layout
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
@@ -1406,6 +1460,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "unit": each_month(per_row["unit"]),
         "service": each_month(per_row["service"]),
         "as_percent": as_percent.ravel(),
+        "target_bound": np.zeros(len(rows) * months, dtype="int8"),     # _read_wide gives each metric's
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),

@@ -83,6 +83,31 @@ def without_bounds(cells: pd.Series) -> pd.Series:
     return pd.Series(np.array([*stripped, None], dtype=object)[codes], index=cells.index, copy=False)
 
 
+_HIGHER_BOUND = re.compile(r"^(?:>=|[≥≧⩾>≮]|不低于|不少于|不小于|至少|最少|高于|大于|超过|达到)|(?:及以上|或以上|以上)$")
+_LOWER_BOUND = re.compile(r"^(?:<=|[≤≦⩽<≯]|不高于|不多于|不大于|不超过|至多|最多|低于|小于)|(?:及以下|或以下|以下|以内)$")
+
+
+def bound_direction(cell: object) -> int:
+    """1 for a target written as a floor (≥95%, 不低于95%, 95%以上: higher is better), -1 for a
+    ceiling (≤4, 4小时以内: lower is better), 0 for a plain number or anything else. What a
+    metric created from a file (--create-metrics) takes as its direction."""
+    if not isinstance(cell, str):
+        return 0
+    text = unicodedata.normalize("NFKC", cell).strip()
+    if _BOUND.match(text) is None:
+        return 0
+    higher, lower = _HIGHER_BOUND.search(text) is not None, _LOWER_BOUND.search(text) is not None
+    return int(higher) - int(lower)
+
+
+def bound_directions(cells: pd.Series) -> np.ndarray:
+    """bound_direction of each cell (int8), once per distinct cell."""
+    if cells.dtype.kind in "fiub":
+        return np.zeros(len(cells), dtype="int8")
+    codes, uniques = factorize_cells(cells)
+    return np.array([*(bound_direction(u) for u in uniques), 0], dtype="int8")[codes]
+
+
 _NUMBER_AND_WORD = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[^\d\s.,+-].{0,5})$")
 
 

@@ -97,6 +97,10 @@ def _show_preview(plan: IngestPlan) -> None:
         for doubt in file_plan.doubts:
             name = _names_in_reader_language(pd.Series([doubt.metric]), catalogue)[0]
             st.warning(message_text(doubt.text(name), lang()), icon=":material/warning:")
+        for metric in file_plan.new_metrics_as_created():
+            st.info(t("upload.new_metric", name=metric["name"], direction=t(f"direction.{metric['direction']}"),
+                      unit=metric["unit"] or t("upload.no_unit"), decimals=metric["decimals"]),
+                    icon=":material/add_chart:")
         with st.expander(t("upload.changes_table", file=file_plan.file_name), expanded=len(plan.files) == 1):
             changes = file_plan.changes
             order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}

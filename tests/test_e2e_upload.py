@@ -92,6 +92,30 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
     assert current_observations(Store(store.path)).empty
 
 
+def test_a_metric_created_from_the_file_is_named_with_what_it_takes_before_loading(browser, tmp_path, cli, store):
+    """With 自动创建 ticked, the preview says how each new metric will be created (direction from
+    the file's ≥ target, unit from its %), and loading creates it so."""
+    from analytics.catalogue import list_metrics
+
+    _import_catalogue(tmp_path, cli)
+    path = tmp_path / "八月.csv"
+    path.write_text("指标,月份,数值,目标\n备份成功率,2026-08,99.5%,≥99%\n", encoding="utf-8")
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/upload?lang=zh")
+        wait_for_app(page)
+        page.get_by_text("自动创建目录中没有的指标").click()
+        wait_for_app(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+        page.get_by_text("将新建指标").wait_for(timeout=60_000)
+        text = page.get_by_test_id("stMain").inner_text()
+        assert "将新建指标 备份成功率:越高越好,单位 %,2 位小数(取自文件)。请在指标目录页补充类别、流程和负责人。" in text
+        page.get_by_role("button", name="确认导入").click()
+        page.get_by_text("#1").first.wait_for(timeout=30_000)
+    created = list_metrics(Store(store.path)).set_index("name").loc["备份成功率"]
+    assert (created["direction"], created["unit"]) == ("increase", "%")
+
+
 def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path, cli, store):
     """王磊 owns the incident process: a file with another process's metric is refused before
     the confirm button, a file with only his metrics loads under his name."""

@@ -376,6 +376,75 @@ def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
     assert _table(catalogue, "SELECT direction FROM metric WHERE name = 'Incident MTTA'") == [("neutral",)]
 
 
+def _sheet_file(path, rows: list[list]) -> str:
+    """A one-sheet workbook of `rows` as typed: strings stay text (≥99.9% is a target's cell as written)."""
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("月报")
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    sheet.write(r, c, cell)
+    return str(path)
+
+
+CREATED = "SELECT name, direction, unit, decimals FROM metric WHERE name IN ('系统可用率', '备份恢复时长', '工单量') ORDER BY name"
+AS_WRITTEN = sorted([("工单量", "neutral", None, 0), ("备份恢复时长", "decrease", "小时", 2), ("系统可用率", "increase", "%", 2)])
+
+
+@pytest.mark.parametrize("name, rows", [
+    pytest.param("long.csv", [["指标名称", "月份", "实际值", "目标值", "单位"],
+                              ["系统可用率", "2026-01", "99.95%", "≥99.9%", None],
+                              ["系统可用率", "2026-02", "99.8%", "≥99.9%", None],
+                              ["备份恢复时长", "2026-01", "3.5", "≤4", "小时"],
+                              ["备份恢复时长", "2026-02", "4.25", "4小时以内", "小时"],
+                              ["工单量", "2026-01", "120", None, None],
+                              ["工单量", "2026-02", "95", "100", None]], id="long csv"),
+    pytest.param("target column.xlsx", [["指标", "目标", "2026-01", "2026-02"],
+                                        ["系统可用率", "不低于99.9%", "99.95%", "99.8%"],
+                                        ["备份恢复时长", "≤4小时", 3.5, 4.25],
+                                        ["工单量", 100, 120, 95]], id="wide, a target column"),
+    pytest.param("target rows.xlsx", [["指标", "类型", "2026-01", "2026-02"],
+                                      ["系统可用率", "目标", "≥99.9%", "≥99.9%"],
+                                      ["系统可用率", "实际", "99.95%", "99.8%"],
+                                      ["备份恢复时长", "目标", "≤4小时", "≤4小时"],
+                                      ["备份恢复时长", "实际", 3.5, 4.25],
+                                      ["工单量", "实际", 120, 95]], id="wide, target rows"),
+    pytest.param("month targets.xlsx", [["指标", "2026年1月目标", "2026年1月实际", "2026年2月目标", "2026年2月实际"],
+                                        ["系统可用率", "99.9%以上", "99.95%", "99.9%以上", "99.8%"],
+                                        ["备份恢复时长", "≤4小时", 3.5, "≤4小时", 4.25],
+                                        ["工单量", None, 120, None, 95]], id="wide, a target column per month"),
+])
+def test_created_metrics_take_direction_unit_and_decimals_from_the_file(catalogue, cli, tmp_path, name, rows):
+    """A target written ≥99.9% says higher is better, ≤4 lower; the unit is the 单位 column's, the
+    one typed in the cells (4小时) or % when the values are written so; whole values take 0 decimals."""
+    if name.endswith(".csv"):
+        path = _csv(tmp_path, name, "\n".join(",".join(cell or "" for cell in row) for row in rows) + "\n")
+    else:
+        path = _sheet_file(tmp_path / name, rows)
+    code, out, err = cli("ingest", path, "--create-metrics")
+    assert code == 0, err
+    assert sorted(_table(catalogue, CREATED)) == AS_WRITTEN
+    assert ("note: new metric '系统可用率': direction increase, unit %, 2 decimals (from the file); give it a "
+            "category, process and owner with 'metrics import'") in err
+    assert "new metric '" not in out                                 # stdout keeps the summary a script parses
+    stored = _stored(catalogue)
+    assert stored[("系统可用率", "2026-02")] == 99.8 and stored[("备份恢复时长", "2026-02")] == 4.25
+
+
+@pytest.mark.parametrize("targets, direction", [
+    (("≥95%", "≤95%"), "neutral"),             # bounds that disagree say nothing
+    (("95%", "95%"), "neutral"),               # a plain target has no direction
+    (("95%", "不低于95%"), "increase"),         # one bound among plain targets is the metric's
+    (("至多5%", "5%以下"), "decrease"),
+])
+def test_created_metric_direction_from_bounds_that_agree(catalogue, cli, tmp_path, targets, direction):
+    path = _csv(tmp_path, "t.csv", "指标,月份,数值,目标\n"
+                f"变更成功率,2026-01,96%,{targets[0]}\n变更成功率,2026-02,97.5%,{targets[1]}\n")
+    code, _, err = cli("ingest", path, "--create-metrics")
+    assert code == 0, err
+    assert _table(catalogue, "SELECT direction, unit FROM metric WHERE name = '变更成功率'") == [(direction, "%")]
+
+
 def test_same_metric_and_period_twice_is_refused_naming_both_rows(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "d.csv", "metric,period,value\nMTTR,2026-05,6\nSLA attainment,2026-05,90\n"
                 "Incident MTTR,2026/5,7\n")
