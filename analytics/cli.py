@@ -310,7 +310,8 @@ def cmd_rollback(store: Store, args: argparse.Namespace) -> int:
 
     result = rollback_upload(store, args.upload_id, by=_by(args))
     print(f"upload #{args.upload_id} rolled back: {result['retracted']} values retracted, "
-          f"{result['restored']} earlier values restored")
+          f"{result['restored']} earlier values restored"
+          + (f"; metrics it created removed: {', '.join(result['removed'])}" if result["removed"] else ""))
     return EXIT_OK
 
 

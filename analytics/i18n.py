@@ -122,6 +122,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.rollback_button": ("Roll back", "回滚"),
     "upload.rollback_done": ("Upload #{id} rolled back: {retracted} values retracted, {restored} restored.",
                              "上传 #{id} 已回滚:撤回 {retracted} 个数值,恢复 {restored} 个旧值。"),
+    "upload.metrics_removed": ("The metrics it created were removed: {names}.", "其新建的指标已删除:{names}。"),
     "upload.no_uploads": ("No uploads yet.", "还没有上传记录。"),
     "upload.changes_table": ("Values in {file}", "{file} 中的数值"),
     "upload.preview_cut": ("Showing the first {shown:,} of {total:,} values.", "仅显示前 {shown:,} 条,共 {total:,} 条数值。"),

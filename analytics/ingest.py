@@ -30,6 +30,7 @@ from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import (
     below_zero_problem,
+    name_key,
     never_percent,
     other_unit,
     percent_problem,
@@ -699,6 +700,9 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
          plan.count("unchanged"), plan.count("missing"), len(plan.new_metrics)],
     ).fetchone()[0]
 
+    if plan.new_metrics:
+        con.execute("UPDATE metric SET created_by_upload = ? WHERE name_key = ANY(?)",
+                    [upload_id, [name_key(n) for n in plan.new_metrics]])
     changed = (frame["status"] == "changed").to_numpy()
     _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
     written = changed | (frame["status"] == "new").to_numpy()

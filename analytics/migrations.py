@@ -187,6 +187,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        7,
+        "the upload that created a metric (--create-metrics), so that rolling it back can remove it",
+        """
+        ALTER TABLE metric ADD COLUMN created_by_upload INTEGER;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputRefused, Problem
+from .names import name_key
 from .store import Store
 
 UPLOAD_COLUMNS = ["id", "file_name", "uploaded_by", "uploaded_at", "source", "rows_read", "values_new",
@@ -21,8 +22,10 @@ def list_uploads(store: Store) -> pd.DataFrame:
         return con.execute(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM upload ORDER BY id DESC").df()
 
 
-def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict[str, int]:
-    """Retract the upload's values and make the values it replaced current again."""
+def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
+    """Retract the upload's values and make the values it replaced current again. The metrics the
+    upload created (--create-metrics) go too, unless something else now holds on to them (see
+    _metrics_only_the_upload_made); 'removed' names those that went."""
     with store.write() as con:
         row = con.execute("SELECT outcome, file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
         if row is None:
@@ -44,10 +47,41 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict[str, int]:
             "UPDATE observation SET superseded_by = NULL WHERE superseded_by = ?", [upload_id]
         ).fetchone()[0]
         con.execute("DELETE FROM suggestion WHERE upload_id = ?", [upload_id])
+        removed = _metrics_only_the_upload_made(con, upload_id)
+        if removed:
+            ids = list(removed)
+            con.execute("DELETE FROM observation WHERE metric_id = ANY(?)", [ids])    # this upload's, retracted
+            con.execute("DELETE FROM metric_alias WHERE metric_id = ANY(?)", [ids])
+            con.execute("DELETE FROM metric WHERE id = ANY(?)", [ids])
         con.execute(
             "UPDATE upload SET outcome = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ?"
             " WHERE id = ?", [by, upload_id])
-    return {"retracted": int(retracted), "restored": int(restored)}
+    return {"retracted": int(retracted), "restored": int(restored), "removed": list(removed.values())}
+
+
+def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:
+    """{id: name} of the metrics the upload created that nothing else holds: no value from another
+    upload, not edited in the catalogue since, no baseline or target, no improvement record, not
+    the volume metric of another. A mistyped name loaded with --create-metrics goes with its upload;
+    a metric someone has since worked on stays."""
+    found = con.execute(
+        """
+        SELECT m.id, m.name, m.name_key FROM metric m
+        WHERE m.created_by_upload = ? AND m.updated_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.metric_id = m.id AND o.upload_id <> ?)
+          AND NOT EXISTS (SELECT 1 FROM suggestion s WHERE s.metric_id = m.id)
+          AND NOT EXISTS (SELECT 1 FROM baseline b WHERE b.metric_id = m.id)
+          AND NOT EXISTS (SELECT 1 FROM improvement_record r WHERE r.metric_id = m.id)
+          AND NOT EXISTS (SELECT 1 FROM record_metric r WHERE r.metric_id = m.id)
+        ORDER BY m.name
+        """, [upload_id, upload_id]).fetchall()
+    if not found:
+        return {}
+    aliases = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
+    volumes = {aliases.get(name_key(v)) for (v,) in con.execute(
+        "SELECT volume_metric FROM metric WHERE volume_metric IS NOT NULL AND created_by_upload IS DISTINCT FROM ?",
+        [upload_id]).fetchall()}
+    return {metric_id: name for metric_id, name, _ in found if metric_id not in volumes}
 
 
 def value_history(store: Store, metric_id: int) -> pd.DataFrame:

@@ -181,7 +181,10 @@ else:
                 try:
                     require(current_user(), "rollback")
                     done = rollback_upload(store, int(pick), by=by.strip() or config.current_user())
-                    state["upload_flash"] = t("upload.rollback_done", id=pick, **done)
+                    removed = ("、" if lang() == "zh" else ", ").join(done["removed"])
+                    state["upload_flash"] = t("upload.rollback_done", id=pick, retracted=done["retracted"],
+                                              restored=done["restored"]) + (
+                        " " + t("upload.metrics_removed", names=removed) if removed else "")
                     st.rerun()
                 except (InputRefused, StoreError, NotAllowed) as exc:
                     show_refusal(exc, heading=t("app.refused"))

@@ -573,6 +573,20 @@ def test_people_who_cannot_raise_records_see_why_instead_of_the_form(app_store):
     assert any(b.label == "提交记录" for b in at.button)
 
 
+def test_rolling_back_on_the_page_says_which_created_metrics_went(app_store):
+    from analytics.catalogue import import_catalogue, list_metrics
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["MTTR"]}), by="t")
+    records = pd.DataFrame({"metric": ["MTTR", "备份成功率"], "period": ["2026-05"] * 2, "value": [6.0, 99.0]})
+    apply_ingest(app_store, plan_records(app_store, records, "new.csv", create_metrics=True), by="t")
+    at = _app("pages/upload.py", lang="zh")
+    _widget(at.selectbox, "选择要回滚的上传").set_value(1)
+    at.button(key="rollback_button").click().run()
+    assert [s.value for s in at.success] == ["上传 #1 已回滚:撤回 2 个数值,恢复 0 个旧值。 其新建的指标已删除:备份成功率。"]
+    assert list_metrics(app_store)["name"].tolist() == ["MTTR"]
+
+
 def test_a_refused_rollback_is_not_called_a_file_that_cannot_be_loaded(app_store):
     """Found by exploratory testing: rolling back an upload whose values a later one replaced was
     refused under "the files cannot be loaded ... upload again", although no file was involved."""

@@ -483,6 +483,47 @@ def test_reupload_supersedes_and_keeps_history_then_rollback_restores(catalogue,
     assert cli("rollback", "2")[0] == 1
 
 
+def _metric_names(store) -> set[str]:
+    return {name for (name,) in _table(store, "SELECT name FROM metric")}
+
+
+def test_rollback_removes_the_metrics_its_upload_created(catalogue, cli, tmp_path):
+    """A name mistyped in a file loaded with --create-metrics (事件平均解决实践) made a metric that
+    stayed in the catalogue after the upload was rolled back, with no way to delete it."""
+    before = _metric_names(catalogue)
+    path = _csv(tmp_path, "typo.csv", "指标,月份,数值\n事件平均解决实践,2026-05,6.5\nMTTR,2026-05,6\n")
+    assert cli("ingest", path, "--create-metrics")[0] == 0
+    assert _metric_names(catalogue) == before | {"事件平均解决实践"}
+    code, out, err = cli("rollback", "1")
+    assert code == 0, err
+    assert out.strip() == ("upload #1 rolled back: 2 values retracted, 0 earlier values restored; "
+                           "metrics it created removed: 事件平均解决实践")
+    assert _metric_names(catalogue) == before
+    assert _table(catalogue, "SELECT count(*) FROM observation WHERE metric_id NOT IN (SELECT id FROM metric)") == [(0,)]
+    assert _table(catalogue, "SELECT count(*) FROM metric_alias WHERE metric_id NOT IN (SELECT id FROM metric)") == [(0,)]
+    assert cli("ingest", _csv(tmp_path, "fixed.csv", "指标,月份,数值\n事件平均解决时间,2026-05,6.5\n"))[0] == 0
+
+
+@pytest.mark.parametrize("held_by", [
+    pytest.param(lambda cli, tmp_path: cli("ingest", _csv(tmp_path, "more.csv", "metric,period,value\n新指标,2026-06,3\n")),
+                 id="values of a later upload"),
+    pytest.param(lambda cli, tmp_path: cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n新指标,h\n")),
+                 id="edited in the catalogue"),
+    pytest.param(lambda cli, tmp_path: cli("baselines", "set", "--metric", "新指标", "--from", "2026-05", "--target", "2",
+                                           "--by", "t", "--reason", "plan"),
+                 id="a target set"),
+    pytest.param(lambda cli, tmp_path: cli("metrics", "import", _csv(tmp_path, "v.csv", "name,volume_metric\nMTTR,新指标\n")),
+                 id="the volume metric of another"),
+])
+def test_rollback_keeps_a_created_metric_someone_has_since_worked_on(catalogue, cli, tmp_path, held_by):
+    assert cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\n新指标,2026-05,4\n"), "--create-metrics")[0] == 0
+    code, _, err = held_by(cli, tmp_path)
+    assert code == 0, err
+    code, out, _ = cli("rollback", "1")
+    assert code == 0 and "removed" not in out
+    assert "新指标" in _metric_names(catalogue)
+
+
 def test_rollback_is_refused_while_a_later_upload_replaced_its_values(catalogue, tmp_path, cli):
     cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"))
     cli("ingest", _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,6\n"))
