@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from .errors import Problem
+from .i18n import t
 
 # (English pattern, Chinese template). Named groups carry the values over; most specific first.
 _ZH: list[tuple[str, str]] = [
@@ -53,8 +54,9 @@ _ZH: list[tuple[str, str]] = [
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
     ((r"(?P<n>\d+) unknown metric name\(s\): add them to the catalogue \(metrics import\) or load with "
      r"--create-metrics; nothing was written"),
-     "{n} 个指标名称不在指标目录中:请先在“指标与基准”页导入目录,或勾选“创建新指标”后再导入;未写入任何数据"),
-    (r"unknown metrics; load with --create-metrics", "有未知指标:请勾选“创建新指标”后再导入"),
+     "{n} 个指标名称不在指标目录中:请先在“指标与基准”页导入目录,或勾选“" + t("upload.create_metrics", "zh")
+     + "”后再导入;未写入任何数据"),
+    (r"unknown metrics; load with --create-metrics", "有未知指标:请勾选“" + t("upload.create_metrics", "zh") + "”后再导入"),
     ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\): the rows are for "
       r"different services \((?P<a>.*), (?P<b>.*)\); the catalogue needs a metric for each, e\.g\. '(?P<e>.*)'"),
      ("“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,"

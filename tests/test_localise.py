@@ -29,6 +29,7 @@ from analytics.catalogue import (
 )
 from analytics.demo import load_demo
 from analytics.errors import InputRefused, NotAllowed, Problem, StoreError
+from analytics.i18n import t
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.isolation import run_isolated
 from analytics.limits import Limits
@@ -901,3 +902,14 @@ def test_an_upload_scope_refusal_names_the_metrics_by_their_chinese_names(catalo
     names = {"Incident MTTR": "事件平均解决时间", "SLA attainment": "SLA达成率"}
     assert message_text(str(refused.value), "zh", names) == (
         "王磊(流程负责人)只能上传所辖流程的数据:change;不包括 “事件平均解决时间” (incident)、“SLA达成率” (SLA)")
+
+
+@pytest.mark.parametrize("message", [
+    ("2 unknown metric name(s): add them to the catalogue (metrics import) or load with --create-metrics; "
+    "nothing was written"),
+    "unknown metrics; load with --create-metrics",
+])
+def test_a_refusal_asking_to_create_metrics_names_the_checkbox_as_the_upload_page_labels_it(message):
+    """Found by exploratory testing: the zh refusal said tick “创建新指标”, a box the page does not have."""
+    assert f"勾选“{t('upload.create_metrics', 'zh')}”" in message_text(message, "zh")
+    assert t("upload.create_metrics", "zh") == "自动创建目录中没有的指标"
