@@ -595,12 +595,14 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
         return None, []
     problems, notes, repeats = [], [], np.zeros(len(frame), dtype=bool)
     for (_, period), group in frame[dup].groupby(["metric_id", "period"], sort=False):
-        first, *others = group.itertuples(index=False)
         if _one_reading(group):
-            repeats[frame.index.get_indexer(group.index[1:])] = True
-            notes += [f"'{other.metric}' {period} on {_place(other)} repeats the value on {_place(first)}: read once"
-                      for other in others][: max(0, 20 - len(notes))]
+            kept = int(group["target"].notna().to_numpy().argmax())      # the row that gives the target, if one does
+            rows = list(group.itertuples(index=False))
+            repeats[frame.index.get_indexer(group.index.delete(kept))] = True
+            notes += [f"'{other.metric}' {period} on {_place(other)} repeats the value on {_place(rows[kept])}: "
+                      "read once" for i, other in enumerate(rows) if i != kept][: max(0, 20 - len(notes))]
             continue
+        first, *others = group.itertuples(index=False)
         for other in others:
             services = [x for x in (first.service, other.service) if isinstance(x, str)]
             hint = (f": the rows are for different services ({services[0]}, {services[1]}); the catalogue needs a "
@@ -622,10 +624,11 @@ def _place(row) -> str:
 
 
 def _one_reading(rows: pd.DataFrame) -> bool:
-    """Whether rows for one metric and month say the same: equal values and targets (missing
-    equals missing), and no two services (those are two metrics the catalogue lacks)."""
-    same = all(rows[column].nunique(dropna=False) == 1 for column in ("value", "target"))
-    return same and rows["service"].nunique(dropna=True) <= 1
+    """Whether rows for one metric and month say the same: equal values (missing equals missing),
+    no two targets (a summary sheet without the target column does not contradict the process's
+    sheet that has it), and no two services (those are two metrics the catalogue lacks)."""
+    return (rows["value"].nunique(dropna=False) == 1 and rows["target"].nunique(dropna=True) <= 1
+            and rows["service"].nunique(dropna=True) <= 1)
 
 
 def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,

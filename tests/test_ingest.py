@@ -943,6 +943,24 @@ def test_the_same_value_twice_is_read_once_with_a_note(catalogue, cli, tmp_path)
     assert code == 1 and "d.csv, row 3: 'MTTR' 2026-06 appears twice (also on row 2)" in err
 
 
+def test_a_summary_sheet_without_targets_repeats_the_process_sheet_that_has_them(catalogue, cli, tmp_path):
+    """Found by exploratory testing: sheet 9月 gives SLA attainment 96.1% with a target of 95%, the
+    汇总 sheet gives the same 96.1 without a target column; the file was refused ("appears twice")
+    as if the two rows disagreed. It is one reading: stored once, with the target the file gives."""
+    path = tmp_path / "2026年9月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        month = book.add_worksheet("汇总")
+        month.write_row(0, 0, ["指标", "月份", "数值"])
+        month.write_row(1, 0, ["SLA达成率", "2026-09", 96.1])
+        process = book.add_worksheet("9月")
+        process.write_row(0, 0, ["指标", "月份", "数值", "目标"])
+        process.write_row(1, 0, ["SLA达成率", "2026-09", "96.1%", "95%"])
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert "'SLA达成率' 2026-09 on sheet '汇总' row 2 repeats the value on sheet '9月' row 2: read once" in err
+    assert _table(catalogue, "SELECT value, target, sheet FROM observation") == [(96.1, 95.0, "9月")]
+
+
 def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue, cli, tmp_path):
     """The dashboard compares with the catalogue's target in force; a file's other target would
     otherwise look like the one that counts. Equal targets, and metrics without a catalogue target,
