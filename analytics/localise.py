@@ -496,6 +496,8 @@ _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogu
 # parsing's reasons for skipping a sheet: (after the sheet's name in a list, said alone)
 _SKIPPED = {"empty": ("为空", "工作表为空"), "hidden": ("已隐藏,未读取", "工作表已隐藏,未读取"),
             "no data table (instructions or notes)": ("只有说明或备注,没有数据表", "只有说明或备注,没有数据表"),
+            "an example or instructions, as its name says (not read)": ("按名称是示例或填写说明,未读取",
+                                                                         "按名称是示例或填写说明,未读取"),
             "the table has no rows": ("的表格没有数据行", "表格没有数据行"),
             "its rows are all hidden (or filtered out)": ("的数据行全部被隐藏(或被筛选掉)",
                                                                    "数据行全部被隐藏(或被筛选掉)")}

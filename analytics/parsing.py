@@ -8,6 +8,7 @@ and collects every problem so the user can fix the file in one go.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,6 +33,18 @@ CHECKED_COLUMNS = ["metric", "period", "value", "target", "sheet", "row", "colum
 HIDDEN_ROWS = "its rows are all hidden (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
+
+
+EXAMPLE_SHEET = "an example or instructions, as its name says (not read)"
+_EXAMPLE_NAME = re.compile(r"示例|样例|范例|例子|举例|说明|指引|指南|须知|example|sample|instruction|readme|how ?to",
+                           re.IGNORECASE)
+
+
+def _named_as_an_example(name: str | None) -> bool:
+    """A sheet named 填报说明, 示例 or Example: the filled-in example row of a template's
+    instructions is not this month's data. Only skipped beside another sheet (a file's only
+    sheet is its data, whatever it is called)."""
+    return name is not None and _EXAMPLE_NAME.search(name) is not None
 
 
 @dataclass
@@ -72,6 +85,10 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             warnings.append(_uncalculated_note(sheet))
         head = sheet.head(HEADER_SEARCH_ROWS)
         table = find_table(head, sheet.name, file_name)
+        if table is not None and _named_as_an_example(sheet.name) and any(
+                other is not sheet and not other.hidden and other.has_cells() for other in sheets):
+            skipped.append((sheet.name, EXAMPLE_SHEET))
+            continue
         if table is None:
             why = unread_header(head)
             if why:

@@ -14,6 +14,7 @@ import pytest
 from analytics import xlsx_package
 from analytics.errors import InputRefused
 from analytics.limits import Limits
+from analytics.localise import skipped_sheet_reason
 from analytics.parsing import NO_HEADER, parse_file
 from analytics.periods import month_without_year, months_in, parse_period, year_in
 from analytics.values import parse_value
@@ -167,6 +168,32 @@ def test_errors_name_file_sheet_row_and_column():
     assert "bad.xlsx, sheet '数据', row 2, column C (数值): '七' is not a number" in message
     assert "bad.xlsx, sheet '数据', row 3, column B (月份): '2026-15' is not a month" in message
     assert "bad.xlsx, sheet '数据', row 4, column A (指标): the row has values but no metric name" in message
+
+
+@pytest.mark.parametrize("sheet_name", ["填报说明", "示例", "Example", "填写样例"])
+def test_the_example_on_an_instructions_sheet_is_not_read_as_data(sheet_name):
+    """Found by exploratory testing: a template's 填报说明 sheet shows how to fill it in (填写示例：
+    SLA达成率 | 2026-01 | 99.5%) and that example row loaded over January's real value."""
+    def build(wb):
+        guide = wb.add_worksheet(sheet_name)
+        guide.write(0, 0, "填写示例：")
+        guide.write_row(1, 0, ["指标", "月份", "数值"])
+        guide.write_row(2, 0, ["SLA达成率", "2026-01", "99.5%"])
+        data = wb.add_worksheet("数据")
+        data.write_row(0, 0, ["指标", "月份", "数值"])
+        data.write_row(1, 0, ["SLA达成率", "2026-10", "96.2%"])
+    parsed = parse_file(_workbook(build), file_name="十月.xlsx")
+    assert parsed.records[["metric", "period", "value"]].values.tolist() == [["SLA达成率", "2026-10", 96.2]]
+    assert parsed.skipped_sheets == [(sheet_name, "an example or instructions, as its name says (not read)")]
+    assert skipped_sheet_reason(parsed.skipped_sheets[0][1], "zh") == "按名称是示例或填写说明,未读取"
+
+
+def test_a_file_s_only_sheet_is_read_whatever_it_is_called():
+    def build(wb):
+        only = wb.add_worksheet("填报示例")
+        only.write_row(0, 0, ["指标", "月份", "数值"])
+        only.write_row(1, 0, ["SLA达成率", "2026-10", 96.2])
+    assert parse_file(_workbook(build), file_name="a.xlsx").records["value"].tolist() == [96.2]
 
 
 def test_instruction_sheets_are_skipped_but_an_unreadable_data_sheet_is_refused():
