@@ -318,7 +318,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~had] = 1                                           # new
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
-    target_notes = other_target_notes(con, frame)
+    target_notes = other_target_notes(con, frame) + _other_service_notes(con, frame)
     if target_notes:
         parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     doubts = scale_warnings(con, frame, lookup)
@@ -436,6 +436,31 @@ def _qualified_by_service(records: pd.DataFrame, lookup) -> pd.DataFrame:
     if all(name is metric for name, (metric, _) in zip(names, uniques, strict=True)):
         return records
     return records.assign(metric=pd.Categorical(np.array(names, dtype=object)[codes]))
+
+
+def _other_service_notes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[str]:
+    """One note per metric and service where a row's service (服务 网银) is not the one the
+    catalogue keeps the metric for (IT运维服务) and names no metric of its own: the row loads into
+    the catalogue's metric, which is right only if that service's figure is the metric's."""
+    if "service" not in frame or not frame["service"].notna().any():
+        return []
+    kept = dict(con.execute("SELECT id, service FROM metric WHERE service IS NOT NULL AND trim(service) <> ''")
+                .fetchall())
+    rows = frame.loc[frame["service"].notna(), ["metric_id", "catalogue_name", "service", "sheet", "row"]]
+    rows = rows[rows["metric_id"].isin(list(kept)).fillna(False).to_numpy(dtype=bool)]
+    notes = []
+    for (metric_id, service), group in rows.groupby(["metric_id", "service"], sort=False, observed=True):
+        catalogue_service = kept[int(metric_id)]
+        if name_key(str(service)) == name_key(catalogue_service):
+            continue
+        first = group.iloc[0]
+        where = (f"sheet '{first['sheet']}' row {first['row']}" if isinstance(first["sheet"], str)
+                 else f"row {first['row']}")
+        name = first["catalogue_name"]
+        notes.append(f"'{name}' on {where} is for service {service}, but the catalogue keeps it for "
+                     f"{catalogue_service}: loaded as that metric; if {service} has its own, add "
+                     f"'{service}-{name}' to the catalogue first")
+    return notes[:10]
 
 
 def _with_values(records: pd.DataFrame, codes: np.ndarray, count: int) -> np.ndarray:

@@ -127,6 +127,14 @@ _ZH: list[tuple[str, str]] = [
       r"(?P<months>.*); values are compared with the catalogue's: change it under Metrics & baselines if the file is "
       r"right"), ("“{catalogue}”:文件中的目标({f})与指标目录中的目标({c})不同({months});数值按指标目录的目标比较:"
                   "如以文件为准,请在“指标与基准”页修改")),
+    ((r"'(?P<catalogue>.*)' on sheet '(?P<sheet>.*)' row (?P<r>\d+) is for service (?P<s>.*), but the catalogue keeps "
+      r"it for (?P<k>.*): loaded as that metric; if (?P=s) has its own, add '(?P<own>.*)' to the catalogue first"),
+     ("“{catalogue}”(工作表“{sheet}”第 {r} 行)属于服务 {s},而指标目录中该指标属于 {k}:已按该指标导入;"
+      "如 {s} 有自己的指标,请先在指标目录中添加“{own}”")),
+    ((r"'(?P<catalogue>.*)' on row (?P<r>\d+) is for service (?P<s>.*), but the catalogue keeps it for (?P<k>.*): "
+      r"loaded as that metric; if (?P=s) has its own, add '(?P<own>.*)' to the catalogue first"),
+     ("“{catalogue}”(第 {r} 行)属于服务 {s},而指标目录中该指标属于 {k}:已按该指标导入;"
+      "如 {s} 有自己的指标,请先在指标目录中添加“{own}”")),
     (r"… and (?P<n>\d+) more metrics whose file targets differ from the catalogue's",
      "……另有 {n} 个指标的文件目标与指标目录不同"),
     (r"(?P<n>\d+) row\(s\) repeating the table's headings were ignored \(row (?P<r>[\d, ]+)\)",

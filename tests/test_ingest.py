@@ -8,6 +8,7 @@ import xlsxwriter
 
 from analytics.errors import InputRefused
 from analytics.ingest import apply_ingest, plan_ingest
+from analytics.localise import message_text
 from analytics.observations import current_observations
 from analytics.plausibility import CellDoubt
 from analytics.uploads import list_suggestions, list_uploads, value_history
@@ -907,6 +908,25 @@ def test_a_service_column_says_whose_metric_a_row_is(store, cli, tmp_path):
     assert _stored(store) == {("网银-SLA达成率", "2026-10"): 95.0, ("网银-SLA达成率", "2026-09"): 94.8,
                               ("SLA达成率(核心)", "2026-10"): 99.1, ("SLA达成率(核心)", "2026-09"): 99.0,
                               ("信用卡SLA达成率", "2026-10"): 97.0, ("事件平均解决时间", "2026-10"): 4.5}
+
+
+def test_a_row_for_another_service_than_the_catalogue_s_is_pointed_out(store, cli, tmp_path):
+    """Found by exploratory testing: a row for 网银 loaded into SLA达成率, kept for IT运维服务, with no
+    word. It still loads (the service column may be spelt otherwise), and the preview says so."""
+    path = tmp_path / "catalogue.csv"
+    path.write_text("name,unit,direction,service\nSLA达成率,%,increase,IT运维服务\n事件平均解决时间,h,decrease,\n",
+                    encoding="utf-8")
+    assert cli("metrics", "import", path)[0] == 0
+    rows = _csv(tmp_path, "n.csv", "服务,指标,月份,数值\n网银,SLA达成率,2026-01,90\nIT运维服务,SLA达成率,2026-02,96\n"
+                "网银,事件平均解决时间,2026-01,4.5\n")
+    code, _, err = cli("ingest", rows)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if "service" in line]
+    assert notes == [("  note: 'SLA达成率' on row 2 is for service 网银, but the catalogue keeps it for IT运维服务: loaded "
+                     "as that metric; if 网银 has its own, add '网银-SLA达成率' to the catalogue first")]
+    assert message_text(notes[0].removeprefix("  note: "), "zh") == (
+        "“SLA达成率”(第 2 行)属于服务 网银,而指标目录中该指标属于 IT运维服务:已按该指标导入;"
+        "如 网银 有自己的指标,请先在指标目录中添加“网银-SLA达成率”")
 
 
 def test_rows_for_two_services_of_one_metric_without_a_metric_each_are_refused_with_what_to_do(catalogue, cli,
