@@ -963,7 +963,7 @@ def _total_rows(texts: pd.Series) -> pd.Series:
 
 
 def _ignored(sheet: Sheet, rows: pd.Index, what: str) -> str:
-    return f"{_where(sheet)}{len(rows)} {what} were ignored (row {', '.join(str(r) for r in rows[:5])})"
+    return f"{_where(sheet)}{len(rows)} {what} were ignored (row {spans([int(r) for r in rows])})"   # every one
 
 
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):

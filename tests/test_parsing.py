@@ -14,7 +14,7 @@ import pytest
 from analytics import xlsx_package
 from analytics.errors import InputRefused
 from analytics.limits import Limits
-from analytics.localise import skipped_sheet_reason
+from analytics.localise import message_text, skipped_sheet_reason
 from analytics.parsing import NO_HEADER, parse_file
 from analytics.periods import month_without_year, months_in, parse_period, year_in
 from analytics.values import parse_value
@@ -538,7 +538,21 @@ def test_total_and_average_rows_are_left_out_with_a_note():
         ("SLA达成率", "2026-09", 95.0), ("SLA达成率", "2026-10", 96.0), ("工单量", "2026-09", 1200.0),
         ("工单量", "2026-10", 1300.0), ("重大事件数", "2026-09", 1.0), ("重大事件数", "2026-10", 2.0)]
     assert parsed.warnings == ["sheet '宽表': 1 total or average row(s) (合计/平均) were ignored (row 4)",
-                               "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4, 5)"]
+                               "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4–5)"]
+
+
+def test_every_total_row_left_out_is_named():
+    """Found by exploratory testing: of six total rows the note named the first five, without '…'."""
+    def build(wb):
+        sheet = wb.add_worksheet("宽表")
+        sheet.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+        sheet.write_row(1, 0, ["工单量", 1200, 1300])
+        for row, label in enumerate(["合计", "总计", "小计", "平均", "均值", "汇总"], start=2):
+            sheet.write_row(row, 0, [label, 1, 2])
+        sheet.write_row(9, 0, ["合计", 1, 2])
+    warnings = parse_file(_workbook(build), file_name="t.xlsx").warnings
+    assert warnings == ["sheet '宽表': 7 total or average row(s) (合计/平均) were ignored (row 3–8, 10)"]
+    assert message_text(warnings[0], "zh") == "工作表“宽表”:7 行合计/平均行已忽略(第 3–8, 10 行)"
 
 
 def test_hidden_sheets_are_not_read():
