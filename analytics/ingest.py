@@ -30,6 +30,7 @@ from .limits import Limits
 from .memory import reuses_freed_memory
 from .names import (
     below_zero_problem,
+    is_count,
     name_key,
     never_percent,
     other_unit,
@@ -318,7 +319,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     status[~had] = 1                                           # new
     status[~present] = 0                                       # missing
     frame["status"] = _statuses(status, frame.index)
-    target_notes = other_target_notes(con, frame) + _other_service_notes(con, frame)
+    target_notes = other_target_notes(con, frame) + _other_service_notes(con, frame) + _counts_without_a_value(frame, lookup)
     if target_notes:
         parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     doubts = scale_warnings(con, frame, lookup)
@@ -436,6 +437,30 @@ def _qualified_by_service(records: pd.DataFrame, lookup) -> pd.DataFrame:
     if all(name is metric for name, (metric, _) in zip(names, uniques, strict=True)):
         return records
     return records.assign(metric=pd.Categorical(np.array(names, dtype=object)[codes]))
+
+
+def _counts_without_a_value(frame: pd.DataFrame, lookup) -> list[str]:
+    """One note per count metric with months the file leaves without a value (blank, 无, N/A) up to
+    its latest figure: for a count, 无 usually means none happened, which is 0; read as not reported,
+    the month shows no figure (or keeps the one stored) and the owner never sees why. Months after
+    the file's latest figure (a year's tracking table filled up to October) are still to come."""
+    missing = frame["status"].to_numpy() == "missing"
+    if not missing.any() or frame["value"].isna().all():
+        return []
+    latest = frame.loc[frame["value"].notna(), "period_date"].max()
+    missing &= (frame["period_date"] <= latest).to_numpy()      # months after the file's last figure are to come
+    counts = [i for i, unit in lookup.units.items() if is_count(unit)]
+    rows = frame.loc[missing & frame["metric_id"].isin(counts).fillna(False).to_numpy(dtype=bool),
+                     ["catalogue_name", "period", "sheet", "row"]]
+    notes = []
+    for name, group in rows.groupby(rows["catalogue_name"].astype(str), sort=True):
+        months = ", ".join(group["period"].astype(str).head(6)) + (" …" if len(group) > 6 else "")
+        first = group.iloc[0]
+        where = (f"sheet '{first['sheet']}' row {first['row']}" if isinstance(first["sheet"], str)
+                 else f"row {first['row']}")
+        notes.append(f"'{name}' has no value for {months} (from {where}): a blank, 无 or N/A is read as not "
+                     "reported, not as 0, and a value already stored stays; write 0 where none happened")
+    return notes[:10]
 
 
 def _other_service_notes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> list[str]:

@@ -127,6 +127,14 @@ _ZH: list[tuple[str, str]] = [
       r"(?P<months>.*); values are compared with the catalogue's: change it under Metrics & baselines if the file is "
       r"right"), ("“{catalogue}”:文件中的目标({f})与指标目录中的目标({c})不同({months});数值按指标目录的目标比较:"
                   "如以文件为准,请在“指标与基准”页修改")),
+    ((r"'(?P<catalogue>.*)' has no value for (?P<months>.*) \(from sheet '(?P<sheet>.*)' row (?P<r>\d+)\): a blank, 无 "
+      r"or N/A is read as not reported, not as 0, and a value already stored stays; write 0 where none happened"),
+     ("“{catalogue}”{months} 没有数值(自工作表“{sheet}”第 {r} 行起):空白、无或 N/A 按未填报读取,不算 0,"
+      "已存储的数值保留;如果没有发生,请填 0")),
+    ((r"'(?P<catalogue>.*)' has no value for (?P<months>.*) \(from row (?P<r>\d+)\): a blank, 无 or N/A is read as "
+      r"not reported, not as 0, and a value already stored stays; write 0 where none happened"),
+     ("“{catalogue}”{months} 没有数值(自第 {r} 行起):空白、无或 N/A 按未填报读取,不算 0,"
+      "已存储的数值保留;如果没有发生,请填 0")),
     ((r"'(?P<catalogue>.*)' on sheet '(?P<sheet>.*)' row (?P<r>\d+) is for service (?P<s>.*), but the catalogue keeps "
       r"it for (?P<k>.*): loaded as that metric; if (?P=s) has its own, add '(?P<own>.*)' to the catalogue first"),
      ("“{catalogue}”(工作表“{sheet}”第 {r} 行)属于服务 {s},而指标目录中该指标属于 {k}:已按该指标导入;"

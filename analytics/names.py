@@ -148,6 +148,11 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
             "negative: check the sign")
 
 
+def is_count(unit: str | None) -> bool:
+    """Whether a metric is kept as a count (件, 次, count): none of it is 0, not a missing figure."""
+    return bool(unit) and unit_key(unit) == unit_key("count")
+
+
 _NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "$", "€", "£", "‰")}  # amounts, ‰
 
 

@@ -910,6 +910,27 @@ def test_a_service_column_says_whose_metric_a_row_is(store, cli, tmp_path):
                               ("信用卡SLA达成率", "2026-10"): 97.0, ("事件平均解决时间", "2026-10"): 4.5}
 
 
+def test_a_count_left_without_a_value_is_pointed_out_up_to_the_file_s_latest_month(store, cli, tmp_path):
+    """Found by exploratory testing: 重大事件数 2026-06 written 无 (none happened) was read as not
+    reported, so the month kept last upload's 1 and the preview said nothing. A count gets a note;
+    a percentage's 无 does not (not applicable), nor do months after the file's latest figure."""
+    path = tmp_path / "catalogue.csv"
+    path.write_text("name,unit,direction\n重大事件数,件,decrease\nSLA达成率,%,increase\n", encoding="utf-8")
+    assert cli("metrics", "import", path)[0] == 0
+    assert cli("ingest", _csv(tmp_path, "may.csv", "指标,月份,数值\n重大事件数,2026-06,1\n"))[0] == 0
+    rows = _csv(tmp_path, "june.csv", "指标,2026-05,2026-06,2026-07,2026-08\n重大事件数,2,无,,\n"
+                "SLA达成率,99.1,无,99.5,\n")
+    code, _, err = cli("ingest", rows)
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if "no value" in line]
+    assert notes == [("  note: '重大事件数' has no value for 2026-06, 2026-07 (from row 2): a blank, 无 or N/A is read "
+                     "as not reported, not as 0, and a value already stored stays; write 0 where none happened")]
+    assert _stored(store)[("重大事件数", "2026-06")] == 1                    # what the note warns of
+    assert message_text(notes[0].removeprefix("  note: "), "zh") == (
+        "“重大事件数”2026-06, 2026-07 没有数值(自第 2 行起):空白、无或 N/A 按未填报读取,不算 0,已存储的数值保留;"
+        "如果没有发生,请填 0")
+
+
 def test_a_row_for_another_service_than_the_catalogue_s_is_pointed_out(store, cli, tmp_path):
     """Found by exploratory testing: a row for 网银 loaded into SLA达成率, kept for IT运维服务, with no
     word. It still loads (the service column may be spelt otherwise), and the preview says so."""
