@@ -37,3 +37,16 @@ def format_difference(value: object, unit: str | None, decimals: int | None, sig
         return format_number(value, unit, decimals, signed)
     text = format_number(value, None, decimals, signed)
     return text if text == "–" else f"{text} pp"
+
+
+def format_rate(value: object, unit: str | None, decimals: int | None) -> str:
+    """A change per month (a trend's slope) with at least two significant digits: a satisfaction
+    score rising 0.002 a month reads '+0.0020', not '+0.00' beside a forecast that it will reach its
+    target; no slope at all reads '0', without a sign."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    places = max(2, 1 if decimals is None or pd.isna(decimals) else int(decimals))
+    if value == 0:
+        return format_difference(0, unit, 0, signed=False)
+    places = min(8, max(places, 1 - math.floor(math.log10(abs(float(value))))))
+    return format_difference(value, unit, places)

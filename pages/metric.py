@@ -12,7 +12,7 @@ from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
-from analytics.units import format_difference, format_number
+from analytics.units import format_difference, format_number, format_rate
 from analytics.uploads import value_history
 from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
 
@@ -111,7 +111,7 @@ verdict = t(f"trend.{row['trend']}") if isinstance(row["trend"], str) else "–"
 st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
                                      S=int(row["S"]) if pd.notna(row["S"]) else 0,
                                      p=f"{row['p']:.3f}" if pd.notna(row["p"]) else "–",
-                                     slope=format_difference(row["slope"], unit, max(decimals, 2)),
+                                     slope=format_rate(row["slope"], unit, decimals),
                                      forecast=forecast))
 if isinstance(row.get("definition"), str):
     st.caption(f"{t('md.definition')}: {row['definition']}")

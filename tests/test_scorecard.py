@@ -10,7 +10,7 @@ from analytics.analysis import analyse
 from analytics.demo import load_demo
 from analytics.scorecard import Filters, headline, scorecard_rows
 from analytics.store import Store
-from analytics.units import format_difference, format_number
+from analytics.units import format_difference, format_number, format_rate
 
 
 @pytest.mark.parametrize("value, unit, decimals, signed, text", [
@@ -31,6 +31,17 @@ def test_format_number(value, unit, decimals, signed, text):
 ])
 def test_a_difference_of_percentages_is_in_percentage_points(value, unit, decimals, signed, text):
     assert format_difference(value, unit, decimals, signed) == text
+
+
+@pytest.mark.parametrize("slope, unit, decimals, text", [
+    (0.002, "score", 2, "+0.0020"),     # found by exploratory testing: '+0.00' a month beside a 15-month forecast
+    (-0.00037, "%", 1, "-0.00037 pp"),  # two significant digits: 1 - floor(log10(0.00037)) = 1 - (-4) = 5 places
+    (1.234, "h", 1, "+1.23 h"),         # never fewer than 2 places (the metric page's finer figures)
+    (0.0, "¥", 2, "¥0"), (-0.0, "%", 1, "0 pp"),     # no slope: no sign, which would read as a change
+    (float("nan"), "h", 1, "–"),
+])
+def test_a_slope_is_shown_with_two_significant_digits(slope, unit, decimals, text):
+    assert format_rate(slope, unit, decimals) == text
 
 
 @pytest.fixture(scope="module")
