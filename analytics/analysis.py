@@ -155,6 +155,7 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table = metrics.set_index("metric_id").join(latest[[
         "period", "value", "baseline", "target", "gap", "gap_pct", "status", "months_missed", "point_type",
         "mean", "lpl", "upl"]], how="inner")
+    table = pd.concat([table, _never_loaded(metrics, observations, versions, month)])
     table = table.join(summary[["variation", "assurance"]], how="left")
     table = table.join(trend, how="left")
     table["trend"] = trend_verdict(table.rename(columns={"direction": "improvement_direction"}), table["direction"])
@@ -172,6 +173,22 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table["metric"] = table["name"]
     points = points.merge(metrics[["metric_id", "name"]], on="metric_id", how="left")
     return Analysis(month, table, points, periods)
+
+
+def _never_loaded(metrics: pd.DataFrame, observations: pd.DataFrame, versions: pd.DataFrame,
+                  month: pd.Timestamp) -> pd.DataFrame:
+    """Catalogue metrics without a single value yet, as rows of 'no data' with the baseline and
+    target in force: a metric just added to the catalogue is in the review (its figures are
+    missing, which is worth saying) instead of vanishing from every page until its first upload."""
+    never = metrics[~metrics["metric_id"].isin(observations["metric_id"])].set_index("metric_id")
+    if never.empty:
+        return never
+    rows = never.assign(period=month, status="no_data", months_missed=0)
+    if not versions.empty:
+        in_force = versions[pd.to_datetime(versions["from_period"]) <= month].sort_values("from_period")
+        latest = in_force.groupby("metric_id")[["baseline", "target"]].last()
+        rows = rows.join(latest, how="left")
+    return rows
 
 
 def add_business_impact(table: pd.DataFrame) -> pd.DataFrame:

@@ -147,6 +147,21 @@ def test_a_metric_without_a_value_this_month_is_not_ranked_on_an_earlier_signal(
     assert february["SLA"]["status"] == "met" and february["SLA"]["priority"] == ""
 
 
+def test_a_catalogue_metric_without_any_value_yet_is_in_the_review_as_no_data(loaded, cli, tmp_path):
+    """Found by exploratory testing: a metric just added to the catalogue (target 99 from 2025-06)
+    was missing from analyse, the scorecard and the report, and its page said it did not exist."""
+    (tmp_path / "new.csv").write_text("name,unit,direction,target,from_period\nBackup success,%,increase,99,2025-06\n",
+                                      encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "new.csv")[0] == 0
+    rows = {r["metric"]: r for r in _analyse_csv(cli)}
+    backup = rows["Backup success"]
+    assert (backup["period"], backup["status"], backup["target"], backup["actual"]) == ("2025-12", "no_data", "99.0", "")
+    assert backup["priority"] == "" and backup["gap"] == "" and backup["variation"] == ""
+    assert rows["MTTR"]["period"] == "2025-12" and rows["MTTR"]["status"] != "no_data"      # the others as before
+    before = {r["metric"]: r["target"] for r in _analyse_csv(cli, "--period", "2025-03")}
+    assert before["Backup success"] == ""              # its target starts in 2025-06
+
+
 def test_an_empty_store_analyses_to_nothing(store, cli):
     code, out, _ = cli("analyse", "--format", "csv")
     assert code == 0 and out.strip() == ",".join(ANALYSE_COLUMNS)

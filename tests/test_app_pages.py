@@ -219,6 +219,25 @@ def test_metric_detail_opened_from_the_menu_offers_the_metrics_needing_attention
     assert at.query_params["metric"] == str(int(first_five["metric_id"].iloc[0]))
 
 
+def test_a_metric_without_values_yet_has_its_page_and_a_scorecard_row(app_store):
+    """Found by exploratory testing: a metric added to the catalogue was 'not a metric' on its page
+    and absent from the scorecard until its first upload."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Incident MTTR", "Backup success"], "name_zh": [None, "备份成功率"],
+                                              "unit": ["h", "%"], "direction": ["decrease", "increase"]}), by="t")
+    records = pd.DataFrame({"metric": ["Incident MTTR"] * 3, "period": ["2026-08", "2026-09", "2026-10"],
+                            "value": [6.0, 5.5, 5.0]})
+    apply_ingest(app_store, plan_records(app_store, records, "v.csv"), by="t")
+    at = _app("pages/metric.py", lang="zh", metric="2")
+    assert not at.warning and at.title[0].value == "备份成功率"
+    assert "无数据" in [m.value for m in at.metric]
+    at = _app("pages/scorecard.py", lang="zh")
+    table = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    assert table["status"].tolist() == ["no_target", "no_data"]          # shown through the page's labels
+
+
 def test_review_pages_with_one_metric_and_one_month(app_store, tmp_path):
     from analytics.catalogue import import_catalogue
     from analytics.ingest import apply_ingest, plan_records
