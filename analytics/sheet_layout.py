@@ -28,8 +28,10 @@ from .names import header_key, name_key, unit_key
 from .periods import (
     is_quarter,
     made_on_label,
+    month_as_number,
     month_without_year,
     months_in,
+    october_or_january,
     parse_period,
     parse_periods,
     year_in,
@@ -97,7 +99,8 @@ class Table:
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
     unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
-    yearless_months: dict[int, str] = field(default_factory=dict)  # wide: 12月 among dated months, year not certain
+    refused_months: dict[int, object] = field(default_factory=dict)  # wide: month headings refused (12月 among
+    #                                 dated months, its year not certain; 2026.1, January or October) -> heading
     month_row: int | None = None                                   # wide: 0-based row naming the months
     target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
@@ -277,7 +280,7 @@ class _Months:
     note: str | None                 # where a year the headings do not give was taken from
     month_row: int                   # the row naming the months
     header_row: int                  # the last heading row: the kinds row under merged months, if any
-    yearless: dict[int, str] = field(default_factory=dict)   # 12月 among dated months whose year is not certain
+    refused: dict[int, object] = field(default_factory=dict)  # 12月 whose year is not certain; 2026.1 (Jan or Oct?)
 
 
 def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: str | None,
@@ -301,11 +304,11 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
         periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
     yearless = {c: number for c, (month, kind) in split.items()          # 10月目标 among dated months stays unread
                 if c not in periods and kind != "target" and (number := month_without_year(month))}
-    uncertain: dict[int, str] = {}
+    uncertain: dict[int, object] = _months_not_read(split, periods)
     if yearless:
         found = _years_carried(periods, yearless)
         if found is None:
-            uncertain = {c: _text(rows[r][c]) for c in yearless}
+            uncertain |= {c: _text(rows[r][c]) for c in yearless}
         else:
             carried, counted = found
             periods = dict(sorted((periods | carried).items()))
@@ -324,7 +327,15 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
             periods, kinds, header_row = spanned, below, r + 1
     values = {c: period for c, period in periods.items() if kinds[c] != "target"}
     targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
-    return _Months(values, targets, note, r, header_row, uncertain) if values else None
+    return _Months(values, targets, note, r, header_row, dict(sorted(uncertain.items()))) if values else None
+
+
+def _months_not_read(split: dict[int, tuple[object, str | None]], periods: dict[int, str]) -> dict[int, object]:
+    """Headings beside month columns that would be months but are not read as any: 2026.1 (January,
+    or 2026.10 saved as a number) and a month typed as a number (2026.09). Left out, their values
+    would be lost without a word."""
+    return {c: month for c, (month, _) in split.items()
+            if c not in periods and (october_or_january(month) or month_as_number(month))}
 
 
 def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> tuple[dict[int, str], bool] | None:
@@ -451,11 +462,11 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
             headers.append(f"{month} {named[-1]}")                    # the month, then 目标 or 实际
         else:
             headers.append(named[-1] if named else "")
-    taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.yearless)
+    taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.refused)
     unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
               if c not in taken and isinstance(cell, str) and months_in(cell) != []}
     return Table("wide", months.header_row, roles, months.values, headers, months.note, unread_months=unread,
-                 target_columns=months.targets, yearless_months=months.yearless, month_row=months.month_row)
+                 target_columns=months.targets, refused_months=months.refused, month_row=months.month_row)
 
 
 def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | None,
@@ -585,7 +596,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     records, problems, notes = read(frame, sheet, table, file_name)
     if sheet.name is None:
         problems = _split_by_a_comma(sheet, table, file_name) + problems
-    problems = _yearless_months(sheet, table, file_name) + problems
+    problems = _refused_months(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
@@ -593,11 +604,11 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
 
 
-def _yearless_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
-    """A month heading without its year among dated ones whose year is not certain: its values
-    would be lost, or put in the wrong year."""
-    return [Problem(_period_problem(text), file=file_name, sheet=sheet.name, row=table.month_row + 1,
-                    column=column_letter(c)) for c, text in table.yearless_months.items()]
+def _refused_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
+    """A month heading without its year among dated ones whose year is not certain, or one that may
+    be either of two months (2026.1): its values would be lost, or put in the wrong month."""
+    return [Problem(_period_problem(heading), file=file_name, sheet=sheet.name, row=table.month_row + 1,
+                    column=column_letter(c)) for c, heading in table.refused_months.items()]
 
 
 def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
@@ -1365,16 +1376,25 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
     no_year = set(rows[_blank(frame.loc[rows, year]).to_numpy()]) if year is not None and len(rows) else set()
     return [Problem("the year is blank", file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, year)) if row in no_year else
-            Problem(_period_problem(_text(period_cells[row])), file=file_name, sheet=sheet.name, row=int(row),
+            Problem(_period_problem(period_cells[row]), file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, table.roles["period"])) for row in rows]
 
 
-def _period_problem(text: str) -> str:
+def _period_problem(cell: object) -> str:
     """Why a month cell, or a month heading, is refused: blank, a month without its year whose
     year the months beside it do not make certain (12月 among 2026年1月 …, or over a year's end),
-    or no month at all."""
+    2026.1 (January, or October that lost its 0), a month typed as a number, or no month at all."""
+    text = _text(cell)
     if not text:
         return "the period is blank"
+    year = october_or_january(cell)
+    if month_as_number(cell):
+        return (f"the cell holds the number {text} (shown as {year}.1 or {year}.10), not a month: type the month as "
+                f"text, {year}-10 or {year}-01" if year else
+                f"the cell holds the number {text}, not a month: type the month as text, like {month_as_number(cell)}")
+    if year:
+        return (f"'{text}' may be {year}-10 saved as a number (Excel drops the 0 of {year}.10): write the month as "
+                f"{year}-01 or {year}-10")
     if month := month_without_year(text):
         return (f"'{text}' names a month but no year, and the months beside it do not make the year certain: write it "
                 f"with its year, like 2026-{month:02d} or 2026年{month}月")

@@ -967,3 +967,70 @@ def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue
         code, _, err = cli("ingest", path, "--dry-run")
     assert [line for line in err.splitlines() if line.startswith("  note:")][1:] == [
         "  note: … and 1 more metrics whose file targets differ from the catalogue's"]
+
+
+def _month_book(path, rows: list[list], month_cells: list[tuple[int, int, float]]) -> str:
+    """A workbook whose month cells (row, column, number) hold numbers shown through a 0.00 format,
+    as Excel keeps 2026.10 typed into a cell: the number 2026.1, shown as 2026.10."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet, shown = book.add_worksheet("数据"), book.add_format({"num_format": "0.00"})
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    for r, c, number in month_cells:
+        sheet.write_number(r, c, number, shown)
+    book.close()
+    return str(path)
+
+
+DOT_ONE = ("'2025.1' may be 2025-10 saved as a number (Excel drops the 0 of 2025.10): write the month as 2025-01 or "
+           "2025-10")
+
+
+@pytest.mark.parametrize("name, content, place", [
+    ("wide.csv", "指标,2025.08,2025.09,2025.1,2025.11\nSLA达成率,97.1,96.2,98.3,95.0\n", "wide.csv, row 1, column D"),
+    ("long.csv", "指标,月份,数值\nSLA达成率,2025.9,96.2\nSLA达成率,2025.1,98.3\nSLA达成率,2025.11,95.0\n",
+     "long.csv, row 3, column B (月份)"),
+])
+def test_a_month_written_2025_dot_1_is_refused_as_january_or_october(catalogue, cli, tmp_path, name, content, place):
+    """Excel keeps 2025.10 typed into a cell as the number 2025.1, and its CSV writes 2025.1: read as
+    January, October's 98.3 went into 2025-01 without a word."""
+    code, out, err = cli("ingest", _csv(tmp_path, name, content))
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == f"{place}: {DOT_ONE}"
+    assert _stored(catalogue) == {}
+
+
+def test_months_written_with_a_dot_that_name_one_month_are_read(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "dots.csv", "指标,2025.01,2025.2,2025.9,2025.10,2025.11,2025.12\n"
+                "SLA达成率,91,92,93,94,95,96\n")
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", f"2025-{m:02d}"): v
+                                  for m, v in [(1, 91), (2, 92), (9, 93), (10, 94), (11, 95), (12, 96)]}
+
+
+def test_month_cells_typed_as_numbers_are_refused_asking_for_text(catalogue, cli, tmp_path):
+    """A month column typed as numbers (2025.09, and 2025.10, which Excel keeps as 2025.1 and shows
+    through a 0.00 format): each cell says it holds a number, where it said "'2025.1' is not a month",
+    a text the user never saw."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", None, 96.2], ["SLA达成率", None, 98.3], ["SLA达成率", None, 95.0]]
+    path = _month_book(tmp_path / "long.xlsx", rows, [(1, 1, 2025.09), (2, 1, 2025.10), (3, 1, 2025.11)])
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    where = "long.xlsx, sheet '数据', row {}, column B (月份): "
+    assert err.splitlines()[:3] == [
+        where.format(2) + "the cell holds the number 2025.09, not a month: type the month as text, like 2025-09",
+        where.format(3) + "the cell holds the number 2025.1 (shown as 2025.1 or 2025.10), not a month: type the month "
+                          "as text, 2025-10 or 2025-01",
+        where.format(4) + "the cell holds the number 2025.11, not a month: type the month as text, like 2025-11"]
+
+
+def test_a_month_heading_typed_as_a_number_beside_text_ones_is_refused_not_left_out(catalogue, cli, tmp_path):
+    """2025-09 | 2025-10 as text, then 2025.11 typed as a number (0.00): its column was left out and
+    its value lost without a word."""
+    rows = [["指标", "2025-09", "2025-10"], ["SLA达成率", 96.2, 98.3, 95.0]]
+    code, _, err = cli("ingest", _month_book(tmp_path / "wide.xlsx", rows, [(0, 3, 2025.11)]))
+    assert code == 1
+    assert err.splitlines()[0] == ("wide.xlsx, sheet '数据', row 1, column D: the cell holds the number 2025.11, not a "
+                                   "month: type the month as text, like 2025-11")
+    assert _stored(catalogue) == {}
