@@ -897,12 +897,13 @@ def _with_years(years: pd.Series, months: pd.Series) -> pd.Series:
                      copy=False)
 
 
-def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, table: Table, sheet: Sheet,
-                       notes: list[str]) -> pd.Series:
+def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, aside: np.ndarray, table: Table,
+                       sheet: Sheet, notes: list[str]) -> pd.Series:
     """Month cells without their year (9月, 10, Sep) joined with the one year the title or a name
     gives (table.year), with a note; unchanged (and judged as they are) unless every cell is such
-    a month and each metric's months (metric None: the column's) run within one year."""
-    if table.year is None or not _months_without_year(period_cells, metric):
+    a month, but for rows set aside (`aside`: totals and notes under the table, left out later), and
+    each metric's months (metric None: the column's) run within one year."""
+    if table.year is None or not _months_without_year(period_cells, metric, aside):
         return period_cells
     year, source = table.year
     notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} give no year; "
@@ -938,20 +939,21 @@ def _years_carried_down(periods: pd.Series, period_cells: pd.Series, metric: pd.
     return pd.Series(pd.Categorical(full), index=periods.index, copy=False)
 
 
-def _months_without_year(period_cells: pd.Series, metric: pd.Series | None) -> bool:
+def _months_without_year(period_cells: pd.Series, metric: pd.Series | None, aside: np.ndarray) -> bool:
     """Whether every month cell names a month without its year (9月, 10, Oct), and each metric's
-    months run in order, so that one year fits them all."""
+    months run in order, so that one year fits them all. A row set aside (a 合计 or 注：… row under
+    the table, `aside`) counts only when its cell names such a month."""
     codes, cells = factorize_cells(period_cells)
-    used = np.unique(codes[codes >= 0])                # a CSV column's categories include its heading
-    numbers = np.full(len(cells), np.nan)
-    for code in used:
-        number = None if parse_period(cells[code]) else _month_number(cells[code])
-        if number is None:
+    numbers = np.full(len(cells) + 1, np.nan)          # the last for a missing cell (code -1)
+    for code in np.unique(codes[codes >= 0]):          # a CSV column's categories include its heading
+        if parse_period(cells[code]):                  # a month with its year: the years are written
             return False
-        numbers[code] = number
-    if not len(used):
+        number = _month_number(cells[code])
+        numbers[code] = np.nan if number is None else number
+    at = numbers[codes]
+    if ((codes >= 0) & np.isnan(at) & ~aside).any() or np.isnan(at).all():
         return False
-    months = pd.Series(numbers[codes], index=period_cells.index).where(codes >= 0)
+    months = pd.Series(at, index=period_cells.index)
     if metric is None:
         return _in_order([int(m) for m in months.dropna()])
     return all(_in_order([int(m) for m in group.dropna()]) for _, group in months.groupby(metric.astype(str),
@@ -982,16 +984,17 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
     notes: list[str] = []
-    if "year" in roles and table.period is None:
-        period_cells = _with_years(frame[roles["year"]], period_cells)
-    elif table.period is None:
-        period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], table, sheet, notes)
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
     if table.period is None:
         footnote &= _blank(period_cells)
     if footnote.any():
         footnote[footnote] = _blank(value_cells[footnote]).to_numpy()
+    if "year" in roles and table.period is None:
+        period_cells = _with_years(frame[roles["year"]], period_cells)
+    elif table.period is None:
+        aside = (footnote | _total_rows(metric) | _total_rows(_texts(period_cells))).to_numpy()
+        period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], aside, table, sheet, notes)
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
@@ -1321,14 +1324,15 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         notes.append(f"{_where(sheet)}the target column {column_letter(roles['target'])} was not read: with one "
                      "column per metric it does not say whose target it is")
     period_cells = frame[roles["period"]]
+    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     if "year" in roles:
         period_cells = _with_years(frame[roles["year"]], period_cells)
-    else:
-        period_cells = _with_the_one_year(period_cells, None, table, sheet, notes)
+    else:                             # a 合计 row, or a note (a text without values) under the months: set aside
+        aside = _total_rows(_texts(period_cells)).to_numpy() | ~filled.any(axis=1)
+        period_cells = _with_the_one_year(period_cells, None, aside, table, sheet, notes)
     periods = parse_periods(period_cells)
     if "year" not in roles:
         periods = _years_carried_down(periods, period_cells, None, table, sheet, notes)
-    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     month_text = _texts(period_cells)
     total = _total_rows(month_text).to_numpy() & periods.isna().to_numpy()
     footnote = periods.isna().to_numpy() & ~filled.any(axis=1) & month_text.notna().to_numpy() & ~total

@@ -1034,3 +1034,42 @@ def test_a_month_heading_typed_as_a_number_beside_text_ones_is_refused_not_left_
     assert err.splitlines()[0] == ("wide.xlsx, sheet '数据', row 1, column D: the cell holds the number 2025.11, not a "
                                    "month: type the month as text, like 2025-11")
     assert _stored(catalogue) == {}
+
+
+TITLE = "2026年 IT服务指标跟踪表,,\n"
+ACROSS = TITLE + "月份,SLA达成率,事件平均解决时间\n1月,95.1,8.1\n2月,95.3,8.0\n3月,95.0,7.9\n"
+LONG = TITLE + "指标,月份,数值\nSLA达成率,1月,95.1\nSLA达成率,2月,95.3\nSLA达成率,3月,95.0\n"
+
+
+@pytest.mark.parametrize("content, ignored", [
+    (LONG + "合计,,95.1\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
+    (LONG + "平均,,95.1\n注：数据来源ITSM,,\n", "1 row(s) with a name but no period or value were ignored (row 7)"),
+    (ACROSS + "合计,95.1,8.0\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
+    (ACROSS + "注：数据来源ITSM,,\n", "1 note row(s) under the table were ignored (row 6)"),
+])
+def test_months_without_a_year_take_the_title_s_year_over_a_total_or_a_note_row(catalogue, cli, tmp_path, content,
+                                                                               ignored):
+    """1月 2月 3月 under 2026年…跟踪表 were refused as months without a certain year as soon as a 合计
+    or 注：… row sat under them: that row's cell, no month, counted against the months."""
+    code, _, err = cli("ingest", _csv(tmp_path, "track.csv", content))
+    assert code == 0, err
+    assert f"  note: {ignored}" in err.splitlines()
+    column = "A" if content.startswith(ACROSS) else "B"
+    assert f"  note: the months in column {column} (月份) give no year; 2026 was taken from the title above the table" \
+        in err.splitlines()
+    stored = _stored(catalogue)
+    assert {month: value for (metric, month), value in stored.items() if metric == "SLA attainment"} == {
+        "2026-01": 95.1, "2026-02": 95.3, "2026-03": 95.0}
+    assert len(stored) == (6 if content.startswith(ACROSS) else 3)      # and MTTR's three in the tracking table
+
+
+def test_a_workbook_s_months_without_a_year_take_the_title_s_year_over_an_average_row(catalogue, cli, tmp_path):
+    """The same in a workbook, where the months are typed as numbers (1, 2) and the average row
+    under them has its values as numbers."""
+    path = _sheet_file(tmp_path / "track.xlsx", [["2026年 IT服务指标跟踪表"], ["月份", "SLA达成率", "事件平均解决时间"],
+                                                 [1, 95.1, 8.1], [2, 95.3, 8.0], ["平均", 95.2, 8.05]])
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert "  note: sheet '月报': 1 total or average row(s) (合计/平均) were ignored (row 5)" in err.splitlines()
+    assert _stored(catalogue) == {("SLA attainment", "2026-01"): 95.1, ("SLA attainment", "2026-02"): 95.3,
+                                  ("Incident MTTR", "2026-01"): 8.1, ("Incident MTTR", "2026-02"): 8.0}
