@@ -37,6 +37,10 @@ _ZH: list[tuple[str, str]] = [
      "单元格中是数字 {v}(显示为 {short} 或 {long}),不是月份:请把月份以文本填写,如 {october} 或 {january}"),
     (r"the cell holds the number (?P<v>\S+), not a month: type the month as text, like (?P<p>\S+)",
      "单元格中是数字 {v},不是月份:请把月份以文本填写,如 {p}"),
+    ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) are numbers, not months \(Excel keeps "
+      r"(?P<typed>\S+) typed in a cell as the number (?P<kept>\S+)\): type each month as text, like (?P<p>\S+)"),
+     ("{first}–{last} 列的表头({a} … {b})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):"
+      "请把每个月份以文本填写,如 {p}")),
     ((r"'(?P<v>.*)' is a quarter, not a month: the dashboard follows metrics month by month; write each month's value "
       r"on a row of its own \(for 2026Q3: 2026-07, 2026-08 and 2026-09\)"),
      "“{v}”是季度,不是月份:看板按月跟踪指标;请把每个月的数值各写一行(如 2026Q3 写成 2026-07、2026-08、2026-09 三行)"),

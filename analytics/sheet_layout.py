@@ -545,7 +545,23 @@ def unread_header(rows: list[list]) -> str | None:
                 return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
                         f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
                         "or write each month as 2026-01")
+        if typed := _months_typed_as_numbers(row, roles):
+            return typed
     return None
+
+
+def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:
+    """Why a heading row of months typed as numbers (2026.08, 2026.1 for 2026.10) was not read,
+    for the refusal: those cells are numbers, where a heading names a month as text."""
+    numbers = {c: cell for c, cell in enumerate(row) if c not in roles.values() and month_as_number(cell)}
+    if not numbers:
+        return None
+    first, last = min(numbers), max(numbers)
+    year = month_as_number(numbers[first])[:4]
+    example = next((month_as_number(cell) for cell in numbers.values() if not october_or_january(cell)), f"{year}-10")
+    return (f"the headings {column_letter(first)}–{column_letter(last)} ({_text(numbers[first])} … "
+            f"{_text(numbers[last])}) are numbers, not months (Excel keeps {year}.10 typed in a cell as the number "
+            f"{year}.1): type each month as text, like {example}")
 
 
 def heading_hint(rows: list[list]) -> str:

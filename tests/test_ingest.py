@@ -1073,3 +1073,15 @@ def test_a_workbook_s_months_without_a_year_take_the_title_s_year_over_an_averag
     assert "  note: sheet '月报': 1 total or average row(s) (合计/平均) were ignored (row 5)" in err.splitlines()
     assert _stored(catalogue) == {("SLA attainment", "2026-01"): 95.1, ("SLA attainment", "2026-02"): 95.3,
                                   ("Incident MTTR", "2026-01"): 8.1, ("Incident MTTR", "2026-02"): 8.0}
+
+
+def test_month_headings_all_typed_as_numbers_are_refused_as_numbers(catalogue, cli, tmp_path):
+    """2025.08 … 2025.11 typed as numbers and shown through 0.00 (2025.10 is kept as 2025.1): the
+    refusal said only that no header row was found."""
+    headings = [(0, c, number) for c, number in enumerate([2025.08, 2025.09, 2025.10, 2025.11], start=1)]
+    path = _month_book(tmp_path / "wide.xlsx", [["指标"], ["SLA达成率", 97.1, 96.2, 98.3, 95.0]], headings)
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines() == [("wide.xlsx, sheet '数据': the headings B–E (2025.08 … 2025.11) are numbers, not months "
+                                 "(Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month as text, "
+                                 "like 2025-08")]
