@@ -30,6 +30,18 @@ _ZH: list[tuple[str, str]] = [
      "{what}“{v}”不是数字:如果逗号是小数点,请写作 {n}"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
+    ((r"'(?P<v>.*)' may be (?P<october>\S+) saved as a number \(Excel drops the 0 of (?P<typed>\S+)\): write the month "
+      r"as (?P<january>\S+) or (?P<again>\S+)"),
+     "“{v}”可能是被存成数字的 {october}(Excel 会去掉 {typed} 末尾的 0):请把月份写成 {january} 或 {october}"),
+    ((r"the cell holds the number (?P<v>\S+) \(shown as (?P<short>\S+) or (?P<long>\S+)\), not a month: type the month "
+      r"as text, (?P<october>\S+) or (?P<january>\S+)"),
+     "单元格中是数字 {v}(显示为 {short} 或 {long}),不是月份:请把月份以文本填写,如 {october} 或 {january}"),
+    (r"the cell holds the number (?P<v>\S+), not a month: type the month as text, like (?P<p>\S+)",
+     "单元格中是数字 {v},不是月份:请把月份以文本填写,如 {p}"),
+    ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) are numbers, not months \(Excel keeps "
+      r"(?P<typed>\S+) typed in a cell as the number (?P<kept>\S+)\): type each month as text, like (?P<p>\S+)"),
+     ("{first}–{last} 列的表头({a} … {b})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):"
+      "请把每个月份以文本填写,如 {p}")),
     ((r"'(?P<v>.*)' is a quarter, not a month: the dashboard follows metrics month by month; write each month's value "
       r"on a row of its own \(for 2026Q3: 2026-07, 2026-08 and 2026-09\)"),
      "“{v}”是季度,不是月份:看板按月跟踪指标;请把每个月的数值各写一行(如 2026Q3 写成 2026-07、2026-08、2026-09 三行)"),

@@ -26,6 +26,7 @@ _PATTERNS = [
     re.compile(r"^(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})$"),                                  # 10/2026
     re.compile(r"^(?P<y>\d{4})\s*-?\s*m(?P<m>\d{1,2})$"),                                      # 2026M10
 ]
+_DOT_ONE = re.compile(r"^(?P<y>\d{4})\s*\.\s*1$")                                               # 2026.1
 _NAMED = re.compile(r"^([a-z]{3,9})\.?[\s\-,/]*(\d{4}|\d{2})$")
 _NAMED_AFTER = re.compile(r"^(\d{4})[\s\-,/.]*([a-z]{3,9})\.?$")                               # 2026-Oct
 _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -102,6 +103,8 @@ def parse_period(value: object) -> str | None:
             return _valid(number // 100, number % 100)
         return None
     text = _arabic(unicodedata.normalize("NFKC", str(value)).strip().lower())
+    if _DOT_ONE.match(text):                           # January, or October that lost its 0: see october_or_january
+        return None
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:
@@ -118,6 +121,31 @@ def parse_period(value: object) -> str | None:
         match = days_of_one_month.fullmatch(text)
         if match and _one_month(match) != match.group(0):
             return _valid(int(match["year"]), int(match["month"]))
+    return None
+
+
+def october_or_january(value: object) -> str | None:
+    """The year ('2026') of a month written 2026.1, as text or as a number: January, or October,
+    since Excel keeps 2026.10 typed in a cell as the number 2026.1 and a CSV saved from it writes
+    2026.1. Such a month is not read as either."""
+    if isinstance(value, float):                       # numpy's float64 too
+        value = repr(float(value))
+    if not isinstance(value, str):
+        return None
+    match = _DOT_ONE.match(unicodedata.normalize("NFKC", value).strip())
+    return match["y"] if match and _valid(int(match["y"]), 1) else None
+
+
+def month_as_number(value: object) -> str | None:
+    """'2026-09' for a number that reads as a month written with a dot (2026.9, 2026.09, 2026.11):
+    a month typed in a cell as a number, which is not read as a month, as 2026.1 is 2026.10 too
+    (see october_or_january; it gives 2026-01 here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value).is_integer():
+        return None
+    for scale in (10, 100):                      # 2026.9 as typed; 2026.09 or 2026.11
+        scaled = round(float(value) * scale)
+        if abs(float(value) * scale - scaled) < 1e-6:
+            return _valid(scaled // scale, scaled % scale)
     return None
 
 

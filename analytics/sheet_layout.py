@@ -28,8 +28,10 @@ from .names import header_key, name_key, unit_key
 from .periods import (
     is_quarter,
     made_on_label,
+    month_as_number,
     month_without_year,
     months_in,
+    october_or_january,
     parse_period,
     parse_periods,
     year_in,
@@ -97,7 +99,8 @@ class Table:
     period: str | None = None        # long without a month column: the one month of a monthly report
     metric_columns: dict[int, str] = field(default_factory=dict)   # across: column index -> metric name
     unread_months: dict[int, str] = field(default_factory=dict)    # wide: 2026-10(预估), 1-10月累计 (column -> heading)
-    yearless_months: dict[int, str] = field(default_factory=dict)  # wide: 12月 among dated months, year not certain
+    refused_months: dict[int, object] = field(default_factory=dict)  # wide: month headings refused (12月 among
+    #                                 dated months, its year not certain; 2026.1, January or October) -> heading
     month_row: int | None = None                                   # wide: 0-based row naming the months
     target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
@@ -277,7 +280,7 @@ class _Months:
     note: str | None                 # where a year the headings do not give was taken from
     month_row: int                   # the row naming the months
     header_row: int                  # the last heading row: the kinds row under merged months, if any
-    yearless: dict[int, str] = field(default_factory=dict)   # 12月 among dated months whose year is not certain
+    refused: dict[int, object] = field(default_factory=dict)  # 12月 whose year is not certain; 2026.1 (Jan or Oct?)
 
 
 def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: str | None,
@@ -301,11 +304,11 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
         periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
     yearless = {c: number for c, (month, kind) in split.items()          # 10月目标 among dated months stays unread
                 if c not in periods and kind != "target" and (number := month_without_year(month))}
-    uncertain: dict[int, str] = {}
+    uncertain: dict[int, object] = _months_not_read(split, periods)
     if yearless:
         found = _years_carried(periods, yearless)
         if found is None:
-            uncertain = {c: _text(rows[r][c]) for c in yearless}
+            uncertain |= {c: _text(rows[r][c]) for c in yearless}
         else:
             carried, counted = found
             periods = dict(sorted((periods | carried).items()))
@@ -324,7 +327,15 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
             periods, kinds, header_row = spanned, below, r + 1
     values = {c: period for c, period in periods.items() if kinds[c] != "target"}
     targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
-    return _Months(values, targets, note, r, header_row, uncertain) if values else None
+    return _Months(values, targets, note, r, header_row, dict(sorted(uncertain.items()))) if values else None
+
+
+def _months_not_read(split: dict[int, tuple[object, str | None]], periods: dict[int, str]) -> dict[int, object]:
+    """Headings beside month columns that would be months but are not read as any: 2026.1 (January,
+    or 2026.10 saved as a number) and a month typed as a number (2026.09). Left out, their values
+    would be lost without a word."""
+    return {c: month for c, (month, _) in split.items()
+            if c not in periods and (october_or_january(month) or month_as_number(month))}
 
 
 def _years_carried(periods: dict[int, str], yearless: dict[int, int]) -> tuple[dict[int, str], bool] | None:
@@ -451,11 +462,11 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
             headers.append(f"{month} {named[-1]}")                    # the month, then 目标 or 实际
         else:
             headers.append(named[-1] if named else "")
-    taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.yearless)
+    taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.refused)
     unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
               if c not in taken and isinstance(cell, str) and months_in(cell) != []}
     return Table("wide", months.header_row, roles, months.values, headers, months.note, unread_months=unread,
-                 target_columns=months.targets, yearless_months=months.yearless, month_row=months.month_row)
+                 target_columns=months.targets, refused_months=months.refused, month_row=months.month_row)
 
 
 def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | None,
@@ -534,7 +545,23 @@ def unread_header(rows: list[list]) -> str | None:
                 return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
                         f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
                         "or write each month as 2026-01")
+        if typed := _months_typed_as_numbers(row, roles):
+            return typed
     return None
+
+
+def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:
+    """Why a heading row of months typed as numbers (2026.08, 2026.1 for 2026.10) was not read,
+    for the refusal: those cells are numbers, where a heading names a month as text."""
+    numbers = {c: cell for c, cell in enumerate(row) if c not in roles.values() and month_as_number(cell)}
+    if not numbers:
+        return None
+    first, last = min(numbers), max(numbers)
+    year = month_as_number(numbers[first])[:4]
+    example = next((month_as_number(cell) for cell in numbers.values() if not october_or_january(cell)), f"{year}-10")
+    return (f"the headings {column_letter(first)}–{column_letter(last)} ({_text(numbers[first])} … "
+            f"{_text(numbers[last])}) are numbers, not months (Excel keeps {year}.10 typed in a cell as the number "
+            f"{year}.1): type each month as text, like {example}")
 
 
 def heading_hint(rows: list[list]) -> str:
@@ -585,7 +612,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     records, problems, notes = read(frame, sheet, table, file_name)
     if sheet.name is None:
         problems = _split_by_a_comma(sheet, table, file_name) + problems
-    problems = _yearless_months(sheet, table, file_name) + problems
+    problems = _refused_months(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
@@ -593,11 +620,11 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
 
 
-def _yearless_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
-    """A month heading without its year among dated ones whose year is not certain: its values
-    would be lost, or put in the wrong year."""
-    return [Problem(_period_problem(text), file=file_name, sheet=sheet.name, row=table.month_row + 1,
-                    column=column_letter(c)) for c, text in table.yearless_months.items()]
+def _refused_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
+    """A month heading without its year among dated ones whose year is not certain, or one that may
+    be either of two months (2026.1): its values would be lost, or put in the wrong month."""
+    return [Problem(_period_problem(heading), file=file_name, sheet=sheet.name, row=table.month_row + 1,
+                    column=column_letter(c)) for c, heading in table.refused_months.items()]
 
 
 def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
@@ -886,12 +913,13 @@ def _with_years(years: pd.Series, months: pd.Series) -> pd.Series:
                      copy=False)
 
 
-def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, table: Table, sheet: Sheet,
-                       notes: list[str]) -> pd.Series:
+def _with_the_one_year(period_cells: pd.Series, metric: pd.Series | None, aside: np.ndarray, table: Table,
+                       sheet: Sheet, notes: list[str]) -> pd.Series:
     """Month cells without their year (9月, 10, Sep) joined with the one year the title or a name
     gives (table.year), with a note; unchanged (and judged as they are) unless every cell is such
-    a month and each metric's months (metric None: the column's) run within one year."""
-    if table.year is None or not _months_without_year(period_cells, metric):
+    a month, but for rows set aside (`aside`: totals and notes under the table, left out later), and
+    each metric's months (metric None: the column's) run within one year."""
+    if table.year is None or not _months_without_year(period_cells, metric, aside):
         return period_cells
     year, source = table.year
     notes.append(f"{_where(sheet)}the months in column {_column_label(table, table.roles['period'])} give no year; "
@@ -927,20 +955,21 @@ def _years_carried_down(periods: pd.Series, period_cells: pd.Series, metric: pd.
     return pd.Series(pd.Categorical(full), index=periods.index, copy=False)
 
 
-def _months_without_year(period_cells: pd.Series, metric: pd.Series | None) -> bool:
+def _months_without_year(period_cells: pd.Series, metric: pd.Series | None, aside: np.ndarray) -> bool:
     """Whether every month cell names a month without its year (9月, 10, Oct), and each metric's
-    months run in order, so that one year fits them all."""
+    months run in order, so that one year fits them all. A row set aside (a 合计 or 注：… row under
+    the table, `aside`) counts only when its cell names such a month."""
     codes, cells = factorize_cells(period_cells)
-    used = np.unique(codes[codes >= 0])                # a CSV column's categories include its heading
-    numbers = np.full(len(cells), np.nan)
-    for code in used:
-        number = None if parse_period(cells[code]) else _month_number(cells[code])
-        if number is None:
+    numbers = np.full(len(cells) + 1, np.nan)          # the last for a missing cell (code -1)
+    for code in np.unique(codes[codes >= 0]):          # a CSV column's categories include its heading
+        if parse_period(cells[code]):                  # a month with its year: the years are written
             return False
-        numbers[code] = number
-    if not len(used):
+        number = _month_number(cells[code])
+        numbers[code] = np.nan if number is None else number
+    at = numbers[codes]
+    if ((codes >= 0) & np.isnan(at) & ~aside).any() or np.isnan(at).all():
         return False
-    months = pd.Series(numbers[codes], index=period_cells.index).where(codes >= 0)
+    months = pd.Series(at, index=period_cells.index)
     if metric is None:
         return _in_order([int(m) for m in months.dropna()])
     return all(_in_order([int(m) for m in group.dropna()]) for _, group in months.groupby(metric.astype(str),
@@ -971,16 +1000,17 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
     notes: list[str] = []
-    if "year" in roles and table.period is None:
-        period_cells = _with_years(frame[roles["year"]], period_cells)
-    elif table.period is None:
-        period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], table, sheet, notes)
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
     if table.period is None:
         footnote &= _blank(period_cells)
     if footnote.any():
         footnote[footnote] = _blank(value_cells[footnote]).to_numpy()
+    if "year" in roles and table.period is None:
+        period_cells = _with_years(frame[roles["year"]], period_cells)
+    elif table.period is None:
+        aside = (footnote | _total_rows(metric) | _total_rows(_texts(period_cells))).to_numpy()
+        period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], aside, table, sheet, notes)
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
@@ -1310,14 +1340,15 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         notes.append(f"{_where(sheet)}the target column {column_letter(roles['target'])} was not read: with one "
                      "column per metric it does not say whose target it is")
     period_cells = frame[roles["period"]]
+    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     if "year" in roles:
         period_cells = _with_years(frame[roles["year"]], period_cells)
-    else:
-        period_cells = _with_the_one_year(period_cells, None, table, sheet, notes)
+    else:                             # a 合计 row, or a note (a text without values) under the months: set aside
+        aside = _total_rows(_texts(period_cells)).to_numpy() | ~filled.any(axis=1)
+        period_cells = _with_the_one_year(period_cells, None, aside, table, sheet, notes)
     periods = parse_periods(period_cells)
     if "year" not in roles:
         periods = _years_carried_down(periods, period_cells, None, table, sheet, notes)
-    filled = ~pd.DataFrame({c: _blank(frame[c]) for c in columns}, index=frame.index).to_numpy()
     month_text = _texts(period_cells)
     total = _total_rows(month_text).to_numpy() & periods.isna().to_numpy()
     footnote = periods.isna().to_numpy() & ~filled.any(axis=1) & month_text.notna().to_numpy() & ~total
@@ -1365,16 +1396,25 @@ def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Se
     no_year = set(rows[_blank(frame.loc[rows, year]).to_numpy()]) if year is not None and len(rows) else set()
     return [Problem("the year is blank", file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, year)) if row in no_year else
-            Problem(_period_problem(_text(period_cells[row])), file=file_name, sheet=sheet.name, row=int(row),
+            Problem(_period_problem(period_cells[row]), file=file_name, sheet=sheet.name, row=int(row),
                     column=_column_label(table, table.roles["period"])) for row in rows]
 
 
-def _period_problem(text: str) -> str:
+def _period_problem(cell: object) -> str:
     """Why a month cell, or a month heading, is refused: blank, a month without its year whose
     year the months beside it do not make certain (12月 among 2026年1月 …, or over a year's end),
-    or no month at all."""
+    2026.1 (January, or October that lost its 0), a month typed as a number, or no month at all."""
+    text = _text(cell)
     if not text:
         return "the period is blank"
+    year = october_or_january(cell)
+    if month_as_number(cell):
+        return (f"the cell holds the number {text} (shown as {year}.1 or {year}.10), not a month: type the month as "
+                f"text, {year}-10 or {year}-01" if year else
+                f"the cell holds the number {text}, not a month: type the month as text, like {month_as_number(cell)}")
+    if year:
+        return (f"'{text}' may be {year}-10 saved as a number (Excel drops the 0 of {year}.10): write the month as "
+                f"{year}-01 or {year}-10")
     if month := month_without_year(text):
         return (f"'{text}' names a month but no year, and the months beside it do not make the year certain: write it "
                 f"with its year, like 2026-{month:02d} or 2026年{month}月")

@@ -1026,3 +1026,121 @@ def test_file_targets_that_differ_from_the_catalogue_s_are_pointed_out(catalogue
         code, _, err = cli("ingest", path, "--dry-run")
     assert [line for line in err.splitlines() if line.startswith("  note:")][1:] == [
         "  note: … and 1 more metrics whose file targets differ from the catalogue's"]
+
+
+def _month_book(path, rows: list[list], month_cells: list[tuple[int, int, float]]) -> str:
+    """A workbook whose month cells (row, column, number) hold numbers shown through a 0.00 format,
+    as Excel keeps 2026.10 typed into a cell: the number 2026.1, shown as 2026.10."""
+    book = xlsxwriter.Workbook(str(path))
+    sheet, shown = book.add_worksheet("数据"), book.add_format({"num_format": "0.00"})
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    for r, c, number in month_cells:
+        sheet.write_number(r, c, number, shown)
+    book.close()
+    return str(path)
+
+
+DOT_ONE = ("'2025.1' may be 2025-10 saved as a number (Excel drops the 0 of 2025.10): write the month as 2025-01 or "
+           "2025-10")
+
+
+@pytest.mark.parametrize("name, content, place", [
+    ("wide.csv", "指标,2025.08,2025.09,2025.1,2025.11\nSLA达成率,97.1,96.2,98.3,95.0\n", "wide.csv, row 1, column D"),
+    ("long.csv", "指标,月份,数值\nSLA达成率,2025.9,96.2\nSLA达成率,2025.1,98.3\nSLA达成率,2025.11,95.0\n",
+     "long.csv, row 3, column B (月份)"),
+])
+def test_a_month_written_2025_dot_1_is_refused_as_january_or_october(catalogue, cli, tmp_path, name, content, place):
+    """Excel keeps 2025.10 typed into a cell as the number 2025.1, and its CSV writes 2025.1: read as
+    January, October's 98.3 went into 2025-01 without a word."""
+    code, out, err = cli("ingest", _csv(tmp_path, name, content))
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == f"{place}: {DOT_ONE}"
+    assert _stored(catalogue) == {}
+
+
+def test_months_written_with_a_dot_that_name_one_month_are_read(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "dots.csv", "指标,2025.01,2025.2,2025.9,2025.10,2025.11,2025.12\n"
+                "SLA达成率,91,92,93,94,95,96\n")
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", f"2025-{m:02d}"): v
+                                  for m, v in [(1, 91), (2, 92), (9, 93), (10, 94), (11, 95), (12, 96)]}
+
+
+def test_month_cells_typed_as_numbers_are_refused_asking_for_text(catalogue, cli, tmp_path):
+    """A month column typed as numbers (2025.09, and 2025.10, which Excel keeps as 2025.1 and shows
+    through a 0.00 format): each cell says it holds a number, where it said "'2025.1' is not a month",
+    a text the user never saw."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", None, 96.2], ["SLA达成率", None, 98.3], ["SLA达成率", None, 95.0]]
+    path = _month_book(tmp_path / "long.xlsx", rows, [(1, 1, 2025.09), (2, 1, 2025.10), (3, 1, 2025.11)])
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    where = "long.xlsx, sheet '数据', row {}, column B (月份): "
+    assert err.splitlines()[:3] == [
+        where.format(2) + "the cell holds the number 2025.09, not a month: type the month as text, like 2025-09",
+        where.format(3) + "the cell holds the number 2025.1 (shown as 2025.1 or 2025.10), not a month: type the month "
+                          "as text, 2025-10 or 2025-01",
+        where.format(4) + "the cell holds the number 2025.11, not a month: type the month as text, like 2025-11"]
+
+
+def test_a_month_heading_typed_as_a_number_beside_text_ones_is_refused_not_left_out(catalogue, cli, tmp_path):
+    """2025-09 | 2025-10 as text, then 2025.11 typed as a number (0.00): its column was left out and
+    its value lost without a word."""
+    rows = [["指标", "2025-09", "2025-10"], ["SLA达成率", 96.2, 98.3, 95.0]]
+    code, _, err = cli("ingest", _month_book(tmp_path / "wide.xlsx", rows, [(0, 3, 2025.11)]))
+    assert code == 1
+    assert err.splitlines()[0] == ("wide.xlsx, sheet '数据', row 1, column D: the cell holds the number 2025.11, not a "
+                                   "month: type the month as text, like 2025-11")
+    assert _stored(catalogue) == {}
+
+
+TITLE = "2026年 IT服务指标跟踪表,,\n"
+ACROSS = TITLE + "月份,SLA达成率,事件平均解决时间\n1月,95.1,8.1\n2月,95.3,8.0\n3月,95.0,7.9\n"
+LONG = TITLE + "指标,月份,数值\nSLA达成率,1月,95.1\nSLA达成率,2月,95.3\nSLA达成率,3月,95.0\n"
+
+
+@pytest.mark.parametrize("content, ignored", [
+    (LONG + "合计,,95.1\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
+    (LONG + "平均,,95.1\n注：数据来源ITSM,,\n", "1 row(s) with a name but no period or value were ignored (row 7)"),
+    (ACROSS + "合计,95.1,8.0\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
+    (ACROSS + "注：数据来源ITSM,,\n", "1 note row(s) under the table were ignored (row 6)"),
+])
+def test_months_without_a_year_take_the_title_s_year_over_a_total_or_a_note_row(catalogue, cli, tmp_path, content,
+                                                                               ignored):
+    """1月 2月 3月 under 2026年…跟踪表 were refused as months without a certain year as soon as a 合计
+    or 注：… row sat under them: that row's cell, no month, counted against the months."""
+    code, _, err = cli("ingest", _csv(tmp_path, "track.csv", content))
+    assert code == 0, err
+    assert f"  note: {ignored}" in err.splitlines()
+    column = "A" if content.startswith(ACROSS) else "B"
+    assert f"  note: the months in column {column} (月份) give no year; 2026 was taken from the title above the table" \
+        in err.splitlines()
+    stored = _stored(catalogue)
+    assert {month: value for (metric, month), value in stored.items() if metric == "SLA attainment"} == {
+        "2026-01": 95.1, "2026-02": 95.3, "2026-03": 95.0}
+    assert len(stored) == (6 if content.startswith(ACROSS) else 3)      # and MTTR's three in the tracking table
+
+
+def test_a_workbook_s_months_without_a_year_take_the_title_s_year_over_an_average_row(catalogue, cli, tmp_path):
+    """The same in a workbook, where the months are typed as numbers (1, 2) and the average row
+    under them has its values as numbers."""
+    path = _sheet_file(tmp_path / "track.xlsx", [["2026年 IT服务指标跟踪表"], ["月份", "SLA达成率", "事件平均解决时间"],
+                                                 [1, 95.1, 8.1], [2, 95.3, 8.0], ["平均", 95.2, 8.05]])
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert "  note: sheet '月报': 1 total or average row(s) (合计/平均) were ignored (row 5)" in err.splitlines()
+    assert _stored(catalogue) == {("SLA attainment", "2026-01"): 95.1, ("SLA attainment", "2026-02"): 95.3,
+                                  ("Incident MTTR", "2026-01"): 8.1, ("Incident MTTR", "2026-02"): 8.0}
+
+
+def test_month_headings_all_typed_as_numbers_are_refused_as_numbers(catalogue, cli, tmp_path):
+    """2025.08 … 2025.11 typed as numbers and shown through 0.00 (2025.10 is kept as 2025.1): the
+    refusal said only that no header row was found."""
+    headings = [(0, c, number) for c, number in enumerate([2025.08, 2025.09, 2025.10, 2025.11], start=1)]
+    path = _month_book(tmp_path / "wide.xlsx", [["指标"], ["SLA达成率", 97.1, 96.2, 98.3, 95.0]], headings)
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines() == [("wide.xlsx, sheet '数据': the headings B–E (2025.08 … 2025.11) are numbers, not months "
+                                 "(Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month as text, "
+                                 "like 2025-08")]

@@ -375,6 +375,20 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,1月,5\n事件平均解决时间,2026年3月,6\n"),
                  "“1月”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 2026-01 或 2026年1月",
                  id="long-month-without-year"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,2025.09,2025.1\n事件平均解决时间,6,5\n"),
+                 "“2025.1”可能是被存成数字的 2025-10(Excel 会去掉 2025.10 末尾的 0):请把月份写成 2025-01 或 2025-10",
+                 id="month-2025-dot-1"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"数据": {
+        "A1": "指标", "B1": "月份", "C1": "数值", "A2": "事件平均解决时间", "B2": 2025.1, "C2": 5}}), "a.xlsx")]),
+                 "单元格中是数字 2025.1(显示为 2025.1 或 2025.10),不是月份:请把月份以文本填写,如 2025-10 或 2025-01",
+                 id="month-typed-as-2025-dot-1"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"数据": {
+        "A1": "指标", "B1": "月份", "C1": "数值", "A2": "事件平均解决时间", "B2": 2025.09, "C2": 5}}), "a.xlsx")]),
+                 "单元格中是数字 2025.09,不是月份:请把月份以文本填写,如 2025-09", id="month-typed-as-a-number"),
+    pytest.param(lambda c: plan_ingest(c.store, [(_xlsx(c, "a.xlsx", {"数据": {
+        "A1": "指标", "B1": 2025.1, "C1": 2025.11, "A2": "事件平均解决时间", "B2": 5, "C2": 6}}), "a.xlsx")]),
+                 ("B–C 列的表头(2025.1 … 2025.11)是数字,不是月份(Excel 会把单元格中输入的 2025.10 存成数字 2025.1):"
+                  "请把每个月份以文本填写,如 2025-11"), id="month-headings-typed-as-numbers"),
     pytest.param(lambda c: (import_catalogue(c.store, pd.DataFrame({"name": ["MTTA"], "unit": ["h"]}), by="t"),
                             c.plan("a.csv", "指标,月份,数值\nMTTA,2026-05,-3.2\n")),
                  "-3.2 小于 0,但“MTTA”以 h 计,不可能为负数:请检查正负号", id="below-zero"),
