@@ -211,7 +211,7 @@ def cmd_demo(store: Store, args: argparse.Namespace) -> int:
     from .demo import load_demo
 
     if args.if_empty and not store.is_empty():
-        print(f"store {store.path} already has data; demo not loaded")
+        print(f"store {store.path} already has data or accounts; demo not loaded")
         return EXIT_OK
     summary = load_demo(store, datetime.date.today())
     print(f"demo loaded into {store.path}: {summary['metrics']} metrics, {summary['values']} values, "

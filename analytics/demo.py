@@ -18,7 +18,8 @@ DEMO_USER = "demo"
 def load_demo(store: Store, today: datetime.date) -> dict[str, object]:
     """Catalogue, baselines (two cycles for the improvement stories) and 36 months of values."""
     if not store.is_empty():
-        raise InputRefused(Problem(f"the store {store.path} already has data; the demo only loads into an empty store"))
+        raise InputRefused(Problem(f"the store {store.path} already has data or accounts; the demo only loads into "
+                                   "an empty store"))
     last = demo_data.last_complete_month(today)
     catalogue = demo_data.demo_catalogue()
     import_catalogue(store, catalogue, by=DEMO_USER, file_name="demo catalogue")

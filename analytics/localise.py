@@ -468,8 +468,8 @@ _ZH: list[tuple[str, str]] = [
     ((r"the backup is from a newer version of this product \(schema (?P<v>\d+); this version knows up to "
       r"(?P<latest>\d+)\); upgrade first"),
      "该备份来自本产品的较新版本(结构版本 {v};当前版本最高支持 {latest});请先升级本产品"),
-    (r"the store (?P<path>.+) already has data; the demo only loads into an empty store",
-     "数据库 {path} 中已有数据;演示数据只能加载到空数据库"),
+    (r"the store (?P<path>.+) already has data or accounts; the demo only loads into an empty store",
+     "数据库 {path} 中已有数据或账户;演示数据只能加载到空数据库"),
     (r"the store (?P<path>.+) cannot be used: (?P<reason>.+)", "数据库 {path} 无法使用:{reason}"),
     (r"no store at (?P<path>.+): check --db / CSI_DB, or create it with `init`",
      "{path} 处没有数据库:请检查 --db / CSI_DB,或用 `init` 创建"),

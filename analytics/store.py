@@ -180,10 +180,15 @@ class Store:
         return version
 
     def is_empty(self) -> bool:
-        """True when no metric and no observation has been loaded yet."""
+        """True when nothing has been put in the store yet: no metric, value, upload, baseline,
+        record or account. A store whose admin was just added (README's first step) is not
+        empty: loading the demo there would add demo accounts, and their passwords on the
+        sign-in page, to a real installation."""
         with self.read() as con:
             return con.execute(
                 "SELECT (SELECT count(*) FROM metric) + (SELECT count(*) FROM observation)"
+                " + (SELECT count(*) FROM upload) + (SELECT count(*) FROM baseline)"
+                " + (SELECT count(*) FROM improvement_record) + (SELECT count(*) FROM app_user)"
             ).fetchone()[0] == 0
 
 

@@ -25,7 +25,7 @@ if overview.empty:
     st.subheader(t("empty.title"))
     st.write(t("empty.body"))
     st.markdown(t("empty.steps"))
-    if st.button(t("empty.load_demo"), type="primary"):
+    if store.is_empty() and st.button(t("empty.load_demo"), type="primary"):   # not beside real accounts
         try:
             with st.spinner("..."):
                 summary = load_demo(store, datetime.date.today())

@@ -10,7 +10,10 @@ import pytest
 
 from analytics import demo_data
 from analytics.analysis import analyse
+from analytics.catalogue import import_catalogue
 from analytics.demo import load_demo
+from analytics.users import add_user
+from tests.conftest import run_cli_process
 
 LAST = "2026-10"
 
@@ -86,3 +89,23 @@ def test_loaded_demo_tells_the_stories_in_the_analysis(tmp_path):
     assert table.loc["Service desk backlog", "priority"] == 1
     with pytest.raises(Exception, match="already has data"):
         load_demo(store, datetime.date(2026, 11, 25))
+
+
+@pytest.mark.parametrize("first_step", [
+    pytest.param(lambda store: add_user(store, "boss", "admin", password="S3cret-pass-1", by="t"), id="the admin account (README's first step)"),
+    pytest.param(lambda store: import_catalogue(store, pd.DataFrame({"name": ["MTTR"]}), by="t"), id="a catalogue"),
+])
+def test_demo_if_empty_leaves_a_store_that_has_accounts_or_data_alone(tmp_path, first_step):
+    """Found by exploratory testing: `make run` (init, demo --if-empty) on a store whose admin had
+    just been added loaded the demo into it, with demo-admin's password on the sign-in page."""
+    from analytics.store import Store
+
+    store = Store(tmp_path / "real.duckdb")
+    store.ensure_schema()
+    first_step(store)
+    done = run_cli_process("--db", str(store.path), "demo", "--if-empty")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"store {store.path} already has data or accounts; demo not loaded"
+    with store.read() as con:
+        assert con.execute("SELECT count(*) FROM app_user WHERE name LIKE 'demo%'").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM observation").fetchone()[0] == 0

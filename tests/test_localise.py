@@ -472,7 +472,7 @@ CASES = [
     pytest.param(_second_upload_replaces_first, "上传 #1 无法回滚:其中部分数值后来已被上传 #2 替换;请先回滚 #2",
                  id="rollback-replaced"),
     pytest.param(lambda c: load_demo(c.store, datetime.date(2026, 6, 1)),
-                 lambda c: f"数据库 {c.store.path} 中已有数据;演示数据只能加载到空数据库", id="demo-not-empty"),
+                 lambda c: f"数据库 {c.store.path} 中已有数据或账户;演示数据只能加载到空数据库", id="demo-not-empty"),
     # upload scope and role checks
     pytest.param(lambda c: require(None, "upload"), "尚未登录,无权上传数据;允许的角色:管理员、改进负责人、流程负责人",
                  id="not-signed-in"),
