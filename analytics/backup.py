@@ -12,9 +12,15 @@ import datetime
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:          # not on Linux: one process restores at a time by the in-process lock only
+    fcntl = None
 
 from .errors import InputRefused, Problem, StoreError
 from .migrations import LATEST_VERSION
@@ -74,8 +80,12 @@ def check_backup(source: str | os.PathLike) -> int:
                                    file=str(source))) from None
     try:
         version = _schema_version(con, source)
+        _read_every_table(con)
     except StoreError as exc:
         raise InputRefused(Problem(str(exc), file=str(source))) from None
+    except duckdb.Error as exc:
+        raise InputRefused(Problem(f"the backup is damaged and cannot be restored ({str(exc).splitlines()[0]}); "
+                                   "nothing was changed", file=str(source))) from None
     finally:
         con.close()
     if version == 0:
@@ -84,6 +94,50 @@ def check_backup(source: str | os.PathLike) -> int:
         raise InputRefused(Problem(f"the backup is from a newer version of this product (schema {version}; this "
                                    f"version knows up to {LATEST_VERSION}); upgrade first", file=str(source)))
     return version
+
+
+def _read_every_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every row of every table, so that a truncated or damaged file (DuckDB checks each
+    block it reads) is refused before it replaces the store, not found by a later page."""
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall():
+        con.execute(f'SELECT bit_xor(hash(t)) FROM "{table}" AS t').fetchone()     # every column of every row
+
+
+@contextmanager
+def _one_restore_at_a_time(path: Path):
+    """An exclusive lock across processes (a lock file beside the store): two restores started at
+    once would otherwise both keep 'the previous store' under one name, the second over the first."""
+    lock = path.with_name(path.name + ".restore-lock")
+    with open(lock, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _kept_copy(store_path: Path) -> Path:
+    """A new file beside the store for the store as it was: named by the time, never an existing one."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for n in range(1000):
+        kept = store_path.with_name(f"{store_path.stem}.before-restore-{stamp}{f'-{n}' if n else ''}{store_path.suffix}")
+        try:
+            os.close(os.open(kept, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return kept
+        except FileExistsError:
+            continue
+    raise StoreError(f"no free name beside {store_path} for the store as it was; nothing was changed")
+
+
+def _as_the_store_was(path: Path, original: os.stat_result) -> None:
+    """Give a file the store's permissions and, where we may, its owner: a restore run by root
+    must not leave a store the dashboard's service account cannot open, nor a kept copy (with
+    password hashes) readable by everyone."""
+    os.chmod(path, original.st_mode & 0o777)
+    if hasattr(os, "chown") and os.geteuid() == 0:
+        os.chown(path, original.st_uid, original.st_gid)
 
 
 def _newer_data_version(path: Path, seen: int) -> None:
@@ -103,8 +157,8 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
     source = Path(source)
     check_backup(source)
     store.make_folder()
-    kept, seen = None, 0
-    with _write_lock(store.path):
+    kept, seen, original = None, 0, None
+    with _write_lock(store.path), _one_restore_at_a_time(store.path):
         if store.path.exists():
             con = store._open()          # waits for, then excludes, every other process
             try:
@@ -112,13 +166,21 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
                 seen = data_version_in(con)
             finally:
                 con.close()
-            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-            kept = store.path.with_name(f"{store.path.stem}.before-restore-{stamp}{store.path.suffix}")
+            original = store.path.stat()
+            kept = _kept_copy(store.path)
             shutil.copyfile(store.path, kept)
-        incoming = store.path.with_name(store.path.name + ".restoring")
-        shutil.copyfile(source, incoming)
-        _newer_data_version(incoming, seen)
-        os.replace(incoming, store.path)
+            _as_the_store_was(kept, original)
+        handle, name = tempfile.mkstemp(prefix=f".{store.path.name}.", suffix=".restoring", dir=store.path.parent)
+        os.close(handle)
+        incoming = Path(name)
+        try:
+            shutil.copyfile(source, incoming)
+            _newer_data_version(incoming, seen)
+            if original is not None:
+                _as_the_store_was(incoming, original)
+            os.replace(incoming, store.path)
+        finally:
+            incoming.unlink(missing_ok=True)
         wal = store.path.with_name(store.path.name + ".wal")
         if wal.exists():
             wal.unlink()

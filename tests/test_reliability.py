@@ -80,6 +80,68 @@ def test_restore_refuses_what_is_not_a_store_of_this_version(filled, cli, tmp_pa
     assert len(_values(Store(filled.path))) == 2
 
 
+def test_a_damaged_backup_is_refused_before_it_replaces_the_store(filled, cli, tmp_path):
+    """Found by exploratory testing: a truncated backup was restored (exit 0) and pages then failed
+    on 'Corrupt database file'. Every block is read before the swap: a damaged one refuses it."""
+    path = tmp_path / "b.duckdb"
+    assert cli("backup", path)[0] == 0
+    con = duckdb.connect(str(path))                # enough rows that the middle of the file is data
+    con.execute("INSERT INTO observation (metric_id, period, value, upload_id) "
+                "SELECT 1, DATE '2000-01-01' + INTERVAL (i % 300) MONTH, random(), 1 FROM range(400000) t(i)")
+    con.execute("CHECKPOINT")
+    con.close()
+    size = path.stat().st_size
+    noise = random.Random(1)
+    with open(path, "r+b") as damaged:                 # bytes flipped in the data, the header left whole
+        for at in range(size // 4, 3 * size // 4, 1 << 16):
+            damaged.seek(at)
+            damaged.write(bytes(noise.getrandbits(8) for _ in range(512)))
+    code, out, err = cli("restore", path)
+    assert code == 1 and out == ""
+    assert err.startswith(f"{path}: the backup is damaged and cannot be restored (Corrupt database file")
+    assert err.rstrip().endswith("nothing was changed") and "Traceback" not in err
+    assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
+    assert not [p for p in tmp_path.iterdir() if ".before-restore-" in p.name or "restoring" in p.name]
+
+
+def test_two_restores_at_once_each_keep_the_store_they_replaced(filled, cli, tmp_path):
+    """Found by exploratory testing: two restores started together both kept 'the previous store'
+    under one name, the second over the first, and the original store was gone."""
+    (tmp_path / "w.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    assert cli("backup", tmp_path / "one.duckdb")[0] == 0
+    assert cli("ingest", tmp_path / "w.csv")[0] == 0
+    assert cli("backup", tmp_path / "two.duckdb")[0] == 0
+    assert cli("ingest", _month(tmp_path, "2026-03"))[0] == 0                # the store: 4 values
+    runs = [subprocess.Popen([sys.executable, "-m", "analytics", "--db", str(filled.path), "restore",
+                              str(tmp_path / name)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for name in ("one.duckdb", "two.duckdb")]
+    results = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+    assert [code for _, _, code in results] == [0, 0], results
+    kept = sorted(p for p in tmp_path.iterdir() if ".before-restore-" in p.name)
+    assert len(kept) == 2
+    sizes = sorted(len(_values(Store(p))) for p in kept)
+    assert sizes[-1] == 4                  # the store as it was is kept, whichever restore came first
+    assert len(_values(Store(filled.path))) in (2, 3)
+
+
+def _month(tmp_path, period):
+    path = tmp_path / f"{period}.csv"
+    path.write_text(f"metric,period,value\nMTTR,{period},5\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "chmod"), reason="file modes")
+def test_a_restore_keeps_the_store_s_permissions(filled, cli, tmp_path):
+    """Found by exploratory testing: a restore left the store 0644 (the service account's group
+    could no longer write it) and the kept copy, with password hashes, readable by everyone."""
+    assert cli("backup", tmp_path / "b.duckdb")[0] == 0
+    os.chmod(filled.path, 0o660)
+    assert cli("restore", tmp_path / "b.duckdb")[0] == 0
+    kept = next(p for p in tmp_path.iterdir() if ".before-restore-" in p.name)
+    assert oct(filled.path.stat().st_mode & 0o777) == oct(0o660)
+    assert oct(kept.stat().st_mode & 0o777) == oct(0o660)
+
+
 def test_backup_while_another_process_reads_and_writes(filled, tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\nfrom analytics.store import Store\ns = Store(sys.argv[1])\n"
