@@ -249,7 +249,7 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
-    from .ingest import apply_ingest, plan_ingest
+    from .ingest import NEW_METRICS_NAMED, apply_ingest, plan_ingest
 
     names = _file_names(args.files)
     folders = [Problem(f"this is a folder, not a file: name the files in it, e.g. {Path(f) / '*.xlsx'}", file=name)
@@ -269,10 +269,13 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
             print(f"  note: {warning}", file=sys.stderr)     # stdout keeps the lines a script parses
         for doubt in file_plan.doubts:
             print(f"  warning: {doubt}", file=sys.stderr)
-        for metric in file_plan.new_metrics_as_created():
+        created = file_plan.new_metrics_as_created()
+        for metric in created[:NEW_METRICS_NAMED]:
             print(f"  note: new metric '{metric['name']}': direction {metric['direction']}, unit "
                   f"{metric['unit'] or 'none'}, {metric['decimals']} decimals (from the file); give it a category, "
                   "process and owner with 'metrics import'", file=sys.stderr)
+        if len(created) > NEW_METRICS_NAMED:
+            print(f"  note: … and {len(created) - NEW_METRICS_NAMED} more new metrics", file=sys.stderr)
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
             for row in changed.head(50).itertuples(index=False):

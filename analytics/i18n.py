@@ -93,6 +93,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                           ("将新建指标 **{name}**:{direction},单位 {unit},{decimals} 位小数(取自文件)。"
                            "请在指标目录页补充类别、流程和负责人。")),
     "upload.no_unit": ("none", "无"),
+    "upload.more_new_metrics": ("The file also creates {n} more new metrics, not listed below.",
+                                "此文件还将新建另外 {n} 个指标,下面未一一列出。"),
     "upload.checking": ("Checking {file}...", "正在检查 {file}..."),
     "upload.preview": ("Preview: what will change", "预览:将要发生的变化"),
     "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "

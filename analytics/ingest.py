@@ -8,6 +8,7 @@ supersedes the current one and keeps it, so an upload can be rolled back as a wh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import math
@@ -44,6 +45,7 @@ from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
 
 STATUSES = ("missing", "new", "unchanged", "changed")
+NEW_METRICS_NAMED = 20    # how many metrics a load would create are named one by one (a file may bring thousands)
 SOURCES = ("service_report", "survey", "audit", "meeting", "customer_feedback", "management_review", "other")
 
 
@@ -792,7 +794,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: in
             [upload_id],
         )
     finally:
-        con.unregister("superseded_keys")
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("superseded_keys")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, select: str, rows: pd.DataFrame, upload_id: int) -> None:
@@ -802,4 +805,5 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, select: str, rows: pd.Da
     try:
         con.execute(f"INSERT INTO {table} SELECT {select} FROM incoming_rows", [upload_id])
     finally:
-        con.unregister("incoming_rows")
+        with contextlib.suppress(duckdb.Error):     # after Ctrl-C the transaction is aborted: the interrupt counts
+            con.unregister("incoming_rows")

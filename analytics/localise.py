@@ -468,6 +468,8 @@ _ZH: list[tuple[str, str]] = [
     ((r"the backup is from a newer version of this product \(schema (?P<v>\d+); this version knows up to "
       r"(?P<latest>\d+)\); upgrade first"),
      "该备份来自本产品的较新版本(结构版本 {v};当前版本最高支持 {latest});请先升级本产品"),
+    (r"the store (?P<path>.+) could not be written \((?P<why>.*)\); nothing was written",
+     "数据库 {path} 无法写入({why});未写入任何数据"),
     (r"the backup is damaged and cannot be restored \((?P<why>.*)\); nothing was changed",
      "备份文件已损坏,无法恢复({why});未做任何更改"),
     (r"no free name beside (?P<path>.+) for the store as it was; nothing was changed",

@@ -121,12 +121,14 @@ class Store:
                 try:
                     new_version = _bump_data_version(con)
                     yield con
-                    con.execute("COMMIT")
-                except BaseException:
+                    _commit(con, self.path)
+                except BaseException as exc:
                     try:
                         con.execute("ROLLBACK")
                     except duckdb.Error:
                         pass
+                    if isinstance(exc, duckdb.IOException):        # the disk, mid-write: full, gone, too large
+                        raise _not_written(self.path, exc) from None
                     raise
                 if data_version_in(con) != new_version:
                     raise StoreError("The write was not committed by the database; nothing was changed.")
@@ -190,6 +192,21 @@ class Store:
                 " + (SELECT count(*) FROM upload) + (SELECT count(*) FROM baseline)"
                 " + (SELECT count(*) FROM improvement_record) + (SELECT count(*) FROM app_user)"
             ).fetchone()[0] == 0
+
+
+def _commit(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """COMMIT, with a failure of the disk (full, gone, read-only) as a StoreError the user can read
+    instead of DuckDB's traceback; DuckDB has rolled the transaction back and the file is as it was."""
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        if interrupted_query(exc):
+            raise
+        raise _not_written(path, exc) from None
+
+
+def _not_written(path: Path, exc: duckdb.Error) -> StoreError:
+    return StoreError(f"the store {path} could not be written ({str(exc).splitlines()[0]}); nothing was written")
 
 
 def interrupted_query(exc: BaseException) -> bool:

@@ -9,7 +9,13 @@ from analytics import config, i18n
 from analytics.auth import allowed, require, require_upload_scope
 from analytics.catalogue import list_metrics
 from analytics.errors import InputRefused, NotAllowed, StoreError
-from analytics.ingest import SOURCES, IngestPlan, apply_ingest, plan_ingest
+from analytics.ingest import (
+    NEW_METRICS_NAMED,
+    SOURCES,
+    IngestPlan,
+    apply_ingest,
+    plan_ingest,
+)
 from analytics.isolation import start_reading_server
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
@@ -97,7 +103,10 @@ def _show_preview(plan: IngestPlan) -> None:
         for doubt in file_plan.doubts:
             name = _names_in_reader_language(pd.Series([doubt.metric]), catalogue)[0]
             st.warning(message_text(doubt.text(name), lang()), icon=":material/warning:")
-        for metric in file_plan.new_metrics_as_created():
+        created = file_plan.new_metrics_as_created()
+        if len(created) > NEW_METRICS_NAMED:
+            st.caption(t("upload.more_new_metrics", n=len(created) - NEW_METRICS_NAMED))
+        for metric in created[:NEW_METRICS_NAMED]:
             st.info(t("upload.new_metric", name=metric["name"], direction=t(f"direction.{metric['direction']}"),
                       unit=metric["unit"] or t("upload.no_unit"), decimals=metric["decimals"]),
                     icon=":material/add_chart:")

@@ -432,6 +432,15 @@ def test_created_metrics_take_direction_unit_and_decimals_from_the_file(catalogu
     assert stored[("系统可用率", "2026-02")] == 99.8 and stored[("备份恢复时长", "2026-02")] == 4.25
 
 
+def test_a_file_of_many_new_metrics_names_the_first_twenty(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "many.csv", "指标,月份,数值\n" + "".join(f"指标{i:02d},2026-05,{i}\n" for i in range(25)))
+    code, _, err = cli("ingest", path, "--create-metrics", "--dry-run")
+    assert code == 0, err
+    named = [line for line in err.splitlines() if line.startswith("  note: new metric '")]
+    assert len(named) == 20 and named[0].startswith("  note: new metric '指标00'")
+    assert err.splitlines()[-1] == "  note: … and 5 more new metrics"          # 25 - 20
+
+
 @pytest.mark.parametrize("targets, direction", [
     (("≥95%", "≤95%"), "neutral"),             # bounds that disagree say nothing
     (("95%", "95%"), "neutral"),               # a plain target has no direction

@@ -142,6 +142,32 @@ def test_a_restore_keeps_the_store_s_permissions(filled, cli, tmp_path):
     assert oct(kept.stat().st_mode & 0o777) == oct(0o660)
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="file size limits")
+def test_a_disk_that_fills_up_during_the_write_is_one_line_and_changes_nothing(filled, cli, tmp_path):
+    """Found by exploratory testing: a full disk during the write gave DuckDB's traceback. Here no file
+    may be written past 64 kB (RLIMIT_FSIZE, as a full disk: writes fail with EFBIG)."""
+    import resource
+
+    names = [f"M{i}" for i in range(300)]
+    (tmp_path / "c.csv").write_text("name\n" + "\n".join(names) + "\n", encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "c.csv")[0] == 0
+    rows = tmp_path / "big.csv"              # 300 metrics x 420 months: 126,000 values, megabytes to write
+    rows.write_text("指标,月份,数值\n" + "".join(f"{name},{year}-{month:02d},{month}\n" for name in names
+                                              for year in range(1991, 2026) for month in range(1, 13)), encoding="utf-8")
+    limit = 64_000                 # no block written past 64 kB into the store, no WAL longer than that
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "analytics", "--db", str(filled.path), "ingest", str(rows)],
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=small_disk)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (f"the store {filled.path} could not be written (IO Error: Could not write file "
+                                   f"\"{filled.path}\": File too large); nothing was written")
+    assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
+
+
 def test_backup_while_another_process_reads_and_writes(filled, tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\nfrom analytics.store import Store\ns = Store(sys.argv[1])\n"
