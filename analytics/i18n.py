@@ -98,6 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
                             "{missing} missing"),
                             "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},缺失 {missing}"),
+    "app.period_no_data": ("No data for {asked}: showing {shown}.", "{asked} 没有数据,显示的是 {shown}。"),
     "app.refused": ("This was not done; nothing was changed:", "无法完成此操作,未做任何更改:"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),
