@@ -77,8 +77,10 @@ if rows.empty:
     st.info(t("sc.none_match"))
     st.stop()
 
+# the words that explain a row (trend, records, reason) before the sparkline: at 1920 px the reason
+# was cut to a sliver after a 200 px sparkline; the picture is the one to scroll to
 COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
-           "gap_pct", "status_text", "trend_text", "open_records", "sparkline", "reason"]
+           "gap_pct", "status_text", "trend_text", "open_records", "reason", "sparkline"]
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
 badges = {s: data_uri(badge_svg(t(f"status.{s}"), STATUS_COLOURS[s])) for s in STATUSES}
@@ -106,7 +108,7 @@ selection = data_table(
         "status_text": st.column_config.ImageColumn(t("col.status"), width=100),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
         "trend_text": st.column_config.TextColumn(t("col.trend"), width=130),   # → 无显著趋势 whole
-        "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),
+        "open_records": st.column_config.TextColumn(t("col.open_records"), width=160),  # "#2 Monitoring: Not yet"
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
     },
 )
