@@ -84,7 +84,8 @@ def test_metric_deep_link_for_the_minutes(server, page):
 
 
 def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_sidebar(server, page):
-    """The back link cleared the process; the sidebar's 报告 and 月度评审 opened on the latest month."""
+    """The back link cleared the process; the sidebar's 报告 and 月度评审 opened on the latest month.
+    Then /home, opened once the server has left Streamlit's legacy page mode (a first visit does not show it)."""
     url, directory = server
     page.goto(f"{url}/scorecard?lang=zh&period=2026-09")
     wait_for_app(page)
@@ -112,3 +113,9 @@ def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_s
     wait_for_app(page)
     assert _chosen(page, 0) == "2026-09"
     page.screenshot(path=str(directory / "scorecard-kept.png"), full_page=True)
+
+    # /home, as a bookmark names it: the home page, not Streamlit's English "Page not found" over it
+    page.goto(f"{url}/home?lang=zh")
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert "服务改进看板" in _main_text(page) and page.get_by_text("Page not found").count() == 0
