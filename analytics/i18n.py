@@ -480,6 +480,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "演示模式:本数据库中的演示账户如下(仅因其包含演示数据而显示)。"),
     "auth.not_allowed": ("{user} ({role}) can read this page but not change anything here.",
                          "{user}({role})可以查看本页,但无权在此修改。"),
+    "auth.admin_only": ("Only administrators can use this page; {user} ({role}) cannot.",
+                        "本页仅限管理员使用,{user}({role})无法使用。"),
     "auth.no_users": (("No accounts yet. Create the first admin on the server: "
                       "`python -m analytics users add NAME --role admin` (it asks for the password)."),
                       "还没有账户。请在服务器上创建第一个管理员:`python -m analytics users add 姓名 --role admin`(会提示输入密码)。"),

@@ -187,14 +187,14 @@ def sign_in_form() -> None:
                   for a in accounts])
 
 
-def require_permission(action: str) -> bool:
-    """Show why the signed-in user cannot do this here; True when they can."""
+def require_permission(action: str, refusal: str = "auth.not_allowed") -> bool:
+    """Show why the signed-in user cannot do this here (the `refusal` text); True when they can."""
     from analytics.auth import allowed
 
     user = current_user()
     if allowed(user, action):
         return True
-    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=role_text(getattr(user, "role", None))))
+    st.info(t(refusal, user=getattr(user, "name", "-"), role=role_text(getattr(user, "role", None))))
     return False
 
 
