@@ -459,6 +459,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.ptt": ("Months to target", "距目标月数"),
     "report.ptt_never": ("never", "无法达到"),
     "report.period_label": ("Period", "期间"),
+    "report.one_filter": (("A report takes one process and one category, or all: the monthly review chose several "
+                           "for {filters}, so the report covers all."),
+                          "报告只能选一个流程、一个类别或全部:月度评审的{filters}选了多个,这里按全部生成。"),
     "report.format": ("Format", "格式"),
     "report.language": ("Report language", "报告语言"),
     "report.download": ("Download the {fmt} report", "下载 {fmt} 报告"),

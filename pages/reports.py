@@ -63,6 +63,11 @@ category = c3.selectbox(t("sc.category"), [None] + options["category"],
                         **shared_choice("report_category", MEETING_CATEGORIES, options["category"]),
                         format_func=lambda c, _lang=current_lang: i18n.t("sc.all", _lang) if c is None
                         else i18n.t(f"category.{c}", _lang))
+several = [label for label, key, chosen in ((t("sc.process"), MEETING_PROCESSES, process),
+                                            (t("sc.category"), MEETING_CATEGORIES, category))
+           if chosen is None and len(st.session_state.get(key, [])) > 1]
+if several:     # the report takes one process and one category: say why the review's choice is not here
+    st.caption(t("report.one_filter", filters="、".join(several) if current_lang == "zh" else ", ".join(several)))
 report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current_lang),
                            format_func=i18n.LANGUAGES.get, key="report_lang")
 fmt = c5.selectbox(t("report.format"), list(FORMATS), key="report_format", format_func=str.upper)

@@ -649,3 +649,15 @@ def test_a_period_in_the_url_is_honoured_and_one_without_data_is_said(app_store,
     assert "2030-01 没有数据,显示的是 2026-10。" in _text(at)
     at = _app("pages/reports.py", lang="en", period="2030-01")
     assert "No data for 2030-01: showing 2026-10." in _text(at)
+
+
+def test_reports_say_when_the_review_chose_several_processes(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="zh")
+    at.multiselect(key="sc_process").set_value(["incident", "problem"]).run()
+    at.switch_page("pages/reports.py").run()
+    assert at.selectbox(key="report_process").value is None
+    assert "报告只能选一个流程、一个类别或全部:月度评审的流程选了多个,这里按全部生成。" in _text(at)
+    at.selectbox(key="report_process").set_value("incident").run()      # chosen here: the review's choice now
+    at.switch_page("pages/scorecard.py").run()
+    assert at.multiselect(key="sc_process").value == ["incident"]
