@@ -28,9 +28,18 @@ st.session_state["lang"] = current
 if st.query_params.get("lang") != current:
     st.query_params["lang"] = current
 
+# the default page is served at "/" only: /home (a bookmark, a link in the minutes) found no page and
+# Streamlit's English "Page not found" covered the page; a hidden page at /home opens it instead
+home = st.Page("pages/home.py", title=i18n.t("nav.home", current), icon=":material/home:", default=True,
+               url_path="start")
+
+
+def open_home() -> None:
+    st.switch_page(home, query_params=st.query_params.to_dict())
+
+
 pages = [
-    st.Page("pages/home.py", title=i18n.t("nav.home", current), icon=":material/home:", default=True,
-            url_path="home"),
+    home,
     st.Page("pages/scorecard.py", title=i18n.t("nav.scorecard", current), icon=":material/fact_check:",
             url_path="scorecard"),
     st.Page("pages/metric.py", title=i18n.t("nav.metric", current), icon=":material/monitoring:",
@@ -46,6 +55,7 @@ pages = [
             url_path="upload"),
     st.Page("pages/admin.py", title=i18n.t("nav.admin", current), icon=":material/admin_panel_settings:",
             url_path="admin"),
+    st.Page(open_home, title=i18n.t("nav.home", current), url_path="home", visibility="hidden"),
 ]
 navigation = st.navigation(pages)
 

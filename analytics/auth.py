@@ -93,6 +93,8 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime.datetime | 
     """The user, or NotAllowed with a message that does not tell names from passwords."""
     now = now or datetime.datetime.now()
     name = (name or "").strip()
+    if not name or not password:     # a form sent half-filled is no attempt: nothing counted against the name
+        raise NotAllowed("enter your name and password")
     until = locked_until(store, name, now)
     if until is not None:
         raise NotAllowed(f"too many wrong passwords for this name: locked until {until:%H:%M}")

@@ -100,6 +100,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.summary_line": (("**{file}**: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged, "
                             "{missing} missing"),
                             "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},缺失 {missing}"),
+    "app.period_no_data": ("No data for {asked}: showing {shown}.", "{asked} 没有数据,显示的是 {shown}。"),
     "app.refused": ("This was not done; nothing was changed:", "无法完成此操作,未做任何更改:"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),
@@ -460,6 +461,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.ptt": ("Months to target", "距目标月数"),
     "report.ptt_never": ("never", "无法达到"),
     "report.period_label": ("Period", "期间"),
+    "report.one_filter": (("A report takes one process and one category, or all: the monthly review chose several "
+                           "for {filters}, so the report covers all."),
+                          "报告只能选一个流程、一个类别或全部:月度评审的{filters}选了多个,这里按全部生成。"),
     "report.format": ("Format", "格式"),
     "report.language": ("Report language", "报告语言"),
     "report.download": ("Download the {fmt} report", "下载 {fmt} 报告"),
@@ -481,6 +485,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "演示模式:本数据库中的演示账户如下(仅因其包含演示数据而显示)。"),
     "auth.not_allowed": ("{user} ({role}) can read this page but not change anything here.",
                          "{user}({role})可以查看本页,但无权在此修改。"),
+    "auth.admin_only": ("Only administrators can use this page; {user} ({role}) cannot.",
+                        "本页仅限管理员使用,{user}({role})无法使用。"),
     "auth.no_users": (("No accounts yet. Create the first admin on the server: "
                       "`python -m analytics users add NAME --role admin` (it asks for the password)."),
                       "还没有账户。请在服务器上创建第一个管理员:`python -m analytics users add 姓名 --role admin`(会提示输入密码)。"),

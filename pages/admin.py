@@ -42,7 +42,7 @@ through_dashboard()
 store = get_store()
 st.title(t("admin.title"))
 st.caption(t("admin.intro"))
-if not require_permission("manage_users"):
+if not require_permission("manage_users", refusal="auth.admin_only"):    # the page shows nothing else
     st.stop()
 me = current_user()
 current_lang = lang()

@@ -187,14 +187,14 @@ def sign_in_form() -> None:
                   for a in accounts])
 
 
-def require_permission(action: str) -> bool:
-    """Show why the signed-in user cannot do this here; True when they can."""
+def require_permission(action: str, refusal: str = "auth.not_allowed") -> bool:
+    """Show why the signed-in user cannot do this here (the `refusal` text); True when they can."""
     from analytics.auth import allowed
 
     user = current_user()
     if allowed(user, action):
         return True
-    st.info(t("auth.not_allowed", user=getattr(user, "name", "-"), role=role_text(getattr(user, "role", None))))
+    st.info(t(refusal, user=getattr(user, "name", "-"), role=role_text(getattr(user, "role", None))))
     return False
 
 
@@ -206,3 +206,36 @@ def author_field(container, label: str, key: str) -> str:
         return user.name
     value = container.text_input(label, value=st.session_state.get(key) or config.current_user(), key=key)
     return value
+
+
+MEETING_PERIOD = "meeting_period"     # the month the meeting is on, shared by every page with a period
+MEETING_PROCESSES = "meeting_processes"
+MEETING_CATEGORIES = "meeting_categories"
+
+
+def keep_choice(widget_key: str, shared_key: str, seed) -> None:
+    """Give a widget the meeting's choice when the page opens: Streamlit drops a widget's state on
+    any run that does not render it, so the choice lives on in `shared_key` (not a widget key).
+    `seed` turns the shared value into this widget's value (or None to leave the widget's default)."""
+    if widget_key in st.session_state or shared_key not in st.session_state:
+        return
+    value = seed(st.session_state[shared_key])
+    if value is not None:
+        st.session_state[widget_key] = value
+
+
+def period_select(container, label: str, periods: list[str], default: str, key: str) -> str:
+    """The meeting's month on a page that has one: the URL's ?period= when it has data, else the
+    month chosen on another page, else `default`; the choice is kept for the other pages and the URL."""
+    asked = st.query_params.get("period")
+    if asked in periods:
+        st.session_state.setdefault(key, asked)
+    keep_choice(key, MEETING_PERIOD, lambda month: month if month in periods else None)
+    st.session_state.setdefault(key, default)
+    period = container.selectbox(label, periods, key=key)
+    if asked and asked not in periods:
+        container.caption(t("app.period_no_data", asked=asked, shown=period))
+    st.session_state[MEETING_PERIOD] = period
+    if st.query_params.get("period") != period:
+        st.query_params["period"] = period
+    return period

@@ -11,10 +11,14 @@ from analytics.report_content import build_report
 from analytics.reports import FORMATS, render_report, report_file_name
 from analytics.scorecard import filter_options
 from pages.common import (
+    MEETING_CATEGORIES,
+    MEETING_PROCESSES,
     data_table,
     get_analysis,
     get_store,
+    keep_choice,
     lang,
+    period_select,
     show_refusal,
     t,
     through_dashboard,
@@ -33,12 +37,37 @@ periods = [p.strftime("%Y-%m") for p in everything.periods]
 default = latest_complete_period(everything.periods).strftime("%Y-%m")
 options = filter_options(everything)
 c1, c2, c3, c4, c5 = st.columns(5)
-period = c1.selectbox(t("report.period_label"), periods, index=periods.index(default), key="report_period")
-process = c2.selectbox(t("sc.process"), [None] + options["process"], key="report_process",
+period = period_select(c1, t("report.period_label"), periods, default, key="report_period")
+
+
+def one_of(chosen: list[str], choices: list[str]) -> str | None:
+    """The scorecard's filter as this page's single choice: one value, or all when it chose several."""
+    return chosen[0] if len(chosen) == 1 and chosen[0] in choices else None
+
+
+def shared_choice(widget_key: str, shared_key: str, choices: list[str]) -> dict:
+    """Open on the meeting's process (category); a change here becomes the meeting's choice."""
+    keep_choice(widget_key, shared_key, lambda chosen: one_of(chosen, choices))
+
+    def share() -> None:
+        value = st.session_state[widget_key]
+        st.session_state[shared_key] = [] if value is None else [value]
+
+    return {"key": widget_key, "on_change": share}
+
+
+process = c2.selectbox(t("sc.process"), [None] + options["process"],
+                       **shared_choice("report_process", MEETING_PROCESSES, options["process"]),
                        format_func=lambda p, _lang=current_lang: i18n.t("sc.all", _lang) if p is None else p)
-category = c3.selectbox(t("sc.category"), [None] + options["category"], key="report_category",
+category = c3.selectbox(t("sc.category"), [None] + options["category"],
+                        **shared_choice("report_category", MEETING_CATEGORIES, options["category"]),
                         format_func=lambda c, _lang=current_lang: i18n.t("sc.all", _lang) if c is None
                         else i18n.t(f"category.{c}", _lang))
+several = [label for label, key, chosen in ((t("sc.process"), MEETING_PROCESSES, process),
+                                            (t("sc.category"), MEETING_CATEGORIES, category))
+           if chosen is None and len(st.session_state.get(key, [])) > 1]
+if several:     # the report takes one process and one category: say why the review's choice is not here
+    st.caption(t("report.one_filter", filters="、".join(several) if current_lang == "zh" else ", ".join(several)))
 report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current_lang),
                            format_func=i18n.LANGUAGES.get, key="report_lang")
 fmt = c5.selectbox(t("report.format"), list(FORMATS), key="report_format", format_func=str.upper)

@@ -17,7 +17,18 @@ from analytics.scorecard import (
     headline,
     scorecard_rows,
 )
-from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
+from pages.common import (
+    MEETING_CATEGORIES,
+    MEETING_PROCESSES,
+    data_table,
+    get_analysis,
+    get_store,
+    keep_choice,
+    lang,
+    period_select,
+    t,
+    through_dashboard,
+)
 
 through_dashboard()
 current_lang = lang()     # bound into format_func lambdas: the language of this run
@@ -31,22 +42,29 @@ if everything.empty:
 
 periods = [p.strftime("%Y-%m") for p in everything.periods]
 default = latest_complete_period(everything.periods).strftime("%Y-%m")
-asked = st.query_params.get("period")
-top = st.columns([2.1, 2, 2, 2, 2, 2])      # the period whole at 1280 px: "2026-1" read as January
-period = top[0].selectbox(t("sc.period"), periods, index=periods.index(asked if asked in periods else default),
-                          key="sc_period")
-if st.query_params.get("period") != period:
-    st.query_params["period"] = period
+# two rows of filters: in one row of six, a chosen process showed as a bare "×" at 1280 px
+first, second = st.columns([1, 2, 2.5]), st.columns([2, 2, 1])
+period = period_select(first[0], t("sc.period"), periods, default, key="sc_period")
 analysis = get_analysis(period)
 options = filter_options(analysis)
+
+
+def shared_filter(column, label: str, name: str, shared_key: str, **extra) -> tuple[str, ...]:
+    """A process or category filter the meeting keeps across pages (those of this month only)."""
+    keep_choice(f"sc_{name}", shared_key, lambda chosen: [c for c in chosen if c in options[name]])
+    chosen = column.multiselect(label, options[name], key=f"sc_{name}", placeholder=t("sc.all"), **extra)
+    st.session_state[shared_key] = chosen
+    return tuple(chosen)
+
+
 filters = Filters(
-    processes=tuple(top[1].multiselect(t("sc.process"), options["process"], key="sc_process", placeholder=t("sc.all"))),
-    categories=tuple(top[2].multiselect(t("sc.category"), options["category"], key="sc_category", placeholder=t("sc.all"),
-                                        format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang))),
-    owners=tuple(top[3].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
-    statuses=tuple(top[4].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
-                                      format_func=lambda s, _lang=current_lang: i18n.t(f"status.{s}", _lang))),
-    search=top[5].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
+    processes=shared_filter(first[1], t("sc.process"), "process", MEETING_PROCESSES),
+    categories=shared_filter(first[2], t("sc.category"), "category", MEETING_CATEGORIES,
+                             format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
+    owners=tuple(second[0].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
+    statuses=tuple(second[1].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
+                                         format_func=lambda s, _lang=current_lang: i18n.t(f"status.{s}", _lang))),
+    search=second[2].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
 )
 rows = scorecard_rows(analysis, lang(), filters)
 
@@ -59,8 +77,10 @@ if rows.empty:
     st.info(t("sc.none_match"))
     st.stop()
 
+# the words that explain a row (trend, records, reason) before the sparkline: at 1920 px the reason
+# was cut to a sliver after a 200 px sparkline; the picture is the one to scroll to
 COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
-           "gap_pct", "status_text", "trend_text", "open_records", "sparkline", "reason"]
+           "gap_pct", "status_text", "trend_text", "open_records", "reason", "sparkline"]
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
 badges = {s: data_uri(badge_svg(t(f"status.{s}"), STATUS_COLOURS[s])) for s in STATUSES}
@@ -88,7 +108,7 @@ selection = data_table(
         "status_text": st.column_config.ImageColumn(t("col.status"), width=100),
         "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
         "trend_text": st.column_config.TextColumn(t("col.trend"), width=130),   # → 无显著趋势 whole
-        "open_records": st.column_config.TextColumn(t("col.open_records"), width="medium"),
+        "open_records": st.column_config.TextColumn(t("col.open_records"), width=160),  # "#2 Monitoring: Not yet"
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
     },
 )

@@ -621,3 +621,62 @@ def test_a_refused_rollback_is_not_called_a_file_that_cannot_be_loaded(app_store
     at.button(key="rollback_button").click().run()
     assert [e.value for e in at.error] == ["无法完成此操作,未做任何更改:"]
     assert "上传 #1 无法回滚" in _text(at) and "重新上传" not in " ".join(e.value for e in at.error)
+
+
+def test_the_meeting_keeps_its_month_and_filters_from_scorecard_to_metric_and_back_and_to_reports(app_store, demo_file,
+                                                                                                  monkeypatch):
+    """Streamlit drops a widget's state on a run that does not show it: the metric page cleared
+    the scorecard's process and category, and the reports opened on the latest month."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="zh")
+    at.selectbox(key="sc_period").set_value("2026-09").run()
+    at.multiselect(key="sc_process").set_value(["incident"]).run()
+    at.multiselect(key="sc_category").set_value(["流程执行效率"]).run()     # AppTest takes the label shown
+    chosen = set(at.dataframe[0].value["name"])
+    at.switch_page("pages/metric.py")
+    at.query_params.clear()
+    at.query_params["metric"] = str(_analysed(demo_file).loc["Incident MTTR", "metric_id"])
+    at.query_params["period"] = "2026-09"
+    at.run()
+    assert not at.exception
+    at.switch_page("pages/scorecard.py")          # as the back link or the sidebar: no filter in the URL
+    at.query_params.clear()
+    at.run()
+    assert at.selectbox(key="sc_period").value == "2026-09"
+    assert at.multiselect(key="sc_process").value == ["incident"]
+    assert at.multiselect(key="sc_category").value == ["efficiency"]
+    assert set(at.dataframe[0].value["name"]) == chosen
+    at.switch_page("pages/reports.py")            # the sidebar link: no period in the URL
+    at.query_params.clear()
+    at.run()
+    assert at.selectbox(key="report_period").value == "2026-09"
+    assert at.selectbox(key="report_process").value == "incident"
+    assert at.selectbox(key="report_category").value == "efficiency"
+    at.selectbox(key="report_period").set_value("2026-08").run()
+    at.switch_page("pages/scorecard.py")
+    at.query_params.clear()
+    at.run()
+    assert at.selectbox(key="sc_period").value == "2026-08"
+
+
+def test_a_period_in_the_url_is_honoured_and_one_without_data_is_said(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/reports.py", lang="zh", period="2026-09")
+    assert at.selectbox(key="report_period").value == "2026-09"
+    at = _app("pages/scorecard.py", lang="zh", period="2030-01")
+    assert at.selectbox(key="sc_period").value == "2026-10"          # the latest complete month of the demo
+    assert "2030-01 没有数据,显示的是 2026-10。" in _text(at)
+    at = _app("pages/reports.py", lang="en", period="2030-01")
+    assert "No data for 2030-01: showing 2026-10." in _text(at)
+
+
+def test_reports_say_when_the_review_chose_several_processes(app_store, demo_file, monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="zh")
+    at.multiselect(key="sc_process").set_value(["incident", "problem"]).run()
+    at.switch_page("pages/reports.py").run()
+    assert at.selectbox(key="report_process").value is None
+    assert "报告只能选一个流程、一个类别或全部:月度评审的流程选了多个,这里按全部生成。" in _text(at)
+    at.selectbox(key="report_process").set_value("incident").run()      # chosen here: the review's choice now
+    at.switch_page("pages/scorecard.py").run()
+    assert at.multiselect(key="sc_process").value == ["incident"]

@@ -96,6 +96,20 @@ def test_the_dashboard_asks_for_sign_in_and_a_viewer_cannot_upload(accounts, mon
     assert at.title[0].value == "Sign in"
 
 
+def test_an_empty_sign_in_form_asks_for_the_name_and_counts_no_attempt(accounts, monkeypatch):
+    """It said "wrong name or password (4 tries left ...)" and counted a failure against the empty name."""
+    at = _app(accounts.path, monkeypatch, CSI_AUTH="on")
+    at.radio(key="language_choice").set_value("zh").run()
+    _sign_in(at, "", "")
+    assert [e.value for e in at.error] == ["请输入用户名和密码"]
+    _sign_in(at, "alice", "")
+    assert [e.value for e in at.error] == ["请输入用户名和密码"]
+    with accounts.read() as con:
+        assert con.execute("SELECT count(*) FROM sign_in_attempt").fetchone()[0] == 0
+    _sign_in(at, "alice", "wrong")          # the first real failure: 5 - 1 = 4 tries left
+    assert [e.value for e in at.error] == ["用户名或密码错误(再错 4 次将锁定 15 分钟)"]
+
+
 def test_sessions_expire_after_inactivity(accounts, monkeypatch):
     at = _app(accounts.path, monkeypatch, CSI_AUTH="on", CSI_SESSION_MINUTES="1")
     _sign_in(at, "alice", "correct horse battery")

@@ -31,6 +31,11 @@ def page(server):
         browser.close()
 
 
+def _chosen(page, index: int) -> str:
+    """The value a selectbox shows (the index-th on the page)."""
+    return page.get_by_test_id("stSelectbox").nth(index).locator("input").input_value()
+
+
 def _main_text(page) -> str:
     return page.get_by_test_id("stMain").inner_text()
 
@@ -76,3 +81,41 @@ def test_metric_deep_link_for_the_minutes(server, page):
     text = _main_text(page)
     assert "事件平均解决时间" in text and "基准与目标版本" in text
     page.screenshot(path=str(directory / "metric-zh.png"), full_page=True)
+
+
+def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_sidebar(server, page):
+    """The back link cleared the process; the sidebar's 报告 and 月度评审 opened on the latest month.
+    Then /home, opened once the server has left Streamlit's legacy page mode (a first visit does not show it)."""
+    url, directory = server
+    page.goto(f"{url}/scorecard?lang=zh&period=2026-09")
+    wait_for_app(page)
+    page.get_by_test_id("stMultiSelect").first.click()
+    page.get_by_role("option", name="incident", exact=True).click()
+    wait_for_app(page)
+    page.keyboard.press("Escape")
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 38 + 19)          # the first row opens its metric
+    page.wait_for_url("**/metric?*", timeout=15_000)
+    wait_for_app(page)
+    page.get_by_text("返回月度评审").click()
+    page.wait_for_url("**/scorecard?*", timeout=15_000)
+    wait_for_app(page)
+    filters = page.get_by_test_id("stMultiSelect").first.inner_text()
+    assert "incident" in filters and _chosen(page, 0) == "2026-09"
+    page.get_by_test_id("stSidebar").get_by_text("报告").click()
+    page.wait_for_url("**/reports?*", timeout=15_000)
+    wait_for_app(page)
+    assert "period=2026-09" in page.url
+    assert _chosen(page, 0) == "2026-09" and _chosen(page, 1) == "incident"
+    page.get_by_test_id("stSidebar").get_by_text("月度评审").click()
+    page.wait_for_url("**/scorecard?*", timeout=15_000)
+    wait_for_app(page)
+    assert _chosen(page, 0) == "2026-09"
+    page.screenshot(path=str(directory / "scorecard-kept.png"), full_page=True)
+
+    # /home, as a bookmark names it: the home page, not Streamlit's English "Page not found" over it
+    page.goto(f"{url}/home?lang=zh")
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    assert "服务改进看板" in _main_text(page) and page.get_by_text("Page not found").count() == 0
