@@ -14,7 +14,15 @@ from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
 from analytics.units import format_difference, format_number, format_rate
 from analytics.uploads import value_history
-from pages.common import data_table, get_analysis, get_store, lang, t, through_dashboard
+from pages.common import (
+    MEETING_PERIOD,
+    data_table,
+    get_analysis,
+    get_store,
+    lang,
+    t,
+    through_dashboard,
+)
 
 
 def show_metrics_needing_attention(table: pd.DataFrame, language: str) -> None:
@@ -42,7 +50,11 @@ if everything.empty:
 
 periods = [p.strftime("%Y-%m") for p in everything.periods]
 period = st.query_params.get("period")
-analysis = get_analysis(period if period in periods else None)
+if period in periods:
+    st.session_state[MEETING_PERIOD] = period          # a link's month is the meeting's month on every page
+else:                                                  # opened from the menu: the month the meeting is on
+    period = st.session_state.get(MEETING_PERIOD) if st.session_state.get(MEETING_PERIOD) in periods else None
+analysis = get_analysis(period)
 table = analysis.table.set_index("metric_id")
 ids = list(table.sort_values("name").index)
 asked = st.query_params.get("metric")

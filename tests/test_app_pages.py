@@ -659,6 +659,27 @@ def test_the_meeting_keeps_its_month_and_filters_from_scorecard_to_metric_and_ba
     assert at.selectbox(key="sc_period").value == "2026-08"
 
 
+def test_the_metric_page_opened_from_the_menu_is_on_the_meeting_s_month(app_store, demo_file, monkeypatch):
+    """The metric page opened from the sidebar (no ?period=) showed the latest month, not the one the
+    meeting is on; a link's month becomes the meeting's month for the other pages."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    metric_id = str(_analysed(demo_file).loc["Incident MTTR", "metric_id"])
+    at = _app("pages/scorecard.py", lang="zh")
+    at.selectbox(key="sc_period").set_value("2026-09").run()
+    at.switch_page("pages/metric.py")
+    at.query_params.clear()
+    at.query_params["metric"] = metric_id
+    at.run()
+    assert not at.exception
+    assert next(m for m in at.metric if m.label == "实际值").help == "2026-09"
+    at.query_params["period"] = "2026-07"            # a link from the minutes
+    at.run()
+    at.switch_page("pages/reports.py")
+    at.query_params.clear()
+    at.run()
+    assert at.selectbox(key="report_period").value == "2026-07"
+
+
 def test_a_period_in_the_url_is_honoured_and_one_without_data_is_said(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/reports.py", lang="zh", period="2026-09")
