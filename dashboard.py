@@ -79,17 +79,22 @@ with st.sidebar:
 if store is None:
     st.error(i18n.t("app.error", current, message=problem))
     st.stop()
-refresh_user()
-if not session_alive():
-    sign_in_form()
-    st.stop()
-with st.sidebar:
-    user = current_user()
-    if config.sign_in_required():
-        st.caption(i18n.t("auth.signed_in", current, name=user.name, role=role_text(user.role, current)))
-        if st.button(i18n.t("auth.sign_out", current), key="sign_out"):
-            st.session_state.pop("user", None)
-            st.rerun()
-    else:
-        st.caption(i18n.t("auth.local", current))
-navigation.run()
+try:
+    refresh_user()
+    if not session_alive():
+        sign_in_form()
+        st.stop()
+    with st.sidebar:
+        user = current_user()
+        if config.sign_in_required():
+            st.caption(i18n.t("auth.signed_in", current, name=user.name, role=role_text(user.role, current)))
+            if st.button(i18n.t("auth.sign_out", current), key="sign_out"):
+                st.session_state.pop("user", None)
+                st.rerun()
+        else:
+            st.caption(i18n.t("auth.local", current))
+    navigation.run()
+except StoreError as exc:
+    # the store busy past the wait (a batch job, an admin's DuckDB shell) or migrated by a newer version
+    # while this dashboard runs: a message in the page's language, not Streamlit's English "redacted" error
+    st.error(i18n.t("app.error", current, message=message_text(str(exc), current)))

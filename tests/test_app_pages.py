@@ -659,6 +659,35 @@ def test_the_meeting_keeps_its_month_and_filters_from_scorecard_to_metric_and_ba
     assert at.selectbox(key="sc_period").value == "2026-08"
 
 
+def test_a_store_held_by_another_program_is_a_message_in_the_page_s_language(app_store, monkeypatch):
+    """Found by exploratory testing: with the store held by another program (a batch job, an admin's
+    DuckDB shell) past the wait, every page showed Streamlit's English 'This app has encountered an
+    error', even in zh."""
+    import subprocess
+    import sys
+
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["MTTR"]}), by="t")
+    records = pd.DataFrame({"metric": ["MTTR"] * 2, "period": ["2026-08", "2026-09"], "value": [6.0, 5.5]})
+    apply_ingest(app_store, plan_records(app_store, records, "v.csv"), by="t")
+    monkeypatch.setenv("CSI_LOCK_TIMEOUT", "0.5")
+    at = _app("pages/home.py", lang="zh")                  # the dashboard up, its store open and ready
+    holder = subprocess.Popen([sys.executable, "-c", ("import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\n"
+                               "print('held', flush=True)\ntime.sleep(60)"), str(app_store.path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at.switch_page("pages/scorecard.py")
+        at.run()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error][-1].startswith(f"出现问题:数据库 {app_store.path} 正忙")
+
+
 def test_the_metric_page_opened_from_the_menu_is_on_the_meeting_s_month(app_store, demo_file, monkeypatch):
     """The metric page opened from the sidebar (no ?period=) showed the latest month, not the one the
     meeting is on; a link's month becomes the meeting's month for the other pages."""
