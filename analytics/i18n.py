@@ -446,6 +446,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # reports
     "nav.reports": ("Reports", "报告"),
     "report.title": ("Service improvement gap report, {period}", "服务改进差距报告({period})"),
+    "report.scope_process": ("process {process} only", "仅流程:{process}"),
+    "report.scope_category": ("category {category} only", "仅类别:{category}"),
     "report.summary": ("Summary", "摘要"),
     "report.gaps": ("Gaps", "差距"),
     "report.records": ("Records", "改进记录"),

@@ -77,7 +77,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     filters = report_filters(everything, process, category)
     filtered = bool(filters.processes or filters.categories)
     rows = scorecard_rows(analysis, lang, filters)
-    title = t("report.title", lang, period=period or "–")
+    title = t("report.title", lang, period=period or "–") + _scope(filters, lang)
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
         return ReportContent(period, lang, title, headline(rows), [], empty, [],
@@ -133,6 +133,14 @@ def report_filters(everything: Analysis, process: str | None, category: str | No
                                        "(服务质量/服务效果/服务成本/流程执行效率)"))
         category = canonical
     return Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+
+
+def _scope(filters: Filters, lang: str) -> str:
+    """' · 流程:incident · 类别:服务成本' after the title of a filtered report: the document is passed
+    round after the meeting, and its headline counts are of these metrics only."""
+    parts = [t("report.scope_process", lang, process=p) for p in filters.processes]
+    parts += [t("report.scope_category", lang, category=t(f"category.{c}", lang)) for c in filters.categories]
+    return "".join(" · " + part for part in parts)
 
 
 def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:

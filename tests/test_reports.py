@@ -250,6 +250,24 @@ def test_a_filtered_report_shows_the_real_priority_ranks_in_every_format(report_
     assert [summary.cell(row, 1).value for row in (11, 12)] == [2, 5]
 
 
+@pytest.mark.parametrize("lang, process, category, title", [
+    ("zh", "incident", None, "服务改进差距报告(2026-10) · 仅流程:incident"),
+    ("zh", None, "efficiency", "服务改进差距报告(2026-10) · 仅类别:流程执行效率"),
+    ("en", "incident", "efficiency", ("Service improvement gap report, 2026-10 · process incident only · "
+                                     "category Process efficiency only")),
+    ("zh", None, None, "服务改进差距报告(2026-10)"),
+])
+def test_a_filtered_report_says_what_it_covers_in_its_title(report_store, tmp_path, lang, process, category, title):
+    """Found by exploratory testing: an incident-only report was titled as the organisation's (its
+    counts '2 达标 … 2 未达标' read as everyone's) once passed round after the meeting."""
+    content = build_report(report_store, "2026-10", lang, process=process, category=category)
+    assert content.title == title
+    assert f"<h1>{title}</h1>" in render_report(content, "html").decode("utf-8")
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    assert openpyxl.load_workbook(path).worksheets[0].cell(1, 1).value == title
+
+
 def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_store, monkeypatch):
     """Names go in dataframe cells: a metric named [x](http://...) or a_b *c* is not rendered as markdown."""
     from streamlit.testing.v1 import AppTest
