@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -480,10 +481,30 @@ def _output_target(output: str, unwritable: Callable[[Path, str], InputRefused])
 
 
 def _write_output(path: Path, data: bytes, unwritable: Callable[[Path, str], InputRefused]) -> None:
+    """Write beside `path` under a temporary name, then rename: a full disk leaves no 0-byte report
+    behind, nor last month's report cut short."""
+    import tempfile
+
+    partial = None
     try:
-        path.write_bytes(data)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        partial = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(partial, 0o666 & ~_umask())
+        os.replace(partial, path)
     except OSError as exc:            # no permission, disk full: still one line
         raise unwritable(path, exc.strerror or str(exc)) from None
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    """The process's umask (a file made by mkstemp is 0600; a report is made as any file would be)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _report_unwritable(path: Path, why: str) -> InputRefused:

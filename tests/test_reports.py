@@ -393,6 +393,31 @@ def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_stor
     assert error == f"cannot write the report to {target}: {why}\n"
 
 
+def test_a_report_the_disk_cannot_hold_leaves_last_month_s_report_whole(report_store, tmp_path):
+    """Found by exploratory testing: a report written to a full disk left a 0-byte file, and one
+    written over last month's cut it short first. Here no file may grow past 1 kB (RLIMIT_FSIZE)."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    target = tmp_path / "gap-report.xlsx"
+    target.write_bytes(b"last month's report")
+
+    def small_disk():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+    done = subprocess.run([sys.executable, "-m", "analytics", "--db", str(report_store.path), "report", "--period",
+                           "2026-10", "--format", "xlsx", "--output", str(target)], check=False, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, preexec_fn=small_disk)
+    assert done.returncode == 1 and done.stderr == f"cannot write the report to {target}: File too large\n"
+    assert target.read_bytes() == b"last month's report"
+    assert [p.name for p in tmp_path.iterdir()] == ["gap-report.xlsx"]          # no partial file left
+
+
 def test_excel_shows_formula_like_text_as_typed_quote_prefixed_and_csv_with_an_apostrophe(content, tmp_path):
     """=HYPERLINK(...) as a metric name: the cell holds the text itself with Excel's quote prefix
     (no visible apostrophe; editing it does not run it), where it showed '=HYPERLINK(...)."""
