@@ -22,6 +22,7 @@ import pandas as pd
 from .charts import FONT
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
+from .units import unit_shown
 
 TEXT = "#2a3f5f"          # plotly_white's font colour
 GRID = "#EBF0F8"          # plotly_white's grid colour
@@ -103,6 +104,7 @@ def _path(xs: np.ndarray, ys: np.ndarray, step: bool = False, groups: np.ndarray
 def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,
             width: int = 700, height: int = 300) -> str:
     """The XmR chart of one metric as an <svg> element (see charts.xmr_figure for what it shows)."""
+    unit = unit_shown(unit, lang)
     points = points.sort_values("period")
     label = {k: t(f"point.{k}", lang) for k in POINT_COLOURS}
     months = _month_index(points["period"]) if len(points) else np.array([])

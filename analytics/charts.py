@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
+from .units import unit_shown
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 RULE_KEYS = ("outside_limits", "trend", "two_of_three", "shift")
@@ -40,6 +41,7 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
     lower_2sigma, upper_2sigma, target, rebase, point_type and the rule flags).
     """
     points = points.sort_values("period")
+    unit = unit_shown(unit, lang)                      # 个, 分 for a count or a score in Chinese
     unit_text = f" {unit}" if unit and unit != "%" else (unit or "")
     fig = go.Figure()
     for column, name, dash, colour in (("upl", t("chart.upl", lang), "dash", PALETTE["common_cause"]),

@@ -21,6 +21,7 @@ from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
 from .scorecard import Filters, display_names, filter_options, headline, scorecard_rows
 from .store import Store
+from .units import unit_shown
 from .uploads import list_uploads
 
 GAP_COLUMNS = ["metric", "unit", "actual", "baseline", "target", "gap", "gap_pct", "status", "variation",
@@ -84,7 +85,8 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                              _records(store, lang, set() if filtered else None), _uploads(store, set(), period),
                              filters)
     gaps = pd.DataFrame({
-        "metric": rows["display_name"], "unit": rows["unit"], "actual": rows["actual"], "baseline": rows["baseline"],
+        "metric": rows["display_name"], "unit": rows["unit"].map(lambda u: unit_shown(u, lang)),
+        "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
         "status": rows["status"].map(lambda s: t(f"status.{s}", lang)),
         "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),

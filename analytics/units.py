@@ -6,7 +6,19 @@ import math
 
 import pandas as pd
 
-UNITLESS = {"count", "score", "件", "个", "次", "分"}
+UNITLESS = {"count", "number", "score", "points", "件", "个", "次", "分"}
+
+
+_UNIT_WORDS_ZH = {"count": "个", "number": "个", "no.": "个", "score": "分", "points": "分"}
+
+
+def unit_shown(unit: object, lang: str) -> str | None:
+    """The unit as a reader of `lang` reads it: a catalogue's English count or score word is 个 or
+    分 in Chinese (a chart axis and a report's unit column said 'count'); units written as symbols
+    (h, %, ¥) or already in Chinese are shown as written. Both words are unitless to format_number."""
+    if not isinstance(unit, str) or not unit.strip():
+        return None
+    return _UNIT_WORDS_ZH.get(unit.strip().casefold(), unit) if lang == "zh" else unit
 
 
 def shown_rounded(value: float, places: int) -> float:

@@ -31,3 +31,13 @@ def test_the_value_axis_is_not_rounded_to_the_metric_decimals():
     hovers = [text for trace in figure.data if trace.hovertext for text in trace.hovertext]
     assert [text.split("<br>")[0] for text in hovers] == [                     # the points keep 0 decimals
         "2026-03: 0 count", "2026-04: 1 count", "2026-05: 0 count", "2026-06: 1 count"]
+
+
+@pytest.mark.parametrize("unit, lang, axis, hover", [
+    ("count", "zh", "个", "2026-03: 0 个"), ("score", "zh", "分", "2026-03: 0 分"),   # found by exploratory testing
+    ("count", "en", "count", "2026-03: 0 count"), ("h", "zh", "h", "2026-03: 0 h"), ("%", "zh", "%", "2026-03: 0%"),
+])
+def test_a_count_or_score_is_named_in_the_reader_s_language(unit, lang, axis, hover):
+    figure = xmr_figure(_points(2, [0.0, 1.0]), title="t", unit=unit, decimals=0, lang=lang)
+    assert figure.layout.yaxis.title.text == axis
+    assert next(text for trace in figure.data if trace.hovertext for text in trace.hovertext).split("<br>")[0] == hover

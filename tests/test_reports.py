@@ -393,6 +393,17 @@ def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_stor
     assert error == f"cannot write the report to {target}: {why}\n"
 
 
+def test_a_chinese_report_names_count_and_score_units_in_chinese(report_store, tmp_path):
+    """Found by exploratory testing: the Chinese report's 单位 column and chart axes said count, score."""
+    zh, en = (build_report(report_store, "2026-10", lang) for lang in ("zh", "en"))
+    assert {"count", "score"} <= set(en.gaps["unit"].dropna())
+    assert not {"count", "score"} & set(zh.gaps["unit"].dropna()) and {"个", "分"} <= set(zh.gaps["unit"].dropna())
+    csv = render_report(zh, "csv").decode("utf-8-sig")
+    assert ",count," not in csv and ",score," not in csv
+    page = render_report(zh, "html").decode("utf-8")
+    assert ">count</text>" not in page and ">个</text>" in page
+
+
 def test_a_report_the_disk_cannot_hold_leaves_last_month_s_report_whole(report_store, tmp_path):
     """Found by exploratory testing: a report written to a full disk left a 0-byte file, and one
     written over last month's cut it short first. Here no file may grow past 1 kB (RLIMIT_FSIZE)."""
