@@ -241,7 +241,8 @@ def show_register() -> None:
     st.subheader(t("rec.register"))
     c1, c2 = st.columns([3, 1])
     states = c1.multiselect(t("rec.state_filter"), STATES, default=list(OPEN_STATES), key="rec_states",
-                            format_func=lambda s, _lang=current_lang: i18n.t(f"state.{s}", _lang))
+                            format_func=lambda s, _lang=current_lang: i18n.t(f"state.{s}", _lang),
+                            placeholder=t("sc.all"))
     overdue_only = c2.checkbox(t("rec.overdue"), key="rec_overdue")
     view = records[records["state"].isin(states)] if states else records
     if overdue_only:

@@ -324,6 +324,7 @@ def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh")
     assert "陈静 (改进负责人)" in at.selectbox(key="acting_user").options
+    assert at.multiselect(key="rec_states").proto.placeholder == "全部"     # not Streamlit's "Choose options"
     register = at.dataframe[0].value
     assert "事件平均解决时间" in set(register["metric"]) and "Incident MTTR" not in set(register["metric"])
     headers = json.loads(at.dataframe[0].proto.columns)  # a table header, not the form's "required when implementing"
