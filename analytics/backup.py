@@ -187,3 +187,23 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
     store._ready = False
     store.ensure_schema()               # an older backup is migrated on the spot
     return kept
+
+
+def only_in_the_kept_copy(kept: Path, restored: Path) -> dict[str, list[int]]:
+    """Uploads and records of the replaced store that the restored backup lacks (an older backup
+    put over newer work): {'uploads': [12], 'records': [4]}. Told to the user, who may have meant
+    another backup; they are still in the kept copy."""
+    def keys(path: Path) -> tuple[dict, dict]:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            uploads = {(sha, when): i for i, sha, when in con.execute("SELECT id, sha256, uploaded_at FROM upload")
+                       .fetchall()}
+            records = {(title, when): i for i, title, when in con.execute(
+                "SELECT id, title, raised_at FROM improvement_record").fetchall()}
+            return uploads, records
+        finally:
+            con.close()
+
+    (old_uploads, old_records), (new_uploads, new_records) = keys(kept), keys(restored)
+    return {"uploads": sorted(i for key, i in old_uploads.items() if key not in new_uploads),
+            "records": sorted(i for key, i in old_records.items() if key not in new_records)}

@@ -44,6 +44,22 @@ def test_backup_and_restore_round_trip(filled, cli, tmp_path):
     assert len(kept) == 1 and len(_values(Store(kept[0]))) == 3          # nothing lost
 
 
+def test_restoring_an_older_backup_over_newer_work_says_what_is_only_in_the_kept_copy(filled, cli, tmp_path):
+    """Found by exploratory testing: an older backup restored over newer work said only 'the
+    previous store was kept'; upload #2 and record #1 were gone from the store without a word."""
+    assert cli("backup", tmp_path / "b.duckdb")[0] == 0
+    (tmp_path / "w.csv").write_text("metric,period,value\nMTTR,2026-02,6\n", encoding="utf-8")
+    assert cli("ingest", tmp_path / "w.csv")[0] == 0
+    assert cli("users", "add", "陈静", "--role", "improvement_owner", "--no-password")[0] == 0
+    assert cli("records", "raise", "--title", "MTTR 太高", "--source", "meeting", "--by", "陈静")[0] == 0
+    code, _, err = cli("restore", tmp_path / "b.duckdb")
+    assert code == 0
+    kept = next(p for p in tmp_path.iterdir() if ".before-restore-" in p.name)
+    assert err == f"warning: the backup is older than the store it replaced: uploads #2 and records #1 are only in {kept}\n"
+    code, _, err = cli("restore", tmp_path / "b.duckdb")           # the same backup again: nothing is lost
+    assert code == 0 and err == ""
+
+
 def test_a_restored_store_never_reuses_a_data_version_the_dashboard_has_seen(filled, cli, tmp_path):
     """The dashboard caches the analysis by (file, data version): after a restore followed by a
     write, the version must not come back to one cached for different data."""
