@@ -182,7 +182,7 @@ def plan_ingest(store: Store, sources: list[tuple[str | os.PathLike | bytes, str
                 problems.extend(exc.problems)
                 continue
             plans.append(plan)
-        plans, clashes = _across_files(plans)
+        plans, clashes = _across_files(_one_id_per_new_metric(plans))
         problems.extend(clashes)
     if problems:
         raise InputRefused(problems)
@@ -226,6 +226,29 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
         seen = (str(store.path), data_version_in(con))
         plan = _plan_file(con, metric_lookup(con), parsed, sha, file_name, create_metrics)
     return IngestPlan([plan], create_metrics, seen)
+
+
+def _one_id_per_new_metric(plans: list[FilePlan]) -> list[FilePlan]:
+    """Number the metrics a batch would create once for the whole batch, and have each created by
+    the first file that names it. Each file numbered its own from -1: NewX of one file and NewY of
+    another were one metric to the checks across files (NewY's value was dropped as a repeat of
+    NewX's), and a metric new in two files was created twice, the second time over the first's
+    direction and unit."""
+    if len(plans) < 2 or not any(plan.new_metrics for plan in plans):
+        return plans
+    number: dict[str, int] = {}
+    out = []
+    for plan in plans:
+        first_here = [i for i, name in enumerate(plan.new_metrics) if name_key(name) not in number]
+        local = {-(i + 1): number.setdefault(name_key(name), -(len(number) + 1))
+                 for i, name in enumerate(plan.new_metrics)}
+        changes = plan.changes
+        if local and any(old != new for old, new in local.items()):
+            ids = changes["metric_id"]
+            changes = changes.assign(metric_id=ids.where(~(ids < 0).fillna(False), ids.map(local)).astype("Int64"))
+        out.append(replace(plan, changes=changes, new_metrics=[plan.new_metrics[i] for i in first_here],
+                           new_metric_fields=[plan.new_metric_fields[i] for i in first_here]))
+    return out
 
 
 def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]:
@@ -334,21 +357,34 @@ def _what_new_metrics_are(frame: pd.DataFrame, new_metrics: list[str]) -> list[d
     the direction its targets were written with (≥99.9% is higher-is-better, ≤4小时 lower), the
     unit its rows name or its values were written in (%), and no decimals when every value is whole.
     Anything the file does not say one way stays as a bare metric has it (neutral, no unit)."""
+    if not new_metrics:
+        return []
+    ids = frame["metric_id"].to_numpy(dtype="float64", na_value=np.nan)
+    rows = frame.loc[ids < 0, ["value", "unit", "as_percent", "target_bound"]]
+    metric = pd.Series(-ids[ids < 0].astype("int64") - 1, index=rows.index)        # 0 .. len(new_metrics) - 1
+    bound = rows["target_bound"].to_numpy()
+    higher = pd.Series(bound > 0, index=rows.index).groupby(metric).any()
+    lower = pd.Series(bound < 0, index=rows.index).groupby(metric).any()
+    codes, uniques = pd.factorize(rows["unit"].astype(object), use_na_sentinel=True)      # each spelling once
+    spelt = np.array([*uniques, None], dtype=object)
+    keys = pd.Series(np.array([*(unit_key(u) if isinstance(u, str) and u.strip() else None for u in uniques), None],
+                              dtype=object)[codes], index=rows.index)
+    spellings = keys.groupby(metric).nunique()
+    first_unit = pd.Series(spelt[codes], index=rows.index)[keys.notna()].groupby(metric[keys.notna()]).first()
+    present = rows["value"].notna()
+    values = rows["value"].to_numpy(dtype="float64")
+    all_percent = rows["as_percent"][present].astype(bool).groupby(metric[present]).all()
+    whole = pd.Series(values == np.round(values), index=rows.index)[present].groupby(metric[present]).all()
     fields = []
-    for i, _ in enumerate(new_metrics):
-        rows = frame.loc[frame["metric_id"] == -(i + 1), ["value", "unit", "as_percent", "target_bound"]]
+    for i in range(len(new_metrics)):
         found: dict = {}
-        bounds = set(rows["target_bound"].unique()) - {0}
-        if len(bounds) == 1:
-            found["direction"] = "increase" if bounds.pop() > 0 else "decrease"
-        units = {unit_key(u): u for u in rows["unit"].dropna().astype(str) if u.strip()}
-        present = rows["value"].notna()
-        if len(units) == 1:
-            found["unit"] = next(iter(units.values()))
-        elif not units and present.any() and rows.loc[present, "as_percent"].all():
+        if higher.get(i, False) != lower.get(i, False):
+            found["direction"] = "increase" if higher.get(i, False) else "decrease"
+        if spellings.get(i, 0) == 1:
+            found["unit"] = first_unit[i]
+        elif spellings.get(i, 0) == 0 and all_percent.get(i, False):
             found["unit"] = "%"
-        values = rows.loc[present, "value"].to_numpy(dtype="float64")
-        if len(values) and np.all(values == np.round(values)):
+        if whole.get(i, False):
             found["decimals"] = 0
         fields.append(found)
     return fields
@@ -734,10 +770,11 @@ def apply_ingest(store: Store, plan: IngestPlan, *, by: str, source: str = "serv
 def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source: str,
                 create_metrics: bool, recheck: bool) -> int:
     frame = plan.changes
-    if plan.new_metrics:
+    if (frame["metric_id"] < 0).any():                  # metrics to create here, or made by an earlier file
         if not create_metrics:
             raise InputRefused(Problem("unknown metrics; load with --create-metrics", file=plan.file_name))
-        create_metrics_for_names(con, plan.new_metrics, by, plan.new_metric_fields)
+        if plan.new_metrics:
+            create_metrics_for_names(con, plan.new_metrics, by, plan.new_metric_fields)
         lookup = metric_lookup(con)
         frame = frame.copy()
         negative = frame["metric_id"] < 0

@@ -61,14 +61,15 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
 
 def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:
     """{id: name} of the metrics the upload created that nothing else holds: no value from another
-    upload, not edited in the catalogue since, no baseline or target, no improvement record, not
+    upload still current or superseded (a later upload rolled back first does not hold it), not
+    edited in the catalogue since, no baseline or target, no improvement record, not
     the volume metric of another. A mistyped name loaded with --create-metrics goes with its upload;
     a metric someone has since worked on stays."""
     found = con.execute(
         """
         SELECT m.id, m.name, m.name_key FROM metric m
         WHERE m.created_by_upload = ? AND m.updated_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.metric_id = m.id AND o.upload_id <> ?)
+          AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.metric_id = m.id AND o.upload_id <> ? AND NOT o.retracted)
           AND NOT EXISTS (SELECT 1 FROM suggestion s WHERE s.metric_id = m.id)
           AND NOT EXISTS (SELECT 1 FROM baseline b WHERE b.metric_id = m.id)
           AND NOT EXISTS (SELECT 1 FROM improvement_record r WHERE r.metric_id = m.id)
@@ -78,10 +79,14 @@ def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:
     if not found:
         return {}
     aliases = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
-    volumes = {aliases.get(name_key(v)) for (v,) in con.execute(
-        "SELECT volume_metric FROM metric WHERE volume_metric IS NOT NULL AND created_by_upload IS DISTINCT FROM ?",
-        [upload_id]).fetchall()}
-    return {metric_id: name for metric_id, name, _ in found if metric_id not in volumes}
+    volume_of = [(metric_id, aliases.get(name_key(volume))) for metric_id, volume in con.execute(
+        "SELECT id, volume_metric FROM metric WHERE volume_metric IS NOT NULL").fetchall()]
+    going = {metric_id: name for metric_id, name, _ in found}
+    while True:           # a metric that stays keeps the volume metric it names, even one this upload made
+        held = {volume for metric_id, volume in volume_of if metric_id not in going} & going.keys()
+        if not held:
+            return going
+        going = {metric_id: name for metric_id, name in going.items() if metric_id not in held}
 
 
 def value_history(store: Store, metric_id: int) -> pd.DataFrame:

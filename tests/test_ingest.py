@@ -432,6 +432,28 @@ def test_created_metrics_take_direction_unit_and_decimals_from_the_file(catalogu
     assert stored[("系统可用率", "2026-02")] == 99.8 and stored[("备份恢复时长", "2026-02")] == 4.25
 
 
+def test_new_metrics_of_several_files_in_one_run_are_kept_apart_and_made_once(store, cli, tmp_path):
+    """Found by review: each file numbered the metrics it would create from -1, so NewX of a.csv and
+    NewY of b.csv were one metric to the checks across files (NewY's 2025-01 was dropped as 'also in
+    a.csv with the same value'); and NewX, new in both, was made again by b.csv over a.csv's
+    direction and unit, and then could not be rolled back with its upload."""
+    assert cli("init")[0] == 0
+    a = _csv(tmp_path, "a.csv", "指标,月份,数值,目标\nNewX,2025-01,96,≥95%\nNewX,2025-02,97,≥95%\nNewY,2025-01,3,≤4\n")
+    b = _csv(tmp_path, "b.csv", "指标,月份,数值,目标\nNewX,2025-03,98,95\nNewY,2025-03,2.5,\nNewZ,2025-01,3,\n")
+    code, out, err = cli("ingest", a, b, "--create-metrics")
+    assert code == 0, err
+    assert out.splitlines()[:2] == ["a.csv: 3 rows, 3 new, 0 changed, 0 unchanged, 0 missing, 2 new metrics",
+                                    "b.csv: 3 rows, 3 new, 0 changed, 0 unchanged, 0 missing, 1 new metrics"]
+    assert _stored(store) == {("NewX", "2025-01"): 96, ("NewX", "2025-02"): 97, ("NewX", "2025-03"): 98,
+                              ("NewY", "2025-01"): 3, ("NewY", "2025-03"): 2.5, ("NewZ", "2025-01"): 3}
+    assert _table(store, "SELECT name, direction, created_by_upload FROM metric ORDER BY name") == [
+        ("NewX", "increase", 1), ("NewY", "decrease", 1), ("NewZ", "neutral", 2)]
+    assert [u for u in list_uploads(store)["metrics_created"]] == [1, 2]               # newest first
+    assert cli("rollback", "2")[1].strip().endswith("metrics it created removed: NewZ")
+    assert cli("rollback", "1")[1].strip().endswith("metrics it created removed: NewX, NewY")
+    assert _table(store, "SELECT count(*) FROM metric") == [(0,)]
+
+
 def test_a_file_of_many_new_metrics_names_the_first_twenty(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "many.csv", "指标,月份,数值\n" + "".join(f"指标{i:02d},2026-05,{i}\n" for i in range(25)))
     code, _, err = cli("ingest", path, "--create-metrics", "--dry-run")
@@ -512,6 +534,17 @@ def test_rollback_removes_the_metrics_its_upload_created(catalogue, cli, tmp_pat
     assert _table(catalogue, "SELECT count(*) FROM observation WHERE metric_id NOT IN (SELECT id FROM metric)") == [(0,)]
     assert _table(catalogue, "SELECT count(*) FROM metric_alias WHERE metric_id NOT IN (SELECT id FROM metric)") == [(0,)]
     assert cli("ingest", _csv(tmp_path, "fixed.csv", "指标,月份,数值\n事件平均解决时间,2026-05,6.5\n"))[0] == 0
+
+
+def test_rollback_keeps_a_created_metric_that_a_kept_one_names_as_its_volume(catalogue, cli, tmp_path):
+    """Found by review: NewX (edited since, so kept) names NewY, made by the same upload, as its
+    volume metric; the rollback removed NewY and the catalogue could no longer be imported back."""
+    path = _csv(tmp_path, "a.csv", "metric,period,value\nNewX,2026-05,4\nNewY,2026-05,400\n")
+    assert cli("ingest", path, "--create-metrics")[0] == 0
+    assert cli("metrics", "import", _csv(tmp_path, "v.csv", "name,volume_metric\nNewX,NewY\n"))[0] == 0
+    code, out, _ = cli("rollback", "1")
+    assert code == 0 and "removed" not in out
+    assert {"NewX", "NewY"} <= _metric_names(catalogue)
 
 
 @pytest.mark.parametrize("held_by", [
