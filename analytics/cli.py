@@ -465,8 +465,14 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
         print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
     _write_output(target, render_report(content, args.format), _report_unwritable)
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
-          f"{len(content.charts)} charts)")
+          f"{len(content.charts)} charts)", file=_where_to_confirm(target))
     return EXIT_OK
+
+
+def _where_to_confirm(output: Path):
+    """stdout for the line saying what was written, unless the file went there itself (--output
+    /dev/stdout piped into mail): then stderr, so that the line does not end the report."""
+    return sys.stdout if output.is_file() else sys.stderr
 
 
 def _output_target(output: str, unwritable: Callable[[Path, str], InputRefused]) -> Path:
@@ -482,11 +488,17 @@ def _output_target(output: str, unwritable: Callable[[Path, str], InputRefused])
 
 def _write_output(path: Path, data: bytes, unwritable: Callable[[Path, str], InputRefused]) -> None:
     """Write beside `path` under a temporary name, then rename: a full disk leaves no 0-byte report
-    behind, nor last month's report cut short."""
+    behind, nor last month's report cut short. A device or pipe (--output /dev/stdout, which batch
+    jobs pipe into mail) is written directly; a symbolic link's target is replaced, not the link."""
     import tempfile
 
     partial = None
     try:
+        if path.exists() and not path.is_file():                      # /dev/stdout, a pipe: written as it comes
+            with open(path, "wb") as out:
+                out.write(data)
+            return
+        path = path.resolve() if path.is_symlink() else path          # a link to a shared file stays a link
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         partial = Path(name)
         with os.fdopen(handle, "wb") as out:
@@ -558,7 +570,8 @@ def cmd_plan(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     _write_output(_output_target(args.output, _plan_unwritable),
                   data if isinstance(data, bytes) else data.encode("utf-8"), _plan_unwritable)
-    print(f"{args.output}: {args.format} annual plan for {plan.year} ({len(plan.records)} records)")
+    print(f"{args.output}: {args.format} annual plan for {plan.year} ({len(plan.records)} records)",
+          file=_where_to_confirm(Path(args.output)))
     return EXIT_OK
 
 

@@ -393,6 +393,47 @@ def test_a_report_path_that_cannot_be_written_is_refused_in_one_line(report_stor
     assert error == f"cannot write the report to {target}: {why}\n"
 
 
+@pytest.mark.parametrize("command", [["report", "--period", "2026-10", "--format", "csv"],
+                                     ["plan", "--year", "2026", "--format", "csv"]])
+def test_a_report_or_plan_goes_to_stdout_and_through_a_link(report_store, tmp_path, command):
+    """Found by review: writing under a temporary name broke --output /dev/stdout (a batch job pipes
+    the CSV into mail) and replaced a symbolic link by a file; the line saying what was written
+    went into the piped CSV."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "analytics", "--db", str(report_store.path), *command,
+                           "--output", "/dev/stdout"], check=False, cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8-sig")
+    assert text.count("\n") > 2 and "/dev/stdout:" not in text
+    assert done.stderr.decode("utf-8").startswith("/dev/stdout: csv ")
+    shared, link = tmp_path / "shared.csv", tmp_path / "link.csv"
+    shared.write_text("old")
+    link.symlink_to(shared)
+    done = subprocess.run([sys.executable, "-m", "analytics", "--db", str(report_store.path), *command,
+                           "--output", str(link)], check=False, cwd=ROOT, capture_output=True, timeout=120)
+    assert done.returncode == 0 and link.is_symlink() and shared.read_bytes() == done_bytes(report_store, command)
+
+
+def done_bytes(store, command) -> bytes:
+    """What the command writes to a file, for comparing what went through the link."""
+    import contextlib
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from analytics.cli import main
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "direct.csv"
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["--db", str(store.path), *command, "--output", str(path)]) == 0
+        return path.read_bytes()
+
+
 def test_a_chinese_report_names_count_and_score_units_in_chinese(report_store, tmp_path):
     """Found by exploratory testing: the Chinese report's 单位 column and chart axes said count, score."""
     zh, en = (build_report(report_store, "2026-10", lang) for lang in ("zh", "en"))
