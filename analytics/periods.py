@@ -140,7 +140,8 @@ def month_as_number(value: object) -> str | None:
     """'2026-09' for a number that reads as a month written with a dot (2026.9, 2026.09, 2026.11):
     a month typed in a cell as a number, which is not read as a month, as 2026.1 is 2026.10 too
     (see october_or_january; it gives 2026-01 here)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or float(value).is_integer():
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1000 < float(value) < 10000 \
+            or float(value).is_integer():            # a year and a month only: not 1.8e308 (found by fuzzing)
         return None
     for scale in (10, 100):                      # 2026.9 as typed; 2026.09 or 2026.11
         scaled = round(float(value) * scale)

@@ -1761,3 +1761,15 @@ def test_a_number_in_ten_thousands_is_refused_with_the_number_to_write(written, 
     and the catalogue may keep the metric in 元 or in 万元: the owner writes the number."""
     assert _refusal(f"指标,月份,数值\n单张工单成本,2026-10,{written}\n".encode(), "w.csv") == (
         f"w.csv, row 2, column C (数值): '{written}' is not a number: write {number} ({written} = {factor})")
+
+
+@pytest.mark.parametrize("month_cell", [1.7976931348623155e308, -1e300, 5e-324, 123.45])
+def test_a_huge_or_odd_number_in_a_month_cell_is_refused_as_no_month(month_cell):
+    """Found by fuzzing: 1.8e308 in a month cell overflowed (OverflowError) in the check that asks
+    for a month typed as a number to be typed as text."""
+    def build(wb):
+        sheet = wb.add_worksheet("数据")
+        sheet.write_row(0, 0, ["指标", "月份", "数值"])
+        sheet.write_row(1, 0, ["MTTR", month_cell, 6])
+    with pytest.raises(InputRefused, match="row 2, column B"):
+        parse_file(_workbook(build), file_name="odd.xlsx")
