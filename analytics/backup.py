@@ -152,8 +152,10 @@ def _newer_data_version(path: Path, seen: int) -> None:
         con.close()
 
 
-def restore(store: Store, source: str | os.PathLike) -> Path | None:
-    """Replace the store with a backup; returns where the previous store was kept (None if none)."""
+def restore(store: Store, source: str | os.PathLike) -> tuple[Path | None, dict[str, list[int]]]:
+    """Replace the store with a backup. Returns where the previous store was kept (None if none)
+    and what only the kept store has (only_in_the_kept_copy), compared under the restore's lock:
+    once the lock is let go, another restore may hold the store."""
     source = Path(source)
     check_backup(source)
     store.make_folder()
@@ -176,6 +178,7 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
         try:
             shutil.copyfile(source, incoming)
             _newer_data_version(incoming, seen)
+            missing = only_in_the_kept_copy(kept, incoming) if kept is not None else {}
             if original is not None:
                 _as_the_store_was(incoming, original)
             os.replace(incoming, store.path)
@@ -186,7 +189,7 @@ def restore(store: Store, source: str | os.PathLike) -> Path | None:
             wal.unlink()
     store._ready = False
     store.ensure_schema()               # an older backup is migrated on the spot
-    return kept
+    return kept, missing
 
 
 def only_in_the_kept_copy(kept: Path, restored: Path) -> dict[str, list[int]]:
@@ -196,10 +199,11 @@ def only_in_the_kept_copy(kept: Path, restored: Path) -> dict[str, list[int]]:
     def keys(path: Path) -> tuple[dict, dict]:
         con = duckdb.connect(str(path), read_only=True)
         try:
+            tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             uploads = {(sha, when): i for i, sha, when in con.execute("SELECT id, sha256, uploaded_at FROM upload")
-                       .fetchall()}
+                       .fetchall()} if "upload" in tables else {}
             records = {(title, when): i for i, title, when in con.execute(
-                "SELECT id, title, raised_at FROM improvement_record").fetchall()}
+                "SELECT id, title, raised_at FROM improvement_record").fetchall()} if "improvement_record" in tables else {}
             return uploads, records
         finally:
             con.close()

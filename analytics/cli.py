@@ -536,11 +536,10 @@ def cmd_backup(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(store: Store, args: argparse.Namespace) -> int:
-    from .backup import only_in_the_kept_copy, restore
+    from .backup import restore
 
-    kept = restore(store, args.file)
+    kept, missing = restore(store, args.file)
     print(f"store {store.path} restored from {args.file}" + (f"; the previous store was kept as {kept}" if kept else ""))
-    missing = only_in_the_kept_copy(kept, store.path) if kept else {}
     if any(missing.values()):
         lost = [f"{what} {', '.join(f'#{i}' for i in ids)}" for what, ids in missing.items() if ids]
         print(f"warning: the backup is older than the store it replaced: {' and '.join(lost)} are only in {kept}",
