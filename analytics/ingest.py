@@ -482,14 +482,16 @@ def _counts_without_a_value(frame: pd.DataFrame, lookup) -> list[str]:
     its latest figure: for a count, 无 usually means none happened, which is 0; read as not reported,
     the month shows no figure (or keeps the one stored) and the owner never sees why. Months after
     the file's latest figure (a year's tracking table filled up to October) are still to come."""
-    missing = frame["status"].to_numpy() == "missing"
-    if not missing.any() or frame["value"].isna().all():
+    counts = [i for i, unit in lookup.units.items() if is_count(unit)]
+    missing = (frame["status"] == "missing").to_numpy()          # categorical: compared by its codes
+    if not counts or not missing.any():
+        return []
+    missing = missing & frame["metric_id"].isin(counts).fillna(False).to_numpy(dtype=bool)
+    if not missing.any():
         return []
     latest = frame.loc[frame["value"].notna(), "period_date"].max()
-    missing &= (frame["period_date"] <= latest).to_numpy()      # months after the file's last figure are to come
-    counts = [i for i, unit in lookup.units.items() if is_count(unit)]
-    rows = frame.loc[missing & frame["metric_id"].isin(counts).fillna(False).to_numpy(dtype=bool),
-                     ["catalogue_name", "period", "sheet", "row"]]
+    missing = missing & (frame["period_date"] <= latest).to_numpy()   # months after the file's last figure are to come
+    rows = frame.loc[missing, ["catalogue_name", "period", "sheet", "row"]]
     notes = []
     for name, group in rows.groupby(rows["catalogue_name"].astype(str), sort=True):
         months = ", ".join(group["period"].astype(str).head(6)) + (" …" if len(group) > 6 else "")
