@@ -155,7 +155,9 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table = metrics.set_index("metric_id").join(latest[[
         "period", "value", "baseline", "target", "gap", "gap_pct", "status", "months_missed", "point_type",
         "mean", "lpl", "upl"]], how="inner")
-    table = pd.concat([table, _never_loaded(metrics, observations, versions, month)])
+    never = _never_loaded(metrics, observations, versions, month)
+    if not never.empty:
+        table = pd.concat([table, never])
     table = table.join(summary[["variation", "assurance"]], how="left")
     table = table.join(trend, how="left")
     table["trend"] = trend_verdict(table.rename(columns={"direction": "improvement_direction"}), table["direction"])
