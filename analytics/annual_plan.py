@@ -166,6 +166,8 @@ def plan_csv(plan: AnnualPlan, lang: str) -> bytes:
     """Every record of the year as CSV in UTF-8 with BOM, text neutralised against formulas, as the
     gap report's CSV (Excel on Chinese Windows opens it correctly and runs nothing)."""
     frame = neutralised_text(localised_records(plan, lang))
+    for column in ("raised_at", "closed_at"):        # to the minute, as the page shows them (not .905894 seconds)
+        frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d %H:%M")
     return frame.rename(columns=plan_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

@@ -144,6 +144,7 @@ def test_plan_export_from_the_command_line(people, cli, tmp_path):
     csv = pd.read_csv(io.StringIO(out.lstrip("\ufeff"))).set_index("#")
     assert csv.loc[fcr, "Title"] == "'=HYPERLINK(\"http://x\")"
     assert csv.loc[fcr, "Better or worse"] == "Worse" and csv.loc[mttr, "Effect (+ = better)"] == pytest.approx(3.0)
+    assert csv.loc[mttr, "Raised at"] == "2025-06-01 00:00"        # to the minute, not to the microsecond
     code, out, _ = cli("plan", "--year", "2025", "--format", "csv", "--output", tmp_path / "plan.csv")
     assert code == 0 and (tmp_path / "plan.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
