@@ -259,13 +259,14 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
         raise InputRefused(folders)
     plan = plan_ingest(store, [(Path(f), name) for f, name in zip(args.files, names)],
                        create_metrics=args.create_metrics, isolated=True)
+    summary: list[str] = []          # stdout once the load is done: a failed write leaves no figures there
     for file_plan in plan.files:
         s = file_plan.summary()
-        print(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} unchanged, "
-              f"{s['missing']} missing" + (f", {s['new_metrics']} new metrics" if s["new_metrics"] else "")
-              + (f", {s['suggestions']} suggestions" if s["suggestions"] else ""))
-        for sheet, reason in file_plan.parsed.skipped_sheets:
-            print(f"  sheet '{sheet}' skipped: {reason}")
+        summary.append(f"{s['file']}: {s['rows']} rows, {s['new']} new, {s['changed']} changed, {s['unchanged']} "
+                       f"unchanged, {s['missing']} missing" + (f", {s['new_metrics']} new metrics" if s["new_metrics"]
+                                                               else "")
+                       + (f", {s['suggestions']} suggestions" if s["suggestions"] else ""))
+        summary += [f"  sheet '{sheet}' skipped: {reason}" for sheet, reason in file_plan.parsed.skipped_sheets]
         for warning in file_plan.parsed.warnings:          # stderr, where a batch job looks for trouble;
             print(f"  note: {warning}", file=sys.stderr)     # stdout keeps the lines a script parses
         for doubt in file_plan.doubts:
@@ -279,15 +280,15 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
             print(f"  note: … and {len(created) - NEW_METRICS_NAMED} more new metrics", file=sys.stderr)
         if args.dry_run:
             changed = file_plan.changes[file_plan.changes["status"] == "changed"]
-            for row in changed.head(50).itertuples(index=False):
-                print(f"  changed: {row.catalogue_name} {row.period}: {row.old_value:g} -> {row.value:g}")
+            summary += [f"  changed: {row.catalogue_name} {row.period}: {row.old_value:g} -> {row.value:g}"
+                        for row in changed.head(50).itertuples(index=False)]
             if len(changed) > 50:
-                print(f"  ... and {len(changed) - 50} more changed values")
+                summary.append(f"  ... and {len(changed) - 50} more changed values")
     if args.dry_run:
-        print("dry run: nothing was written")
+        print("\n".join([*summary, "dry run: nothing was written"]))
         return EXIT_OK
     ids = apply_ingest(store, plan, by=_by(args), source=args.source)
-    print("loaded as upload " + ", ".join(f"#{i}" for i in ids))
+    print("\n".join([*summary, "loaded as upload " + ", ".join(f"#{i}" for i in ids)]))
     return EXIT_OK
 
 

@@ -179,6 +179,7 @@ def test_a_disk_that_fills_up_during_the_write_is_one_line_and_changes_nothing(f
     done = subprocess.run([sys.executable, "-m", "analytics", "--db", str(filled.path), "ingest", str(rows)],
                           check=False, cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=small_disk)
     assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout == ""                   # no figures of a load that did not happen for a script to read
     assert done.stderr.strip() == (f"the store {filled.path} could not be written (IO Error: Could not write file "
                                    f"\"{filled.path}\": File too large); nothing was written")
     assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
