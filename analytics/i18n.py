@@ -245,6 +245,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                            "按此斜率约 {n} 个月后达到目标。"),
     "md.forecast_met": ("The target is met.", "当前已达标。"),
     "md.forecast_never": ("At this slope the target is never reached.", "按此斜率无法达到目标。"),
+    "md.no_values_yet": ("No values of {name} have been loaded yet: its chart starts with the first upload.",
+                         "尚未导入 {name} 的任何数值:首次上传后即显示其控制图。"),
     "md.forecast_none": ("No forecast (no target or no direction).", "无预测(无目标或中性指标)。"),
     "md.forecast_no_value": ("No forecast: no value for {period}.", "无预测:{period} 没有数值。"),
     "md.forecast_not_significant": ("The trend is not significant, so this is no more than a rough guide.",

@@ -97,13 +97,16 @@ points = analysis.points[analysis.points["metric_id"] == choice]
 metric_records = list_records(get_store())
 metric_records = metric_records[metric_records["metric_id"] == choice]
 events = record_events(metric_records, {k: t(f"chart.record_{k}") for k in ("raised", "go_live", "closed")})
-show_2sigma = st.toggle(t("md.two_sigma"), value=False)
 versions = list_versions(get_store(), row["name"])
-upcoming = versions[pd.to_datetime(versions["from_period"] + "-01") > points["period"].max()] if len(points) else versions
-next_cycle = upcoming.iloc[-1].to_dict() if len(upcoming) else None
-figure = xmr_figure(points, title=t("md.chart_title", name=name), unit=unit, decimals=decimals, lang=lang(),
-                    show_2sigma=show_2sigma, events=events, next_cycle=next_cycle)
-st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+if points.empty:                  # in the catalogue, no upload yet: an empty chart frame would say nothing
+    st.info(t("md.no_values_yet", name=name), icon=":material/upload_file:")
+else:
+    show_2sigma = st.toggle(t("md.two_sigma"), value=False)
+    upcoming = versions[pd.to_datetime(versions["from_period"] + "-01") > points["period"].max()]
+    next_cycle = upcoming.iloc[-1].to_dict() if len(upcoming) else None
+    figure = xmr_figure(points, title=t("md.chart_title", name=name), unit=unit, decimals=decimals, lang=lang(),
+                        show_2sigma=show_2sigma, events=events, next_cycle=next_cycle)
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 
 st.subheader(t("md.trend"))
 ptt = row["periods_to_target"]

@@ -233,6 +233,8 @@ def test_a_metric_without_values_yet_has_its_page_and_a_scorecard_row(app_store)
     at = _app("pages/metric.py", lang="zh", metric="2")
     assert not at.warning and at.title[0].value == "备份成功率"
     assert "无数据" in [m.value for m in at.metric]
+    assert [i.value for i in at.info] == ["尚未导入 备份成功率 的任何数值:首次上传后即显示其控制图。"]   # no empty chart
+    assert not at.get("plotly_chart") and not at.exception
     at = _app("pages/scorecard.py", lang="zh")
     table = next(d.value for d in at.dataframe if "status" in d.value.columns)
     assert table["status"].tolist() == ["no_target", "no_data"]          # shown through the page's labels
