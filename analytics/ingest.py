@@ -495,10 +495,7 @@ def _counts_without_a_value(frame: pd.DataFrame, lookup) -> list[str]:
     notes = []
     for name, group in rows.groupby(rows["catalogue_name"].astype(str), sort=True):
         months = ", ".join(group["period"].astype(str).head(6)) + (" …" if len(group) > 6 else "")
-        first = group.iloc[0]
-        where = (f"sheet '{first['sheet']}' row {first['row']}" if isinstance(first["sheet"], str)
-                 else f"row {first['row']}")
-        notes.append(f"'{name}' has no value for {months} (from {where}): a blank, 无 or N/A is read as not "
+        notes.append(f"'{name}' has no value for {months} (from {_place(group.iloc[0])}): a blank, 无 or N/A is read as not "
                      "reported, not as 0, and a value already stored stays; write 0 where none happened")
     return notes[:10]
 
@@ -518,11 +515,8 @@ def _other_service_notes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
         catalogue_service = kept[int(metric_id)]
         if name_key(str(service)) == name_key(catalogue_service):
             continue
-        first = group.iloc[0]
-        where = (f"sheet '{first['sheet']}' row {first['row']}" if isinstance(first["sheet"], str)
-                 else f"row {first['row']}")
-        name = first["catalogue_name"]
-        notes.append(f"'{name}' on {where} is for service {service}, but the catalogue keeps it for "
+        name = group["catalogue_name"].iloc[0]
+        notes.append(f"'{name}' on {_place(group.iloc[0])} is for service {service}, but the catalogue keeps it for "
                      f"{catalogue_service}: loaded as that metric; if {service} has its own, add "
                      f"'{service}-{name}' to the catalogue first")
     return notes[:10]
