@@ -33,6 +33,7 @@ from pages.common import (
     get_analysis,
     get_store,
     lang,
+    listed,
     require_permission,
     show_refusal,
     t,
@@ -94,7 +95,7 @@ with catalogue_tab:
         try:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name,
                                                isolated=True)
-            unread = ("、" if current_lang == "zh" else ", ").join(counts["unread"])
+            unread = listed(counts["unread"])
             state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
                 " " + t("cat.unread", columns=unread) if unread else "")
             st.rerun()

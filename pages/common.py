@@ -47,6 +47,11 @@ def lang() -> str:
     return i18n.language(st.session_state.get("lang") or st.query_params.get("lang"))
 
 
+def listed(words) -> str:
+    """Words as a list reads in the page's language: 甲、乙 in Chinese, A, B in English."""
+    return ("、" if lang() == "zh" else ", ").join(words)
+
+
 def t(key: str, **values: object) -> str:
     return i18n.t(key, lang(), **values)
 

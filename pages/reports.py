@@ -18,6 +18,7 @@ from pages.common import (
     get_store,
     keep_choice,
     lang,
+    listed,
     period_select,
     show_refusal,
     t,
@@ -67,7 +68,7 @@ several = [label for label, key, chosen in ((t("sc.process"), MEETING_PROCESSES,
                                             (t("sc.category"), MEETING_CATEGORIES, category))
            if chosen is None and len(st.session_state.get(key, [])) > 1]
 if several:     # the report takes one process and one category: say why the review's choice is not here
-    st.caption(t("report.one_filter", filters="、".join(several) if current_lang == "zh" else ", ".join(several)))
+    st.caption(t("report.one_filter", filters=listed(several)))
 report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current_lang),
                            format_func=i18n.LANGUAGES.get, key="report_lang")
 fmt = c5.selectbox(t("report.format"), list(FORMATS), key="report_format", format_func=str.upper)

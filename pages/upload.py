@@ -27,6 +27,7 @@ from pages.common import (
     data_table,
     get_store,
     lang,
+    listed,
     names_in_chinese,
     require_permission,
     show_refusal,
@@ -190,7 +191,7 @@ else:
                 try:
                     require(current_user(), "rollback")
                     done = rollback_upload(store, int(pick), by=by.strip() or config.current_user())
-                    removed = ("、" if lang() == "zh" else ", ").join(done["removed"])
+                    removed = listed(done["removed"])
                     state["upload_flash"] = t("upload.rollback_done", id=pick, retracted=done["retracted"],
                                               restored=done["restored"]) + (
                         " " + t("upload.metrics_removed", names=removed) if removed else "")
