@@ -27,6 +27,7 @@ from .migrations import LATEST_VERSION
 from .store import (
     Store,
     _schema_version,
+    _tables,
     _write_lock,
     data_version_in,
     unusable_path_problem,
@@ -199,7 +200,7 @@ def only_in_the_kept_copy(kept: Path, restored: Path) -> dict[str, list[int]]:
     def keys(path: Path) -> tuple[dict, dict]:
         con = duckdb.connect(str(path), read_only=True)
         try:
-            tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            tables = _tables(con)
             uploads = {(sha, when): i for i, sha, when in con.execute("SELECT id, sha256, uploaded_at FROM upload")
                        .fetchall()} if "upload" in tables else {}
             records = {(title, when): i for i, title, when in con.execute(

@@ -67,7 +67,7 @@ def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:
     a metric someone has since worked on stays."""
     found = con.execute(
         """
-        SELECT m.id, m.name, m.name_key FROM metric m
+        SELECT m.id, m.name FROM metric m
         WHERE m.created_by_upload = ? AND m.updated_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.metric_id = m.id AND o.upload_id <> ? AND NOT o.retracted)
           AND NOT EXISTS (SELECT 1 FROM suggestion s WHERE s.metric_id = m.id)
@@ -81,7 +81,7 @@ def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:
     aliases = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
     volume_of = [(metric_id, aliases.get(name_key(volume))) for metric_id, volume in con.execute(
         "SELECT id, volume_metric FROM metric WHERE volume_metric IS NOT NULL").fetchall()]
-    going = {metric_id: name for metric_id, name, _ in found}
+    going = dict(found)
     while True:           # a metric that stays keeps the volume metric it names, even one this upload made
         held = {volume for metric_id, volume in volume_of if metric_id not in going} & going.keys()
         if not held:
