@@ -38,7 +38,9 @@ from .periods import (
 )
 from .readers import Sheet
 from .values import (
+    all_plain_numbers,
     bound_directions,
+    categories_used,
     factorize_cells,
     number_typed_with_unit,
     parse_categories,
@@ -667,10 +669,14 @@ def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
 
 
 def _numbers_only(column: pd.Series) -> bool:
-    """Every cell a number: float64 as the readers type a workbook's number column, or the same
-    numbers as objects (a column the readers left untyped must be judged alike)."""
+    """Every cell a number: float64 as the readers type a workbook's number column, the same
+    numbers as objects (a column the readers left untyped must be judged alike), or the fast CSV
+    reader's categorical text, judged once per distinct cell (two million rows, a few thousand
+    values)."""
     if column.dtype.kind == "f":
         return True
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return all_plain_numbers(categories_used(column))
     return column.dtype == object and pd.api.types.infer_dtype(column, skipna=False) in (
         "floating", "integer", "mixed-integer-float")
 
@@ -984,8 +990,11 @@ def _month_number(cell: object) -> int | None:
     return int(text) if text.isdecimal() and 1 <= int(text) <= 12 else month_without_year(text)
 
 
-def _total_rows(texts: pd.Series) -> pd.Series:
-    """Rows whose text (categorical, from _texts) is a total or an average of the others: 合计, 平均, Total."""
+def _total_rows(cells: pd.Series) -> pd.Series:
+    """Rows whose text is a total or an average of the others: 合计, 平均, Total. Categorical cells
+    (from _texts, or the fast CSV reader's as they are: header_key trims) are judged once per
+    distinct cell; any others are made so first."""
+    texts = cells if isinstance(cells.dtype, pd.CategoricalDtype) else _texts(cells)
     totals = [i for i, text in enumerate(texts.cat.categories) if header_key(text) in _TOTAL_KEYS]
     found = np.isin(texts.array.codes, totals) if totals else np.zeros(len(texts), dtype=bool)
     return pd.Series(found, index=texts.index, copy=False)
@@ -1002,6 +1011,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     notes: list[str] = []
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
+    totals = _total_rows(metric)                               # 合计 as a name (a total of a month is found below)
     if table.period is None:
         footnote &= _blank(period_cells)
     if footnote.any():
@@ -1009,16 +1019,16 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if "year" in roles and table.period is None:
         period_cells = _with_years(frame[roles["year"]], period_cells)
     elif table.period is None:
-        aside = (footnote | _total_rows(metric) | _total_rows(_texts(period_cells))).to_numpy()
+        aside = (footnote | totals | _total_rows(period_cells)).to_numpy()
         period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], aside, table, sheet, notes)
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
     if table.period is None and "year" not in roles:
         periods = _years_carried_down(periods, period_cells, metric, table, sheet, notes)
-    total = _total_rows(metric)
+    total = totals.copy()
     if periods.isna().any():
-        total[periods.isna()] |= _total_rows(_texts(period_cells[periods.isna()])).to_numpy()
+        total[periods.isna()] |= _total_rows(period_cells[periods.isna()]).to_numpy()
     total &= ~footnote
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
@@ -1344,7 +1354,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     if "year" in roles:
         period_cells = _with_years(frame[roles["year"]], period_cells)
     else:                             # a 合计 row, or a note (a text without values) under the months: set aside
-        aside = _total_rows(_texts(period_cells)).to_numpy() | ~filled.any(axis=1)
+        aside = _total_rows(period_cells).to_numpy() | ~filled.any(axis=1)
         period_cells = _with_the_one_year(period_cells, None, aside, table, sheet, notes)
     periods = parse_periods(period_cells)
     if "year" not in roles:

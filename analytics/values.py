@@ -168,11 +168,32 @@ def factorize_used(cells: pd.Series) -> tuple[np.ndarray, list]:
     codes, uniques = factorize_cells(cells)
     if not isinstance(cells.dtype, pd.CategoricalDtype) or not len(uniques):
         return codes, uniques
-    used = np.bincount(np.add(codes, 1, dtype=np.int64), minlength=len(uniques) + 1)[1:] > 0
+    used = _used(codes, len(uniques))
     if used.all():
         return codes, uniques
     remap = np.append(np.cumsum(used) - 1, -1)                 # code -1 (missing) stays -1
     return remap[codes], [u for u, keep in zip(uniques, used) if keep]
+
+
+def categories_used(cells: pd.Series) -> list:
+    """The distinct cells of a categorical column that occur in it (factorize_used's, without
+    renumbering every row's code)."""
+    return list(cells.cat.categories[_used(cells.array.codes, len(cells.cat.categories))])
+
+
+def _used(codes: np.ndarray, count: int) -> np.ndarray:
+    """For each of `count` categories, whether any code (-1: missing) names it."""
+    return np.bincount(np.add(codes, 1, dtype=np.int64), minlength=count + 1)[1:] > 0
+
+
+def all_plain_numbers(texts: list) -> bool:
+    """Whether every text is a plain number (12, -3.5, 1e3) as Arrow's C++ parser reads one: a
+    column of such cells holds no heading or word. One vectorised cast, not a parse per text."""
+    try:
+        pc.cast(pa.array(texts, pa.large_string()), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return False
+    return True
 
 
 def is_arrow_text(cells: pd.Series) -> bool:

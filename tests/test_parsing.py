@@ -1294,6 +1294,17 @@ def test_blocks_pasted_one_under_another_each_with_its_headings(layout):
     assert "sheet '数据': 1 row(s) repeating the table's headings were ignored (row 6)" in parsed.warnings
 
 
+def test_a_csv_with_blocks_pasted_one_under_another_leaves_the_repeated_headings_out():
+    """The fast CSV reader's cells are categorical text, judged once per distinct cell: a heading
+    row among them is still found (its 数值 is no number), where a column of numbers only has none."""
+    text = "指标,月份,数值\nSLA达成率,2026-09,95.1\n指标,月份,数值\n事件平均解决时间,2026-09,8.1\n"
+    parsed = parse_file(text.encode(), file_name="s.csv")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("事件平均解决时间", "2026-09", 8.1)]
+    assert parsed.warnings == ["1 row(s) repeating the table's headings were ignored (row 3)"]
+    numbers_only = parse_file("指标,月份,数值\nSLA达成率,2026-09,95.1\n指标,2026-10,95.2\n".encode(), file_name="n.csv")
+    assert _records(numbers_only) == [("SLA达成率", "2026-09", 95.1), ("指标", "2026-10", 95.2)]
+
+
 def test_a_block_with_other_headings_is_another_table_and_refused():
     def build(wb):
         ws = wb.add_worksheet("数据")
