@@ -6,6 +6,8 @@ missing from the table is a bug the tests catch (test_i18n), not a blank label.
 
 from __future__ import annotations
 
+import math
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
@@ -211,9 +213,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.missed": ("Missed", "未达标"),
     "status.no_target": ("No target", "无目标"),
     "status.no_data": ("No data", "无数据"),
-    "trend.improving": ("↗ Improving", "↗ 改善"),
-    "trend.worsening": ("↘ Worsening", "↘ 恶化"),
-    "trend.no_trend": ("→ No trend", "→ 无显著趋势"),
+    "trend.improving": ("Improving", "改善"),
+    "trend.worsening": ("Worsening", "恶化"),
+    "trend.no_trend": ("No trend", "无显著趋势"),
     "variation.common_cause": ("Common cause", "普通原因变异"),
     "variation.improvement_high": ("Improvement (high)", "改进(偏高)"),
     "variation.improvement_low": ("Improvement (low)", "改进(偏低)"),
@@ -555,6 +557,22 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     en, zh = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
+
+
+def trend_label(verdict: object, slope: object, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The trend verdict in words, after an arrow showing which way the values move: the word says
+    better or worse by the metric's direction, the arrow up or down (a resolution time falling is
+    '↘ Improving'; an arrow by the verdict alone would point up). No arrow where the slope is not
+    known (a record's snapshot keeps the verdict only); None without a verdict."""
+    if not isinstance(verdict, str):
+        return None
+    if verdict == "no_trend":
+        arrow = "→ "
+    elif isinstance(slope, (int, float)) and not math.isnan(slope) and slope != 0:
+        arrow = "↗ " if slope > 0 else "↘ "
+    else:
+        arrow = ""
+    return arrow + t(f"trend.{verdict}", lang)
 
 
 def language(value: object) -> str:

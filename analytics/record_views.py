@@ -117,10 +117,12 @@ VALUE_LABELS = {"source": "recsource", "verdict": "verdict", "priority": "recpri
 
 def _shown(key: str, value: object, lang: str) -> str:
     """One value as the reader reads it: '–' for none, a code by its label, a number short."""
-    from .i18n import STRINGS, t
+    from .i18n import STRINGS, t, trend_label
 
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
+    if key == "trend":
+        return trend_label(value, None, lang) or "–"
     if key in VALUE_LABELS and f"{VALUE_LABELS[key]}.{value}" in STRINGS:
         return t(f"{VALUE_LABELS[key]}.{value}", lang)
     if isinstance(value, float):

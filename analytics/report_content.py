@@ -8,6 +8,7 @@ records with their verdict, and the provenance (the uploads the values came from
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -15,7 +16,7 @@ import pandas as pd
 from .analysis import Analysis, analyse, latest_complete_period
 from .catalogue import CATEGORIES, CATEGORY_WORDS
 from .errors import InputRefused, Problem
-from .i18n import t
+from .i18n import t, trend_label
 from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
@@ -91,9 +92,9 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "status": rows["status"].map(lambda s: t(f"status.{s}", lang)),
         "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),
         "assurance": rows["assurance"].map(lambda v: t(f"assurance.{v}", lang) if isinstance(v, str) else None),
-        "trend": rows["trend"].map(lambda v: t(f"trend.{v}", lang) if isinstance(v, str) else None),
-        "periods_to_target": rows["periods_to_target"].map(
-            lambda v: t("report.ptt_never", lang) if v == "never" else v),
+        "trend": [trend_label(v, slope, lang) for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
+        "periods_to_target": pd.Series([_months_to_target(months, trend, lang) for months, trend in zip(
+            rows["periods_to_target"], rows["trend"], strict=True)], index=rows.index, dtype=object),
         "priority": rows["priority"].astype("Int64"),
         "reason": rows["reason"], "decimals": rows["decimals"].fillna(1).astype(int),
         "status_key": rows["status"], "metric_id": rows["metric_id"],
@@ -135,6 +136,20 @@ def report_filters(everything: Analysis, process: str | None, category: str | No
                                        "(服务质量/服务效果/服务成本/流程执行效率)"))
         category = canonical
     return Filters(processes=(process,) if process else (), categories=(category,) if category else ())
+
+
+def _months_to_target(months: object, trend: object, lang: str) -> int | str | None:
+    """Months until the target at the trend's slope, as the report shows them: 0 when it is met
+    already; none without a significant trend (a slope that may be noise promises nothing, and
+    '418' or 'never' beside 'No trend' would read as a forecast); 'never' in the reader's language.
+    Whole numbers, kept as such (a column of them and blanks is not turned into 10.0)."""
+    if months is None or (isinstance(months, float) and math.isnan(months)):
+        return None
+    if months == 0:
+        return 0
+    if trend == "no_trend":
+        return None
+    return t("report.ptt_never", lang) if months == "never" else int(months)
 
 
 def _scope(filters: Filters, lang: str) -> str:

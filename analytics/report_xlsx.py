@@ -120,7 +120,7 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
                    "priority": label("col.priority"), "reason": label("col.reason")}
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
-                        fixed_decimals={"gap_pct": 1, "priority": 0})
+                        fixed_decimals={"gap_pct": 1, "periods_to_target": 0, "priority": 0})
     _print_setup(gaps, header_row=True)
     if len(content.gaps):
         status_col = list(gap_headers).index("status")

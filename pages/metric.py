@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
+from analytics.i18n import trend_label
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
 from analytics.units import format_difference, format_number, format_rate
@@ -122,7 +123,7 @@ else:
     forecast = t("md.forecast_months", n=int(ptt))
     if row["trend"] == "no_trend":          # a slope that may be noise: its forecast is no promise
         forecast += " " + t("md.forecast_not_significant")
-verdict = t(f"trend.{row['trend']}") if isinstance(row["trend"], str) else "–"
+verdict = trend_label(row["trend"], row["slope"], lang()) or "–"
 st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
                                      S=int(row["S"]) if pd.notna(row["S"]) else 0,
                                      p=f"{row['p']:.3f}" if pd.notna(row["p"]) else "–",

@@ -84,10 +84,9 @@ COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actu
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
 badges = {s: data_uri(badge_svg(t(f"status.{s}"), STATUS_COLOURS[s])) for s in STATUSES}
-words = {v: t(f"trend.{v}") for v in rows["trend"].dropna().unique()}
-view = rows.assign(     # words looked up once per trend, not once per row
+view = rows.assign(
     status_text=rows["status"].map(badges),
-    trend_text=rows["trend"].map(lambda v: words[v] if isinstance(v, str) else "–"),
+    trend_text=[i18n.trend_label(v, slope, lang()) or "–" for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
     gap_pct=rows["gap_pct"].round(1) + 0.0,          # shown to one place: no "-0.0%"
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),

@@ -70,11 +70,55 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
 
 def test_months_to_target_say_never_in_the_readers_language(report_store, content):
     table = analyse(report_store, "2026-10").table
-    away = table["periods_to_target"].eq("never")                  # the slope moves away from the target
+    trending = table["trend"].isin(["improving", "worsening"])
+    away = table["periods_to_target"].eq("never") & trending          # the slope moves away from the target
     assert away.any()
     shown = dict(zip(content.gaps["metric_id"], content.gaps["periods_to_target"]))
     assert {shown[i] for i in table.loc[away, "metric_id"]} == {"无法达到"}
     assert build_report(report_store, "2026-10", "en").gaps["periods_to_target"].eq("never").sum() == away.sum()
+
+
+def test_months_to_target_are_shown_only_for_a_real_trend_and_as_whole_numbers(report_store, content, tmp_path):
+    """Backlog over 30 days has no significant trend: its slope would put the target 418 months
+    away, which the report must not print beside 'No trend'; a target met already is 0 months."""
+    table = analyse(report_store, "2026-10").table.set_index("metric_id")
+    shown = content.gaps.set_index("metric_id")["periods_to_target"]
+    backlog = table.index[table["name"] == "Backlog over 30 days"][0]
+    assert table.at[backlog, "trend"] == "no_trend" and table.at[backlog, "periods_to_target"] == 418
+    assert shown[backlog] is None
+    noise = table.index[(table["trend"] == "no_trend") & table["periods_to_target"].ne(0)]
+    assert len(noise) >= 3 and shown[noise].isna().all()
+    met = table.index[table["periods_to_target"].eq(0)]
+    assert len(met) and (shown[met] == 0).all()
+    self_service = table.index[table["name"] == "Self-service share"][0]
+    assert table.at[self_service, "trend"] == "improving" and shown[self_service] == 9
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    sheet = openpyxl.load_workbook(path)["差距"]
+    column = [c.value for c in sheet[1]].index("距目标月数") + 1
+    formats = {sheet.cell(r, column).number_format for r in range(2, sheet.max_row + 1)
+               if isinstance(sheet.cell(r, column).value, (int, float))}
+    assert formats and not any("." in f for f in formats)          # 10, not 10.00
+    rows = list(csv.reader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
+    months = {row[rows[0].index("距目标月数")] for row in rows[1:]}
+    assert "0" in months and "9" in months and not any("." in m for m in months)
+
+
+@pytest.mark.parametrize(("lang", "worse_and_rising"), [("en", "↗ Worsening"), ("zh", "↗ 恶化")])
+def test_a_trend_arrow_shows_which_way_the_values_move_and_its_word_whether_that_is_better(report_store, lang,
+                                                                                          worse_and_rising):
+    """Repeat incident rate is lower-is-better and rising: worse, with the arrow pointing up (an arrow
+    by the verdict alone pointed down, and read as the line falling)."""
+    table = analyse(report_store, "2026-10").table.set_index("metric_id")
+    shown = build_report(report_store, "2026-10", lang).gaps.set_index("metric_id")["trend"]
+    repeat = table.index[table["name"] == "Repeat incident rate"][0]
+    assert table.at[repeat, "direction"] == "decrease" and table.at[repeat, "slope"] > 0
+    assert shown[repeat] == worse_and_rising
+    moving = table["trend"].isin(["improving", "worsening"])
+    assert moving.sum() >= 2
+    for metric_id in table.index[moving]:
+        assert shown[metric_id][0] == ("↗" if table.at[metric_id, "slope"] > 0 else "↘")
+    assert {shown[i][0] for i in table.index[table["trend"] == "no_trend"]} == {"→"}
 
 
 def test_excel_charts_fit_their_value_axis_to_the_data_like_the_dashboard(content, tmp_path):
