@@ -160,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
 
     p = sub.add_parser("analyse", help="gaps, status, SPC verdicts, trend and priority for a period")
-    p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data)")
+    p.add_argument("--period", default=None, help="YYYY-MM (default: the latest period with data, even one not yet ended)")
     p.add_argument("--format", choices=FORMATS, default="table")
 
     p = sub.add_parser("plan", help="the annual service improvement plan (年度服务改进计划) of a year")
@@ -433,7 +433,7 @@ def cmd_spc(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
-    from .analysis import analyse, analyse_output
+    from .analysis import analyse, analyse_output, latest_complete_period
     from .periods import parse_period
 
     period = None
@@ -445,6 +445,10 @@ def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
     analysis = analyse(store, period)
     if period is not None and analysis.periods and not any(p.strftime("%Y-%m") == period for p in analysis.periods):
         print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
+    if period is None and analysis.period is not None and latest_complete_period(analysis.periods) != analysis.period:
+        # the newest month with data has not ended: the report and the dashboard show the month before
+        print(f"note: {analysis.period:%Y-%m} has not ended yet; `report` and the dashboard default to "
+              f"{latest_complete_period(analysis.periods):%Y-%m} (give --period to choose)", file=sys.stderr)
     sys.stdout.write(render(analyse_output(analysis), args.format))
     return EXIT_OK
 

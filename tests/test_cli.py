@@ -116,3 +116,23 @@ def test_a_folder_given_to_restore_is_refused_as_a_folder(catalogue, cli, tmp_pa
     assert cli("restore", tmp_path / "backups") == (
         1, "", f"{tmp_path / 'backups'}: this is a folder, not a backup: name the backup file in it\n")
     assert cli("observations", "--format", "csv")[1].count("\n") == 3            # the store as it was
+
+
+def test_analyse_without_a_period_says_when_its_month_has_not_ended_and_what_the_report_shows(catalogue, cli,
+                                                                                           tmp_path):
+    """A value for this month, loaded on its first day, makes analyse (the newest month with data)
+    and report (the newest month that has ended) describe two months: a batch job running both is
+    told so, and which month to give."""
+    import pandas as pd
+
+    this_month = pd.Timestamp.today().to_period("M")
+    previous = (this_month - 1).strftime("%Y-%m")
+    values = tmp_path / "values2.csv"
+    values.write_text(f"metric,period,value\nSLA attainment,{previous},94\nMTTR,{previous},6\n"
+                      f"SLA attainment,{this_month.strftime('%Y-%m')},92\n", encoding="utf-8")
+    assert cli("ingest", values)[0] == 0
+    code, out, err = cli("analyse", "--format", "csv")
+    assert code == 0 and set(line.split(",")[1] for line in out.splitlines()[1:]) == {this_month.strftime("%Y-%m")}
+    assert err == (f"note: {this_month.strftime('%Y-%m')} has not ended yet; `report` and the dashboard default to "
+                   f"{previous} (give --period to choose)\n")
+    assert cli("analyse", "--period", previous, "--format", "csv")[2] == ""
