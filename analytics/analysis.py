@@ -168,6 +168,11 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     # a metric without a value this month has no verdicts this month: an earlier month's concern is not
     # this month's, and must not rank it among the gaps to discuss
     table.loc[table["status"] == "no_data", ["variation", "assurance", "trend", "sen_slope"]] = [None, None, None, np.nan]
+    # the month alone in its cycle (a new baseline from this month, a new metric) has no limits to be
+    # inside: 'common cause' would clear a fall far below the old limits
+    alone = table["upl"].isna() & table["value"].notna() & table["variation"].eq("common_cause")
+    table.loc[alone, "variation"] = "too_few_points"
+    table["assurance_reason"] = _why_no_assurance(table)
     sigma = (table["upl"] - table["mean"]) / 3.0
     table = rank_priorities(table, sigma)
     table = table.reset_index().rename(columns={"value": "actual", "sen_slope": "slope"})
@@ -175,6 +180,15 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     table["metric"] = table["name"]
     points = points.merge(metrics[["metric_id", "name"]], on="metric_id", how="left")
     return Analysis(month, table, points, periods)
+
+
+def _why_no_assurance(table: pd.DataFrame) -> pd.Series:
+    """Why a metric with a value has no assurance verdict: no_target, neutral (no better side to
+    pass on) or too_few_points (its cycle has no limits yet); None where it has one, or no value."""
+    none = table["assurance"].eq("none").to_numpy()
+    reason = np.select([table["target"].isna().to_numpy(), table["direction"].eq("neutral").to_numpy(),
+                        table["upl"].isna().to_numpy()], ["no_target", "neutral", "too_few_points"], "")
+    return pd.Series(np.where(none & (reason != ""), reason, None), index=table.index, dtype=object)
 
 
 def _never_loaded(metrics: pd.DataFrame, observations: pd.DataFrame, versions: pd.DataFrame,

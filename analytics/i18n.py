@@ -217,6 +217,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend.worsening": ("Worsening", "恶化"),
     "trend.no_trend": ("No trend", "无显著趋势"),
     "variation.common_cause": ("Common cause", "普通原因变异"),
+    "variation.too_few_points": ("Too few points for limits", "点数不足,无控制限"),
     "variation.improvement_high": ("Improvement (high)", "改进(偏高)"),
     "variation.improvement_low": ("Improvement (low)", "改进(偏低)"),
     "variation.concern_high": ("Concern (high)", "需关注(偏高)"),
@@ -226,7 +227,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "assurance.consistent_pass": ("Consistently passes", "稳定达标"),
     "assurance.consistent_fail": ("Consistently fails", "稳定不达标"),
     "assurance.hit_and_miss": ("Hit and miss", "时而达标时而未达标"),
-    "assurance.none": ("No assurance (no target)", "无法判断(无目标)"),
+    "assurance.none": ("No assurance", "无法判断"),
+    "assurance.none_no_target": ("No assurance (no target)", "无法判断(无目标)"),
+    "assurance.none_neutral": ("No assurance (neutral metric)", "无法判断(中性指标)"),
+    "assurance.none_too_few_points": ("No assurance (too few points for limits)", "无法判断(点数不足,无控制限)"),
     # metric detail
     "md.pick": ("Metric", "指标"),
     "md.two_sigma": ("Show the 2-sigma band", "显示 2σ 区间"),
@@ -249,7 +253,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "md.forecast_never": ("At this slope the target is never reached.", "按此斜率无法达到目标。"),
     "md.no_values_yet": ("No values of {name} have been loaded yet: its chart starts with the first upload.",
                          "尚未导入 {name} 的任何数值:首次上传后即显示其控制图。"),
-    "md.forecast_none": ("No forecast (no target or no direction).", "无预测(无目标或中性指标)。"),
+    "md.forecast_none": ("No forecast (no target, no direction, or too few points).",
+                         "无预测(无目标、中性指标或点数不足)。"),
     "md.forecast_no_value": ("No forecast: no value for {period}.", "无预测:{period} 没有数值。"),
     "md.forecast_not_significant": ("The trend is not significant, so this is no more than a rough guide.",
                                     "趋势并不显著,此预测仅供参考。"),
@@ -573,6 +578,15 @@ def trend_label(verdict: object, slope: object, lang: str = DEFAULT_LANGUAGE) ->
     else:
         arrow = ""
     return arrow + t(f"trend.{verdict}", lang)
+
+
+def assurance_label(assurance: object, reason: object, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The assurance verdict in words; 'none' says why when the analysis gives the reason (no target,
+    a neutral metric, too few points for limits). None without a verdict."""
+    if not isinstance(assurance, str):
+        return None
+    return t(f"assurance.none_{reason}" if assurance == "none" and isinstance(reason, str) else f"assurance.{assurance}",
+             lang)
 
 
 def language(value: object) -> str:

@@ -34,6 +34,7 @@ VARIATION_ICONS = {
     "concern_low": ("concern", "L"),
     "neutral_high": ("neutral", "H"),
     "neutral_low": ("neutral", "L"),
+    "too_few_points": ("common_cause", "–"),      # the month alone in its cycle: no limits to judge it by
 }
 ASSURANCE_ICONS = {
     "consistent_pass": ("improvement", "P"),

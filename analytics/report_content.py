@@ -16,7 +16,7 @@ import pandas as pd
 from .analysis import Analysis, analyse, latest_complete_period
 from .catalogue import CATEGORIES, CATEGORY_WORDS
 from .errors import InputRefused, Problem
-from .i18n import t, trend_label
+from .i18n import assurance_label, t, trend_label
 from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
@@ -91,7 +91,8 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
         "status": rows["status"].map(lambda s: t(f"status.{s}", lang)),
         "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),
-        "assurance": rows["assurance"].map(lambda v: t(f"assurance.{v}", lang) if isinstance(v, str) else None),
+        "assurance": [assurance_label(v, why, lang) for v, why in zip(rows["assurance"], rows["assurance_reason"],
+                                                                           strict=True)],
         "trend": [trend_label(v, slope, lang) for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
         "periods_to_target": pd.Series([_months_to_target(months, trend, lang) for months, trend in zip(
             rows["periods_to_target"], rows["trend"], strict=True)], index=rows.index, dtype=object),
@@ -102,7 +103,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     top = [(int(p), m, r) for p, m, r in zip(rows["priority"], rows["display_name"], rows["reason"])
            if pd.notna(p)][:TOP]
     needs_chart = rows["status"].isin(["missed", "near"]) | (
-        rows["variation"].notna() & (rows["variation"] != "common_cause"))
+        rows["variation"].notna() & ~rows["variation"].isin(["common_cause", "too_few_points"]))
     charts = []
     charted = rows[needs_chart]
     points = analysis.points

@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
-from analytics.i18n import trend_label
+from analytics.i18n import assurance_label, trend_label
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
 from analytics.units import format_difference, format_number, format_rate
@@ -89,7 +89,7 @@ cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals)
 cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals))
 cols[4].metric(t("col.status"), t(f"status.{row['status']}"))
 cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
-               help=t(f"assurance.{row['assurance']}") if isinstance(row["assurance"], str) else None)
+               help=assurance_label(row["assurance"], row["assurance_reason"], lang()))
 
 if st.button(t("md.raise"), icon=":material/add_task:"):
     st.switch_page("pages/records.py", query_params={"metric": str(choice), "period": row["period"], "lang": lang()})

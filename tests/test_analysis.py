@@ -61,7 +61,7 @@ def test_analyse_columns_and_gaps_by_hand(loaded, cli):
     # both missed; MTTR carries weight 2 so it ranks first
     assert (mttr["priority"], sla["priority"]) == ("1", "2")
     assert {r["variation"] for r in rows} <= {"common_cause", "improvement_high", "improvement_low", "concern_high",
-                                              "concern_low", "neutral_high", "neutral_low"}
+                                              "concern_low", "neutral_high", "neutral_low", "too_few_points"}
 
 
 def test_analyse_a_chosen_period_and_one_without_data(loaded, cli):
@@ -107,6 +107,32 @@ def test_a_new_baseline_version_starts_a_new_spc_segment(loaded, cli):
     assert sla["segment"].tolist() == [0] * 6 + [1] * 6
     # the second segment's mean is the mean of July..December: (96.0+93.9+94.8+95.0+94.1+93.5)/6 = 94.55
     assert sla["mean"].iloc[-1] == pytest.approx((96.0 + 93.9 + 94.8 + 95.0 + 94.1 + 93.5) / 6)
+
+
+def test_a_cycle_that_starts_in_the_review_month_has_too_few_points_for_a_verdict(loaded, cli):
+    """A new baseline from December leaves December alone in its cycle, without limits: 'common
+    cause' would clear a fall far below the old cycle's limits. The reason assurance has no verdict is
+    said: too few points here; no target for Tickets; a neutral metric once it has one."""
+    from analytics.report_content import build_report
+
+    assert cli("baselines", "set", "--metric", "SLA", "--baseline", "95", "--target", "96", "--from", "2025-12",
+               "--by", "a", "--reason", "r")[0] == 0
+    rows = {r["metric"]: r for r in _analyse_csv(cli)}
+    assert (rows["SLA"]["variation"], rows["SLA"]["assurance"]) == ("too_few_points", "none")
+    assert rows["MTTR"]["variation"] == "common_cause"               # 12 points in its cycle: limits, a verdict
+    table = analyse(loaded).table.set_index("metric")
+    assert table.loc["SLA", "assurance_reason"] == "too_few_points" and pd.isna(table.loc["SLA", "upl"])
+    assert table.loc["Tickets", "assurance_reason"] == "no_target" and pd.isna(table.loc["MTTR", "assurance_reason"])
+    gaps = build_report(loaded, "2025-12", "en").gaps.set_index("metric")
+    assert gaps.loc["SLA", ["variation", "assurance"]].tolist() == [
+        "Too few points for limits", "No assurance (too few points for limits)"]
+    assert gaps.loc["Tickets", "assurance"] == "No assurance (no target)"
+    assert build_report(loaded, "2025-12", "zh").gaps.set_index("metric").loc["SLA", "variation"] == "点数不足,无控制限"
+    assert cli("baselines", "set", "--metric", "Tickets", "--target", "4000", "--from", "2025-01", "--by", "a",
+               "--reason", "r")[0] == 0
+    assert analyse(loaded).table.set_index("metric").loc["Tickets", "assurance_reason"] == "neutral"
+    assert build_report(loaded, "2025-12", "en").gaps.set_index("metric").loc["Tickets", "assurance"] == (
+        "No assurance (neutral metric)")
 
 
 def test_a_first_baseline_set_after_the_history_begins_is_no_new_cycle(store, cli, tmp_path):
