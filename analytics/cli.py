@@ -103,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--to", required=True, choices=STATES)
     r.add_argument("--by", required=True, metavar="USER")
     r.add_argument("--comment", default=None)
-    r.add_argument("--change-ref", default=None)
-    r.add_argument("--go-live", default=None, metavar="YYYY-MM")
+    r.add_argument("--change-ref", default=None,
+                   help="moving to implementing; or a correction with any step while implementing or monitoring")
+    r.add_argument("--go-live", default=None, metavar="YYYY-MM",
+                   help="moving to implementing; or a correction with any step while implementing or monitoring")
     r.add_argument("--baseline", type=float, default=None, help="on closing: the new baseline")
     r.add_argument("--target", type=float, default=None, help="on closing: the new target")
     r.add_argument("--from-state", choices=STATES, default=None,

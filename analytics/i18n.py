@@ -355,6 +355,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rec.comment": ("Comment (required to reject, to cancel, or to verify without an effective verdict)",
                     "意见(驳回、取消,或效果验证结论不是“有效”而仍确认已验证时必填)"),
     "rec.change_ref": ("Change reference (变更单号), for implementing", "变更单号(实施时必填)"),
+    "rec.change_correct_help": ("Correct it here if it is wrong: the correction is kept with this step",
+                                "如有误可在此更正:更正随本步骤记入记录"),
     "rec.go_live": ("Go-live month (YYYY-MM), for implementing", "上线月份(YYYY-MM,实施时必填)"),
     "rec.move_button": ("Save the step", "提交"),
     "rec.moved": ("Record #{id} is now {state}.", "记录 #{id} 已转为“{state}”。"),

@@ -136,11 +136,11 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
         raise InputRefused(Problem(f"state '{expected_from}' is not one of {', '.join(STATES)}"))
     with store.write() as con:
         user = _actor(con, by)
-        row = con.execute("SELECT state, metric_id, go_live, expected_value FROM improvement_record WHERE id = ?",
-                          [record_id]).fetchone()
+        row = con.execute("SELECT state, metric_id, go_live, expected_value, change_ref FROM improvement_record "
+                          "WHERE id = ?", [record_id]).fetchone()
         if row is None:
             raise InputRefused(Problem(f"there is no record #{record_id}"))
-        state, metric_id, current_go_live, expected = row
+        state, metric_id, current_go_live, expected, current_change_ref = row
         if expected_from is not None and state != expected_from:
             raise InputRefused(Problem(f"record #{record_id} changed meanwhile: it is now '{state}'; "
                                        "reload the page"))
@@ -167,6 +167,11 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
                 raise InputRefused(Problem("give the month the change goes live (--go-live YYYY-MM)"))
             updates |= {"change_ref": change_ref.strip(), "go_live": period_to_date(month)}
             details |= {"change_ref": change_ref.strip(), "go_live": month}
+        else:
+            corrected = _change_corrected(state, current_change_ref, current_go_live, change_ref, go_live)
+            updates |= corrected
+            details |= {k: format_period(v) if k == "go_live" else v for k, v in corrected.items()}
+            current_go_live = corrected.get("go_live", current_go_live)
         if to in ("monitoring", "verified"):
             _refuse_before_go_live(record_id, current_go_live, to)
         if to == "verified":
@@ -183,6 +188,26 @@ def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str 
             + ", updated_at = current_timestamp WHERE id = ?", [*updates.values(), record_id])
         _event(con, record_id, user, "transition", state, to, comment, details or None)
     return to
+
+
+def _change_corrected(state: str, current_ref: str | None, current_go_live: datetime.date | None,
+                      change_ref: str | None, go_live: str | None) -> dict:
+    """The change reference and go-live month given with a later step where they differ from the
+    record's: a correction (a typo, a change that went live a month late) made with that step and
+    kept in its event, not dropped without a word. Only while implementing or monitoring: before,
+    there is nothing to correct; after, the verification of effect was measured from that month."""
+    corrected: dict = {}
+    if state not in ("implementing", "monitoring"):
+        return corrected
+    if change_ref and change_ref.strip() and change_ref.strip() != (current_ref or ""):
+        corrected["change_ref"] = change_ref.strip()
+    if go_live and go_live.strip():
+        month = parse_period(go_live)
+        if month is None:
+            raise InputRefused(Problem(f"go-live '{go_live}' is not a month (YYYY-MM)"))
+        if period_to_date(month) != current_go_live:
+            corrected["go_live"] = period_to_date(month)
+    return corrected
 
 
 def _refuse_before_go_live(record_id: int, go_live: datetime.date | None, to: str) -> None:

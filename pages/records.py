@@ -219,8 +219,11 @@ def move_form(record: dict, verification) -> None:
             st.caption(t("rec.verdict_needs_comment", verdict=verdict))
         comment = st.text_area(t("rec.comment"), height=80)
         c1, c2 = st.columns(2)
-        change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "")
-        go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "")
+        change_ref = go_live = None
+        if "implementing" in moves or seen in ("implementing", "monitoring"):       # given, or corrected with a step
+            fix = t("rec.change_correct_help") if seen in ("implementing", "monitoring") else None
+            change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "", help=fix)
+            go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "", help=fix)
         new_baseline = new_target = None
         if "closed" in moves:
             new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g")

@@ -108,6 +108,27 @@ def test_implementing_needs_a_change_reference_and_go_live(loaded):
     assert (record["change_ref"], record["go_live"]) == ("CHG-9", "2026-06")
 
 
+def test_a_wrong_change_reference_or_go_live_is_corrected_with_the_next_step_and_kept_in_the_trail(loaded):
+    """Found by exploratory testing: the page showed both fields filled in at 跟踪中, took a corrected
+    go-live month, said the step was done, and dropped the correction; a go-live typed as 2099-01
+    then kept the record from ever being monitored."""
+    rid = _record_in(loaded, "approved")
+    move_record(loaded, rid, "implementing", by="improvement_owner", change_ref="CHG-1101", go_live="2099-01")
+    with pytest.raises(InputRefused, match="goes live in 2099-01"):
+        move_record(loaded, rid, "monitoring", by="quality")
+    move_record(loaded, rid, "monitoring", by="quality", comment="上线月份更正为2026-06", change_ref="CHG-1001",
+                go_live="2026-06")
+    record = get_record(loaded, rid)
+    assert (record["state"], record["change_ref"], record["go_live"]) == ("monitoring", "CHG-1001", "2026-06")
+    with loaded.read() as con:
+        details = con.execute("SELECT details FROM record_event WHERE record_id = ? AND to_state = 'monitoring'",
+                              [rid]).fetchone()[0]
+    assert '"change_ref": "CHG-1001"' in details and '"go_live": "2026-06"' in details
+    move_record(loaded, rid, "verified", by="service_owner", comment="ok", change_ref="CHG-1001", go_live="2026-06")
+    move_record(loaded, rid, "closed", by="service_owner", change_ref="CHG-9999", go_live="2026-07")
+    assert (get_record(loaded, rid)["change_ref"], get_record(loaded, rid)["go_live"]) == ("CHG-1001", "2026-06")
+
+
 @pytest.mark.parametrize("to", ["cancelled", "rejected"])
 def test_cancel_and_reject_need_a_reason(loaded, to):
     rid = _record_in(loaded, "raised")
