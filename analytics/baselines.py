@@ -33,11 +33,23 @@ def _refuse_non_finite(baseline: float | None, target: float | None) -> None:
         raise InputRefused(Problem(f"the target must be a finite number, not {target}"))
 
 
+def _refuse_below_zero(con: duckdb.DuckDBPyConnection, metric_id: int, baseline: float | None,
+                       target: float | None) -> None:
+    """A baseline or target below zero for a metric whose unit cannot be negative (a time, a rate)."""
+    name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
+    for what, number in (("the baseline", baseline), ("the target", target)):
+        why = below_zero_problem(number, name, unit, what) if number is not None else None
+        if why:
+            raise InputRefused(Problem(why))
+
+
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                 baseline: float | None, target: float | None, by: str, reason: str | None,
                 method: str, record_id: int | None = None) -> int:
-    """Append a version inside the caller's transaction; returns its id."""
+    """Append a version inside the caller's transaction; returns its id. Every way a version is
+    made (set, compute, a catalogue import, closing a record) is held to the same checks."""
     _refuse_non_finite(baseline, target)
+    _refuse_below_zero(con, metric_id, baseline, target)
     cycle = con.execute("SELECT coalesce(max(cycle), 0) + 1 FROM baseline WHERE metric_id = ?",
                         [metric_id]).fetchone()[0]
     return con.execute(
@@ -115,11 +127,7 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
     period = check_period(from_period)
     with store.write() as con:
         metric_id = catalogue_metric_id(con, metric)
-        name, unit = con.execute("SELECT name, unit FROM metric WHERE id = ?", [metric_id]).fetchone()
-        for what, number in (("the baseline", baseline), ("the target", target)):
-            why = below_zero_problem(number, name, unit, what) if number is not None else None
-            if why:
-                raise InputRefused(Problem(why))
+        _refuse_below_zero(con, metric_id, baseline, target)
         in_force = con.execute(
             "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period <= ?"
             " ORDER BY from_period DESC, id DESC LIMIT 1", [metric_id, period_to_date(period)]).fetchone()

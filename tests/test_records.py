@@ -261,6 +261,19 @@ def test_verifying_an_effective_change_needs_no_comment(loaded):
     assert '"verdict": "effective"' in get_record(loaded, rid)["events"].iloc[-1]["details"]
 
 
+def test_closing_holds_a_given_baseline_or_target_to_the_checks_of_baselines_set(loaded):
+    """Found by exploratory testing: `records move N --to closed --baseline -11 --target -3` on a
+    metric in hours made a new cycle that `baselines set` refuses."""
+    rid = _record_in(loaded, "verified")
+    versions = len(list_versions(loaded, "Incident MTTR"))
+    for baseline, target in ((-11.0, 3.0), (5.0, -3.0)):
+        with pytest.raises(InputRefused, match="check the sign"):
+            move_record(loaded, rid, "closed", by="service_owner", new_baseline=baseline, new_target=target)
+    assert get_record(loaded, rid)["state"] == "verified" and len(list_versions(loaded, "Incident MTTR")) == versions
+    move_record(loaded, rid, "closed", by="service_owner", new_baseline=5.9, new_target=5.5)
+    assert list_versions(loaded, "Incident MTTR").iloc[-1][["baseline", "target"]].tolist() == [5.9, 5.5]
+
+
 def test_closing_computes_a_baseline_only_from_three_months_after_go_live(loaded):
     rid = _monitored_from(loaded, "2026-09")          # 2 months since go-live: 6.2 (09) and 5.8 (10)
     move_record(loaded, rid, "verified", by="service_owner", comment="accepted on the trend")
