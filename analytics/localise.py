@@ -443,6 +443,11 @@ _ZH: list[tuple[str, str]] = [
       r"new baseline explicitly \(--baseline\) or wait for data"),
      "变更上线以来只有 {n} 个月的数据,计算新基准至少需要 {k} 个月:请直接填写新基准,或等有足够数据后再关闭"),
     (r"nothing to change", "没有需要修改的内容"),
+    ((r"a title is at most (?P<n>\d+) characters \(this one has (?P<k>[\d,]+)\): put the rest in the description"),
+     "标题最多 {n} 个字(现为 {k} 个):其余内容请写在描述中"),
+    ((r"--period (?P<p>\S+) has not begun \(this month is (?P<m>\S+)\): a gap is found in a month with data; "
+      r"check the year"), "差距月份 {p} 尚未开始(本月为 {m}):差距只能出现在有数据的月份,请检查年份"),
+    (r"go-live '(?P<v>.*)' is not a month \(YYYY-MM\)", "上线月份“{v}”不是月份(请写成 YYYY-MM)"),
     # accounts (users, cli)
     (r"role '(?P<role>.*)' is not one of (?P<roles>.*)", "角色“{role}”无效,可选:{roles}"),
     (r"a user needs a name", "请填写用户名"),

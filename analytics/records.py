@@ -39,6 +39,7 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 NOTE_ROLES = {"quality", "improvement_owner", "admin"}
 REVISION_ROLES = {"improvement_owner": {"raised", "approved", "implementing", "monitoring"},
                   "quality": {"monitoring"}, "admin": set(OPEN_STATES)}
+TITLE_LENGTH = 200         # a heading on the page and a cell in the plan; the rest goes in the description
 PLAN_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
                "expected_by", "owner", "due_date", "priority")
 
@@ -67,8 +68,7 @@ def _event(con, record_id: int, user: User, kind: str, from_state: str | None, t
 def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metric: str | None = None,
                  period: str | None = None, snapshot: dict | None = None, **fields: object) -> int:
     """A new record in state 'raised'; returns its id. From a gap it names metric and period."""
-    if not title or not str(title).strip():
-        raise InputRefused(Problem("a record needs a title"))
+    title = _title(title)
     if source not in RECORD_SOURCES:
         raise InputRefused(Problem(f"source '{source}' is not one of {', '.join(RECORD_SOURCES)}"))
     if source == "gap" and (not metric or not period):
@@ -81,6 +81,10 @@ def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metr
         month = parse_period(period)
         if month is None:
             raise InputRefused(Problem(f"--period '{period}' is not a month; use YYYY-MM"))
+        this_month = format_period(datetime.date.today())
+        if month > this_month:
+            raise InputRefused(Problem(f"--period {month} has not begun (this month is {this_month}): a gap is "
+                                       "found in a month with data; check the year"))
     values = _clean_plan(fields)
     with store.write() as con:
         user = _actor(con, by)
@@ -91,7 +95,7 @@ def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metr
             "INSERT INTO improvement_record (title, source, state, metric_id, period, snapshot, raised_by, "
             + ", ".join(values) + (", " if values else "") + "updated_at) VALUES (?, ?, 'raised', ?, ?, ?, ?, "
             + "".join("?, " for _ in values) + "current_timestamp) RETURNING id",
-            [str(title).strip(), source, metric_id, period_to_date(month) if month else None,
+            [title, source, metric_id, period_to_date(month) if month else None,
              json.dumps(snapshot, ensure_ascii=False, default=str) if snapshot else None, user.name,
              *values.values()],
         ).fetchone()[0]
@@ -101,11 +105,24 @@ def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metr
     return record_id
 
 
+def _title(title: object) -> str:
+    """The title, trimmed: it is needed, and short enough to head the page and fit the plan's cell."""
+    text = str(title).strip() if title is not None else ""
+    if not text:
+        raise InputRefused(Problem("a record needs a title"))
+    if len(text) > TITLE_LENGTH:
+        raise InputRefused(Problem(f"a title is at most {TITLE_LENGTH} characters (this one has {len(text):,}): "
+                                   "put the rest in the description"))
+    return text
+
+
 def _clean_plan(fields: dict) -> dict:
     values = {}
     for key, value in fields.items():
         if value is None or value == "":
             continue
+        if key == "title":
+            value = _title(value)
         if key == "expected_value":
             try:
                 value = float(value)

@@ -129,6 +129,27 @@ def test_a_wrong_change_reference_or_go_live_is_corrected_with_the_next_step_and
     assert (get_record(loaded, rid)["change_ref"], get_record(loaded, rid)["go_live"]) == ("CHG-1001", "2026-06")
 
 
+def test_a_record_for_a_month_not_begun_or_with_a_page_long_title_is_refused(loaded):
+    """Found by exploratory testing: a gap in 2030-05 was raised (its chart's axis then ran to 2030),
+    and a 40,000-character title became the page."""
+    from analytics.localise import problem_text
+
+    future = (datetime.date.today().replace(day=1) + datetime.timedelta(days=32 * 14)).strftime("%Y-%m")
+    with pytest.raises(InputRefused, match=f"--period {future} has not begun") as refused:
+        raise_record(loaded, title="t", by="improvement_owner", metric="Incident MTTR", period=future)
+    assert problem_text(refused.value.problems[0], "zh").startswith(f"差距月份 {future} 尚未开始")
+    with pytest.raises(InputRefused, match="at most 200 characters") as refused:
+        raise_record(loaded, title="长" * 40_000, by="improvement_owner", source="audit")
+    assert problem_text(refused.value.problems[0], "zh") == "标题最多 200 个字(现为 40,000 个):其余内容请写在描述中"
+    rid = _record_in(loaded, "implementing")
+    with pytest.raises(InputRefused, match="at most 200"):
+        revise_plan(loaded, rid, by="improvement_owner", reason="r", title="x" * 201)
+    with pytest.raises(InputRefused, match="go-live '2026-13' is not a month") as refused:
+        move_record(loaded, rid, "monitoring", by="quality", go_live="2026-13")
+    assert problem_text(refused.value.problems[0], "zh") == "上线月份“2026-13”不是月份(请写成 YYYY-MM)"
+    assert len(list_records(loaded)) == 1 and get_record(loaded, rid)["state"] == "implementing"
+
+
 @pytest.mark.parametrize("to", ["cancelled", "rejected"])
 def test_cancel_and_reject_need_a_reason(loaded, to):
     rid = _record_in(loaded, "raised")
