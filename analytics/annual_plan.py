@@ -58,7 +58,7 @@ def annual_plan(store: Store, year: int) -> AnnualPlan:
     rows["direction"] = rows["metric_id"].map(_directions(store))
     rows["change"] = rows["after_mean"] - rows["before_mean"]
     rows["effect"] = [better_by(c, d) for c, d in zip(rows["change"], rows["direction"])]
-    rows["outcome"] = [outcome(e) for e in rows["effect"]]
+    rows["outcome"] = [outcome(v, e) for v, e in zip(rows["verdict"], rows["effect"])]
     rows = rows[PLAN_COLUMNS].sort_values(["bucket", "id"]).reset_index(drop=True)
 
     in_year_closed = rows[(rows["state"] == "closed") & (pd.to_datetime(rows["closed_at"]) >= start)
@@ -92,11 +92,14 @@ def better_by(change: float | None, direction: str | None) -> float | None:
     return float(change) if direction == "increase" else -float(change)
 
 
-def outcome(effect: float | None) -> str | None:
-    """improved / worsened / unchanged, from the better-signed effect; None without one."""
-    if effect is None or pd.isna(effect):
+def outcome(verdict: str | None, effect: float | None) -> str | None:
+    """improved / worsened / unchanged (no clear change), as the verification of effect judged it;
+    None without one, or without a better side (a neutral metric has no effect). The sign of the
+    mean difference alone said 'worse' beside 'not yet' for a fall well inside its confidence
+    interval, and 'better' beside 'worse' for a concern signal."""
+    if effect is None or pd.isna(effect) or not isinstance(verdict, str):
         return None
-    return "improved" if effect > 0 else "worsened" if effect < 0 else "unchanged"
+    return {"effective": "improved", "worse": "worsened", "not_yet": "unchanged"}.get(verdict)
 
 
 def _directions(store: Store) -> dict[int, str]:

@@ -387,7 +387,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.outcome": ("Better or worse", "改善或变差"),
     "outcome.improved": ("Better", "改善"),
     "outcome.worsened": ("Worse", "变差"),
-    "outcome.unchanged": ("Unchanged", "无变化"),
+    "outcome.unchanged": ("No clear change", "无明显变化"),
     "plan.yes": ("Yes", "是"),
     "plan.no": ("No", "否"),
     "plan.with_due_date": ("Closed with a due date", "有完成期限的已关闭记录"),
