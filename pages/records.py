@@ -128,7 +128,9 @@ def show_record(record_id: int) -> None:
     verification = record_verification(store, record)
     move_form(record, verification)
     if record["state"] in ("implementing", "monitoring") and role in ("quality", "admin"):
-        with st.form(f"note_{record_id}", clear_on_submit=True):
+        # a form per version of the record: a refused or failed save keeps what was typed, a saved one
+        # (one more event in the trail) starts empty
+        with st.form(f"note_{record_id}_{len(record['events'])}"):
             note = st.text_area(t("rec.note"), height=80)
             if st.form_submit_button(t("rec.note_button")):
                 try:
@@ -138,7 +140,7 @@ def show_record(record_id: int) -> None:
                     _fail(exc)
 
     if record["state"] in REVISION_ROLES.get(role, set()):
-        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}", clear_on_submit=True):
+        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{len(record['events'])}"):
             planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "")
             resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "")
             due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"))

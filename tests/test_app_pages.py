@@ -438,6 +438,26 @@ def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store)
     assert revision["by_user"] == "周敏" and revision["comment"] == "night backlog"
 
 
+def test_a_revision_refused_for_want_of_a_reason_keeps_what_was_typed(app_store):
+    """Found by exploratory testing: the form cleared on submit, so '请说明计划变更的原因' came with every
+    field typed emptied; once saved, the form starts afresh."""
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("周敏").run()
+    _widget(at.text_area, "改进措施").set_value("周末增加值班")
+    _widget(at.text_input, "所需资源").set_value("两名工程师")
+    _widget(at.button, "保存调整").click().run()
+    assert "请说明计划变更的原因" in _text(at)
+    assert (_widget(at.text_area, "改进措施").value, _widget(at.text_input, "所需资源").value) == (
+        "周末增加值班", "两名工程师")
+    _widget(at.text_input, "调整原因", prefix=True).set_value("夜间积压")
+    _widget(at.button, "保存调整").click().run()
+    assert get_record(app_store, 1)["planned_actions"] == "周末增加值班"
+    assert _widget(at.text_input, "调整原因", prefix=True).value == ""
+
+
 def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/reports.py", lang="en")
