@@ -13,7 +13,7 @@ import pandas as pd
 
 from .analysis import Analysis
 from .icons import assurance_svg, data_uri, variation_svg
-from .units import format_difference, format_number
+from .units import format_difference, format_number, places_for_status
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
 STATUSES = tuple(STATUS_ORDER)
@@ -78,6 +78,9 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     rows = rows[keep].copy()
     spark = analysis.sparklines(months)
     rows["sparkline"] = rows["metric_id"].map(spark)
+    rows["decimals"] = [places_for_status(g, tolerance, s, d, direction == "neutral") for g, tolerance, s, d, direction
+                        in zip(rows["gap"], rows["tolerance"], rows["status"], rows["decimals"], rows["direction"],
+                               strict=True)]
     rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
     rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]
     rows["gap_text"] = [format_difference(v, u, d) for v, u, d in

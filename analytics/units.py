@@ -27,6 +27,24 @@ def shown_rounded(value: float, places: int) -> float:
     return round(float(value), places) + 0.0                       # -0.0 + 0.0 is +0.0
 
 
+def places_for_status(gap: object, tolerance: object, status: object, decimals: object, neutral: bool = False,
+                      extra: int = 4) -> int:
+    """The decimals a row's numbers are shown with: the metric's own, or as many more (up to `extra`)
+    as it takes for the gap shown to fall on the side of the target and the tolerance its status
+    says. 98.96% against 99% at one decimal reads 99.0%, gap 0.0 pp, 'missed', ranked first; at two,
+    98.96%, gap 0.04 pp. A neutral metric is off target beyond the tolerance either side."""
+    places = 1 if decimals is None or pd.isna(decimals) else int(decimals)
+    if status not in ("missed", "near") or gap is None or pd.isna(gap):
+        return places
+    allowed = 0.0 if tolerance is None or pd.isna(tolerance) else float(tolerance)
+    beyond = allowed if status == "missed" or neutral else 0.0
+    for more in range(extra + 1):
+        shown = round(float(gap), places + more)
+        if (abs(shown) if neutral else shown) > beyond:
+            return places + more
+    return places + extra
+
+
 def format_number(value: object, unit: str | None, decimals: int | None, signed: bool = False) -> str:
     """'6.5 h', '95.2%', '¥1,200', '-' for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:

@@ -13,7 +13,12 @@ from analytics.charts import xmr_figure
 from analytics.i18n import assurance_label, trend_label
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
-from analytics.units import format_difference, format_number, format_rate
+from analytics.units import (
+    format_difference,
+    format_number,
+    format_rate,
+    places_for_status,
+)
 from analytics.uploads import value_history
 from pages.common import (
     MEETING_PERIOD,
@@ -75,7 +80,8 @@ if st.query_params.get("metric") != str(choice):
     st.query_params["metric"] = str(choice)
 row = table.loc[choice]
 name = display_name(row, lang())
-unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
+unit = row["unit"]
+decimals = places_for_status(row["gap"], row["tolerance"], row["status"], row["decimals"], row["direction"] == "neutral")
 
 st.title(name)
 st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(

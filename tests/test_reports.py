@@ -583,3 +583,22 @@ def test_excel_print_setup_due_dates_and_file_names_with_the_filter(cli, tmp_pat
         assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.page_setup.fitToHeight == 0                    # one page wide, as many long as needed
     assert book["Gaps"].print_title_rows == "$1:$1"
+
+
+def test_a_gap_hidden_by_the_metrics_decimals_is_shown_with_more(cli, tmp_path):
+    """Found by exploratory testing: 98.96% against a target of 99% at one decimal read 99.0, 99.0,
+    gap 0.0 pp, 'missed', ranked first. Its row is shown at two decimals, the other rows at one."""
+    from tests.conftest import load_through_cli
+
+    values = "metric,period,value\n" + "".join(f"Change success,2026-{m:02d},{v}\nAvailability,2026-{m:02d},99.5\n"
+                                               for m, v in zip(range(1, 12), [99.2] * 10 + [98.96]))
+    load_through_cli(cli, tmp_path, "name,unit,direction,decimals,tolerance,baseline,target,from_period\n"
+                     "Change success,%,increase,1,0,99,99,2026-01\nAvailability,%,increase,1,0,99,99,2026-01\n",
+                     values)
+    code, _, err = cli("report", "--period", "2026-11", "--lang", "en", "--format", "csv", "--output",
+                       tmp_path / "r.csv")
+    assert code == 0, err
+    rows = {row["Metric"]: row for row in csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig")))}
+    change = rows["Change success"]
+    assert (change["Actual"], change["Target"], change["Gap"], change["Status"]) == ("98.96", "99.00", "0.04", "Missed")
+    assert (rows["Availability"]["Actual"], rows["Availability"]["Gap"]) == ("99.5", "-0.5")

@@ -10,7 +10,12 @@ from analytics.analysis import analyse
 from analytics.demo import load_demo
 from analytics.scorecard import Filters, headline, scorecard_rows
 from analytics.store import Store
-from analytics.units import format_difference, format_number, format_rate
+from analytics.units import (
+    format_difference,
+    format_number,
+    format_rate,
+    places_for_status,
+)
 
 
 @pytest.mark.parametrize("value, unit, decimals, signed, text", [
@@ -42,6 +47,20 @@ def test_a_difference_of_percentages_is_in_percentage_points(value, unit, decima
 ])
 def test_a_slope_is_shown_with_two_significant_digits(slope, unit, decimals, text):
     assert format_rate(slope, unit, decimals) == text
+
+
+@pytest.mark.parametrize("gap, tolerance, status, decimals, neutral, places", [
+    (0.04, 0, "missed", 1, False, 2),      # 99 - 98.96: round(0.04, 1) = 0.0 is no gap; round(0.04, 2) = 0.04 > 0
+    (2.01, 2, "missed", 1, False, 2),      # 17.01 - 15 with tolerance 2: 2.0 reads as within it; 2.01 > 2
+    (2.004, 2, "missed", 0, False, 3),     # 2, 2.0, 2.00 are all 2; 2.004 > 2 at three places
+    (0.03, 0.5, "near", 1, False, 2),      # near: 0.0 reads as met; 0.03 > 0
+    (0.6, 0.5, "missed", 1, False, 1),     # 0.6 > 0.5 already: the metric's own decimals
+    (-1150.0 + 1000, 100, "near", 0, True, 0),   # neutral, 150 off beyond 100 either side: shown as it is
+    (1e-9, 0, "missed", 1, False, 5),      # never more than four places more
+    (0.3, 0, "met", 1, False, 1), (float("nan"), 0, "no_target", None, False, 1),
+])
+def test_numbers_are_shown_with_the_places_their_status_needs(gap, tolerance, status, decimals, neutral, places):
+    assert places_for_status(gap, tolerance, status, decimals, neutral) == places
 
 
 @pytest.fixture(scope="module")
