@@ -223,8 +223,9 @@ def add_business_impact(table: pd.DataFrame) -> pd.DataFrame:
     out["volume"] = volume_id.map(lambda i: out.at[i, "value"] if i is not None and i in out.index else None)
     out["volume"] = pd.to_numeric(out["volume"], errors="coerce")
     out["volume_unit_name"] = volume_id.map(lambda i: out.at[i, "name"] if i is not None and i in out.index else None)
-    out["volume_unit_name_zh"] = volume_id.map(     # the volume metric as a Chinese reason names it
-        lambda i: out.at[i, "name_zh"] if i is not None and i in out.index and "name_zh" in out else None)
+    for lang in ("zh", "en"):                         # the volume metric as a reason in that language names it
+        out[f"volume_unit_name_{lang}"] = volume_id.map(
+            lambda i, c=f"name_{lang}": out.at[i, c] if i is not None and i in out.index and c in out else None)
     out["impact"] = out["gap"].clip(lower=0) * out["volume"]
     out["impact_cost"] = out["impact"] * pd.to_numeric(out["unit_cost"], errors="coerce")
     return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .units import format_difference
+from .units import format_difference, places_for_status
 
 MISSED_RUN_WEIGHT = 0.5
 MISSED_RUN_CAP = 6
@@ -56,7 +56,8 @@ def _reason(row, lang: str) -> str:
 
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):
-        gap_text = amount(row.gap, decimals)
+        gap_text = amount(row.gap, places_for_status(row.gap, getattr(row, "tolerance", None), row.status, decimals,
+                                                     getattr(row, "direction", None) == "neutral"))
         sigmas = row.gap_sigmas if pd.notna(row.gap_sigmas) else None
         if lang == "zh":
             parts.append(f"{'未达标' if row.status == 'missed' else '接近目标'},差距 {gap_text}"
@@ -73,9 +74,8 @@ def _reason(row, lang: str) -> str:
     if impact is not None and pd.notna(impact) and impact > 0:
         cost = getattr(row, "impact_cost", None)
         cost_text = f", ¥{cost:,.0f}" if cost is not None and pd.notna(cost) else ""
-        chinese = getattr(row, "volume_unit_name_zh", None) if lang == "zh" else None
-        volume = (chinese if isinstance(chinese, str) and chinese.strip() else None) or getattr(
-            row, "volume_unit_name", None) or ""
+        own = getattr(row, f"volume_unit_name_{lang}", None)        # its name in the reader's language, if any
+        volume = (own if isinstance(own, str) and own.strip() else None) or getattr(row, "volume_unit_name", None) or ""
         parts.append(f"业务影响约 {amount(impact, 0)}(按 {volume}){cost_text}" if lang == "zh"
                      else f"business impact about {amount(impact, 0)} across {volume}{cost_text}")
     parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")

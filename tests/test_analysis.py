@@ -264,6 +264,12 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
     assert "business impact about 3,066 h across Tickets, ¥183,960" in table.loc["MTTR", "reason_en"]
     assert "业务影响约 3,066 h(按 工单量), ¥183,960" in table.loc["MTTR", "reason_zh"]     # its Chinese name
     assert pd.isna(table.loc["SLA", "impact"])
+    # found by exploratory testing: a volume metric kept under its Chinese name was named so in English too
+    (tmp_path / "renamed.csv").write_text("name,name_zh,name_en\nTickets,工单量,Ticket volume\n", encoding="utf-8")
+    assert cli("metrics", "import", tmp_path / "renamed.csv")[0] == 0
+    table = analyse(loaded).table.set_index("metric")
+    assert "business impact about 3,066 h across Ticket volume, ¥183,960" in table.loc["MTTR", "reason_en"]
+    assert "(按 工单量)" in table.loc["MTTR", "reason_zh"]
 
 
 @pytest.mark.parametrize("unit, decimals, gap, en, zh", [

@@ -601,4 +601,5 @@ def test_a_gap_hidden_by_the_metrics_decimals_is_shown_with_more(cli, tmp_path):
     rows = {row["Metric"]: row for row in csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig")))}
     change = rows["Change success"]
     assert (change["Actual"], change["Target"], change["Gap"], change["Status"]) == ("98.96", "99.00", "0.04", "Missed")
+    assert change["Why"].startswith("missed target by 0.04 pp")
     assert (rows["Availability"]["Actual"], rows["Availability"]["Gap"]) == ("99.5", "-0.5")
