@@ -201,6 +201,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.actual": ("Actual", "实际值"),
     "col.target": ("Target", "目标"),
     "col.baseline": ("Baseline", "基准"),
+    "col.since_baseline": ("Since baseline", "较基准"),
+    "since.improved": ("Better than baseline", "优于基准"),
+    "since.worsened": ("Worse than baseline", "差于基准"),
+    "since.unchanged": ("Same as baseline", "与基准持平"),
     "col.gap": ("Gap", "差距"),
     "col.gap_pct": ("Gap %", "差距%"),
     "col.status": ("Status", "状态"),
@@ -247,6 +251,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "md.trend_body": (("Mann–Kendall over the current cycle ({n} months): S = {S}, p = {p}. Sen's slope {slope} "
                       "per month. {forecast}"),
                       "当前周期({n} 个月)Mann–Kendall 检验:S = {S},p = {p}。Sen 斜率 每月 {slope}。{forecast}"),
+    "md.vs_baseline": ("since baseline", "较基准"),
     "md.forecast_months": ("At this slope the target is reached in about {n} months.",
                            "按此斜率约 {n} 个月后达到目标。"),
     "md.forecast_met": ("The target is met.", "当前已达标。"),

@@ -26,7 +26,7 @@ from .units import unit_shown
 from .uploads import list_uploads
 
 GAP_COLUMNS = ["metric", "unit", "actual", "baseline", "target", "gap", "gap_pct", "status", "variation",
-               "assurance", "trend", "periods_to_target", "priority", "reason"]
+               "assurance", "trend", "periods_to_target", "priority", "reason", "since_baseline"]
 POINT_COLUMNS = ["period", "value", "mean", "lpl", "upl", "target", "point_type"]
 TOP = 5
 
@@ -97,7 +97,10 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "periods_to_target": pd.Series([_months_to_target(months, trend, lang) for months, trend in zip(
             rows["periods_to_target"], rows["trend"], strict=True)], index=rows.index, dtype=object),
         "priority": rows["priority"].astype("Int64"),
-        "reason": rows["reason"], "decimals": rows["decimals"].fillna(1).astype(int),
+        "reason": rows["reason"],
+        "since_baseline": rows["change_since_baseline"].map(lambda v: t(f"since.{v}", lang) if isinstance(v, str)
+                                                            else None),
+        "decimals": rows["decimals"].fillna(1).astype(int),
         "status_key": rows["status"], "metric_id": rows["metric_id"],
     })
     top = [(int(p), m, r) for p, m, r in zip(rows["priority"], rows["display_name"], rows["reason"])

@@ -64,14 +64,14 @@ def write_html(content: ReportContent) -> str:
 
     parts.append(f"<h2>{_e(label('report.gaps'))}</h2>")
     headers = [label(k) for k in ("col.priority", "col.metric", "col.actual", "col.target", "col.baseline",
-                                  "col.gap", "col.gap_pct", "col.status", "col.variation", "col.assurance",
+                                  "col.since_baseline", "col.gap", "col.gap_pct", "col.status", "col.variation", "col.assurance",
                                   "col.trend", "report.ptt")]
     rows = []
     for row in content.gaps.itertuples():
         unit, places = row.unit if isinstance(row.unit, str) else None, int(row.decimals)
         rows.append([_td(row.priority if pd.notna(row.priority) else "", True), _td(row.metric),
                      _td(format_number(row.actual, unit, places), True), _td(format_number(row.target, unit, places), True),
-                     _td(format_number(row.baseline, unit, places), True),
+                     _td(format_number(row.baseline, unit, places), True), _td(row.since_baseline),
                      _td(format_difference(row.gap, unit, places), True),
                      _td("" if pd.isna(row.gap_pct) else f"{shown_rounded(row.gap_pct, 1):+.1f}%", True),
                      _td(row.status, style=f"background:{STATUS_COLOURS.get(row.status_key, '#fff')}"),

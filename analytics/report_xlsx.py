@@ -117,7 +117,8 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
                    "gap_pct": label("col.gap_pct"), "status": label("col.status"),
                    "variation": label("col.variation"), "assurance": label("col.assurance"),
                    "trend": label("col.trend"), "periods_to_target": label("report.ptt"),
-                   "priority": label("col.priority"), "reason": label("col.reason")}
+                   "priority": label("col.priority"), "reason": label("col.reason"),
+                   "since_baseline": label("col.since_baseline")}     # last: a script reading by position keeps working
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
                         fixed_decimals={"gap_pct": 1, "periods_to_target": 0, "priority": 0})
@@ -322,7 +323,7 @@ def write_csv(content: ReportContent) -> bytes:
                "gap_pct": label("col.gap_pct"), "status": label("col.status"), "variation": label("col.variation"),
                "assurance": label("col.assurance"), "trend": label("col.trend"),
                "periods_to_target": label("report.ptt"), "priority": label("col.priority"),
-               "reason": label("col.reason")}
+               "reason": label("col.reason"), "since_baseline": label("col.since_baseline")}   # last: added later
     frame = neutralised_text(content.gaps[list(headers)])
     for column in ("actual", "baseline", "target", "gap", "gap_pct"):      # as the workbook shows them (-4.0 is
         places = [1] * len(frame) if column == "gap_pct" else content.gaps["decimals"]      # a number, not text)

@@ -89,7 +89,10 @@ st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category
     if x and not (isinstance(x, float) and pd.isna(x))))
 
 cols = st.columns(3) + st.columns(3)
-cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"])
+since = row["actual"] - row["baseline"]          # change since baseline, green when better (SPEC 6)
+cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"],
+               delta=None if pd.isna(since) else f"{format_difference(since, unit, decimals)} {t('md.vs_baseline')}",
+               delta_color={"increase": "normal", "decrease": "inverse"}.get(row["direction"], "off"))
 cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
 cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
 cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals))

@@ -196,6 +196,22 @@ def test_metric_detail_upload_history_speaks_the_users_language(app_store, tmp_p
         [5.5, "当前值", 2, "王磊"], [6.0, "已被上传 #2 替换", 1, "王磊"]]
 
 
+def test_the_metric_page_shows_the_change_since_baseline_coloured_by_the_metrics_direction(app_store, demo_file,
+                                                                                         monkeypatch):
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    row = _analysed(demo_file).loc["Incident MTTR"]
+    at = _app("pages/metric.py", lang="en", metric=str(int(row["metric_id"])))
+    actual = next(m for m in at.metric if m.label == "Actual")
+    change = float(row["actual"]) - float(row["baseline"])          # lower is better: a fall shows green
+    assert actual.delta == f"{change:+.{int(row['decimals'])}f} h since baseline"
+    red, green = 0, 1                                                  # MetricProto.MetricColor
+    assert actual.proto.color == (green if change < 0 else red)
+    sla = _analysed(demo_file).loc["SLA attainment"]                   # higher is better: a rise shows green
+    at = _app("pages/metric.py", lang="en", metric=str(int(sla["metric_id"])))
+    change = float(sla["actual"]) - float(sla["baseline"])
+    assert next(m for m in at.metric if m.label == "Actual").proto.color == (green if change > 0 else red)
+
+
 def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/metric.py", lang="en", metric="99999")          # no exception, only a warning

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from analytics.analysis import analyse, analyse_output
@@ -603,3 +604,26 @@ def test_a_gap_hidden_by_the_metrics_decimals_is_shown_with_more(cli, tmp_path):
     assert (change["Actual"], change["Target"], change["Gap"], change["Status"]) == ("98.96", "99.00", "0.04", "Missed")
     assert change["Why"].startswith("missed target by 0.04 pp")
     assert (rows["Availability"]["Actual"], rows["Availability"]["Gap"]) == ("99.5", "-0.5")
+
+
+def test_the_change_since_baseline_is_in_every_report_format(report_store, tmp_path):
+    """SPEC 6 asks for the change since baseline, direction-aware; the analysis computed it and no
+    report showed it (found by exploratory testing). Last in the CSV and the workbook's gap sheet:
+    a batch job reading the columns by position keeps working."""
+    table = analyse(report_store, "2026-10").table.set_index("metric_id")
+    content = build_report(report_store, "2026-10", "en")
+    shown = content.gaps.set_index("metric_id")["since_baseline"]
+    words = {"improved": "Better than baseline", "worsened": "Worse than baseline", "unchanged": "Same as baseline"}
+    for metric_id, change in table["change_since_baseline"].items():
+        assert shown[metric_id] == words[change] if isinstance(change, str) else pd.isna(shown[metric_id])
+    assert {"Better than baseline", "Worse than baseline"} <= set(shown.dropna())
+    # MTTR, lower is better: below its baseline is better
+    mttr = table.index[table["name"] == "Incident MTTR"][0]
+    assert (table.at[mttr, "actual"] < table.at[mttr, "baseline"]) == (shown[mttr] == "Better than baseline")
+    rows = list(csv.reader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
+    assert rows[0][-2:] == ["Why", "Since baseline"]
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(render_report(content, "xlsx"))
+    assert [c.value for c in openpyxl.load_workbook(path)["Gaps"][1]][-1] == "Since baseline"
+    assert "<th>Since baseline</th>" in render_report(content, "html").decode("utf-8")
+    assert build_report(report_store, "2026-10", "zh").gaps["since_baseline"].isin(["优于基准", "差于基准"]).any()
