@@ -202,9 +202,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.target": ("Target", "目标"),
     "col.baseline": ("Baseline", "基准"),
     "col.since_baseline": ("Since baseline", "较基准"),
-    "since.improved": ("Better than baseline", "优于基准"),
-    "since.worsened": ("Worse than baseline", "差于基准"),
-    "since.unchanged": ("Same as baseline", "与基准持平"),
+    "since.improved": ("Better", "改善"),          # under the heading 'Since baseline' / 较基准
+    "since.worsened": ("Worse", "变差"),
+    "since.unchanged": ("Same", "持平"),
     "col.gap": ("Gap", "差距"),
     "col.gap_pct": ("Gap %", "差距%"),
     "col.status": ("Status", "状态"),

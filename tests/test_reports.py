@@ -613,17 +613,17 @@ def test_the_change_since_baseline_is_in_every_report_format(report_store, tmp_p
     table = analyse(report_store, "2026-10").table.set_index("metric_id")
     content = build_report(report_store, "2026-10", "en")
     shown = content.gaps.set_index("metric_id")["since_baseline"]
-    words = {"improved": "Better than baseline", "worsened": "Worse than baseline", "unchanged": "Same as baseline"}
+    words = {"improved": "Better", "worsened": "Worse", "unchanged": "Same"}
     for metric_id, change in table["change_since_baseline"].items():
         assert shown[metric_id] == words[change] if isinstance(change, str) else pd.isna(shown[metric_id])
-    assert {"Better than baseline", "Worse than baseline"} <= set(shown.dropna())
+    assert {"Better", "Worse"} <= set(shown.dropna())
     # MTTR, lower is better: below its baseline is better
     mttr = table.index[table["name"] == "Incident MTTR"][0]
-    assert (table.at[mttr, "actual"] < table.at[mttr, "baseline"]) == (shown[mttr] == "Better than baseline")
+    assert (table.at[mttr, "actual"] < table.at[mttr, "baseline"]) == (shown[mttr] == "Better")
     rows = list(csv.reader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
     assert rows[0][-2:] == ["Why", "Since baseline"]
     path = tmp_path / "r.xlsx"
     path.write_bytes(render_report(content, "xlsx"))
     assert [c.value for c in openpyxl.load_workbook(path)["Gaps"][1]][-1] == "Since baseline"
     assert "<th>Since baseline</th>" in render_report(content, "html").decode("utf-8")
-    assert build_report(report_store, "2026-10", "zh").gaps["since_baseline"].isin(["优于基准", "差于基准"]).any()
+    assert build_report(report_store, "2026-10", "zh").gaps["since_baseline"].isin(["改善", "变差"]).any()
