@@ -443,6 +443,11 @@ _ZH: list[tuple[str, str]] = [
       r"new baseline explicitly \(--baseline\) or wait for data"),
      "变更上线以来只有 {n} 个月的数据,计算新基准至少需要 {k} 个月:请直接填写新基准,或等有足够数据后再关闭"),
     (r"nothing to change", "没有需要修改的内容"),
+    # the reasons the system writes for a baseline version (shown in the versions tables)
+    (r"record #(?P<id>\d+) closed: new cycle", "改进记录 #{id} 关闭:新周期"),
+    (r"catalogue import", "指标目录导入"),
+    (r"mean of (?P<n>\d+) months (?P<a>\S+) to (?P<b>\S+)", "{a} 至 {b} 共 {n} 个月的均值"),
+    (r"median of (?P<n>\d+) months (?P<a>\S+) to (?P<b>\S+)", "{a} 至 {b} 共 {n} 个月的中位数"),
     ((r"a title is at most (?P<n>\d+) characters \(this one has (?P<k>[\d,]+)\): put the rest in the description"),
      "标题最多 {n} 个字(现为 {k} 个):其余内容请写在描述中"),
     ((r"--period (?P<p>\S+) has not begun \(this month is (?P<m>\S+)\): a gap is found in a month with data; "

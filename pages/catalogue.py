@@ -23,6 +23,7 @@ from analytics.catalogue import (
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
+from analytics.localise import message_text
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
@@ -114,6 +115,7 @@ with baselines_tab:
     row = table.loc[metric_id]
     unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
     versions = list_versions(store, row["name"])
+    versions = versions.assign(reason=[message_text(r, lang()) if isinstance(r, str) else r for r in versions["reason"]])
     data_table(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],
                column_config={
                      "cycle": "#", "from_period": t("cat.from"), "baseline": t("col.baseline"),

@@ -11,6 +11,7 @@ import streamlit as st
 from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
 from analytics.i18n import assurance_label, trend_label
+from analytics.localise import message_text
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name
 from analytics.units import (
@@ -160,6 +161,7 @@ with left:
                      "point": t("md.point")})
 with right:
     st.subheader(t("md.versions"))
+    versions = versions.assign(reason=[message_text(r, lang()) if isinstance(r, str) else r for r in versions["reason"]])
     data_table(versions[["cycle", "from_period", "baseline", "target", "set_by", "reason"]], column_config={
                      "cycle": "#", "from_period": t("col.period"), "baseline": t("col.baseline"),
                      "target": t("col.target"), "set_by": t("col.by"), "reason": t("md.reason")})

@@ -131,6 +131,19 @@ def test_role_refusals_in_chinese_with_state_and_role_labels(catalogued, tmp_pat
         "王磊(流程负责人)只能上传所辖流程的数据:incident;不包括 'SLA attainment' (SLA)"
 
 
+@pytest.mark.parametrize("reason, chinese", [
+    ("record #12 closed: new cycle", "改进记录 #12 关闭:新周期"),
+    ("catalogue import", "指标目录导入"),
+    ("mean of 12 months 2025-01 to 2025-12", "2025-01 至 2025-12 共 12 个月的均值"),
+    ("median of 6 months 2026-01 to 2026-06", "2026-01 至 2026-06 共 6 个月的中位数"),
+    ("首个改进周期基准", "首个改进周期基准"),                    # typed by a user: as typed
+])
+def test_the_reasons_the_system_writes_for_a_baseline_version_read_in_chinese(reason, chinese):
+    """Found by exploratory testing: 'record #N closed: new cycle' stood in English on the Chinese
+    metric and catalogue pages."""
+    assert message_text(reason, "zh") == chinese and message_text(reason, "en") == reason
+
+
 def test_a_message_without_a_translation_stays_whole_in_english():
     assert message_text("something new went wrong", "zh") == "something new went wrong"
     assert problem_text(Problem("something new", file="a.csv", row=3), "en") == "a.csv, row 3: something new"
