@@ -171,6 +171,8 @@ def plan_csv(plan: AnnualPlan, lang: str) -> bytes:
     frame = neutralised_text(localised_records(plan, lang))
     for column in ("raised_at", "closed_at"):        # to the minute, as the page shows them (not .905894 seconds)
         frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d %H:%M")
+    for column in ("before_mean", "after_mean", "change", "effect"):   # 11.8273, not 11.827272727272726
+        frame[column] = [None if pd.isna(v) else f"{v:.6g}" for v in frame[column]]
     return frame.rename(columns=plan_headers(lang)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 

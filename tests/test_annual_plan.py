@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pandas as pd
 import pytest
@@ -188,3 +189,14 @@ def test_plan_page_shows_the_effect_signed_and_offers_the_export(people, monkeyp
     assert effect.loc[fcr, "effect"] == pytest.approx(-1.0) and effect.loc[fcr, "outcome"] == "无明显变化"
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["下载年度计划(XLSX)"]
+
+
+def test_the_plan_csv_writes_means_to_six_significant_digits(people):
+    """Found by exploratory testing: 11.827272727272726 in the CSV a manager opens in Excel."""
+    from analytics.annual_plan import plan_csv
+
+    fcr = _record_on(people, "FCR", "increase", [80.0, 81.0, 79.0, 80.0, 81.0, 79.0], [79.0, 80.0, 78.0, 79.0], "fcr")
+    plan = annual_plan(people, 2025)
+    plan.records.loc[plan.records["id"] == fcr, "before_mean"] = 130.1 / 11
+    rows = pd.read_csv(io.BytesIO(plan_csv(plan, "en")), dtype=str, encoding="utf-8-sig").set_index("#")
+    assert rows.loc[str(fcr), "Before go-live"] == "11.8273" and rows.loc[str(fcr), "Effect (+ = better)"] == "-1"
