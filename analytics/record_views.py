@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pandas as pd
@@ -49,16 +50,30 @@ def record_verification(store: Store, record: dict) -> Verification | None:
     if record.get("metric_id") is None or not record.get("go_live"):
         return None
     with store.read() as con:
-        return verification_on(con, record["metric_id"], record["go_live"], record.get("expected_value"))
+        return verification_on(con, record["metric_id"], record["go_live"], record.get("expected_value"),
+                               until=verified_month(record))
 
 
-def verification_on(con, metric_id: int | None, go_live, expected_value: float | None) -> Verification | None:
-    """The verification on an open connection (records.move_record checks it inside its write)."""
+def verified_month(record: dict) -> datetime.date | None:
+    """The month a verified or closed record's effect was verified in (its last step to verified),
+    else None. Its verification reads the values up to that month: the next cycle's values, or a
+    relapse after closing, must not rewrite a finished record's effect and a past year's plan."""
+    events = record.get("events")
+    if record.get("state") not in ("verified", "closed") or events is None or not len(events):
+        return None
+    verified = events[events["to_state"] == "verified"]
+    return pd.Timestamp(verified["event_at"].iloc[-1]).date().replace(day=1) if len(verified) else None
+
+
+def verification_on(con, metric_id: int | None, go_live, expected_value: float | None,
+                    until: datetime.date | None = None) -> Verification | None:
+    """The verification on an open connection (records.move_record checks it inside its write),
+    from the values up to the month `until` (None: all)."""
     if metric_id is None or go_live is None or go_live == "":
         return None
     direction, = con.execute("SELECT direction FROM metric WHERE id = ?", [metric_id]).fetchone()
-    values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? ORDER BY period",
-                         [metric_id]).df()
+    values = con.execute("SELECT period, value FROM current_observation WHERE metric_id = ? AND (? IS NULL OR "
+                         "period <= ?) ORDER BY period", [metric_id, until, until]).df()
     target = con.execute("SELECT target FROM baseline WHERE metric_id = ? ORDER BY from_period DESC, id DESC LIMIT 1",
                          [metric_id]).fetchone()
     goal = expected_value

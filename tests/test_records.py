@@ -150,6 +150,29 @@ def test_a_record_for_a_month_not_begun_or_with_a_page_long_title_is_refused(loa
     assert len(list_records(loaded)) == 1 and get_record(loaded, rid)["state"] == "implementing"
 
 
+def test_a_verified_records_effect_reads_the_values_up_to_its_verification_not_a_later_relapse(loaded, tmp_path):
+    """Found by exploratory testing: loading the next months' values after a record was closed turned
+    its 'effective' into 'worse', and a finished year's plan changed with it."""
+    from analytics.record_views import record_verification
+
+    earlier = tmp_path / "2025.csv"
+    earlier.write_text("metric,period,value\n" + "".join(f"Incident MTTR,2025-{m:02d},8.0\n" for m in range(7, 13)))
+    assert main(["--db", str(loaded.path), "ingest", str(earlier)]) == 0
+    rid = _record_in(loaded, "closed")                                  # go-live 2026-06
+    with loaded.write() as con:                                          # verified in August, three months after
+        con.execute("UPDATE record_event SET event_at = TIMESTAMP '2026-08-20 10:00' WHERE record_id = ? AND "
+                    "to_state = 'verified'", [rid])
+    frozen = record_verification(loaded, get_record(loaded, rid))
+    assert (frozen.verdict, frozen.post_n, frozen.post_mean) == ("effective", 3, pytest.approx((6.1 + 5.9 + 6.0) / 3))
+    relapse = tmp_path / "relapse.csv"
+    relapse.write_text("metric,period,value\nIncident MTTR,2026-09,9.9\nIncident MTTR,2026-10,10.2\n")
+    assert main(["--db", str(loaded.path), "ingest", str(relapse)]) == 0
+    after = record_verification(loaded, get_record(loaded, rid))
+    assert (after.verdict, after.post_n, after.post_mean) == (frozen.verdict, 3, frozen.post_mean)
+    live = record_verification(loaded, {**get_record(loaded, rid), "state": "monitoring"})
+    assert live.post_n == 5 and live.verdict != "effective"            # what an open record would now show
+
+
 @pytest.mark.parametrize("to", ["cancelled", "rejected"])
 def test_cancel_and_reject_need_a_reason(loaded, to):
     rid = _record_in(loaded, "raised")
