@@ -306,8 +306,13 @@ def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:
         _event(con, record_id, user, "note", state, state, text.strip())
 
 
-def revise_plan(store: Store, record_id: int, *, by: str, reason: str, **fields: object) -> None:
-    """Adjust the plan; every revision is kept in the trail with the old and new values."""
+def revise_plan(store: Store, record_id: int, *, by: str, reason: str, expected_version: int | None = None,
+                **fields: object) -> None:
+    """Adjust the plan; every revision is kept in the trail with the old and new values.
+
+    expected_version is the number of events in the trail the user saw when typing (the page): if
+    someone else revised or moved the record meanwhile, the revision is refused rather than laid
+    over a plan the user never saw. It is checked inside the write transaction."""
     if not reason or not reason.strip():
         raise InputRefused(Problem("say why the plan changes"))
     unknown = set(fields) - set(PLAN_FIELDS)
@@ -321,6 +326,10 @@ def revise_plan(store: Store, record_id: int, *, by: str, reason: str, **fields:
         state = _state(con, record_id)
         if state not in REVISION_ROLES.get(user.role, set()):
             raise NotAllowed(f"{user.name} ({user.role}) cannot revise a record that is {state}")
+        if expected_version is not None and con.execute("SELECT count(*) FROM record_event WHERE record_id = ?",
+                                                        [record_id]).fetchone()[0] != expected_version:
+            raise InputRefused(Problem(f"record #{record_id} was changed by someone else meanwhile; reload the page "
+                                       "to see the plan as it is now, then revise it"))
         old = con.execute("SELECT " + ", ".join(values) + " FROM improvement_record WHERE id = ?",
                           [record_id]).fetchone()
         con.execute("UPDATE improvement_record SET " + ", ".join(f"{k} = ?" for k in values)

@@ -128,11 +128,10 @@ def show_record(record_id: int) -> None:
     verification = record_verification(store, record)
     move_form(record, verification)
     if record["state"] in ("implementing", "monitoring") and role in ("quality", "admin"):
-        # a form per version of the record: a refused or failed save keeps what was typed, a saved one
-        # (one more event in the trail) starts empty
-        with st.form(f"note_{record_id}_{len(record['events'])}"):
+        seen = _version_seen(record, "note")
+        with st.form(f"note_{record_id}_{seen}"):
             note = st.text_area(t("rec.note"), height=80)
-            if st.form_submit_button(t("rec.note_button")):
+            if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
                 try:
                     add_note(store, record_id, by=acting, text=note)
                     st.rerun()
@@ -140,18 +139,23 @@ def show_record(record_id: int) -> None:
                     _fail(exc)
 
     if record["state"] in REVISION_ROLES.get(role, set()):
-        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{len(record['events'])}"):
-            planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "")
-            resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "")
-            due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"))
-            expected = st.number_input(t("rec.field_expected_value"), value=record.get("expected_value"))
-            why = st.text_input(t("rec.revise_reason"))
-            if st.form_submit_button(t("rec.revise_button")):
+        seen = _version_seen(record, "revise")
+        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{seen}"):
+            # keyed, so that what was typed stays when someone else's revision changes the defaults
+            planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "",
+                                   key=f"revise_planned_{record_id}_{seen}")
+            resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "",
+                                      key=f"revise_resources_{record_id}_{seen}")
+            due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"), key=f"revise_due_{record_id}_{seen}")
+            expected = st.number_input(t("rec.field_expected_value"), value=record.get("expected_value"),
+                                       key=f"revise_expected_{record_id}_{seen}")
+            why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
+            if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
                 changes = {k: v for k, v in (("planned_actions", planned), ("resources", resources),
                                              ("due_date", due), ("expected_value", expected))
                            if v not in (None, "") and v != record.get(k)}
                 try:
-                    revise_plan(store, record_id, by=acting, reason=why, **changes)
+                    revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, **changes)
                     state["records_flash"] = t("rec.revised", id=record_id)
                     st.rerun()
                 except (InputRefused, NotAllowed, StoreError) as exc:
@@ -196,6 +200,19 @@ def _state_seen(record: dict) -> str:
     clicked_on_older = drawn not in (None, record["state"]) and state.get(f"move_save_{record['id']}_{drawn}")
     state[drawn_key] = record["state"]
     return drawn if clicked_on_older else record["state"]
+
+
+def _version_seen(record: dict, form: str) -> int:
+    """The version of the record (events in its trail) the user typed into `form` on. The form is
+    keyed by it: a saved form starts afresh, a refused one keeps what was typed, and a click on a
+    form drawn before someone else changed the record is still read as that form's (a revision is
+    then refused by revise_plan, which re-checks the version) rather than lost with its text."""
+    version = len(record["events"])
+    drawn_key = f"rec_{form}_version_{record['id']}"
+    drawn = state.get(drawn_key)
+    clicked_on_older = drawn not in (None, version) and state.get(f"{form}_save_{record['id']}_{drawn}")
+    state[drawn_key] = version
+    return drawn if clicked_on_older else version
 
 
 def _step_label(step: str, verification, language: str) -> str:

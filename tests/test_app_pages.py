@@ -474,6 +474,27 @@ def test_a_revision_refused_for_want_of_a_reason_keeps_what_was_typed(app_store)
     assert _widget(at.text_input, "调整原因", prefix=True).value == ""
 
 
+def test_a_revision_typed_while_someone_else_revised_the_record_is_refused_not_laid_over_it(app_store):
+    """Found by exploratory testing: the second of two people revising one record was told there was
+    nothing to change, and their text was replaced by the first one's without a word."""
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    first, second = (_app("pages/records.py", lang="zh", record="1") for _ in range(2))
+    for at in (first, second):
+        at.selectbox(key="acting_user").set_value("周敏").run()
+    _widget(first.text_area, "改进措施").set_value("方案A")
+    _widget(first.text_input, "调整原因", prefix=True).set_value("甲")
+    _widget(first.button, "保存调整").click().run()
+    _widget(second.text_area, "改进措施").set_value("方案B")
+    _widget(second.text_input, "调整原因", prefix=True).set_value("乙")
+    _widget(second.button, "保存调整").click().run()
+    assert not second.exception and "记录 #1 已被他人修改:请刷新页面查看最新计划后再调整" in _text(second)
+    assert get_record(app_store, 1)["planned_actions"] == "方案A"
+    second.run()                                             # the reloaded page shows the plan as it is now
+    assert _widget(second.text_area, "改进措施").value == "方案A"
+
+
 def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/reports.py", lang="en")
