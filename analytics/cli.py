@@ -446,13 +446,21 @@ def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
     store.ensure_schema()
     analysis = analyse(store, period)
     if period is not None and analysis.periods and not any(p.strftime("%Y-%m") == period for p in analysis.periods):
-        print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
+        print(_no_values_note(period, analysis.table.empty), file=sys.stderr)
     if period is None and analysis.period is not None and latest_complete_period(analysis.periods) != analysis.period:
         # the newest month with data has not ended: the report and the dashboard show the month before
         print(f"note: {analysis.period:%Y-%m} has not ended yet; `report` and the dashboard default to "
               f"{latest_complete_period(analysis.periods):%Y-%m} (give --period to choose)", file=sys.stderr)
     sys.stdout.write(render(analyse_output(analysis), args.format))
     return EXIT_OK
+
+
+def _no_values_note(period: str, nothing: bool) -> str:
+    """What a month without values gives: metrics shown as no_data, or (before the first month with
+    data) no metric at all, which 'metrics show as no_data' beside an empty table would not say."""
+    if nothing:
+        return f"note: no values for {period} or any month before it; nothing to show"
+    return f"note: no values for {period}; metrics show as no_data"
 
 
 def cmd_report(store: Store, args: argparse.Namespace) -> int:
@@ -469,7 +477,7 @@ def cmd_report(store: Store, args: argparse.Namespace) -> int:
     store.ensure_schema()
     content = build_report(store, period, args.lang, process=args.process, category=args.category)
     if period is not None and not content.has_values:         # as analyse says it
-        print(f"note: no values for {period}; metrics show as no_data", file=sys.stderr)
+        print(_no_values_note(period, content.gaps.empty), file=sys.stderr)
     _write_output(target, render_report(content, args.format), _report_unwritable)
     print(f"{args.output}: {args.format} gap report for {content.period or '-'} ({len(content.gaps)} metrics, "
           f"{len(content.charts)} charts)", file=_where_to_confirm(target))

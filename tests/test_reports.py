@@ -407,6 +407,11 @@ def test_a_report_for_a_month_without_values_says_so_and_ranks_nothing(report_st
     assert content.headline["concerns"] == 0 and content.top == []
     assert content.gaps["priority"].isna().all() and content.gaps["reason"].isna().all()
     assert main([*args, "2026-10"]) == 0 and "note:" not in capsys.readouterr().err
+    # before the first month with data there is no metric to show as no_data (found by exploratory testing)
+    assert main([*args, "2019-01"]) == 0 and build_report(report_store, "2019-01", "en").gaps.empty
+    assert capsys.readouterr().err.startswith("note: no values for 2019-01 or any month before it; nothing to show\n")
+    assert main(["--db", str(report_store.path), "analyse", "--period", "2019-01"]) == 0
+    assert capsys.readouterr().err == "note: no values for 2019-01 or any month before it; nothing to show\n"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
