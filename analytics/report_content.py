@@ -16,7 +16,7 @@ import pandas as pd
 from .analysis import Analysis, analyse, latest_complete_period
 from .catalogue import CATEGORIES, CATEGORY_WORDS
 from .errors import InputRefused, Problem
-from .i18n import assurance_label, t, trend_label
+from .i18n import STRINGS, assurance_label, t, trend_label
 from .names import header_key
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
@@ -83,7 +83,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
     if rows.empty:
         empty = pd.DataFrame(columns=GAP_COLUMNS + ["decimals"])
         return ReportContent(period, lang, title, headline(rows), [], empty, [],
-                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period),
+                             _records(store, lang, set() if filtered else None), _uploads(store, set(), period, lang),
                              filters)
     gaps = pd.DataFrame({
         "metric": rows["display_name"], "unit": rows["unit"].map(lambda u: unit_shown(u, lang)),
@@ -120,7 +120,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
                                 by_metric.get(row.metric_id, empty)))
     return ReportContent(period, lang, title, headline(rows), top, gaps.reset_index(drop=True), charts,
                          _records(store, lang, set(rows["metric_id"]) if filtered else None),
-                         _uploads(store, set(rows["metric_id"]), period), filters)
+                         _uploads(store, set(rows["metric_id"]), period, lang), filters)
 
 
 def report_filters(everything: Analysis, process: str | None, category: str | None) -> Filters:
@@ -182,7 +182,7 @@ def _records(store: Store, lang: str, metric_ids: set | None) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _uploads(store: Store, metric_ids: set, period: str | None) -> pd.DataFrame:
+def _uploads(store: Store, metric_ids: set, period: str | None, lang: str) -> pd.DataFrame:
     """The uploads the report's values came from: those holding a current value of one of its
     metrics up to its period (the month's value and the history its limits, trend and charts are
     drawn from), where every applied upload was listed, later months and other processes too."""
@@ -195,6 +195,8 @@ def _uploads(store: Store, metric_ids: set, period: str | None) -> pd.DataFrame:
                 "SELECT DISTINCT upload_id FROM current_observation WHERE period < ? AND list_contains(?, metric_id)",
                 [month_after, sorted(int(i) for i in metric_ids)]).fetchall()}
     uploads = uploads[(uploads["outcome"] == "applied") & uploads["id"].isin(sources)]
+    uploads = uploads.assign(source=[t(f"source.{s}", lang) if f"source.{s}" in STRINGS else s   # 服务报告, not
+                                     for s in uploads["source"]])                                 # service_report
     return uploads[["id", "file_name", "uploaded_by", "uploaded_at", "source", "values_new",
                     "values_changed"]].reset_index(drop=True)
 

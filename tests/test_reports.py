@@ -632,3 +632,15 @@ def test_the_change_since_baseline_is_in_every_report_format(report_store, tmp_p
     assert [c.value for c in openpyxl.load_workbook(path)["Gaps"][1]][-1] == "Since baseline"
     assert "<th>Since baseline</th>" in render_report(content, "html").decode("utf-8")
     assert build_report(report_store, "2026-10", "zh").gaps["since_baseline"].isin(["改善", "变差"]).any()
+
+
+def test_the_workbooks_uploads_sheet_names_the_source_in_the_readers_language(report_store, tmp_path):
+    """Found by exploratory testing: the Chinese workbook's 数据来源 sheet said service_report."""
+    for lang, word in (("zh", "服务报告"), ("en", "Service report")):
+        content = build_report(report_store, "2026-10", lang)
+        path = tmp_path / f"{lang}.xlsx"
+        path.write_bytes(render_report(content, "xlsx"))
+        sheet = openpyxl.load_workbook(path)[content.label("report.uploads")]
+        header = [c.value for c in sheet[1]]
+        sources = {row[header.index(content.label("upload.source"))] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert word in sources and "service_report" not in sources
