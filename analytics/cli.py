@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=None)
     p.add_argument("--reason", default=None)
 
-    p = sub.add_parser("records", help="service improvement records: raise, move, list, show")
+    p = sub.add_parser("records", help="service improvement records: raise, revise, note, move, list, show")
     rsub = p.add_subparsers(dest="records_action", metavar="ACTION", parser_class=_Parser)
     rsub.required = True
     r = rsub.add_parser("raise", help="raise a record (prints its id)")
@@ -94,10 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--period", default=None, metavar="YYYY-MM")
     from .records import RECORD_SOURCES, STATES
     r.add_argument("--source", choices=RECORD_SOURCES, default="gap")
-    r.add_argument("--description", default=None)
-    r.add_argument("--owner", default=None)
-    r.add_argument("--due", dest="due_date", default=None, metavar="YYYY-MM-DD")
-    r.add_argument("--expected-value", type=float, default=None)
+    _plan_options(r)
+    r = rsub.add_parser("revise", help="adjust a record's plan (every change is kept in its trail)")
+    r.add_argument("record_id", type=int, metavar="ID")
+    r.add_argument("--by", required=True, metavar="USER")
+    r.add_argument("--reason", required=True, help="why the plan changes")
+    r.add_argument("--title", default=None)
+    _plan_options(r)
+    r = rsub.add_parser("note", help="add a monitoring note (质量管理部跟踪) to an implementing or monitored record")
+    r.add_argument("record_id", type=int, metavar="ID")
+    r.add_argument("--by", required=True, metavar="USER")
+    r.add_argument("--text", required=True)
     r = rsub.add_parser("move", help="move a record to another state")
     r.add_argument("record_id", type=int, metavar="ID")
     r.add_argument("--to", required=True, choices=STATES)
@@ -356,6 +363,25 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _plan_options(parser: argparse.ArgumentParser) -> None:
+    """A record's plan fields, as `records raise` gives and `records revise` changes them."""
+    parser.add_argument("--description", default=None)
+    parser.add_argument("--root-cause", default=None)
+    parser.add_argument("--actions", dest="planned_actions", default=None, help="the planned actions")
+    parser.add_argument("--resources", default=None)
+    parser.add_argument("--owner", default=None)
+    parser.add_argument("--priority", choices=("high", "medium", "low"), default=None)
+    parser.add_argument("--due", dest="due_date", default=None, metavar="YYYY-MM-DD")
+    parser.add_argument("--expected-value", type=float, default=None)
+    parser.add_argument("--expected-by", default=None, metavar="YYYY-MM-DD")
+
+
+def _plan_fields(args: argparse.Namespace) -> dict:
+    from .records import PLAN_FIELDS
+
+    return {field: getattr(args, field) for field in PLAN_FIELDS if getattr(args, field, None) is not None}
+
+
 def cmd_records(store: Store, args: argparse.Namespace) -> int:
     from . import records
 
@@ -365,11 +391,19 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
         if args.metric and args.period:
             from .record_views import gap_snapshot
             snapshot = gap_snapshot(store, args.metric, args.period)
-        record_id = records.raise_record(
-            store, title=args.title, by=args.by, source=args.source, metric=args.metric, period=args.period,
-            snapshot=snapshot, description=args.description, owner=args.owner, due_date=args.due_date,
-            expected_value=args.expected_value)
+        fields = {k: v for k, v in _plan_fields(args).items() if k != "title"}
+        record_id = records.raise_record(store, title=args.title, by=args.by, source=args.source, metric=args.metric,
+                                         period=args.period, snapshot=snapshot, **fields)
         print(record_id)
+        return EXIT_OK
+    if action == "revise":
+        fields = _plan_fields(args)
+        records.revise_plan(store, args.record_id, by=args.by, reason=args.reason, **fields)
+        print(f"record #{args.record_id} revised: {', '.join(fields)}")
+        return EXIT_OK
+    if action == "note":
+        records.add_note(store, args.record_id, by=args.by, text=args.text)
+        print(f"note added to record #{args.record_id}")
         return EXIT_OK
     if action == "move":
         state = records.move_record(store, args.record_id, args.to, by=args.by, comment=args.comment,

@@ -385,3 +385,31 @@ def test_records_show_gives_what_each_step_changed(loaded, cli):
     assert json.loads(out)["events"][1]["details"] is None           # a step that changed nothing else
     code, out, _ = cli("records", "show", revise)
     assert "monitoring -> monitoring" not in out and "revision: extend [Due date: – → 2026-12-31]" in out
+
+
+def test_the_command_line_raises_with_a_plan_revises_it_and_adds_notes(loaded, capsys):
+    """SPEC 3: the command line reaches what the pages do. Found by exploratory testing: a root cause,
+    actions, resources, priority or expected date could not be given, nor a plan revised or a note added."""
+    db = ["--db", str(loaded.path)]
+    assert main([*db, "records", "raise", "--title", "缩短MTTR", "--by", "improvement_owner", "--source", "audit",
+                 "--root-cause", "夜间无人值守", "--actions", "增加夜班", "--resources", "两名工程师",
+                 "--priority", "high", "--expected-by", "2026-12-31", "--owner", "王磊"]) == 0
+    rid = int(capsys.readouterr().out.strip())
+    record = get_record(loaded, rid)
+    assert (record["root_cause"], record["planned_actions"], record["resources"], record["priority"],
+            str(record["expected_by"]), record["owner"]) == ("夜间无人值守", "增加夜班", "两名工程师", "high",
+                                                             "2026-12-31", "王磊")
+    assert main([*db, "records", "revise", str(rid), "--by", "improvement_owner", "--reason", "范围扩大",
+                 "--actions", "增加夜班和周末班", "--title", "缩短MTTR(含周末)"]) == 0
+    assert capsys.readouterr().out == f"record #{rid} revised: title, planned_actions\n"
+    record = get_record(loaded, rid)
+    assert (record["title"], record["planned_actions"]) == ("缩短MTTR(含周末)", "增加夜班和周末班")
+    revision = record["events"][record["events"]["kind"] == "revision"].iloc[-1]
+    assert revision["comment"] == "范围扩大" and "增加夜班" in revision["details"]
+    assert main([*db, "records", "revise", str(rid), "--by", "improvement_owner", "--reason", "r"]) == 1
+    assert "nothing to change" in capsys.readouterr().err
+    for to in ("approved", "implementing"):
+        move_record(loaded, rid, to, by="admin", change_ref="CHG-1", go_live="2026-06")
+    assert main([*db, "records", "note", str(rid), "--by", "quality", "--text", "夜班已排"]) == 0
+    assert capsys.readouterr().out == f"note added to record #{rid}\n"
+    assert "夜班已排" in set(get_record(loaded, rid)["events"]["comment"].dropna())
