@@ -214,6 +214,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.reason": ("Why", "原因"),
     "status.met": ("Met", "达标"),
     "status.near": ("Near", "接近"),
+    "status.off_target": ("Off target", "偏离目标"),       # a neutral metric beyond its tolerance
     "status.missed": ("Missed", "未达标"),
     "status.no_target": ("No target", "无目标"),
     "status.no_data": ("No data", "无数据"),

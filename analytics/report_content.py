@@ -89,7 +89,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "metric": rows["display_name"], "unit": rows["unit"].map(lambda u: unit_shown(u, lang)),
         "actual": rows["actual"], "baseline": rows["baseline"],
         "target": rows["target"], "gap": rows["gap"], "gap_pct": rows["gap_pct"],
-        "status": rows["status"].map(lambda s: t(f"status.{s}", lang)),
+        "status": rows["status_shown"].map(lambda s: t(f"status.{s}", lang)),
         "variation": rows["variation"].map(lambda v: t(f"variation.{v}", lang) if isinstance(v, str) else None),
         "assurance": [assurance_label(v, why, lang) for v, why in zip(rows["assurance"], rows["assurance_reason"],
                                                                            strict=True)],
@@ -101,7 +101,7 @@ def build_report(store: Store, period: str | None = None, lang: str = "zh", *, p
         "since_baseline": rows["change_since_baseline"].map(lambda v: t(f"since.{v}", lang) if isinstance(v, str)
                                                             else None),
         "decimals": rows["decimals"].fillna(1).astype(int),
-        "status_key": rows["status"], "metric_id": rows["metric_id"],
+        "status_key": rows["status_shown"], "metric_id": rows["metric_id"],
     })
     top = [(int(p), m, r) for p, m, r in zip(rows["priority"], rows["display_name"], rows["reason"])
            if pd.notna(p)][:TOP]

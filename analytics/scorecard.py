@@ -18,7 +18,13 @@ from .units import format_difference, format_number, places_for_status
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
 STATUSES = tuple(STATUS_ORDER)
 STATUS_COLOURS = {"met": "#d5ecd4", "near": "#fff1c2", "missed": "#f9d0cc", "no_target": "#eeeeee",
-                  "no_data": "#eeeeee"}
+                  "no_data": "#eeeeee", "off_target": "#fff1c2"}
+
+
+def shown_status(status: object, direction: object) -> object:
+    """The status as a reader is told it: a neutral metric beyond its tolerance is 'off target',
+    neither better nor worse; 'near' (its status, which ranks and counts it) would say it is close."""
+    return "off_target" if status == "near" and direction == "neutral" else status
 IMPROVEMENT = ("improvement_high", "improvement_low")
 CONCERN = ("concern_high", "concern_low")
 
@@ -81,6 +87,7 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     rows["decimals"] = [places_for_status(g, tolerance, s, d, direction == "neutral") for g, tolerance, s, d, direction
                         in zip(rows["gap"], rows["tolerance"], rows["status"], rows["decimals"], rows["direction"],
                                strict=True)]
+    rows["status_shown"] = [shown_status(s, d) for s, d in zip(rows["status"], rows["direction"], strict=True)]
     rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
     rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]
     rows["gap_text"] = [format_difference(v, u, d) for v, u, d in

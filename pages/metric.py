@@ -13,7 +13,7 @@ from analytics.charts import xmr_figure
 from analytics.i18n import assurance_label, trend_label
 from analytics.localise import message_text
 from analytics.records import list_records, record_events
-from analytics.scorecard import display_name
+from analytics.scorecard import display_name, shown_status
 from analytics.units import (
     format_difference,
     format_number,
@@ -97,7 +97,7 @@ cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), he
 cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
 cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
 cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals))
-cols[4].metric(t("col.status"), t(f"status.{row['status']}"))
+cols[4].metric(t("col.status"), t(f"status.{shown_status(row['status'], row['direction'])}"))
 cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
                help=assurance_label(row["assurance"], row["assurance_reason"], lang()))
 

@@ -83,9 +83,9 @@ COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actu
            "gap_pct", "status_text", "trend_text", "open_records", "reason", "sparkline"]
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
-badges = {s: data_uri(badge_svg(t(f"status.{s}"), STATUS_COLOURS[s])) for s in STATUSES}
+badges = {s: data_uri(badge_svg(t(f"status.{s}"), colour)) for s, colour in STATUS_COLOURS.items()}
 view = rows.assign(
-    status_text=rows["status"].map(badges),
+    status_text=rows["status_shown"].map(badges),
     trend_text=[i18n.trend_label(v, slope, lang()) or "–" for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
     gap_pct=rows["gap_pct"].round(1) + 0.0,          # shown to one place: no "-0.0%"

@@ -297,6 +297,17 @@ def test_a_neutral_metric_off_its_target_is_not_ranked(loaded, cli):
     assert rows["Tickets"]["status"] == "near" and float(rows["Tickets"]["gap"]) == 5110 - 4000
     assert rows["Tickets"]["priority"] == "" and (rows["MTTR"]["priority"], rows["SLA"]["priority"]) == ("1", "2")
     assert pd.isna(analyse(loaded).table.set_index("metric").loc["Tickets", "reason_en"])
+    # told as off target, not 'near' (its status, which counts it): 1,110 beyond a tolerance of 0 is not
+    # close (found by exploratory testing)
+    from analytics.report_content import build_report
+    from analytics.scorecard import scorecard_rows
+
+    for lang, word in (("en", "Off target"), ("zh", "偏离目标")):
+        gaps = build_report(loaded, "2025-12", lang).gaps.set_index("metric")
+        assert gaps.loc["Tickets", "status"] == word and gaps.loc["Tickets", "status_key"] == "off_target"
+        assert gaps.loc["MTTR", "status"] == ("Missed" if lang == "en" else "未达标")
+    rows = scorecard_rows(analyse(loaded), "en").set_index("name")
+    assert (rows.loc["Tickets", "status"], rows.loc["Tickets", "status_shown"]) == ("near", "off_target")
 
 
 def test_a_reason_names_sigmas_only_where_the_metric_has_limits():
