@@ -217,8 +217,12 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
         for i in np.flatnonzero(points["rebase"].fillna(False).astype(bool).to_numpy()):
             x = xs[i]
             out.append(f'<path d="M{x:.1f},{y0}V{y1}" {_stroke("#555555", 1, "dot")}/>')
-            out.append(f'<text x="{x + 2:.1f}" y="{y0 - 3}" font-size="{tick_size}" fill="#555555">'
-                       f'{escape(t("chart.new_cycle", lang))}</text>')
+            label = escape(t("chart.new_cycle", lang))
+            # to the right of the line, or to its left near the right edge ('new cycle' was cut to 'new')
+            room = x1 - x > text_width(label, tick_size) + 4
+            anchor = "" if room else ' text-anchor="end"'
+            out.append(f'<text x="{x + 2 if room else x - 2:.1f}" y="{y0 - 3}" font-size="{tick_size}" fill="#555555"'
+                       f'{anchor}>{label}</text>')
 
     # legend
     for r, row in enumerate(rows):

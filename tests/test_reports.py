@@ -221,6 +221,26 @@ def test_chart_svg_edge_cases():
     ET.fromstring(xmr_svg(one.iloc[0:0], title="none", unit=None, decimals=1, lang="en"))
 
 
+@pytest.mark.parametrize("rebase_at, anchor", [(2, None), (11, "end")])
+def test_a_new_cycle_label_stays_inside_the_chart(rebase_at, anchor):
+    """Found by exploratory testing: a cycle starting in the last month had its label cut to 'new'
+    at the chart's right edge; it is drawn to the left of its line there."""
+    import pandas as pd
+
+    from analytics.chart_svg import text_width, xmr_svg
+
+    points = pd.DataFrame({"period": pd.date_range("2026-01-01", periods=12, freq="MS"), "value": [3.0] * 12,
+                           "mean": 3.0, "lpl": 1.0, "upl": 5.0, "target": float("nan"), "segment": 0,
+                           "rebase": [i == rebase_at for i in range(12)], "point_type": "common_cause"})
+    svg = ET.fromstring(xmr_svg(points, title="t", unit="h", decimals=0, lang="en"))
+    width = float(svg.get("viewBox").split()[2]) if svg.get("viewBox") else float(svg.get("width"))
+    label = next(e for e in svg.iter(SVG + "text") if "".join(e.itertext()) == "new cycle")
+    x, size = float(label.get("x")), float(label.get("font-size"))
+    assert label.get("text-anchor") == anchor
+    right = x if anchor == "end" else x + text_width("new cycle", size)
+    assert right <= width
+
+
 @pytest.mark.parametrize("low, high, decimals", [(45, 58, 1), (50.001, 50.011, 1), (7, 7, 2), (0.951, 0.962, 3),
                                                  (100, 173, 0), (-5, 5, 1), (1e6, 1.2e6, 0)])
 def test_chart_axis_ticks_are_round_distinct_and_inside(low, high, decimals):
