@@ -26,6 +26,7 @@ from .series import monthly_series, read_inputs
 from .spc import spc
 from .store import Store
 from .trend import mann_kendall, periods_to_target, trend_verdict
+from .units import places_for_status
 
 ANALYSE_COLUMNS = ["metric", "period", "actual", "baseline", "target", "gap", "gap_pct", "status", "variation",
                    "assurance", "trend", "slope", "periods_to_target", "priority"]
@@ -173,6 +174,11 @@ def analyse_frames(metrics: pd.DataFrame, observations: pd.DataFrame, versions: 
     alone = table["upl"].isna() & table["value"].notna() & table["variation"].eq("common_cause")
     table.loc[alone, "variation"] = "too_few_points"
     table["assurance_reason"] = _why_no_assurance(table)
+    # the places each row is shown with, once per analysis: the scorecard, the metric page, the reports
+    # and the priority reasons all write its numbers so
+    table["decimals_shown"] = [places_for_status(g, tolerance, s, d, direction == "neutral") for g, tolerance, s, d,
+                               direction in zip(table["gap"], table["tolerance"], table["status"], table["decimals"],
+                                                table["direction"], strict=True)]
     sigma = (table["upl"] - table["mean"]) / 3.0
     table = rank_priorities(table, sigma)
     table = table.reset_index().rename(columns={"value": "actual", "sen_slope": "slope"})

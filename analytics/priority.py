@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .units import format_difference, places_for_status
+from .units import format_difference
 
 MISSED_RUN_WEIGHT = 0.5
 MISSED_RUN_CAP = 6
@@ -56,8 +56,7 @@ def _reason(row, lang: str) -> str:
 
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):
-        gap_text = amount(row.gap, places_for_status(row.gap, getattr(row, "tolerance", None), row.status, decimals,
-                                                     getattr(row, "direction", None) == "neutral"))
+        gap_text = amount(row.gap, int(getattr(row, "decimals_shown", decimals)))     # as the table beside it
         sigmas = row.gap_sigmas if pd.notna(row.gap_sigmas) else None
         if lang == "zh":
             parts.append(f"{'未达标' if row.status == 'missed' else '接近目标'},差距 {gap_text}"

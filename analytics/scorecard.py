@@ -13,20 +13,20 @@ import pandas as pd
 
 from .analysis import Analysis
 from .icons import assurance_svg, data_uri, variation_svg
-from .units import format_difference, format_number, places_for_status
+from .units import format_difference, format_number
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
 STATUSES = tuple(STATUS_ORDER)
 STATUS_COLOURS = {"met": "#d5ecd4", "near": "#fff1c2", "missed": "#f9d0cc", "no_target": "#eeeeee",
                   "no_data": "#eeeeee", "off_target": "#fff1c2"}
+IMPROVEMENT = ("improvement_high", "improvement_low")
+CONCERN = ("concern_high", "concern_low")
 
 
 def shown_status(status: object, direction: object) -> object:
     """The status as a reader is told it: a neutral metric beyond its tolerance is 'off target',
     neither better nor worse; 'near' (its status, which ranks and counts it) would say it is close."""
     return "off_target" if status == "near" and direction == "neutral" else status
-IMPROVEMENT = ("improvement_high", "improvement_low")
-CONCERN = ("concern_high", "concern_low")
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,7 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     rows = rows[keep].copy()
     spark = analysis.sparklines(months)
     rows["sparkline"] = rows["metric_id"].map(spark)
-    rows["decimals"] = [places_for_status(g, tolerance, s, d, direction == "neutral") for g, tolerance, s, d, direction
-                        in zip(rows["gap"], rows["tolerance"], rows["status"], rows["decimals"], rows["direction"],
-                               strict=True)]
+    rows["decimals"] = rows["decimals_shown"]             # the reports write the rows' numbers with them too
     rows["status_shown"] = [shown_status(s, d) for s, d in zip(rows["status"], rows["direction"], strict=True)]
     rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
     rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]

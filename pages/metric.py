@@ -14,12 +14,7 @@ from analytics.i18n import assurance_label, trend_label
 from analytics.localise import message_text
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name, shown_status
-from analytics.units import (
-    format_difference,
-    format_number,
-    format_rate,
-    places_for_status,
-)
+from analytics.units import format_difference, format_number, format_rate
 from analytics.uploads import value_history
 from pages.common import (
     MEETING_PERIOD,
@@ -82,7 +77,7 @@ if st.query_params.get("metric") != str(choice):
 row = table.loc[choice]
 name = display_name(row, lang())
 unit = row["unit"]
-decimals = places_for_status(row["gap"], row["tolerance"], row["status"], row["decimals"], row["direction"] == "neutral")
+decimals = int(row["decimals_shown"])
 
 st.title(name)
 st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(
