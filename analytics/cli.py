@@ -481,10 +481,11 @@ def cmd_analyse(store: Store, args: argparse.Namespace) -> int:
     analysis = analyse(store, period)
     if period is not None and analysis.periods and not any(p.strftime("%Y-%m") == period for p in analysis.periods):
         print(_no_values_note(period, analysis.table.empty), file=sys.stderr)
-    if period is None and analysis.period is not None and latest_complete_period(analysis.periods) != analysis.period:
+    complete = latest_complete_period(analysis.periods) if period is None and analysis.period is not None else None
+    if complete is not None and complete != analysis.period:
         # the newest month with data has not ended: the report and the dashboard show the month before
         print(f"note: {analysis.period:%Y-%m} has not ended yet; `report` and the dashboard default to "
-              f"{latest_complete_period(analysis.periods):%Y-%m} (give --period to choose)", file=sys.stderr)
+              f"{complete:%Y-%m} (give --period to choose)", file=sys.stderr)
     sys.stdout.write(render(analyse_output(analysis), args.format))
     return EXIT_OK
 

@@ -39,6 +39,7 @@ from .names import (
     unit_key,
 )
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
+from .periods import this_month
 from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
 from .readers import read_bytes
 from .store import Store, data_version_in
@@ -578,9 +579,9 @@ def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
     """A value for a month that has not begun is a wrong year (2027-10 typed for 2026-10, 十二月
     under this year's title in November): loaded, it would sit on every chart as a point in the
     future. Months of a yearly template not filled in yet are blank and pass."""
-    this_month = pd.Timestamp.today().strftime("%Y-%m")
+    now = this_month()
     codes, periods = factorize_cells(records["period"])
-    later = np.array([str(p) > this_month for p in periods], dtype=bool)
+    later = np.array([str(p) > now for p in periods], dtype=bool)
     if not later.any():
         return
     rows = np.flatnonzero(later[codes] & (codes >= 0) & records["value"].notna().to_numpy())
@@ -588,7 +589,7 @@ def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
     for period, at in pd.Series(rows).groupby(np.asarray(periods, dtype=object)[codes[rows]], sort=True).first().items():
         first = records.iloc[int(at)]
         problems.append(Problem(
-            f"'{period}' has not begun (this month is {this_month}): check the year; values are for months that have "
+            f"'{period}' has not begun (this month is {now}): check the year; values are for months that have "
             "ended, or this one", file=file_name, sheet=first["sheet"], row=int(first["row"]), column=str(first["column"])))
     if problems:
         raise InputRefused(problems[:200])

@@ -251,3 +251,8 @@ def format_period(value: object) -> str:
     if isinstance(value, str):
         return value[:7]
     return f"{value.year:04d}-{value.month:02d}"
+
+
+def this_month() -> str:
+    """'YYYY-MM' of today: the last month a value, a gap or a go-live can be for."""
+    return format_period(datetime.date.today())

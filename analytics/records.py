@@ -18,7 +18,7 @@ import pandas as pd
 
 from .catalogue import catalogue_metric_id
 from .errors import InputRefused, NotAllowed, Problem
-from .periods import format_period, parse_period, period_to_date
+from .periods import format_period, parse_period, period_to_date, this_month
 from .store import Store
 from .users import User
 
@@ -81,9 +81,8 @@ def raise_record(store: Store, *, title: str, by: str, source: str = "gap", metr
         month = parse_period(period)
         if month is None:
             raise InputRefused(Problem(f"--period '{period}' is not a month; use YYYY-MM"))
-        this_month = format_period(datetime.date.today())
-        if month > this_month:
-            raise InputRefused(Problem(f"--period {month} has not begun (this month is {this_month}): a gap is "
+        if month > this_month():
+            raise InputRefused(Problem(f"--period {month} has not begun (this month is {this_month()}): a gap is "
                                        "found in a month with data; check the year"))
     values = _clean_plan(fields)
     with store.write() as con:
@@ -229,10 +228,9 @@ def _change_corrected(state: str, current_ref: str | None, current_go_live: date
 
 def _refuse_before_go_live(record_id: int, go_live: datetime.date | None, to: str) -> None:
     """A change that has not gone live yet cannot be monitored, nor its effect verified."""
-    this_month = datetime.date.today().replace(day=1)
-    if go_live is not None and go_live > this_month:
+    if go_live is not None and format_period(go_live) > this_month():
         raise InputRefused(Problem(f"record #{record_id} goes live in {format_period(go_live)}, after this month "
-                                   f"({format_period(this_month)}): a change that has not gone live cannot move to "
+                                   f"({this_month()}): a change that has not gone live cannot move to "
                                    f"{to}"))
 
 

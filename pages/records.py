@@ -195,11 +195,7 @@ def _state_seen(record: dict) -> str:
     for a state the record has left meanwhile is still read as that form's choice (and refused
     by move_record, which re-checks the state) rather than lost, or turned by Streamlit into the
     first step offered for the new state (a cancel that closed a verified record)."""
-    drawn_key = f"rec_form_state_{record['id']}"
-    drawn = state.get(drawn_key)
-    clicked_on_older = drawn not in (None, record["state"]) and state.get(f"move_save_{record['id']}_{drawn}")
-    state[drawn_key] = record["state"]
-    return drawn if clicked_on_older else record["state"]
+    return _drawn_on(record["id"], "move", record["state"])
 
 
 def _version_seen(record: dict, form: str) -> int:
@@ -207,12 +203,17 @@ def _version_seen(record: dict, form: str) -> int:
     keyed by it: a saved form starts afresh, a refused one keeps what was typed, and a click on a
     form drawn before someone else changed the record is still read as that form's (a revision is
     then refused by revise_plan, which re-checks the version) rather than lost with its text."""
-    version = len(record["events"])
-    drawn_key = f"rec_{form}_version_{record['id']}"
+    return _drawn_on(record["id"], form, len(record["events"]))
+
+
+def _drawn_on(record_id: int, form: str, now: object) -> object:
+    """What `form` was drawn on last run (a state, a version), when its save button
+    (`{form}_save_{record_id}_{drawn}`) was clicked there; else what the record is on now."""
+    drawn_key = f"rec_{form}_drawn_on_{record_id}"
     drawn = state.get(drawn_key)
-    clicked_on_older = drawn not in (None, version) and state.get(f"{form}_save_{record['id']}_{drawn}")
-    state[drawn_key] = version
-    return drawn if clicked_on_older else version
+    clicked_on_older = drawn not in (None, now) and state.get(f"{form}_save_{record_id}_{drawn}")
+    state[drawn_key] = now
+    return drawn if clicked_on_older else now
 
 
 def _step_label(step: str, verification, language: str) -> str:
