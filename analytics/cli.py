@@ -320,12 +320,14 @@ def cmd_uploads(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(store: Store, args: argparse.Namespace) -> int:
-    from .uploads import rollback_upload
+    from .uploads import rollback_upload, verified_records_note
 
     result = rollback_upload(store, args.upload_id, by=_by(args))
     print(f"upload #{args.upload_id} rolled back: {result['retracted']} values retracted, "
           f"{result['restored']} earlier values restored"
           + (f"; metrics it created removed: {', '.join(result['removed'])}" if result["removed"] else ""))
+    if result["records"]:                   # stderr: stdout keeps the line a batch job parses
+        print(f"warning: {verified_records_note(result['records'])}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -25,7 +25,8 @@ def list_uploads(store: Store) -> pd.DataFrame:
 def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
     """Retract the upload's values and make the values it replaced current again. The metrics the
     upload created (--create-metrics) go too, unless something else now holds on to them (see
-    _metrics_only_the_upload_made); 'removed' names those that went."""
+    _metrics_only_the_upload_made); 'removed' names those that went, 'records' the finished records
+    whose verification read its values (records_verified_on), which the caller warns about."""
     with store.write() as con:
         row = con.execute("SELECT outcome, file_name FROM upload WHERE id = ?", [upload_id]).fetchone()
         if row is None:
@@ -40,6 +41,7 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
             raise InputRefused(Problem(
                 f"upload #{upload_id} cannot be rolled back: some of its values were since replaced by "
                 f"upload {ids}; roll back {ids} first"))
+        records = _records_verified_on(con, upload_id)
         retracted = con.execute(
             "UPDATE observation SET retracted = true WHERE upload_id = ? AND NOT retracted", [upload_id]
         ).fetchone()[0]
@@ -56,7 +58,38 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
         con.execute(
             "UPDATE upload SET outcome = 'rolled_back', rolled_back_at = current_timestamp, rolled_back_by = ?"
             " WHERE id = ?", [by, upload_id])
-    return {"retracted": int(retracted), "restored": int(restored), "removed": list(removed.values())}
+    return {"retracted": int(retracted), "restored": int(restored), "removed": list(removed.values()),
+            "records": records}
+
+
+def records_verified_on(store: Store, upload_id: int) -> list[int]:
+    """The finished records a rollback of the upload would change the evidence of (the page warns
+    before the click)."""
+    with store.read() as con:
+        return _records_verified_on(con, upload_id)
+
+
+def _records_verified_on(con, upload_id: int) -> list[int]:
+    """Verified or closed records whose verification read a current value of this upload: their
+    effect is judged on the values up to the month they were verified in (record_views.verified_month),
+    so rolling the upload back changes the evidence, and perhaps the verdict, of a finished record."""
+    return [rid for (rid,) in con.execute(
+        """
+        SELECT r.id FROM improvement_record r
+        JOIN (SELECT record_id, date_trunc('month', max(event_at)) AS month FROM record_event
+              WHERE kind = 'transition' AND to_state = 'verified' GROUP BY record_id) v ON v.record_id = r.id
+        WHERE r.state IN ('verified', 'closed') AND r.go_live IS NOT NULL
+          AND EXISTS (SELECT 1 FROM current_observation o WHERE o.upload_id = ? AND o.metric_id = r.metric_id
+                      AND o.period <= v.month)
+        ORDER BY r.id
+        """, [upload_id]).fetchall()]
+
+
+def verified_records_note(record_ids: list[int]) -> str:
+    """What a rollback did to finished records' evidence, in words (localise puts it in Chinese)."""
+    named = ", ".join(f"#{rid}" for rid in record_ids)
+    return (f"the verification of record{'s' * (len(record_ids) > 1)} {named} (verified or closed) read values of "
+            "this upload; it now reads the values as they are after the rollback, and its verdict may differ")
 
 
 def _metrics_only_the_upload_made(con, upload_id: int) -> dict[int, str]:

@@ -20,7 +20,7 @@ from analytics.isolation import start_reading_server
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_names
-from analytics.uploads import list_uploads, rollback_upload
+from analytics.uploads import list_uploads, records_verified_on, rollback_upload
 from pages.common import (
     author_field,
     current_user,
@@ -187,6 +187,9 @@ else:
         with st.expander(t("upload.rollback")):
             pick = st.selectbox(t("upload.rollback_pick"), applied["id"].tolist(),
                                 format_func=lambda i: f"#{i} · {applied.set_index('id').at[i, 'file_name']}")
+            relying = records_verified_on(store, int(pick))
+            if relying:
+                st.warning(t("upload.rollback_records", ids=listed([f"#{rid}" for rid in relying])))
             if st.button(t("upload.rollback_button"), key="rollback_button"):
                 try:
                     require(current_user(), "rollback")

@@ -575,6 +575,42 @@ def test_rollback_is_refused_while_a_later_upload_replaced_its_values(catalogue,
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 6}
 
 
+def test_rolling_back_values_a_finished_records_verification_read_warns_first(catalogue, cli, tmp_path):
+    """Found by exploratory testing: rolling back the upload whose values verified a closed record
+    silently turned its 'effective' into 'not enough evidence'. The command line warns on stderr,
+    and only for an upload holding values up to the month the record was verified in."""
+    from analytics.uploads import records_verified_on
+
+    for name, role in (("owner", "improvement_owner"), ("boss", "service_owner"), ("qa", "quality")):
+        assert cli("users", "add", name, "--role", role, "--no-password")[0] == 0
+    before = "".join(f"MTTR,2026-{m:02d},8\n" for m in range(1, 6))
+    assert cli("ingest", _csv(tmp_path, "before.csv", "metric,period,value\n" + before))[0] == 0          # #1
+    code, out, err = cli("records", "raise", "--metric", "MTTR", "--period", "2026-05", "--title", "Cut MTTR",
+                         "--by", "owner")
+    assert code == 0, err
+    rid = out.strip()
+    assert cli("records", "move", rid, "--to", "approved", "--by", "boss")[0] == 0
+    assert cli("records", "move", rid, "--to", "implementing", "--by", "owner", "--change-ref", "CHG-1",
+               "--go-live", "2026-06")[0] == 0
+    assert cli("records", "move", rid, "--to", "monitoring", "--by", "qa")[0] == 0
+    after = "".join(f"MTTR,2026-{m:02d},6\n" for m in range(6, 9))
+    assert cli("ingest", _csv(tmp_path, "after.csv", "metric,period,value\n" + after))[0] == 0            # #2
+    code, _, err = cli("records", "move", rid, "--to", "verified", "--by", "boss", "--comment", "MTTR down")
+    assert code == 0, err
+    with catalogue.write() as con:                                                # verified in August
+        con.execute("UPDATE record_event SET event_at = TIMESTAMP '2026-08-20 10:00' WHERE to_state = 'verified'")
+    later = "metric,period,value\nMTTR,2026-09,6.2\nSLA attainment,2026-05,99\n"
+    assert cli("ingest", _csv(tmp_path, "later.csv", later))[0] == 0                                      # #3
+    assert [records_verified_on(catalogue, upload) for upload in (1, 2, 3)] == [[int(rid)], [int(rid)], []]
+
+    code, out, err = cli("rollback", "3")                    # September: after the month it was verified in
+    assert code == 0 and "warning" not in err
+    code, out, err = cli("rollback", "2")
+    assert code == 0 and out.startswith("upload #2 rolled back: 3 values retracted")
+    assert err.strip() == (f"warning: the verification of record #{rid} (verified or closed) read values of this "
+                           "upload; it now reads the values as they are after the rollback, and its verdict may differ")
+
+
 def test_the_same_file_twice_is_detected(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "same.csv", "metric,period,value\nMTTR,2026-05,7\n")
     assert cli("ingest", path)[0] == 0
