@@ -125,10 +125,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.rollback": ("Roll back an upload", "回滚上传"),
     "upload.rollback_pick": ("Upload to roll back", "选择要回滚的上传"),
     "upload.rollback_button": ("Roll back", "回滚"),
-    "upload.rollback_records": ("The verification of record {ids} (verified or closed) read values of this upload. "
-                                "After a rollback it reads the values as they then are, and its verdict may differ.",
-                                "记录 {ids}(已验证或已关闭)的效果验证用到了此上传的数值;回滚后将按回滚后的数值验证,"
-                                "结论可能改变。"),
+    "upload.rollback_records": (("The verification of record {ids} (verified or closed) read values of this upload. "
+                                 "After a rollback it reads the values as they then are, and its verdict may differ."),
+                                ("记录 {ids}(已验证或已关闭)的效果验证用到了此上传的数值;回滚后将按回滚后的数值验证,"
+                                 "结论可能改变。")),
     "upload.rollback_done": ("Upload #{id} rolled back: {retracted} values retracted, {restored} restored.",
                              "上传 #{id} 已回滚:撤回 {retracted} 个数值,恢复 {restored} 个旧值。"),
     "upload.metrics_removed": ("The metrics it created were removed: {names}.", "其新建的指标已删除:{names}。"),
