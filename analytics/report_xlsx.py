@@ -2,8 +2,9 @@
 
 Real numbers with number formats (the metric's decimals), frozen header rows, autofilters,
 fitted column widths, status colours, native Excel line charts (one per charted metric, drawn
-from the Data sheet, special-cause points in the dashboard's colours). Text is always written as
-text (never as a formula), and text that looks like a formula is quote-prefixed as well.
+from the Data sheet, special-cause points in the dashboard's colours, the mean and limits stepping
+at a new cycle). Text is always written as text (never as a formula), and text that looks like a
+formula is quote-prefixed as well.
 
 Most of the workbook is the charted metrics' points, so the Data sheet is written from arrays with
 the formats made once, and only the first series of a chart carries the month labels (Excel takes
@@ -33,6 +34,7 @@ from .units import shown_rounded
 HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
           "border": 1}
 FONT = "Microsoft YaHei"
+POINTS = " pp"      # a difference of percentages, in percentage points, as units.format_difference writes it
 
 
 class SheetWriter:
@@ -47,8 +49,9 @@ class SheetWriter:
             self.formats[key] = self.book.add_format({"font_name": FONT, **props})
         return self.formats[key]
 
-    def cell(self, sheet, row: int, col: int, value, decimals: int | None = None, **props) -> int:
-        """Write one value with the right type; returns the width it needs."""
+    def cell(self, sheet, row: int, col: int, value, decimals: int | None = None, suffix: str = "", **props) -> int:
+        """Write one value with the right type; returns the width it needs. A number's `suffix` is
+        shown by its number format (' pp'), the value staying a number."""
         if value is None or value is pd.NA or value is pd.NaT or (
                 isinstance(value, (float, datetime.date, pd.Timestamp)) and pd.isna(value)):
             sheet.write_blank(row, col, None, self.fmt(**props))
@@ -60,9 +63,9 @@ class SheetWriter:
             number = float(value)
             places = 0 if float(number).is_integer() and decimals is None else (decimals if decimals is not None
                                                                                  else 2)
-            sheet.write_number(row, col, number, self.fmt(num_format="#,##0" + ("." + "0" * places if places else ""),
-                                                          **props))
-            return len(f"{number:,.{places}f}") + 1
+            shown = "#,##0" + ("." + "0" * places if places else "") + (f'"{suffix}"' if suffix else "")
+            sheet.write_number(row, col, number, self.fmt(num_format=shown, **props))
+            return len(f"{number:,.{places}f}") + len(suffix) + 1
         if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
             sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(),
                                  self.fmt(num_format="yyyy-mm-dd hh:mm" if isinstance(value, (datetime.datetime,
@@ -80,19 +83,24 @@ class SheetWriter:
                            else self.fmt(**props))
 
     def table(self, name: str, frame: pd.DataFrame, headers: dict[str, str], decimals: pd.Series | None = None,
-              start_row: int = 0, fixed_decimals: dict[str, int] | None = None):
+              start_row: int = 0, fixed_decimals: dict[str, int] | None = None,
+              suffixes: dict[str, list[str]] | None = None):
         """One sheet: numbers with each row's metric decimals, except columns in `fixed_decimals`
-        (a gap % has one decimal whatever the metric's unit)."""
+        (a gap % has one decimal whatever the metric's unit), and a column's row by row unit shown
+        from `suffixes` (the gap of a % metric is in percentage points)."""
         sheet = self.book.add_worksheet(name)
         columns = list(headers)
         widths = [len(headers[c]) * 2 for c in columns]
         for j, column in enumerate(columns):
             sheet.write_string(start_row, j, headers[column], self.fmt(**HEADER))
-        for i, row in enumerate(frame[columns].itertuples(index=False), start=start_row + 1):
-            places = int(decimals.iloc[i - start_row - 1]) if decimals is not None else None
+        column_suffixes = [(suffixes or {}).get(column) for column in columns]
+        for n, row in enumerate(frame[columns].itertuples(index=False)):
+            i = start_row + 1 + n
+            places = int(decimals.iloc[n]) if decimals is not None else None
             for j, value in enumerate(row):
                 column_places = (fixed_decimals or {}).get(columns[j], places)
-                widths[j] = max(widths[j], self.cell(sheet, i, j, value, column_places))
+                suffix = column_suffixes[j][n] if column_suffixes[j] else ""
+                widths[j] = max(widths[j], self.cell(sheet, i, j, value, column_places, suffix))
         for j, width in enumerate(widths):
             sheet.set_column(j, j, min(max(width, 6), 60))
         sheet.freeze_panes(start_row + 1, 0)
@@ -121,7 +129,8 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
                    "since_baseline": label("col.since_baseline")}     # last: a script reading by position keeps working
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
-                        fixed_decimals={"gap_pct": 1, "periods_to_target": 0, "priority": 0})
+                        fixed_decimals={"gap_pct": 1, "periods_to_target": 0, "priority": 0},
+                        suffixes={"gap": [POINTS if unit == "%" else "" for unit in content.gaps["unit"]]})
     _print_setup(gaps, header_row=True)
     if len(content.gaps):
         status_col = list(gap_headers).index("status")
@@ -175,7 +184,15 @@ def _print_setup(sheet, header_row: bool) -> None:
 
 SPECIAL = (("special_cause_improvement", PALETTE["improvement"]), ("special_cause_concern", PALETTE["concern"]),
            ("special_cause_neutral", PALETTE["neutral"]))
-DATA_COLUMNS = 8 + len(SPECIAL)     # metric, period, value, mean, lpl, upl, target, point; a value column per signal
+CYCLE_LINES = ("mean", "lpl", "upl")          # constant within a cycle: stepped, not joined, at a new one
+FIRST_CYCLE_COLUMN = 8 + len(SPECIAL)
+# metric, period, value, mean, lpl, upl, target, point; a value column per signal; each cycle line twice
+DATA_COLUMNS = FIRST_CYCLE_COLUMN + 2 * len(CYCLE_LINES)
+
+
+def _cycle_column(line: str, parity: int) -> int:
+    """The Data column holding `line` in the odd (parity 0: the first, third, ...) or even cycles."""
+    return FIRST_CYCLE_COLUMN + 2 * CYCLE_LINES.index(line) + parity
 
 
 def _signal_names(label) -> list[str]:
@@ -184,18 +201,35 @@ def _signal_names(label) -> list[str]:
             else label(f"point.{key}") for key, _ in SPECIAL]
 
 
+def _cycle_names(label) -> list[str]:
+    """'Mean (cycles 1, 3, 5…)', 'Mean (cycles 2, 4, 6…)', then the same for each process limit."""
+    return [label(key, line=label(f"chart.{line}")) for line in CYCLE_LINES
+            for key in ("report.cycles_odd", "report.cycles_even")]
+
+
+def _cycle_parity(segments: np.ndarray) -> np.ndarray:
+    """0 in the first, third, ... cycle of a metric's points (in period order), 1 in the others."""
+    if not len(segments):
+        return np.zeros(0, dtype=int)
+    return np.concatenate([[0], np.cumsum(segments[1:] != segments[:-1])]) % 2
+
+
 def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, int, set[int]]]:
-    """The charted metrics' points on one sheet; returns metric id -> (first row, last row, signal columns used).
+    """The charted metrics' points on one sheet; returns metric id -> (first row, last row, signal and
+    cycle columns used).
 
     Written column by column from the points' arrays with one format per number of decimals (no
     per-cell type dispatch or format lookup): the sheet holds every charted point, which is most
     of the workbook. The signal columns repeat a special-cause point's value so the chart can
-    colour it as the dashboard does (a native line chart cannot colour single markers).
+    colour it as the dashboard does (a native line chart cannot colour single markers). For a
+    metric with more than one cycle, the cycle columns repeat its mean and limits in alternate
+    cycles, so the chart draws each cycle's line apart: one series through all months joined the
+    last month's old limits to the new ones with a slope that read as a trend.
     """
     label = content.label
     sheet = writer.book.add_worksheet(label("report.data"))
     headers = [label("col.metric"), label("col.period"), label("col.value"), label("chart.mean"), label("chart.lpl"),
-               label("chart.upl"), label("col.target"), label("md.point")] + _signal_names(label)
+               label("chart.upl"), label("col.target"), label("md.point")] + _signal_names(label) + _cycle_names(label)
     header = writer.fmt(**HEADER)
     for j, text in enumerate(headers):
         sheet.write_string(0, j, text, header)
@@ -232,6 +266,7 @@ def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, i
                 write_number(row + i, j, float(values[i]), number)
             if hits:
                 used.add(j)
+        used |= _write_cycles(sheet, row, points, number)
         row += count
         ranges[chart.metric_id] = (first, row - 1, used)
     sheet.set_column(0, 0, 30)
@@ -240,6 +275,20 @@ def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, i
     if row > 1:
         sheet.autofilter(0, 0, row - 1, DATA_COLUMNS - 1)
     return ranges
+
+
+def _write_cycles(sheet, row: int, points: pd.DataFrame, number) -> set[int]:
+    """The mean and limits of a metric with more than one cycle, in the cycle columns from `row`;
+    returns the columns written (none for a metric with one cycle: its own columns chart it)."""
+    segments = points["segment"].to_numpy() if "segment" in points else np.zeros(len(points))
+    parity = _cycle_parity(segments)
+    if not parity.any():
+        return set()
+    for line in CYCLE_LINES:
+        array = points[line].to_numpy(dtype=float, na_value=np.nan)
+        for i in np.flatnonzero(~np.isnan(array)).tolist():
+            sheet.write_number(row + i, _cycle_column(line, int(parity[i])), float(array[i]), number)
+    return {_cycle_column(line, parity) for line in CYCLE_LINES for parity in (0, 1)}
 
 
 def _value_axis(chart) -> dict:
@@ -272,26 +321,32 @@ def _charts(writer: SheetWriter, content: ReportContent, ranges: dict[int, tuple
     sheet.set_paper(9)                 # A4, one chart wide when printed
     sheet.fit_to_pages(1, 0)
     data = label("report.data")
-    lines = ((2, label("col.value"), PALETTE["value_line"], None), (3, label("chart.mean"), PALETTE["mean_line"], None),
-             (4, label("chart.lpl"), PALETTE["common_cause"], "dash"),
-             (5, label("chart.upl"), PALETTE["common_cause"], "dash"),
-             (6, label("col.target"), PALETTE["target"], "dash_dot"))
-    signals = [(j, name, colour) for j, name, (_, colour) in zip(range(8, DATA_COLUMNS), _signal_names(label), SPECIAL)]
+    lines = ((2, "value", label("col.value"), PALETTE["value_line"], None),
+             (3, "mean", label("chart.mean"), PALETTE["mean_line"], None),
+             (4, "lpl", label("chart.lpl"), PALETTE["common_cause"], "dash"),
+             (5, "upl", label("chart.upl"), PALETTE["common_cause"], "dash"),
+             (6, "target", label("col.target"), PALETTE["target"], "dash_dot"))
+    signals = [(j, name, colour) for j, name, (_, colour) in
+               zip(range(8, FIRST_CYCLE_COLUMN), _signal_names(label), SPECIAL)]
     for n, chart in enumerate(content.charts):
         first, last, used = ranges[chart.metric_id]
         if last < first:
             continue
         line = writer.book.add_chart({"type": "line"})
         categories = [data, first, 1, last, 1]
-        for column, name, colour, dash in lines:
-            series = {"name": name, "values": [data, first, column, last, column],
-                      "line": {"color": colour, "width": 1.5 if column == 2 else 1.25}}
+        added, unlisted = 0, []        # a cycle line's further series: one legend entry per line
+        for column, key, name, colour, dash in lines:
+            series = {"name": name, "line": {"color": colour, "width": 1.5 if column == 2 else 1.25}}
             if dash:
                 series["line"]["dash_type"] = dash
             if column == 2:    # the first series names the months for the axis; the others share it
                 series["categories"] = categories
                 series["marker"] = {"type": "circle", "size": 5, "fill": {"color": colour}, "border": {"none": True}}
-            line.add_series(series)
+            for k, values in enumerate(_line_columns(key, column, used)):
+                if k:
+                    unlisted.append(added)
+                line.add_series({**series, "values": [data, first, values, last, values]})
+                added += 1
         for column, name, colour in signals:
             if column in used:
                 line.add_series({"name": name, "values": [data, first, column, last, column],
@@ -299,12 +354,21 @@ def _charts(writer: SheetWriter, content: ReportContent, ranges: dict[int, tuple
                                  "marker": {"type": "circle", "size": 7, "fill": {"color": colour},
                                             "border": {"color": "#FFFFFF"}}})
         line.set_title({"name": str(neutralise(chart.name)), "name_font": {"size": 12, "name": FONT}})
-        line.set_legend({"position": "bottom"})
+        line.set_legend({"position": "bottom", **({"delete_series": unlisted} if unlisted else {})})
         line.set_size({"width": 760, "height": 300})
         line.set_x_axis({"num_font": {"rotation": -45}})
         line.set_y_axis(_value_axis(chart))
         line.show_blanks_as("gap")
         sheet.insert_chart(n * 16, 0, line)
+
+
+def _line_columns(key: str, column: int, used: set[int]) -> list[int]:
+    """The Data columns a line's series are drawn from: its own, or for the mean and limits of a
+    metric with more than one cycle the odd and the even cycles' columns (blank between, drawn as
+    a gap), so the line steps at a new cycle instead of sloping into it."""
+    if key in CYCLE_LINES and _cycle_column(key, 0) in used:
+        return [_cycle_column(key, 0), _cycle_column(key, 1)]
+    return [column]
 
 
 def _csv_number(value: object, places: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -65,8 +66,11 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     # value, centre line, limits, target, and one marker-only series per kind of signal the metric shows
     signals = [len({kind.rsplit("_", 1)[0] if kind.startswith("special_cause_neutral") else kind
                     for kind in chart.points["point_type"].dropna()} - {"common_cause"}) for chart in content.charts]
-    assert sorted(len(chart.series) for chart in book["控制图"]._charts) == sorted(5 + n for n in signals)
-    assert any(signals)
+    # a metric with more than one cycle has its mean and limits in two series each (odd and even cycles)
+    cycles = [3 * (chart.points["segment"].nunique() > 1) for chart in content.charts]
+    assert sorted(len(chart.series) for chart in book["控制图"]._charts) == sorted(
+        5 + n + c for n, c in zip(signals, cycles))
+    assert any(signals) and any(cycles)
 
 
 def test_months_to_target_say_never_in_the_readers_language(report_store, content):
@@ -294,6 +298,83 @@ def test_excel_gap_percent_has_one_decimal_whatever_the_metric(content, tmp_path
     formats = {gaps.cell(row, column).number_format for row in range(2, gaps.max_row + 1)
                if isinstance(gaps.cell(row, column).value, float)}
     assert formats == {"#,##0.0"}
+
+
+def _three_cycles_report(cli, tmp_path, lang: str = "zh") -> openpyxl.Workbook:
+    """First fix (%) with a new baseline every six months of 2025-01..2026-06 (three cycles, each at
+    a higher level) and MTTR (h) in one cycle, both missing their targets; the report as `report` writes it."""
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text("name,unit,category,direction,process\nFirst fix,%,quality,increase,p1\n"
+                         "MTTR,h,efficiency,decrease,p1\n", encoding="utf-8")
+    months = [f"{2025 + i // 12}-{i % 12 + 1:02d}" for i in range(18)]
+    values = tmp_path / "values.csv"
+    values.write_text("metric,period,value\n" + "".join(
+        f"First fix,{month},{60 + 10 * (i // 6) + (i % 3) * 0.5}\nMTTR,{month},{9 + (i % 2) * 0.3}\n"
+        for i, month in enumerate(months)), encoding="utf-8")
+    assert cli("metrics", "import", catalogue)[0] == 0 and cli("ingest", values)[0] == 0
+    for start, baseline in (("2025-01", 60), ("2025-07", 70), ("2026-01", 80)):
+        assert cli("baselines", "set", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
+                   "--reason", "new cycle")[0] == 0
+    assert cli("baselines", "set", "--metric", "MTTR", "--target", 8, "--from", "2025-01", "--reason", "target")[0] == 0
+    path = tmp_path / "r.xlsx"
+    assert cli("report", "--period", "2026-06", "--lang", lang, "--format", "xlsx", "--output", path)[0] == 0
+    return openpyxl.load_workbook(path)
+
+
+def _series_cells(book: openpyxl.Workbook, series) -> list[tuple[int, object]]:
+    """(row, value) of each Data cell a chart series is drawn from."""
+    sheet_name, cells = series.val.numRef.f.rsplit("!", 1)
+    first, last = cells.replace("$", "").split(":")
+    column = re.match(r"[A-Z]+", first).group()
+    rows = range(int(first[len(column):]), int(last[len(column):]) + 1)
+    sheet = book[sheet_name.strip("'")]
+    return [(row, sheet[f"{column}{row}"].value) for row in rows]
+
+
+def test_excel_mean_and_limits_step_at_a_new_cycle_instead_of_sloping_into_it(cli, tmp_path):
+    """Found by exploratory testing: the mean and limits were one series through every month, so
+    the chart drew a slope from the last month's old limits to the new cycle's, reading as a
+    trend. Each cycle's line is drawn apart (blank cells drawn as gaps), with one legend entry."""
+    book = _three_cycles_report(cli, tmp_path)
+    data = book["数据"]
+    cycle = {row: 1 + (data[f"B{row}"].value >= "2025-07") + (data[f"B{row}"].value >= "2026-01")
+             for row in range(2, data.max_row + 1)}
+    charts = {data[f"A{_series_cells(book, chart.series[0])[0][0]}"].value: chart for chart in book["控制图"]._charts}
+    assert set(charts) == {"First fix", "MTTR"}
+    chart = charts["First fix"]
+    assert chart.display_blanks == "gap"
+    unlisted = []
+    for name, column in (("均值", "D"), ("控制下限", "E"), ("控制上限", "F")):
+        indices = [i for i, line in enumerate(chart.series) if line.tx.v == name]
+        series = [chart.series[i] for i in indices]
+        assert len(series) == 2, name
+        unlisted.append(indices[1])                                   # one legend entry per line
+        drawn: dict[int, float] = {}
+        for line in series:
+            cells = _series_cells(book, line)
+            for (row, value), (next_row, next_value) in itertools.pairwise(cells):
+                if value is not None and next_value is not None:      # a segment of the line: within one cycle
+                    assert cycle[row] == cycle[next_row], (name, row)
+            drawn.update({row: value for row, value in cells if value is not None})
+        assert drawn == {row: data[f"{column}{row}"].value for row in cycle if data[f"A{row}"].value == "First fix"}
+    assert sorted(entry.idx for entry in chart.legend.legendEntry if entry.delete) == unlisted
+    assert [s.tx.v for s in charts["MTTR"].series] == ["数值", "均值", "控制下限", "控制上限", "目标"]
+    assert not charts["MTTR"].legend.legendEntry
+
+
+@pytest.mark.parametrize("lang, gap_header", [("zh", "差距"), ("en", "Gap")])
+def test_excel_gap_of_a_percent_metric_is_shown_in_percentage_points(cli, tmp_path, lang, gap_header):
+    """Found by exploratory testing: the Unit column says % for a first-fix rate, right for its
+    actual, baseline and target, but its gap is in percentage points, as the HTML and PDF say
+    ('9.0 pp'); the gap cell stays a number at the row's decimals."""
+    book = _three_cycles_report(cli, tmp_path, lang)
+    gaps = book.worksheets[1]
+    header = [cell.value for cell in gaps[1]]
+    rows = {row[0].value: row for row in gaps.iter_rows(min_row=2)}
+    percent, hours = rows["First fix"][header.index(gap_header)], rows["MTTR"][header.index(gap_header)]
+    assert (percent.value, percent.number_format) == (9, '#,##0.0" pp"')
+    assert hours.value == pytest.approx(1.3) and hours.number_format == "#,##0.0"
+    assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "h"]          # the unit column as before
 
 
 def _analysed_priorities(store, period: str, process: str) -> list[int]:
