@@ -19,7 +19,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .charts import FONT
+from .charts import FONT, text_width
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
 from .units import unit_shown
@@ -40,11 +40,6 @@ def _stroke(colour: str, width: float, dash: str = "solid") -> str:
     pattern = _dash(dash, width)
     return (f'fill="none" stroke="{colour}" stroke-width="{width:g}"'
             + (f' stroke-dasharray="{pattern}"' if pattern else ""))
-
-
-def text_width(text: str, size: float) -> float:
-    """Rough rendered width: CJK and full-width characters are one em, others about 0.58 em."""
-    return sum(size if ord(ch) >= 0x2E80 else size * 0.58 for ch in text)
 
 
 def nice_ticks(low: float, high: float, decimals: int, count: int = 6) -> tuple[float, float, list[float]]:

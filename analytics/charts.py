@@ -15,6 +15,15 @@ from .units import unit_shown
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 RULE_KEYS = ("outside_limits", "trend", "two_of_three", "shift")
+TOP_MARGIN = 60
+CYCLE_LABEL_SIZE = 12
+CYCLE_LABEL_ROW = 18           # px between stacked rows of cycle labels above the plot
+NARROWEST_PLOT = 600           # px: the plot's width on a narrow screen; wider, the labels only have more room
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough rendered width: CJK and full-width characters are one em, others about 0.58 em."""
+    return sum(size if ord(ch) >= 0x2E80 else size * 0.58 for ch in text)
 
 
 def _segments(points: pd.DataFrame, column: str) -> tuple[list, list]:
@@ -75,10 +84,9 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
             marker={"color": colour, "size": 9 if point_type == "common_cause" else 12,
                         "line": {"color": "white", "width": 1}},
             hovertext=hover, hoverinfo="text"))
-    for period in points.loc[points["rebase"].astype(bool), "period"]:
+    starts = list(points.loc[points["rebase"].astype(bool), "period"])
+    for period in starts:
         fig.add_vline(x=period, line={"color": "#555555", "width": 1, "dash": "dot"})
-        fig.add_annotation(x=period, y=1.0, yref="paper", text=t("chart.new_cycle", lang), showarrow=False,
-                           xanchor="left", yanchor="bottom", font={"size": 12, "color": "#555555"})
     for period, label in events or []:
         fig.add_vline(x=period, line={"color": PALETTE["improvement"], "width": 1.2, "dash": "dash"})
         fig.add_annotation(x=period, y=0.0, yref="paper", text=label, showarrow=False, textangle=-90,
@@ -87,23 +95,67 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         # a version that starts after the last month: the next cycle's baseline and target, ahead
         start = pd.Timestamp(next_cycle["from_period"])
         fig.add_vline(x=start, line={"color": "#555555", "width": 1, "dash": "dot"})
-        text = t("chart.next_cycle", lang, period=start.strftime("%Y-%m"),
-                 baseline=_number(next_cycle.get("baseline"), decimals), target=_number(next_cycle.get("target"), decimals))
-        fig.add_annotation(x=start, y=1.0, yref="paper", text=text, showarrow=False, xanchor="right",
-                           yanchor="bottom", font={"size": 12, "color": "#555555"})
         for key, colour, dash in (("baseline", PALETTE["mean_line"], "solid"), ("target", PALETTE["target"], "dashdot")):
             value = next_cycle.get(key)
             if value is not None and not pd.isna(value):
                 fig.add_trace(go.Scatter(x=[start, start + pd.offsets.MonthBegin(2)], y=[value, value], mode="lines",
                                          showlegend=False, hoverinfo="skip", line={"color": colour, "width": 2, "dash": dash}))
+    rows = _add_cycle_labels(fig, points["period"], starts, next_cycle, lang, decimals)
     fig.update_layout(
         title={"text": title, "font": {"size": 20}}, height=height, template="plotly_white",
-        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="closest",
+        # the title sits in the middle of the top margin: it grows twice a further row of labels to stay clear
+        font={"family": FONT, "size": 14}, margin={"l": 60, "r": 20, "t": TOP_MARGIN + 2 * CYCLE_LABEL_ROW * (rows - 1),
+                                                    "b": 40}, hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         # the axis's own steps (0.5 on a count of 0s and 1s) are written in full: at the metric's decimals
         # they repeated (1, 1, 0, -1, -1); the points' hover keeps the metric's decimals
         yaxis={"title": unit or "", "tickformat": ","}, xaxis=_month_axis(points["period"]))
     return fig
+
+
+def _cycle_label_texts(starts: list, next_cycle: dict | None, lang: str, decimals: int) -> list[tuple]:
+    """(first month, text, to the right of its line?) of each cycle label: 'new cycle' to the right of a rebase's line,
+    the next cycle's baseline and target to the left of its line (the plot ends just after it)."""
+    labels = [(pd.Timestamp(start), t("chart.new_cycle", lang), True) for start in starts]
+    if next_cycle:
+        start = pd.Timestamp(next_cycle["from_period"])
+        labels.append((start, t("chart.next_cycle", lang, period=start.strftime("%Y-%m"),
+                                baseline=_number(next_cycle.get("baseline"), decimals),
+                                target=_number(next_cycle.get("target"), decimals)), False))
+    return labels
+
+
+def _add_cycle_labels(fig: go.Figure, periods: pd.Series, starts: list, next_cycle: dict | None, lang: str,
+                      decimals: int) -> int:
+    """The cycle labels above the plot, none over another: two cycles a month apart, or a new cycle in
+    the last months beside the next cycle's label, overprinted each other. A label goes left of its
+    line where it has no room on the right (as chart_svg's), and up a row where it would still
+    overlap one placed before; widths are judged on a narrow plot. Returns the number of rows."""
+    labels = _cycle_label_texts(starts, next_cycle, lang, decimals)
+    if not labels:
+        return 1
+    months = [_month(p) for p in periods] + [_month(start) for start, _, _ in labels]
+    first, last = min(months), max(months) + (2 if next_cycle else 0)    # the next cycle's lines run two months
+    per_month = NARROWEST_PLOT / max(last - first, 1)
+    placed: list[list[tuple[float, float]]] = []
+    for start, text, left in sorted(labels, key=lambda label: label[0]):
+        month, width = _month(start), (text_width(text, CYCLE_LABEL_SIZE) + 6) / per_month
+        left = left and month + width <= last
+        extent = (month, month + width) if left else (month - width, month)
+        row = next((r for r, taken in enumerate(placed) if all(extent[1] <= a or extent[0] >= b for a, b in taken)),
+                   len(placed))
+        if row == len(placed):
+            placed.append([])
+        placed[row].append(extent)
+        fig.add_annotation(x=start, y=1.0, yref="paper", text=text, showarrow=False, xanchor="left" if left else "right",
+                           yanchor="bottom", yshift=row * CYCLE_LABEL_ROW,
+                           font={"size": CYCLE_LABEL_SIZE, "color": "#555555"})
+    return len(placed)
+
+
+def _month(period) -> int:
+    period = pd.Timestamp(period)
+    return period.year * 12 + period.month - 1
 
 
 def _month_axis(periods: pd.Series) -> dict:

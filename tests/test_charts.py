@@ -1,4 +1,5 @@
-"""The XmR figure's axes: a tick per month on a short series, the value axis's own steps in full."""
+"""The XmR figure's axes: a tick per month on a short series, the value axis's own steps in full;
+the cycle labels above the plot, none over another."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analytics.charts import xmr_figure
+from analytics.i18n import t
 
 
 def _points(months: int, values=None) -> pd.DataFrame:
@@ -41,3 +43,63 @@ def test_a_count_or_score_is_named_in_the_reader_s_language(unit, lang, axis, ho
     figure = xmr_figure(_points(2, [0.0, 1.0]), title="t", unit=unit, decimals=0, lang=lang)
     assert figure.layout.yaxis.title.text == axis
     assert next(text for trace in figure.data if trace.hovertext for text in trace.hovertext).split("<br>")[0] == hover
+
+
+def _cycles(months: int, rebase_at: list[int], start: str = "2024-01-01") -> pd.DataFrame:
+    points = _points(months)
+    points["period"] = pd.date_range(start, periods=months, freq="MS")
+    points["rebase"] = [i in rebase_at for i in range(months)]
+    return points
+
+
+def _cycle_labels(figure) -> list:
+    """The labels above the plot: 'new cycle' at a rebase, the next cycle's baseline and target."""
+    return sorted((a for a in figure.layout.annotations if a.yref == "paper" and a.y == 1.0), key=lambda a: a.x)
+
+
+def _extent(figure, label) -> tuple[float, float]:
+    """A label's box in months on the narrowest plot the page draws (its anchor: which side of its line)."""
+    from analytics.charts import CYCLE_LABEL_SIZE, NARROWEST_PLOT, text_width
+
+    x = pd.Timestamp(label.x)
+    month = x.year * 12 + x.month - 1
+    xs = [pd.Timestamp(v) for trace in figure.data for v in trace.x if v is not None] + [x]
+    span = max(v.year * 12 + v.month for v in xs) - min(v.year * 12 + v.month for v in xs)
+    width = text_width(label.text, CYCLE_LABEL_SIZE) * span / NARROWEST_PLOT
+    return (month, month + width) if label.xanchor == "left" else (month - width, month)
+
+
+def _assert_no_label_over_another(figure) -> None:
+    labels = _cycle_labels(figure)
+    for i, first in enumerate(labels):
+        for second in labels[i + 1:]:
+            (a, b), (c, d) = _extent(figure, first), _extent(figure, second)
+            assert first.yshift != second.yshift or b <= c or d <= a, (first.text, second.text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_cycles_a_month_apart_have_their_labels_one_above_the_other(lang):
+    """Found by exploratory testing: 'new cycle' at two rebases a month apart overprinted each other."""
+    figure = xmr_figure(_cycles(36, [17, 18]), title="t", unit="h", decimals=1, lang=lang)
+    labels = _cycle_labels(figure)
+    assert [(a.xanchor, a.yshift) for a in labels] == [("left", 0), ("left", 18)]
+    assert figure.layout.margin.t == 60 + 36                     # the title, centred in the margin, stays clear
+    _assert_no_label_over_another(figure)
+    apart = xmr_figure(_cycles(36, [5, 25]), title="t", unit="h", decimals=1, lang=lang)
+    assert [a.yshift for a in _cycle_labels(apart)] == [0, 0] and apart.layout.margin.t == 60
+
+
+@pytest.mark.parametrize("lang, text", [("zh", "下一周期自 2027-01 起:基准 6.3,目标 5.5"),
+                                        ("en", "next cycle from 2027-01: baseline 6.3, target 5.5")])
+def test_a_cycle_in_the_last_month_keeps_clear_of_the_next_cycle_label(lang, text):
+    """A rebase in the last month beside the next cycle's label (which runs left from its line) was
+    printed over it; without a next cycle, its label goes left of its line at the right edge."""
+    points = _cycles(24, [23], start="2025-01-01")
+    figure = xmr_figure(points, title="t", unit="h", decimals=1, lang=lang,
+                        next_cycle={"from_period": "2027-01", "baseline": 6.3, "target": 5.5})
+    labels = _cycle_labels(figure)
+    assert [a.text for a in labels] == [t("chart.new_cycle", lang), text]
+    assert [(a.xanchor, a.yshift) for a in labels] == [("left", 0), ("right", 18)]
+    _assert_no_label_over_another(figure)
+    alone = _cycle_labels(xmr_figure(points, title="t", unit="h", decimals=1, lang=lang))
+    assert [(a.xanchor, a.yshift) for a in alone] == [("right", 0)]
