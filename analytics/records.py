@@ -37,6 +37,8 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     **{(state, "cancelled"): {"improvement_owner", "service_owner", "admin"} for state in OPEN_STATES},
 }
 NOTE_ROLES = {"quality", "improvement_owner", "admin"}
+NOTE_STATES = ("implementing", "monitoring")
+CHANGE_CORRECTION_STATES = ("implementing", "monitoring")   # a later step may correct the change ref. and go-live
 REVISION_ROLES = {"improvement_owner": {"raised", "approved", "implementing", "monitoring"},
                   "quality": {"monitoring"}, "admin": set(OPEN_STATES)}
 TITLE_LENGTH = 200         # a heading on the page and a cell in the plan; the rest goes in the description
@@ -136,6 +138,15 @@ def _clean_plan(fields: dict) -> dict:
     return values
 
 
+def past_plan_dates(fields: dict, today: datetime.date | None = None) -> list[tuple[str, datetime.date]]:
+    """The plan's dates (due date, expected-by) that are already past, as (field, date): accepted,
+    since records are sometimes entered after the fact, but said to whoever typed them, as a typo
+    in the year would otherwise make the record overdue from the day it is saved."""
+    today = today or datetime.date.today()
+    dates = _clean_plan({k: fields.get(k) for k in ("due_date", "expected_by")})
+    return [(k, v) for k, v in dates.items() if v < today]
+
+
 def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str | None = None,
                 change_ref: str | None = None, go_live: str | None = None,
                 new_baseline: float | None = None, new_target: float | None = None,
@@ -213,7 +224,7 @@ def _change_corrected(state: str, current_ref: str | None, current_go_live: date
     kept in its event, not dropped without a word. Only while implementing or monitoring: before,
     there is nothing to correct; after, the verification of effect was measured from that month."""
     corrected: dict = {}
-    if state not in ("implementing", "monitoring"):
+    if state not in CHANGE_CORRECTION_STATES:
         return corrected
     if change_ref and change_ref.strip() and change_ref.strip() != (current_ref or ""):
         corrected["change_ref"] = change_ref.strip()
@@ -299,7 +310,7 @@ def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:
         state = _state(con, record_id)
         if user.role not in NOTE_ROLES:
             raise NotAllowed(f"{user.name} ({user.role}) cannot add monitoring notes")
-        if state not in ("implementing", "monitoring"):
+        if state not in NOTE_STATES:
             raise NotAllowed(f"record #{record_id} is {state}; notes are for implementing or monitoring records")
         _event(con, record_id, user, "note", state, state, text.strip())
 

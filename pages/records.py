@@ -22,6 +22,9 @@ from analytics.record_views import (
     snapshot_table,
 )
 from analytics.records import (
+    CHANGE_CORRECTION_STATES,
+    NOTE_ROLES,
+    NOTE_STATES,
     OPEN_STATES,
     RAISE_ROLES,
     RECORD_SOURCES,
@@ -32,6 +35,7 @@ from analytics.records import (
     get_record,
     list_records,
     move_record,
+    past_plan_dates,
     raise_record,
     revise_plan,
 )
@@ -58,6 +62,8 @@ current_lang = lang()
 st.title(t("rec.title"))
 if state.get("records_flash"):
     st.success(state.pop("records_flash"))
+for warning in state.pop("records_warnings", []):
+    st.warning(warning)
 
 users = list_users(store)
 users = users[users["active"]]
@@ -89,6 +95,13 @@ def _fail(exc: Exception) -> None:
         show_refusal(exc, heading=t("app.refused"))
 
 
+def _saved(flash: str, plan: dict) -> None:
+    """Say on the next run that the record was saved, and which of its plan's dates are already past."""
+    state["records_flash"] = flash
+    state["records_warnings"] = [t("rec.date_past", field=t(f"rec.field_{field}"), date=day.isoformat())
+                                 for field, day in past_plan_dates(plan)]
+
+
 def _open(record_id: int | None) -> None:
     if record_id is None:
         st.query_params.pop("record", None)
@@ -110,9 +123,9 @@ def show_record(record_id: int) -> None:
     metric_name = display_name({**record, "name": record["metric"]}, current_lang) if record.get("metric") else ""
     metric_text = f" · {metric_name} {record['period'] or ''}" if metric_name else ""
     st.markdown(f"**{state_text}** · {source_text}{metric_text}")
-    record = {**record, "priority": t(f"recpriority.{record['priority']}") if record.get("priority") in PRIORITIES
-              else record.get("priority")}                      # stored in English, shown translated
-    fields = [(t(f"rec.field_{k}"), record.get(k)) for k in (
+    shown_record = {**record, "priority": t(f"recpriority.{record['priority']}")
+                    if record.get("priority") in PRIORITIES else record.get("priority")}   # stored in English
+    fields = [(t(f"rec.field_{k}"), shown_record.get(k)) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
         "due_date", "priority")]
     fields += [(t("col.change_ref"), record.get("change_ref")), (t("col.go_live"), record.get("go_live"))]
@@ -127,39 +140,10 @@ def show_record(record_id: int) -> None:
     st.subheader(t("rec.actions"))
     verification = record_verification(store, record)
     move_form(record, verification)
-    if record["state"] in ("implementing", "monitoring") and role in ("quality", "admin"):
-        seen = _version_seen(record, "note")
-        with st.form(f"note_{record_id}_{seen}"):
-            note = st.text_area(t("rec.note"), height=80)
-            if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
-                try:
-                    add_note(store, record_id, by=acting, text=note)
-                    st.rerun()
-                except (InputRefused, NotAllowed, StoreError) as exc:
-                    _fail(exc)
-
+    if record["state"] in NOTE_STATES and role in NOTE_ROLES:
+        note_form(record)
     if record["state"] in REVISION_ROLES.get(role, set()):
-        seen = _version_seen(record, "revise")
-        with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{seen}"):
-            # keyed, so that what was typed stays when someone else's revision changes the defaults
-            planned = st.text_area(t("rec.field_planned_actions"), value=record.get("planned_actions") or "",
-                                   key=f"revise_planned_{record_id}_{seen}")
-            resources = st.text_input(t("rec.field_resources"), value=record.get("resources") or "",
-                                      key=f"revise_resources_{record_id}_{seen}")
-            due = st.date_input(t("rec.field_due_date"), value=record.get("due_date"), key=f"revise_due_{record_id}_{seen}")
-            expected = st.number_input(t("rec.field_expected_value"), value=record.get("expected_value"),
-                                       key=f"revise_expected_{record_id}_{seen}")
-            why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
-            if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
-                changes = {k: v for k, v in (("planned_actions", planned), ("resources", resources),
-                                             ("due_date", due), ("expected_value", expected))
-                           if v not in (None, "") and v != record.get(k)}
-                try:
-                    revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, **changes)
-                    state["records_flash"] = t("rec.revised", id=record_id)
-                    st.rerun()
-                except (InputRefused, NotAllowed, StoreError) as exc:
-                    _fail(exc)
+        revise_form(record)
 
     st.subheader(t("rec.verification"))
     if verification is None:
@@ -188,6 +172,69 @@ def show_record(record_id: int) -> None:
                               "by_user": t("col.by"), "role": t("col.role"), "step": t("rec.step"),
                               "comment": st.column_config.TextColumn(t("rec.comment_column"), width="medium"),
                               "details": st.column_config.TextColumn(t("rec.details"), width="medium")})
+
+
+def note_form(record: dict) -> None:
+    """A monitoring note on an implementing or monitored record, for the roles that add_note allows."""
+    record_id, seen = record["id"], _version_seen(record, "note")
+    with st.form(f"note_{record_id}_{seen}"):
+        note = st.text_area(t("rec.note"), height=80)
+        if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
+            try:
+                add_note(store, record_id, by=acting, text=note)
+                st.rerun()
+            except (InputRefused, NotAllowed, StoreError) as exc:
+                _fail(exc)
+
+
+def revise_form(record: dict) -> None:
+    """Every plan field, as the raise form enters it, filled with the record's; only the changed ones are sent."""
+    record_id, seen = record["id"], _version_seen(record, "revise")
+    with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{seen}"):
+        # keyed, so that what was typed stays when someone else's revision changes the defaults
+        key = f"revise_{record_id}_{seen}"
+        plan = {"title": st.text_input(t("rec.field_title"), value=record["title"], key=f"{key}_title"),
+                **_plan_inputs(record, key=key)}
+        why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
+        if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
+            changes = {k: v for k, v in plan.items() if v not in (None, "") and v != record.get(k)}
+            try:
+                revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, **changes)
+                _saved(t("rec.revised", id=record_id), changes)
+                st.rerun()
+            except (InputRefused, NotAllowed, StoreError) as exc:
+                _fail(exc)
+
+
+def _plan_inputs(plan: dict, key: str | None = None) -> dict:
+    """The plan's fields but the title, entered alike when raising and revising, filled from `plan`:
+    field -> value. Keyed `{key}_{field}` when a key is given, so that typed text survives reruns."""
+    def keyed(field: str) -> str | None:
+        return f"{key}_{field}" if key else None
+
+    values = {
+        "description": st.text_area(t("rec.field_description"), value=plan.get("description") or "",
+                                    key=keyed("description")),
+        "root_cause": st.text_area(t("rec.field_root_cause"), value=plan.get("root_cause") or "",
+                                   key=keyed("root_cause")),
+        "planned_actions": st.text_area(t("rec.field_planned_actions"), value=plan.get("planned_actions") or "",
+                                        key=keyed("planned_actions")),
+        "resources": st.text_input(t("rec.field_resources"), value=plan.get("resources") or "",
+                                   key=keyed("resources")),
+    }
+    c1, c2, c3, c4 = st.columns(4)
+    values["expected_value"] = c1.number_input(t("rec.field_expected_value"), value=plan.get("expected_value"),
+                                               key=keyed("expected_value"))
+    values["expected_by"] = c2.date_input(t("rec.field_expected_by"), value=plan.get("expected_by"),
+                                          key=keyed("expected_by"))
+    values["due_date"] = c3.date_input(t("rec.field_due_date"), value=plan.get("due_date"), key=keyed("due_date"))
+    priority = plan.get("priority")
+    values["priority"] = c4.selectbox(
+        t("rec.field_priority"), PRIORITIES, index=PRIORITIES.index(priority) if priority in PRIORITIES else None,
+        key=keyed("priority"), placeholder="–",
+        format_func=lambda p, _lang=current_lang: i18n.t(f"recpriority.{p}", _lang))
+    values["owner"] = st.text_input(t("rec.field_owner"), value=plan.get("owner") or "", key=keyed("owner"))
+    return values
 
 
 def _state_seen(record: dict) -> str:
@@ -240,10 +287,13 @@ def move_form(record: dict, verification) -> None:
         comment = st.text_area(t("rec.comment"), height=80)
         c1, c2 = st.columns(2)
         change_ref = go_live = None
-        if "implementing" in moves or seen in ("implementing", "monitoring"):       # given, or corrected with a step
-            fix = t("rec.change_correct_help") if seen in ("implementing", "monitoring") else None
-            change_ref = c1.text_input(t("rec.change_ref"), value=record.get("change_ref") or "", help=fix)
-            go_live = c2.text_input(t("rec.go_live"), value=record.get("go_live") or "", help=fix)
+        if "implementing" in moves or seen in CHANGE_CORRECTION_STATES:       # given, or corrected with a step
+            correcting = seen in CHANGE_CORRECTION_STATES
+            fix = t("rec.change_correct_help") if correcting else None
+            change_ref = c1.text_input(t("rec.change_ref_correct" if correcting else "rec.change_ref"),
+                                       value=record.get("change_ref") or "", help=fix)
+            go_live = c2.text_input(t("rec.go_live_correct" if correcting else "rec.go_live"),
+                                    value=record.get("go_live") or "", help=fix)
         new_baseline = new_target = None
         if "closed" in moves:
             new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g")
@@ -324,28 +374,15 @@ def raise_form() -> None:
                 suggestion["period"] if suggestion is not None else
                 (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
             period = c3.text_input(t("rec.field_period"), value=default_period)
-            description = st.text_area(t("rec.field_description"),
-                                       value="" if suggestion is None else suggestion["text"])
-            root_cause = st.text_area(t("rec.field_root_cause"))
-            planned_actions = st.text_area(t("rec.field_planned_actions"))
-            resources = st.text_input(t("rec.field_resources"))
-            c4, c5, c6, c7 = st.columns(4)
-            expected_value = c4.number_input(t("rec.field_expected_value"), value=None)
-            expected_by = c5.date_input(t("rec.field_expected_by"), value=None)
-            due_date = c6.date_input(t("rec.field_due_date"), value=None)
-            priority = c7.selectbox(t("rec.field_priority"), PRIORITIES, index=1,
-                                    format_func=lambda p, _lang=current_lang: i18n.t(f"recpriority.{p}", _lang))
-            owner = st.text_input(t("rec.field_owner"), value=acting)
+            plan = _plan_inputs({"description": "" if suggestion is None else suggestion["text"],
+                                 "priority": "medium", "owner": acting})
             if st.form_submit_button(t("rec.raise_button"), type="primary"):
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
                 try:
                     snapshot = gap_snapshot(store, metric_name, period) if metric_name and period else None
-                    record_id = raise_record(
-                        store, title=title, by=acting, source=source, metric=metric_name, period=period or None,
-                        snapshot=snapshot, description=description, root_cause=root_cause,
-                        planned_actions=planned_actions, resources=resources, expected_value=expected_value,
-                        expected_by=expected_by, due_date=due_date, priority=priority, owner=owner)
-                    state["records_flash"] = t("rec.raised", id=record_id)
+                    record_id = raise_record(store, title=title, by=acting, source=source, metric=metric_name,
+                                             period=period or None, snapshot=snapshot, **plan)
+                    _saved(t("rec.raised", id=record_id), plan)
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
                     _open(record_id)

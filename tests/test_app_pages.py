@@ -495,6 +495,107 @@ def test_a_revision_typed_while_someone_else_revised_the_record_is_refused_not_l
     assert _widget(second.text_area, "改进措施").value == "方案A"
 
 
+def test_the_improvement_owner_adds_a_monitoring_note_where_add_note_allows_it(app_store):
+    """Found by exploratory testing: add_note allows the improvement owner, but the page showed the
+    note form only to quality and the admin."""
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.text_area, "跟踪记录").set_value("夜班积压已下降")
+    _widget(at.button, "添加跟踪记录").click().run()
+    assert not at.exception, at.exception
+    note = get_record(app_store, 1)["events"].iloc[-1]
+    assert (note["kind"], note["by_user"], note["comment"]) == ("note", "陈静", "夜班积压已下降")
+    # not for the service owner, whom add_note refuses, nor on a record that is not implementing or monitoring
+    at.selectbox(key="acting_user").set_value("刘洋").run()
+    assert not any(b.label == "添加跟踪记录" for b in at.button)
+    at.query_params["record"] = "3"
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    assert not any(b.label == "添加跟踪记录" for b in at.button)
+
+
+def test_the_revise_form_reaches_every_plan_field_and_sends_only_the_changed_ones(app_store):
+    """Found by exploratory testing: the page could change only the planned actions, resources, due
+    date and expected value; the title, root cause, owner, priority... only by the command line."""
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    assert _widget(at.text_input, "标题").value == get_record(app_store, 1)["title"]
+    priority = _widget(at.selectbox, "优先级")
+    assert (priority.options, priority.value) == (["高", "中", "低"], "medium")     # as raised, shown translated
+    expected_by = datetime.date.today() + datetime.timedelta(days=60)
+    _widget(at.text_input, "标题").set_value("夜间工单无人处理")
+    _widget(at.text_area, "根本原因").set_value("夜间无人值守")
+    priority.set_value("high")
+    _widget(at.text_input, "负责人").set_value("王磊")
+    _widget(at.date_input, "预期达成日期").set_value(expected_by)
+    _widget(at.text_input, "调整原因", prefix=True).set_value("复盘后明确原因")
+    _widget(at.button, "保存调整").click().run()
+    assert not at.exception, at.exception
+    record = get_record(app_store, 1)
+    assert (record["title"], record["root_cause"], record["priority"], record["owner"], record["expected_by"]) == (
+        "夜间工单无人处理", "夜间无人值守", "high", "王磊", expected_by)
+    revision = record["events"].iloc[-1]
+    assert set(json.loads(revision["details"])) == {"title", "root_cause", "priority", "owner", "expected_by"}
+    assert "记录 #1:计划已调整,原值保留在时间线中。" in [s.value for s in at.success] and not at.warning
+    assert "#1 夜间工单无人处理" in [h.value for h in at.subheader]
+
+
+def test_the_change_fields_are_offered_as_a_correction_once_the_record_is_implementing(app_store):
+    """Found by exploratory testing: on a monitored record the change reference and go-live fields
+    still said 'required to implement', though there they only correct the values."""
+    from analytics.records import move_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    move_record(app_store, 3, "approved", by="刘洋")
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    assert [w.label for w in at.text_input][:2] == ["变更单号(如需更正)", "上线月份(YYYY-MM,如需更正)"]
+    at.query_params["record"] = "3"                                    # approved: to implement, they are needed
+    at.run()
+    assert [w.label for w in at.text_input][:2] == ["变更单号(实施时必填)", "上线月份(YYYY-MM,实施时必填)"]
+    en = _app("pages/records.py", lang="en", record="1")
+    assert [w.label for w in en.text_input][:2] == ["Change reference (变更单号), if it needs correcting",
+                                                    "Go-live month (YYYY-MM), if it needs correcting"]
+
+
+def test_a_due_or_expected_by_date_already_past_is_saved_with_a_warning(app_store):
+    """Found by exploratory testing: a date in the past (a typo in the year) was accepted without a
+    word. It is still saved (records are sometimes entered after the fact), and said."""
+    from analytics.records import get_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    past = datetime.date.today() - datetime.timedelta(days=30)
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.date_input, "完成期限").set_value(past)
+    _widget(at.text_input, "调整原因", prefix=True).set_value("补录")
+    _widget(at.button, "保存调整").click().run()
+    assert not at.exception, at.exception
+    assert get_record(app_store, 1)["due_date"] == past
+    assert [w.value for w in at.warning] == [f"完成期限 {past.isoformat()} 已过:如非事后补录,请核对日期。"]
+    at.run()
+    assert not at.warning                                             # said once, after saving
+
+    at = _app("pages/records.py", lang="en")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.text_input, "Title").set_value("Audit finding: no night rota")
+    _widget(at.selectbox, "Source").set_value("audit")
+    _widget(at.date_input, "Expected by").set_value(past)
+    _widget(at.date_input, "Due date").set_value(datetime.date.today() + datetime.timedelta(days=30))
+    _widget(at.button, "Raise the record").click().run()
+    assert not at.exception, at.exception
+    record = get_record(app_store, 4)
+    assert (record["title"], record["expected_by"], record["priority"]) == ("Audit finding: no night rota", past,
+                                                                             "medium")
+    assert [w.value for w in at.warning] == [(f"Expected by {past.isoformat()} is in the past: unless the record is "
+                                              "entered after the fact, check the date.")]
+
+
 def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/reports.py", lang="en")

@@ -21,6 +21,7 @@ from analytics.records import (
     get_record,
     list_records,
     move_record,
+    past_plan_dates,
     raise_record,
     revise_plan,
 )
@@ -413,3 +414,12 @@ def test_the_command_line_raises_with_a_plan_revises_it_and_adds_notes(loaded, c
     assert main([*db, "records", "note", str(rid), "--by", "quality", "--text", "夜班已排"]) == 0
     assert capsys.readouterr().out == f"note added to record #{rid}\n"
     assert "夜班已排" in set(get_record(loaded, rid)["events"]["comment"].dropna())
+
+
+def test_past_plan_dates_names_the_due_and_expected_by_dates_already_past():
+    today = datetime.date(2026, 6, 15)
+    plan = {"title": "x", "due_date": datetime.date(2026, 1, 31), "expected_by": "2026-06-14", "owner": "陈静"}
+    assert past_plan_dates(plan, today) == [("due_date", datetime.date(2026, 1, 31)),
+                                            ("expected_by", datetime.date(2026, 6, 14))]
+    assert past_plan_dates({"due_date": today, "expected_by": None}, today) == []      # today is not past
+    assert past_plan_dates({"title": "no dates"}, today) == []
