@@ -61,7 +61,7 @@ def verified_month(record: dict) -> datetime.date | None:
     events = record.get("events")
     if record.get("state") not in ("verified", "closed") or events is None or not len(events):
         return None
-    verified = events[events["to_state"] == "verified"]
+    verified = events[(events["kind"] == "transition") & (events["to_state"] == "verified")]   # not a later revision
     return pd.Timestamp(verified["event_at"].iloc[-1]).date().replace(day=1) if len(verified) else None
 
 

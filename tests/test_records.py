@@ -423,3 +423,23 @@ def test_past_plan_dates_names_the_due_and_expected_by_dates_already_past():
                                             ("expected_by", datetime.date(2026, 6, 14))]
     assert past_plan_dates({"due_date": today, "expected_by": None}, today) == []      # today is not past
     assert past_plan_dates({"title": "no dates"}, today) == []
+
+
+def test_a_revision_after_verifying_does_not_move_the_month_the_effect_was_verified_in(loaded, tmp_path):
+    """Found by review: the month a record was verified in was taken from its last event into
+    'verified', and an admin's later revision of a verified record is one. The relapse loaded since
+    then rewrote the finished record's effect again."""
+    from analytics.record_views import record_verification
+
+    rid = _record_in(loaded, "verified")                                # go-live 2026-06
+    with loaded.write() as con:                                          # verified in August
+        con.execute("UPDATE record_event SET event_at = TIMESTAMP '2026-08-20 10:00' WHERE record_id = ? AND "
+                    "to_state = 'verified'", [rid])
+    frozen = record_verification(loaded, get_record(loaded, rid))
+    revise_plan(loaded, rid, by="admin", reason="owner left", owner="李娜")       # an event into 'verified', today
+    relapse = tmp_path / "relapse.csv"
+    relapse.write_text("metric,period,value\nIncident MTTR,2026-09,9.9\nIncident MTTR,2026-10,10.2\n")
+    assert main(["--db", str(loaded.path), "ingest", str(relapse)]) == 0
+    after = record_verification(loaded, get_record(loaded, rid))
+    assert (after.verdict, after.post_n, after.post_mean) == (frozen.verdict, frozen.post_n, frozen.post_mean)
+    assert after.post_n == 3                                              # June to August
