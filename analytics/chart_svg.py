@@ -19,7 +19,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .charts import FONT, text_width
+from .charts import FONT, label_rows, text_width
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
 from .units import unit_shown
@@ -40,6 +40,23 @@ def _stroke(colour: str, width: float, dash: str = "solid") -> str:
     pattern = _dash(dash, width)
     return (f'fill="none" stroke="{colour}" stroke-width="{width:g}"'
             + (f' stroke-dasharray="{pattern}"' if pattern else ""))
+
+
+CYCLE_LABEL_ROW = 14           # px between stacked rows of "new cycle" labels
+TITLE_BASELINE = 25            # px: the title stays put, stacked labels go between it and the plot
+
+
+def _cycle_labels(points: pd.DataFrame, xs: np.ndarray, x1: float, text: str, size: float) -> list[tuple]:
+    """(x, to the right of its line?, row) of each rebase's "new cycle" label: to the right of the
+    line, or to its left near the right edge ('new cycle' was cut to 'new'), and a row up where
+    it would overprint the label of a cycle begun a month or two before."""
+    if "rebase" not in points or not len(xs):
+        return []
+    width = text_width(text, size) + 4
+    lines = [float(xs[i]) for i in np.flatnonzero(points["rebase"].fillna(False).astype(bool).to_numpy())]
+    rooms = [x1 - x > width for x in lines]
+    rows = label_rows([(x, x + width) if room else (x - width, x) for x, room in zip(lines, rooms, strict=True)])
+    return list(zip(lines, rooms, rows, strict=True))
 
 
 def nice_ticks(low: float, high: float, decimals: int, count: int = 6) -> tuple[float, float, list[float]]:
@@ -125,7 +142,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
                                    float(finite.max()) if finite.size else 1.0, decimals)
     tick_labels = [f"{v:,.{max(decimals, 0)}f}" for v in ticks]
     left = 14 + max((text_width(s, tick_size) for s in tick_labels), default=20) + (18 if unit else 0)
-    right, top = 14, 40
+    right = 14
 
     # legend rows below the plot: place items left to right, wrapping at the chart's width
     rows: list[list[tuple[float, tuple]]] = [[]]
@@ -137,11 +154,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
             x = left
         rows[-1].append((x, entry))
         x += item
-    bottom = 30 + 18 * len(rows)
-    plot_height = max(height - top - bottom, 80)
-    height = top + plot_height + bottom
-    x0, x1, y0, y1 = left, width - right, top, top + plot_height
-
+    x0, x1 = left, width - right
     if months.size:
         first, last = float(np.nanmin(months)), float(np.nanmax(months))
     else:
@@ -153,6 +166,14 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
     def px(month: np.ndarray | float):
         return x0 + inset + (month - first) * scale_x
 
+    xs = px(months) if months.size else months
+    cycle_labels = _cycle_labels(points, xs, x1, t("chart.new_cycle", lang), tick_size)
+    top = 40 + CYCLE_LABEL_ROW * max((row for _, _, row in cycle_labels), default=0)   # room for stacked labels
+    bottom = 30 + 18 * len(rows)
+    plot_height = max(height - top - bottom, 80)
+    height = top + plot_height + bottom
+    y0, y1 = top, top + plot_height
+
     def py(value: np.ndarray | float):
         return y1 - (value - low) / (high - low) * (y1 - y0)
 
@@ -160,7 +181,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
             f'viewBox="0 0 {width} {height}" font-family="{escape(FONT)}" fill="{TEXT}" role="img" '
             f'aria-label="{escape(title)}">'),
            f'<rect width="{width}" height="{height}" fill="white"/>',
-           f'<text x="{width * 0.05:.1f}" y="{top / 2 + 5:.1f}" font-size="{title_size}">{escape(title)}</text>']
+           f'<text x="{width * 0.05:.1f}" y="{TITLE_BASELINE}" font-size="{title_size}">{escape(title)}</text>']
 
     # grid and y axis
     grid = []
@@ -185,7 +206,6 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
         out.append(f'<text x="12" y="{mid:.1f}" font-size="{tick_size + 1}" text-anchor="middle" '
                    f'transform="rotate(-90 12 {mid:.1f})">{escape(unit)}</text>')
 
-    xs = px(months) if months.size else months
     # limits and centre line, constant within a segment, broken between segments
     for column, colour, width_, dash in (("upl", PALETTE["common_cause"], 1.3, "dash"),
                                          ("lpl", PALETTE["common_cause"], 1.3, "dash"),
@@ -208,16 +228,12 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
                 for i, k in enumerate(kinds) if k == kind and math.isfinite(values[i])]
         out.append(f'<g stroke-linecap="round">{"".join(dots)}</g>')
     # a new baseline: dotted line and "new cycle" above the plot
-    if "rebase" in points:
-        for i in np.flatnonzero(points["rebase"].fillna(False).astype(bool).to_numpy()):
-            x = xs[i]
-            out.append(f'<path d="M{x:.1f},{y0}V{y1}" {_stroke("#555555", 1, "dot")}/>')
-            label = escape(t("chart.new_cycle", lang))
-            # to the right of the line, or to its left near the right edge ('new cycle' was cut to 'new')
-            room = x1 - x > text_width(label, tick_size) + 4
-            anchor = "" if room else ' text-anchor="end"'
-            out.append(f'<text x="{x + 2 if room else x - 2:.1f}" y="{y0 - 3}" font-size="{tick_size}" fill="#555555"'
-                       f'{anchor}>{label}</text>')
+    label = escape(t("chart.new_cycle", lang))
+    for x, room, row in cycle_labels:
+        out.append(f'<path d="M{x:.1f},{y0}V{y1}" {_stroke("#555555", 1, "dot")}/>')
+        anchor = "" if room else ' text-anchor="end"'
+        out.append(f'<text x="{x + 2 if room else x - 2:.1f}" y="{y0 - 3 - CYCLE_LABEL_ROW * row}" '
+                   f'font-size="{tick_size}" fill="#555555"{anchor}>{label}</text>')
 
     # legend
     for r, row in enumerate(rows):

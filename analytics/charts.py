@@ -137,20 +137,34 @@ def _add_cycle_labels(fig: go.Figure, periods: pd.Series, starts: list, next_cyc
     months = [_month(p) for p in periods] + [_month(start) for start, _, _ in labels]
     first, last = min(months), max(months) + (2 if next_cycle else 0)    # the next cycle's lines run two months
     per_month = NARROWEST_PLOT / max(last - first, 1)
-    placed: list[list[tuple[float, float]]] = []
-    for start, text, left in sorted(labels, key=lambda label: label[0]):
+    labels = sorted(labels, key=lambda label: label[0])
+    sides, extents = [], []
+    for start, text, left in labels:
         month, width = _month(start), (text_width(text, CYCLE_LABEL_SIZE) + 6) / per_month
         left = left and month + width <= last
-        extent = (month, month + width) if left else (month - width, month)
-        row = next((r for r, taken in enumerate(placed) if all(extent[1] <= a or extent[0] >= b for a, b in taken)),
-                   len(placed))
-        if row == len(placed):
-            placed.append([])
-        placed[row].append(extent)
+        sides.append(left)
+        extents.append((month, month + width) if left else (month - width, month))
+    rows = label_rows(extents)
+    for (start, text, _), left, row in zip(labels, sides, rows, strict=True):
         fig.add_annotation(x=start, y=1.0, yref="paper", text=text, showarrow=False, xanchor="left" if left else "right",
                            yanchor="bottom", yshift=row * CYCLE_LABEL_ROW,
                            font={"size": CYCLE_LABEL_SIZE, "color": "#555555"})
-    return len(placed)
+    return max(rows) + 1
+
+
+def label_rows(extents: list[tuple[float, float]]) -> list[int]:
+    """The row of each label above a plot (0 nearest it), given its (start, end) along the axis, in
+    order: the first row where it overlaps no label placed before. The dashboard's and the
+    report's charts stack their cycle labels so."""
+    placed: list[list[tuple[float, float]]] = []
+    rows = []
+    for start, end in extents:
+        row = next((r for r, taken in enumerate(placed) if all(end <= a or start >= b for a, b in taken)), len(placed))
+        if row == len(placed):
+            placed.append([])
+        placed[row].append((start, end))
+        rows.append(row)
+    return rows
 
 
 def _month(period) -> int:

@@ -245,6 +245,32 @@ def test_a_new_cycle_label_stays_inside_the_chart(rebase_at, anchor):
     assert right <= width
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_new_cycle_labels_a_month_apart_are_stacked_in_the_report_chart(lang):
+    """Found by exploratory testing: two cycles begun a month apart had their 'new cycle' labels
+    printed over each other in the HTML and PDF chart; the second goes a row up, and the plot moves
+    down to make room for it. Far apart, both stay on the first row."""
+    from analytics.chart_svg import xmr_svg
+    from analytics.charts import text_width
+    from analytics.i18n import t
+
+    def labels(rebases):
+        points = pd.DataFrame({"period": pd.date_range("2024-01-01", periods=36, freq="MS"), "value": [3.0] * 36,
+                               "mean": 3.0, "lpl": 1.0, "upl": 5.0, "target": float("nan"), "segment": 0,
+                               "rebase": [i in rebases for i in range(36)], "point_type": "common_cause"})
+        svg = ET.fromstring(xmr_svg(points, title="t", unit="h", decimals=0, lang=lang))
+        title = next(svg.iter(SVG + "text"))
+        found = [e for e in svg.iter(SVG + "text") if "".join(e.itertext()) == t("chart.new_cycle", lang)]
+        return float(title.get("y")), [(float(e.get("x")), float(e.get("y")), float(e.get("font-size"))) for e in found]
+
+    title_y, ((x1, y1, size), (x2, y2, _)) = labels({17, 18})
+    assert x2 - x1 < text_width(t("chart.new_cycle", lang), size)        # side by side they would overlap
+    assert y1 - y2 == 14                                                   # so the second is a row up
+    assert y2 - size >= title_y                                            # below the title's baseline
+    _, apart = labels({5, 25})
+    assert apart[0][1] == apart[1][1] == y1 - 14                           # one row: the plot starts 14 px higher
+
+
 @pytest.mark.parametrize("low, high, decimals", [(45, 58, 1), (50.001, 50.011, 1), (7, 7, 2), (0.951, 0.962, 3),
                                                  (100, 173, 0), (-5, 5, 1), (1e6, 1.2e6, 0)])
 def test_chart_axis_ticks_are_round_distinct_and_inside(low, high, decimals):
