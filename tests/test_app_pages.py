@@ -787,10 +787,9 @@ def test_a_refused_rollback_is_not_called_a_file_that_cannot_be_loaded(app_store
 def test_the_upload_page_warns_before_rolling_back_values_a_verified_record_read(app_store):
     """Found by exploratory testing: rolling back the upload whose values verified a record turned
     its 'effective' into 'not enough evidence' without a word; the page says so before the click."""
+    from analytics.ingest import apply_ingest, plan_records
     from analytics.records import move_record
     from analytics.uploads import list_uploads, records_verified_on
-
-    from analytics.ingest import apply_ingest, plan_records
 
     load_demo(app_store, datetime.date(2026, 11, 25))
     move_record(app_store, 1, "verified", by="刘洋", comment="已核实")          # record #1: Incident MTTR
@@ -802,8 +801,8 @@ def test_the_upload_page_warns_before_rolling_back_values_a_verified_record_read
     assert relied and free
     at = _app("pages/upload.py", lang="zh")
     _widget(at.selectbox, "选择要回滚的上传").set_value(relied[0]).run()
-    assert [w.value for w in at.warning] == ["记录 #1(已验证或已关闭)的效果验证用到了此上传的数值;回滚后将按回滚后的数值验证,"
-                                             "结论可能改变。"]
+    assert [w.value for w in at.warning] == [("记录 #1(已验证或已关闭)的效果验证用到了此上传的数值;回滚后将按回滚后的数值验证,"
+                                             "结论可能改变。")]
     _widget(at.selectbox, "选择要回滚的上传").set_value(free[0]).run()
     assert not at.warning
 
