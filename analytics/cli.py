@@ -397,11 +397,13 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
         record_id = records.raise_record(store, title=args.title, by=args.by, source=args.source, metric=args.metric,
                                          period=args.period, snapshot=snapshot, **fields)
         print(record_id)
+        _warn_past_dates(records.past_plan_dates(fields))
         return EXIT_OK
     if action == "revise":
         fields = _plan_fields(args)
         records.revise_plan(store, args.record_id, by=args.by, reason=args.reason, **fields)
         print(f"record #{args.record_id} revised: {', '.join(fields)}")
+        _warn_past_dates(records.past_plan_dates(fields))
         return EXIT_OK
     if action == "note":
         records.add_note(store, args.record_id, by=args.by, text=args.text)
@@ -413,6 +415,10 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
                                     new_baseline=args.baseline, new_target=args.target,
                                     expected_from=args.from_state)
         print(f"record #{args.record_id} is now {state}")
+        record = records.get_record(store, args.record_id)
+        if early := records.go_live_before_gap(record):       # stderr: stdout keeps the line a batch job parses
+            print(f"warning: go-live {early} is before the gap month {record['period']}: the gap arose after the "
+                  "change went live; check the go-live month", file=sys.stderr)
         return EXIT_OK
     if action == "list":
         frame = records.list_records(store, args.state)[records.RECORD_LIST_COLUMNS]
@@ -421,6 +427,14 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
     from .record_views import record_report
     sys.stdout.write(record_report(store, args.record_id, args.format))
     return EXIT_OK
+
+
+def _warn_past_dates(dates: list) -> None:
+    """A plan's due or expected-by date already past, on stderr (accepted: records are sometimes
+    entered after the fact)."""
+    for field, day in dates:
+        print(f"warning: {field.replace('_', ' ')} {day.isoformat()} is in the past; check the date unless the "
+              "record is entered after the fact", file=sys.stderr)
 
 
 def _read_password(name: str) -> str:

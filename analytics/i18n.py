@@ -381,6 +381,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "记录 #{id}:计划已调整,原值保留在时间线中。"),
     "rec.date_past": ("{field} {date} is in the past: unless the record is entered after the fact, check the date.",
                       "{field} {date} 已过:如非事后补录,请核对日期。"),
+    "rec.go_live_before_gap": (("Go-live {go_live} is before the gap month {period}: the gap arose after the change "
+                               "went live; check the go-live month."),
+                               "上线月份 {go_live} 早于差距月份 {period}:差距出现在变更上线之后,请核对上线月份。"),
     "nav.plan": ("Annual plan", "年度计划"),
     "plan.title": ("Annual service improvement plan", "年度服务改进计划"),
     "plan.year": ("Year", "年度"),

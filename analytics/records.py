@@ -147,6 +147,14 @@ def past_plan_dates(fields: dict, today: datetime.date | None = None) -> list[tu
     return [(k, v) for k, v in dates.items() if v < today]
 
 
+def go_live_before_gap(record: dict) -> str | None:
+    """The go-live month when it is earlier than the month of the gap the record was raised on, else
+    None. Accepted (a change already live can be recorded later), but said: the gap arose after the
+    change went live, so a typo in the year is the likelier story."""
+    go_live, period = record.get("go_live"), record.get("period")
+    return go_live if go_live and period and go_live < period else None
+
+
 def move_record(store: Store, record_id: int, to: str, *, by: str, comment: str | None = None,
                 change_ref: str | None = None, go_live: str | None = None,
                 new_baseline: float | None = None, new_target: float | None = None,

@@ -33,6 +33,7 @@ from analytics.records import (
     add_note,
     allowed_moves,
     get_record,
+    go_live_before_gap,
     list_records,
     move_record,
     past_plan_dates,
@@ -95,11 +96,23 @@ def _fail(exc: Exception) -> None:
         show_refusal(exc, heading=t("app.refused"))
 
 
-def _saved(flash: str, plan: dict) -> None:
-    """Say on the next run that the record was saved, and which of its plan's dates are already past."""
+def _saved(flash: str, warnings: list[str]) -> None:
+    """Say on the next run that the record was saved, and what in it deserves a second look."""
     state["records_flash"] = flash
-    state["records_warnings"] = [t("rec.date_past", field=t(f"rec.field_{field}"), date=day.isoformat())
-                                 for field, day in past_plan_dates(plan)]
+    state["records_warnings"] = warnings
+
+
+def _date_warnings(plan: dict) -> list[str]:
+    """The plan's dates that are already past, in words."""
+    return [t("rec.date_past", field=t(f"rec.field_{field}"), date=day.isoformat())
+            for field, day in past_plan_dates(plan)]
+
+
+def _go_live_warnings(record_id: int) -> list[str]:
+    """A go-live month before the gap month, in words (read back as saved)."""
+    record = get_record(store, record_id)
+    early = go_live_before_gap(record)
+    return [t("rec.go_live_before_gap", go_live=early, period=record["period"])] if early else []
 
 
 def _open(record_id: int | None) -> None:
@@ -200,7 +213,7 @@ def revise_form(record: dict) -> None:
             changes = {k: v for k, v in plan.items() if v not in (None, "") and v != record.get(k)}
             try:
                 revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, **changes)
-                _saved(t("rec.revised", id=record_id), changes)
+                _saved(t("rec.revised", id=record_id), _date_warnings(changes))
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
@@ -303,7 +316,7 @@ def move_form(record: dict, verification) -> None:
                 new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
                                         change_ref=change_ref or None, go_live=go_live or None,
                                         new_baseline=new_baseline, new_target=new_target, expected_from=seen)
-                state["records_flash"] = t("rec.moved", id=record_id, state=t(f"state.{new_state}"))
+                _saved(t("rec.moved", id=record_id, state=t(f"state.{new_state}")), _go_live_warnings(record_id))
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
@@ -382,7 +395,7 @@ def raise_form() -> None:
                     snapshot = gap_snapshot(store, metric_name, period) if metric_name and period else None
                     record_id = raise_record(store, title=title, by=acting, source=source, metric=metric_name,
                                              period=period or None, snapshot=snapshot, **plan)
-                    _saved(t("rec.raised", id=record_id), plan)
+                    _saved(t("rec.raised", id=record_id), _date_warnings(plan))
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
                     _open(record_id)

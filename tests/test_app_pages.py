@@ -596,6 +596,28 @@ def test_a_due_or_expected_by_date_already_past_is_saved_with_a_warning(app_stor
                                               "entered after the fact, check the date.")]
 
 
+def test_a_go_live_before_the_gap_month_is_saved_with_a_warning(app_store):
+    """Found by exploratory testing: a go-live month before the month of the gap (a typo in the year,
+    most often) was accepted without a word. It is still saved (a change already live can be
+    recorded later), and said once."""
+    from analytics.records import get_record, move_record
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    move_record(app_store, 3, "approved", by="刘洋")
+    gap_month = get_record(app_store, 3)["period"]
+    at = _app("pages/records.py", lang="zh", record="3")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.radio, "转到").set_value("implementing")
+    _widget(at.text_input, "变更单号", prefix=True).set_value("CHG-2026-0999")
+    _widget(at.text_input, "上线月份", prefix=True).set_value("2025-09")
+    _widget(at.button, "提交").click().run()
+    assert not at.exception, at.exception
+    assert (get_record(app_store, 3)["state"], get_record(app_store, 3)["go_live"]) == ("implementing", "2025-09")
+    assert [w.value for w in at.warning] == [f"上线月份 2025-09 早于差距月份 {gap_month}:差距出现在变更上线之后,请核对上线月份。"]
+    at.run()
+    assert not at.warning
+
+
 def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/reports.py", lang="en")

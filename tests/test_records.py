@@ -443,3 +443,31 @@ def test_a_revision_after_verifying_does_not_move_the_month_the_effect_was_verif
     after = record_verification(loaded, get_record(loaded, rid))
     assert (after.verdict, after.post_n, after.post_mean) == (frozen.verdict, frozen.post_n, frozen.post_mean)
     assert after.post_n == 3                                              # June to August
+
+
+def test_the_command_line_warns_of_a_past_date_and_a_go_live_before_the_gap_but_saves_them(loaded, capsys):
+    """As the page does (found by exploratory testing: both were saved without a word). The warnings
+    go to stderr, so the lines a batch job parses stay as they were."""
+    db = ["--db", str(loaded.path)]
+    assert main([*db, "records", "raise", "--title", "缩短MTTR", "--by", "improvement_owner", "--metric",
+                 "Incident MTTR", "--period", "2026-05", "--due", "2026-01-31", "--expected-by", "2099-12-31"]) == 0
+    out, err = capsys.readouterr()
+    rid = int(out.strip())
+    assert err == ("warning: due date 2026-01-31 is in the past; check the date unless the record is entered after "
+                   "the fact\n")
+    assert str(get_record(loaded, rid)["due_date"]) == "2026-01-31"
+    assert main([*db, "records", "revise", str(rid), "--by", "improvement_owner", "--reason", "r",
+                 "--expected-by", "2026-02-28"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"record #{rid} revised: expected_by\n" and "warning: expected by 2026-02-28 is in the past" in err
+    assert main([*db, "records", "move", str(rid), "--to", "approved", "--by", "service_owner"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main([*db, "records", "move", str(rid), "--to", "implementing", "--by", "improvement_owner",
+                 "--change-ref", "CHG-9", "--go-live", "2026-03"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"record #{rid} is now implementing\n"
+    assert err == ("warning: go-live 2026-03 is before the gap month 2026-05: the gap arose after the change went "
+                   "live; check the go-live month\n")
+    assert get_record(loaded, rid)["go_live"] == "2026-03"
+    assert main([*db, "records", "move", str(rid), "--to", "monitoring", "--by", "quality", "--go-live", "2026-06"]) == 0
+    assert capsys.readouterr().err == ""                                  # corrected to after the gap: nothing to say
