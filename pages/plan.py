@@ -72,5 +72,5 @@ with progress_view:
     data_table(records[["id", "title", "bucket", "state", "process", "owner", "due_date", "go_live", "on_time"]],
                column_config={"id": st.column_config.NumberColumn("#", width=40),
                               "title": st.column_config.TextColumn(headers["title"], width=200),
-                              **{c: headers[c] for c in ("bucket", "state", "process", "owner", "due_date",
-                                                         "go_live", "on_time")}})
+                              "due_date": st.column_config.DateColumn(headers["due_date"], format="YYYY-MM-DD"),
+                              **{c: headers[c] for c in ("bucket", "state", "process", "owner", "go_live", "on_time")}})

@@ -345,7 +345,8 @@ def show_register() -> None:
             column_config={"id": "#", "title": st.column_config.TextColumn(t("rec.field_title"), width="medium"),
                            "state_text": t("rec.state_filter"),
                            "metric": t("rec.field_metric"), "period": t("col.period"), "owner": t("rec.field_owner"),
-                           "due_date": t("rec.field_due_date"), "change_ref": t("col.change_ref"),
+                           "due_date": st.column_config.DateColumn(t("rec.field_due_date"), format="YYYY-MM-DD"),
+                           "change_ref": t("col.change_ref"),
                            "go_live": t("col.go_live")})
         st.caption(t("rec.open_hint"))
         if selection and selection.selection.rows:

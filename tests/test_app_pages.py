@@ -647,13 +647,17 @@ def test_administration_page_lists_the_demo_accounts_with_the_owners_process(dem
 @pytest.mark.parametrize("page, tables", [("pages/home.py", 3), ("pages/upload.py", 1), ("pages/scorecard.py", 1),
                                           ("pages/metric.py", 3), ("pages/plan.py", 2), ("pages/records.py", 1),
                                           ("pages/catalogue.py", 2), ("pages/admin.py", 2)])
-def test_every_table_shows_a_dash_for_an_empty_cell_not_none(app_store, page, tables):
-    """Streamlit writes "None" in an empty cell unless told otherwise; the catalogue editor included."""
+def test_every_table_shows_a_dash_for_an_empty_cell_and_a_date_without_midnight(app_store, page, tables):
+    """Streamlit writes "None" in an empty cell unless told otherwise (the catalogue editor included),
+    and a date column without a format as "2026-12-15 00:00:00" (a record's due date)."""
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app(page, lang="zh", **({"metric": "1"} if page == "pages/metric.py" else {}))
-    shown = [frame.proto for frame in at.dataframe]
-    assert len(shown) >= tables
-    assert all(proto.placeholder == "–" for proto in shown)
+    assert len(at.dataframe) >= tables
+    for frame in at.dataframe:
+        assert frame.proto.placeholder == "–"
+        config = json.loads(frame.proto.columns or "{}")
+        dates = [column for column in frame.value.columns if str(frame.value[column].dtype).startswith("datetime")]
+        assert all(config.get(column, {}).get("type_config", {}).get("format") for column in dates), (page, dates)
 
 
 def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeypatch):
