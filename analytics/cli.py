@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--reason", required=True, help="why the plan changes")
     r.add_argument("--title", default=None)
     _plan_options(r)
+    r.add_argument("--clear", action="append", default=[], metavar="OPTION", choices=PLAN_OPTION_FIELDS,
+                   help="empty a plan field, named as its option without dashes (repeatable): "
+                        + ", ".join(PLAN_OPTION_FIELDS))
     r = rsub.add_parser("note", help="add a monitoring note (质量管理部跟踪) to an implementing or monitored record")
     r.add_argument("record_id", type=int, metavar="ID")
     r.add_argument("--by", required=True, metavar="USER")
@@ -365,6 +368,12 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# the plan options of `records raise` and `revise` -> the fields they fill; `revise --clear due` empties one
+PLAN_OPTION_FIELDS = {"description": "description", "root-cause": "root_cause", "actions": "planned_actions",
+                      "resources": "resources", "owner": "owner", "priority": "priority", "due": "due_date",
+                      "expected-value": "expected_value", "expected-by": "expected_by"}
+
+
 def _plan_options(parser: argparse.ArgumentParser) -> None:
     """A record's plan fields, as `records raise` gives and `records revise` changes them."""
     parser.add_argument("--description", default=None)
@@ -401,8 +410,9 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     if action == "revise":
         fields = _plan_fields(args)
-        records.revise_plan(store, args.record_id, by=args.by, reason=args.reason, **fields)
-        print(f"record #{args.record_id} revised: {', '.join(fields)}")
+        cleared = tuple(PLAN_OPTION_FIELDS[option] for option in args.clear)
+        records.revise_plan(store, args.record_id, by=args.by, reason=args.reason, clear=cleared, **fields)
+        print(f"record #{args.record_id} revised: {', '.join([*fields, *cleared])}")
         _warn_past_dates(records.past_plan_dates(fields))
         return EXIT_OK
     if action == "note":

@@ -443,6 +443,8 @@ _ZH: list[tuple[str, str]] = [
       r"new baseline explicitly \(--baseline\) or wait for data"),
      "变更上线以来只有 {n} 个月的数据,计算新基准至少需要 {k} 个月:请直接填写新基准,或等有足够数据后再关闭"),
     (r"nothing to change", "没有需要修改的内容"),
+    (r"these fields cannot be cleared: (?P<fields>.+)", "以下字段不能清空:{fields}"),
+    (r"a field cannot be both given and cleared: (?P<fields>.+)", "同一字段不能既填写又清空:{fields}"),
     ((r"record #(?P<id>\d+) was changed by someone else meanwhile; reload the page to see the plan as it is now, "
       r"then revise it"), "记录 #{id} 已被他人修改:请刷新页面查看最新计划后再调整"),
     # the reasons the system writes for a baseline version (shown in the versions tables)

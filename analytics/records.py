@@ -44,6 +44,7 @@ REVISION_ROLES = {"improvement_owner": {"raised", "approved", "implementing", "m
 TITLE_LENGTH = 200         # a heading on the page and a cell in the plan; the rest goes in the description
 PLAN_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
                "expected_by", "owner", "due_date", "priority")
+CLEARABLE_FIELDS = PLAN_FIELDS[1:]         # all but the title, which every record has
 
 
 def allowed_moves(state: str, role: str) -> list[str]:
@@ -324,8 +325,12 @@ def add_note(store: Store, record_id: int, *, by: str, text: str) -> None:
 
 
 def revise_plan(store: Store, record_id: int, *, by: str, reason: str, expected_version: int | None = None,
-                **fields: object) -> None:
+                clear: tuple[str, ...] = (), **fields: object) -> None:
     """Adjust the plan; every revision is kept in the trail with the old and new values.
+
+    `clear` names fields to empty (a due date set by mistake, a resource no longer needed): an
+    empty value in `fields` means "not given", as on the command line, so emptying is asked for
+    by name. The title cannot be cleared.
 
     expected_version is the number of events in the trail the user saw when typing (the page): if
     someone else revised or moved the record meanwhile, the revision is refused rather than laid
@@ -336,6 +341,11 @@ def revise_plan(store: Store, record_id: int, *, by: str, reason: str, expected_
     if unknown:
         raise InputRefused(Problem(f"unknown record fields: {', '.join(sorted(unknown))}"))
     values = _clean_plan(fields)
+    if set(clear) - set(CLEARABLE_FIELDS):
+        raise InputRefused(Problem(f"these fields cannot be cleared: {', '.join(sorted(set(clear) - set(CLEARABLE_FIELDS)))}"))
+    if set(clear) & set(values):
+        raise InputRefused(Problem(f"a field cannot be both given and cleared: {', '.join(sorted(set(clear) & set(values)))}"))
+    values.update(dict.fromkeys(clear))
     if not values:
         raise InputRefused(Problem("nothing to change"))
     with store.write() as con:

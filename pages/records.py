@@ -23,6 +23,7 @@ from analytics.record_views import (
 )
 from analytics.records import (
     CHANGE_CORRECTION_STATES,
+    CLEARABLE_FIELDS,
     NOTE_ROLES,
     NOTE_STATES,
     OPEN_STATES,
@@ -211,8 +212,11 @@ def revise_form(record: dict) -> None:
         why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
         if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
             changes = {k: v for k, v in plan.items() if v not in (None, "") and v != record.get(k)}
+            emptied = tuple(k for k, v in plan.items()            # a field the user emptied: cleared
+                            if v in (None, "") and record.get(k) not in (None, "") and k in CLEARABLE_FIELDS)
             try:
-                revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, **changes)
+                revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, clear=emptied,
+                            **changes)
                 _saved(t("rec.revised", id=record_id), _date_warnings(changes))
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:

@@ -545,6 +545,26 @@ def test_the_revise_form_reaches_every_plan_field_and_sends_only_the_changed_one
     assert "#1 夜间工单无人处理" in [h.value for h in at.subheader]
 
 
+def test_a_plan_field_emptied_in_the_revise_form_is_cleared(app_store):
+    """Found by exploratory testing: an emptied field was read as "unchanged", so a due date set by
+    mistake could never be removed on the page."""
+    from analytics.records import get_record, revise_plan
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    revise_plan(app_store, 1, by="陈静", reason="r", resources="两名工程师", due_date="2027-01-31")
+    at = _app("pages/records.py", lang="zh", record="1")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.text_input, "所需资源").set_value("")
+    _widget(at.date_input, "完成期限").set_value(None)
+    _widget(at.text_input, "标题").set_value("")                   # the title cannot be emptied: left as it is
+    _widget(at.text_input, "调整原因", prefix=True).set_value("不再需要")
+    _widget(at.button, "保存调整").click().run()
+    assert not at.exception and not at.error, (at.exception, at.error)
+    record = get_record(app_store, 1)
+    assert (record["resources"], record["due_date"], record["title"]) == (None, None, "二线值班轮岗缩短事件解决时间")
+    assert set(json.loads(record["events"].iloc[-1]["details"])) == {"resources", "due_date"}
+
+
 def test_the_change_fields_are_offered_as_a_correction_once_the_record_is_implementing(app_store):
     """Found by exploratory testing: on a monitored record the change reference and go-live fields
     still said 'required to implement', though there they only correct the values."""

@@ -212,6 +212,38 @@ def test_quality_may_revise_only_while_monitoring(loaded):
     assert get_record(loaded, rid)["owner"] == "someone"
 
 
+def test_a_revision_clears_the_plan_fields_it_names_and_keeps_their_old_values_in_the_trail(loaded):
+    """Found by exploratory testing: a due date or resource set by mistake could be changed but never
+    removed, since an empty value means "not given"."""
+    rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", source="audit", resources="two engineers",
+                       due_date="2026-12-31", priority="high")
+    revise_plan(loaded, rid, by="improvement_owner", reason="no longer needed", clear=("resources", "due_date"))
+    record = get_record(loaded, rid)
+    assert (record["resources"], record["due_date"], record["priority"]) == (None, None, "high")
+    details = record["events"].iloc[-1]["details"]
+    assert '"resources": {"from": "two engineers", "to": null}' in details
+    assert '"due_date": {"from": "2026-12-31", "to": null}' in details
+    with pytest.raises(InputRefused, match="these fields cannot be cleared: title"):
+        revise_plan(loaded, rid, by="improvement_owner", reason="r", clear=("title",))
+    with pytest.raises(InputRefused, match="both given and cleared: owner"):
+        revise_plan(loaded, rid, by="improvement_owner", reason="r", owner="王磊", clear=("owner",))
+    assert len(get_record(loaded, rid)["events"]) == len(record["events"])
+
+
+def test_the_command_line_clears_a_plan_field_named_as_its_option(loaded, capsys):
+    rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", source="audit", planned_actions="rota",
+                       due_date="2026-12-31")
+    db = ["--db", str(loaded.path)]
+    assert main([*db, "records", "revise", str(rid), "--by", "improvement_owner", "--reason", "r",
+                 "--clear", "due", "--clear", "actions"]) == 0
+    assert capsys.readouterr().out == f"record #{rid} revised: due_date, planned_actions\n"
+    record = get_record(loaded, rid)
+    assert (record["due_date"], record["planned_actions"]) == (None, None)
+    assert main([*db, "records", "revise", str(rid), "--by", "improvement_owner", "--reason", "r",
+                 "--clear", "title"]) == 2
+    assert "invalid choice: 'title'" in capsys.readouterr().err
+
+
 def test_closing_sets_the_new_baseline_and_target_from_the_next_month(loaded):
     rid = raise_record(loaded, title="Cut MTTR", by="improvement_owner", metric="Incident MTTR", period="2026-05",
                        expected_value=5.5)
