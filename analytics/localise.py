@@ -89,9 +89,15 @@ _ZH: list[tuple[str, str]] = [
      "“{m}” {p} 也在 {f} 中;两个文件请只导入一个"),
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",
      "同一个文件已于 {when} 导入过(第 {id} 次上传,“{name}”),不会重复导入"),
+    ((r"metric '(?P<m>.*)' has (?P<n>\d+) month\(s\) of data in (?P<was>.*): its unit is now (?P<now>.*), and the "
+      r"values already loaded were not converted"),
+     "指标“{m}”已有 {n} 个月的数据,单位为 {was}:现在单位改为 {now},已导入的数值没有换算"),
+    ((r"metric '(?P<m>.*)' has (?P<n>\d+) month\(s\) of data: its direction is now (?P<direction>\S+) \(was (?P<olddirection>\S+)\), "
+      r"so its gaps and signals read the other way"),
+     "指标“{m}”已有 {n} 个月的数据:方向现在为“{direction}”(原为“{olddirection}”),差距和信号的好坏随之反过来"),
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
-    ((r"column (?P<c>\w+) \((?P<h>.*)\) starts a second table beside the first, with the same months: put each "
-      r"table on a sheet of its own"), "{c} 列({h})开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中"),
+    ((r"column (?P<c>\w+) \((?P<h>.*)\) starts a second table beside the first: put each table on a sheet of its "
+      r"own"), "{c} 列({h})开始了并排的第二个表格:请把每个表格放在单独的工作表中"),
     (r"month (?P<p>\S+) has two target columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两个目标列({a} 列和 {b} 列)"),
     (r"metric '(?P<m>.*)' has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "指标“{m}”有两列({a} 列和 {b} 列)"),
     ((r"sheet '(?P<s>.*)': the target column (?P<c>\w+) was not read: with one column per metric it does not say "
@@ -537,7 +543,8 @@ def _label(prefixes: tuple[str, ...], words: str) -> str:
 
 # Groups named so are shown by their Chinese labels (i18n.STRINGS keys under these prefixes).
 _KINDS = {"state": ("state",), "to": ("state",), "states": ("state",), "role": ("role",), "roles": ("role",),
-          "sources": ("source",), "recsources": ("recsource",), "verdict": ("verdict",)}
+          "sources": ("source",), "recsources": ("recsource",), "verdict": ("verdict",),
+          "direction": ("direction",), "olddirection": ("direction",)}
 
 _ACTIONS = {"upload": "上传数据", "rollback": "回滚上传", "edit catalogue": "编辑指标目录",
             "set baseline": "设定基准与目标", "records": "处理改进记录", "read": "查看数据",

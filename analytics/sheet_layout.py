@@ -1005,6 +1005,8 @@ def _ignored(sheet: Sheet, rows: pd.Index, what: str) -> str:
 
 
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
+    if (beside := _table_beside(table)) is not None:
+        return _refused_beside(beside, sheet, table, file_name)
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
@@ -1091,12 +1093,8 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     metric = _texts(frame[roles["metric"]])
     period_cols = list(table.period_columns)
     notes: list[str] = []
-    beside = _table_beside(table)
-    if beside is not None:
-        return pd.DataFrame(columns=RECORD_COLUMNS), [Problem(
-            f"column {column_letter(beside)} ({table.headers[beside]}) starts a second table beside the first, with "
-            "the same months: put each table on a sheet of its own", file=file_name, sheet=sheet.name,
-            row=table.header_row + 1, column=column_letter(beside))], []
+    if (beside := _table_beside(table)) is not None:
+        return _refused_beside(beside, sheet, table, file_name)
     _, problems = _first_column_of_each_month(table.period_columns, False, table, sheet, file_name)
     filled = ~pd.DataFrame({c: _blank(frame[c]) for c in period_cols}, index=frame.index)
     no_values = ~filled.any(axis=1)
@@ -1169,15 +1167,29 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
 
 
 def _table_beside(table: Table) -> int | None:
-    """The column where a second wide table starts beside the first (指标 | 9月 | 10月 | 指标 | 9月 | 10月):
-    a metric heading right of the metric column, with months on both sides of it that repeat."""
+    """The column where a second table starts beside the first: a metric heading right of the
+    metric column with month columns on both sides of it (指标 | 9月 | 10月 | 指标 | 11月), or, in a
+    long table, right of all its columns with a month or value heading after it (指标 | 月份 | 数值
+    | 指标 | 月份 | 数值). Read as one table, the second's values would go to the first's metrics
+    (other months) or be dropped (a long table reads only its first columns)."""
+    last = max(table.roles.values())
     for c in range(table.roles["metric"] + 1, len(table.headers)):
-        if header_role(table.headers[c]) == "metric":
-            left = {p for col, p in table.period_columns.items() if col < c}
-            right = {p for col, p in table.period_columns.items() if col > c}
-            if left & right:
-                return c
+        if header_role(table.headers[c]) != "metric":
+            continue
+        if table.layout == "wide" and min(table.period_columns) < c < max(table.period_columns):
+            return c
+        if table.layout == "long" and c > last and any(
+                header_role(h) in ("period", "value") for h in table.headers[c + 1:]):
+            return c
     return None
+
+
+def _refused_beside(beside: int, sheet: Sheet, table: Table, file_name: str):
+    """No records, and the one problem of a second table beside the first."""
+    return pd.DataFrame(columns=RECORD_COLUMNS), [Problem(
+        f"column {column_letter(beside)} ({table.headers[beside]}) starts a second table beside the first: put each "
+        "table on a sheet of its own", file=file_name, sheet=sheet.name, row=table.header_row + 1,
+        column=column_letter(beside))], []
 
 
 def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: Table, sheet: Sheet,

@@ -447,7 +447,7 @@ CASES = [
                  "“事件平均解决时间” 2026-10 出现了两次(另见第 2 行):这些行属于不同的服务(网银、核心);指标目录中需要为每个服务各建一个指标,"
                  "如“核心-事件平均解决时间”", id="two-services"),
     pytest.param(lambda c: c.plan("a.csv", "指标,2026-09,指标,2026-09\n事件平均解决时间,6,SLA达成率,95\n"),
-                 "C 列(指标)开始了并排的第二个表格,月份与第一个相同:请把每个表格放在单独的工作表中", id="table-beside"),
+                 "C 列(指标)开始了并排的第二个表格:请把每个表格放在单独的工作表中", id="table-beside"),
     pytest.param(_last_problem(lambda c: c.plan("h.xlsx", _all_rows_hidden(heading=True))),
                  "第 1 行被隐藏(或被筛选掉),未读取:如果表头在其中,请取消隐藏", id="hidden-heading"),
     pytest.param(lambda c: c.plan("h.xlsx", _all_rows_hidden()),

@@ -1698,14 +1698,22 @@ def test_a_workbook_with_a_password_is_refused_with_what_to_do():
         "password (File > Info > Protect Workbook), save it and upload it again")
 
 
-def test_two_wide_tables_side_by_side_are_refused_once_with_what_to_do():
+@pytest.mark.parametrize("headings, row", [
+    (["指标", "2026-09", "2026-10", "", "指标", "2026-09", "2026-10"],            # the same months
+     ["SLA达成率", 95.1, 95.3, "", "事件平均解决时间", 8.1, 8.3]),
+    (["指标", "2026-09", "2026-10", "", "指标", "2026-11", "2026-12"],            # other months: read as one table,
+     ["SLA达成率", 95.1, 95.3, "", "事件平均解决时间", 8.1, 8.3]),               # 8.1 was SLA达成率's November
+    (["指标", "月份", "数值", "", "指标", "月份", "数值"],                        # long: the right one was dropped
+     ["SLA达成率", "2026-10", 95.3, "", "事件平均解决时间", "2026-10", 8.3]),
+])
+def test_two_tables_side_by_side_are_refused_once_with_what_to_do(headings, row):
     def build(wb):
         ws = wb.add_worksheet("数据")
-        ws.write_row(0, 0, ["指标", "2026-09", "2026-10", "", "指标", "2026-09", "2026-10"])
-        ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3, "", "事件平均解决时间", 8.1, 8.3])
+        ws.write_row(0, 0, headings)
+        ws.write_row(1, 0, row)
     assert _refusal(_workbook(build), "s.xlsx") == (
-        "s.xlsx, sheet '数据', row 1, column E: column E (指标) starts a second table beside the first, with the same "
-        "months: put each table on a sheet of its own")
+        "s.xlsx, sheet '数据', row 1, column E: column E (指标) starts a second table beside the first: put each "
+        "table on a sheet of its own")
 
 
 @pytest.mark.parametrize("hidden, expected", [
