@@ -26,6 +26,7 @@ from .names import (
     name_key,
     name_problem,
     other_unit,
+    unit_key,
     unit_suffix,
     without_enumerator,
     without_marks,
@@ -457,12 +458,15 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     if problems:
         raise InputRefused(problems)
 
-    counts = {"created": 0, "updated": 0, "baselines": 0}
+    counts = {"created": 0, "updated": 0, "baselines": 0, "warnings": []}
+    held = _data_held(con)
     for rec, names in zip(rows, after, strict=True):
         key = name_key(rec["name"])
         values = [rec[f] for f in METRIC_FIELDS]
         if key in existing:
             metric_id = existing[key]
+            if metric_id in held:
+                counts["warnings"] += _meaning_changed(rec, held[metric_id], update_fields)
             con.execute(
                 "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in update_fields)
                 + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ?",
@@ -485,6 +489,28 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
                                                 rec.get("target"), by, "catalogue import", "catalogue"):
             counts["baselines"] += 1
     return counts
+
+
+def _data_held(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str | None, str, int]]:
+    """{metric id: (name, unit, direction, months of data)} of the metrics that hold data."""
+    return {row[0]: row[1:] for row in con.execute(
+        "SELECT m.id, m.name, m.unit, m.direction, count(DISTINCT o.period) FROM metric m "
+        "JOIN current_observation o ON o.metric_id = m.id GROUP BY ALL").fetchall()}
+
+
+def _meaning_changed(rec: dict, held: tuple[str, str | None, str, int], fields: list[str]) -> list[str]:
+    """Warnings for a new unit or direction of a metric that holds data: the months already loaded
+    keep their numbers (4.5 h would read as 4.5 min) and their gaps turn round. Said, not refused:
+    a unit or direction entered wrong must stay correctable."""
+    name, unit, direction, months = held
+    warnings = []
+    if "unit" in fields and unit_key(rec.get("unit") or "") != unit_key(unit or ""):
+        warnings.append(f"metric '{name}' has {months} month(s) of data in {unit or 'no unit'}: its unit is now "
+                        f"{rec.get('unit') or 'none'}, and the values already loaded were not converted")
+    if "direction" in fields and rec.get("direction") and rec["direction"] != direction:
+        warnings.append(f"metric '{name}' has {months} month(s) of data: its direction is now {rec['direction']} "
+                        f"(was {direction}), so its gaps and signals read the other way")
+    return warnings
 
 
 def create_metrics_for_names(con: duckdb.DuckDBPyConnection, written_names: list[str], by: str,

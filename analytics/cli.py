@@ -248,6 +248,8 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
         if counts["unread"]:
             print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}",
                   file=sys.stderr)                      # as ingest's notes: stdout keeps the summary
+        for warning in counts["warnings"]:
+            print(f"warning: {warning}", file=sys.stderr)
         return EXIT_OK
     if args.file:
         raise UsageError(f"unexpected argument {args.file!r}")

@@ -49,6 +49,8 @@ state = st.session_state
 st.title(t("cat.title"))
 if state.get("catalogue_flash"):
     st.success(state.pop("catalogue_flash"))
+for warning in state.pop("catalogue_warnings", []):      # a unit or direction changed under loaded data
+    st.warning(message_text(warning, current_lang))
 by = author_field(st, t("cat.by"), "catalogue_by")
 can_edit, can_set = allowed(current_user(), "edit_catalogue"), allowed(current_user(), "set_baseline")
 catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")])
@@ -87,6 +89,7 @@ with catalogue_tab:
                 try:
                     counts = import_catalogue(store, changed, by=by.strip(), file_name=t("cat.tab_catalogue"))
                     state["catalogue_flash"] = t("cat.saved", updated=counts["updated"])
+                    state["catalogue_warnings"] = counts["warnings"]
                     st.rerun()
                 except (InputRefused, StoreError) as exc:
                     show_refusal(exc, heading=t("app.refused"))
@@ -99,6 +102,7 @@ with catalogue_tab:
             unread = listed(counts["unread"])
             state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
                 " " + t("cat.unread", columns=unread) if unread else "")
+            state["catalogue_warnings"] = counts["warnings"]
             st.rerun()
         except (InputRefused, StoreError) as exc:
             show_refusal(exc)

@@ -19,6 +19,7 @@ from analytics.catalogue import (
 from analytics.errors import InputRefused, column_letter
 from analytics.localise import message_text
 from analytics.names import other_unit
+from tests.conftest import load_through_cli
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
 Incident MTTR,Incident mean time to resolve,事件平均解决时间,MTTR;平均修复时间,h,efficiency,decrease,IT operations,incident,张伟,4,0.5,1,Mean hours from logging to resolution,8,6,2024-01
@@ -353,3 +354,27 @@ def test_a_row_naming_a_metric_by_another_name_is_refused_when_not_unambiguous(s
     assert err.splitlines() == [f"目录.xlsx, sheet '指标目录', {message}"]
     assert message_text(message.split(": ", 1)[1], "zh") == chinese
     pd.testing.assert_frame_equal(list_metrics(store), before)                   # nothing written
+
+
+def test_a_new_unit_or_direction_for_a_metric_with_data_is_saved_with_a_warning(store, cli, tmp_path):
+    """MTTR holds two months in hours; a catalogue that now says min and increase would show 8.1 h
+    as 8.1 min and turn its gaps round without a word. It is saved (a unit entered wrong must stay
+    correctable) and says so; a metric without data changes silently."""
+    load_through_cli(cli, tmp_path, CATALOGUE_CSV,
+                     "指标,月份,数值\nIncident MTTR,2026-09,8.1\nIncident MTTR,2026-10,7.9\n")
+    changed = (CATALOGUE_CSV.replace(",h,efficiency,decrease,", ",min,efficiency,increase,")
+               .replace("%,efficiency,neutral", "count,efficiency,increase"))           # capacity: no data
+    code, out, err = cli("metrics", "import", _write_csv(tmp_path / "changed.csv", changed))
+    assert code == 0, err
+    assert "3 updated" in out
+    assert err.splitlines() == [
+        ("warning: metric 'Incident MTTR' has 2 month(s) of data in h: its unit is now min, and the values already "
+         "loaded were not converted"),
+        ("warning: metric 'Incident MTTR' has 2 month(s) of data: its direction is now increase (was decrease), so "
+         "its gaps and signals read the other way")]
+    assert list_metrics(store).set_index("name").loc["Incident MTTR", ["unit", "direction"]].tolist() == [
+        "min", "increase"]
+    assert message_text(err.splitlines()[1].removeprefix("warning: "), "zh") == (
+        "指标“Incident MTTR”已有 2 个月的数据:方向现在为“越高越好”(原为“越低越好”),差距和信号的好坏随之反过来")
+    code, _, err = cli("metrics", "import", tmp_path / "changed.csv")       # the same again: nothing changes
+    assert (code, err) == (0, "")
