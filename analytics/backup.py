@@ -43,6 +43,9 @@ def backup(store: Store, target: str | os.PathLike) -> Path:
     if target.is_dir():
         raise InputRefused(Problem("this is a folder; give the backup a file name in it, e.g. "
                                    f"{target / 'csi-backup.duckdb'}", file=str(target)))
+    if _another_kind_of_file(target):
+        raise InputRefused(Problem("the file exists and is not a store or a backup, so it was not overwritten: give "
+                                   "the backup a name of its own", file=str(target)))
     store.ensure_schema()
     partial = None
     try:
@@ -65,6 +68,18 @@ def backup(store: Store, target: str | os.PathLike) -> Path:
         if partial is not None:
             partial.unlink(missing_ok=True)
     return target
+
+
+def _another_kind_of_file(path: Path) -> bool:
+    """A file that holds something but is not a DuckDB database (DUCK at byte 8): a backup run
+    with a mistyped name (backup 月报.xlsx) must not replace a user's file, while last night's
+    backup under the same name is replaced as batch jobs expect."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(12)
+    except OSError:
+        return False                    # no file (or none readable): the write says what is wrong
+    return bool(head) and head[8:12] != b"DUCK"
 
 
 def check_backup(source: str | os.PathLike) -> int:

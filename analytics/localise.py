@@ -483,6 +483,8 @@ _ZH: list[tuple[str, str]] = [
      "{path} 是 DuckDB 文件,但不是本产品的数据库;文件未被修改。"),
     (r"The schema migration was not committed; the file was not changed\.", "数据库结构升级未能提交;文件未被修改。"),
     (r"the backup cannot overwrite the store itself", "备份不能覆盖数据库本身"),
+    (r"the file exists and is not a store or a backup, so it was not overwritten: give the backup a name of its own",
+     "该文件已存在,且不是数据库或备份,因此没有覆盖它:请为备份另取一个文件名"),
     (r"not a store of this product \(.*\)", "不是本产品的数据库"),
     (r"this is a folder, not a backup: name the backup file in it", "这是文件夹,不是备份:请指定其中的备份文件"),
     (r"the file is an empty database, not a store of this product", "该文件是空数据库,不是本产品的数据库"),

@@ -281,18 +281,21 @@ def test_two_threads_writing_and_reading_at_once_lose_nothing(filled):
     ("folder", "this is a folder; give the backup a file name in it"),
     ("under_a_file", "the backup cannot be written: {tmp}/notes.csv is a file, not a folder"),
     ("proc", "the backup cannot be written: cannot create /proc/x.duckdb (No such file or directory)"),
+    ("not_a_store", ("the file exists and is not a store or a backup, so it was not overwritten: give the backup a "
+                     "name of its own")),
 ])
 def test_a_backup_to_a_path_that_cannot_hold_it_is_refused_in_one_line(filled, cli, tmp_path, where, reason):
     (tmp_path / "notes.csv").write_text("x\n")
     (tmp_path / "folder").mkdir()
     target = {"folder": tmp_path / "folder", "under_a_file": tmp_path / "notes.csv" / "b.duckdb",
-              "proc": "/proc/x.duckdb"}[where]
+              "proc": "/proc/x.duckdb", "not_a_store": tmp_path / "notes.csv"}[where]
     code, out, err = cli("backup", target)
     assert (code, out) == (1, "")
     assert err == f"{target}: {reason.format(tmp=tmp_path)}" + (f", e.g. {target}/csi-backup.duckdb" if where == "folder"
                                                                  else "") + "\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["catalogue.csv", "folder", "notes.csv", "store.duckdb", "values.csv"]
     assert list((tmp_path / "folder").iterdir()) == []
+    assert (tmp_path / "notes.csv").read_text() == "x\n"
 
 
 def test_an_interrupted_backup_leaves_the_earlier_backup_whole_and_no_partial_file(filled, cli, tmp_path, monkeypatch):
