@@ -90,14 +90,17 @@ def write_html(content: ReportContent) -> str:
         parts.append(f"<p>{_e(label('report.no_records'))}</p>")
     else:
         headers = ["#", label("rec.field_title"), label("rec.state_filter"), label("col.metric"),
-                   label("rec.field_owner"), label("col.go_live"), label("col.verdict")]
-        rows = [[_td(r.id, True), _td(r.title), _td(r.state), _td(r.metric), _td(r.owner), _td(r.go_live),
-                 _td(r.verdict)] for r in content.records.itertuples()]
+                   label("rec.field_owner"), label("rec.field_due_date"), label("col.change_ref"),
+                   label("col.go_live"), label("col.verdict")]          # as the Excel report's records sheet
+        rows = [[_td(r.id, True), _td(r.title), _td(r.state), _td(r.metric), _td(r.owner), _td(r.due_date),
+                 _td(r.change_ref), _td(r.go_live), _td(r.verdict)] for r in content.records.itertuples()]
         parts.append(_table([_e(h) for h in headers], rows))
     parts.append(f"<h2>{_e(label('report.provenance'))}</h2>")
-    headers = ["#", label("col.file"), label("col.by"), label("col.when"), label("upload.new"), label("upload.changed")]
+    headers = ["#", label("col.file"), label("col.by"), label("col.when"), label("upload.source"), label("upload.new"),
+               label("upload.changed")]
     rows = [[_td(u.id, True), _td(u.file_name), _td(u.uploaded_by), _td(pd.Timestamp(u.uploaded_at).strftime(
-        "%Y-%m-%d %H:%M")), _td(u.values_new, True), _td(u.values_changed, True)] for u in content.uploads.itertuples()]
+        "%Y-%m-%d %H:%M")), _td(u.source), _td(u.values_new, True), _td(u.values_changed, True)]
+            for u in content.uploads.itertuples()]
     parts.append(_table([_e(h) for h in headers], rows))
     return _page(content, "\n".join(parts))
 

@@ -143,7 +143,7 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
     writer.table(label("report.records"), content.records, {
         "id": "#", "title": label("rec.field_title"), "state": label("rec.state_filter"),
         "metric": label("col.metric"), "owner": label("rec.field_owner"), "due_date": label("rec.field_due_date"),
-        "change_ref": label("rec.change_ref"), "go_live": label("col.go_live"), "verdict": label("col.verdict")})
+        "change_ref": label("col.change_ref"), "go_live": label("col.go_live"), "verdict": label("col.verdict")})
     writer.table(label("report.uploads"), content.uploads, {
         "id": "#", "file_name": label("col.file"), "uploaded_by": label("col.by"), "uploaded_at": label("col.when"),
         "source": label("upload.source"), "values_new": label("upload.new"),

@@ -557,7 +557,14 @@ def test_records_name_their_metric_as_the_gap_table_does(report_store, tmp_path,
     path.write_bytes(render_report(content, "xlsx"))
     sheet = openpyxl.load_workbook(path)[content.label("report.records")]
     assert [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)] == expected
-    assert all(f"<td>{name}</td>" in render_report(content, "html").decode("utf-8") for name in expected)
+    assert next(sheet.iter_rows(max_row=1, values_only=True)) == {      # column headings, not the form's labels
+        "zh": ("#", "标题", "状态", "指标", "负责人", "完成期限", "变更单号", "上线月份", "验证结论"),
+        "en": ("#", "Title", "State", "Metric", "Owner", "Due date", "Change ref.", "Go-live", "Verdict")}[lang]
+    html = render_report(content, "html").decode("utf-8")
+    assert all(f"<td>{name}</td>" in html for name in expected)
+    headings = {"zh": ("<th>完成期限</th><th>变更单号</th><th>上线月份</th>", "<th>数据来源</th>"),
+                "en": ("<th>Due date</th><th>Change ref.</th><th>Go-live</th>", "<th>Source</th>")}[lang]
+    assert all(heading in html for heading in headings)              # the records and the sources say what Excel's do
 
 
 @pytest.mark.parametrize("where, why", [("missing/x.csv", "its folder does not exist"), (".", "it is a folder")])
