@@ -84,7 +84,7 @@ _BRACKETS = re.compile(r"[\(\[（【].*?[\)\]）】]")
 ROW_KINDS = {"target": ["目标", "目标值", "计划", "计划值", "target", "plan"],
              "actual": ["实际", "实际值", "完成", "完成值", "实绩", "actual", "result"]}
 _KIND = {header_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
-TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "total", "totals", "grand total", "subtotal",
+TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "月均", "月平均", "累计", "年累计", "total", "totals", "grand total", "subtotal",
                "sum", "average", "avg", "mean"]
 _TOTAL_KEYS = {header_key(w) for w in TOTAL_WORDS}   # 合　计 is 合计
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|source|\*)", re.IGNORECASE)

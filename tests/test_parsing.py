@@ -544,6 +544,15 @@ def test_total_and_average_rows_are_left_out_with_a_note():
                                "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4–5)"]
 
 
+@pytest.mark.parametrize("label", ["月均", "月平均", "累计", "年累计"])
+def test_a_monthly_average_or_running_total_row_is_not_a_metric(label):
+    """Found by exploratory testing: 月均 under the metrics was loaded as a metric of its own."""
+    content = f"指标,2026-09,2026-10\n工单量,1200,1300\n{label},1200,1250\n".encode()
+    parsed = parse_file(content, file_name="t.csv")
+    assert _records(parsed) == [("工单量", "2026-09", 1200.0), ("工单量", "2026-10", 1300.0)]
+    assert parsed.warnings == ["1 total or average row(s) (合计/平均) were ignored (row 3)"]
+
+
 def test_every_total_row_left_out_is_named():
     """Found by exploratory testing: of six total rows the note named the first five, without '…'."""
     def build(wb):
