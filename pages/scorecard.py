@@ -49,22 +49,31 @@ analysis = get_analysis(period)
 options = filter_options(analysis)
 
 
-def shared_filter(column, label: str, name: str, shared_key: str, **extra) -> tuple[str, ...]:
-    """A process or category filter the meeting keeps across pages (those of this month only)."""
-    keep_choice(f"sc_{name}", shared_key, lambda chosen: [c for c in chosen if c in options[name]])
-    chosen = column.multiselect(label, options[name], key=f"sc_{name}", placeholder=t("sc.all"), **extra)
+def kept_filter(column, label: str, name: str, choices, shared_key: str, **extra) -> tuple[str, ...]:
+    """A filter kept while the meeting opens a metric and comes back (those of this month only);
+    the process and category are also the other pages' (MEETING_PROCESSES, MEETING_CATEGORIES)."""
+    keep_choice(f"sc_{name}", shared_key, lambda chosen: [c for c in chosen if c in choices])
+    chosen = column.multiselect(label, choices, key=f"sc_{name}", placeholder=t("sc.all"), **extra)
     st.session_state[shared_key] = chosen
     return tuple(chosen)
 
 
+def kept_search(column) -> str:
+    """The search box, kept as the filters are."""
+    keep_choice("sc_search", "scorecard_search", lambda text: text)
+    text = column.text_input(t("sc.search"), key="sc_search", help=t("sc.search_help"))
+    st.session_state["scorecard_search"] = text
+    return text
+
+
 filters = Filters(
-    processes=shared_filter(first[1], t("sc.process"), "process", MEETING_PROCESSES),
-    categories=shared_filter(first[2], t("sc.category"), "category", MEETING_CATEGORIES,
-                             format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
-    owners=tuple(second[0].multiselect(t("sc.owner"), options["owner"], key="sc_owner", placeholder=t("sc.all"))),
-    statuses=tuple(second[1].multiselect(t("sc.status"), STATUSES, key="sc_status", placeholder=t("sc.all"),
-                                         format_func=lambda s, _lang=current_lang: i18n.t(f"status.{s}", _lang))),
-    search=second[2].text_input(t("sc.search"), key="sc_search", help=t("sc.search_help")),
+    processes=kept_filter(first[1], t("sc.process"), "process", options["process"], MEETING_PROCESSES),
+    categories=kept_filter(first[2], t("sc.category"), "category", options["category"], MEETING_CATEGORIES,
+                           format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
+    owners=kept_filter(second[0], t("sc.owner"), "owner", options["owner"], "scorecard_owners"),
+    statuses=kept_filter(second[1], t("sc.status"), "status", STATUSES, "scorecard_statuses",
+                         format_func=lambda s, _lang=current_lang: i18n.t(f"status.{s}", _lang)),
+    search=kept_search(second[2]),
 )
 rows = scorecard_rows(analysis, lang(), filters)
 

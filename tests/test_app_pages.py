@@ -862,6 +862,10 @@ def test_the_meeting_keeps_its_month_and_filters_from_scorecard_to_metric_and_ba
     at.selectbox(key="sc_period").set_value("2026-09").run()
     at.multiselect(key="sc_process").set_value(["incident"]).run()
     at.multiselect(key="sc_category").set_value(["流程执行效率"]).run()     # AppTest takes the label shown
+    owner = _analysed(demo_file, "2026-09").loc["Incident MTTR", "owner"]           # missed in 2026-09
+    at.multiselect(key="sc_owner").set_value([owner]).run()
+    at.multiselect(key="sc_status").set_value(["未达标", "接近"]).run()
+    at.text_input(key="sc_search").set_value("事件").run()
     chosen = set(at.dataframe[0].value["name"])
     at.switch_page("pages/metric.py")
     at.query_params.clear()
@@ -875,6 +879,9 @@ def test_the_meeting_keeps_its_month_and_filters_from_scorecard_to_metric_and_ba
     assert at.selectbox(key="sc_period").value == "2026-09"
     assert at.multiselect(key="sc_process").value == ["incident"]
     assert at.multiselect(key="sc_category").value == ["efficiency"]
+    assert at.multiselect(key="sc_owner").value == [owner]          # found by exploratory testing: these three
+    assert at.multiselect(key="sc_status").value == ["missed", "near"]      # were cleared
+    assert at.text_input(key="sc_search").value == "事件"
     assert set(at.dataframe[0].value["name"]) == chosen
     at.switch_page("pages/reports.py")            # the sidebar link: no period in the URL
     at.query_params.clear()
