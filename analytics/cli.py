@@ -409,6 +409,9 @@ def cmd_records(store: Store, args: argparse.Namespace) -> int:
                                          period=args.period, snapshot=snapshot, **fields)
         print(record_id)
         _warn_past_dates(records.past_plan_dates(fields))
+        for other, state in records.others_open_on_its_metric(store, record_id):
+            print(f"warning: record #{other} ({state}) is also open on this metric; check that this is not the same "
+                  "improvement raised twice", file=sys.stderr)
         return EXIT_OK
     if action == "revise":
         fields = _plan_fields(args)

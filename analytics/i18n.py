@@ -338,6 +338,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rec.open_hint": ("Click a row to open the record.", "点击一行打开记录。"),
     "rec.raise": ("Raise a record", "新建改进记录"),
     "rec.from_suggestion": ("Start from a suggestion sent with the data", "从上传数据附带的改进建议开始"),
+    "rec.also_open": (("Record #{id} ({state}) is also open on this metric: check that this is not the same "
+                       "improvement raised twice."), "该指标的记录 #{id}({state})仍未关闭:请确认这不是同一项改进被重复登记。"),
     "rec.field_title": ("Title", "标题"),
     "rec.field_source": ("Source", "来源"),
     "rec.field_metric": ("Metric", "指标"),

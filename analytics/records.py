@@ -148,6 +148,17 @@ def past_plan_dates(fields: dict, today: datetime.date | None = None) -> list[tu
     return [(k, v) for k, v in dates.items() if v < today]
 
 
+def others_open_on_its_metric(store: Store, record_id: int) -> list[tuple[int, str]]:
+    """(id, state) of the other open records on the record's metric. A second record is allowed (two
+    causes of one gap), but said when raised: at a meeting the likelier story is the same gap
+    raised twice, whose actions and verification would then be split."""
+    with store.read() as con:
+        return [tuple(row) for row in con.execute(
+            "SELECT o.id, o.state FROM improvement_record r JOIN improvement_record o ON o.metric_id = r.metric_id "
+            "WHERE r.id = ? AND o.id <> r.id AND list_contains(?, o.state) ORDER BY o.id",
+            [record_id, list(OPEN_STATES)]).fetchall()]
+
+
 def go_live_before_gap(record: dict) -> str | None:
     """The go-live month when it is earlier than the month of the gap the record was raised on, else
     None. Accepted (a change already live can be recorded later), but said: the gap arose after the

@@ -37,6 +37,7 @@ from analytics.records import (
     go_live_before_gap,
     list_records,
     move_record,
+    others_open_on_its_metric,
     past_plan_dates,
     raise_record,
     revise_plan,
@@ -400,7 +401,9 @@ def raise_form() -> None:
                     snapshot = gap_snapshot(store, metric_name, period) if metric_name and period else None
                     record_id = raise_record(store, title=title, by=acting, source=source, metric=metric_name,
                                              period=period or None, snapshot=snapshot, **plan)
-                    _saved(t("rec.raised", id=record_id), _date_warnings(plan))
+                    _saved(t("rec.raised", id=record_id), _date_warnings(plan) + [
+                        t("rec.also_open", id=other, state=i18n.t(f"state.{state}", current_lang))
+                        for other, state in others_open_on_its_metric(store, record_id)])
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
                     _open(record_id)

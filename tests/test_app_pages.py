@@ -967,3 +967,24 @@ def test_reports_say_when_the_review_chose_several_processes(app_store, demo_fil
     at.selectbox(key="report_process").set_value("incident").run()      # chosen here: the review's choice now
     at.switch_page("pages/scorecard.py").run()
     assert at.multiselect(key="sc_process").value == ["incident"]
+
+
+def test_raising_a_record_on_a_metric_with_an_open_one_says_so(app_store):
+    """Found by exploratory testing: the same gap could be raised twice at a meeting without a word."""
+    from analytics.records import OPEN_STATES, list_records
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    records = list_records(app_store)
+    open_on_mttr = records[(records["metric"] == "Incident MTTR") & records["state"].isin(OPEN_STATES)]
+    assert len(open_on_mttr) == 1
+    other = open_on_mttr.iloc[0]
+    metric_id = int(_analysed(app_store.path).loc["Incident MTTR", "metric_id"])
+    at = _app("pages/records.py", lang="zh", metric=str(metric_id), period="2026-10")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.text_input, "标题").set_value("再次缩短解决时间")
+    _widget(at.button, "提交记录").click().run()
+    assert not at.exception, at.exception
+    state = {"raised": "已提出", "approved": "已批准", "implementing": "实施中", "monitoring": "跟踪中",
+             "verified": "已验证"}[other["state"]]
+    assert f"该指标的记录 #{other['id']}({state})仍未关闭:请确认这不是同一项改进被重复登记。" in [
+        w.value for w in at.warning]
