@@ -421,7 +421,7 @@ def get_record(store: Store, record_id: int) -> dict:
     """The record's fields, its metrics and its whole event trail."""
     with store.read() as con:
         cursor = con.execute(
-            "SELECT r.*, m.name AS metric, m.name_en, m.name_zh FROM improvement_record r"
+            "SELECT r.*, m.name AS metric, m.name_en, m.name_zh, m.unit, m.decimals FROM improvement_record r"
             " LEFT JOIN metric m ON m.id = r.metric_id"
             " WHERE r.id = ?", [record_id])
         row = cursor.fetchone()

@@ -988,3 +988,18 @@ def test_raising_a_record_on_a_metric_with_an_open_one_says_so(app_store):
              "verified": "已验证"}[other["state"]]
     assert f"该指标的记录 #{other['id']}({state})仍未关闭:请确认这不是同一项改进被重复登记。" in [
         w.value for w in at.warning]
+
+
+def test_a_record_shows_its_expected_value_as_its_metric_shows_values(app_store):
+    """Found by exploratory testing: an expected backlog of 120 tickets read 120.0."""
+    from analytics.catalogue import import_catalogue
+    from analytics.records import raise_record
+    from analytics.users import add_user
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Backlog"], "unit": ["件"], "decimals": [0]}), by="t")
+    add_user(app_store, "陈静", "improvement_owner", by="t")
+    record_id = raise_record(app_store, title="Clear the backlog", by="陈静", source="audit", metric="Backlog",
+                             expected_value=120)
+    at = _app("pages/records.py", lang="zh", record=str(record_id))
+    shown = "\n".join(m.value for m in at.markdown)
+    assert "**预期效果(目标值)**:120" in shown.splitlines()         # 件 is a count: shown without it
