@@ -541,12 +541,16 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
 def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None, *,
                           isolated: bool = False) -> dict:
     """Import a catalogue from a .csv/.xlsx file (a path, or bytes with their file name): the first
-    sheet whose header names the `name` column. isolated: read it in a child process, as
-    plan_ingest does, so that a file that crashes the reader is refused."""
+    sheet whose header names the `name` column, passing over a sheet named as an example or
+    instructions (填报说明 with its one example row) when another sheet has such a header, as
+    values ingest does. The result says which sheet was read ('sheet') and which were passed over
+    ('skipped_sheets', as (sheet, why)). isolated: read it in a child process, as plan_ingest does,
+    so that a file that crashes the reader is refused."""
     from pathlib import Path
 
     from .isolation import read_apart_if_workbook
     from .limits import Limits
+    from .parsing import EXAMPLE_SHEET, _named_as_an_example
     from .readers import read_bytes, read_sheets
 
     if isinstance(source, (bytes, bytearray)):
@@ -558,13 +562,25 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
     limits, data = Limits.from_env(), read_bytes(source)
     sheets = read_apart_if_workbook(isolated, data, name, limits, read_sheets, data, name, limits)
     path = Path(name)
-    for sheet in sheets:
-        for r, row in enumerate(sheet.rows[:10]):
-            if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in row if c not in (None, "")):
-                headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
-                body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
-                frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)
-                frame = frame.replace("", None)
-                return import_catalogue(store, frame, by, file_name=path.name, sheet=sheet.name, first_row=r + 2)
-    raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
-                               "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))
+    found = [(sheet, r) for sheet in sheets for r in [_header_row(sheet.rows)] if r is not None]
+    if not found:
+        raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
+                                   "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))
+    read = [(sheet, r) for sheet, r in found if not _named_as_an_example(sheet.name)] or found[:1]
+    sheet, r = read[0]
+    skipped = [(other.name, EXAMPLE_SHEET) for other, _ in found[:found.index(read[0])]]
+    row = sheet.rows[r]
+    headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
+    body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
+    frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)
+    frame = frame.replace("", None)
+    counts = import_catalogue(store, frame, by, file_name=path.name, sheet=sheet.name, first_row=r + 2)
+    return {**counts, "sheet": sheet.name, "skipped_sheets": skipped}
+
+
+def _header_row(rows: list) -> int | None:
+    """The index of the first of the first ten rows that names the `name` column, if one does."""
+    for r, row in enumerate(rows[:10]):
+        if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in row if c not in (None, "")):
+            return r
+    return None

@@ -290,6 +290,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.import_button": ("Import", "导入"),
     "cat.imported": ("{file}: {created} metrics created, {updated} updated, {baselines} baseline/target versions added.",
                      "{file}:新建 {created} 个指标,更新 {updated} 个,新增 {baselines} 个基准/目标版本。"),
+    "cat.sheet_skipped": ("Sheet '{sheet}' skipped: {reason}; sheet '{read}' read.",
+                          "已跳过工作表“{sheet}”:{reason};已读取工作表“{read}”。"),
     "cat.unread": ("Columns not read (not catalogue columns): {columns}.", "未读取的列(不是指标目录的列):{columns}。"),
     "cat.by": ("Changed by", "修改人"),
     "cat.set_header": ("Set a new baseline and target (starts a new cycle)", "设定新的基准与目标(开始新周期)"),

@@ -23,7 +23,7 @@ from analytics.catalogue import (
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
-from analytics.localise import message_text
+from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
@@ -100,8 +100,9 @@ with catalogue_tab:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name,
                                                isolated=True)
             unread = listed(counts["unread"])
-            state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
-                " " + t("cat.unread", columns=unread) if unread else "")
+            state["catalogue_flash"] = " ".join([t("cat.imported", file=upload.name, **counts)] + [
+                t("cat.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, current_lang), read=counts["sheet"])
+                for sheet, reason in counts["skipped_sheets"]] + ([t("cat.unread", columns=unread)] if unread else []))
             state["catalogue_warnings"] = counts["warnings"]
             st.rerun()
         except (InputRefused, StoreError) as exc:

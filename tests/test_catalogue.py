@@ -13,12 +13,14 @@ from analytics.catalogue import (
     CATALOGUE_COLUMNS,
     edited_rows,
     import_catalogue,
+    import_catalogue_file,
     list_metrics,
     metric_lookup,
 )
 from analytics.errors import InputRefused, column_letter
 from analytics.localise import message_text
 from analytics.names import other_unit
+from analytics.parsing import EXAMPLE_SHEET
 from tests.conftest import load_through_cli
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
@@ -378,3 +380,35 @@ def test_a_new_unit_or_direction_for_a_metric_with_data_is_saved_with_a_warning(
         "指标“Incident MTTR”已有 2 个月的数据:方向现在为“越高越好”(原为“越低越好”),差距和信号的好坏随之反过来")
     code, _, err = cli("metrics", "import", tmp_path / "changed.csv")       # the same again: nothing changes
     assert (code, err) == (0, "")
+
+
+def test_an_instructions_sheet_before_the_catalogue_is_passed_over(store, cli, tmp_path):
+    """A template's 填报说明 sheet shows the header with one example row; the metrics are on
+    指标目录. The example is not imported, and the note names both sheets; a file whose only
+    header is on such a sheet is still read from it."""
+    path = tmp_path / "目录模板.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("填报说明")
+    ws.write_row(0, 0, ["名称", "单位", "方向"])
+    ws.write_row(1, 0, ["示例指标", "%", "越高越好"])
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "单位", "方向"])
+    ws.write_row(1, 0, ["变更成功率", "%", "越高越好"])
+    ws.write_row(2, 0, ["事件平均解决时间", "h", "越低越好"])
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert out.splitlines() == [f"{path}: 2 metrics created, 0 updated, 0 baseline/target versions added"]
+    assert err.splitlines() == [("  note: sheet '填报说明' skipped: an example or instructions, as its name says "
+                                 "(not read); read sheet '指标目录'")]
+    assert list_metrics(store)["name"].tolist() == ["变更成功率", "事件平均解决时间"]
+    counts = import_catalogue_file(store, path.read_bytes(), by="t", file_name=path.name)
+    assert (counts["sheet"], counts["skipped_sheets"]) == ("指标目录", [("填报说明", EXAMPLE_SHEET)])
+
+    only = tmp_path / "说明.xlsx"
+    wb = xlsxwriter.Workbook(only)
+    wb.add_worksheet("填报说明").write_row(0, 0, ["名称", "单位"])
+    wb.worksheets()[0].write_row(1, 0, ["可用率", "%"])
+    wb.close()
+    counts = import_catalogue_file(store, only, by="t")
+    assert (counts["created"], counts["sheet"], counts["skipped_sheets"]) == (1, "填报说明", [])
