@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .errors import InputRefused, Problem, column_letter
+from .errors import InputRefused, Problem, column_letter, spans
 from .names import (
     below_zero_problem,
     compact_key,
@@ -533,9 +533,27 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
     unread = [str(c) for c in frame.columns
               if _HEADER_LOOKUP.get(header_key(c)) is None and not re.fullmatch(r"_\d+", str(c))]
     frame, headings = normalise_catalogue_headers(frame, file_name, sheet)
+    frame, notes = _without_total_rows(frame, sheet, first_row)
     rows = validate_catalogue(frame, file_name, sheet, first_row, headings)
     with store.write() as con:
-        return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread}
+        return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread,
+                "notes": notes}
+
+
+def _without_total_rows(frame: pd.DataFrame, sheet: str | None, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its total or average rows (合计, 平均: TOTAL_WORDS as the name) blanked, which
+    validation passes over as empty rows (so the other rows keep their numbers), and the note that
+    says so: a 合计 row under the metrics is no metric. The note has the words of the values
+    ingest's, so the dashboard shows it in Chinese."""
+    from .sheet_layout import _total_rows
+
+    totals = _total_rows(frame["name"]).to_numpy()
+    if not totals.any():
+        return frame, []
+    rows = [first_row + i for i in totals.nonzero()[0]]
+    where = f"sheet '{sheet}': " if sheet else ""
+    return (frame.mask(pd.Series(totals, index=frame.index), None),
+            [f"{where}{len(rows)} total or average row(s) (合计/平均) were ignored (row {spans(rows)})"])
 
 
 def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None, *,

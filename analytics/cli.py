@@ -247,6 +247,8 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
               f"{counts['baselines']} baseline/target versions added")
         for sheet, reason in counts["skipped_sheets"]:      # stderr: stdout keeps the one summary line
             print(f"  note: sheet '{sheet}' skipped: {reason}; read sheet '{counts['sheet']}'", file=sys.stderr)
+        for note in counts["notes"]:
+            print(f"  note: {note}", file=sys.stderr)
         if counts["unread"]:
             print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}",
                   file=sys.stderr)                      # as ingest's notes: stdout keeps the summary

@@ -100,9 +100,13 @@ with catalogue_tab:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name,
                                                isolated=True)
             unread = listed(counts["unread"])
-            state["catalogue_flash"] = " ".join([t("cat.imported", file=upload.name, **counts)] + [
-                t("cat.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, current_lang), read=counts["sheet"])
-                for sheet, reason in counts["skipped_sheets"]] + ([t("cat.unread", columns=unread)] if unread else []))
+            said = [t("cat.imported", file=upload.name, **counts)]
+            said += [t("cat.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, current_lang),
+                       read=counts["sheet"]) for sheet, reason in counts["skipped_sheets"]]
+            said += [message_text(note, current_lang) + ("。" if current_lang == "zh" else ".")   # 合计 rows left out
+                     for note in counts["notes"]]
+            said += [t("cat.unread", columns=unread)] if unread else []
+            state["catalogue_flash"] = " ".join(said)
             state["catalogue_warnings"] = counts["warnings"]
             st.rerun()
         except (InputRefused, StoreError) as exc:

@@ -412,3 +412,35 @@ def test_an_instructions_sheet_before_the_catalogue_is_passed_over(store, cli, t
     wb.close()
     counts = import_catalogue_file(store, only, by="t")
     assert (counts["created"], counts["sheet"], counts["skipped_sheets"]) == (1, "填报说明", [])
+
+
+def test_a_total_row_under_the_metrics_is_no_metric(store, cli, tmp_path):
+    """合计 and 平均 rows (a template's weights summed to 100) are left out with a note on stderr,
+    in the words the dashboard shows in Chinese; the rows around them keep their numbers."""
+    path = tmp_path / "目录.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "单位", "权重"])
+    ws.write_row(1, 0, ["变更成功率", "%", 60])
+    ws.write_row(2, 0, ["事件平均解决时间", "h", 40])
+    ws.write_row(3, 0, ["合　计", None, 100])
+    ws.write_row(4, 0, ["平均值", None, 50])
+    ws.write_row(5, 0, ["可用率", "%", "x"])                  # refused: still named as row 6
+    wb.close()
+    code, _, err = cli("metrics", "import", path)
+    refusal = ("目录.xlsx, sheet '指标目录', row 6, column C (权重): 'x' is not a valid weight: write a number, 1 by "
+               "default (2 counts its gaps twice in the priority order)")
+    assert (code, err.splitlines()[-1], len(list_metrics(store))) == (1, refusal, 0)
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    for r, row in enumerate([["名称", "单位", "权重"], ["变更成功率", "%", 60], ["事件平均解决时间", "h", 40],
+                             ["合　计", None, 100], ["平均值", None, 50]]):
+        ws.write_row(r, 0, row)
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert out.splitlines() == [f"{path}: 2 metrics created, 0 updated, 0 baseline/target versions added"]
+    note = "sheet '指标目录': 2 total or average row(s) (合计/平均) were ignored (row 4–5)"
+    assert err.splitlines() == [f"  note: {note}"]
+    assert message_text(note, "zh") == "工作表“指标目录”:2 行合计/平均行已忽略(第 4–5 行)"
+    assert list_metrics(store)["name"].tolist() == ["变更成功率", "事件平均解决时间"]
