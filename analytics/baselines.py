@@ -14,7 +14,7 @@ import pandas as pd
 
 from .catalogue import catalogue_metric_id
 from .errors import InputRefused, Problem
-from .names import below_zero_problem
+from .names import below_zero_problem, fraction_problem
 from .periods import parse_period, period_to_date
 from .store import Store
 
@@ -43,6 +43,18 @@ def _refuse_below_zero(con: duckdb.DuckDBPyConnection, metric_id: int, baseline:
             raise InputRefused(Problem(why))
 
 
+def _refuse_fraction(con: duckdb.DuckDBPyConnection, metric_id: int, baseline: float | None,
+                     target: float | None) -> None:
+    """A baseline or target of 0.96 for a percentage meant as 96 % (see names.fraction_problem)."""
+    name, unit, direction, lowest = con.execute(
+        "SELECT name, unit, direction, (SELECT min(value) FROM current_observation WHERE metric_id = m.id) "
+        "FROM metric m WHERE id = ?", [metric_id]).fetchone()
+    for what, number in (("the baseline", baseline), ("the target", target)):
+        why = fraction_problem(number, name, unit, direction, lowest, target, what) if number is not None else None
+        if why:
+            raise InputRefused(Problem(why))
+
+
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                 baseline: float | None, target: float | None, by: str, reason: str | None,
                 method: str, record_id: int | None = None) -> int:
@@ -50,6 +62,7 @@ def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str
     made (set, compute, a catalogue import, closing a record) is held to the same checks."""
     _refuse_non_finite(baseline, target)
     _refuse_below_zero(con, metric_id, baseline, target)
+    _refuse_fraction(con, metric_id, baseline, target)
     cycle = con.execute("SELECT coalesce(max(cycle), 0) + 1 FROM baseline WHERE metric_id = ?",
                         [metric_id]).fetchone()[0]
     return con.execute(

@@ -21,6 +21,7 @@ from .errors import InputRefused, Problem, column_letter, spans
 from .names import (
     below_zero_problem,
     compact_key,
+    fraction_problem,
     header_key,
     is_unit,
     name_key,
@@ -264,8 +265,11 @@ def _text(value: object) -> str | None:
 
 
 def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet: str | None = None,
-                       first_row: int = 2, headings: dict[str, tuple[int, str]] | None = None) -> list[dict]:
-    """Check every row; return clean dicts or raise InputRefused listing every problem."""
+                       first_row: int = 2, headings: dict[str, tuple[int, str]] | None = None,
+                       stored: dict[str, tuple] | None = None) -> list[dict]:
+    """Check every row; return clean dicts or raise InputRefused listing every problem. `stored`
+    (see _stored_facts) gives a metric's unit, direction and least loaded value where the file
+    leaves them out, to judge a baseline or target written as a fraction (0.96 for 96 %)."""
     from .periods import parse_period  # local: keeps import order simple for the CLI
 
     problems: list[Problem] = []
@@ -333,6 +337,15 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 continue
             why = below_zero_problem(number, rec["name"], rec["unit"], f"the {col}") if col in ("baseline", "target") \
                 else None
+            if why:
+                problems.append(Problem(why, **where(i, col)))
+        unit, direction, lowest = (stored or {}).get(key, (None, None, None))
+        unit, direction = (rec["unit"] if "unit" in columns else unit,
+                           rec["direction"] if "direction" in columns else direction)
+        target = rec["target"] if isinstance(rec["target"], (int, float)) else None
+        for col in ("baseline", "target"):
+            why = fraction_problem(rec[col], rec["name"], unit, direction, lowest, target, f"the {col}") \
+                if isinstance(rec[col], (int, float)) else None
             if why:
                 problems.append(Problem(why, **where(i, col)))
         if rec["decimals"] is None:
@@ -534,10 +547,19 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
               if _HEADER_LOOKUP.get(header_key(c)) is None and not re.fullmatch(r"_\d+", str(c))]
     frame, headings = normalise_catalogue_headers(frame, file_name, sheet)
     frame, notes = _without_total_rows(frame, sheet, first_row)
-    rows = validate_catalogue(frame, file_name, sheet, first_row, headings)
+    with store.read() as con:
+        stored = _stored_facts(con)
+    rows = validate_catalogue(frame, file_name, sheet, first_row, headings, stored)
     with store.write() as con:
         return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread,
                 "notes": notes}
+
+
+def _stored_facts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str, float | None]]:
+    """{each name key of a metric: (its unit, direction, least loaded value or None)}."""
+    return {row[0]: row[1:] for row in con.execute(
+        "SELECT a.alias_key, m.unit, m.direction, (SELECT min(value) FROM current_observation o "
+        "WHERE o.metric_id = m.id) FROM metric_alias a JOIN metric m ON m.id = a.metric_id").fetchall()}
 
 
 def _without_total_rows(frame: pd.DataFrame, sheet: str | None, first_row: int) -> tuple[pd.DataFrame, list[str]]:

@@ -54,6 +54,10 @@ _ZH: list[tuple[str, str]] = [
       r"sign"), "{v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
     ((r"the (?P<field>\w+) (?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be "
       r"negative: check the sign"), "{field}值 {v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
+    ((r"the (?P<field>\w+) (?P<v>\S+) would be (?P<p>\S+), but '(?P<catalogue>.*)' is kept in % and higher is better: "
+      r"write (?P<n>\S+) for (?P<np>\S+)"), "{field}值 {v} 将按 {p} 保存,但“{catalogue}”以 % 计、越高越好:{np} 请写作 {n}"),
+    ((r"(?:.* )?(?P<v>\S+) would be (?P<p>\S+), but '(?P<catalogue>.*)' is kept in % and higher is better: write "
+      r"(?P<n>\S+) for (?P<np>\S+)"), "{v} 将按 {p} 保存,但“{catalogue}”以 % 计、越高越好:{np} 请写作 {n}"),
     (r"'(?P<v>.*)' is in (?P<w>.*), but the row's unit is (?P<u>.*): write the row's numbers in one unit",
      "“{v}”以 {w} 计,但该行的单位是 {u}:请用同一单位填写该行的数字"),
     ((r"'(?P<v>\S+)' is a percentage, but '(?P<catalogue>.*)' is kept in (?P<u>.*): check that this row is that "

@@ -444,3 +444,29 @@ def test_a_total_row_under_the_metrics_is_no_metric(store, cli, tmp_path):
     assert err.splitlines() == [f"  note: {note}"]
     assert message_text(note, "zh") == "工作表“指标目录”:2 行合计/平均行已忽略(第 4–5 行)"
     assert list_metrics(store)["name"].tolist() == ["变更成功率", "事件平均解决时间"]
+
+
+def test_a_fraction_for_a_higher_is_better_percentage_is_refused_in_the_catalogue(store, cli, tmp_path):
+    """0.92 | 0.96 for SLA attainment (%, higher is better) would be kept as 0.92 % and 0.96 %. An
+    error rate's target of 0.5 % (lower is better) and a new service's baseline of 0.5 % with a
+    target of 30 are real; so is 0.96 for a metric whose values were loaded as fractions."""
+    header = "name,unit,direction,baseline,target,from_period\n"
+    rows = ("SLA attainment,%,increase,0.92,0.96,2026-01\nChange failure rate,%,decrease,2,0.5,2026-01\n"
+            "Self-service adoption,%,increase,0.5,30,2026-01\n")
+    code, out, err = cli("metrics", "import", _write_csv(tmp_path / "c.csv", header + rows))
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-2:] == [
+        ("c.csv, row 2, column D (baseline): the baseline 0.92 would be 0.92%, but 'SLA attainment' is kept in % and "
+         "higher is better: write 92 for 92%"),
+        ("c.csv, row 2, column E (target): the target 0.96 would be 0.96%, but 'SLA attainment' is kept in % and "
+         "higher is better: write 96 for 96%")]
+    assert message_text(err.splitlines()[-1].split(": ", 1)[1], "zh") == (
+        "目标值 0.96 将按 0.96% 保存,但“SLA attainment”以 % 计、越高越好:96% 请写作 96")
+    assert list_metrics(store).empty                                                     # nothing written
+    load_through_cli(cli, tmp_path, header + rows.replace("0.92,0.96", "92,96"),
+                     "指标,月份,数值\nSLA attainment,2026-01,0.95\nSelf-service adoption,2026-01,3\n")
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "d.csv", "name,target,from_period\n"
+                                                       "SLA attainment,0.96,2026-02\nSelf-service adoption,0.4,2026-02\n"))
+    assert (code, err.splitlines()[-1], "SLA attainment" in err) == (
+        1, ("d.csv, row 3, column B (target): the target 0.4 would be 0.4%, but 'Self-service adoption' is kept in % "
+            "and higher is better: write 40 for 40%"), False)      # SLA's values were loaded as fractions
