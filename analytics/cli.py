@@ -349,7 +349,7 @@ def cmd_observations(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
-    from .baselines import compute_version, list_versions, set_version
+    from .baselines import compute_version, list_versions, set_version_if_changed
 
     if args.action is None:
         frame = list_versions(store, args.metric)
@@ -360,9 +360,11 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
         if args.reason is None:
             raise UsageError("baselines set needs --reason (why the baseline or target changes)")
-        cycle = set_version(store, args.metric, baseline=args.baseline, target=args.target,
-                            from_period=args.from_period, by=_by(args), reason=args.reason)
-        print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})")
+        cycle, added = set_version_if_changed(store, args.metric, baseline=args.baseline, target=args.target,
+                                              from_period=args.from_period, by=_by(args), reason=args.reason)
+        print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})" if added else
+              f"{args.metric}: baseline/target from {args.from_period} unchanged (cycle {cycle} has these values); "
+              "no version added")
         return EXIT_OK
     if not args.window:
         raise UsageError("baselines compute needs --window YYYY-MM:YYYY-MM")

@@ -298,6 +298,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.from": ("Effective from", "生效月份"),
     "cat.reason": ("Why (required)", "原因(必填)"),
     "cat.set_button": ("Save the new version", "保存新版本"),
+    "cat.set_unchanged": ("{metric}: unchanged: cycle {cycle}, from {period}, already has this baseline and target.",
+                          "{metric}:未更改,自 {period} 起的第 {cycle} 周期已是这一基准与目标。"),
     "cat.set_done": ("{metric}: version saved, cycle {cycle} starts {period}.", "{metric}:已保存,第 {cycle} 周期自 {period} 开始。"),
     "cat.compute_header": ("Compute the baseline from a window of months", "用一段月份的数据计算基准"),
     "cat.window_from": ("Window from", "窗口起始"),

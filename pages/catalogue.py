@@ -11,7 +11,7 @@ from analytics.baselines import (
     baseline_from_window,
     compute_version,
     list_versions,
-    set_version,
+    set_version_if_changed,
 )
 from analytics.catalogue import (
     CATEGORIES,
@@ -147,10 +147,11 @@ with baselines_tab:
             reason = st.text_input(t("cat.reason"))
             if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip() or not can_set):
                 try:
-                    cycle = set_version(store, row["name"], baseline=new_baseline, target=new_target,
-                                        from_period=from_period, by=by.strip(), reason=reason)
-                    state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
-                                                 period=from_period)
+                    cycle, added = set_version_if_changed(store, row["name"], baseline=new_baseline,
+                                                          target=new_target, from_period=from_period, by=by.strip(),
+                                                          reason=reason)
+                    state["catalogue_flash"] = t("cat.set_done" if added else "cat.set_unchanged",
+                                                 metric=display_name(row, lang()), cycle=cycle, period=from_period)
                     st.rerun()
                 except (InputRefused, StoreError) as exc:
                     show_refusal(exc, heading=t("app.refused"))

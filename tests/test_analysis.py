@@ -451,3 +451,18 @@ def test_a_fraction_for_a_percentage_metric_s_target_is_refused_by_baselines_set
                "--reason", "r")[0] == 0
     assert cli("baselines", "set", "--metric", "SLA", "--target", "96", "--from", "2025-07", "--by", "a",
                "--reason", "r")[0] == 0
+
+
+def test_repeating_an_identical_baselines_set_adds_no_cycle(loaded, cli):
+    """A batch job that runs `baselines set` twice (or a person who retries) must not start a second
+    cycle with the same values: each cycle rebases the SPC limits. A real change still adds one."""
+    args = ("baselines", "set", "--metric", "SLA", "--baseline", "95", "--target", "96", "--from", "2025-07", "--by",
+            "a", "--reason", "r")
+    assert cli(*args) == (0, "SLA: new baseline/target version from 2025-07 (cycle 2)\n", "")
+    assert cli(*args) == (0, ("SLA: baseline/target from 2025-07 unchanged (cycle 2 has these values); no version "
+                             "added\n"), "")
+    code, out, _ = cli(*args[:4], *args[6:])                              # the baseline carried over: the same
+    assert (code, out, list_versions(loaded, "SLA")["cycle"].tolist()) == (0, cli(*args)[1], [1, 2])
+    code, out, _ = cli(*args[:7], "97", *args[8:])
+    assert (code, out) == (0, "SLA: new baseline/target version from 2025-07 (cycle 3)\n")
+    assert list_versions(loaded, "SLA")[["cycle", "target"]].values.tolist() == [[1, 95], [2, 96], [3, 97]]
