@@ -468,7 +468,7 @@ def _read_password(name: str) -> str:
 
 
 def cmd_users(store: Store, args: argparse.Namespace) -> int:
-    from .users import add_user, list_users, update_user
+    from .users import add_user, get_user, list_users, update_user
 
     if args.users_action == "add":
         password = None if args.no_password else _read_password(args.name)
@@ -482,7 +482,8 @@ def cmd_users(store: Store, args: argparse.Namespace) -> int:
                            processes=[] if args.no_processes else args.process,
                            active=True if args.activate else False if args.deactivate else None,
                            password=_read_password(args.name) if args.password else None)
-        print(f"user {user.name}: {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else ""))
+        print(f"user {user.name}: {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else "")
+              + ("; deactivated (cannot sign in)" if get_user(store, user.name) is None else ""))
         return EXIT_OK
     sys.stdout.write(render(list_users(store), args.format))
     return EXIT_OK

@@ -309,6 +309,7 @@ _ZH: list[tuple[str, str]] = [
     (r"wrong name or password; the name is now locked for a while", "用户名或密码错误;该用户名已被暂时锁定"),
     (r"wrong name or password", "用户名或密码错误"),
     (r"enter your name and password", "请输入用户名和密码"),
+    (r"this account is deactivated: ask an admin to activate it", "该账户已停用:请联系管理员重新启用"),
     (r"too many wrong passwords for this name: locked until (?P<t>\S+)", "该用户名密码错误次数过多,锁定至 {t}"),
     ((r"The store (?P<path>.+) is busy: another program \(process (?P<pid>\d+), (?P<prog>.*)\) is using it\. "
       r"Waited (?P<s>[\d.]+) s; nothing was written\. Try again when it has finished\."),
