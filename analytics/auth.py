@@ -15,7 +15,7 @@ import time
 from .errors import NotAllowed
 from .names import name_key
 from .store import Store
-from .users import User, check_password
+from .users import User, verify_password
 
 FAILURES_BEFORE_LOCK = 5
 LOCK_WINDOW = datetime.timedelta(minutes=15)
@@ -90,7 +90,8 @@ def locked_until(store: Store, name: str, now: datetime.datetime | None = None) 
 
 def sign_in(store: Store, name: str, password: str, *, now: datetime.datetime | None = None,
             delay: bool = True) -> User:
-    """The user, or NotAllowed with a message that does not tell names from passwords."""
+    """The user, or NotAllowed with a message that does not tell names from passwords. A
+    deactivated account's right password is told so (not 'wrong password'), and not counted."""
     now = now or datetime.datetime.now()
     name = (name or "").strip()
     if not name or not password:     # a form sent half-filled is no attempt: nothing counted against the name
@@ -98,7 +99,10 @@ def sign_in(store: Store, name: str, password: str, *, now: datetime.datetime | 
     until = locked_until(store, name, now)
     if until is not None:
         raise NotAllowed(f"too many wrong passwords for this name: locked until {until:%H:%M}")
-    user = check_password(store, name, password or "")
+    found = verify_password(store, name, password or "")
+    if found is not None and not found[1]:     # the right password: no guess, so not counted towards the lock
+        raise NotAllowed("this account is deactivated: ask an admin to activate it")
+    user = found[0] if found is not None else None
     with store.write() as con:
         con.execute("INSERT INTO sign_in_attempt VALUES (?, ?, ?)", [name_key(name), now, user is not None])
         recent = con.execute("SELECT count(*) FROM sign_in_attempt WHERE name_key = ? AND NOT ok AND attempted_at > ?",

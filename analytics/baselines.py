@@ -14,7 +14,7 @@ import pandas as pd
 
 from .catalogue import catalogue_metric_id
 from .errors import InputRefused, Problem
-from .names import below_zero_problem
+from .names import below_zero_problem, fraction_problem
 from .periods import parse_period, period_to_date
 from .store import Store
 
@@ -43,6 +43,18 @@ def _refuse_below_zero(con: duckdb.DuckDBPyConnection, metric_id: int, baseline:
             raise InputRefused(Problem(why))
 
 
+def _refuse_fraction(con: duckdb.DuckDBPyConnection, metric_id: int, baseline: float | None,
+                     target: float | None) -> None:
+    """A baseline or target of 0.96 for a percentage meant as 96 % (see names.fraction_problem)."""
+    name, unit, direction, lowest = con.execute(
+        "SELECT name, unit, direction, (SELECT min(value) FROM current_observation WHERE metric_id = m.id) "
+        "FROM metric m WHERE id = ?", [metric_id]).fetchone()
+    for what, number in (("the baseline", baseline), ("the target", target)):
+        why = fraction_problem(number, name, unit, direction, lowest, target, what) if number is not None else None
+        if why:
+            raise InputRefused(Problem(why))
+
+
 def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                 baseline: float | None, target: float | None, by: str, reason: str | None,
                 method: str, record_id: int | None = None) -> int:
@@ -50,6 +62,7 @@ def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str
     made (set, compute, a catalogue import, closing a record) is held to the same checks."""
     _refuse_non_finite(baseline, target)
     _refuse_below_zero(con, metric_id, baseline, target)
+    _refuse_fraction(con, metric_id, baseline, target)
     cycle = con.execute("SELECT coalesce(max(cycle), 0) + 1 FROM baseline WHERE metric_id = ?",
                         [metric_id]).fetchone()[0]
     return con.execute(
@@ -61,8 +74,9 @@ def add_version(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str
 
 def add_version_if_changed(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str,
                            baseline: float | None, target: float | None, by: str,
-                           reason: str | None, method: str) -> bool:
-    """Add a version unless the same values already start in that month (idempotent imports)."""
+                           reason: str | None, method: str, record_id: int | None = None) -> bool:
+    """Add a version unless the same values already start in that month (idempotent imports, and a
+    batch job's `baselines set` run twice)."""
     row = con.execute(
         "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period = ?"
         " ORDER BY id DESC LIMIT 1",
@@ -70,7 +84,7 @@ def add_version_if_changed(con: duckdb.DuckDBPyConnection, metric_id: int, from_
     ).fetchone()
     if row is not None and _same(row[0], baseline) and _same(row[1], target):
         return False
-    add_version(con, metric_id, from_period, baseline, target, by, reason, method)
+    add_version(con, metric_id, from_period, baseline, target, by, reason, method, record_id)
     return True
 
 
@@ -114,7 +128,18 @@ def check_period(text: str, what: str = "--from") -> str:
 
 def set_version(store: Store, metric: str, *, baseline: float | None, target: float | None, from_period: str,
                 by: str, reason: str, method: str = "manual", record_id: int | None = None) -> int:
-    """A new baseline/target version from a month: starts a new cycle. Returns the cycle number.
+    """A new baseline/target version from a month: starts a new cycle. Returns the cycle number
+    (see set_version_if_changed)."""
+    return set_version_if_changed(store, metric, baseline=baseline, target=target, from_period=from_period, by=by,
+                                  reason=reason, method=method, record_id=record_id)[0]
+
+
+def set_version_if_changed(store: Store, metric: str, *, baseline: float | None, target: float | None,
+                           from_period: str, by: str, reason: str, method: str = "manual",
+                           record_id: int | None = None) -> tuple[int, bool]:
+    """A new baseline/target version from a month, starting a new cycle, unless the version that
+    starts in that month already has these values: then nothing is added (a repeated command does
+    not start a cycle of its own, which would rebase the SPC limits). Returns (cycle, added).
 
     A value left out is carried over from the version in force at that month, so setting only a
     new target keeps the baseline.
@@ -134,8 +159,9 @@ def set_version(store: Store, metric: str, *, baseline: float | None, target: fl
         if in_force:
             baseline = in_force[0] if baseline is None else baseline
             target = in_force[1] if target is None else target
-        version_id = add_version(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
-        return con.execute("SELECT cycle FROM baseline WHERE id = ?", [version_id]).fetchone()[0]
+        added = add_version_if_changed(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
+        return con.execute("SELECT cycle FROM baseline WHERE metric_id = ? AND from_period = ? ORDER BY id DESC LIMIT 1",
+                           [metric_id, period_to_date(period)]).fetchone()[0], added
 
 
 def baseline_from_window(values: pd.Series, stat: str = "mean") -> float:

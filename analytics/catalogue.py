@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from .errors import InputRefused, Problem, column_letter
+from .errors import InputRefused, Problem, column_letter, spans
 from .names import (
     below_zero_problem,
     compact_key,
+    fraction_problem,
     header_key,
     is_unit,
     name_key,
@@ -264,8 +265,11 @@ def _text(value: object) -> str | None:
 
 
 def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet: str | None = None,
-                       first_row: int = 2, headings: dict[str, tuple[int, str]] | None = None) -> list[dict]:
-    """Check every row; return clean dicts or raise InputRefused listing every problem."""
+                       first_row: int = 2, headings: dict[str, tuple[int, str]] | None = None,
+                       stored: dict[str, tuple] | None = None) -> list[dict]:
+    """Check every row; return clean dicts or raise InputRefused listing every problem. `stored`
+    (see _stored_facts) gives a metric's unit, direction and least loaded value where the file
+    leaves them out, to judge a baseline or target written as a fraction (0.96 for 96 %)."""
     from .periods import parse_period  # local: keeps import order simple for the CLI
 
     problems: list[Problem] = []
@@ -333,6 +337,15 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                 continue
             why = below_zero_problem(number, rec["name"], rec["unit"], f"the {col}") if col in ("baseline", "target") \
                 else None
+            if why:
+                problems.append(Problem(why, **where(i, col)))
+        unit, direction, lowest = (stored or {}).get(key, (None, None, None))
+        unit, direction = (rec["unit"] if "unit" in columns else unit,
+                           rec["direction"] if "direction" in columns else direction)
+        target = rec["target"] if isinstance(rec["target"], (int, float)) else None
+        for col in ("baseline", "target"):
+            why = fraction_problem(rec[col], rec["name"], unit, direction, lowest, target, f"the {col}") \
+                if isinstance(rec[col], (int, float)) else None
             if why:
                 problems.append(Problem(why, **where(i, col)))
         if rec["decimals"] is None:
@@ -533,20 +546,51 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
     unread = [str(c) for c in frame.columns
               if _HEADER_LOOKUP.get(header_key(c)) is None and not re.fullmatch(r"_\d+", str(c))]
     frame, headings = normalise_catalogue_headers(frame, file_name, sheet)
-    rows = validate_catalogue(frame, file_name, sheet, first_row, headings)
+    frame, notes = _without_total_rows(frame, sheet, first_row)
+    with store.read() as con:
+        stored = _stored_facts(con)
+    rows = validate_catalogue(frame, file_name, sheet, first_row, headings, stored)
     with store.write() as con:
-        return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread}
+        return {**upsert_metrics(con, rows, by, file_name, sheet, columns=set(frame.columns)), "unread": unread,
+                "notes": notes}
+
+
+def _stored_facts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str, float | None]]:
+    """{each name key of a metric: (its unit, direction, least loaded value or None)}."""
+    return {row[0]: row[1:] for row in con.execute(
+        "SELECT a.alias_key, m.unit, m.direction, (SELECT min(value) FROM current_observation o "
+        "WHERE o.metric_id = m.id) FROM metric_alias a JOIN metric m ON m.id = a.metric_id").fetchall()}
+
+
+def _without_total_rows(frame: pd.DataFrame, sheet: str | None, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its total or average rows (合计, 平均: TOTAL_WORDS as the name) blanked, which
+    validation passes over as empty rows (so the other rows keep their numbers), and the note that
+    says so: a 合计 row under the metrics is no metric. The note has the words of the values
+    ingest's, so the dashboard shows it in Chinese."""
+    from .sheet_layout import _total_rows
+
+    totals = _total_rows(frame["name"]).to_numpy()
+    if not totals.any():
+        return frame, []
+    rows = [first_row + i for i in totals.nonzero()[0]]
+    where = f"sheet '{sheet}': " if sheet else ""
+    return (frame.mask(pd.Series(totals, index=frame.index), None),
+            [f"{where}{len(rows)} total or average row(s) (合计/平均) were ignored (row {spans(rows)})"])
 
 
 def import_catalogue_file(store: Store, source, by: str, file_name: str | None = None, *,
                           isolated: bool = False) -> dict:
     """Import a catalogue from a .csv/.xlsx file (a path, or bytes with their file name): the first
-    sheet whose header names the `name` column. isolated: read it in a child process, as
-    plan_ingest does, so that a file that crashes the reader is refused."""
+    sheet whose header names the `name` column, passing over a sheet named as an example or
+    instructions (填报说明 with its one example row) when another sheet has such a header, as
+    values ingest does. The result says which sheet was read ('sheet') and which were passed over
+    ('skipped_sheets', as (sheet, why)). isolated: read it in a child process, as plan_ingest does,
+    so that a file that crashes the reader is refused."""
     from pathlib import Path
 
     from .isolation import read_apart_if_workbook
     from .limits import Limits
+    from .parsing import EXAMPLE_SHEET, _named_as_an_example
     from .readers import read_bytes, read_sheets
 
     if isinstance(source, (bytes, bytearray)):
@@ -558,13 +602,25 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
     limits, data = Limits.from_env(), read_bytes(source)
     sheets = read_apart_if_workbook(isolated, data, name, limits, read_sheets, data, name, limits)
     path = Path(name)
-    for sheet in sheets:
-        for r, row in enumerate(sheet.rows[:10]):
-            if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in row if c not in (None, "")):
-                headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
-                body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
-                frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)
-                frame = frame.replace("", None)
-                return import_catalogue(store, frame, by, file_name=path.name, sheet=sheet.name, first_row=r + 2)
-    raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
-                               "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))
+    found = [(sheet, r) for sheet in sheets for r in [_header_row(sheet.rows)] if r is not None]
+    if not found:
+        raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
+                                   "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))
+    read = [(sheet, r) for sheet, r in found if not _named_as_an_example(sheet.name)] or found[:1]
+    sheet, r = read[0]
+    skipped = [(other.name, EXAMPLE_SHEET) for other, _ in found[:found.index(read[0])]]
+    row = sheet.rows[r]
+    headers = [str(c).strip() if c not in (None, "") else f"_{i}" for i, c in enumerate(row)]
+    body = [list(x) + [""] * (len(headers) - len(x)) for x in sheet.rows[r + 1:]]
+    frame = pd.DataFrame([x[: len(headers)] for x in body], columns=headers, dtype=object)
+    frame = frame.replace("", None)
+    counts = import_catalogue(store, frame, by, file_name=path.name, sheet=sheet.name, first_row=r + 2)
+    return {**counts, "sheet": sheet.name, "skipped_sheets": skipped}
+
+
+def _header_row(rows: list) -> int | None:
+    """The index of the first of the first ten rows that names the `name` column, if one does."""
+    for r, row in enumerate(rows[:10]):
+        if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in row if c not in (None, "")):
+            return r
+    return None

@@ -245,6 +245,10 @@ def cmd_metrics(store: Store, args: argparse.Namespace) -> int:
         counts = import_catalogue_file(store, Path(args.file), by=_by(args), isolated=True)
         print(f"{args.file}: {counts['created']} metrics created, {counts['updated']} updated, "
               f"{counts['baselines']} baseline/target versions added")
+        for sheet, reason in counts["skipped_sheets"]:      # stderr: stdout keeps the one summary line
+            print(f"  note: sheet '{sheet}' skipped: {reason}; read sheet '{counts['sheet']}'", file=sys.stderr)
+        for note in counts["notes"]:
+            print(f"  note: {note}", file=sys.stderr)
         if counts["unread"]:
             print(f"  note: columns not read (not catalogue columns): {', '.join(counts['unread'])}",
                   file=sys.stderr)                      # as ingest's notes: stdout keeps the summary
@@ -345,7 +349,7 @@ def cmd_observations(store: Store, args: argparse.Namespace) -> int:
 
 
 def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
-    from .baselines import compute_version, list_versions, set_version
+    from .baselines import compute_version, list_versions, set_version_if_changed
 
     if args.action is None:
         frame = list_versions(store, args.metric)
@@ -356,9 +360,11 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
     if args.action == "set":
         if args.reason is None:
             raise UsageError("baselines set needs --reason (why the baseline or target changes)")
-        cycle = set_version(store, args.metric, baseline=args.baseline, target=args.target,
-                            from_period=args.from_period, by=_by(args), reason=args.reason)
-        print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})")
+        cycle, added = set_version_if_changed(store, args.metric, baseline=args.baseline, target=args.target,
+                                              from_period=args.from_period, by=_by(args), reason=args.reason)
+        print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})" if added else
+              f"{args.metric}: baseline/target from {args.from_period} unchanged (cycle {cycle} has these values); "
+              "no version added")
         return EXIT_OK
     if not args.window:
         raise UsageError("baselines compute needs --window YYYY-MM:YYYY-MM")
@@ -465,7 +471,7 @@ def _read_password(name: str) -> str:
 
 
 def cmd_users(store: Store, args: argparse.Namespace) -> int:
-    from .users import add_user, list_users, update_user
+    from .users import add_user, get_user, list_users, update_user
 
     if args.users_action == "add":
         password = None if args.no_password else _read_password(args.name)
@@ -479,7 +485,8 @@ def cmd_users(store: Store, args: argparse.Namespace) -> int:
                            processes=[] if args.no_processes else args.process,
                            active=True if args.activate else False if args.deactivate else None,
                            password=_read_password(args.name) if args.password else None)
-        print(f"user {user.name}: {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else ""))
+        print(f"user {user.name}: {user.role}" + (f" for {', '.join(user.processes)}" if user.processes else "")
+              + ("; deactivated (cannot sign in)" if get_user(store, user.name) is None else ""))
         return EXIT_OK
     sys.stdout.write(render(list_users(store), args.format))
     return EXIT_OK

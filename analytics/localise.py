@@ -54,6 +54,10 @@ _ZH: list[tuple[str, str]] = [
       r"sign"), "{v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
     ((r"the (?P<field>\w+) (?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be "
       r"negative: check the sign"), "{field}值 {v} 小于 0,但“{catalogue}”以 {u} 计,不可能为负数:请检查正负号"),
+    ((r"the (?P<field>\w+) (?P<v>\S+) would be (?P<p>\S+), but '(?P<catalogue>.*)' is kept in % and higher is better: "
+      r"write (?P<n>\S+) for (?P<np>\S+)"), "{field}值 {v} 将按 {p} 保存,但“{catalogue}”以 % 计、越高越好:{np} 请写作 {n}"),
+    ((r"(?:.* )?(?P<v>\S+) would be (?P<p>\S+), but '(?P<catalogue>.*)' is kept in % and higher is better: write "
+      r"(?P<n>\S+) for (?P<np>\S+)"), "{v} 将按 {p} 保存,但“{catalogue}”以 % 计、越高越好:{np} 请写作 {n}"),
     (r"'(?P<v>.*)' is in (?P<w>.*), but the row's unit is (?P<u>.*): write the row's numbers in one unit",
      "“{v}”以 {w} 计,但该行的单位是 {u}:请用同一单位填写该行的数字"),
     ((r"'(?P<v>\S+)' is a percentage, but '(?P<catalogue>.*)' is kept in (?P<u>.*): check that this row is that "
@@ -305,6 +309,7 @@ _ZH: list[tuple[str, str]] = [
     (r"wrong name or password; the name is now locked for a while", "用户名或密码错误;该用户名已被暂时锁定"),
     (r"wrong name or password", "用户名或密码错误"),
     (r"enter your name and password", "请输入用户名和密码"),
+    (r"this account is deactivated: ask an admin to activate it", "该账户已停用:请联系管理员重新启用"),
     (r"too many wrong passwords for this name: locked until (?P<t>\S+)", "该用户名密码错误次数过多,锁定至 {t}"),
     ((r"The store (?P<path>.+) is busy: another program \(process (?P<pid>\d+), (?P<prog>.*)\) is using it\. "
       r"Waited (?P<s>[\d.]+) s; nothing was written\. Try again when it has finished\."),

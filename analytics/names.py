@@ -148,6 +148,25 @@ def below_zero_problem(number: float, name: str, unit: str | None, what: str = "
             "negative: check the sign")
 
 
+def fraction_problem(number: float, name: str, unit: str | None, direction: str | None, lowest: float | None,
+                     target: float | None, what: str) -> str | None:
+    """Why `number` (what: 'the baseline', 'the target') of the metric `name` looks like a fraction
+    written for a percentage (0.96 for 96 %), which would be kept as 0.96 %; None when it may be meant.
+
+    Only for a metric kept in % where higher is better (SLA attainment, availability), a number
+    strictly between 0 and 1, and only with evidence: the metric's loaded values (`lowest` is the
+    least) are all 1 or more, or, with none loaded yet, the target is such a fraction too (a
+    baseline of 0.5 % for a new service's adoption, with a target of 30, is real). A target of
+    0.5 % for an error rate (lower is better) or a set point (neutral) is never questioned, nor a
+    metric whose values were loaded as fractions."""
+    if not (unit and is_percent(unit) and direction == "increase" and 0 < number < 1):
+        return None
+    if (lowest < 1) if lowest is not None else not (target is not None and 0 < target < 1):
+        return None
+    return (f"{what} {number:g} would be {number:g}%, but '{name}' is kept in % and higher is better: "
+            f"write {number * 100:g} for {number * 100:g}%")
+
+
 def is_count(unit: str | None) -> bool:
     """Whether a metric is kept as a count (件, 次, count): none of it is 0, not a missing figure."""
     return bool(unit) and unit_key(unit) == unit_key("count")

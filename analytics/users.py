@@ -148,8 +148,15 @@ def get_user(store: Store, name: str) -> User | None:
 
 def check_password(store: Store, name: str, password: str) -> User | None:
     """The user when the password is right, else None (same answer for unknown users)."""
+    found = verify_password(store, name, password)
+    return found[0] if found is not None and found[1] else None
+
+
+def verify_password(store: Store, name: str, password: str) -> tuple[User, bool] | None:
+    """(the account, whether it is active) when the password is right, else None, the same answer
+    and cost for unknown names: only who knows the password learns that an account is deactivated."""
     with store.read() as con:
-        row = con.execute("SELECT name, role, password_hash, processes FROM app_user WHERE name = ? AND active",
+        row = con.execute("SELECT name, role, password_hash, processes, active FROM app_user WHERE name = ?",
                           [name]).fetchone()
     if row is None or row[2] is None:
         _hasher.hash("timing-equaliser")  # similar cost whether or not the user exists
@@ -158,4 +165,4 @@ def check_password(store: Store, name: str, password: str) -> User | None:
         _hasher.verify(row[2], password)
     except (VerificationError, InvalidHashError):
         return None
-    return User(row[0], row[1], tuple(row[3] or ()))
+    return User(row[0], row[1], tuple(row[3] or ())), bool(row[4])

@@ -11,7 +11,7 @@ from analytics.baselines import (
     baseline_from_window,
     compute_version,
     list_versions,
-    set_version,
+    set_version_if_changed,
 )
 from analytics.catalogue import (
     CATEGORIES,
@@ -23,7 +23,7 @@ from analytics.catalogue import (
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
-from analytics.localise import message_text
+from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
@@ -100,8 +100,13 @@ with catalogue_tab:
             counts = import_catalogue_file(store, upload.getvalue(), by=by.strip(), file_name=upload.name,
                                                isolated=True)
             unread = listed(counts["unread"])
-            state["catalogue_flash"] = t("cat.imported", file=upload.name, **counts) + (
-                " " + t("cat.unread", columns=unread) if unread else "")
+            said = [t("cat.imported", file=upload.name, **counts)]
+            said += [t("cat.sheet_skipped", sheet=sheet, reason=skipped_sheet_reason(reason, current_lang),
+                       read=counts["sheet"]) for sheet, reason in counts["skipped_sheets"]]
+            said += [message_text(note, current_lang) + ("。" if current_lang == "zh" else ".")   # 合计 rows left out
+                     for note in counts["notes"]]
+            said += [t("cat.unread", columns=unread)] if unread else []
+            state["catalogue_flash"] = " ".join(said)
             state["catalogue_warnings"] = counts["warnings"]
             st.rerun()
         except (InputRefused, StoreError) as exc:
@@ -142,10 +147,11 @@ with baselines_tab:
             reason = st.text_input(t("cat.reason"))
             if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip() or not can_set):
                 try:
-                    cycle = set_version(store, row["name"], baseline=new_baseline, target=new_target,
-                                        from_period=from_period, by=by.strip(), reason=reason)
-                    state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
-                                                 period=from_period)
+                    cycle, added = set_version_if_changed(store, row["name"], baseline=new_baseline,
+                                                          target=new_target, from_period=from_period, by=by.strip(),
+                                                          reason=reason)
+                    state["catalogue_flash"] = t("cat.set_done" if added else "cat.set_unchanged",
+                                                 metric=display_name(row, lang()), cycle=cycle, period=from_period)
                     st.rerun()
                 except (InputRefused, StoreError) as exc:
                     show_refusal(exc, heading=t("app.refused"))

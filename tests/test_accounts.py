@@ -106,6 +106,10 @@ def test_users_set_on_the_command_line(catalogued, cli):
     assert code == 1 and "there is no user 'nobody'" in err
     code, _, err = cli("users", "set", "王磊", "--activate", "--deactivate")
     assert code == 2
+    assert cli("users", "set", "王磊", "--deactivate", "--by", "root") == (
+        0, "user 王磊: process_owner for change, incident; deactivated (cannot sign in)\n", "")
+    assert cli("users", "set", "王磊", "--activate", "--by", "root") == (
+        0, "user 王磊: process_owner for change, incident\n", "")
 
 
 def _app(store, monkeypatch, page: str):

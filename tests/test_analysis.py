@@ -433,3 +433,36 @@ def test_a_replaced_store_file_is_not_mistaken_for_the_cached_one(loaded, tmp_pa
     shutil.copyfile(other.path, loaded.path)
     assert loaded.data_version() == other.data_version()
     assert analyse(loaded).empty and len(computations) == 2
+
+
+def test_a_fraction_for_a_percentage_metric_s_target_is_refused_by_baselines_set(loaded, cli):
+    """SLA is kept in % (higher is better) and its loaded months are 93.5-96: --target 0.96 would be
+    0.96 % and every month a 'met'. MTTR's 0.5 (hours, lower is better) is not questioned."""
+    code, out, err = cli("baselines", "set", "--metric", "SLA", "--target", "0.96", "--from", "2025-07", "--by", "a",
+                         "--reason", "r")
+    assert (code, out, err.strip()) == (1, "", ("the target 0.96 would be 0.96%, but 'SLA' is kept in % and higher is "
+                                                "better: write 96 for 96%"))
+    code, _, err = cli("baselines", "compute", "--metric", "SLA", "--window", "2025-01:2025-06", "--target", "0.955",
+                       "--from", "2025-07", "--by", "a")
+    assert (code, err.strip()) == (1, ("the target 0.955 would be 0.955%, but 'SLA' is kept in % and higher is better: "
+                                      "write 95.5 for 95.5%"))
+    assert len(list_versions(loaded, "SLA")) == 1                                       # nothing was added
+    assert cli("baselines", "set", "--metric", "MTTR", "--target", "0.5", "--from", "2025-07", "--by", "a",
+               "--reason", "r")[0] == 0
+    assert cli("baselines", "set", "--metric", "SLA", "--target", "96", "--from", "2025-07", "--by", "a",
+               "--reason", "r")[0] == 0
+
+
+def test_repeating_an_identical_baselines_set_adds_no_cycle(loaded, cli):
+    """A batch job that runs `baselines set` twice (or a person who retries) must not start a second
+    cycle with the same values: each cycle rebases the SPC limits. A real change still adds one."""
+    args = ("baselines", "set", "--metric", "SLA", "--baseline", "95", "--target", "96", "--from", "2025-07", "--by",
+            "a", "--reason", "r")
+    assert cli(*args) == (0, "SLA: new baseline/target version from 2025-07 (cycle 2)\n", "")
+    assert cli(*args) == (0, ("SLA: baseline/target from 2025-07 unchanged (cycle 2 has these values); no version "
+                             "added\n"), "")
+    code, out, _ = cli(*args[:4], *args[6:])                              # the baseline carried over: the same
+    assert (code, out, list_versions(loaded, "SLA")["cycle"].tolist()) == (0, cli(*args)[1], [1, 2])
+    code, out, _ = cli(*args[:7], "97", *args[8:])
+    assert (code, out) == (0, "SLA: new baseline/target version from 2025-07 (cycle 3)\n")
+    assert list_versions(loaded, "SLA")[["cycle", "target"]].values.tolist() == [[1, 95], [2, 96], [3, 97]]

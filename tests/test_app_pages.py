@@ -320,6 +320,9 @@ def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
     assert len(latest) == 1 and latest["target"].iloc[0] == 7.0
     assert latest["reason"].iloc[0] == "review agreed a tighter target" and latest["baseline"].notna().all()
     assert any("version saved" in s.value for s in at.success)
+    _widget(at.button, "Save the new version").click().run()           # again, the same: no second cycle
+    assert len(list_versions(app_store).query("from_period == '2026-11'")) == 1
+    assert any("unchanged" in s.value for s in at.success), [s.value for s in at.success]
 
 
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):

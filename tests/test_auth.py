@@ -137,3 +137,26 @@ def test_demo_mode_shows_the_demo_accounts_and_an_empty_store_explains_the_first
     account = summary["accounts"][0]
     _sign_in(at, account["name"], account["password"])
     assert at.title[0].value != "Sign in" and not at.exception
+
+
+def test_a_deactivated_account_s_right_password_is_told_so_and_not_counted(accounts):
+    """victor, deactivated, types his right password: he is told the account is deactivated, not
+    'wrong password', however often, and is not locked for it. A wrong password for the account is
+    answered as for a name nobody has, so the name alone tells nothing."""
+    from analytics.localise import message_text
+    from analytics.users import update_user
+
+    update_user(accounts, "victor", by="alice", active=False)
+    for i in range(FAILURES_BEFORE_LOCK + 1):
+        with pytest.raises(NotAllowed) as refused:
+            sign_in(accounts, "victor", "viewer password 1", now=NOW + datetime.timedelta(seconds=i), delay=False)
+        assert str(refused.value) == "this account is deactivated: ask an admin to activate it"
+    assert message_text(str(refused.value), "zh") == "该账户已停用:请联系管理员重新启用"
+    with pytest.raises(NotAllowed) as wrong:
+        sign_in(accounts, "victor", "nope", now=NOW, delay=False)
+    with pytest.raises(NotAllowed) as unknown:
+        sign_in(accounts, "mallory", "nope", now=NOW, delay=False)
+    assert str(wrong.value) == str(unknown.value) == (
+        f"wrong name or password ({FAILURES_BEFORE_LOCK - 1} tries left before a 15-minute lock)")
+    update_user(accounts, "victor", by="alice", active=True)
+    assert sign_in(accounts, "victor", "viewer password 1", now=NOW, delay=False) == User("victor", "viewer")

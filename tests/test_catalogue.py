@@ -13,12 +13,14 @@ from analytics.catalogue import (
     CATALOGUE_COLUMNS,
     edited_rows,
     import_catalogue,
+    import_catalogue_file,
     list_metrics,
     metric_lookup,
 )
 from analytics.errors import InputRefused, column_letter
 from analytics.localise import message_text
 from analytics.names import other_unit
+from analytics.parsing import EXAMPLE_SHEET
 from tests.conftest import load_through_cli
 
 CATALOGUE_CSV = """name,name_en,name_zh,aliases,unit,category,direction,service,process,owner,weight,tolerance,decimals,definition,baseline,target,from_period
@@ -378,3 +380,93 @@ def test_a_new_unit_or_direction_for_a_metric_with_data_is_saved_with_a_warning(
         "指标“Incident MTTR”已有 2 个月的数据:方向现在为“越高越好”(原为“越低越好”),差距和信号的好坏随之反过来")
     code, _, err = cli("metrics", "import", tmp_path / "changed.csv")       # the same again: nothing changes
     assert (code, err) == (0, "")
+
+
+def test_an_instructions_sheet_before_the_catalogue_is_passed_over(store, cli, tmp_path):
+    """A template's 填报说明 sheet shows the header with one example row; the metrics are on
+    指标目录. The example is not imported, and the note names both sheets; a file whose only
+    header is on such a sheet is still read from it."""
+    path = tmp_path / "目录模板.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("填报说明")
+    ws.write_row(0, 0, ["名称", "单位", "方向"])
+    ws.write_row(1, 0, ["示例指标", "%", "越高越好"])
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "单位", "方向"])
+    ws.write_row(1, 0, ["变更成功率", "%", "越高越好"])
+    ws.write_row(2, 0, ["事件平均解决时间", "h", "越低越好"])
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert out.splitlines() == [f"{path}: 2 metrics created, 0 updated, 0 baseline/target versions added"]
+    assert err.splitlines() == [("  note: sheet '填报说明' skipped: an example or instructions, as its name says "
+                                 "(not read); read sheet '指标目录'")]
+    assert list_metrics(store)["name"].tolist() == ["变更成功率", "事件平均解决时间"]
+    counts = import_catalogue_file(store, path.read_bytes(), by="t", file_name=path.name)
+    assert (counts["sheet"], counts["skipped_sheets"]) == ("指标目录", [("填报说明", EXAMPLE_SHEET)])
+
+    only = tmp_path / "说明.xlsx"
+    wb = xlsxwriter.Workbook(only)
+    wb.add_worksheet("填报说明").write_row(0, 0, ["名称", "单位"])
+    wb.worksheets()[0].write_row(1, 0, ["可用率", "%"])
+    wb.close()
+    counts = import_catalogue_file(store, only, by="t")
+    assert (counts["created"], counts["sheet"], counts["skipped_sheets"]) == (1, "填报说明", [])
+
+
+def test_a_total_row_under_the_metrics_is_no_metric(store, cli, tmp_path):
+    """合计 and 平均 rows (a template's weights summed to 100) are left out with a note on stderr,
+    in the words the dashboard shows in Chinese; the rows around them keep their numbers."""
+    path = tmp_path / "目录.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    ws.write_row(0, 0, ["名称", "单位", "权重"])
+    ws.write_row(1, 0, ["变更成功率", "%", 60])
+    ws.write_row(2, 0, ["事件平均解决时间", "h", 40])
+    ws.write_row(3, 0, ["合　计", None, 100])
+    ws.write_row(4, 0, ["平均值", None, 50])
+    ws.write_row(5, 0, ["可用率", "%", "x"])                  # refused: still named as row 6
+    wb.close()
+    code, _, err = cli("metrics", "import", path)
+    refusal = ("目录.xlsx, sheet '指标目录', row 6, column C (权重): 'x' is not a valid weight: write a number, 1 by "
+               "default (2 counts its gaps twice in the priority order)")
+    assert (code, err.splitlines()[-1], len(list_metrics(store))) == (1, refusal, 0)
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("指标目录")
+    for r, row in enumerate([["名称", "单位", "权重"], ["变更成功率", "%", 60], ["事件平均解决时间", "h", 40],
+                             ["合　计", None, 100], ["平均值", None, 50]]):
+        ws.write_row(r, 0, row)
+    wb.close()
+    code, out, err = cli("metrics", "import", path)
+    assert code == 0, err
+    assert out.splitlines() == [f"{path}: 2 metrics created, 0 updated, 0 baseline/target versions added"]
+    note = "sheet '指标目录': 2 total or average row(s) (合计/平均) were ignored (row 4–5)"
+    assert err.splitlines() == [f"  note: {note}"]
+    assert message_text(note, "zh") == "工作表“指标目录”:2 行合计/平均行已忽略(第 4–5 行)"
+    assert list_metrics(store)["name"].tolist() == ["变更成功率", "事件平均解决时间"]
+
+
+def test_a_fraction_for_a_higher_is_better_percentage_is_refused_in_the_catalogue(store, cli, tmp_path):
+    """0.92 | 0.96 for SLA attainment (%, higher is better) would be kept as 0.92 % and 0.96 %. An
+    error rate's target of 0.5 % (lower is better) and a new service's baseline of 0.5 % with a
+    target of 30 are real; so is 0.96 for a metric whose values were loaded as fractions."""
+    header = "name,unit,direction,baseline,target,from_period\n"
+    rows = ("SLA attainment,%,increase,0.92,0.96,2026-01\nChange failure rate,%,decrease,2,0.5,2026-01\n"
+            "Self-service adoption,%,increase,0.5,30,2026-01\n")
+    code, out, err = cli("metrics", "import", _write_csv(tmp_path / "c.csv", header + rows))
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-2:] == [
+        ("c.csv, row 2, column D (baseline): the baseline 0.92 would be 0.92%, but 'SLA attainment' is kept in % and "
+         "higher is better: write 92 for 92%"),
+        ("c.csv, row 2, column E (target): the target 0.96 would be 0.96%, but 'SLA attainment' is kept in % and "
+         "higher is better: write 96 for 96%")]
+    assert message_text(err.splitlines()[-1].split(": ", 1)[1], "zh") == (
+        "目标值 0.96 将按 0.96% 保存,但“SLA attainment”以 % 计、越高越好:96% 请写作 96")
+    assert list_metrics(store).empty                                                     # nothing written
+    load_through_cli(cli, tmp_path, header + rows.replace("0.92,0.96", "92,96"),
+                     "指标,月份,数值\nSLA attainment,2026-01,0.95\nSelf-service adoption,2026-01,3\n")
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "d.csv", "name,target,from_period\n"
+                                                       "SLA attainment,0.96,2026-02\nSelf-service adoption,0.4,2026-02\n"))
+    assert (code, err.splitlines()[-1], "SLA attainment" in err) == (
+        1, ("d.csv, row 3, column B (target): the target 0.4 would be 0.4%, but 'Self-service adoption' is kept in % "
+            "and higher is better: write 40 for 40%"), False)      # SLA's values were loaded as fractions
