@@ -9,6 +9,7 @@ in English, whole: a half-translated message would be worse than an English one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -646,11 +647,23 @@ def _value(group: str, text: str | None, names: Mapping[str, str]) -> str | None
     return text
 
 
+# The command line's advice (an option to add) said in the dashboard's English by what to do there.
+_EN_DASHBOARD = [(re.compile(pattern + r"\Z", re.DOTALL), template) for pattern, template in [
+    ((r"(?P<n>\d+) unknown metric name\(s\): add them to the catalogue \(metrics import\) or load with "
+      r"--create-metrics; nothing was written"),
+     "{n} unknown metric name(s): import them on the Metrics & baselines page, or tick “"
+     + t("upload.create_metrics", "en") + "” and load again; nothing was written"),
+    (r"unknown metrics; load with --create-metrics",
+     "unknown metrics: tick “" + t("upload.create_metrics", "en") + "” and load again"),
+]]
+
+
 def message_text(message: str, lang: str, names: Mapping[str, str] | None = None) -> str:
     """The message in `lang`; English (as written) when it has no translation. `names` maps
     catalogue names to the names the reader knows the metrics by (their 中文名)."""
     if lang != "zh":
-        return message
+        return next((template.format(**match.groupdict()) for pattern, template in _EN_DASHBOARD
+                     if (match := pattern.match(message))), message)
     for pattern, template in _COMPILED:
         match = pattern.match(message)
         if match:
@@ -681,6 +694,6 @@ def _where_zh(problem: Problem) -> str:
 def problem_text(problem: Problem, lang: str, names: Mapping[str, str] | None = None) -> str:
     """One problem, place first, as the spreadsheet user sees it, in `lang` (names: as message_text)."""
     if lang != "zh":
-        return str(problem)
+        return str(dataclasses.replace(problem, message=message_text(problem.message, lang)))
     where, message = _where_zh(problem), message_text(problem.message, lang, names)
     return f"{where}:{message}" if where else message

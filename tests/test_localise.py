@@ -940,3 +940,6 @@ def test_a_refusal_asking_to_create_metrics_names_the_checkbox_as_the_upload_pag
     """Found by exploratory testing: the zh refusal said tick “创建新指标”, a box the page does not have."""
     assert f"勾选“{t('upload.create_metrics', 'zh')}”" in message_text(message, "zh")
     assert t("upload.create_metrics", "zh") == "自动创建目录中没有的指标"
+    english = message_text(message, "en")            # the English page names it too, not the command line's option
+    assert f"tick “{t('upload.create_metrics', 'en')}”" in english and "--create-metrics" not in english
+    assert problem_text(Problem(message, file="a.csv"), "en") == str(Problem(english, file="a.csv"))
