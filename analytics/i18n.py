@@ -89,6 +89,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.files": ("Metric files (CSV or Excel)", "指标文件(CSV 或 Excel)"),
     "upload.source": ("Source", "数据来源"),
     "upload.by": ("Uploaded by", "上传人"),
+    "app.author_needed": ("Type a name under “{field}”: the buttons that save wait for it.",
+                          "请填写“{field}”:填写后才能保存。"),
     "upload.create_metrics": ("Create metrics that are not in the catalogue", "自动创建目录中没有的指标"),
     "upload.new_metric": (("New metric **{name}** will be created: {direction}, unit {unit}, {decimals} decimals "
                            "(from the file). Give it a category, process and owner on the catalogue page."),

@@ -210,6 +210,8 @@ def author_field(container, label: str, key: str) -> str:
         container.text_input(label, value=user.name, disabled=True, key=f"{key}_shown")
         return user.name
     value = container.text_input(label, value=st.session_state.get(key) or config.current_user(), key=key)
+    if not value.strip():                       # else the save button is greyed out without a word
+        container.caption(t("app.author_needed", field=label))
     return value
 
 

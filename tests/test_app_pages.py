@@ -1006,3 +1006,13 @@ def test_a_record_shows_its_expected_value_as_its_metric_shows_values(app_store)
     at = _app("pages/records.py", lang="zh", record=str(record_id))
     shown = "\n".join(m.value for m in at.markdown)
     assert "**预期效果(目标值)**:120" in shown.splitlines()         # 件 is a count: shown without it
+
+
+@pytest.mark.parametrize("page, field", [("pages/upload.py", "上传人"), ("pages/catalogue.py", "修改人")])
+def test_an_emptied_author_name_says_why_the_save_buttons_wait(app_store, page, field):
+    """Found by exploratory testing: with 上传人 emptied the confirm button greyed out without a word."""
+    at = _app(page, lang="zh")
+    assert f"请填写“{field}”:填写后才能保存。" not in [c.value for c in at.caption]
+    _widget(at.text_input, field).set_value(" ").run()
+    assert not at.exception, at.exception
+    assert f"请填写“{field}”:填写后才能保存。" in [c.value for c in at.caption]
