@@ -59,15 +59,17 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
+def switch_language() -> None:
+    """Before the run the switch starts: the whole page is drawn in the new language at once, and
+    a form half filled in keeps its text (a rerun from the middle of the page dropped it)."""
+    st.session_state["lang"] = st.session_state["language_choice"]
+
+
 with st.sidebar:
-    choice = st.radio(
+    st.radio(
         i18n.t("app.language", current), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current),
-        format_func=i18n.LANGUAGES.get, horizontal=True, key="language_choice",
+        format_func=i18n.LANGUAGES.get, horizontal=True, key="language_choice", on_change=switch_language,
     )
-    if choice != current:
-        st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
-        st.rerun()
     try:
         store = get_store()
     except StoreError as exc:

@@ -62,6 +62,7 @@ through_dashboard()
 
 store = get_store()
 state = st.session_state
+RAISE_FORM = "raise"      # the raise form's widgets are keyed, so that text typed survives a language switch
 current_lang = lang()
 st.title(t("rec.title"))
 if state.get("records_flash"):
@@ -82,7 +83,7 @@ if config.sign_in_required():
 else:
     default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
     acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
-                          index=names.index(default_user),
+                          index=names.index(default_user), on_change=lambda: state.pop(f"{RAISE_FORM}_owner", None),
                           format_func=lambda n, _roles=roles, _lang=current_lang: f"{n} ({role_text(_roles[n], _lang)})")
     role = roles[acting]
 
@@ -363,13 +364,19 @@ def show_register() -> None:
     raise_form()
 
 
+def _forget_raise_form() -> None:
+    """Another suggestion picked: the form starts again from it (a keyed widget keeps its value)."""
+    for key in [k for k in state if str(k).startswith(f"{RAISE_FORM}_")]:
+        del state[key]
+
+
 def raise_form() -> None:
     analysis = get_analysis()
     table = analysis.table.set_index("metric_id") if not analysis.empty else pd.DataFrame()
     metric_ids = list(table.sort_values("name").index) if not table.empty else []
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
-    with st.expander(t("rec.raise"), expanded=preset is not None):
+    with st.expander(t("rec.raise"), expanded=preset is not None, key="records_raise_open"):   # open across a language switch
         if role not in RAISE_ROLES:
             st.info(t("rec.cannot_raise", user=acting, role=role_text(role)))
             return
@@ -378,27 +385,31 @@ def raise_form() -> None:
         if not suggestions.empty:
             labels = {i: f"{r.metric} {r.period}: {r.text}" for i, r in suggestions.iterrows()}
             picked = st.selectbox(t("rec.from_suggestion"), [None] + list(labels), key="rec_suggestion",
-                                  format_func=lambda i, _labels=labels: "–" if i is None else _labels[i])
+                                  format_func=lambda i, _labels=labels: "–" if i is None else _labels[i],
+                                  on_change=_forget_raise_form)
             suggestion = suggestions.loc[picked] if picked is not None else None
         with st.form("raise_record"):
-            title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60])
+            title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60],
+                                  key=f"{RAISE_FORM}_title")
             c1, c2, c3 = st.columns(3)
             default_source = "suggestion" if suggestion is not None else "gap"
             source = c1.selectbox(t("rec.field_source"), RECORD_SOURCES, index=RECORD_SOURCES.index(default_source),
-                                  format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang))
+                                  format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang),
+                                  key=f"{RAISE_FORM}_source")
             metric_names = {i: display_name(table.loc[i], current_lang) for i in metric_ids}
             default_metric = preset
             if suggestion is not None and suggestion["metric"] in set(table.get("name", [])):
                 default_metric = int(table.index[table["name"] == suggestion["metric"]][0])
             metric_id = c2.selectbox(t("rec.field_metric"), [None] + metric_ids,
                                      index=([None] + metric_ids).index(default_metric),
-                                     format_func=lambda i, _names=metric_names: "–" if i is None else _names[i])
+                                     format_func=lambda i, _names=metric_names: "–" if i is None else _names[i],
+                                     key=f"{RAISE_FORM}_metric")
             default_period = st.query_params.get("period") or (
                 suggestion["period"] if suggestion is not None else
                 (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
-            period = c3.text_input(t("rec.field_period"), value=default_period)
+            period = c3.text_input(t("rec.field_period"), value=default_period, key=f"{RAISE_FORM}_period")
             plan = _plan_inputs({"description": "" if suggestion is None else suggestion["text"],
-                                 "priority": "medium", "owner": acting})
+                                 "priority": "medium", "owner": acting}, key=RAISE_FORM)
             if st.form_submit_button(t("rec.raise_button"), type="primary"):
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
                 try:

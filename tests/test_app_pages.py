@@ -1016,3 +1016,4 @@ def test_an_emptied_author_name_says_why_the_save_buttons_wait(app_store, page, 
     _widget(at.text_input, field).set_value(" ").run()
     assert not at.exception, at.exception
     assert f"请填写“{field}”:填写后才能保存。" in [c.value for c in at.caption]
+

@@ -87,3 +87,28 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
         "raised", "approved", "implementing", "monitoring", "verified", "closed"]
     versions = list_versions(store, "Backlog over 30 days")
     assert versions["from_period"].iloc[-1] == "2026-11" and versions["set_by"].iloc[-1] == "刘洋"
+
+
+def test_a_half_typed_record_survives_a_switch_of_language(tmp_path):
+    """Found by exploratory testing: switching 中文/English while raising a record emptied the form.
+    A form's text lives in the browser until it is sent, so only a browser shows it kept (AppTest
+    sends a form's values only on submit)."""
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "demo.duckdb"
+    load_demo(Store(path), datetime.date(2026, 11, 25))
+    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(f"{url}/records?lang=zh")
+        wait_for_app(page)
+        page.get_by_text("新建改进记录").click()
+        form = page.get_by_test_id("stForm").first
+        form.get_by_label("标题").fill("夜班二线值守")
+        form.get_by_label("根本原因").fill("夜间无人处理升级工单")
+        page.get_by_text("English").click()
+        wait_for_app(page)
+        form.get_by_label("Root cause").wait_for(timeout=15_000)
+        assert form.get_by_label("Title").input_value() == "夜班二线值守"
+        assert form.get_by_label("Root cause").input_value() == "夜间无人处理升级工单"
+        browser.close()
