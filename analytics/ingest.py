@@ -794,6 +794,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
                     [upload_id, [name_key(n) for n in plan.new_metrics]])
     changed = (frame["status"] == "changed").to_numpy()
     _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
+    _record_restated(con, frame.loc[(frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]], upload_id)
     written = changed | (frame["status"] == "new").to_numpy()
     columns = ["metric_id", "period_date", "value", "target", "note", "sheet", "row"]
     writes = frame[columns] if written.all() else frame.loc[written, columns]
@@ -830,6 +831,23 @@ def _supersede(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: in
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("superseded_keys")
+
+
+def _record_restated(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: int) -> None:
+    """Note which uploads hold the current values the upload restated unchanged (no row of its own is
+    written for those): rolling one of them back would bring back values this upload still says are wrong."""
+    if keys.empty:
+        return
+    con.register("restated_keys", keys.astype({"metric_id": "int64"}))
+    try:
+        con.execute(
+            """
+            INSERT INTO restatement SELECT DISTINCT ?, o.upload_id
+            FROM current_observation o JOIN restated_keys k ON o.metric_id = k.metric_id AND o.period = k.period_date
+            """, [upload_id])
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("restated_keys")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, select: str, rows: pd.DataFrame, upload_id: int) -> None:

@@ -371,6 +371,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"upload #(?P<id>\d+) cannot be rolled back: some of its values were since replaced by upload (?P<ids>.*); "
       r"roll back (?P<again>.*) first"),
      "上传 #{id} 无法回滚:其中部分数值后来已被上传 {ids} 替换;请先回滚 {again}"),
+    ((r"upload #(?P<id>\d+) cannot be rolled back: upload (?P<ids>.*) loaded some of its values again unchanged "
+      r"and still stands by them; roll back (?P<again>.*) first"),
+     "上传 #{id} 无法回滚:上传 {ids} 再次载入了其中部分数值(未改动),且仍然有效;请先回滚 {again}"),
     # the catalogue (catalogue)
     ((r"no 'name' \(名称\) column: a catalogue has one row per metric with the columns (?P<cols>.*)"),
      "缺少“名称”(name)列:指标目录每行一个指标,列为 {cols}"),

@@ -575,6 +575,27 @@ def test_rollback_is_refused_while_a_later_upload_replaced_its_values(catalogue,
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 6}
 
 
+def test_rollback_is_refused_while_a_later_upload_restated_its_values_unchanged(catalogue, tmp_path, cli):
+    """Found by exploratory testing: a cumulative file sent again restates September's 7 unchanged
+    (no value row of its own); rolling back the upload that loaded the 7 brought back 5 and dropped
+    October, although the later upload, still applied, says 7 and 8."""
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-09,5\n"))                    # #1
+    cli("ingest", _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-09,7\nMTTR,2026-10,8\n"))   # #2
+    code, out, _ = cli("ingest", _csv(tmp_path, "c.csv", "metric,period,value\nMTTR,2026-09,7\nMTTR,2026-10,8\n"
+                                                         "MTTR,2026-11,9\n"))                         # #3
+    assert code == 0 and "c.csv: 3 rows, 1 new, 0 changed, 2 unchanged, 0 missing" in out
+    code, _, err = cli("rollback", "2")
+    assert code == 1
+    assert err.strip() == ("upload #2 cannot be rolled back: upload #3 loaded some of its values again unchanged "
+                           "and still stands by them; roll back #3 first")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 7, ("Incident MTTR", "2026-10"): 8,
+                                  ("Incident MTTR", "2026-11"): 9}
+    assert cli("rollback", "3")[0] == 0
+    code, out, _ = cli("rollback", "2")
+    assert code == 0 and out.startswith("upload #2 rolled back: 2 values retracted, 1 earlier values restored")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 5}
+
+
 def test_rolling_back_values_a_finished_records_verification_read_warns_first(catalogue, cli, tmp_path):
     """Found by exploratory testing: rolling back the upload whose values verified a closed record
     silently turned its 'effective' into 'not enough evidence'. The command line warns on stderr,

@@ -301,6 +301,12 @@ def _second_upload_replaces_first(ctx):
     rollback_upload(ctx.store, first, by="t")
 
 
+def _later_upload_restates_first(ctx):
+    first = ctx.load("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,8\nIncident MTTR,2026-06,9\n")
+    rollback_upload(ctx.store, first, by="t")
+
+
 def _changed_since_preview(ctx):
     plan = ctx.plan("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
     ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,9\n")
@@ -484,6 +490,8 @@ CASES = [
     pytest.param(_rolled_back_twice, "上传 #1(“a.csv”)已经回滚过了", id="rolled-back-twice"),
     pytest.param(_second_upload_replaces_first, "上传 #1 无法回滚:其中部分数值后来已被上传 #2 替换;请先回滚 #2",
                  id="rollback-replaced"),
+    pytest.param(_later_upload_restates_first, "上传 #1 无法回滚:上传 #2 再次载入了其中部分数值(未改动),且仍然有效;请先回滚 #2",
+                 id="rollback-restated"),
     pytest.param(lambda c: load_demo(c.store, datetime.date(2026, 6, 1)),
                  lambda c: f"数据库 {c.store.path} 中已有数据或账户;演示数据只能加载到空数据库", id="demo-not-empty"),
     # upload scope and role checks
