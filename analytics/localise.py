@@ -246,6 +246,9 @@ _ZH: list[tuple[str, str]] = [
       r"its values so far \(median (?P<r>\S+)\): were amounts in 元 written for 万元\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 1 万倍:是否把以元计的金额当成了万元?"),
     ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
+      r"ended, or this one \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值(共 {n} 行:第 {r} 行)"),
+    ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
       r"ended, or this one"), "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值"),
     (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
     ((r"sheet '(?P<s>.*)': (?P<n>\d+) target row\(s\) without a row of actual values were ignored "

@@ -54,7 +54,9 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent", "target_bound"]
+                  "service", "as_percent", "target_bound", "period_column"]
+# period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
+# wide table), where a month refused is shown;
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -1079,6 +1081,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                        else _missing(len(frame))),
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
+        "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
         "unit": units,
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
@@ -1405,6 +1408,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
         if count else pd.Categorical([]),
+        "period_column": _repeated(_column_label(table, roles["period"]), pd.RangeIndex(count * width)),
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
@@ -1526,6 +1530,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
+        "period_column": each_row([_column_label(table, c) for c in columns]),
     }, copy=False)[RECORD_COLUMNS]
 
 

@@ -913,15 +913,40 @@ def test_a_value_for_a_month_that_has_not_begun_is_refused_with_its_place(catalo
                                         f"SLA达成率,{next_year},95\n")
     code, _, err = cli("ingest", long_file)
     assert code == 1
-    assert err.splitlines()[0] == (f"l.csv, row 3, column C: '{next_year}' has not begun (this month is {this_month}): "
-                                   "check the year; values are for months that have ended, or this one")
+    assert err.splitlines()[0] == (f"l.csv, row 3, column B (月份): '{next_year}' has not begun (this month is "
+                                   f"{this_month}): check the year; values are for months that have ended, or this one "
+                                   "(2 rows: 3–4)")
     wide_file = _csv(tmp_path, "w.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\nSLA达成率,95,96,97\n")
     code, _, err = cli("ingest", wide_file)
-    assert code == 1 and err.splitlines()[0].startswith(f"w.csv, row 3, column D: '{later}' has not begun")
+    assert code == 1 and err.splitlines()[0].startswith(f"w.csv, row 3, column D ({later}): '{later}' has not begun")
     assert _stored(catalogue) == {}
     template = _csv(tmp_path, "t.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\n")
     assert cli("ingest", template)[0] == 0
     assert _stored(catalogue) == {("Incident MTTR", str(this_month - 1)): 6.0, ("Incident MTTR", str(this_month)): 6.5}
+
+
+def test_a_month_not_begun_is_refused_at_its_month_column_with_every_row(catalogue, cli, tmp_path):
+    """Found by exploratory testing: the refusal named the value column (C) and only the first of
+    the rows holding the month. It names the cell that gives the month: the period column of a long
+    table, the month's heading in a wide one, and how many rows, which."""
+    this_month = pd.Period(pd.Timestamp.today(), freq="M")
+    later, next_year = str(this_month + 1), str(this_month + 12)
+    begun = "check the year; values are for months that have ended, or this one"
+    long_file = _sheet_file(tmp_path / "l.xlsx", [["指标", "统计月份", "数值"], ["MTTR", next_year, 6.5],
+                                                  ["MTTR", str(this_month), 6], ["SLA达成率", next_year, 95],
+                                                  ["SLA达成率", later, 96], ["MTTA", next_year, 0.5]])
+    code, _, err = cli("ingest", long_file)
+    assert code == 1
+    assert err.splitlines() == [
+        (f"l.xlsx, sheet '月报', row 2, column B (统计月份): '{next_year}' has not begun (this month is {this_month}): "
+         f"{begun} (3 rows: 2, 4, 6)"),
+        f"l.xlsx, sheet '月报', row 5, column B (统计月份): '{later}' has not begun (this month is {this_month}): {begun}"]
+    wide_file = _csv(tmp_path, "w.csv", f"指标,{this_month},{later}\nMTTR,6,6.5\nSLA达成率,95,96\nMTTA,0.5,\n")
+    code, _, err = cli("ingest", wide_file)
+    assert code == 1
+    assert err.splitlines() == [(f"w.csv, row 2, column C ({later}): '{later}' has not begun (this month is "
+                                 f"{this_month}): {begun} (2 rows: 2–3)")]
+    assert _stored(catalogue) == {}
 
 
 def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):
