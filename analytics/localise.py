@@ -105,6 +105,9 @@ _ZH: list[tuple[str, str]] = [
     (r"the target column (?P<c>\w+) was not read: with one column per metric it does not say whose target it is",
      "目标列 {c} 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
     (r"the row has values but no metric name", "该行有数值,但没有指标名称"),
+    ((r"the value (?P<v>\S+) and the \w+ (?P<t>\d+) beside it read as (?P<n>\S+) split at its comma: "
+      r"a value with a comma in it \(1,234\.5\) must be in quotes or written without the comma"),
+     "数值 {v} 和其后一列的 {t} 像是在逗号处被拆开的 {n}:含逗号的数值(如 1,234.5)须加引号或去掉逗号"),
     ((r"the row has (?P<n>\d+) fields but the heading row has (?P<m>\d+): a value with a comma in it \(1,234\.5\) must "
       r"be in quotes or written without the comma; a note beside the table needs a heading"),
      "该行有 {n} 个字段,而表头行只有 {m} 个:含逗号的数值(如 1,234.5)须加引号或去掉逗号;表格旁的备注需要表头"),

@@ -615,7 +615,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     if sheet.name is None:
-        problems = _split_by_a_comma(sheet, table, file_name) + problems
+        problems = _split_by_a_comma(sheet, table, file_name) + _split_into_a_note(records, table, file_name) + problems
     problems = _refused_months(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
@@ -640,6 +640,34 @@ def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Proble
                     "(1,234.5) must be in quotes or written without the comma; a note beside the table needs a heading",
                     file=file_name, row=row, column=column_letter(extra))
             for row, fields, extra in wider]
+
+
+def _split_into_a_note(records: pd.DataFrame, table: Table, file_name: str) -> list[Problem]:
+    """A CSV value with an unquoted thousands comma whose tail lands in an empty note column right
+    after it (…,5,321 under 数值,备注): the row is no wider than its heading, and 5 would load with
+    321 as its note. Judged only when the column's every number is such a three-digit tail after a
+    whole value, on one row or at most half of them: a column that holds numbers on purpose is
+    left alone, and a note like '321 张' is no number."""
+    problems = []
+    rows = records.loc[records["value"].notna(), "row"].nunique()
+    for role in ("note", "suggestion"):
+        c = table.roles.get(role)
+        texts = records[role].astype(object)
+        if not c or not texts.notna().any():
+            continue
+        value = records["value"]
+        tail = ((records["column"].astype(object) == column_letter(c - 1)).to_numpy()
+                & texts.str.fullmatch(r"\d{3}", na=False).to_numpy() & (value.abs() < 1000).to_numpy()
+                & (value % 1 == 0).to_numpy() & ~records["as_percent"].to_numpy(dtype=bool))
+        count = int(tail.sum())
+        if not count or (pd.to_numeric(texts, errors="coerce").notna().to_numpy() & ~tail).any() or (
+                count > 1 and 2 * count > rows):
+            continue
+        problems += [Problem(f"the value {v:g} and the {role} {t} beside it read as {v:g},{t} split at its comma: a value "
+                             "with a comma in it (1,234.5) must be in quotes or written without the comma",
+                             file=file_name, row=int(r), column=_column_label(table, c))
+                     for v, t, r in records.loc[tail, ["value", role, "row"]].head(200).itertuples(index=False)]
+    return problems
 
 
 def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,

@@ -439,6 +439,9 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2099-01,5\nSLA达成率,2099-01,95\n"),
                  lambda c: f"“2099-01”尚未开始(本月为 {pd.Timestamp.today():%Y-%m}):请检查年份;只能填写已结束的月份或本月的数值"
                            "(共 2 行:第 2–3 行)", id="month-not-begun-rows"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,备注\n事件平均解决时间,2026-05,5,321\n"),
+                 "数值 5 和其后一列的 321 像是在逗号处被拆开的 5,321:含逗号的数值(如 1,234.5)须加引号或去掉逗号",
+                 id="comma-split-into-note"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),
                  "目标值“#VALUE!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error-target"),
     pytest.param(lambda c: plan_ingest(c.store, [(workbooks.xlsx_with_a_far_off_cell(), "far.xlsx")], isolated=True),
