@@ -654,6 +654,26 @@ def test_dry_run_writes_nothing(catalogue, cli, tmp_path):
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7}
 
 
+def test_dry_run_lists_the_new_values_after_the_changed_ones(catalogue, cli, tmp_path, monkeypatch):
+    """Found by exploratory testing: the dry run listed changed values only, never what would be
+    loaded new. New values follow the changed ones, capped at 50 with a count of the rest."""
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"))
+    path = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,6\nMTTR,2026-06,5.5\nSLA attainment,2026-06,\n"
+                "新指标,2026-06,3\n")
+    code, out, _ = cli("ingest", path, "--dry-run", "--create-metrics")
+    assert code == 0
+    assert out.splitlines() == ["b.csv: 4 rows, 2 new, 1 changed, 0 unchanged, 1 missing, 1 new metrics",
+                                "  changed: Incident MTTR 2026-05: 7 -> 6", "  new: Incident MTTR 2026-06: 5.5",
+                                "  new: 新指标 2026-06: 3", "dry run: nothing was written"]
+    many = "".join(f"MTTR,{year}-{month:02d},{month}\n" for year in range(2020, 2025) for month in range(1, 13))
+    code, out, _ = cli("ingest", _csv(tmp_path, "c.csv", "metric,period,value\n" + many), "--dry-run")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1:3] == ["  new: Incident MTTR 2020-01: 1", "  new: Incident MTTR 2020-02: 2"]
+    assert lines[50:] == ["  new: Incident MTTR 2024-02: 2", "  ... and 10 more new values", "dry run: nothing was written"]
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7}
+
+
 def test_suggestions_are_kept_with_the_upload(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "s.csv", "指标,月份,数值,改进建议\nMTTR,2026-05,7,增加夜班二线支持\nFCR,2026-05,70,\n")
     assert cli("ingest", path)[0] == 0
