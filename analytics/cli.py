@@ -302,6 +302,10 @@ def cmd_ingest(store: Store, args: argparse.Namespace) -> int:
                         for row in changed.head(50).itertuples(index=False)]
             if len(changed) > 50:
                 summary.append(f"  ... and {len(changed) - 50} more changed values")
+            new = file_plan.changes[file_plan.changes["status"] == "new"]      # what would be loaded, not only changed
+            summary += [f"  new: {row.catalogue_name} {row.period}: {row.value:g}" for row in new.head(50).itertuples(index=False)]
+            if len(new) > 50:
+                summary.append(f"  ... and {len(new) - 50} more new values")
     if args.dry_run:
         print("\n".join([*summary, "dry run: nothing was written"]))
         return EXIT_OK

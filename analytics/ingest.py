@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .catalogue import create_metrics_for_names, metric_lookup
-from .errors import InputRefused, Problem
+from .errors import InputRefused, Problem, spans
 from .file_targets import other_target_notes
 from .isolation import read_apart_if_workbook
 from .limits import Limits
@@ -214,7 +214,7 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     """
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
-                "service": None, "as_percent": False, "target_bound": 0}
+                "service": None, "as_percent": False, "target_bound": 0, "period_column": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -578,19 +578,22 @@ def _distinct_by_key(names: list[str]) -> list[str]:
 def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
     """A value for a month that has not begun is a wrong year (2027-10 typed for 2026-10, 十二月
     under this year's title in November): loaded, it would sit on every chart as a point in the
-    future. Months of a yearly template not filled in yet are blank and pass."""
+    future. Months of a yearly template not filled in yet are blank and pass. One problem per
+    sheet, month column and month, at its first row, naming the rows it holds values on."""
     now = this_month()
     codes, periods = factorize_cells(records["period"])
     later = np.array([str(p) > now for p in periods], dtype=bool)
     if not later.any():
         return
     rows = np.flatnonzero(later[codes] & (codes >= 0) & records["value"].notna().to_numpy())
+    found = records.iloc[rows][["sheet", "period_column", "period", "row"]].astype(object)
     problems = []
-    for period, at in pd.Series(rows).groupby(np.asarray(periods, dtype=object)[codes[rows]], sort=True).first().items():
-        first = records.iloc[int(at)]
+    for (sheet, column, period), group in found.groupby(["sheet", "period_column", "period"], sort=False, dropna=False):
+        numbers = sorted(int(r) for r in group["row"])
         problems.append(Problem(
             f"'{period}' has not begun (this month is {now}): check the year; values are for months that have "
-            "ended, or this one", file=file_name, sheet=first["sheet"], row=int(first["row"]), column=str(first["column"])))
+            "ended, or this one" + (f" ({len(numbers)} rows: {spans(numbers)})" if len(numbers) > 1 else ""),
+            file=file_name, sheet=sheet, row=numbers[0], column=column if isinstance(column, str) else None))
     if problems:
         raise InputRefused(problems[:200])
 
@@ -794,6 +797,7 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
                     [upload_id, [name_key(n) for n in plan.new_metrics]])
     changed = (frame["status"] == "changed").to_numpy()
     _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
+    _record_restated(con, frame.loc[(frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]], upload_id)
     written = changed | (frame["status"] == "new").to_numpy()
     columns = ["metric_id", "period_date", "value", "target", "note", "sheet", "row"]
     writes = frame[columns] if written.all() else frame.loc[written, columns]
@@ -830,6 +834,23 @@ def _supersede(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: in
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("superseded_keys")
+
+
+def _record_restated(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame, upload_id: int) -> None:
+    """Note which uploads hold the current values the upload restated unchanged (no row of its own is
+    written for those): rolling one of them back would bring back values this upload still says are wrong."""
+    if keys.empty:
+        return
+    con.register("restated_keys", keys.astype({"metric_id": "int64"}))
+    try:
+        con.execute(
+            """
+            INSERT INTO restatement SELECT DISTINCT ?, o.upload_id
+            FROM current_observation o JOIN restated_keys k ON o.metric_id = k.metric_id AND o.period = k.period_date
+            """, [upload_id])
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("restated_keys")
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, select: str, rows: pd.DataFrame, upload_id: int) -> None:

@@ -110,6 +110,9 @@ _ZH: list[tuple[str, str]] = [
     (r"the target column (?P<c>\w+) was not read: with one column per metric it does not say whose target it is",
      "目标列 {c} 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
     (r"the row has values but no metric name", "该行有数值,但没有指标名称"),
+    ((r"the value (?P<v>\S+) and the \w+ (?P<t>\d+) beside it read as (?P<n>\S+) split at its comma: "
+      r"a value with a comma in it \(1,234\.5\) must be in quotes or written without the comma"),
+     "数值 {v} 和其后一列的 {t} 像是在逗号处被拆开的 {n}:含逗号的数值(如 1,234.5)须加引号或去掉逗号"),
     ((r"the row has (?P<n>\d+) fields but the heading row has (?P<m>\d+): a value with a comma in it \(1,234\.5\) must "
       r"be in quotes or written without the comma; a note beside the table needs a heading"),
      "该行有 {n} 个字段,而表头行只有 {m} 个:含逗号的数值(如 1,234.5)须加引号或去掉逗号;表格旁的备注需要表头"),
@@ -251,6 +254,9 @@ _ZH: list[tuple[str, str]] = [
       r"its values so far \(median (?P<r>\S+)\): were amounts in 元 written for 万元\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 1 万倍:是否把以元计的金额当成了万元?"),
     ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
+      r"ended, or this one \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值(共 {n} 行:第 {r} 行)"),
+    ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
       r"ended, or this one"), "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值"),
     (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
     ((r"sheet '(?P<s>.*)': (?P<n>\d+) target row\(s\) without a row of actual values were ignored "
@@ -377,6 +383,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"upload #(?P<id>\d+) cannot be rolled back: some of its values were since replaced by upload (?P<ids>.*); "
       r"roll back (?P<again>.*) first"),
      "上传 #{id} 无法回滚:其中部分数值后来已被上传 {ids} 替换;请先回滚 {again}"),
+    ((r"upload #(?P<id>\d+) cannot be rolled back: upload (?P<ids>.*) loaded some of its values again unchanged "
+      r"and still stands by them; roll back (?P<again>.*) first"),
+     "上传 #{id} 无法回滚:上传 {ids} 再次载入了其中部分数值(未改动),且仍然有效;请先回滚 {again}"),
     # the catalogue (catalogue)
     ((r"no 'name' \(名称\) column: a catalogue has one row per metric with the columns (?P<cols>.*)"),
      "缺少“名称”(name)列:指标目录每行一个指标,列为 {cols}"),

@@ -194,6 +194,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE metric ADD COLUMN created_by_upload INTEGER;
         """,
     ),
+    (
+        8,
+        "the earlier uploads whose current values an upload restated unchanged, so that rolling one back is refused",
+        """
+        CREATE TABLE restatement (upload_id INTEGER NOT NULL, restated_upload INTEGER NOT NULL);
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

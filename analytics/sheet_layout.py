@@ -54,7 +54,9 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent", "target_bound"]
+                  "service", "as_percent", "target_bound", "period_column"]
+# period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
+# wide table), where a month refused is shown;
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -613,7 +615,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     if sheet.name is None:
-        problems = _split_by_a_comma(sheet, table, file_name) + problems
+        problems = _split_by_a_comma(sheet, table, file_name) + _split_into_a_note(records, table, file_name) + problems
     problems = _refused_months(sheet, table, file_name) + problems
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
@@ -638,6 +640,34 @@ def _split_by_a_comma(sheet: Sheet, table: Table, file_name: str) -> list[Proble
                     "(1,234.5) must be in quotes or written without the comma; a note beside the table needs a heading",
                     file=file_name, row=row, column=column_letter(extra))
             for row, fields, extra in wider]
+
+
+def _split_into_a_note(records: pd.DataFrame, table: Table, file_name: str) -> list[Problem]:
+    """A CSV value with an unquoted thousands comma whose tail lands in an empty note column right
+    after it (…,5,321 under 数值,备注): the row is no wider than its heading, and 5 would load with
+    321 as its note. Judged only when the column's every number is such a three-digit tail after a
+    whole value, on one row or at most half of them: a column that holds numbers on purpose is
+    left alone, and a note like '321 张' is no number."""
+    problems = []
+    rows = records.loc[records["value"].notna(), "row"].nunique()
+    for role in ("note", "suggestion"):
+        c = table.roles.get(role)
+        texts = records[role].astype(object)
+        if not c or not texts.notna().any():
+            continue
+        value = records["value"]
+        tail = ((records["column"].astype(object) == column_letter(c - 1)).to_numpy()
+                & texts.str.fullmatch(r"\d{3}", na=False).to_numpy() & (value.abs() < 1000).to_numpy()
+                & (value % 1 == 0).to_numpy() & ~records["as_percent"].to_numpy(dtype=bool))
+        count = int(tail.sum())
+        if not count or (pd.to_numeric(texts, errors="coerce").notna().to_numpy() & ~tail).any() or (
+                count > 1 and 2 * count > rows):
+            continue
+        problems += [Problem(f"the value {v:g} and the {role} {t} beside it read as {v:g},{t} split at its comma: a value "
+                             "with a comma in it (1,234.5) must be in quotes or written without the comma",
+                             file=file_name, row=int(r), column=_column_label(table, c))
+                     for v, t, r in records.loc[tail, ["value", role, "row"]].head(200).itertuples(index=False)]
+    return problems
 
 
 def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
@@ -1079,6 +1109,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                        else _missing(len(frame))),
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
+        "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
         "unit": units,
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
@@ -1405,6 +1436,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
         if count else pd.Categorical([]),
+        "period_column": _repeated(_column_label(table, roles["period"]), pd.RangeIndex(count * width)),
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
@@ -1526,6 +1558,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
+        "period_column": each_row([_column_label(table, c) for c in columns]),
     }, copy=False)[RECORD_COLUMNS]
 
 

@@ -1,7 +1,8 @@
 """The upload log, rolling an upload back, and the history of every value.
 
 Rolling back restores exactly what the upload superseded. It is refused while a later upload
-has replaced some of its values (roll that one back first), so history never tangles.
+has replaced some of its values, or restated them unchanged (roll that one back first), so
+history never tangles.
 """
 
 from __future__ import annotations
@@ -36,11 +37,19 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
         later = con.execute(
             "SELECT DISTINCT superseded_by FROM observation WHERE upload_id = ? AND superseded_by IS NOT NULL"
             " ORDER BY 1", [upload_id]).fetchall()
+        problems = []
         if later:
             ids = ", ".join(f"#{r[0]}" for r in later)
-            raise InputRefused(Problem(
+            problems.append(Problem(
                 f"upload #{upload_id} cannot be rolled back: some of its values were since replaced by "
                 f"upload {ids}; roll back {ids} first"))
+        if restated := _restated_by(con, upload_id):
+            ids = ", ".join(f"#{i}" for i in restated)
+            problems.append(Problem(
+                f"upload #{upload_id} cannot be rolled back: upload {ids} loaded some of its values again unchanged "
+                f"and still stands by them; roll back {ids} first"))
+        if problems:
+            raise InputRefused(problems)
         records = _records_verified_on(con, upload_id)
         retracted = con.execute(
             "UPDATE observation SET retracted = true WHERE upload_id = ? AND NOT retracted", [upload_id]
@@ -60,6 +69,15 @@ def rollback_upload(store: Store, upload_id: int, *, by: str) -> dict:
             " WHERE id = ?", [by, upload_id])
     return {"retracted": int(retracted), "restored": int(restored), "removed": list(removed.values()),
             "records": records}
+
+
+def _restated_by(con, upload_id: int) -> list[int]:
+    """The applied uploads that restated some of this upload's current values unchanged (a cumulative
+    file sent again): they wrote no value of their own there, so a rollback would bring back the
+    values before this upload although they still say otherwise."""
+    return [i for (i,) in con.execute(
+        "SELECT DISTINCT r.upload_id FROM restatement r JOIN upload u ON u.id = r.upload_id"
+        " WHERE r.restated_upload = ? AND u.outcome = 'applied' ORDER BY 1", [upload_id]).fetchall()]
 
 
 def records_verified_on(store: Store, upload_id: int) -> list[int]:

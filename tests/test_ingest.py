@@ -575,6 +575,27 @@ def test_rollback_is_refused_while_a_later_upload_replaced_its_values(catalogue,
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 6}
 
 
+def test_rollback_is_refused_while_a_later_upload_restated_its_values_unchanged(catalogue, tmp_path, cli):
+    """Found by exploratory testing: a cumulative file sent again restates September's 7 unchanged
+    (no value row of its own); rolling back the upload that loaded the 7 brought back 5 and dropped
+    October, although the later upload, still applied, says 7 and 8."""
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-09,5\n"))                    # #1
+    cli("ingest", _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-09,7\nMTTR,2026-10,8\n"))   # #2
+    code, out, _ = cli("ingest", _csv(tmp_path, "c.csv", "metric,period,value\nMTTR,2026-09,7\nMTTR,2026-10,8\n"
+                                                         "MTTR,2026-11,9\n"))                         # #3
+    assert code == 0 and "c.csv: 3 rows, 1 new, 0 changed, 2 unchanged, 0 missing" in out
+    code, _, err = cli("rollback", "2")
+    assert code == 1
+    assert err.strip() == ("upload #2 cannot be rolled back: upload #3 loaded some of its values again unchanged "
+                           "and still stands by them; roll back #3 first")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 7, ("Incident MTTR", "2026-10"): 8,
+                                  ("Incident MTTR", "2026-11"): 9}
+    assert cli("rollback", "3")[0] == 0
+    code, out, _ = cli("rollback", "2")
+    assert code == 0 and out.startswith("upload #2 rolled back: 2 values retracted, 1 earlier values restored")
+    assert _stored(catalogue) == {("Incident MTTR", "2026-09"): 5}
+
+
 def test_rolling_back_values_a_finished_records_verification_read_warns_first(catalogue, cli, tmp_path):
     """Found by exploratory testing: rolling back the upload whose values verified a closed record
     silently turned its 'effective' into 'not enough evidence'. The command line warns on stderr,
@@ -630,6 +651,26 @@ def test_dry_run_writes_nothing(catalogue, cli, tmp_path):
     assert "1 new, 1 changed" in out and "changed: Incident MTTR 2026-05: 7 -> 6" in out
     assert "dry run: nothing was written" in out
     assert catalogue.data_version() == version
+    assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7}
+
+
+def test_dry_run_lists_the_new_values_after_the_changed_ones(catalogue, cli, tmp_path, monkeypatch):
+    """Found by exploratory testing: the dry run listed changed values only, never what would be
+    loaded new. New values follow the changed ones, capped at 50 with a count of the rest."""
+    cli("ingest", _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n"))
+    path = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,6\nMTTR,2026-06,5.5\nSLA attainment,2026-06,\n"
+                "新指标,2026-06,3\n")
+    code, out, _ = cli("ingest", path, "--dry-run", "--create-metrics")
+    assert code == 0
+    assert out.splitlines() == ["b.csv: 4 rows, 2 new, 1 changed, 0 unchanged, 1 missing, 1 new metrics",
+                                "  changed: Incident MTTR 2026-05: 7 -> 6", "  new: Incident MTTR 2026-06: 5.5",
+                                "  new: 新指标 2026-06: 3", "dry run: nothing was written"]
+    many = "".join(f"MTTR,{year}-{month:02d},{month}\n" for year in range(2020, 2025) for month in range(1, 13))
+    code, out, _ = cli("ingest", _csv(tmp_path, "c.csv", "metric,period,value\n" + many), "--dry-run")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1:3] == ["  new: Incident MTTR 2020-01: 1", "  new: Incident MTTR 2020-02: 2"]
+    assert lines[50:] == ["  new: Incident MTTR 2024-02: 2", "  ... and 10 more new values", "dry run: nothing was written"]
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 7}
 
 
@@ -892,15 +933,40 @@ def test_a_value_for_a_month_that_has_not_begun_is_refused_with_its_place(catalo
                                         f"SLA达成率,{next_year},95\n")
     code, _, err = cli("ingest", long_file)
     assert code == 1
-    assert err.splitlines()[0] == (f"l.csv, row 3, column C: '{next_year}' has not begun (this month is {this_month}): "
-                                   "check the year; values are for months that have ended, or this one")
+    assert err.splitlines()[0] == (f"l.csv, row 3, column B (月份): '{next_year}' has not begun (this month is "
+                                   f"{this_month}): check the year; values are for months that have ended, or this one "
+                                   "(2 rows: 3–4)")
     wide_file = _csv(tmp_path, "w.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\nSLA达成率,95,96,97\n")
     code, _, err = cli("ingest", wide_file)
-    assert code == 1 and err.splitlines()[0].startswith(f"w.csv, row 3, column D: '{later}' has not begun")
+    assert code == 1 and err.splitlines()[0].startswith(f"w.csv, row 3, column D ({later}): '{later}' has not begun")
     assert _stored(catalogue) == {}
     template = _csv(tmp_path, "t.csv", f"指标,{this_month - 1},{this_month},{later}\nMTTR,6,6.5,\n")
     assert cli("ingest", template)[0] == 0
     assert _stored(catalogue) == {("Incident MTTR", str(this_month - 1)): 6.0, ("Incident MTTR", str(this_month)): 6.5}
+
+
+def test_a_month_not_begun_is_refused_at_its_month_column_with_every_row(catalogue, cli, tmp_path):
+    """Found by exploratory testing: the refusal named the value column (C) and only the first of
+    the rows holding the month. It names the cell that gives the month: the period column of a long
+    table, the month's heading in a wide one, and how many rows, which."""
+    this_month = pd.Period(pd.Timestamp.today(), freq="M")
+    later, next_year = str(this_month + 1), str(this_month + 12)
+    begun = "check the year; values are for months that have ended, or this one"
+    long_file = _sheet_file(tmp_path / "l.xlsx", [["指标", "统计月份", "数值"], ["MTTR", next_year, 6.5],
+                                                  ["MTTR", str(this_month), 6], ["SLA达成率", next_year, 95],
+                                                  ["SLA达成率", later, 96], ["MTTA", next_year, 0.5]])
+    code, _, err = cli("ingest", long_file)
+    assert code == 1
+    assert err.splitlines() == [
+        (f"l.xlsx, sheet '月报', row 2, column B (统计月份): '{next_year}' has not begun (this month is {this_month}): "
+         f"{begun} (3 rows: 2, 4, 6)"),
+        f"l.xlsx, sheet '月报', row 5, column B (统计月份): '{later}' has not begun (this month is {this_month}): {begun}"]
+    wide_file = _csv(tmp_path, "w.csv", f"指标,{this_month},{later}\nMTTR,6,6.5\nSLA达成率,95,96\nMTTA,0.5,\n")
+    code, _, err = cli("ingest", wide_file)
+    assert code == 1
+    assert err.splitlines() == [(f"w.csv, row 2, column C ({later}): '{later}' has not begun (this month is "
+                                 f"{this_month}): {begun} (2 rows: 2–3)")]
+    assert _stored(catalogue) == {}
 
 
 def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):

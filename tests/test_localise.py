@@ -301,6 +301,12 @@ def _second_upload_replaces_first(ctx):
     rollback_upload(ctx.store, first, by="t")
 
 
+def _later_upload_restates_first(ctx):
+    first = ctx.load("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,8\nIncident MTTR,2026-06,9\n")
+    rollback_upload(ctx.store, first, by="t")
+
+
 def _changed_since_preview(ctx):
     plan = ctx.plan("a.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
     ctx.load("b.csv", "metric,period,value\nIncident MTTR,2026-05,9\n")
@@ -430,6 +436,12 @@ CASES = [
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2099-01,5\n"),
                  lambda c: f"“2099-01”尚未开始(本月为 {pd.Timestamp.today():%Y-%m}):请检查年份;只能填写已结束的月份或本月的数值",
                  id="month-not-begun"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值\n事件平均解决时间,2099-01,5\nSLA达成率,2099-01,95\n"),
+                 lambda c: f"“2099-01”尚未开始(本月为 {pd.Timestamp.today():%Y-%m}):请检查年份;只能填写已结束的月份或本月的数值"
+                           "(共 2 行:第 2–3 行)", id="month-not-begun-rows"),
+    pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,备注\n事件平均解决时间,2026-05,5,321\n"),
+                 "数值 5 和其后一列的 321 像是在逗号处被拆开的 5,321:含逗号的数值(如 1,234.5)须加引号或去掉逗号",
+                 id="comma-split-into-note"),
     pytest.param(lambda c: c.plan("a.csv", "指标,月份,数值,目标\n事件平均解决时间,2026-05,5,#VALUE!\n"),
                  "目标值“#VALUE!”不是数字,而是 Excel 错误值:请修正公式;没有数值时请清空该单元格", id="excel-error-target"),
     pytest.param(lambda c: plan_ingest(c.store, [(workbooks.xlsx_with_a_far_off_cell(), "far.xlsx")], isolated=True),
@@ -484,6 +496,8 @@ CASES = [
     pytest.param(_rolled_back_twice, "上传 #1(“a.csv”)已经回滚过了", id="rolled-back-twice"),
     pytest.param(_second_upload_replaces_first, "上传 #1 无法回滚:其中部分数值后来已被上传 #2 替换;请先回滚 #2",
                  id="rollback-replaced"),
+    pytest.param(_later_upload_restates_first, "上传 #1 无法回滚:上传 #2 再次载入了其中部分数值(未改动),且仍然有效;请先回滚 #2",
+                 id="rollback-restated"),
     pytest.param(lambda c: load_demo(c.store, datetime.date(2026, 6, 1)),
                  lambda c: f"数据库 {c.store.path} 中已有数据或账户;演示数据只能加载到空数据库", id="demo-not-empty"),
     # upload scope and role checks

@@ -90,6 +90,37 @@ def test_an_unquoted_comma_inside_a_value_is_refused_not_split(content):
     assert values[("单张工单成本", "2026-11")] == 1234.5
 
 
+@pytest.mark.parametrize("content, where", [
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5,321\n", "row 2, column D (备注)"),                       # long
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5,321\n事件平均解决时间,2026-10,6.5,\nSLA达成率,2026-10,95,\n",
+     "row 2, column D (备注)"),
+    ("指标,2026-09,2026-10,改进建议\n事件平均解决时间,6.1,6.5,\n单张工单成本,4,5,321\n", "row 3, column D (改进建议)"),  # wide
+])
+def test_a_thousands_comma_that_split_a_value_into_an_empty_note_column_is_refused(content, where):
+    """Found by exploratory testing: 5,321 unquoted under 数值 with an empty 备注 after it keeps the
+    row as wide as its heading: 5 loaded, and 321 became the note."""
+    role = "suggestion" if "改进建议" in content else "note"
+    assert _refusal(content.encode(), "c.csv") == (
+        f"c.csv, {where}: the value 5 and the {role} 321 beside it read as 5,321 split at its comma: a value with a "
+        "comma in it (1,234.5) must be in quotes or written without the comma")
+    quoted = content.replace("5,321", '"5,321"')
+    values = {(m, p): v for m, p, v in _records(parse_file(quoted.encode(), file_name="c.csv"))}
+    assert values[("单张工单成本", "2026-10")] == 5321
+
+
+@pytest.mark.parametrize("content, value, note", [
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5,321 张\n", 5, "321 张"),                                # a note in words
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5.5,321\n", 5.5, "321"),                                # not a whole value
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5,321\n事件平均解决时间,2026-10,6,120\nSLA达成率,2026-10,95,1500\n", 5,
+     "321"),                                                                      # a column of numbers on purpose
+    ("指标,月份,数值,备注\n单张工单成本,2026-10,5,321\n事件平均解决时间,2026-10,6,95\n", 5, "321"),
+    ("指标,月份,数值,目标,备注\n单张工单成本,2026-10,5,,321\n", 5, "321"),                            # not beside the value
+])
+def test_a_number_in_the_note_column_that_is_no_split_value_is_kept(content, value, note):
+    records = parse_file(content.encode(), file_name="c.csv").records.astype({"note": object})
+    assert records.loc[records["metric"] == "单张工单成本", ["value", "note"]].values.tolist() == [[value, note]]
+
+
 def test_a_trailing_empty_field_is_not_a_split_value():
     parsed = parse_file("指标,月份,数值\nSLA达成率,2026-11,95.3,\n".encode(), file_name="t.csv")
     assert _records(parsed) == [("SLA达成率", "2026-11", 95.3)]
