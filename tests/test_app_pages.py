@@ -360,17 +360,23 @@ def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
     assert set(timeline["role"]) <= {"改进负责人", "服务负责人", "流程负责人", "质量管理", "管理员"}
 
 
+def _raise_on_the_page(store, metric: str, lang: str, title: str) -> AppTest:
+    """The records page opened from a metric's gap for 2026-10, a record raised there by 陈静."""
+    metric_id = int(_analysed(store.path).loc[metric, "metric_id"])
+    at = _app("pages/records.py", lang=lang, metric=str(metric_id), period="2026-10")
+    at.selectbox(key="acting_user").set_value("陈静").run()
+    _widget(at.text_input, {"en": "Title", "zh": "标题"}[lang]).set_value(title)
+    _widget(at.button, {"en": "Raise the record", "zh": "提交记录"}[lang]).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_store):
     from analytics.baselines import list_versions
     from analytics.records import get_record
 
     load_demo(app_store, datetime.date(2026, 11, 25))
-    metric_id = int(_analysed(app_store.path).loc["Backlog over 30 days", "metric_id"])
-    at = _app("pages/records.py", lang="en", metric=str(metric_id), period="2026-10")
-    at.selectbox(key="acting_user").set_value("陈静").run()
-    _widget(at.text_input, "Title").set_value("Daily stand-up on overdue tickets")
-    _widget(at.button, "Raise the record").click().run()
-    assert not at.exception, at.exception
+    at = _raise_on_the_page(app_store, "Backlog over 30 days", "en", "Daily stand-up on overdue tickets")
     record_id = int(at.query_params["record"][0] if isinstance(at.query_params["record"], list)
                     else at.query_params["record"])
     record = get_record(app_store, record_id)
@@ -981,12 +987,7 @@ def test_raising_a_record_on_a_metric_with_an_open_one_says_so(app_store):
     open_on_mttr = records[(records["metric"] == "Incident MTTR") & records["state"].isin(OPEN_STATES)]
     assert len(open_on_mttr) == 1
     other = open_on_mttr.iloc[0]
-    metric_id = int(_analysed(app_store.path).loc["Incident MTTR", "metric_id"])
-    at = _app("pages/records.py", lang="zh", metric=str(metric_id), period="2026-10")
-    at.selectbox(key="acting_user").set_value("陈静").run()
-    _widget(at.text_input, "标题").set_value("再次缩短解决时间")
-    _widget(at.button, "提交记录").click().run()
-    assert not at.exception, at.exception
+    at = _raise_on_the_page(app_store, "Incident MTTR", "zh", "再次缩短解决时间")
     state = {"raised": "已提出", "approved": "已批准", "implementing": "实施中", "monitoring": "跟踪中",
              "verified": "已验证"}[other["state"]]
     assert f"该指标的记录 #{other['id']}({state})仍未关闭:请确认这不是同一项改进被重复登记。" in [
