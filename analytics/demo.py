@@ -102,9 +102,11 @@ def _add_people_and_records(store: Store, last: str) -> None:
 
 
 def demo_accounts(store: Store) -> list[dict]:
-    """The demo accounts and passwords, when the store holds the demo data (else empty)."""
+    """The demo accounts and passwords, when the store holds the demo data (else empty); only those
+    that still sign in: an account an admin deactivated (or renamed) would be offered in vain."""
     import json
 
     with store.read() as con:
         row = con.execute("SELECT value FROM store_meta WHERE key = 'demo_accounts'").fetchone()
-    return json.loads(row[0]) if row else []
+        active = {name for (name,) in con.execute("SELECT name FROM app_user WHERE active").fetchall()}
+    return [account for account in json.loads(row[0]) if account["name"] in active] if row else []

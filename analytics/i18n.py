@@ -548,7 +548,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.accounts": ("Accounts", "用户账户"),
     "admin.processes": ("Processes (for process owners' uploads)", "所辖流程(流程负责人上传范围)"),
     "admin.active": ("Active", "启用"),
-    "admin.has_password": ("Can sign in", "可登录"),
+    "admin.has_password": ("Password set", "已设密码"),       # not "can sign in": a deactivated one cannot
     "admin.created": ("Created", "创建时间"),
     "admin.add": ("Add an account", "新增账户"),
     "admin.add_button": ("Add the account", "新增账户"),

@@ -137,6 +137,11 @@ def test_demo_mode_shows_the_demo_accounts_and_an_empty_store_explains_the_first
     account = summary["accounts"][0]
     _sign_in(at, account["name"], account["password"])
     assert at.title[0].value != "Sign in" and not at.exception
+    from analytics.users import update_user
+
+    update_user(demo, summary["accounts"][1]["name"], by="admin", active=False)     # found by exploratory testing:
+    at = _app(demo.path, monkeypatch, CSI_AUTH="on")                           # still offered, then refused
+    assert list(at.table[0].value["Name"]) == [a["name"] for i, a in enumerate(summary["accounts"]) if i != 1]
 
 
 def test_a_deactivated_account_s_right_password_is_told_so_and_not_counted(accounts):
