@@ -480,12 +480,15 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
             metric_id = existing[key]
             if metric_id in held:
                 counts["warnings"] += _meaning_changed(rec, held[metric_id], update_fields)
-            con.execute(
+            aliases_changed = set(_alias_keys(names)) != {k for k, owner in owners.items() if owner == metric_id}
+            changed = con.execute(         # only a metric the file changes is stamped and counted as updated
                 "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in update_fields)
-                + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ?",
-                [rec[f] for f in update_fields] + [key, by, metric_id],
-            )
-            counts["updated"] += 1
+                + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ? AND (? OR "
+                + " OR ".join(f"{f} IS DISTINCT FROM ?" for f in [*update_fields, "name_key"]) + ")",
+                [rec[f] for f in update_fields] + [key, by, metric_id, aliases_changed]
+                + [rec[f] for f in update_fields] + [key],
+            ).fetchone()[0]
+            counts["updated"] += bool(changed)
         else:
             metric_id = con.execute(
                 "INSERT INTO metric (" + ", ".join(METRIC_FIELDS) + ", name_key, created_by) VALUES ("
