@@ -575,6 +575,15 @@ def test_total_and_average_rows_are_left_out_with_a_note():
                                "sheet '长表': 2 total or average row(s) (合计/平均) were ignored (row 4–5)"]
 
 
+@pytest.mark.parametrize("heading", ["所属月份", "所属期间", "数据期间", "统计日期", "统计时间"])
+def test_more_month_headings_name_the_month_column(heading):
+    """Found by exploratory testing: a table headed 所属月份 (or 统计日期 with 2026-10-31 under it) had
+    'no header row found'."""
+    content = f"指标,{heading},数值\n工单量,2026-10,1300\nSLA达成率,2026-10-31,95.2\n".encode()
+    assert _records(parse_file(content, file_name="t.csv")) == [("工单量", "2026-10", 1300.0),
+                                                                ("SLA达成率", "2026-10", 95.2)]
+
+
 @pytest.mark.parametrize("label", ["月均", "月平均", "累计", "年累计"])
 def test_a_monthly_average_or_running_total_row_is_not_a_metric(label):
     """Found by exploratory testing: 月均 under the metrics was loaded as a metric of its own."""
