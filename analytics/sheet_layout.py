@@ -649,14 +649,18 @@ def _split_into_a_note(records: pd.DataFrame, table: Table, file_name: str) -> l
     321 as its note. Judged only when the column's every number is such a three-digit tail after a
     whole value, on one row or at most half of them: a column that holds numbers on purpose is
     left alone, and a note like '321 张' is no number."""
+    roles = [role for role in ("note", "suggestion") if table.roles.get(role)]
+    if not roles:                   # most files: nothing to look at in two million rows
+        return []
     problems = []
-    rows = records.loc[records["value"].notna(), "row"].nunique()
-    for role in ("note", "suggestion"):
-        c = table.roles.get(role)
-        texts = records[role].astype(object)
-        if not c or not texts.notna().any():
+    value = records["value"]
+    for role in roles:
+        cells = records[role]
+        distinct = categories_used(cells) if isinstance(cells.dtype, pd.CategoricalDtype) else cells.dropna().unique()
+        if not any(re.fullmatch(r"\d{3}", str(text)) for text in distinct):      # judged once per distinct note
             continue
-        value = records["value"]
+        c, texts = table.roles[role], cells.astype(object)
+        rows = records.loc[value.notna(), "row"].nunique()
         tail = ((records["column"].astype(object) == column_letter(c - 1)).to_numpy()
                 & texts.str.fullmatch(r"\d{3}", na=False).to_numpy() & (value.abs() < 1000).to_numpy()
                 & (value % 1 == 0).to_numpy() & ~records["as_percent"].to_numpy(dtype=bool))
