@@ -59,6 +59,7 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
+
 def switch_language() -> None:
     """Before the run the switch starts: the whole page is drawn in the new language at once, and
     a form half filled in keeps its text (a rerun from the middle of the page dropped it)."""
