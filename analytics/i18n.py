@@ -490,6 +490,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.data": ("Data", "数据"),
     "report.cycles_odd": ("{line} (cycles 1, 3, 5…)", "{line}(第 1、3、5… 个周期)"),
     "report.cycles_even": ("{line} (cycles 2, 4, 6…)", "{line}(第 2、4、6… 个周期)"),
+    "report.targets_odd": ("{line} (targets 1, 3, 5…)", "{line}(第 1、3、5… 个目标值)"),
+    "report.targets_even": ("{line} (targets 2, 4, 6…)", "{line}(第 2、4、6… 个目标值)"),
     "report.uploads": ("Uploads", "数据来源"),
     "report.charts": ("Charts", "控制图"),
     "report.top": ("Top priorities", "优先处理事项"),

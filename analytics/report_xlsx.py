@@ -185,14 +185,15 @@ def _print_setup(sheet, header_row: bool) -> None:
 SPECIAL = (("special_cause_improvement", PALETTE["improvement"]), ("special_cause_concern", PALETTE["concern"]),
            ("special_cause_neutral", PALETTE["neutral"]))
 CYCLE_LINES = ("mean", "lpl", "upl")          # constant within a cycle: stepped, not joined, at a new one
+STEPPED_LINES = (*CYCLE_LINES, "target")      # the target too steps where a new version changes it
 FIRST_CYCLE_COLUMN = 8 + len(SPECIAL)
-# metric, period, value, mean, lpl, upl, target, point; a value column per signal; each cycle line twice
-DATA_COLUMNS = FIRST_CYCLE_COLUMN + 2 * len(CYCLE_LINES)
+# metric, period, value, mean, lpl, upl, target, point; a value column per signal; each stepped line twice
+DATA_COLUMNS = FIRST_CYCLE_COLUMN + 2 * len(STEPPED_LINES)
 
 
 def _cycle_column(line: str, parity: int) -> int:
-    """The Data column holding `line` in the odd (parity 0: the first, third, ...) or even cycles."""
-    return FIRST_CYCLE_COLUMN + 2 * CYCLE_LINES.index(line) + parity
+    """The Data column holding `line` in the odd (parity 0: the first, third, ...) or even steps."""
+    return FIRST_CYCLE_COLUMN + 2 * STEPPED_LINES.index(line) + parity
 
 
 def _signal_names(label) -> list[str]:
@@ -202,16 +203,20 @@ def _signal_names(label) -> list[str]:
 
 
 def _cycle_names(label) -> list[str]:
-    """'Mean (cycles 1, 3, 5…)', 'Mean (cycles 2, 4, 6…)', then the same for each process limit."""
+    """'Mean (cycles 1, 3, 5…)', 'Mean (cycles 2, 4, 6…)', the same for each process limit, then
+    'Target (targets 1, 3, 5…)' and 'Target (targets 2, 4, 6…)'."""
     return [label(key, line=label(f"chart.{line}")) for line in CYCLE_LINES
-            for key in ("report.cycles_odd", "report.cycles_even")]
+            for key in ("report.cycles_odd", "report.cycles_even")] + [
+        label(key, line=label("col.target")) for key in ("report.targets_odd", "report.targets_even")]
 
 
-def _cycle_parity(segments: np.ndarray) -> np.ndarray:
-    """0 in the first, third, ... cycle of a metric's points (in period order), 1 in the others."""
-    if not len(segments):
+def _step_parity(steps: np.ndarray) -> np.ndarray:
+    """0 in the first, third, ... run of equal `steps` (in period order), 1 in the others. Only a
+    change from one value straight to another counts: a blank (no target) is a gap anyway."""
+    if not len(steps):
         return np.zeros(0, dtype=int)
-    return np.concatenate([[0], np.cumsum(segments[1:] != segments[:-1])]) % 2
+    changed = (steps[1:] != steps[:-1]) & pd.notna(steps[1:]) & pd.notna(steps[:-1])
+    return np.concatenate([[0], np.cumsum(changed)]) % 2
 
 
 def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, int, set[int]]]:
@@ -278,17 +283,20 @@ def _data(writer: SheetWriter, content: ReportContent) -> dict[int, tuple[int, i
 
 
 def _write_cycles(sheet, row: int, points: pd.DataFrame, number) -> set[int]:
-    """The mean and limits of a metric with more than one cycle, in the cycle columns from `row`;
-    returns the columns written (none for a metric with one cycle: its own columns chart it)."""
+    """The mean and limits of a metric with more than one cycle, and its target where a version
+    changes it, in the step columns from `row`; returns the columns written (none for a line that
+    never steps: its own column charts it)."""
     segments = points["segment"].to_numpy() if "segment" in points else np.zeros(len(points))
-    parity = _cycle_parity(segments)
-    if not parity.any():
-        return set()
-    for line in CYCLE_LINES:
+    used = set()
+    for line in STEPPED_LINES:
         array = points[line].to_numpy(dtype=float, na_value=np.nan)
+        parity = _step_parity(array if line == "target" else segments)
+        if not parity.any():
+            continue
         for i in np.flatnonzero(~np.isnan(array)).tolist():
             sheet.write_number(row + i, _cycle_column(line, int(parity[i])), float(array[i]), number)
-    return {_cycle_column(line, parity) for line in CYCLE_LINES for parity in (0, 1)}
+        used |= {_cycle_column(line, 0), _cycle_column(line, 1)}
+    return used
 
 
 def _value_axis(chart) -> dict:
@@ -364,9 +372,9 @@ def _charts(writer: SheetWriter, content: ReportContent, ranges: dict[int, tuple
 
 def _line_columns(key: str, column: int, used: set[int]) -> list[int]:
     """The Data columns a line's series are drawn from: its own, or for the mean and limits of a
-    metric with more than one cycle the odd and the even cycles' columns (blank between, drawn as
-    a gap), so the line steps at a new cycle instead of sloping into it."""
-    if key in CYCLE_LINES and _cycle_column(key, 0) in used:
+    metric with more than one cycle (and a target that changes) the odd and the even steps' columns
+    (blank between, drawn as a gap), so the line steps instead of sloping into its new level."""
+    if key in STEPPED_LINES and _cycle_column(key, 0) in used:
         return [_cycle_column(key, 0), _cycle_column(key, 1)]
     return [column]
 

@@ -66,8 +66,10 @@ def test_xlsx_has_typed_numbers_no_formulas_and_the_analysis_values(report_store
     # value, centre line, limits, target, and one marker-only series per kind of signal the metric shows
     signals = [len({kind.rsplit("_", 1)[0] if kind.startswith("special_cause_neutral") else kind
                     for kind in chart.points["point_type"].dropna()} - {"common_cause"}) for chart in content.charts]
-    # a metric with more than one cycle has its mean and limits in two series each (odd and even cycles)
-    cycles = [3 * (chart.points["segment"].nunique() > 1) for chart in content.charts]
+    # a metric with more than one cycle has its mean and limits in two series each (odd and even cycles),
+    # and one whose target changes has two target series
+    cycles = [3 * (chart.points["segment"].nunique() > 1) + (chart.points["target"].dropna().nunique() > 1)
+              for chart in content.charts]
     assert sorted(len(chart.series) for chart in book["控制图"]._charts) == sorted(
         5 + n + c for n, c in zip(signals, cycles))
     assert any(signals) and any(cycles)
@@ -326,9 +328,11 @@ def test_excel_gap_percent_has_one_decimal_whatever_the_metric(content, tmp_path
     assert formats == {"#,##0.0"}
 
 
-def _three_cycles_report(cli, tmp_path, lang: str = "zh") -> openpyxl.Workbook:
+def _three_cycles_report(cli, tmp_path, lang: str = "zh", mttr_target_from_2026: float | None = None,
+                         ) -> openpyxl.Workbook:
     """First fix (%) with a new baseline every six months of 2025-01..2026-06 (three cycles, each at
-    a higher level) and MTTR (h) in one cycle, both missing their targets; the report as `report` writes it."""
+    a higher level) and MTTR (h) in one cycle, both missing their targets; the report as `report` writes it.
+    With `mttr_target_from_2026`, MTTR's target changes to it from 2026-01 (a new version, same cycle)."""
     catalogue = tmp_path / "catalogue.csv"
     catalogue.write_text("name,unit,category,direction,process\nFirst fix,%,quality,increase,p1\n"
                          "MTTR,h,efficiency,decrease,p1\n", encoding="utf-8")
@@ -342,6 +346,9 @@ def _three_cycles_report(cli, tmp_path, lang: str = "zh") -> openpyxl.Workbook:
         assert cli("baselines", "set", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
                    "--reason", "new cycle")[0] == 0
     assert cli("baselines", "set", "--metric", "MTTR", "--target", 8, "--from", "2025-01", "--reason", "target")[0] == 0
+    if mttr_target_from_2026 is not None:
+        assert cli("baselines", "set", "--metric", "MTTR", "--target", mttr_target_from_2026, "--from", "2026-01",
+                   "--reason", "stricter target")[0] == 0
     path = tmp_path / "r.xlsx"
     assert cli("report", "--period", "2026-06", "--lang", lang, "--format", "xlsx", "--output", path)[0] == 0
     return openpyxl.load_workbook(path)
@@ -386,6 +393,32 @@ def test_excel_mean_and_limits_step_at_a_new_cycle_instead_of_sloping_into_it(cl
     assert sorted(entry.idx for entry in chart.legend.legendEntry if entry.delete) == unlisted
     assert [s.tx.v for s in charts["MTTR"].series] == ["数值", "均值", "控制下限", "控制上限", "目标"]
     assert not charts["MTTR"].legend.legendEntry
+
+
+def test_excel_target_line_steps_where_a_new_version_changes_the_target(cli, tmp_path):
+    """Found by exploratory testing: MTTR's target went from 8 h to 7 h in 2026-01, and the chart's
+    one target series drew a slope from 8 in 2025-12 to 7 in 2026-01, as if the target eased down
+    over the month. The target is drawn as two series (8 through 2025-12, 7 from 2026-01) with a
+    gap between, one legend entry; every month's target is still drawn once. (A new version is a
+    new cycle, so the mean and limits step there too, as before.)"""
+    book = _three_cycles_report(cli, tmp_path, "en", mttr_target_from_2026=7)
+    data = book["Data"]
+    header = [cell.value for cell in data[1]]
+    assert header[-2:] == ["Target (targets 1, 3, 5…)", "Target (targets 2, 4, 6…)"]
+    charts = {data[f"A{_series_cells(book, chart.series[0])[0][0]}"].value: chart for chart in book["Charts"]._charts}
+    chart = charts["MTTR"]
+    indices = [i for i, line in enumerate(chart.series) if line.tx.v == "Target"]
+    assert len(indices) == 2
+    first, second = ({row: value for row, value in _series_cells(book, chart.series[i]) if value is not None}
+                     for i in indices)
+    month = {row: data[f"B{row}"].value for row in {*first, *second}}
+    assert set(first.values()) == {8} and set(second.values()) == {7}
+    assert max(month[row] for row in first) == "2025-12" and min(month[row] for row in second) == "2026-01"
+    assert len(first) + len(second) == 18                           # every month's target, once
+    unlisted = {entry.idx for entry in chart.legend.legendEntry if entry.delete}
+    assert indices[1] in unlisted and indices[0] not in unlisted         # one legend entry for the target
+    # First fix keeps one target series: its target (90) never changed
+    assert [line.tx.v for line in charts["First fix"].series].count("Target") == 1
 
 
 @pytest.mark.parametrize("lang, gap_header", [("zh", "差距"), ("en", "Gap")])
