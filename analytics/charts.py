@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
-from .units import unit_shown
+from .units import shown_rounded, unit_shown
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 RULE_KEYS = ("outside_limits", "trend", "two_of_three", "shift")
@@ -76,7 +76,7 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         subset = points[points["point_type"] == point_type]
         if subset.empty:
             continue
-        hover = [f"{p:%Y-%m}: {v:,.{decimals}f}{unit_text}<br>{labels[point_type]}"
+        hover = [f"{p:%Y-%m}: {_number(v, decimals)}{unit_text}<br>{labels[point_type]}"
                  + (f"<br>{_rules_fired(row, lang)}" if point_type != "common_cause" else "")
                  for p, v, (_, row) in zip(subset["period"], subset["value"], subset.iterrows())]
         fig.add_trace(go.Scatter(
@@ -180,7 +180,7 @@ def _month_axis(periods: pd.Series) -> dict:
 
 
 def _number(value, decimals: int) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):,.{decimals}f}"
+    return "–" if value is None or pd.isna(value) else f"{shown_rounded(value, decimals):,.{decimals}f}"
 
 
 def before_after_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -22,9 +23,18 @@ def unit_shown(unit: object, lang: str) -> str | None:
 
 
 def shown_rounded(value: float, places: int) -> float:
-    """`value` rounded as it will be shown, with no minus sign left on a zero: -0.04 is shown as
-    '+0.0', not '-0.0' (which a reader takes for a tiny worsening)."""
-    return round(float(value), places) + 0.0                       # -0.0 + 0.0 is +0.0
+    """`value` rounded as it will be shown: half away from zero, as Excel shows the same number in
+    the report (Python's round and format send 2.25 to 2.2, half to even, where Excel shows 2.3), and
+    with no minus sign left on a zero: -0.04 is shown as '+0.0', not '-0.0' (which a reader takes for
+    a tiny worsening). The float's shortest text is rounded, so 2.675 (2.67499999… in binary) is 2.68
+    as a reader who typed 2.675 expects, and as Excel shows it."""
+    value = float(value)
+    if not math.isfinite(value):
+        return value
+    if abs(abs(value * 10.0 ** places) % 1.0 - 0.5) > 1e-6:       # not at a half: round() is right (and fast)
+        return round(value, places) + 0.0                          # -0.0 + 0.0 is +0.0
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return float(exact) + 0.0
 
 
 def places_for_status(gap: object, tolerance: object, status: object, decimals: object, neutral: bool = False,

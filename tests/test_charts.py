@@ -89,6 +89,18 @@ def test_two_cycles_a_month_apart_have_their_labels_one_above_the_other(lang):
     assert [a.yshift for a in _cycle_labels(apart)] == [0, 0] and apart.layout.margin.t == 60
 
 
+def test_the_next_cycle_label_rounds_half_away_from_zero_as_the_report_does():
+    """A computed baseline of (2.2 + 2.3) / 2 = 2.25 (exactly, in binary) was labelled 2.2 on the chart,
+    half to even, where the Excel report shows the same baseline as 2.3; the hover text likewise."""
+    points = _cycles(24, [], start="2025-01-01")
+    points.loc[3, "value"] = (2.2 + 2.3) / 2
+    figure = xmr_figure(points, title="t", unit="h", decimals=1, lang="en",
+                        next_cycle={"from_period": "2027-01", "baseline": (2.2 + 2.3) / 2, "target": 0.125 * 2 * 5})
+    assert [a.text for a in _cycle_labels(figure)] == ["next cycle from 2027-01: baseline 2.3, target 1.3"]
+    hovers = [text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext]
+    assert any(text.startswith("2025-04: 2.3 h") for text in hovers), hovers
+
+
 @pytest.mark.parametrize("lang, text", [("zh", "下一周期自 2027-01 起:基准 6.3,目标 5.5"),
                                         ("en", "next cycle from 2027-01: baseline 6.3, target 5.5")])
 def test_a_cycle_in_the_last_month_keeps_clear_of_the_next_cycle_label(lang, text):

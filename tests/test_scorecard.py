@@ -22,6 +22,10 @@ from analytics.units import (
     (6.54, "h", 1, False, "6.5 h"), (95.25, "%", 2, False, "95.25%"), (1200, "¥", 0, False, "¥1,200"),
     (-22.0, "¥", 0, True, "-¥22"), (0.6, "h", 1, True, "+0.6 h"), (173, "count", 0, False, "173"),
     (4.472, "score", 2, False, "4.47"), (float("nan"), "h", 1, False, "–"), (None, "%", 1, False, "–"),
+    # half away from zero, as Excel shows the same cell: (2.2 + 2.3) / 2 is exactly 2.25 in binary, which
+    # Python's format sends to even (2.2); 2.675 is 2.67499999… in binary but is shown as typed, 2.68
+    ((2.2 + 2.3) / 2, "h", 1, False, "2.3 h"), (2.675, "%", 2, False, "2.68%"), (-0.125, "h", 2, True, "-0.13 h"),
+    (0.5, "count", 0, False, "1"), (2.5, "count", 0, False, "3"), (1234.5, "¥", 0, False, "¥1,235"),
 ])
 def test_format_number(value, unit, decimals, signed, text):
     assert format_number(value, unit, decimals, signed) == text
