@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter, spans
+from .metric_rows import insert_metrics, replace_aliases, update_metrics
 from .names import (
     below_zero_problem,
     compact_key,
@@ -473,33 +474,28 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
 
     counts = {"created": 0, "updated": 0, "baselines": 0, "warnings": []}
     held = _data_held(con)
+    updates, inserts = [], []
+    keys_of: dict[int, set[str]] = {}
+    for alias, owner in owners.items():
+        keys_of.setdefault(owner, set()).add(alias)
     for rec, names in zip(rows, after, strict=True):
         key = name_key(rec["name"])
-        values = [rec[f] for f in METRIC_FIELDS]
         if key in existing:
             metric_id = existing[key]
             if metric_id in held:
                 counts["warnings"] += _meaning_changed(rec, held[metric_id], update_fields)
-            aliases_changed = set(_alias_keys(names)) != {k for k, owner in owners.items() if owner == metric_id}
-            changed = con.execute(         # only a metric the file changes is stamped and counted as updated
-                "UPDATE metric SET " + ", ".join(f"{f} = ?" for f in update_fields)
-                + ", name_key = ?, updated_at = current_timestamp, updated_by = ? WHERE id = ? AND (? OR "
-                + " OR ".join(f"{f} IS DISTINCT FROM ?" for f in [*update_fields, "name_key"]) + ")",
-                [rec[f] for f in update_fields] + [key, by, metric_id, aliases_changed]
-                + [rec[f] for f in update_fields] + [key],
-            ).fetchone()[0]
-            counts["updated"] += bool(changed)
+            aliases_changed = set(_alias_keys(names)) != keys_of.get(metric_id, set())
+            updates.append({**rec, "id": metric_id, "name_key": key, "aliases_changed": aliases_changed})
         else:
-            metric_id = con.execute(
-                "INSERT INTO metric (" + ", ".join(METRIC_FIELDS) + ", name_key, created_by) VALUES ("
-                + ", ".join("?" for _ in METRIC_FIELDS) + ", ?, ?) RETURNING id",
-                values + [key, by],
-            ).fetchone()[0]
-            existing[key] = metric_id
-            counts["created"] += 1
-        con.execute("DELETE FROM metric_alias WHERE metric_id = ?", [metric_id])      # matching = what it shows
-        con.executemany("INSERT INTO metric_alias VALUES (?, ?)",
-                        [[k, metric_id] for k in _alias_keys(names)])
+            inserts.append({**rec, "name_key": key})
+    # only a metric the file changes is stamped and counted as updated
+    counts["updated"] = update_metrics(con, updates, update_fields, by)
+    existing |= insert_metrics(con, inserts, METRIC_FIELDS, by)
+    counts["created"] = len(inserts)
+    ids = [existing[name_key(rec["name"])] for rec in rows]
+    replace_aliases(con, {metric_id: keys for metric_id, names in zip(ids, after, strict=True)
+                          if set(keys := _alias_keys(names)) != keys_of.get(metric_id, set())})
+    for rec, metric_id in zip(rows, ids, strict=True):
         versioned = rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None)
         if versioned and add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
                                                 rec.get("target"), by, "catalogue import", "catalogue"):

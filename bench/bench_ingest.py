@@ -1,4 +1,5 @@
-"""Ingest of a 200,000-row .xlsx (long, and wide: 2,000 rows × 100 months) and a 2,000,000-row CSV.
+"""Ingest of a 200,000-row .xlsx (long, and wide: 2,000 rows × 100 months) and a 2,000,000-row CSV;
+the import of a 20,000-metric catalogue (no target: it took minutes when each metric was its own statements).
 
 References measured in the same run: python-calamine alone reading the workbook's cells,
 pandas.read_excel with openpyxl, and DuckDB's own read_csv of the CSV into a table. Our ingest
@@ -38,6 +39,7 @@ from bench.harness import (
 )
 
 XLSX_ROWS, CSV_ROWS, METRICS, WIDE_MONTHS = 200_000, 2_000_000, 2000, 100
+CATALOGUE_METRICS = 20_000    # a group's catalogue, or an upload creating its metrics (--create-metrics)
 CSV_METRICS = 5000        # 400 months each, 1992-09 to 2025-12: values for months not begun are refused
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,6 +200,24 @@ def _insert_alone(directory: Path, catalogued: Path, rows: pa.Table, repeat: int
     return min(timed(lambda path=copy: insert(path)) for copy in copies)
 
 
+def _catalogue_import(directory: Path, metrics: int) -> float:
+    """Seconds to import a catalogue of `metrics` new metrics, each with a Chinese name and an
+    alias, into an empty store, then to import it again with every unit changed (all updated)."""
+    from analytics.catalogue import import_catalogue
+    from analytics.store import Store
+
+    path = directory / f"catalogue-{metrics}.duckdb"
+    path.unlink(missing_ok=True)
+    store = Store(path)
+    frame = pd.DataFrame({"name": [f"metric {i}" for i in range(metrics)],
+                          "name_zh": [f"指标 {i}" for i in range(metrics)],
+                          "aliases": [f"M{i:05d}" for i in range(metrics)], "unit": "h", "decimals": 1})
+    with store.read():
+        pass
+    seconds = timed(lambda: import_catalogue(store, frame, by="bench"))
+    return seconds + timed(lambda: import_catalogue(store, frame.assign(unit="min"), by="bench"))
+
+
 def _calamine_read(path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
@@ -251,4 +271,7 @@ def figures(scale: float = 1.0) -> list[Figure]:
             floor_of("  floor: Arrow parse + insert", arrow_parse + _write_floor(directory, "csv", csv_frame, csv_metrics),
                      len(csv_frame), "duckdb read_csv", duck, 2),
         ]
+        catalogue_metrics = max(200, int(CATALOGUE_METRICS * scale))
+        result.append(plain("catalogue import, then update", _catalogue_import(directory, catalogue_metrics),
+                            catalogue_metrics))
     return result

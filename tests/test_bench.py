@@ -28,7 +28,7 @@ def test_bench_runs_at_a_tenth_of_the_scale_and_prints_every_figure():
     for figure in ("pandas groupby().mean() (reference)", "spc", "mann_kendall + sen", "analyse (full store)",
                    "analyse (cached)", "scorecard cold run", "scorecard warm rerun", "xlsx report",
                    "calamine read (reference)", "xlsx ingest, long", "xlsx ingest, wide", "xlsx ingest vs openpyxl",
-                   "xlsx ingest peak RSS", "csv ingest",
+                   "xlsx ingest peak RSS", "csv ingest", "catalogue import, then update",
                    "floor: read + insert", "floor: Arrow parse + insert", "ingests completed", "reads that saw half an upload",
                    "SIGKILL trials: store whole", "Targets met:"):
         assert figure in result.stdout, figure
