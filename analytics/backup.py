@@ -29,6 +29,7 @@ from .store import (
     _schema_version,
     _tables,
     _write_lock,
+    connect,
     data_version_in,
     unusable_path_problem,
 )
@@ -90,7 +91,7 @@ def check_backup(source: str | os.PathLike) -> int:
     if not source.is_file():
         raise InputRefused(Problem("file not found", file=str(source)))
     try:
-        con = duckdb.connect(str(source), read_only=True)
+        con = connect(source, read_only=True)
     except duckdb.Error as exc:
         raise InputRefused(Problem(f"not a store of this product ({str(exc).splitlines()[0]})",
                                    file=str(source))) from None
@@ -159,7 +160,7 @@ def _as_the_store_was(path: Path, original: os.stat_result) -> None:
 def _newer_data_version(path: Path, seen: int) -> None:
     """Give the restored file a data version above any the running dashboard has seen: caches
     keyed by (file, data version) must never take the restored data for what they cached."""
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         current = data_version_in(con)
         con.execute("UPDATE store_meta SET value = ? WHERE key = 'data_version'", [str(max(current, seen) + 1)])
@@ -213,7 +214,7 @@ def only_in_the_kept_copy(kept: Path, restored: Path) -> dict[str, list[int]]:
     put over newer work): {'uploads': [12], 'records': [4]}. Told to the user, who may have meant
     another backup; they are still in the kept copy."""
     def keys(path: Path) -> tuple[dict, dict]:
-        con = duckdb.connect(str(path), read_only=True)
+        con = connect(path, read_only=True)
         try:
             tables = _tables(con)
             uploads = {(sha, when): i for i, sha, when in con.execute("SELECT id, sha256, uploaded_at FROM upload")

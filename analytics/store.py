@@ -34,6 +34,14 @@ def _write_lock(path: Path) -> threading.RLock:
         return _write_locks.setdefault(key, threading.RLock())
 
 
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection without DuckDB's progress bar: a query over two seconds drew it on
+    stdout, into the CSV a batch job reads from `export` and into the command's report."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET enable_progress_bar = false")          # a session setting: connect's config refuses it
+    return con
+
+
 class Store:
     """One DuckDB file holding the whole product's data."""
 
@@ -51,7 +59,7 @@ class Store:
         delay = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return connect(self.path)
             except duckdb.IOException as exc:
                 text = str(exc)
                 if not _LOCK_HELD.search(text):

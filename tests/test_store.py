@@ -12,6 +12,7 @@ import pytest
 from analytics.errors import StoreBusy, StoreError
 from analytics.migrations import LATEST_VERSION, MIGRATIONS
 from analytics.store import Store
+from tests.conftest import ROOT
 
 
 def test_new_store_is_created_at_latest_version(tmp_path):
@@ -19,6 +20,21 @@ def test_new_store_is_created_at_latest_version(tmp_path):
     assert store.ensure_schema() == LATEST_VERSION
     assert store.schema_version() == LATEST_VERSION
     assert store.is_empty()
+
+
+def test_no_connection_draws_duckdb_s_progress_bar(store):
+    """DuckDB's Python client draws a progress bar on stdout for a query over two seconds: into a
+    batch job's CSV from `export`, or a command's report. Every connection the store opens, reading
+    or writing, has it off. Checked in a process of its own, as a command runs: under pytest
+    DuckDB leaves the bar off by itself."""
+    code = ("import sys\nfrom analytics.store import Store\nstore = Store(sys.argv[1])\n"
+            "setting = \"SELECT current_setting('enable_progress_bar')\"\n"
+            "with store.read() as con:\n    print(con.execute(setting).fetchone()[0])\n"
+            "with store.write() as con:\n    print(con.execute(setting).fetchone()[0])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(store.path)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False"]
 
 
 def test_ensure_schema_is_idempotent(store):
