@@ -86,15 +86,24 @@ def _month_index(periods: pd.Series) -> np.ndarray:
     return (periods.dt.year * 12 + periods.dt.month - 1).to_numpy(dtype=float)
 
 
-def _path(xs: np.ndarray, ys: np.ndarray, step: bool = False, groups: np.ndarray | None = None) -> str:
+def _path(xs: np.ndarray, ys: np.ndarray, step: bool = False, groups: np.ndarray | None = None,
+          lone: float = 0.0) -> str:
     """An SVG path through the finite points, broken at missing ones (plotly: connectgaps=False)
     and where `groups` changes (a new segment); step=True draws plotly's 'hv' shape (across, then
-    up or down)."""
+    up or down). A point alone in its piece (a cycle of one month) is drawn as a level stub `lone`
+    either side, where a bare move would draw nothing."""
     parts: list[str] = []
     drawing = False
+    alone: tuple[int, float, float] | None = None    # the piece's first part while it has one point
     previous_y = 0.0
     group_list = groups.tolist() if groups is not None else [0] * len(xs)
     previous_group = group_list[0] if group_list else 0
+
+    def stub() -> None:
+        if alone is not None and lone > 0:
+            index, x, y = alone
+            parts[index] = f"M{x - lone:.1f},{y:.1f}H{x + lone:.1f}"
+
     for x, y, group in zip(xs.tolist(), ys.tolist(), group_list):
         if group != previous_group:
             drawing = False
@@ -103,13 +112,15 @@ def _path(xs: np.ndarray, ys: np.ndarray, step: bool = False, groups: np.ndarray
             drawing = False
             continue
         if not drawing:
+            stub()
             parts.append(f"M{x:.1f},{y:.1f}")
+            alone = (len(parts) - 1, x, y)
             drawing = True
-        elif step:
-            parts.append(f"H{x:.1f}V{y:.1f}" if y != previous_y else f"H{x:.1f}")
         else:
-            parts.append(f"L{x:.1f},{y:.1f}")
+            alone = None
+            parts.append((f"H{x:.1f}V{y:.1f}" if y != previous_y else f"H{x:.1f}") if step else f"L{x:.1f},{y:.1f}")
         previous_y = y
+    stub()
     return "".join(parts)
 
 
@@ -210,7 +221,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
     for column, colour, width_, dash in (("upl", PALETTE["common_cause"], 1.3, "dash"),
                                          ("lpl", PALETTE["common_cause"], 1.3, "dash"),
                                          ("mean", PALETTE["mean_line"], 1.6, "solid")):
-        path = _path(xs, py(columns[column]), groups=segments)
+        path = _path(xs, py(columns[column]), groups=segments, lone=min(scale_x / 2, 12.0))
         if path:
             out.append(f'<path d="{path}" {_stroke(colour, width_, dash)}/>')
     if has_target:

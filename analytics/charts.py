@@ -26,11 +26,21 @@ def text_width(text: str, size: float) -> float:
     return sum(size if ord(ch) >= 0x2E80 else size * 0.58 for ch in text)
 
 
+HALF_MONTH = pd.Timedelta(days=14)
+
+
 def _segments(points: pd.DataFrame, column: str) -> tuple[list, list]:
-    """x/y for a per-segment constant line, broken (None) between segments."""
+    """x/y for a per-segment constant line, broken (None) between segments. A segment of one month
+    (a cycle begun in the last month) is a level stub half a month either side of its point: a
+    line through one point draws nothing, and the new cycle's mean went missing."""
     xs: list = []
     ys: list = []
     for _, segment in points.groupby("segment", sort=True):
+        if len(segment) == 1:
+            period = segment["period"].iloc[0]
+            xs += [period - HALF_MONTH, period + HALF_MONTH, None]
+            ys += [segment[column].iloc[0]] * 2 + [None]
+            continue
         xs += list(segment["period"]) + [None]
         ys += list(segment[column]) + [None]
     return xs, ys

@@ -115,3 +115,47 @@ def test_a_cycle_in_the_last_month_keeps_clear_of_the_next_cycle_label(lang, tex
     _assert_no_label_over_another(figure)
     alone = _cycle_labels(xmr_figure(points, title="t", unit="h", decimals=1, lang=lang))
     assert [(a.xanchor, a.yshift) for a in alone] == [("right", 0)]
+
+
+def _one_month_cycle() -> pd.DataFrame:
+    """A year at mean 3 (limits 1 and 5), then a cycle begun in the last month: one point, mean 7,
+    no limits yet (a moving range needs two months)."""
+    points = _points(12, [3.0] * 11 + [7.0])
+    points["segment"] = [0] * 11 + [1]
+    points["rebase"] = points["segment"].diff().eq(1)
+    points.loc[11, ["mean", "lpl", "upl"]] = [7.0, float("nan"), float("nan")]
+    points.loc[:10, ["mean", "lpl", "upl"]] = [3.0, 1.0, 5.0]
+    return points
+
+
+def test_a_cycle_of_one_month_draws_its_mean():
+    """Found in the notes of exploratory testing: a cycle begun in the last month drew no mean, on
+    the dashboard (a plotly line through one point draws nothing) or in the PDF (a bare move): the
+    meeting saw the new cycle's point with no centre line. It is a level stub either side of it."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    from analytics.chart_svg import xmr_svg
+    from analytics.icons import PALETTE
+
+    points = _one_month_cycle()
+    figure = xmr_figure(points, title="t", unit="h", decimals=1, lang="en")
+    mean = next(trace for trace in figure.data if trace.name == t("chart.mean", "en"))
+    pieces = [[]]
+    for x, y in zip(mean.x, mean.y):
+        if x is None:
+            pieces.append([])
+        else:
+            pieces[-1].append((pd.Timestamp(x), y))
+    pieces = [piece for piece in pieces if piece]
+    assert [len(piece) for piece in pieces] == [11, 2]
+    (start, first), (end, second) = pieces[1]
+    last = pd.Timestamp("2027-02-01")                                  # 2026-03 + 11 months
+    assert (first, second) == (7.0, 7.0) and start < last < end and (end - start).days == 28
+
+    svg = ET.fromstring(xmr_svg(points, title="t", unit="h", decimals=1, lang="en"))
+    paths = [p.get("d") for p in svg.iter("{http://www.w3.org/2000/svg}path") if p.get("stroke") == PALETTE["mean_line"]]
+    moves = re.findall(r"M([\d.]+),([\d.]+)((?:[HL][\d.,]+)*)", paths[0])
+    assert len(moves) == 2 and moves[1][2].startswith("H")                # the one-month piece: a level stub
+    stub = float(moves[1][2][1:]) - float(moves[1][0])
+    assert 0 < stub <= 24
