@@ -262,13 +262,17 @@ def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]
     frames = [plan.changes.loc[plan.changes["metric_id"].notna(), columns].assign(in_file=i)
               for i, plan in enumerate(plans)]
     both = pd.concat(frames)
-    first = both.groupby(["metric_id", "period"], observed=True).transform("first")
+    group = both.groupby(["metric_id", "period"], observed=True).ngroup().to_numpy()
+    first_at = pd.Series(np.arange(len(both))).groupby(group).transform("min").to_numpy()
+    first = both.iloc[first_at]                 # the group's first row whole: transform("first") skips a blank value
     later = both["in_file"].to_numpy() != first["in_file"].to_numpy()
     same = later & _equal(both["value"], first["value"]) & _equal(both["target"], first["target"])
-    clash = both[later & ~same]
-    problems = [Problem(f"'{r.metric}' {r.period} is also in {plans[f].file_name}; load one of the two files",
+    clash = later & ~same
+    problems = [Problem(f"'{r.metric}' {r.period} is also in {plans[t.in_file].file_name}; load one of the two files: "
+                        f"{_disagreement(r, t, f'in {plans[t.in_file].file_name} {_place(t)}')}",
                         file=plans[r.in_file].file_name, sheet=r.sheet, row=int(r.row))
-                for r, f in zip(clash.head(200).itertuples(index=False), first["in_file"][later & ~same][:200])]
+                for r, t in zip(both[clash].head(200).itertuples(index=False),
+                                first[clash].head(200).itertuples(index=False))]
     repeated = both[same]
     if problems or repeated.empty:
         return plans, problems
@@ -278,8 +282,9 @@ def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]
         if rows.empty:
             out.append(plan)
             continue
+        sources = first["in_file"].to_numpy()[same & (both["in_file"].to_numpy() == i)]
         notes = [f"'{r.metric}' {r.period} is also in {plans[f].file_name} with the same value: read from there"
-                 for r, f in zip(rows.head(20).itertuples(index=False), first["in_file"][same][:20])]
+                 for r, f in zip(rows.head(20).itertuples(index=False), sources[:20])]
         out.append(replace(plan, changes=plan.changes.drop(index=rows.index).reset_index(drop=True),
                            parsed=replace(plan.parsed, warnings=[*plan.parsed.warnings, *notes])))
     return out, []
@@ -695,7 +700,7 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
             services = [x for x in (first.service, other.service) if isinstance(x, str)]
             hint = (f": the rows are for different services ({services[0]}, {services[1]}); the catalogue needs a "
                     f"metric for each, e.g. '{services[1]}-{other.metric}'"
-                    if len(services) == 2 and services[0] != services[1] else "")
+                    if len(services) == 2 and services[0] != services[1] else f": {_disagreement(other, first)}")
             problems.append(Problem(
                 (f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
                  if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})")
@@ -705,6 +710,18 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
     if problems:
         raise InputRefused(problems)
     return repeats, notes
+
+
+def _disagreement(here, there, where: str = "there") -> str:
+    """What two rows for one metric and month say differently ('value 95.4 here, 96.1 there'), so
+    that the owner sees which of the two to keep; the target when the values agree."""
+    field = "value" if not _equal(pd.Series([here.value]), pd.Series([there.value]))[0] else "target"
+    return f"{field} {_shown(getattr(here, field))} here, {_shown(getattr(there, field))} {where}"
+
+
+def _shown(number: float) -> str:
+    """A value as the cell had it: 95.4, not 95.40000000000001; a blank cell as 'blank'."""
+    return "blank" if pd.isna(number) else f"{number:.15g}"
 
 
 def _place(row) -> str:

@@ -81,6 +81,11 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\): the rows are for different services "
       r"\((?P<a>.*), (?P<b>.*)\); the catalogue needs a metric for each, e\.g\. '(?P<e>.*)'"),
      "“{m}” {p} 出现了两次(另见第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,如“{e}”"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\): (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) there"),
+     "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行):此处{reading}为 {mine},该处为 {theirs}"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\): (?P<reading>value|target) (?P<mine>\S+) "
+      r"here, (?P<theirs>\S+) there"), "“{m}” {p} 出现了两次(另见第 {r} 行):此行{reading}为 {mine},第 {r} 行为 {theirs}"),
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\)",
      "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行)"),
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\)", "“{m}” {p} 出现了两次(另见第 {r} 行)"),
@@ -90,6 +95,12 @@ _ZH: list[tuple[str, str]] = [
      "“{m}” {p}:第 {r} 行与第 {r2} 行的数值相同,只读取一次"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*) with the same value: read from there",
      "“{m}” {p} 也在 {f} 中,数值相同:只从该文件读取"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files: (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) in (?P=f) sheet '(?P<s>.*)' row (?P<r>\d+)"),
+     "“{m}” {p} 也在 {f} 中;两个文件请只导入一个:此处{reading}为 {mine},{f} 工作表“{s}”第 {r} 行为 {theirs}"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files: (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) in (?P=f) row (?P<r>\d+)"),
+     "“{m}” {p} 也在 {f} 中;两个文件请只导入一个:此处{reading}为 {mine},{f} 第 {r} 行为 {theirs}"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files",
      "“{m}” {p} 也在 {f} 中;两个文件请只导入一个"),
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",
@@ -633,9 +644,14 @@ def _hidden(text: str) -> str | None:
     return "和 ".join(parts)
 
 
+def _blank(text: str) -> str:
+    return "空白" if text == "blank" else text
+
+
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
-            "what": lambda text: "目标值", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
+            "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
+            "mine": _blank, "theirs": _blank, "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

@@ -94,7 +94,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
         f"{path.name}{where}, row 5: {in_minutes}",
         (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
          "this row is that metric's, and write its value in h, without %"),
-        f"{path.name}{where}, row 7: '一次解决率' 2026-10 appears twice (also {also} row 4)",
+        f"{path.name}{where}, row 7: '一次解决率' 2026-10 appears twice (also {also} row 4): value 73 here, 72 there",
         (f"{path.name}: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with "
          "--create-metrics; nothing was written")]
     code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
@@ -698,6 +698,59 @@ def test_two_files_with_two_values_for_one_month_in_one_batch_are_refused(catalo
         plan_ingest(catalogue, [(a, "a.csv"), (b, "b.csv")])
 
 
+def test_two_sheets_with_two_values_for_one_month_name_both_places_and_values(catalogue, cli, tmp_path):
+    """Found by exploratory testing: sheets 汇总 and 9月 of one workbook disagree on SLA attainment for
+    2026-09; the refusal named the rows but not what each said, so the owner could not tell which to keep."""
+    path = tmp_path / "九月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        for name, value, target in (("汇总", 96.1, 95), ("9月", 95.4, 95), ("目标", 95.4, 98)):
+            sheet = book.add_worksheet(name)
+            sheet.write_row(0, 0, ["指标", "月份", "数值", "目标"])
+            sheet.write_row(1, 0, ["SLA attainment", "2026-09", value, target])
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert ("九月.xlsx, sheet '9月', row 2: 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
+            "value 95.4 here, 96.1 there") in err
+    assert ("九月.xlsx, sheet '目标', row 2: 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
+            "value 95.4 here, 96.1 there") in err
+    assert _stored(catalogue) == {}
+
+
+def test_two_rows_with_two_targets_for_one_month_name_the_targets(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "d.csv", "metric,period,value,target\nMTTR,2026-06,6,5\nMTTR,2026-06,6,4.5\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1 and "d.csv, row 3: 'MTTR' 2026-06 appears twice (also on row 2): target 4.5 here, 5 there" in err
+
+
+def test_two_files_with_two_values_name_the_other_file_s_sheet_row_and_value(catalogue, cli, tmp_path):
+    """Found by exploratory testing: the refusal said only 'is also in a.xlsx', not where in it nor
+    what either file says."""
+    a = tmp_path / "a.xlsx"
+    with xlsxwriter.Workbook(a) as book:
+        sheet = book.add_worksheet("汇总")
+        sheet.write_row(0, 0, ["指标", "月份", "数值"])
+        sheet.write_row(1, 0, ["SLA attainment", "2026-05", 93.5])
+        sheet.write_row(2, 0, ["MTTR", "2026-05", 7])
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    code, _, err = cli("ingest", a, b)
+    assert code == 1
+    assert ("b.csv, row 2: 'Incident MTTR' 2026-05 is also in a.xlsx; load one of the two files: value 8 here, "
+            "7 in a.xlsx sheet '汇总' row 3") in err
+    assert _stored(catalogue) == {}
+
+
+def test_a_blank_in_one_file_is_not_the_same_value_as_a_number_in_another(catalogue, cli, tmp_path):
+    """The first file's blank for a month and the second's 8 were compared with the first number of
+    the month (8 itself), so the 8 was dropped as a repeat and nothing was loaded for the month."""
+    a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,\nSLA attainment,2026-05,93\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,8\n")
+    code, _, err = cli("ingest", a, b)
+    assert code == 1
+    assert ("b.csv, row 2: 'MTTR' 2026-05 is also in a.csv; load one of the two files: value 8 here, "
+            "blank in a.csv row 2") in err
+    assert _stored(catalogue) == {}
+
+
 def test_two_files_with_the_same_value_for_one_month_read_it_from_the_first(catalogue, cli, tmp_path):
     """A summary file and a process owner's file in one batch agree on SLA attainment for 2026-05: the
     value is read once, from the first file; each file's other values load as usual."""
@@ -758,7 +811,7 @@ def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatc
     with pytest.raises(InputRefused) as refused:
         plan_ingest(catalogue, [(_csv(tmp_path, "big.csv", "\n".join(lines) + "\n"), "big.csv")])
     assert [str(p) for p in refused.value.problems] == [
-        "big.csv, row 1082: 'Incident MTTR' 2010-03 appears twice (also on row 244)"]
+        "big.csv, row 1082: 'Incident MTTR' 2010-03 appears twice (also on row 244): value 1 here, 242 there"]
 
 
 def test_observations_csv_contract(catalogue, cli, tmp_path):

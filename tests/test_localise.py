@@ -93,6 +93,23 @@ def test_unknown_metrics_and_duplicates_in_chinese(catalogued, tmp_path):
         assert not ENGLISH_WORD.search(outside_quotes), (str(problem), text)
 
 
+def test_two_files_that_disagree_in_chinese(catalogued, tmp_path):
+    """Each names the other file's place and what the two say, as the English does."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.xlsx"
+    a.write_text("指标,月份,数值\n事件平均解决时间,2026-05,\n", encoding="utf-8")
+    with xlsxwriter.Workbook(b) as book:
+        book.add_worksheet("汇总").write_row(0, 0, ["指标", "月份", "数值"])
+        book.get_worksheet_by_name("汇总").write_row(1, 0, ["事件平均解决时间", "2026-05", 8])
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogued, [(b, "b.xlsx"), (a, "a.csv")])
+    assert [problem_text(p, "zh") for p in refused.value.problems] == [
+        "a.csv,第 2 行:“事件平均解决时间” 2026-05 也在 b.xlsx 中;两个文件请只导入一个:此处数值为 空白,b.xlsx 工作表“汇总”第 2 行为 8"]
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogued, [(a, "a.csv"), (b, "b.xlsx")])
+    assert [problem_text(p, "zh") for p in refused.value.problems] == [
+        "b.xlsx,工作表“汇总”,第 2 行:“事件平均解决时间” 2026-05 也在 a.csv 中;两个文件请只导入一个:此处数值为 8,a.csv 第 2 行为 空白"]
+
+
 @pytest.mark.parametrize("content, expected", [
     (b"", "empty.csv:文件是空的"),
     (b"\x00\x01\x02\x03binary junk\xff\xfe" * 50, "empty.csv:这是二进制文件,不是 CSV 或 Excel 工作簿"),
@@ -704,6 +721,8 @@ NOT_SAMPLED = {
         "the reason is one of store.unusable_path_problem's messages; see test_cli's Chinese refusals",
     ("parsing.py", "{}: unhide them if the table's heading is there"):
         "the first part says which rows are hidden ('row 1 is hidden …'); see the hidden-heading case",
+    ("ingest.py", "'{}' {} is also in {}; load one of the two files: {}"):
+        "the last part is ingest._disagreement's 'value 8 here, 7 in a.xlsx row 2'; see the two-files case",
 }
 
 
