@@ -214,7 +214,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     """
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
-                "service": None, "as_percent": False, "target_bound": 0, "period_column": None}
+                "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
+                "metric_column": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -427,12 +428,13 @@ def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], 
         return []
     problems = []
     for name in [n for n in unknown if n in conflicts or not create_metrics][:50]:
-        first = records.loc[records["metric"] == name].iloc[0]
+        named = records.loc[records["metric"] == name]
+        first = named.iloc[0]
         closest = [] if name in conflicts else lookup.closest(name)
         hint = (f": {conflicts[name]}" if name in conflicts else
                 f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
-        problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
-                                sheet=first["sheet"], row=int(first["row"])))
+        problems.append(Problem(f"unknown metric '{name}'{hint}{_rows_on_its_sheet(named)}", file=file_name,
+                                sheet=first["sheet"], row=int(first["row"]), column=_text_or_none(first["metric_column"])))
     others = 0 if create_metrics else len(unknown) - len(conflicts)
     if others:
         problems.append(Problem(
@@ -615,9 +617,11 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
     for metric_id, unit, sheet, row in written.drop_duplicates(["metric_id", "unit"]).itertuples(index=False):
         kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
         if other_unit(str(unit), kept):
+            same = written[(written["metric_id"] == metric_id).fillna(False).to_numpy()
+                           & (written["unit"].astype(object) == unit).to_numpy()]
             problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
-                                    f"in {kept}; convert the values to {kept} first", file=file_name,
-                                    sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
+                                    f"in {kept}; convert the values to {kept} first{_rows_on_its_sheet(same)}",
+                                    file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
     if problems:
         raise InputRefused(problems[:200])
 
@@ -704,11 +708,13 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
             problems.append(Problem(
                 (f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
                  if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})")
-                + hint, file=file_name, sheet=other.sheet, row=int(other.row)))
+                + hint, file=file_name, sheet=other.sheet, row=int(other.row),
+                column=_text_or_none(other.period_column)))
         if len(problems) >= 200:
             break
     if problems:
-        raise InputRefused(problems)
+        sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(frame["sheet"].astype(object)))}
+        raise InputRefused(sorted(problems, key=lambda p: (sheets.get(p.sheet, 0), p.row)))   # row by row
     return repeats, notes
 
 
@@ -722,6 +728,19 @@ def _disagreement(here, there, where: str = "there") -> str:
 def _shown(number: float) -> str:
     """A value as the cell had it: 95.4, not 95.40000000000001; a blank cell as 'blank'."""
     return "blank" if pd.isna(number) else f"{number:.15g}"
+
+
+def _rows_on_its_sheet(rows: pd.DataFrame) -> str:
+    """' (3 rows: 4, 7–8)': every row of the first one's sheet that a refusal concerns, in order,
+    so that the owner corrects them all and not only the first; nothing for a single row."""
+    sheet = rows["sheet"].iloc[0]
+    here = rows["sheet"].isna() if not isinstance(sheet, str) else (rows["sheet"].astype(object) == sheet)
+    numbers = sorted({int(r) for r in rows.loc[here.to_numpy(), "row"]})
+    return f" ({len(numbers)} rows: {spans(numbers)})" if len(numbers) > 1 else ""
+
+
+def _text_or_none(cell) -> str | None:
+    return cell if isinstance(cell, str) else None
 
 
 def _place(row) -> str:

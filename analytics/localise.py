@@ -49,6 +49,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<v>.*)' names a month but no year, and the months beside it do not make the year certain: write it with "
       r"its year, like (?P<p>\S+) or (?P<zh>\S+)"), "“{v}”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
+    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); "
+      r"convert the values to (?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
     ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
     ((r"(?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be negative: check the "
@@ -65,7 +68,14 @@ _ZH: list[tuple[str, str]] = [
       r"metric's, and write its value in (?P<to>.*), without %"),
      "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
+      r"(?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
+    ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
+    ((r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\) \((?P<n>\d+) rows: "
+      r"(?P<r>[\d, –]+)\)"),
+     "指标目录中没有“{name}”(最接近的:{close})(共 {n} 行:第 {r} 行)"),
+    (r"unknown metric '(?P<name>.*)' \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)", "指标目录中没有“{name}”(共 {n} 行:第 {r} 行)"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),

@@ -54,9 +54,10 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent", "target_bound", "period_column"]
+                  "service", "as_percent", "target_bound", "period_column", "metric_column"]
 # period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
-# wide table), where a month refused is shown;
+# wide table), where a month refused is shown; metric_column: the column that names the record's metric,
+# with its heading (A (指标), or the metric's own column in a table with one column per metric);
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -1115,6 +1116,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
         "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
+        "metric_column": _repeated(_column_label(table, roles["metric"]), frame.index),
         "unit": units,
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
@@ -1442,6 +1444,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
         if count else pd.Categorical([]),
         "period_column": _repeated(_column_label(table, roles["period"]), pd.RangeIndex(count * width)),
+        "metric_column": pd.Categorical([_column_label(table, c) for c in columns]).take(np.tile(np.arange(width), count))
+        if count else pd.Categorical([]),
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
@@ -1564,6 +1568,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
         "period_column": each_row([_column_label(table, c) for c in columns]),
+        "metric_column": _repeated(_column_label(table, table.roles["metric"]), pd.RangeIndex(len(rows) * months)),
     }, copy=False)[RECORD_COLUMNS]
 
 

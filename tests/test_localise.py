@@ -86,7 +86,7 @@ def test_unknown_metrics_and_duplicates_in_chinese(catalogued, tmp_path):
                     encoding="utf-8")
     problems = _refusal(catalogued, path)
     texts = [problem_text(p, "zh") for p in problems]
-    assert any(t.startswith("五月.csv,第 4 行:指标目录中没有“可用性”") for t in texts), texts
+    assert any(t.startswith("五月.csv,第 4 行,A 列(指标):指标目录中没有“可用性”") for t in texts), texts
     assert "五月.csv:1 个指标名称不在指标目录中" in " ".join(texts)
     for problem, text in zip(problems, texts):
         outside_quotes = re.sub(r"“[^”]*”|'[^']*'", "", text)
@@ -949,8 +949,8 @@ def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store
     path.write_text("metric,period,value\nIncident MTTx,2026-05,1\n事件平均解决时间(分钟),2026-05,300\n", encoding="utf-8")
     names = {"Incident MTTR": "事件平均解决时间", "Incident MTTA": "平均响应时间"}
     assert [problem_text(problem, "zh", names) for problem in _refusal(store, path)[:2]] == [
-        "a.csv,第 2 行:指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
-        "a.csv,第 3 行:“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
+        "a.csv,第 2 行,A 列(metric):指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
+        "a.csv,第 3 行,A 列(metric):“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
 
 
 def test_an_upload_scope_refusal_names_the_metrics_by_their_chinese_names(catalogued, tmp_path):
