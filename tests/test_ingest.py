@@ -7,6 +7,7 @@ import pytest
 import xlsxwriter
 
 from analytics.errors import InputRefused
+from analytics.i18n import t
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.localise import message_text
 from analytics.observations import current_observations
@@ -1378,3 +1379,26 @@ def test_month_headings_all_typed_as_numbers_are_refused_as_numbers(catalogue, c
                                  "(Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month as text, "
                                  "like 2025-08")]
 
+
+@pytest.mark.parametrize("lang, kept, not_loaded", [("zh", "空白:保留原值", "空白:不导入"),
+                                                    ("en", "Blank: current value kept", "Blank: not loaded")])
+def test_the_preview_shows_a_blank_cell_as_keeping_the_current_value(catalogue, cli, tmp_path, lang, kept, not_loaded):
+    """Found by exploratory testing: a blank cell showed as an empty new value beside the current
+    one, as if loading would erase it; a blank is not loaded and the current value stays."""
+    from analytics.uploads import preview_table
+
+    assert cli("ingest", _csv(tmp_path, "九月.csv", "指标,月份,数值\nMTTR,2026-09,6.5\n"))[0] == 0
+    path = tmp_path / "十月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("数据")
+        for r, row in enumerate([["指标", "月份", "数值"], ["MTTR", "2026-09", None], ["MTTR", "2026-10", None],
+                                 ["SLA attainment", "2026-10", 95]]):
+            sheet.write_row(r, 0, row)
+    plan = plan_ingest(catalogue, [(path, path.name)])
+    view = preview_table(plan.files[0].changes, lang)
+    rows = view[["status", "period", "old_value", "value", "row"]].astype(object).where(view.notna(), None)
+    assert rows.values.tolist() == [[t("upload.new", lang), "2026-10", None, 95.0, 4],
+                                    [kept, "2026-09", 6.5, 6.5, 2],
+                                    [not_loaded, "2026-10", None, None, 3]]
+    apply_ingest(catalogue, plan, by="t")
+    assert _stored(catalogue)[("Incident MTTR", "2026-09")] == 6.5          # as the preview said
