@@ -39,6 +39,13 @@ _ZH: list[tuple[str, str]] = [
      "单元格中是数字 {v}(显示为 {short} 或 {long}),不是月份:请把月份以文本填写,如 {october} 或 {january}"),
     (r"the cell holds the number (?P<v>\S+), not a month: type the month as text, like (?P<p>\S+)",
      "单元格中是数字 {v},不是月份:请把月份以文本填写,如 {p}"),
+    ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) is a number, not a month \(Excel keeps (?P<typed>\S+) typed in a "
+      r"cell as the number (?P<kept>\S+)\): type the month as text, like (?P<p>\S+) or (?P<q>\S+)"),
+     ("{c} 列的表头({a})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept},{a} 可能是 1 月也可能是 10 月):"
+      "请把月份以文本填写,如 {p} 或 {q}")),
+    ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) is a number, not a month \(Excel keeps (?P<typed>\S+) typed in a "
+      r"cell as the number (?P<kept>\S+)\): type the month as text, like (?P<p>\S+)"),
+     "{c} 列的表头({a})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):请把月份以文本填写,如 {p}"),
     ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) are numbers, not months \(Excel keeps "
       r"(?P<typed>\S+) typed in a cell as the number (?P<kept>\S+)\): type each month as text, like (?P<p>\S+)"),
      ("{first}–{last} 列的表头({a} … {b})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):"

@@ -92,7 +92,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if table is None:
             why = unread_header(head)
             if why:
-                problems.append(Problem(why, file=file_name, sheet=sheet.name))
+                problems.append(Problem(why[0], file=file_name, sheet=sheet.name, row=why[1]))
             elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:

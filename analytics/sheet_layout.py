@@ -522,9 +522,10 @@ def _in_order(months: list[int]) -> bool:
     return _one_way([f"0000-{month:02d}" for month in months])
 
 
-def unread_header(rows: list[list]) -> str | None:
+def unread_header(rows: list[list]) -> tuple[str, int | None] | None:
     """Why a sheet with a header naming the metric column was still not read, for the refusal:
-    months without a certain year (1月 2月 …), quarters instead of months, or values without any month."""
+    months without a certain year (1月 2月 …), quarters instead of months, or values without any month;
+    with the heading row's number where the refusal is about that row's own cells (months typed as numbers)."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
@@ -532,27 +533,27 @@ def unread_header(rows: list[list]) -> str | None:
                                                    if roles["period"] < len(cells) and is_quarter(cells[roles["period"]])]):
                 return (f"the cells under {column_letter(roles['period'])} ({_text(row[roles['period']])}) are quarters "
                         f"({quarters[0]} …), not months: the dashboard follows metrics month by month; write one row per "
-                        "month (e.g. 2026-07)")
+                        "month (e.g. 2026-07)"), None
             continue
         if "value" in roles and "period" not in roles:
             return ("the table has a value column but no month column, and its title, sheet name and file name "
-                    "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
+                    "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)"), None
         for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
             quarters = {c: _text(cell) for c, cell in enumerate(candidate) if c not in roles.values() and is_quarter(cell)}
             if quarters:
                 first, last = min(quarters), max(quarters)
                 return (f"the columns {column_letter(first)}–{column_letter(last)} ({quarters[first]} … "
                         f"{quarters[last]}) are quarters, not months: the dashboard follows metrics month by month; "
-                        "send one column per month (e.g. 2026-01)")
+                        "send one column per month (e.g. 2026-01)"), None
             months = {c: _text(cell) for c, cell in enumerate(candidate)
                       if c not in roles.values() and month_without_year(_split_kind(cell)[0])}
             if months:
                 first, last = min(months), max(months)
                 return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
                         f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
-                        "or write each month as 2026-01")
+                        "or write each month as 2026-01"), None
         if typed := _months_typed_as_numbers(row, roles):
-            return typed
+            return typed, r + 1
     return None
 
 
@@ -565,6 +566,10 @@ def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:
     first, last = min(numbers), max(numbers)
     year = month_as_number(numbers[first])[:4]
     example = next((month_as_number(cell) for cell in numbers.values() if not october_or_january(cell)), f"{year}-10")
+    if first == last:                      # one heading: 'B–B (2026.1 … 2026.1)' read as if there were several
+        return (f"the heading {column_letter(first)} ({_text(numbers[first])}) is a number, not a month (Excel keeps "
+                f"{year}.10 typed in a cell as the number {year}.1): type the month as text, like "
+                + (f"{year}-01 or {year}-10" if october_or_january(numbers[first]) else example))
     return (f"the headings {column_letter(first)}–{column_letter(last)} ({_text(numbers[first])} … "
             f"{_text(numbers[last])}) are numbers, not months (Excel keeps {year}.10 typed in a cell as the number "
             f"{year}.1): type each month as text, like {example}")

@@ -1375,10 +1375,35 @@ def test_month_headings_all_typed_as_numbers_are_refused_as_numbers(catalogue, c
     path = _month_book(tmp_path / "wide.xlsx", [["指标"], ["SLA达成率", 97.1, 96.2, 98.3, 95.0]], headings)
     code, _, err = cli("ingest", path)
     assert code == 1
-    assert err.splitlines() == [("wide.xlsx, sheet '数据': the headings B–E (2025.08 … 2025.11) are numbers, not months "
-                                 "(Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month as text, "
-                                 "like 2025-08")]
+    assert err.splitlines() == [("wide.xlsx, sheet '数据', row 1: the headings B–E (2025.08 … 2025.11) are numbers, not "
+                                 "months (Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month "
+                                 "as text, like 2025-08")]
 
+
+def test_a_tracking_table_with_month_headings_typed_as_numbers_names_the_row_and_each_heading(catalogue, cli,
+                                                                                             tmp_path):
+    """Found by exploratory testing: a yearly tracking table headed 2026.1 … 2026.12 (numbers, so
+    2026.10 is 2026.1) was refused without the row of the headings, and a single 2026.1 heading was
+    called 'the headings B–B (2026.1 … 2026.1)' and told to be typed as 2026-10, a guess: it may be
+    January. The months are not read: a 2026.1 is never taken for one of the two."""
+    year = [2026 + m / 100 if m > 9 else 2026 + m / 10 for m in range(1, 13)]      # 2026.1 … 2026.9, 2026.1, 2026.11
+    path = _month_book(tmp_path / "跟踪表.xlsx", [["2026年指标跟踪表"], ["指标"], ["SLA达成率", *range(90, 102)]],
+                       [(1, c, number) for c, number in enumerate(year, start=1)])
+    code, _, err = cli("ingest", path)
+    assert code == 1 and err.splitlines() == [
+        ("跟踪表.xlsx, sheet '数据', row 2: the headings B–M (2026.1 … 2026.12) are numbers, not months (Excel keeps "
+         "2026.10 typed in a cell as the number 2026.1): type each month as text, like 2026-02")]
+    one = _month_book(tmp_path / "一月.xlsx", [["指标"], ["SLA达成率", 95]], [(0, 1, 2026.1)])
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(one, "一月.xlsx")])
+    problem, = refused.value.problems
+    assert str(problem) == ("一月.xlsx, sheet '数据', row 1: the heading B (2026.1) is a number, not a month (Excel keeps "
+                            "2026.10 typed in a cell as the number 2026.1): type the month as text, like 2026-01 or "
+                            "2026-10")
+    assert message_text(problem.message, "zh") == (
+        "B 列的表头(2026.1)是数字,不是月份(Excel 会把单元格中输入的 2026.10 存成数字 2026.1,2026.1 可能是 1 月也可能是 10 月):"
+        "请把月份以文本填写,如 2026-01 或 2026-10")
+    assert _stored(catalogue) == {}
 
 @pytest.mark.parametrize("lang, kept, not_loaded", [("zh", "空白:保留原值", "空白:不导入"),
                                                     ("en", "Blank: current value kept", "Blank: not loaded")])
