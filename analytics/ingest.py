@@ -214,7 +214,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     """
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
-                "service": None, "as_percent": False, "target_bound": 0, "period_column": None}
+                "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
+                "metric_column": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -262,13 +263,17 @@ def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]
     frames = [plan.changes.loc[plan.changes["metric_id"].notna(), columns].assign(in_file=i)
               for i, plan in enumerate(plans)]
     both = pd.concat(frames)
-    first = both.groupby(["metric_id", "period"], observed=True).transform("first")
+    group = both.groupby(["metric_id", "period"], observed=True).ngroup().to_numpy()
+    first_at = pd.Series(np.arange(len(both))).groupby(group).transform("min").to_numpy()
+    first = both.iloc[first_at]                 # the group's first row whole: transform("first") skips a blank value
     later = both["in_file"].to_numpy() != first["in_file"].to_numpy()
     same = later & _equal(both["value"], first["value"]) & _equal(both["target"], first["target"])
-    clash = both[later & ~same]
-    problems = [Problem(f"'{r.metric}' {r.period} is also in {plans[f].file_name}; load one of the two files",
+    clash = later & ~same
+    problems = [Problem(f"'{r.metric}' {r.period} is also in {plans[t.in_file].file_name}; load one of the two files: "
+                        f"{_disagreement(r, t, f'in {plans[t.in_file].file_name} {_place(t)}')}",
                         file=plans[r.in_file].file_name, sheet=r.sheet, row=int(r.row))
-                for r, f in zip(clash.head(200).itertuples(index=False), first["in_file"][later & ~same][:200])]
+                for r, t in zip(both[clash].head(200).itertuples(index=False),
+                                first[clash].head(200).itertuples(index=False))]
     repeated = both[same]
     if problems or repeated.empty:
         return plans, problems
@@ -278,8 +283,9 @@ def _across_files(plans: list[FilePlan]) -> tuple[list[FilePlan], list[Problem]]
         if rows.empty:
             out.append(plan)
             continue
+        sources = first["in_file"].to_numpy()[same & (both["in_file"].to_numpy() == i)]
         notes = [f"'{r.metric}' {r.period} is also in {plans[f].file_name} with the same value: read from there"
-                 for r, f in zip(rows.head(20).itertuples(index=False), first["in_file"][same][:20])]
+                 for r, f in zip(rows.head(20).itertuples(index=False), sources[:20])]
         out.append(replace(plan, changes=plan.changes.drop(index=rows.index).reset_index(drop=True),
                            parsed=replace(plan.parsed, warnings=[*plan.parsed.warnings, *notes])))
     return out, []
@@ -422,12 +428,13 @@ def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], 
         return []
     problems = []
     for name in [n for n in unknown if n in conflicts or not create_metrics][:50]:
-        first = records.loc[records["metric"] == name].iloc[0]
+        named = records.loc[records["metric"] == name]
+        first = named.iloc[0]
         closest = [] if name in conflicts else lookup.closest(name)
         hint = (f": {conflicts[name]}" if name in conflicts else
                 f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
-        problems.append(Problem(f"unknown metric '{name}'{hint}", file=file_name,
-                                sheet=first["sheet"], row=int(first["row"])))
+        problems.append(Problem(f"unknown metric '{name}'{hint}{_rows_on_its_sheet(named)}", file=file_name,
+                                sheet=first["sheet"], row=int(first["row"]), column=_text_or_none(first["metric_column"])))
     others = 0 if create_metrics else len(unknown) - len(conflicts)
     if others:
         problems.append(Problem(
@@ -610,9 +617,11 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
     for metric_id, unit, sheet, row in written.drop_duplicates(["metric_id", "unit"]).itertuples(index=False):
         kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
         if other_unit(str(unit), kept):
+            same = written[(written["metric_id"] == metric_id).fillna(False).to_numpy()
+                           & (written["unit"].astype(object) == unit).to_numpy()]
             problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
-                                    f"in {kept}; convert the values to {kept} first", file=file_name,
-                                    sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
+                                    f"in {kept}; convert the values to {kept} first{_rows_on_its_sheet(same)}",
+                                    file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
     if problems:
         raise InputRefused(problems[:200])
 
@@ -695,16 +704,43 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
             services = [x for x in (first.service, other.service) if isinstance(x, str)]
             hint = (f": the rows are for different services ({services[0]}, {services[1]}); the catalogue needs a "
                     f"metric for each, e.g. '{services[1]}-{other.metric}'"
-                    if len(services) == 2 and services[0] != services[1] else "")
+                    if len(services) == 2 and services[0] != services[1] else f": {_disagreement(other, first)}")
             problems.append(Problem(
                 (f"'{other.metric}' {period} appears twice (also in sheet '{first.sheet}' row {first.row})"
                  if isinstance(first.sheet, str) else f"'{other.metric}' {period} appears twice (also on row {first.row})")
-                + hint, file=file_name, sheet=other.sheet, row=int(other.row)))
+                + hint, file=file_name, sheet=other.sheet, row=int(other.row),
+                column=_text_or_none(other.period_column)))
         if len(problems) >= 200:
             break
     if problems:
-        raise InputRefused(problems)
+        sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(frame["sheet"].astype(object)))}
+        raise InputRefused(sorted(problems, key=lambda p: (sheets.get(p.sheet, 0), p.row)))   # row by row
     return repeats, notes
+
+
+def _disagreement(here, there, where: str = "there") -> str:
+    """What two rows for one metric and month say differently ('value 95.4 here, 96.1 there'), so
+    that the owner sees which of the two to keep; the target when the values agree."""
+    field = "value" if not _equal(pd.Series([here.value]), pd.Series([there.value]))[0] else "target"
+    return f"{field} {_shown(getattr(here, field))} here, {_shown(getattr(there, field))} {where}"
+
+
+def _shown(number: float) -> str:
+    """A value as the cell had it: 95.4, not 95.40000000000001; a blank cell as 'blank'."""
+    return "blank" if pd.isna(number) else f"{number:.15g}"
+
+
+def _rows_on_its_sheet(rows: pd.DataFrame) -> str:
+    """' (3 rows: 4, 7–8)': every row of the first one's sheet that a refusal concerns, in order,
+    so that the owner corrects them all and not only the first; nothing for a single row."""
+    sheet = rows["sheet"].iloc[0]
+    here = rows["sheet"].isna() if not isinstance(sheet, str) else (rows["sheet"].astype(object) == sheet)
+    numbers = sorted({int(r) for r in rows.loc[here.to_numpy(), "row"]})
+    return f" ({len(numbers)} rows: {spans(numbers)})" if len(numbers) > 1 else ""
+
+
+def _text_or_none(cell) -> str | None:
+    return cell if isinstance(cell, str) else None
 
 
 def _place(row) -> str:

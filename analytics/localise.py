@@ -39,6 +39,13 @@ _ZH: list[tuple[str, str]] = [
      "单元格中是数字 {v}(显示为 {short} 或 {long}),不是月份:请把月份以文本填写,如 {october} 或 {january}"),
     (r"the cell holds the number (?P<v>\S+), not a month: type the month as text, like (?P<p>\S+)",
      "单元格中是数字 {v},不是月份:请把月份以文本填写,如 {p}"),
+    ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) is a number, not a month \(Excel keeps (?P<typed>\S+) typed in a "
+      r"cell as the number (?P<kept>\S+)\): type the month as text, like (?P<p>\S+) or (?P<q>\S+)"),
+     ("{c} 列的表头({a})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept},{a} 可能是 1 月也可能是 10 月):"
+      "请把月份以文本填写,如 {p} 或 {q}")),
+    ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) is a number, not a month \(Excel keeps (?P<typed>\S+) typed in a "
+      r"cell as the number (?P<kept>\S+)\): type the month as text, like (?P<p>\S+)"),
+     "{c} 列的表头({a})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):请把月份以文本填写,如 {p}"),
     ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) are numbers, not months \(Excel keeps "
       r"(?P<typed>\S+) typed in a cell as the number (?P<kept>\S+)\): type each month as text, like (?P<p>\S+)"),
      ("{first}–{last} 列的表头({a} … {b})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):"
@@ -49,6 +56,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<v>.*)' names a month but no year, and the months beside it do not make the year certain: write it with "
       r"its year, like (?P<p>\S+) or (?P<zh>\S+)"), "“{v}”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
+    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); "
+      r"convert the values to (?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
     ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
     ((r"(?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be negative: check the "
@@ -65,7 +75,14 @@ _ZH: list[tuple[str, str]] = [
       r"metric's, and write its value in (?P<to>.*), without %"),
      "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
+      r"(?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
+     "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
+    ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
+    ((r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\) \((?P<n>\d+) rows: "
+      r"(?P<r>[\d, –]+)\)"),
+     "指标目录中没有“{name}”(最接近的:{close})(共 {n} 行:第 {r} 行)"),
+    (r"unknown metric '(?P<name>.*)' \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)", "指标目录中没有“{name}”(共 {n} 行:第 {r} 行)"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
@@ -81,6 +98,11 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\): the rows are for different services "
       r"\((?P<a>.*), (?P<b>.*)\); the catalogue needs a metric for each, e\.g\. '(?P<e>.*)'"),
      "“{m}” {p} 出现了两次(另见第 {r} 行):这些行属于不同的服务({a}、{b});指标目录中需要为每个服务各建一个指标,如“{e}”"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\): (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) there"),
+     "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行):此处{reading}为 {mine},该处为 {theirs}"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\): (?P<reading>value|target) (?P<mine>\S+) "
+      r"here, (?P<theirs>\S+) there"), "“{m}” {p} 出现了两次(另见第 {r} 行):此行{reading}为 {mine},第 {r} 行为 {theirs}"),
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also in sheet '(?P<s>.*)' row (?P<r>\d+)\)",
      "“{m}” {p} 出现了两次(另见工作表“{s}”第 {r} 行)"),
     (r"'(?P<m>.*)' (?P<p>\S+) appears twice \(also on row (?P<r>\d+)\)", "“{m}” {p} 出现了两次(另见第 {r} 行)"),
@@ -90,6 +112,12 @@ _ZH: list[tuple[str, str]] = [
      "“{m}” {p}:第 {r} 行与第 {r2} 行的数值相同,只读取一次"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*) with the same value: read from there",
      "“{m}” {p} 也在 {f} 中,数值相同:只从该文件读取"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files: (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) in (?P=f) sheet '(?P<s>.*)' row (?P<r>\d+)"),
+     "“{m}” {p} 也在 {f} 中;两个文件请只导入一个:此处{reading}为 {mine},{f} 工作表“{s}”第 {r} 行为 {theirs}"),
+    ((r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files: (?P<reading>value|target) "
+      r"(?P<mine>\S+) here, (?P<theirs>\S+) in (?P=f) row (?P<r>\d+)"),
+     "“{m}” {p} 也在 {f} 中;两个文件请只导入一个:此处{reading}为 {mine},{f} 第 {r} 行为 {theirs}"),
     (r"'(?P<m>.*)' (?P<p>\S+) is also in (?P<f>.*); load one of the two files",
      "“{m}” {p} 也在 {f} 中;两个文件请只导入一个"),
     (r"this exact file was already loaded as upload #(?P<id>\d+) \('(?P<name>.*)', (?P<when>[^)]*)\).*",
@@ -633,9 +661,14 @@ def _hidden(text: str) -> str | None:
     return "和 ".join(parts)
 
 
+def _blank(text: str) -> str:
+    return "空白" if text == "blank" else text
+
+
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
-            "what": lambda text: "目标值", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
+            "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
+            "mine": _blank, "theirs": _blank, "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

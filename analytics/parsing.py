@@ -29,7 +29,7 @@ from .sheet_layout import (
 
 MAX_PROBLEMS = 200
 CHECKED_COLUMNS = ["metric", "period", "value", "target", "sheet", "row", "column", "unit", "service",
-                   "as_percent", "period_column"]                  # what a refusal keeps for the ingest's own checks of the rows
+                   "as_percent", "period_column", "metric_column"]                  # what a refusal keeps for the ingest's own checks of the rows
 HIDDEN_ROWS = "its rows are all hidden (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")
@@ -92,7 +92,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if table is None:
             why = unread_header(head)
             if why:
-                problems.append(Problem(why, file=file_name, sheet=sheet.name))
+                problems.append(Problem(why[0], file=file_name, sheet=sheet.name, row=why[1]))
             elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:

@@ -54,9 +54,10 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent", "target_bound", "period_column"]
+                  "service", "as_percent", "target_bound", "period_column", "metric_column"]
 # period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
-# wide table), where a month refused is shown;
+# wide table), where a month refused is shown; metric_column: the column that names the record's metric,
+# with its heading (A (指标), or the metric's own column in a table with one column per metric);
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -521,9 +522,10 @@ def _in_order(months: list[int]) -> bool:
     return _one_way([f"0000-{month:02d}" for month in months])
 
 
-def unread_header(rows: list[list]) -> str | None:
+def unread_header(rows: list[list]) -> tuple[str, int | None] | None:
     """Why a sheet with a header naming the metric column was still not read, for the refusal:
-    months without a certain year (1月 2月 …), quarters instead of months, or values without any month."""
+    months without a certain year (1月 2月 …), quarters instead of months, or values without any month;
+    with the heading row's number where the refusal is about that row's own cells (months typed as numbers)."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
@@ -531,27 +533,27 @@ def unread_header(rows: list[list]) -> str | None:
                                                    if roles["period"] < len(cells) and is_quarter(cells[roles["period"]])]):
                 return (f"the cells under {column_letter(roles['period'])} ({_text(row[roles['period']])}) are quarters "
                         f"({quarters[0]} …), not months: the dashboard follows metrics month by month; write one row per "
-                        "month (e.g. 2026-07)")
+                        "month (e.g. 2026-07)"), None
             continue
         if "value" in roles and "period" not in roles:
             return ("the table has a value column but no month column, and its title, sheet name and file name "
-                    "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
+                    "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)"), None
         for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
             quarters = {c: _text(cell) for c, cell in enumerate(candidate) if c not in roles.values() and is_quarter(cell)}
             if quarters:
                 first, last = min(quarters), max(quarters)
                 return (f"the columns {column_letter(first)}–{column_letter(last)} ({quarters[first]} … "
                         f"{quarters[last]}) are quarters, not months: the dashboard follows metrics month by month; "
-                        "send one column per month (e.g. 2026-01)")
+                        "send one column per month (e.g. 2026-01)"), None
             months = {c: _text(cell) for c, cell in enumerate(candidate)
                       if c not in roles.values() and month_without_year(_split_kind(cell)[0])}
             if months:
                 first, last = min(months), max(months)
                 return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
                         f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
-                        "or write each month as 2026-01")
+                        "or write each month as 2026-01"), None
         if typed := _months_typed_as_numbers(row, roles):
-            return typed
+            return typed, r + 1
     return None
 
 
@@ -564,6 +566,10 @@ def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:
     first, last = min(numbers), max(numbers)
     year = month_as_number(numbers[first])[:4]
     example = next((month_as_number(cell) for cell in numbers.values() if not october_or_january(cell)), f"{year}-10")
+    if first == last:                      # one heading: 'B–B (2026.1 … 2026.1)' read as if there were several
+        return (f"the heading {column_letter(first)} ({_text(numbers[first])}) is a number, not a month (Excel keeps "
+                f"{year}.10 typed in a cell as the number {year}.1): type the month as text, like "
+                + (f"{year}-01 or {year}-10" if october_or_january(numbers[first]) else example))
     return (f"the headings {column_letter(first)}–{column_letter(last)} ({_text(numbers[first])} … "
             f"{_text(numbers[last])}) are numbers, not months (Excel keeps {year}.10 typed in a cell as the number "
             f"{year}.1): type each month as text, like {example}")
@@ -1115,6 +1121,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
         "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
+        "metric_column": _repeated(_column_label(table, roles["metric"]), frame.index),
         "unit": units,
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
@@ -1442,6 +1449,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
         if count else pd.Categorical([]),
         "period_column": _repeated(_column_label(table, roles["period"]), pd.RangeIndex(count * width)),
+        "metric_column": pd.Categorical([_column_label(table, c) for c in columns]).take(np.tile(np.arange(width), count))
+        if count else pd.Categorical([]),
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
@@ -1564,6 +1573,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
         "period_column": each_row([_column_label(table, c) for c in columns]),
+        "metric_column": _repeated(_column_label(table, table.roles["metric"]), pd.RangeIndex(len(rows) * months)),
     }, copy=False)[RECORD_COLUMNS]
 
 

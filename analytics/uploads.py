@@ -10,8 +10,28 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputRefused, Problem
+from .i18n import t
 from .names import name_key
 from .store import Store
+
+PREVIEW_ORDER = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}
+
+
+def preview_table(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A file plan's changes as the upload preview lists them, changed first: the change in words,
+    the current value and the value after loading. A blank cell is not loaded, so where a value is
+    already stored it stays: shown as 'blank: current value kept' with that value, not as an empty
+    new value beside the old one, which reads as if the blank would erase it."""
+    kept = ((changes["status"] == "missing").to_numpy() & changes["old_value"].notna().to_numpy())
+    words = {"new": t("upload.new", lang), "changed": t("upload.changed", lang),
+             "unchanged": t("upload.unchanged", lang), "missing": t("upload.blank_not_loaded", lang)}
+    status = changes["status"].astype(object).map(words).where(~kept, t("upload.blank_kept", lang))
+    view = changes.assign(order=changes["status"].astype(object).map(PREVIEW_ORDER).astype("int64"), status=status,
+                          value=changes["value"].where(~kept, changes["old_value"]))
+    targets = ["target"] if changes["target"].notna().any() else []      # the file gives targets
+    return view.sort_values(["order", "metric", "period"])[
+        ["status", "catalogue_name", "period", "old_value", "value", *targets, "sheet", "row"]]
+
 
 UPLOAD_COLUMNS = ["id", "file_name", "uploaded_by", "uploaded_at", "source", "rows_read", "values_new",
                   "values_changed", "values_unchanged", "values_missing", "metrics_created", "outcome",

@@ -20,7 +20,12 @@ from analytics.isolation import start_reading_server
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_names
-from analytics.uploads import list_uploads, records_verified_on, rollback_upload
+from analytics.uploads import (
+    list_uploads,
+    preview_table,
+    records_verified_on,
+    rollback_upload,
+)
 from pages.common import (
     author_field,
     current_user,
@@ -112,17 +117,10 @@ def _show_preview(plan: IngestPlan) -> None:
                       unit=metric["unit"] or t("upload.no_unit"), decimals=metric["decimals"]),
                     icon=":material/add_chart:")
         with st.expander(t("upload.changes_table", file=file_plan.file_name), expanded=len(plan.files) == 1):
-            changes = file_plan.changes
-            order = {"changed": 0, "new": 1, "missing": 2, "unchanged": 3}
-            view = changes.assign(
-                order=changes["status"].map(order).astype("int64"),
-                status=changes["status"].map({
-                    "new": t("upload.new"), "changed": t("upload.changed"),
-                    "unchanged": t("upload.unchanged"), "missing": t("upload.missing")}),
-            ).sort_values(["order", "metric", "period"])
-            targets = ["target"] if changes["target"].notna().any() else []      # the file gives targets
-            shown = view[["status", "catalogue_name", "period", "old_value", "value", *targets, "sheet", "row"]].head(
-                PREVIEW_ROWS)
+            view = preview_table(file_plan.changes, lang())
+            shown = view.head(PREVIEW_ROWS).copy()
+            if file_plan.count("missing"):
+                st.caption(t("upload.blank_note"))
             shown["catalogue_name"] = _names_in_reader_language(shown["catalogue_name"], catalogue)
             data_table(shown,
                        column_config={

@@ -88,7 +88,7 @@ def test_a_bad_file_is_refused_on_the_page_with_file_row_and_column(browser, tmp
         assert page.get_by_role("button", name="确认导入").count() == 0
         page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
         text = _drop_file(browser, url, "zh", unknown, until="七月.csv,第 2 行").get_by_test_id("stMain").inner_text()
-        assert "七月.csv,第 2 行:指标目录中没有“Incident MTTA”(最接近的:“事件平均解决时间”)" in text   # by its 中文名
+        assert "七月.csv,第 2 行,A 列(指标):指标目录中没有“Incident MTTA”(最接近的:“事件平均解决时间”)" in text   # by its 中文名
     assert current_observations(Store(store.path)).empty
 
 

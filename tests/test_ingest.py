@@ -7,6 +7,7 @@ import pytest
 import xlsxwriter
 
 from analytics.errors import InputRefused
+from analytics.i18n import t
 from analytics.ingest import apply_ingest, plan_ingest
 from analytics.localise import message_text
 from analytics.observations import current_observations
@@ -90,11 +91,11 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
     assert code == 1
     assert err.splitlines() == [                                  # row by row, what concerns the file last
         f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
-        f"{path.name}{where}, row 3: unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
+        f"{path.name}{where}, row 3, column A (指标): unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
         f"{path.name}{where}, row 5: {in_minutes}",
         (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
          "this row is that metric's, and write its value in h, without %"),
-        f"{path.name}{where}, row 7: '一次解决率' 2026-10 appears twice (also {also} row 4)",
+        f"{path.name}{where}, row 7, column B (月份): '一次解决率' 2026-10 appears twice (also {also} row 4): value 73 here, 72 there",
         (f"{path.name}: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with "
          "--create-metrics; nothing was written")]
     code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
@@ -121,7 +122,7 @@ def test_a_refused_file_does_not_keep_the_other_files_problems_for_later(catalog
     code, _, err = cli("ingest", bad_cell, unknown, fine)
     assert code == 1 and err.splitlines() == [
         "a.csv, row 2, column C (数值): '九十五' is not a number",
-        "b.csv, row 2: unknown metric '可用性'",
+        "b.csv, row 2, column A (指标): unknown metric '可用性'",
         ("b.csv: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with --create-metrics; "
          "nothing was written")]
     assert _stored(catalogue) == {}
@@ -158,7 +159,7 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
     path = _csv(tmp_path, "u.csv", "metric,period,value\nIncident MTTR,2026-05,6\nIncident MTTA,2026-05,0.5\n")
     code, _, err = cli("ingest", path)
     assert code == 1
-    assert "u.csv, row 3: unknown metric 'Incident MTTA' (closest in the catalogue: 'Incident MTTR')" in err
+    assert "u.csv, row 3, column A (metric): unknown metric 'Incident MTTA' (closest in the catalogue: 'Incident MTTR')" in err
     assert "add them to the catalogue" in err and "--create-metrics" in err
     assert _stored(catalogue) == {} and list_uploads(catalogue).empty
 
@@ -190,7 +191,7 @@ def test_a_name_with_another_unit_or_a_qualifier_in_brackets_is_refused(catalogu
     """Minutes loaded as hours would be sixty times wrong; 核心 is a different metric, not a unit."""
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,300\n")
     code, _, err = cli("ingest", path)
-    assert code == 1 and f"u.csv, row 2: {message}" in err
+    assert code == 1 and f"u.csv, row 2, column A (metric): {message}" in err
     assert ("1 unknown metric name(s)" in err) == ("closest" in message)
     assert _stored(catalogue) == {}
 
@@ -200,7 +201,7 @@ def test_an_amount_in_万元_for_a_metric_kept_in_元_is_refused_with_what_to_do
     assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,name_zh,unit\nCost per ticket,单张工单成本,元\n"))[0] == 0
     code, _, err = cli("ingest", _csv(tmp_path, "u.csv", "指标,月份,数值\n单张工单成本(万元),2026-05,0.035\n"))
     assert code == 1
-    assert err.splitlines()[0] == ("u.csv, row 2: unknown metric '单张工单成本(万元)': the catalogue keeps 'Cost per ticket' "
+    assert err.splitlines()[0] == ("u.csv, row 2, column A (指标): unknown metric '单张工单成本(万元)': the catalogue keeps 'Cost per ticket' "
                                    "in 元, not 万元; convert the values to 元 first")
 
 
@@ -208,7 +209,7 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
     path = _csv(tmp_path, "u.csv", "metric,period,value\n事件平均解决时间(min),2026-05,300\nIncident MTTA,2026-05,1\n")
     code, _, err = cli("ingest", path, "--create-metrics")
     assert code == 1
-    assert err.splitlines() == [("u.csv, row 2: unknown metric '事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' "
+    assert err.splitlines() == [("u.csv, row 2, column A (metric): unknown metric '事件平均解决时间(min)': the catalogue keeps 'Incident MTTR' "
                                  "in h, not min; convert the values to h first")]
     assert _stored(catalogue) == {} and _table(catalogue, "SELECT count(*) FROM metric") == [(3,)]
 
@@ -482,9 +483,45 @@ def test_same_metric_and_period_twice_is_refused_naming_both_rows(catalogue, cli
                 "Incident MTTR,2026/5,7\n")
     code, _, err = cli("ingest", path)
     assert code == 1
-    assert "d.csv, row 4: 'Incident MTTR' 2026-05 appears twice (also on row 2)" in err
+    assert "d.csv, row 4, column B (period): 'Incident MTTR' 2026-05 appears twice (also on row 2)" in err
     assert _stored(catalogue) == {}
 
+
+def test_a_month_given_twice_names_its_column_and_the_rows_in_order(catalogue, cli, tmp_path):
+    """Found by exploratory testing: the refusal named no column, and the rows came in the order of
+    the metrics (row 5 before row 4)."""
+    path = tmp_path / "五月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("数据")
+        for r, row in enumerate([["指标", "月份", "数值"], ["MTTR", "2026-05", 6], ["SLA attainment", "2026-05", 90],
+                                 ["SLA attainment", "2026-05", 91], ["MTTR", "2026-05", 7]]):
+            sheet.write_row(r, 0, row)
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines() == [
+        ("五月.xlsx, sheet '数据', row 4, column B (月份): 'SLA attainment' 2026-05 appears twice (also in sheet '数据' "
+         "row 3): value 91 here, 90 there"),
+        ("五月.xlsx, sheet '数据', row 5, column B (月份): 'MTTR' 2026-05 appears twice (also in sheet '数据' row 2): "
+         "value 7 here, 6 there")]
+    wide = _csv(tmp_path, "w.csv", "指标,2026-05,2026-06\nMTTR,6,7\nIncident MTTR,6,8\n")
+    code, _, err = cli("ingest", wide)
+    assert code == 1 and err.splitlines() == [
+        "w.csv, row 3, column C (2026-06): 'Incident MTTR' 2026-06 appears twice (also on row 2): value 8 here, 7 there"]
+    assert _stored(catalogue) == {}
+
+
+def test_an_unknown_metric_and_another_unit_name_the_column_and_every_row(catalogue, cli, tmp_path):
+    """Found by exploratory testing: only the first row of each was named, and not the column."""
+    path = _csv(tmp_path, "u.csv", "指标,月份,数值,单位\n可用性,2026-05,99,%\nMTTR,2026-05,270,分钟\n可用性,2026-06,98,%\n"
+                "可用性,2026-07,97,%\nMTTR,2026-06,300,分钟\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert "u.csv, row 2, column A (指标): unknown metric '可用性' (3 rows: 2, 4–5)" in err.splitlines()
+    code, _, err = cli("ingest", path, "--create-metrics")
+    assert code == 1 and err.splitlines() == [
+        ("u.csv, row 3: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h "
+         "first (2 rows: 3, 6)")]
+    assert _stored(catalogue) == {}
 
 def test_unparseable_value_is_refused_and_nothing_written(catalogue, cli, tmp_path):
     path = _csv(tmp_path, "bad.csv", "metric,period,value\nMTTR,2026-05,6\nSLA attainment,2026-05,ninety\n")
@@ -698,6 +735,59 @@ def test_two_files_with_two_values_for_one_month_in_one_batch_are_refused(catalo
         plan_ingest(catalogue, [(a, "a.csv"), (b, "b.csv")])
 
 
+def test_two_sheets_with_two_values_for_one_month_name_both_places_and_values(catalogue, cli, tmp_path):
+    """Found by exploratory testing: sheets 汇总 and 9月 of one workbook disagree on SLA attainment for
+    2026-09; the refusal named the rows but not what each said, so the owner could not tell which to keep."""
+    path = tmp_path / "九月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        for name, value, target in (("汇总", 96.1, 95), ("9月", 95.4, 95), ("目标", 95.4, 98)):
+            sheet = book.add_worksheet(name)
+            sheet.write_row(0, 0, ["指标", "月份", "数值", "目标"])
+            sheet.write_row(1, 0, ["SLA attainment", "2026-09", value, target])
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert ("九月.xlsx, sheet '9月', row 2, column B (月份): 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
+            "value 95.4 here, 96.1 there") in err
+    assert ("九月.xlsx, sheet '目标', row 2, column B (月份): 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
+            "value 95.4 here, 96.1 there") in err
+    assert _stored(catalogue) == {}
+
+
+def test_two_rows_with_two_targets_for_one_month_name_the_targets(catalogue, cli, tmp_path):
+    path = _csv(tmp_path, "d.csv", "metric,period,value,target\nMTTR,2026-06,6,5\nMTTR,2026-06,6,4.5\n")
+    code, _, err = cli("ingest", path)
+    assert code == 1 and "d.csv, row 3, column B (period): 'MTTR' 2026-06 appears twice (also on row 2): target 4.5 here, 5 there" in err
+
+
+def test_two_files_with_two_values_name_the_other_file_s_sheet_row_and_value(catalogue, cli, tmp_path):
+    """Found by exploratory testing: the refusal said only 'is also in a.xlsx', not where in it nor
+    what either file says."""
+    a = tmp_path / "a.xlsx"
+    with xlsxwriter.Workbook(a) as book:
+        sheet = book.add_worksheet("汇总")
+        sheet.write_row(0, 0, ["指标", "月份", "数值"])
+        sheet.write_row(1, 0, ["SLA attainment", "2026-05", 93.5])
+        sheet.write_row(2, 0, ["MTTR", "2026-05", 7])
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nIncident MTTR,2026-05,8\n")
+    code, _, err = cli("ingest", a, b)
+    assert code == 1
+    assert ("b.csv, row 2: 'Incident MTTR' 2026-05 is also in a.xlsx; load one of the two files: value 8 here, "
+            "7 in a.xlsx sheet '汇总' row 3") in err
+    assert _stored(catalogue) == {}
+
+
+def test_a_blank_in_one_file_is_not_the_same_value_as_a_number_in_another(catalogue, cli, tmp_path):
+    """The first file's blank for a month and the second's 8 were compared with the first number of
+    the month (8 itself), so the 8 was dropped as a repeat and nothing was loaded for the month."""
+    a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,\nSLA attainment,2026-05,93\n")
+    b = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,8\n")
+    code, _, err = cli("ingest", a, b)
+    assert code == 1
+    assert ("b.csv, row 2: 'MTTR' 2026-05 is also in a.csv; load one of the two files: value 8 here, "
+            "blank in a.csv row 2") in err
+    assert _stored(catalogue) == {}
+
+
 def test_two_files_with_the_same_value_for_one_month_read_it_from_the_first(catalogue, cli, tmp_path):
     """A summary file and a process owner's file in one batch agree on SLA attainment for 2026-05: the
     value is read once, from the first file; each file's other values load as usual."""
@@ -758,7 +848,7 @@ def test_duplicates_in_a_long_csv_name_both_rows(catalogue, tmp_path, monkeypatc
     with pytest.raises(InputRefused) as refused:
         plan_ingest(catalogue, [(_csv(tmp_path, "big.csv", "\n".join(lines) + "\n"), "big.csv")])
     assert [str(p) for p in refused.value.problems] == [
-        "big.csv, row 1082: 'Incident MTTR' 2010-03 appears twice (also on row 244)"]
+        "big.csv, row 1082, column B (period): 'Incident MTTR' 2010-03 appears twice (also on row 244): value 1 here, 242 there"]
 
 
 def test_observations_csv_contract(catalogue, cli, tmp_path):
@@ -1099,7 +1189,7 @@ def test_rows_for_two_services_of_one_metric_without_a_metric_each_are_refused_w
     path = _csv(tmp_path, "s.csv", "服务,指标,月份,数值\n网银,SLA达成率,2026-10,95.1\n核心,SLA达成率,2026-10,99.1\n")
     code, _, err = cli("ingest", path)
     assert code == 1
-    assert ("s.csv, row 3: 'SLA达成率' 2026-10 appears twice (also on row 2): the rows are for different services "
+    assert ("s.csv, row 3, column C (月份): 'SLA达成率' 2026-10 appears twice (also on row 2): the rows are for different services "
             "(网银, 核心); the catalogue needs a metric for each, e.g. '核心-SLA达成率'") in err
     assert _stored(catalogue) == {}
 
@@ -1125,7 +1215,7 @@ def test_the_same_value_twice_is_read_once_with_a_note(catalogue, cli, tmp_path)
 
     differing = _csv(tmp_path, "d.csv", "metric,period,value,target\nMTTR,2026-06,6,5\nMTTR,2026-06,6,6\n")
     code, _, err = cli("ingest", differing)
-    assert code == 1 and "d.csv, row 3: 'MTTR' 2026-06 appears twice (also on row 2)" in err
+    assert code == 1 and "d.csv, row 3, column B (period): 'MTTR' 2026-06 appears twice (also on row 2)" in err
 
 
 def test_a_summary_sheet_without_targets_repeats_the_process_sheet_that_has_them(catalogue, cli, tmp_path):
@@ -1285,6 +1375,55 @@ def test_month_headings_all_typed_as_numbers_are_refused_as_numbers(catalogue, c
     path = _month_book(tmp_path / "wide.xlsx", [["指标"], ["SLA达成率", 97.1, 96.2, 98.3, 95.0]], headings)
     code, _, err = cli("ingest", path)
     assert code == 1
-    assert err.splitlines() == [("wide.xlsx, sheet '数据': the headings B–E (2025.08 … 2025.11) are numbers, not months "
-                                 "(Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month as text, "
-                                 "like 2025-08")]
+    assert err.splitlines() == [("wide.xlsx, sheet '数据', row 1: the headings B–E (2025.08 … 2025.11) are numbers, not "
+                                 "months (Excel keeps 2025.10 typed in a cell as the number 2025.1): type each month "
+                                 "as text, like 2025-08")]
+
+
+def test_a_tracking_table_with_month_headings_typed_as_numbers_names_the_row_and_each_heading(catalogue, cli,
+                                                                                             tmp_path):
+    """Found by exploratory testing: a yearly tracking table headed 2026.1 … 2026.12 (numbers, so
+    2026.10 is 2026.1) was refused without the row of the headings, and a single 2026.1 heading was
+    called 'the headings B–B (2026.1 … 2026.1)' and told to be typed as 2026-10, a guess: it may be
+    January. The months are not read: a 2026.1 is never taken for one of the two."""
+    year = [2026 + m / 100 if m > 9 else 2026 + m / 10 for m in range(1, 13)]      # 2026.1 … 2026.9, 2026.1, 2026.11
+    path = _month_book(tmp_path / "跟踪表.xlsx", [["2026年指标跟踪表"], ["指标"], ["SLA达成率", *range(90, 102)]],
+                       [(1, c, number) for c, number in enumerate(year, start=1)])
+    code, _, err = cli("ingest", path)
+    assert code == 1 and err.splitlines() == [
+        ("跟踪表.xlsx, sheet '数据', row 2: the headings B–M (2026.1 … 2026.12) are numbers, not months (Excel keeps "
+         "2026.10 typed in a cell as the number 2026.1): type each month as text, like 2026-02")]
+    one = _month_book(tmp_path / "一月.xlsx", [["指标"], ["SLA达成率", 95]], [(0, 1, 2026.1)])
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(one, "一月.xlsx")])
+    problem, = refused.value.problems
+    assert str(problem) == ("一月.xlsx, sheet '数据', row 1: the heading B (2026.1) is a number, not a month (Excel keeps "
+                            "2026.10 typed in a cell as the number 2026.1): type the month as text, like 2026-01 or "
+                            "2026-10")
+    assert message_text(problem.message, "zh") == (
+        "B 列的表头(2026.1)是数字,不是月份(Excel 会把单元格中输入的 2026.10 存成数字 2026.1,2026.1 可能是 1 月也可能是 10 月):"
+        "请把月份以文本填写,如 2026-01 或 2026-10")
+    assert _stored(catalogue) == {}
+
+@pytest.mark.parametrize("lang, kept, not_loaded", [("zh", "空白:保留原值", "空白:不导入"),
+                                                    ("en", "Blank: current value kept", "Blank: not loaded")])
+def test_the_preview_shows_a_blank_cell_as_keeping_the_current_value(catalogue, cli, tmp_path, lang, kept, not_loaded):
+    """Found by exploratory testing: a blank cell showed as an empty new value beside the current
+    one, as if loading would erase it; a blank is not loaded and the current value stays."""
+    from analytics.uploads import preview_table
+
+    assert cli("ingest", _csv(tmp_path, "九月.csv", "指标,月份,数值\nMTTR,2026-09,6.5\n"))[0] == 0
+    path = tmp_path / "十月.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("数据")
+        for r, row in enumerate([["指标", "月份", "数值"], ["MTTR", "2026-09", None], ["MTTR", "2026-10", None],
+                                 ["SLA attainment", "2026-10", 95]]):
+            sheet.write_row(r, 0, row)
+    plan = plan_ingest(catalogue, [(path, path.name)])
+    view = preview_table(plan.files[0].changes, lang)
+    rows = view[["status", "period", "old_value", "value", "row"]].astype(object).where(view.notna(), None)
+    assert rows.values.tolist() == [[t("upload.new", lang), "2026-10", None, 95.0, 4],
+                                    [kept, "2026-09", 6.5, 6.5, 2],
+                                    [not_loaded, "2026-10", None, None, 3]]
+    apply_ingest(catalogue, plan, by="t")
+    assert _stored(catalogue)[("Incident MTTR", "2026-09")] == 6.5          # as the preview said

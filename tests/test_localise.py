@@ -86,11 +86,28 @@ def test_unknown_metrics_and_duplicates_in_chinese(catalogued, tmp_path):
                     encoding="utf-8")
     problems = _refusal(catalogued, path)
     texts = [problem_text(p, "zh") for p in problems]
-    assert any(t.startswith("五月.csv,第 4 行:指标目录中没有“可用性”") for t in texts), texts
+    assert any(t.startswith("五月.csv,第 4 行,A 列(指标):指标目录中没有“可用性”") for t in texts), texts
     assert "五月.csv:1 个指标名称不在指标目录中" in " ".join(texts)
     for problem, text in zip(problems, texts):
         outside_quotes = re.sub(r"“[^”]*”|'[^']*'", "", text)
         assert not ENGLISH_WORD.search(outside_quotes), (str(problem), text)
+
+
+def test_two_files_that_disagree_in_chinese(catalogued, tmp_path):
+    """Each names the other file's place and what the two say, as the English does."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.xlsx"
+    a.write_text("指标,月份,数值\n事件平均解决时间,2026-05,\n", encoding="utf-8")
+    with xlsxwriter.Workbook(b) as book:
+        book.add_worksheet("汇总").write_row(0, 0, ["指标", "月份", "数值"])
+        book.get_worksheet_by_name("汇总").write_row(1, 0, ["事件平均解决时间", "2026-05", 8])
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogued, [(b, "b.xlsx"), (a, "a.csv")])
+    assert [problem_text(p, "zh") for p in refused.value.problems] == [
+        "a.csv,第 2 行:“事件平均解决时间” 2026-05 也在 b.xlsx 中;两个文件请只导入一个:此处数值为 空白,b.xlsx 工作表“汇总”第 2 行为 8"]
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogued, [(a, "a.csv"), (b, "b.xlsx")])
+    assert [problem_text(p, "zh") for p in refused.value.problems] == [
+        "b.xlsx,工作表“汇总”,第 2 行:“事件平均解决时间” 2026-05 也在 a.csv 中;两个文件请只导入一个:此处数值为 8,a.csv 第 2 行为 空白"]
 
 
 @pytest.mark.parametrize("content, expected", [
@@ -704,6 +721,8 @@ NOT_SAMPLED = {
         "the reason is one of store.unusable_path_problem's messages; see test_cli's Chinese refusals",
     ("parsing.py", "{}: unhide them if the table's heading is there"):
         "the first part says which rows are hidden ('row 1 is hidden …'); see the hidden-heading case",
+    ("ingest.py", "'{}' {} is also in {}; load one of the two files: {}"):
+        "the last part is ingest._disagreement's 'value 8 here, 7 in a.xlsx row 2'; see the two-files case",
 }
 
 
@@ -930,8 +949,8 @@ def test_catalogue_metrics_in_refusals_by_the_names_a_chinese_reader_knows(store
     path.write_text("metric,period,value\nIncident MTTx,2026-05,1\n事件平均解决时间(分钟),2026-05,300\n", encoding="utf-8")
     names = {"Incident MTTR": "事件平均解决时间", "Incident MTTA": "平均响应时间"}
     assert [problem_text(problem, "zh", names) for problem in _refusal(store, path)[:2]] == [
-        "a.csv,第 2 行:指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
-        "a.csv,第 3 行:“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
+        "a.csv,第 2 行,A 列(metric):指标目录中没有“Incident MTTx”(最接近的:“事件平均解决时间”、“平均响应时间”)",
+        "a.csv,第 3 行,A 列(metric):“事件平均解决时间(分钟)”的单位是 分钟,而指标目录中“事件平均解决时间”的单位是 h:请先把数值换算为 h"]
 
 
 def test_an_upload_scope_refusal_names_the_metrics_by_their_chinese_names(catalogued, tmp_path):
