@@ -462,6 +462,7 @@ def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_st
 
 @pytest.mark.parametrize("option, value, canonical", [("--process", "Incident", "incident"),
                                                       ("--process", "INCIDENT", "incident"),
+                                                      ("--process", "事件管理", "incident"),
                                                       ("--category", "Cost", "cost"), ("--category", "服务成本", "cost")])
 def test_a_filter_matches_the_catalogue_in_any_case_and_chinese_category_names(report_store, tmp_path, option,
                                                                               value, canonical):
