@@ -145,11 +145,12 @@ with baselines_tab:
                                          placeholder=t("cat.keep"))
             from_period = st.text_input(t("cat.from"), value=next_month, help="YYYY-MM")
             reason = st.text_input(t("cat.reason"))
+            backdate = st.checkbox(t("cat.backdate"), key="set_backdate")
             if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip() or not can_set):
                 try:
                     cycle, added = set_version_if_changed(store, row["name"], baseline=new_baseline,
                                                           target=new_target, from_period=from_period, by=by.strip(),
-                                                          reason=reason)
+                                                          reason=reason, backdate=backdate)
                     state["catalogue_flash"] = t("cat.set_done" if added else "cat.set_unchanged",
                                                  metric=display_name(row, lang()), cycle=cycle, period=from_period)
                     st.rerun()
@@ -169,9 +170,10 @@ with baselines_tab:
                 st.markdown(t("cat.computed", stat=t(f"cat.stat_{stat}"), n=int(window["value"].notna().sum()),
                               value=format_number(value, unit, decimals)))
                 compute_from = st.text_input(t("cat.from"), value=next_month, key="compute_from")
+                compute_backdate = st.checkbox(t("cat.backdate"), key="compute_backdate")
                 if st.button(t("cat.compute_button"), disabled=not by.strip() or start > end or not can_set):
                     cycle, _, _ = compute_version(store, row["name"], window=f"{start}:{end}", stat=stat,
-                                                  from_period=compute_from, by=by.strip())
+                                                  from_period=compute_from, by=by.strip(), backdate=compute_backdate)
                     state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
                                                  period=compute_from)
                     st.rerun()

@@ -11,6 +11,7 @@ import pytest
 
 from analytics.analysis import ANALYSE_COLUMNS, analyse
 from analytics.baselines import list_versions
+from analytics.localise import message_text
 
 CATALOGUE = """name,unit,category,direction,tolerance,weight,baseline,target,from_period
 MTTR,h,efficiency,decrease,0.5,2,9,8,2025-01
@@ -72,6 +73,31 @@ def test_analyse_a_chosen_period_and_one_without_data(loaded, cli):
     assert code == 0 and "no values for 2026-03" in err
     assert {r["status"] for r in json.loads(out)} == {"no_data"}
     assert cli("analyse", "--period", "March")[0] == 2
+
+
+def test_a_version_before_the_latest_one_is_refused_unless_backdate_is_given(loaded, cli):
+    """Found by exploratory testing: `baselines set --from` a month before the latest version's was
+    accepted silently and changed the baseline of cycles already reviewed. It is refused, naming the
+    metric and the latest version's cycle and month, with nothing written; --backdate sets it."""
+    assert cli("baselines", "set", "--metric", "MTTR", "--target", "7.5", "--from", "2025-10", "--by", "alice",
+               "--reason", "review")[0] == 0
+    before = list_versions(loaded, "MTTR")
+    for command in (("set", "--target", "7"), ("compute", "--window", "2025-01:2025-06")):
+        code, out, err = cli("baselines", *command, "--metric", "MTTR", "--from", "2025-07", "--by", "bob",
+                             "--reason", "late")
+        assert (code, out) == (1, "")
+        assert err.strip() == ("metric 'MTTR': its latest baseline/target version (cycle 2) starts 2025-10; a version "
+                               "from 2025-07 would change months already reviewed: start it in 2025-10 or later, or "
+                               "give --backdate to set it anyway")
+        assert message_text(err.strip(), "zh").startswith("指标“MTTR”的最新基准/目标版本(第 2 周期)自 2025-10 起生效")
+    pd.testing.assert_frame_equal(list_versions(loaded, "MTTR"), before)                 # nothing was written
+    assert cli("baselines", "set", "--metric", "MTTR", "--baseline", "9", "--target", "8", "--from", "2025-01",
+               "--by", "bob", "--reason", "again")[0] == 0         # the version already there: nothing to refuse
+    code, out, err = cli("baselines", "set", "--metric", "MTTR", "--target", "7", "--from", "2025-07", "--by", "bob",
+                         "--reason", "correction agreed at the review", "--backdate")
+    assert code == 0, err
+    assert list_versions(loaded, "MTTR")[["from_period", "target"]].values.tolist() == [
+        ["2025-01", 8.0], ["2025-07", 7.0], ["2025-10", 7.5]]
 
 
 def test_baselines_set_compute_and_list_keep_every_version(loaded, cli):

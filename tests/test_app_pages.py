@@ -325,6 +325,35 @@ def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
     assert any("unchanged" in s.value for s in at.success), [s.value for s in at.success]
 
 
+def test_catalogue_page_refuses_a_back_dated_version_unless_ticked(app_store):
+    """Found by exploratory testing: the form saved a version from a month before the latest one,
+    changing cycles already reviewed. It is refused in the reader's language, naming the latest
+    version; ticking the box sets it."""
+    from analytics.baselines import list_versions, set_version
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    set_version(app_store, "SLA attainment", baseline=None, target=96.0, from_period="2026-10", by="t", reason="r")
+    before = list_versions(app_store)
+    with app_store.read() as con:
+        sla = con.execute("SELECT id FROM metric WHERE name = 'SLA attainment'").fetchone()[0]
+    at = _app("pages/catalogue.py", lang="zh")
+    at.selectbox(key="baseline_metric").set_value(sla).run()
+    at.number_input[1].set_value(97.0)
+    _widget(at.text_input, "生效月份").set_value("2026-06")             # the form's (the first of two)
+    _widget(at.text_input, "原因(必填)").set_value("补录")
+    _widget(at.button, "保存新版本").click().run()
+    assert not at.exception, at.exception
+    cycle = int(before.query("metric == 'SLA attainment'")["cycle"].max())
+    assert f"指标“SLA达成率”的最新基准/目标版本(第 {cycle} 周期)自 2026-10 起生效" in _text(at), \
+        _text(at)
+    pd.testing.assert_frame_equal(list_versions(app_store), before)                 # nothing was written
+    at.checkbox(key="set_backdate").check()
+    _widget(at.button, "保存新版本").click().run()
+    assert not at.exception, at.exception
+    added = list_versions(app_store).query("metric == 'SLA attainment' and from_period == '2026-06'")
+    assert added["target"].tolist() == [97.0]
+
+
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
