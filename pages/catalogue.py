@@ -29,6 +29,7 @@ from analytics.scorecard import display_name
 from analytics.units import format_number
 from pages.common import (
     author_field,
+    by_display_name,
     current_user,
     data_table,
     get_analysis,
@@ -118,7 +119,7 @@ with baselines_tab:
         st.info(t("sc.no_data"))
         st.stop()
     table = analysis.table.set_index("metric_id")
-    ids = list(table.sort_values("name").index)
+    ids = by_display_name(table, current_lang)
     metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang),
                              key="baseline_metric")
     row = table.loc[metric_id]

@@ -354,6 +354,17 @@ def test_catalogue_page_refuses_a_back_dated_version_unless_ticked(app_store):
     assert added["target"].tolist() == [97.0]
 
 
+@pytest.mark.parametrize("page", ["pages/catalogue.py", "pages/metric.py"])
+def test_a_metric_picker_is_in_the_order_of_the_names_it_shows(app_store, page):
+    """Found by exploratory testing: the baselines tab's picker was sorted by the English catalogue
+    name, so the Chinese names it shows came in no order a reader could follow."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app(page, lang="zh")
+    shown = _widget(at.selectbox, "指标").options
+    assert "SLA达成率" in shown and "事件平均解决时间" in shown
+    assert shown == sorted(shown, key=str.casefold)
+
+
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
