@@ -312,6 +312,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cat.computed": ("The {stat} of {n} months is {value}.", "{n} 个月的{stat}为 {value}。"),
     "cat.compute_button": ("Save as the new baseline", "保存为新基准"),
     "cat.keep": ("(keep)", "(保持不变)"),
+    "cat.set_who": ("Baselines and targets are set or computed by these roles only: {roles}. {user} ({role}) can read them here.",
+                    "只有{roles}可以设定或计算基准与目标;{user}({role})在此只能查看。"),
     "cat.backdate": ("Allow a month before the latest version's (changes months already reviewed)",
                      "允许早于最新版本的生效月份(会改写已评审月份)"),
     "cat.window": ("window", "窗口"),

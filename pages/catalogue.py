@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import i18n
-from analytics.auth import allowed
+from analytics.auth import PERMISSIONS, allowed
 from analytics.baselines import (
     baseline_from_window,
     compute_version,
@@ -27,6 +27,7 @@ from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
+from analytics.users import ROLES
 from pages.common import (
     author_field,
     by_display_name,
@@ -37,6 +38,7 @@ from pages.common import (
     lang,
     listed,
     require_permission,
+    role_text,
     show_refusal,
     t,
     through_dashboard,
@@ -136,6 +138,10 @@ with baselines_tab:
     months = [p.strftime("%Y-%m") for p in points["period"]]
     next_month = (points["period"].max() + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
 
+    if not can_set:             # else the greyed-out forms below say nothing of why
+        setters = [role_text(r) for r in ROLES if r in PERMISSIONS["set_baseline"]]
+        st.caption(t("cat.set_who", roles=listed(setters), user=getattr(current_user(), "name", "-"),
+                     role=role_text(getattr(current_user(), "role", None))))
     left, right = st.columns(2)
     with left:
         st.subheader(t("cat.set_header"))
