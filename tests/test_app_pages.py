@@ -365,6 +365,32 @@ def test_a_metric_picker_is_in_the_order_of_the_names_it_shows(app_store, page):
     assert shown == sorted(shown, key=str.casefold)
 
 
+def _blocks(node):
+    """Every block under an AppTest node, depth first."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _blocks(child)
+
+
+def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
+    """Found by exploratory testing: saving a version reran the page and showed the first tab again,
+    the catalogue, hiding the version just saved. The tabs keep their choice across the save."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="en")
+    at.session_state["catalogue_tabs"] = "Baselines and targets"          # as a click on the tab sets it
+    at.run()
+    at.number_input[1].set_value(7.0)
+    _widget(at.text_input, "Why (required)").set_value("review")
+    _widget(at.button, "Save the new version").click().run()
+    assert not at.exception, at.exception
+    assert any("version saved" in s.value for s in at.success)
+    assert at.session_state["catalogue_tabs"] == "Baselines and targets"
+    tabs = next(block for block in _blocks(at.main) if block.type == "tab_container")
+    assert tabs.proto.tab_container.id.endswith("-catalogue_tabs")        # a widget: the browser shows its state
+    at.radio(key="language_choice").set_value("zh").run()                 # another language: other labels, no error
+    assert not at.exception, at.exception
+
+
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
