@@ -339,9 +339,9 @@ def _three_cycles_report(cli, tmp_path, lang: str = "zh") -> openpyxl.Workbook:
         for i, month in enumerate(months)), encoding="utf-8")
     assert cli("metrics", "import", catalogue)[0] == 0 and cli("ingest", values)[0] == 0
     for start, baseline in (("2025-01", 60), ("2025-07", 70), ("2026-01", 80)):
-        assert cli("baselines", "set", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
+        assert cli("baselines", "set", "--by", "t", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
                    "--reason", "new cycle")[0] == 0
-    assert cli("baselines", "set", "--metric", "MTTR", "--target", 8, "--from", "2025-01", "--reason", "target")[0] == 0
+    assert cli("baselines", "set", "--by", "t", "--metric", "MTTR", "--target", 8, "--from", "2025-01", "--reason", "target")[0] == 0
     path = tmp_path / "r.xlsx"
     assert cli("report", "--period", "2026-06", "--lang", lang, "--format", "xlsx", "--output", path)[0] == 0
     return openpyxl.load_workbook(path)
