@@ -77,15 +77,35 @@ def add_version_if_changed(con: duckdb.DuckDBPyConnection, metric_id: int, from_
                            reason: str | None, method: str, record_id: int | None = None) -> bool:
     """Add a version unless the same values already start in that month (idempotent imports, and a
     batch job's `baselines set` run twice)."""
+    if _unchanged(con, metric_id, from_period, baseline, target):
+        return False
+    add_version(con, metric_id, from_period, baseline, target, by, reason, method, record_id)
+    return True
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str, baseline: float | None,
+               target: float | None) -> bool:
+    """Whether the version that starts in that month already has these values."""
     row = con.execute(
         "SELECT baseline, target FROM baseline WHERE metric_id = ? AND from_period = ?"
         " ORDER BY id DESC LIMIT 1",
         [metric_id, period_to_date(from_period)],
     ).fetchone()
-    if row is not None and _same(row[0], baseline) and _same(row[1], target):
-        return False
-    add_version(con, metric_id, from_period, baseline, target, by, reason, method, record_id)
-    return True
+    return row is not None and _same(row[0], baseline) and _same(row[1], target)
+
+
+def _refuse_back_dated(con: duckdb.DuckDBPyConnection, metric_id: int, from_period: str) -> None:
+    """A version starting before the latest one would change the baseline and target of months
+    whose cycle was already reviewed: refused unless asked for (backdate)."""
+    latest = con.execute(
+        "SELECT m.name, b.cycle, strftime(b.from_period, '%Y-%m') FROM baseline b JOIN metric m ON m.id = b.metric_id"
+        " WHERE b.metric_id = ? ORDER BY b.from_period DESC, b.id DESC LIMIT 1", [metric_id]).fetchone()
+    if latest is not None and from_period < latest[2]:
+        name, cycle, start = latest
+        raise InputRefused(Problem(
+            f"metric '{name}': its latest baseline/target version (cycle {cycle}) starts {start}; a version from "
+            f"{from_period} would change months already reviewed: start it in {start} or later, or give --backdate "
+            "to set it anyway"))
 
 
 def list_versions(store: Store, metric: str | None = None) -> pd.DataFrame:
@@ -127,22 +147,23 @@ def check_period(text: str, what: str = "--from") -> str:
 
 
 def set_version(store: Store, metric: str, *, baseline: float | None, target: float | None, from_period: str,
-                by: str, reason: str, method: str = "manual", record_id: int | None = None) -> int:
+                by: str, reason: str, method: str = "manual", record_id: int | None = None,
+                backdate: bool = False) -> int:
     """A new baseline/target version from a month: starts a new cycle. Returns the cycle number
     (see set_version_if_changed)."""
     return set_version_if_changed(store, metric, baseline=baseline, target=target, from_period=from_period, by=by,
-                                  reason=reason, method=method, record_id=record_id)[0]
+                                  reason=reason, method=method, record_id=record_id, backdate=backdate)[0]
 
 
 def set_version_if_changed(store: Store, metric: str, *, baseline: float | None, target: float | None,
                            from_period: str, by: str, reason: str, method: str = "manual",
-                           record_id: int | None = None) -> tuple[int, bool]:
+                           record_id: int | None = None, backdate: bool = False) -> tuple[int, bool]:
     """A new baseline/target version from a month, starting a new cycle, unless the version that
     starts in that month already has these values: then nothing is added (a repeated command does
     not start a cycle of its own, which would rebase the SPC limits). Returns (cycle, added).
 
     A value left out is carried over from the version in force at that month, so setting only a
-    new target keeps the baseline.
+    new target keeps the baseline. A month before the latest version's is refused unless `backdate`.
     """
     if baseline is None and target is None:
         raise InputRefused(Problem("give a baseline, a target or both"))
@@ -159,6 +180,8 @@ def set_version_if_changed(store: Store, metric: str, *, baseline: float | None,
         if in_force:
             baseline = in_force[0] if baseline is None else baseline
             target = in_force[1] if target is None else target
+        if not backdate and not _unchanged(con, metric_id, period, baseline, target):
+            _refuse_back_dated(con, metric_id, period)
         added = add_version_if_changed(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
         return con.execute("SELECT cycle FROM baseline WHERE metric_id = ? AND from_period = ? ORDER BY id DESC LIMIT 1",
                            [metric_id, period_to_date(period)]).fetchone()[0], added
@@ -173,7 +196,8 @@ def baseline_from_window(values: pd.Series, stat: str = "mean") -> float:
 
 
 def compute_version(store: Store, metric: str, *, window: str, stat: str, from_period: str, by: str,
-                    target: float | None = None, reason: str | None = None) -> tuple[int, float, int]:
+                    target: float | None = None, reason: str | None = None,
+                    backdate: bool = False) -> tuple[int, float, int]:
     """Set the baseline to the mean/median of a window 'YYYY-MM:YYYY-MM'; returns (cycle, value, n)."""
     if stat not in ("mean", "median"):
         raise InputRefused(Problem(f"--stat must be mean or median, not '{stat}'"))
@@ -191,5 +215,5 @@ def compute_version(store: Store, metric: str, *, window: str, stat: str, from_p
     value = baseline_from_window(values, stat)
     why = reason or f"{stat} of {len(values.dropna())} months {start} to {end}"
     cycle = set_version(store, metric, baseline=value, target=target, from_period=from_period, by=by,
-                        reason=why, method=f"computed:{stat}:{start}:{end}")
+                        reason=why, method=f"computed:{stat}:{start}:{end}", backdate=backdate)
     return cycle, value, int(values.notna().sum())

@@ -28,6 +28,7 @@ from .names import (
     name_key,
     name_problem,
     other_unit,
+    process_spelling,
     unit_key,
     unit_suffix,
     without_enumerator,
@@ -459,7 +460,7 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     existing = {key: metric["id"] for key, metric in stored.items()}
     names_by_id = {metric["id"]: metric["name"] for metric in stored.values()}
     owners = dict(con.execute("SELECT alias_key, metric_id FROM metric_alias").fetchall())
-    rows = _rows_by_stored_name(rows, existing, owners, names_by_id)
+    rows = _rows_by_stored_name(_processes_spelled(con, rows), existing, owners, names_by_id)
     after = [_names_after_write(r, stored.get(name_key(r["name"])), columns) for r in rows]
     problems = [Problem(why, file=file_name, sheet=sheet, row=rec["_row"])
                 for rec, why in _name_problems(rows, after, existing, owners, names_by_id)]
@@ -501,6 +502,15 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
                                                 rec.get("target"), by, "catalogue import", "catalogue"):
             counts["baselines"] += 1
     return counts
+
+
+def _processes_spelled(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> list[dict]:
+    """The rows with each process as the catalogue keeps it (变更管理 is change): filters and groups
+    by process would otherwise show one process twice."""
+    known = [p for (p,) in con.execute(
+        "SELECT DISTINCT process FROM metric WHERE process IS NOT NULL ORDER BY process").fetchall()]
+    known += [r["process"] for r in rows if r.get("process")]
+    return [{**r, "process": process_spelling(r["process"], known)} if r.get("process") else r for r in rows]
 
 
 def _data_held(con: duckdb.DuckDBPyConnection) -> dict[int, tuple[str, str | None, str, int]]:

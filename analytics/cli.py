@@ -81,8 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="from_period", default=None, metavar="YYYY-MM")
     p.add_argument("--window", default=None, metavar="YYYY-MM:YYYY-MM")
     p.add_argument("--stat", choices=["mean", "median"], default="mean")
-    p.add_argument("--by", default=None)
+    p.add_argument("--by", default=None, help="who sets the version (needed by set and compute; kept with it)")
     p.add_argument("--reason", default=None)
+    p.add_argument("--backdate", action="store_true",
+                   help="accept a --from before the latest version's (changes months already reviewed)")
 
     p = sub.add_parser("records", help="service improvement records: raise, revise, note, move, list, show")
     rsub = p.add_subparsers(dest="records_action", metavar="ACTION", parser_class=_Parser)
@@ -361,11 +363,14 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
         return EXIT_OK
     if not args.metric or not args.from_period:
         raise UsageError(f"baselines {args.action} needs --metric and --from")
+    if args.action == "set" and args.reason is None:
+        raise UsageError("baselines set needs --reason (why the baseline or target changes)")
+    if not (args.by or "").strip():         # as README says: not the OS user ('root' on a server) by default
+        raise UsageError(f"baselines {args.action} needs --by (who sets the version; it is kept with it)")
     if args.action == "set":
-        if args.reason is None:
-            raise UsageError("baselines set needs --reason (why the baseline or target changes)")
         cycle, added = set_version_if_changed(store, args.metric, baseline=args.baseline, target=args.target,
-                                              from_period=args.from_period, by=_by(args), reason=args.reason)
+                                              from_period=args.from_period, by=args.by.strip(), reason=args.reason,
+                                              backdate=args.backdate)
         print(f"{args.metric}: new baseline/target version from {args.from_period} (cycle {cycle})" if added else
               f"{args.metric}: baseline/target from {args.from_period} unchanged (cycle {cycle} has these values); "
               "no version added")
@@ -373,8 +378,8 @@ def cmd_baselines(store: Store, args: argparse.Namespace) -> int:
     if not args.window:
         raise UsageError("baselines compute needs --window YYYY-MM:YYYY-MM")
     cycle, value, n = compute_version(store, args.metric, window=args.window, stat=args.stat,
-                                      from_period=args.from_period, by=_by(args), target=args.target,
-                                      reason=args.reason)
+                                      from_period=args.from_period, by=args.by.strip(), target=args.target,
+                                      reason=args.reason, backdate=args.backdate)
     print(f"{args.metric}: baseline {value:.6g} ({args.stat} of {n} months {args.window}) from "
           f"{args.from_period} (cycle {cycle})")
     return EXIT_OK

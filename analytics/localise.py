@@ -455,6 +455,11 @@ _ZH: list[tuple[str, str]] = [
     (r"volume_metric '(?P<v>.*)' is not a metric in the catalogue", "业务量指标“{v}”不在指标目录中"),
     # baselines and targets (baselines)
     (r"--from '(?P<v>.*)' is not a month; use YYYY-MM", "生效月份“{v}”不是月份;请写成 YYYY-MM"),
+    ((r"metric '(?P<catalogue>.*)': its latest baseline/target version \(cycle (?P<c>\d+)\) starts (?P<start>\S+); a "
+      r"version from (?P<p>\S+) would change months already reviewed: start it in \S+ or later, or give --backdate to "
+      r"set it anyway"),
+     "指标“{catalogue}”的最新基准/目标版本(第 {c} 周期)自 {start} 起生效;自 {p} 起的版本会改写已评审月份的基准与目标:"
+     "请从 {start} 或之后开始,或勾选“" + t("cat.backdate", "zh") + "”后再保存"),
     (r"window start '(?P<v>.*)' is not a month; use YYYY-MM", "窗口起始“{v}”不是月份;请写成 YYYY-MM"),
     (r"window end '(?P<v>.*)' is not a month; use YYYY-MM", "窗口结束“{v}”不是月份;请写成 YYYY-MM"),
     (r"--period '(?P<v>.*)' is not a month; use YYYY-MM", "月份“{v}”无效;请写成 YYYY-MM"),
@@ -697,6 +702,9 @@ _EN_DASHBOARD = [(re.compile(pattern + r"\Z", re.DOTALL), template) for pattern,
      + t("upload.create_metrics", "en") + "” and load again; nothing was written"),
     (r"unknown metrics; load with --create-metrics",
      "unknown metrics: tick “" + t("upload.create_metrics", "en") + "” and load again"),
+    ((r"(?P<head>metric '.*': its latest baseline/target version \(cycle \d+\) starts \S+; a version from \S+ "
+      r"would change months already reviewed: start it in \S+ or later), or give --backdate to set it anyway"),
+     "{head}, or tick “" + t("cat.backdate", "en") + "” and save again"),
 ]]
 
 

@@ -216,3 +216,45 @@ def name_problem(name: str) -> str | None:
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in _BIDI for ch in name):
         return "the name contains control or invisible characters"
     return None
+
+
+# The service-management processes (ISO/IEC 20000, ITSS) a catalogue names, by the key the
+# catalogue keeps: {key: (Chinese names, other English names)}. A Chinese name is matched with or
+# without 管理/流程 after it (变更, 变更管理, 变更管理流程).
+PROCESS_NAMES = {
+    "incident": (("事件管理", "事故管理", "故障管理"), ()),
+    "problem": (("问题管理",), ()),
+    "change": (("变更管理",), ()),
+    "release": (("发布管理", "发布和部署管理", "发布与部署管理"), ()),
+    "configuration": (("配置管理",), ()),
+    "service desk": (("服务台",), ()),
+    "service request": (("服务请求管理", "请求管理"), ()),
+    "service level": (("服务级别管理", "服务水平管理", "SLA管理"), ("SLA", "service level management")),
+    "availability": (("可用性管理",), ()),
+    "capacity": (("容量管理",), ()),
+    "continuity": (("连续性管理", "服务连续性管理", "业务连续性管理"), ()),
+    "information security": (("信息安全管理",), ()),
+    "supplier": (("供应商管理",), ()),
+    "cost": (("成本管理", "预算与核算管理"), ()),
+    "business relationship": (("业务关系管理",), ()),
+    "knowledge": (("知识管理",), ()),
+}
+
+
+def _process_word(text: str) -> str:
+    """A process name without 管理 or 流程 after it (变更管理流程 -> 变更), to look Chinese names up."""
+    return re.sub(r"(?:管理)?(?:流程)?$", "", compact_key(name_key(text)))
+
+
+_PROCESS_BY_ZH = {_process_word(zh): key for key, (names, _) in PROCESS_NAMES.items() for zh in names}
+
+
+def process_spelling(written: str, known: list[str] | tuple[str, ...] = ()) -> str:
+    """The process a catalogue row names, as the catalogue keeps it: a Chinese name (变更管理) is the
+    key (change), spelled as a `known` process already is (SLA for 服务级别管理 where the catalogue
+    says SLA), so one process is not split in two; an unknown name stays as written."""
+    key = _PROCESS_BY_ZH.get(_process_word(written))
+    if key is None:
+        return written
+    spellings = {name_key(key), *map(name_key, PROCESS_NAMES[key][1])}
+    return next((p for p in known if p and name_key(p) in spellings), key)

@@ -17,7 +17,7 @@ from .analysis import Analysis, analyse, latest_complete_period
 from .catalogue import CATEGORIES, CATEGORY_WORDS
 from .errors import InputRefused, Problem
 from .i18n import STRINGS, assurance_label, t, trend_label
-from .names import header_key
+from .names import header_key, process_spelling
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
 from .scorecard import Filters, display_names, filter_options, headline, scorecard_rows
@@ -130,9 +130,10 @@ def report_filters(everything: Analysis, process: str | None, category: str | No
     processes = filter_options(everything)["process"]
     if process:
         known = {p.casefold(): p for p in processes}
-        if process.strip().casefold() not in known:
+        spelled = process_spelling(process.strip(), processes).casefold()      # 变更管理 is change
+        if spelled not in known:
             raise InputRefused(Problem(f"process '{process}' is not one of {', '.join(processes) or '(none)'}"))
-        process = known[process.strip().casefold()]
+        process = known[spelled]
     if category:
         canonical = CATEGORY_WORDS.get(header_key(category))
         if canonical is None:         # the catalogue's own refusal, which localise puts in Chinese

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .errors import InputRefused, Problem
-from .names import name_key
+from .names import name_key, process_spelling
 from .store import Store
 
 ROLES = ("admin", "improvement_owner", "service_owner", "process_owner", "quality", "viewer")
@@ -55,11 +55,12 @@ def _catalogue_processes(con, processes: list[str] | None, kept: list[str] | tup
     if not processes:
         return []
     known = {name_key(p): p for p in kept} | {name_key(p): p for p in known_processes(con)}
-    unknown = [p for p in processes if name_key(p) not in known]
+    keys = [name_key(process_spelling(p.strip(), list(known.values()))) for p in processes]    # 变更管理 is change
+    unknown = [p for p, key in zip(processes, keys, strict=True) if key not in known]
     if unknown:
         raise InputRefused(Problem(f"no metric in the catalogue has the process {', '.join(map(repr, unknown))}; "
                                    f"known processes: {', '.join(known.values()) or 'none yet'}"))
-    return list(dict.fromkeys(known[name_key(p)] for p in processes))
+    return list(dict.fromkeys(known[key] for key in keys))
 
 
 def _record(con, by: str, name: str, change: str) -> None:

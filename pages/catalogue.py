@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import i18n
-from analytics.auth import allowed
+from analytics.auth import PERMISSIONS, allowed
 from analytics.baselines import (
     baseline_from_window,
     compute_version,
@@ -27,8 +27,10 @@ from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
 from analytics.units import format_number
+from analytics.users import ROLES
 from pages.common import (
     author_field,
+    by_display_name,
     current_user,
     data_table,
     get_analysis,
@@ -36,6 +38,7 @@ from pages.common import (
     lang,
     listed,
     require_permission,
+    role_text,
     show_refusal,
     t,
     through_dashboard,
@@ -53,7 +56,8 @@ for warning in state.pop("catalogue_warnings", []):      # a unit or direction c
     st.warning(message_text(warning, current_lang))
 by = author_field(st, t("cat.by"), "catalogue_by")
 can_edit, can_set = allowed(current_user(), "edit_catalogue"), allowed(current_user(), "set_baseline")
-catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")])
+catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")], key="catalogue_tabs",
+                                     on_change="rerun")      # keyed: a save (st.rerun) stays on its tab
 
 EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "service", "process", "owner",
             "weight", "tolerance", "decimals", "volume_metric", "unit_cost", "definition"]
@@ -118,7 +122,7 @@ with baselines_tab:
         st.info(t("sc.no_data"))
         st.stop()
     table = analysis.table.set_index("metric_id")
-    ids = list(table.sort_values("name").index)
+    ids = by_display_name(table, current_lang)
     metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang),
                              key="baseline_metric")
     row = table.loc[metric_id]
@@ -135,6 +139,10 @@ with baselines_tab:
     months = [p.strftime("%Y-%m") for p in points["period"]]
     next_month = (points["period"].max() + pd.offsets.MonthBegin(1)).strftime("%Y-%m")
 
+    if not can_set:             # else the greyed-out forms below say nothing of why
+        setters = [role_text(r) for r in ROLES if r in PERMISSIONS["set_baseline"]]
+        st.caption(t("cat.set_who", roles=listed(setters), user=getattr(current_user(), "name", "-"),
+                     role=role_text(getattr(current_user(), "role", None))))
     left, right = st.columns(2)
     with left:
         st.subheader(t("cat.set_header"))
@@ -145,11 +153,12 @@ with baselines_tab:
                                          placeholder=t("cat.keep"))
             from_period = st.text_input(t("cat.from"), value=next_month, help="YYYY-MM")
             reason = st.text_input(t("cat.reason"))
+            backdate = st.checkbox(t("cat.backdate"), key="set_backdate")
             if st.form_submit_button(t("cat.set_button"), type="primary", disabled=not by.strip() or not can_set):
                 try:
                     cycle, added = set_version_if_changed(store, row["name"], baseline=new_baseline,
                                                           target=new_target, from_period=from_period, by=by.strip(),
-                                                          reason=reason)
+                                                          reason=reason, backdate=backdate)
                     state["catalogue_flash"] = t("cat.set_done" if added else "cat.set_unchanged",
                                                  metric=display_name(row, lang()), cycle=cycle, period=from_period)
                     st.rerun()
@@ -169,9 +178,10 @@ with baselines_tab:
                 st.markdown(t("cat.computed", stat=t(f"cat.stat_{stat}"), n=int(window["value"].notna().sum()),
                               value=format_number(value, unit, decimals)))
                 compute_from = st.text_input(t("cat.from"), value=next_month, key="compute_from")
+                compute_backdate = st.checkbox(t("cat.backdate"), key="compute_backdate")
                 if st.button(t("cat.compute_button"), disabled=not by.strip() or start > end or not can_set):
                     cycle, _, _ = compute_version(store, row["name"], window=f"{start}:{end}", stat=stat,
-                                                  from_period=compute_from, by=by.strip())
+                                                  from_period=compute_from, by=by.strip(), backdate=compute_backdate)
                     state["catalogue_flash"] = t("cat.set_done", metric=display_name(row, lang()), cycle=cycle,
                                                  period=compute_from)
                     st.rerun()

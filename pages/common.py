@@ -11,6 +11,7 @@ import streamlit as st
 from analytics import config, i18n
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.localise import message_text, problem_text
+from analytics.scorecard import display_name
 from analytics.store import Store
 
 
@@ -246,3 +247,10 @@ def period_select(container, label: str, periods: list[str], default: str, key: 
     if st.query_params.get("period") != period:
         st.query_params["period"] = period
     return period
+
+
+def by_display_name(table: pd.DataFrame, lang: str) -> list:
+    """A metric picker's ids (the table's index) in the order of the names it shows in `lang`: sorted
+    by the English catalogue name, the Chinese list was in no order its reader could follow."""
+    names = {i: display_name(row, lang) for i, row in table.iterrows()}
+    return sorted(names, key=lambda i: (names[i].casefold(), i))

@@ -18,6 +18,7 @@ from analytics.units import format_difference, format_number, format_rate
 from analytics.uploads import value_history
 from pages.common import (
     MEETING_PERIOD,
+    by_display_name,
     data_table,
     get_analysis,
     get_store,
@@ -58,7 +59,7 @@ else:                                                  # opened from the menu: t
     period = st.session_state.get(MEETING_PERIOD) if st.session_state.get(MEETING_PERIOD) in periods else None
 analysis = get_analysis(period)
 table = analysis.table.set_index("metric_id")
-ids = list(table.sort_values("name").index)
+ids = by_display_name(table, current_lang)
 asked = st.query_params.get("metric")
 try:
     current = int(asked) if asked is not None else None

@@ -47,6 +47,7 @@ from analytics.units import format_number
 from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
+    by_display_name,
     current_user,
     data_table,
     get_analysis,
@@ -373,7 +374,7 @@ def _forget_raise_form() -> None:
 def raise_form() -> None:
     analysis = get_analysis()
     table = analysis.table.set_index("metric_id") if not analysis.empty else pd.DataFrame()
-    metric_ids = list(table.sort_values("name").index) if not table.empty else []
+    metric_ids = by_display_name(table, current_lang) if not table.empty else []
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
     with st.expander(t("rec.raise"), expanded=preset is not None, key="records_raise_open"):   # open across a language switch

@@ -95,6 +95,14 @@ def test_the_last_active_admin_cannot_be_demoted_or_deactivated(catalogued, chan
     assert get_user(catalogued, "root").role == "admin"
 
 
+def test_an_account_is_linked_to_a_process_by_its_chinese_name(catalogued, cli):
+    """变更管理 is the catalogue's process change, as a catalogue import reads it, not an unknown one."""
+    code, _, err = cli("users", "add", "赵敏", "--role", "process_owner", "--no-password", "--process", "变更管理",
+                         "--process", "事件", "--by", "root")
+    assert code == 0, err
+    assert get_user(catalogued, "赵敏").processes == ("change", "incident")
+
+
 def test_users_set_on_the_command_line(catalogued, cli):
     assert cli("users", "add", "王磊", "--role", "process_owner", "--no-password", "--process", "incident",
                "--by", "root")[0] == 0

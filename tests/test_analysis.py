@@ -11,6 +11,7 @@ import pytest
 
 from analytics.analysis import ANALYSE_COLUMNS, analyse
 from analytics.baselines import list_versions
+from analytics.localise import message_text
 
 CATALOGUE = """name,unit,category,direction,tolerance,weight,baseline,target,from_period
 MTTR,h,efficiency,decrease,0.5,2,9,8,2025-01
@@ -74,6 +75,48 @@ def test_analyse_a_chosen_period_and_one_without_data(loaded, cli):
     assert cli("analyse", "--period", "March")[0] == 2
 
 
+def test_a_version_before_the_latest_one_is_refused_unless_backdate_is_given(loaded, cli):
+    """Found by exploratory testing: `baselines set --from` a month before the latest version's was
+    accepted silently and changed the baseline of cycles already reviewed. It is refused, naming the
+    metric and the latest version's cycle and month, with nothing written; --backdate sets it."""
+    assert cli("baselines", "set", "--metric", "MTTR", "--target", "7.5", "--from", "2025-10", "--by", "alice",
+               "--reason", "review")[0] == 0
+    before = list_versions(loaded, "MTTR")
+    for command in (("set", "--target", "7"), ("compute", "--window", "2025-01:2025-06")):
+        code, out, err = cli("baselines", *command, "--metric", "MTTR", "--from", "2025-07", "--by", "bob",
+                             "--reason", "late")
+        assert (code, out) == (1, "")
+        assert err.strip() == ("metric 'MTTR': its latest baseline/target version (cycle 2) starts 2025-10; a version "
+                               "from 2025-07 would change months already reviewed: start it in 2025-10 or later, or "
+                               "give --backdate to set it anyway")
+        assert message_text(err.strip(), "zh").startswith("指标“MTTR”的最新基准/目标版本(第 2 周期)自 2025-10 起生效")
+    pd.testing.assert_frame_equal(list_versions(loaded, "MTTR"), before)                 # nothing was written
+    assert cli("baselines", "set", "--metric", "MTTR", "--baseline", "9", "--target", "8", "--from", "2025-01",
+               "--by", "bob", "--reason", "again")[0] == 0         # the version already there: nothing to refuse
+    code, out, err = cli("baselines", "set", "--metric", "MTTR", "--target", "7", "--from", "2025-07", "--by", "bob",
+                         "--reason", "correction agreed at the review", "--backdate")
+    assert code == 0, err
+    assert list_versions(loaded, "MTTR")[["from_period", "target"]].values.tolist() == [
+        ["2025-01", 8.0], ["2025-07", 7.0], ["2025-10", 7.5]]
+
+
+def test_baselines_set_and_compute_need_by_as_documented(loaded, cli, monkeypatch):
+    """Found by exploratory testing: without --by, `baselines set` and `compute` recorded the OS user
+    ('root' on a server) as who set the version. README gives them `--by NAME` as records have it: a
+    usage error (exit 2) with nothing written, as a missing --reason is."""
+    monkeypatch.setenv("USER", "root")
+    before = list_versions(loaded, "MTTR")
+    for command in (("set", "--target", "7", "--reason", "review"), ("compute", "--window", "2025-01:2025-06")):
+        for by in ((), ("--by", " ")):
+            code, out, err = cli("baselines", *command, *by, "--metric", "MTTR", "--from", "2025-10")
+            assert (code, out) == (2, "")
+            assert err.strip() == f"baselines {command[0]} needs --by (who sets the version; it is kept with it)"
+    pd.testing.assert_frame_equal(list_versions(loaded, "MTTR"), before)                 # nothing was written
+    assert cli("baselines", "set", "--target", "7", "--reason", "review", "--metric", "MTTR", "--from", "2025-10",
+               "--by", " 王敏 ")[0] == 0
+    assert list_versions(loaded, "MTTR")["set_by"].iloc[-1] == "王敏"
+
+
 def test_baselines_set_compute_and_list_keep_every_version(loaded, cli):
     code, out, _ = cli("baselines", "set", "--metric", "MTTR", "--target", "7.5", "--from", "2025-07",
                        "--by", "alice", "--reason", "tighter target after review")
@@ -93,8 +136,8 @@ def test_baselines_set_compute_and_list_keep_every_version(loaded, cli):
     mttr = {r["metric"]: r for r in _analyse_csv(cli)}["MTTR"]
     assert (float(mttr["baseline"]), float(mttr["target"]), float(mttr["gap"])) == (9.05, 7.5, pytest.approx(1.1))
     assert cli("baselines", "set", "--metric", "MTTR", "--from", "2025-07")[0] == 2      # no reason
-    assert cli("baselines", "set", "--metric", "nope", "--target", "1", "--from", "2025-07", "--reason", "x")[0] == 1
-    code, _, err = cli("baselines", "set", "--metric", "MTTR", "--baseline", "-9", "--from", "2025-11", "--reason", "x")
+    assert cli("baselines", "set", "--by", "t", "--metric", "nope", "--target", "1", "--from", "2025-07", "--reason", "x")[0] == 1
+    code, _, err = cli("baselines", "set", "--by", "t", "--metric", "MTTR", "--baseline", "-9", "--from", "2025-11", "--reason", "x")
     assert code == 1 and err.strip() == ("the baseline -9 is below zero, but 'MTTR' is kept in h, which cannot be "
                                          "negative: check the sign")
     assert len(list_versions(loaded, "MTTR")) == 3                                     # nothing was added

@@ -325,6 +325,72 @@ def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
     assert any("unchanged" in s.value for s in at.success), [s.value for s in at.success]
 
 
+def test_catalogue_page_refuses_a_back_dated_version_unless_ticked(app_store):
+    """Found by exploratory testing: the form saved a version from a month before the latest one,
+    changing cycles already reviewed. It is refused in the reader's language, naming the latest
+    version; ticking the box sets it."""
+    from analytics.baselines import list_versions, set_version
+
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    set_version(app_store, "SLA attainment", baseline=None, target=96.0, from_period="2026-10", by="t", reason="r")
+    before = list_versions(app_store)
+    with app_store.read() as con:
+        sla = con.execute("SELECT id FROM metric WHERE name = 'SLA attainment'").fetchone()[0]
+    at = _app("pages/catalogue.py", lang="zh")
+    at.selectbox(key="baseline_metric").set_value(sla).run()
+    at.number_input[1].set_value(97.0)
+    _widget(at.text_input, "生效月份").set_value("2026-06")             # the form's (the first of two)
+    _widget(at.text_input, "原因(必填)").set_value("补录")
+    _widget(at.button, "保存新版本").click().run()
+    assert not at.exception, at.exception
+    cycle = int(before.query("metric == 'SLA attainment'")["cycle"].max())
+    assert f"指标“SLA达成率”的最新基准/目标版本(第 {cycle} 周期)自 2026-10 起生效" in _text(at), \
+        _text(at)
+    pd.testing.assert_frame_equal(list_versions(app_store), before)                 # nothing was written
+    at.checkbox(key="set_backdate").check()
+    _widget(at.button, "保存新版本").click().run()
+    assert not at.exception, at.exception
+    added = list_versions(app_store).query("metric == 'SLA attainment' and from_period == '2026-06'")
+    assert added["target"].tolist() == [97.0]
+
+
+@pytest.mark.parametrize("page", ["pages/catalogue.py", "pages/metric.py"])
+def test_a_metric_picker_is_in_the_order_of_the_names_it_shows(app_store, page):
+    """Found by exploratory testing: the baselines tab's picker was sorted by the English catalogue
+    name, so the Chinese names it shows came in no order a reader could follow."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app(page, lang="zh")
+    shown = _widget(at.selectbox, "指标").options
+    assert "SLA达成率" in shown and "事件平均解决时间" in shown
+    assert shown == sorted(shown, key=str.casefold)
+
+
+def _blocks(node):
+    """Every block under an AppTest node, depth first."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _blocks(child)
+
+
+def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
+    """Found by exploratory testing: saving a version reran the page and showed the first tab again,
+    the catalogue, hiding the version just saved. The tabs keep their choice across the save."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="en")
+    at.session_state["catalogue_tabs"] = "Baselines and targets"          # as a click on the tab sets it
+    at.run()
+    at.number_input[1].set_value(7.0)
+    _widget(at.text_input, "Why (required)").set_value("review")
+    _widget(at.button, "Save the new version").click().run()
+    assert not at.exception, at.exception
+    assert any("version saved" in s.value for s in at.success)
+    assert at.session_state["catalogue_tabs"] == "Baselines and targets"
+    tabs = next(block for block in _blocks(at.main) if block.type == "tab_container")
+    assert tabs.proto.tab_container.id.endswith("-catalogue_tabs")        # a widget: the browser shows its state
+    at.radio(key="language_choice").set_value("zh").run()                 # another language: other labels, no error
+    assert not at.exception, at.exception
+
+
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")

@@ -165,3 +165,24 @@ def test_a_deactivated_account_s_right_password_is_told_so_and_not_counted(accou
         f"wrong name or password ({FAILURES_BEFORE_LOCK - 1} tries left before a 15-minute lock)")
     update_user(accounts, "victor", by="alice", active=True)
     assert sign_in(accounts, "victor", "viewer password 1", now=NOW, delay=False) == User("victor", "viewer")
+
+
+def test_a_viewer_is_told_who_may_set_baselines_beside_the_greyed_out_forms(tmp_path, monkeypatch):
+    """Found by exploratory testing: a viewer saw the baselines tab's forms greyed out without a word."""
+    from analytics.demo import load_demo
+    from analytics.store import Store
+
+    store = Store(tmp_path / "demo.duckdb")
+    load_demo(store, datetime.date(2026, 11, 25))
+    add_user(store, "victor", "viewer", password="viewer password 1", by="t")
+    at = _app(store.path, monkeypatch, CSI_AUTH="on")
+    at.radio(key="language_choice").set_value("zh").run()
+    _sign_in(at, "victor", "viewer password 1")
+    at.switch_page("pages/catalogue.py").run()
+    assert not at.exception, at.exception
+    captions = [c.value for c in at.caption]
+    assert "只有管理员、改进负责人可以设定或计算基准与目标;victor(只读用户)在此只能查看。" in captions, captions
+    at.radio(key="language_choice").set_value("en").run()
+    assert ("Baselines and targets are set or computed by these roles only: admin, improvement owner. victor (viewer) "
+            "can read them here.") in [c.value for c in at.caption]
+

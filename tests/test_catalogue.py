@@ -508,3 +508,24 @@ def test_a_large_catalogue_is_written_and_edited_as_a_few_rows_would_be(store):
     assert lookup.match("指标 77(新)") == ids["metric 77"] and lookup.match("指标 77") is None
     assert lookup.match("N1") == ids["new one"]
     assert all(lookup.match(f"K{i:04d}") is not None for i in range(0, count, 97) if i != 42)
+
+
+def test_a_chinese_process_name_is_the_process_the_catalogue_keeps(store, cli, tmp_path):
+    """Found by exploratory testing: a catalogue saying 变更管理 (事件管理, 服务级别管理) for the process
+    made a second process beside change (incident, SLA), splitting filters and groups in two. A known
+    Chinese name, with or without 管理 and with full-width spaces around it, is the process as the
+    catalogue keeps it; an unknown one stays as written."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "first.csv", CATALOGUE_CSV))[0] == 0
+    path = _write_csv(tmp_path / "流程.csv", (
+        "指标名称,单位,改进方向,所属流程\n"
+        "重大事件数,count,越低越好,\u3000事件管理\u3000\n"
+        "变更成功率,%,越高越好,变更管理流程\n"
+        "紧急变更占比,%,越低越好,变更\n"
+        "SLA 达成率,%,越高越好,服务级别管理\n"
+        "巡检完成率,%,越高越好,巡检管理\n"), "gb18030")
+    code, _, err = cli("metrics", "import", path)
+    assert code == 0, err
+    processes = list_metrics(store).set_index("name")["process"]
+    assert processes.to_dict() == {
+        "Incident MTTR": "incident", "SLA attainment": "SLA", "Capacity utilisation": "capacity",
+        "重大事件数": "incident", "变更成功率": "change", "紧急变更占比": "change", "巡检完成率": "巡检管理"}

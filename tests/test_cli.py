@@ -32,7 +32,7 @@ def test_the_listings_read_a_metric_name_as_the_write_commands_do(catalogue, cli
     assert (code, err) == (0, "")
     assert [line.split(",")[:5] for line in out.splitlines()] == [
         ["metric", "cycle", "from_period", "baseline", "target"], ["SLA attainment", "1", "2026-01", "90.0", "95.0"]]
-    assert cli("baselines", "set", "--metric", spelling, "--target", "96", "--from", "2026-02", "--reason", "r")[0] == 0
+    assert cli("baselines", "set", "--by", "t", "--metric", spelling, "--target", "96", "--from", "2026-02", "--reason", "r")[0] == 0
 
 
 @pytest.mark.parametrize("command", ["observations", "baselines"])
@@ -44,11 +44,11 @@ def test_an_unknown_metric_is_refused_with_the_closest_names(catalogue, cli, com
 @pytest.mark.parametrize("option, text", [("--baseline", "inf"), ("--target", "nan"), ("--baseline", "Infinity")])
 def test_a_baseline_or_target_that_is_no_finite_number_is_a_usage_error_like_any_bad_number(catalogue, cli, option,
                                                                                              text):
-    code, out, err = cli("baselines", "set", "--metric", "SLA attainment", option, text, "--from", "2026-02",
+    code, out, err = cli("baselines", "set", "--by", "t", "--metric", "SLA attainment", option, text, "--from", "2026-02",
                          "--reason", "r")
     assert (code, out) == (2, "")
     assert err.splitlines()[-1] == f"python -m analytics baselines: argument {option}: '{text}' is not a finite number"
-    assert cli("baselines", "set", "--metric", "SLA attainment", option, "abc", "--from", "2026-02", "--reason",
+    assert cli("baselines", "set", "--by", "t", "--metric", "SLA attainment", option, "abc", "--from", "2026-02", "--reason",
                "r")[0] == 2                                                         # as a word was already
     code, out, _ = cli("baselines", "--format", "json")
     assert code == 0 and [v["target"] for v in json.loads(out)] == [95.0]              # valid JSON, one version

@@ -1061,7 +1061,7 @@ def test_a_month_not_begun_is_refused_at_its_month_column_with_every_row(catalog
 
 def test_a_metric_without_history_is_measured_against_its_baseline(catalogue, cli, tmp_path):
     """No stored values: the baseline 95 is the level; 0.95 / 95 = 0.01."""
-    assert cli("baselines", "set", "--metric", "SLA attainment", "--baseline", "95", "--from", "2026-01",
+    assert cli("baselines", "set", "--by", "t", "--metric", "SLA attainment", "--baseline", "95", "--from", "2026-01",
                "--reason", "t")[0] == 0
     code, out, err = cli("ingest", _csv(tmp_path, "m.csv", "metric,period,value\nSLA attainment,2026-04,0.95\n"))
     assert code == 0, err

@@ -343,12 +343,13 @@ def _three_cycles_report(cli, tmp_path, lang: str = "zh", mttr_target_from_2026:
         for i, month in enumerate(months)), encoding="utf-8")
     assert cli("metrics", "import", catalogue)[0] == 0 and cli("ingest", values)[0] == 0
     for start, baseline in (("2025-01", 60), ("2025-07", 70), ("2026-01", 80)):
-        assert cli("baselines", "set", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
+        assert cli("baselines", "set", "--by", "t", "--metric", "First fix", "--baseline", baseline, "--target", 90, "--from", start,
                    "--reason", "new cycle")[0] == 0
-    assert cli("baselines", "set", "--metric", "MTTR", "--target", 8, "--from", "2025-01", "--reason", "target")[0] == 0
+    assert cli("baselines", "set", "--by", "t", "--metric", "MTTR", "--target", 8, "--from", "2025-01",
+               "--reason", "target")[0] == 0
     if mttr_target_from_2026 is not None:
-        assert cli("baselines", "set", "--metric", "MTTR", "--target", mttr_target_from_2026, "--from", "2026-01",
-                   "--reason", "stricter target")[0] == 0
+        assert cli("baselines", "set", "--by", "t", "--metric", "MTTR", "--target", mttr_target_from_2026,
+                   "--from", "2026-01", "--reason", "stricter target")[0] == 0
     path = tmp_path / "r.xlsx"
     assert cli("report", "--period", "2026-06", "--lang", lang, "--format", "xlsx", "--output", path)[0] == 0
     return openpyxl.load_workbook(path)
@@ -495,6 +496,7 @@ def test_the_reports_page_shows_the_real_ranks_in_a_table_not_markdown(report_st
 
 @pytest.mark.parametrize("option, value, canonical", [("--process", "Incident", "incident"),
                                                       ("--process", "INCIDENT", "incident"),
+                                                      ("--process", "事件管理", "incident"),
                                                       ("--category", "Cost", "cost"), ("--category", "服务成本", "cost")])
 def test_a_filter_matches_the_catalogue_in_any_case_and_chinese_category_names(report_store, tmp_path, option,
                                                                               value, canonical):

@@ -198,7 +198,7 @@ def test_a_store_path_that_cannot_hold_a_store_is_refused_in_one_line(cli, tmp_p
     ["observations", "--format", "csv"], ["analyse"], ["metrics"], ["uploads"], ["baselines"], ["records", "list"],
     ["records", "show", "1"], ["users", "list"], ["report", "--format", "csv", "--output", "r.csv"],
     ["backup", "b.duckdb"], ["rollback", "1"], ["users", "set", "ann", "--role", "admin"], ["plan", "--year", "2026"],
-    ["baselines", "set", "--metric", "MTTR", "--target", "5", "--from", "2026-01", "--reason", "r"],
+    ["baselines", "set", "--by", "t", "--metric", "MTTR", "--target", "5", "--from", "2026-01", "--reason", "r"],
 ])
 def test_a_command_on_what_a_store_holds_refuses_a_path_with_no_store_and_creates_nothing(cli, tmp_path,
                                                                                           monkeypatch, command):
