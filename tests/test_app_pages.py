@@ -1018,3 +1018,21 @@ def test_an_emptied_author_name_says_why_the_save_buttons_wait(app_store, page, 
     assert not at.exception, at.exception
     assert f"请填写“{field}”:填写后才能保存。" in [c.value for c in at.caption]
 
+
+
+def test_the_report_language_follows_the_sidebar_language_until_chosen_otherwise(app_store, demo_file, monkeypatch):
+    """Found by exploratory testing: switching the page to English left the report in Chinese."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/reports.py", lang="zh")
+    assert at.selectbox(key="report_lang").value == "zh"
+    at.radio(key="language_choice").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="report_lang").value == "en"
+    assert at.subheader[0].value.startswith("Service improvement gap report")
+    at.selectbox(key="report_lang").set_value("zh").run()          # a report in Chinese from the English page
+    assert at.selectbox(key="report_lang").value == "zh" and at.subheader[0].value.startswith("服务改进差距报告")
+    at.selectbox(key="report_format").set_value("html").run()       # stands while the page's language does
+    assert at.selectbox(key="report_lang").value == "zh"
+    at.radio(key="language_choice").set_value("zh").run()
+    at.radio(key="language_choice").set_value("en").run()
+    assert at.selectbox(key="report_lang").value == "en"
