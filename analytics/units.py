@@ -27,6 +27,19 @@ def shown_rounded(value: float, places: int) -> float:
     return round(float(value), places) + 0.0                       # -0.0 + 0.0 is +0.0
 
 
+def pct_shown(pct: object, difference: object, places: object, pct_places: int = 1) -> float:
+    """A gap % for a number column written at `pct_places` with its sign: rounded as shown (no
+    '-0.0%' beside '+0.0 pp'), except that one rounding to zero beside a difference shown non-zero
+    (at its `places`) keeps its real value, and so its sign: '-0.0%' beside '-0.04 pp', not '+0.0%'."""
+    if pct is None or pct is pd.NA or pd.isna(pct):
+        return math.nan
+    shown = shown_rounded(pct, pct_places)
+    if shown != 0 or difference is None or difference is pd.NA or pd.isna(difference):
+        return shown
+    places = 1 if places is None or pd.isna(places) else int(places)
+    return float(pct) if shown_rounded(difference, places) != 0 else shown
+
+
 def places_for_status(gap: object, tolerance: object, status: object, decimals: object, neutral: bool = False,
                       extra: int = 4) -> int:
     """The decimals a row's numbers are shown with: the metric's own, or as many more (up to `extra`)

@@ -1036,3 +1036,18 @@ def test_the_report_language_follows_the_sidebar_language_until_chosen_otherwise
     at.radio(key="language_choice").set_value("zh").run()
     at.radio(key="language_choice").set_value("en").run()
     assert at.selectbox(key="report_lang").value == "en"
+
+
+def test_the_scorecard_gap_percent_has_the_sign_of_the_gap_beside_it(app_store):
+    """Found by exploratory testing: '+0.0%' beside a gap of '-0.04 pp' (the page rounded -0.04% to +0.0)."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Availability"], "unit": ["%"], "direction": ["increase"],
+                                              "target": [99.9], "decimals": [2], "from_period": ["2026-01"]}), by="t")
+    apply_ingest(app_store, plan_records(app_store, pd.DataFrame(     # 0.04 points above its target
+        {"metric": ["Availability"], "period": ["2026-01"], "value": [99.94]}), "one.csv"), by="t")
+    at = _app("pages/scorecard.py", lang="en")
+    row = at.dataframe[0].value.iloc[0]
+    assert row["gap_text"] == "-0.04 pp"
+    assert row["gap_pct"] < 0 and f"{row['gap_pct']:+.1f}%" == "-0.0%"     # the column's format, '%+.1f%%'

@@ -14,6 +14,7 @@ from analytics.units import (
     format_difference,
     format_number,
     format_rate,
+    pct_shown,
     places_for_status,
 )
 
@@ -61,6 +62,16 @@ def test_a_slope_is_shown_with_two_significant_digits(slope, unit, decimals, tex
 ])
 def test_numbers_are_shown_with_the_places_their_status_needs(gap, tolerance, status, decimals, neutral, places):
     assert places_for_status(gap, tolerance, status, decimals, neutral) == places
+
+
+@pytest.mark.parametrize("pct, gap, places, shown", [
+    (-0.04 / 99.9 * 100, -0.04, 2, "-0.0%"),    # found by exploratory testing: '+0.0%' beside '-0.04 pp'
+    (0.03, 0.03, 2, "+0.0%"), (-12.345, -1.2, 1, "-12.3%"),
+    (-0.001, -0.001, 1, "+0.0%"),                # the gap is shown as '+0.0' too: no minus sign on either
+    (float("nan"), -1.0, 1, "+nan%"),            # no gap %: the table's placeholder
+])
+def test_a_gap_percent_has_the_sign_of_the_gap_shown_beside_it(pct, gap, places, shown):
+    assert f"{pct_shown(pct, gap, places):+.1f}%" == shown
 
 
 @pytest.fixture(scope="module")
