@@ -9,13 +9,17 @@ import pandas as pd
 UNITLESS = {"count", "number", "score", "points", "件", "个", "次", "分"}
 
 
-_UNIT_WORDS_ZH = {"count": "个", "number": "个", "no.": "个", "score": "分", "points": "分"}
+_UNIT_WORDS_ZH = {"count": "个", "number": "个", "no.": "个", "score": "分", "points": "分",
+                  **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "小时"),
+                  **dict.fromkeys(("min", "mins", "minute", "minutes"), "分钟"),
+                  **dict.fromkeys(("day", "days"), "天")}
 
 
 def unit_shown(unit: object, lang: str) -> str | None:
-    """The unit as a reader of `lang` reads it: a catalogue's English count or score word is 个 or
-    分 in Chinese (a chart axis and a report's unit column said 'count'); units written as symbols
-    (h, %, ¥) or already in Chinese are shown as written. Both words are unitless to format_number."""
+    """The unit as a reader of `lang` reads it, for display only (the catalogue keeps its own): a
+    catalogue's English unit word is Chinese on a Chinese page, 个, 分, 小时, 分钟 (a chart axis and
+    the scorecard said 'count', '6.5 h'); symbols (%, ¥) and units already in Chinese are shown as
+    written. 个 and 分 are unitless to format_number, as count and score are."""
     if not isinstance(unit, str) or not unit.strip():
         return None
     return _UNIT_WORDS_ZH.get(unit.strip().casefold(), unit) if lang == "zh" else unit

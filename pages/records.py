@@ -43,7 +43,7 @@ from analytics.records import (
     revise_plan,
 )
 from analytics.scorecard import display_name, display_names
-from analytics.units import format_number
+from analytics.units import format_number, unit_shown
 from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
@@ -143,7 +143,7 @@ def show_record(record_id: int) -> None:
     shown_record = {**record, "priority": t(f"recpriority.{record['priority']}")
                     if record.get("priority") in PRIORITIES else record.get("priority")}   # stored in English
     if record.get("expected_value") is not None:                     # 120 件, as the metric's values: not 120.0
-        shown_record["expected_value"] = format_number(record["expected_value"], record.get("unit"),
+        shown_record["expected_value"] = format_number(record["expected_value"], unit_shown(record.get("unit"), current_lang),
                                                        record.get("decimals"))
     fields = [(t(f"rec.field_{k}"), shown_record.get(k)) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",

@@ -1051,3 +1051,17 @@ def test_the_scorecard_gap_percent_has_the_sign_of_the_gap_beside_it(app_store):
     row = at.dataframe[0].value.iloc[0]
     assert row["gap_text"] == "-0.04 pp"
     assert row["gap_pct"] < 0 and f"{row['gap_pct']:+.1f}%" == "-0.0%"     # the column's format, '%+.1f%%'
+
+
+@pytest.mark.parametrize("lang, word", [("zh", "小时"), ("en", "h")])
+def test_the_metric_page_and_scorecard_name_units_in_the_reader_s_language(app_store, demo_file, monkeypatch, lang,
+                                                                          word):
+    """Found by exploratory testing: '5.6 h' and an axis titled 'h' on the Chinese pages."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    metric_id = int(_analysed(demo_file).loc["Incident MTTR", "metric_id"])
+    at = _app("pages/metric.py", lang=lang, metric=str(metric_id))
+    values = [m.value for m in at.metric[:4]]
+    assert all(v.endswith(f" {word}") for v in values), values
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["title"]["text"] == word
+    table = next(d.value for d in _app("pages/scorecard.py", lang=lang).dataframe if "gap_text" in d.value.columns)
+    assert table.set_index("name").loc["Incident MTTR", "actual_text"].endswith(f" {word}")

@@ -37,7 +37,9 @@ def test_the_value_axis_is_not_rounded_to_the_metric_decimals():
 
 @pytest.mark.parametrize("unit, lang, axis, hover", [
     ("count", "zh", "个", "2026-03: 0 个"), ("score", "zh", "分", "2026-03: 0 分"),   # found by exploratory testing
-    ("count", "en", "count", "2026-03: 0 count"), ("h", "zh", "h", "2026-03: 0 h"), ("%", "zh", "%", "2026-03: 0%"),
+    ("count", "en", "count", "2026-03: 0 count"), ("%", "zh", "%", "2026-03: 0%"),
+    ("h", "zh", "小时", "2026-03: 0 小时"), ("min", "zh", "分钟", "2026-03: 0 分钟"),    # found by exploratory testing
+    ("h", "en", "h", "2026-03: 0 h"), ("小时", "zh", "小时", "2026-03: 0 小时"),
 ])
 def test_a_count_or_score_is_named_in_the_reader_s_language(unit, lang, axis, hover):
     figure = xmr_figure(_points(2, [0.0, 1.0]), title="t", unit=unit, decimals=0, lang=lang)

@@ -400,7 +400,7 @@ def test_excel_gap_of_a_percent_metric_is_shown_in_percentage_points(cli, tmp_pa
     percent, hours = rows["First fix"][header.index(gap_header)], rows["MTTR"][header.index(gap_header)]
     assert (percent.value, percent.number_format) == (9, '#,##0.0" pp"')
     assert hours.value == pytest.approx(1.3) and hours.number_format == "#,##0.0"
-    assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "h"]          # the unit column as before
+    assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "小时" if lang == "zh" else "h"]   # as shown
 
 
 def _analysed_priorities(store, period: str, process: str) -> list[int]:

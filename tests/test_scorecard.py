@@ -105,3 +105,15 @@ def test_scorecard_gaps_of_percentage_metrics_are_in_points(analysis):
     assert sla["unit"] == "%" and sla["gap_text"] == expected
     mttr = rows.loc["Incident MTTR"]
     assert mttr["gap_text"].endswith(" h")
+
+
+def test_units_are_shown_in_the_reader_s_language_and_stored_as_written(analysis):
+    """Found by exploratory testing: '6.5 h' and '12 min' on the Chinese scorecard."""
+    zh = scorecard_rows(analysis, "zh").set_index("name")
+    en = scorecard_rows(analysis, "en").set_index("name")
+    mttr = zh.loc["Incident MTTR"]
+    assert mttr["unit"] == "h" and mttr["actual_text"].endswith(" 小时") and mttr["gap_text"].endswith(" 小时")
+    assert mttr["reason"].startswith("未达标,差距") and " h" not in mttr["reason"]
+    assert en.loc["Incident MTTR", "actual_text"].endswith(" h")
+    minutes = zh[zh["unit"] == "min"]
+    assert len(minutes) and minutes["actual_text"].str.endswith(" 分钟").all()
