@@ -1062,6 +1062,7 @@ def test_the_metric_page_and_scorecard_name_units_in_the_reader_s_language(app_s
     at = _app("pages/metric.py", lang=lang, metric=str(metric_id))
     values = [m.value for m in at.metric[:4]]
     assert all(v.endswith(f" {word}") for v in values), values
-    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["title"]["text"] == word
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert next(a["text"] for a in layout["annotations"] if a.get("name") == "unit") == word    # above the axis
     table = next(d.value for d in _app("pages/scorecard.py", lang=lang).dataframe if "gap_text" in d.value.columns)
     assert table.set_index("name").loc["Incident MTTR", "actual_text"].endswith(f" {word}")
