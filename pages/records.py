@@ -52,7 +52,9 @@ from pages.common import (
     get_analysis,
     get_store,
     lang,
+    rerun_by_the_menu,
     role_text,
+    run_number,
     show_refusal,
     t,
     through_dashboard,
@@ -426,8 +428,19 @@ def raise_form() -> None:
                     _fail(exc)
 
 
+def _menu_left_the_record(record_id: int) -> bool:
+    """The sidebar's link to this page, clicked on this record as the run before showed it: the
+    register is wanted, but the link keeps the URL's ?record= (the record opened again)."""
+    return state.get("record_shown") == (record_id, current_lang, run_number() - 1) and rerun_by_the_menu()
+
+
 asked = st.query_params.get("record")
+if asked and asked.isdigit() and _menu_left_the_record(int(asked)):
+    st.query_params.pop("record", None)
+    asked = None
 if asked and asked.isdigit():
+    state["record_shown"] = (int(asked), current_lang, run_number())
     show_record(int(asked))
 else:
+    state.pop("record_shown", None)
     show_register()

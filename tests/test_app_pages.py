@@ -1066,3 +1066,31 @@ def test_the_metric_page_and_scorecard_name_units_in_the_reader_s_language(app_s
     assert next(a["text"] for a in layout["annotations"] if a.get("name") == "unit") == word    # above the axis
     table = next(d.value for d in _app("pages/scorecard.py", lang=lang).dataframe if "gap_text" in d.value.columns)
     assert table.set_index("name").loc["Incident MTTR", "actual_text"].endswith(f" {word}")
+
+
+def _click_the_menu_link_to_this_page(at: AppTest) -> None:
+    """Rerun as the browser does on a click of the sidebar's link to the page shown: with the states
+    of the sidebar's widgets only (AppTest has no such click; it sends every widget's state)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.testing.v1.element_tree import Widget, get_widget_state
+
+    states = WidgetStates()
+    states.widgets.extend(get_widget_state(node) for node in at.sidebar if isinstance(node, Widget))
+    at._run(states)
+
+
+def test_the_menu_link_to_the_records_page_shows_the_register_not_the_record_open(app_store):
+    """Found by exploratory testing: the sidebar's 服务改进记录 link kept ?record=1, so going back to
+    the register from a record opened the record again."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    assert at.subheader[0].value.startswith("#1 ")
+    at.selectbox(key="acting_user").set_value("王磊").run()
+    assert at.subheader[0].value.startswith("#1 ") and at.query_params["record"] in ("1", ["1"])   # a click on it
+    at.radio(key="language_choice").set_value("en").run()                                          # stays open
+    assert at.subheader[0].value.startswith("#1 ")
+    _click_the_menu_link_to_this_page(at)
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Register" and "record" not in at.query_params
+    _click_the_menu_link_to_this_page(at)
+    assert at.subheader[0].value == "Register"
