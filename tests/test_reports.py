@@ -225,6 +225,23 @@ def test_chart_svg_edge_cases():
     ET.fromstring(xmr_svg(one.iloc[0:0], title="none", unit=None, decimals=1, lang="en"))
 
 
+def test_the_report_chart_writes_its_unit_level_above_the_value_axis():
+    """Found by exploratory testing: 个 turned on its side beside the axis read as an arrow (←)."""
+    from analytics.chart_svg import xmr_svg
+
+    points = pd.DataFrame({"period": pd.date_range("2026-01-01", periods=3, freq="MS"), "value": [3.0, 4.0, 5.0],
+                           "mean": 4.0, "lpl": 1.0, "upl": 7.0, "target": float("nan"), "segment": 0, "rebase": False,
+                           "point_type": "common_cause"})
+    svg = ET.fromstring(xmr_svg(points, title="t", unit="count", decimals=0, lang="zh"))
+    texts = list(svg.iter(SVG + "text"))
+    unit = next(text for text in texts if text.text == "个")
+    assert unit.get("transform") is None and unit.get("text-anchor") == "end"
+    ticks = [text for text in texts if text.get("text-anchor") == "end" and text is not unit]
+    assert float(unit.get("x")) == float(ticks[0].get("x"))                           # over the tick labels,
+    assert float(unit.get("y")) < min(float(text.get("y")) for text in ticks) - 10     # above the highest
+    assert float(unit.get("y")) > float(texts[0].get("y")) + 10                        # and below the title
+
+
 @pytest.mark.parametrize("rebase_at, anchor", [(2, None), (11, "end")])
 def test_a_new_cycle_label_stays_inside_the_chart(rebase_at, anchor):
     """Found by exploratory testing: a cycle starting in the last month had its label cut to 'new'
