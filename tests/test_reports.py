@@ -795,3 +795,17 @@ def test_the_workbooks_uploads_sheet_names_the_source_in_the_readers_language(re
         header = [c.value for c in sheet[1]]
         sources = {row[header.index(content.label("upload.source"))] for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert word in sources and "service_report" not in sources
+
+
+def test_the_html_report_s_gap_percent_has_the_sign_of_the_gap_beside_it(store):
+    """Found by exploratory testing (on the scorecard): '+0.0%' beside a gap of '-0.04 pp'."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(store, pd.DataFrame({"name": ["Availability"], "unit": ["%"], "direction": ["increase"],
+                                          "target": [99.9], "decimals": [2], "from_period": ["2026-01"]}), by="t")
+    apply_ingest(store, plan_records(store, pd.DataFrame(      # 0.04 points above its target
+        {"metric": ["Availability"], "period": ["2026-01"], "value": [99.94]}), "one.csv"), by="t")
+    page = render_report(build_report(store, "2026-01", "en"), "html").decode("utf-8")
+    row = page.split("-0.04 pp")[1].split("</tr>")[0]
+    assert ">-0.0%<" in row and "+0.0%" not in row
