@@ -1094,3 +1094,13 @@ def test_the_menu_link_to_the_records_page_shows_the_register_not_the_record_ope
     assert at.subheader[0].value == "Register" and "record" not in at.query_params
     _click_the_menu_link_to_this_page(at)
     assert at.subheader[0].value == "Register"
+
+
+def test_the_baseline_computed_on_the_catalogue_page_names_its_unit_in_chinese(app_store):
+    """As the scorecard and the metric page: '5.6 小时', where it said '5.6 h' (the catalogue keeps h)."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="zh")
+    mttr = next(o for o in at.selectbox(key="baseline_metric").options if o == "事件平均解决时间")
+    at.selectbox(key="baseline_metric").select(mttr).run()
+    computed = [m.value for m in at.markdown if "个月的" in m.value]
+    assert computed and computed[0].endswith(" 小时。"), computed
