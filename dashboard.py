@@ -23,6 +23,7 @@ from pages.common import (
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
 
+st.session_state["run_number"] = st.session_state.get("run_number", 0) + 1
 current = lang()
 st.session_state["lang"] = current
 if st.query_params.get("lang") != current:

@@ -152,7 +152,9 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
     low, high, ticks = nice_ticks(float(finite.min()) if finite.size else 0.0,
                                    float(finite.max()) if finite.size else 1.0, decimals)
     tick_labels = [f"{v:,.{max(decimals, 0)}f}" for v in ticks]
-    left = 14 + max((text_width(s, tick_size) for s in tick_labels), default=20) + (18 if unit else 0)
+    # the unit is written level above the value axis, right-aligned with its tick labels (个 turned on
+    # its side read as an arrow, ←): the margin is as wide as the wider of the two
+    left = 14 + max([text_width(s, tick_size) for s in tick_labels] + [text_width(unit or "", tick_size + 1), 20])
     right = 14
 
     # legend rows below the plot: place items left to right, wrapping at the chart's width
@@ -179,7 +181,8 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
 
     xs = px(months) if months.size else months
     cycle_labels = _cycle_labels(points, xs, x1, t("chart.new_cycle", lang), tick_size)
-    top = 40 + CYCLE_LABEL_ROW * max((row for _, _, row in cycle_labels), default=0)   # room for stacked labels
+    top = (40 + (8 if unit else 0)                        # room for the unit between the title and the plot
+           + CYCLE_LABEL_ROW * max((row for _, _, row in cycle_labels), default=0))   # and for stacked labels
     bottom = 30 + 18 * len(rows)
     plot_height = max(height - top - bottom, 80)
     height = top + plot_height + bottom
@@ -213,9 +216,8 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
         tick += step
     out.insert(2, f'<path d="{"".join(grid)}" {_stroke(GRID, 1)}/>')
     if unit:
-        mid = (y0 + y1) / 2
-        out.append(f'<text x="12" y="{mid:.1f}" font-size="{tick_size + 1}" text-anchor="middle" '
-                   f'transform="rotate(-90 12 {mid:.1f})">{escape(unit)}</text>')
+        out.append(f'<text class="unit" x="{x0 - 6}" y="{y0 - 5}" font-size="{tick_size + 1}" '
+                   f'text-anchor="end">{escape(unit)}</text>')
 
     # limits and centre line, constant within a segment, broken between segments
     for column, colour, width_, dash in (("upl", PALETTE["common_cause"], 1.3, "dash"),

@@ -18,6 +18,7 @@ RULE_KEYS = ("outside_limits", "trend", "two_of_three", "shift")
 TOP_MARGIN = 60
 CYCLE_LABEL_SIZE = 12
 CYCLE_LABEL_ROW = 18           # px between stacked rows of cycle labels above the plot
+UNIT_LABEL = "unit"             # the name of the annotation that writes the unit above the value axis
 NARROWEST_PLOT = 600           # px: the plot's width on a narrow screen; wider, the labels only have more room
 
 
@@ -111,6 +112,7 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
                 fig.add_trace(go.Scatter(x=[start, start + pd.offsets.MonthBegin(2)], y=[value, value], mode="lines",
                                          showlegend=False, hoverinfo="skip", line={"color": colour, "width": 2, "dash": dash}))
     rows = _add_cycle_labels(fig, points["period"], starts, next_cycle, lang, decimals)
+    _add_unit_label(fig, unit)
     fig.update_layout(
         title={"text": title, "font": {"size": 20}}, height=height, template="plotly_white",
         # the title sits in the middle of the top margin: it grows twice a further row of labels to stay clear
@@ -119,8 +121,16 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         # the axis's own steps (0.5 on a count of 0s and 1s) are written in full: at the metric's decimals
         # they repeated (1, 1, 0, -1, -1); the points' hover keeps the metric's decimals
-        yaxis={"title": unit or "", "tickformat": ","}, xaxis=_month_axis(points["period"]))
+        yaxis={"tickformat": ","}, xaxis=_month_axis(points["period"]))
     return fig
+
+
+def _add_unit_label(fig: go.Figure, unit: str | None) -> None:
+    """The unit written level above the value axis, where a reader looks for it: plotly turns an axis
+    title on its side, and 个 on its side reads as an arrow (←)."""
+    if unit:
+        fig.add_annotation(name=UNIT_LABEL, text=unit, x=0, xref="paper", xanchor="right", y=1, yref="paper",
+                           yanchor="bottom", yshift=4, showarrow=False, font={"size": 13, "color": "#444444"})
 
 
 def _cycle_label_texts(starts: list, next_cycle: dict | None, lang: str, decimals: int) -> list[tuple]:

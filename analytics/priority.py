@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .units import format_difference
+from .units import format_difference, unit_shown
 
 MISSED_RUN_WEIGHT = 0.5
 MISSED_RUN_CAP = 6
@@ -48,7 +48,7 @@ def rank_priorities(table: pd.DataFrame, sigma: pd.Series) -> pd.DataFrame:
 
 
 def _reason(row, lang: str) -> str:
-    unit = row.unit if isinstance(row.unit, str) else None
+    unit = unit_shown(row.unit, lang)                  # 差距 1.2 小时 in Chinese, as the table beside it
     decimals = int(row.decimals) if pd.notna(row.decimals) else 1
 
     def amount(value: float, places: int) -> str:

@@ -24,7 +24,7 @@ from .chart_svg import xmr_svg
 from .charts import FONT
 from .report_content import ReportContent
 from .scorecard import STATUS_COLOURS
-from .units import format_difference, format_number, shown_rounded
+from .units import format_difference, format_number, pct_shown
 
 CHART_WIDTH, CHART_HEIGHT = 700, 300
 
@@ -73,7 +73,7 @@ def write_html(content: ReportContent) -> str:
                      _td(format_number(row.actual, unit, places), True), _td(format_number(row.target, unit, places), True),
                      _td(format_number(row.baseline, unit, places), True), _td(row.since_baseline),
                      _td(format_difference(row.gap, unit, places), True),
-                     _td("" if pd.isna(row.gap_pct) else f"{shown_rounded(row.gap_pct, 1):+.1f}%", True),
+                     _td("" if pd.isna(row.gap_pct) else f"{pct_shown(row.gap_pct, row.gap, places):+.1f}%", True),
                      _td(row.status, style=f"background:{STATUS_COLOURS.get(row.status_key, '#fff')}"),
                      _td(row.variation), _td(row.assurance), _td(row.trend), _td(row.periods_to_target, True)])
     parts.append(_table([_e(h) for h in headers], rows, "gaps"))

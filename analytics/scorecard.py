@@ -13,7 +13,7 @@ import pandas as pd
 
 from .analysis import Analysis
 from .icons import assurance_svg, data_uri, variation_svg
-from .units import format_difference, format_number
+from .units import format_difference, format_number, pct_shown, unit_shown
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
 STATUSES = tuple(STATUS_ORDER)
@@ -86,10 +86,11 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     rows["sparkline"] = rows["metric_id"].map(spark)
     rows["decimals"] = rows["decimals_shown"]             # the reports write the rows' numbers with them too
     rows["status_shown"] = [shown_status(s, d) for s, d in zip(rows["status"], rows["direction"], strict=True)]
-    rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], rows["unit"], rows["decimals"])]
-    rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], rows["unit"], rows["decimals"])]
-    rows["gap_text"] = [format_difference(v, u, d) for v, u, d in
-                        zip(rows["gap"], rows["unit"], rows["decimals"])]
+    units = [unit_shown(u, lang) for u in rows["unit"]]           # 小时 on a Chinese page; stored as h
+    rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], units, rows["decimals"])]
+    rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], units, rows["decimals"])]
+    rows["gap_text"] = [format_difference(v, u, d) for v, u, d in zip(rows["gap"], units, rows["decimals"])]
+    rows["gap_pct_shown"] = [pct_shown(p, g, d) for p, g, d in zip(rows["gap_pct"], rows["gap"], rows["decimals"])]
     rows["variation_icon"] = rows["variation"].map(_variation_uri)
     rows["assurance_icon"] = rows["assurance"].map(_assurance_uri)
     rows["reason"] = rows["reason_zh" if lang == "zh" else "reason_en"]

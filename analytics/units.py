@@ -10,13 +10,17 @@ import pandas as pd
 UNITLESS = {"count", "number", "score", "points", "件", "个", "次", "分"}
 
 
-_UNIT_WORDS_ZH = {"count": "个", "number": "个", "no.": "个", "score": "分", "points": "分"}
+_UNIT_WORDS_ZH = {"count": "个", "number": "个", "no.": "个", "score": "分", "points": "分",
+                  **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "小时"),
+                  **dict.fromkeys(("min", "mins", "minute", "minutes"), "分钟"),
+                  **dict.fromkeys(("day", "days"), "天")}
 
 
 def unit_shown(unit: object, lang: str) -> str | None:
-    """The unit as a reader of `lang` reads it: a catalogue's English count or score word is 个 or
-    分 in Chinese (a chart axis and a report's unit column said 'count'); units written as symbols
-    (h, %, ¥) or already in Chinese are shown as written. Both words are unitless to format_number."""
+    """The unit as a reader of `lang` reads it, for display only (the catalogue keeps its own): a
+    catalogue's English unit word is Chinese on a Chinese page, 个, 分, 小时, 分钟 (a chart axis and
+    the scorecard said 'count', '6.5 h'); symbols (%, ¥) and units already in Chinese are shown as
+    written. 个 and 分 are unitless to format_number, as count and score are."""
     if not isinstance(unit, str) or not unit.strip():
         return None
     return _UNIT_WORDS_ZH.get(unit.strip().casefold(), unit) if lang == "zh" else unit
@@ -35,6 +39,19 @@ def shown_rounded(value: float, places: int) -> float:
         return round(value, places) + 0.0                          # -0.0 + 0.0 is +0.0
     exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return float(exact) + 0.0
+
+
+def pct_shown(pct: object, difference: object, places: object, pct_places: int = 1) -> float:
+    """A gap % for a number column written at `pct_places` with its sign: rounded as shown (no
+    '-0.0%' beside '+0.0 pp'), except that one rounding to zero beside a difference shown non-zero
+    (at its `places`) keeps its real value, and so its sign: '-0.0%' beside '-0.04 pp', not '+0.0%'."""
+    if pct is None or pct is pd.NA or pd.isna(pct):
+        return math.nan
+    shown = shown_rounded(pct, pct_places)
+    if shown != 0 or difference is None or difference is pd.NA or pd.isna(difference):
+        return shown
+    places = 1 if places is None or pd.isna(places) else int(places)
+    return float(pct) if shown_rounded(difference, places) != 0 else shown
 
 
 def places_for_status(gap: object, tolerance: object, status: object, decimals: object, neutral: bool = False,

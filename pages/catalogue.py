@@ -26,7 +26,7 @@ from analytics.errors import InputRefused, StoreError
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.readers import FILE_TYPES
 from analytics.scorecard import display_name
-from analytics.units import format_number
+from analytics.units import format_number, unit_shown
 from analytics.users import ROLES
 from pages.common import (
     author_field,
@@ -126,7 +126,7 @@ with baselines_tab:
     metric_id = st.selectbox(t("md.pick"), ids, format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang),
                              key="baseline_metric")
     row = table.loc[metric_id]
-    unit, decimals = row["unit"], int(row["decimals"]) if pd.notna(row["decimals"]) else 1
+    unit, decimals = unit_shown(row["unit"], lang()), int(row["decimals"]) if pd.notna(row["decimals"]) else 1
     versions = list_versions(store, row["name"])
     versions = versions.assign(reason=[message_text(r, lang()) if isinstance(r, str) else r for r in versions["reason"]])
     data_table(versions[["cycle", "from_period", "baseline", "target", "set_by", "set_at", "reason"]],

@@ -43,6 +43,31 @@ def get_store() -> Store:
     return _store_at(str(config.db_path()))
 
 
+SHELL_WIDGETS = frozenset({"language_choice", "sign_out"})     # dashboard.py's own widgets, outside any page
+
+
+def run_number() -> int:
+    """This session's runs, counted by dashboard.py: a page tells the run just before this one."""
+    return st.session_state.get("run_number", 0)
+
+
+def rerun_by_the_menu() -> bool:
+    """True when the browser reran without the state of any of the page's widgets: its sidebar link
+    to the page already shown (a click on the page sends them all, as does a language switch; a
+    first visit sends none). Streamlit has no public word for this: read where it keeps them, and
+    say False if that changes."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        get_script_run_ctx,
+    )
+
+    try:
+        state = get_script_run_ctx().session_state._state
+        sent, keys = list(state._new_widget_state), state._key_id_mapper.id_key_mapping
+    except AttributeError:
+        return False
+    return bool(sent) and all(keys.get(widget) in SHELL_WIDGETS for widget in sent)
+
+
 def lang() -> str:
     """The language chosen in the sidebar, remembered in the URL (?lang=zh|en)."""
     return i18n.language(st.session_state.get("lang") or st.query_params.get("lang"))

@@ -14,7 +14,7 @@ from analytics.i18n import assurance_label, trend_label
 from analytics.localise import message_text
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name, shown_status
-from analytics.units import format_difference, format_number, format_rate
+from analytics.units import format_difference, format_number, format_rate, unit_shown
 from analytics.uploads import value_history
 from pages.common import (
     MEETING_PERIOD,
@@ -77,7 +77,7 @@ if st.query_params.get("metric") != str(choice):
     st.query_params["metric"] = str(choice)
 row = table.loc[choice]
 name = display_name(row, lang())
-unit = row["unit"]
+unit = unit_shown(row["unit"], lang())        # 小时, 分钟 on a Chinese page (the catalogue keeps h, min)
 decimals = int(row["decimals_shown"])
 
 st.title(name)

@@ -43,7 +43,7 @@ from analytics.records import (
     revise_plan,
 )
 from analytics.scorecard import display_name, display_names
-from analytics.units import format_number
+from analytics.units import format_number, unit_shown
 from analytics.uploads import list_suggestions
 from analytics.users import list_users
 from pages.common import (
@@ -53,7 +53,9 @@ from pages.common import (
     get_analysis,
     get_store,
     lang,
+    rerun_by_the_menu,
     role_text,
+    run_number,
     show_refusal,
     t,
     through_dashboard,
@@ -144,7 +146,7 @@ def show_record(record_id: int) -> None:
     shown_record = {**record, "priority": t(f"recpriority.{record['priority']}")
                     if record.get("priority") in PRIORITIES else record.get("priority")}   # stored in English
     if record.get("expected_value") is not None:                     # 120 件, as the metric's values: not 120.0
-        shown_record["expected_value"] = format_number(record["expected_value"], record.get("unit"),
+        shown_record["expected_value"] = format_number(record["expected_value"], unit_shown(record.get("unit"), current_lang),
                                                        record.get("decimals"))
     fields = [(t(f"rec.field_{k}"), shown_record.get(k)) for k in (
         "description", "root_cause", "planned_actions", "resources", "expected_value", "expected_by", "owner",
@@ -427,8 +429,19 @@ def raise_form() -> None:
                     _fail(exc)
 
 
+def _menu_left_the_record(record_id: int) -> bool:
+    """The sidebar's link to this page, clicked on this record as the run before showed it: the
+    register is wanted, but the link keeps the URL's ?record= (the record opened again)."""
+    return state.get("record_shown") == (record_id, current_lang, run_number() - 1) and rerun_by_the_menu()
+
+
 asked = st.query_params.get("record")
+if asked and asked.isdigit() and _menu_left_the_record(int(asked)):
+    st.query_params.pop("record", None)
+    asked = None
 if asked and asked.isdigit():
+    state["record_shown"] = (int(asked), current_lang, run_number())
     show_record(int(asked))
 else:
+    state.pop("record_shown", None)
     show_register()

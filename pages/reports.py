@@ -69,8 +69,13 @@ several = [label for label, key, chosen in ((t("sc.process"), MEETING_PROCESSES,
            if chosen is None and len(st.session_state.get(key, [])) > 1]
 if several:     # the report takes one process and one category: say why the review's choice is not here
     st.caption(t("report.one_filter", filters=listed(several)))
-report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), index=list(i18n.LANGUAGES).index(current_lang),
-                           format_func=i18n.LANGUAGES.get, key="report_lang")
+# the report speaks the page's language, and follows it when the sidebar switches; a language chosen
+# here stands until then (the widget's own state kept the old language after a switch)
+if st.session_state.get("report_lang_page") != current_lang or "report_lang" not in st.session_state:
+    st.session_state["report_lang"] = current_lang
+st.session_state["report_lang_page"] = current_lang
+report_lang = c4.selectbox(t("report.language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
+                           key="report_lang")
 fmt = c5.selectbox(t("report.format"), list(FORMATS), key="report_format", format_func=str.upper)
 
 content = build_report(get_store(), period, report_lang, process=process, category=category)

@@ -97,7 +97,7 @@ view = rows.assign(
     status_text=rows["status_shown"].map(badges),
     trend_text=[i18n.trend_label(v, slope, lang()) or "–" for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
     priority=rows["priority"].map(lambda p: "" if pd.isna(p) else str(int(p))),
-    gap_pct=rows["gap_pct"].round(1) + 0.0,          # shown to one place: no "-0.0%"
+    gap_pct=rows["gap_pct_shown"],          # signed as the gap beside it is: no "+0.0%" by "-0.04 pp"
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
 selection = data_table(

@@ -305,7 +305,7 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
     assert table.loc["MTTR", "impact"] == pytest.approx(0.6 * 5110)
     assert table.loc["MTTR", "impact_cost"] == pytest.approx(0.6 * 5110 * 60)
     assert "business impact about 3,066 h across Tickets, ¥183,960" in table.loc["MTTR", "reason_en"]
-    assert "业务影响约 3,066 h(按 工单量), ¥183,960" in table.loc["MTTR", "reason_zh"]     # its Chinese name
+    assert "业务影响约 3,066 小时(按 工单量), ¥183,960" in table.loc["MTTR", "reason_zh"]     # its Chinese name
     assert pd.isna(table.loc["SLA", "impact"])
     # found by exploratory testing: a volume metric kept under its Chinese name was named so in English too
     (tmp_path / "renamed.csv").write_text("name,name_zh,name_en\nTickets,工单量,Ticket volume\n", encoding="utf-8")
@@ -318,7 +318,7 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
 @pytest.mark.parametrize("unit, decimals, gap, en, zh", [
     ("¥", 0, 9.0, "missed target by ¥9 ", "差距 ¥9("),                 # currency in front, as in the table
     ("count", 0, 53.0, "missed target by 53 ", "差距 53("),            # a count has no unit word
-    ("h", 1, 1.2, "missed target by 1.2 h ", "差距 1.2 h("),
+    ("h", 1, 1.2, "missed target by 1.2 h ", "差距 1.2 小时("),       # hours in Chinese
     ("%", 1, 8.8, "missed target by 8.8 pp ", "差距 8.8 pp("),         # a gap in percentage points
 ])
 def test_priority_reasons_write_the_gap_as_the_scorecard_does(unit, decimals, gap, en, zh):
@@ -361,7 +361,7 @@ def test_a_reason_names_sigmas_only_where_the_metric_has_limits():
     row = SimpleNamespace(unit="h", decimals=1, status="missed", gap=1.2, gap_sigmas=float("nan"), months_missed=1,
                           variation="common_cause", impact=None, weight=1.0)
     assert _reason(row, "en").startswith("missed target by 1.2 h; ") and "σ" not in _reason(row, "en")
-    assert _reason(row, "zh").startswith("未达标,差距 1.2 h;") and "σ" not in _reason(row, "zh")
+    assert _reason(row, "zh").startswith("未达标,差距 1.2 小时;") and "σ" not in _reason(row, "zh")
 
 
 def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):

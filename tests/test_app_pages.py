@@ -1084,3 +1084,89 @@ def test_an_emptied_author_name_says_why_the_save_buttons_wait(app_store, page, 
     assert not at.exception, at.exception
     assert f"请填写“{field}”:填写后才能保存。" in [c.value for c in at.caption]
 
+
+
+def test_the_report_language_follows_the_sidebar_language_until_chosen_otherwise(app_store, demo_file, monkeypatch):
+    """Found by exploratory testing: switching the page to English left the report in Chinese."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/reports.py", lang="zh")
+    assert at.selectbox(key="report_lang").value == "zh"
+    at.radio(key="language_choice").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="report_lang").value == "en"
+    assert at.subheader[0].value.startswith("Service improvement gap report")
+    at.selectbox(key="report_lang").set_value("zh").run()          # a report in Chinese from the English page
+    assert at.selectbox(key="report_lang").value == "zh" and at.subheader[0].value.startswith("服务改进差距报告")
+    at.selectbox(key="report_format").set_value("html").run()       # stands while the page's language does
+    assert at.selectbox(key="report_lang").value == "zh"
+    at.radio(key="language_choice").set_value("zh").run()
+    at.radio(key="language_choice").set_value("en").run()
+    assert at.selectbox(key="report_lang").value == "en"
+
+
+def test_the_scorecard_gap_percent_has_the_sign_of_the_gap_beside_it(app_store):
+    """Found by exploratory testing: '+0.0%' beside a gap of '-0.04 pp' (the page rounded -0.04% to +0.0)."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(app_store, pd.DataFrame({"name": ["Availability"], "unit": ["%"], "direction": ["increase"],
+                                              "target": [99.9], "decimals": [2], "from_period": ["2026-01"]}), by="t")
+    apply_ingest(app_store, plan_records(app_store, pd.DataFrame(     # 0.04 points above its target
+        {"metric": ["Availability"], "period": ["2026-01"], "value": [99.94]}), "one.csv"), by="t")
+    at = _app("pages/scorecard.py", lang="en")
+    row = at.dataframe[0].value.iloc[0]
+    assert row["gap_text"] == "-0.04 pp"
+    assert row["gap_pct"] < 0 and f"{row['gap_pct']:+.1f}%" == "-0.0%"     # the column's format, '%+.1f%%'
+
+
+@pytest.mark.parametrize("lang, word", [("zh", "小时"), ("en", "h")])
+def test_the_metric_page_and_scorecard_name_units_in_the_reader_s_language(app_store, demo_file, monkeypatch, lang,
+                                                                          word):
+    """Found by exploratory testing: '5.6 h' and an axis titled 'h' on the Chinese pages."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    metric_id = int(_analysed(demo_file).loc["Incident MTTR", "metric_id"])
+    at = _app("pages/metric.py", lang=lang, metric=str(metric_id))
+    values = [m.value for m in at.metric[:4]]
+    assert all(v.endswith(f" {word}") for v in values), values
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert next(a["text"] for a in layout["annotations"] if a.get("name") == "unit") == word    # above the axis
+    table = next(d.value for d in _app("pages/scorecard.py", lang=lang).dataframe if "gap_text" in d.value.columns)
+    assert table.set_index("name").loc["Incident MTTR", "actual_text"].endswith(f" {word}")
+
+
+def _click_the_menu_link_to_this_page(at: AppTest) -> None:
+    """Rerun as the browser does on a click of the sidebar's link to the page shown: with the states
+    of the sidebar's widgets only (AppTest has no such click; it sends every widget's state)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+    from streamlit.testing.v1.element_tree import Widget, get_widget_state
+
+    states = WidgetStates()
+    states.widgets.extend(get_widget_state(node) for node in at.sidebar if isinstance(node, Widget))
+    at._run(states)
+
+
+def test_the_menu_link_to_the_records_page_shows_the_register_not_the_record_open(app_store):
+    """Found by exploratory testing: the sidebar's 服务改进记录 link kept ?record=1, so going back to
+    the register from a record opened the record again."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh", record="1")
+    assert at.subheader[0].value.startswith("#1 ")
+    at.selectbox(key="acting_user").set_value("王磊").run()
+    assert at.subheader[0].value.startswith("#1 ") and at.query_params["record"] in ("1", ["1"])   # a click on it
+    at.radio(key="language_choice").set_value("en").run()                                          # stays open
+    assert at.subheader[0].value.startswith("#1 ")
+    _click_the_menu_link_to_this_page(at)
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Register" and "record" not in at.query_params
+    _click_the_menu_link_to_this_page(at)
+    assert at.subheader[0].value == "Register"
+
+
+def test_the_baseline_computed_on_the_catalogue_page_names_its_unit_in_chinese(app_store):
+    """As the scorecard and the metric page: '5.6 小时', where it said '5.6 h' (the catalogue keeps h)."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang="zh")
+    mttr = next(o for o in at.selectbox(key="baseline_metric").options if o == "事件平均解决时间")
+    at.selectbox(key="baseline_metric").select(mttr).run()
+    computed = [m.value for m in at.markdown if "个月的" in m.value]
+    assert computed and computed[0].endswith(" 小时。"), computed

@@ -37,12 +37,28 @@ def test_the_value_axis_is_not_rounded_to_the_metric_decimals():
 
 @pytest.mark.parametrize("unit, lang, axis, hover", [
     ("count", "zh", "个", "2026-03: 0 个"), ("score", "zh", "分", "2026-03: 0 分"),   # found by exploratory testing
-    ("count", "en", "count", "2026-03: 0 count"), ("h", "zh", "h", "2026-03: 0 h"), ("%", "zh", "%", "2026-03: 0%"),
+    ("count", "en", "count", "2026-03: 0 count"), ("%", "zh", "%", "2026-03: 0%"),
+    ("h", "zh", "小时", "2026-03: 0 小时"), ("min", "zh", "分钟", "2026-03: 0 分钟"),    # found by exploratory testing
+    ("h", "en", "h", "2026-03: 0 h"), ("小时", "zh", "小时", "2026-03: 0 小时"),
 ])
 def test_a_count_or_score_is_named_in_the_reader_s_language(unit, lang, axis, hover):
     figure = xmr_figure(_points(2, [0.0, 1.0]), title="t", unit=unit, decimals=0, lang=lang)
-    assert figure.layout.yaxis.title.text == axis
+    assert _unit_label(figure) == axis
     assert next(text for trace in figure.data if trace.hovertext for text in trace.hovertext).split("<br>")[0] == hover
+
+
+def _unit_label(figure) -> str | None:
+    """The unit written above the value axis."""
+    return next((a.text for a in figure.layout.annotations if a.name == "unit"), None)
+
+
+def test_the_unit_is_written_level_above_the_value_axis_not_turned_on_its_side():
+    """Found by exploratory testing: 个 turned on its side as the axis title read as an arrow (←)."""
+    figure = xmr_figure(_points(2, [0.0, 1.0]), title="t", unit="count", decimals=0, lang="zh")
+    label = next(a for a in figure.layout.annotations if a.name == "unit")
+    assert not figure.layout.yaxis.title.text                       # no title on its side
+    assert (label.text, label.textangle, label.xref, label.x, label.yref, label.y) == ("个", None, "paper", 0, "paper", 1)
+    assert _unit_label(xmr_figure(_points(2, [0.0, 1.0]), title="t", unit=None, decimals=0, lang="zh")) is None
 
 
 def _cycles(months: int, rebase_at: list[int], start: str = "2024-01-01") -> pd.DataFrame:
@@ -54,7 +70,8 @@ def _cycles(months: int, rebase_at: list[int], start: str = "2024-01-01") -> pd.
 
 def _cycle_labels(figure) -> list:
     """The labels above the plot: 'new cycle' at a rebase, the next cycle's baseline and target."""
-    return sorted((a for a in figure.layout.annotations if a.yref == "paper" and a.y == 1.0), key=lambda a: a.x)
+    return sorted((a for a in figure.layout.annotations if a.yref == "paper" and a.y == 1.0 and a.name != "unit"),
+                  key=lambda a: a.x)
 
 
 def _extent(figure, label) -> tuple[float, float]:

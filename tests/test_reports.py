@@ -227,6 +227,23 @@ def test_chart_svg_edge_cases():
     ET.fromstring(xmr_svg(one.iloc[0:0], title="none", unit=None, decimals=1, lang="en"))
 
 
+def test_the_report_chart_writes_its_unit_level_above_the_value_axis():
+    """Found by exploratory testing: 个 turned on its side beside the axis read as an arrow (←)."""
+    from analytics.chart_svg import xmr_svg
+
+    points = pd.DataFrame({"period": pd.date_range("2026-01-01", periods=3, freq="MS"), "value": [3.0, 4.0, 5.0],
+                           "mean": 4.0, "lpl": 1.0, "upl": 7.0, "target": float("nan"), "segment": 0, "rebase": False,
+                           "point_type": "common_cause"})
+    svg = ET.fromstring(xmr_svg(points, title="t", unit="count", decimals=0, lang="zh"))
+    texts = list(svg.iter(SVG + "text"))
+    unit = next(text for text in texts if text.text == "个")
+    assert unit.get("transform") is None and unit.get("text-anchor") == "end"
+    ticks = [text for text in texts if text.get("text-anchor") == "end" and text is not unit]
+    assert float(unit.get("x")) == float(ticks[0].get("x"))                           # over the tick labels,
+    assert float(unit.get("y")) < min(float(text.get("y")) for text in ticks) - 10     # above the highest
+    assert float(unit.get("y")) > float(texts[0].get("y")) + 10                        # and below the title
+
+
 @pytest.mark.parametrize("rebase_at, anchor", [(2, None), (11, "end")])
 def test_a_new_cycle_label_stays_inside_the_chart(rebase_at, anchor):
     """Found by exploratory testing: a cycle starting in the last month had its label cut to 'new'
@@ -434,7 +451,7 @@ def test_excel_gap_of_a_percent_metric_is_shown_in_percentage_points(cli, tmp_pa
     percent, hours = rows["First fix"][header.index(gap_header)], rows["MTTR"][header.index(gap_header)]
     assert (percent.value, percent.number_format) == (9, '#,##0.0" pp"')
     assert hours.value == pytest.approx(1.3) and hours.number_format == "#,##0.0"
-    assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "h"]          # the unit column as before
+    assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "小时" if lang == "zh" else "h"]   # as shown
 
 
 def _analysed_priorities(store, period: str, process: str) -> list[int]:
@@ -813,3 +830,17 @@ def test_the_workbooks_uploads_sheet_names_the_source_in_the_readers_language(re
         header = [c.value for c in sheet[1]]
         sources = {row[header.index(content.label("upload.source"))] for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert word in sources and "service_report" not in sources
+
+
+def test_the_html_report_s_gap_percent_has_the_sign_of_the_gap_beside_it(store):
+    """Found by exploratory testing (on the scorecard): '+0.0%' beside a gap of '-0.04 pp'."""
+    from analytics.catalogue import import_catalogue
+    from analytics.ingest import apply_ingest, plan_records
+
+    import_catalogue(store, pd.DataFrame({"name": ["Availability"], "unit": ["%"], "direction": ["increase"],
+                                          "target": [99.9], "decimals": [2], "from_period": ["2026-01"]}), by="t")
+    apply_ingest(store, plan_records(store, pd.DataFrame(      # 0.04 points above its target
+        {"metric": ["Availability"], "period": ["2026-01"], "value": [99.94]}), "one.csv"), by="t")
+    page = render_report(build_report(store, "2026-01", "en"), "html").decode("utf-8")
+    row = page.split("-0.04 pp")[1].split("</tr>")[0]
+    assert ">-0.0%<" in row and "+0.0%" not in row

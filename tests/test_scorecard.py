@@ -14,6 +14,7 @@ from analytics.units import (
     format_difference,
     format_number,
     format_rate,
+    pct_shown,
     places_for_status,
 )
 
@@ -67,6 +68,16 @@ def test_numbers_are_shown_with_the_places_their_status_needs(gap, tolerance, st
     assert places_for_status(gap, tolerance, status, decimals, neutral) == places
 
 
+@pytest.mark.parametrize("pct, gap, places, shown", [
+    (-0.04 / 99.9 * 100, -0.04, 2, "-0.0%"),    # found by exploratory testing: '+0.0%' beside '-0.04 pp'
+    (0.03, 0.03, 2, "+0.0%"), (-12.345, -1.2, 1, "-12.3%"),
+    (-0.001, -0.001, 1, "+0.0%"),                # the gap is shown as '+0.0' too: no minus sign on either
+    (float("nan"), -1.0, 1, "+nan%"),            # no gap %: the table's placeholder
+])
+def test_a_gap_percent_has_the_sign_of_the_gap_shown_beside_it(pct, gap, places, shown):
+    assert f"{pct_shown(pct, gap, places):+.1f}%" == shown
+
+
 @pytest.fixture(scope="module")
 def analysis(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("sc") / "demo.duckdb")
@@ -98,3 +109,15 @@ def test_scorecard_gaps_of_percentage_metrics_are_in_points(analysis):
     assert sla["unit"] == "%" and sla["gap_text"] == expected
     mttr = rows.loc["Incident MTTR"]
     assert mttr["gap_text"].endswith(" h")
+
+
+def test_units_are_shown_in_the_reader_s_language_and_stored_as_written(analysis):
+    """Found by exploratory testing: '6.5 h' and '12 min' on the Chinese scorecard."""
+    zh = scorecard_rows(analysis, "zh").set_index("name")
+    en = scorecard_rows(analysis, "en").set_index("name")
+    mttr = zh.loc["Incident MTTR"]
+    assert mttr["unit"] == "h" and mttr["actual_text"].endswith(" 小时") and mttr["gap_text"].endswith(" 小时")
+    assert mttr["reason"].startswith("未达标,差距") and " h" not in mttr["reason"]
+    assert en.loc["Incident MTTR", "actual_text"].endswith(" h")
+    minutes = zh[zh["unit"] == "min"]
+    assert len(minutes) and minutes["actual_text"].str.endswith(" 分钟").all()
