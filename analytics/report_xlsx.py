@@ -29,7 +29,7 @@ from .report_content import (
     neutralised_text,
 )
 from .scorecard import STATUS_COLOURS
-from .units import shown_rounded
+from .units import pct_shown, shown_rounded
 
 HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
           "border": 1}
@@ -397,8 +397,11 @@ def write_csv(content: ReportContent) -> bytes:
                "periods_to_target": label("report.ptt"), "priority": label("col.priority"),
                "reason": label("col.reason"), "since_baseline": label("col.since_baseline")}   # last: added later
     frame = neutralised_text(content.gaps[list(headers)])
-    for column in ("actual", "baseline", "target", "gap", "gap_pct"):      # as the workbook shows them (-4.0 is
-        places = [1] * len(frame) if column == "gap_pct" else content.gaps["decimals"]      # a number, not text)
-        frame[column] = [_csv_number(value, p) for value, p in zip(frame[column], places)]
+    # the gap % keeps the sign of the gap beside it ('-0.0' by '-0.04'), as the dashboard and the HTML do
+    frame["gap_pct"] = [pct_shown(pct, gap, places) for pct, gap, places in
+                        zip(frame["gap_pct"], content.gaps["gap"], content.gaps["decimals"])]
+    for column in ("actual", "baseline", "target", "gap"):      # as the workbook shows them (-4.0 is a number, not text)
+        frame[column] = [_csv_number(value, p) for value, p in zip(frame[column], content.gaps["decimals"])]
+    frame["gap_pct"] = ["" if pd.isna(value) else f"{value:.1f}" for value in frame["gap_pct"]]
     frame = frame.rename(columns=headers)
     return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")

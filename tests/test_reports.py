@@ -841,6 +841,10 @@ def test_the_html_report_s_gap_percent_has_the_sign_of_the_gap_beside_it(store):
                                           "target": [99.9], "decimals": [2], "from_period": ["2026-01"]}), by="t")
     apply_ingest(store, plan_records(store, pd.DataFrame(      # 0.04 points above its target
         {"metric": ["Availability"], "period": ["2026-01"], "value": [99.94]}), "one.csv"), by="t")
-    page = render_report(build_report(store, "2026-01", "en"), "html").decode("utf-8")
+    content = build_report(store, "2026-01", "en")
+    page = render_report(content, "html").decode("utf-8")
     row = page.split("-0.04 pp")[1].split("</tr>")[0]
     assert ">-0.0%<" in row and "+0.0%" not in row
+    # the CSV too (it wrote 0.0 beside -0.04)
+    line = next(csv.DictReader(io.StringIO(render_report(content, "csv").decode("utf-8-sig"))))
+    assert (line["Gap"], line["Gap %"]) == ("-0.04", "-0.0")
