@@ -395,13 +395,11 @@ def _same(first, second) -> None:
 
 
 def test_a_second_analyse_comes_from_the_cache(loaded, computations):
-    import time
-
     first = analyse(loaded)
-    started = time.perf_counter()
     second = analyse(loaded)
-    elapsed = time.perf_counter() - started
-    assert len(computations) == 1 and elapsed < 0.5       # a data-version read, not a recomputation
+    # a data-version read, not a recomputation (how fast is the bench's 'analyse (cached)', not a test's:
+    # a time limit here failed under load)
+    assert len(computations) == 1
     _same(first, second)
     assert second.table is not first.table and second.points is not first.points
     # another period or alpha is another entry; asking again for it is a hit too
