@@ -201,7 +201,7 @@ def note_form(record: dict) -> None:
     """A monitoring note on an implementing or monitored record, for the roles that add_note allows."""
     record_id, seen = record["id"], _version_seen(record, "note")
     with st.form(f"note_{record_id}_{seen}"):
-        note = st.text_area(t("rec.note"), height=80)
+        note = st.text_area(t("rec.note"), height=80, key=f"note_text_{record_id}_{seen}")   # kept across a language switch
         if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
             try:
                 add_note(store, record_id, by=acting, text=note)
@@ -310,20 +310,24 @@ def move_form(record: dict, verification) -> None:
         if "verified" in moves and getattr(verification, "verdict", None) != "effective":
             verdict = t(f"verdict.{verification.verdict if verification is not None else 'none'}")
             st.caption(t("rec.verdict_needs_comment", verdict=verdict))
-        comment = st.text_area(t("rec.comment"), height=80)
+        # keyed (the labels are the language's), so what was typed survives a switch of language
+        comment = st.text_area(t("rec.comment"), height=80, key=f"move_comment_{record_id}_{seen}")
         c1, c2 = st.columns(2)
         change_ref = go_live = None
         if "implementing" in moves or seen in CHANGE_CORRECTION_STATES:       # given, or corrected with a step
             correcting = seen in CHANGE_CORRECTION_STATES
             fix = t("rec.change_correct_help") if correcting else None
             change_ref = c1.text_input(t("rec.change_ref_correct" if correcting else "rec.change_ref"),
-                                       value=record.get("change_ref") or "", help=fix)
+                                       value=record.get("change_ref") or "", help=fix,
+                                       key=f"move_change_ref_{record_id}_{seen}")
             go_live = c2.text_input(t("rec.go_live_correct" if correcting else "rec.go_live"),
-                                    value=record.get("go_live") or "", help=fix)
+                                    value=record.get("go_live") or "", help=fix, key=f"move_go_live_{record_id}_{seen}")
         new_baseline = new_target = None
         if "closed" in moves:
-            new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g")
-            new_target = c2.number_input(t("rec.new_target"), value=None, format="%.6g")
+            new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g",
+                                           key=f"move_new_baseline_{record_id}_{seen}")
+            new_target = c2.number_input(t("rec.new_target"), value=None, format="%.6g",
+                                         key=f"move_new_target_{record_id}_{seen}")
         if st.form_submit_button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
             try:
                 new_state = move_record(store, record_id, to, by=acting, comment=comment or None,

@@ -112,3 +112,28 @@ def test_a_half_typed_record_survives_a_switch_of_language(tmp_path):
         assert form.get_by_label("Title").input_value() == "夜班二线值守"
         assert form.get_by_label("Root cause").input_value() == "夜间无人处理升级工单"
         browser.close()
+
+
+def test_a_half_typed_comment_and_note_on_a_record_survive_a_switch_of_language(tmp_path):
+    """The step form's comment, its change reference and the monitoring note were unkeyed: their
+    labels are the language's, so a switch of language made them new widgets and emptied what was
+    typed (as the raise form did before it was keyed)."""
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "demo.duckdb"
+    load_demo(Store(path), datetime.date(2026, 11, 25))
+    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1500, "height": 1400})
+        page.goto(f"{url}/records?lang=zh&record=1")          # monitoring: a step and a note for 陈静
+        wait_for_app(page)
+        page.get_by_label("意见", exact=False).fill("上线后复核两周")
+        page.get_by_role("textbox", name="变更单号", exact=False).fill("CHG-2025-0413")
+        page.get_by_label("跟踪记录").fill("十一月平均 6.2 小时")
+        page.get_by_text("English").click()
+        wait_for_app(page)
+        page.get_by_label("Monitoring note").wait_for(timeout=15_000)
+        assert page.get_by_label("Comment", exact=False).input_value() == "上线后复核两周"
+        assert page.get_by_role("textbox", name="Change reference", exact=False).input_value() == "CHG-2025-0413"
+        assert page.get_by_label("Monitoring note").input_value() == "十一月平均 6.2 小时"
+        browser.close()
