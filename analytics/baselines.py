@@ -180,9 +180,11 @@ def set_version_if_changed(store: Store, metric: str, *, baseline: float | None,
         if in_force:
             baseline = in_force[0] if baseline is None else baseline
             target = in_force[1] if target is None else target
-        if not backdate and not _unchanged(con, metric_id, period, baseline, target):
-            _refuse_back_dated(con, metric_id, period)
-        added = add_version_if_changed(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
+        added = not _unchanged(con, metric_id, period, baseline, target)
+        if added:
+            if not backdate:
+                _refuse_back_dated(con, metric_id, period)
+            add_version(con, metric_id, period, baseline, target, by, reason.strip(), method, record_id)
         return con.execute("SELECT cycle FROM baseline WHERE metric_id = ? AND from_period = ? ORDER BY id DESC LIMIT 1",
                            [metric_id, period_to_date(period)]).fetchone()[0], added
 

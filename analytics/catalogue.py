@@ -35,6 +35,7 @@ from .names import (
     without_marks,
 )
 from .store import Store
+from .users import known_processes
 from .values import number_typed_with_unit, without_bound
 
 CATALOGUE_COLUMNS = [
@@ -476,17 +477,18 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     counts = {"created": 0, "updated": 0, "baselines": 0, "warnings": []}
     held = _data_held(con)
     updates, inserts = [], []
-    keys_of: dict[int, set[str]] = {}
+    keys_of: dict[int, set[str]] = {}             # each stored metric's names for matching
     for alias, owner in owners.items():
         keys_of.setdefault(owner, set()).add(alias)
-    for rec, names in zip(rows, after, strict=True):
+    alias_keys = [_alias_keys(names) for names in after]
+    for rec, keys in zip(rows, alias_keys, strict=True):
         key = name_key(rec["name"])
         if key in existing:
             metric_id = existing[key]
             if metric_id in held:
                 counts["warnings"] += _meaning_changed(rec, held[metric_id], update_fields)
-            aliases_changed = set(_alias_keys(names)) != keys_of.get(metric_id, set())
-            updates.append({**rec, "id": metric_id, "name_key": key, "aliases_changed": aliases_changed})
+            updates.append({**rec, "id": metric_id, "name_key": key,
+                            "aliases_changed": set(keys) != keys_of.get(metric_id, set())})
         else:
             inserts.append({**rec, "name_key": key})
     # only a metric the file changes is stamped and counted as updated
@@ -494,8 +496,8 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
     existing |= insert_metrics(con, inserts, METRIC_FIELDS, by)
     counts["created"] = len(inserts)
     ids = [existing[name_key(rec["name"])] for rec in rows]
-    replace_aliases(con, {metric_id: keys for metric_id, names in zip(ids, after, strict=True)
-                          if set(keys := _alias_keys(names)) != keys_of.get(metric_id, set())})
+    replace_aliases(con, {metric_id: keys for metric_id, keys in zip(ids, alias_keys, strict=True)
+                          if set(keys) != keys_of.get(metric_id, set())})
     for rec, metric_id in zip(rows, ids, strict=True):
         versioned = rec.get("from_period") and (rec.get("baseline") is not None or rec.get("target") is not None)
         if versioned and add_version_if_changed(con, metric_id, rec["from_period"], rec.get("baseline"),
@@ -507,9 +509,7 @@ def upsert_metrics(con: duckdb.DuckDBPyConnection, rows: list[dict], by: str,
 def _processes_spelled(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> list[dict]:
     """The rows with each process as the catalogue keeps it (变更管理 is change): filters and groups
     by process would otherwise show one process twice."""
-    known = [p for (p,) in con.execute(
-        "SELECT DISTINCT process FROM metric WHERE process IS NOT NULL ORDER BY process").fetchall()]
-    known += [r["process"] for r in rows if r.get("process")]
+    known = known_processes(con) + [r["process"] for r in rows if r.get("process")]
     return [{**r, "process": process_spelling(r["process"], known)} if r.get("process") else r for r in rows]
 
 
