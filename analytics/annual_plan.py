@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .i18n import t
+from .names import process_shown
 from .record_views import record_verification
 from .records import get_record, list_records
 from .report_content import neutralised_text
@@ -141,9 +142,16 @@ def category_text(category: object, lang: str) -> object:
     return t(f"category.{category}", lang) if category in CATEGORIES else category
 
 
+def localised_groups(plan: AnnualPlan, lang: str) -> pd.DataFrame:
+    """The counts per process and category, those named in the reader's language."""
+    groups = plan.by_group
+    return groups.assign(process=[process_shown(p, lang) for p in groups["process"]],
+                         category=[category_text(c, lang) for c in groups["category"]])
+
+
 def localised_records(plan: AnnualPlan, lang: str) -> pd.DataFrame:
-    """The year's records in the reader's language (stage, state, verdict, direction, outcome and the
-    metric's name), in EXPORT_COLUMNS order: what the page shows and the export writes."""
+    """The year's records in the reader's language (stage, state, verdict, direction, outcome, process and
+    the metric's name), in EXPORT_COLUMNS order: what the page shows and the export writes."""
     rows = plan.records
 
     def words(column: str, prefix: str) -> list:
@@ -153,6 +161,7 @@ def localised_records(plan: AnnualPlan, lang: str) -> pd.DataFrame:
         bucket=words("bucket", "bucket"), state=words("state", "state"), verdict=words("verdict", "verdict"),
         direction=words("direction", "direction"), outcome=words("outcome", "outcome"),
         category=[category_text(c, lang) for c in rows["category"]],
+        process=[process_shown(p, lang) for p in rows["process"]],
         metric=display_names(rows, lang) if len(rows) else [],
         on_time=[None if v is None or pd.isna(v) else t("plan.yes" if v else "plan.no", lang)
                  for v in rows["on_time"]],
@@ -230,8 +239,7 @@ def _write_by_group(writer, sheet, plan: AnnualPlan, lang: str, row: int, header
                **{b: t(f"bucket.{b}", lang) for b in ("planned", "in_progress", "closed", "stopped")}}
     for j, text in enumerate(columns.values()):
         sheet.write_string(row + 1, j, text, writer.fmt(**header))
-    groups = plan.by_group.assign(category=[category_text(c, lang) for c in plan.by_group["category"]])
-    for i, values in enumerate(groups[list(columns)].itertuples(index=False), start=row + 2):
+    for i, values in enumerate(localised_groups(plan, lang)[list(columns)].itertuples(index=False), start=row + 2):
         for j, value in enumerate(values):
             writer.cell(sheet, i, j, value)
 

@@ -258,3 +258,23 @@ def process_spelling(written: str, known: list[str] | tuple[str, ...] = ()) -> s
         return written
     spellings = {name_key(key), *map(name_key, PROCESS_NAMES[key][1])}
     return next((p for p in known if p and name_key(p) in spellings), key)
+
+
+_ZH_PROCESS_BY_SPELLING = {name_key(spelling): zh[0] for key, (zh, others) in PROCESS_NAMES.items()
+                           for spelling in (key, *others)}
+
+
+def process_shown(process: object, lang: str) -> object:
+    """A process as a reader of `lang` is told it. The catalogue keeps a known process by its English
+    key even when a Chinese catalogue wrote 变更管理 (process_spelling), so a Chinese page names it
+    again: change is 变更管理, SLA 服务级别管理; a process of the organisation's own stays as written."""
+    if lang != "zh" or not isinstance(process, str):
+        return process
+    return _ZH_PROCESS_BY_SPELLING.get(name_key(process), process)
+
+
+def reading_order(text: str) -> bytes:
+    """Sort key for names a reader scans down: letters whatever their case, Chinese by pinyin. By code
+    point, Chinese names were in no order a reader could follow; GB2312 (which GB18030 keeps) orders
+    its 3,755 common characters by pinyin, as Chinese software sorts them (陈 < 刘 < 孙 < 王)."""
+    return text.casefold().encode("gb18030")

@@ -17,7 +17,7 @@ from .analysis import Analysis, analyse, latest_complete_period
 from .catalogue import CATEGORIES, CATEGORY_WORDS
 from .errors import InputRefused, Problem
 from .i18n import STRINGS, assurance_label, t, trend_label
-from .names import header_key, process_spelling
+from .names import header_key, process_shown, process_spelling
 from .record_views import record_verification
 from .records import OPEN_STATES, get_record, list_records
 from .scorecard import Filters, display_names, filter_options, headline, scorecard_rows
@@ -158,9 +158,9 @@ def _months_to_target(months: object, trend: object, lang: str) -> int | str | N
 
 
 def _scope(filters: Filters, lang: str) -> str:
-    """' · 流程:incident · 类别:服务成本' after the title of a filtered report: the document is passed
+    """' · 流程:事件管理 · 类别:服务成本' after the title of a filtered report: the document is passed
     round after the meeting, and its headline counts are of these metrics only."""
-    parts = [t("report.scope_process", lang, process=p) for p in filters.processes]
+    parts = [t("report.scope_process", lang, process=process_shown(p, lang)) for p in filters.processes]
     parts += [t("report.scope_category", lang, category=t(f"category.{c}", lang)) for c in filters.categories]
     return "".join(" · " + part for part in parts)
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .analysis import Analysis
 from .icons import assurance_svg, data_uri, variation_svg
+from .names import process_shown, reading_order
 from .units import format_difference, format_number, pct_shown, unit_shown
 
 STATUS_ORDER = {"missed": 0, "near": 1, "met": 2, "no_target": 3, "no_data": 4}
@@ -79,7 +80,8 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     if filters.search.strip():
         needle = filters.search.strip().casefold()
         haystack = (rows["name"].fillna("") + " " + rows["name_en"].fillna("") + " " + rows["name_zh"].fillna("")
-                    + " " + rows["process"].fillna("") + " " + rows["owner"].fillna(""))
+                    + " " + rows["process"].fillna("") + " " + rows["process"].map(lambda p: process_shown(p, "zh")).fillna("")
+                    + " " + rows["owner"].fillna(""))
         keep &= haystack.str.casefold().str.contains(needle, regex=False)
     rows = rows[keep].copy()
     spark = analysis.sparklines(months)
@@ -95,8 +97,9 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     rows["assurance_icon"] = rows["assurance"].map(_assurance_uri)
     rows["reason"] = rows["reason_zh" if lang == "zh" else "reason_en"]
     rows["_status_order"] = rows["status"].map(STATUS_ORDER)
-    rows = rows.sort_values(["priority", "_status_order", "display_name"], na_position="last", kind="stable")
-    return rows.drop(columns=["_status_order"]).reset_index(drop=True)
+    rows["_name_order"] = rows["display_name"].map(reading_order)
+    rows = rows.sort_values(["priority", "_status_order", "_name_order"], na_position="last", kind="stable")
+    return rows.drop(columns=["_status_order", "_name_order"]).reset_index(drop=True)
 
 
 def headline(rows: pd.DataFrame) -> dict[str, int]:
@@ -110,9 +113,12 @@ def headline(rows: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def filter_options(analysis: Analysis) -> dict[str, list[str]]:
+def filter_options(analysis: Analysis, lang: str = "en") -> dict[str, list[str]]:
+    """The processes, categories and owners of the analysed metrics, each list in the order its names
+    read in `lang` (a Chinese page lists change as 变更管理, so among the Chinese names)."""
     table = analysis.table
     if table.empty:
         return {"process": [], "category": [], "owner": []}
-    return {col: sorted(v for v in table[col].dropna().unique() if str(v).strip())
+    return {col: sorted((v for v in table[col].dropna().unique() if str(v).strip()),
+                        key=lambda v, col=col: reading_order(process_shown(v, lang) if col == "process" else v))
             for col in ("process", "category", "owner")}

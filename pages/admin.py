@@ -17,6 +17,7 @@ from analytics.auth import allowed
 from analytics.backup import backup
 from analytics.errors import InputRefused, NotAllowed
 from analytics.localise import message_text, problem_text
+from analytics.names import process_shown
 from analytics.users import (
     ROLES,
     add_user,
@@ -47,6 +48,7 @@ if not require_permission("manage_users", refusal="auth.admin_only"):    # the p
 me = current_user()
 current_lang = lang()
 role_label = functools.partial(role_text, language=current_lang)
+process_label = functools.partial(process_shown, lang=current_lang)
 with store.read() as con:
     processes = known_processes(con)
 
@@ -55,7 +57,8 @@ if st.session_state.get("admin_flash"):
     st.success(st.session_state.pop("admin_flash"))
 users = list_users(store)
 data_table(users.assign(role=users["role"].map(role_label),
-                        processes=users["processes"].replace("", None)),    # no process: "–" as elsewhere
+                        processes=[", ".join(process_label(p.strip()) for p in text.split(",")) or None
+                                   for text in users["processes"].fillna("")]),    # no process: "–" as elsewhere
            column_config={
                "name": t("auth.name"), "role": t("auth.role"), "processes": t("admin.processes"),
                "active": st.column_config.CheckboxColumn(t("admin.active")),
@@ -83,7 +86,7 @@ with add_tab, st.form("admin_add", clear_on_submit=True):
     name = c1.text_input(t("auth.name"))
     role = c2.selectbox(t("auth.role"), ROLES, index=ROLES.index("viewer"), format_func=role_label)
     linked = st.multiselect(t("admin.processes"), processes, help=t("admin.process_owner_hint"),
-                            placeholder=t("admin.no_process"))
+                            placeholder=t("admin.no_process"), format_func=process_label)
     c3, c4 = st.columns(2)
     first = c3.text_input(t("auth.password"), type="password")
     second = c4.text_input(t("admin.password_again"), type="password")
@@ -107,7 +110,7 @@ with change_tab:
             role = c1.selectbox(t("auth.role"), ROLES, index=ROLES.index(row["role"]), format_func=role_label)
             active = c2.checkbox(t("admin.active"), value=bool(row["active"]))
             offered, linked_now = linked_process_choices(current, processes)
-            linked = st.multiselect(t("admin.processes"), offered, default=linked_now,
+            linked = st.multiselect(t("admin.processes"), offered, default=linked_now, format_func=process_label,
                                     placeholder=t("admin.no_process"), help=t("admin.process_owner_hint"))
             c3, c4 = st.columns(2)
             first = c3.text_input(t("admin.new_password"), type="password")

@@ -11,6 +11,7 @@ import streamlit as st
 from analytics import config, i18n
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.localise import message_text, problem_text
+from analytics.names import reading_order
 from analytics.scorecard import display_names
 from analytics.store import Store
 
@@ -276,6 +277,7 @@ def period_select(container, label: str, periods: list[str], default: str, key: 
 
 def by_display_name(table: pd.DataFrame, lang: str) -> list:
     """A metric picker's ids (the table's index) in the order of the names it shows in `lang`: sorted
-    by the English catalogue name, the Chinese list was in no order its reader could follow."""
+    by the English catalogue name, the Chinese list was in no order its reader could follow; Chinese
+    names now go by pinyin (reading_order)."""
     names = dict(zip(table.index, display_names(table.reindex(columns=["name", "name_en", "name_zh"]), lang), strict=True))
-    return sorted(names, key=lambda i: (names[i].casefold(), i))
+    return sorted(names, key=lambda i: (reading_order(names[i]), i))

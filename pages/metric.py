@@ -12,6 +12,7 @@ from analytics.baselines import list_versions
 from analytics.charts import xmr_figure
 from analytics.i18n import assurance_label, trend_label
 from analytics.localise import message_text
+from analytics.names import process_shown
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name, shown_status
 from analytics.units import format_difference, format_number, format_rate, unit_shown
@@ -82,7 +83,7 @@ decimals = int(row["decimals_shown"])
 
 st.title(name)
 st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(
-    row["category"], str) else None, row["process"], row["owner"], t(f"direction.{row['direction']}"))
+    row["category"], str) else None, process_shown(row["process"], current_lang), row["owner"], t(f"direction.{row['direction']}"))
     if x and not (isinstance(x, float) and pd.isna(x))))
 
 cols = st.columns(3) + st.columns(3)

@@ -7,7 +7,7 @@ import streamlit as st
 from analytics.annual_plan import (
     PLAN_FORMATS,
     annual_plan,
-    category_text,
+    localised_groups,
     localised_records,
     plan_csv,
     plan_file_name,
@@ -47,8 +47,7 @@ if plan.records.empty:
     st.stop()
 
 st.subheader(t("plan.by_group"))
-groups = plan.by_group.assign(category=[category_text(c, current_lang) for c in plan.by_group["category"]])
-data_table(groups, column_config={
+data_table(localised_groups(plan, current_lang), column_config={
     "process": t("sc.process"), "category": t("sc.category"), **{b: t(f"bucket.{b}") for b in (
         "planned", "in_progress", "closed", "stopped")}})
 

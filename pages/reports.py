@@ -7,6 +7,7 @@ import streamlit as st
 from analytics import i18n
 from analytics.analysis import latest_complete_period
 from analytics.errors import InputRefused
+from analytics.names import process_shown
 from analytics.report_content import build_report
 from analytics.reports import FORMATS, render_report, report_file_name
 from analytics.scorecard import filter_options
@@ -36,7 +37,7 @@ if everything.empty:
     st.stop()
 periods = [p.strftime("%Y-%m") for p in everything.periods]
 default = latest_complete_period(everything.periods).strftime("%Y-%m")
-options = filter_options(everything)
+options = filter_options(everything, current_lang)
 c1, c2, c3, c4, c5 = st.columns(5)
 period = period_select(c1, t("report.period_label"), periods, default, key="report_period")
 
@@ -59,7 +60,8 @@ def shared_choice(widget_key: str, shared_key: str, choices: list[str]) -> dict:
 
 process = c2.selectbox(t("sc.process"), [None] + options["process"],
                        **shared_choice("report_process", MEETING_PROCESSES, options["process"]),
-                       format_func=lambda p, _lang=current_lang: i18n.t("sc.all", _lang) if p is None else p)
+                       format_func=lambda p, _lang=current_lang: i18n.t("sc.all", _lang) if p is None
+                       else process_shown(p, _lang))
 category = c3.selectbox(t("sc.category"), [None] + options["category"],
                         **shared_choice("report_category", MEETING_CATEGORIES, options["category"]),
                         format_func=lambda c, _lang=current_lang: i18n.t("sc.all", _lang) if c is None

@@ -8,6 +8,7 @@ import streamlit as st
 from analytics import i18n
 from analytics.analysis import latest_complete_period
 from analytics.icons import badge_svg, data_uri
+from analytics.names import process_shown
 from analytics.record_views import open_record_labels
 from analytics.scorecard import (
     STATUS_COLOURS,
@@ -46,7 +47,7 @@ default = latest_complete_period(everything.periods).strftime("%Y-%m")
 first, second = st.columns([1, 2, 2.5]), st.columns([2, 2, 1])
 period = period_select(first[0], t("sc.period"), periods, default, key="sc_period")
 analysis = get_analysis(period)
-options = filter_options(analysis)
+options = filter_options(analysis, current_lang)
 
 
 def kept_filter(column, label: str, name: str, choices, shared_key: str, **extra) -> tuple[str, ...]:
@@ -67,7 +68,8 @@ def kept_search(column) -> str:
 
 
 filters = Filters(
-    processes=kept_filter(first[1], t("sc.process"), "process", options["process"], MEETING_PROCESSES),
+    processes=kept_filter(first[1], t("sc.process"), "process", options["process"], MEETING_PROCESSES,
+                          format_func=lambda p, _lang=current_lang: process_shown(p, _lang)),
     categories=kept_filter(first[2], t("sc.category"), "category", options["category"], MEETING_CATEGORIES,
                            format_func=lambda c, _lang=current_lang: i18n.t(f"category.{c}", _lang)),
     owners=kept_filter(second[0], t("sc.owner"), "owner", options["owner"], "scorecard_owners"),

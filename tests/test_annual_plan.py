@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from analytics.annual_plan import annual_plan
+from analytics.annual_plan import annual_plan, localised_groups, localised_records
 from analytics.catalogue import import_catalogue
 from analytics.ingest import apply_ingest, plan_records
 from analytics.records import move_record, raise_record
@@ -74,6 +74,10 @@ def test_annual_roll_up(people):
                             "effective": 2, "share_effective": 1.0, "open_at_year_end": 1}
     group = plan.by_group.set_index(["process", "category"])
     assert group.loc[("incident", "efficiency"), "closed"] == 2
+    # a Chinese reader is told the process (and category) in Chinese, on the page and in the export
+    assert localised_groups(plan, "zh").set_index(["process", "category"]).loc[("事件管理", "流程执行效率"), "closed"] == 2
+    assert localised_records(plan, "zh").set_index("id").loc[on_time, "process"] == "事件管理"
+    assert localised_records(plan, "en").set_index("id").loc[on_time, "process"] == "incident"
     assert group.loc[("–", "–"), ["planned", "stopped"]].tolist() == [1, 1]
     assert annual_plan(people, 2023).records.empty
 

@@ -148,6 +148,25 @@ def test_scorecard_filters_and_search(app_store, demo_file, monkeypatch):
     assert "No metric matches these filters." in _text(at)
 
 
+def test_scorecard_names_processes_in_chinese_by_pinyin_and_finds_them(app_store, demo_file, monkeypatch):
+    """The catalogue keeps a known process by its English key (a Chinese catalogue's 变更管理 too): a
+    Chinese page names it in Chinese, lists it among the Chinese names by pinyin, and a search for
+    the Chinese name finds its metrics."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    at = _app("pages/scorecard.py", lang="zh")
+    shown = at.multiselect(key="sc_process").options
+    # demo processes: SLA, availability, capacity, change, cost, incident, problem, release, service desk
+    assert shown == ["变更管理", "成本管理", "发布管理", "服务级别管理", "服务台", "可用性管理", "容量管理", "事件管理",
+                     "问题管理"]
+    # bian < cheng < fa < fu-wu-j(i) < fu-wu-t(ai) < ke < rong < shi < wen
+    at.multiselect(key="sc_process").set_value(["change"]).run()
+    assert at.multiselect(key="sc_process").value == ["change"]     # kept as the catalogue spells it
+    assert set(at.dataframe[0].value["name"]) == {"Change success rate", "Change lead time"}
+    at.multiselect(key="sc_process").set_value([]).run()
+    at.text_input(key="sc_search").set_value("变更管理").run()
+    assert set(at.dataframe[0].value["name"]) == {"Change success rate", "Change lead time"}
+
+
 def test_scorecard_period_switch_and_chinese_names(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/scorecard.py")
@@ -174,6 +193,7 @@ def test_metric_detail_deep_link(app_store, demo_file, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "事件平均解决时间"
+    assert "Incident MTTR · 流程执行效率 · 事件管理 · 王磊" in at.caption[0].value     # the process in Chinese too
     assert any("Mann–Kendall" in m.value for m in at.markdown)
     versions = at.dataframe[1].value
     assert versions["from_period"].tolist()[-1] > versions["from_period"].tolist()[0]   # two cycles
@@ -362,7 +382,11 @@ def test_a_metric_picker_is_in_the_order_of_the_names_it_shows(app_store, page):
     at = _app(page, lang="zh")
     shown = _widget(at.selectbox, "指标").options
     assert "SLA达成率" in shown and "事件平均解决时间" in shown
-    assert shown == sorted(shown, key=str.casefold)
+    # Chinese by pinyin, as a reader looks a name up: 变 bian < 超 chao < 核 he < 事 shi
+    # (by code point 变 U+53D8 < 核 U+6838 < 超 U+8D85 < 事 U+4E8B is no order a reader knows)
+    order = [shown.index(n) for n in ("变更成功率", "超期积压工单数", "核心系统可用性", "事件平均解决时间")]
+    assert order == sorted(order), shown
+    assert shown.index("SLA达成率") < order[0]          # Latin letters before Chinese
 
 
 def _blocks(node):
@@ -726,16 +750,17 @@ def test_reports_page_offers_the_download(app_store, demo_file, monkeypatch):
     assert downloads and "PDF" in downloads[0].proto.label
 
 
-@pytest.mark.parametrize("lang, title, processes", [("zh", "系统管理", "所辖流程(流程负责人上传范围)"),
-                                                    ("en", "Administration", "Processes (for process owners' uploads)")])
+@pytest.mark.parametrize("lang, title, processes, incident", [
+    ("zh", "系统管理", "所辖流程(流程负责人上传范围)", "事件管理"),
+    ("en", "Administration", "Processes (for process owners' uploads)", "incident")])
 def test_administration_page_lists_the_demo_accounts_with_the_owners_process(demo_file, monkeypatch, lang, title,
-                                                                              processes):
+                                                                              processes, incident):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/admin.py", lang=lang)
     assert at.title[0].value == title
     accounts = at.dataframe[0].value
     assert len(accounts) == 6 and processes in [m.label for m in at.multiselect]
-    assert accounts.set_index("name").loc["王磊", "processes"] == "incident"
+    assert accounts.set_index("name").loc["王磊", "processes"] == incident
     assert accounts.set_index("name")["processes"].isna().sum() == 5     # no process: a missing cell, shown "–"
 
 
