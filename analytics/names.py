@@ -247,21 +247,22 @@ def _process_word(text: str) -> str:
 
 
 _PROCESS_BY_ZH = {_process_word(zh): key for key, (names, _) in PROCESS_NAMES.items() for zh in names}
+_ENGLISH_SUFFIX = re.compile(r"(?:\s+management)?(?:\s+process)?$")
+_PROCESS_BY_EN = {_ENGLISH_SUFFIX.sub("", name_key(spelling)): key for key, (_, others) in PROCESS_NAMES.items()
+                  for spelling in (key, *others)}
 
 
 def process_spelling(written: str, known: list[str] | tuple[str, ...] = ()) -> str:
-    """The process a catalogue row names, as the catalogue keeps it: a Chinese name (变更管理) is the
-    key (change), spelled as a `known` process already is (SLA for 服务级别管理 where the catalogue
-    says SLA), so one process is not split in two; an unknown name stays as written."""
-    key = _PROCESS_BY_ZH.get(_process_word(written))
+    """The process a catalogue row names, as the catalogue keeps it: a Chinese name (变更管理) or an
+    English one in any case, with or without 'management' (Change Management), is the key (change),
+    spelled as a `known` process already is (SLA for 服务级别管理 where the catalogue says SLA), so one
+    process is not split in two; another name is spelled as a known one of the same letters
+    (Patching for patching), else stays as written."""
+    key = _PROCESS_BY_ZH.get(_process_word(written)) or _PROCESS_BY_EN.get(_ENGLISH_SUFFIX.sub("", name_key(written)))
     if key is None:
-        return written
+        return next((p for p in known if p and name_key(p) == name_key(written)), written)
     spellings = {name_key(key), *map(name_key, PROCESS_NAMES[key][1])}
     return next((p for p in known if p and name_key(p) in spellings), key)
-
-
-_ZH_PROCESS_BY_SPELLING = {name_key(spelling): zh[0] for key, (zh, others) in PROCESS_NAMES.items()
-                           for spelling in (key, *others)}
 
 
 def process_shown(process: object, lang: str) -> object:
@@ -270,7 +271,8 @@ def process_shown(process: object, lang: str) -> object:
     again: change is 变更管理, SLA 服务级别管理; a process of the organisation's own stays as written."""
     if lang != "zh" or not isinstance(process, str):
         return process
-    return _ZH_PROCESS_BY_SPELLING.get(name_key(process), process)
+    key = _PROCESS_BY_EN.get(_ENGLISH_SUFFIX.sub("", name_key(process)))
+    return PROCESS_NAMES[key][0][0] if key else process
 
 
 def reading_order(text: str) -> bytes:

@@ -187,13 +187,14 @@ def test_the_demo_command_prints_working_accounts_in_aligned_columns(store, cli)
 
 
 @pytest.mark.parametrize("process, kept", [
-    ("Incident", "Incident"),       # the catalogue now spells it Incident: the link is that process
+    ("Incident", "incident"),       # the catalogue keeps a known process as it spells it already, in any case
     ("operations", "incident"),     # no metric is in incident any more: the link stays until removed
 ])
 def test_the_change_form_shows_and_keeps_a_process_the_catalogue_spells_otherwise_or_dropped(
         catalogued, cli, tmp_path, monkeypatch, process, kept):
     """Found by exploratory testing: after a catalogue import wrote the process as Incident, the form
-    showed 王磊 with no process, and saving only a new password unlinked him (his uploads refused)."""
+    showed 王磊 with no process, and saving only a new password unlinked him (his uploads refused).
+    The import now keeps incident for Incident (names.process_spelling)."""
     add_user(catalogued, "王磊", "process_owner", password="owner password", by="root", processes=["incident"])
     path = tmp_path / "process.csv"
     path.write_text(f"name,process\nIncident MTTR,{process}\nMajor incidents,{process}\n", encoding="utf-8")

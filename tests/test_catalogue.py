@@ -19,7 +19,7 @@ from analytics.catalogue import (
 )
 from analytics.errors import InputRefused, column_letter
 from analytics.localise import message_text
-from analytics.names import other_unit
+from analytics.names import other_unit, process_shown
 from analytics.parsing import EXAMPLE_SHEET
 from tests.conftest import load_through_cli
 
@@ -510,6 +510,28 @@ def test_a_large_catalogue_is_written_and_edited_as_a_few_rows_would_be(store):
     assert all(lookup.match(f"K{i:04d}") is not None for i in range(0, count, 97) if i != 42)
 
 
+def test_an_english_process_name_in_another_case_or_with_management_is_the_process_kept(store, cli, tmp_path):
+    """'Change Management', 'INCIDENT' or 'Service Level Management' made a process beside change,
+    incident and SLA (filters and groups split in two, the second unnamed in Chinese); an own process
+    in another case (Patching) is the catalogue's patching."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "first.csv", CATALOGUE_CSV))[0] == 0
+    path = _write_csv(tmp_path / "english.csv", (
+        "name,unit,direction,process\n"
+        "Major incidents,count,decrease,INCIDENT\n"
+        "Change success rate,%,increase,Change Management\n"
+        "Emergency changes,%,decrease,change management process\n"
+        "Response within SLA,%,increase,Service Level Management\n"
+        "Patch compliance,%,increase,patching\n"
+        "Patches late,count,decrease,Patching\n"))
+    code, _, err = cli("metrics", "import", path)
+    assert code == 0, err
+    processes = list_metrics(store).set_index("name")["process"]
+    assert processes.to_dict() == {
+        "Incident MTTR": "incident", "SLA attainment": "SLA", "Capacity utilisation": "capacity",
+        "Major incidents": "incident", "Change success rate": "change", "Emergency changes": "change",
+        "Response within SLA": "SLA", "Patch compliance": "patching", "Patches late": "patching"}
+
+
 def test_a_chinese_process_name_is_the_process_the_catalogue_keeps(store, cli, tmp_path):
     """Found by exploratory testing: a catalogue saying 变更管理 (事件管理, 服务级别管理) for the process
     made a second process beside change (incident, SLA), splitting filters and groups in two. A known
@@ -529,3 +551,11 @@ def test_a_chinese_process_name_is_the_process_the_catalogue_keeps(store, cli, t
     assert processes.to_dict() == {
         "Incident MTTR": "incident", "SLA attainment": "SLA", "Capacity utilisation": "capacity",
         "重大事件数": "incident", "变更成功率": "change", "紧急变更占比": "change", "巡检完成率": "巡检管理"}
+
+
+@pytest.mark.parametrize("process, lang, shown", [
+    ("change", "zh", "变更管理"), ("Change Management", "zh", "变更管理"), ("SLA", "zh", "服务级别管理"),
+    ("service level", "zh", "服务级别管理"), ("service desk", "zh", "服务台"), ("巡检管理", "zh", "巡检管理"),
+    ("patching", "zh", "patching"), ("change", "en", "change"), (None, "zh", None)])
+def test_a_known_process_is_named_in_chinese_on_a_chinese_page(process, lang, shown):
+    assert process_shown(process, lang) == shown
