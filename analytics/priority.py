@@ -52,7 +52,7 @@ def _reason(row, lang: str) -> str:
     decimals = int(row.decimals) if pd.notna(row.decimals) else 1
 
     def amount(value: float, places: int) -> str:
-        return format_difference(value, unit, places, signed=False)
+        return format_difference(value, unit, places, signed=False, lang=lang)
 
     parts = []
     if row.status in ("missed", "near") and pd.notna(row.gap):

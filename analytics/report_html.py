@@ -72,7 +72,7 @@ def write_html(content: ReportContent) -> str:
         rows.append([_td(row.priority if pd.notna(row.priority) else "", True), _td(row.metric),
                      _td(format_number(row.actual, unit, places), True), _td(format_number(row.target, unit, places), True),
                      _td(format_number(row.baseline, unit, places), True), _td(row.since_baseline),
-                     _td(format_difference(row.gap, unit, places), True),
+                     _td(format_difference(row.gap, unit, places, lang=content.lang), True),
                      _td("" if pd.isna(row.gap_pct) else f"{pct_shown(row.gap_pct, row.gap, places):+.1f}%", True),
                      _td(row.status, style=f"background:{STATUS_COLOURS.get(row.status_key, '#fff')}"),
                      _td(row.variation), _td(row.assurance), _td(row.trend), _td(row.periods_to_target, True)])

@@ -29,12 +29,11 @@ from .report_content import (
     neutralised_text,
 )
 from .scorecard import STATUS_COLOURS
-from .units import pct_shown, shown_rounded
+from .units import pct_shown, points_word, shown_rounded
 
 HEADER = {"bold": True, "bg_color": "#005EB8", "font_color": "white", "text_wrap": True, "valign": "top",
           "border": 1}
 FONT = "Microsoft YaHei"
-POINTS = " pp"      # a difference of percentages, in percentage points, as units.format_difference writes it
 
 
 class SheetWriter:
@@ -130,7 +129,8 @@ def _write_xlsx(content: ReportContent, target) -> bytes | None:
     gaps = writer.table(label("report.gaps"), content.gaps, gap_headers,
                         decimals=content.gaps["decimals"] if len(content.gaps) else None,
                         fixed_decimals={"gap_pct": 1, "periods_to_target": 0, "priority": 0},
-                        suffixes={"gap": [POINTS if unit == "%" else "" for unit in content.gaps["unit"]]})
+                        suffixes={"gap": [" " + points_word(content.lang) if unit == "%" else ""    # as format_difference
+                                          for unit in content.gaps["unit"]]})
     _print_setup(gaps, header_row=True)
     if len(content.gaps):
         status_col = list(gap_headers).index("status")

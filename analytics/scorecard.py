@@ -91,7 +91,7 @@ def scorecard_rows(analysis: Analysis, lang: str, filters: Filters = Filters(), 
     units = [unit_shown(u, lang) for u in rows["unit"]]           # 小时 on a Chinese page; stored as h
     rows["actual_text"] = [format_number(v, u, d) for v, u, d in zip(rows["actual"], units, rows["decimals"])]
     rows["target_text"] = [format_number(v, u, d) for v, u, d in zip(rows["target"], units, rows["decimals"])]
-    rows["gap_text"] = [format_difference(v, u, d) for v, u, d in zip(rows["gap"], units, rows["decimals"])]
+    rows["gap_text"] = [format_difference(v, u, d, lang=lang) for v, u, d in zip(rows["gap"], units, rows["decimals"])]
     rows["gap_pct_shown"] = [pct_shown(p, g, d) for p, g, d in zip(rows["gap_pct"], rows["gap"], rows["decimals"])]
     rows["variation_icon"] = rows["variation"].map(_variation_uri)
     rows["assurance_icon"] = rows["assurance"].map(_assurance_uri)

@@ -87,16 +87,22 @@ def format_number(value: object, unit: str | None, decimals: int | None, signed:
     return f"{text} {unit}"
 
 
-def format_difference(value: object, unit: str | None, decimals: int | None, signed: bool = True) -> str:
+def points_word(lang: str) -> str:
+    """Percentage points in the reader's language: a Chinese meeting reads 百分点, not the English 'pp'."""
+    return "百分点" if lang == "zh" else "pp"
+
+
+def format_difference(value: object, unit: str | None, decimals: int | None, signed: bool = True,
+                      lang: str = "en") -> str:
     """A gap or a change, as format_number writes it, except that a difference of percentages is
-    in percentage points ('-7.5 pp'): '-7.5%' would read as a relative change."""
+    in percentage points ('-7.5 pp', '-7.5 百分点'): '-7.5%' would read as a relative change."""
     if unit != "%":
         return format_number(value, unit, decimals, signed)
     text = format_number(value, None, decimals, signed)
-    return text if text == "–" else f"{text} pp"
+    return text if text == "–" else f"{text} {points_word(lang)}"
 
 
-def format_rate(value: object, unit: str | None, decimals: int | None) -> str:
+def format_rate(value: object, unit: str | None, decimals: int | None, lang: str = "en") -> str:
     """A change per month (a trend's slope) with at least two significant digits: a satisfaction
     score rising 0.002 a month reads '+0.0020', not '+0.00' beside a forecast that it will reach its
     target; no slope at all reads '0', without a sign."""
@@ -104,6 +110,6 @@ def format_rate(value: object, unit: str | None, decimals: int | None) -> str:
         return "–"
     places = max(2, 1 if decimals is None or pd.isna(decimals) else int(decimals))
     if value == 0:
-        return format_difference(0, unit, 0, signed=False)
+        return format_difference(0, unit, 0, signed=False, lang=lang)
     places = min(8, max(places, 1 - math.floor(math.log10(abs(float(value))))))
-    return format_difference(value, unit, places)
+    return format_difference(value, unit, places, lang=lang)

@@ -89,11 +89,11 @@ st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category
 cols = st.columns(3) + st.columns(3)
 since = row["actual"] - row["baseline"]          # change since baseline, green when better (SPEC 6)
 cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"],
-               delta=None if pd.isna(since) else f"{format_difference(since, unit, decimals)} {t('md.vs_baseline')}",
+               delta=None if pd.isna(since) else f"{format_difference(since, unit, decimals, lang=current_lang)} {t('md.vs_baseline')}",
                delta_color={"increase": "normal", "decrease": "inverse"}.get(row["direction"], "off"))
 cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
 cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
-cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals))
+cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals, lang=current_lang))
 cols[4].metric(t("col.status"), t(f"status.{shown_status(row['status'], row['direction'])}"))
 cols[5].metric(t("col.variation"), t(f"variation.{row['variation']}") if isinstance(row["variation"], str) else "–",
                help=assurance_label(row["assurance"], row["assurance_reason"], lang()))
@@ -134,7 +134,7 @@ verdict = trend_label(row["trend"], row["slope"], lang()) or "–"
 st.markdown(f"**{verdict}** · " + t("md.trend_body", n=int(row["n"]) if pd.notna(row["n"]) else 0,
                                      S=int(row["S"]) if pd.notna(row["S"]) else 0,
                                      p=f"{row['p']:.3f}" if pd.notna(row["p"]) else "–",
-                                     slope=format_rate(row["slope"], unit, decimals),
+                                     slope=format_rate(row["slope"], unit, decimals, current_lang),
                                      forecast=forecast))
 if isinstance(row.get("definition"), str):
     st.caption(f"{t('md.definition')}: {row['definition']}")

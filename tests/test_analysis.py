@@ -319,7 +319,7 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
     ("¥", 0, 9.0, "missed target by ¥9 ", "差距 ¥9("),                 # currency in front, as in the table
     ("count", 0, 53.0, "missed target by 53 ", "差距 53("),            # a count has no unit word
     ("h", 1, 1.2, "missed target by 1.2 h ", "差距 1.2 小时("),       # hours in Chinese
-    ("%", 1, 8.8, "missed target by 8.8 pp ", "差距 8.8 pp("),         # a gap in percentage points
+    ("%", 1, 8.8, "missed target by 8.8 pp ", "差距 8.8 百分点("),     # a gap in percentage points, in Chinese 百分点
 ])
 def test_priority_reasons_write_the_gap_as_the_scorecard_does(unit, decimals, gap, en, zh):
     from types import SimpleNamespace

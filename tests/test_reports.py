@@ -443,13 +443,13 @@ def test_excel_target_line_steps_where_a_new_version_changes_the_target(cli, tmp
 def test_excel_gap_of_a_percent_metric_is_shown_in_percentage_points(cli, tmp_path, lang, gap_header):
     """Found by exploratory testing: the Unit column says % for a first-fix rate, right for its
     actual, baseline and target, but its gap is in percentage points, as the HTML and PDF say
-    ('9.0 pp'); the gap cell stays a number at the row's decimals."""
+    ('9.0 pp', in a Chinese report '9.0 百分点'); the gap cell stays a number at the row's decimals."""
     book = _three_cycles_report(cli, tmp_path, lang)
     gaps = book.worksheets[1]
     header = [cell.value for cell in gaps[1]]
     rows = {row[0].value: row for row in gaps.iter_rows(min_row=2)}
     percent, hours = rows["First fix"][header.index(gap_header)], rows["MTTR"][header.index(gap_header)]
-    assert (percent.value, percent.number_format) == (9, '#,##0.0" pp"')
+    assert (percent.value, percent.number_format) == (9, '#,##0.0" 百分点"' if lang == "zh" else '#,##0.0" pp"')
     assert hours.value == pytest.approx(1.3) and hours.number_format == "#,##0.0"
     assert [rows["First fix"][1].value, rows["MTTR"][1].value] == ["%", "小时" if lang == "zh" else "h"]   # as shown
 

@@ -43,6 +43,16 @@ def test_a_difference_of_percentages_is_in_percentage_points(value, unit, decima
     assert format_difference(value, unit, decimals, signed) == text
 
 
+@pytest.mark.parametrize("value, unit, text", [
+    (-7.5, "%", "-7.5 百分点"),        # a Chinese meeting reads 百分点: 'pp' is English shorthand
+    (0.6, "小时", "+0.6 小时"),        # another unit is as shown (unit_shown has made h 小时)
+    (float("nan"), "%", "–"),
+])
+def test_a_chinese_reader_is_told_percentage_points_as_百分点(value, unit, text):
+    assert format_difference(value, unit, 1, lang="zh") == text
+    assert format_rate(-0.00037, "%", 1, "zh") == "-0.00037 百分点"
+
+
 @pytest.mark.parametrize("slope, unit, decimals, text", [
     (0.002, "score", 2, "+0.0020"),     # found by exploratory testing: '+0.00' a month beside a 15-month forecast
     (-0.00037, "%", 1, "-0.00037 pp"),  # two significant digits: 1 - floor(log10(0.00037)) = 1 - (-4) = 5 places
