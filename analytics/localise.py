@@ -56,9 +56,6 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<v>.*)' names a month but no year, and the months beside it do not make the year certain: write it with "
       r"its year, like (?P<p>\S+) or (?P<zh>\S+)"), "“{v}”只写了月份、没有年份,旁边的月份也无法确定其年份:请写明年份,如 {p} 或 {zh}"),
     (r"target '(?P<v>.*)' is not a number", "目标值“{v}”不是数字"),
-    ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); "
-      r"convert the values to (?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
-     "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
     ((r"unknown metric '(?P<name>.*)': the catalogue keeps '(?P<catalogue>.*)' in (?P<u>.*), not (?P<w>.*); convert the values "
       r"to (?P<to>.*) first"), "“{name}”的单位是 {w},而指标目录中“{catalogue}”的单位是 {u}:请先把数值换算为 {to}"),
     ((r"(?P<v>\S+) is below zero, but '(?P<catalogue>.*)' is kept in (?P<u>.*), which cannot be negative: check the "
@@ -75,14 +72,7 @@ _ZH: list[tuple[str, str]] = [
       r"metric's, and write its value in (?P<to>.*), without %"),
      "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
-      r"(?P<to>.*) first \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
-     "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}(共 {n} 行:第 {r} 行)"),
-    ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
-    ((r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\) \((?P<n>\d+) rows: "
-      r"(?P<r>[\d, –]+)\)"),
-     "指标目录中没有“{name}”(最接近的:{close})(共 {n} 行:第 {r} 行)"),
-    (r"unknown metric '(?P<name>.*)' \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)", "指标目录中没有“{name}”(共 {n} 行:第 {r} 行)"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",
      "指标目录中没有“{name}”(最接近的:{close})"),
     (r"unknown metric '(?P<name>.*)'", "指标目录中没有“{name}”"),
@@ -281,9 +271,6 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 10,000 times "
       r"its values so far \(median (?P<r>\S+)\): were amounts in 元 written for 万元\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 1 万倍:是否把以元计的金额当成了万元?"),
-    ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
-      r"ended, or this one \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)"),
-     "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值(共 {n} 行:第 {r} 行)"),
     ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
       r"ended, or this one"), "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值"),
     (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
@@ -708,18 +695,23 @@ _EN_DASHBOARD = [(re.compile(pattern + r"\Z", re.DOTALL), template) for pattern,
 ]]
 
 
+_ROWS_SUFFIX = re.compile(r"(?P<head>.*) \((?P<n>\d+) rows: (?P<r>[\d, –]+)\)\Z", re.DOTALL)
+
+
 def message_text(message: str, lang: str, names: Mapping[str, str] | None = None) -> str:
     """The message in `lang`; English (as written) when it has no translation. `names` maps
     catalogue names to the names the reader knows the metrics by (their 中文名)."""
     if lang != "zh":
         return next((template.format(**match.groupdict()) for pattern, template in _EN_DASHBOARD
                      if (match := pattern.match(message))), message)
+    rows = _ROWS_SUFFIX.match(message)        # one rule for every message's "(3 rows: 4–6)"
+    head = rows["head"] if rows else message
     for pattern, template in _COMPILED:
-        match = pattern.match(message)
+        match = pattern.match(head)
         if match:
             values = {k: _value(k, v, names or {}) for k, v in match.groupdict().items()}
             if None not in values.values():
-                return template.format(**values)
+                return template.format(**values) + (f"(共 {rows['n']} 行:第 {rows['r']} 行)" if rows else "")
     return message
 
 

@@ -161,6 +161,25 @@ def test_the_reasons_the_system_writes_for_a_baseline_version_read_in_chinese(re
     assert message_text(reason, "zh") == chinese and message_text(reason, "en") == reason
 
 
+def test_an_unknown_metric_on_several_rows_is_one_message_with_its_rows_in_chinese(catalogued, tmp_path):
+    """The rows a message covers ('(3 rows: 2–3, 5)') are said by one rule for every message."""
+    path = tmp_path / "六月.csv"
+    path.write_text("指标,月份,数值\n可用性,2026-04,99\n可用性,2026-05,98\n事件平均解决时间,2026-05,8\n"
+                    "可用性,2026-06,97\n", encoding="utf-8")
+    texts = [problem_text(p, "zh") for p in _refusal(catalogued, path)]
+    assert any(t.endswith(":指标目录中没有“可用性”(共 3 行:第 2–3, 5 行)") for t in texts), texts
+
+
+@pytest.mark.parametrize("message, chinese", [
+    ("unknown metric 'X' (4 rows: 2–5)", "指标目录中没有“X”(共 4 行:第 2–5 行)"),
+    ("unknown metric 'X' (closest: 'Y') (2 rows: 3, 7)", "指标目录中没有“X”(最接近的:'Y')(共 2 行:第 3, 7 行)"),
+    ("unknown metric 'X'", "指标目录中没有“X”"),
+    ("something new (2 rows: 3, 7)", "something new (2 rows: 3, 7)"),     # no translation: all of it as written
+])
+def test_the_rows_a_message_covers_are_said_once_for_every_message(message, chinese):
+    assert message_text(message, "zh") == chinese
+
+
 def test_a_message_without_a_translation_stays_whole_in_english():
     assert message_text("something new went wrong", "zh") == "something new went wrong"
     assert problem_text(Problem("something new", file="a.csv", row=3), "en") == "a.csv, row 3: something new"
