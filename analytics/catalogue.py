@@ -576,9 +576,9 @@ def _without_total_rows(frame: pd.DataFrame, sheet: str | None, first_row: int) 
     validation passes over as empty rows (so the other rows keep their numbers), and the note that
     says so: a 合计 row under the metrics is no metric. The note has the words of the values
     ingest's, so the dashboard shows it in Chinese."""
-    from .sheet_layout import _total_rows
+    from .sheet_layout import total_rows
 
-    totals = _total_rows(frame["name"]).to_numpy()
+    totals = total_rows(frame["name"]).to_numpy()
     if not totals.any():
         return frame, []
     rows = [first_row + i for i in totals.nonzero()[0]]
@@ -599,7 +599,7 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
 
     from .isolation import read_apart_if_workbook
     from .limits import Limits
-    from .parsing import EXAMPLE_SHEET, _named_as_an_example
+    from .parsing import EXAMPLE_SHEET, named_as_an_example
     from .readers import read_bytes, read_sheets
 
     if isinstance(source, (bytes, bytearray)):
@@ -615,7 +615,7 @@ def import_catalogue_file(store: Store, source, by: str, file_name: str | None =
     if not found:
         raise InputRefused(Problem("no catalogue header found: the first rows need a 'name' (名称) column and the "
                                    "columns " + ", ".join(CATALOGUE_COLUMNS), file=path.name))
-    read = [(sheet, r) for sheet, r in found if not _named_as_an_example(sheet.name)] or found[:1]
+    read = [(sheet, r) for sheet, r in found if not named_as_an_example(sheet.name)] or found[:1]
     sheet, r = read[0]
     skipped = [(other.name, EXAMPLE_SHEET) for other, _ in found[:found.index(read[0])]]
     row = sheet.rows[r]

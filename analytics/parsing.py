@@ -40,7 +40,7 @@ _EXAMPLE_NAME = re.compile(r"示例|样例|范例|例子|举例|说明|指引|�
                            re.IGNORECASE)
 
 
-def _named_as_an_example(name: str | None) -> bool:
+def named_as_an_example(name: str | None) -> bool:
     """A sheet named 填报说明, 示例 or Example: the filled-in example row of a template's
     instructions is not this month's data. Only skipped beside another sheet (a file's only
     sheet is its data, whatever it is called)."""
@@ -85,7 +85,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             warnings.append(_uncalculated_note(sheet))
         head = sheet.head(HEADER_SEARCH_ROWS)
         table = find_table(head, sheet.name, file_name)
-        if table is not None and _named_as_an_example(sheet.name) and any(
+        if table is not None and named_as_an_example(sheet.name) and any(
                 other is not sheet and not other.hidden and other.has_cells() for other in sheets):
             skipped.append((sheet.name, EXAMPLE_SHEET))
             continue

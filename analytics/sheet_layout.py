@@ -1031,7 +1031,7 @@ def _month_number(cell: object) -> int | None:
     return int(text) if text.isdecimal() and 1 <= int(text) <= 12 else month_without_year(text)
 
 
-def _total_rows(cells: pd.Series) -> pd.Series:
+def total_rows(cells: pd.Series) -> pd.Series:
     """Rows whose text is a total or an average of the others: 合计, 平均, Total. Categorical cells
     (from _texts, or the fast CSV reader's as they are: header_key trims) are judged once per
     distinct cell; any others are made so first."""
@@ -1054,7 +1054,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     notes: list[str] = []
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
-    totals = _total_rows(metric)                               # 合计 as a name (a total of a month is found below)
+    totals = total_rows(metric)                               # 合计 as a name (a total of a month is found below)
     if table.period is None:
         footnote &= _blank(period_cells)
     if footnote.any():
@@ -1062,7 +1062,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if "year" in roles and table.period is None:
         period_cells = _with_years(frame[roles["year"]], period_cells)
     elif table.period is None:
-        aside = (footnote | totals | _total_rows(period_cells)).to_numpy()
+        aside = (footnote | totals | total_rows(period_cells)).to_numpy()
         period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], aside, table, sheet, notes)
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
@@ -1071,7 +1071,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         periods = _years_carried_down(periods, period_cells, metric, table, sheet, notes)
     total = totals.copy()
     if periods.isna().any():
-        total[periods.isna()] |= _total_rows(period_cells[periods.isna()]).to_numpy()
+        total[periods.isna()] |= total_rows(period_cells[periods.isna()]).to_numpy()
     total &= ~footnote
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
@@ -1145,7 +1145,7 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         lambda t: bool(_FOOTNOTE.match(t)) or len(t) > 40)
     if footnote.any():
         notes.append(_ignored(sheet, frame.index[footnote], "note row(s) under the table"))
-    total = _total_rows(metric) & ~footnote
+    total = total_rows(metric) & ~footnote
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
     frame, metric, filled = frame[~(footnote | total)], metric[~(footnote | total)], filled[~(footnote | total)]
@@ -1409,13 +1409,13 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     if "year" in roles:
         period_cells = _with_years(frame[roles["year"]], period_cells)
     else:                             # a 合计 row, or a note (a text without values) under the months: set aside
-        aside = _total_rows(period_cells).to_numpy() | ~filled.any(axis=1)
+        aside = total_rows(period_cells).to_numpy() | ~filled.any(axis=1)
         period_cells = _with_the_one_year(period_cells, None, aside, table, sheet, notes)
     periods = parse_periods(period_cells)
     if "year" not in roles:
         periods = _years_carried_down(periods, period_cells, None, table, sheet, notes)
     month_text = _texts(period_cells)
-    total = _total_rows(month_text).to_numpy() & periods.isna().to_numpy()
+    total = total_rows(month_text).to_numpy() & periods.isna().to_numpy()
     footnote = periods.isna().to_numpy() & ~filled.any(axis=1) & month_text.notna().to_numpy() & ~total
     for kind, rows in (("total or average row(s) (合计/平均)", total), ("note row(s) under the table", footnote)):
         if rows.any():
