@@ -207,6 +207,24 @@ STRINGS: dict[str, tuple[str, str]] = {
         "P = 稳定达标(目标位于过程上下限之外的有利一侧),F = 稳定不达标,? = 时而达标时而未达标(目标在上下限之间)。"
         "  \n**优先级**:严重度 = 业务权重 × (差距 ÷ 自然波动 σ + 0.5 × 连续未达标月数(最多 6)+ 出现关注信号时加 1);"
         "1 为最紧急。")),
+    # the scorecard's headers, narrow for a 1280 px projector, and their tooltips
+    "sc.col.variation": ("SPC", "变异"),
+    "sc.more_columns": ("Scroll the table sideways for priority, assurance, open records, why and the last 18 months.",
+                        "横向滚动表格可查看优先级、保证、进行中的记录、原因和近18个月走势。"),
+    "sc.help.actual": ("The metric's value in the month chosen", "所选月份的指标值"),
+    "sc.help.gap": ("Actual − target; positive is worse than target", "实际值 − 目标;正数表示差于目标"),
+    "sc.help.gap_pct": ("The gap as a percentage of the target; positive is worse", "差距占目标的百分比;正数表示差于目标"),
+    "sc.help.trend": (("Mann–Kendall trend over the months: the arrow is which way the values move, the word "
+                       "whether that is better or worse"),
+                      "Mann–Kendall 趋势检验:箭头表示数值的走向,文字表示变好还是变差"),
+    "sc.help.variation": (("Variation (SPC, last month's point): grey = common cause; blue = improvement; orange = "
+                           "concern; purple = a signal without a better direction; H/L = high or low"),
+                          ("变异(SPC,当月数据点):灰色 = 普通原因;蓝色 = 改进;橙色 = 需关注;紫色 = 无改进方向指标的信号;"
+                           "H/L 表示偏高或偏低")),
+    "sc.help.assurance": ("Assurance: P = consistently passes, F = consistently fails, ? = hit and miss",
+                          "保证:P = 稳定达标,F = 稳定不达标,? = 时而达标时而未达标"),
+    "sc.help.priority": ("1 is the most urgent; empty when the metric needs no attention",
+                         "1 为最紧急;无需关注的指标为空"),
     "col.variation": ("Variation", "变异"),
     "col.assurance": ("Assurance", "保证"),
     "col.actual": ("Actual", "实际值"),

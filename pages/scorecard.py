@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -82,19 +85,33 @@ rows = scorecard_rows(analysis, lang(), filters)
 counts = headline(rows)
 for column, key in zip(st.columns(5), ("met", "near", "missed", "improvements", "concerns")):
     column.metric(t(f"sc.{key}"), counts[key])
-st.caption(t("sc.caption"))
+st.caption(t("sc.caption") + ("" if rows.empty else " " + t("sc.more_columns")))
 
 if rows.empty:
     st.info(t("sc.none_match"))
     st.stop()
 
-# the words that explain a row (trend, records, reason) before the sparkline: at 1920 px the reason
-# was cut to a sliver after a 200 px sparkline; the picture is the one to scroll to
-COLUMNS = ["priority", "variation_icon", "assurance_icon", "display_name", "actual_text", "target_text", "gap_text",
-           "gap_pct", "status_text", "trend_text", "open_records", "reason", "sparkline"]
+# a 1280×800 meeting-room projector, sidebar open, gives the table 789 px. The columns the meeting
+# reads come first and fit it (754 px; 773 with a "No target" badge): the metric (pinned, 168 px
+# holds ten Chinese characters), the numbers, the status, the trend and the SPC variation. The rest
+# follows to the right, reached by scrolling beside the pinned metric: assurance, the other icon, first
+# (what the edge cuts is a picture: a cut priority showed 10 as "1"), priority (the rows' order
+# already), the words that explain a row (records, reason), and the sparkline, the picture, last.
+COLUMNS = ["display_name", "actual_text", "target_text", "gap_text", "gap_pct", "status_text", "trend_text",
+           "variation_icon", "assurance_icon", "priority", "open_records", "reason", "sparkline"]
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
-badges = {s: data_uri(badge_svg(t(f"status.{s}"), colour)) for s, colour in STATUS_COLOURS.items()}
+badge_svgs = {s: badge_svg(t(f"status.{s}"), colour) for s, colour in STATUS_COLOURS.items()}
+badges = {s: data_uri(svg) for s, svg in badge_svgs.items()}
+
+
+def picture_column_width(svg: str) -> int:
+    """Room for a picture in a 38 px row: the grid draws it 32 px high (3 px padding above and below),
+    9 px in from the left: "Off target" needs 126 px and "No target" 120, more than the fixed 100 it had."""
+    width, height = (float(re.search(rf'{side}="([0-9.]+)"', svg).group(1)) for side in ("width", "height"))
+    return math.ceil(9 + width * 32 / height) + 3
+
+
 view = rows.assign(
     status_text=rows["status_shown"].map(badges),
     trend_text=[i18n.trend_label(v, slope, lang()) or "–" for v, slope in zip(rows["trend"], rows["slope"], strict=True)],
@@ -102,24 +119,29 @@ view = rows.assign(
     gap_pct=rows["gap_pct_shown"],          # signed as the gap beside it is: no "+0.0%" by "-0.04 pp"
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
+# as wide as the widest badge in view: "未达标" and "Missed" take 91 px, "No target" 120
+status_width = max((picture_column_width(badge_svgs[s]) for s in rows["status_shown"].dropna().unique()), default=91)
 selection = data_table(
     view, height=min(38 * len(view) + 40, 900), row_height=38,
     on_select="rerun", selection_mode="single-row", key="sc_table",
     column_order=COLUMNS,
     column_config={
-        "priority": st.column_config.TextColumn(t("col.priority"), width=58),
-        "variation_icon": st.column_config.ImageColumn(t("col.variation"), width=66),
-        "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width=66),
-        "display_name": st.column_config.TextColumn(t("col.metric"), width=176, pinned=True),
-        "actual_text": st.column_config.TextColumn(t("col.actual"), width="small"),
+        "display_name": st.column_config.TextColumn(t("col.metric"), width=168, pinned=True),
+        "actual_text": st.column_config.TextColumn(t("col.actual"), width="small", help=t("sc.help.actual")),
         "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
-        "gap_text": st.column_config.TextColumn(t("col.gap"), width="small"),
-        "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small"),
-        "status_text": st.column_config.ImageColumn(t("col.status"), width=100),
-        "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
-        "trend_text": st.column_config.TextColumn(t("col.trend"), width=130),   # → 无显著趋势 whole
+        "gap_text": st.column_config.TextColumn(t("col.gap"), width="small", help=t("sc.help.gap")),
+        "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small",
+                                                 help=t("sc.help.gap_pct")),
+        "status_text": st.column_config.ImageColumn(t("col.status"), width=status_width),
+        "trend_text": st.column_config.TextColumn(t("col.trend"), width=114 if lang() == "zh" else 104,
+                                                  help=t("sc.help.trend")),     # → 无显著趋势, ↘ Worsening whole
+        # the icon is 32 px; "Variation" would not fit over it, "SPC" does (its full name in the tooltip)
+        "variation_icon": st.column_config.ImageColumn(t("sc.col.variation"), width=48, help=t("sc.help.variation")),
+        "assurance_icon": st.column_config.ImageColumn(t("col.assurance"), width=66, help=t("sc.help.assurance")),
+        "priority": st.column_config.TextColumn(t("col.priority"), width=58, help=t("sc.help.priority")),
         "open_records": st.column_config.TextColumn(t("col.open_records"), width=160),  # "#2 Monitoring: Not yet"
         "reason": st.column_config.TextColumn(t("col.reason"), width="large"),
+        "sparkline": st.column_config.LineChartColumn(t("col.last_months"), width="medium"),
     },
 )
 chosen = selection.selection.rows if selection else []

@@ -119,3 +119,61 @@ def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_s
     wait_for_app(page)
     page.wait_for_timeout(500)
     assert "服务改进看板" in _main_text(page) and page.get_by_text("Page not found").count() == 0
+
+
+# the columns the meeting reads on the projector, by their header in each language
+MEETING_COLUMNS = {"zh": ("指标", "实际值", "目标", "差距", "差距%", "状态", "趋势", "变异"),
+                   "en": ("Metric", "Actual", "Target", "Gap", "Gap %", "Status", "Trend", "SPC")}
+# the column borders the grid draws on its canvas across the header row, in CSS pixels from its left edge
+_HEADER_BORDERS = """() => {
+  const canvas = document.querySelector('[data-testid="stDataFrame"] canvas[data-testid="data-grid-canvas"]');
+  const ratio = window.devicePixelRatio, width = canvas.width;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, width, Math.round(36 * ratio)).data;
+  const dark = (x, y) => { const i = (y * width + x) * 4; return pixels[i] + pixels[i + 1] + pixels[i + 2] < 3 * 245; };
+  const borders = [];
+  for (let x = 0; x < width; x++) {
+    let n = 0;
+    for (let y = Math.round(4 * ratio); y < Math.round(32 * ratio); y++) n += dark(x, y);
+    if (n >= Math.round(26 * ratio)) borders.push(x / ratio);
+  }
+  return {width: width / ratio, borders};
+}"""
+
+
+@pytest.fixture
+def projector(page):
+    """The meeting room's 1280×800 projector: another tab of the same browser."""
+    small = page.context.browser.new_page(viewport={"width": 1280, "height": 800})
+    yield small
+    small.close()
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_scorecard_columns_the_meeting_reads_fit_a_1280_projector(server, projector, language):
+    """At 1280×800, with the sidebar open, metric, actual, target, gap, gap %, status, trend and the SPC
+    variation are all inside the table's width without scrolling it sideways; the other columns (why,
+    open records, the last months) are still there, to the right, beside the pinned metric."""
+    url, directory = server
+    projector.goto(f"{url}/scorecard?lang={language}&period=2026-10")
+    wait_for_app(projector)
+    grid = projector.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    projector.mouse.move(0, 0)                  # no header drawn hovered
+    projector.wait_for_timeout(500)
+    projector.screenshot(path=str(directory / f"scorecard-1280-{language}.png"))
+    assert grid.bounding_box()["x"] + grid.bounding_box()["width"] <= 1280
+    # the grid renders the columns in sight, in the order shown (the pinned metric first)
+    shown = grid.locator('th[role="columnheader"]').all_inner_texts()
+    drawn = projector.evaluate(_HEADER_BORDERS)
+    borders = drawn["borders"]                  # the first is the row-selection column's
+    assert borders and borders[0] < 40 and borders == sorted(borders), drawn
+    for header in MEETING_COLUMNS[language]:
+        assert header in shown, f"{header!r} is off screen at 1280 px; in sight: {shown}"
+        right = shown.index(header) + 1
+        assert right < len(borders) and borders[right] <= drawn["width"], \
+            f"{header!r} is cut off at 1280 px: column borders {borders} in {drawn['width']} px; in sight: {shown}"
+    # the rest is reached by scrolling the table sideways, the metric staying in sight
+    grid.locator(".dvn-scroller").evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    projector.wait_for_timeout(300)
+    shown = grid.locator('th[role="columnheader"]').all_inner_texts()
+    assert MEETING_COLUMNS[language][0] in shown and ("原因" if language == "zh" else "Why") in shown, shown
