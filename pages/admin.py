@@ -17,7 +17,7 @@ from analytics.auth import allowed
 from analytics.backup import backup
 from analytics.errors import InputRefused, NotAllowed
 from analytics.localise import message_text, problem_text
-from analytics.names import process_shown
+from analytics.names import process_shown, reading_order
 from analytics.users import (
     ROLES,
     add_user,
@@ -55,7 +55,7 @@ with store.read() as con:
 st.subheader(t("admin.accounts"))
 if st.session_state.get("admin_flash"):
     st.success(st.session_state.pop("admin_flash"))
-users = list_users(store)
+users = list_users(store).sort_values("name", key=lambda names: names.map(reading_order))   # 陈静 before 刘洋, by pinyin
 data_table(users.assign(role=users["role"].map(role_label),
                         processes=[", ".join(process_label(p.strip()) for p in text.split(",")) or None
                                    for text in users["processes"].fillna("")]),    # no process: "–" as elsewhere

@@ -761,6 +761,10 @@ def test_administration_page_lists_the_demo_accounts_with_the_owners_process(dem
     accounts = at.dataframe[0].value
     assert len(accounts) == 6 and processes in [m.label for m in at.multiselect]
     assert accounts.set_index("name").loc["王磊", "processes"] == incident
+    # by pinyin, as a reader looks a name up: chen < liu < wang < zhou (by code point 刘 < 周 < 王 < 陈)
+    people = [n for n in accounts["name"] if n in ("陈静", "刘洋", "王磊", "周敏")]
+    assert people == ["陈静", "刘洋", "王磊", "周敏"]
+    assert [o for o in at.selectbox(key="admin_pick").options if o in people] == people
     assert accounts.set_index("name")["processes"].isna().sum() == 5     # no process: a missing cell, shown "–"
 
 
