@@ -66,6 +66,7 @@ through_dashboard()
 store = get_store()
 state = st.session_state
 RAISE_FORM = "raise"      # the raise form's widgets are keyed, so that text typed survives a language switch
+RAISE_KEPT = "session"    # ... and kept (persist_state) through a visit to another page, until the record is raised
 current_lang = lang()
 st.title(t("rec.title"))
 if state.get("records_flash"):
@@ -232,34 +233,37 @@ def revise_form(record: dict) -> None:
                 _fail(exc)
 
 
-def _plan_inputs(plan: dict, key: str | None = None) -> dict:
+def _plan_inputs(plan: dict, key: str | None = None, kept: str | None = None) -> dict:
     """The plan's fields but the title, entered alike when raising and revising, filled from `plan`:
-    field -> value. Keyed `{key}_{field}` when a key is given, so that typed text survives reruns."""
+    field -> value. Keyed `{key}_{field}` when a key is given, so that typed text survives reruns;
+    `kept` is their persist_state (the raise form's: "session")."""
     def keyed(field: str) -> str | None:
         return f"{key}_{field}" if key else None
 
     values = {
         "description": st.text_area(t("rec.field_description"), value=plan.get("description") or "",
-                                    key=keyed("description")),
+                                    key=keyed("description"), persist_state=kept),
         "root_cause": st.text_area(t("rec.field_root_cause"), value=plan.get("root_cause") or "",
-                                   key=keyed("root_cause")),
+                                   key=keyed("root_cause"), persist_state=kept),
         "planned_actions": st.text_area(t("rec.field_planned_actions"), value=plan.get("planned_actions") or "",
-                                        key=keyed("planned_actions")),
+                                        key=keyed("planned_actions"), persist_state=kept),
         "resources": st.text_input(t("rec.field_resources"), value=plan.get("resources") or "",
-                                   key=keyed("resources")),
+                                   key=keyed("resources"), persist_state=kept),
     }
     c1, c2, c3, c4 = st.columns(4)
     values["expected_value"] = c1.number_input(t("rec.field_expected_value"), value=plan.get("expected_value"),
-                                               key=keyed("expected_value"))
+                                               key=keyed("expected_value"), persist_state=kept)
     values["expected_by"] = c2.date_input(t("rec.field_expected_by"), value=plan.get("expected_by"),
-                                          key=keyed("expected_by"))
-    values["due_date"] = c3.date_input(t("rec.field_due_date"), value=plan.get("due_date"), key=keyed("due_date"))
+                                          key=keyed("expected_by"), persist_state=kept)
+    values["due_date"] = c3.date_input(t("rec.field_due_date"), value=plan.get("due_date"), key=keyed("due_date"),
+                                       persist_state=kept)
     priority = plan.get("priority")
     values["priority"] = c4.selectbox(
         t("rec.field_priority"), PRIORITIES, index=PRIORITIES.index(priority) if priority in PRIORITIES else None,
-        key=keyed("priority"), placeholder="–",
+        key=keyed("priority"), persist_state=kept, placeholder="–",
         format_func=lambda p, _lang=current_lang: i18n.t(f"recpriority.{p}", _lang))
-    values["owner"] = st.text_input(t("rec.field_owner"), value=plan.get("owner") or "", key=keyed("owner"))
+    values["owner"] = st.text_input(t("rec.field_owner"), value=plan.get("owner") or "", key=keyed("owner"),
+                                    persist_state=kept)
     return values
 
 
@@ -377,13 +381,24 @@ def _forget_raise_form() -> None:
         del state[key]
 
 
+RAISE_TYPED_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
+                      "expected_by", "due_date")        # empty in a fresh raise form
+
+
+def _raise_draft_typed() -> bool:
+    """Something typed into the raise form and not raised yet: its fields keep their values for the
+    session (persist_state), through a visit to another page, until the record is raised."""
+    return any(state.get(f"{RAISE_FORM}_{field}") not in (None, "") for field in RAISE_TYPED_FIELDS)
+
+
 def raise_form() -> None:
     analysis = get_analysis()
     table = analysis.table.set_index("metric_id") if not analysis.empty else pd.DataFrame()
     metric_ids = by_display_name(table, current_lang) if not table.empty else []
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
-    with st.expander(t("rec.raise"), expanded=preset is not None, key="records_raise_open"):   # open across a language switch
+    # open across a language switch (keyed), and open again on a draft typed before a visit to another page
+    with st.expander(t("rec.raise"), expanded=preset is not None or _raise_draft_typed(), key="records_raise_open"):
         if role not in RAISE_ROLES:
             st.info(t("rec.cannot_raise", user=acting, role=role_text(role)))
             return
@@ -395,14 +410,16 @@ def raise_form() -> None:
                                   format_func=lambda i, _labels=labels: "–" if i is None else _labels[i],
                                   on_change=_forget_raise_form)
             suggestion = suggestions.loc[picked] if picked is not None else None
-        with st.form("raise_record"):
+        # not an st.form: a form's fields reach the server only when it is submitted, so what was typed
+        # would be lost with a visit to another page; each field is sent as it is left, and kept
+        with st.container(border=True, key="records_raise_fields"):
             title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60],
-                                  key=f"{RAISE_FORM}_title")
+                                  key=f"{RAISE_FORM}_title", persist_state=RAISE_KEPT)
             c1, c2, c3 = st.columns(3)
             default_source = "suggestion" if suggestion is not None else "gap"
             source = c1.selectbox(t("rec.field_source"), RECORD_SOURCES, index=RECORD_SOURCES.index(default_source),
                                   format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang),
-                                  key=f"{RAISE_FORM}_source")
+                                  key=f"{RAISE_FORM}_source", persist_state=RAISE_KEPT)
             metric_names = {i: display_name(table.loc[i], current_lang) for i in metric_ids}
             default_metric = preset
             if suggestion is not None and suggestion["metric"] in set(table.get("name", [])):
@@ -410,14 +427,16 @@ def raise_form() -> None:
             metric_id = c2.selectbox(t("rec.field_metric"), [None] + metric_ids,
                                      index=([None] + metric_ids).index(default_metric),
                                      format_func=lambda i, _names=metric_names: "–" if i is None else _names[i],
-                                     key=f"{RAISE_FORM}_metric")
+                                     key=f"{RAISE_FORM}_metric", persist_state=RAISE_KEPT,
+                                     placeholder="–")     # no metric, as kept: not Streamlit's English "Choose an option"
             default_period = st.query_params.get("period") or (
                 suggestion["period"] if suggestion is not None else
                 (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
-            period = c3.text_input(t("rec.field_period"), value=default_period, key=f"{RAISE_FORM}_period")
+            period = c3.text_input(t("rec.field_period"), value=default_period, key=f"{RAISE_FORM}_period",
+                                   persist_state=RAISE_KEPT)
             plan = _plan_inputs({"description": "" if suggestion is None else suggestion["text"],
-                                 "priority": "medium", "owner": acting}, key=RAISE_FORM)
-            if st.form_submit_button(t("rec.raise_button"), type="primary"):
+                                 "priority": "medium", "owner": acting}, key=RAISE_FORM, kept=RAISE_KEPT)
+            if st.button(t("rec.raise_button"), type="primary"):         # nothing is saved before this
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
                 try:
                     snapshot = gap_snapshot(store, metric_name, period) if metric_name and period else None
@@ -428,6 +447,7 @@ def raise_form() -> None:
                         for other, state in others_open_on_its_metric(store, record_id)])
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
+                    _forget_raise_form()                          # raised: the next one starts empty
                     _open(record_id)
                 except (InputRefused, NotAllowed, StoreError) as exc:
                     _fail(exc)
