@@ -90,7 +90,7 @@ def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_s
     page.goto(f"{url}/scorecard?lang=zh&period=2026-09")
     wait_for_app(page)
     page.get_by_test_id("stMultiSelect").first.click()
-    page.get_by_role("option", name="incident", exact=True).click()
+    page.get_by_role("option", name="事件管理", exact=True).click()      # the catalogue's incident, in Chinese
     wait_for_app(page)
     page.keyboard.press("Escape")
     grid = page.get_by_test_id("stDataFrame").first
@@ -102,12 +102,12 @@ def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_s
     page.wait_for_url("**/scorecard?*", timeout=15_000)
     wait_for_app(page)
     filters = page.get_by_test_id("stMultiSelect").first.inner_text()
-    assert "incident" in filters and _chosen(page, 0) == "2026-09"
+    assert "事件管理" in filters and _chosen(page, 0) == "2026-09"
     page.get_by_test_id("stSidebar").get_by_text("报告").click()
     page.wait_for_url("**/reports?*", timeout=15_000)
     wait_for_app(page)
     assert "period=2026-09" in page.url
-    assert _chosen(page, 0) == "2026-09" and _chosen(page, 1) == "incident"
+    assert _chosen(page, 0) == "2026-09" and _chosen(page, 1) == "事件管理"
     page.get_by_test_id("stSidebar").get_by_text("月度评审").click()
     page.wait_for_url("**/scorecard?*", timeout=15_000)
     wait_for_app(page)
