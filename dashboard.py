@@ -14,11 +14,13 @@ from analytics.localise import message_text
 from pages.common import (
     current_user,
     get_store,
+    keep_sign_in_cookie,
     lang,
     refresh_user,
     role_text,
     session_alive,
     sign_in_form,
+    sign_in_from_cookie,
 )
 
 st.set_page_config(page_title="Service Improvement Dashboard · 服务改进看板", page_icon="📈", layout="wide")
@@ -84,8 +86,12 @@ if store is None:
     st.error(i18n.t("app.error", current, message=problem))
     st.stop()
 try:
+    sign_in_from_cookie()           # a refresh is a new session: the cookie signs the user in again
     refresh_user()
-    if not session_alive():
+    alive = session_alive()
+    if config.sign_in_required():
+        keep_sign_in_cookie(st.sidebar)
+    if not alive:
         sign_in_form()
         st.stop()
     with st.sidebar:

@@ -187,6 +187,50 @@ def session_alive() -> bool:
     return True
 
 
+def sign_in_from_cookie() -> None:
+    """After a refresh (a new Streamlit session), sign the user in again from the browser's cookie
+    (analytics.sessions). Once per session: a sign-out is not undone by the cookie the session began with."""
+    import time
+
+    from analytics.sessions import COOKIE, user_for_token
+
+    if not config.sign_in_required() or st.session_state.get("user") is not None or "cookie_read" in st.session_state:
+        return
+    st.session_state["cookie_read"] = True
+    token = st.context.cookies.get(COOKIE)
+    user = user_for_token(get_store(), token)
+    if user is not None:
+        st.session_state.update(user=user, last_seen=time.monotonic(), session_token=token)
+
+
+def keep_sign_in_cookie(container) -> None:
+    """Write the signed-in user's cookie, renewed at most once a minute so that it lasts as long as the
+    inactivity limit after the last click; after a sign-out or an expiry, remove it."""
+    import datetime
+
+    from analytics.sessions import COOKIE, expires_in, issue_token
+
+    lifetime = datetime.timedelta(minutes=config.session_minutes())
+    user, token = st.session_state.get("user"), st.session_state.get("session_token")
+    if user is None:
+        if token is not None:
+            st.session_state.pop("session_token")
+            _set_cookie(container, COOKIE, "", 0)
+        return
+    if token is None or expires_in(token) < lifetime.total_seconds() - 60:
+        token = issue_token(get_store(), user.name, lifetime)
+        if token is not None:
+            st.session_state["session_token"] = token
+            _set_cookie(container, COOKIE, token, int(lifetime.total_seconds()))
+
+
+def _set_cookie(container, name: str, value: str, max_age: int) -> None:
+    """A cookie for the dashboard's address (max_age 0 removes it). Streamlit has no way to set one from
+    Python; the value is our own token, never user input."""
+    container.html(f"""<script>document.cookie = "{name}={value}; path=/; max-age={max_age}; samesite=strict"
+                   + (location.protocol === "https:" ? "; secure" : "");</script>""", unsafe_allow_javascript=True)
+
+
 def sign_in_form() -> None:
     """The sign-in page (and, in demo mode only, the demo accounts to try)."""
     import time

@@ -186,3 +186,53 @@ def test_a_viewer_is_told_who_may_set_baselines_beside_the_greyed_out_forms(tmp_
     assert ("Baselines and targets are set or computed by these roles only: admin, improvement owner. victor (viewer) "
             "can read them here.") in [c.value for c in at.caption]
 
+
+
+# -- the sign-in cookie (analytics.sessions): a refresh keeps the sign-in ------------------------------
+
+HOUR = datetime.timedelta(hours=1)
+
+
+def test_a_token_signs_its_account_in_until_it_expires(accounts):
+    from analytics.sessions import issue_token, user_for_token
+
+    token = issue_token(accounts, "alice", HOUR, now=NOW)
+    assert user_for_token(accounts, token, now=NOW + datetime.timedelta(minutes=59)) == User("alice", "admin")
+    assert user_for_token(accounts, token, now=NOW + datetime.timedelta(minutes=61)) is None
+    assert issue_token(accounts, "mallory", HOUR, now=NOW) is None           # no such account: no token
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),    # the signature altered
+    lambda token: "dmljdG9y" + token[token.index("."):],                        # base64 'victor' with alice's
+    lambda token: token.split(".")[0] + ".9999999999." + token.split(".")[2],  # a later expiry, same signature
+    lambda token: "", lambda token: "garbage", lambda token: "a.b.c", lambda token: "!!.1.x",
+    lambda token: None,
+])
+def test_a_token_altered_or_malformed_signs_nobody_in(accounts, spoil):
+    from analytics.sessions import issue_token, user_for_token
+
+    assert user_for_token(accounts, spoil(issue_token(accounts, "alice", HOUR, now=NOW)), now=NOW) is None
+
+
+def test_a_new_password_or_a_deactivation_ends_the_accounts_tokens(accounts):
+    from analytics.sessions import issue_token, user_for_token
+    from analytics.users import update_user
+
+    alice, victor = (issue_token(accounts, name, HOUR, now=NOW) for name in ("alice", "victor"))
+    update_user(accounts, "alice", by="t", password="a brand new password")
+    assert user_for_token(accounts, alice, now=NOW) is None
+    assert user_for_token(accounts, issue_token(accounts, "alice", HOUR, now=NOW), now=NOW) == User("alice", "admin")
+    update_user(accounts, "victor", by="alice", active=False)
+    assert user_for_token(accounts, victor, now=NOW) is None
+
+
+def test_a_token_of_another_store_signs_nobody_in(accounts, tmp_path):
+    """Each store makes its own secret at its first sign-in: alice of one store is not alice of another."""
+    from analytics.sessions import issue_token, user_for_token
+    from analytics.store import Store
+
+    other = Store(tmp_path / "other.duckdb")
+    add_user(other, "alice", "admin", password="correct horse battery", by="t")
+    assert user_for_token(other, issue_token(other, "alice", HOUR, now=NOW), now=NOW) == User("alice", "admin")
+    assert user_for_token(other, issue_token(accounts, "alice", HOUR, now=NOW), now=NOW) is None

@@ -35,3 +35,36 @@ def test_an_admin_downloads_a_backup_that_restores(browser, tmp_path, store):
     other = Store(tmp_path / "restored.duckdb")
     restore(other, saved)
     assert list_users(other)["name"].tolist() == ["root", "victor"]
+
+
+def test_a_signed_in_user_stays_signed_in_through_a_refresh_until_signing_out(browser, tmp_path, store):
+    """Found by exploratory testing: a refresh (F5, a laptop waking up) is a new Streamlit session, and
+    the meeting was asked for the password again, typed in front of the room. A signed cookie keeps
+    the sign-in; signing out removes it, and a refresh then shows the sign-in page."""
+    add_user(store, "陈静", "improvement_owner", password="owner password 1", by="test")
+    with streamlit_server(store.path, tmp_path / "server.log", extra_env={"CSI_AUTH": "on"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/records?lang=zh")
+        wait_for_app(page)
+        page.get_by_role("textbox", name="用户名").fill("陈静")
+        page.get_by_role("textbox", name="密码").fill("owner password 1")
+        page.get_by_role("button", name="登录", exact=True).click()
+        signed_in = page.get_by_test_id("stSidebar").get_by_text("当前用户:陈静(改进负责人)")
+        signed_in.wait_for(timeout=20_000)
+        wait_for_app(page)
+        cookie = next(c for c in page.context.cookies() if c["name"] == "csi_session")
+        assert cookie["value"].count(".") == 2 and cookie["sameSite"] == "Strict"
+
+        page.reload()
+        wait_for_app(page)
+        signed_in.wait_for(timeout=20_000)                       # no password asked
+        assert page.get_by_role("button", name="登录", exact=True).count() == 0 and "/records" in page.url
+
+        page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
+        page.get_by_role("button", name="登录", exact=True).wait_for(timeout=20_000)
+        wait_for_app(page)
+        assert not [c for c in page.context.cookies() if c["name"] == "csi_session"]
+        page.reload()
+        wait_for_app(page)
+        page.get_by_role("button", name="登录", exact=True).wait_for(timeout=20_000)
+        assert signed_in.count() == 0
