@@ -63,3 +63,14 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     exceptions = page.locator('[data-testid="stException"]')
     if exceptions.count():
         raise AssertionError(f"Streamlit exception on the page: {exceptions.first.inner_text()}")
+
+
+SIGN_IN_WORDS = {"en": ("Name", "Password", "Sign in"), "zh": ("用户名", "密码", "登录")}
+
+
+def sign_in_on_the_page(page, name: str, password: str, lang: str = "en") -> None:
+    """Fill in the sign-in page and press its button (not 'Sign out', whose Chinese 退出登录 holds 登录)."""
+    name_box, password_box, button = SIGN_IN_WORDS[lang]
+    page.get_by_role("textbox", name=name_box).fill(name)
+    page.get_by_role("textbox", name=password_box).fill(password)
+    page.get_by_role("button", name=button, exact=True).click()

@@ -8,7 +8,7 @@ from analytics.backup import check_backup, restore
 from analytics.migrations import LATEST_VERSION
 from analytics.store import Store
 from analytics.users import add_user, list_users
-from tests.e2e_server import streamlit_server, wait_for_app
+from tests.e2e_server import sign_in_on_the_page, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -20,9 +20,7 @@ def test_an_admin_downloads_a_backup_that_restores(browser, tmp_path, store):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/admin?lang=en")
         wait_for_app(page)
-        page.get_by_role("textbox", name="Name").fill("root")
-        page.get_by_role("textbox", name="Password").fill("admin password 1")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_on_the_page(page, "root", "admin password 1")
         page.get_by_test_id("stSidebar").get_by_text("Signed in as root (admin)").wait_for(timeout=20_000)
         wait_for_app(page)
         with page.expect_download(timeout=30_000) as download:
@@ -46,9 +44,7 @@ def test_a_signed_in_user_stays_signed_in_through_a_refresh_until_signing_out(br
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/records?lang=zh")
         wait_for_app(page)
-        page.get_by_role("textbox", name="用户名").fill("陈静")
-        page.get_by_role("textbox", name="密码").fill("owner password 1")
-        page.get_by_role("button", name="登录", exact=True).click()
+        sign_in_on_the_page(page, "陈静", "owner password 1", "zh")
         signed_in = page.get_by_test_id("stSidebar").get_by_text("当前用户:陈静(改进负责人)")
         signed_in.wait_for(timeout=20_000)
         wait_for_app(page)

@@ -6,7 +6,7 @@ import pytest
 
 from analytics.observations import current_observations
 from analytics.store import Store
-from tests.e2e_server import streamlit_server, wait_for_app
+from tests.e2e_server import sign_in_on_the_page, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -134,9 +134,7 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{url}/upload?lang=en")
         wait_for_app(page)
-        page.get_by_role("textbox", name="Name").fill("王磊")
-        page.get_by_role("textbox", name="Password").fill("owner password 1")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in_on_the_page(page, "王磊", "owner password 1")
         wait_for_app(page)
         # argon2 checking and the rerun after sign-in can outlast wait_for_app on a busy machine
         page.get_by_test_id("stSidebar").get_by_text("Signed in as 王磊 (process owner)").wait_for(timeout=20_000)
