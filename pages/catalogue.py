@@ -35,6 +35,7 @@ from pages.common import (
     data_table,
     get_analysis,
     get_store,
+    kept_tabs,
     lang,
     listed,
     require_permission,
@@ -56,8 +57,7 @@ for warning in state.pop("catalogue_warnings", []):      # a unit or direction c
     st.warning(message_text(warning, current_lang))
 by = author_field(st, t("cat.by"), "catalogue_by")
 can_edit, can_set = allowed(current_user(), "edit_catalogue"), allowed(current_user(), "set_baseline")
-catalogue_tab, baselines_tab = st.tabs([t("cat.tab_catalogue"), t("cat.tab_baselines")], key="catalogue_tabs",
-                                     on_change="rerun")      # keyed: a save (st.rerun) stays on its tab
+catalogue_tab, baselines_tab = kept_tabs(["cat.tab_catalogue", "cat.tab_baselines"], key="catalogue_tabs")
 
 EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "service", "process", "owner",
             "weight", "tolerance", "decimals", "volume_metric", "unit_cost", "definition"]

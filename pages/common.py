@@ -291,6 +291,19 @@ MEETING_PROCESSES = "meeting_processes"
 MEETING_CATEGORIES = "meeting_categories"
 
 
+def kept_tabs(label_keys: list[str], key: str):
+    """Keyed tabs (their choice kept across a rerun) whose choice also survives a switch of language:
+    Streamlit keeps the chosen tab by its label, which the other language does not have, so the
+    first tab opened again."""
+    labels = [t(label_key) for label_key in label_keys]
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in labels:
+        same = {i18n.t(label_key, other): label for other in i18n.LANGUAGES
+                for label_key, label in zip(label_keys, labels, strict=True)}
+        st.session_state[key] = same.get(chosen, labels[0])
+    return st.tabs(labels, key=key, on_change="rerun")      # rerun: a save's st.rerun stays on its tab
+
+
 def keep_choice(widget_key: str, shared_key: str, seed) -> None:
     """Give a widget the meeting's choice when the page opens: Streamlit drops a widget's state on
     any run that does not render it, so the choice lives on in `shared_key` (not a widget key).

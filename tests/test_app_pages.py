@@ -413,6 +413,7 @@ def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
     assert tabs.proto.tab_container.id.endswith("-catalogue_tabs")        # a widget: the browser shows its state
     at.radio(key="language_choice").set_value("zh").run()                 # another language: other labels, no error
     assert not at.exception, at.exception
+    assert at.session_state["catalogue_tabs"] == "基准与目标"               # the same tab, in Chinese
 
 
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
