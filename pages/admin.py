@@ -31,6 +31,7 @@ from pages.common import (
     current_user,
     data_table,
     get_store,
+    kept_tabs,
     lang,
     require_permission,
     role_text,
@@ -80,7 +81,7 @@ def _passwords(first: str, second: str) -> str | None:
     return first or None
 
 
-add_tab, change_tab, history_tab = st.tabs([t("admin.add"), t("admin.change"), t("admin.history")])
+add_tab, change_tab, history_tab = kept_tabs(["admin.add", "admin.change", "admin.history"], key="admin_tabs")
 with add_tab, st.form("admin_add", clear_on_submit=True):
     c1, c2 = st.columns(2)
     name = c1.text_input(t("auth.name"))

@@ -15,7 +15,7 @@ from analytics.annual_plan import (
     plan_xlsx,
     plan_years,
 )
-from pages.common import data_table, get_store, lang, t, through_dashboard
+from pages.common import data_table, get_store, kept_tabs, lang, t, through_dashboard
 
 through_dashboard()
 
@@ -56,7 +56,7 @@ data_table(localised_groups(plan, current_lang), column_config={
 st.subheader(t("plan.records"))
 records = localised_records(plan, current_lang)
 headers = plan_headers(current_lang)
-effect_view, progress_view = st.tabs([t("plan.view_effect"), t("plan.view_progress")])
+effect_view, progress_view = kept_tabs(["plan.view_effect", "plan.view_progress"], key="plan_views")
 number = {"before_mean": "%.2f", "after_mean": "%.2f"}
 with effect_view:
     data_table(records[["id", "title", "metric", "before_mean", "after_mean", "effect", "outcome", "verdict"]],

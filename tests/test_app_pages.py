@@ -416,6 +416,22 @@ def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
     assert at.session_state["catalogue_tabs"] == "基准与目标"               # the same tab, in Chinese
 
 
+@pytest.mark.parametrize("page, key, english, chinese", [
+    ("pages/admin.py", "admin_tabs", "Change an account", "修改账户"),
+    ("pages/plan.py", "plan_views", "Progress", "进度"),
+])
+def test_the_chosen_tab_stays_chosen_through_a_switch_of_language(app_store, page, key, english, chinese):
+    """Streamlit keeps a tab by its label, which the other language does not have: the first tab
+    opened again (pages.common.kept_tabs)."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app(page, lang="en")
+    at.session_state[key] = english                     # as a click on the tab sets it
+    at.run()
+    at.radio(key="language_choice").set_value("zh").run()
+    assert not at.exception, at.exception
+    assert at.session_state[key] == chinese
+
+
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
     load_demo(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
