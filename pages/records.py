@@ -66,7 +66,8 @@ through_dashboard()
 store = get_store()
 state = st.session_state
 RAISE_FORM = "raise"      # the raise form's widgets are keyed, so that text typed survives a language switch
-RAISE_KEPT = "session"    # ... and kept (persist_state) through a visit to another page, until the record is raised
+KEPT = "session"          # ... and a form's fields are kept (persist_state) for the session, through a visit to
+                          # another page and back, until the form is saved (then its draft is forgotten)
 current_lang = lang()
 st.title(t("rec.title"))
 if state.get("records_flash"):
@@ -95,6 +96,31 @@ else:
 PRIORITIES = ["high", "medium", "low"]
 # Streamlit 1.67's table wraps a cell's text only in rows taller than 4rem (64 px): three lines of a comment
 TIMELINE_ROW_HEIGHT = 72
+
+
+def _draft(form: str, record_id: int | None = None, seen: object = None) -> str:
+    """The prefix of a form's field keys (`{draft}_{field}`): the raise form's, or a record's form's
+    drawn on `seen` (a state, a version), or without `seen` the prefix of all of the record's."""
+    if record_id is None:
+        return form
+    return f"{form}_{record_id}" if seen is None else f"{form}_{record_id}_{seen}"
+
+
+def _draft_typed(draft: str, fresh: dict) -> bool:
+    """Something typed into a form and not saved yet: a field `{draft}_{field}` kept (KEPT) that differs
+    from what the fresh form shows, `fresh` (field -> value; "" is None)."""
+    def value(v: object) -> object:
+        return None if v == "" else v
+
+    return any(f"{draft}_{field}" in state and value(state[f"{draft}_{field}"]) != value(shown)
+               for field, shown in fresh.items())
+
+
+def _forget_draft(draft: str) -> None:
+    """A form saved (or another suggestion picked for the raise form): it starts afresh. Its fields,
+    kept for the session, are forgotten: `draft`'s (see _draft), or all of a record's form's."""
+    for key in [k for k in state if str(k).startswith(f"{draft}_")]:
+        del state[key]
 
 
 def _fail(exc: Exception) -> None:
@@ -236,7 +262,7 @@ def revise_form(record: dict) -> None:
 def _plan_inputs(plan: dict, key: str | None = None, kept: str | None = None) -> dict:
     """The plan's fields but the title, entered alike when raising and revising, filled from `plan`:
     field -> value. Keyed `{key}_{field}` when a key is given, so that typed text survives reruns;
-    `kept` is their persist_state (the raise form's: "session")."""
+    `kept` is their persist_state (KEPT, for the session)."""
     def keyed(field: str) -> str | None:
         return f"{key}_{field}" if key else None
 
@@ -375,20 +401,8 @@ def show_register() -> None:
     raise_form()
 
 
-def _forget_raise_form() -> None:
-    """Another suggestion picked: the form starts again from it (a keyed widget keeps its value)."""
-    for key in [k for k in state if str(k).startswith(f"{RAISE_FORM}_")]:
-        del state[key]
-
-
 RAISE_TYPED_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
                       "expected_by", "due_date")        # empty in a fresh raise form
-
-
-def _raise_draft_typed() -> bool:
-    """Something typed into the raise form and not raised yet: its fields keep their values for the
-    session (persist_state), through a visit to another page, until the record is raised."""
-    return any(state.get(f"{RAISE_FORM}_{field}") not in (None, "") for field in RAISE_TYPED_FIELDS)
 
 
 def raise_form() -> None:
@@ -397,8 +411,9 @@ def raise_form() -> None:
     metric_ids = by_display_name(table, current_lang) if not table.empty else []
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
+    typed = _draft_typed(RAISE_FORM, dict.fromkeys(RAISE_TYPED_FIELDS))
     # open across a language switch (keyed), and open again on a draft typed before a visit to another page
-    with st.expander(t("rec.raise"), expanded=preset is not None or _raise_draft_typed(), key="records_raise_open"):
+    with st.expander(t("rec.raise"), expanded=preset is not None or typed, key="records_raise_open"):
         if role not in RAISE_ROLES:
             st.info(t("rec.cannot_raise", user=acting, role=role_text(role)))
             return
@@ -408,18 +423,18 @@ def raise_form() -> None:
             labels = {i: f"{r.metric} {r.period}: {r.text}" for i, r in suggestions.iterrows()}
             picked = st.selectbox(t("rec.from_suggestion"), [None] + list(labels), key="rec_suggestion",
                                   format_func=lambda i, _labels=labels: "–" if i is None else _labels[i],
-                                  on_change=_forget_raise_form)
+                                  on_change=_forget_draft, args=(RAISE_FORM,))
             suggestion = suggestions.loc[picked] if picked is not None else None
         # not an st.form: a form's fields reach the server only when it is submitted, so what was typed
         # would be lost with a visit to another page; each field is sent as it is left, and kept
         with st.container(border=True, key="records_raise_fields"):
             title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60],
-                                  key=f"{RAISE_FORM}_title", persist_state=RAISE_KEPT)
+                                  key=f"{RAISE_FORM}_title", persist_state=KEPT)
             c1, c2, c3 = st.columns(3)
             default_source = "suggestion" if suggestion is not None else "gap"
             source = c1.selectbox(t("rec.field_source"), RECORD_SOURCES, index=RECORD_SOURCES.index(default_source),
                                   format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang),
-                                  key=f"{RAISE_FORM}_source", persist_state=RAISE_KEPT)
+                                  key=f"{RAISE_FORM}_source", persist_state=KEPT)
             metric_names = {i: display_name(table.loc[i], current_lang) for i in metric_ids}
             default_metric = preset
             if suggestion is not None and suggestion["metric"] in set(table.get("name", [])):
@@ -427,15 +442,15 @@ def raise_form() -> None:
             metric_id = c2.selectbox(t("rec.field_metric"), [None] + metric_ids,
                                      index=([None] + metric_ids).index(default_metric),
                                      format_func=lambda i, _names=metric_names: "–" if i is None else _names[i],
-                                     key=f"{RAISE_FORM}_metric", persist_state=RAISE_KEPT,
+                                     key=f"{RAISE_FORM}_metric", persist_state=KEPT,
                                      placeholder="–")     # no metric, as kept: not Streamlit's English "Choose an option"
             default_period = st.query_params.get("period") or (
                 suggestion["period"] if suggestion is not None else
                 (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
             period = c3.text_input(t("rec.field_period"), value=default_period, key=f"{RAISE_FORM}_period",
-                                   persist_state=RAISE_KEPT)
+                                   persist_state=KEPT)
             plan = _plan_inputs({"description": "" if suggestion is None else suggestion["text"],
-                                 "priority": "medium", "owner": acting}, key=RAISE_FORM, kept=RAISE_KEPT)
+                                 "priority": "medium", "owner": acting}, key=RAISE_FORM, kept=KEPT)
             if st.button(t("rec.raise_button"), type="primary"):         # nothing is saved before this
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
                 try:
@@ -447,7 +462,7 @@ def raise_form() -> None:
                         for other, state in others_open_on_its_metric(store, record_id)])
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
-                    _forget_raise_form()                          # raised: the next one starts empty
+                    _forget_draft(RAISE_FORM)                     # raised: the next one starts empty
                     _open(record_id)
                 except (InputRefused, NotAllowed, StoreError) as exc:
                     _fail(exc)
