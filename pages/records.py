@@ -27,6 +27,7 @@ from analytics.records import (
     NOTE_ROLES,
     NOTE_STATES,
     OPEN_STATES,
+    PLAN_FIELDS,
     RAISE_ROLES,
     RECORD_SOURCES,
     REVISION_ROLES,
@@ -227,11 +228,13 @@ def show_record(record_id: int) -> None:
 def note_form(record: dict) -> None:
     """A monitoring note on an implementing or monitored record, for the roles that add_note allows."""
     record_id, seen = record["id"], _version_seen(record, "note")
-    with st.form(f"note_{record_id}_{seen}"):
-        note = st.text_area(t("rec.note"), height=80, key=f"note_text_{record_id}_{seen}")   # kept across a language switch
-        if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
+    draft = _draft("note", record_id, seen)
+    with st.container(border=True, key=f"records_{draft}"):          # not an st.form: see raise_form
+        note = st.text_area(t("rec.note"), height=80, key=f"{draft}_text", persist_state=KEPT)
+        if st.button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):     # nothing is saved before this
             try:
                 add_note(store, record_id, by=acting, text=note)
+                _forget_draft(_draft("note", record_id))                # added: the next note starts empty
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
@@ -240,19 +243,24 @@ def note_form(record: dict) -> None:
 def revise_form(record: dict) -> None:
     """Every plan field, as the raise form enters it, filled with the record's; only the changed ones are sent."""
     record_id, seen = record["id"], _version_seen(record, "revise")
-    with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{seen}"):
-        # keyed, so that what was typed stays when someone else's revision changes the defaults
-        key = f"revise_{record_id}_{seen}"
-        plan = {"title": st.text_input(t("rec.field_title"), value=record["title"], key=f"{key}_title"),
-                **_plan_inputs(record, key=key)}
-        why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
-        if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
+    # keyed, so that what was typed stays when someone else's revision changes the defaults
+    draft = _draft("revise", record_id, seen)
+    typed = _draft_typed(draft, {**{field: record.get(field) for field in PLAN_FIELDS}, "why": None})
+    # open across a language switch (keyed), and open again on a draft typed before a visit to another page
+    with st.expander(t("rec.revise"), expanded=typed, key=f"records_revise_open_{record_id}"), \
+            st.container(border=True, key=f"records_{draft}"):     # not an st.form: see raise_form
+        plan = {"title": st.text_input(t("rec.field_title"), value=record["title"], key=f"{draft}_title",
+                                       persist_state=KEPT),
+                **_plan_inputs(record, key=draft, kept=KEPT)}
+        why = st.text_input(t("rec.revise_reason"), key=f"{draft}_why", persist_state=KEPT)
+        if st.button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):    # nothing is saved before this
             changes = {k: v for k, v in plan.items() if v not in (None, "") and v != record.get(k)}
             emptied = tuple(k for k, v in plan.items()            # a field the user emptied: cleared
                             if v in (None, "") and record.get(k) not in (None, "") and k in CLEARABLE_FIELDS)
             try:
                 revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, clear=emptied,
                             **changes)
+                _forget_draft(_draft("revise", record_id))              # revised: the form shows the plan as saved
                 _saved(t("rec.revised", id=record_id), _date_warnings(changes))
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
@@ -334,14 +342,17 @@ def move_form(record: dict, verification) -> None:
     if not moves:
         st.caption(t("rec.no_actions", user=acting, role=role_text(role), state=t(f"state.{seen}")))
         return
-    with st.form(f"move_{record_id}_{seen}"):
-        to = st.radio(t("rec.move_to"), moves, horizontal=True, key=f"move_to_{record_id}_{seen}",
+    draft = _draft("move", record_id, seen)
+    with st.container(border=True, key=f"records_{draft}"):          # not an st.form: see raise_form
+        # the step chosen is kept for the acting user's role, whose steps are offered: 已取消, the only step
+        # 陈静 is offered on a monitored record, is not a step chosen for the admin (nor kept as one)
+        to = st.radio(t("rec.move_to"), moves, horizontal=True, key=f"{draft}_to_{role}", persist_state=KEPT,
                       format_func=lambda s, _v=verification, _lang=current_lang: _step_label(s, _v, _lang))
         if "verified" in moves and getattr(verification, "verdict", None) != "effective":
             verdict = t(f"verdict.{verification.verdict if verification is not None else 'none'}")
             st.caption(t("rec.verdict_needs_comment", verdict=verdict))
         # keyed (the labels are the language's), so what was typed survives a switch of language
-        comment = st.text_area(t("rec.comment"), height=80, key=f"move_comment_{record_id}_{seen}")
+        comment = st.text_area(t("rec.comment"), height=80, key=f"{draft}_comment", persist_state=KEPT)
         c1, c2 = st.columns(2)
         change_ref = go_live = None
         if "implementing" in moves or seen in CHANGE_CORRECTION_STATES:       # given, or corrected with a step
@@ -349,21 +360,24 @@ def move_form(record: dict, verification) -> None:
             fix = t("rec.change_correct_help") if correcting else None
             change_ref = c1.text_input(t("rec.change_ref_correct" if correcting else "rec.change_ref"),
                                        value=record.get("change_ref") or "", help=fix,
-                                       key=f"move_change_ref_{record_id}_{seen}")
+                                       key=f"{draft}_change_ref", persist_state=KEPT)
             go_live = c2.text_input(t("rec.go_live_correct" if correcting else "rec.go_live"),
-                                    value=record.get("go_live") or "", help=fix, key=f"move_go_live_{record_id}_{seen}")
+                                    value=record.get("go_live") or "", help=fix, key=f"{draft}_go_live",
+                                    persist_state=KEPT)
         new_baseline = new_target = None
         if "closed" in moves:
             new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g",
-                                           key=f"move_new_baseline_{record_id}_{seen}")
+                                           key=f"{draft}_new_baseline", persist_state=KEPT)
             new_target = c2.number_input(t("rec.new_target"), value=None, format="%.6g",
-                                         key=f"move_new_target_{record_id}_{seen}")
-        if st.form_submit_button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
+                                         key=f"{draft}_new_target", persist_state=KEPT)
+        # nothing is saved before this
+        if st.button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
             try:
                 new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
                                         change_ref=change_ref or None, go_live=go_live or None,
                                         new_baseline=new_baseline, new_target=new_target, expected_from=seen)
                 _saved(t("rec.moved", id=record_id, state=t(f"state.{new_state}")), _go_live_warnings(record_id))
+                _forget_draft(_draft("move", record_id))                # moved on: no draft left for the old state
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
