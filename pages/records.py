@@ -27,6 +27,7 @@ from analytics.records import (
     NOTE_ROLES,
     NOTE_STATES,
     OPEN_STATES,
+    PLAN_FIELDS,
     RAISE_ROLES,
     RECORD_SOURCES,
     REVISION_ROLES,
@@ -66,7 +67,8 @@ through_dashboard()
 store = get_store()
 state = st.session_state
 RAISE_FORM = "raise"      # the raise form's widgets are keyed, so that text typed survives a language switch
-RAISE_KEPT = "session"    # ... and kept (persist_state) through a visit to another page, until the record is raised
+KEPT = "session"          # ... and a form's fields are kept (persist_state) for the session, through a visit to
+                          # another page and back, until the form is saved (then its draft is forgotten)
 current_lang = lang()
 st.title(t("rec.title"))
 if state.get("records_flash"):
@@ -95,6 +97,31 @@ else:
 PRIORITIES = ["high", "medium", "low"]
 # Streamlit 1.67's table wraps a cell's text only in rows taller than 4rem (64 px): three lines of a comment
 TIMELINE_ROW_HEIGHT = 72
+
+
+def _draft(form: str, record_id: int | None = None, seen: object = None) -> str:
+    """The prefix of a form's field keys (`{draft}_{field}`): the raise form's, or a record's form's
+    drawn on `seen` (a state, a version), or without `seen` the prefix of all of the record's."""
+    if record_id is None:
+        return form
+    return f"{form}_{record_id}" if seen is None else f"{form}_{record_id}_{seen}"
+
+
+def _draft_typed(draft: str, fresh: dict) -> bool:
+    """Something typed into a form and not saved yet: a field `{draft}_{field}` kept (KEPT) that differs
+    from what the fresh form shows, `fresh` (field -> value; "" is None)."""
+    def value(v: object) -> object:
+        return None if v == "" else v
+
+    return any(f"{draft}_{field}" in state and value(state[f"{draft}_{field}"]) != value(shown)
+               for field, shown in fresh.items())
+
+
+def _forget_draft(draft: str) -> None:
+    """A form saved (or another suggestion picked for the raise form): it starts afresh. Its fields,
+    kept for the session, are forgotten: `draft`'s (see _draft), or all of a record's form's."""
+    for key in [k for k in state if str(k).startswith(f"{draft}_")]:
+        del state[key]
 
 
 def _fail(exc: Exception) -> None:
@@ -201,11 +228,13 @@ def show_record(record_id: int) -> None:
 def note_form(record: dict) -> None:
     """A monitoring note on an implementing or monitored record, for the roles that add_note allows."""
     record_id, seen = record["id"], _version_seen(record, "note")
-    with st.form(f"note_{record_id}_{seen}"):
-        note = st.text_area(t("rec.note"), height=80, key=f"note_text_{record_id}_{seen}")   # kept across a language switch
-        if st.form_submit_button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):
+    draft = _draft("note", record_id, seen)
+    with st.container(border=True, key=f"records_{draft}"):          # not an st.form: see raise_form
+        note = st.text_area(t("rec.note"), height=80, key=f"{draft}_text", persist_state=KEPT)
+        if st.button(t("rec.note_button"), key=f"note_save_{record_id}_{seen}"):     # nothing is saved before this
             try:
                 add_note(store, record_id, by=acting, text=note)
+                _forget_draft(_draft("note", record_id))                # added: the next note starts empty
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
@@ -214,19 +243,24 @@ def note_form(record: dict) -> None:
 def revise_form(record: dict) -> None:
     """Every plan field, as the raise form enters it, filled with the record's; only the changed ones are sent."""
     record_id, seen = record["id"], _version_seen(record, "revise")
-    with st.expander(t("rec.revise")), st.form(f"revise_{record_id}_{seen}"):
-        # keyed, so that what was typed stays when someone else's revision changes the defaults
-        key = f"revise_{record_id}_{seen}"
-        plan = {"title": st.text_input(t("rec.field_title"), value=record["title"], key=f"{key}_title"),
-                **_plan_inputs(record, key=key)}
-        why = st.text_input(t("rec.revise_reason"), key=f"revise_why_{record_id}_{seen}")
-        if st.form_submit_button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):
+    # keyed, so that what was typed stays when someone else's revision changes the defaults
+    draft = _draft("revise", record_id, seen)
+    typed = _draft_typed(draft, {**{field: record.get(field) for field in PLAN_FIELDS}, "why": None})
+    # open across a language switch (keyed), and open again on a draft typed before a visit to another page
+    with st.expander(t("rec.revise"), expanded=typed, key=f"records_revise_open_{record_id}"), \
+            st.container(border=True, key=f"records_{draft}"):     # not an st.form: see raise_form
+        plan = {"title": st.text_input(t("rec.field_title"), value=record["title"], key=f"{draft}_title",
+                                       persist_state=KEPT),
+                **_plan_inputs(record, key=draft, kept=KEPT)}
+        why = st.text_input(t("rec.revise_reason"), key=f"{draft}_why", persist_state=KEPT)
+        if st.button(t("rec.revise_button"), key=f"revise_save_{record_id}_{seen}"):    # nothing is saved before this
             changes = {k: v for k, v in plan.items() if v not in (None, "") and v != record.get(k)}
             emptied = tuple(k for k, v in plan.items()            # a field the user emptied: cleared
                             if v in (None, "") and record.get(k) not in (None, "") and k in CLEARABLE_FIELDS)
             try:
                 revise_plan(store, record_id, by=acting, reason=why, expected_version=seen, clear=emptied,
                             **changes)
+                _forget_draft(_draft("revise", record_id))              # revised: the form shows the plan as saved
                 _saved(t("rec.revised", id=record_id), _date_warnings(changes))
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
@@ -236,7 +270,7 @@ def revise_form(record: dict) -> None:
 def _plan_inputs(plan: dict, key: str | None = None, kept: str | None = None) -> dict:
     """The plan's fields but the title, entered alike when raising and revising, filled from `plan`:
     field -> value. Keyed `{key}_{field}` when a key is given, so that typed text survives reruns;
-    `kept` is their persist_state (the raise form's: "session")."""
+    `kept` is their persist_state (KEPT, for the session)."""
     def keyed(field: str) -> str | None:
         return f"{key}_{field}" if key else None
 
@@ -308,14 +342,17 @@ def move_form(record: dict, verification) -> None:
     if not moves:
         st.caption(t("rec.no_actions", user=acting, role=role_text(role), state=t(f"state.{seen}")))
         return
-    with st.form(f"move_{record_id}_{seen}"):
-        to = st.radio(t("rec.move_to"), moves, horizontal=True, key=f"move_to_{record_id}_{seen}",
+    draft = _draft("move", record_id, seen)
+    with st.container(border=True, key=f"records_{draft}"):          # not an st.form: see raise_form
+        # the step chosen is kept for the acting user's role, whose steps are offered: 已取消, the only step
+        # 陈静 is offered on a monitored record, is not a step chosen for the admin (nor kept as one)
+        to = st.radio(t("rec.move_to"), moves, horizontal=True, key=f"{draft}_to_{role}", persist_state=KEPT,
                       format_func=lambda s, _v=verification, _lang=current_lang: _step_label(s, _v, _lang))
         if "verified" in moves and getattr(verification, "verdict", None) != "effective":
             verdict = t(f"verdict.{verification.verdict if verification is not None else 'none'}")
             st.caption(t("rec.verdict_needs_comment", verdict=verdict))
         # keyed (the labels are the language's), so what was typed survives a switch of language
-        comment = st.text_area(t("rec.comment"), height=80, key=f"move_comment_{record_id}_{seen}")
+        comment = st.text_area(t("rec.comment"), height=80, key=f"{draft}_comment", persist_state=KEPT)
         c1, c2 = st.columns(2)
         change_ref = go_live = None
         if "implementing" in moves or seen in CHANGE_CORRECTION_STATES:       # given, or corrected with a step
@@ -323,21 +360,24 @@ def move_form(record: dict, verification) -> None:
             fix = t("rec.change_correct_help") if correcting else None
             change_ref = c1.text_input(t("rec.change_ref_correct" if correcting else "rec.change_ref"),
                                        value=record.get("change_ref") or "", help=fix,
-                                       key=f"move_change_ref_{record_id}_{seen}")
+                                       key=f"{draft}_change_ref", persist_state=KEPT)
             go_live = c2.text_input(t("rec.go_live_correct" if correcting else "rec.go_live"),
-                                    value=record.get("go_live") or "", help=fix, key=f"move_go_live_{record_id}_{seen}")
+                                    value=record.get("go_live") or "", help=fix, key=f"{draft}_go_live",
+                                    persist_state=KEPT)
         new_baseline = new_target = None
         if "closed" in moves:
             new_baseline = c1.number_input(t("rec.new_baseline"), value=None, format="%.6g",
-                                           key=f"move_new_baseline_{record_id}_{seen}")
+                                           key=f"{draft}_new_baseline", persist_state=KEPT)
             new_target = c2.number_input(t("rec.new_target"), value=None, format="%.6g",
-                                         key=f"move_new_target_{record_id}_{seen}")
-        if st.form_submit_button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
+                                         key=f"{draft}_new_target", persist_state=KEPT)
+        # nothing is saved before this
+        if st.button(t("rec.move_button"), type="primary", key=f"move_save_{record_id}_{seen}"):
             try:
                 new_state = move_record(store, record_id, to, by=acting, comment=comment or None,
                                         change_ref=change_ref or None, go_live=go_live or None,
                                         new_baseline=new_baseline, new_target=new_target, expected_from=seen)
                 _saved(t("rec.moved", id=record_id, state=t(f"state.{new_state}")), _go_live_warnings(record_id))
+                _forget_draft(_draft("move", record_id))                # moved on: no draft left for the old state
                 st.rerun()
             except (InputRefused, NotAllowed, StoreError) as exc:
                 _fail(exc)
@@ -375,20 +415,8 @@ def show_register() -> None:
     raise_form()
 
 
-def _forget_raise_form() -> None:
-    """Another suggestion picked: the form starts again from it (a keyed widget keeps its value)."""
-    for key in [k for k in state if str(k).startswith(f"{RAISE_FORM}_")]:
-        del state[key]
-
-
 RAISE_TYPED_FIELDS = ("title", "description", "root_cause", "planned_actions", "resources", "expected_value",
                       "expected_by", "due_date")        # empty in a fresh raise form
-
-
-def _raise_draft_typed() -> bool:
-    """Something typed into the raise form and not raised yet: its fields keep their values for the
-    session (persist_state), through a visit to another page, until the record is raised."""
-    return any(state.get(f"{RAISE_FORM}_{field}") not in (None, "") for field in RAISE_TYPED_FIELDS)
 
 
 def raise_form() -> None:
@@ -397,8 +425,9 @@ def raise_form() -> None:
     metric_ids = by_display_name(table, current_lang) if not table.empty else []
     asked_metric = st.query_params.get("metric")
     preset = int(asked_metric) if asked_metric and asked_metric.isdigit() and int(asked_metric) in metric_ids else None
+    typed = _draft_typed(RAISE_FORM, dict.fromkeys(RAISE_TYPED_FIELDS))
     # open across a language switch (keyed), and open again on a draft typed before a visit to another page
-    with st.expander(t("rec.raise"), expanded=preset is not None or _raise_draft_typed(), key="records_raise_open"):
+    with st.expander(t("rec.raise"), expanded=preset is not None or typed, key="records_raise_open"):
         if role not in RAISE_ROLES:
             st.info(t("rec.cannot_raise", user=acting, role=role_text(role)))
             return
@@ -408,18 +437,18 @@ def raise_form() -> None:
             labels = {i: f"{r.metric} {r.period}: {r.text}" for i, r in suggestions.iterrows()}
             picked = st.selectbox(t("rec.from_suggestion"), [None] + list(labels), key="rec_suggestion",
                                   format_func=lambda i, _labels=labels: "–" if i is None else _labels[i],
-                                  on_change=_forget_raise_form)
+                                  on_change=_forget_draft, args=(RAISE_FORM,))
             suggestion = suggestions.loc[picked] if picked is not None else None
         # not an st.form: a form's fields reach the server only when it is submitted, so what was typed
         # would be lost with a visit to another page; each field is sent as it is left, and kept
         with st.container(border=True, key="records_raise_fields"):
             title = st.text_input(t("rec.field_title"), value="" if suggestion is None else suggestion["text"][:60],
-                                  key=f"{RAISE_FORM}_title", persist_state=RAISE_KEPT)
+                                  key=f"{RAISE_FORM}_title", persist_state=KEPT)
             c1, c2, c3 = st.columns(3)
             default_source = "suggestion" if suggestion is not None else "gap"
             source = c1.selectbox(t("rec.field_source"), RECORD_SOURCES, index=RECORD_SOURCES.index(default_source),
                                   format_func=lambda s, _lang=current_lang: i18n.t(f"recsource.{s}", _lang),
-                                  key=f"{RAISE_FORM}_source", persist_state=RAISE_KEPT)
+                                  key=f"{RAISE_FORM}_source", persist_state=KEPT)
             metric_names = {i: display_name(table.loc[i], current_lang) for i in metric_ids}
             default_metric = preset
             if suggestion is not None and suggestion["metric"] in set(table.get("name", [])):
@@ -427,15 +456,15 @@ def raise_form() -> None:
             metric_id = c2.selectbox(t("rec.field_metric"), [None] + metric_ids,
                                      index=([None] + metric_ids).index(default_metric),
                                      format_func=lambda i, _names=metric_names: "–" if i is None else _names[i],
-                                     key=f"{RAISE_FORM}_metric", persist_state=RAISE_KEPT,
+                                     key=f"{RAISE_FORM}_metric", persist_state=KEPT,
                                      placeholder="–")     # no metric, as kept: not Streamlit's English "Choose an option"
             default_period = st.query_params.get("period") or (
                 suggestion["period"] if suggestion is not None else
                 (analysis.period.strftime("%Y-%m") if analysis.period is not None else ""))
             period = c3.text_input(t("rec.field_period"), value=default_period, key=f"{RAISE_FORM}_period",
-                                   persist_state=RAISE_KEPT)
+                                   persist_state=KEPT)
             plan = _plan_inputs({"description": "" if suggestion is None else suggestion["text"],
-                                 "priority": "medium", "owner": acting}, key=RAISE_FORM, kept=RAISE_KEPT)
+                                 "priority": "medium", "owner": acting}, key=RAISE_FORM, kept=KEPT)
             if st.button(t("rec.raise_button"), type="primary"):         # nothing is saved before this
                 metric_name = table.loc[metric_id, "name"] if metric_id is not None else None
                 try:
@@ -447,7 +476,7 @@ def raise_form() -> None:
                         for other, state in others_open_on_its_metric(store, record_id)])
                     st.query_params.pop("metric", None)
                     st.query_params.pop("period", None)
-                    _forget_raise_form()                          # raised: the next one starts empty
+                    _forget_draft(RAISE_FORM)                     # raised: the next one starts empty
                     _open(record_id)
                 except (InputRefused, NotAllowed, StoreError) as exc:
                     _fail(exc)

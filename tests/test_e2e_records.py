@@ -24,10 +24,11 @@ def _act_as(page, name: str) -> None:
 
 
 def _step(page, to: str, **fields: str) -> None:
-    form = page.get_by_test_id("stForm").first
+    form = page.locator('[class*="st-key-records_move_"]').first     # the step form's fields (not an st.form)
     form.get_by_text(to, exact=True).click()
+    wait_for_app(page)                                     # a step chosen is sent at once
     for label, value in fields.items():
-        form.get_by_label(label).fill(value)
+        form.get_by_label(label).fill(value)               # sent when left, as the next one or the button is clicked
     form.get_by_role("button", name="Save the step").click()
     wait_for_app(page)
 
@@ -197,4 +198,73 @@ def test_a_half_typed_record_survives_a_visit_to_another_page(tmp_path):
         assert raise_box.get_by_label("根本原因").input_value() == ""
         assert raise_box.get_by_label("所需资源").input_value() == ""
         assert raise_box.get_by_test_id("stSelectbox").nth(1).locator("input").input_value() == "评审差距"
+        browser.close()
+
+
+def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(tmp_path):
+    """A reviewer half way through a verification comment opened 指标详情 from the sidebar to look at
+    the chart; back on the record, the comment, the corrected change reference and the note typed
+    were gone (st.form: nothing reached the server before its button). Each form's fields are kept
+    for the session until that form is saved; then it starts empty."""
+    from playwright.sync_api import sync_playwright
+
+    comment = "十一月平均解决时间稳定在6小时左右,二线值守已写入排班制度,同意验证通过。"
+    note = "十一月平均 6.2 小时"
+    path = tmp_path / "demo.duckdb"
+    load_demo(Store(path), datetime.date(2026, 11, 25))
+    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1500, "height": 1400})
+        sidebar = page.get_by_test_id("stSidebar")
+        comment_box = page.get_by_label("意见", exact=False)
+        change_box = page.get_by_role("textbox", name="变更单号", exact=False)
+        note_box = page.get_by_label("跟踪记录")
+
+        page.goto(f"{url}/records?lang=zh&record=1")          # monitoring: to verify, and a note, for the admin
+        wait_for_app(page)
+        _act_as(page, "demo-admin (管理员)")
+        for box, text in [(comment_box, comment), (change_box, "CHG-2025-0413"), (note_box, note)]:
+            box.fill(text)                                     # sent when left, as the next one is clicked
+            wait_for_app(page)
+        # away to 指标详情: the press on the link takes the focus from the note, which sends it;
+        # the link acts on the release
+        sidebar.get_by_text("指标详情").hover()
+        page.mouse.down()
+        wait_for_app(page)
+        page.mouse.up()
+        page.wait_for_url("**/metric?*", timeout=15_000)
+        wait_for_app(page)
+        sidebar.get_by_text("服务改进记录").click()             # back: the register
+        page.wait_for_url("**/records?*", timeout=15_000)
+        wait_for_app(page)
+        grid = page.get_by_test_id("stDataFrame").first
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 38 + 19)    # its first row: record #1 again
+        page.wait_for_url("**/records?*record=1*", timeout=15_000)
+        wait_for_app(page)
+        _act_as(page, "demo-admin (管理员)")                    # the acting user is not kept across pages
+        note_box.wait_for(timeout=15_000)
+        assert comment_box.input_value() == comment
+        assert change_box.input_value() == "CHG-2025-0413"
+        assert note_box.input_value() == note
+        # the admin's step as chosen, not 陈静's only one (已取消), kept while the page showed it as hers
+        assert page.get_by_test_id("stMain").get_by_role("radio", name="已验证", exact=False).is_checked()
+        plan = page.get_by_test_id("stExpander").filter(has_text="调整计划").locator("details")
+        assert plan.evaluate("d => !d.open")                     # nothing typed into the plan: still closed
+        page.screenshot(path=str(tmp_path / "record-draft-kept.png"), full_page=True)
+
+        page.get_by_role("button", name="添加跟踪记录").click()   # the note saved, the step still typed
+        wait_for_app(page)
+        events = get_record(Store(path), 1)["events"]
+        assert events["kind"].iloc[-1] == "note" and events["comment"].iloc[-1] == note
+        assert note_box.input_value() == ""
+        assert comment_box.input_value() == comment
+
+        page.get_by_role("button", name="提交").click()
+        wait_for_app(page)
+        page.get_by_text("记录 #1 已转为“已验证”。").wait_for(timeout=15_000)
+        record = get_record(Store(path), 1)
+        assert (record["state"], record["change_ref"]) == ("verified", "CHG-2025-0413")
+        assert record["events"]["comment"].iloc[-1] == comment
+        assert comment_box.input_value() == ""                 # the next step (关闭 or 取消) starts empty
         browser.close()
