@@ -90,6 +90,7 @@ else:
     default_user = next((n for n in names if roles[n] == "improvement_owner"), names[0])
     acting = st.selectbox(t("rec.acting"), names, key="acting_user", help=t("rec.acting_help"),
                           index=names.index(default_user), on_change=lambda: state.pop(f"{RAISE_FORM}_owner", None),
+                          persist_state=KEPT,        # the same person after a visit to another page, as the drafts
                           format_func=lambda n, _roles=roles, _lang=current_lang: f"{n} ({role_text(_roles[n], _lang)})")
     role = roles[acting]
 

@@ -467,6 +467,18 @@ def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
     assert set(timeline["role"]) <= {"改进负责人", "服务负责人", "流程负责人", "质量管理", "管理员"}
 
 
+def test_the_acting_user_is_kept_through_a_visit_to_another_page(app_store):
+    """Sign-in off (a laptop in the meeting): the person chosen to act fell back to 陈静 on every visit
+    to another page, and a step chosen for the admin became hers (已取消 on a monitored record)."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/records.py", lang="zh")
+    at.selectbox(key="acting_user").set_value("周敏").run()
+    at.switch_page("pages/scorecard.py").run()
+    at.switch_page("pages/records.py").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="acting_user").value == "周敏"
+
+
 def _raise_on_the_page(store, metric: str, lang: str, title: str) -> AppTest:
     """The records page opened from a metric's gap for 2026-10, a record raised there by 陈静."""
     metric_id = int(_analysed(store.path).loc[metric, "metric_id"])

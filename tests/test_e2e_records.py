@@ -206,7 +206,7 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
     the chart; back on the record, the comment, the corrected change reference and the note typed
     were gone (st.form: nothing reached the server before its button). Each form's fields are kept
     for the session until that form is saved; then it starts empty."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     comment = "十一月平均解决时间稳定在6小时左右,二线值守已写入排班制度,同意验证通过。"
     note = "十一月平均 6.2 小时"
@@ -242,7 +242,7 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         page.mouse.click(box["x"] + 15, box["y"] + 38 + 19)    # its first row: record #1 again
         page.wait_for_url("**/records?*record=1*", timeout=15_000)
         wait_for_app(page)
-        _act_as(page, "demo-admin (管理员)")                    # the acting user is not kept across pages
+        _act_as(page, "demo-admin (管理员)")       # kept across pages now (AppTest checks it); chosen again to be sure
         note_box.wait_for(timeout=15_000)
         assert comment_box.input_value() == comment
         assert change_box.input_value() == "CHG-2025-0413"
@@ -257,7 +257,7 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         wait_for_app(page)
         events = get_record(Store(path), 1)["events"]
         assert events["kind"].iloc[-1] == "note" and events["comment"].iloc[-1] == note
-        assert note_box.input_value() == ""
+        expect(note_box).to_have_value("", timeout=15_000)     # the rerun after the save may still be drawing
         assert comment_box.input_value() == comment
 
         page.get_by_role("button", name="提交").click()
@@ -266,5 +266,5 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         record = get_record(Store(path), 1)
         assert (record["state"], record["change_ref"]) == ("verified", "CHG-2025-0413")
         assert record["events"]["comment"].iloc[-1] == comment
-        assert comment_box.input_value() == ""                 # the next step (关闭 or 取消) starts empty
+        expect(comment_box).to_have_value("", timeout=15_000)  # the next step (关闭 or 取消) starts empty
         browser.close()
