@@ -212,7 +212,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sc.more_columns": ("Scroll the table sideways for priority, assurance, open records, why and the last 18 months.",
                         "横向滚动表格可查看优先级、保证、进行中的记录、原因和近18个月走势。"),
     "sc.help.actual": ("The metric's value in the month chosen", "所选月份的指标值"),
-    "sc.help.gap": ("Actual − target; positive is worse than target", "实际值 − 目标;正数表示差于目标"),
+    "sc.help.gap": (("The distance to target, signed so that positive is worse than target (target − actual when "
+                     "higher is better, actual − target when lower is better)"),
+                    "与目标的差距,正数表示差于目标(越高越好的指标为 目标 − 实际值,越低越好的为 实际值 − 目标)"),
     "sc.help.gap_pct": ("The gap as a percentage of the target; positive is worse", "差距占目标的百分比;正数表示差于目标"),
     "sc.help.trend": (("Mann–Kendall trend over the months: the arrow is which way the values move, the word "
                        "whether that is better or worse"),

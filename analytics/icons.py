@@ -67,14 +67,22 @@ def assurance_svg(assurance: str | None) -> str | None:
     return _circle(PALETTE[kind], letter)
 
 
+BADGE_HEIGHT = 30
+
+
+def badge_width(text: str) -> int:
+    """A status badge's width in px: the text's, counting a Chinese character as two Latin ones."""
+    return 20 + 9 * sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
 def badge_svg(text: str, fill: str) -> str:
     """A rounded label in a cell colour (the scorecard's status): a picture, so the table can show
     the colour without styling 2,000 cells on every rerun. Width follows the text, counting a
     Chinese character as two Latin ones."""
     from html import escape
 
-    width = 20 + 9 * sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="30" viewBox="0 0 {width} 30">'
+    width = badge_width(text)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{BADGE_HEIGHT}" viewBox="0 0 {width} {BADGE_HEIGHT}">'
             f'<rect x="1" y="2" width="{width - 2}" height="26" rx="13" fill="{fill}"/>'
             f'<text x="{width / 2}" y="20.5" font-family="Source Sans Pro, Noto Sans CJK SC, Microsoft YaHei, '
             f'PingFang SC, sans-serif" font-size="15" text-anchor="middle" fill="#262730">{escape(text)}</text></svg>')

@@ -252,13 +252,18 @@ _PROCESS_BY_EN = {_ENGLISH_SUFFIX.sub("", name_key(spelling)): key for key, (_, 
                   for spelling in (key, *others)}
 
 
+def _known_process(written: str) -> str | None:
+    """The key of a process PROCESS_NAMES knows, by a Chinese or an English name of it, or None."""
+    return _PROCESS_BY_ZH.get(_process_word(written)) or _PROCESS_BY_EN.get(_ENGLISH_SUFFIX.sub("", name_key(written)))
+
+
 def process_spelling(written: str, known: list[str] | tuple[str, ...] = ()) -> str:
     """The process a catalogue row names, as the catalogue keeps it: a Chinese name (变更管理) or an
     English one in any case, with or without 'management' (Change Management), is the key (change),
     spelled as a `known` process already is (SLA for 服务级别管理 where the catalogue says SLA), so one
     process is not split in two; another name is spelled as a known one of the same letters
     (Patching for patching), else stays as written."""
-    key = _PROCESS_BY_ZH.get(_process_word(written)) or _PROCESS_BY_EN.get(_ENGLISH_SUFFIX.sub("", name_key(written)))
+    key = _known_process(written)
     if key is None:
         return next((p for p in known if p and name_key(p) == name_key(written)), written)
     spellings = {name_key(key), *map(name_key, PROCESS_NAMES[key][1])}
@@ -271,7 +276,7 @@ def process_shown(process: object, lang: str) -> object:
     again: change is 变更管理, SLA 服务级别管理; a process of the organisation's own stays as written."""
     if lang != "zh" or not isinstance(process, str):
         return process
-    key = _PROCESS_BY_EN.get(_ENGLISH_SUFFIX.sub("", name_key(process)))
+    key = _known_process(process)
     return PROCESS_NAMES[key][0][0] if key else process
 
 

@@ -25,12 +25,12 @@ _SECRET_KEY = "session_secret"
 def issue_token(store: Store, name: str, lifetime: datetime.timedelta,
                 now: datetime.datetime | None = None) -> str | None:
     """A token for the active account `name`, valid for `lifetime`; None for no such account."""
-    account = _account(store, name)
+    account, secret = _account_and_secret(store, name)
     if account is None:
         return None
     expires = int(((now or datetime.datetime.now()) + lifetime).timestamp())
     payload = f"{_encode(name)}.{expires}"
-    return f"{payload}.{_signature(_secret(store), payload, account[1])}"
+    return f"{payload}.{_signature(secret or _new_secret(store), payload, account[1])}"
 
 
 def user_for_token(store: Store, token: str | None, now: datetime.datetime | None = None) -> User | None:
@@ -43,8 +43,7 @@ def user_for_token(store: Store, token: str | None, now: datetime.datetime | Non
         return None
     if expires < (now or datetime.datetime.now()).timestamp():
         return None
-    account = _account(store, name)
-    secret = _stored_secret(store)
+    account, secret = _account_and_secret(store, name)
     if account is None or secret is None:
         return None
     expected = _signature(secret, f"{encoded}.{expires}", account[1])
@@ -56,12 +55,15 @@ def expires_in(token: str, now: datetime.datetime | None = None) -> float:
     return int(token.split(".")[1]) - (now or datetime.datetime.now()).timestamp()
 
 
-def _account(store: Store, name: str) -> tuple[User, str] | None:
-    """(the active account, its password hash); None when there is none or it has no password."""
+def _account_and_secret(store: Store, name: str) -> tuple[tuple[User, str] | None, str | None]:
+    """((the active account, its password hash) or None when there is none or it has no password,
+    the store's signing secret or None before the first sign-in), read on one connection."""
     with store.read() as con:
         row = con.execute("SELECT name, role, processes, password_hash FROM app_user WHERE name = ? AND active",
                           [name]).fetchone()
-    return (User(row[0], row[1], tuple(row[2] or ())), row[3]) if row and row[3] else None
+        secret = con.execute("SELECT value FROM store_meta WHERE key = ?", [_SECRET_KEY]).fetchone()
+    account = (User(row[0], row[1], tuple(row[2] or ())), row[3]) if row and row[3] else None
+    return account, secret[0] if secret else None
 
 
 def _signature(secret: str, payload: str, password_hash: str) -> str:
@@ -69,20 +71,12 @@ def _signature(secret: str, payload: str, password_hash: str) -> str:
     return _encode_bytes(hmac.new(key, payload.encode(), hashlib.sha256).digest())
 
 
-def _stored_secret(store: Store) -> str | None:
-    with store.read() as con:
-        row = con.execute("SELECT value FROM store_meta WHERE key = ?", [_SECRET_KEY]).fetchone()
-    return row[0] if row else None
-
-
-def _secret(store: Store) -> str:
-    """The store's signing secret, made at the first sign-in (a backup carries it with the accounts)."""
-    secret = _stored_secret(store)
-    if secret is None:
-        with store.write() as con:
-            con.execute("INSERT INTO store_meta VALUES (?, ?) ON CONFLICT DO NOTHING", [_SECRET_KEY, secrets.token_hex(32)])
-        secret = _stored_secret(store)
-    return secret
+def _new_secret(store: Store) -> str:
+    """The store's signing secret, made at its first sign-in (a backup carries it with the accounts);
+    another process's, should it have made one first."""
+    with store.write() as con:
+        con.execute("INSERT INTO store_meta VALUES (?, ?) ON CONFLICT DO NOTHING", [_SECRET_KEY, secrets.token_hex(32)])
+        return con.execute("SELECT value FROM store_meta WHERE key = ?", [_SECRET_KEY]).fetchone()[0]
 
 
 def _encode(text: str) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 import streamlit as st
 
 from analytics import i18n
 from analytics.analysis import latest_complete_period
-from analytics.icons import badge_svg, data_uri
+from analytics.icons import BADGE_HEIGHT, badge_svg, badge_width, data_uri
 from analytics.names import process_shown
 from analytics.record_views import open_record_labels
 from analytics.scorecard import (
@@ -92,7 +91,7 @@ if rows.empty:
     st.stop()
 
 # a 1280×800 meeting-room projector, sidebar open, gives the table 789 px. The columns the meeting
-# reads come first and fit it (754 px; 773 with a "No target" badge): the metric (pinned, 168 px
+# reads come first and fit it (measured 770 px in Chinese, 772 in English): the metric (pinned, 168 px
 # holds ten Chinese characters), the numbers, the status, the trend and the SPC variation. The rest
 # follows to the right, reached by scrolling beside the pinned metric: assurance, the other icon, first
 # (what the edge cuts is a picture: a cut priority showed 10 as "1"), priority (the rows' order
@@ -101,15 +100,13 @@ COLUMNS = ["display_name", "actual_text", "target_text", "gap_text", "gap_pct", 
            "variation_icon", "assurance_icon", "priority", "open_records", "reason", "sparkline"]
 open_records = open_record_labels(get_store(), lang())
 # status as a coloured badge picture: a Styler colouring the cells re-renders every cell on each rerun
-badge_svgs = {s: badge_svg(t(f"status.{s}"), colour) for s, colour in STATUS_COLOURS.items()}
-badges = {s: data_uri(svg) for s, svg in badge_svgs.items()}
+badges = {s: data_uri(badge_svg(t(f"status.{s}"), colour)) for s, colour in STATUS_COLOURS.items()}
 
 
-def picture_column_width(svg: str) -> int:
-    """Room for a picture in a 38 px row: the grid draws it 32 px high (3 px padding above and below),
+def badge_column_width(status: str) -> int:
+    """Room for a status badge in a 38 px row: the grid draws it 32 px high (3 px padding above and below),
     9 px in from the left: "Off target" needs 126 px and "No target" 120, more than the fixed 100 it had."""
-    width, height = (float(re.search(rf'{side}="([0-9.]+)"', svg).group(1)) for side in ("width", "height"))
-    return math.ceil(9 + width * 32 / height) + 3
+    return math.ceil(9 + badge_width(t(f"status.{status}")) * 32 / BADGE_HEIGHT) + 3
 
 
 view = rows.assign(
@@ -120,7 +117,7 @@ view = rows.assign(
     open_records=rows["metric_id"].map(open_records).astype(object).fillna(""),
 )[COLUMNS + ["metric_id", "name", "status", "actual"]]
 # as wide as the widest badge in view: "未达标" and "Missed" take 91 px, "No target" 120
-status_width = max((picture_column_width(badge_svgs[s]) for s in rows["status_shown"].dropna().unique()), default=91)
+status_width = max((badge_column_width(s) for s in rows["status_shown"].dropna().unique()), default=91)
 selection = data_table(
     view, height=min(38 * len(view) + 40, 900), row_height=38,
     on_select="rerun", selection_mode="single-row", key="sc_table",
@@ -129,13 +126,14 @@ selection = data_table(
         "display_name": st.column_config.TextColumn(t("col.metric"), width=168, pinned=True),
         "actual_text": st.column_config.TextColumn(t("col.actual"), width="small", help=t("sc.help.actual")),
         "target_text": st.column_config.TextColumn(t("col.target"), width="small"),
-        # "-0.04 百分点" needs 92 px where "-0.04 pp" fitted 75 (zh: 770 px of 789, 784 with 偏离目标)
-        "gap_text": st.column_config.TextColumn(t("col.gap"), width=92 if lang() == "zh" else "small",
+        # "-0.04 百分点" needs 92 px where "-0.04 pp" fitted 75 (zh: 770 px of 789; by the badge's width,
+        # 784 with 偏离目标)
+        "gap_text": st.column_config.TextColumn(t("col.gap"), width=92 if current_lang == "zh" else "small",
                                                 help=t("sc.help.gap")),
         "gap_pct": st.column_config.NumberColumn(t("col.gap_pct"), format="%+.1f%%", width="small",
                                                  help=t("sc.help.gap_pct")),
         "status_text": st.column_config.ImageColumn(t("col.status"), width=status_width),
-        "trend_text": st.column_config.TextColumn(t("col.trend"), width=114 if lang() == "zh" else 104,
+        "trend_text": st.column_config.TextColumn(t("col.trend"), width=114 if current_lang == "zh" else 104,
                                                   help=t("sc.help.trend")),     # → 无显著趋势, ↘ Worsening whole
         # the icon is 32 px; "Variation" would not fit over it, "SPC" does (its full name in the tooltip)
         "variation_icon": st.column_config.ImageColumn(t("sc.col.variation"), width=48, help=t("sc.help.variation")),
