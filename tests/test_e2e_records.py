@@ -257,7 +257,9 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         wait_for_app(page)
         events = get_record(Store(path), 1)["events"]
         assert events["kind"].iloc[-1] == "note" and events["comment"].iloc[-1] == note
-        expect(note_box).to_have_value("", timeout=15_000)     # the rerun after the save may still be drawing
+        # the rerun after the save may still be drawing, the old form beside the new one for a moment
+        expect(note_box).to_have_count(1, timeout=15_000)
+        expect(note_box).to_have_value("", timeout=15_000)
         assert comment_box.input_value() == comment
 
         page.get_by_role("button", name="提交").click()
@@ -266,5 +268,6 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         record = get_record(Store(path), 1)
         assert (record["state"], record["change_ref"]) == ("verified", "CHG-2025-0413")
         assert record["events"]["comment"].iloc[-1] == comment
+        expect(comment_box).to_have_count(1, timeout=15_000)   # the old step form gone (see the note's above)
         expect(comment_box).to_have_value("", timeout=15_000)  # the next step (关闭 or 取消) starts empty
         browser.close()
