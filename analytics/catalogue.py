@@ -28,6 +28,7 @@ from .names import (
     name_key,
     name_problem,
     other_unit,
+    process_shown,
     process_spelling,
     unit_key,
     unit_suffix,
@@ -209,6 +210,15 @@ def list_metrics(store: Store) -> pd.DataFrame:
             ORDER BY m.id
             """
         ).df()
+
+
+def metrics_as_shown(store: Store, lang: str) -> pd.DataFrame:
+    """list_metrics for the catalogue editor, a known process in the reader's language (变更管理 where
+    the catalogue keeps change). Saved, an edited row's process is spelled as kept again
+    (process_spelling), and an untouched row is no change (edited_rows): both sides read alike."""
+    metrics = list_metrics(store)
+    metrics["process"] = [process_shown(process, lang) for process in metrics["process"]]
+    return metrics
 
 
 def get_metrics(con: duckdb.DuckDBPyConnection) -> dict[int, Metric]:

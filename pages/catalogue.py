@@ -19,7 +19,7 @@ from analytics.catalogue import (
     edited_rows,
     import_catalogue,
     import_catalogue_file,
-    list_metrics,
+    metrics_as_shown,
 )
 from analytics.charts import xmr_figure
 from analytics.errors import InputRefused, StoreError
@@ -63,7 +63,7 @@ EDITABLE = ["name_en", "name_zh", "aliases", "unit", "category", "direction", "s
             "weight", "tolerance", "decimals", "volume_metric", "unit_cost", "definition"]
 
 with catalogue_tab:
-    metrics = list_metrics(store)
+    metrics = metrics_as_shown(store, current_lang)
     column_config = {
         "name": t("col.metric"),
         **{field: t(f"field.{field}") for field in EDITABLE},

@@ -825,6 +825,17 @@ def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeyp
     assert f"无法将 {broken} 作为数据库打开" in shown and "cannot be opened" not in shown
 
 
+@pytest.mark.parametrize("lang, shown, not_shown", [
+    ("zh", {"事件管理", "变更管理", "服务级别管理", "服务台"}, {"incident", "change", "SLA", "service desk"}),
+    ("en", {"incident", "change", "SLA", "service desk"}, {"事件管理", "变更管理", "服务级别管理", "服务台"})])
+def test_the_catalogue_editor_names_the_processes_in_the_pages_language(app_store, lang, shown, not_shown):
+    """Found by exploratory testing: the Chinese editor's process column said incident and change."""
+    load_demo(app_store, datetime.date(2026, 11, 25))
+    at = _app("pages/catalogue.py", lang=lang)
+    processes = set(next(frame for frame in at.dataframe if "process" in frame.value.columns).value["process"])
+    assert shown <= processes and not processes & not_shown
+
+
 def test_saving_the_catalogue_editor_untouched_changes_no_metric(app_store):
     """Found by exploratory testing: 保存目录修改 without an edit said "updated 22 metrics" and stamped
     every metric as updated by whoever pressed it, as an empty cell was not equal to itself."""

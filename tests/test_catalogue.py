@@ -16,6 +16,7 @@ from analytics.catalogue import (
     import_catalogue_file,
     list_metrics,
     metric_lookup,
+    metrics_as_shown,
 )
 from analytics.errors import InputRefused, column_letter
 from analytics.localise import message_text
@@ -551,6 +552,30 @@ def test_a_chinese_process_name_is_the_process_the_catalogue_keeps(store, cli, t
     assert processes.to_dict() == {
         "Incident MTTR": "incident", "SLA attainment": "SLA", "Capacity utilisation": "capacity",
         "重大事件数": "incident", "变更成功率": "change", "紧急变更占比": "change", "巡检完成率": "巡检管理"}
+
+
+def test_the_catalogue_editor_names_known_processes_in_chinese_and_saves_them_as_kept(store, cli, tmp_path):
+    """Found by exploratory testing: the Chinese catalogue editor's process column said incident and SLA
+    where every other Chinese page says 事件管理 and 服务级别管理. Shown in Chinese, a row saved with
+    another cell edited keeps its process as the catalogue spells it (SLA, not a new 服务级别管理), an
+    untouched row is no change, and a process typed in Chinese in the editor is the known one."""
+    assert cli("metrics", "import", _write_csv(tmp_path / "first.csv", CATALOGUE_CSV))[0] == 0
+    before = metrics_as_shown(store, "zh")
+    assert before.set_index("name")["process"].to_dict() == {
+        "Incident MTTR": "事件管理", "SLA attainment": "服务级别管理", "Capacity utilisation": "容量管理"}
+    assert metrics_as_shown(store, "en")["process"].tolist() == list_metrics(store)["process"].tolist()
+
+    after = before.copy()
+    assert edited_rows(before, after).empty                      # nothing typed: nothing to save
+    after.loc[after["name"] == "SLA attainment", "owner"] = "刘洋"
+    after.loc[after["name"] == "Capacity utilisation", "process"] = "变更管理"
+    changed = edited_rows(before, after)
+    assert changed["name"].tolist() == ["SLA attainment", "Capacity utilisation"]
+    import_catalogue(store, changed, by="tester")
+    kept = list_metrics(store).set_index("name")
+    assert kept["process"].to_dict() == {"Incident MTTR": "incident", "SLA attainment": "SLA",
+                                         "Capacity utilisation": "change"}
+    assert kept.loc["SLA attainment", "owner"] == "刘洋"
 
 
 @pytest.mark.parametrize("process, lang, shown", [
