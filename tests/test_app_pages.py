@@ -1239,3 +1239,27 @@ def test_the_baseline_computed_on_the_catalogue_page_names_its_unit_in_chinese(a
     at.selectbox(key="baseline_metric").select(mttr).run()
     computed = [m.value for m in at.markdown if "个月的" in m.value]
     assert computed and computed[0].endswith(" 小时。"), computed
+
+
+@pytest.mark.e2e
+def test_streamlits_english_press_enter_hint_is_not_shown_on_a_chinese_page(browser, tmp_path, store):
+    """Found by exploratory testing: typing in a record's 意见 box showed "Press Ctrl+Enter to apply",
+    Streamlit's own English, in the middle of a Chinese form. An English page keeps the hint."""
+    from playwright.sync_api import expect
+
+    from tests.e2e_server import streamlit_server, wait_for_app
+
+    load_demo(store, datetime.date(2026, 11, 25))
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{url}/records?lang=zh&record=1")
+        wait_for_app(page)
+        page.locator("textarea").first.fill("已与变更经理确认")
+        hint = page.get_by_test_id("InputInstructions")
+        expect(hint).to_have_count(1)
+        expect(hint).to_be_hidden()
+        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+        expect(page.get_by_role("heading", name="Next step")).to_be_visible(timeout=30_000)
+        page.locator("textarea").first.fill("Agreed with the change manager")
+        expect(hint).to_contain_text("Enter to apply")
+        expect(hint).to_be_visible()
