@@ -12,6 +12,7 @@ from analytics import config, i18n
 from analytics.errors import StoreError
 from analytics.localise import message_text
 from pages.common import (
+    chinese_page_style,
     current_user,
     get_store,
     keep_sign_in_cookie,
@@ -30,10 +31,7 @@ current = lang()
 st.session_state["lang"] = current
 if st.query_params.get("lang") != current:
     st.query_params["lang"] = current
-if current == "zh":
-    # Streamlit's own "Press Enter to apply" under a text box has no Chinese: not shown on a Chinese page
-    # (a value still applies on Enter or on leaving the box; no box here has a character count)
-    st.html("<style>[data-testid='InputInstructions'] {display: none}</style>")
+chinese_page_style()
 
 # the default page is served at "/" only: /home (a bookmark, a link in the minutes) found no page and
 # Streamlit's English "Page not found" covered the page; a hidden page at /home opens it instead

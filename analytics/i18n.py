@@ -105,6 +105,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "{missing} blank (not loaded: values already stored stay)"),
                             "**{file}**:共 {rows} 行:新增 {new},变更 {changed},未变 {unchanged},空白 {missing}(不导入,已有数值保留原值)"),
     "app.period_no_data": ("No data for {asked}: showing {shown}.", "{asked} 没有数据,显示的是 {shown}。"),
+    "app.upload_button": ("Upload", "选择文件"),
+    "app.upload_limit": ("{mb}MB per file • {types}", "每个文件不超过 {mb} MB · {types}"),
     "app.refused": ("This was not done; nothing was changed:", "无法完成此操作,未做任何更改:"),
     "upload.refused": ("The files cannot be loaded. Nothing was written. Fix these problems and upload again:",
                        "文件无法导入,未写入任何数据。请修正以下问题后重新上传:"),

@@ -111,6 +111,26 @@ def names_in_chinese(catalogue: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(named["name"], named["name_zh"], strict=True))
 
 
+def chinese_page_style() -> None:
+    """On a Chinese page, CSS for Streamlit's own English words (it offers no way to translate them):
+    its "Press Enter to apply" under a text box is not shown (a value still applies on Enter or on
+    leaving the box; no box here counts characters), and a file drop zone's "Upload" button and
+    "100MB per file • CSV, …" line are drawn in Chinese over the English, which is kept at size 0."""
+    if lang() != "zh":
+        return
+    from analytics.readers import FILE_TYPES
+
+    limit = t("app.upload_limit", mb=st.get_option("server.maxUploadSize"), types="、".join(map(str.upper, FILE_TYPES)))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(f"""<style>
+    [data-testid="InputInstructions"] {{display: none}}
+    {zone} [data-testid="stBaseButton-secondary"] p, [data-testid="stFileUploaderDropzoneInstructions"] span {{
+        font-size: 0}}
+    {zone} [data-testid="stBaseButton-secondary"] p::after {{content: "{t('app.upload_button')}"; font-size: 0.875rem}}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}"; font-size: 0.875rem}}
+    </style>""")
+
+
 def show_refusal(exc: Exception, heading: str | None = None) -> None:
     """A refusal or store problem as a readable message, one line per problem, under `heading`
     (by default the upload's "the files cannot be loaded; nothing was written")."""

@@ -1242,12 +1242,17 @@ def test_the_baseline_computed_on_the_catalogue_page_names_its_unit_in_chinese(a
 
 
 @pytest.mark.e2e
-def test_streamlits_english_press_enter_hint_is_not_shown_on_a_chinese_page(browser, tmp_path, store):
+def test_streamlits_own_english_words_are_not_shown_on_a_chinese_page(browser, tmp_path, store):
     """Found by exploratory testing: typing in a record's 意见 box showed "Press Ctrl+Enter to apply",
-    Streamlit's own English, in the middle of a Chinese form. An English page keeps the hint."""
+    and the upload page's drop zone said "Upload" and "100MB per file • CSV, …": Streamlit's own English
+    in the middle of a Chinese page. An English page keeps Streamlit's words."""
     from playwright.sync_api import expect
 
     from tests.e2e_server import streamlit_server, wait_for_app
+
+    def drawn(locator) -> str:           # what the reader sees: the Chinese is drawn after the English, kept at 0 px
+        return locator.evaluate("e => getComputedStyle(e).fontSize === '0px' ? "
+                                "JSON.parse(getComputedStyle(e, '::after').content) : e.innerText")
 
     load_demo(store, datetime.date(2026, 11, 25))
     with streamlit_server(store.path, tmp_path / "server.log") as url:
@@ -1263,3 +1268,14 @@ def test_streamlits_english_press_enter_hint_is_not_shown_on_a_chinese_page(brow
         page.locator("textarea").first.fill("Agreed with the change manager")
         expect(hint).to_contain_text("Enter to apply")
         expect(hint).to_be_visible()
+
+        zone = page.get_by_test_id("stFileUploaderDropzone")
+        button, limit = zone.get_by_role("button").locator("p"), page.get_by_test_id("stFileUploaderDropzoneInstructions")
+        for lang, words in [("zh", ("选择文件", "每个文件不超过 100 MB · CSV、ODS、TSV、TXT、XLS、XLSB、XLSM、XLSX")),
+                            ("en", ("Upload", "100MB per file • CSV, ODS, TSV, TXT, XLS, XLSB, XLSM, XLSX"))]:
+            page.goto(f"{url}/upload?lang={lang}")
+            wait_for_app(page)
+            if lang == "zh":
+                expect(button).to_have_css("font-size", "0px")     # the page's style has arrived
+            expect(button).to_contain_text("Upload")
+            assert (drawn(button), drawn(limit.locator("span"))) == words
