@@ -1259,13 +1259,14 @@ def test_streamlits_own_english_words_are_not_shown_on_a_chinese_page(browser, t
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{url}/records?lang=zh&record=1")
         wait_for_app(page)
-        page.locator("textarea").first.fill("已与变更经理确认")
+        comment = {"zh": "意见(驳回", "en": "Comment (required"}      # the step's comment box, by its label
+        page.get_by_role("textbox", name=comment["zh"]).fill("已与变更经理确认")
         hint = page.get_by_test_id("InputInstructions")
         expect(hint).to_have_count(1)
         expect(hint).to_be_hidden()
         page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
         expect(page.get_by_role("heading", name="Next step")).to_be_visible(timeout=30_000)
-        page.locator("textarea").first.fill("Agreed with the change manager")
+        page.get_by_role("textbox", name=comment["en"]).fill("Agreed with the change manager")
         expect(hint).to_contain_text("Enter to apply")
         expect(hint).to_be_visible()
 
