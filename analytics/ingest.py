@@ -215,7 +215,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
                 "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
-                "metric_column": None}
+                "metric_column": None, "unit_column": None, "unit_row": None, "target_column": None,
+                "target_row": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
