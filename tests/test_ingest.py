@@ -92,7 +92,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
     assert err.splitlines() == [                                  # row by row, what concerns the file last
         f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
         f"{path.name}{where}, row 3, column A (指标): unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
-        f"{path.name}{where}, row 5: {in_minutes}",
+        f"{path.name}{where}, row 5, column C (数值): {in_minutes}",
         (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
          "this row is that metric's, and write its value in h, without %"),
         f"{path.name}{where}, row 7, column B (月份): '一次解决率' 2026-10 appears twice (also {also} row 4): value 73 here, 72 there",
@@ -100,7 +100,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
          "--create-metrics; nothing was written")]
     code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
     assert code == 1 and err.splitlines()[:2] == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
-                                                  f"{path.name}{where}, row 5: {in_minutes}"]
+                                                  f"{path.name}{where}, row 5, column C (数值): {in_minutes}"]
     assert _stored(catalogue) == {}
 
 
@@ -222,7 +222,7 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
      ("u.csv, row 3, column C: -4 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
     ("指标,月份,数值,目标\nMTTR,2026-05,5.5,-6\n",
-     ("u.csv, row 2: the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     ("u.csv, row 2, column D (目标): the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
 ])
 def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_path, content, message):
@@ -280,16 +280,19 @@ def test_a_percentage_for_a_metric_kept_in_hours_is_refused_naming_the_cell(cata
     assert _stored(catalogue) == {}
 
 
-@pytest.mark.parametrize("content", [
-    "指标,月份,数值,目标\nSLA达成率,2026-10,96,≥95%\n事件平均解决时间,2026-10,5.5,≥95%\n",      # the target column
-    "指标,类型,2026-10\n事件平均解决时间,目标,95%\n事件平均解决时间,实际,5.5\n",                  # a target row
+@pytest.mark.parametrize("content, where", [
+    ("指标,月份,数值,目标\nSLA达成率,2026-10,96,≥95%\n事件平均解决时间,2026-10,5.5,≥95%\n",      # the target column
+     "row 3, column D (目标)"),
+    ("指标,类型,2026-10\n事件平均解决时间,目标,95%\n事件平均解决时间,实际,5.5\n",                  # a target row
+     "row 2, column C (2026-10)"),
 ])
-def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalogue, cli, tmp_path, content):
-    """95% as MTTR's target would make 5.5 h look 89.5 h under target; SLA's ≥95% is its own."""
+def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalogue, cli, tmp_path, content, where):
+    """95% as MTTR's target would make 5.5 h look 89.5 h under target; SLA's ≥95% is its own.
+    The refusal names the cell that says %: the target's."""
     code, _, err = cli("ingest", _csv(tmp_path, "t.csv", content))
     assert code == 1
-    assert err.splitlines() == [("t.csv, row 3: 'Incident MTTR' is in % here, but the catalogue keeps it in h; convert the "
-                                "values to h first")]                          # the row of its values
+    assert err.splitlines() == [(f"t.csv, {where}: 'Incident MTTR' is in % here, but the catalogue keeps it in h; convert "
+                                "the values to h first")]
     assert _stored(catalogue) == {}
 
 
@@ -328,8 +331,8 @@ def test_a_number_typed_with_the_catalogue_s_unit_loads_and_with_another_is_refu
     code, _, err = cli("ingest", path)
     assert code == 1
     assert err.splitlines() == [
-        "other.csv, row 2: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first",
-        "other.csv, row 3: 'SLA attainment' is in 分 here, but the catalogue keeps it in %; convert the values to % first"]
+        "other.csv, row 2, column C (数值): 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first",
+        "other.csv, row 3, column C (数值): 'SLA attainment' is in 分 here, but the catalogue keeps it in %; convert the values to % first"]
     assert ("Incident MTTR", "2026-07") not in _stored(catalogue)
 
 
@@ -342,7 +345,7 @@ def test_an_amount_with_the_sign_of_yuan_loads_in_yuan_only(store, cli, tmp_path
     assert _stored(store) == {("单张工单成本", "2026-10"): 94, ("单张工单成本", "2026-11"): 95, ("IT运维成本", "2026-11"): 1.2}
     code, _, err = cli("ingest", _csv(tmp_path, "w.csv", '指标,月份,数值\nIT运维成本,2026-10,"¥12,000"\n'))
     assert code == 1 and err.splitlines() == [
-        "w.csv, row 2: 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
+        "w.csv, row 2, column C (数值): 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
 
 
 @pytest.mark.parametrize("written, unit", [("$12", "$"), ("€12", "€"), ("1200 €", "€"), ("12美元", "美元"),
@@ -352,7 +355,7 @@ def test_an_amount_in_another_currency_is_refused_for_a_metric_kept_in_yuan(stor
     assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n单张工单成本,元\nCost per ticket (US),$\n"))[0] == 0
     code, _, err = cli("ingest", _csv(tmp_path, "w.csv", f"指标,月份,数值\n单张工单成本,2026-10,{written}\n"))
     assert code == 1 and err.splitlines() == [
-        f"w.csv, row 2: '单张工单成本' is in {unit} here, but the catalogue keeps it in 元; convert the values to 元 first"]
+        f"w.csv, row 2, column C (数值): '单张工单成本' is in {unit} here, but the catalogue keeps it in 元; convert the values to 元 first"]
     assert _stored(store) == {}
     if unit in ("$", "USD", "美元"):
         code, _, err = cli("ingest", _csv(tmp_path, "us.csv", f"指标,月份,数值\nCost per ticket (US),2026-10,{written}\n"))
@@ -367,7 +370,7 @@ def test_a_duration_loads_as_hours_for_a_metric_kept_in_hours_only(catalogue, cl
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 4.5}
     code, _, err = cli("ingest", _csv(tmp_path, "s.csv", "指标,月份,数值\nSLA达成率,2026-05,0:45\n"))
     assert code == 1 and err.splitlines() == [
-        "s.csv, row 2: 'SLA attainment' is in h:mm here, but the catalogue keeps it in %; convert the values to % first"]
+        "s.csv, row 2, column C (数值): 'SLA attainment' is in h:mm here, but the catalogue keeps it in %; convert the values to % first"]
 
 
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
@@ -519,8 +522,8 @@ def test_an_unknown_metric_and_another_unit_name_the_column_and_every_row(catalo
     assert "u.csv, row 2, column A (指标): unknown metric '可用性' (3 rows: 2, 4–5)" in err.splitlines()
     code, _, err = cli("ingest", path, "--create-metrics")
     assert code == 1 and err.splitlines() == [
-        ("u.csv, row 3: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h "
-         "first (2 rows: 3, 6)")]
+        ("u.csv, row 3, column D (单位): 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the "
+         "values to h first (2 rows: 3, 6)")]
     assert _stored(catalogue) == {}
 
 def test_unparseable_value_is_refused_and_nothing_written(catalogue, cli, tmp_path):
