@@ -9,7 +9,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.i18n import t
 from analytics.ingest import apply_ingest, plan_ingest
-from analytics.localise import message_text
+from analytics.localise import message_text, problem_text
 from analytics.observations import current_observations
 from analytics.plausibility import CellDoubt
 from analytics.uploads import list_suggestions, list_uploads, value_history
@@ -230,6 +230,76 @@ def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_pa
     on the chart that nobody had."""
     code, _, err = cli("ingest", _csv(tmp_path, "u.csv", content))
     assert code == 1 and err.splitlines() == [message]
+    assert _stored(catalogue) == {}
+
+
+def _one_sheet(path, rows):
+    """A workbook whose one sheet, 数据, holds `rows` (None: a blank cell)."""
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("数据")
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    sheet.write(r, c, cell)
+    return path
+
+
+BELOW_ZERO = "the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: check the sign"
+
+
+@pytest.mark.parametrize("rows, where", [
+    ([["指标", "月份", "数值", "目标"], ["事件平均解决时间", "2026-09", 5.5, -6]], "row 2, column D (目标)"),       # long
+    ([["指标", "目标", "2026-09", "2026-10"], ["事件平均解决时间", -6, 5.5, 6]], "row 2, column B (目标)"),  # the row's
+    ([["指标", "2026年9月目标", "2026年9月实际", "2026年10月目标", "2026年10月实际"],            # each month's column
+      ["事件平均解决时间", 6, 5.5, -6, 6]], "row 2, column D (2026年10月目标)"),
+    ([["指标", "类型", "2026-09", "2026-10"], ["事件平均解决时间", "目标", 6, -6],              # a target row: its cell
+      ["事件平均解决时间", "实际", 5.5, 6]], "row 2, column D (2026-10)"),
+])
+def test_a_target_below_zero_is_refused_naming_its_cell(catalogue, cli, tmp_path, rows, where):
+    """The refusal named the row but not the column, so the owner looked for the minus among the
+    values; a wide table's target for each month, or a target row, is in another column, or row."""
+    code, _, err = cli("ingest", _one_sheet(tmp_path / "t.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"t.xlsx, sheet '数据', {where}: {BELOW_ZERO}"]   # once, not per month
+    assert _stored(catalogue) == {}
+
+
+IN_MINUTES = "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"
+
+
+@pytest.mark.parametrize("rows, where", [
+    ([["指标", "月份", "数值", "单位"], ["SLA达成率", "2026-09", 95.1, "%"], ["事件平均解决时间", "2026-09", 300, "分钟"]],
+     "row 3, column D (单位)"),                                         # long: its unit column
+    ([["指标", "单位", "2026-09", "2026-10"], ["SLA达成率", "%", 95.1, 95.3], ["事件平均解决时间", "分钟", 300, 280]],
+     "row 3, column B (单位)"),                                         # wide: its unit column
+    ([["指标", "月份", "数值"], ["事件平均解决时间", "2026-09", "270分钟"]], "row 2, column C (数值)"),   # typed in a value
+    ([["指标", "2026-09", "2026-10"], ["SLA达成率", 95.1, 95.3], ["事件平均解决时间", 5.5, "280分钟"]],
+     "row 3, column C (2026-10)"),                                      # typed in a month's value
+    ([["月份", "SLA达成率", "事件平均解决时间"], ["2026-09", 95.1, 5.5], ["2026-10", 95.3, "280分钟"]],
+     "row 3, column C (事件平均解决时间)"),                              # one column per metric
+    ([["指标", "类型", "2026-09", "2026-10"], ["事件平均解决时间", "目标", "≤300分钟", None],       # typed in a target row
+      ["事件平均解决时间", "实际", 5.5, 6]], "row 2, column C (2026-09)"),
+])
+def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tmp_path, rows, where):
+    """The refusal named the row only: the unit column, or the value or target typed with its unit
+    (270分钟), is the cell to correct."""
+    code, _, err = cli("ingest", _one_sheet(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '数据', {where}: {IN_MINUTES}"]
+    assert _stored(catalogue) == {}
+
+
+def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
+    """A file refused for a cell still gets the ingest's refusals of its rows, each naming its cell
+    (what the refusal keeps of the rows carries their places), in Chinese too."""
+    path = _csv(tmp_path, "r.csv", "指标,月份,数值,目标,单位\n事件平均解决时间,2026-09,5.5,-6,\nSLA达成率,2026-09,九十五,,%\n"
+                "事件平均解决时间,2026-08,300,,分钟\n")
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(path, "r.csv")])
+    assert [str(p) for p in refused.value.problems] == [
+        f"r.csv, row 2, column D (目标): {BELOW_ZERO}",
+        "r.csv, row 3, column C (数值): '九十五' is not a number",
+        f"r.csv, row 4, column E (单位): {IN_MINUTES}"]
+    assert [problem_text(p, "zh").split(":")[0] for p in refused.value.problems] == [
+        "r.csv,第 2 行,D 列(目标)", "r.csv,第 3 行,C 列(数值)", "r.csv,第 4 行,E 列(单位)"]
     assert _stored(catalogue) == {}
 
 
