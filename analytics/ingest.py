@@ -215,7 +215,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
                 "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
-                "metric_column": None}
+                "metric_column": None, "unit_column": None, "unit_row": None, "target_column": None,
+                "target_row": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -612,16 +613,18 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
     units = frame["unit"]
     if isinstance(units.dtype, pd.CategoricalDtype) and not len(units.cat.categories) or not units.notna().any():
         return
-    written = frame.loc[units.notna(), ["metric_id", "unit", "sheet", "row"]]
+    written = frame.loc[units.notna(), ["metric_id", "unit", "sheet", "row", "unit_column", "unit_row"]]
     problems = []
-    for metric_id, unit, sheet, row in written.drop_duplicates(["metric_id", "unit"]).itertuples(index=False):
+    for metric_id, unit, sheet, row, column, unit_row in written.drop_duplicates(["metric_id", "unit"]).itertuples(
+            index=False):
         kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
         if other_unit(str(unit), kept):
             same = written[(written["metric_id"] == metric_id).fillna(False).to_numpy()
                            & (written["unit"].astype(object) == unit).to_numpy()]
             problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
                                     f"in {kept}; convert the values to {kept} first{_rows_on_its_sheet(same)}",
-                                    file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row)))
+                                    file=file_name, sheet=sheet if isinstance(sheet, str) else None,
+                                    row=_row_of_cell(row, unit_row), column=_text_or_none(column)))
     if problems:
         raise InputRefused(problems[:200])
 
@@ -651,19 +654,20 @@ def _refuse_below_zero(frame: pd.DataFrame, lookup, file_name: str) -> None:
     if not below.any():
         return
     problems = []
-    for metric_id, value, target, sheet, row, column in frame.loc[
-            below, ["metric_id", "value", "target", "sheet", "row", "column"]].itertuples(index=False):
+    for metric_id, value, target, sheet, row, column, target_column, target_row in frame.loc[
+            below, ["metric_id", "value", "target", "sheet", "row", "column", "target_column",
+                    "target_row"]].itertuples(index=False):
         if metric_id is pd.NA or metric_id <= 0:                  # a metric created by this file has no unit yet
             continue
         name, unit = lookup.names[int(metric_id)], lookup.units.get(int(metric_id))
-        for why, cell in ((below_zero_problem(value, name, unit), column),
-                          (below_zero_problem(target, name, unit, "the target"), None)):
+        for why, cell, cell_row in ((below_zero_problem(value, name, unit), column, row),
+                                    (below_zero_problem(target, name, unit, "the target"), target_column, target_row)):
             if why:
                 problems.append(Problem(why, file=file_name, sheet=sheet if isinstance(sheet, str) else None,
-                                        row=int(row), column=str(cell) if isinstance(cell, str) else None))
+                                        row=_row_of_cell(row, cell_row), column=_text_or_none(cell)))
                 break
-    if problems:
-        raise InputRefused(problems[:200])
+    if problems:                # a row's one target stands for each of its months: named once
+        raise InputRefused(list(dict.fromkeys(problems))[:200])
 
 
 def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
@@ -741,6 +745,11 @@ def _rows_on_its_sheet(rows: pd.DataFrame) -> str:
 
 def _text_or_none(cell) -> str | None:
     return cell if isinstance(cell, str) else None
+
+
+def _row_of_cell(row, cell_row) -> int:
+    """The row of a record's cell: its own `row`, unless the cell is on another (`cell_row`: a target row)."""
+    return int(row) if pd.isna(cell_row) else int(cell_row)
 
 
 def _place(row) -> str:

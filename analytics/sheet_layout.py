@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise, zip_longest
 from pathlib import PurePath
 
@@ -54,10 +54,15 @@ from .values import (
 HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
-                  "service", "as_percent", "target_bound", "period_column", "metric_column"]
+                  "service", "as_percent", "target_bound", "period_column", "metric_column", "unit_column",
+                  "unit_row", "target_column", "target_row"]
 # period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
 # wide table), where a month refused is shown; metric_column: the column that names the record's metric,
 # with its heading (A (指标), or the metric's own column in a table with one column per metric);
+# unit_column, target_column: the column of the cell that gives the record's unit (its 单位 column, or a
+# cell typed with its unit: 4.5小时, ≤4小时) and its target (目标, 9月目标, or the month's column of a target
+# row), with its heading, where another unit or a target below zero is shown; unit_row, target_row: that
+# cell's row when it is not the record's own (a target row), else missing;
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -606,6 +611,11 @@ def _column_label(table: Table, c: int) -> str:
     return f"{column_letter(c)} ({header})" if header else column_letter(c)
 
 
+def _label_of(table: Table, role: str) -> str | None:
+    """The label of the table's column for `role` (C (单位)); None when it has none."""
+    return _column_label(table, table.roles[role]) if role in table.roles else None
+
+
 def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """Records (RECORD_COLUMNS) of one sheet, problems found, and notes for the user."""
     needed = max([*table.roles.values(), *table.period_columns, *table.target_columns, len(table.headers) - 1]) + 1
@@ -851,21 +861,35 @@ def _block_target_numbers(frame: pd.DataFrame, columns: list[int],
     return targets, ok, found
 
 
-def _units_of_records(written: pd.Categorical, typed: list[_Typed], sheet: Sheet,
-                      file_name: str) -> tuple[pd.Categorical, list[Problem]]:
-    """Each record's unit: its unit column's (`written`), else the first unit typed in its cells (in
-    the order of `typed`); and a problem for each typed cell whose unit is another than its record's
-    (30分钟 on a row whose unit column says h, or beside a target of ≤4小时): the row's numbers would
-    be in two units."""
+@dataclass(frozen=True)
+class _Units:
+    """Each record's unit, and the place of the cell that gives it (see RECORD_COLUMNS)."""
+
+    units: pd.Categorical
+    columns: pd.Categorical     # unit_column: the unit column's label, or the typed cell's column's
+    rows: pd.Categorical        # unit_row: the typed cell's row where it is not the record's own, else missing
+
+
+def _units_of_records(written: pd.Categorical, written_column: str | None, record_rows: np.ndarray,
+                      typed: list[_Typed], sheet: Sheet, file_name: str) -> tuple[_Units, list[Problem]]:
+    """Each record's unit: its unit column's (`written`, in the column labelled `written_column`),
+    else the first unit typed in its cells (in the order of `typed`); and a problem for each typed
+    cell whose unit is another than its record's (30分钟 on a row whose unit column says h, or beside
+    a target of ≤4小时): the row's numbers would be in two units. `record_rows`: each record's row."""
+    count = len(written)
+    own_column = _repeated(written_column, pd.RangeIndex(count)).array
     typed = [t for t in typed if len(t.records)]
     if not typed:
-        return written, []
+        return _Units(written, own_column, _missing(count)), []
     units, cells, rows, columns, records = (np.concatenate([getattr(t, f) for t in typed])
                                             for f in ("units", "cells", "rows", "columns", "records"))
     record_units = np.asarray(written, dtype=object)
     record_units = np.where(pd.isna(record_units), None, record_units)
     at, first = np.unique(records, return_index=True)                          # each record's first typed cell
-    record_units[at] = np.where(pd.isna(record_units[at]), units[first], record_units[at])
+    from_cell = pd.isna(record_units[at])
+    record_units[at] = np.where(from_cell, units[first], record_units[at])
+    places = _Units(None, *_places(count, own_column, at[from_cell], pd.factorize(columns[first[from_cell]]),
+                                   rows[first[from_cell]], record_rows))
     kept = record_units[records]
     codes, distinct = pd.factorize(np.concatenate([units, kept]))               # each distinct spelling keyed once
     keys = np.array([unit_key(unit) for unit in distinct], dtype=object)[codes]
@@ -877,7 +901,26 @@ def _units_of_records(written: pd.Categorical, typed: list[_Typed], sheet: Sheet
             problems.append(Problem(f"'{_text(cells[i])}' is in {units[i]}, but the row's unit is {kept[i]}: write "
                                     "the row's numbers in one unit", file=file_name, sheet=sheet.name,
                                     row=int(rows[i]), column=columns[i]))
-    return pd.Categorical(record_units), problems
+    return replace(places, units=pd.Categorical(record_units)), problems
+
+
+def _places(count: int, columns: pd.Categorical, at: np.ndarray, labels: tuple[np.ndarray, list[str]],
+            rows: np.ndarray, record_rows: np.ndarray) -> tuple[pd.Categorical, pd.Categorical]:
+    """The columns (labels) and rows of the cells that give `count` records a unit or target:
+    `columns` for each record, except those `at`, whose cells are in the columns `labels` (codes
+    into distinct labels) and on the sheet's `rows`; a row is kept only where it is not the
+    record's own (`record_rows`). Categorical, as _repeated gives a column's label to every record."""
+    label_codes, distinct = labels
+    codes = columns.codes.astype("int32")
+    categories = pd.Index([*columns.categories, *distinct], dtype=object).unique()
+    codes[at] = categories.get_indexer(pd.Index(distinct, dtype=object))[label_codes]
+    other = rows != record_rows[at]
+    row_codes = np.full(count, -1, dtype="int32")
+    if not other.any():
+        return pd.Categorical.from_codes(codes, categories=categories), _missing(count)
+    row_codes[at[other]], distinct_rows = pd.factorize(rows[other])
+    return (pd.Categorical.from_codes(codes, categories=categories),
+            pd.Categorical.from_codes(row_codes, categories=pd.Index(distinct_rows, dtype="int64")))
 
 
 def _round(values: np.ndarray) -> np.ndarray:
@@ -1111,7 +1154,8 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         targets = pd.Series(np.nan, index=frame.index)
     typed.append(_typed_at(frame, roles["value"], value_typed[0], value_typed[1], value_typed[0], table))
     units, unit_problems = _units_of_records(_texts(frame[roles["unit"]]).array if "unit" in roles
-                                             else _missing(len(frame)), typed, sheet, file_name)
+                                             else _missing(len(frame)), _label_of(table, "unit"),
+                                             frame.index.to_numpy(dtype="int64"), typed, sheet, file_name)
     problems += unit_problems
     records = pd.DataFrame({
         "metric": metric, "period": periods, "value": values, "target": targets,
@@ -1122,7 +1166,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "column": _repeated(column_letter(roles["value"]), frame.index),
         "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
         "metric_column": _repeated(_column_label(table, roles["metric"]), frame.index),
-        "unit": units,
+        "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
+        "target_column": _repeated(_label_of(table, "target"), frame.index),
+        "target_row": _missing(len(frame)),
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
         "as_percent": as_percent,
     }, index=frame.index, copy=False)
@@ -1158,11 +1204,12 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                                 row=int(row), column=_column_label(table, roles["metric"])))
     frame, metric = frame[metric.notna()], metric[metric.notna()]
     bounds = _bounds_of_wide_targets(frame, metric, table, None if kinds is None else kinds[frame.index] == "target")
-    target_block = None
+    target_block = row_targets = column_targets = None
     if kinds is not None:
         kinds = kinds[frame.index]
-        target_block, frame, metric, row_problems, row_notes, typed = _target_rows(frame, metric, kinds == "target",
-                                                                                   table, sheet, file_name)
+        row_targets, frame, metric, row_problems, row_notes, typed = _target_rows(frame, metric, kinds == "target",
+                                                                                  table, sheet, file_name)
+        target_block = row_targets[0]
         problems += row_problems
         notes += row_notes
     else:
@@ -1189,9 +1236,10 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         typed.append(_typed_at(frame, roles["target"], positions, units,
                                positions * width + np.tile(np.arange(width), len(target_typed[0])), table))
     if table.target_columns:        # 9月目标 | 9月实际: each month's target column
-        column_block, column_problems, column_typed = _target_columns(frame, table, sheet, file_name)
+        column_targets, column_problems, column_typed = _target_columns(frame, table, sheet, file_name)
         problems += column_problems
         typed += column_typed
+        column_block = column_targets[0]
         target_block = column_block if target_block is None else np.where(np.isnan(target_block), column_block,
                                                                            target_block)
     typed += [_typed_at(frame, period_cols[j], positions, units, positions * width + j, table)  # after the targets
@@ -1202,11 +1250,49 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     records = _wide_records(frame.index, table, sheet, values, as_percent, {
         "metric": metric, "target": targets, "note": note, "suggestion": suggestion, "unit": unit, "service": service},
         target_block)
+    if row_targets is not None or column_targets is not None:
+        records["target_column"], records["target_row"] = _wide_target_places(table, frame.index, row_targets,
+                                                                              column_targets)
     if typed:                              # 4.5小时 in a month's cell, ≤4小时 as a target
-        records["unit"], unit_problems = _units_of_records(records["unit"].array, typed, sheet, file_name)
+        units, unit_problems = _units_of_records(records["unit"].array, _label_of(table, "unit"),
+                                                 records["row"].to_numpy(), typed, sheet, file_name)
+        records["unit"], records["unit_column"], records["unit_row"] = units.units, units.columns, units.rows
         problems += unit_problems
     records["target_bound"] = _bound_of_each_record(records["metric"], bounds)
     return records, problems, notes
+
+
+def _wide_target_places(table: Table, rows: pd.Index, row_targets: tuple[np.ndarray, np.ndarray] | None,
+                        column_targets: tuple[np.ndarray, list[str | None]] | None
+                        ) -> tuple[pd.Categorical, pd.Categorical]:
+    """The column and row (target_column, target_row) of each record's target in a wide table, as
+    _read_wide chooses it: the metric's target row (in the month's own column), else the month's
+    target column (9月目标), else the row's target column (目标)."""
+    months = len(table.period_columns)
+    count = len(rows) * months
+    columns = _repeated(_label_of(table, "target"), pd.RangeIndex(count)).array
+    at, labels, target_rows = [], [], []
+    record_rows = np.repeat(rows.to_numpy(dtype="int64"), months)
+    taken = np.zeros((len(rows), months), dtype=bool)
+    distinct = [_column_label(table, c) for c in table.period_columns]   # label codes: 0..months-1 the months',
+    if row_targets is not None:                      # first: a target row wins
+        block, row_of = row_targets
+        found = ~np.isnan(block)
+        taken |= found
+        positions = np.flatnonzero(found)
+        at.append(positions)
+        labels.append(positions % months)
+        target_rows.append(row_of[positions // months])
+    if column_targets is not None:                   # then the months' target columns (9月目标): months.. on
+        block, by_month = column_targets
+        found = ~np.isnan(block) & ~taken
+        positions = np.flatnonzero(found)
+        at.append(positions)
+        labels.append(positions % months + months)
+        target_rows.append(record_rows[positions])
+        distinct += [label or "" for label in by_month]         # a month without one has no target found there
+    return _places(count, columns, np.concatenate(at), (np.concatenate(labels), distinct),
+                   np.concatenate(target_rows), record_rows)
 
 
 def _table_beside(table: Table) -> int | None:
@@ -1251,9 +1337,10 @@ def _first_column_of_each_month(columns: dict[int, str], targets: bool, table: T
 
 
 def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
-                    file_name: str) -> tuple[np.ndarray, list[Problem], list[_Typed]]:
+                    file_name: str) -> tuple[tuple[np.ndarray, list[str | None]], list[Problem], list[_Typed]]:
     """Each month's target from its target column (9月目标, or 目标 under a merged 2026年9月), as a
-    (rows x value months) block; NaN for a month without one. Also the target cells typed with a unit."""
+    (rows x value months) block; NaN for a month without one. Also the label of each month's target
+    column (None: none), and the target cells typed with a unit."""
     by_month, problems = _first_column_of_each_month(table.target_columns, True, table, sheet, file_name)
     columns = list(by_month.values())
     cells = pd.DataFrame({c: without_bounds(frame[c]) for c in columns}, index=frame.index)
@@ -1270,7 +1357,8 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
         months_of = [j for j, period in enumerate(months) if by_month.get(period) == columns[jc]]   # its month
         for j in months_of:
             typed.append(_typed_at(frame, columns[jc], positions, units, positions * len(months) + j, table))
-    return block, problems, typed
+    labels = [_column_label(table, by_month[period]) if period in by_month else None for period in months]
+    return (block, labels), problems, typed
 
 
 def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
@@ -1309,8 +1397,9 @@ def _continued(metric: pd.Series, labelled: pd.Series) -> pd.Series:
 
 def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, table: Table, sheet: Sheet,
                  file_name: str):
-    """Each month's target from the metric's target row, as a (value rows x months) block; the
-    target rows themselves are taken out of the values."""
+    """Each month's target from the metric's target row, as a (value rows x months) block with the
+    sheet row of each value row's target row (-1: none); the target rows themselves are taken out of
+    the values."""
     period_cols = list(table.period_columns)
     target_cells = frame[is_target]
     bare = pd.DataFrame({c: without_bounds(target_cells[c]) for c in period_cols})
@@ -1329,6 +1418,7 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
     notes = [_ignored(sheet, pd.Index(unmatched), "target row(s) without a row of actual values")] if unmatched else []
     nothing = np.full(len(period_cols), np.nan)
     block = np.vstack([rows.get(key, (0, nothing))[1] for key in keys]) if keys else np.empty((0, len(period_cols)))
+    target_row_of = np.array([rows.get(key, (-1,))[0] for key in keys], dtype="int64")   # each value row's target row
     target_keys = [name_key(name) for name in metric_of_targets]
     value_rows: dict[str, list[int]] = {}
     for k, key in enumerate(keys):
@@ -1340,7 +1430,7 @@ def _target_rows(frame: pd.DataFrame, metric: pd.Series, is_target: pd.Series, t
         records = np.array([k * len(period_cols) + j for group in ks for k in group], dtype="int64")
         typed.append(_typed_at(target_cells, period_cols[j], np.repeat(positions, counts), np.repeat(units, counts),
                                records, table))
-    return block, frame, metric, problems, notes, typed
+    return (block, target_row_of), frame, metric, problems, notes, typed
 
 
 def bounds_of_metrics(metric: pd.Series, cells: pd.DataFrame | None,
@@ -1427,8 +1517,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     value_units = _block_typed_units(frame, columns, values, ok)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
-    units, _ = _units_of_records(_missing(count * width), [                 # one metric per column: no clash
-        _typed_at(frame, columns[j], positions, found, positions * width + j, table)
+    units, _ = _units_of_records(_missing(count * width), None, np.repeat(frame.index.to_numpy(dtype="int64"), width), [
+        _typed_at(frame, columns[j], positions, found, positions * width + j, table)   # one metric per column: no clash
         for j, positions, found in value_units], sheet, file_name)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
@@ -1440,7 +1530,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "target": np.full(count * width, np.nan),
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
-        "unit": units,
+        "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
+        "target_column": _missing(count * width), "target_row": _missing(count * width),     # targets are not read
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
         "target_bound": np.zeros(count * width, dtype="int8"),     # targets are not read in this layout
@@ -1574,6 +1665,10 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "column": each_row([column_letter(c) for c in columns]),
         "period_column": each_row([_column_label(table, c) for c in columns]),
         "metric_column": _repeated(_column_label(table, table.roles["metric"]), pd.RangeIndex(len(rows) * months)),
+        "unit_column": _repeated(_label_of(table, "unit"), pd.RangeIndex(len(rows) * months)),
+        "unit_row": _missing(len(rows) * months),
+        "target_column": _repeated(_label_of(table, "target"), pd.RangeIndex(len(rows) * months)),
+        "target_row": _missing(len(rows) * months),
     }, copy=False)[RECORD_COLUMNS]
 
 

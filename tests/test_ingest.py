@@ -9,7 +9,7 @@ import xlsxwriter
 from analytics.errors import InputRefused
 from analytics.i18n import t
 from analytics.ingest import apply_ingest, plan_ingest
-from analytics.localise import message_text
+from analytics.localise import message_text, problem_text
 from analytics.observations import current_observations
 from analytics.plausibility import CellDoubt
 from analytics.uploads import list_suggestions, list_uploads, value_history
@@ -92,7 +92,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
     assert err.splitlines() == [                                  # row by row, what concerns the file last
         f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
         f"{path.name}{where}, row 3, column A (指标): unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
-        f"{path.name}{where}, row 5: {in_minutes}",
+        f"{path.name}{where}, row 5, column C (数值): {in_minutes}",
         (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
          "this row is that metric's, and write its value in h, without %"),
         f"{path.name}{where}, row 7, column B (月份): '一次解决率' 2026-10 appears twice (also {also} row 4): value 73 here, 72 there",
@@ -100,7 +100,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
          "--create-metrics; nothing was written")]
     code, _, err = cli("ingest", path, "--create-metrics")       # a new metric is no problem then: the rest still are
     assert code == 1 and err.splitlines()[:2] == [f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
-                                                  f"{path.name}{where}, row 5: {in_minutes}"]
+                                                  f"{path.name}{where}, row 5, column C (数值): {in_minutes}"]
     assert _stored(catalogue) == {}
 
 
@@ -222,7 +222,7 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
      ("u.csv, row 3, column C: -4 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
     ("指标,月份,数值,目标\nMTTR,2026-05,5.5,-6\n",
-     ("u.csv, row 2: the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     ("u.csv, row 2, column D (目标): the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
 ])
 def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_path, content, message):
@@ -230,6 +230,76 @@ def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_pa
     on the chart that nobody had."""
     code, _, err = cli("ingest", _csv(tmp_path, "u.csv", content))
     assert code == 1 and err.splitlines() == [message]
+    assert _stored(catalogue) == {}
+
+
+def _one_sheet(path, rows):
+    """A workbook whose one sheet, 数据, holds `rows` (None: a blank cell)."""
+    with xlsxwriter.Workbook(path) as book:
+        sheet = book.add_worksheet("数据")
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    sheet.write(r, c, cell)
+    return path
+
+
+BELOW_ZERO = "the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: check the sign"
+
+
+@pytest.mark.parametrize("rows, where", [
+    ([["指标", "月份", "数值", "目标"], ["事件平均解决时间", "2026-09", 5.5, -6]], "row 2, column D (目标)"),       # long
+    ([["指标", "目标", "2026-09", "2026-10"], ["事件平均解决时间", -6, 5.5, 6]], "row 2, column B (目标)"),  # the row's
+    ([["指标", "2026年9月目标", "2026年9月实际", "2026年10月目标", "2026年10月实际"],            # each month's column
+      ["事件平均解决时间", 6, 5.5, -6, 6]], "row 2, column D (2026年10月目标)"),
+    ([["指标", "类型", "2026-09", "2026-10"], ["事件平均解决时间", "目标", 6, -6],              # a target row: its cell
+      ["事件平均解决时间", "实际", 5.5, 6]], "row 2, column D (2026-10)"),
+])
+def test_a_target_below_zero_is_refused_naming_its_cell(catalogue, cli, tmp_path, rows, where):
+    """The refusal named the row but not the column, so the owner looked for the minus among the
+    values; a wide table's target for each month, or a target row, is in another column, or row."""
+    code, _, err = cli("ingest", _one_sheet(tmp_path / "t.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"t.xlsx, sheet '数据', {where}: {BELOW_ZERO}"]   # once, not per month
+    assert _stored(catalogue) == {}
+
+
+IN_MINUTES = "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"
+
+
+@pytest.mark.parametrize("rows, where", [
+    ([["指标", "月份", "数值", "单位"], ["SLA达成率", "2026-09", 95.1, "%"], ["事件平均解决时间", "2026-09", 300, "分钟"]],
+     "row 3, column D (单位)"),                                         # long: its unit column
+    ([["指标", "单位", "2026-09", "2026-10"], ["SLA达成率", "%", 95.1, 95.3], ["事件平均解决时间", "分钟", 300, 280]],
+     "row 3, column B (单位)"),                                         # wide: its unit column
+    ([["指标", "月份", "数值"], ["事件平均解决时间", "2026-09", "270分钟"]], "row 2, column C (数值)"),   # typed in a value
+    ([["指标", "2026-09", "2026-10"], ["SLA达成率", 95.1, 95.3], ["事件平均解决时间", 5.5, "280分钟"]],
+     "row 3, column C (2026-10)"),                                      # typed in a month's value
+    ([["月份", "SLA达成率", "事件平均解决时间"], ["2026-09", 95.1, 5.5], ["2026-10", 95.3, "280分钟"]],
+     "row 3, column C (事件平均解决时间)"),                              # one column per metric
+    ([["指标", "类型", "2026-09", "2026-10"], ["事件平均解决时间", "目标", "≤300分钟", None],       # typed in a target row
+      ["事件平均解决时间", "实际", 5.5, 6]], "row 2, column C (2026-09)"),
+])
+def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tmp_path, rows, where):
+    """The refusal named the row only: the unit column, or the value or target typed with its unit
+    (270分钟), is the cell to correct."""
+    code, _, err = cli("ingest", _one_sheet(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '数据', {where}: {IN_MINUTES}"]
+    assert _stored(catalogue) == {}
+
+
+def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
+    """A file refused for a cell still gets the ingest's refusals of its rows, each naming its cell
+    (what the refusal keeps of the rows carries their places), in Chinese too."""
+    path = _csv(tmp_path, "r.csv", "指标,月份,数值,目标,单位\n事件平均解决时间,2026-09,5.5,-6,\nSLA达成率,2026-09,九十五,,%\n"
+                "事件平均解决时间,2026-08,300,,分钟\n")
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(catalogue, [(path, "r.csv")])
+    assert [str(p) for p in refused.value.problems] == [
+        f"r.csv, row 2, column D (目标): {BELOW_ZERO}",
+        "r.csv, row 3, column C (数值): '九十五' is not a number",
+        f"r.csv, row 4, column E (单位): {IN_MINUTES}"]
+    assert [problem_text(p, "zh").split(":")[0] for p in refused.value.problems] == [
+        "r.csv,第 2 行,D 列(目标)", "r.csv,第 3 行,C 列(数值)", "r.csv,第 4 行,E 列(单位)"]
     assert _stored(catalogue) == {}
 
 
@@ -280,16 +350,19 @@ def test_a_percentage_for_a_metric_kept_in_hours_is_refused_naming_the_cell(cata
     assert _stored(catalogue) == {}
 
 
-@pytest.mark.parametrize("content", [
-    "指标,月份,数值,目标\nSLA达成率,2026-10,96,≥95%\n事件平均解决时间,2026-10,5.5,≥95%\n",      # the target column
-    "指标,类型,2026-10\n事件平均解决时间,目标,95%\n事件平均解决时间,实际,5.5\n",                  # a target row
+@pytest.mark.parametrize("content, where", [
+    ("指标,月份,数值,目标\nSLA达成率,2026-10,96,≥95%\n事件平均解决时间,2026-10,5.5,≥95%\n",      # the target column
+     "row 3, column D (目标)"),
+    ("指标,类型,2026-10\n事件平均解决时间,目标,95%\n事件平均解决时间,实际,5.5\n",                  # a target row
+     "row 2, column C (2026-10)"),
 ])
-def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalogue, cli, tmp_path, content):
-    """95% as MTTR's target would make 5.5 h look 89.5 h under target; SLA's ≥95% is its own."""
+def test_a_percentage_as_the_target_of_a_metric_kept_in_hours_is_refused(catalogue, cli, tmp_path, content, where):
+    """95% as MTTR's target would make 5.5 h look 89.5 h under target; SLA's ≥95% is its own.
+    The refusal names the cell that says %: the target's."""
     code, _, err = cli("ingest", _csv(tmp_path, "t.csv", content))
     assert code == 1
-    assert err.splitlines() == [("t.csv, row 3: 'Incident MTTR' is in % here, but the catalogue keeps it in h; convert the "
-                                "values to h first")]                          # the row of its values
+    assert err.splitlines() == [(f"t.csv, {where}: 'Incident MTTR' is in % here, but the catalogue keeps it in h; convert "
+                                "the values to h first")]
     assert _stored(catalogue) == {}
 
 
@@ -328,8 +401,8 @@ def test_a_number_typed_with_the_catalogue_s_unit_loads_and_with_another_is_refu
     code, _, err = cli("ingest", path)
     assert code == 1
     assert err.splitlines() == [
-        "other.csv, row 2: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first",
-        "other.csv, row 3: 'SLA attainment' is in 分 here, but the catalogue keeps it in %; convert the values to % first"]
+        "other.csv, row 2, column C (数值): 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first",
+        "other.csv, row 3, column C (数值): 'SLA attainment' is in 分 here, but the catalogue keeps it in %; convert the values to % first"]
     assert ("Incident MTTR", "2026-07") not in _stored(catalogue)
 
 
@@ -342,7 +415,7 @@ def test_an_amount_with_the_sign_of_yuan_loads_in_yuan_only(store, cli, tmp_path
     assert _stored(store) == {("单张工单成本", "2026-10"): 94, ("单张工单成本", "2026-11"): 95, ("IT运维成本", "2026-11"): 1.2}
     code, _, err = cli("ingest", _csv(tmp_path, "w.csv", '指标,月份,数值\nIT运维成本,2026-10,"¥12,000"\n'))
     assert code == 1 and err.splitlines() == [
-        "w.csv, row 2: 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
+        "w.csv, row 2, column C (数值): 'IT运维成本' is in 元 here, but the catalogue keeps it in 万元; convert the values to 万元 first"]
 
 
 @pytest.mark.parametrize("written, unit", [("$12", "$"), ("€12", "€"), ("1200 €", "€"), ("12美元", "美元"),
@@ -352,7 +425,7 @@ def test_an_amount_in_another_currency_is_refused_for_a_metric_kept_in_yuan(stor
     assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n单张工单成本,元\nCost per ticket (US),$\n"))[0] == 0
     code, _, err = cli("ingest", _csv(tmp_path, "w.csv", f"指标,月份,数值\n单张工单成本,2026-10,{written}\n"))
     assert code == 1 and err.splitlines() == [
-        f"w.csv, row 2: '单张工单成本' is in {unit} here, but the catalogue keeps it in 元; convert the values to 元 first"]
+        f"w.csv, row 2, column C (数值): '单张工单成本' is in {unit} here, but the catalogue keeps it in 元; convert the values to 元 first"]
     assert _stored(store) == {}
     if unit in ("$", "USD", "美元"):
         code, _, err = cli("ingest", _csv(tmp_path, "us.csv", f"指标,月份,数值\nCost per ticket (US),2026-10,{written}\n"))
@@ -367,7 +440,7 @@ def test_a_duration_loads_as_hours_for_a_metric_kept_in_hours_only(catalogue, cl
     assert _stored(catalogue) == {("Incident MTTR", "2026-05"): 4.5}
     code, _, err = cli("ingest", _csv(tmp_path, "s.csv", "指标,月份,数值\nSLA达成率,2026-05,0:45\n"))
     assert code == 1 and err.splitlines() == [
-        "s.csv, row 2: 'SLA attainment' is in h:mm here, but the catalogue keeps it in %; convert the values to % first"]
+        "s.csv, row 2, column C (数值): 'SLA attainment' is in h:mm here, but the catalogue keeps it in %; convert the values to % first"]
 
 
 def test_create_metrics_creates_neutral_metrics(catalogue, cli, tmp_path):
@@ -519,8 +592,8 @@ def test_an_unknown_metric_and_another_unit_name_the_column_and_every_row(catalo
     assert "u.csv, row 2, column A (指标): unknown metric '可用性' (3 rows: 2, 4–5)" in err.splitlines()
     code, _, err = cli("ingest", path, "--create-metrics")
     assert code == 1 and err.splitlines() == [
-        ("u.csv, row 3: 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h "
-         "first (2 rows: 3, 6)")]
+        ("u.csv, row 3, column D (单位): 'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the "
+         "values to h first (2 rows: 3, 6)")]
     assert _stored(catalogue) == {}
 
 def test_unparseable_value_is_refused_and_nothing_written(catalogue, cli, tmp_path):
