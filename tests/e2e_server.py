@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,13 +57,87 @@ def streamlit_server(db_path: Path, log_path: Path, extra_env: dict | None = Non
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the script run finished, and fail on any exception box."""
+    """Wait until the script run finished, and fail on any exception box.
+
+    After an action this can pass before the rerun it causes has even started (the page says
+    notRunning until the server's first message of the run arrives): follow it with a wait for what
+    the action shows, or use `rerun_after`."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_timeout(300)
+    _app_idle(page, timeout)
+
+
+def _app_idle(page, timeout: float) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     exceptions = page.locator('[data-testid="stException"]')
     if exceptions.count():
         raise AssertionError(f"Streamlit exception on the page: {exceptions.first.inner_text()}")
+
+
+@dataclass
+class _Runs:
+    """The script runs the server finished for one page, as seen on its websocket."""
+    started: int = 0           # runs started (new_session), counted across the page's sockets
+    running: int = 0           # the number of the run under way, 0 for none
+    finished: int = 0          # the number of the last run that finished (not stopped for a rerun)
+    sockets: int = 0           # the page's websockets to the server so far
+
+
+_RUNS: dict[int, _Runs] = {}
+
+
+def watch_runs(page):
+    """Count the script runs the server finishes for `page` (call before its first goto); returns it.
+
+    Streamlit starts each run with a new_session message and ends it with script_finished on the
+    page's websocket: unlike the page's running/notRunning mark, which can still say notRunning
+    when an action's rerun has not started yet, or between the runs of an st.rerun, these tell
+    that a run asked for after an action has really been drawn."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    runs = _RUNS[id(page)] = _Runs()
+    done = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
+
+    def frame(payload) -> None:
+        if not isinstance(payload, bytes):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: not a run's start or end
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            runs.started += 1
+            runs.running = runs.started
+        elif kind == "script_finished" and msg.script_finished in done and runs.running:
+            runs.finished, runs.running = runs.running, 0
+
+    def socket(ws) -> None:
+        # a goto or a reload opens a new session, which starts with a new_session; a socket opened again
+        # by the page (the server busy past its ping) resumes the same session, maybe in the middle of a run
+        if "/_stcore/stream" in ws.url:
+            runs.sockets += 1
+            ws.on("framereceived", frame)
+
+    page.on("websocket", socket)
+    return page
+
+
+@contextmanager
+def rerun_after(page, timeout: float = 60_000):
+    """`with rerun_after(page): <an action>`: on leaving, a script run that started after the action
+    has finished and been drawn, and shows no exception box. The action must cause a run (a widget
+    changed, a button pressed, a page opened); the page must have been given to watch_runs."""
+    runs = _RUNS[id(page)]
+    before = runs.started                      # a run under way now, or one that ends later, does not count
+    yield
+    deadline = time.monotonic() + timeout / 1000
+    while runs.finished <= before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no script run finished within {timeout / 1000:.0f} s of the action: "
+                                 f"{runs} (run {before} the last started before it)")
+        page.wait_for_timeout(20)              # lets Playwright deliver the socket's frames
+    _app_idle(page, timeout)
 
 
 SIGN_IN_WORDS = {"en": ("Name", "Password", "Sign in"), "zh": ("用户名", "密码", "登录")}

@@ -12,6 +12,9 @@ from tests.e2e_server import sign_in_on_the_page, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
+# the sign-in cookie as the page's script wrote it (not HttpOnly: dashboard.py writes it with document.cookie)
+HAS_SESSION_COOKIE = "() => document.cookie.split('; ').some(c => c.startsWith('csi_session='))"
+
 
 def test_an_admin_downloads_a_backup_that_restores(browser, tmp_path, store):
     add_user(store, "root", "admin", password="admin password 1", by="test")
@@ -39,6 +42,8 @@ def test_a_signed_in_user_stays_signed_in_through_a_refresh_until_signing_out(br
     """Found by exploratory testing: a refresh (F5, a laptop waking up) is a new Streamlit session, and
     the meeting was asked for the password again, typed in front of the room. A signed cookie keeps
     the sign-in; signing out removes it, and a refresh then shows the sign-in page."""
+    from playwright.sync_api import expect
+
     add_user(store, "陈静", "improvement_owner", password="owner password 1", by="test")
     with streamlit_server(store.path, tmp_path / "server.log", extra_env={"CSI_AUTH": "on"}) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -48,19 +53,23 @@ def test_a_signed_in_user_stays_signed_in_through_a_refresh_until_signing_out(br
         signed_in = page.get_by_test_id("stSidebar").get_by_text("当前用户:陈静(改进负责人)")
         signed_in.wait_for(timeout=20_000)
         wait_for_app(page)
+        # the cookie is written by a script the run draws, which may come a moment after the sidebar's name
+        page.wait_for_function(HAS_SESSION_COOKIE, timeout=20_000)
         cookie = next(c for c in page.context.cookies() if c["name"] == "csi_session")
         assert cookie["value"].count(".") == 2 and cookie["sameSite"] == "Strict"
 
         page.reload()
         wait_for_app(page)
         signed_in.wait_for(timeout=20_000)                       # no password asked
-        assert page.get_by_role("button", name="登录", exact=True).count() == 0 and "/records" in page.url
+        expect(page.get_by_role("button", name="登录", exact=True)).to_have_count(0)
+        assert "/records" in page.url
 
         page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").click()
         page.get_by_role("button", name="登录", exact=True).wait_for(timeout=20_000)
         wait_for_app(page)
+        page.wait_for_function(f"() => !({HAS_SESSION_COOKIE})()", timeout=20_000)    # removed by a drawn script
         assert not [c for c in page.context.cookies() if c["name"] == "csi_session"]
         page.reload()
         wait_for_app(page)
         page.get_by_role("button", name="登录", exact=True).wait_for(timeout=20_000)
-        assert signed_in.count() == 0
+        expect(signed_in).to_have_count(0)
