@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import datetime
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from analytics.cli import main
-from analytics.store import Store
+from analytics.demo import load_demo
+from analytics.store import Store, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +45,25 @@ def load_through_cli(cli, directory: Path, catalogue: str, values: str) -> None:
     assert cli("metrics", "import", directory / "catalogue.csv")[0] == 0
     (directory / "values.csv").write_text(values, encoding="utf-8")
     assert cli("ingest", directory / "values.csv")[0] == 0
+
+
+_DEMO_TEMPLATES: dict[datetime.date, Path] = {}
+
+
+def demo_loaded(store: Store, day: datetime.date) -> None:
+    """`store` (new, empty) as load_demo(store, day) leaves it: the demo is loaded once per test process
+    and day, then its file copied (load_demo takes 2-3 s, and some 40 tests start from the demo)."""
+    template = _DEMO_TEMPLATES.get(day)
+    if template is None:
+        folder = tempfile.mkdtemp(prefix="demo-template-")
+        atexit.register(shutil.rmtree, folder, True)
+        template = Path(folder) / "demo.duckdb"
+        load_demo(Store(template), day)
+        with connect(template) as con:          # everything in the one file that is copied, none in a WAL
+            con.execute("CHECKPOINT")
+        _DEMO_TEMPLATES[day] = template
+    Path(f"{store.path}.wal").unlink(missing_ok=True)
+    shutil.copyfile(template, store.path)
 
 
 def run_cli_process(*args: str, env: dict | None = None, timeout: float = 60, stdin: str | None = None):

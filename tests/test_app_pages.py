@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.demo import load_demo
 from analytics.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_loaded
 
 TIMEOUT = 60
 
@@ -324,7 +324,7 @@ def test_review_pages_on_an_empty_store(app_store):
 def test_catalogue_page_sets_a_new_version_through_the_form(app_store):
     from analytics.baselines import list_versions
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
     assert at.title[0].value == "Metrics and baselines"
     at.selectbox(key="baseline_metric").select_index(0).run()
@@ -351,7 +351,7 @@ def test_catalogue_page_refuses_a_back_dated_version_unless_ticked(app_store):
     version; ticking the box sets it."""
     from analytics.baselines import list_versions, set_version
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     set_version(app_store, "SLA attainment", baseline=None, target=96.0, from_period="2026-10", by="t", reason="r")
     before = list_versions(app_store)
     with app_store.read() as con:
@@ -378,7 +378,7 @@ def test_catalogue_page_refuses_a_back_dated_version_unless_ticked(app_store):
 def test_a_metric_picker_is_in_the_order_of_the_names_it_shows(app_store, page):
     """Found by exploratory testing: the baselines tab's picker was sorted by the English catalogue
     name, so the Chinese names it shows came in no order a reader could follow."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app(page, lang="zh")
     shown = _widget(at.selectbox, "指标").options
     assert "SLA达成率" in shown and "事件平均解决时间" in shown
@@ -399,7 +399,7 @@ def _blocks(node):
 def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
     """Found by exploratory testing: saving a version reran the page and showed the first tab again,
     the catalogue, hiding the version just saved. The tabs keep their choice across the save."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
     at.session_state["catalogue_tabs"] = "Baselines and targets"          # as a click on the tab sets it
     at.run()
@@ -423,7 +423,7 @@ def test_saving_a_version_keeps_the_baselines_tab_open(app_store):
 def test_the_chosen_tab_stays_chosen_through_a_switch_of_language(app_store, page, key, english, chinese):
     """Streamlit keeps a tab by its label, which the other language does not have: the first tab
     opened again (pages.common.kept_tabs)."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app(page, lang="en")
     at.session_state[key] = english                     # as a click on the tab sets it
     at.run()
@@ -433,7 +433,7 @@ def test_the_chosen_tab_stays_chosen_through_a_switch_of_language(app_store, pag
 
 
 def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="en")
     at.selectbox(key="window_from").set_value("2026-05")
     at.selectbox(key="window_to").set_value("2026-07").run()
@@ -442,14 +442,14 @@ def test_catalogue_page_computes_a_baseline_from_a_window(app_store):
 
 
 def test_records_register_lists_the_demo_records(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="en")
     shown = at.dataframe[0].value
     assert len(shown) == 3 and set(shown["state_text"]) == {"Monitoring", "Raised"}
 
 
 def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh")
     assert "陈静 (改进负责人)" in at.selectbox(key="acting_user").options
     assert at.multiselect(key="rec_states").proto.placeholder == "全部"     # not Streamlit's "Choose options"
@@ -470,7 +470,7 @@ def test_records_page_speaks_chinese_roles_names_and_steps(app_store):
 def test_the_acting_user_is_kept_through_a_visit_to_another_page(app_store):
     """Sign-in off (a laptop in the meeting): the person chosen to act fell back to 陈静 on every visit
     to another page, and a step chosen for the admin became hers (已取消 on a monitored record)."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh")
     at.selectbox(key="acting_user").set_value("周敏").run()
     at.switch_page("pages/scorecard.py").run()
@@ -494,7 +494,7 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
     from analytics.baselines import list_versions
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _raise_on_the_page(app_store, "Backlog over 30 days", "en", "Daily stand-up on overdue tickets")
     record_id = int(at.query_params["record"][0] if isinstance(at.query_params["record"], list)
                     else at.query_params["record"])
@@ -545,7 +545,7 @@ def test_a_record_raised_from_a_gap_goes_to_closed_and_starts_a_new_cycle(app_st
 
 
 def test_scorecard_shows_open_records_with_their_verdict(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/scorecard.py", lang="en")
     shown = at.dataframe[0].value.set_index("name")
     assert shown.loc["Incident MTTR", "open_records"] == "#1 Monitoring: Effective"
@@ -555,7 +555,7 @@ def test_scorecard_shows_open_records_with_their_verdict(app_store):
 
 
 def test_annual_plan_page(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/plan.py", lang="en")
     labels = {m.label: m.value for m in at.metric}
     assert labels["Records raised"] == "3" and labels["Open at year end"] == "3"
@@ -569,7 +569,7 @@ def test_annual_plan_page(app_store):
 def test_quality_revises_a_monitored_plan_and_the_old_values_are_kept(app_store):
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="en", record="1")
     at.selectbox(key="acting_user").set_value("周敏").run()
     _widget(at.text_area, "Planned actions").set_value("Extend the rota to weekends")
@@ -587,7 +587,7 @@ def test_a_revision_refused_for_want_of_a_reason_keeps_what_was_typed(app_store)
     field typed emptied; once saved, the form starts afresh."""
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("周敏").run()
     _widget(at.text_area, "改进措施").set_value("周末增加值班")
@@ -607,7 +607,7 @@ def test_a_revision_typed_while_someone_else_revised_the_record_is_refused_not_l
     nothing to change, and their text was replaced by the first one's without a word."""
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     first, second = (_app("pages/records.py", lang="zh", record="1") for _ in range(2))
     for at in (first, second):
         at.selectbox(key="acting_user").set_value("周敏").run()
@@ -628,7 +628,7 @@ def test_the_improvement_owner_adds_a_monitoring_note_where_add_note_allows_it(a
     note form only to quality and the admin."""
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("陈静").run()
     _widget(at.text_area, "跟踪记录").set_value("夜班积压已下降")
@@ -649,7 +649,7 @@ def test_the_revise_form_reaches_every_plan_field_and_sends_only_the_changed_one
     date and expected value; the title, root cause, owner, priority... only by the command line."""
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("陈静").run()
     assert _widget(at.text_input, "标题").value == get_record(app_store, 1)["title"]
@@ -678,7 +678,7 @@ def test_a_plan_field_emptied_in_the_revise_form_is_cleared(app_store):
     mistake could never be removed on the page."""
     from analytics.records import get_record, revise_plan
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     revise_plan(app_store, 1, by="陈静", reason="r", resources="两名工程师", due_date="2027-01-31")
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("陈静").run()
@@ -698,7 +698,7 @@ def test_the_change_fields_are_offered_as_a_correction_once_the_record_is_implem
     still said 'required to implement', though there they only correct the values."""
     from analytics.records import move_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     move_record(app_store, 3, "approved", by="刘洋")
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("陈静").run()
@@ -716,7 +716,7 @@ def test_a_due_or_expected_by_date_already_past_is_saved_with_a_warning(app_stor
     word. It is still saved (records are sometimes entered after the fact), and said."""
     from analytics.records import get_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     past = datetime.date.today() - datetime.timedelta(days=30)
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("陈静").run()
@@ -750,7 +750,7 @@ def test_a_go_live_before_the_gap_month_is_saved_with_a_warning(app_store):
     recorded later), and said once."""
     from analytics.records import get_record, move_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     move_record(app_store, 3, "approved", by="刘洋")
     gap_month = get_record(app_store, 3)["period"]
     at = _app("pages/records.py", lang="zh", record="3")
@@ -803,7 +803,7 @@ def test_administration_page_lists_the_demo_accounts_with_the_owners_process(dem
 def test_every_table_shows_a_dash_for_an_empty_cell_and_a_date_without_midnight(app_store, page, tables):
     """Streamlit writes "None" in an empty cell unless told otherwise (the catalogue editor included),
     and a date column without a format as "2026-12-15 00:00:00" (a record's due date)."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app(page, lang="zh", **({"metric": "1"} if page == "pages/metric.py" else {}))
     assert len(at.dataframe) >= tables
     for frame in at.dataframe:
@@ -830,7 +830,7 @@ def test_a_store_that_cannot_be_opened_is_explained_in_chinese(tmp_path, monkeyp
     ("en", {"incident", "change", "SLA", "service desk"}, {"事件管理", "变更管理", "服务级别管理", "服务台"})])
 def test_the_catalogue_editor_names_the_processes_in_the_pages_language(app_store, lang, shown, not_shown):
     """Found by exploratory testing: the Chinese editor's process column said incident and change."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang=lang)
     processes = set(next(frame for frame in at.dataframe if "process" in frame.value.columns).value["process"])
     assert shown <= processes and not processes & not_shown
@@ -839,7 +839,7 @@ def test_the_catalogue_editor_names_the_processes_in_the_pages_language(app_stor
 def test_saving_the_catalogue_editor_untouched_changes_no_metric(app_store):
     """Found by exploratory testing: 保存目录修改 without an edit said "updated 22 metrics" and stamped
     every metric as updated by whoever pressed it, as an empty cell was not equal to itself."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     with app_store.read() as con:
         stamps = con.execute("SELECT id, updated_at, updated_by FROM metric ORDER BY id").fetchall()
     at = _app("pages/catalogue.py", lang="zh")
@@ -877,7 +877,7 @@ def test_a_step_chosen_before_someone_else_moved_the_record_is_refused_not_appli
     from analytics.baselines import list_versions
     from analytics.records import get_record, move_record
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     cycles = list_versions(app_store, "Incident MTTR")["cycle"].tolist()
     at = _app("pages/records.py", lang="zh", record="1")
     at.selectbox(key="acting_user").set_value("demo-admin").run()
@@ -906,7 +906,7 @@ def test_a_step_chosen_before_someone_else_moved_the_record_is_refused_not_appli
 def test_a_record_reads_in_chinese_gap_table_timeline_details_and_closing_with_a_given_baseline(app_store):
     from analytics.baselines import list_versions
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh", record="1")
     snapshot = next(d.value for d in at.dataframe if "item" in d.value.columns).set_index("item")["value"]
     assert snapshot.to_dict() == {"月份": "2025-09", "实际值": "8.9", "目标": "8", "基准": "9.2", "差距": "0.9",
@@ -934,7 +934,7 @@ def test_a_record_reads_in_chinese_gap_table_timeline_details_and_closing_with_a
 
 
 def test_people_who_cannot_raise_records_see_why_instead_of_the_form(app_store):
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh")
     at.selectbox(key="acting_user").set_value("访客").run()
     assert "访客(只读用户)不能登记改进记录;由服务改进负责人登记。" in [i.value for i in at.info]
@@ -981,7 +981,7 @@ def test_the_upload_page_warns_before_rolling_back_values_a_verified_record_read
     from analytics.records import move_record
     from analytics.uploads import list_uploads, records_verified_on
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     move_record(app_store, 1, "verified", by="刘洋", comment="已核实")          # record #1: Incident MTTR
     other = pd.DataFrame({"metric": ["SLA attainment"], "period": ["2026-11"], "value": [99.5]})
     apply_ingest(app_store, plan_records(app_store, other, "sla.csv"), by="t")
@@ -1117,7 +1117,7 @@ def test_raising_a_record_on_a_metric_with_an_open_one_says_so(app_store):
     """Found by exploratory testing: the same gap could be raised twice at a meeting without a word."""
     from analytics.records import OPEN_STATES, list_records
 
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     records = list_records(app_store)
     open_on_mttr = records[(records["metric"] == "Incident MTTR") & records["state"].isin(OPEN_STATES)]
     assert len(open_on_mttr) == 1
@@ -1217,7 +1217,7 @@ def _click_the_menu_link_to_this_page(at: AppTest) -> None:
 def test_the_menu_link_to_the_records_page_shows_the_register_not_the_record_open(app_store):
     """Found by exploratory testing: the sidebar's 服务改进记录 link kept ?record=1, so going back to
     the register from a record opened the record again."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/records.py", lang="zh", record="1")
     assert at.subheader[0].value.startswith("#1 ")
     at.selectbox(key="acting_user").set_value("王磊").run()
@@ -1233,7 +1233,7 @@ def test_the_menu_link_to_the_records_page_shows_the_register_not_the_record_ope
 
 def test_the_baseline_computed_on_the_catalogue_page_names_its_unit_in_chinese(app_store):
     """As the scorecard and the metric page: '5.6 小时', where it said '5.6 h' (the catalogue keeps h)."""
-    load_demo(app_store, datetime.date(2026, 11, 25))
+    demo_loaded(app_store, datetime.date(2026, 11, 25))
     at = _app("pages/catalogue.py", lang="zh")
     mttr = next(o for o in at.selectbox(key="baseline_metric").options if o == "事件平均解决时间")
     at.selectbox(key="baseline_metric").select(mttr).run()
@@ -1254,7 +1254,7 @@ def test_streamlits_own_english_words_are_not_shown_on_a_chinese_page(browser, t
         return locator.evaluate("e => getComputedStyle(e).fontSize === '0px' ? "
                                 "JSON.parse(getComputedStyle(e, '::after').content) : e.innerText")
 
-    load_demo(store, datetime.date(2026, 11, 25))
+    demo_loaded(store, datetime.date(2026, 11, 25))
     with streamlit_server(store.path, tmp_path / "server.log") as url:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{url}/records?lang=zh&record=1")

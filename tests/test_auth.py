@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.auth import FAILURES_BEFORE_LOCK, LOCK_WINDOW, allowed, require, sign_in
 from analytics.errors import NotAllowed
 from analytics.users import User, add_user
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_loaded
 
 NOW = datetime.datetime(2026, 11, 25, 9, 0)
 
@@ -169,11 +169,10 @@ def test_a_deactivated_account_s_right_password_is_told_so_and_not_counted(accou
 
 def test_a_viewer_is_told_who_may_set_baselines_beside_the_greyed_out_forms(tmp_path, monkeypatch):
     """Found by exploratory testing: a viewer saw the baselines tab's forms greyed out without a word."""
-    from analytics.demo import load_demo
     from analytics.store import Store
 
     store = Store(tmp_path / "demo.duckdb")
-    load_demo(store, datetime.date(2026, 11, 25))
+    demo_loaded(store, datetime.date(2026, 11, 25))
     add_user(store, "victor", "viewer", password="viewer password 1", by="t")
     at = _app(store.path, monkeypatch, CSI_AUTH="on")
     at.radio(key="language_choice").set_value("zh").run()

@@ -10,6 +10,7 @@ from analytics.baselines import list_versions
 from analytics.demo import load_demo
 from analytics.records import get_record
 from analytics.store import Store
+from tests.conftest import demo_loaded
 from tests.e2e_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -59,7 +60,7 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
 
     path = tmp_path / "demo.duckdb"
     store = Store(path)
-    load_demo(store, datetime.date(2026, 11, 25))
+    demo_loaded(store, datetime.date(2026, 11, 25))
     with store.read() as con:
         metric_id = con.execute("SELECT id FROM metric WHERE name = 'Backlog over 30 days'").fetchone()[0]
     with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from analytics.analysis import analyse, analyse_output
-from analytics.demo import load_demo
 from analytics.report_content import build_report
 from analytics.reports import render_report
 from analytics.store import Store
+from tests.conftest import demo_loaded
 
 EVIL = '=HYPERLINK("http://x","y")'
 
@@ -28,7 +28,7 @@ EVIL = '=HYPERLINK("http://x","y")'
 def report_store(tmp_path_factory):
     directory = tmp_path_factory.mktemp("reports")
     store = Store(directory / "demo.duckdb")
-    load_demo(store, datetime.date(2026, 11, 25))
+    demo_loaded(store, datetime.date(2026, 11, 25))
     from analytics.cli import main
 
     evil = directory / "evil.csv"

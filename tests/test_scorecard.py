@@ -7,7 +7,6 @@ import datetime
 import pytest
 
 from analytics.analysis import analyse
-from analytics.demo import load_demo
 from analytics.scorecard import Filters, headline, scorecard_rows
 from analytics.store import Store
 from analytics.units import (
@@ -17,6 +16,7 @@ from analytics.units import (
     pct_shown,
     places_for_status,
 )
+from tests.conftest import demo_loaded
 
 
 @pytest.mark.parametrize("value, unit, decimals, signed, text", [
@@ -91,7 +91,7 @@ def test_a_gap_percent_has_the_sign_of_the_gap_shown_beside_it(pct, gap, places,
 @pytest.fixture(scope="module")
 def analysis(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("sc") / "demo.duckdb")
-    load_demo(store, datetime.date(2026, 11, 25))
+    demo_loaded(store, datetime.date(2026, 11, 25))
     return analyse(store)
 
 
