@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 import pytest
 
 from analytics.baselines import list_versions
-from analytics.demo import load_demo
 from analytics.records import get_record
 from analytics.store import Store
 from tests.conftest import demo_loaded
@@ -55,17 +55,26 @@ def _step(page, to: str, **fields: str) -> None:
         form.get_by_role("button", name="Save the step").click()
 
 
-def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def _demo_page(store: Store, tmp_path, height: int):
+    """A server on the demo in `store`, and a headless browser's page (1500 px wide) watched for its runs."""
+    from playwright.sync_api import sync_playwright
 
-    path = tmp_path / "demo.duckdb"
-    store = Store(path)
     demo_loaded(store, datetime.date(2026, 11, 25))
-    with store.read() as con:
-        metric_id = con.execute("SELECT id FROM metric WHERE name = 'Backlog over 30 days'").fetchone()[0]
-    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
+    with streamlit_server(store.path, tmp_path / "server.log") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = watch_runs(browser.new_page(viewport={"width": 1500, "height": 1100}))
+        try:
+            yield url, watch_runs(browser.new_page(viewport={"width": 1500, "height": height}))
+        finally:
+            browser.close()
+
+
+def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path, store):
+    from playwright.sync_api import expect
+
+    with _demo_page(store, tmp_path, height=1100) as (url, page):
+        with store.read() as con:
+            metric_id = con.execute("SELECT id FROM metric WHERE name = 'Backlog over 30 days'").fetchone()[0]
         with rerun_after(page):
             page.goto(f"{url}/metric?metric={metric_id}&lang=en")
         with rerun_after(page):
@@ -105,24 +114,19 @@ def test_raise_from_a_gap_and_close_with_a_new_baseline(tmp_path):
         expect(chart).to_contain_text("next cycle from 2026-11", timeout=15_000, use_inner_text=True)   # plotly draws its notes
         expect(chart).to_contain_text("#4 change live", timeout=15_000, use_inner_text=True)            # after the plot's frame
         page.screenshot(path=str(tmp_path / "metric-after-close.png"), full_page=True)
-        browser.close()
     assert [e for e in get_record(store, 4)["events"]["to_state"]] == [
         "raised", "approved", "implementing", "monitoring", "verified", "closed"]
     versions = list_versions(store, "Backlog over 30 days")
     assert versions["from_period"].iloc[-1] == "2026-11" and versions["set_by"].iloc[-1] == "刘洋"
 
 
-def test_a_half_typed_record_survives_a_switch_of_language(tmp_path):
+def test_a_half_typed_record_survives_a_switch_of_language(tmp_path, store):
     """Found by exploratory testing: switching 中文/English while raising a record emptied the form.
     A form's text lives in the browser until it is sent, so only a browser shows it kept (AppTest
     sends a form's values only on submit)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    path = tmp_path / "demo.duckdb"
-    load_demo(Store(path), datetime.date(2026, 11, 25))
-    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = watch_runs(browser.new_page(viewport={"width": 1500, "height": 1100}))
+    with _demo_page(store, tmp_path, height=1100) as (url, page):
         with rerun_after(page):
             page.goto(f"{url}/records?lang=zh")
         page.get_by_text("新建改进记录").click()
@@ -134,20 +138,15 @@ def test_a_half_typed_record_survives_a_switch_of_language(tmp_path):
         form.get_by_label("Root cause").wait_for(timeout=15_000)
         expect(form.get_by_label("Title")).to_have_value("夜班二线值守", timeout=15_000)
         expect(form.get_by_label("Root cause")).to_have_value("夜间无人处理升级工单", timeout=15_000)
-        browser.close()
 
 
-def test_a_half_typed_comment_and_note_on_a_record_survive_a_switch_of_language(tmp_path):
+def test_a_half_typed_comment_and_note_on_a_record_survive_a_switch_of_language(tmp_path, store):
     """The step form's comment, its change reference and the monitoring note were unkeyed: their
     labels are the language's, so a switch of language made them new widgets and emptied what was
     typed (as the raise form did before it was keyed)."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    path = tmp_path / "demo.duckdb"
-    load_demo(Store(path), datetime.date(2026, 11, 25))
-    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = watch_runs(browser.new_page(viewport={"width": 1500, "height": 1400}))
+    with _demo_page(store, tmp_path, height=1400) as (url, page):
         with rerun_after(page):
             page.goto(f"{url}/records?lang=zh&record=1")      # monitoring: a step and a note for 陈静
         page.get_by_label("意见", exact=False).fill("上线后复核两周")
@@ -160,20 +159,15 @@ def test_a_half_typed_comment_and_note_on_a_record_survive_a_switch_of_language(
         expect(page.get_by_role("textbox", name="Change reference", exact=False)).to_have_value(
             "CHG-2025-0413", timeout=15_000)
         expect(page.get_by_label("Monitoring note")).to_have_value("十一月平均 6.2 小时", timeout=15_000)
-        browser.close()
 
 
-def test_a_half_typed_record_survives_a_visit_to_another_page(tmp_path):
+def test_a_half_typed_record_survives_a_visit_to_another_page(tmp_path, store):
     """Found at a meeting: a record half typed, the scorecard opened from the sidebar to check a
     number, and back on the records page everything typed was gone. It is kept for the session
     until the record is raised; then the form starts empty again."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    path = tmp_path / "demo.duckdb"
-    load_demo(Store(path), datetime.date(2026, 11, 25))
-    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = watch_runs(browser.new_page(viewport={"width": 1500, "height": 1400}))
+    with _demo_page(store, tmp_path, height=1400) as (url, page):
         sidebar = page.get_by_test_id("stSidebar")
         raise_box = page.get_by_test_id("stExpander").filter(has_text="新建改进记录")
 
@@ -214,7 +208,7 @@ def test_a_half_typed_record_survives_a_visit_to_another_page(tmp_path):
         with rerun_after(page):
             raise_box.get_by_role("button", name="提交记录").click()
         page.get_by_text("已创建记录 #4。").wait_for(timeout=15_000)
-        record = get_record(Store(path), 4)
+        record = get_record(store, 4)
         assert (record["title"], record["source"], record["root_cause"], record["resources"]) == (
             "夜班二线值守", "audit", "夜间无人处理升级工单", "两名二线工程师")
         with rerun_after(page):
@@ -225,23 +219,18 @@ def test_a_half_typed_record_survives_a_visit_to_another_page(tmp_path):
         expect(raise_box.get_by_label("根本原因")).to_have_value("")
         expect(raise_box.get_by_label("所需资源")).to_have_value("")
         expect(raise_box.get_by_test_id("stSelectbox").nth(1).locator("input")).to_have_value("评审差距")
-        browser.close()
 
 
-def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(tmp_path):
+def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(tmp_path, store):
     """A reviewer half way through a verification comment opened 指标详情 from the sidebar to look at
     the chart; back on the record, the comment, the corrected change reference and the note typed
     were gone (st.form: nothing reached the server before its button). Each form's fields are kept
     for the session until that form is saved; then it starts empty."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     comment = "十一月平均解决时间稳定在6小时左右,二线值守已写入排班制度,同意验证通过。"
     note = "十一月平均 6.2 小时"
-    path = tmp_path / "demo.duckdb"
-    load_demo(Store(path), datetime.date(2026, 11, 25))
-    with streamlit_server(path, tmp_path / "server.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = watch_runs(browser.new_page(viewport={"width": 1500, "height": 1400}))
+    with _demo_page(store, tmp_path, height=1400) as (url, page):
         sidebar = page.get_by_test_id("stSidebar")
         comment_box = page.get_by_label("意见", exact=False)
         change_box = page.get_by_role("textbox", name="变更单号", exact=False)
@@ -282,7 +271,7 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
 
         with rerun_after(page):
             page.get_by_role("button", name="添加跟踪记录").click()   # the note saved, the step still typed
-        events = get_record(Store(path), 1)["events"]
+        events = get_record(store, 1)["events"]
         assert events["kind"].iloc[-1] == "note" and events["comment"].iloc[-1] == note
         # the rerun after the save may still be drawing, the old form beside the new one for a moment
         expect(note_box).to_have_count(1, timeout=15_000)
@@ -292,9 +281,8 @@ def test_a_half_typed_step_and_note_on_a_record_survive_a_visit_to_another_page(
         with rerun_after(page):
             page.get_by_role("button", name="提交").click()
         page.get_by_text("记录 #1 已转为“已验证”。").wait_for(timeout=15_000)
-        record = get_record(Store(path), 1)
+        record = get_record(store, 1)
         assert (record["state"], record["change_ref"]) == ("verified", "CHG-2025-0413")
         assert record["events"]["comment"].iloc[-1] == comment
         expect(comment_box).to_have_count(1, timeout=15_000)   # the old step form gone (see the note's above)
         expect(comment_box).to_have_value("", timeout=15_000)  # the next step (关闭 or 取消) starts empty
-        browser.close()

@@ -233,17 +233,6 @@ def test_a_duration_below_zero_is_refused_naming_the_cell(catalogue, cli, tmp_pa
     assert _stored(catalogue) == {}
 
 
-def _one_sheet(path, rows):
-    """A workbook whose one sheet, 数据, holds `rows` (None: a blank cell)."""
-    with xlsxwriter.Workbook(path) as book:
-        sheet = book.add_worksheet("数据")
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if cell is not None:
-                    sheet.write(r, c, cell)
-    return path
-
-
 BELOW_ZERO = "the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: check the sign"
 
 
@@ -258,8 +247,8 @@ BELOW_ZERO = "the target -6 is below zero, but 'Incident MTTR' is kept in h, whi
 def test_a_target_below_zero_is_refused_naming_its_cell(catalogue, cli, tmp_path, rows, where):
     """The refusal named the row but not the column, so the owner looked for the minus among the
     values; a wide table's target for each month, or a target row, is in another column, or row."""
-    code, _, err = cli("ingest", _one_sheet(tmp_path / "t.xlsx", rows))
-    assert code == 1 and err.splitlines() == [f"t.xlsx, sheet '数据', {where}: {BELOW_ZERO}"]   # once, not per month
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"t.xlsx, sheet '月报', {where}: {BELOW_ZERO}"]   # once, not per month
     assert _stored(catalogue) == {}
 
 
@@ -282,8 +271,8 @@ IN_MINUTES = "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h
 def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tmp_path, rows, where):
     """The refusal named the row only: the unit column, or the value or target typed with its unit
     (270分钟), is the cell to correct."""
-    code, _, err = cli("ingest", _one_sheet(tmp_path / "u.xlsx", rows))
-    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '数据', {where}: {IN_MINUTES}"]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', {where}: {IN_MINUTES}"]
     assert _stored(catalogue) == {}
 
 
