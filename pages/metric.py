@@ -61,6 +61,7 @@ else:                                                  # opened from the menu: t
 analysis = get_analysis(period)
 table = analysis.table.set_index("metric_id")
 ids = by_display_name(table, current_lang)
+heading = st.container()       # the title stands above the picker, as on every page, though the choice names it
 asked = st.query_params.get("metric")
 try:
     current = int(asked) if asked is not None else None
@@ -72,6 +73,7 @@ if asked is not None and current not in ids:
 choice = st.selectbox(t("md.pick"), ids, index=ids.index(current) if current in ids else None,
                       format_func=lambda i, _lang=current_lang: display_name(table.loc[i], _lang), placeholder=t("md.no_metric"))
 if choice is None:
+    heading.title(t("nav.metric"))
     show_metrics_needing_attention(table, current_lang)
     st.stop()
 if st.query_params.get("metric") != str(choice):
@@ -81,8 +83,8 @@ name = display_name(row, lang())
 unit = unit_shown(row["unit"], lang())        # 小时, 分钟 on a Chinese page (the catalogue keeps h, min)
 decimals = int(row["decimals_shown"])
 
-st.title(name)
-st.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(
+heading.title(name)
+heading.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['category']}") if isinstance(
     row["category"], str) else None, process_shown(row["process"], current_lang), row["owner"], t(f"direction.{row['direction']}"))
     if x and not (isinstance(x, float) and pd.isna(x))))
 

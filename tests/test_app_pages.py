@@ -245,6 +245,7 @@ def test_metric_detail_opened_from_the_menu_offers_the_metrics_needing_attention
     table = _analysed(demo_file)
     first_five = table[table["priority"].notna()].sort_values("priority").head(5)
     at = _app("pages/metric.py", lang="zh")
+    assert at.title[0].value == "指标详情"          # the page's name, where a metric's name stands once chosen
     assert "或打开需要关注的指标(按评审优先级):" in _text(at)
     labels = [b.label for b in at.button if b.key and b.key.startswith("attention-")]
     assert first_five["status"].tolist() == ["missed"] * 5                      # the demo's worst five
