@@ -55,7 +55,9 @@ HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
                   "service", "as_percent", "target_bound", "period_column", "metric_column", "unit_column",
-                  "unit_row", "target_column", "target_row"]
+                  "unit_row", "target_column", "target_row", "value_column"]
+# column: the letter of the value's cell (C, for C5); value_column: that column with its heading (C (数值),
+# D (2026-10) in a wide table, the metric's own column where each metric has one), where a value refused is shown;
 # period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
 # wide table), where a month refused is shown; metric_column: the column that names the record's metric,
 # with its heading (A (指标), or the metric's own column in a table with one column per metric);
@@ -1164,6 +1166,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
                        else _missing(len(frame))),
         "sheet": _repeated(sheet.name, frame.index), "row": frame.index.astype("int64"),
         "column": _repeated(column_letter(roles["value"]), frame.index),
+        "value_column": _repeated(_column_label(table, roles["value"]), frame.index),
         "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
         "metric_column": _repeated(_column_label(table, roles["metric"]), frame.index),
         "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
@@ -1523,6 +1526,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
     metric_codes, metric_names = pd.factorize(pd.Series([table.metric_columns[c] for c in columns], dtype=object))
+    labels = (pd.Categorical([_column_label(table, c) for c in columns]).take(np.tile(np.arange(width), count))
+              if count else pd.Categorical([]))
     records = pd.DataFrame({
         "metric": pd.Categorical.from_codes(np.tile(metric_codes, count), categories=metric_names),
         "period": pd.Categorical(periods).take(np.repeat(np.arange(count), width)) if count else pd.Categorical([]),
@@ -1540,8 +1545,8 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
         if count else pd.Categorical([]),
         "period_column": _repeated(_column_label(table, roles["period"]), pd.RangeIndex(count * width)),
-        "metric_column": pd.Categorical([_column_label(table, c) for c in columns]).take(np.tile(np.arange(width), count))
-        if count else pd.Categorical([]),
+        "metric_column": labels,
+        "value_column": labels.copy(),          # a metric's own column names it and holds its values
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
 
@@ -1648,6 +1653,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         codes, distinct = pd.factorize(pd.Series(cells, dtype=object))
         return pd.Categorical.from_codes(np.tile(codes, len(rows)), categories=distinct)
 
+    labels = each_row([_column_label(table, c) for c in columns])
     return pd.DataFrame({
         "metric": each_month(per_row["metric"]),
         "period": each_row([table.period_columns[c] for c in columns]),
@@ -1663,7 +1669,8 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "sheet": _repeated(sheet.name, pd.RangeIndex(len(rows) * months)),
         "row": np.repeat(rows.to_numpy(dtype="int64"), months),
         "column": each_row([column_letter(c) for c in columns]),
-        "period_column": each_row([_column_label(table, c) for c in columns]),
+        "period_column": labels,
+        "value_column": labels.copy(),          # a month's column gives both its month and its values
         "metric_column": _repeated(_column_label(table, table.roles["metric"]), pd.RangeIndex(len(rows) * months)),
         "unit_column": _repeated(_label_of(table, "unit"), pd.RangeIndex(len(rows) * months)),
         "unit_row": _missing(len(rows) * months),

@@ -93,7 +93,7 @@ def test_a_refused_file_also_gets_every_other_refusal_of_its_rows(catalogue, cli
         f"{path.name}{where}, row 2, column C (数值): '九十五' is not a number",
         f"{path.name}{where}, row 3, column A (指标): unknown metric '事件平均解决时问' (closest in the catalogue: 'Incident MTTR')",
         f"{path.name}{where}, row 5, column C (数值): {in_minutes}",
-        (f"{path.name}{where}, row 6, column C: '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
+        (f"{path.name}{where}, row 6, column C (数值): '95%' is a percentage, but 'Incident MTTR' is kept in h: check that "
          "this row is that metric's, and write its value in h, without %"),
         f"{path.name}{where}, row 7, column B (月份): '一次解决率' 2026-10 appears twice (also {also} row 4): value 73 here, 72 there",
         (f"{path.name}: 1 unknown metric name(s): add them to the catalogue (metrics import) or load with "
@@ -216,10 +216,10 @@ def test_a_name_in_another_unit_is_not_created_as_a_new_metric(catalogue, cli, t
 
 @pytest.mark.parametrize("content, message", [
     ("指标,月份,数值\n事件平均解决时间,2026-05,5.5\n事件平均解决时间,2026-06,-3.2\n",
-     ("u.csv, row 3, column C: -3.2 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     ("u.csv, row 3, column C (数值): -3.2 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
     ("指标,2026-05,2026-06\nSLA达成率,95,96\nMTTR,5.5,\u22124\n",           # the minus of Word and web pages
-     ("u.csv, row 3, column C: -4 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
+     ("u.csv, row 3, column C (2026-06): -4 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
      "check the sign")),
     ("指标,月份,数值,目标\nMTTR,2026-05,5.5,-6\n",
      ("u.csv, row 2, column D (目标): the target -6 is below zero, but 'Incident MTTR' is kept in h, which cannot be negative: "
@@ -321,11 +321,12 @@ def _percent_workbook(path, layout):
 
 @pytest.mark.parametrize("make, where, shown", [
     (lambda tmp_path: _csv(tmp_path, "p.csv", "指标,月份,数值\n事件平均解决时间,2026-09,5.5\n事件平均解决时间,2026-10,95%\n"
-                                              "SLA达成率,2026-10,95%\n"), "p.csv, row 3, column C", "95%"),
+                                              "SLA达成率,2026-10,95%\n"), "p.csv, row 3, column C (数值)", "95%"),
     (lambda tmp_path: _csv(tmp_path, "p.csv", "指标,2026-09,2026-10\nMTTR,5.5,６．５％\n"),      # typed in full width
-     "p.csv, row 2, column C", "6.5%"),
-    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "wide"), "p.xlsx, sheet '数据', row 3, column C", "95%"),
-    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "across"), "p.xlsx, sheet '数据', row 3, column C", "4%"),
+     "p.csv, row 2, column C (2026-10)", "6.5%"),
+    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "wide"), "p.xlsx, sheet '数据', row 3, column C (2026-10)", "95%"),
+    (lambda tmp_path: _percent_workbook(tmp_path / "p.xlsx", "across"), "p.xlsx, sheet '数据', row 3, column C (事件平均解决时间)",
+     "4%"),
 ])
 def test_a_percentage_for_a_metric_kept_in_hours_is_refused_naming_the_cell(catalogue, cli, tmp_path, make, where,
                                                                             shown):
