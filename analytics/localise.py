@@ -29,6 +29,8 @@ _ZH: list[tuple[str, str]] = [
       r"not measured"), "{what}“{v}”不是数字:如未发生请填 0;如未统计请留空"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: if the comma is the decimal point, write (?P<n>\S+)"),
      "{what}“{v}”不是数字:如果逗号是小数点,请写作 {n}"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write (?P<n>\S+) and put the footnote's text in a note "
+      r"\(备注\) column"), "{what}“{v}”不是数字:请写作 {n},脚注内容请写在备注列"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     ((r"'(?P<v>.*)' may be (?P<october>\S+) saved as a number \(Excel drops the 0 of (?P<typed>\S+)\): write the month "

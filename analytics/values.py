@@ -25,6 +25,7 @@ MISSING_WORDS = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "--", "—", "—�
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _CURRENCY = "¥￥$€£元"
+_SMALL_DIGITS = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079\u2080-\u2089]")    # superscript and subscript digits
 
 
 def parse_value(cell: object) -> tuple[float, bool]:
@@ -37,6 +38,8 @@ def parse_value(cell: object) -> tuple[float, bool]:
         number = float(cell)
         return (number, True) if math.isfinite(number) or math.isnan(number) else (math.nan, False)
     if isinstance(cell, (datetime.date, datetime.time, datetime.timedelta, pd.Timestamp)):
+        return math.nan, False
+    if _SMALL_DIGITS.search(str(cell)):          # 97.5¹: a footnote's mark, which NFKC would make 97.51
         return math.nan, False
     text = unicodedata.normalize("NFKC", str(cell)).strip().replace("\u2212", "-")  # − copied from Word or a web page
     if text.lower() in MISSING_WORDS:

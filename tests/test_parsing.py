@@ -1788,6 +1788,27 @@ def test_none_happened_is_refused_with_what_to_write():
         "if it was not measured")
 
 
+@pytest.mark.parametrize("written, number", [("97.5¹", "97.5"), ("3²", "3"), ("96.1*", "96.1"), ("95%[1]", "95%"),
+                                             ("1234（注1）", "1234")])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])           # Arrow's text path, and the workbook's
+def test_a_value_with_a_footnote_mark_is_refused_with_the_number_to_write(written, number, kind):
+    """Found by fuzzing: 97.5¹ was stored as 97.51 and 3² as 32 (Unicode's NFKC turns a superscript
+    into a digit). Which part is the number is not guessed at: the owner is told what to write."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", written]]
+    if kind == "csv":
+        refusal, where = _refusal("".join(",".join(row) + "\n" for row in rows).encode(), "f.csv"), "f.csv"
+    else:
+        def build(wb):
+            sheet = wb.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        refusal = _refusal(_workbook(build), "f.xlsx")
+        where = "f.xlsx, sheet '数据'"
+    assert refusal == (f"{where}, row 2, column C (数值): '{written}' is not a number: write {number} and put the "
+                       "footnote's text in a note (备注) column")
+    assert message_text(refusal.split(": ", 1)[1], "zh") == f"“{written}”不是数字:请写作 {number},脚注内容请写在备注列"
+
+
 def test_a_decimal_comma_is_refused_with_the_number_to_write():
     """10,5 from a spreadsheet set up for Europe (its CSV separated by ;) is 10.5 there, but 1,234
     groups thousands: the comma is not guessed at, the owner is told what to write."""
