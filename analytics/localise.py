@@ -150,6 +150,11 @@ _ZH: list[tuple[str, str]] = [
       r"heading and ignored"), "工作表“{s}”第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
     (r"row (?P<r>\d+): '(?P<m>.*)' has no values and names no catalogue metric: read as a heading and ignored",
      "第 {r} 行:“{m}”没有数值,也不是目录中的指标:视为分组标题,已忽略"),
+    ((r"sheet '(?P<s>.*)': columns? (?P<c>.*) (?:holds numbers but has|hold numbers but have) no heading, so not "
+      r"read: if they are a month's values, write the month above them \(e\.g\. 2026-11\)"),
+     "工作表“{s}”:{c} 列有数字但没有表头,未读取:如果是某个月的数值,请在其上方写明月份(如 2026-11)"),
+    ((r"columns? (?P<c>.*) (?:holds numbers but has|hold numbers but have) no heading, so not read: if they are a "
+      r"month's values, write the month above them \(e\.g\. 2026-11\)"), "{c} 列有数字但没有表头,未读取:如果是某个月的数值,请在其上方写明月份(如 2026-11)"),
     ((r"sheet '(?P<s>.*)': the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or "
       r"marked \(实际\), holds that month's values"),
      "工作表“{s}”:{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),

@@ -639,8 +639,27 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
+    unheaded = _numbers_without_heading(frame, sheet, table)
+    unheaded_note = [(f"{_where(sheet)}{'columns' if len(unheaded) > 1 else 'column'} {spans(unheaded, column_letter)} "
+                      f"{'hold numbers but have' if len(unheaded) > 1 else 'holds numbers but has'} no heading, so "
+                      "not read: if they are a month's values, write the month above them (e.g. 2026-11)")
+                     ] if unheaded else []
     return (records, heading_problems + problems,
-            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
+            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
+            + unheaded_note + notes)
+
+
+def _numbers_without_heading(frame: pd.DataFrame, sheet: Sheet, table: Table) -> list[int]:
+    """Columns right of the metric column that hold numbers under a blank heading: the newest month's
+    heading forgotten (指标 | 2026-09 | 2026-10 | (blank)). Nothing reads them, and nobody would
+    know. A blank-headed column left of the names is the rows' numbering (序号), and is not one."""
+    used = {*table.roles.values(), *table.period_columns, *table.target_columns, *table.metric_columns}
+    heading_rows = [table.headers] + ([sheet.head(table.month_row + 1)[table.month_row]]
+                                      if table.month_row is not None and table.month_row != table.header_row else [])
+    first = table.roles.get("metric", min(used, default=0))
+    blank = [c for c in frame.columns if c > first and c not in used
+             and all(c >= len(row) or _text(row[c]) == "" for row in heading_rows)]
+    return [c for c in blank if parse_values(frame[c])[0].notna().any()]
 
 
 def _refused_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:

@@ -1809,6 +1809,37 @@ def test_a_value_with_a_footnote_mark_is_refused_with_the_number_to_write(writte
     assert message_text(refusal.split(": ", 1)[1], "zh") == f"“{written}”不是数字:请写作 {number},脚注内容请写在备注列"
 
 
+@pytest.mark.parametrize("rows, name, records, note", [
+    ([["指标", "2026-09", "2026-10", ""], ["重大事件数", 2, 3, 5], ["SLA达成率", 96, 97, 98]], "w.xlsx", 4,
+     ("sheet '数据': column D holds numbers but has no heading, so not read: if they are a month's values, write the "
+     "month above them (e.g. 2026-11)")),
+    ([["序号", "指标", "月份", "数值", "", ""], [1, "重大事件数", "2026-10", 3, 7, 8]], "l.csv", 1,
+     ("columns E–F hold numbers but have no heading, so not read: if they are a month's values, write the month above "
+     "them (e.g. 2026-11)")),
+    ([["", "指标", "月份", "数值"], [1, "重大事件数", "2026-10", 3], [2, "SLA达成率", "2026-10", 97]], "n.csv", 2, None),
+    ([["指标", "2026-09", "2026-10", ""], ["重大事件数", 2, 3, "见附表"]], "t.csv", 2, None),
+])
+def test_numbers_under_a_blank_heading_are_said_not_read(rows, name, records, note):
+    """Found by fuzzing: a column of numbers whose heading was forgotten (the newest month's) was
+    dropped without a word. The file still loads, with a note. A blank-headed column of row numbers
+    left of the names, or of words, is no such column."""
+    if name.endswith(".csv"):
+        source = "".join(",".join(map(str, row)) + "\n" for row in rows).encode()
+    else:
+        def source(wb):
+            sheet = wb.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        source = _workbook(source)
+    parsed = parse_file(source, file_name=name)
+    assert len(parsed.records) == records            # read as before
+    unheaded = [w for w in parsed.warnings if "no heading" in w]
+    assert unheaded == ([note] if note else [])
+    if note and name == "w.xlsx":
+        assert message_text(note, "zh") == ("工作表“数据”:D 列有数字但没有表头,未读取:如果是某个月的数值,请在其上方写明月份"
+                                            "(如 2026-11)")
+
+
 def test_a_decimal_comma_is_refused_with_the_number_to_write():
     """10,5 from a spreadsheet set up for Europe (its CSV separated by ;) is 10.5 there, but 1,234
     groups thousands: the comma is not guessed at, the owner is told what to write."""
