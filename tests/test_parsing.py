@@ -426,6 +426,55 @@ def test_a_csv_with_months_under_a_title_year():
     assert parsed.warnings == ["the month columns B–C give no year; 2026 was taken from the title above the table"]
 
 
+@pytest.mark.parametrize("above", [
+    [["2026年IT服务指标"], ["（与2025年同期对比）"]],               # a subtitle just above the headings
+    [["2026年IT服务指标"], ["基准期：2025年"]],
+    [["2026年IT服务指标", "", "（2025年数据见附表）"]],              # a title row: 9月 took 2026 (A), 10月 2025 (C)
+    [["2026年IT服务指标", "（2025年数据见附表）"]],                  # its note over the first month
+])
+def test_a_title_line_just_above_the_months_is_not_their_year_heading(above):
+    """A line above 指标 | 9月 | 10月 that names a year left of the months is a title, not a row of
+    year headings: 2025 in （与2025年同期对比） gave the months 2025, overwriting last year's values,
+    and a title row with a second year further right split one table over two years. As titles
+    they name two years, so the months' year is not certain."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([*above, ["指标", "9月", "10月"], ["重大事件数", 2, 3]]):
+            ws.write_row(r, 0, row)
+    assert _refusal(_workbook(build), "m.xlsx") == (
+        "m.xlsx, sheet '数据': the month columns B–C (9月 … 10月) give no year that is certain: put the year above them "
+        "(e.g. 2026年) or write each month as 2026-01")
+
+
+_FROM_TITLE = "B–C give no year; 2026 was taken from the title above the table"
+_FROM_HEADING = "give no year; {} taken from the year heading above them"
+
+
+@pytest.mark.parametrize("above, headers, periods, note", [
+    ([["2026年"]], ["指标", "1月", "2月"], ["2026-01", "2026-02"], _FROM_TITLE),
+    ([["2026年IT服务指标"], ["文件编号：ITSM-2019-003"]], ["指标", "9月", "10月"], ["2026-09", "2026-10"], _FROM_TITLE),
+    ([["IT服务指标"], ["", ("2026年", 2)]], ["指标", "9月", "10月"], ["2026-09", "2026-10"],   # merged over B–C
+     "B–C " + _FROM_HEADING.format("2026 was")),
+    ([["", "2025年", "", "2026年"]], ["指标", "11月", "12月", "1月"], ["2025-11", "2025-12", "2026-01"],
+     "B–D " + _FROM_HEADING.format("2025 and 2026 were")),
+])
+def test_a_title_or_year_headings_just_above_the_months_still_give_their_year(above, headers, periods, note):
+    """A lone title year just above the months is still their year; a year heading over the first
+    month column (2026年 merged over them, its text in its first cell) or one over each year's
+    months still heads the months to its right."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([*above, headers, ["重大事件数", *range(2, len(headers) + 1)]]):
+            for c, cell in enumerate(row):
+                if isinstance(cell, tuple):
+                    ws.merge_range(r, c, r, c + cell[1] - 1, cell[0])
+                else:
+                    ws.write(r, c, cell)
+    parsed = parse_file(_workbook(build), file_name="m.xlsx")
+    assert _records(parsed) == [("重大事件数", period, value) for period, value in zip(periods, range(2, 10))]
+    assert parsed.warnings == [f"sheet '数据': the month columns {note}"]
+
+
 @pytest.mark.parametrize("title, sheet, headers, above", [
     (None, "Sheet1", ["指标", "1月", "2月", "3月"], None),                        # no year anywhere
     ("2025-2026年月报", "Sheet1", ["指标", "1月", "2月", "3月"], None),            # two years in the title
