@@ -44,6 +44,9 @@ _MONTHS_IN_TEXT = [
     re.compile(r"(?<![\d.])(\d{4})(\d{2})(?![\d.])"),
 ]
 _MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
+_NOT_A_YEAR = re.compile(    # a standard's year (ISO/IEC 20000-1:2018, GB/T 28827.1-2012), a code's (ITSM-2019-003)
+    r"(?<![a-z0-9])[a-z]{2,}(?:/[a-z]+)*\s*\d{3,}(?:[.-]\d+)*\s*[:-]\s*\d{4}(?!\d)"
+    r"|(?<![a-z0-9])[a-z]+[-_]?\d{4}[-_]\d{3,}(?!\d)", re.IGNORECASE)
 _DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年10月1日至2026年10月31日, 2026-10-01~2026-10-31
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*"
                r"(?:(?P<end_year>\d{4})\s*年\s*)?(?P<end_month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),
@@ -69,9 +72,11 @@ def _dates_as_named(text: str, days: bool) -> str:
     """A title or a name (NFKC, Arabic numerals) with its dates as year_in and months_in read them:
     without the day the file was made (制表日期:2026-11-05, or a whole date labelled only 日期, as in a
     form's 制表人:张三 日期:2026-11-05, or after the name of who made it, 制表:张三 2026-11-05; 统计日期
-    and 截止日期 are the data's own, and stay); the days of one month as that month; and with
-    days=False without any other whole date."""
-    text = _SIGNED.sub(" ", _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", _arabic(unicodedata.normalize("NFKC", text)))))
+    and 截止日期 are the data's own, and stay); without a standard's or a code's number (依据ISO/IEC
+    20000-1:2018, 文件编号:ITSM-2019-003), whose year is not the data's; the days of one month as that
+    month; and with days=False without any other whole date."""
+    text = _NOT_A_YEAR.sub(" ", _arabic(unicodedata.normalize("NFKC", text)))
+    text = _SIGNED.sub(" ", _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", text)))
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
     return text if days else _WHOLE_DATE.sub(" ", text)

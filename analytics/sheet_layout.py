@@ -486,22 +486,23 @@ def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | N
            file_name: str = "") -> tuple[dict[int, int], str] | None:
     """Each month column's year, and where it came from; None when that is not certain.
 
-    From the row above: the year heading over a month, or the nearest one to its left (a merged
-    heading keeps its text in its first cell). Otherwise the one year that the rows above the
-    table, the sheet's name and the file's name name (2026年IT服务指标.xlsx; an export date does not
-    count), if the months then run in order (10月 11月 12月 1月 under one title year is not certain)."""
-    if r > 0:
+    From the row above: the year heading over a month, or the nearest one to its left over the
+    months (a merged heading keeps its text in its first cell). A row naming a year left of the
+    months is a title line (2026年IT服务指标, （与2025年同期对比）), not year headings: then, as with no
+    row of year headings, the one year that the rows above the table, the sheet's name and the
+    file's name name (2026年IT服务指标.xlsx; an export date does not count), if the months then run
+    in order (10月 11月 12月 1月 under one title year is not certain)."""
+    if r > 0 and not any(year_in(_cell(rows[r - 1], c)) for c in range(min(months))):
         above, year, years = rows[r - 1], None, {}
-        for c in range(max(months) + 1):
+        for c in range(min(months), max(months) + 1):
             year = year_in(_cell(above, c)) or year
             if c in months and year:
                 years[c] = year
         if len(years) == len(months):
             in_year = {year: [months[c] for c in sorted(months) if years[c] == year] for year in set(years.values())}
             if not all(_in_order(months_of_year) for months_of_year in in_year.values()):
-                return None           # a title just above 11月 12月 1月, or 2025年 merged over them all
-            over_months = any(year_in(_cell(above, c)) for c in range(min(months), max(months) + 1))
-            return years, "the year heading above them" if over_months else "the title above the table"
+                return None           # 2025年 merged over 11月 12月 1月
+            return years, "the year heading above them"
         if years:
             return None
     named = _one_year(rows[:r], sheet_name, file_name)

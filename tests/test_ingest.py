@@ -1419,6 +1419,20 @@ def test_months_without_a_year_take_the_title_s_year_over_a_total_or_a_note_row(
     assert len(stored) == (6 if content.startswith(ACROSS) else 3)      # and MTTR's three in the tracking table
 
 
+def test_a_subtitle_naming_last_year_does_not_overwrite_last_year_s_values(catalogue, cli, tmp_path):
+    """9月 10月 under 2026年IT服务指标 and （与2025年同期对比） on the line just above them were loaded
+    as 2025-09 and 2025-10, replacing last year's values, with a note that 2025 came from the title.
+    The file is refused and last year's values stay."""
+    assert cli("ingest", _csv(tmp_path, "2025.csv", "指标,2025-09,2025-10\nMTTR,6.5,6.1\n"))[0] == 0
+    path = _sheet_file(tmp_path / "2026.xlsx", [["2026年IT服务指标"], ["（与2025年同期对比）"], ["指标", "9月", "10月"],
+                                                ["MTTR", 5.2, 5.0]])
+    code, _, err = cli("ingest", path)
+    assert code == 1
+    assert err.splitlines()[0] == ("2026.xlsx, sheet '月报': the month columns B–C (9月 … 10月) give no year that is "
+                                   "certain: put the year above them (e.g. 2026年) or write each month as 2026-01")
+    assert _stored(catalogue) == {("Incident MTTR", "2025-09"): 6.5, ("Incident MTTR", "2025-10"): 6.1}
+
+
 def test_a_workbook_s_months_without_a_year_take_the_title_s_year_over_an_average_row(catalogue, cli, tmp_path):
     """The same in a workbook, where the months are typed as numbers (1, 2) and the average row
     under them has its values as numbers."""

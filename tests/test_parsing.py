@@ -359,7 +359,11 @@ def test_months_written_without_a_year(written, expected):
 @pytest.mark.parametrize("written, expected", [
     ("2026年", 2026), ("2026", 2026), (2026, 2026), (2026.0, 2026), ("FY2026", 2026), ("２０２６年度", 2026),
     ("2026年IT服务指标月报", 2026), ("统计周期:2026年1月-10月", 2026), ("2025-2026年", None), ("20260", None),
-    (1989, None), ("月报", None), (None, None), (True, None),
+    (1989, None), ("月报", None), (None, None), (True, None), ("2026-10", 2026), ("2026/10", 2026),
+    # a standard's year and a code's are not the year the title names
+    ("IT服务指标（依据ISO/IEC 20000-1:2018）", None), ("ISO 9001:2015", None), ("GB/T 28827.1-2012", None),
+    ("文件编号：ITSM-2019-003", None), ("变更单CHG-2025-0412", None), ("2026年IT服务指标（依据ISO 9001:2015）", 2026),
+    ("ISO/IEC 20000-1：2018 2025-2026年", None),
 ])
 def test_the_one_year_a_heading_or_title_names(written, expected):
     assert year_in(written) == expected
@@ -420,6 +424,55 @@ def test_a_csv_with_months_under_a_title_year():
     parsed = parse_file("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n".encode("utf-8-sig"), file_name="m.csv")
     assert _sorted_records(parsed) == [("MTTR", "2026-09", 6.5), ("MTTR", "2026-10", 6.0)]
     assert parsed.warnings == ["the month columns B–C give no year; 2026 was taken from the title above the table"]
+
+
+@pytest.mark.parametrize("above", [
+    [["2026年IT服务指标"], ["（与2025年同期对比）"]],               # a subtitle just above the headings
+    [["2026年IT服务指标"], ["基准期：2025年"]],
+    [["2026年IT服务指标", "", "（2025年数据见附表）"]],              # a title row: 9月 took 2026 (A), 10月 2025 (C)
+    [["2026年IT服务指标", "（2025年数据见附表）"]],                  # its note over the first month
+])
+def test_a_title_line_just_above_the_months_is_not_their_year_heading(above):
+    """A line above 指标 | 9月 | 10月 that names a year left of the months is a title, not a row of
+    year headings: 2025 in （与2025年同期对比） gave the months 2025, overwriting last year's values,
+    and a title row with a second year further right split one table over two years. As titles
+    they name two years, so the months' year is not certain."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([*above, ["指标", "9月", "10月"], ["重大事件数", 2, 3]]):
+            ws.write_row(r, 0, row)
+    assert _refusal(_workbook(build), "m.xlsx") == (
+        "m.xlsx, sheet '数据': the month columns B–C (9月 … 10月) give no year that is certain: put the year above them "
+        "(e.g. 2026年) or write each month as 2026-01")
+
+
+_FROM_TITLE = "B–C give no year; 2026 was taken from the title above the table"
+_FROM_HEADING = "give no year; {} taken from the year heading above them"
+
+
+@pytest.mark.parametrize("above, headers, periods, note", [
+    ([["2026年"]], ["指标", "1月", "2月"], ["2026-01", "2026-02"], _FROM_TITLE),
+    ([["2026年IT服务指标"], ["文件编号：ITSM-2019-003"]], ["指标", "9月", "10月"], ["2026-09", "2026-10"], _FROM_TITLE),
+    ([["IT服务指标"], ["", ("2026年", 2)]], ["指标", "9月", "10月"], ["2026-09", "2026-10"],   # merged over B–C
+     "B–C " + _FROM_HEADING.format("2026 was")),
+    ([["", "2025年", "", "2026年"]], ["指标", "11月", "12月", "1月"], ["2025-11", "2025-12", "2026-01"],
+     "B–D " + _FROM_HEADING.format("2025 and 2026 were")),
+])
+def test_a_title_or_year_headings_just_above_the_months_still_give_their_year(above, headers, periods, note):
+    """A lone title year just above the months is still their year; a year heading over the first
+    month column (2026年 merged over them, its text in its first cell) or one over each year's
+    months still heads the months to its right."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([*above, headers, ["重大事件数", *range(2, len(headers) + 1)]]):
+            for c, cell in enumerate(row):
+                if isinstance(cell, tuple):
+                    ws.merge_range(r, c, r, c + cell[1] - 1, cell[0])
+                else:
+                    ws.write(r, c, cell)
+    parsed = parse_file(_workbook(build), file_name="m.xlsx")
+    assert _records(parsed) == [("重大事件数", period, value) for period, value in zip(periods, range(2, 10))]
+    assert parsed.warnings == [f"sheet '数据': the month columns {note}"]
 
 
 @pytest.mark.parametrize("title, sheet, headers, above", [
@@ -700,6 +753,42 @@ def test_long_months_without_a_year_take_the_one_year_a_title_or_name_gives(file
     assert parsed.warnings == [f"{where}the months in column B (月份) give no year; 2026 was taken from {source}"]
 
 
+_ISO_TITLE = "IT服务指标（依据ISO/IEC 20000-1:2018）"
+_LONG_SEP_OCT = [["指标", "月份", "数值"], ["SLA达成率", "9月", 95.1], ["SLA达成率", "10月", 95.3]]
+_WIDE_SEP_OCT = [["指标", "9月", "10月"], ["SLA达成率", 95.1, 95.3]]
+_NOT_CERTAIN = "names a month but no year, and the months beside it do not make the year certain: write it with its year"
+
+
+@pytest.mark.parametrize("rows, refused", [
+    (_LONG_SEP_OCT, [f"t.xlsx, sheet '数据', row 3, column B (月份): '9月' {_NOT_CERTAIN}, like 2026-09 or 2026年9月",
+                     f"t.xlsx, sheet '数据', row 4, column B (月份): '10月' {_NOT_CERTAIN}, like 2026-10 or 2026年10月"]),
+    (_WIDE_SEP_OCT, [("t.xlsx, sheet '数据': the month columns B–C (9月 … 10月) give no year that is certain: put the "
+                      "year above them (e.g. 2026年) or write each month as 2026-01")]),
+])
+@pytest.mark.parametrize("title", [_ISO_TITLE, "IT服务指标（依据GB/T 28827.1-2012）", "IT服务指标（文件编号：ITSM-2019-003）"])
+def test_a_standard_s_or_a_code_s_year_in_the_title_is_not_the_months_year(rows, refused, title):
+    """9月 and 10月 under IT服务指标（依据ISO/IEC 20000-1:2018）, in a long or a wide table, were loaded
+    as 2018-09 and 2018-10: the year of the standard, or of a code (ITSM-2019-003), was taken for
+    the months'. The title names no year, and months without one are refused."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([[title], *rows]):
+            ws.write_row(r, 0, row)
+    assert _refusal(_workbook(build), "t.xlsx").splitlines() == refused
+
+
+@pytest.mark.parametrize("rows, columns", [(_LONG_SEP_OCT, "months in column B (月份)"),
+                                           (_WIDE_SEP_OCT, "month columns B–C")])
+def test_beside_a_standard_s_year_the_one_year_the_file_name_names_is_the_months(rows, columns):
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        for r, row in enumerate([[_ISO_TITLE], *rows]):
+            ws.write_row(r, 0, row)
+    parsed = parse_file(_workbook(build), file_name="2026年IT服务指标.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3)]
+    assert parsed.warnings == [f"sheet '数据': the {columns} give no year; 2026 was taken from the file name"]
+
+
 def test_a_tracking_table_of_months_without_a_year_takes_the_title_year():
     """One row per month, one column per metric, 9月 and 10月 under a title naming 2026."""
     content = "2026年IT服务指标跟踪表,,\n月份,SLA达成率,事件平均解决时间\n9月,95.1,8.1\n10月,95.3,8.0\n"
@@ -779,6 +868,8 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     # a signature line: who made it, then the day (a whole date, with its day)
     ("制表：张三 2026-11-05", []), ("制表人：张三 2026年11月5日", []), ("审核人:李四 2026/11/06 09:30", []),
     ("IT服务月报（2026年10月） 填报人：信息科技部 2026-11-05", ["2026-10"]),
+    # a standard's number or a code is no month
+    ("依据GB/T 28827.1-2012 2026年10月月报", ["2026-10"]), ("ITSM-2019-003", []),
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
