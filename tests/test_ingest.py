@@ -276,6 +276,45 @@ def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tm
     assert _stored(catalogue) == {}
 
 
+SCALED = "name,name_zh,unit\nCost per ticket,单张工单成本,¥\nTicket volume,工单量,count\nMajor incidents,重大事件数,count\n"
+
+
+@pytest.fixture
+def scaled(catalogue, cli, tmp_path):
+    """The test catalogue and metrics kept in ¥ and as counts, whose values files write in 万元 or 万张."""
+    assert cli("metrics", "import", _csv(tmp_path, "scaled.csv", SCALED))[0] == 0
+    return catalogue
+
+
+@pytest.mark.parametrize("metric, unit, message", [
+    ("单张工单成本", "千元", "'Cost per ticket' is in 千元 here, but the catalogue keeps it in ¥; convert the values to ¥ first"),
+    ("单张工单成本", "万元", "'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; convert the values to ¥ first"),
+    ("工单量", "万张", "'Ticket volume' is in 万张 here, but the catalogue keeps it in count; convert the values to count first"),
+    ("重大事件数", "千次", ("'Major incidents' is in 千次 here, but the catalogue keeps it in count; convert the values to "
+                       "count first")),
+])
+def test_a_unit_column_naming_a_multiple_of_the_catalogue_s_unit_is_refused(scaled, cli, tmp_path, metric, unit,
+                                                                            message):
+    """1.2 in a row whose 单位 says 千元 is 1,200 元, and 1.2 万张 is 12,000 tickets: both were stored as
+    1.2, the multiple taken for a word not judged (as 次/月 is)."""
+    rows = [["指标", "月份", "数值", "单位"], ["SLA达成率", "2026-09", 95.1, "%"], [metric, "2026-09", 1.2, unit]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', row 3, column D (单位): {message}"]
+    assert _stored(scaled) == {}
+
+
+def test_a_unit_column_naming_the_catalogue_s_unit_or_a_word_it_does_not_know_loads(scaled, cli, tmp_path):
+    """The guard: 元 for a metric kept in ¥, 张 for a count, 小时 for h, % for a rate load; 次/月 is not judged."""
+    rows = [["指标", "月份", "数值", "单位"], ["单张工单成本", "2026-09", 92, "元"], ["工单量", "2026-09", 5200, "张"],
+            ["事件平均解决时间", "2026-09", 5.5, "小时"], ["SLA达成率", "2026-09", 95.1, "%"],
+            ["重大事件数", "2026-09", 2, "次/月"]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 0, err
+    assert _stored(scaled) == {("Cost per ticket", "2026-09"): 92, ("Ticket volume", "2026-09"): 5200,
+                               ("Incident MTTR", "2026-09"): 5.5, ("SLA attainment", "2026-09"): 95.1,
+                               ("Major incidents", "2026-09"): 2}
+
+
 def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
     """A file refused for a cell still gets the ingest's refusals of its rows, each naming its cell
     (what the refusal keeps of the rows carries their places), in Chinese too."""
