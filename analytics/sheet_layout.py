@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, name_key, unit_key
+from .names import header_key, is_unit, name_key, unit_key, unit_suffix
 from .periods import (
     is_quarter,
     made_on_label,
@@ -633,6 +633,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
+    if (given := _table_unit(sheet, table)) is not None:
+        records = _with_table_unit(records, *given)
     if sheet.name is None:
         problems = _split_by_a_comma(sheet, table, file_name) + _split_into_a_note(records, table, file_name) + problems
     problems = _refused_months(sheet, table, file_name) + problems
@@ -641,6 +643,32 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
                     "alone, or marked (实际), holds that month's values")] if unread else []
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
+
+
+def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
+    """The unit the table's values are written in, as a 单位 column would give it, with the cell
+    that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)).
+    Only a unit whose spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
+    if "value" in table.roles and (split := unit_suffix(table.headers[table.roles["value"]])) and is_unit(split[1]):
+        return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
+    return None
+
+
+def _with_table_unit(records: pd.DataFrame, unit: str, column: str, row: int) -> pd.DataFrame:
+    """The records with the table's unit (_table_unit) and its cell where they have none of their own:
+    a 单位 column's, or a unit typed in the cell (1200元), says more of its row than the heading."""
+    missing = records["unit"].isna().to_numpy()
+    if not missing.any():
+        return records
+    records = records.copy()
+    for name, value in (("unit", unit), ("unit_column", column), ("unit_row", row)):
+        cells = records[name].array if isinstance(records[name].dtype, pd.CategoricalDtype) else pd.Categorical(
+            records[name])
+        categories = cells.categories if value in cells.categories else pd.Index([*cells.categories, value])
+        codes = cells.codes.astype("int32")                          # the categories kept their places
+        codes[missing] = categories.get_loc(value)
+        records[name] = pd.Categorical.from_codes(codes, categories=categories)
+    return records
 
 
 def _refused_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:

@@ -315,6 +315,37 @@ def test_a_unit_column_naming_the_catalogue_s_unit_or_a_word_it_does_not_know_lo
                                ("Major incidents", "2026-09"): 2}
 
 
+@pytest.mark.parametrize("heading, rows, where, message", [
+    ("数值（万元）", [["单张工单成本", "2026-10", 0.12], ["单张工单成本", "2026-11", 0.13]], "column C (数值（万元）)",
+     "'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; convert the values to ¥ first (2 rows: 2–3)"),
+    ("value (min)", [["事件平均解决时间", "2026-10", 270]], "column C (value (min))",
+     "'Incident MTTR' is in min here, but the catalogue keeps it in h; convert the values to h first"),
+    ("实际值(分钟)", [["SLA达成率", "2026-10", 95.1]], "column C (实际值(分钟))",
+     "'SLA attainment' is in 分钟 here, but the catalogue keeps it in %; convert the values to % first"),
+    ("数值（%）", [["重大事件数", "2026-10", 2]], "column C (数值（%）)",
+     "'Major incidents' is in % here, but the catalogue keeps it in count; convert the values to count first"),
+])
+def test_a_unit_in_the_value_column_s_heading_is_refused_when_it_is_another(scaled, cli, tmp_path, heading, rows,
+                                                                           where, message):
+    """0.12 under 数值（万元） is 1,200 元, and was stored as 0.12 ¥; 270 under value (min) as 270 h. The
+    heading's unit applies to its column as a 单位 column's to its row: the refusal names the heading."""
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", [["指标", "月份", heading], *rows]))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', row 1, {where}: {message}"]
+    assert _stored(scaled) == {}
+
+
+@pytest.mark.parametrize("heading, rows", [
+    ("数值（%）", [["SLA达成率", "2026-10", 95.1]]), ("实际值(小时)", [["事件平均解决时间", "2026-10", 5.5]]),
+    ("数值（元）", [["单张工单成本", "2026-10", 92]]), ("数值(次/月)", [["重大事件数", "2026-10", 2]]),  # not judged
+    ("数值（实际）", [["重大事件数", "2026-10", 2]]),                                                  # no unit
+    ("数值（万元）", [["单张工单成本", "2026-10", 92, "元"]]),            # the row's own 单位 says more than the heading
+])
+def test_a_unit_in_the_value_column_s_heading_that_is_the_catalogue_s_loads(scaled, cli, tmp_path, heading, rows):
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", [["指标", "月份", heading, "单位"], *rows]))
+    assert code == 0, err
+    assert list(_stored(scaled).values()) == [rows[0][2]]
+
+
 def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
     """A file refused for a cell still gets the ingest's refusals of its rows, each naming its cell
     (what the refusal keeps of the rows carries their places), in Chinese too."""
