@@ -48,7 +48,7 @@ from .values import (
     parse_values,
     without_bounds,
     written_as_percent,
-    written_in_currency,
+    written_with_a_sign,
 )
 
 HEADER_SEARCH_ROWS = 30
@@ -827,10 +827,11 @@ def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd
                                                                                 np.ndarray]:
     """Cells written as a number with its unit after it (4.5小时, 2次, 30 min) or as a duration (4:30,
     an Excel time cell: hours, in h:mm), which parse_values refuses, read as the number; with their
-    positions and units, and those of amounts written with a currency's sign (¥1,200, 1200元, $1,200),
-    for the records to carry: the ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for
-    a metric kept in h and 30分钟 is refused, as are ¥12,000 for one kept in 万元 and $12 for one kept
-    in 元. Each distinct cell is looked at once (an export may add 小时 to every value)."""
+    positions and units, and those of amounts written with a currency's sign (¥1,200, 1200元, $1,200)
+    or of per milles (5‰), for the records to carry: the ingest checks them against the catalogue's
+    unit, so 4.5小时 is 4.5 for a metric kept in h and 30分钟 is refused, as are ¥12,000 for one kept in
+    万元, $12 for one kept in 元 and 5‰ for one kept in % or h. Each distinct cell is looked at once (an
+    export may add 小时 to every value)."""
     positions, units = _NOTHING_TYPED
     read = ok.to_numpy(dtype=bool)                      # as parse_values read them: ¥94 is 94, 1.2万元 is not read
     bad = np.flatnonzero(~read)
@@ -844,7 +845,7 @@ def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd
             values.iloc[bad[hit]], ok.iloc[bad[hit]] = numbers[hit], True
             positions = bad[hit]
             units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes][hit]
-    for unit, written in written_in_currency(cells).items():
+    for unit, written in written_with_a_sign(cells).items():
         signed = np.flatnonzero(written & read)
         positions, units = (np.concatenate([positions, signed]),
                             np.concatenate([units, np.full(len(signed), unit, dtype=object)]))

@@ -276,7 +276,8 @@ def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tm
     assert _stored(catalogue) == {}
 
 
-SCALED = "name,name_zh,unit\nCost per ticket,单张工单成本,¥\nTicket volume,工单量,count\nMajor incidents,重大事件数,count\n"
+SCALED = ("name,name_zh,unit\nCost per ticket,单张工单成本,¥\nTicket volume,工单量,count\nMajor incidents,重大事件数,count\n"
+          "Repeat incident rate,重复事件率,%\nChange failure rate,变更失败率,‰\n")
 
 
 @pytest.fixture
@@ -344,6 +345,30 @@ def test_a_unit_in_the_value_column_s_heading_that_is_the_catalogue_s_loads(scal
     code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", [["指标", "月份", heading, "单位"], *rows]))
     assert code == 0, err
     assert list(_stored(scaled).values()) == [rows[0][2]]
+
+
+@pytest.mark.parametrize("rows, where, message", [
+    ([["指标", "月份", "数值"], ["重复事件率", "2026-10", "5‰"]], "row 2, column C (数值)",
+     "'Repeat incident rate' is in ‰ here, but the catalogue keeps it in %; convert the values to % first"),
+    ([["指标", "月份", "数值"], ["事件平均解决时间", "2026-10", "5‰"]], "row 2, column C (数值)",
+     "'Incident MTTR' is in ‰ here, but the catalogue keeps it in h; convert the values to h first"),
+    ([["指标", "2026-09", "2026-10"], ["重大事件数", 3, "2‰"]], "row 2, column C (2026-10)",
+     "'Major incidents' is in ‰ here, but the catalogue keeps it in count; convert the values to count first"),
+    ([["指标", "月份", "数值", "单位"], ["重复事件率", "2026-10", "5‰", "%"]], "row 2, column C (数值)",
+     "'5‰' is in ‰, but the row's unit is %: write the row's numbers in one unit"),
+])
+def test_a_per_mille_is_refused_for_a_metric_kept_in_another_unit(scaled, cli, tmp_path, rows, where, message):
+    """5‰ was stored as 5: 5 % for a rate kept in % (0.5 % meant), 5 h for MTTR, 2 incidents. The
+    product converts no unit (1.2万元, 270分钟 are refused too): ‰ is another unit, named at its cell."""
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "p.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"p.xlsx, sheet '月报', {where}: {message}"]
+    assert _stored(scaled) == {}
+
+
+def test_a_per_mille_loads_as_written_for_a_metric_kept_in_per_mille(scaled, cli, tmp_path):
+    code, _, err = cli("ingest", _csv(tmp_path, "p.csv", "指标,月份,数值\n变更失败率,2026-10,5‰\n重复事件率,2026-10,0.5%\n"))
+    assert code == 0, err
+    assert _stored(scaled) == {("Change failure rate", "2026-10"): 5, ("Repeat incident rate", "2026-10"): 0.5}
 
 
 def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
