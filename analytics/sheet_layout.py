@@ -645,12 +645,20 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note + notes)
 
 
+_UNIT_NOTE = re.compile(r"(?:单位|计量单位|units?)\s*[:：]\s*(?P<unit>[^\s,，;；:：()（）\[\]【】]{1,8})", re.IGNORECASE)
+
+
 def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
     """The unit the table's values are written in, as a 单位 column would give it, with the cell
-    that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)).
-    Only a unit whose spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
+    that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)),
+    else a note in the title rows above the table (IT成本指标（单位：万元）, 单位:千元). Only a unit whose
+    spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
     if "value" in table.roles and (split := unit_suffix(table.headers[table.roles["value"]])) and is_unit(split[1]):
         return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
+    for r, row in enumerate(sheet.head(table.header_row)):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and (note := _UNIT_NOTE.search(cell)) and is_unit(note["unit"]):
+                return note["unit"], column_letter(c), r + 1
     return None
 
 

@@ -347,6 +347,34 @@ def test_a_unit_in_the_value_column_s_heading_that_is_the_catalogue_s_loads(scal
     assert list(_stored(scaled).values()) == [rows[0][2]]
 
 
+@pytest.mark.parametrize("rows, where", [
+    ([["IT成本指标（单位：万元）"], ["指标", "2026-09", "2026-10"], ["单张工单成本", 0.12, 0.13]], "row 1, column A"),
+    ([["2026年IT服务月报", None, "单位:千元"], [], ["指标", "月份", "数值"], ["单张工单成本", "2026-10", 1.2]],
+     "row 1, column C"),
+])
+def test_a_unit_in_a_note_above_the_table_is_refused_when_it_is_another(scaled, cli, tmp_path, rows, where):
+    """0.12 and 0.13 under a title saying 单位：万元 were stored as 0.12 ¥ and 0.13 ¥: the note applies
+    to the table's values as a 单位 column's unit to its row, and the refusal names the note's cell."""
+    unit = "万元" if "万元" in rows[0][0] else "千元"
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    assert code == 1 and err.splitlines() == [
+        (f"t.xlsx, sheet '月报', {where}: 'Cost per ticket' is in {unit} here, but the catalogue keeps it in ¥; convert "
+         "the values to ¥ first")]
+    assert _stored(scaled) == {}
+
+
+@pytest.mark.parametrize("title, heading", [
+    ("IT成本指标（单位：元）", "数值"),                     # the catalogue's unit
+    ("填报单位：信息科技部", "数值"),                       # 单位 as the department reporting: no unit
+    ("IT成本指标（单位：万元）", "数值（元）"),              # the value column's heading says more
+])
+def test_a_note_above_the_table_naming_the_catalogue_s_unit_or_no_unit_loads(scaled, cli, tmp_path, title, heading):
+    rows = [[title], ["指标", "月份", heading], ["单张工单成本", "2026-10", 92]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    assert code == 0, err
+    assert _stored(scaled) == {("Cost per ticket", "2026-10"): 92}
+
+
 @pytest.mark.parametrize("rows, where, message", [
     ([["指标", "月份", "数值"], ["重复事件率", "2026-10", "5‰"]], "row 2, column C (数值)",
      "'Repeat incident rate' is in ‰ here, but the catalogue keeps it in %; convert the values to % first"),
