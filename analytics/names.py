@@ -51,6 +51,7 @@ def _header_key(text: str) -> str:
 
 
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")
+_COUNTED = ("个", "次", "件", "单", "张", "起", "项", "台", "人")     # what a count counts
 _UNIT_SPELLINGS = [
     {"h", "hr", "hrs", "hour", "hours", "小时", "时", "h:mm"},       # h:mm: a duration typed as 4:30
     {"min", "mins", "minute", "minutes", "分钟"},
@@ -60,11 +61,15 @@ _UNIT_SPELLINGS = [
     {"‰", "permille", "per mille", "千分比", "千分率"},
     {"¥", "元", "rmb", "cny", "yuan", "人民币"},
     {"万元", "万元人民币"},
+    {"千元", "千元人民币"},                        # other multiples of 元: 1.2 千元 is 1,200 元
+    {"百万元"},
+    {"亿元"},
     {"$", "us$", "usd", "美元", "美金"},            # other currencies: never taken for 元
     {"€", "eur", "欧元"},
     {"£", "gbp", "英镑"},
-    {"count", "number", "no.", "个", "次", "件", "单", "张", "起", "项", "台", "人", "个数", "次数", "数量"},
+    {"count", "number", "no.", *_COUNTED, "个数", "次数", "数量"},
     {"score", "points", "分", "分数", "得分"},
+    *({multiple + word for word in _COUNTED} for multiple in ("千", "万", "百万")),       # 1.2万张: 12,000
 ]
 _SAME_UNIT = {name_key(spelling): i for i, group in enumerate(_UNIT_SPELLINGS) for spelling in group}
 
@@ -130,7 +135,8 @@ def is_percent(unit: str) -> bool:
     return unit_key(unit) == unit_key("%")
 
 
-_NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)] for unit in ("h", "min", "s", "d", "count")}   # durations, counts
+_NEVER_NEGATIVE = {_SAME_UNIT[name_key(unit)]                                       # durations, counts (万张 too)
+                   for unit in ("h", "min", "s", "d", "count", "千个", "万个", "百万个")}
 
 
 def never_negative(unit: str | None) -> bool:
@@ -172,7 +178,8 @@ def is_count(unit: str | None) -> bool:
     return bool(unit) and unit_key(unit) == unit_key("count")
 
 
-_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)] for unit in ("元", "万元", "$", "€", "£", "‰")}  # amounts, ‰
+_NEVER_PERCENT = _NEVER_NEGATIVE | {_SAME_UNIT[name_key(unit)]                      # amounts, ‰
+                                    for unit in ("元", "万元", "千元", "百万元", "亿元", "$", "€", "£", "‰")}
 
 
 def never_percent(unit: str | None) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, name_key, unit_key
+from .names import header_key, is_unit, name_key, unit_key, unit_suffix
 from .periods import (
     is_quarter,
     made_on_label,
@@ -48,7 +48,7 @@ from .values import (
     parse_values,
     without_bounds,
     written_as_percent,
-    written_in_currency,
+    written_with_a_sign,
 )
 
 HEADER_SEARCH_ROWS = 30
@@ -634,6 +634,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
+    if (given := _table_unit(sheet, table)) is not None:
+        records = _with_table_unit(records, *given)
     if sheet.name is None:
         problems = _split_by_a_comma(sheet, table, file_name) + _split_into_a_note(records, table, file_name) + problems
     problems = _refused_months(sheet, table, file_name) + problems
@@ -661,6 +663,40 @@ def _numbers_without_heading(frame: pd.DataFrame, sheet: Sheet, table: Table) ->
     blank = [c for c in frame.columns if c > first and c not in used
              and all(c >= len(row) or _text(row[c]) == "" for row in heading_rows)]
     return [c for c in blank if parse_values(frame[c])[0].notna().any()]
+
+
+_UNIT_NOTE = re.compile(r"(?:单位|计量单位|units?)\s*[:：]\s*(?P<unit>[^\s,，;；:：()（）\[\]【】]{1,8})", re.IGNORECASE)
+
+
+def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
+    """The unit the table's values are written in, as a 单位 column would give it, with the cell
+    that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)),
+    else a note in the title rows above the table (IT成本指标（单位：万元）, 单位:千元). Only a unit whose
+    spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
+    if "value" in table.roles and (split := unit_suffix(table.headers[table.roles["value"]])) and is_unit(split[1]):
+        return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
+    for r, row in enumerate(sheet.head(table.header_row)):
+        for c, cell in enumerate(row):
+            if isinstance(cell, str) and (note := _UNIT_NOTE.search(cell)) and is_unit(note["unit"]):
+                return note["unit"], column_letter(c), r + 1
+    return None
+
+
+def _with_table_unit(records: pd.DataFrame, unit: str, column: str, row: int) -> pd.DataFrame:
+    """The records with the table's unit (_table_unit) and its cell where they have none of their own:
+    a 单位 column's, or a unit typed in the cell (1200元), says more of its row than the heading."""
+    missing = records["unit"].isna().to_numpy()
+    if not missing.any():
+        return records
+    records = records.copy()
+    for name, value in (("unit", unit), ("unit_column", column), ("unit_row", row)):
+        cells = records[name].array if isinstance(records[name].dtype, pd.CategoricalDtype) else pd.Categorical(
+            records[name])
+        categories = cells.categories if value in cells.categories else pd.Index([*cells.categories, value])
+        codes = cells.codes.astype("int32")                          # the categories kept their places
+        codes[missing] = categories.get_loc(value)
+        records[name] = pd.Categorical.from_codes(codes, categories=categories)
+    return records
 
 
 def _refused_months(sheet: Sheet, table: Table, file_name: str) -> list[Problem]:
@@ -819,10 +855,11 @@ def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd
                                                                                 np.ndarray]:
     """Cells written as a number with its unit after it (4.5小时, 2次, 30 min) or as a duration (4:30,
     an Excel time cell: hours, in h:mm), which parse_values refuses, read as the number; with their
-    positions and units, and those of amounts written with a currency's sign (¥1,200, 1200元, $1,200),
-    for the records to carry: the ingest checks them against the catalogue's unit, so 4.5小时 is 4.5 for
-    a metric kept in h and 30分钟 is refused, as are ¥12,000 for one kept in 万元 and $12 for one kept
-    in 元. Each distinct cell is looked at once (an export may add 小时 to every value)."""
+    positions and units, and those of amounts written with a currency's sign (¥1,200, 1200元, $1,200)
+    or of per milles (5‰), for the records to carry: the ingest checks them against the catalogue's
+    unit, so 4.5小时 is 4.5 for a metric kept in h and 30分钟 is refused, as are ¥12,000 for one kept in
+    万元, $12 for one kept in 元 and 5‰ for one kept in % or h. Each distinct cell is looked at once (an
+    export may add 小时 to every value)."""
     positions, units = _NOTHING_TYPED
     read = ok.to_numpy(dtype=bool)                      # as parse_values read them: ¥94 is 94, 1.2万元 is not read
     bad = np.flatnonzero(~read)
@@ -836,7 +873,7 @@ def _typed_units(cells: pd.Series, values: pd.Series, ok: pd.Series) -> tuple[pd
             values.iloc[bad[hit]], ok.iloc[bad[hit]] = numbers[hit], True
             positions = bad[hit]
             units = np.array([f[1] if f else None for f in found] + [None], dtype=object)[codes][hit]
-    for unit, written in written_in_currency(cells).items():
+    for unit, written in written_with_a_sign(cells).items():
         signed = np.flatnonzero(written & read)
         positions, units = (np.concatenate([positions, signed]),
                             np.concatenate([units, np.full(len(signed), unit, dtype=object)]))

@@ -289,11 +289,12 @@ def parse_categories(cells: pd.Series, adjust=None) -> tuple[pd.Series, pd.Serie
 
 
 _PERCENT_SIGN = re.compile(r"[%％]\s*\)?\s*$")       # 95%, 95 %, 95％, (3.5%)
-_CURRENCY_SIGNS = {                                          # the unit an amount's sign gives it
+_UNIT_SIGNS = {                                              # the unit an amount's sign, or ‰, gives it
     "元": re.compile(r"^\s*\(?\s*[¥￥]|元\s*\)?\s*$"),           # ¥1,200, ￥94, 1200元, (¥30)
     "$": re.compile(r"^\s*\(?\s*\$"),                             # $1,200, ($30)
     "€": re.compile(r"^\s*\(?\s*€|€\s*\)?\s*$"),                 # €1.200, 1200 €
     "£": re.compile(r"^\s*\(?\s*£"),
+    "‰": re.compile(r"‰\s*\)?\s*$"),                              # 5‰: 0.5 %, stored as 5 only in ‰
 }
 
 
@@ -304,11 +305,12 @@ def written_as_percent(cells: pd.Series) -> np.ndarray:
     return _written_with(cells, _PERCENT_SIGN)
 
 
-def written_in_currency(cells: pd.Series) -> dict[str, np.ndarray]:
-    """{unit: which cells are text carrying its sign} for the currencies written in the column: ¥1,200
-    or 1200元 is an amount in 元, 10,000 times what it means for a metric kept in 万元, and $1,200 is
-    no amount in 元 at all. Only the signs found are returned."""
-    found = {unit: _written_with(cells, sign) for unit, sign in _CURRENCY_SIGNS.items()}
+def written_with_a_sign(cells: pd.Series) -> dict[str, np.ndarray]:
+    """{unit: which cells are text carrying its sign} for the currencies and per milles written in the
+    column: ¥1,200 or 1200元 is an amount in 元, 10,000 times what it means for a metric kept in 万元,
+    $1,200 is no amount in 元 at all, and 5‰ is 0.5 % (parse_value reads it as 5, as written). Only
+    the signs found are returned."""
+    found = {unit: _written_with(cells, sign) for unit, sign in _UNIT_SIGNS.items()}
     return {unit: written for unit, written in found.items() if written.any()}
 
 

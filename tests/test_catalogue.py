@@ -251,6 +251,8 @@ def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli
     ("分钟", "h", True), ("小时", "h", False), ("h:mm", "小时", False), ("次/月", "h", False),    # unknown: not judged
     ("%", "h", True), ("%", "count", True), ("%", "万元", True), ("％", "‰", True),       # never a percentage
     ("%", "比例", False), ("%", "score", False), ("百分比", "%", False), ("%", None, False),  # may be one
+    ("千元", "¥", True), ("万元", "元", True), ("元", "千元", True), ("千元", "千元", False), ("人民币", "¥", False),
+    ("万张", "count", True), ("千次", "次", True), ("万次", "万次", False), ("张", "count", False),   # multiples
 ])
 def test_which_written_units_are_another_than_the_catalogue_s(written, kept, other):
     assert other_unit(written, kept) is other

@@ -276,6 +276,129 @@ def test_another_unit_is_refused_naming_the_cell_that_says_it(catalogue, cli, tm
     assert _stored(catalogue) == {}
 
 
+SCALED = ("name,name_zh,unit\nCost per ticket,单张工单成本,¥\nTicket volume,工单量,count\nMajor incidents,重大事件数,count\n"
+          "Repeat incident rate,重复事件率,%\nChange failure rate,变更失败率,‰\n")
+
+
+@pytest.fixture
+def scaled(catalogue, cli, tmp_path):
+    """The test catalogue and metrics kept in ¥ and as counts, whose values files write in 万元 or 万张."""
+    assert cli("metrics", "import", _csv(tmp_path, "scaled.csv", SCALED))[0] == 0
+    return catalogue
+
+
+@pytest.mark.parametrize("metric, unit, message", [
+    ("单张工单成本", "千元", "'Cost per ticket' is in 千元 here, but the catalogue keeps it in ¥; convert the values to ¥ first"),
+    ("单张工单成本", "万元", "'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; convert the values to ¥ first"),
+    ("工单量", "万张", "'Ticket volume' is in 万张 here, but the catalogue keeps it in count; convert the values to count first"),
+    ("重大事件数", "千次", ("'Major incidents' is in 千次 here, but the catalogue keeps it in count; convert the values to "
+                       "count first")),
+])
+def test_a_unit_column_naming_a_multiple_of_the_catalogue_s_unit_is_refused(scaled, cli, tmp_path, metric, unit,
+                                                                            message):
+    """1.2 in a row whose 单位 says 千元 is 1,200 元, and 1.2 万张 is 12,000 tickets: both were stored as
+    1.2, the multiple taken for a word not judged (as 次/月 is)."""
+    rows = [["指标", "月份", "数值", "单位"], ["SLA达成率", "2026-09", 95.1, "%"], [metric, "2026-09", 1.2, unit]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', row 3, column D (单位): {message}"]
+    assert _stored(scaled) == {}
+
+
+def test_a_unit_column_naming_the_catalogue_s_unit_or_a_word_it_does_not_know_loads(scaled, cli, tmp_path):
+    """The guard: 元 for a metric kept in ¥, 张 for a count, 小时 for h, % for a rate load; 次/月 is not judged."""
+    rows = [["指标", "月份", "数值", "单位"], ["单张工单成本", "2026-09", 92, "元"], ["工单量", "2026-09", 5200, "张"],
+            ["事件平均解决时间", "2026-09", 5.5, "小时"], ["SLA达成率", "2026-09", 95.1, "%"],
+            ["重大事件数", "2026-09", 2, "次/月"]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 0, err
+    assert _stored(scaled) == {("Cost per ticket", "2026-09"): 92, ("Ticket volume", "2026-09"): 5200,
+                               ("Incident MTTR", "2026-09"): 5.5, ("SLA attainment", "2026-09"): 95.1,
+                               ("Major incidents", "2026-09"): 2}
+
+
+@pytest.mark.parametrize("heading, rows, where, message", [
+    ("数值（万元）", [["单张工单成本", "2026-10", 0.12], ["单张工单成本", "2026-11", 0.13]], "column C (数值（万元）)",
+     "'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; convert the values to ¥ first (2 rows: 2–3)"),
+    ("value (min)", [["事件平均解决时间", "2026-10", 270]], "column C (value (min))",
+     "'Incident MTTR' is in min here, but the catalogue keeps it in h; convert the values to h first"),
+    ("实际值(分钟)", [["SLA达成率", "2026-10", 95.1]], "column C (实际值(分钟))",
+     "'SLA attainment' is in 分钟 here, but the catalogue keeps it in %; convert the values to % first"),
+    ("数值（%）", [["重大事件数", "2026-10", 2]], "column C (数值（%）)",
+     "'Major incidents' is in % here, but the catalogue keeps it in count; convert the values to count first"),
+])
+def test_a_unit_in_the_value_column_s_heading_is_refused_when_it_is_another(scaled, cli, tmp_path, heading, rows,
+                                                                           where, message):
+    """0.12 under 数值（万元） is 1,200 元, and was stored as 0.12 ¥; 270 under value (min) as 270 h. The
+    heading's unit applies to its column as a 单位 column's to its row: the refusal names the heading."""
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", [["指标", "月份", heading], *rows]))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', row 1, {where}: {message}"]
+    assert _stored(scaled) == {}
+
+
+@pytest.mark.parametrize("heading, rows", [
+    ("数值（%）", [["SLA达成率", "2026-10", 95.1]]), ("实际值(小时)", [["事件平均解决时间", "2026-10", 5.5]]),
+    ("数值（元）", [["单张工单成本", "2026-10", 92]]), ("数值(次/月)", [["重大事件数", "2026-10", 2]]),  # not judged
+    ("数值（实际）", [["重大事件数", "2026-10", 2]]),                                                  # no unit
+    ("数值（万元）", [["单张工单成本", "2026-10", 92, "元"]]),            # the row's own 单位 says more than the heading
+])
+def test_a_unit_in_the_value_column_s_heading_that_is_the_catalogue_s_loads(scaled, cli, tmp_path, heading, rows):
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", [["指标", "月份", heading, "单位"], *rows]))
+    assert code == 0, err
+    assert list(_stored(scaled).values()) == [rows[0][2]]
+
+
+@pytest.mark.parametrize("rows, where", [
+    ([["IT成本指标（单位：万元）"], ["指标", "2026-09", "2026-10"], ["单张工单成本", 0.12, 0.13]], "row 1, column A"),
+    ([["2026年IT服务月报", None, "单位:千元"], [], ["指标", "月份", "数值"], ["单张工单成本", "2026-10", 1.2]],
+     "row 1, column C"),
+])
+def test_a_unit_in_a_note_above_the_table_is_refused_when_it_is_another(scaled, cli, tmp_path, rows, where):
+    """0.12 and 0.13 under a title saying 单位：万元 were stored as 0.12 ¥ and 0.13 ¥: the note applies
+    to the table's values as a 单位 column's unit to its row, and the refusal names the note's cell."""
+    unit = "万元" if "万元" in rows[0][0] else "千元"
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    assert code == 1 and err.splitlines() == [
+        (f"t.xlsx, sheet '月报', {where}: 'Cost per ticket' is in {unit} here, but the catalogue keeps it in ¥; convert "
+         "the values to ¥ first")]
+    assert _stored(scaled) == {}
+
+
+@pytest.mark.parametrize("title, heading", [
+    ("IT成本指标（单位：元）", "数值"),                     # the catalogue's unit
+    ("填报单位：信息科技部", "数值"),                       # 单位 as the department reporting: no unit
+    ("IT成本指标（单位：万元）", "数值（元）"),              # the value column's heading says more
+])
+def test_a_note_above_the_table_naming_the_catalogue_s_unit_or_no_unit_loads(scaled, cli, tmp_path, title, heading):
+    rows = [[title], ["指标", "月份", heading], ["单张工单成本", "2026-10", 92]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    assert code == 0, err
+    assert _stored(scaled) == {("Cost per ticket", "2026-10"): 92}
+
+
+@pytest.mark.parametrize("rows, where, message", [
+    ([["指标", "月份", "数值"], ["重复事件率", "2026-10", "5‰"]], "row 2, column C (数值)",
+     "'Repeat incident rate' is in ‰ here, but the catalogue keeps it in %; convert the values to % first"),
+    ([["指标", "月份", "数值"], ["事件平均解决时间", "2026-10", "5‰"]], "row 2, column C (数值)",
+     "'Incident MTTR' is in ‰ here, but the catalogue keeps it in h; convert the values to h first"),
+    ([["指标", "2026-09", "2026-10"], ["重大事件数", 3, "2‰"]], "row 2, column C (2026-10)",
+     "'Major incidents' is in ‰ here, but the catalogue keeps it in count; convert the values to count first"),
+    ([["指标", "月份", "数值", "单位"], ["重复事件率", "2026-10", "5‰", "%"]], "row 2, column C (数值)",
+     "'5‰' is in ‰, but the row's unit is %: write the row's numbers in one unit"),
+])
+def test_a_per_mille_is_refused_for_a_metric_kept_in_another_unit(scaled, cli, tmp_path, rows, where, message):
+    """5‰ was stored as 5: 5 % for a rate kept in % (0.5 % meant), 5 h for MTTR, 2 incidents. The
+    product converts no unit (1.2万元, 270分钟 are refused too): ‰ is another unit, named at its cell."""
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "p.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"p.xlsx, sheet '月报', {where}: {message}"]
+    assert _stored(scaled) == {}
+
+
+def test_a_per_mille_loads_as_written_for_a_metric_kept_in_per_mille(scaled, cli, tmp_path):
+    code, _, err = cli("ingest", _csv(tmp_path, "p.csv", "指标,月份,数值\n变更失败率,2026-10,5‰\n重复事件率,2026-10,0.5%\n"))
+    assert code == 0, err
+    assert _stored(scaled) == {("Change failure rate", "2026-10"): 5, ("Repeat incident rate", "2026-10"): 0.5}
+
+
 def test_a_refused_file_s_other_unit_and_target_below_zero_name_their_cells(catalogue, tmp_path):
     """A file refused for a cell still gets the ingest's refusals of its rows, each naming its cell
     (what the refusal keeps of the rows carries their places), in Chinese too."""
