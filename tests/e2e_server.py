@@ -67,6 +67,28 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     _app_idle(page, timeout)
 
 
+def choose(page, box, option: str, exact: bool = True) -> None:
+    """Pick `option` in a select box or multiselect `box` and wait for the run it causes. The
+    option's text is typed first, so the list holds it at the top: clicked in a long list still
+    scrolling open, an option was missed (the list left open, nothing chosen), and a box clicked
+    while its expander was still opening did not open at all (so it is opened again)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    target = page.get_by_role("option", name=option, exact=exact).first
+    for attempt in range(3):
+        box.click()
+        page.keyboard.type(option)
+        try:
+            target.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")             # closes the list and clears what was typed
+    with rerun_after(page):
+        target.click()
+
+
 def _app_idle(page, timeout: float) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     exceptions = page.locator('[data-testid="stException"]')

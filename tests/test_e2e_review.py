@@ -12,6 +12,7 @@ from analytics.store import Store
 from tests.e2e_server import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    choose,
     rerun_after,
     streamlit_server,
     wait_for_app,
@@ -59,9 +60,7 @@ def test_scorecard_period_language_and_metric_detail(server, page):
     page.screenshot(path=str(directory / "scorecard-zh.png"), full_page=True)
 
     # change the period
-    page.get_by_test_id("stSelectbox").first.click()
-    with rerun_after(page):
-        page.get_by_role("option", name="2026-06").click()
+    choose(page, page.get_by_test_id("stSelectbox").first, "2026-06")
     expect(page).to_have_url(re.compile(r"period=2026-06"))
 
     # switch to English in the sidebar
@@ -104,9 +103,7 @@ def test_the_meeting_keeps_its_month_and_process_through_the_back_link_and_the_s
     url, directory = server
     with rerun_after(page):
         page.goto(f"{url}/scorecard?lang=zh&period=2026-09")
-    page.get_by_test_id("stMultiSelect").first.click()
-    with rerun_after(page):
-        page.get_by_role("option", name="事件管理", exact=True).click()      # the catalogue's incident, in Chinese
+    choose(page, page.get_by_test_id("stMultiSelect").first, "事件管理")      # the catalogue's incident, in Chinese
     page.keyboard.press("Escape")
     grid = page.get_by_test_id("stDataFrame").first
     box = grid.bounding_box()
