@@ -216,10 +216,12 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
                 "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
                 "metric_column": None, "unit_column": None, "unit_row": None, "target_column": None,
-                "target_row": None, "value_column": None}
+                "target_row": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
+    if "value_column" not in frame.columns:
+        frame["value_column"] = frame["column"]            # a value's column, named by its letter alone
     if "row" not in frame.columns:
         frame["row"] = np.arange(2, len(frame) + 2)
     frame = frame[RECORD_COLUMNS]
@@ -639,10 +641,9 @@ def _refuse_percent_for_other_units(frame: pd.DataFrame, lookup, file_name: str)
     written &= np.isin(frame["metric_id"].to_numpy(dtype="float64", na_value=np.nan), never)  # a new metric: no unit
     problems = [Problem(percent_problem(value, lookup.names[int(metric_id)], lookup.units[int(metric_id)]),
                         file=file_name, sheet=sheet if isinstance(sheet, str) else None, row=int(row),
-                        column=_text_or_none(labelled) or _text_or_none(column))
-                for metric_id, value, sheet, row, column, labelled in frame.loc[
-                    written, ["metric_id", "value", "sheet", "row", "column", "value_column"]].head(200).itertuples(
-                    index=False)]
+                        column=_text_or_none(column))
+                for metric_id, value, sheet, row, column in frame.loc[
+                    written, ["metric_id", "value", "sheet", "row", "value_column"]].head(200).itertuples(index=False)]
     if problems:
         raise InputRefused(problems)
 
@@ -655,13 +656,13 @@ def _refuse_below_zero(frame: pd.DataFrame, lookup, file_name: str) -> None:
     if not below.any():
         return
     problems = []
-    for metric_id, value, target, sheet, row, letter, column, target_column, target_row in frame.loc[
-            below, ["metric_id", "value", "target", "sheet", "row", "column", "value_column", "target_column",
+    for metric_id, value, target, sheet, row, column, target_column, target_row in frame.loc[
+            below, ["metric_id", "value", "target", "sheet", "row", "value_column", "target_column",
                     "target_row"]].itertuples(index=False):
         if metric_id is pd.NA or metric_id <= 0:                  # a metric created by this file has no unit yet
             continue
         name, unit = lookup.names[int(metric_id)], lookup.units.get(int(metric_id))
-        for why, cell, cell_row in ((below_zero_problem(value, name, unit), _text_or_none(column) or letter, row),
+        for why, cell, cell_row in ((below_zero_problem(value, name, unit), column, row),
                                     (below_zero_problem(target, name, unit, "the target"), target_column, target_row)):
             if why:
                 problems.append(Problem(why, file=file_name, sheet=sheet if isinstance(sheet, str) else None,

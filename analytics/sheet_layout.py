@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, is_unit, name_key, unit_key, unit_suffix
+from .names import header_key, is_unit, name_key, unit_key, unit_suffix, without_marks
 from .periods import (
     is_quarter,
     made_on_label,
@@ -1673,14 +1673,12 @@ def _not_a_number(cell: object, what: str = "") -> str:
         return f"{refused}: write 0 if none happened, or leave the cell blank if it was not measured"
     if _DECIMAL_COMMA.fullmatch(text):                 # 10,5 from a spreadsheet set up for Europe
         return f"{refused}: if the comma is the decimal point, write {text.replace(',', '.')}"
-    if (marked := _FOOTNOTED.fullmatch(text)) is not None:         # 97.5¹, 97.5*, 97.5[1]: which is the number?
-        return f"{refused}: write {marked['number']} and put the footnote's text in a note (备注) column"
+    if (marked := without_marks(text)) is not None and parse_value(marked)[1]:    # 97.5¹, 97.5*, 97.5[1]
+        return f"{refused}: write {marked} and put the footnote's text in a note (备注) column"
     return refused
 
 
 _DECIMAL_COMMA = re.compile(r"-?\d+,(?:\d{1,2}|\d{4,})")    # not 1,234: three digits after it group thousands
-_FOOTNOTED = re.compile(r"(?P<number>-?[\d,]*\.?\d+%?)\s*(?:[*※★☆]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[(（\[【]\s*注?\s*\d{1,2}\s*[)）\]】]"
-                        r"|注\d{1,2})")   # a number with a footnote's mark after it, as names carry them (names._MARKED)
 
 
 def _number_problems(frame: pd.DataFrame, columns: list[int], ok: np.ndarray, table: Table, sheet: Sheet,
