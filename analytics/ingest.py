@@ -40,7 +40,14 @@ from .names import (
 )
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
 from .periods import this_month
-from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
+from .plausibility import (
+    CellDoubt,
+    CountDoubt,
+    ScaleDoubt,
+    fractional_counts,
+    odd_cells,
+    scale_warnings,
+)
 from .readers import read_bytes
 from .store import Store, data_version_in
 from .values import factorize_cells, factorize_used
@@ -60,7 +67,7 @@ class FilePlan:
     changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
     new_metrics: list[str] = field(default_factory=list)
     new_metric_fields: list[dict] = field(default_factory=list)   # each new metric's direction, unit, decimals
-    doubts: list[ScaleDoubt | CellDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
+    doubts: list[ScaleDoubt | CellDoubt | CountDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
 
     def count(self, status: str) -> int:
         return int(self._status_counts.get(status, 0))
@@ -359,6 +366,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *target_notes])
     doubts = scale_warnings(con, frame, lookup)
     doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
+    doubts += fractional_counts(con, frame, lookup)
     return FilePlan(file_name, sha, parsed, frame, new_metrics, _what_new_metrics_are(frame, new_metrics), doubts)
 
 

@@ -266,6 +266,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
       r"values so far \(median (?P<r>\S+)\): were minutes written for seconds\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把分钟数当成了秒数?"),
+    ((r"'(?P<m>.*)' is a count, but (?P<cells>.*) in this file (?:is|are) not whole: was a dot written to group "
+      r"thousands \(1\.234 for 1234\), or an average for a count\?"),
+     "“{m}”是计数指标,但本文件中的 {cells} 不是整数:是否用点号分隔了千位(1.234 表示 1234),或把平均数填成了计数?"),
     ((r"'(?P<m>.*)' is kept in %, but (?P<cells>.*) in this file (?:is|are) about a hundredth of its other values "
       r"\(median (?P<l>\S+)\): was a fraction written for a percentage \(0\.95 for 95%\)\?"),
      "“{m}”以 % 计,但本文件中的 {cells} 只有其他数值(中位数 {l})的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?"),

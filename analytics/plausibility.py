@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import MetricLookup
-from .names import same_unit
+from .names import is_count, same_unit
 
 # (unit the catalogue keeps, lowest and highest ratio file / so far, what was probably written)
 _SUSPECT = [
@@ -68,14 +68,44 @@ class CellDoubt:
     question: str = "was a fraction written for a percentage (0.95 for 95%)?"
 
     def text(self, name: str | None = None) -> str:
-        cells = ", ".join(f"{value:g} ({cell})" for value, cell in zip(self.values[:5], self.cells[:5], strict=True))
-        cells += " …" * (len(self.values) > 5)
-        return (f"'{name or self.metric}' is kept in %, but {cells} in this file "
+        return (f"'{name or self.metric}' is kept in %, but {_listed(self.values, self.cells)} in this file "
                 f"{'is' if len(self.values) == 1 else 'are'} {self.how} its other values (median "
                 f"{self.level:g}): {self.question}")
 
     def __str__(self) -> str:
         return self.text()
+
+
+@dataclass(frozen=True)
+class CountDoubt:
+    """Values of a count that are not whole. A semicolon CSV from a European system writes 1.234
+    for 1,234 tickets (a dot grouping thousands), read as 1.234; 2.5 major incidents is an average
+    written for a count. Either loads as a number, so the file passes every other check."""
+
+    metric: str
+    values: tuple[float, ...]
+    cells: tuple[str, ...]  # where each is: C5, or 数据!C5 in a workbook
+
+    def text(self, name: str | None = None) -> str:
+        return (f"'{name or self.metric}' is a count, but {_listed(self.values, self.cells)} in this file "
+                f"{'is' if len(self.values) == 1 else 'are'} not whole: was a dot written to group thousands "
+                "(1.234 for 1234), or an average for a count?")
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def _listed(values: tuple[float, ...], cells: tuple[str, ...]) -> str:
+    """The first five values with their cells, '0.953 (C2), 1.234 (数据!C5) …'."""
+    listed = ", ".join(f"{value:.15g} ({cell})" for value, cell in zip(values[:5], cells[:5], strict=True))
+    return listed + " …" * (len(values) > 5)
+
+
+def _cells(frame: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
+    """Where each of `rows` (positions in `frame`) was read: C5, or 数据!C5 when the file has sheets."""
+    where = frame.iloc[rows][["sheet", "column", "row"]]
+    return tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
+                 where.itertuples(index=False))
 
 
 # (a cell suspected: above this, at or under that; ratio to the level; how; the question)
@@ -110,12 +140,31 @@ def odd_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: Metri
         level = levels.reindex(ids).to_numpy()                                      # each row's metric's level
         odd = suspect & (values >= low * level) & (values <= high * level)        # NaN (no level) is neither
         for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
-            where = frame.iloc[rows.to_numpy()][["sheet", "column", "row"]]
-            cells = tuple(f"{sheet}!" * isinstance(sheet, str) + f"{column}{row}" for sheet, column, row in
-                          where.itertuples(index=False))
-            doubts.append(CellDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()), cells,
+            doubts.append(CellDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()),
+                                    _cells(frame, rows.to_numpy()),
                                     float(levels[metric_id]), how, question))
     return doubts
+
+
+def fractional_counts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[CountDoubt]:
+    """For each metric kept as a count, its values in the file that are not whole; a count whose
+    stored values already hold fractions (an average the catalogue keeps as a count) is not judged."""
+    counts = np.fromiter((i for i, unit in lookup.units.items() if is_count(unit)), dtype="int64")
+    if not len(counts):
+        return []
+    ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
+    values = frame["value"].to_numpy(dtype="float64")
+    odd = np.isin(ids, counts) & np.isfinite(values)
+    odd[odd] = values[odd] != np.round(values[odd])
+    if not odd.any():
+        return []
+    suspects = [int(i) for i in np.unique(ids[odd])]
+    averaged = {i for (i,) in con.execute(
+        "SELECT DISTINCT metric_id FROM current_observation WHERE list_contains(?, metric_id) AND value <> round(value)",
+        [suspects]).fetchall()}
+    return [CountDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()),
+                       _cells(frame, rows.to_numpy()))
+            for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]) if int(metric_id) not in averaged]
 
 
 def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:

@@ -1174,6 +1174,37 @@ def test_a_fraction_question_names_five_cells_at_most():
                                  "file are about a hundredth")
 
 
+def test_a_count_that_is_not_whole_is_questioned_by_its_cells(scaled, cli, tmp_path):
+    """Found by a fuzz campaign: a semicolon CSV from a European system writes 1.234 for 1,234
+    tickets, and it loaded as 1.234 without a word; 2.5 major incidents is an average written for a
+    count. Both are counts (工单量, 重大事件数): questioned, still loaded. 5200 and 3 are whole: no question."""
+    month = _csv(tmp_path, "m.csv", "指标;2026-09;2026-10\n工单量;5200;1.234\n重大事件数;3;2.5\n重复事件率;1.5;2.25\n")
+    code, out, err = cli("ingest", month)
+    assert code == 0, err
+    assert "warning:" not in out                     # stderr only: stdout is the summary a script parses
+    warnings = [line.removeprefix("  warning: ") for line in err.splitlines() if "warning:" in line]
+    assert warnings == [
+        ("'Ticket volume' is a count, but 1.234 (C2) in this file is not whole: was a dot written to group thousands "
+         "(1.234 for 1234), or an average for a count?"),
+        ("'Major incidents' is a count, but 2.5 (C3) in this file is not whole: was a dot written to group thousands "
+         "(1.234 for 1234), or an average for a count?")]
+    assert _stored(scaled)[("Ticket volume", "2026-10")] == 1.234          # a question, not a refusal
+    assert message_text(warnings[1], "zh") == (
+        "“Major incidents”是计数指标,但本文件中的 2.5 (C3) 不是整数:是否用点号分隔了千位(1.234 表示 1234),"
+        "或把平均数填成了计数?")
+
+
+def test_a_count_whose_stored_values_hold_fractions_is_not_questioned(scaled, cli, tmp_path):
+    """An average the catalogue keeps as a count (工单量 4.5 per agent, stored before): its next
+    fraction is how it is written, not a slip. 重大事件数 has only whole values stored: questioned."""
+    assert cli("ingest", _csv(tmp_path, "h.csv", "指标,2026-08\n工单量,4.5\n重大事件数,2\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "m.csv", "指标,2026-09\n工单量,4.25\n重大事件数,1.5\n"))
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "warning:" in line] == [
+        ("  warning: 'Major incidents' is a count, but 1.5 (B3) in this file is not whole: was a dot written to group "
+         "thousands (1.234 for 1234), or an average for a count?")]
+
+
 @pytest.mark.parametrize("unit, so_far, this_month, expected", [
     # 350 and 370 元 so far (median 360); 0.036 / 360 = 0.0001: 万元 written for 元
     ("元", (350, 370), 0.036, ("about a ten-thousandth of its values so far (median 360): were amounts in 万元 "
