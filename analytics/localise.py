@@ -155,6 +155,12 @@ _ZH: list[tuple[str, str]] = [
      "工作表“{s}”:{c} 列有数字但没有表头,未读取:如果是某个月的数值,请在其上方写明月份(如 2026-11)"),
     ((r"columns? (?P<c>.*) (?:holds numbers but has|hold numbers but have) no heading, so not read: if they are a "
       r"month's values, write the month above them \(e\.g\. 2026-11\)"), "{c} 列有数字但没有表头,未读取:如果是某个月的数值,请在其上方写明月份(如 2026-11)"),
+    ((r"sheet '(?P<s>.*)': the columns (?P<headed>.*) name a quarter or half-year, not a month, so were not read: the "
+      r"dashboard follows metrics month by month"),
+     "工作表“{s}”:{headed}是季度或半年,不是月份,未读取:看板按月跟踪指标"),
+    ((r"the columns (?P<headed>.*) name a quarter or half-year, not a month, so were not read: the dashboard follows "
+      r"metrics month by month"),
+     "{headed}是季度或半年,不是月份,未读取:看板按月跟踪指标"),
     ((r"sheet '(?P<s>.*)': the columns (?P<headed>.*) name a month but were not read: only a month heading alone, or "
       r"marked \(实际\), holds that month's values"),
      "工作表“{s}”:{headed}含有月份但未读取:只有单独的月份表头或注明(实际)的月份列才作为该月的数值读取"),

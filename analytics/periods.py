@@ -206,6 +206,15 @@ def is_quarter(value: object) -> bool:
     return isinstance(value, str) and bool(_QUARTER.match(unicodedata.normalize("NFKC", value).strip().lower()))
 
 
+_HALF_YEAR = re.compile(r"^(?:\d{4}\s*年?\s*[-/]?\s*)?(?:[上下]半年度?|h\s*[12])$")
+
+
+def is_quarter_or_half_year(value: object) -> bool:
+    """Whether a header names a quarter or a half-year (2026年上半年, H1): a figure for several months."""
+    return is_quarter(value) or (isinstance(value, str) and bool(
+        _HALF_YEAR.match(unicodedata.normalize("NFKC", value).strip().lower())))
+
+
 def months_in(value: object, days: bool = True) -> list[str] | None:
     """The months ('YYYY-MM') a title, sheet name or file name names: 2026年10月IT服务月报 gives
     ['2026-10']; nothing gives []. None when what it names is not one month or several but a span

@@ -27,6 +27,7 @@ from .errors import Problem, column_letter, spans
 from .names import header_key, is_unit, name_key, unit_key, unit_suffix, without_marks
 from .periods import (
     is_quarter,
+    is_quarter_or_half_year,
     made_on_label,
     month_as_number,
     month_without_year,
@@ -642,27 +643,48 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     unread = ", ".join(f"{column_letter(c)} ({text})" for c, text in table.unread_months.items())
     unread_note = [(f"{_where(sheet)}the columns {unread} name a month but were not read: only a month heading "
                     "alone, or marked (实际), holds that month's values")] if unread else []
-    unheaded = _numbers_without_heading(frame, sheet, table)
+    unread_columns = _unread_columns(frame, sheet, table)
+    unheaded = _numbers_without_heading(frame, unread_columns)
     unheaded_note = [(f"{_where(sheet)}{'columns' if len(unheaded) > 1 else 'column'} {spans(unheaded, column_letter)} "
                       f"{'hold numbers but have' if len(unheaded) > 1 else 'holds numbers but has'} no heading, so "
                       "not read: if they are a month's values, write the month above them (e.g. 2026-11)")
                      ] if unheaded else []
+    if quarters := _quarters_beside_months(frame, unread_columns):
+        unheaded_note.append(f"{_where(sheet)}the columns {', '.join(f'{column_letter(c)} ({h})' for c, h in quarters.items())} "
+                             "name a quarter or half-year, not a month, so were not read: the dashboard follows metrics "
+                             "month by month")
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
             + unheaded_note + notes)
 
 
-def _numbers_without_heading(frame: pd.DataFrame, sheet: Sheet, table: Table) -> list[int]:
-    """Columns right of the metric column that hold numbers under a blank heading: the newest month's
-    heading forgotten (指标 | 2026-09 | 2026-10 | (blank)). Nothing reads them, and nobody would
-    know. A blank-headed column left of the names is the rows' numbering (序号), and is not one."""
+def _unread_columns(frame: pd.DataFrame, sheet: Sheet, table: Table) -> dict[int, list[str]]:
+    """Columns right of the metric column that nothing reads, with the texts of their heading rows,
+    each to be looked into only if it holds numbers (_holds_numbers). Left of the names, a column is
+    the rows' numbering (序号), and is not one."""
     used = {*table.roles.values(), *table.period_columns, *table.target_columns, *table.metric_columns}
     heading_rows = [table.headers] + ([sheet.head(table.month_row + 1)[table.month_row]]
                                       if table.month_row is not None and table.month_row != table.header_row else [])
     first = table.roles.get("metric", min(used, default=0))
-    blank = [c for c in frame.columns if c > first and c not in used
-             and all(c >= len(row) or _text(row[c]) == "" for row in heading_rows)]
-    return [c for c in blank if parse_values(frame[c])[0].notna().any()]
+    return {c: [_text(row[c]) if c < len(row) else "" for row in heading_rows] for c in frame.columns
+            if c > first and c not in used}
+
+
+def _holds_numbers(column: pd.Series) -> bool:
+    return bool(parse_values(column)[0].notna().any())
+
+
+def _numbers_without_heading(frame: pd.DataFrame, unread: dict[int, list[str]]) -> list[int]:
+    """Unread columns (_unread_columns) under a blank heading: the newest month's heading forgotten
+    (指标 | 2026-09 | 2026-10 | (blank)). Nothing reads them, and nobody would know."""
+    return [c for c, headings in unread.items() if not any(headings) and _holds_numbers(frame[c])]
+
+
+def _quarters_beside_months(frame: pd.DataFrame, unread: dict[int, list[str]]) -> dict[int, str]:
+    """Unread columns headed by a quarter or a half-year (2026Q3, 上半年) beside the months: the
+    dashboard keeps months, so they are rightly not read, but the owner who typed them should know."""
+    return {c: next(h for h in headings if is_quarter_or_half_year(h)) for c, headings in unread.items()
+            if any(is_quarter_or_half_year(h) for h in headings) and _holds_numbers(frame[c])}
 
 
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位|units?)\s*[:：]\s*(?P<unit>[^\s,，;；:：()（）\[\]【】]{1,8})", re.IGNORECASE)

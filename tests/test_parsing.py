@@ -1931,6 +1931,31 @@ def test_numbers_under_a_blank_heading_are_said_not_read(rows, name, records, no
                                             "(如 2026-11)")
 
 
+@pytest.mark.parametrize("heading, name", [("Q3", "q.csv"), ("2026Q3", "q.xlsx"), ("三季度", "q.csv"),
+                                           ("上半年", "q.xlsx"), ("2026年上半年", "q.csv"), ("H1", "q.csv")])
+def test_a_quarter_or_half_year_beside_the_months_is_said_not_read(heading, name):
+    """Found by fuzzing: a quarter's figure typed beside the months (指标 | 2026Q3 | 2026-10) was
+    skipped without a word. It is rightly not read (months only), and the owner is told. A heading
+    that is neither (合计, a total) or a quarter column of words gives no note."""
+    rows = [["指标", heading, "2026-10", "合计", "季度"], ["重大事件数", 6, 3, 9, "Q4"], ["SLA达成率", 96, 97, 97, ""]]
+    if name.endswith(".csv"):
+        source = "".join(",".join(map(str, row)) + "\n" for row in rows).encode()
+    else:
+        def source(wb):
+            sheet = wb.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                sheet.write_row(r, 0, row)
+        source = _workbook(source)
+    parsed = parse_file(source, file_name=name)
+    assert parsed.records["period"].astype(str).tolist() == ["2026-10", "2026-10"]        # read as before
+    where = "sheet '数据': " if name.endswith(".xlsx") else ""
+    notes = [w for w in parsed.warnings if "quarter" in w]
+    assert notes == [(f"{where}the columns B ({heading}) name a quarter or half-year, not a month, so were not read: the "
+                     "dashboard follows metrics month by month")]
+    assert message_text(notes[0], "zh") == (f"{'工作表“数据”:' if where else ''}B 列({heading})是季度或半年,不是月份,"
+                                            "未读取:看板按月跟踪指标")
+
+
 def test_a_decimal_comma_is_refused_with_the_number_to_write():
     """10,5 from a spreadsheet set up for Europe (its CSV separated by ;) is 10.5 there, but 1,234
     groups thousands: the comma is not guessed at, the owner is told what to write."""
