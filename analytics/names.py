@@ -74,8 +74,9 @@ _UNIT_SPELLINGS = [
 _SAME_UNIT = {name_key(spelling): i for i, group in enumerate(_UNIT_SPELLINGS) for spelling in group}
 
 
+# a dot before a digit is a decimal point (1.5), where 、 and ) end a list number (2、30天以上积压)
 _ENUMERATOR = re.compile(r"^\s*(?:[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]|(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
-                         r"\s*[.、．)）](?!\d))\s*(?P<rest>\S.*)$")
+                         r"\s*(?:[.．](?!\d)|[、)）]))\s*(?P<rest>\S.*)$")
 
 
 def without_enumerator(name: str) -> str | None:

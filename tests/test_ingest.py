@@ -178,6 +178,18 @@ def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(ca
     assert _stored(catalogue) == {(metric, "2026-05"): 6.0}
 
 
+@pytest.mark.parametrize("written, metric", [("2、30天以上积压", "30天以上积压"), ("（3）30天以上积压", "30天以上积压"),
+                                             ("4) 30天以上积压", "30天以上积压"), ("1.5小时响应率", "1.5小时响应率"),
+                                             ("1. 1.5小时响应率", "1.5小时响应率")])
+def test_a_list_number_before_a_name_that_starts_with_a_number_is_dropped(store, cli, tmp_path, written, metric):
+    """Found by fuzzing: 2、30天以上积压 kept its list number (a digit after 、 was taken for the rest
+    of a decimal, as 1.5 is) and was refused as unknown. A dot before a digit is still a decimal point."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n30天以上积压,件\n1.5小时响应率,%\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", f"指标,月份,数值\n{written},2026-05,6\n"))
+    assert code == 0, err
+    assert _stored(store) == {(metric, "2026-05"): 6.0}
+
+
 @pytest.mark.parametrize("written, message", [
     ("事件平均解决时间（分钟）", ("unknown metric '事件平均解决时间（分钟）': the catalogue keeps 'Incident MTTR' in h, not 分钟; "
                           "convert the values to h first")),
