@@ -781,7 +781,8 @@ def _repeated_headings(frame: pd.DataFrame, sheet: Sheet, table: Table,
     if "metric" not in table.roles or not len(frame):
         return none, [], []
     probe = next(iter(table.period_columns), table.roles.get("value"))
-    if probe is not None and _numbers_only(frame[probe]):         # a number in every row: no heading row among them
+    if (probe is not None and _numbers_only(frame[probe])          # a number in every row: no heading row among them,
+            and not all_plain_numbers(table.headers[probe:probe + 1])):    # unless its heading is one too (202605)
         return none, [], []
     texts = _texts(frame[table.roles["metric"]])
     headings = [i for i, text in enumerate(texts.cat.categories) if header_role(text) == "metric"]

@@ -1445,6 +1445,26 @@ def test_a_csv_with_blocks_pasted_one_under_another_leaves_the_repeated_headings
     assert _records(numbers_only) == [("SLA达成率", "2026-09", 95.1), ("指标", "2026-10", 95.2)]
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_repeated_headings_whose_months_are_numbers_are_left_out(kind):
+    """Found by fuzzing: with months written 202609 | 202610, a repeated heading row holds numbers
+    under every month as the data rows do, so it was taken for data and refused as an unknown
+    metric '指标名称'. Its heading cells are the table's own: left out with a note."""
+    rows = [["序号", "指标名称", "202609", "202610"], [1, "SLA达成率", 95.1, 95.3],
+            ["序号", "指标名称", "202609", "202610"], [2, "事件平均解决时间", 8.1, 8.3]]
+    if kind == "csv":
+        parsed, where = parse_file("".join(",".join(map(str, row)) + "\n" for row in rows).encode(), file_name="s.csv"), ""
+    else:
+        def build(wb):
+            ws = wb.add_worksheet("数据")
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+        parsed, where = parse_file(_workbook(build), file_name="s.xlsx"), "sheet '数据': "
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
+                                ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.3)]
+    assert f"{where}1 row(s) repeating the table's headings were ignored (row 3)" in parsed.warnings
+
+
 def test_a_block_with_other_headings_is_another_table_and_refused():
     def build(wb):
         ws = wb.add_worksheet("数据")
