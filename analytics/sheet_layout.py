@@ -1055,6 +1055,24 @@ def _blank(cells: pd.Series) -> pd.Series:
     return pd.Series(blank[codes], index=cells.index, copy=False)
 
 
+def _lone_notes(frame: pd.DataFrame, rows: np.ndarray, not_in: list[int]) -> np.ndarray:
+    """Of `rows` (a mask of rows without a name), those whose one filled cell is a text that is no
+    number, outside the columns `not_in` (a month alone is no note): a note (说明：SLA达成率=…) typed
+    under a table whose first column holds the values, where a note under the names is a footnote."""
+    lone = np.zeros(len(frame), dtype=bool)
+    if not rows.any():
+        return lone
+    block = frame[rows]
+    filled = ~pd.DataFrame({c: _blank(block[c]) for c in block.columns}, index=block.index).to_numpy()
+    one = filled.sum(axis=1) == 1
+    where = filled.argmax(axis=1)
+    cells = pd.Series([block.iat[i, j] for i, j in enumerate(where)], index=block.index, dtype=object)
+    ok = parse_values(cells)[1].to_numpy()
+    words = cells.map(lambda cell: isinstance(cell, str)).to_numpy(dtype=bool)
+    lone[rows] = one & ~ok & words & ~np.isin(block.columns[where], not_in)
+    return lone
+
+
 def _no_values(block: pd.DataFrame) -> np.ndarray:
     """True for each row whose cells are all blank or missing ('-', N/A, #DIV/0!): no value to lose."""
     empty = np.ones(len(block), dtype=bool)
@@ -1201,8 +1219,13 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
     nothing = metric.isna()           # a group heading (一、质量指标) in another column, as wide drops; or '-', #DIV/0!
+    unnamed = nothing.to_numpy().copy()
     if nothing.any():
         nothing[nothing] = _no_values(value_cells[nothing].to_frame())
+    lone = _lone_notes(frame, unnamed & ~nothing.to_numpy(), [roles["period"]] if table.period is None else [])
+    if lone.any():
+        notes.append(_ignored(sheet, frame.index[lone], "note row(s) under the table"))
+        nothing |= lone
     if footnote.any() or total.any() or nothing.any():
         keep = ~(footnote | total | nothing)
         frame, metric, period_cells, value_cells = frame[keep], metric[keep], period_cells[keep], value_cells[keep]

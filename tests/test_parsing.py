@@ -1465,6 +1465,35 @@ def test_repeated_headings_whose_months_are_numbers_are_left_out(kind):
     assert f"{where}1 row(s) repeating the table's headings were ignored (row 3)" in parsed.warnings
 
 
+@pytest.mark.parametrize("note_row, kind", [(["说明：SLA达成率=达标工单/总工单", "", ""], "xlsx"),
+                                           (["注:数据来源ITSM", "", ""], "csv")])
+def test_a_note_under_a_long_table_whose_values_come_first_is_left_out(note_row, kind):
+    """Found by fuzzing: 完成值 | 月份 | 指标, with 说明：… typed under it in the first column (the
+    values'), was refused: '说明：…' is not a number, the period is blank, no metric name. A row whose
+    one cell is a word and that names no metric is a note, as one under the names is."""
+    rows = [["完成值", "月份", "指标"], [95.4, "2026-11", "SLA达成率"], [73.8, "2026-11", "一次解决率"], ["", "", ""],
+            note_row]
+    if kind == "csv":
+        parsed, where = parse_file("".join(",".join(map(str, row)) + "\n" for row in rows).encode(), file_name="n.csv"), ""
+    else:
+        def build(wb):
+            ws = wb.add_worksheet("汇总")
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+        parsed, where = parse_file(_workbook(build), file_name="n.xlsx"), "sheet '汇总': "
+    assert _records(parsed) == [("SLA达成率", "2026-11", 95.4), ("一次解决率", "2026-11", 73.8)]
+    assert f"{where}1 note row(s) under the table were ignored (row 5)" in parsed.warnings
+
+
+@pytest.mark.parametrize("row, problem", [
+    (["abc", "2026-11", ""], "n.csv, row 3, column A (完成值): 'abc' is not a number"),   # with a month: a table row
+    (["97.1", "", ""], "n.csv, row 3, column B (月份): the period is blank"),     # a value: refused as before
+])
+def test_a_row_without_a_name_that_is_no_note_is_still_refused(row, problem):
+    rows = [["完成值", "月份", "指标"], ["95.4", "2026-11", "SLA达成率"], row]
+    assert problem in _refusal("".join(",".join(r) + "\n" for r in rows).encode(), "n.csv").splitlines()
+
+
 def test_a_block_with_other_headings_is_another_table_and_refused():
     def build(wb):
         ws = wb.add_worksheet("数据")
