@@ -457,8 +457,16 @@ def _split_kind(cell: object) -> tuple[object, str | None]:
     ('9月', 'target') for 9月目标 or 目标9月; (cell, None) for a plain heading or any other."""
     match = _WITH_KIND.match(_text(cell)) if isinstance(cell, str) else None
     if match is None:
-        return cell, None
+        return _without_unit(cell), None
     return match["month"] or match["month_after"], _KIND.get(header_key(match["kind"] or match["kind_first"]))
+
+
+def _without_unit(cell: object) -> object:
+    """A month heading without the unit its values are in (2026-09（万元） is 2026-09), which
+    _table_unit reads from it; any other cell as it is (数值（万元） is no month)."""
+    if not isinstance(cell, str) or (split := unit_suffix(cell)) is None or not is_unit(split[1]):
+        return cell
+    return split[0] if parse_period(split[0]) or month_without_year(split[0]) else cell
 
 
 def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months) -> Table:
@@ -697,10 +705,25 @@ def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
     spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
     if "value" in table.roles and (split := unit_suffix(table.headers[table.roles["value"]])) and is_unit(split[1]):
         return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
+    if (months := _month_headings_unit(sheet, table)) is not None:
+        return months
     for r, row in enumerate(sheet.head(table.header_row)):
         for c, cell in enumerate(row):
             if isinstance(cell, str) and (note := _UNIT_NOTE.search(cell)) and is_unit(note["unit"]):
                 return note["unit"], column_letter(c), r + 1
+    return None
+
+
+def _month_headings_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
+    """The unit a wide table's month headings carry (2026-09（万元） | 2026-10（万元）; or marked once,
+    over the first month), with the heading's cell; None when none carries one."""
+    if table.layout != "wide" or table.month_row is None:
+        return None
+    row = sheet.head(table.month_row + 1)[table.month_row]
+    for c in sorted(table.period_columns):
+        cell = _cell(row, c)
+        if isinstance(cell, str) and (split := unit_suffix(cell)) and is_unit(split[1]):
+            return split[1], f"{column_letter(c)} ({_text(cell)})", table.month_row + 1
     return None
 
 

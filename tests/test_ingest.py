@@ -347,6 +347,30 @@ def test_a_unit_in_the_value_column_s_heading_is_refused_when_it_is_another(scal
     assert _stored(scaled) == {}
 
 
+@pytest.mark.parametrize("rows, where, message", [
+    ([["指标", "2026-09（万元）", "2026-10（万元）"], ["单张工单成本", 0.12, 0.13]], "row 1, column B (2026-09（万元）)",
+     "'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; convert the values to ¥ first"),
+    ([["2026年"], ["指标", "9月(分钟)", "10月(分钟)"], ["事件平均解决时间", 270, 300]], "row 2, column B (9月(分钟))",
+     "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"),
+    ([["指标", "2026-09", "2026-10(分钟)"], ["事件平均解决时间", 4.5, 300]], "row 1, column C (2026-10(分钟))",
+     "'Incident MTTR' is in 分钟 here, but the catalogue keeps it in h; convert the values to h first"),
+])
+def test_a_unit_in_the_month_headings_is_refused_when_it_is_another(scaled, cli, tmp_path, rows, where, message):
+    """Found by fuzzing: a month heading with its unit (2026-09（万元）) was no month, and the file
+    was refused for having no heading row. Its month is read, and its unit is the values', as a
+    value column's heading's is (marked once, over one month, it is all the months')."""
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 1 and err.splitlines() == [f"u.xlsx, sheet '月报', {where}: {message}"]
+    assert _stored(scaled) == {}
+
+
+def test_a_unit_in_the_month_headings_that_is_the_catalogue_s_loads(scaled, cli, tmp_path):
+    rows = [["指标", "2026-09（小时）", "2026-10（小时）", "2026-11(预估)"], ["事件平均解决时间", 5.4, 5.6, 5.0]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 0, err
+    assert _stored(scaled) == {("Incident MTTR", "2026-09"): 5.4, ("Incident MTTR", "2026-10"): 5.6}   # 预估: no unit
+
+
 @pytest.mark.parametrize("heading, rows", [
     ("数值（%）", [["SLA达成率", "2026-10", 95.1]]), ("实际值(小时)", [["事件平均解决时间", "2026-10", 5.5]]),
     ("数值（元）", [["单张工单成本", "2026-10", 92]]), ("数值(次/月)", [["重大事件数", "2026-10", 2]]),  # not judged
