@@ -147,13 +147,17 @@ class MetricLookup:
 
     @staticmethod
     def _spellings(written: str) -> Iterator[str]:
-        """The name as written, then without its list number, then without its marks."""
+        """The name as written, then without its list number, then without its marks, then, if a
+        line break was typed in it, joined there: a break wraps a narrow column's heading, between
+        words (Incident⏎MTTR) or inside one (SL⏎A达成率)."""
         spelling = str(written)
         yield spelling
         for strip in (without_enumerator, without_marks):
             if (bare := strip(spelling)) is not None:
                 spelling = bare
                 yield spelling
+        if "\n" in spelling or "\r" in spelling:
+            yield re.sub(r"\s*[\r\n]+\s*", "", spelling)
 
     def unit_conflict(self, written: str) -> str | None:
         """Why a name with a unit in brackets is not taken as the metric it otherwise names: the

@@ -190,6 +190,15 @@ def test_a_list_number_before_a_name_that_starts_with_a_number_is_dropped(store,
     assert _stored(store) == {(metric, "2026-05"): 6.0}
 
 
+def test_a_line_break_typed_inside_a_name_is_joined(catalogue, cli, tmp_path):
+    """Found by fuzzing: ' SL⏎A达成率 ' as a heading (a break typed to wrap a narrow column) was
+    refused as unknown. Between words (Incident⏎MTTR) the break still reads as a space."""
+    rows = [["月份", " SL\nA达成率 ", "Incident\nMTTR"], ["2026-10", 95.1, 5.5]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "u.xlsx", rows))
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", "2026-10"): 95.1, ("Incident MTTR", "2026-10"): 5.5}
+
+
 @pytest.mark.parametrize("written, message", [
     ("事件平均解决时间（分钟）", ("unknown metric '事件平均解决时间（分钟）': the catalogue keeps 'Incident MTTR' in h, not 分钟; "
                           "convert the values to h first")),
