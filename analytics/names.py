@@ -20,11 +20,22 @@ def name_key(name: object) -> str:
     return _name_key(name if type(name) is str else str(name))
 
 
+# characters that show nothing, pasted with a cell's text from a web page, WeChat or Word: a
+# zero-width space after 12 made a '12' that was 'not a number', and a catalogue name 'unknown'
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+
+
+def normal_text(text: str) -> str:
+    """The text as cells are compared: NFKC (full-width letters and digits as ASCII), without
+    the characters that show nothing."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _name_key(text: str) -> str:
     """Kept for the names seen lately: an ingest looks a file's thousands of names up several
     times (headings, totals, the catalogue), and the catalogue's own names at every upload."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+    return _SPACES.sub(" ", normal_text(text)).strip().casefold()
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff"
@@ -107,7 +118,7 @@ def unit_suffix(name: str) -> tuple[str, str] | None:
     """(name, unit) for a name with its unit at the end, as headers often carry it: in brackets
     (事件平均解决时间（小时）, MTTR (h)), a bare percent sign (SLA达成率%) or after a slash when it is a
     unit (MTTR/h; 工单量/月 is a rate, not a unit). None when there is none."""
-    text = unicodedata.normalize("NFKC", name).strip()
+    text = normal_text(name).strip()
     match = _UNIT_SUFFIX.match(text) or _PERCENT_SUFFIX.match(text)
     if match is None and (slash := _SLASH_SUFFIX.match(text)) and is_unit(slash.group("unit")):
         match = slash

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 
 import pandas as pd
 
+from .names import normal_text
 from .values import factorize_cells
 
 _PATTERNS = [
@@ -75,7 +75,7 @@ def _dates_as_named(text: str, days: bool) -> str:
     and 截止日期 are the data's own, and stay); without a standard's or a code's number (依据ISO/IEC
     20000-1:2018, 文件编号:ITSM-2019-003), whose year is not the data's; the days of one month as that
     month; and with days=False without any other whole date."""
-    text = _NOT_A_YEAR.sub(" ", _arabic(unicodedata.normalize("NFKC", text)))
+    text = _NOT_A_YEAR.sub(" ", _arabic(normal_text(text)))
     text = _SIGNED.sub(" ", _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", text)))
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
@@ -85,7 +85,7 @@ def _dates_as_named(text: str, days: bool) -> str:
 def made_on_label(cell: object) -> bool:
     """A cell that labels the day a file was made (制表日期:, 填报时间, Exported on), whose date sits in
     the next cell: that date is not the month the file reports."""
-    return isinstance(cell, str) and _MADE_ON.fullmatch(unicodedata.normalize("NFKC", cell).strip() + " ") is not None
+    return isinstance(cell, str) and _MADE_ON.fullmatch(normal_text(cell).strip() + " ") is not None
 
 
 def _valid(year: int, month: int) -> str | None:
@@ -107,7 +107,7 @@ def parse_period(value: object) -> str | None:
             number = int(value)
             return _valid(number // 100, number % 100)
         return None
-    text = _arabic(unicodedata.normalize("NFKC", str(value)).strip().lower())
+    text = _arabic(normal_text(str(value)).strip().lower())
     if _DOT_ONE.match(text):                           # January, or October that lost its 0: see october_or_january
         return None
     for pattern in _PATTERNS:
@@ -137,7 +137,7 @@ def october_or_january(value: object) -> str | None:
         value = repr(float(value))
     if not isinstance(value, str):
         return None
-    match = _DOT_ONE.match(unicodedata.normalize("NFKC", value).strip())
+    match = _DOT_ONE.match(normal_text(value).strip())
     return match["y"] if match and _valid(int(match["y"]), 1) else None
 
 
@@ -175,7 +175,7 @@ def month_without_year(value: object) -> int | None:
     """1-12 for a header that names a month but no year (1月, 01月份, 十二月, Jan, September)."""
     if not isinstance(value, str):
         return None
-    text = unicodedata.normalize("NFKC", value).strip().lower().rstrip(".")
+    text = normal_text(value).strip().lower().rstrip(".")
     match = _MONTH_ONLY.match(text)
     if match:
         month = int(match.group(1)) if match.group(1).isdigit() else _CHINESE_MONTHS.get(match.group(1))
@@ -203,7 +203,7 @@ _QUARTER = re.compile(r"^(?:\d{4}\s*年?\s*[-/]?\s*)?(?:q\s*[1-4]|第?\s*[1-4一
 
 def is_quarter(value: object) -> bool:
     """Whether a header names a quarter (2026Q1, Q1, 一季度, 2026年第1季度), which is not a month."""
-    return isinstance(value, str) and bool(_QUARTER.match(unicodedata.normalize("NFKC", value).strip().lower()))
+    return isinstance(value, str) and bool(_QUARTER.match(normal_text(value).strip().lower()))
 
 
 _HALF_YEAR = re.compile(r"^(?:\d{4}\s*年?\s*[-/]?\s*)?(?:[上下]半年度?|h\s*[12])$")
@@ -212,7 +212,7 @@ _HALF_YEAR = re.compile(r"^(?:\d{4}\s*年?\s*[-/]?\s*)?(?:[上下]半年度?|h\s
 def is_quarter_or_half_year(value: object) -> bool:
     """Whether a header names a quarter or a half-year (2026年上半年, H1): a figure for several months."""
     return is_quarter(value) or (isinstance(value, str) and bool(
-        _HALF_YEAR.match(unicodedata.normalize("NFKC", value).strip().lower())))
+        _HALF_YEAR.match(normal_text(value).strip().lower())))
 
 
 def months_in(value: object, days: bool = True) -> list[str] | None:

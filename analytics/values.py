@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 import math
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .names import is_unit
+from .names import is_unit, normal_text
 
 MISSING_WORDS = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "--", "—", "——", "–", "/", "null", "none", "nan",
                  "无", "暂无", "无数据", "暂无数据", "缺", "缺失", "不适用", "不涉及", "无此项", "未统计", "待统计", "未提供",
@@ -41,7 +40,7 @@ def parse_value(cell: object) -> tuple[float, bool]:
         return math.nan, False
     if _SMALL_DIGITS.search(str(cell)):          # 97.5¹: a footnote's mark, which NFKC would make 97.51
         return math.nan, False
-    text = unicodedata.normalize("NFKC", str(cell)).strip().replace("\u2212", "-")  # − copied from Word or a web page
+    text = normal_text(str(cell)).strip().replace("\u2212", "-")  # − copied from Word or a web page
     if text.lower() in MISSING_WORDS:
         return math.nan, True
     text = text.strip(_CURRENCY).strip().replace(" ", "").replace("\u00a0", "")
@@ -71,7 +70,7 @@ def without_bound(cell: object) -> object:
     other cell comes back as it is."""
     if not isinstance(cell, str):
         return cell
-    match = _BOUND.match(unicodedata.normalize("NFKC", cell).strip())
+    match = _BOUND.match(normal_text(cell).strip())
     return cell if match is None else (match["number"] if match["number"] is not None else match["before"])
 
 
@@ -96,7 +95,7 @@ def bound_direction(cell: object) -> int:
     metric created from a file (--create-metrics) takes as its direction."""
     if not isinstance(cell, str):
         return 0
-    text = unicodedata.normalize("NFKC", cell).strip()
+    text = normal_text(cell).strip()
     if _BOUND.match(text) is None:
         return 0
     higher, lower = _HIGHER_BOUND.search(text) is not None, _LOWER_BOUND.search(text) is not None
@@ -117,7 +116,7 @@ _NUMBER_AND_WORD = re.compile(r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<
 def number_and_unit(cell: object) -> tuple[str, str] | None:
     """('5.5', '小时') for a cell that is a number with a unit typed after it (5.5小时, 30 min),
     for telling the user what to write instead; None for anything else."""
-    match = _NUMBER_AND_WORD.match(unicodedata.normalize("NFKC", str(cell)).strip())
+    match = _NUMBER_AND_WORD.match(normal_text(str(cell)).strip())
     return (match["number"], match["unit"].strip()) if match and is_unit(match["unit"].strip()) else None
 
 
@@ -137,7 +136,7 @@ def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
         return cell.total_seconds() / 3600, DURATION
     if isinstance(cell, datetime.time):
         return cell.hour + cell.minute / 60 + (cell.second + cell.microsecond / 1e6) / 3600, DURATION
-    text = unicodedata.normalize("NFKC", cell).strip().lower() if isinstance(cell, str) else ""
+    text = normal_text(cell).strip().lower() if isinstance(cell, str) else ""
     if clock := _CLOCK.match(text):
         return int(clock["h"]) + int(clock["m"]) / 60 + float(clock["s"] or 0) / 3600, DURATION
     parts = _PARTS.match(text)

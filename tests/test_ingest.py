@@ -190,6 +190,23 @@ def test_a_list_number_before_a_name_that_starts_with_a_number_is_dropped(store,
     assert _stored(store) == {(metric, "2026-05"): 6.0}
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_characters_that_show_nothing_are_not_read(catalogue, cli, tmp_path, kind):
+    """Found by probing: text pasted from a web page or WeChat carries a zero-width space (U+200B),
+    a byte-order mark (U+FEFF) or a soft hyphen (U+00AD). '5' with one after it was refused as not
+    a number, 'SLA达成率' as an unknown metric, and the owner could see nothing wrong."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率\u200b", "2026-10", "95.1"], ["事件平均解决时间", "2026-10", "5\u200b"],
+            ["\ufeff一次解决率", "2026\u00ad-10", "70\u2060"]]
+    if kind == "csv":
+        path = _csv(tmp_path, "z.csv", "".join(",".join(row) + "\n" for row in rows))
+    else:
+        path = _sheet_file(tmp_path / "z.xlsx", rows)
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", "2026-10"): 95.1, ("Incident MTTR", "2026-10"): 5.0,
+                                  ("First contact resolution", "2026-10"): 70.0}
+
+
 def test_a_line_break_typed_inside_a_name_is_joined(catalogue, cli, tmp_path):
     """Found by fuzzing: ' SL⏎A达成率 ' as a heading (a break typed to wrap a narrow column) was
     refused as unknown. Between words (Incident⏎MTTR) the break still reads as a space."""
