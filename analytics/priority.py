@@ -78,5 +78,8 @@ def _reason(row, lang: str) -> str:
         parts.append(f"业务影响约 {amount(impact, 0)}(按 {volume}){cost_text}" if lang == "zh"
                      else f"business impact about {amount(impact, 0)} across {volume}{cost_text}")
     parts.append(f"业务权重 {row.weight:g}" if lang == "zh" else f"business weight {row.weight:g}")
-    joiner = ";" if lang == "zh" else "; "
-    return joiner.join(parts)
+    if lang == "en":
+        return "; ".join(parts)
+    # Chinese lines may break between any two characters, and did at the spaces, mid-phrase: 连续 6⏎个月未达标;
+    # no-break spaces keep a number with its words (the line breaks between Chinese characters instead)
+    return ";".join(parts).replace(" ", "\u00a0")

@@ -305,14 +305,14 @@ def test_business_impact_from_a_volume_metric_and_a_unit_cost(loaded, cli, tmp_p
     assert table.loc["MTTR", "impact"] == pytest.approx(0.6 * 5110)
     assert table.loc["MTTR", "impact_cost"] == pytest.approx(0.6 * 5110 * 60)
     assert "business impact about 3,066 h across Tickets, ¥183,960" in table.loc["MTTR", "reason_en"]
-    assert "业务影响约 3,066 小时(按 工单量), ¥183,960" in table.loc["MTTR", "reason_zh"]     # its Chinese name
+    assert "业务影响约 3,066 小时(按 工单量), ¥183,960".replace(" ", "\u00a0") in table.loc["MTTR", "reason_zh"]  # 中文名
     assert pd.isna(table.loc["SLA", "impact"])
     # found by exploratory testing: a volume metric kept under its Chinese name was named so in English too
     (tmp_path / "renamed.csv").write_text("name,name_zh,name_en\nTickets,工单量,Ticket volume\n", encoding="utf-8")
     assert cli("metrics", "import", tmp_path / "renamed.csv")[0] == 0
     table = analyse(loaded).table.set_index("metric")
     assert "business impact about 3,066 h across Ticket volume, ¥183,960" in table.loc["MTTR", "reason_en"]
-    assert "(按 工单量)" in table.loc["MTTR", "reason_zh"]
+    assert "(按\u00a0工单量)" in table.loc["MTTR", "reason_zh"]
 
 
 @pytest.mark.parametrize("unit, decimals, gap, en, zh", [
@@ -328,7 +328,21 @@ def test_priority_reasons_write_the_gap_as_the_scorecard_does(unit, decimals, ga
 
     row = SimpleNamespace(unit=unit, decimals=decimals, status="missed", gap=gap, gap_sigmas=2.0, months_missed=1,
                           variation="common_cause", impact=None, weight=1.0)
-    assert en in _reason(row, "en") and zh in _reason(row, "zh")
+    assert en in _reason(row, "en") and zh.replace(" ", "\u00a0") in _reason(row, "zh")
+    assert " " not in _reason(row, "zh")     # no-break spaces: a line breaks between characters, not in 差距 1.2 小时
+
+
+def test_a_chinese_reason_keeps_each_number_with_its_words_on_one_line():
+    """Seen on the report page: the reason wrapped at its spaces, 连续 6⏎个月未达标."""
+    from types import SimpleNamespace
+
+    from analytics.priority import _reason
+
+    row = SimpleNamespace(unit="h", decimals=1, status="missed", gap=1.2, gap_sigmas=2.0, months_missed=6,
+                          variation="common_cause", impact=None, weight=2.0)
+    nbsp = "\u00a0"
+    assert _reason(row, "zh") == f"未达标,差距{nbsp}1.2{nbsp}小时(约{nbsp}2.0σ);连续{nbsp}6{nbsp}个月未达标;业务权重{nbsp}2"
+    assert _reason(row, "en") == "missed target by 1.2 h (2.0σ of its natural variation); 6 months in a row; business weight 2"
 
 
 def test_a_neutral_metric_off_its_target_is_not_ranked(loaded, cli):
@@ -361,7 +375,7 @@ def test_a_reason_names_sigmas_only_where_the_metric_has_limits():
     row = SimpleNamespace(unit="h", decimals=1, status="missed", gap=1.2, gap_sigmas=float("nan"), months_missed=1,
                           variation="common_cause", impact=None, weight=1.0)
     assert _reason(row, "en").startswith("missed target by 1.2 h; ") and "σ" not in _reason(row, "en")
-    assert _reason(row, "zh").startswith("未达标,差距 1.2 小时;") and "σ" not in _reason(row, "zh")
+    assert _reason(row, "zh").startswith("未达标,差距\u00a01.2\u00a0小时;") and "σ" not in _reason(row, "zh")
 
 
 def test_an_unknown_volume_metric_is_refused(loaded, cli, tmp_path):
