@@ -1452,14 +1452,8 @@ def test_repeated_headings_whose_months_are_numbers_are_left_out(kind):
     metric '指标名称'. Its heading cells are the table's own: left out with a note."""
     rows = [["序号", "指标名称", "202609", "202610"], [1, "SLA达成率", 95.1, 95.3],
             ["序号", "指标名称", "202609", "202610"], [2, "事件平均解决时间", 8.1, 8.3]]
-    if kind == "csv":
-        parsed, where = parse_file("".join(",".join(map(str, row)) + "\n" for row in rows).encode(), file_name="s.csv"), ""
-    else:
-        def build(wb):
-            ws = wb.add_worksheet("数据")
-            for r, row in enumerate(rows):
-                ws.write_row(r, 0, row)
-        parsed, where = parse_file(_workbook(build), file_name="s.xlsx"), "sheet '数据': "
+    parsed = parse_file(workbooks.rows_file(rows, f"s.{kind}"), file_name=f"s.{kind}")
+    where = "sheet '数据': " if kind == "xlsx" else ""
     assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.3),
                                 ("事件平均解决时间", "2026-09", 8.1), ("事件平均解决时间", "2026-10", 8.3)]
     assert f"{where}1 row(s) repeating the table's headings were ignored (row 3)" in parsed.warnings
@@ -1473,14 +1467,8 @@ def test_a_note_under_a_long_table_whose_values_come_first_is_left_out(note_row,
     one cell is a word and that names no metric is a note, as one under the names is."""
     rows = [["完成值", "月份", "指标"], [95.4, "2026-11", "SLA达成率"], [73.8, "2026-11", "一次解决率"], ["", "", ""],
             note_row]
-    if kind == "csv":
-        parsed, where = parse_file("".join(",".join(map(str, row)) + "\n" for row in rows).encode(), file_name="n.csv"), ""
-    else:
-        def build(wb):
-            ws = wb.add_worksheet("汇总")
-            for r, row in enumerate(rows):
-                ws.write_row(r, 0, row)
-        parsed, where = parse_file(_workbook(build), file_name="n.xlsx"), "sheet '汇总': "
+    parsed = parse_file(workbooks.rows_file(rows, f"n.{kind}", sheet="汇总"), file_name=f"n.{kind}")
+    where = "sheet '汇总': " if kind == "xlsx" else ""
     assert _records(parsed) == [("SLA达成率", "2026-11", 95.4), ("一次解决率", "2026-11", 73.8)]
     assert f"{where}1 note row(s) under the table were ignored (row 5)" in parsed.warnings
 
@@ -1491,7 +1479,7 @@ def test_a_note_under_a_long_table_whose_values_come_first_is_left_out(note_row,
 ])
 def test_a_row_without_a_name_that_is_no_note_is_still_refused(row, problem):
     rows = [["完成值", "月份", "指标"], ["95.4", "2026-11", "SLA达成率"], row]
-    assert problem in _refusal("".join(",".join(r) + "\n" for r in rows).encode(), "n.csv").splitlines()
+    assert problem in _refusal(workbooks.rows_file(rows, "n.csv"), "n.csv").splitlines()
 
 
 def test_a_block_with_other_headings_is_another_table_and_refused():
@@ -1935,15 +1923,8 @@ def test_a_value_with_a_footnote_mark_is_refused_with_the_number_to_write(writte
     """Found by fuzzing: 97.5¹ was stored as 97.51 and 3² as 32 (Unicode's NFKC turns a superscript
     into a digit). Which part is the number is not guessed at: the owner is told what to write."""
     rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", written]]
-    if kind == "csv":
-        refusal, where = _refusal("".join(",".join(row) + "\n" for row in rows).encode(), "f.csv"), "f.csv"
-    else:
-        def build(wb):
-            sheet = wb.add_worksheet("数据")
-            for r, row in enumerate(rows):
-                sheet.write_row(r, 0, row)
-        refusal = _refusal(_workbook(build), "f.xlsx")
-        where = "f.xlsx, sheet '数据'"
+    refusal = _refusal(workbooks.rows_file(rows, f"f.{kind}"), f"f.{kind}")
+    where = "f.csv" if kind == "csv" else "f.xlsx, sheet '数据'"
     assert refusal == (f"{where}, row 2, column C (数值): '{written}' is not a number: write {number} and put the "
                        "footnote's text in a note (备注) column")
     assert message_text(refusal.split(": ", 1)[1], "zh") == f"“{written}”不是数字:请写作 {number},脚注内容请写在备注列"
@@ -1963,15 +1944,7 @@ def test_numbers_under_a_blank_heading_are_said_not_read(rows, name, records, no
     """Found by fuzzing: a column of numbers whose heading was forgotten (the newest month's) was
     dropped without a word. The file still loads, with a note. A blank-headed column of row numbers
     left of the names, or of words, is no such column."""
-    if name.endswith(".csv"):
-        source = "".join(",".join(map(str, row)) + "\n" for row in rows).encode()
-    else:
-        def source(wb):
-            sheet = wb.add_worksheet("数据")
-            for r, row in enumerate(rows):
-                sheet.write_row(r, 0, row)
-        source = _workbook(source)
-    parsed = parse_file(source, file_name=name)
+    parsed = parse_file(workbooks.rows_file(rows, name), file_name=name)
     assert len(parsed.records) == records            # read as before
     unheaded = [w for w in parsed.warnings if "no heading" in w]
     assert unheaded == ([note] if note else [])
@@ -1987,15 +1960,7 @@ def test_a_quarter_or_half_year_beside_the_months_is_said_not_read(heading, name
     skipped without a word. It is rightly not read (months only), and the owner is told. A heading
     that is neither (合计, a total) or a quarter column of words gives no note."""
     rows = [["指标", heading, "2026-10", "合计", "季度"], ["重大事件数", 6, 3, 9, "Q4"], ["SLA达成率", 96, 97, 97, ""]]
-    if name.endswith(".csv"):
-        source = "".join(",".join(map(str, row)) + "\n" for row in rows).encode()
-    else:
-        def source(wb):
-            sheet = wb.add_worksheet("数据")
-            for r, row in enumerate(rows):
-                sheet.write_row(r, 0, row)
-        source = _workbook(source)
-    parsed = parse_file(source, file_name=name)
+    parsed = parse_file(workbooks.rows_file(rows, name), file_name=name)
     assert parsed.records["period"].astype(str).tolist() == ["2026-10", "2026-10"]        # read as before
     where = "sheet '数据': " if name.endswith(".xlsx") else ""
     notes = [w for w in parsed.warnings if "quarter" in w]
