@@ -83,12 +83,24 @@ CATEGORY_WORDS = {header_key(f"{word}{suffix}"): category for category, words in
                   for word in words for suffix in ("", "类", "指标", "类指标")}
 _DIRECTION_SPELLINGS = {
     "increase": ["increase", "higher is better", "higher", "up", "max", "越高越好", "越大越好", "越多越好", "正向",
-                 "正向指标", "望大", "望大特性", "↑", "高"],
+                 "正向指标", "望大", "望大特性", "↑", "高", "高优", "越高越优", "越大越优", "提升", "提高", "增加"],
     "decrease": ["decrease", "lower is better", "lower", "down", "min", "越低越好", "越小越好", "越少越好", "负向",
-                 "负向指标", "逆向", "逆向指标", "反向", "反向指标", "望小", "望小特性", "↓", "低"],
+                 "负向指标", "逆向", "逆向指标", "反向", "反向指标", "望小", "望小特性", "↓", "低", "低优", "越低越优",
+                 "越小越优", "降低", "减少", "下降"],
     "neutral": ["neutral", "中性", "适中", "望目", "无", ""],
 }
 DIRECTION_WORDS = {header_key(word): direction for direction, words in _DIRECTION_SPELLINGS.items() for word in words}
+_DIRECTION_PARTS = re.compile(r"[↑↓]|[^↑↓()（）\[\]【】,，;；/、\s]+")
+
+
+def direction_of(written: object) -> str | None:
+    """The direction a catalogue's cell names, or None: a spelling as a whole (越高越好), or parts
+    that all name one (正向（越大越好）, 越高越好↑, ↓ 越低越好), as KPI templates write it."""
+    found = DIRECTION_WORDS.get(header_key(written or ""))
+    if found is not None or not isinstance(written, str):
+        return found
+    parts = {DIRECTION_WORDS.get(header_key(part)) for part in _DIRECTION_PARTS.findall(written)}
+    return parts.pop() if len(parts) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -323,7 +335,7 @@ def validate_catalogue(frame: pd.DataFrame, file_name: str = "catalogue", sheet:
                     f"category '{rec['category']}' is not one of {', '.join(CATEGORIES)} "
                     "(服务质量/服务效果/服务成本/流程执行效率)", **where(i, "category")))
             rec["category"] = cat
-        direction = DIRECTION_WORDS.get(header_key(rec["direction"] or ""))
+        direction = direction_of(rec["direction"])
         if direction is None:
             problems.append(Problem(
                 f"direction '{rec['direction']}' is not one of {', '.join(DIRECTIONS)} "

@@ -222,6 +222,10 @@ def test_a_catalogue_problem_names_the_files_column_and_heading(store, cli, tmp_
     ("负向", "流程效率", ("decrease", "efficiency")), ("逆向指标", "效果", ("decrease", "effectiveness")),
     ("越少越好", "服务成本", ("decrease", "cost")), ("↓", "Quality", ("decrease", "quality")),
     ("中性", "", ("neutral", None)), ("up", "process efficiency", ("increase", "efficiency")),
+    # found by probing: a word and its arrow or its explanation, and the short words of KPI sheets, were refused
+    ("越高越好↑", "质量", ("increase", "quality")), ("↓ 越低越好", "效率", ("decrease", "efficiency")),
+    ("正向（越大越好）", "质量", ("increase", "quality")), ("高优", "质量", ("increase", "quality")),
+    ("低优", "成本", ("decrease", "cost")), ("降低", "成本", ("decrease", "cost")), ("提升", "效果", ("increase", "effectiveness")),
 ])
 def test_directions_and_categories_as_kpi_templates_write_them(store, cli, tmp_path, direction, category, expected):
     path = tmp_path / "目录.xlsx"
@@ -235,6 +239,15 @@ def test_directions_and_categories_as_kpi_templates_write_them(store, cli, tmp_p
     assert code == 0, err
     row = list_metrics(store).iloc[0]
     assert (row["direction"], row["category"]) == expected
+
+
+@pytest.mark.parametrize("direction", ["正向（越小越好）", "↑ / 越低越好", "越高越好（考核）"])
+def test_a_direction_whose_parts_disagree_or_are_not_known_is_refused(store, cli, tmp_path, direction):
+    """正向 says higher is better, 越小越好 lower: not guessed at; nor a part that names no direction."""
+    code, _, err = cli("metrics", "import", _write_csv(tmp_path / "c.csv", f"指标名称,指标方向\nSLA attainment,{direction}\n"))
+    assert code == 1 and err.splitlines() == [
+        (f"c.csv, row 2, column B (指标方向): direction '{direction}' is not one of increase, decrease, neutral "
+        "(increase = higher is better)")]
 
 
 def test_columns_that_are_not_catalogue_columns_are_named_as_not_read(store, cli, tmp_path):
