@@ -95,10 +95,13 @@ class CountDoubt:
         return self.text()
 
 
+_SHOWN = 5      # values named in a question: a file of a million odd cells is not listed, nor read out cell by cell
+
+
 def _listed(values: tuple[float, ...], cells: tuple[str, ...]) -> str:
     """The first five values with their cells, '0.953 (C2), 1.234 (数据!C5) …'."""
-    listed = ", ".join(f"{value:.15g} ({cell})" for value, cell in zip(values[:5], cells[:5], strict=True))
-    return listed + " …" * (len(values) > 5)
+    listed = ", ".join(f"{value:.15g} ({cell})" for value, cell in zip(values[:_SHOWN], cells[:_SHOWN], strict=True))
+    return listed + " …" * (len(values) > _SHOWN)
 
 
 def _cells(frame: pd.DataFrame, rows: np.ndarray) -> tuple[str, ...]:
@@ -140,8 +143,8 @@ def odd_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: Metri
         level = levels.reindex(ids).to_numpy()                                      # each row's metric's level
         odd = suspect & (values >= low * level) & (values <= high * level)        # NaN (no level) is neither
         for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
-            doubts.append(CellDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()),
-                                    _cells(frame, rows.to_numpy()),
+            shown = rows.to_numpy()[:_SHOWN + 1]          # one more than shown: the text then ends '…'
+            doubts.append(CellDoubt(lookup.names[int(metric_id)], tuple(values[shown].tolist()), _cells(frame, shown),
                                     float(levels[metric_id]), how, question))
     return doubts
 
@@ -162,9 +165,12 @@ def fractional_counts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, looku
     averaged = {i for (i,) in con.execute(
         "SELECT DISTINCT metric_id FROM current_observation WHERE list_contains(?, metric_id) AND value <> round(value)",
         [suspects]).fetchall()}
-    return [CountDoubt(lookup.names[int(metric_id)], tuple(values[rows.to_numpy()].tolist()),
-                       _cells(frame, rows.to_numpy()))
-            for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]) if int(metric_id) not in averaged]
+    doubts = []
+    for metric_id, rows in pd.Series(np.flatnonzero(odd)).groupby(ids[odd]):
+        if int(metric_id) not in averaged:
+            shown = rows.to_numpy()[:_SHOWN + 1]                  # one more than shown: the text then ends '…'
+            doubts.append(CountDoubt(lookup.names[int(metric_id)], tuple(values[shown].tolist()), _cells(frame, shown)))
+    return doubts
 
 
 def scale_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ScaleDoubt]:

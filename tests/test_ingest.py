@@ -1256,6 +1256,16 @@ def test_a_count_that_is_not_whole_is_questioned_by_its_cells(scaled, cli, tmp_p
         "或把平均数填成了计数?")
 
 
+def test_a_count_question_names_five_cells_at_most(scaled, cli, tmp_path):
+    months = [f"2026-0{m}" for m in range(1, 8)]
+    month = _csv(tmp_path, "m.csv", "指标," + ",".join(months) + "\n重大事件数," + ",".join(["2.5"] * 7) + "\n")
+    code, _, err = cli("ingest", month)
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "warning:" in line] == [
+        ("  warning: 'Major incidents' is a count, but 2.5 (B2), 2.5 (C2), 2.5 (D2), 2.5 (E2), 2.5 (F2) … in this file "
+         "are not whole: was a dot written to group thousands (1.234 for 1234), or an average for a count?")]
+
+
 def test_a_count_whose_stored_values_hold_fractions_is_not_questioned(scaled, cli, tmp_path):
     """An average the catalogue keeps as a count (工单量 4.5 per agent, stored before): its next
     fraction is how it is written, not a slip. 重大事件数 has only whole values stored: questioned."""
