@@ -1087,12 +1087,15 @@ def _lone_notes(frame: pd.DataFrame, rows: np.ndarray, not_in: list[int]) -> np.
         return lone
     block = frame[rows]
     filled = ~pd.DataFrame({c: _blank(block[c]) for c in block.columns}, index=block.index).to_numpy()
-    one = filled.sum(axis=1) == 1
-    where = filled.argmax(axis=1)
+    one = filled.sum(axis=1) == 1               # rows continuing a name written once hold a month and a value
+    if not one.any():
+        return lone
+    block, where = block[one], filled[one].argmax(axis=1)
     cells = pd.Series([block.iat[i, j] for i, j in enumerate(where)], index=block.index, dtype=object)
     ok = parse_values(cells)[1].to_numpy()
     words = cells.map(lambda cell: isinstance(cell, str)).to_numpy(dtype=bool)
-    lone[rows] = one & ~ok & words & ~np.isin(block.columns[where], not_in)
+    found = np.flatnonzero(rows)[one]
+    lone[found] = ~ok & words & ~np.isin(block.columns[where], not_in)
     return lone
 
 
