@@ -15,7 +15,13 @@ from analytics.localise import message_text
 from analytics.names import process_shown
 from analytics.records import list_records, record_events
 from analytics.scorecard import display_name, shown_status
-from analytics.units import format_difference, format_number, format_rate, unit_shown
+from analytics.units import (
+    format_difference,
+    format_number,
+    format_rate,
+    shown_rounded,
+    unit_shown,
+)
 from analytics.uploads import value_history
 from pages.common import (
     MEETING_PERIOD,
@@ -90,9 +96,12 @@ heading.caption(" · ".join(str(x) for x in (row["name"], t(f"category.{row['cat
 
 cols = st.columns(3) + st.columns(3)
 since = row["actual"] - row["baseline"]          # change since baseline, green when better (SPEC 6)
+unchanged = pd.notna(since) and shown_rounded(since, decimals) == 0     # '+0' in red, arrow up, read as a worsening
 cols[0].metric(t("col.actual"), format_number(row["actual"], unit, decimals), help=row["period"],
-               delta=None if pd.isna(since) else f"{format_difference(since, unit, decimals, lang=current_lang)} {t('md.vs_baseline')}",
-               delta_color={"increase": "normal", "decrease": "inverse"}.get(row["direction"], "off"))
+               delta=None if pd.isna(since) else (f"{format_difference(since, unit, decimals, signed=not unchanged, lang=current_lang)} "
+                                                  f"{t('md.vs_baseline')}"),
+               delta_color="off" if unchanged else {"increase": "normal", "decrease": "inverse"}.get(row["direction"], "off"),
+               delta_arrow="off" if unchanged else "auto")
 cols[1].metric(t("col.target"), format_number(row["target"], unit, decimals))
 cols[2].metric(t("col.baseline"), format_number(row["baseline"], unit, decimals))
 cols[3].metric(t("col.gap"), format_difference(row["gap"], unit, decimals, lang=current_lang))

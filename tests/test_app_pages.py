@@ -232,6 +232,17 @@ def test_the_metric_page_shows_the_change_since_baseline_coloured_by_the_metrics
     assert next(m for m in at.metric if m.label == "Actual").proto.color == (green if change > 0 else red)
 
 
+def test_the_metric_page_shows_no_change_since_baseline_without_colour_or_arrow(app_store, demo_file, monkeypatch):
+    """Seen on the page: 重大事件数 at its baseline (1 and 1) showed '↑ +0 较基准' in red, read as a worsening."""
+    monkeypatch.setenv("CSI_DB", str(demo_file))
+    row = _analysed(demo_file).loc["Major incidents"]
+    assert float(row["actual"]) == float(row["baseline"])           # the demo's October: 1 against a baseline of 1
+    at = _app("pages/metric.py", lang="zh", metric=str(int(row["metric_id"])))
+    actual = next(m for m in at.metric if m.label == "实际值")
+    gray, no_arrow = 2, 2                                            # MetricProto.MetricColor, MetricDirection
+    assert (actual.delta, actual.proto.color, actual.proto.direction) == ("0 较基准", gray, no_arrow)
+
+
 def test_metric_detail_unknown_id_is_a_warning_not_an_error(app_store, demo_file, monkeypatch):
     monkeypatch.setenv("CSI_DB", str(demo_file))
     at = _app("pages/metric.py", lang="en", metric="99999")          # no exception, only a warning
