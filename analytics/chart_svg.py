@@ -19,7 +19,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from .charts import FONT, label_rows, text_width
+from .charts import FONT, axis_floor, label_rows, lower_limit_drawn, text_width
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
 from .units import unit_shown
@@ -127,6 +127,7 @@ def _path(xs: np.ndarray, ys: np.ndarray, step: bool = False, groups: np.ndarray
 def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int, lang: str,
             width: int = 700, height: int = 300) -> str:
     """The XmR chart of one metric as an <svg> element (see charts.xmr_figure for what it shows)."""
+    floor = axis_floor(points, unit)
     unit = unit_shown(unit, lang)
     points = points.sort_values("period")
     label = {k: t(f"point.{k}", lang) for k in POINT_COLOURS}
@@ -139,7 +140,7 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
 
     # legend entries, in the figure's trace order
     legend = [(t("chart.upl", lang), "line", PALETTE["common_cause"], 1.3, "dash"),
-              (t("chart.lpl", lang), "line", PALETTE["common_cause"], 1.3, "dash"),
+              *[(t("chart.lpl", lang), "line", PALETTE["common_cause"], 1.3, "dash")] * lower_limit_drawn(points, floor),
               (t("chart.mean", lang), "line", PALETTE["mean_line"], 1.6, "solid")]
     if has_target:
         legend.append((t("chart.target", lang), "line", PALETTE["target"], 1.6, "dashdot"))
@@ -147,10 +148,14 @@ def xmr_svg(points: pd.DataFrame, *, title: str, unit: str | None, decimals: int
     legend += [(label[k], "marker", POINT_COLOURS[k], 0, "") for k in present]
 
     legend_size, tick_size, title_size = 10, 11, 14
+    if floor is not None:                           # a lower limit below the axis is not drawn (axis_floor)
+        columns["lpl"] = np.where(columns["lpl"] >= floor, columns["lpl"], np.nan)
     finite = np.concatenate([values] + [columns[c] for c in columns])
     finite = finite[np.isfinite(finite)]
     low, high, ticks = nice_ticks(float(finite.min()) if finite.size else 0.0,
                                    float(finite.max()) if finite.size else 1.0, decimals)
+    if floor is not None and low < floor:
+        low, ticks = floor, [tick for tick in ticks if tick >= floor]
     tick_labels = [f"{v:,.{max(decimals, 0)}f}" for v in ticks]
     # the unit is written level above the value axis, right-aligned with its tick labels (个 turned on
     # its side read as an arrow, ←): the margin is as wide as the wider of the two

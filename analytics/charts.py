@@ -6,11 +6,13 @@ same chart. Colours are the Making Data Count palette (icons.PALETTE).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from .i18n import t
 from .icons import PALETTE, POINT_COLOURS
+from .names import never_negative
 from .units import shown_rounded, unit_shown
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
@@ -47,6 +49,26 @@ def _segments(points: pd.DataFrame, column: str) -> tuple[list, list]:
     return xs, ys
 
 
+def axis_floor(points: pd.DataFrame, unit: str | None) -> float | None:
+    """Where the value axis starts for a metric that cannot go below zero (a count, a duration):
+    just under 0, so a point at 0 is drawn whole. A lower limit below zero (2.66 mean moving ranges
+    under a small mean: -1.99 major incidents) stays in the statistics, as ptd_spc keeps it, and is
+    not drawn (as its maintainers draw it, ylim(0, NA)): an axis down to -2 incidents read as if a
+    count could be negative. None for any other unit: the axis takes in everything."""
+    if not never_negative(unit):
+        return None
+    plotted = points[[c for c in ("value", "mean", "upl", "target") if c in points]].to_numpy(dtype=float,
+                                                                                           na_value=np.nan)
+    top = np.nanmax(plotted, initial=0.0) if plotted.size else 0.0
+    return -0.06 * top if top > 0 else -0.5
+
+
+def lower_limit_drawn(points: pd.DataFrame, floor: float | None) -> bool:
+    """Whether any of the lower limit is above the axis's floor (axis_floor): if not, the legend
+    does not name a line the chart does not draw."""
+    return floor is None or bool((points["lpl"] >= floor).any())
+
+
 def _rules_fired(row: pd.Series, lang: str) -> str:
     fired = [t(f"rule.{rule}", lang) for rule in RULE_KEYS if bool(row.get(rule))]
     return ", ".join(fired)
@@ -61,6 +83,7 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
     lower_2sigma, upper_2sigma, target, rebase, point_type and the rule flags).
     """
     points = points.sort_values("period")
+    floor = axis_floor(points, unit)
     unit = unit_shown(unit, lang)                      # 个, 分 for a count or a score in Chinese
     unit_text = f" {unit}" if unit and unit != "%" else (unit or "")
     fig = go.Figure()
@@ -69,6 +92,7 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
                                        ("mean", t("chart.mean", lang), "solid", PALETTE["mean_line"])):
         xs, ys = _segments(points, column)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
+                                 showlegend=column != "lpl" or lower_limit_drawn(points, floor),
                                  line={"color": colour, "width": 1.6 if column == "mean" else 1.3, "dash": dash}))
     if show_2sigma:
         for column in ("upper_2sigma", "lower_2sigma"):
@@ -121,7 +145,8 @@ def xmr_figure(points: pd.DataFrame, *, title: str, unit: str | None, decimals: 
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         # the axis's own steps (0.5 on a count of 0s and 1s) are written in full: at the metric's decimals
         # they repeated (1, 1, 0, -1, -1); the points' hover keeps the metric's decimals
-        yaxis={"tickformat": ","}, xaxis=_month_axis(points["period"]))
+        yaxis={"tickformat": ","} | ({"autorangeoptions": {"minallowed": floor}} if floor is not None else {}),
+        xaxis=_month_axis(points["period"]))
     return fig
 
 

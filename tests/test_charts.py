@@ -3,9 +3,12 @@ the cycle labels above the plot, none over another."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
+from analytics.chart_svg import xmr_svg
 from analytics.charts import xmr_figure
 from analytics.i18n import t
 
@@ -176,3 +179,29 @@ def test_a_cycle_of_one_month_draws_its_mean():
     assert len(moves) == 2 and moves[1][2].startswith("H")                # the one-month piece: a level stub
     stub = float(moves[1][2][1:]) - float(moves[1][0])
     assert 0 < stub <= 24
+
+
+@pytest.mark.parametrize("unit, floor", [
+    ("count", -0.06 * 3.9), ("小时", -0.06 * 3.9),   # just under 0: 6% of the highest line drawn (the upper limit, 3.9)
+    ("%", None), ("score", None),                     # may go below zero, or its limits may mean something there
+])
+def test_the_value_axis_of_a_count_or_a_duration_starts_at_zero(unit, floor):
+    """Seen on the metric page: 重大事件数's axis ran down to -2, for a lower limit of -1.99 (2.66 mean
+    moving ranges under a mean of 1.14), read as if incidents could be negative. The limit stays in
+    the statistics and its table; the chart, in the dashboard and in the PDF, starts at 0."""
+    points = _points(12)                                   # values 0, 1, 2; limits -1.9 and 3.9
+    figure = xmr_figure(points, title="t", unit=unit, decimals=0, lang="zh")
+    assert figure.layout.yaxis.autorangeoptions.minallowed == (pytest.approx(floor) if floor is not None else None)
+    ticks = re.findall(r'text-anchor="end">([^<]*)<', xmr_svg(points, title="t", unit=unit, decimals=0, lang="zh"))
+    assert ("-1" in ticks and "-2" in ticks) is (floor is None)          # the PDF's chart: no tick below zero
+    assert "0" in ticks
+    lower = t("chart.lpl", "zh")                      # a line not drawn is not named in the legend either
+    assert [trace.showlegend is not False for trace in figure.data if trace.name == lower] == [floor is None]
+    assert (lower in xmr_svg(points, title="t", unit=unit, decimals=0, lang="zh")) is (floor is None)
+
+
+def test_a_lower_limit_above_zero_is_drawn_on_a_count_s_axis():
+    points = _points(12).assign(lpl=0.4)
+    figure = xmr_figure(points, title="t", unit="count", decimals=0, lang="en")
+    assert [trace.showlegend for trace in figure.data if trace.name == t("chart.lpl", "en")] == [True]
+    assert t("chart.lpl", "en") in xmr_svg(points, title="t", unit="count", decimals=0, lang="en")
