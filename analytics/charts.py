@@ -57,16 +57,20 @@ def axis_floor(points: pd.DataFrame, unit: str | None) -> float | None:
     count could be negative. None for any other unit: the axis takes in everything."""
     if not never_negative(unit):
         return None
-    plotted = points[[c for c in ("value", "mean", "upl", "target") if c in points]].to_numpy(dtype=float,
-                                                                                           na_value=np.nan)
-    top = np.nanmax(plotted, initial=0.0) if plotted.size else 0.0
+    plotted = np.concatenate([_numbers(points[c]) for c in ("value", "mean", "upl", "target") if c in points])
+    top = np.nanmax(plotted, initial=0.0)
     return -0.06 * top if top > 0 else -0.5
 
 
 def lower_limit_drawn(points: pd.DataFrame, floor: float | None) -> bool:
     """Whether any of the lower limit is above the axis's floor (axis_floor): if not, the legend
     does not name a line the chart does not draw."""
-    return floor is None or bool((points["lpl"] >= floor).any())
+    return floor is None or bool((_numbers(points["lpl"]) >= floor).any())
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A column as floats, NaN for a missing one (a before-and-after chart's target is pd.NA)."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def _rules_fired(row: pd.Series, lang: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analytics.chart_svg import xmr_svg
-from analytics.charts import xmr_figure
+from analytics.charts import before_after_figure, xmr_figure
 from analytics.i18n import t
 
 
@@ -205,3 +205,11 @@ def test_a_lower_limit_above_zero_is_drawn_on_a_count_s_axis():
     figure = xmr_figure(points, title="t", unit="count", decimals=0, lang="en")
     assert [trace.showlegend for trace in figure.data if trace.name == t("chart.lpl", "en")] == [True]
     assert t("chart.lpl", "en") in xmr_svg(points, title="t", unit="count", decimals=0, lang="en")
+
+
+def test_a_before_and_after_chart_of_a_count_starts_at_zero_too():
+    """Its target is pd.NA (the pre-change limits are projected, no target): the floor is read
+    from the numbers there are (found when the records page failed on it)."""
+    figure = before_after_figure(_points(12), title="t", unit="count", decimals=0, lang="en",
+                                 go_live=pd.Timestamp("2026-09-01"))
+    assert figure.layout.yaxis.autorangeoptions.minallowed == pytest.approx(-0.06 * 3.9)
