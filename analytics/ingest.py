@@ -318,7 +318,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *heading_notes])
         if records.empty:
             raise InputRefused(Problem("the file has no data rows", file=file_name))
-    unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
+    unknown = [str(n) for n in np.asarray(uniques, dtype=object)[pd.isna(unique_ids)]]   # not <U: it drops a trailing NUL
     new_metrics: list[str] = []
     if problems := _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name):
         raise InputRefused(problems)
@@ -461,7 +461,7 @@ def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: b
     cells, instead of learning of each at the next upload."""
     problems: list[Problem] = []
     records, codes, uniques, unique_ids, _ = _metrics_named(records, lookup)
-    unknown = [str(n) for n in np.asarray(uniques)[pd.isna(unique_ids)]]
+    unknown = [str(n) for n in np.asarray(uniques, dtype=object)[pd.isna(unique_ids)]]   # not <U: it drops a trailing NUL
     problems += _unknown_metric_problems(records, lookup, unknown, create_metrics, file_name)
     frame = records.reset_index(drop=True)
     ids = pd.array(list(unique_ids), dtype="Int64")

@@ -91,6 +91,16 @@ def test_malformed_csv(fuzz_store, rows, header, title, separator, encoding):
     _check(fuzz_store, text.encode(encoding, errors="replace"), "fuzz.csv")
 
 
+def test_a_name_that_is_a_nul_is_refused_as_unknown_not_a_traceback(fuzz_store):
+    """Found by test_malformed_csv: a UTF-16 CSV whose metric cell is NUL failed with an IndexError,
+    numpy's fixed-width text having dropped the NUL from the unknown name, so no row had it."""
+    data = "metric,period,value\n\x00,2026-01,1".encode("utf-16")
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(fuzz_store, [(data, "fuzz.csv")], limits=LIMITS)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "A (metric)"), (None, None)]
+    _check(fuzz_store, data, "fuzz.csv")
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                     HealthCheck.too_slow])
 @given(rows=ROWS, header=HEADERS, title=TITLES, sheets=st.integers(1, 3), corrupt=st.integers(0, 4),
