@@ -339,10 +339,17 @@ def _categorical(column: pa.ChunkedArray) -> pd.Series:
     """A dictionary-encoded Arrow column (one dictionary for all chunks) as pandas categorical text."""
     if not column.num_chunks:
         return pd.Series(pd.Categorical([], categories=pd.Index([], dtype=object)))
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])
     categories = pd.Index(column.chunk(0).dictionary.to_pylist(), dtype=object)
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks],
+                           dtype=_code_type(len(categories)), casting="unsafe")
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False),
                      copy=False)
+
+
+def _code_type(count: int) -> np.dtype:
+    """The narrowest codes for `count` categories, as pandas keeps them: Arrow's int32 codes are
+    narrowed while the chunks are joined, not copied once more by pandas afterwards."""
+    return next(np.dtype(kind) for kind in ("int8", "int16", "int32", "int64") if count < np.iinfo(kind).max)
 
 
 def _sniff_delimiter(sample: str) -> str:
