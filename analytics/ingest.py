@@ -43,7 +43,7 @@ from .periods import this_month
 from .plausibility import CellDoubt, ScaleDoubt, odd_cells, scale_warnings
 from .readers import read_bytes
 from .store import Store, data_version_in
-from .values import factorize_cells, factorize_used
+from .values import factorize_cells, factorize_used, spread_categorical
 
 STATUSES = ("missing", "new", "unchanged", "changed")
 NEW_METRICS_NAMED = 20    # how many metrics a load would create are named one by one (a file may bring thousands)
@@ -341,7 +341,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *repeat_notes])
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
-    frame["catalogue_name"] = names.take(codes)
+    frame["catalogue_name"] = spread_categorical(names, codes)
     frame["period_date"] = _period_dates(frame["period"])
     frame["old_value"], frame["old_upload_id"] = _old_values(con, frame, ids)
     present = frame["value"].notna().to_numpy()

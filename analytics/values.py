@@ -344,5 +344,12 @@ def spread(cells: pd.Series, per_category: np.ndarray, missing: object) -> np.nd
     return np.append(per_category, np.array([missing], dtype=per_category.dtype))[cells.cat.codes.to_numpy()]
 
 
+def spread_categorical(distinct: pd.Categorical, codes: np.ndarray) -> pd.Categorical:
+    """distinct[codes] for every cell, code -1 taking the last (where factorize_cells's callers put
+    a missing cell's result), as Categorical.take does without widening two million codes to int64
+    first: only the small codes are indexed."""
+    return pd.Categorical.from_codes(distinct.codes[codes], dtype=distinct.dtype, validate=False)
+
+
 def _is_nan(cell: object) -> bool:
     return cell is None or (isinstance(cell, float) and math.isnan(cell))
