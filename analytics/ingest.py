@@ -67,8 +67,11 @@ class FilePlan:
 
     @cached_property
     def _status_counts(self) -> dict[str, int]:
-        """Rows per status, counted once (summary and the upload log ask for each status)."""
-        return self.changes["status"].value_counts().to_dict()
+        """Rows per status, counted once (summary and the upload log ask for each status), by the
+        categorical's codes: value_counts first widened two million of them to int64."""
+        status = self.changes["status"]
+        codes = status.array.codes
+        return {name: int(np.count_nonzero(codes == code)) for code, name in enumerate(status.cat.categories)}
 
     @property
     def rows_read(self) -> int:
@@ -331,7 +334,8 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
 
     frame = records.reset_index(drop=True)
     ids = _unique_ids(unique_ids, uniques, new_metrics)
-    frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
+    frame["metric_id"] = _column(ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes),
+                                 frame)
     _refuse_other_units(frame, lookup, file_name)
     _refuse_percent_for_other_units(frame, lookup, file_name)
     _refuse_below_zero(frame, lookup, file_name)
@@ -341,9 +345,9 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *repeat_notes])
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
-    frame["catalogue_name"] = spread_categorical(names, codes)
-    frame["period_date"] = _period_dates(frame["period"])
-    frame["old_value"], frame["old_upload_id"] = _old_values(con, frame, ids)
+    frame["catalogue_name"] = _column(spread_categorical(names, codes), frame)
+    frame["period_date"] = _column(_period_dates(frame["period"]), frame)
+    frame["old_value"], frame["old_upload_id"] = (_column(found, frame) for found in _old_values(con, frame, ids))
     present = frame["value"].notna().to_numpy()
     had = frame["old_value"].notna().to_numpy()
     same = had & present
@@ -360,6 +364,12 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     doubts = scale_warnings(con, frame, lookup)
     doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
     return FilePlan(file_name, sha, parsed, frame, new_metrics, _what_new_metrics_are(frame, new_metrics), doubts)
+
+
+def _column(values, frame: pd.DataFrame) -> pd.Series:
+    """`values` as a column of `frame`, handed over as they are: DataFrame.__setitem__ copies a bare
+    array (16 MB of fresh memory for two million numbers), a Series it takes without copying."""
+    return pd.Series(values, index=frame.index, copy=False)
 
 
 def _what_new_metrics_are(frame: pd.DataFrame, new_metrics: list[str]) -> list[dict]:
