@@ -308,7 +308,7 @@ def _fast_csv_columns(utf8: bytes, delimiter: str, file_name: str, limits: Limit
     width = utf8[: end if end >= 0 else len(utf8)].count(delimiter.encode("utf-8")) + 1
     try:
         table = arrow_csv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(utf8),        # the bytes as they are: a BytesIO was copied block by block
             read_options=arrow_csv.ReadOptions(autogenerate_column_names=True, block_size=_block_size(len(utf8))),
             parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
                                                  escape_char=False, ignore_empty_lines=False),
