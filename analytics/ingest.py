@@ -853,18 +853,26 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
         con.execute("UPDATE metric SET created_by_upload = ? WHERE name_key = ANY(?)",
                     [upload_id, [name_key(n) for n in plan.new_metrics]])
     changed = (frame["status"] == "changed").to_numpy()
-    _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
-    _record_restated(con, frame.loc[(frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]], upload_id)
+    _supersede(con, _rows_of(frame, changed, ["metric_id", "period_date"]), upload_id)
+    _record_restated(con, _rows_of(frame, (frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]),
+                     upload_id)
     written = changed | (frame["status"] == "new").to_numpy()
     columns = ["metric_id", "period_date", "value", "target", "note", "sheet", "row"]
-    writes = frame[columns] if written.all() else frame.loc[written, columns]
+    writes = frame[columns] if written.all() else _rows_of(frame, written, columns)
     _insert(con, "observation (metric_id, period, value, upload_id, target, note, sheet, row_number)",
             "metric_id, CAST(period_date AS DATE), value, ?, target, note, sheet, \"row\"", writes, upload_id)
-    suggestions = frame.loc[frame["suggestion"].notna(), ["metric_id", "period_date", "suggestion", "sheet", "row"]]
+    suggestions = _rows_of(frame, frame["suggestion"].notna().to_numpy(),
+                           ["metric_id", "period_date", "suggestion", "sheet", "row"])
     if len(suggestions):
         _insert(con, "suggestion", "?, metric_id, CAST(period_date AS DATE), suggestion, sheet, \"row\"",
                 suggestions, upload_id)
     return upload_id
+
+
+def _rows_of(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """frame.loc[rows, columns], the columns taken first: .loc copied the columns' whole blocks
+    (every row of the frame's numbers) before picking the rows, even when no row was picked."""
+    return frame[columns][rows]
 
 
 def _moved_since_plan(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> bool:
