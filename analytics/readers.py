@@ -123,7 +123,7 @@ class Sheet:
             width = max(width, len(columns))
             blank = _empty_text(columns[0].index) if columns else None
             columns += [blank] * (width - len(columns))
-        index = np.arange(start + 1, start + 1 + (len(columns[0]) if columns else 0))
+        index = pd.RangeIndex(start + 1, start + 1 + (len(columns[0]) if columns else 0))   # not 16 MB of numbers
         return [pd.Series(column.array if isinstance(column, pd.Series) else column, index=index, copy=False,
                           dtype=column.dtype) for column in columns]
 
