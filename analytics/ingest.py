@@ -698,10 +698,9 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
     key += 1                                                   # a missing period (code -1) counts as 0
     pairs = (int(metric_codes.max(initial=0)) + 1) * (len(periods) + 1)
     if pairs <= max(4 * len(key), 1 << 20) and metric_codes.min(initial=0) >= 0:
-        counts = np.bincount(key, minlength=pairs)
-        if counts.max(initial=0) <= 1:
+        if _all_distinct(key, pairs):
             return None, []
-        dup = pd.Series(counts[key] > 1, index=frame.index, copy=False)
+        dup = pd.Series(np.bincount(key, minlength=pairs)[key] > 1, index=frame.index, copy=False)
     else:
         dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index, copy=False)
     if not dup.any():
@@ -732,6 +731,14 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
         sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(frame["sheet"].astype(object)))}
         raise InputRefused(sorted(problems, key=lambda p: (sheets.get(p.sheet, 0), p.row)))   # row by row
     return repeats, notes
+
+
+def _all_distinct(keys: np.ndarray, count: int) -> bool:
+    """Whether no key in 0..count-1 occurs twice, marked in a boolean array (2 MB for the pairs of two
+    million rows) rather than counted in an int64 one (16 MB): most files repeat nothing."""
+    seen = np.zeros(count, dtype=bool)
+    seen[keys] = True
+    return int(np.count_nonzero(seen)) == len(keys)
 
 
 def _disagreement(here, there, where: str = "there") -> str:

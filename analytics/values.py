@@ -174,7 +174,7 @@ def factorize_used(cells: pd.Series) -> tuple[np.ndarray, list]:
     used = _used(codes, len(uniques))
     if used.all():
         return codes, uniques
-    remap = np.append(np.cumsum(used) - 1, -1)                 # code -1 (missing) stays -1
+    remap = np.append(np.cumsum(used) - 1, -1).astype(codes.dtype)   # code -1 (missing) stays -1; codes stay narrow
     return remap[codes], [u for u, keep in zip(uniques, used) if keep]
 
 
