@@ -50,7 +50,7 @@ from .plausibility import (
 )
 from .readers import read_bytes
 from .store import Store, data_version_in
-from .values import factorize_cells, factorize_used
+from .values import factorize_cells, factorize_used, spread_categorical
 
 STATUSES = ("missing", "new", "unchanged", "changed")
 NEW_METRICS_NAMED = 20    # how many metrics a load would create are named one by one (a file may bring thousands)
@@ -74,8 +74,11 @@ class FilePlan:
 
     @cached_property
     def _status_counts(self) -> dict[str, int]:
-        """Rows per status, counted once (summary and the upload log ask for each status)."""
-        return self.changes["status"].value_counts().to_dict()
+        """Rows per status, counted once (summary and the upload log ask for each status), by the
+        categorical's codes: value_counts first widened two million of them to int64."""
+        status = self.changes["status"]
+        codes = status.array.codes
+        return {name: int(np.count_nonzero(codes == code)) for code, name in enumerate(status.cat.categories)}
 
     @property
     def rows_read(self) -> int:
@@ -338,7 +341,8 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
 
     frame = records.reset_index(drop=True)
     ids = _unique_ids(unique_ids, uniques, new_metrics)
-    frame["metric_id"] = ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes)
+    frame["metric_id"] = _column(ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes),
+                                 frame)
     _refuse_other_units(frame, lookup, file_name)
     _refuse_percent_for_other_units(frame, lookup, file_name)
     _refuse_below_zero(frame, lookup, file_name)
@@ -348,9 +352,9 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
         parsed = replace(parsed, warnings=[*parsed.warnings, *repeat_notes])
     names = pd.Categorical([lookup.names.get(int(i), m) if i is not pd.NA and i > 0 else m
                             for i, m in zip(ids, uniques)])
-    frame["catalogue_name"] = names.take(codes)
-    frame["period_date"] = _period_dates(frame["period"])
-    frame["old_value"], frame["old_upload_id"] = _old_values(con, frame, ids)
+    frame["catalogue_name"] = _column(spread_categorical(names, codes), frame)
+    frame["period_date"] = _column(_period_dates(frame["period"]), frame)
+    frame["old_value"], frame["old_upload_id"] = (_column(found, frame) for found in _old_values(con, frame, ids))
     present = frame["value"].notna().to_numpy()
     had = frame["old_value"].notna().to_numpy()
     same = had & present
@@ -368,6 +372,12 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
     doubts += fractional_counts(con, frame, lookup)
     return FilePlan(file_name, sha, parsed, frame, new_metrics, _what_new_metrics_are(frame, new_metrics), doubts)
+
+
+def _column(values, frame: pd.DataFrame) -> pd.Series:
+    """`values` as a column of `frame`, handed over as they are: DataFrame.__setitem__ copies a bare
+    array (16 MB of fresh memory for two million numbers), a Series it takes without copying."""
+    return pd.Series(values, index=frame.index, copy=False)
 
 
 def _what_new_metrics_are(frame: pd.DataFrame, new_metrics: list[str]) -> list[dict]:
@@ -696,10 +706,9 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
     key += 1                                                   # a missing period (code -1) counts as 0
     pairs = (int(metric_codes.max(initial=0)) + 1) * (len(periods) + 1)
     if pairs <= max(4 * len(key), 1 << 20) and metric_codes.min(initial=0) >= 0:
-        counts = np.bincount(key, minlength=pairs)
-        if counts.max(initial=0) <= 1:
+        if _all_distinct(key, pairs):
             return None, []
-        dup = pd.Series(counts[key] > 1, index=frame.index, copy=False)
+        dup = pd.Series(np.bincount(key, minlength=pairs)[key] > 1, index=frame.index, copy=False)
     else:
         dup = pd.Series(pd.Index(key).duplicated(keep=False), index=frame.index, copy=False)
     if not dup.any():
@@ -730,6 +739,14 @@ def _repeated_values(frame: pd.DataFrame, metric_codes: np.ndarray,
         sheets = {sheet: i for i, sheet in enumerate(dict.fromkeys(frame["sheet"].astype(object)))}
         raise InputRefused(sorted(problems, key=lambda p: (sheets.get(p.sheet, 0), p.row)))   # row by row
     return repeats, notes
+
+
+def _all_distinct(keys: np.ndarray, count: int) -> bool:
+    """Whether no key in 0..count-1 occurs twice, marked in a boolean array (2 MB for the pairs of two
+    million rows) rather than counted in an int64 one (16 MB): most files repeat nothing."""
+    seen = np.zeros(count, dtype=bool)
+    seen[keys] = True
+    return int(np.count_nonzero(seen)) == len(keys)
 
 
 def _disagreement(here, there, where: str = "there") -> str:
@@ -851,18 +868,26 @@ def _write_file(con: duckdb.DuckDBPyConnection, plan: FilePlan, by: str, source:
         con.execute("UPDATE metric SET created_by_upload = ? WHERE name_key = ANY(?)",
                     [upload_id, [name_key(n) for n in plan.new_metrics]])
     changed = (frame["status"] == "changed").to_numpy()
-    _supersede(con, frame.loc[changed, ["metric_id", "period_date"]], upload_id)
-    _record_restated(con, frame.loc[(frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]], upload_id)
+    _supersede(con, _rows_of(frame, changed, ["metric_id", "period_date"]), upload_id)
+    _record_restated(con, _rows_of(frame, (frame["status"] == "unchanged").to_numpy(), ["metric_id", "period_date"]),
+                     upload_id)
     written = changed | (frame["status"] == "new").to_numpy()
     columns = ["metric_id", "period_date", "value", "target", "note", "sheet", "row"]
-    writes = frame[columns] if written.all() else frame.loc[written, columns]
+    writes = frame[columns] if written.all() else _rows_of(frame, written, columns)
     _insert(con, "observation (metric_id, period, value, upload_id, target, note, sheet, row_number)",
             "metric_id, CAST(period_date AS DATE), value, ?, target, note, sheet, \"row\"", writes, upload_id)
-    suggestions = frame.loc[frame["suggestion"].notna(), ["metric_id", "period_date", "suggestion", "sheet", "row"]]
+    suggestions = _rows_of(frame, frame["suggestion"].notna().to_numpy(),
+                           ["metric_id", "period_date", "suggestion", "sheet", "row"])
     if len(suggestions):
         _insert(con, "suggestion", "?, metric_id, CAST(period_date AS DATE), suggestion, sheet, \"row\"",
                 suggestions, upload_id)
     return upload_id
+
+
+def _rows_of(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """frame.loc[rows, columns], the columns taken first: .loc copied the columns' whole blocks
+    (every row of the frame's numbers) before picking the rows, even when no row was picked."""
+    return frame[columns][rows]
 
 
 def _moved_since_plan(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> bool:

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from .names import normal_text
-from .values import factorize_cells
+from .values import factorize_cells, spread_categorical
 
 _PATTERNS = [
     re.compile(r"^(?P<y>\d{4})\s*[-/._]\s*(?P<m>\d{1,2})\s*(?:月份?)?(?:\s*[-/.]\s*\d{1,2})?"
@@ -253,7 +253,7 @@ def parse_periods(values: pd.Series) -> pd.Series:
     months repeated over many rows."""
     codes, uniques = factorize_cells(values)
     parsed = pd.Categorical([parse_period(u) for u in uniques] + [None])
-    return pd.Series(parsed.take(codes), index=values.index, copy=False)
+    return pd.Series(spread_categorical(parsed, codes), index=values.index, copy=False)
 
 
 def period_to_date(period: str) -> datetime.date:

@@ -47,6 +47,7 @@ from .values import (
     parse_categories,
     parse_value,
     parse_values,
+    spread_categorical,
     without_bounds,
     written_as_percent,
     written_with_a_sign,
@@ -1043,7 +1044,7 @@ def _texts(cells: pd.Series) -> pd.Series:
     """
     codes, uniques = factorize_cells(cells)
     texts = [_text(u) or None for u in uniques]
-    return pd.Series(pd.Categorical(texts + [None]).take(codes), index=cells.index, copy=False)
+    return pd.Series(spread_categorical(pd.Categorical(texts + [None]), codes), index=cells.index, copy=False)
 
 
 def _objects(texts: pd.Series) -> pd.Series:
@@ -1503,7 +1504,8 @@ def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
         kinds = [_KIND.get(header_key(text)) for text in texts.cat.categories]
         used = [kinds[code] for code in np.unique(texts.array.codes) if code >= 0]   # a CSV column's header too
         if used and all(used) and "target" in used:
-            return pd.Series(pd.Categorical(kinds + [None]).take(texts.array.codes), index=frame.index, copy=False)
+            return pd.Series(spread_categorical(pd.Categorical(kinds + [None]), texts.array.codes), index=frame.index,
+                             copy=False)
     return None
 
 
