@@ -465,9 +465,16 @@ def _split_kind(cell: object) -> tuple[object, str | None]:
 def _without_unit(cell: object) -> object:
     """A month heading without the unit its values are in (2026-09（万元） is 2026-09), which
     _table_unit reads from it; any other cell as it is (数值（万元） is no month)."""
-    if not isinstance(cell, str) or (split := unit_suffix(cell)) is None or not is_unit(split[1]):
+    if (split := _heading_unit(cell)) is None:
         return cell
     return split[0] if parse_period(split[0]) or month_without_year(split[0]) else cell
+
+
+def _heading_unit(cell: object) -> tuple[str, str] | None:
+    """(heading, unit) for a heading that ends with a unit this project knows (数值（万元）, 2026-09(分钟));
+    None for another or none: brackets may hold anything (实际值（预估）)."""
+    split = unit_suffix(cell) if isinstance(cell, str) else None
+    return split if split and is_unit(split[1]) else None
 
 
 def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months) -> Table:
@@ -654,17 +661,17 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
                     "alone, or marked (实际), holds that month's values")] if unread else []
     unread_columns = _unread_columns(frame, sheet, table)
     unheaded = _numbers_without_heading(frame, unread_columns)
-    unheaded_note = [(f"{_where(sheet)}{'columns' if len(unheaded) > 1 else 'column'} {spans(unheaded, column_letter)} "
+    unread_notes = [(f"{_where(sheet)}{'columns' if len(unheaded) > 1 else 'column'} {spans(unheaded, column_letter)} "
                       f"{'hold numbers but have' if len(unheaded) > 1 else 'holds numbers but has'} no heading, so "
                       "not read: if they are a month's values, write the month above them (e.g. 2026-11)")
                      ] if unheaded else []
     if quarters := _quarters_beside_months(frame, unread_columns):
-        unheaded_note.append(f"{_where(sheet)}the columns {', '.join(f'{column_letter(c)} ({h})' for c, h in quarters.items())} "
+        unread_notes.append(f"{_where(sheet)}the columns {', '.join(f'{column_letter(c)} ({h})' for c, h in quarters.items())} "
                              "name a quarter or half-year, not a month, so were not read: the dashboard follows metrics "
                              "month by month")
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
-            + unheaded_note + notes)
+            + unread_notes + notes)
 
 
 def _unread_columns(frame: pd.DataFrame, sheet: Sheet, table: Table) -> dict[int, list[str]]:
@@ -692,8 +699,8 @@ def _numbers_without_heading(frame: pd.DataFrame, unread: dict[int, list[str]]) 
 def _quarters_beside_months(frame: pd.DataFrame, unread: dict[int, list[str]]) -> dict[int, str]:
     """Unread columns headed by a quarter or a half-year (2026Q3, 上半年) beside the months: the
     dashboard keeps months, so they are rightly not read, but the owner who typed them should know."""
-    return {c: next(h for h in headings if is_quarter_or_half_year(h)) for c, headings in unread.items()
-            if any(is_quarter_or_half_year(h) for h in headings) and _holds_numbers(frame[c])}
+    named = {c: next((h for h in headings if is_quarter_or_half_year(h)), None) for c, headings in unread.items()}
+    return {c: heading for c, heading in named.items() if heading and _holds_numbers(frame[c])}
 
 
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位|units?)\s*[:：]\s*(?P<unit>[^\s,，;；:：()（）\[\]【】]{1,8})", re.IGNORECASE)
@@ -704,7 +711,7 @@ def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
     that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)),
     else a note in the title rows above the table (IT成本指标（单位：万元）, 单位:千元). Only a unit whose
     spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
-    if "value" in table.roles and (split := unit_suffix(table.headers[table.roles["value"]])) and is_unit(split[1]):
+    if "value" in table.roles and (split := _heading_unit(table.headers[table.roles["value"]])):
         return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
     if (months := _month_headings_unit(sheet, table)) is not None:
         return months
@@ -722,8 +729,7 @@ def _month_headings_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | N
         return None
     row = sheet.head(table.month_row + 1)[table.month_row]
     for c in sorted(table.period_columns):
-        cell = _cell(row, c)
-        if isinstance(cell, str) and (split := unit_suffix(cell)) and is_unit(split[1]):
+        if split := _heading_unit(cell := _cell(row, c)):
             return split[1], f"{column_letter(c)} ({_text(cell)})", table.month_row + 1
     return None
 
@@ -1246,10 +1252,10 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if total.any():
         notes.append(_ignored(sheet, frame.index[total], "total or average row(s) (合计/平均)"))
     nothing = metric.isna()           # a group heading (一、质量指标) in another column, as wide drops; or '-', #DIV/0!
-    unnamed = nothing.to_numpy().copy()
     if nothing.any():
         nothing[nothing] = _no_values(value_cells[nothing].to_frame())
-    lone = _lone_notes(frame, unnamed & ~nothing.to_numpy(), [roles["period"]] if table.period is None else [])
+    lone = _lone_notes(frame, metric.isna().to_numpy() & ~nothing.to_numpy(),
+                       [roles["period"]] if table.period is None else [])
     if lone.any():
         notes.append(_ignored(sheet, frame.index[lone], "note row(s) under the table"))
         nothing |= lone
