@@ -61,7 +61,8 @@ def freed_memory_reused() -> Iterator[None]:
     """Within the block, freed big arrays are reused instead of returned and faulted in again.
 
     Nested or concurrent blocks (two uploads in the dashboard) share the setting; the last one
-    out restores the thresholds and trims.
+    out restores the thresholds and trims, unless this process is about to end (a reading child,
+    whose answer would wait 5-10 ms for a trim its exit does anyway).
     """
     global _active, _numpy_hugepages_before
     if _LIBC is None:
@@ -83,7 +84,8 @@ def freed_memory_reused() -> Iterator[None]:
                     _numpy_hugepages(_numpy_hugepages_before)
                 _LIBC.mallopt(_M_MMAP_THRESHOLD, _MMAP_AFTER)
                 _LIBC.mallopt(_M_TRIM_THRESHOLD, _TRIM_AFTER)
-                _LIBC.malloc_trim(0)
+                if not _answers_once:
+                    _LIBC.malloc_trim(0)
 
 
 _answers_once = False          # this process exits after one piece of work (a reading child)

@@ -4,11 +4,13 @@ dashboard's process. The children here really crash (os.abort) and really hang (
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -181,6 +183,49 @@ def test_a_read_that_runs_too_long_is_stopped_at_the_limit():
         "huge.xlsx: reading the file took more than 0.5 s and was stopped; nothing was written. Check that it is the "
         "monthly metric file (not a whole data export), or split it into smaller files")
     assert 0.5 <= waited < 10        # stopped, not waited out (60 s)
+
+
+def _answer_and_then_take_long_to_end() -> int:
+    """What a reading child does when its end is slow (a big heap for the kernel to take back):
+    it answers at once, and its process ends three seconds later (a thread it must wait for)."""
+    threading.Thread(target=time.sleep, args=(3,)).start()
+    return os.getpid()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_answer_does_not_wait_for_the_child_to_end_and_the_child_still_ends():
+    started = time.perf_counter()
+    pid = run_isolated("a.xlsx", 60, _answer_and_then_take_long_to_end)
+    assert time.perf_counter() - started < 2                 # not the 3 s its end takes
+    assert not _gone(pid)
+    deadline = time.monotonic() + 30
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(pid)
+
+
+def test_a_big_answer_crosses_a_pipe_widened_to_a_megabyte():
+    """Eight turns between the processes for a 200,000-row workbook's 8 MB, not 130."""
+    from multiprocessing import Pipe
+
+    from analytics.isolation import _widen
+
+    receive, send = Pipe(duplex=False)
+    _widen(send)
+    try:
+        if Path("/proc/sys/fs/pipe-max-size").exists() and int(Path("/proc/sys/fs/pipe-max-size").read_text()) >= 1 << 20:
+            assert fcntl.fcntl(send.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        receive.close()
+        send.close()
+    assert len(run_isolated("big.xlsx", 60, bytes, 8 << 20)) == 8 << 20
 
 
 def test_when_no_process_can_be_started_the_file_is_read_here(monkeypatch):

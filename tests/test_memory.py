@@ -169,3 +169,27 @@ def test_rows_are_frozen_only_in_a_process_that_answers_once():
 
     assert _frozen_by_a_paused_block() == 0
     assert run_isolated("rows", 60, _frozen_by_a_paused_block) >= 10_000
+
+
+
+def _a_process_that_answers_once_leaves_its_heap_untrimmed() -> None:
+    memory.mark_as_answering_once()
+    with freed_memory_reused():
+        array = np.ones(64 << 17)
+        del array
+    assert _heap().fordblks >= 64 << 20
+
+
+@needs_glibc
+def test_a_reading_child_leaves_its_heap_for_its_exit_to_take_back():
+    """A trim there (5-10 ms for a big workbook) would only delay its answer: the process ends next.
+    In a process of its own, as the first test (whose last lines are the dashboard's trim)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    body = "_a_process_that_answers_once_leaves_its_heap_untrimmed"
+    check = subprocess.run([sys.executable, "-c", f"from tests.test_memory import {body}; {body}()"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert check.returncode == 0, check.stderr
