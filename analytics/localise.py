@@ -31,6 +31,8 @@ _ZH: list[tuple[str, str]] = [
      "{what}“{v}”不是数字:如果逗号是小数点,请写作 {n}"),
     ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write (?P<n>\S+) and put the footnote's text in a note "
       r"\(备注\) column"), "{what}“{v}”不是数字:请写作 {n},脚注内容请写在备注列"),
+    ((r"(?P<what>target )?'(?P<v>.*)' is not a number: write (?P<n>.+) and put '(?P<remark>.*)' in a note "
+      r"\(备注\) column"), "{what}“{v}”不是数字:请写作 {n},“{remark}”请写在备注列"),
     (r"'(?P<v>.*)' is not a number", "“{v}”不是数字"),
     (r"'(?P<v>.*)' is not a month \(write it like 2026-05 or 2026年5月\)", "“{v}”不是月份(请写成 2026-05 或 2026年5月)"),
     ((r"'(?P<v>.*)' may be (?P<october>\S+) saved as a number \(Excel drops the 0 of (?P<typed>\S+)\): write the month "

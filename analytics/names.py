@@ -31,6 +31,13 @@ def normal_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
+def without_text_mark(text: str) -> str:
+    """The text without a leading apostrophe: Excel's mark for "keep this as text" ('2026-10, so
+    that it is not made a date; '95.1), which Excel does not keep in the cell but a CSV written by
+    another system, or a cell typed with two, does."""
+    return text.removeprefix("'")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _name_key(text: str) -> str:
     """Kept for the names seen lately: an ingest looks a file's thousands of names up several

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from .names import normal_text
+from .names import normal_text, without_text_mark
 from .values import factorize_cells, spread_categorical
 
 _PATTERNS = [
@@ -107,7 +107,7 @@ def parse_period(value: object) -> str | None:
             number = int(value)
             return _valid(number // 100, number % 100)
         return None
-    text = _arabic(normal_text(str(value)).strip().lower())
+    text = _arabic(without_text_mark(normal_text(str(value)).strip()).lower())
     if _DOT_ONE.match(text):                           # January, or October that lost its 0: see october_or_january
         return None
     for pattern in _PATTERNS:

@@ -1755,7 +1755,15 @@ def _not_a_number(cell: object, what: str = "") -> str:
         return f"{refused}: if the comma is the decimal point, write {text.replace(',', '.')}"
     if (marked := without_marks(text)) is not None and parse_value(marked)[1]:    # 97.5¹, 97.5*, 97.5[1]
         return f"{refused}: write {marked} and put the footnote's text in a note (备注) column"
+    if (remarked := _REMARKED.fullmatch(text)) and (remarked["before"] or remarked["after"]):
+        remark = " ".join(filter(None, [remarked["before"], remarked["after"]]))
+        return f"{refused}: write {remarked['number']} and put '{remark}' in a note (备注) column"
     return refused
+
+
+# a number with a word on it: 95.1（估）, 96（预计）, 约95, ≈3.5 (a footnote's mark is without_marks')
+_REMARKED = re.compile(r"(?P<before>约|大约|约为|≈|~|～)?\s*(?P<number>[+-]?\d[\d,]*(?:\.\d+)?(?:\s*%)?)\s*"
+                       r"(?P<after>[(（][^()（）\d]{1,12}[)）])?")
 
 
 _DECIMAL_COMMA = re.compile(r"-?\d+,(?:\d{1,2}|\d{4,})")    # not 1,234: three digits after it group thousands

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .names import is_unit, normal_text
+from .names import is_unit, normal_text, without_text_mark
 
 MISSING_WORDS = {"", "n/a", "na", "n.a.", "n.a", "#n/a", "-", "--", "—", "——", "–", "/", "null", "none", "nan",
                  "无", "暂无", "无数据", "暂无数据", "缺", "缺失", "不适用", "不涉及", "无此项", "未统计", "待统计", "未提供",
@@ -40,7 +40,7 @@ def parse_value(cell: object) -> tuple[float, bool]:
         return math.nan, False
     if _SMALL_DIGITS.search(str(cell)):          # 97.5¹: a footnote's mark, which NFKC would make 97.51
         return math.nan, False
-    text = normal_text(str(cell)).strip().replace("\u2212", "-")  # − copied from Word or a web page
+    text = without_text_mark(normal_text(str(cell)).strip()).replace("\u2212", "-")  # − from Word or a web page
     if text.lower() in MISSING_WORDS:
         return math.nan, True
     text = text.strip(_CURRENCY).strip().replace(" ", "").replace("\u00a0", "")

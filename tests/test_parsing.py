@@ -1930,6 +1930,37 @@ def test_a_value_with_a_footnote_mark_is_refused_with_the_number_to_write(writte
     assert message_text(refusal.split(": ", 1)[1], "zh") == f"“{written}”不是数字:请写作 {number},脚注内容请写在备注列"
 
 
+@pytest.mark.parametrize("written, number, remark", [("95.1（估）", "95.1", "（估）"), ("96 (预计)", "96", "(预计)"),
+                                                     ("约95", "95", "约"), ("≈3.5%", "3.5%", "≈")])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_value_with_a_remark_on_it_is_refused_with_the_number_to_write(written, number, remark, kind):
+    """An estimate marked as one (95.1（估）, 约95): the number is not taken without its remark, but the
+    owner is told which number to write and where the remark goes."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-10", written]]
+    refusal = _refusal(workbooks.rows_file(rows, f"r.{kind}"), f"r.{kind}")
+    where = "r.csv" if kind == "csv" else "r.xlsx, sheet '数据'"
+    assert refusal == (f"{where}, row 2, column C (数值): '{written}' is not a number: write {number} and put "
+                       f"'{remark}' in a note (备注) column")
+    assert message_text(refusal.split(": ", 1)[1], "zh") == f"“{written}”不是数字:请写作 {number},“{remark}”请写在备注列"
+
+
+@pytest.mark.parametrize("written", ["95-96", "95.1（估计约96）", "≥97", "高"])
+def test_a_value_that_is_not_one_number_with_a_remark_gets_no_number_to_write(written):
+    refusal = _refusal(f"指标,月份,数值\nSLA达成率,2026-10,{written}\n".encode(), "r.csv")
+    assert refusal == f"r.csv, row 2, column C (数值): '{written}' is not a number"
+
+
+def test_a_month_and_a_value_marked_as_text_with_an_apostrophe_are_read():
+    """'2026-10 and '95.1: Excel's mark for "keep as text", which a CSV written by another system
+    keeps. A lone apostrophe is an empty cell."""
+    parsed = parse_file("指标,月份,数值\nSLA达成率,'2026-10,'95.1\n变更成功率,'2026-10,'\n".encode(), file_name="a.csv")
+    assert [(m, p, str(v)) for m, p, v in _records(parsed)] == [
+        ("SLA达成率", "2026-10", "95.1"), ("变更成功率", "2026-10", "nan")]
+    wide = parse_file(workbooks.rows_file([["指标", "'2026-09", "'2026-10"], ["SLA达成率", "'95", 95.1]], "w.xlsx"),
+                      file_name="w.xlsx")
+    assert _records(wide) == [("SLA达成率", "2026-09", 95.0), ("SLA达成率", "2026-10", 95.1)]
+
+
 @pytest.mark.parametrize("rows, name, records, note", [
     ([["指标", "2026-09", "2026-10", ""], ["重大事件数", 2, 3, 5], ["SLA达成率", 96, 97, 98]], "w.xlsx", 4,
      ("sheet '数据': column D holds numbers but has no heading, so not read: if they are a month's values, write the "
