@@ -304,6 +304,11 @@ _ZH: list[tuple[str, str]] = [
     (r"the file has a header but no rows", "文件只有表头,没有数据行"),
     (r"the file is empty", "文件是空的"),
     (r"file not found", "找不到文件"),
+    ((r"no header row found: .*; row (?P<r>\d+) \((?P<headings>.*)\) seems to be the heading row, but no column in it "
+      r"is named as (?P<unnamed>.+?): name (?:it|them) (?P<words>.+?)(?P<wide>, or head each month's column with its "
+      r"month \(2026-10\))?"),
+     ("找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
+      "第 {r} 行({headings})似乎是表头行,但其中没有名为{words}的列:请按此命名{wide}")),
     (r"no header row found: .*; row (?P<r>\d+) \((?P<headings>.*)\) seems to be the heading row: name its columns so",
      ("找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
       "第 {r} 行({headings})似乎是表头行:请照此命名各列")),
@@ -678,7 +683,9 @@ def _blank(text: str) -> str:
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
             "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
-            "mine": _blank, "theirs": _blank, "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
+            "mine": _blank, "theirs": _blank, "unnamed": str,
+            "words": lambda text: "、".join(f"“{word}”" for word in re.split(r", | and ", text)),
+            "wide": lambda text: ",或每个月的列以该月为列名(如 2026-10)", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 
 
 _QUOTED = re.compile(r"'([^']*)'")

@@ -97,7 +97,8 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):
                 skipped.append((sheet.name, "no data table (instructions or notes)"))
             else:
-                problems.append(Problem(NO_HEADER + heading_hint(head), file=file_name, sheet=sheet.name))
+                problems.append(Problem(NO_HEADER + heading_hint(head, sheet.name, file_name), file=file_name,
+                                        sheet=sheet.name))
                 if any(r < HEADER_SEARCH_ROWS for r in sheet.hidden_cells[0]):     # the heading may be hidden
                     problems.append(Problem(_hidden_text(sheet) + ": unhide them if the table's heading is there",
                                             file=file_name, sheet=sheet.name))

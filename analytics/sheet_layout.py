@@ -600,17 +600,40 @@ def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:
             f"{year}.1): type each month as text, like {example}")
 
 
-def heading_hint(rows: list[list]) -> str:
+def heading_hint(rows: list[list], sheet_name: str | None = None, file_name: str = "") -> str:
     """For the refusal of a sheet whose heading was not found: the row that seems to be its heading
-    (the last row of text above the first row of numbers), so the user knows which cells to rename."""
+    (the last row of text above the first row of numbers), so the user knows which cells to rename,
+    and which of them (a month the title, sheet or file name gives is not asked for)."""
     first = next((r for r, row in enumerate(rows)
                   if sum(c not in (None, "") for c in row) >= 2 and any(_a_number(c) for c in row)), None)
     for r in range(first - 1 if first else -1, -1, -1):
         headings = [text[:20] for text in map(_text, rows[r]) if text]
         if len(headings) >= 2:
             shown = " | ".join(headings[:6]) + (" …" if len(headings) > 6 else "")
-            return f"; row {r + 1} ({shown}) seems to be the heading row: name its columns so"
+            return f"; row {r + 1} ({shown}) seems to be the heading row" + _unnamed_roles(
+                rows[r], _month_of_report(rows[:r], sheet_name, file_name) is not None)
     return ""
+
+
+def _in_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]]))
+
+
+_ROLE_NAMES = {"metric": ("the metric", "指标"), "period": ("the month", "月份"), "value": ("the value", "数值")}
+
+
+def _unnamed_roles(row: list, month_given: bool) -> str:
+    """Which of the metric's, the month's and the value's columns the heading row does not name
+    (指标 | 月份 | 完成情况: the value's), so that the user renames that one, not every column."""
+    roles = _roles(row)
+    missing = [role for role in _ROLE_NAMES if role not in roles and not (role == "period" and month_given)]
+    if not missing:
+        return ": name its columns so"
+    what = _in_words([_ROLE_NAMES[role][0] for role in missing])
+    words = _in_words([_ROLE_NAMES[role][1] for role in missing])
+    wide = ", or head each month's column with its month (2026-10)" if {"period", "value"} <= set(missing) else ""
+    return f", but no column in it is named as {what}: name {'it' if len(missing) == 1 else 'them'} {words}{wide}"
 
 
 def looks_like_data(rows: list[list]) -> bool:

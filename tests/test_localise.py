@@ -120,7 +120,8 @@ def test_two_files_that_disagree_in_chinese(catalogued, tmp_path):
     ("指标;月份;数值\n事件数;2026-10;10,5\n".encode(), "empty.csv,第 2 行,C 列(数值):“10,5”不是数字:如果逗号是小数点,请写作 10.5"),
     ("名目,情况\nSLA达成率,95.2%\n事件平均解决时间,4.5小时\n".encode(),
      ("empty.csv:找不到表头行:需要指标列(指标/metric),以及月份和数值列(月份/period、数值/value)或每月一列(如 2026-01);"
-      "第 1 行(名目 | 情况)似乎是表头行:请照此命名各列")),
+      "第 1 行(名目 | 情况)似乎是表头行,但其中没有名为“指标”、“月份”、“数值”的列:请按此命名,或每个月的列以该月为列名"
+      "(如 2026-10)")),
 ])
 def test_unreadable_files_are_refused_in_chinese(catalogued, tmp_path, content, expected):
     path = tmp_path / "empty.csv"

@@ -263,18 +263,34 @@ def test_a_data_sheet_whose_numbers_are_written_as_text_is_refused_not_skipped_a
         log.write_row(1, 0, ["2026-10-05", "王磊", "更新SLA"])
         log.write_row(2, 0, ["2026-10-06", "李娜", "第2版"])
     assert _refusal(_workbook(build), "t.xlsx") == (
-        f"t.xlsx, sheet '十月': {NO_HEADER}; row 1 (名目 | 十月情况) seems to be the heading row: name its columns so")
+        f"t.xlsx, sheet '十月': {NO_HEADER}; row 1 (名目 | 十月情况) seems to be the heading row, but no column in it is "
+        "named as the metric, the month and the value: name them 指标, 月份 and 数值, or head each month's column with "
+        "its month (2026-10)")
 
 
-@pytest.mark.parametrize("content, hint", [
+@pytest.mark.parametrize("content, hint, zh", [
     ("2026年10月IT服务指标\n\n名目,情况,备注\nSLA达成率,95.2,\n事件平均解决时间,4.5,\n",
-     "; row 3 (名目 | 情况 | 备注) seems to be the heading row: name its columns so"),
+     ("; row 3 (名目 | 情况 | 备注) seems to be the heading row, but no column in it is named as the metric and the value: "
+     "name them 指标 and 数值"),                   # the month is the title's
+     "第 3 行(名目 | 情况 | 备注)似乎是表头行,但其中没有名为“指标”、“数值”的列:请按此命名"),
+    ("2026年10月IT服务指标\n\n名目,本月值,备注\nSLA达成率,95.2,\n事件平均解决时间,4.5,\n",
+     "; row 3 (名目 | 本月值 | 备注) seems to be the heading row, but no column in it is named as the metric: name it 指标",
+     "第 3 行(名目 | 本月值 | 备注)似乎是表头行,但其中没有名为“指标”的列:请按此命名"),          # the month: the title's
     ("a,b,c,d,e,f,g,h\nSLA达成率,1,2,3,4,5,6,7\n",
-     "; row 1 (a | b | c | d | e | f …) seems to be the heading row: name its columns so"),
-    ("just,some,words\nno,header,here\n", ""),                     # no numbers: no row to point at
+     ("; row 1 (a | b | c | d | e | f …) seems to be the heading row, but no column in it is named as the metric, the "
+     "month and the value: name them 指标, 月份 and 数值, or head each month's column with its month (2026-10)"),
+     ("第 1 行(a | b | c | d | e | f …)似乎是表头行,但其中没有名为“指标”、“月份”、“数值”的列:请按此命名,或每个月的列以"
+     "该月为列名(如 2026-10)")),
+    ("指标,月份,完成情况\nSLA达成率,2026-10,95.2\n变更成功率,2026-10,97\n",
+     "; row 1 (指标 | 月份 | 完成情况) seems to be the heading row, but no column in it is named as the value: name it 数值",
+     "第 1 行(指标 | 月份 | 完成情况)似乎是表头行,但其中没有名为“数值”的列:请按此命名"),
+    ("just,some,words\nno,header,here\n", "", ""),                     # no numbers: no row to point at
 ])
-def test_a_refused_heading_names_the_row_that_seems_to_be_it(content, hint):
-    assert _refusal(content.encode(), "h.csv") == f"h.csv: {NO_HEADER}{hint}"
+def test_a_refused_heading_names_the_row_that_seems_to_be_it_and_the_column_not_named(content, hint, zh):
+    """The user renames the one column that was not recognised (完成情况), not every column."""
+    refusal = _refusal(content.encode(), "h.csv")
+    assert refusal == f"h.csv: {NO_HEADER}{hint}"
+    assert message_text(refusal.split(": ", 1)[1], "zh").endswith(zh or "或每月一列(如 2026-01)")
 
 
 @pytest.mark.parametrize("content, name, expected", [
