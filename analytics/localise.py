@@ -317,6 +317,13 @@ _ZH: list[tuple[str, str]] = [
     (r"cannot tell the text encoding; save the file as UTF-8 CSV", "无法识别文本编码;请另存为 UTF-8 CSV"),
     (r"this is a binary file, not CSV or an Excel workbook", "这是二进制文件,不是 CSV 或 Excel 工作簿"),
     (r"this is not a real Excel workbook.*", "这不是真正的 Excel 工作簿(文件内容与扩展名不符)"),
+    (r"the page's tables have more than (?P<n>[\d,]+) (?P<countof>cells|rows), over the limit",
+     "网页中的表格超过 {n} {countof},超出上限"),
+    (r"this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it as \.xlsx",
+     "这是 Excel 2003 XML 电子表格,无法读取:请在 Excel 或 WPS 中打开并另存为 .xlsx"),
+    ((r"the file is (?P<pagekind>a web page|text) saved under the name (?P<suffix>\S+) \(as systems that export to "
+      r"Excel write it\), not a workbook: its cells were read as Excel shows them"),
+     "文件是以 {suffix} 为扩展名保存的{pagekind}(一些系统“导出到 Excel”时如此),不是工作簿:已按 Excel 显示的内容读取单元格"),
     (r"not a readable Excel workbook.*", "无法读取的 Excel 工作簿(文件已损坏)"),
     (r"not an Excel workbook: .*", "不是 Excel 工作簿(缺少 xl/workbook.xml)"),
     (r"the workbook is damaged .*", "工作簿已损坏"),
@@ -683,7 +690,8 @@ def _blank(text: str) -> str:
 _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheets": _sheets, "reason": _reason,
             "yearsource": _YEAR_SOURCES.get, "years": lambda text: text.replace(" and ", " 和 "),
             "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
-            "mine": _blank, "theirs": _blank, "unnamed": str,
+            "mine": _blank, "theirs": _blank, "unnamed": str, "pagekind": {"a web page": "网页表格", "text": "文本表格"}.get,
+            "countof": {"cells": "个单元格", "rows": "行"}.get,
             "words": lambda text: "、".join(f"“{word}”" for word in re.split(r", | and ", text)),
             "wide": lambda text: ",或每个月的列以该月为列名(如 2026-10)", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 

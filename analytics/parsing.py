@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter, spans
 from .limits import Limits
-from .readers import read_bytes, read_sheets
+from .readers import named_as_workbook_but_not_one, read_bytes, read_sheets
 from .sheet_layout import (
     DATA_SNIFF_ROWS,
     HEADER_SEARCH_ROWS,
@@ -70,6 +71,9 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
     used: list[str | None] = []
     skipped: list[tuple[str, str]] = []
     warnings: list[str] = []
+    if kind := named_as_workbook_but_not_one(data, file_name):
+        warnings.append(f"the file is {kind} saved under the name {Path(file_name).suffix.lower()} (as systems that "
+                        "export to Excel write it), not a workbook: its cells were read as Excel shows them")
     for sheet in sheets:
         if sheet.hidden:
             skipped.append((sheet.name, "hidden"))

@@ -29,6 +29,7 @@ from pyarrow import csv as arrow_csv
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from .errors import InputRefused, Problem
+from .html_table import is_web_page, read_web_page_tables
 from .limits import Limits, cells_over_limit
 from .memory import answers_once, gc_paused
 from .values import spread
@@ -42,6 +43,7 @@ from .xlsx_package import (
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SPREADSHEET_2003 = re.compile(rb"urn:schemas-microsoft-com:office:spreadsheet")   # <Workbook xmlns=...> of 2003
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")   # the OLE stream an .xlsx with a password is kept in
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -193,11 +195,57 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     if is_workbook(data):
         return _read_workbook(data, file_name, limits)
     if suffix in WORKBOOK_SUFFIXES:
+        saved_as_workbook = _read_table_named_as_workbook(data, file_name, limits)
+        if saved_as_workbook is not None:
+            return saved_as_workbook
+        if _SPREADSHEET_2003.search(data[:4096]):
+            raise InputRefused(Problem(
+                "this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it "
+                "as .xlsx", file=file_name))
         raise InputRefused(Problem(
             f"this is not a real Excel workbook (a {suffix} file starts with a zip or OLE signature; this one "
             "looks like text or another format). Save it again from Excel, or export it as CSV", file=file_name))
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputRefused(Problem("this is a binary file, not CSV or an Excel workbook", file=file_name))
+    return [_read_csv(data, file_name, limits)]
+
+
+def named_as_workbook_but_not_one(data: bytes, file_name: str) -> str | None:
+    """'a web page' or 'text' when a file named .xls (or .xlsx …) is one of those, as systems
+    that "export to Excel" write it; else None."""
+    if is_workbook(data) or Path(file_name).suffix.lower() not in WORKBOOK_SUFFIXES:
+        return None
+    return "a web page" if _web_page_text(data) is not None else "text"
+
+
+def _web_page_text(data: bytes) -> str | None:
+    """The file as text when it is a web page holding a table."""
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        text = _decode(data, "")[0]
+    except InputRefused:
+        return None
+    return text if is_web_page(text) else None
+
+
+def _read_table_named_as_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet] | None:
+    """The sheets of a file named as a workbook that is a web page's tables or a text table (tabs
+    or commas): what many systems write when they "export to Excel", and Excel opens. None when it
+    is neither."""
+    text = _web_page_text(data)
+    if text is not None:
+        return [Sheet(name, rows) for name, rows in read_web_page_tables(text, file_name, limits)] or None
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        head = _decode(data, file_name)[0][:4096]
+    except InputRefused:
+        return None
+    lines = [line for line in head.splitlines() if line.strip()]
+    if (len(lines) < 2 or not any(mark in lines[0] for mark in "\t,;")
+            or any(not (ch.isprintable() or ch in "\t\r\n") for ch in head)):
+        return None
     return [_read_csv(data, file_name, limits)]
 
 

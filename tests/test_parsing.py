@@ -293,6 +293,70 @@ def test_a_refused_heading_names_the_row_that_seems_to_be_it_and_the_column_not_
     assert message_text(refusal.split(": ", 1)[1], "zh").endswith(zh or "或每月一列(如 2026-01)")
 
 
+_EXPORTED_PAGE = """<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>指标导出</title>
+<style>td {mso-number-format:"\\@";}</style></head><body>
+<table border="1"><tr><th colspan="4">2026年IT服务指标</th></tr>
+<tr><th>服务</th><th>指标</th><th>2026-09</th><th>2026-10</th></tr>
+<tr><td rowspan="2">网银</td><td>SLA达成率</td><td>95.10%</td><td>&nbsp;95.2% </td></tr>
+<tr><td>事件平均<br>解决时间</td><td>4.5</td><td>4.2</td></tr>
+<tr><td>核心</td><td>工单量</td><td colspan="2">1,234</td></tr>
+</table></body></html>"""
+
+
+@pytest.mark.parametrize("data, kind, zh_kind", [
+    (_EXPORTED_PAGE.encode("gb18030").replace(b"<br>", b""), "a web page", "网页表格"),
+    ("服务\t指标\t2026-09\t2026-10\n网银\tSLA达成率\t95.10%\t95.2%\n网银\t事件平均解决时间\t4.5\t4.2\n"
+     "核心\t工单量\t1,234\t\n".encode("gb18030"), "text", "文本表格"),
+])
+def test_a_table_exported_to_excel_as_a_web_page_or_text_is_read_as_excel_shows_it(data, kind, zh_kind):
+    """ITSM and OA systems "export to Excel" by writing their page's table (or tab-separated text) to
+    a file named .xls, which Excel opens: it was refused as not a real workbook. A span's text is
+    every cell's it covers (网银 for both rows); a number spanning two months is one month's."""
+    parsed = parse_file(data, file_name="导出.xls")
+    assert [(m, p, None if math.isnan(v) else v) for m, p, v in _records(parsed)] == [
+        ("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 95.2), ("事件平均解决时间", "2026-09", 4.5),
+        ("事件平均解决时间", "2026-10", 4.2), ("工单量", "2026-09", 1234.0), ("工单量", "2026-10", None)]
+    assert list(parsed.records["service"]) == ["网银"] * 4 + ["核心"] * 2
+    note = (f"the file is {kind} saved under the name .xls (as systems that export to Excel write it), not a "
+            "workbook: its cells were read as Excel shows them")
+    assert note in parsed.warnings
+    assert message_text(note, "zh") == (f"文件是以 .xls 为扩展名保存的{zh_kind}(一些系统“导出到 Excel”时如此),不是工作簿:"
+                                        "已按 Excel 显示的内容读取单元格")
+
+
+def test_a_page_s_tables_are_read_as_sheets_of_their_own():
+    page = ("<html><body><table><tr><td>指标</td><td>月份</td><td>数值</td></tr><tr><td>SLA达成率</td><td>2026-10</td>"
+            "<td>95.1</td></tr></table><p>说明</p><table><tr><td>指标</td><td>月份</td><td>数值</td></tr>"
+            "<tr><td>变更成功率</td><td>2026-10</td><td><table><tr><td>97</td></tr></table></td></tr></table>"
+            "</body></html>")
+    parsed = parse_file(page.encode(), file_name="p.xls")
+    assert parsed.sheets == ["table 1", "table 2"]
+    assert _records(parse_file(_EXPORTED_PAGE.encode("gb18030"), file_name="p.xls"))[2][0] == "事件平均\n解决时间"
+    assert _records(parsed) == [("SLA达成率", "2026-10", 95.1), ("变更成功率", "2026-10", 97.0)]
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+     "x.xls: this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it as .xlsx"),
+    (b"<html><body><p>no table here</p></body></html>", "x.xls: this is not a real Excel workbook"),
+    ("这是一段说明文字，不是表格。\n第二行。\n".encode(), "x.xls: this is not a real Excel workbook"),
+])
+def test_a_file_named_xls_that_holds_no_table_is_still_refused(content, expected):
+    assert _refusal(content, "x.xls").startswith(expected)
+
+
+@pytest.mark.parametrize("limits, expected, zh", [
+    (Limits(max_rows=10), "more than 10 rows", "网页中的表格超过 10 行,超出上限"),
+    (Limits(max_cells=50), "more than 50 cells", "网页中的表格超过 50 个单元格,超出上限"),
+])
+def test_a_page_over_the_limits_is_refused_as_it_is_read(limits, expected, zh):
+    page = "<table>" + "<tr><td>SLA达成率</td><td>2026-10</td><td>95</td></tr>" * 30 + "</table>"
+    refusal = _refusal(page.encode(), "p.xls", limits)
+    assert refusal == f"p.xls: the page's tables have {expected}, over the limit"
+    assert message_text(refusal.split(": ", 1)[1], "zh") == zh
+
+
 @pytest.mark.parametrize("content, name, expected", [
     (b"", "empty.csv", "empty.csv: the file is empty"),
     (b"\n\n  \n", "blank.csv", "blank.csv: the file is empty"),

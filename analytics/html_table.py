@@ -1,0 +1,150 @@
+"""Tables of a web page saved under an Excel name.
+
+Many ITSM, OA and reporting systems "export to Excel" by writing the page's HTML table to a file
+called .xls. Excel and WPS open it (after a warning that the format and the name differ), so the
+process owner uploads it as it is. Its cells are read as the page shows them, as text (as a CSV's
+are): a cell spanning rows or columns (rowspan, colspan) gives its text to each cell it covers, as
+a merged cell in a workbook does, except a number, which stays in its first cell.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+
+from .errors import InputRefused, Problem
+from .limits import Limits
+from .values import parse_value
+
+_PAGE_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|style)\b",
+                         re.IGNORECASE | re.DOTALL)
+def is_web_page(text: str) -> bool:
+    """Whether the text is an HTML page (or a bare table) holding a table."""
+    return _PAGE_START.match(text) is not None and "<table" in text[: 1 << 20].lower()
+
+
+class _Tables(HTMLParser):
+    """Collects each outermost table as rows of cell texts, and the spans of its cells. A table
+    inside a cell adds its text to that cell."""
+
+    def __init__(self, limits: Limits):
+        super().__init__(convert_charrefs=True)
+        self._limits = limits
+        self._cells = self._rows_read = 0                      # in all tables, against the limits as they are read
+        self.tables: list[tuple[list[list[str]], list[tuple[int, int, int, int]]]] = []
+        self._depth = 0
+        self._rows: list[list[str]] = []
+        self._spans: list[tuple[int, int, int, int]] = []     # (row, column, rows, columns) of a spanning cell
+        self._covered: set[tuple[int, int]] = set()            # cells a span from a row above takes
+        self._cell: list[str] | None = None
+        self._cell_columns = 1
+        self._unseen = 0                                       # inside <style>, <script> or <title>
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _UNSEEN:
+            self._unseen += 1
+        elif tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self._rows, self._spans, self._covered = [], [], set()
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+        elif self._depth == 1 and tag == "tr":
+            self._end_cell()
+            self._rows.append([])
+            self._rows_read += 1
+            if self._rows_read > self._limits.max_rows:
+                raise _OverTheLimit(f"the page's tables have more than {self._limits.max_rows:,} rows, over the limit")
+        elif self._depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+            attributes = dict(attrs)
+            self._start_cell(_span(attributes.get("rowspan")), _span(attributes.get("colspan")))
+
+    def handle_endtag(self, tag):
+        if tag in _UNSEEN:
+            self._unseen = max(0, self._unseen - 1)
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+            if self._depth == 0:
+                self._end_cell()
+                self.tables.append((self._rows, self._spans))
+        elif self._depth == 1 and tag in ("td", "th", "tr"):
+            self._end_cell()
+
+    def handle_data(self, data):
+        if self._cell is not None and not self._unseen:
+            self._cell.append(data)
+
+    def _start_cell(self, rows: int, columns: int) -> None:
+        if not self._rows:
+            self._rows.append([])
+        r, row = len(self._rows) - 1, self._rows[-1]
+        while (r, len(row)) in self._covered:
+            self._covered.discard((r, len(row)))
+            row.append("")
+        if rows > 1 or columns > 1:
+            self._spans.append((r, len(row), rows, columns))
+            self._covered.update((below, c) for below in range(r + 1, r + rows)
+                                 for c in range(len(row), len(row) + columns))
+        self._cell, self._cell_columns = [], columns
+
+    def _end_cell(self) -> None:
+        if self._cell is None:
+            return
+        lines = "".join(self._cell).replace("\xa0", " ").split("\n")
+        self._rows[-1].append("\n".join(line.strip() for line in lines).strip())
+        self._rows[-1].extend([""] * (self._cell_columns - 1))            # the rest of a colspan on this row
+        self._cell = None
+        self._cells += self._cell_columns
+        if self._cells > self._limits.max_cells:
+            raise _OverTheLimit(f"the page's tables have more than {self._limits.max_cells:,} cells, over the limit")
+
+
+class _OverTheLimit(Exception):
+    """Raised while reading, before a page too big for the machine is held whole."""
+
+
+_UNSEEN = ("style", "script", "title")
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def read_web_page_tables(text: str, file_name: str, limits: Limits) -> list[tuple[str | None, list[list[str]]]]:
+    """(name, rows) of each table that holds something: None for a page's only table, else
+    'table 1', 'table 2' … in the page's order."""
+    parser = _Tables(limits)
+    try:
+        parser.feed(text)
+        parser.close()
+    except _OverTheLimit as over:
+        raise InputRefused(Problem(str(over), file=file_name)) from None
+    grids = []
+    for rows, spans in parser.tables:
+        width = max(map(len, rows), default=0)
+        for row in rows:
+            row.extend([""] * (width - len(row)))
+        _give_spans_their_text(rows, spans)
+        if any(cell for row in rows for cell in row):
+            grids.append(rows)
+    if len(grids) == 1:
+        return [(None, grids[0])]
+    return [(f"table {i}", rows) for i, rows in enumerate(grids, start=1)]
+
+
+def _give_spans_their_text(rows: list[list[str]], spans: list[tuple[int, int, int, int]]) -> None:
+    """Each cell a span covers shows its text, as a merged cell's do (readers._fill_merged_text),
+    unless it is a number: one quarterly figure spanning three months is not three monthly ones."""
+    for top, left, height, width in spans:
+        text = rows[top][left] if top < len(rows) and left < len(rows[top]) else ""
+        value, ok = parse_value(text)
+        if not text or (ok and not math.isnan(value)):
+            continue
+        for r in range(top, min(top + height, len(rows))):
+            for c in range(left, min(left + width, len(rows[r]))):
+                rows[r][c] = text
