@@ -36,7 +36,7 @@ class _Tables(HTMLParser):
         self._depth = 0
         self._rows: list[list[str]] = []
         self._spans: list[tuple[int, int, int, int]] = []     # (row, column, rows, columns) of a spanning cell
-        self._covered: set[tuple[int, int]] = set()            # cells a span from a row above takes
+        self._covered: dict[int, list[tuple[int, int]]] = {}   # row: (first, last) columns a span from above takes
         self._cell: list[str] | None = None
         self._cell_columns = 1
         self._unseen = 0                                       # inside <style>, <script> or <title>
@@ -47,7 +47,7 @@ class _Tables(HTMLParser):
         elif tag == "table":
             self._depth += 1
             if self._depth == 1:
-                self._rows, self._spans, self._covered = [], [], set()
+                self._rows, self._spans, self._covered = [], [], {}
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
         elif self._depth == 1 and tag == "tr":
@@ -80,13 +80,14 @@ class _Tables(HTMLParser):
         if not self._rows:
             self._rows.append([])
         r, row = len(self._rows) - 1, self._rows[-1]
-        while (r, len(row)) in self._covered:
-            self._covered.discard((r, len(row)))
-            row.append("")
+        while (taken := next((last for first, last in self._covered.get(r, ()) if first <= len(row) <= last),
+                             None)) is not None:
+            row.extend([""] * (taken + 1 - len(row)))
         if rows > 1 or columns > 1:
+            self._count_cells(rows * columns - columns)        # the rows below that it covers (its own: _end_cell)
             self._spans.append((r, len(row), rows, columns))
-            self._covered.update((below, c) for below in range(r + 1, r + rows)
-                                 for c in range(len(row), len(row) + columns))
+            for below in range(r + 1, r + rows):
+                self._covered.setdefault(below, []).append((len(row), len(row) + columns - 1))
         self._cell, self._cell_columns = [], columns
 
     def _end_cell(self) -> None:
@@ -96,7 +97,10 @@ class _Tables(HTMLParser):
         self._rows[-1].append("\n".join(line.strip() for line in lines).strip())
         self._rows[-1].extend([""] * (self._cell_columns - 1))            # the rest of a colspan on this row
         self._cell = None
-        self._cells += self._cell_columns
+        self._count_cells(self._cell_columns)
+
+    def _count_cells(self, cells: int) -> None:
+        self._cells += cells
         if self._cells > self._limits.max_cells:
             raise _OverTheLimit(f"the page's tables have more than {self._limits.max_cells:,} cells, over the limit")
 

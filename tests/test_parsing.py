@@ -346,6 +346,17 @@ def test_a_file_named_xls_that_holds_no_table_is_still_refused(content, expected
     assert _refusal(content, "x.xls").startswith(expected)
 
 
+def test_a_span_in_the_middle_of_a_row_takes_its_place_in_the_rows_below():
+    from analytics.html_table import read_web_page_tables
+
+    page = ("<table><tr><td>指标</td><td>月份</td><td>数值</td><td>备注</td></tr>"
+            "<tr><td>SLA达成率</td><td rowspan=2 colspan=1>2026-10</td><td>95</td><td rowspan=3>同上</td></tr>"
+            "<tr><td>变更成功率</td><td>97</td></tr><tr><td>重大事件数</td><td>2026-10</td><td>3</td></tr></table>")
+    assert read_web_page_tables(page, "p.xls", Limits()) == [(None, [
+        ["指标", "月份", "数值", "备注"], ["SLA达成率", "2026-10", "95", "同上"], ["变更成功率", "2026-10", "97", "同上"],
+        ["重大事件数", "2026-10", "3", "同上"]])]
+
+
 @pytest.mark.parametrize("limits, expected, zh", [
     (Limits(max_rows=10), "more than 10 rows", "网页中的表格超过 10 行,超出上限"),
     (Limits(max_cells=50), "more than 50 cells", "网页中的表格超过 50 个单元格,超出上限"),
@@ -355,6 +366,8 @@ def test_a_page_over_the_limits_is_refused_as_it_is_read(limits, expected, zh):
     refusal = _refusal(page.encode(), "p.xls", limits)
     assert refusal == f"p.xls: the page's tables have {expected}, over the limit"
     assert message_text(refusal.split(": ", 1)[1], "zh") == zh
+    spanning = "<table><tr>" + "<td rowspan=1000 colspan=1000>x</td>" * 6 + "</tr></table>"     # a million cells each
+    assert _refusal(spanning.encode(), "p.xls") == "p.xls: the page's tables have more than 5,000,000 cells, over the limit"
 
 
 @pytest.mark.parametrize("content, name, expected", [
