@@ -590,6 +590,31 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
                 "notes": notes}
 
 
+def alias_choices(store: Store, written: str) -> list[str]:
+    """The catalogue's metrics to offer for a name a file wrote that the catalogue lacks: the
+    closest first (as the refusal names them), then the others in catalogue order."""
+    with store.read() as con:
+        lookup = metric_lookup(con)
+        names = [name for (name,) in con.execute("SELECT name FROM metric ORDER BY id").fetchall()]
+    closest = lookup.closest(written)
+    return closest + [name for name in names if name not in closest]
+
+
+def add_aliases(store: Store, aliases: dict[str, str], by: str, file_name: str = "catalogue") -> dict:
+    """Each name a file wrote (key) becomes an alias of the catalogue metric (value), all in one
+    transaction, as a catalogue import of the metrics' aliases column: so the next check of the
+    file finds them. A name another metric already has is refused as an import's would be."""
+    held = list_metrics(store).set_index("name")["aliases"]
+    added: dict[str, list[str]] = {}
+    for written, metric in aliases.items():
+        added.setdefault(metric, []).append(written.strip())
+    frame = pd.DataFrame({
+        "name": list(added),
+        "aliases": [";".join(dict.fromkeys([*filter(None, (_text(held.get(metric)) or "").split(";")), *names]))
+                    for metric, names in added.items()]})
+    return import_catalogue(store, frame, by=by, file_name=file_name)
+
+
 def _stored_facts(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str, float | None]]:
     """{each name key of a metric: (its unit, direction, least loaded value or None)}."""
     return {row[0]: row[1:] for row in con.execute(

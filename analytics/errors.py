@@ -6,7 +6,7 @@ messages. Nothing here ever carries a traceback to the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def column_letter(index: int) -> str:
@@ -43,6 +43,9 @@ class Problem:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    # a name the file writes that the catalogue lacks, when that is the problem: the upload page
+    # offers to make it another name of a catalogue metric (not said in the message: it is in it)
+    unknown_name: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if not isinstance(self.sheet, str):      # a CSV's rows carry a missing sheet (NaN): no sheet

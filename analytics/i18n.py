@@ -125,6 +125,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.sheet_skipped": ("Sheet '{sheet}' skipped: {reason}", "已跳过工作表“{sheet}”:{reason}"),
     "upload.confirm": ("Confirm and load {n} files", "确认导入 {n} 个文件"),
     "upload.confirm_one": ("Confirm and load", "确认导入"),
+    "upload.aliases_title": ("Names the catalogue does not know", "指标目录中没有的名称"),
+    "upload.aliases_help": (
+        ("If a name is another name of a catalogue metric, pick that metric: the name is added to its aliases and "
+        "the file is checked again. If it is a new metric, add it on the Catalogue page, or tick "
+        "'Create metrics that are not in the catalogue'."),
+        ("如果某个名称是目录中某个指标的另一种写法,请选择该指标:该名称将加入它的别名,并重新检查文件。"
+        "如果是新指标,请在“指标与基准”页添加,或勾选“自动创建目录中没有的指标”。")),
+    "upload.alias_pick": ("Not a catalogue metric", "不是目录中的指标"),
+    "upload.aliases_save": ("Add as aliases and check again", "添加为别名并重新检查"),
+    "upload.aliases_none": ("No metric was picked: nothing was changed.", "未选择任何指标,未做更改。"),
+    "upload.aliases_added": ("Added as aliases: {pairs}. The file was checked again.",
+                             "已添加为别名:{pairs}。已重新检查文件。"),
+    "upload.aliases_more": ("{n} more names are not shown: map these first, or fix the file.",
+                            "另有 {n} 个名称未显示:请先处理以上名称,或修改文件。"),
     "upload.nothing_to_load": ("Every value is already in the store: nothing to load.",
                                "所有数值都已在数据库中,无需导入。"),
     "upload.writing": ("Writing to the store...", "正在写入数据库..."),

@@ -455,7 +455,8 @@ def _unknown_metric_problems(records: pd.DataFrame, lookup, unknown: list[str], 
         hint = (f": {conflicts[name]}" if name in conflicts else
                 f" (closest in the catalogue: {', '.join(repr(c) for c in closest)})" if closest else "")
         problems.append(Problem(f"unknown metric '{name}'{hint}{_rows_on_its_sheet(named)}", file=file_name,
-                                sheet=first["sheet"], row=int(first["row"]), column=_text_or_none(first["metric_column"])))
+                                sheet=first["sheet"], row=int(first["row"]), column=_text_or_none(first["metric_column"]),
+                                unknown_name=None if name in conflicts else name))
     others = 0 if create_metrics else len(unknown) - len(conflicts)
     if others:
         problems.append(Problem(

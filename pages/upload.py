@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import config, i18n
 from analytics.auth import allowed, require, require_upload_scope
-from analytics.catalogue import list_metrics
+from analytics.catalogue import add_aliases, alias_choices, list_metrics
 from analytics.errors import InputRefused, NotAllowed, StoreError
 from analytics.ingest import (
     NEW_METRICS_NAMED,
@@ -131,10 +131,49 @@ def _show_preview(plan: IngestPlan) -> None:
                 st.caption(t("upload.preview_cut", shown=PREVIEW_ROWS, total=len(view)))
 
 
+ALIASES_OFFERED = 10        # names mapped at a time: a file of dozens of unknown names is the wrong file
+
+
+def _offer_aliases(refused: InputRefused) -> None:
+    """For each name the catalogue lacks, a choice of the catalogue's metrics (closest first): the
+    ones picked become aliases in one write, and the files are checked again on the rerun (the
+    store's version is part of the check's key). Only for a role that may edit the catalogue."""
+    unknown = list(dict.fromkeys(p.unknown_name for p in refused.problems if p.unknown_name))
+    if not unknown or not allowed(current_user(), "edit_catalogue"):
+        return
+    st.subheader(t("upload.aliases_title"))
+    st.caption(t("upload.aliases_help"))
+    catalogue = list_metrics(store)
+    shown = dict(zip(catalogue["name"], display_names(catalogue, current_lang)))
+    with st.form("aliases_form"):
+        picked = {name: st.selectbox(name, alias_choices(store, name), index=None, placeholder=t("upload.alias_pick"),
+                                     format_func=lambda metric: shown.get(metric, metric), key=f"alias_for_{name}")
+                  for name in unknown[:ALIASES_OFFERED]}
+        if len(unknown) > ALIASES_OFFERED:
+            st.caption(t("upload.aliases_more", n=len(unknown) - ALIASES_OFFERED))
+        submitted = st.form_submit_button(t("upload.aliases_save"), disabled=not by.strip())
+    if not submitted:
+        return
+    mapped = {name: metric for name, metric in picked.items() if metric}
+    if not mapped:
+        st.info(t("upload.aliases_none"))
+        return
+    try:
+        require(current_user(), "edit_catalogue")
+        add_aliases(store, mapped, by=by.strip(), file_name=t("upload.aliases_title"))
+    except (InputRefused, StoreError, NotAllowed) as exc:
+        show_refusal(exc, heading=t("app.refused"))
+        return
+    state["upload_flash"] = t("upload.aliases_added", pairs=listed(
+        [f"{name} → {shown.get(metric, metric)}" for name, metric in mapped.items()]))
+    st.rerun()
+
+
 if files:
     result = _plan(files, create_metrics)
     if isinstance(result, InputRefused):
         show_refusal(result)
+        _offer_aliases(result)
     else:
         _show_preview(result)
         totals = result.totals()

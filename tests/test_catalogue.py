@@ -599,3 +599,31 @@ def test_the_catalogue_editor_names_known_processes_in_chinese_and_saves_them_as
     ("patching", "zh", "patching"), ("change", "en", "change"), (None, "zh", None)])
 def test_a_known_process_is_named_in_chinese_on_a_chinese_page(process, lang, shown):
     assert process_shown(process, lang) == shown
+
+
+def test_names_a_file_wrote_become_aliases_kept_beside_the_ones_there_in_one_write(store):
+    """The upload page's mapping of unknown names: added to a metric's aliases, not put in their place."""
+    from analytics.catalogue import add_aliases, alias_choices
+    from analytics.ingest import plan_ingest
+
+    import_catalogue(store, pd.DataFrame([{"name": "Incident MTTR", "name_zh": "事件平均解决时间", "aliases": "MTTR"},
+                                          {"name": "First contact resolution", "name_zh": "一次解决率"},
+                                          {"name": "SLA attainment", "name_zh": "SLA达成率"}]), by="t")
+    data = "指标,月份,数值\n平均修复时长,2026-09,5.5\n一次性解决率,2026-09,70\n修复时长,2026-09,5.5\n".encode()
+    with pytest.raises(InputRefused) as refused:
+        plan_ingest(store, [(data, "九月.csv")])
+    assert sorted(filter(None, [p.unknown_name for p in refused.value.problems])) == sorted(
+        ["平均修复时长", "一次性解决率", "修复时长"])
+    assert refused.value.problems[-1].unknown_name is None               # "3 unknown metric name(s): …"
+    assert alias_choices(store, "一次性解决率")[0] == "First contact resolution"        # the closest first
+    assert sorted(alias_choices(store, "一次性解决率")) == ["First contact resolution", "Incident MTTR", "SLA attainment"]
+    add_aliases(store, {"平均修复时长": "Incident MTTR", "修复时长": "Incident MTTR",
+                        "一次性解决率": "First contact resolution"}, by="t")
+    aliases = list_metrics(store).set_index("name")["aliases"]
+    assert aliases["Incident MTTR"] == "MTTR;平均修复时长;修复时长"
+    assert aliases["First contact resolution"] == "一次性解决率"
+    plan = plan_ingest(store, [(data, "九月.csv")])
+    assert sorted(plan.files[0].changes["catalogue_name"]) == ["First contact resolution", "Incident MTTR"]  # once
+    with pytest.raises(InputRefused, match="'修复时长' is already a name of metric 'Incident MTTR'"):
+        add_aliases(store, {"修复时长": "SLA attainment"}, by="t")
+    assert pd.isna(list_metrics(store).set_index("name").at["SLA attainment", "aliases"])      # nothing written

@@ -233,3 +233,35 @@ def test_a_file_that_crashes_the_reader_is_refused_and_the_dashboard_stays_up(br
         page = _drop_file(browser, url, "zh", _month_file(tmp_path))     # the same server reads the next file
         page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
     assert current_observations(Store(store.path)).empty
+
+
+def test_a_name_the_catalogue_lacks_is_made_an_alias_on_the_page_and_the_file_then_loads(browser, tmp_path, cli,
+                                                                                           store):
+    """The refusal's unknown name (平均修复时长, the team's word for MTTR) is mapped to its catalogue
+    metric in the meeting, without leaving the page or dropping the file again."""
+    from playwright.sync_api import expect
+
+    from analytics.catalogue import list_metrics
+
+    _import_catalogue(tmp_path, cli)
+    path = tmp_path / "九月.csv"
+    path.write_text("指标,月份,数值\n平均修复时长,2026-09,5.5\nSLA达成率,2026-09,96\n", encoding="utf-8")
+    with streamlit_server(store.path, tmp_path / "server.log") as url:
+        page = _drop_file(browser, url, "zh", path, until="指标目录中没有的名称")
+        form = page.get_by_test_id("stForm")
+        expect(form).to_contain_text("平均修复时长", use_inner_text=True)
+        form.get_by_test_id("stSelectbox").first.click()
+        page.keyboard.type("事件平均解决时间")
+        page.get_by_role("option", name="事件平均解决时间", exact=True).first.click()      # in a form: no run yet
+        with rerun_after(page):
+            form.get_by_role("button", name="添加为别名并重新检查").click()
+        page.get_by_text("已添加为别名:平均修复时长 → 事件平均解决时间", exact=False).wait_for(timeout=30_000)
+        confirm = page.get_by_role("button", name="确认导入")
+        confirm.wait_for(timeout=30_000)                                       # the file, checked again, loads
+        with rerun_after(page):
+            confirm.click()
+        page.get_by_text("已导入(上传编号 #1)", exact=False).wait_for(timeout=30_000)
+    stored = {(m, p): v for m, p, v in current_observations(Store(store.path)).itertuples(index=False)}
+    assert stored == {("Incident MTTR", "2026-09"): 5.5, ("SLA attainment", "2026-09"): 96.0}
+    aliases = list_metrics(Store(store.path)).set_index("name").at["Incident MTTR", "aliases"]
+    assert aliases.split(";") == ["MTTR", "平均修复时长"]
