@@ -134,7 +134,8 @@ def test_a_metric_created_from_the_file_is_named_with_what_it_takes_before_loadi
 
 def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path, cli, store):
     """王磊 owns the incident process: a file with another process's metric is refused before
-    the confirm button, a file with only his metrics loads under his name."""
+    the confirm button, one with a name the catalogue lacks is refused without the offer to make it
+    an alias (he may not edit the catalogue), a file with only his metrics loads under his name."""
     import xlsxwriter
     from playwright.sync_api import expect
 
@@ -162,6 +163,14 @@ def test_sign_in_in_the_browser_then_upload_as_a_process_owner(browser, tmp_path
         expect(page.get_by_role("button", name="Confirm and load")).to_have_count(0)
         with rerun_after(page):
             page.get_by_test_id("stFileChipDeleteBtn").first.click()     # remove the refused file
+        unknown = tmp_path / "九月.csv"
+        unknown.write_text("指标,月份,数值\n平均修复时长,2026-09,5.5\n", encoding="utf-8")
+        with rerun_after(page):
+            page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(unknown))
+        page.get_by_text("unknown metric '平均修复时长'", exact=False).wait_for(timeout=15_000)
+        expect(page.get_by_test_id("stForm")).to_have_count(0)          # only an administrator edits the catalogue
+        with rerun_after(page):
+            page.get_by_test_id("stFileChipDeleteBtn").first.click()
         with rerun_after(page):
             page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(own))
         with rerun_after(page):
