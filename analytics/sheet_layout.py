@@ -672,6 +672,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     repeated, heading_problems, heading_notes = _repeated_headings(frame, sheet, table, file_name)
     if repeated.any():
         frame = frame[~repeated]
+    if heading_problems:                  # another table: its rows are not this one's, to be refused cell by cell
+        frame = frame[frame.index < min(problem.row for problem in heading_problems)]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     if (given := _table_unit(sheet, table)) is not None:

@@ -1575,13 +1575,18 @@ def test_a_row_without_a_name_that_is_no_note_is_still_refused(row, problem):
     assert problem in _refusal(workbooks.rows_file(rows, "n.csv"), "n.csv").splitlines()
 
 
-def test_a_block_with_other_headings_is_another_table_and_refused():
+@pytest.mark.parametrize("headings, row", [
+    (["指标", "2026-07", "2026-08"], ["事件平均解决时间", 8.1, 8.3]),
+    (["指标", "月份", "数值"], ["事件平均解决时间", "2026-10", 8.3]),     # another layout: its months are not values
+])
+def test_a_block_with_other_headings_is_another_table_and_refused_once(headings, row):
+    """Its rows are not read as the first table's: '2026-10' was also refused as 'not a number'."""
     def build(wb):
         ws = wb.add_worksheet("数据")
         ws.write_row(0, 0, ["指标", "2026-09", "2026-10"])
         ws.write_row(1, 0, ["SLA达成率", 95.1, 95.3])
-        ws.write_row(3, 0, ["指标", "2026-07", "2026-08"])
-        ws.write_row(4, 0, ["事件平均解决时间", 8.1, 8.3])
+        ws.write_row(3, 0, headings)
+        ws.write_row(4, 0, row)
     assert _refusal(_workbook(build), "s.xlsx") == (
         "s.xlsx, sheet '数据', row 4, column A (指标): this row starts another table, with other headings than row 1's: "
         "put each table on a sheet of its own")
