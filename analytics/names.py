@@ -127,9 +127,16 @@ def unit_suffix(name: str) -> tuple[str, str] | None:
     unit (MTTR/h; 工单量/月 is a rate, not a unit). None when there is none."""
     text = normal_text(name).strip()
     match = _UNIT_SUFFIX.match(text) or _PERCENT_SUFFIX.match(text)
-    if match is None and (slash := _SLASH_SUFFIX.match(text)) and is_unit(slash.group("unit")):
+    if (match is None and (slash := _SLASH_SUFFIX.match(text)) and is_unit(slash.group("unit"))
+            and not _counts_things(slash.group("unit"))):
         match = slash
     return (match.group("base"), match.group("unit")) if match else None
+
+
+def _counts_things(unit: str) -> bool:
+    """A unit that counts (次, 张, 万次): after a slash it is what a rate is per (故障数/万次: failures
+    per ten thousand transactions, 成本/张), not the unit of the values."""
+    return name_key(unit).lstrip("千万百") in _COUNTED or unit_key(unit) == unit_key("count")
 
 
 def is_unit(text: str) -> bool:

@@ -178,6 +178,17 @@ def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(ca
     assert _stored(catalogue) == {(metric, "2026-05"): 6.0}
 
 
+@pytest.mark.parametrize("written", ["故障数/万次", "工单量/张", "事件数 / 千次"])
+def test_a_count_after_a_slash_is_what_a_rate_is_per_not_the_name_s_unit(store, cli, tmp_path, written):
+    """故障数/万次 is failures per ten thousand transactions, another metric than 故障数: it was
+    taken for 故障数 written in 万次 and refused as 'the catalogue keeps 故障数 in count, not 万次; convert the
+    values', which cannot be done; and 工单量/张 was loaded as 工单量."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n故障数,count\n工单量,张\n事件数,次\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", f"指标,月份,数值\n{written},2026-05,6\n"))
+    assert code == 1
+    assert f"unknown metric '{written}' (closest in the catalogue: " in err and "convert the values" not in err
+
+
 @pytest.mark.parametrize("written, metric", [("2、30天以上积压", "30天以上积压"), ("（3）30天以上积压", "30天以上积压"),
                                              ("4) 30天以上积压", "30天以上积压"), ("1.5小时响应率", "1.5小时响应率"),
                                              ("1. 1.5小时响应率", "1.5小时响应率")])
