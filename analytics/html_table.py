@@ -17,7 +17,7 @@ from .errors import InputRefused, Problem
 from .limits import Limits
 from .values import parse_value
 
-_PAGE_START = re.compile(r"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|style)\b",
+_PAGE_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|style)\b",
                          re.IGNORECASE | re.DOTALL)
 def is_web_page(text: str) -> bool:
     """Whether the text is an HTML page (or a bare table) holding a table."""

@@ -195,13 +195,13 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
     if is_workbook(data):
         return _read_workbook(data, file_name, limits)
     if suffix in WORKBOOK_SUFFIXES:
-        saved_as_workbook = _read_table_named_as_workbook(data, file_name, limits)
-        if saved_as_workbook is not None:
-            return saved_as_workbook
         if _SPREADSHEET_2003.search(data[:4096]):
             raise InputRefused(Problem(
                 "this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it "
                 "as .xlsx", file=file_name))
+        saved_as_workbook = _read_table_named_as_workbook(data, file_name, limits)
+        if saved_as_workbook is not None:
+            return saved_as_workbook
         raise InputRefused(Problem(
             f"this is not a real Excel workbook (a {suffix} file starts with a zip or OLE signature; this one "
             "looks like text or another format). Save it again from Excel, or export it as CSV", file=file_name))

@@ -333,6 +333,10 @@ def test_a_page_s_tables_are_read_as_sheets_of_their_own():
     parsed = parse_file(page.encode(), file_name="p.xls")
     assert parsed.sheets == ["table 1", "table 2"]
     assert _records(parse_file(_EXPORTED_PAGE.encode("gb18030"), file_name="p.xls"))[2][0] == "事件平均\n解决时间"
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">'
+             '<html xmlns="http://www.w3.org/1999/xhtml"><body><table><tr><th>指标</th><th>月份</th><th>数值</th></tr>'
+             '<tr><td>SLA达成率</td><td>2026-10</td><td>95.1</td></tr></table></body></html>')
+    assert _records(parse_file(xhtml.encode(), file_name="x.xls")) == [("SLA达成率", "2026-10", 95.1)]
     assert _records(parsed) == [("SLA达成率", "2026-10", 95.1), ("变更成功率", "2026-10", 97.0)]
 
 
