@@ -801,9 +801,7 @@ def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,
     """
     old_value, old_upload = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     ids = pd.unique(frame["metric_id"].dropna()) if metric_ids is None else pd.Series(metric_ids).dropna()
-    current = con.execute(
-        "SELECT metric_id, period, value, upload_id FROM current_observation WHERE list_contains(?, metric_id)",
-        [[int(i) for i in ids if i > 0]]).df()
+    current = _current_values(con, np.asarray(ids, dtype="int64"))
     if current.empty:
         return old_value, old_upload
     current = current.drop_duplicates(["metric_id", "period"])
@@ -813,6 +811,21 @@ def _old_values(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame,
     old_value[matched] = current["value"].to_numpy(dtype="float64")[found[matched]]
     old_upload[matched] = current["upload_id"].to_numpy(dtype="float64")[found[matched]]
     return old_value, old_upload
+
+
+def _current_values(con: duckdb.DuckDBPyConnection, ids: np.ndarray) -> pd.DataFrame:
+    """The current values of the metrics `ids` (those above 0), in the store's order. Ids that
+    fill most of their range (a file's metrics, numbered as their catalogue was imported) are
+    fetched as that range and picked here: DuckDB took 7 ms to plan the list of 5,000 ids."""
+    ids = ids[ids > 0]
+    low, high = (int(ids.min()), int(ids.max())) if len(ids) else (1, 0)
+    if high - low >= 2 * len(ids):
+        return con.execute("SELECT metric_id, period, value, upload_id FROM current_observation"
+                           " WHERE list_contains(?, metric_id)", [ids.tolist()]).df()
+    current = con.execute("SELECT metric_id, period, value, upload_id FROM current_observation"
+                          " WHERE metric_id BETWEEN ? AND ?", [low, high]).df()
+    named = current["metric_id"].isin(ids).to_numpy()
+    return current if named.all() else current[named]
 
 
 def _month_keys(metric_ids: pd.Series, dates: pd.Series) -> np.ndarray:
