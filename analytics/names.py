@@ -27,8 +27,8 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\
 
 def normal_text(text: str) -> str:
     """The text as cells are compared: NFKC (full-width letters and digits as ASCII), without
-    the characters that show nothing."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    the characters that show nothing. ASCII text is both already (most cells, looked at by the thousand)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
 def without_text_mark(text: str) -> str:
@@ -48,12 +48,13 @@ def _name_key(text: str) -> str:
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff"
 _SPACE_BY_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
 _REQUIRED_MARK = re.compile(r"^[*※]+|[*※]+$")
+_REQUIRED_MARKS = ("*", "※")                        # the characters _REQUIRED_MARK takes off
 
 
 def compact_key(key: str) -> str:
     """A name_key without the spaces beside Chinese characters ('sla 达成率' -> 'sla达成率'); spaces
-    between Latin words stay ('incident mttr')."""
-    return _SPACE_BY_CJK.sub("", key)
+    between Latin words stay ('incident mttr'). ASCII text has no Chinese character to look around."""
+    return key if key.isascii() else _SPACE_BY_CJK.sub("", key)
 
 
 def header_key(cell: object) -> str:
@@ -64,8 +65,12 @@ def header_key(cell: object) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _header_key(text: str) -> str:
-    """Kept as _name_key is: every name of a file is also asked whether it is a heading or a total."""
-    return compact_key(_REQUIRED_MARK.sub("", _name_key(text)).strip())
+    """Kept as _name_key is: every name of a file is also asked whether it is a heading or a total.
+    A name_key is trimmed already: only one with a mark at an end is changed by taking it off."""
+    key = _name_key(text)
+    if key.startswith(_REQUIRED_MARKS) or key.endswith(_REQUIRED_MARKS):
+        key = _REQUIRED_MARK.sub("", key).strip()
+    return compact_key(key)
 
 
 _UNIT_SUFFIX = re.compile(r"^(?P<base>.*?\S)\s*[(（\[【]\s*(?P<unit>[^()（）\[\]【】]{1,12}?)\s*[)）\]】]$")

@@ -125,6 +125,8 @@ def odd_cells(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: Metri
     questioned), its values that are about a hundredth (at or under 1) or 100 times (over 100%) its
     level: its median so far, else the median of its other values in this file."""
     percent = {i for i, unit in lookup.units.items() if same_unit("%", unit) and lookup.names[i] not in judged}
+    if not percent:                 # nothing to judge: the file's two million values are not looked at
+        return []
     ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
     values = frame["value"].to_numpy(dtype="float64")
     kept_in_percent = np.isin(ids, np.fromiter(percent, dtype="int64"))

@@ -149,9 +149,10 @@ def number_typed_with_unit(cell: object) -> tuple[float, str] | None:
 
 def factorize_cells(cells: pd.Series) -> tuple[np.ndarray, list]:
     """(codes, distinct cells): code -1 for a missing cell. Categorical cells (the fast CSV reader's)
-    are already factorized; Arrow text is dictionary-encoded in C++."""
+    are already factorized; Arrow text is dictionary-encoded in C++. Categories are listed whole
+    (tolist): one by one, Arrow-backed ones took 2.4 ms for a file's 5,000 names."""
     if isinstance(cells.dtype, pd.CategoricalDtype):
-        return cells.array.codes, list(cells.cat.categories)
+        return cells.array.codes, cells.cat.categories.tolist()
     if is_arrow_text(cells):
         encoded = pc.dictionary_encode(_arrow(cells)).unify_dictionaries()   # one dictionary for all chunks
         if not encoded.num_chunks:
@@ -180,7 +181,7 @@ def factorize_used(cells: pd.Series) -> tuple[np.ndarray, list]:
 def categories_used(cells: pd.Series) -> list:
     """The distinct cells of a categorical column that occur in it (factorize_used's, without
     renumbering every row's code)."""
-    return list(cells.cat.categories[_used(cells.array.codes, len(cells.cat.categories))])
+    return cells.cat.categories[_used(cells.array.codes, len(cells.cat.categories))].tolist()
 
 
 def _used(codes: np.ndarray, count: int) -> np.ndarray:
@@ -299,6 +300,8 @@ _UNIT_SIGNS = {                                              # the unit an amoun
     "‰": re.compile(r"‰\s*\)?\s*$"),                              # 5‰: 0.5 %, stored as 5 only in ‰
 }
 
+_ANY_UNIT_SIGN = re.compile("|".join(f"(?:{sign.pattern})" for sign in _UNIT_SIGNS.values()))
+
 
 def written_as_percent(cells: pd.Series) -> np.ndarray:
     """Which cells are text written as a percentage (95%, ９５％): a percentage typed for a metric
@@ -312,17 +315,20 @@ def written_with_a_sign(cells: pd.Series) -> dict[str, np.ndarray]:
     column: ¥1,200 or 1200元 is an amount in 元, 10,000 times what it means for a metric kept in 万元,
     $1,200 is no amount in 元 at all, and 5‰ is 0.5 % (parse_value reads it as 5, as written). Only
     the signs found are returned."""
-    found = {unit: _written_with(cells, sign) for unit, sign in _UNIT_SIGNS.items()}
+    texts = category_text(cells) if isinstance(cells.dtype, pd.CategoricalDtype) else None   # made once, not per sign
+    if not _written_with(cells, _ANY_UNIT_SIGN, texts).any():         # most columns: one pass, not one per sign
+        return {}
+    found = {unit: _written_with(cells, sign, texts) for unit, sign in _UNIT_SIGNS.items()}
     return {unit: written for unit, written in found.items() if written.any()}
 
 
-def _written_with(cells: pd.Series, sign: re.Pattern) -> np.ndarray:
+def _written_with(cells: pd.Series, sign: re.Pattern, texts: pd.Series | None = None) -> np.ndarray:
     """Which cells are text that `sign` finds. Numbers never are; text is looked at once per
-    distinct cell, or by Arrow in one pass."""
+    distinct cell, or by Arrow in one pass. `texts`: a categorical column's category_text, if made."""
     if cells.dtype.kind in "fiub" or cells.empty:
         return np.zeros(len(cells), dtype=bool)
     if isinstance(cells.dtype, pd.CategoricalDtype):
-        per_text = _written_with(category_text(cells), sign)
+        per_text = _written_with(category_text(cells) if texts is None else texts, sign)
         return spread(cells, per_text, False) if per_text.any() else np.zeros(len(cells), dtype=bool)
     if is_arrow_text(cells):
         found = pc.match_substring_regex(_arrow(cells), sign.pattern)

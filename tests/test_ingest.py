@@ -1062,6 +1062,21 @@ def test_two_files_with_the_same_value_for_one_month_read_it_from_the_first(cata
                              "WHERE o.value = 93.5") == [("a.csv",)]
 
 
+def test_a_reupload_meets_the_stored_values_of_its_own_metrics(store, cli, tmp_path):
+    """The stored values a plan compares with are fetched by the range of the file's metric ids when
+    they fill most of it, else by the ids themselves: either way each row meets its own metric's
+    value, and a metric the file does not name (in the range or not) is no row's."""
+    names = [f"Metric {i}" for i in range(10)]
+    assert cli("metrics", "import", _csv(tmp_path, "names.csv", "name\n" + "\n".join(names) + "\n"))[0] == 0
+    first = "metric,period,value\n" + "".join(f"{name},2026-01,{i}\n" for i, name in enumerate(names))
+    apply_ingest(store, plan_ingest(store, [(_csv(tmp_path, "a.csv", first), "a.csv")]), by="x")
+    for one, other in ((0, 2), (0, 9)):         # two of a range of three; two of ten
+        text = f"metric,period,value\n{names[one]},2026-01,{one}\n{names[other]},2026-01,99\n"
+        changes = plan_ingest(store, [(_csv(tmp_path, "b.csv", text), "b.csv")]).files[0].changes
+        assert changes["status"].astype(str).tolist() == ["unchanged", "changed"]
+        assert changes["old_value"].tolist() == [one, other]
+
+
 def test_a_plan_made_stale_by_another_upload_is_refused(catalogue, tmp_path):
     a = _csv(tmp_path, "a.csv", "metric,period,value\nMTTR,2026-05,7\n")
     b = _csv(tmp_path, "b.csv", "metric,period,value\nMTTR,2026-05,8\n")
