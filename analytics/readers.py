@@ -37,6 +37,7 @@ from .xls_package import XlsBook, check_cell_spans
 from .xlsx_package import (
     check_and_inspect,
     has_placeholder_results,
+    may_show_unread_cells,
     unread_cells,
 )
 
@@ -511,8 +512,8 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         if xls is not None:
             xls.inspect(name, package)
         _fill_merged_text(rows, merged_ranges or package.merged.get(name))
-        if name in package.sheet_parts and (any(map(operator.contains, rows, repeat("")))  # an error or a formula?
-                                            or has_placeholder_results(package, name)):
+        if may_show_unread_cells(package, name) and (any(map(operator.contains, rows, repeat("")))   # one of them?
+                                                     or has_placeholder_results(package, name)):
             _show_unread_cells(rows, unread_cells(data, package, name))
         if name in package.error_cells:          # .ods and .xls: calamine reads an error as '' (or 0)
             _show_unread_cells(rows, package.error_cells[name])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
+import re
 import time
 import zipfile
 
@@ -1172,6 +1174,63 @@ def test_which_cells_hold_an_error_or_a_formula_without_its_result():
              b'<c r="E3"><f>SUM(E1:E2)</f><v/></c></row></sheetData>')
     assert xlsx_package._errors_and_unsaved_formulas(sheet) == {
         (1, 2): "=A2&B2", (1, 3): "#VALUE!", (2, 2): "=…", (2, 3): "#DIV/0!", (2, 4): "=SUM(E1:E2)"}
+
+
+def _sheet_edited(book: bytes, edit) -> bytes:
+    """The workbook with its sheet's XML passed through edit(xml). Stored, not compressed: a test may
+    pad the XML with a megabyte of one letter, which would be refused as a zip bomb."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            part = source.read(info)
+            archive.writestr(info.filename, edit(part) if info.filename.startswith("xl/worksheets/") else part)
+    return buffer.getvalue()
+
+
+def _cut_at(xml: bytes, needle: bytes, cut: int) -> bytes:
+    """The sheet's XML with a comment before its cells, so long that the stream check's first
+    megabyte ends `cut` bytes into `needle`."""
+    padding = (1 << 20) - xml.index(needle) - cut
+    return xml.replace(b"<sheetData>", b"<!--" + b"x" * (padding - 7) + b"--><sheetData>", 1)
+
+
+def test_a_formula_or_an_error_is_noticed_wherever_the_stream_check_cuts_the_sheet():
+    """Only a sheet holding a formula or an error cell is looked at again for cells calamine reads as
+    blank: the stream check, which reads each part a megabyte at a time, must notice one even when
+    the megabyte ends in the middle of it."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-09"])
+        ws.write_formula(1, 2, "=Z99+#REF!", None, "#REF!")
+    formula = _sheet_edited(_workbook(build), lambda xml: xml.replace(b' t="e"', b""))
+    error = _sheet_edited(_workbook(build), lambda xml: re.sub(rb"<f>.*?</f>", b"", xml))
+    for book, needle in ((formula, b"</f>"), (error, b't="e"')):
+        for cut in range(1, len(needle)):
+            padded = _sheet_edited(book, functools.partial(_cut_at, needle=needle, cut=cut))
+            assert xlsx_package.check_and_inspect(padded, "p.xlsx", Limits()).with_formulas_or_errors == {"数据"}
+    assert "row 2, column C (数值): '#REF!' is not a number" in _refusal(
+        _sheet_edited(error, lambda xml: _cut_at(xml, b't="e"', 2)), "p.xlsx")
+
+
+def test_a_sheet_without_formulas_or_errors_is_not_read_again_for_its_blanks(monkeypatch):
+    """Blank cells in a sheet without a formula or an error cell are blanks: its part is not inflated
+    and searched once more after calamine has read it."""
+    from analytics import readers
+
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", 95.2])
+        ws.write_row(2, 0, ["事件平均解决时间", "", 8.0])
+
+    def not_needed(*args):
+        raise AssertionError("the sheet was read again")
+    monkeypatch.setattr(readers, "unread_cells", not_needed)
+    assert _sorted_records(parse_file(_workbook(build), file_name="b.xlsx")) == [
+        ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("事件平均解决时间", "2026-09", None),
+        ("事件平均解决时间", "2026-10", 8.0)]
 
 
 def _without_calculation(book: bytes) -> bytes:
