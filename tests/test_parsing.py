@@ -6,10 +6,12 @@ import datetime
 import functools
 import io
 import math
+import pickle
 import re
 import time
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -2082,3 +2084,58 @@ def test_a_huge_or_odd_number_in_a_month_cell_is_refused_as_no_month(month_cell)
         sheet.write_row(1, 0, ["MTTR", month_cell, 6])
     with pytest.raises(InputRefused, match="row 2, column B"):
         parse_file(_workbook(build), file_name="odd.xlsx")
+
+
+def _identical(sent: pd.DataFrame, received: pd.DataFrame) -> None:
+    """Two frames alike to the bit: values, dtypes, categories, codes' width, index and names."""
+    pd.testing.assert_frame_equal(sent, received, check_exact=True)
+    assert sent.columns.equals(received.columns) and sent.columns.dtype == received.columns.dtype
+    assert type(sent.index) is type(received.index) and sent.index.equals(received.index)
+    for name in sent.columns:
+        a, b = sent[name].array, received[name].array
+        if isinstance(a, pd.Categorical):
+            assert a.codes.dtype == b.codes.dtype and (a.codes == b.codes).all(), name
+        elif isinstance(sent[name].dtype, np.dtype) and sent[name].dtype.kind in "biuf":
+            bits = f"u{sent[name].dtype.itemsize}"
+            assert (sent[name].to_numpy().view(bits) == received[name].to_numpy().view(bits)).all(), name
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_parsed_records_come_back_from_the_reading_process_as_they_were_read(layout):
+    """The records are pickled with their repeated values packed (the reading process sends them
+    back): what is unpickled is the same frame, to the bit, and a fraction of the bytes."""
+    metrics, months = 300, 24
+    periods = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(months)]
+    if layout == "long":
+        rows = [["指标", "月份", "数值", "目标", "备注"]] + [
+            [f"指标 {i}", period, round(50 + (i * 7 + m) % 13 / 3, 2), 95 if i % 2 else "", "说明" if m == 5 else ""]
+            for i in range(metrics) for m, period in enumerate(periods)]
+    else:
+        rows = [["指标", *periods]] + [[f"指标 {i}", *(round(50 + (i * 7 + m) % 13 / 3, 2) for m in range(months))]
+                                      for i in range(metrics)]
+    parsed = parse_file(workbooks.rows_file(rows, "r.xlsx"), file_name="r.xlsx")
+    sent = pickle.dumps(parsed)
+    received = pickle.loads(sent)
+    _identical(parsed.records, received.records)
+    assert (received.file_name, received.sheets, received.skipped_sheets, received.warnings) == (
+        parsed.file_name, parsed.sheets, parsed.skipped_sheets, parsed.warnings)
+    assert len(sent) < len(pickle.dumps(parsed.records)) / 2
+
+
+def test_packed_numbers_keep_every_bit():
+    """Runs are found bit for bit (NaN, -0.0 beside 0.0), row numbers counting by a step, and an
+    array with neither, or too short to bother, is sent as it is."""
+    from analytics.parsing import _packed_numbers, _unpacked_numbers
+
+    other_nan = np.frombuffer(np.array([0x7FF8000000000001], dtype="u8").tobytes(), dtype="f8")[0]
+    arrays = [np.full(10_000, np.nan), np.repeat([0.0, -0.0, np.nan, other_nan, 1.5], 2000),
+              np.arange(2, 10_002, dtype="int64"), np.arange(10_000, 0, -3, dtype="int64"),
+              np.repeat(np.arange(100, dtype="int64"), 100), np.zeros(10_000, dtype=bool), np.full(10_000, -1, "int8"),
+              np.random.default_rng(1).normal(size=10_000), np.arange(10, dtype="int64"),
+              np.array([2**62 + 5, 2**62 + 6] * 3000, dtype="int64"), np.tile(np.arange(7, dtype="int16"), 2000)]
+    for values in arrays:
+        packed = _packed_numbers(values)
+        back = _unpacked_numbers(packed)
+        assert back.dtype == values.dtype and back.shape == values.shape
+        assert (back.view(f"u{values.dtype.itemsize}") == values.view(f"u{values.dtype.itemsize}")).all()
+        assert back.flags.writeable
