@@ -32,6 +32,7 @@ class Package:
     percent_cells: dict[str, set[Cell]] = field(default_factory=dict)
     hidden: dict[str, tuple[set[int], set[int]]] = field(default_factory=dict)     # sheet -> (rows0, cols0)
     with_formulas: set[str] = field(default_factory=set)                          # .xlsx: sheets holding a formula
+    with_formulas_or_errors: set[str] = field(default_factory=set)    # .xlsx: sheets holding a formula or an error cell
     error_cells: dict[str, dict[Cell, str]] = field(default_factory=dict)
     merged: dict[str, list[tuple[Cell, Cell]]] = field(default_factory=dict)
     calculated_on_open: bool = False       # .xlsx written by a program: formula results saved as placeholders

@@ -48,6 +48,7 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(
 _MAX_PARTS = 5000
 _HIDDEN = b'hidden="'
 _FORMULA_END = b"</f>"                       # every formula has one: a shared formula's first cell holds its text
+_ERROR_CELL = b't="e"'
 _CALCULATED_ON_OPEN = re.compile(rb'\bfullCalcOnLoad="(?:1|true)"')   # cleared by Excel and WPS when they save
 _ROW_OR_COL = re.compile(rb"<(?:\w+:)?(row|col)\b([^>]*)>")
 _IS_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
@@ -102,9 +103,12 @@ def check_and_inspect(data: bytes, file_name: str, limits: Limits,
     _check_dimensions(archive, package, file_name, limits)
     if meanwhile is not None:
         meanwhile()
-    _check_streams(archive, [info for info in infos if info.filename not in workbook_parts], file_name, seen)
+    _check_streams(archive, [info for info in infos if info.filename not in workbook_parts], file_name, seen,
+                   sheet_parts=set(package.sheet_parts.values()))
     package.calculated_on_open = seen.calculated_on_open
     package.with_formulas = {sheet for sheet, part in package.sheet_parts.items() if part in seen.with_formulas}
+    package.with_formulas_or_errors = {sheet for sheet, part in package.sheet_parts.items()
+                                       if part in seen.with_formulas_or_errors}
     percent_styles = _percent_styles(archive, names)
     for sheet, part in package.sheet_parts.items():
         sheet_xml = archive.read(part) if percent_styles or part in seen.with_hidden else b""
@@ -133,9 +137,16 @@ def unread_cells(data: bytes, package: Package, sheet: str) -> dict[tuple[int, i
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheet_xml = archive.read(part)
-    if _FORMULA_END not in sheet_xml and b't="e"' not in sheet_xml:
+    if _FORMULA_END not in sheet_xml and _ERROR_CELL not in sheet_xml:
         return {}
     return _errors_and_unsaved_formulas(sheet_xml, zero_is_unsaved=package.calculated_on_open)
+
+
+def may_show_unread_cells(package: Package, sheet: str) -> bool:
+    """Whether unread_cells can find anything in a sheet: only a formula or an error cell shows
+    what calamine reads as blank, and the stream check noticed whether the sheet holds one. Without,
+    its rows need not be searched for a blank, nor its part inflated once more to look."""
+    return sheet in package.with_formulas_or_errors
 
 
 def has_placeholder_results(package: Package, sheet: str) -> bool:
@@ -165,24 +176,31 @@ class _Seen:
     with_hidden: set[str] = field(default_factory=set)          # worksheet parts hiding a row or a column
     with_formulas: set[str] = field(default_factory=set)        # ... holding a formula, looked for only when
     calculated_on_open: bool = False                            # the workbook is marked to be calculated on opening
+    with_formulas_or_errors: set[str] = field(default_factory=set)   # sheets' parts holding either (see unread_cells)
 
 
-def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str, seen: _Seen) -> None:
+def _check_streams(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file_name: str, seen: _Seen,
+                   sheet_parts: set[str] = frozenset()) -> None:
     """Inflate each part through a reader bounded by its declared size; a lying size fails the CRC.
     What is noticed on the way goes into `seen`. The workbook part goes first: its calcPr says
-    whether the sheets' formulas matter (a search for them costs ~20 ms on a 30 MB sheet, so only
-    workbooks written by programs pay it)."""
+    whether the sheets' formulas may hold placeholders (a search for them costs ~20 ms on a 30 MB
+    sheet, so only workbooks written by programs pay it). Whether a sheet in `sheet_parts` holds a
+    formula or an error cell at all is looked for in each: a reading process does it while calamine
+    reads the cells, and it spares the search of every row for a blank after (see
+    may_show_unread_cells). A needle found in a part is not looked for in it again."""
     for info in sorted(infos, key=lambda info: info.filename != "xl/workbook.xml"):
         needles = [(_HIDDEN, seen.with_hidden)] if info.filename.startswith("xl/worksheets/") else []
         if needles and seen.calculated_on_open:
             needles.append((_FORMULA_END, seen.with_formulas))
+        if info.filename in sheet_parts:
+            needles += [(_FORMULA_END, seen.with_formulas_or_errors), (_ERROR_CELL, seen.with_formulas_or_errors)]
         tail = b""
         with _refused_if_damaged(info.filename, file_name), archive.open(info) as stream:
             while chunk := stream.read(1 << 20):
                 if info.filename == "xl/workbook.xml" and _CALCULATED_ON_OPEN.search(tail + chunk):
                     seen.calculated_on_open = True
                 for needle, parts in needles:
-                    if needle in chunk or needle in tail + chunk[:16]:
+                    if info.filename not in parts and (needle in chunk or needle in tail + chunk[:16]):
                         parts.add(info.filename)
                 tail = chunk[-32:]
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
+import pickle
+import re
 import time
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -1271,6 +1275,63 @@ def test_which_cells_hold_an_error_or_a_formula_without_its_result():
         (1, 2): "=A2&B2", (1, 3): "#VALUE!", (2, 2): "=…", (2, 3): "#DIV/0!", (2, 4): "=SUM(E1:E2)"}
 
 
+def _sheet_edited(book: bytes, edit) -> bytes:
+    """The workbook with its sheet's XML passed through edit(xml). Stored, not compressed: a test may
+    pad the XML with a megabyte of one letter, which would be refused as a zip bomb."""
+    source = zipfile.ZipFile(io.BytesIO(book))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for info in source.infolist():
+            part = source.read(info)
+            archive.writestr(info.filename, edit(part) if info.filename.startswith("xl/worksheets/") else part)
+    return buffer.getvalue()
+
+
+def _cut_at(xml: bytes, needle: bytes, cut: int) -> bytes:
+    """The sheet's XML with a comment before its cells, so long that the stream check's first
+    megabyte ends `cut` bytes into `needle`."""
+    padding = (1 << 20) - xml.index(needle) - cut
+    return xml.replace(b"<sheetData>", b"<!--" + b"x" * (padding - 7) + b"--><sheetData>", 1)
+
+
+def test_a_formula_or_an_error_is_noticed_wherever_the_stream_check_cuts_the_sheet():
+    """Only a sheet holding a formula or an error cell is looked at again for cells calamine reads as
+    blank: the stream check, which reads each part a megabyte at a time, must notice one even when
+    the megabyte ends in the middle of it."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-09"])
+        ws.write_formula(1, 2, "=Z99+#REF!", None, "#REF!")
+    formula = _sheet_edited(_workbook(build), lambda xml: xml.replace(b' t="e"', b""))
+    error = _sheet_edited(_workbook(build), lambda xml: re.sub(rb"<f>.*?</f>", b"", xml))
+    for book, needle in ((formula, b"</f>"), (error, b't="e"')):
+        for cut in range(1, len(needle)):
+            padded = _sheet_edited(book, functools.partial(_cut_at, needle=needle, cut=cut))
+            assert xlsx_package.check_and_inspect(padded, "p.xlsx", Limits()).with_formulas_or_errors == {"数据"}
+    assert "row 2, column C (数值): '#REF!' is not a number" in _refusal(
+        _sheet_edited(error, lambda xml: _cut_at(xml, b't="e"', 2)), "p.xlsx")
+
+
+def test_a_sheet_without_formulas_or_errors_is_not_read_again_for_its_blanks(monkeypatch):
+    """Blank cells in a sheet without a formula or an error cell are blanks: its part is not inflated
+    and searched once more after calamine has read it."""
+    from analytics import readers
+
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "2026-09", "2026-10"])
+        ws.write_row(1, 0, ["SLA达成率", 95.2])
+        ws.write_row(2, 0, ["事件平均解决时间", "", 8.0])
+
+    def not_needed(*args):
+        raise AssertionError("the sheet was read again")
+    monkeypatch.setattr(readers, "unread_cells", not_needed)
+    assert _sorted_records(parse_file(_workbook(build), file_name="b.xlsx")) == [
+        ("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", None), ("事件平均解决时间", "2026-09", None),
+        ("事件平均解决时间", "2026-10", 8.0)]
+
+
 def _without_calculation(book: bytes) -> bytes:
     """The same workbook as Excel or WPS saves it after calculating: no fullCalcOnLoad mark."""
     source = zipfile.ZipFile(io.BytesIO(book))
@@ -2156,3 +2217,58 @@ def test_a_huge_or_odd_number_in_a_month_cell_is_refused_as_no_month(month_cell)
         sheet.write_row(1, 0, ["MTTR", month_cell, 6])
     with pytest.raises(InputRefused, match="row 2, column B"):
         parse_file(_workbook(build), file_name="odd.xlsx")
+
+
+def _identical(sent: pd.DataFrame, received: pd.DataFrame) -> None:
+    """Two frames alike to the bit: values, dtypes, categories, codes' width, index and names."""
+    pd.testing.assert_frame_equal(sent, received, check_exact=True)
+    assert sent.columns.equals(received.columns) and sent.columns.dtype == received.columns.dtype
+    assert type(sent.index) is type(received.index) and sent.index.equals(received.index)
+    for name in sent.columns:
+        a, b = sent[name].array, received[name].array
+        if isinstance(a, pd.Categorical):
+            assert a.codes.dtype == b.codes.dtype and (a.codes == b.codes).all(), name
+        elif isinstance(sent[name].dtype, np.dtype) and sent[name].dtype.kind in "biuf":
+            bits = f"u{sent[name].dtype.itemsize}"
+            assert (sent[name].to_numpy().view(bits) == received[name].to_numpy().view(bits)).all(), name
+
+
+@pytest.mark.parametrize("layout", ["long", "wide"])
+def test_parsed_records_come_back_from_the_reading_process_as_they_were_read(layout):
+    """The records are pickled with their repeated values packed (the reading process sends them
+    back): what is unpickled is the same frame, to the bit, and a fraction of the bytes."""
+    metrics, months = 300, 24
+    periods = [f"{2024 + m // 12}-{m % 12 + 1:02d}" for m in range(months)]
+    if layout == "long":
+        rows = [["指标", "月份", "数值", "目标", "备注"]] + [
+            [f"指标 {i}", period, round(50 + (i * 7 + m) % 13 / 3, 2), 95 if i % 2 else "", "说明" if m == 5 else ""]
+            for i in range(metrics) for m, period in enumerate(periods)]
+    else:
+        rows = [["指标", *periods]] + [[f"指标 {i}", *(round(50 + (i * 7 + m) % 13 / 3, 2) for m in range(months))]
+                                      for i in range(metrics)]
+    parsed = parse_file(workbooks.rows_file(rows, "r.xlsx"), file_name="r.xlsx")
+    sent = pickle.dumps(parsed)
+    received = pickle.loads(sent)
+    _identical(parsed.records, received.records)
+    assert (received.file_name, received.sheets, received.skipped_sheets, received.warnings) == (
+        parsed.file_name, parsed.sheets, parsed.skipped_sheets, parsed.warnings)
+    assert len(sent) < len(pickle.dumps(parsed.records)) / 2
+
+
+def test_packed_numbers_keep_every_bit():
+    """Runs are found bit for bit (NaN, -0.0 beside 0.0), row numbers counting by a step, and an
+    array with neither, or too short to bother, is sent as it is."""
+    from analytics.parsing import _packed_numbers, _unpacked_numbers
+
+    other_nan = np.frombuffer(np.array([0x7FF8000000000001], dtype="u8").tobytes(), dtype="f8")[0]
+    arrays = [np.full(10_000, np.nan), np.repeat([0.0, -0.0, np.nan, other_nan, 1.5], 2000),
+              np.arange(2, 10_002, dtype="int64"), np.arange(10_000, 0, -3, dtype="int64"),
+              np.repeat(np.arange(100, dtype="int64"), 100), np.zeros(10_000, dtype=bool), np.full(10_000, -1, "int8"),
+              np.random.default_rng(1).normal(size=10_000), np.arange(10, dtype="int64"),
+              np.array([2**62 + 5, 2**62 + 6] * 3000, dtype="int64"), np.tile(np.arange(7, dtype="int16"), 2000)]
+    for values in arrays:
+        packed = _packed_numbers(values)
+        back = _unpacked_numbers(packed)
+        assert back.dtype == values.dtype and back.shape == values.shape
+        assert (back.view(f"u{values.dtype.itemsize}") == values.view(f"u{values.dtype.itemsize}")).all()
+        assert back.flags.writeable
