@@ -128,7 +128,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.aliases_title": ("Names the catalogue does not know", "指标目录中没有的名称"),
     "upload.aliases_help": (
         ("If a name is another name of a catalogue metric, pick that metric: the name is added to its aliases and "
-        "the file is checked again. If it is a new metric, add it on the Catalogue page, or tick "
+        "the file is checked again. If it is a new metric, add it on the Metrics & baselines page, or tick "
         "'Create metrics that are not in the catalogue'."),
         ("如果某个名称是目录中某个指标的另一种写法,请选择该指标:该名称将加入它的别名,并重新检查文件。"
         "如果是新指标,请在“指标与基准”页添加,或勾选“自动创建目录中没有的指标”。")),
