@@ -590,14 +590,17 @@ def import_catalogue(store: Store, frame: pd.DataFrame, by: str, file_name: str 
                 "notes": notes}
 
 
-def alias_choices(store: Store, written: str) -> list[str]:
-    """The catalogue's metrics to offer for a name a file wrote that the catalogue lacks: the
-    closest first (as the refusal names them), then the others in catalogue order."""
+def alias_choices(store: Store, written: list[str]) -> dict[str, list[str]]:
+    """For each name a file wrote that the catalogue lacks, the catalogue's metrics to offer: the
+    closest first (as the refusal names them), then the others in catalogue order. One read."""
     with store.read() as con:
         lookup = metric_lookup(con)
         names = [name for (name,) in con.execute("SELECT name FROM metric ORDER BY id").fetchall()]
-    closest = lookup.closest(written)
-    return closest + [name for name in names if name not in closest]
+    choices = {}
+    for name in written:
+        closest = lookup.closest(name)
+        choices[name] = closest + [other for other in names if other not in closest]
+    return choices
 
 
 def add_aliases(store: Store, aliases: dict[str, str], by: str, file_name: str = "catalogue") -> dict:

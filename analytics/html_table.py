@@ -19,6 +19,9 @@ from .values import parse_value
 
 _PAGE_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|table|style)\b",
                          re.IGNORECASE | re.DOTALL)
+_UNSEEN = ("style", "script", "title")
+
+
 def is_web_page(text: str) -> bool:
     """Whether the text is an HTML page (or a bare table) holding a table."""
     return _PAGE_START.match(text) is not None and "<table" in text[: 1 << 20].lower()
@@ -109,8 +112,6 @@ class _OverTheLimit(Exception):
     """Raised while reading, before a page too big for the machine is held whole."""
 
 
-_UNSEEN = ("style", "script", "title")
-
 
 def _span(value: str | None) -> int:
     try:
@@ -119,9 +120,13 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def read_web_page_tables(text: str, file_name: str, limits: Limits) -> list[tuple[str | None, list[list[str]]]]:
-    """(name, rows) of each table that holds something: None for a page's only table, else
-    'table 1', 'table 2' … in the page's order."""
+def read_web_page_tables(text: str, file_name: str,
+                         limits: Limits) -> list[tuple[str | None, list[list[str]], list[tuple[tuple, tuple]]]]:
+    """(name, rows, merged ranges) of each table that holds something: name None for a page's only
+    table, else 'table 1', 'table 2' … in the page's order. The ranges are its spans as a workbook's
+    merged cells are given ((top, left), (bottom, right)), but for a span whose text is a number:
+    one quarterly figure spanning three months is not three monthly ones, and an HTML cell's number
+    is text, which a merged range would copy."""
     parser = _Tables(limits)
     try:
         parser.feed(text)
@@ -133,22 +138,14 @@ def read_web_page_tables(text: str, file_name: str, limits: Limits) -> list[tupl
         width = max(map(len, rows), default=0)
         for row in rows:
             row.extend([""] * (width - len(row)))
-        _give_spans_their_text(rows, spans)
         if any(cell for row in rows for cell in row):
-            grids.append(rows)
+            grids.append((rows, [((top, left), (top + height - 1, left + width - 1))
+                                 for top, left, height, width in spans if not _a_number(rows[top][left])]))
     if len(grids) == 1:
-        return [(None, grids[0])]
-    return [(f"table {i}", rows) for i, rows in enumerate(grids, start=1)]
+        return [(None, *grids[0])]
+    return [(f"table {i}", rows, ranges) for i, (rows, ranges) in enumerate(grids, start=1)]
 
 
-def _give_spans_their_text(rows: list[list[str]], spans: list[tuple[int, int, int, int]]) -> None:
-    """Each cell a span covers shows its text, as a merged cell's do (readers._fill_merged_text),
-    unless it is a number: one quarterly figure spanning three months is not three monthly ones."""
-    for top, left, height, width in spans:
-        text = rows[top][left] if top < len(rows) and left < len(rows[top]) else ""
-        value, ok = parse_value(text)
-        if not text or (ok and not math.isnan(value)):
-            continue
-        for r in range(top, min(top + height, len(rows))):
-            for c in range(left, min(left + width, len(rows[r]))):
-                rows[r][c] = text
+def _a_number(text: str) -> bool:
+    value, ok = parse_value(text)
+    return ok and not math.isnan(value)

@@ -11,14 +11,13 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter, spans
 from .limits import Limits
-from .readers import named_as_workbook_but_not_one, read_bytes, read_sheets
+from .packed_frame import packed_frame, unpacked_frame
+from .readers import read_bytes, read_sheets
 from .sheet_layout import (
     DATA_SNIFF_ROWS,
     HEADER_SEARCH_ROWS,
@@ -60,90 +59,14 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
 
     def __reduce__(self):
-        """Pickled with its records' columns packed (see _packed_frame): a workbook's records are
-        sent back from the reading process, and most of their 8 MB for 200,000 rows is runs of
-        one value (a target column without targets, a metric's code over its months, one sheet
-        name) or row numbers counting up."""
-        return _unpacked_file, (self.file_name, _packed_frame(self.records), self.sheets, self.skipped_sheets,
+        """Pickled with its records packed (packed_frame): a workbook's records are sent back from
+        the reading process."""
+        return _unpacked_file, (self.file_name, packed_frame(self.records), self.sheets, self.skipped_sheets,
                                 self.warnings)
 
 
-class _Runs(NamedTuple):
-    """An array as its runs of equal values: values[i] repeated counts[i] times."""
-    values: np.ndarray
-    counts: np.ndarray
-
-
-class _Steps(NamedTuple):
-    """An int64 array counting from `first` by `step`: row numbers."""
-    first: int
-    step: int
-    count: int
-
-
-_PACKED_FROM = 4096          # shorter arrays are sent as they are
-_FEWEST_PER_RUN = 16         # runs shorter than this on average are not worth packing
-
-
-def _packed_frame(frame: pd.DataFrame) -> tuple:
-    """A frame's columns, index and columns' names, each column's numbers packed where they repeat
-    or count up (_packed_numbers): the same frame comes out of _unpacked_frame, bit for bit."""
-    return [_packed_column(frame.iloc[:, i]) for i in range(frame.shape[1])], frame.index, frame.columns
-
-
-def _unpacked_frame(columns: list, index: pd.Index, names: pd.Index) -> pd.DataFrame:
-    """The frame _packed_frame packed. Each column is made with its dtype: a frame made of bare
-    arrays would take a column of text objects for pandas' own text dtype."""
-    frame = pd.DataFrame({i: pd.Series(_unpacked_column(column), index=index, dtype=column[1], copy=False)
-                          for i, column in enumerate(columns)}, index=index, copy=False)
-    frame.columns = names
-    return frame
-
-
 def _unpacked_file(file_name: str, packed: tuple, sheets: list, skipped: list, warnings: list) -> ParsedFile:
-    return ParsedFile(file_name, _unpacked_frame(*packed), sheets, skipped, warnings)
-
-
-def _packed_column(column: pd.Series) -> tuple:
-    """(kind, dtype, values): a categorical column's packed codes, a numpy one's packed values, any
-    other's values as they are."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return "categorical", column.dtype, _packed_numbers(column.array.codes)
-    if isinstance(column.dtype, np.dtype):
-        return "numbers", column.dtype, _packed_numbers(column.to_numpy())
-    return "as is", column.dtype, column.array
-
-
-def _unpacked_column(packed: tuple):
-    kind, dtype, values = packed
-    if kind == "categorical":
-        return pd.Categorical.from_codes(_unpacked_numbers(values), dtype=dtype, validate=False)
-    return _unpacked_numbers(values) if kind == "numbers" else values
-
-
-def _packed_numbers(values: np.ndarray) -> np.ndarray | _Runs | _Steps:
-    """Numbers as runs of one value, compared bit for bit (NaN, -0.0), when there are few runs;
-    int64 counting up by one step as that step; else as they are."""
-    if values.ndim != 1 or len(values) < _PACKED_FROM or values.dtype.kind not in "biuf":
-        return values
-    bits = values.view(f"u{values.dtype.itemsize}")
-    changes = bits[1:] != bits[:-1]
-    if np.count_nonzero(changes) < len(values) // _FEWEST_PER_RUN:
-        starts = np.concatenate([[0], np.flatnonzero(changes) + 1])
-        return _Runs(values[starts], np.diff(np.append(starts, len(values))))
-    if values.dtype == np.int64 and abs(int(values[0])) < 1 << 62 and abs(int(values[-1])) < 1 << 62:
-        step = int(values[1]) - int(values[0])
-        if (np.diff(values) == step).all():
-            return _Steps(int(values[0]), step, len(values))
-    return values
-
-
-def _unpacked_numbers(packed: np.ndarray | _Runs | _Steps) -> np.ndarray:
-    if isinstance(packed, _Runs):
-        return np.repeat(packed.values, packed.counts)
-    if isinstance(packed, _Steps):                 # never a step of 0: one value is one run
-        return np.arange(packed.first, packed.first + packed.step * packed.count, packed.step, dtype=np.int64)
-    return packed
+    return ParsedFile(file_name, unpacked_frame(packed), sheets, skipped, warnings)
 
 
 def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Limits | None = None) -> ParsedFile:
@@ -159,7 +82,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
     used: list[str | None] = []
     skipped: list[tuple[str, str]] = []
     warnings: list[str] = []
-    if kind := named_as_workbook_but_not_one(data, file_name):
+    if sheets and (kind := sheets[0].read_as):
         warnings.append(f"the file is {kind} saved under the name {Path(file_name).suffix.lower()} (as systems that "
                         "export to Excel write it), not a workbook: its cells were read as Excel shows them")
     for sheet in sheets:

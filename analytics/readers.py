@@ -65,11 +65,12 @@ class Sheet:
     def __init__(self, name: str | None, rows: list[list] | None = None,
                  percent_cells: set[tuple[int, int]] | None = None, *, columns: list[pd.Series] | None = None,
                  hidden: bool = False, hidden_cells: tuple[list[int], list[int]] = ([], []),
-                 uncalculated: dict[tuple[int, int], str] | None = None):
+                 uncalculated: dict[tuple[int, int], str] | None = None, read_as: str | None = None):
         self.name = name                                  # None for a CSV file
         self.hidden = hidden                              # hidden in the workbook: its cells are not read
         self.hidden_cells = hidden_cells                  # (rows0, cols0) hidden in Excel that held something: not read
         self.uncalculated = uncalculated or {}            # .xls: {(row0, col0): '=B2+0.5'} read as ''/0, noted
+        self.read_as = read_as       # 'a web page' or 'text': a file named as a workbook that is neither, noted
         self._rows = rows
         self._columns = columns
         self.percent_cells = percent_cells or set()       # (row0, col0) shown as percent
@@ -215,48 +216,40 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[Sheet]:
         raise InputRefused(Problem(
             f"this is not a real Excel workbook (a {suffix} file starts with a zip or OLE signature; this one "
             "looks like text or another format). Save it again from Excel, or export it as CSV", file=file_name))
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _binary(data):
         raise InputRefused(Problem("this is a binary file, not CSV or an Excel workbook", file=file_name))
     return [_read_csv(data, file_name, limits)]
 
 
-def named_as_workbook_but_not_one(data: bytes, file_name: str) -> str | None:
-    """'a web page' or 'text' when a file named .xls (or .xlsx …) is one of those, as systems
-    that "export to Excel" write it; else None."""
-    if is_workbook(data) or Path(file_name).suffix.lower() not in WORKBOOK_SUFFIXES:
-        return None
-    return "a web page" if _web_page_text(data) is not None else "text"
-
-
-def _web_page_text(data: bytes) -> str | None:
-    """The file as text when it is a web page holding a table."""
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    try:
-        text = _decode(data, "")[0]
-    except InputRefused:
-        return None
-    return text if is_web_page(text) else None
+def _binary(data: bytes) -> bool:
+    """A NUL among the first bytes of a file that is not UTF-16: no text table."""
+    return b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def _read_table_named_as_workbook(data: bytes, file_name: str, limits: Limits) -> list[Sheet] | None:
     """The sheets of a file named as a workbook that is a web page's tables or a text table (tabs
-    or commas): what many systems write when they "export to Excel", and Excel opens. None when it
-    is neither."""
-    text = _web_page_text(data)
-    if text is not None:
-        return [Sheet(name, rows) for name, rows in read_web_page_tables(text, file_name, limits)] or None
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    or commas): what many systems write when they "export to Excel", and Excel opens. Each sheet
+    says which it was (read_as), for the note. None when it is neither."""
+    if _binary(data):
         return None
     try:
-        head = _decode(data, file_name)[0][:4096]
+        text = _decode(data, file_name)[0]
     except InputRefused:
         return None
+    if is_web_page(text):
+        sheets = []
+        for name, rows, merged_ranges in read_web_page_tables(text, file_name, limits):
+            _fill_merged_text(rows, merged_ranges)
+            sheets.append(Sheet(name, rows, read_as="a web page"))
+        return sheets or None
+    head = text[:4096]
     lines = [line for line in head.splitlines() if line.strip()]
     if (len(lines) < 2 or not any(mark in lines[0] for mark in "\t,;")
             or any(not (ch.isprintable() or ch in "\t\r\n") for ch in head)):
         return None
-    return [_read_csv(data, file_name, limits)]
+    sheet = _read_csv(data, file_name, limits)
+    sheet.read_as = "text"
+    return [sheet]
 
 
 def decode_text(data: bytes, file_name: str) -> str:

@@ -146,9 +146,9 @@ def _offer_aliases(refused: InputRefused) -> None:
     catalogue = list_metrics(store)
     shown = dict(zip(catalogue["name"], display_names(catalogue, current_lang)))
     with st.form("aliases_form"):
-        picked = {name: st.selectbox(name, alias_choices(store, name), index=None, placeholder=t("upload.alias_pick"),
+        picked = {name: st.selectbox(name, choices, index=None, placeholder=t("upload.alias_pick"),
                                      format_func=lambda metric: shown.get(metric, metric), key=f"alias_for_{name}")
-                  for name in unknown[:ALIASES_OFFERED]}
+                  for name, choices in alias_choices(store, unknown[:ALIASES_OFFERED]).items()}
         if len(unknown) > ALIASES_OFFERED:
             st.caption(t("upload.aliases_more", n=len(unknown) - ALIASES_OFFERED))
         submitted = st.form_submit_button(t("upload.aliases_save"), disabled=not by.strip())

@@ -355,12 +355,12 @@ def test_a_file_named_xls_that_holds_no_table_is_still_refused(content, expected
 
 
 def test_a_span_in_the_middle_of_a_row_takes_its_place_in_the_rows_below():
-    from analytics.html_table import read_web_page_tables
+    from analytics.readers import read_sheets
 
     page = ("<table><tr><td>指标</td><td>月份</td><td>数值</td><td>备注</td></tr>"
             "<tr><td>SLA达成率</td><td rowspan=2 colspan=1>2026-10</td><td>95</td><td rowspan=3>同上</td></tr>"
             "<tr><td>变更成功率</td><td>97</td></tr><tr><td>重大事件数</td><td>2026-10</td><td>3</td></tr></table>")
-    assert read_web_page_tables(page, "p.xls", Limits()) == [(None, [
+    assert [(sheet.name, sheet.rows) for sheet in read_sheets(page.encode(), "p.xls", Limits())] == [(None, [
         ["指标", "月份", "数值", "备注"], ["SLA达成率", "2026-10", "95", "同上"], ["变更成功率", "2026-10", "97", "同上"],
         ["重大事件数", "2026-10", "3", "同上"]])]
 
@@ -2258,7 +2258,7 @@ def test_parsed_records_come_back_from_the_reading_process_as_they_were_read(lay
 def test_packed_numbers_keep_every_bit():
     """Runs are found bit for bit (NaN, -0.0 beside 0.0), row numbers counting by a step, and an
     array with neither, or too short to bother, is sent as it is."""
-    from analytics.parsing import _packed_numbers, _unpacked_numbers
+    from analytics.packed_frame import _packed_numbers, _unpacked_numbers
 
     other_nan = np.frombuffer(np.array([0x7FF8000000000001], dtype="u8").tobytes(), dtype="f8")[0]
     arrays = [np.full(10_000, np.nan), np.repeat([0.0, -0.0, np.nan, other_nan, 1.5], 2000),
