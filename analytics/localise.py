@@ -182,6 +182,8 @@ _ZH: list[tuple[str, str]] = [
       "已按空白或 0 读取。如果 Excel 中显示了数值,请用 Excel 或 WPS 打开此文件并重新保存")),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}被隐藏(或被筛选掉),未读取"),
+    (r"(?P<hidden>(?:rows?|columns?) .*) (?:is|are) hidden \(or filtered out\) and not read",
+     "{hidden}被隐藏(或被筛选掉),未读取"),
     ((r"'(?P<catalogue>.*)': the file's target \((?P<f>\S+)\) differs from the catalogue's \((?P<c>\S+)\) for "
       r"(?P<months>.*); values are compared with the catalogue's: change it under Metrics & baselines if the file is "
       r"right"), ("“{catalogue}”:文件中的目标({f})与指标目录中的目标({c})不同({months});数值按指标目录的目标比较:"

@@ -146,8 +146,9 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
 
 
 def _hidden_note(sheet) -> str:
-    """'sheet 'S': rows 5–9, 12 and columns C–D are hidden …': what was left out, in spans."""
-    return f"sheet '{sheet.name}': {_hidden_text(sheet)}"
+    """'sheet 'S': rows 5–9, 12 and columns C–D are hidden …': what was left out, in spans (a
+    web page's only table has no sheet name)."""
+    return _hidden_text(sheet) if sheet.name is None else f"sheet '{sheet.name}': {_hidden_text(sheet)}"
 
 
 def _uncalculated_note(sheet) -> str:

@@ -238,9 +238,10 @@ def _read_table_named_as_workbook(data: bytes, file_name: str, limits: Limits) -
         return None
     if is_web_page(text):
         sheets = []
-        for name, rows, merged_ranges in read_web_page_tables(text, file_name, limits):
-            _fill_merged_text(rows, merged_ranges)
-            sheets.append(Sheet(name, rows, read_as="a web page"))
+        for table in read_web_page_tables(text, file_name, limits):
+            _fill_merged_text(table.rows, table.merged_ranges)
+            sheets.append(Sheet(table.name, table.rows, table.percent_cells, read_as="a web page",
+                                hidden_cells=_blank_hidden(table.rows, table.hidden_rows, set())))
         return sheets or None
     head = text[:4096]
     lines = [line for line in head.splitlines() if line.strip()]

@@ -344,6 +344,34 @@ def test_a_page_s_tables_are_read_as_sheets_of_their_own():
     assert _records(parsed) == [("SLA达成率", "2026-10", 95.1), ("变更成功率", "2026-10", 97.0)]
 
 
+_STYLED_PAGE = """<html><head><style>
+/* written by the export */ .pct {mso-number-format:"0\\.0%";} td.gone, .other {display: none}
+.num{mso-number-format:'#,##0\\;\\-#,##0'}
+</style></head><body><table>
+<tr><th>指标</th><th>2026-09</th><th>2026-10</th></tr>
+<tr><td>SLA达成率</td><td class="pct">0.951</td><td class="x pct" style="color:red">96.2%</td></tr>
+<tr style="display:none"><td>变更成功率</td><td>0.9</td><td>0.91</td></tr>
+<tr><td>一次解决率</td><td style='mso-number-format:"0\\.00%;\\-0\\.00%"'>0.7525</td><td class=num>75</td></tr>
+<tr><td>工单量</td><td style="mso-number-format:'0\\%'">12</td><td style="mso-number-format:Percent">0.5</td></tr>
+</table></body></html>"""
+
+
+def test_a_page_s_styles_are_read_as_excel_applies_them():
+    """Excel hides a row styled display:none and shows a bare number styled as a percentage
+    (mso-number-format, inline or by class) as one: 0.951 is 95.1%, and 96.2% typed stays 96.2.
+    A % escaped (0\\%) is a sign after the number, not a percentage. Read as 0.951, the value was a
+    hundredth of what the owner saw; the hidden row was read as if shown."""
+    parsed = parse_file(_STYLED_PAGE.encode(), file_name="导出.xls")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.1), ("SLA达成率", "2026-10", 96.2),
+                                ("一次解决率", "2026-09", 75.25), ("一次解决率", "2026-10", 75.0),
+                                ("工单量", "2026-09", 12.0), ("工单量", "2026-10", 50.0)]
+    assert "row 3 is hidden (or filtered out) and not read" in parsed.warnings
+    assert message_text("row 3 is hidden (or filtered out) and not read", "zh") == "第 3 行被隐藏(或被筛选掉),未读取"
+    two = _STYLED_PAGE.replace("</table>", "</table><table><tr><td>x</td></tr></table>")
+    assert "sheet 'table 1': row 3 is hidden (or filtered out) and not read" in parse_file(
+        two.encode(), file_name="p.xls").warnings
+
+
 @pytest.mark.parametrize("content, expected", [
     (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
      "x.xls: this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it as .xlsx"),
