@@ -49,6 +49,8 @@ def parse_value(cell: object) -> tuple[float, bool]:
     negative = text.startswith("(") and text.endswith(")")
     if negative:
         text = text[1:-1]
+    elif text.endswith("-") and text[:-1][-1:].isdigit() and not text.startswith(("-", "+")):
+        negative, text = True, text[:-1]     # 1,234.50- : SAP and other ERP exports write a minus after the number
     if _GROUPED.match(text):
         text = text.replace(",", "")
     if not _NUMBER.match(text):

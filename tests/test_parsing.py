@@ -63,6 +63,8 @@ def test_periods_people_write(written, expected):
     ("ninety", (None, False)), ("1,23", (None, False)), (True, (None, False)),
     ("0.5‰", (0.5, True)), ("1.2 ‰", (1.2, True)), ("‰", (None, False)), ("5‰%", (None, False)),
     ("\u22123.2", (-3.2, True)), ("\u2212", (None, True)),      # the minus sign of Word and web pages; alone, missing
+    ("12-", (-12.0, True)), ("1,234.50-", (-1234.5, True)),    # SAP's minus after the number
+    ("-12-", (None, False)), ("12--", (None, False)), ("(12)-", (None, False)), ("2026-10", (None, False)),
 ])
 def test_values_people_write(written, expected):
     value, ok = parse_value(written)
