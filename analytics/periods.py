@@ -44,9 +44,9 @@ _MONTHS_IN_TEXT = [
     re.compile(r"(?<![\d.])(\d{4})(\d{2})(?![\d.])"),
 ]
 _MONTH_WORD = re.compile(r"(?<!\d)\d{1,2}\s*月")
-_NOT_A_YEAR = re.compile(    # a standard's year (ISO/IEC 20000-1:2018, GB/T 28827.1-2012), a code's (ITSM-2019-003)
-    r"(?<![a-z0-9])[a-z]{2,}(?:/[a-z]+)*\s*\d{3,}(?:[.-]\d+)*\s*[:-]\s*\d{4}(?!\d)"
-    r"|(?<![a-z0-9])[a-z]+[-_]?\d{4}[-_]\d{3,}(?!\d)", re.IGNORECASE)
+_NOT_A_YEAR = re.compile(    # a standard's year (ISO/IEC 20000-1:2018, GB/T 28827.1-2012), a code's (ITSM-2019-003,
+    r"(?<![a-z0-9])[a-z]{2,}(?:/[a-z]+)*\s*\d{3,}(?:[.-]\d+)*\s*[:-]\s*\d{4}(?!\d)"        # a ticket's INC-2026-10-001)
+    r"|(?<![a-z0-9])[a-z]+[-_]?\d{4}(?:[-_]\d{1,2})?[-_]\d{3,}(?!\d)", re.IGNORECASE)
 _DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年10月1日至2026年10月31日, 2026-10-01~2026-10-31
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*"
                r"(?:(?P<end_year>\d{4})\s*年\s*)?(?P<end_month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),

@@ -1001,6 +1001,8 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     ("IT服务月报（2026年10月） 填报人：信息科技部 2026-11-05", ["2026-10"]),
     # a standard's number or a code is no month
     ("依据GB/T 28827.1-2012 2026年10月月报", ["2026-10"]), ("ITSM-2019-003", []),
+    ("重大事件INC-2026-10-001复盘指标", []), ("CHG_2026_09_0412 变更后指标（2026年10月）", ["2026-10"]),
+    ("Report-2026-10-final", ["2026-10"]),
 ])
 def test_the_months_a_title_or_file_name_names(written, expected):
     assert months_in(written) == expected
