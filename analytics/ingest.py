@@ -34,6 +34,7 @@ from .names import (
     is_count,
     name_key,
     never_percent,
+    of_another_kind,
     other_unit,
     percent_problem,
     unit_key,
@@ -235,8 +236,8 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     frame = records.copy()
     defaults = {"target": np.nan, "note": None, "suggestion": None, "sheet": None, "column": "C", "unit": None,
                 "service": None, "as_percent": False, "target_bound": 0, "period_column": None,
-                "metric_column": None, "unit_column": None, "unit_row": None, "target_column": None,
-                "target_row": None}
+                "metric_column": None, "unit_column": None, "unit_row": None, "unit_from_title": False,
+                "target_column": None, "target_row": None}
     for col, default in defaults.items():
         if col not in frame.columns:
             frame[col] = default
@@ -245,7 +246,9 @@ def plan_records(store: Store, records: pd.DataFrame, file_name: str, *, create_
     if "row" not in frame.columns:
         frame["row"] = np.arange(2, len(frame) + 2)
     frame = frame[RECORD_COLUMNS]
-    sha = sha256_of(frame.to_csv(index=False).encode("utf-8"))
+    # the records' own columns, as before unit_from_title (which records never give) was one: the same
+    # records are known as the same upload
+    sha = sha256_of(frame.drop(columns="unit_from_title").to_csv(index=False).encode("utf-8"))
     parsed = ParsedFile(file_name=file_name, records=frame, sheets=[], skipped_sheets=[], warnings=[])
     with store.read() as con:
         seen = (str(store.path), data_version_in(con))
@@ -353,6 +356,9 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     ids = _unique_ids(unique_ids, uniques, new_metrics)
     frame["metric_id"] = _column(ids.to_numpy(dtype="int64")[codes] if not ids.isna().any() else ids.take(codes),
                                  frame)
+    frame, unit_notes = _without_title_units_of_other_kinds(frame, lookup)
+    if unit_notes:
+        parsed = replace(parsed, warnings=[*parsed.warnings, *unit_notes])
     _refuse_other_units(frame, lookup, file_name)
     _refuse_percent_for_other_units(frame, lookup, file_name)
     _refuse_below_zero(frame, lookup, file_name)
@@ -488,6 +494,7 @@ def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: b
     ids = pd.array(list(unique_ids), dtype="Int64")
     frame["metric_id"] = ids.take(codes, allow_fill=True)                 # a nameless row (code -1): NA
     metric_codes = np.append(pd.factorize(ids)[0], -1)[codes]              # as _plan_file numbers them; -1 stays
+    frame = _without_title_units_of_other_kinds(frame, lookup)[0]
     checks = [lambda: _refuse_months_not_begun(frame, file_name)]
     checks += [functools.partial(check, frame, lookup, file_name)
                for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero)]
@@ -635,6 +642,40 @@ def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
             file=file_name, sheet=sheet, row=numbers[0], column=column if isinstance(column, str) else None))
     if problems:
         raise InputRefused(problems[:200])
+
+
+def _without_title_units_of_other_kinds(frame: pd.DataFrame, lookup) -> tuple[pd.DataFrame, list[str]]:
+    """The records without the unit noted over their table (IT成本（单位：元）) where their metric is
+    kept in a unit of another kind (a rate in %, hours among the amounts), and a note of each: the
+    note speaks for the table's amounts, and these values are read in the catalogue's unit. A unit
+    of the same kind in another size (万元 for a metric kept in 元) is still refused."""
+    noted = frame["unit_from_title"].to_numpy(dtype=bool)
+    if not noted.any():
+        return frame, []
+    ids = frame["metric_id"].to_numpy(dtype="float64", na_value=np.nan)
+    units = frame["unit"].astype(object).to_numpy()
+    dropped = np.zeros(len(frame), dtype=bool)
+    notes = []
+    found = frame.loc[noted, ["sheet", "unit", "unit_row", "metric_id"]].astype(object).drop_duplicates()
+    for (sheet, unit, row), group in found.groupby(["sheet", "unit", "unit_row"], sort=False, dropna=False):
+        others = [int(i) for i in group["metric_id"] if i is not pd.NA and i > 0
+                  and of_another_kind(str(unit), lookup.units.get(int(i)))]
+        if not others:
+            continue
+        in_table = noted & (units == unit) & (frame["sheet"].astype(object).to_numpy() == sheet
+                                               if isinstance(sheet, str) else frame["sheet"].isna().to_numpy())
+        dropped |= in_table & np.isin(ids, others)
+        kept = [f"'{lookup.names[i]}' (kept in {lookup.units[i]})" for i in others]
+        listed = " or ".join([", ".join(kept[:-1]), kept[-1]] if len(kept) > 1 else kept)
+        notes.append(f"{f'sheet {sheet!r}: ' if isinstance(sheet, str) else ''}the unit noted over the table ({unit}, row {row}) is not the unit of "
+                     f"{listed}: {'their values were' if len(others) > 1 else 'its values were'} read in the "
+                     "catalogue's units")
+    if not dropped.any():
+        return frame, []
+    frame = frame.copy()
+    for name in ("unit", "unit_column", "unit_row"):
+        frame[name] = frame[name].where(~dropped)
+    return frame, notes
 
 
 def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:

@@ -180,6 +180,12 @@ _ZH: list[tuple[str, str]] = [
       r"there, open the file in Excel or WPS and save it again"),
      ("工作表“{s}”:{cells} 是公式,文件中没有保存其计算结果(文件由程序生成,此后未在 Excel 或 WPS 中保存过),"
       "已按空白或 0 读取。如果 Excel 中显示了数值,请用 Excel 或 WPS 打开此文件并重新保存")),
+    ((r"sheet '(?P<s>.*)': the unit noted over the table \((?P<unit>[^,]+), row (?P<r>\d+)\) is not the unit of "
+      r"(?P<kept>.*): (?:their|its) values were read in the catalogue's units"),
+     "工作表“{s}”:表格上方注明的单位({unit},第 {r} 行)不是{kept}的单位:其数值已按指标目录中的单位读取"),
+    ((r"the unit noted over the table \((?P<unit>[^,]+), row (?P<r>\d+)\) is not the unit of (?P<kept>.*): "
+      r"(?:their|its) values were read in the catalogue's units"),
+     "表格上方注明的单位({unit},第 {r} 行)不是{kept}的单位:其数值已按指标目录中的单位读取"),
     (r"sheet '(?P<s>.*)': (?P<hidden>.*) (?:is|are) hidden \(or filtered out\) and not read",
      "工作表“{s}”:{hidden}被隐藏(或被筛选掉),未读取"),
     (r"(?P<hidden>(?:rows?|columns?) .*) (?:is|are) hidden \(or filtered out\) and not read",
@@ -694,6 +700,7 @@ _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheet
             "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
             "mine": _blank, "theirs": _blank, "unnamed": str, "pagekind": {"a web page": "网页表格", "text": "文本表格"}.get,
             "countof": {"cells": "个单元格", "rows": "行"}.get,
+            "kept": lambda text: re.sub(r" \(kept in ([^)]*)\)", r"(以 \1 计)", text).replace(" or ", "、"),
             "words": lambda text: "、".join(f"“{word}”" for word in re.split(r", | and ", text)),
             "wide": lambda text: ",或每个月的列以该月为列名(如 2026-10)", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}
 
@@ -707,7 +714,7 @@ def _value(group: str, text: str | None, names: Mapping[str, str]) -> str | None
         return ""
     if group in _KINDS:
         return _label(_KINDS[group], text)
-    if names and group in ("close", "outside"):   # 'A', 'B' or 'A' (SLA), 'B' (no process): catalogue names
+    if names and group in ("close", "outside", "kept"):   # 'A', 'B' or 'A' (SLA), 'B' (no process): catalogue names
         text = _LISTED.sub(r"\1、", _QUOTED.sub(lambda quoted: f"“{names.get(quoted[1], quoted[1])}”", text))
     if group in _CONVERT:
         return _CONVERT[group](text)

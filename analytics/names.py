@@ -161,6 +161,20 @@ def other_unit(written: str, kept: str | None) -> bool:
     return not same_unit(written, kept)
 
 
+_KINDS_OF_UNIT = {kind: {_SAME_UNIT[name_key(unit)] for unit in units} for kind, units in {
+    "time": ("h", "min", "s", "d"), "rate": ("%", "‰"), "money": ("元", "万元", "千元", "百万元", "亿元", "$", "€", "£"),
+    "count": ("count", "千个", "万个", "百万个"), "score": ("score",)}.items()}
+
+
+def of_another_kind(written: str, kept: str | None) -> bool:
+    """Whether two units this module knows measure different things (元 and %, 小时 and 元), not
+    one thing in another size (万元 and 元, 分钟 and h): a note over a table of amounts (单位：元) is
+    not said of its rates and hours."""
+    kinds = [next((kind for kind, keys in _KINDS_OF_UNIT.items() if unit_key(unit) in keys), None)
+             for unit in (written, kept or "")]
+    return None not in kinds and kinds[0] != kinds[1]
+
+
 def is_percent(unit: str) -> bool:
     """Whether a unit is a percentage (%, ％, 百分比)."""
     return unit_key(unit) == unit_key("%")

@@ -31,8 +31,8 @@ from .sheet_layout import (
 
 MAX_PROBLEMS = 200
 CHECKED_COLUMNS = ["metric", "period", "value", "target", "sheet", "row", "column", "unit", "service",
-                   "as_percent", "period_column", "metric_column", "unit_column", "unit_row", "target_column",
-                   "target_row", "value_column"]                  # what a refusal keeps for the ingest's own checks of the rows
+                   "as_percent", "period_column", "metric_column", "unit_column", "unit_row", "unit_from_title",
+                   "target_column", "target_row", "value_column"]                  # what a refusal keeps for the ingest's own checks of the rows
 HIDDEN_ROWS = "its rows are all hidden (or filtered out)"     # a sheet saved with a filter that hides all
 NO_HEADER = ("no header row found: expected a column for the metric (指标/metric) and either columns for the "
              "period and value (月份/period, 数值/value) or one column per month (e.g. 2026-01)")

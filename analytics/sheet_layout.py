@@ -57,7 +57,7 @@ HEADER_SEARCH_ROWS = 30
 DATA_SNIFF_ROWS = 200     # rows looked at to tell a data sheet from notes
 RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "sheet", "row", "column", "unit",
                   "service", "as_percent", "target_bound", "period_column", "metric_column", "unit_column",
-                  "unit_row", "target_column", "target_row", "value_column"]
+                  "unit_row", "unit_from_title", "target_column", "target_row", "value_column"]
 # column: the letter of the value's cell (C, for C5); value_column: that column with its heading (C (数值),
 # D (2026-10) in a wide table, the metric's own column where each metric has one), where a value refused is shown;
 # period_column: the column that gives the record's month, with its heading (B (月份), or D (2026-10) in a
@@ -66,7 +66,8 @@ RECORD_COLUMNS = ["metric", "period", "value", "target", "note", "suggestion", "
 # unit_column, target_column: the column of the cell that gives the record's unit (its 单位 column, or a
 # cell typed with its unit: 4.5小时, ≤4小时) and its target (目标, 9月目标, or the month's column of a target
 # row), with its heading, where another unit or a target below zero is shown; unit_row, target_row: that
-# cell's row when it is not the record's own (a target row), else missing;
+# cell's row when it is not the record's own (a target row), else missing; unit_from_title: the unit is a note
+# over the table (IT成本指标（单位：万元）), which speaks for its rows of that kind (money), not for a % or hours row;
 # as_percent: the value was written as a percentage (95%, or formatted so); target_bound: the metric's
 # targets were written as a floor (1: ≥95%) or a ceiling (-1: ≤4小时), else 0 (see bounds_of_metrics)
 
@@ -731,19 +732,21 @@ def _quarters_beside_months(frame: pd.DataFrame, unread: dict[int, list[str]]) -
 _UNIT_NOTE = re.compile(r"(?:单位|计量单位|units?)\s*[:：]\s*(?P<unit>[^\s,，;；:：()（）\[\]【】]{1,8})", re.IGNORECASE)
 
 
-def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | None:
+def _table_unit(sheet: Sheet, table: Table) -> tuple[str, str, int, bool] | None:
     """The unit the table's values are written in, as a 单位 column would give it, with the cell
-    that says so (its column's label, its row): the value column's heading (数值（万元）, value (min)),
-    else a note in the title rows above the table (IT成本指标（单位：万元）, 单位:千元). Only a unit whose
-    spellings are known is taken: a heading's brackets may hold anything (实际值（预估）)."""
+    that says so (its column's label, its row) and whether it is a note over the table: the value
+    column's heading (数值（万元）, value (min)), else a note in the title rows above the table
+    (IT成本指标（单位：万元）, 单位:千元), which is said of the table's money rows, not of a rate among
+    them (see unit_from_title). Only a unit whose spellings are known is taken: a heading's brackets
+    may hold anything (实际值（预估）)."""
     if "value" in table.roles and (split := _heading_unit(table.headers[table.roles["value"]])):
-        return split[1], _column_label(table, table.roles["value"]), table.header_row + 1
+        return split[1], _column_label(table, table.roles["value"]), table.header_row + 1, False
     if (months := _month_headings_unit(sheet, table)) is not None:
-        return months
+        return *months, False
     for r, row in enumerate(sheet.head(table.header_row)):
         for c, cell in enumerate(row):
             if isinstance(cell, str) and (note := _UNIT_NOTE.search(cell)) and is_unit(note["unit"]):
-                return note["unit"], column_letter(c), r + 1
+                return note["unit"], column_letter(c), r + 1, True
     return None
 
 
@@ -759,13 +762,14 @@ def _month_headings_unit(sheet: Sheet, table: Table) -> tuple[str, str, int] | N
     return None
 
 
-def _with_table_unit(records: pd.DataFrame, unit: str, column: str, row: int) -> pd.DataFrame:
+def _with_table_unit(records: pd.DataFrame, unit: str, column: str, row: int, from_title: bool) -> pd.DataFrame:
     """The records with the table's unit (_table_unit) and its cell where they have none of their own:
     a 单位 column's, or a unit typed in the cell (1200元), says more of its row than the heading."""
     missing = records["unit"].isna().to_numpy()
     if not missing.any():
         return records
     records = records.copy()
+    records["unit_from_title"] = records["unit_from_title"].to_numpy() | (missing & from_title)
     for name, value in (("unit", unit), ("unit_column", column), ("unit_row", row)):
         cells = records[name].array if isinstance(records[name].dtype, pd.CategoricalDtype) else pd.Categorical(
             records[name])
@@ -1331,6 +1335,7 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         "period_column": _repeated(_column_label(table, roles["period"]) if "period" in roles else None, frame.index),
         "metric_column": _repeated(_column_label(table, roles["metric"]), frame.index),
         "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
+        "unit_from_title": np.zeros(len(frame), dtype=bool),
         "target_column": _repeated(_label_of(table, "target"), frame.index),
         "target_row": _missing(len(frame)),
         "service": _texts(frame[roles["service"]]) if "service" in roles else _missing(len(frame)),
@@ -1698,6 +1703,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
         "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
+        "unit_from_title": np.zeros(count * width, dtype=bool),
         "target_column": _missing(count * width), "target_row": _missing(count * width),     # targets are not read
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
@@ -1846,6 +1852,7 @@ def _wide_records(rows: pd.Index, table: Table, sheet: Sheet, values: np.ndarray
         "metric_column": _repeated(_column_label(table, table.roles["metric"]), pd.RangeIndex(len(rows) * months)),
         "unit_column": _repeated(_label_of(table, "unit"), pd.RangeIndex(len(rows) * months)),
         "unit_row": _missing(len(rows) * months),
+        "unit_from_title": np.zeros(len(rows) * months, dtype=bool),
         "target_column": _repeated(_label_of(table, "target"), pd.RangeIndex(len(rows) * months)),
         "target_row": _missing(len(rows) * months),
     }, copy=False)[RECORD_COLUMNS]

@@ -448,6 +448,31 @@ def test_a_note_above_the_table_naming_the_catalogue_s_unit_or_no_unit_loads(sca
     assert _stored(scaled) == {("Cost per ticket", "2026-10"): 92}
 
 
+@pytest.mark.parametrize("title, loads", [("IT成本指标（单位：元）", True), ("IT成本指标（单位：万元）", False)])
+def test_a_unit_noted_over_a_table_is_not_said_of_its_rows_of_another_kind(scaled, cli, tmp_path, title, loads):
+    """单位：元 over a cost table that also holds a rate and a duration: the note is said of its
+    amounts. SLA达成率 (kept in %) and 事件平均解决时间 (kept in h) were refused as 'in 元 here, convert
+    the values to %', which nobody could do. They are read in their own units, with a note; an amount
+    in 万元 for a metric kept in ¥ is still refused, and alone."""
+    rows = [[title], ["指标", "月份", "数值"], ["单张工单成本", "2026-10", 92], ["SLA达成率", "2026-10", "95.1%"],
+            ["事件平均解决时间", "2026-10", 5.5]]
+    code, out, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    if not loads:
+        assert code == 1 and err.splitlines() == [
+            ("t.xlsx, sheet '月报', row 1, column A: 'Cost per ticket' is in 万元 here, but the catalogue keeps it in ¥; "
+             "convert the values to ¥ first")]
+        return
+    assert code == 0, err
+    assert _stored(scaled) == {("Cost per ticket", "2026-10"): 92, ("SLA attainment", "2026-10"): 95.1,
+                               ("Incident MTTR", "2026-10"): 5.5}
+    note = ("sheet '月报': the unit noted over the table (元, row 1) is not the unit of 'SLA attainment' (kept in %) "
+            "or 'Incident MTTR' (kept in h): their values were read in the catalogue's units")
+    assert note in out + err
+    assert message_text(note, "zh", {"SLA attainment": "SLA达成率", "Incident MTTR": "事件平均解决时间"}) == (
+        "工作表“月报”:表格上方注明的单位(元,第 1 行)不是“SLA达成率”(以 % 计)、“事件平均解决时间”(以 h 计)的单位:"
+        "其数值已按指标目录中的单位读取")
+
+
 @pytest.mark.parametrize("rows, where, message", [
     ([["指标", "月份", "数值"], ["重复事件率", "2026-10", "5‰"]], "row 2, column C (数值)",
      "'Repeat incident rate' is in ‰ here, but the catalogue keeps it in %; convert the values to % first"),
