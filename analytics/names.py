@@ -172,7 +172,7 @@ def of_another_kind(written: str, kept: str | None) -> bool:
     not said of its rates and hours."""
     kinds = [next((kind for kind, keys in _KINDS_OF_UNIT.items() if unit_key(unit) in keys), None)
              for unit in (written, kept or "")]
-    return None not in kinds and kinds[0] != kinds[1]
+    return None not in kinds and kinds[0] != kinds[1] and not same_unit(written, kept)
 
 
 def is_percent(unit: str) -> bool:
@@ -250,8 +250,10 @@ def unit_key(unit: str) -> object:
 
 
 def same_unit(written: str, kept: str | None) -> bool:
-    """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥)."""
-    return bool(kept) and unit_key(written) == unit_key(kept)
+    """Whether two spellings name one unit (h, 小时, hours; %, ％; 元, ¥). 分 is points (得分) or
+    minutes (响应时间（分）): for a metric kept in minutes it is minutes."""
+    return bool(kept) and (unit_key(written) == unit_key(kept)
+                           or name_key(written) == "分" and unit_key(kept) == unit_key("min"))
 
 
 MAX_NAME_LENGTH = 200

@@ -448,6 +448,23 @@ def test_a_note_above_the_table_naming_the_catalogue_s_unit_or_no_unit_loads(sca
     assert _stored(scaled) == {("Cost per ticket", "2026-10"): 92}
 
 
+@pytest.mark.parametrize("rows", [
+    [["指标名称", "单位", "2026年10月"], ["平均响应时间", "分", 12], ["客户满意度", "分", 4.5]],
+    [["指标", "月份", "数值"], ["平均响应时间（分）", "2026-10", 12], ["客户满意度（分）", "2026-10", 4.5]],
+])
+def test_fen_is_minutes_for_a_metric_kept_in_minutes_and_points_for_a_score(catalogue, cli, tmp_path, rows):
+    """分 is both: 响应时间 12 分 is twelve minutes, 满意度 4.5 分 four and a half points. A response time
+    kept in min was refused as 'in 分 here, convert the values to min', which they already were."""
+    extra = "name,name_zh,unit\nMean time to acknowledge,平均响应时间,min\nCustomer satisfaction,客户满意度,score\n"
+    assert cli("metrics", "import", _csv(tmp_path, "min.csv", extra))[0] == 0
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "f.xlsx", rows))
+    assert code == 0, err
+    assert _stored(catalogue) == {("Mean time to acknowledge", "2026-10"): 12, ("Customer satisfaction", "2026-10"): 4.5}
+    hours = [["指标", "单位", "2026年10月"], ["事件平均解决时间", "分", 270]]          # kept in h: 分 is not hours
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "h.xlsx", hours))
+    assert code == 1 and "'Incident MTTR' is in 分 here, but the catalogue keeps it in h" in err
+
+
 @pytest.mark.parametrize("title, loads", [("IT成本指标（单位：元）", True), ("IT成本指标（单位：万元）", False)])
 def test_a_unit_noted_over_a_table_is_not_said_of_its_rows_of_another_kind(scaled, cli, tmp_path, title, loads):
     """单位：元 over a cost table that also holds a rate and a duration: the note is said of its
