@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problem, column_letter, spans
-from .names import header_key, is_unit, name_key, unit_key, unit_suffix, without_marks
+from .names import (
+    header_key,
+    is_unit,
+    name_key,
+    normal_text,
+    unit_key,
+    unit_suffix,
+    without_marks,
+)
 from .periods import (
     is_quarter,
     is_quarter_or_half_year,
@@ -102,6 +110,11 @@ TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "�
                "sum", "average", "avg", "mean"]
 _TOTAL_KEYS = {header_key(w) for w in TOTAL_WORDS}   # 合　计 is 合计
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|source|\*)", re.IGNORECASE)
+_NOTE_UNDER = re.compile(      # a note's or a sign-off's first cell: 备注：…, 注1：…, *口径…, 填报人：张三, 审核人
+    r"^(?:(?:注\s*\d*|备注|说明|数据来源|来源|口径说明|填表说明|notes?|source)\s*[:：]|\*"
+    r"|(?:单位负责人|部门负责人|填报人|填表人|制表人|审核人|复核人|批准人|审批人|负责人|联系人|经办人|统计人|报送人|编制人|制表|填表|"
+    r"填报|审核|复核|批准|审批|签字|签名|联系电话|填报日期|制表日期|报送日期|编制日期|日期|填报单位|报送单位|编制单位|prepared by|"
+    r"approved by|reviewed by|checked by)\s*(?:[:：]|$))", re.IGNORECASE)
 
 
 @dataclass
@@ -675,6 +688,10 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     if heading_problems:                  # another table: its rows are not this one's, to be refused cell by cell
         frame = frame[frame.index < min(problem.row for problem in heading_problems)]
+    signed = _notes_under_the_table(frame)
+    signed_note = [_ignored(sheet, frame.index[signed], "note row(s) under the table")] if signed.any() else []
+    if signed.any():
+        frame = frame[~signed]
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     if (given := _table_unit(sheet, table)) is not None:
@@ -697,7 +714,23 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
                              "month by month")
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
-            + unread_notes + notes)
+            + unread_notes + notes + signed_note)
+
+
+def _notes_under_the_table(frame: pd.DataFrame) -> np.ndarray:
+    """The last rows of the table that are a note or a sign-off, not data: each begins with a note
+    (备注：数据来源ITSM系统, merged across the table, so in every cell) or a signature's label
+    (填报人：张三 | 审核人：李四 | 填报日期：2026-11-03) and holds no number. Read as data, each of their
+    cells was refused as not a month or not a number. Looked for from the bottom up, so a row in
+    the middle of the data is never one."""
+    signed = np.zeros(len(frame), dtype=bool)
+    for position in range(len(frame) - 1, -1, -1):
+        cells = [cell for cell in frame.iloc[position].tolist() if _text(cell)]
+        if not (cells and isinstance(cells[0], str) and _NOTE_UNDER.match(normal_text(cells[0]).strip())) or any(
+                not math.isnan(value) for value, ok in map(parse_value, cells) if ok):
+            break
+        signed[position] = True
+    return signed
 
 
 def _unread_columns(frame: pd.DataFrame, sheet: Sheet, table: Table) -> dict[int, list[str]]:

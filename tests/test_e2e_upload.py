@@ -205,7 +205,7 @@ def test_the_preview_explains_skipped_sheets_and_ignored_rows_in_chinese(browser
         page.get_by_role("button", name="确认导入").wait_for(timeout=15_000)
         main = page.get_by_test_id("stMain")
         for shown in ("已跳过工作表“填写说明”:只有说明或备注,没有数据表", "已跳过工作表“空白”:工作表为空",
-                      "工作表“数据”:1 行只有指标名称、没有月份和数值,已忽略(第 4 行)",
+                      "工作表“数据”:表格下方的 1 行备注已忽略(第 4 行)",
                       "工作表“数据”:E 列被隐藏(或被筛选掉),未读取",
                       ("“SLA达成率”:文件中的目标(95)与指标目录中的目标(96)不同(2026-07);数值按指标目录的目标比较:"
                        "如以文件为准,请在“指标与基准”页修改")):                  # the 中文名, not 'SLA attainment'

@@ -1693,7 +1693,7 @@ LONG = TITLE + "指标,月份,数值\nSLA达成率,1月,95.1\nSLA达成率,2月,
 
 @pytest.mark.parametrize("content, ignored", [
     (LONG + "合计,,95.1\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
-    (LONG + "平均,,95.1\n注：数据来源ITSM,,\n", "1 row(s) with a name but no period or value were ignored (row 7)"),
+    (LONG + "平均,,95.1\n注：数据来源ITSM,,\n", "1 note row(s) under the table were ignored (row 7)"),
     (ACROSS + "合计,95.1,8.0\n", "1 total or average row(s) (合计/平均) were ignored (row 6)"),
     (ACROSS + "注：数据来源ITSM,,\n", "1 note row(s) under the table were ignored (row 6)"),
 ])

@@ -505,6 +505,43 @@ def _sorted_records(parsed) -> list[tuple[str, str, float | None]]:
     return sorted((m, p, None if math.isnan(v) else v) for m, p, v in _records(parsed))
 
 
+@pytest.mark.parametrize("heading, data, under, ignored", [
+    (["指标", "单位", "2026-09", "2026-10"], [["SLA达成率", "%", 95.2, 96.3]], [("merged", "备注：数据来源ITSM系统")],
+     "row 3"),
+    (["指标", "月份", "数值"], [["SLA达成率", "2026-09", 95.2], ["SLA达成率", "2026-10", 96.3]],
+     [["填报人：张三", "审核人：李四", "填报日期：2026-11-03"]], "row 4"),
+    (["指标", "月份", "数值"], [["SLA达成率", "2026-09", 95.2], ["SLA达成率", "2026-10", 96.3]],
+     [[], ["制表人", "张三", "审核人", "李四"], ["*口径：按自然月统计"]], "row 5–6"),
+    (["月份", "SLA达成率"], [["2026-09", 95.2], ["2026-10", 96.3]], [["Prepared by: Li Wei", None, "Date: 2026-11-03"]],
+     "row 4"),
+])
+def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ignored):
+    """备注 merged across the table's width (its text in every cell), 填报人：张三 | 审核人：李四 | 填报日期：…
+    under the last row: each cell was refused as not a month or not a number, and the file with it."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        for r, row in enumerate([heading, *data]):
+            ws.write_row(r, 0, row)
+        for r, row in enumerate(under, start=len(data) + 1):
+            if row and row[0] == "merged":
+                ws.merge_range(r, 0, r, len(heading) - 1, row[1])
+            else:
+                ws.write_row(r, 0, row)
+    parsed = parse_file(_workbook(build), file_name="月报.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.2), ("SLA达成率", "2026-10", 96.3)]
+    assert f"sheet '月报': {len(under) - (not under[0])} note row(s) under the table were ignored ({ignored})" in (
+        parsed.warnings)
+
+
+@pytest.mark.parametrize("last", [["说明书下载量", "2026-10", 5], ["备注：SLA达成率", "2026-10", 96.3]])
+def test_a_last_row_that_holds_a_number_is_data_not_a_note(last):
+    """The metric 说明书下载量 begins as a note's 说明 does; a row with a number is the table's, and
+    is read (or refused) as data, never left out unseen."""
+    rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2], last]
+    parsed = parse_file("\n".join(",".join(map(str, row)) for row in rows).encode(), file_name="n.csv")
+    assert _records(parsed)[-1] == tuple(last) and not parsed.warnings
+
+
 def test_months_under_merged_year_headings_in_a_two_row_header():
     """指标名称 and 单位 merged over two rows; 2025年 merged over 11月-12月, 2026年 over 1月-2月."""
     def build(wb):
