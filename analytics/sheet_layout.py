@@ -110,6 +110,9 @@ TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "�
                "sum", "average", "avg", "mean"]
 _TOTAL_KEYS = {header_key(w) for w in TOTAL_WORDS}   # 合　计 is 合计
 _FOOTNOTE = re.compile(r"^(注|备注|说明|数据来源|来源|填表|note|source|\*)", re.IGNORECASE)
+_EXAMPLE_CELL = re.compile(    # a template's example row, marked in its 序号 or 备注: 示例, （示例）, 示例行，请勿删除, e.g.
+    r"^[\s(（\[【<《]*(?:(?:填写|填报)?(?:示例|样例|范例)(?:行|数据)?(?:[\s)）\]】>》:：,，;；.。!！、-].*)?"
+    r"|(?:例|例如|举例|e\.?g\.?|example|sample)[\s)）\]】>》:：.。]*)$", re.IGNORECASE | re.DOTALL)
 _NOTE_UNDER = re.compile(      # a note's or a sign-off's first cell: 备注：…, 注1：…, *口径…, 填报人：张三, 审核人
     r"^(?:(?:注\s*\d*|备注|说明|数据来源|来源|口径说明|填表说明|notes?|source)\s*[:：]|\*"
     r"|(?:单位负责人|部门负责人|填报人|填表人|制表人|审核人|复核人|批准人|审批人|负责人|联系人|经办人|统计人|报送人|编制人|制表|填表|"
@@ -688,6 +691,10 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
         frame = frame[~repeated]
     if heading_problems:                  # another table: its rows are not this one's, to be refused cell by cell
         frame = frame[frame.index < min(problem.row for problem in heading_problems)]
+    example = _example_rows(frame)
+    example_note = [_ignored(sheet, frame.index[example], "example row(s) (示例)")] if example.any() else []
+    if example.any():
+        frame = frame[~example]
     signed = _notes_under_the_table(frame)
     signed_note = [_ignored(sheet, frame.index[signed], "note row(s) under the table")] if signed.any() else []
     if signed.any():
@@ -714,7 +721,23 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
                              "month by month")
     return (records, heading_problems + problems,
             ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
-            + unread_notes + notes + signed_note)
+            + unread_notes + example_note + notes + signed_note)
+
+
+def _example_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows a template marks as its example (示例 in the 序号 column, （示例） or 示例行，请勿删除 in the
+    note): the example's figures, loaded, overwrote that month's real value without a word. Each
+    column's distinct cells are looked at once."""
+    example = np.zeros(len(frame), dtype=bool)
+    for c in frame.columns:
+        if frame[c].dtype.kind in "fiub":
+            continue
+        codes, cells = factorize_cells(frame[c])
+        marked = np.array([isinstance(cell, str) and _EXAMPLE_CELL.match(cell.strip()) is not None
+                           for cell in cells] + [False])
+        if marked[:-1].any():
+            example |= marked[codes]
+    return example
 
 
 def _notes_under_the_table(frame: pd.DataFrame) -> np.ndarray:

@@ -533,6 +533,24 @@ def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ig
         parsed.warnings)
 
 
+@pytest.mark.parametrize("rows, ignored", [
+    ([["序号", "指标", "月份", "数值", "备注"], ["示例", "SLA达成率", "2026-01", "95.0%", "示例行，请勿删除"],
+      [1, "SLA达成率", "2026-10", 96.3, None], [2, "例外事件数", "2026-10", 3, None]], "row 2"),
+    ([["指标", "月份", "数值", "备注"], ["SLA达成率", "2026-01", 95, "（示例）"], ["SLA达成率", "2026-10", 96.3, "e.g. 不算"],
+      ["例外事件数", "2026-10", 3, "Example"]], "row 2, 4"),
+])
+def test_a_template_s_example_row_is_left_out(rows, ignored):
+    """A template's example row (示例 in its 序号, （示例） in its note) was loaded as real data: its
+    95.0 for 2026-01 overwrote that month's value without a word. 例外事件数 is a metric, e.g. 不算 a note."""
+    parsed = parse_file("\n".join(",".join("" if c is None else str(c) for c in row) for row in rows).encode(),
+                        file_name="t.csv")
+    kept = [("SLA达成率", "2026-10", 96.3)] + ([("例外事件数", "2026-10", 3.0)] if ignored == "row 2" else [])
+    assert _records(parsed) == kept
+    note = f"{len(ignored.split(','))} example row(s) (示例) were ignored ({ignored})"
+    assert parsed.warnings == [note]
+    assert message_text(note, "zh") == f"{len(ignored.split(','))} 行示例已忽略(第 {ignored[4:]} 行)"
+
+
 @pytest.mark.parametrize("last", [["说明书下载量", "2026-10", 5], ["备注：SLA达成率", "2026-10", 96.3]])
 def test_a_last_row_that_holds_a_number_is_data_not_a_note(last):
     """The metric 说明书下载量 begins as a note's 说明 does; a row with a number is the table's, and
