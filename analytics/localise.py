@@ -263,6 +263,12 @@ _ZH: list[tuple[str, str]] = [
      "工作表“{s}”:表格没有月份列,已按{yearsource}取为 {p}"),
     (r"the table has no month column; (?P<p>\d{4}-\d{2}) was taken from (?P<yearsource>.*)",
      "表格没有月份列,已按{yearsource}取为 {p}"),
+    ((r"the table has a value column but no month column, and (?P<named>.* names .*): correct the one that is wrong, "
+      r"or add a month column \(月份\)"),
+     "表格有数值列但没有月份列,且{named},彼此不一致:请改正错误的一处,或添加“月份”列"),
+    ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) give no year, and "
+      r"(?P<named>.* names .*): correct the one that is wrong, or write each month as 2026-01"),
+     "月份列 {a}–{b}({first} … {last})没有年份,且{named},彼此不一致:请改正错误的一处,或把每个月写成 2026-01"),
     ((r"the table has a value column but no month column, and its title, sheet name and file name do not name one "
       r"month: add a month column \(月份\) or put the month in the title \(e\.g\. 2026年10月\)"),
      "表格有数值列但没有月份列,且标题、工作表名称和文件名中没有唯一的月份:请添加“月份”列,或在标题中写明月份(如 2026年10月)"),
@@ -703,6 +709,9 @@ _CONVERT = {"action": _ACTIONS.get, "field": _field, "outside": _outside, "sheet
             "what": lambda text: "目标值", "reading": {"value": "数值", "target": "目标值"}.get,
             "mine": _blank, "theirs": _blank, "unnamed": str, "pagekind": {"a web page": "网页表格", "text": "文本表格"}.get,
             "countof": {"cells": "个单元格", "rows": "行"}.get,
+            "named": lambda text: ",".join(
+                f"{_YEAR_SOURCES.get(source, source)}为 {what.replace(' and ', ' 和 ')}"
+                for source, what in re.findall(r"(the .+?) names (.+?)(?= and the |\Z)", text)),
             "kept": lambda text: re.sub(r" \(kept in ([^)]*)\)", r"(以 \1 计)", text).replace(" or ", "、"),
             "words": lambda text: "、".join(f"“{word}”" for word in re.split(r", | and ", text)),
             "wide": lambda text: ",或每个月的列以该月为列名(如 2026-10)", "headed": _columns, "hidden": _hidden, "rowspan": _hidden}

@@ -106,7 +106,7 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
             skipped.append((sheet.name, EXAMPLE_SHEET))
             continue
         if table is None:
-            why = unread_header(head)
+            why = unread_header(head, sheet.name, file_name)
             if why:
                 problems.append(Problem(why[0], file=file_name, sheet=sheet.name, row=why[1]))
             elif sheet.name is not None and (len(sheets) > 1 and not looks_like_data(sheet.head(DATA_SNIFF_ROWS))):

@@ -221,15 +221,9 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
     """The one month that the title rows, the sheet name and the file name name, and which of
     them named it; None when they name none, several, or a span of months."""
     sheet_month = month_without_year(sheet_name)        # 9月: its year comes from the title or the file name
-    sources = [("the title above the table", [months_in(cell) for cell in _title_cells(above)]),
-               ("the sheet name", [[] if sheet_month else months_in(sheet_name, days=False)]),
-               ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
-    named: dict[str, str] = {}
-    for source, found in sources:
-        if any(months is None for months in found):
-            return None
-        for month in (m for months in found for m in months):
-            named.setdefault(month, source)
+    named = _months_named(above, sheet_name, file_name)
+    if named is None:
+        return None
     if not named:
         return _sheet_month_of_year(above, sheet_month, file_name) if sheet_month else None
     if len(named) != 1:
@@ -238,6 +232,34 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
     if sheet_month and int(month[5:]) != sheet_month:          # 2026年9月 in the title of sheet 10月
         return None
     return month, source
+
+
+def _months_named(above: list[list], sheet_name: str | None, file_name: str) -> dict[str, str] | None:
+    """{month: the first of the title rows, the sheet name and the file name that names it}; None
+    when one of them names a span of months (2026年1-10月累计). A sheet named by its month alone (9月)
+    names none here."""
+    sources = [("the title above the table", [months_in(cell) for cell in _title_cells(above)]),
+               ("the sheet name", [[] if month_without_year(sheet_name) else months_in(sheet_name, days=False)]),
+               ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
+    named: dict[str, str] = {}
+    for source, found in sources:
+        if any(months is None for months in found):
+            return None
+        for month in (m for months in found for m in months):
+            named.setdefault(month, source)
+    return named
+
+
+def _disagreeing(named: dict) -> str | None:
+    """'the title above the table names 2026-10 and the file name names 2026-11' where places that
+    each name one month (or year) name different ones: one of them is wrong. None when they agree,
+    or when one place names two (a title comparing with last year: then neither is wrong)."""
+    by_source: dict[str, list[str]] = {}
+    for what, source in named.items():
+        by_source.setdefault(source, []).append(str(what))
+    if len(by_source) < 2 or any(len(whats) > 1 for whats in by_source.values()):
+        return None
+    return " and ".join(f"{source} names {whats[0]}" for source, whats in by_source.items())
 
 
 def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple[str, str] | None:
@@ -549,13 +571,20 @@ def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | N
 def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tuple[int, str] | None:
     """The one year that the rows above a table, the sheet's name and the file's name name
     (2026年IT服务指标.xlsx; an export date does not count), and which of them named it."""
-    in_title = {year_in(cell) for cell in _title_cells(above)} - {None}
-    in_name = {year_in(sheet_name)} - {None}
-    in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
-    if len(in_title | in_name | in_file) != 1:
-        return None
-    return (in_title | in_name | in_file).pop(), ("the title above the table" if in_title else "the sheet name"
-                                                  if in_name else "the file name")
+    named = _years_named(above, sheet_name, file_name)
+    return next(iter(named.items())) if len(named) == 1 else None
+
+
+def _years_named(above: list[list], sheet_name: str | None, file_name: str) -> dict[int, str]:
+    """{year: the first of the title rows, the sheet name and the file name that names it}."""
+    named: dict[int, str] = {}
+    for source, years in (("the title above the table", [year_in(cell) for cell in _title_cells(above)]),
+                          ("the sheet name", [year_in(sheet_name)]),
+                          ("the file name", [year_in(PurePath(file_name).stem, days=False)])):
+        for year in years:
+            if year is not None:
+                named.setdefault(year, source)
+    return named
 
 
 def _in_order(months: list[int]) -> bool:
@@ -564,10 +593,13 @@ def _in_order(months: list[int]) -> bool:
     return _one_way([f"0000-{month:02d}" for month in months])
 
 
-def unread_header(rows: list[list]) -> tuple[str, int | None] | None:
+def unread_header(rows: list[list], sheet_name: str | None = None,
+                  file_name: str = "") -> tuple[str, int | None] | None:
     """Why a sheet with a header naming the metric column was still not read, for the refusal:
-    months without a certain year (1月 2月 …), quarters instead of months, or values without any month;
-    with the heading row's number where the refusal is about that row's own cells (months typed as numbers)."""
+    months without a certain year (1月 2月 …), quarters instead of months, or values without any month
+    (and where the title, the sheet name and the file name name different ones, which: last month's
+    file copied and renamed); with the heading row's number where the refusal is about that row's own
+    cells (months typed as numbers)."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         roles = _roles(row)
         if "metric" not in roles:
@@ -578,6 +610,9 @@ def unread_header(rows: list[list]) -> tuple[str, int | None] | None:
                         "month (e.g. 2026-07)"), None
             continue
         if "value" in roles and "period" not in roles:
+            if apart := _disagreeing(_months_named(rows[:r], sheet_name, file_name) or {}):
+                return (f"the table has a value column but no month column, and {apart}: correct the one that is "
+                        "wrong, or add a month column (月份)"), None
             return ("the table has a value column but no month column, and its title, sheet name and file name "
                     "do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)"), None
         for candidate in (row, rows[r + 1] if r + 1 < len(rows) else []):
@@ -591,8 +626,11 @@ def unread_header(rows: list[list]) -> tuple[str, int | None] | None:
                       if c not in roles.values() and month_without_year(_split_kind(cell)[0])}
             if months:
                 first, last = min(months), max(months)
-                return (f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … "
-                        f"{months[last]}) give no year that is certain: put the year above them (e.g. 2026年) "
+                columns = f"the month columns {column_letter(first)}–{column_letter(last)} ({months[first]} … {months[last]})"
+                if apart := _disagreeing(_years_named(rows[:r], sheet_name, file_name)):
+                    return (f"{columns} give no year, and {apart}: correct the one that is wrong, or write each month "
+                            "as 2026-01"), None
+                return (f"{columns} give no year that is certain: put the year above them (e.g. 2026年) "
                         "or write each month as 2026-01"), None
         if typed := _months_typed_as_numbers(row, roles):
             return typed, r + 1

@@ -678,8 +678,10 @@ def test_months_whose_year_is_not_certain_are_refused_naming_the_columns(title, 
         ws.write_row(2, 0, headers)
         ws.write_row(3, 0, ["MTTR", 6.5, 6.0, 5.5])
     message = _refusal(_workbook(build), "m.xlsx")
-    assert message == (f"m.xlsx, sheet '{sheet}': the month columns B–D ({headers[1]} … {headers[3]}) give no year "
-                       "that is certain: put the year above them (e.g. 2026年) or write each month as 2026-01")
+    why = ("give no year, and the title above the table names 2026 and the sheet name names 2025: correct the one that "
+           "is wrong, or write each month as 2026-01" if sheet == "2025年" else "give no year that is certain: put the "
+           "year above them (e.g. 2026年) or write each month as 2026-01")
+    assert message == f"m.xlsx, sheet '{sheet}': the month columns B–D ({headers[1]} … {headers[3]}) {why}"
 
 
 @pytest.mark.parametrize("headers, periods, carried", [
@@ -767,6 +769,27 @@ def test_the_day_a_report_was_made_is_not_the_month_it_reports(title, periods):
         assert [p for _, p, _ in _records(parse_file(content, file_name="m.csv"))] == periods
     else:
         assert "do not name one month" in _refusal(content, "m.csv")
+
+
+@pytest.mark.parametrize("sheet, rows, file_name, refusal, zh", [
+    ("S", [["2026年10月IT服务月报"], ["指标", "目标", "本月实际"], ["SLA达成率", "95%", "96.3%"]], "2026年11月IT服务月报.xlsx",
+     ("the table has a value column but no month column, and the title above the table names 2026-10 and the file "
+     "name names 2026-11: correct the one that is wrong, or add a month column (月份)"),
+     "表格有数值列但没有月份列,且表格上方的标题为 2026-10,文件名为 2026-11,彼此不一致:请改正错误的一处,或添加“月份”列"),
+    ("2025年", [["指标", "9月", "10月"], ["SLA达成率", 95, 96]], "2026年IT服务月报.xlsx",
+     ("the month columns B–C (9月 … 10月) give no year, and the sheet name names 2025 and the file name names 2026: "
+     "correct the one that is wrong, or write each month as 2026-01"),
+     "月份列 B–C(9月 … 10月)没有年份,且工作表名称为 2025,文件名为 2026,彼此不一致:请改正错误的一处,或把每个月写成 2026-01"),
+])
+def test_a_title_and_a_file_name_that_disagree_are_named(sheet, rows, file_name, refusal, zh):
+    """Last month's file copied and renamed: its title says 2026年10月, its name 2026年11月. The refusal
+    told the owner to put the month in the title, which it already was."""
+    def build(wb):
+        ws = wb.add_worksheet(sheet)
+        for r, row in enumerate(rows):
+            ws.write_row(r, 0, row)
+    assert _refusal(_workbook(build), file_name) == f"{file_name}, sheet '{sheet}': {refusal}"
+    assert message_text(refusal, "zh") == zh
 
 
 @pytest.mark.parametrize("title, periods", [("IT服务指标月报（2026年10月）", ["2026-10"]), ("IT服务指标月报", None)])
@@ -909,9 +932,11 @@ def test_a_table_without_a_month_column_or_one_certain_month_is_refused(file_nam
         ws.write(0, 0, title)
         ws.write_row(2, 0, ["指标名称", "实际值"])
         ws.write_row(3, 0, ["SLA达成率", 95.3])
+    why = ("the title above the table names 2026-10 and the file name names 2026-09: correct the one that is wrong, or "
+           "add a month column (月份)" if "9月" in file_name else "its title, sheet name and file name do not name one "
+           "month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
     assert _refusal(_workbook(build), file_name) == (
-        f"{file_name}, sheet 'Sheet1': the table has a value column but no month column, and its title, sheet name "
-        "and file name do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
+        f"{file_name}, sheet 'Sheet1': the table has a value column but no month column, and {why}")
 
 
 @pytest.mark.parametrize("file_name, title, sheet, months, source", [
