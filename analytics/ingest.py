@@ -45,8 +45,10 @@ from .plausibility import (
     CellDoubt,
     CountDoubt,
     ScaleDoubt,
+    ZeroDoubt,
     fractional_counts,
     odd_cells,
+    placeholder_zeros,
     scale_warnings,
 )
 from .readers import read_bytes
@@ -68,7 +70,7 @@ class FilePlan:
     changes: pd.DataFrame  # metric, metric_id, period, value, old_value, status, sheet, row, column, ...
     new_metrics: list[str] = field(default_factory=list)
     new_metric_fields: list[dict] = field(default_factory=list)   # each new metric's direction, unit, decimals
-    doubts: list[ScaleDoubt | CellDoubt | CountDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
+    doubts: list[ScaleDoubt | CellDoubt | CountDoubt | ZeroDoubt] = field(default_factory=list)   # values at a scale unlike the metric's
 
     def count(self, status: str) -> int:
         return int(self._status_counts.get(status, 0))
@@ -328,6 +330,9 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     records = parsed.records
     if records.empty:
         raise InputRefused(Problem("the file has no data rows", file=file_name))
+    records, zero_notes = _placeholder_zeros_to_come(records)
+    if zero_notes:
+        parsed = replace(parsed, warnings=[*parsed.warnings, *zero_notes])
     _refuse_months_not_begun(records, file_name)
     records, codes, uniques, unique_ids, heading_notes = _metrics_named(records, lookup)
     if heading_notes:
@@ -387,6 +392,7 @@ def _plan_file(con: duckdb.DuckDBPyConnection, lookup, parsed: ParsedFile, sha: 
     doubts = scale_warnings(con, frame, lookup)
     doubts += odd_cells(con, frame, lookup, judged={doubt.metric for doubt in doubts})
     doubts += fractional_counts(con, frame, lookup)
+    doubts += placeholder_zeros(con, frame, lookup)
     return FilePlan(file_name, sha, parsed, frame, new_metrics, _what_new_metrics_are(frame, new_metrics), doubts)
 
 
@@ -495,6 +501,7 @@ def _problems_of_a_refused_file(records: pd.DataFrame, lookup, create_metrics: b
     frame["metric_id"] = ids.take(codes, allow_fill=True)                 # a nameless row (code -1): NA
     metric_codes = np.append(pd.factorize(ids)[0], -1)[codes]              # as _plan_file numbers them; -1 stays
     frame = _without_title_units_of_other_kinds(frame, lookup)[0]
+    frame = _placeholder_zeros_to_come(frame)[0]
     checks = [lambda: _refuse_months_not_begun(frame, file_name)]
     checks += [functools.partial(check, frame, lookup, file_name)
                for check in (_refuse_other_units, _refuse_percent_for_other_units, _refuse_below_zero)]
@@ -619,6 +626,31 @@ def _distinct_by_key(names: list[str]) -> list[str]:
             keys.add(name_key(n))
             out.append(n)
     return out
+
+
+def _placeholder_zeros_to_come(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The records with 0 in a month that has not begun read as blank, and a note per sheet: a
+    yearly workbook's formulas (=IFERROR(…,0)) show 0 for the months to come, and each was refused
+    as a value for a month not begun ('check the year'), which was not what was wrong."""
+    codes, periods = factorize_cells(records["period"])
+    now = this_month()
+    later = np.array([str(p) > now for p in periods] + [False], dtype=bool)
+    if not later[:-1].any():
+        return records, []
+    zero = later[codes] & (records["value"].to_numpy() == 0)
+    if not zero.any():
+        return records, []
+    notes = []
+    found = records.loc[zero, ["sheet", "period"]].astype(object)
+    for sheet, group in found.groupby("sheet", sort=False, dropna=False):
+        months = sorted(set(group["period"]))
+        named = months[0] if len(months) == 1 else f"{months[0]} … {months[-1]}"
+        cells = "1 cell of months to come ({}) holds" if len(group) == 1 else f"{len(group)} cells of months to come ({{}}) hold"
+        notes.append(f"{f'sheet {sheet!r}: ' if isinstance(sheet, str) else ''}{cells.format(named)} 0, read as blank: "
+                     "a formula's placeholder for a month not yet reported")
+    records = records.copy()
+    records["value"] = records["value"].where(~zero)
+    return records, notes
 
 
 def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:

@@ -142,6 +142,11 @@ _ZH: list[tuple[str, str]] = [
       r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:{n} 行只有指标名称、没有月份和数值,已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) row\(s\) with a name but no period or value were ignored \(row (?P<r>[\d, –]+)\)",
      "{n} 行只有指标名称、没有月份和数值,已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) cells? of months to come \((?P<m>.*)\) holds? 0, read as blank: a formula's "
+      r"placeholder for a month not yet reported"),
+     "工作表“{s}”:尚未开始的月份({m})有 {n} 个单元格为 0,已按空白读取:这是公式为未填报月份留的占位值"),
+    ((r"(?P<n>\d+) cells? of months to come \((?P<m>.*)\) holds? 0, read as blank: a formula's placeholder for a month "
+      r"not yet reported"), "尚未开始的月份({m})有 {n} 个单元格为 0,已按空白读取:这是公式为未填报月份留的占位值"),
     (r"sheet '(?P<s>.*)': (?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:{n} 行示例已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)", "{n} 行示例已忽略(第 {r} 行)"),
@@ -291,6 +296,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
       r"values so far \(median (?P<r>\S+)\): were minutes written for seconds\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把分钟数当成了秒数?"),
+    ((r"'(?P<m>.*)' is 0 in (?P<cells>.*) in this file, but has never been 0 \(median (?P<level>\S+)\): a formula's "
+      r"placeholder for a month not yet reported\? Leave such a cell blank"),
+     "“{m}”在本文件的 {cells} 为 0,但以往从未为 0(中位数 {level}):是否是公式为尚未填报的月份留的占位值?如是,请让该单元格留空"),
     ((r"'(?P<m>.*)' is a count, but (?P<cells>.*) in this file (?:is|are) not whole: was a dot written to group "
       r"thousands \(1\.234 for 1234\), or an average for a count\?"),
      "“{m}”是计数指标,但本文件中的 {cells} 不是整数:是否用点号分隔了千位(1.234 表示 1234),或把平均数填成了计数?"),

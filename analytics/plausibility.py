@@ -95,6 +95,25 @@ class CountDoubt:
         return self.text()
 
 
+@dataclass(frozen=True)
+class ZeroDoubt:
+    """0 for a metric that is not a count and has never been 0 (an SLA, a resolution time, a cost):
+    a yearly workbook's formula (=IFERROR(…,0)) shows 0 for the month under way, which loads as a
+    collapse on every chart. A real 0 is possible (a month-long outage), so it is only a question."""
+
+    metric: str
+    cells: tuple[str, ...]  # where each 0 is: C5, or 数据!N3 in a workbook
+    level: float            # the median of its values so far, else of its other values in this file
+
+    def text(self, name: str | None = None) -> str:
+        return (f"'{name or self.metric}' is 0 in {', '.join(self.cells[:_SHOWN])}{' …' * (len(self.cells) > _SHOWN)} "
+                f"in this file, but has never been 0 (median {self.level:g}): a formula's placeholder for a month not "
+                "yet reported? Leave such a cell blank")
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 _SHOWN = 5      # values named in a question: a file of a million odd cells is not listed, nor read out cell by cell
 
 
@@ -172,6 +191,31 @@ def fractional_counts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, looku
         if int(metric_id) not in averaged:
             shown = rows.to_numpy()[:_SHOWN + 1]                  # one more than shown: the text then ends '…'
             doubts.append(CountDoubt(lookup.names[int(metric_id)], tuple(values[shown].tolist()), _cells(frame, shown)))
+    return doubts
+
+
+def placeholder_zeros(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, lookup: MetricLookup) -> list[ZeroDoubt]:
+    """For each metric not kept as a count, its zeros in the file when none of its values so far
+    (stored, else its other values in this file) is 0."""
+    ids = frame["metric_id"].to_numpy(dtype="int64", na_value=-1)
+    zero = (frame["value"].to_numpy(dtype="float64") == 0) & (ids > 0)
+    if not zero.any():
+        return []
+    suspects = [int(i) for i in np.unique(ids[zero]) if not is_count(lookup.units.get(int(i)))]
+    if not suspects:
+        return []
+    stored = {i: (low, median) for i, low, median in con.execute(
+        "SELECT metric_id, min(value), median(value) FROM current_observation WHERE list_contains(?, metric_id) "
+        "GROUP BY 1", [suspects]).fetchall()}
+    values = frame["value"].to_numpy(dtype="float64")
+    doubts = []
+    for metric_id in suspects:
+        own = ids == metric_id
+        others = values[own & ~zero & ~np.isnan(values)]
+        low, level = stored.get(metric_id) or ((others.min(), float(np.median(others))) if len(others) else (0, 0))
+        if low > 0 and level > 0:
+            rows = np.flatnonzero(own & zero)[:_SHOWN + 1]       # one more than shown: the text then ends '…'
+            doubts.append(ZeroDoubt(lookup.names[metric_id], _cells(frame, rows), float(level)))
     return doubts
 
 

@@ -1392,6 +1392,38 @@ def test_a_value_for_a_month_that_has_not_begun_is_refused_with_its_place(catalo
     assert _stored(catalogue) == {("Incident MTTR", str(this_month - 1)): 6.0, ("Incident MTTR", str(this_month)): 6.5}
 
 
+def test_a_yearly_workbook_s_formula_zeros_are_blank_to_come_and_questioned_this_month(catalogue, cli, tmp_path):
+    """A yearly tracker whose formulas (=IFERROR(…,0)) show 0 for the months not reported yet: the
+    months to come were refused as 'has not begun: check the year', which was not what was wrong;
+    this month's 0 loaded as an SLA of 0 %, a collapse on every chart, without a question. The
+    months to come are read as blank, with a note; this month's 0 is questioned (loaded, as a real
+    0 is possible); a number other than 0 to come is still refused."""
+    now = pd.Period(pd.Timestamp.today(), freq="M")
+    months = [now - 2, now - 1, now, now + 1, now + 2]
+    rows = [["指标", *map(str, months)], ["SLA达成率", 95.1, 96.0, 0, 0, 0], ["事件平均解决时间", 5.5, 0, 0, 0, 0]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "y.xlsx", rows))
+    assert code == 0, err
+    assert _stored(catalogue) == {("SLA attainment", str(now - 2)): 95.1, ("SLA attainment", str(now - 1)): 96.0,
+                                  ("SLA attainment", str(now)): 0, ("Incident MTTR", str(now - 2)): 5.5,
+                                  ("Incident MTTR", str(now - 1)): 0, ("Incident MTTR", str(now)): 0}
+    note = f"sheet '月报': 4 cells of months to come ({now + 1} … {now + 2}) hold 0, read as blank: a formula's " \
+           "placeholder for a month not yet reported"
+    assert f"  note: {note}" in err.splitlines()
+    assert message_text(note, "zh") == (f"工作表“月报”:尚未开始的月份({now + 1} … {now + 2})有 4 个单元格为 0,已按空白读取:"
+                                        "这是公式为未填报月份留的占位值")
+    questioned = [line for line in err.splitlines() if line.startswith("  warning:")]
+    assert questioned == [
+        ("  warning: 'Incident MTTR' is 0 in 月报!C3, 月报!D3 in this file, but has never been 0 (median 5.5): a formula's "
+        "placeholder for a month not yet reported? Leave such a cell blank"),
+        ("  warning: 'SLA attainment' is 0 in 月报!D2 in this file, but has never been 0 (median 95.55): a formula's "
+        "placeholder for a month not yet reported? Leave such a cell blank")]
+    assert message_text(questioned[1].removeprefix("  warning: "), "zh") == (
+        "“SLA attainment”在本文件的 月报!D2 为 0,但以往从未为 0(中位数 95.55):是否是公式为尚未填报的月份留的占位值?如是,请让该单元格留空")
+    later = _sheet_file(tmp_path / "z.xlsx", [["指标", str(now + 1)], ["SLA达成率", 0.5]])
+    code, _, err = cli("ingest", later)
+    assert code == 1 and "has not begun" in err
+
+
 def test_a_month_not_begun_is_refused_at_its_month_column_with_every_row(catalogue, cli, tmp_path):
     """Found by exploratory testing: the refusal named the value column (C) and only the first of
     the rows holding the month. It names the cell that gives the month: the period column of a long
