@@ -104,7 +104,11 @@ HEADER_WORDS = {
 _LOOKUP = {header_key(w): role for role, words in HEADER_WORDS.items() for w in words}
 _BRACKETS = re.compile(r"[\(\[（【].*?[\)\]）】]")
 ROW_KINDS = {"target": ["目标", "目标值", "计划", "计划值", "target", "plan"],
-             "actual": ["实际", "实际值", "完成", "完成值", "实绩", "actual", "result"]}
+             "actual": ["实际", "实际值", "完成", "完成值", "实绩", "actual", "result"],
+             # worked out from the two beside it, not read: 目标 | 实际 | 完成率 under each month
+             "other": ["完成率", "达成率", "完成比例", "完成百分比", "差异", "差距", "差值", "偏差", "同比", "环比", "增减",
+                       "增减率", "是否达标", "达标情况", "达标", "完成情况", "排名", "variance", "difference", "gap",
+                       "achievement", "achieved"]}
 _KIND = {header_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
 TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "月均", "月平均", "累计", "年累计", "total", "totals", "grand total", "subtotal",
                "sum", "average", "avg", "mean"]
@@ -379,7 +383,7 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
         below = {c: kind_below(c) for c in spanned}
         if len(set(spanned.values())) < len(spanned) and all(below.values()):
             periods, kinds, header_row = spanned, below, r + 1
-    values = {c: period for c, period in periods.items() if kinds[c] != "target"}
+    values = {c: period for c, period in periods.items() if kinds[c] not in ("target", "other")}
     targets = {c: period for c, period in periods.items() if kinds[c] == "target"}
     return _Months(values, targets, note, r, header_row, dict(sorted(uncertain.items()))) if values else None
 
@@ -527,12 +531,14 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
     for c, texts in enumerate(columns):
         named = [t for t in texts if t]
         month = _text(_cell(rows[months.month_row], c)) or month       # a blank heading continues the month's
-        if kinds_row and (c in months.values or c in months.targets) and named:
-            headers.append(f"{month} {named[-1]}")                    # the month, then 目标 or 实际
+        if kinds_row and named and (c in months.values or c in months.targets
+                                    or _KIND.get(header_key(named[-1])) == "other"):
+            headers.append(f"{month} {named[-1]}")                    # the month, then 目标, 实际 or 完成率
         else:
             headers.append(named[-1] if named else "")
     taken = set(months.values) | set(months.targets) | set(roles.values()) | set(months.refused)
-    unread = {c: _text(cell) for c, cell in enumerate(rows[months.month_row])
+    unread = {c: headers[c] if kinds_row and headers[c].startswith(_text(cell)) else _text(cell)
+              for c, cell in enumerate(rows[months.month_row])
               if c not in taken and isinstance(cell, str) and months_in(cell) != []}
     return Table("wide", months.header_row, roles, months.values, headers, months.note, unread_months=unread,
                  target_columns=months.targets, refused_months=months.refused, month_row=months.month_row)
@@ -1461,6 +1467,8 @@ def _read_wide(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     kinds = _row_kinds(frame, table)
     if kinds is not None:           # SLA达成率 | 目标 | …, then | 实际 | …: the second row continues the first
         metric = _continued(metric, kinds.notna())
+        worked_out = (kinds == "other").to_numpy()             # | 差异 | …, | 完成率 | …: not read
+        frame, metric, filled, kinds = frame[~worked_out], metric[~worked_out], filled[~worked_out], kinds[~worked_out]
     nameless = frame.index[metric.isna() & filled.any(axis=1)]
     for row in nameless[~_no_values(frame.loc[nameless, period_cols])]:     # a row of '-' or #DIV/0! says nothing
         problems.append(Problem("the row has values but no metric name", file=file_name, sheet=sheet.name,
@@ -1625,8 +1633,9 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
 
 
 def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
-    """'target' or 'actual' for each row, when a column other than the metric's says which each row
-    is (目标 / 实际 under 类型 or 项目) and at least one row is a target; else None."""
+    """'target', 'actual' or 'other' (差异, 完成率: not read) for each row, when a column other than the
+    metric's says which each row is (目标 / 实际 under 类型 or 项目) and at least one row is a target;
+    else None."""
     for c in frame.columns:
         if c in table.roles.values() or c in table.period_columns or c in table.target_columns:
             continue

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from analytics import xlsx_package
-from analytics.errors import InputRefused
+from analytics.errors import InputRefused, column_letter
 from analytics.limits import Limits
 from analytics.localise import message_text, skipped_sheet_reason
 from analytics.parsing import NO_HEADER, parse_file
@@ -558,6 +558,41 @@ def test_a_last_row_that_holds_a_number_is_data_not_a_note(last):
     rows = [["指标", "月份", "数值"], ["SLA达成率", "2026-09", 95.2], last]
     parsed = parse_file("\n".join(",".join(map(str, row)) for row in rows).encode(), file_name="n.csv")
     assert _records(parsed)[-1] == tuple(last) and not parsed.warnings
+
+
+@pytest.mark.parametrize("kinds", [["目标", "实际", "完成率"], ["实际", "差异"], ["目标", "实际", "是否达标"]])
+def test_a_column_worked_out_beside_each_month_s_value_is_not_read(kinds):
+    """目标 | 实际 | 完成率 under each merged month: the third column (a rate, a difference, 是/否) was
+    taken for the month's second value column, and the file refused as 'month 2026-10 has two
+    columns'. Only 实际 is read; the others are named as not read."""
+    def build(wb):
+        ws = wb.add_worksheet("月报")
+        ws.merge_range(0, 0, 1, 0, "指标")
+        width = len(kinds)
+        for i, month in enumerate(["2026年10月", "2026年11月"]):
+            ws.merge_range(0, 1 + i * width, 0, width + i * width, month)
+            ws.write_row(1, 1 + i * width, kinds)
+        cells = {"目标": "95%", "实际": ["96.3%", "96.1%"], "完成率": "101%", "差异": "1.3", "是否达标": "是"}
+        ws.write_row(2, 0, ["SLA达成率", *[cells[k][i] if k == "实际" else cells[k]
+                                          for i in range(2) for k in kinds]])
+    parsed = parse_file(_workbook(build), file_name="月报.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 96.3), ("SLA达成率", "2026-11", 96.1)]
+    other = kinds[-1]
+    first, second = column_letter(len(kinds)), column_letter(2 * len(kinds))
+    assert parsed.warnings == [(f"sheet '月报': the columns {first} (2026年10月 {other}), {second} (2026年11月 {other}) "
+                               "name a month but were not read: only a month heading alone, or marked (实际), holds "
+                               "that month's values")]
+
+
+def test_a_row_worked_out_under_each_metric_s_target_and_value_is_not_read():
+    """类型 目标 / 实际 / 差异 under each metric: the 差异 row was read as a second value for each month
+    (SLA达成率 2026-10 'appears twice'; MTTR's -0.4 'below zero')."""
+    rows = [["指标", "类型", "2026-10", "2026-11"], ["SLA达成率", "目标", 95, 95], ["", "实际", 96.3, 96.1],
+            ["", "差异", 1.3, 1.1], ["事件平均解决时间", "目标", 5.5, 5.5], ["", "实际", 5.1, 5.3], ["", "差异", -0.4, -0.2]]
+    parsed = parse_file("\n".join(",".join(map(str, row)) for row in rows).encode(), file_name="r.csv")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 96.3), ("SLA达成率", "2026-11", 96.1),
+                                ("事件平均解决时间", "2026-10", 5.1), ("事件平均解决时间", "2026-11", 5.3)]
+    assert parsed.records["target"].tolist() == [95, 95, 5.5, 5.5]
 
 
 def test_months_under_merged_year_headings_in_a_two_row_header():
