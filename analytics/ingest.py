@@ -37,6 +37,7 @@ from .names import (
     of_another_kind,
     other_unit,
     percent_problem,
+    same_unit,
     unit_key,
 )
 from .parsing import RECORD_COLUMNS, ParsedFile, parse_file
@@ -53,7 +54,7 @@ from .plausibility import (
 )
 from .readers import read_bytes
 from .store import Store, data_version_in
-from .values import factorize_cells, factorize_used, spread_categorical
+from .values import DURATION, factorize_cells, factorize_used, spread_categorical
 
 STATUSES = ("missing", "new", "unchanged", "changed")
 NEW_METRICS_NAMED = 20    # how many metrics a load would create are named one by one (a file may bring thousands)
@@ -717,20 +718,34 @@ def _refuse_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:
     units = frame["unit"]
     if isinstance(units.dtype, pd.CategoricalDtype) and not len(units.cat.categories) or not units.notna().any():
         return
-    written = frame.loc[units.notna(), ["metric_id", "unit", "sheet", "row", "unit_column", "unit_row"]]
+    written = frame.loc[units.notna(), ["metric_id", "unit", "sheet", "row", "unit_column", "unit_row", "value"]]
     problems = []
-    for metric_id, unit, sheet, row, column, unit_row in written.drop_duplicates(["metric_id", "unit"]).itertuples(
-            index=False):
+    for metric_id, unit, sheet, row, column, unit_row, value in written.drop_duplicates(
+            ["metric_id", "unit"]).itertuples(index=False):
         kept = lookup.units.get(int(metric_id)) if metric_id is not pd.NA and metric_id > 0 else None
         if other_unit(str(unit), kept):
             same = written[(written["metric_id"] == metric_id).fillna(False).to_numpy()
                            & (written["unit"].astype(object) == unit).to_numpy()]
-            problems.append(Problem(f"'{lookup.names[int(metric_id)]}' is in {unit} here, but the catalogue keeps it "
-                                    f"in {kept}; convert the values to {kept} first{_rows_on_its_sheet(same)}",
+            problems.append(Problem(_other_unit_problem(lookup.names[int(metric_id)], unit, value, kept)
+                                    + _rows_on_its_sheet(same),
                                     file=file_name, sheet=sheet if isinstance(sheet, str) else None,
                                     row=_row_of_cell(row, unit_row), column=_text_or_none(column)))
     if problems:
         raise InputRefused(problems[:200])
+
+
+_IN_HOURS = {"min": 60, "s": 3600, "d": 1 / 24}         # a duration read as hours, in the catalogue's unit of time
+
+
+def _other_unit_problem(name: str, unit: str, value: float, kept: str) -> str:
+    """Why values in `unit` are refused for a metric kept in `kept`. A time (00:12:30, a cell
+    formatted as time) is read as hours, and nothing can say whether 12:30 meant twelve and a half
+    hours or minutes: for a metric kept in another unit of time, the number to write is given."""
+    factor = next((f for spelling, f in _IN_HOURS.items() if same_unit(spelling, kept)), None)
+    if unit == DURATION and factor is not None and math.isfinite(value):
+        return (f"'{name}' is written as a time here (read as {value:.4g} h), but the catalogue keeps it in {kept}: "
+                f"write it as a number of {kept} (this one is {value * factor:.4g})")
+    return f"'{name}' is in {unit} here, but the catalogue keeps it in {kept}; convert the values to {kept} first"
 
 
 def _refuse_percent_for_other_units(frame: pd.DataFrame, lookup, file_name: str) -> None:

@@ -75,6 +75,9 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<v>\S+)' is a percentage, but '(?P<catalogue>.*)' is kept in (?P<u>.*): check that this row is that "
       r"metric's, and write its value in (?P<to>.*), without %"),
      "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),
+    ((r"'(?P<catalogue>.*)' is written as a time here \(read as (?P<h>\S+) h\), but the catalogue keeps it in "
+      r"(?P<u>.*): write it as a number of (?P<to>.*) \(this one is (?P<n>\S+)\)"),
+     "“{catalogue}”在此处写成了时间(按 {h} 小时读取),而指标目录中的单位是 {u}:请填写以 {to} 计的数值(此处为 {n})"),
     ((r"'(?P<catalogue>.*)' is in (?P<w>.*) here, but the catalogue keeps it in (?P<u>.*); convert the values to "
       r"(?P<to>.*) first"), "“{catalogue}”在此处的单位是 {w},而指标目录中的单位是 {u}:请先把数值换算为 {to}"),
     (r"unknown metric '(?P<name>.*)' \(closest(?: in the catalogue)?: (?P<close>.*)\)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import pytest
 import xlsxwriter
@@ -463,6 +465,29 @@ def test_fen_is_minutes_for_a_metric_kept_in_minutes_and_points_for_a_score(cata
     hours = [["指标", "单位", "2026年10月"], ["事件平均解决时间", "分", 270]]          # kept in h: 分 is not hours
     code, _, err = cli("ingest", _sheet_file(tmp_path / "h.xlsx", hours))
     assert code == 1 and "'Incident MTTR' is in 分 here, but the catalogue keeps it in h" in err
+
+
+def test_a_time_for_a_metric_kept_in_minutes_is_refused_with_the_number_to_write(catalogue, cli, tmp_path):
+    """00:12:30 from an ITSM export (a cell formatted mm:ss, or the text) is read as hours, and 12:30
+    may have meant twelve and a half hours or minutes: it stays refused for a metric kept in min,
+    but was told to 'convert the values to min' of a cell that 'is in h:mm', without the number."""
+    assert cli("metrics", "import", _csv(tmp_path, "min.csv", "name,name_zh,unit\nMean time to acknowledge,平均响应时间,min\n"))[0] == 0
+    path = tmp_path / "t.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("月报")
+    sheet.write_row(0, 0, ["指标", "月份", "数值"])
+    for r, (month, seconds) in enumerate([("2026-09", 750), ("2026-10", 690)], start=1):
+        sheet.write_row(r, 0, ["平均响应时间", month])
+        sheet.write_datetime(r, 2, datetime.datetime(1899, 12, 31) + datetime.timedelta(seconds=seconds),
+                             book.add_format({"num_format": "mm:ss"}))
+    book.close()
+    code, _, err = cli("ingest", path)
+    message = ("'Mean time to acknowledge' is written as a time here (read as 0.2083 h), but the catalogue keeps it in "
+               "min: write it as a number of min (this one is 12.5) (2 rows: 2–3)")
+    assert code == 1 and err.splitlines() == [f"t.xlsx, sheet '月报', row 2, column C (数值): {message}"]
+    assert message_text(message, "zh") == ("“Mean time to acknowledge”在此处写成了时间(按 0.2083 小时读取),而指标目录中的单位是 "
+                                           "min:请填写以 min 计的数值(此处为 12.5)(共 2 行:第 2–3 行)")
+    assert _stored(catalogue) == {}
 
 
 @pytest.mark.parametrize("title, loads", [("IT成本指标（单位：元）", True), ("IT成本指标（单位：万元）", False)])
