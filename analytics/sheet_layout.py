@@ -140,6 +140,8 @@ class Table:
     month_row: int | None = None                                   # wide: 0-based row naming the months
     target_columns: dict[int, str] = field(default_factory=dict)   # wide: 9月目标, 目标 under 2026年9月 -> 'YYYY-MM'
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
+    unit_row: int | None = None              # across: 0-based row under the heading giving each metric's unit
+    column_units: dict[int, str] = field(default_factory=dict)     # across: column index -> that row's unit
 
 
 _PIVOT_VALUE = re.compile(r"^\s*(?:求和项|平均值项|sum of|average of)\s*[:：]?\s*", re.IGNORECASE)   # not 计数项: a count
@@ -288,7 +290,8 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
     columns = {c: _text(cell) for c, cell in enumerate(row)
                if c not in roles.values() and _text(cell) and header_role(cell) is None
                and header_key(_text(cell)) not in _TOTAL_KEYS}
-    below = rows[r + 1:r + 11]
+    units = _unit_row(rows[r + 1] if r + 1 < len(rows) else [], roles["period"], columns)
+    below = rows[r + 1 + (units is not None):r + 11]
     year = _one_year(rows[:r], sheet_name, file_name)
     if not columns or not any(parse_period(month) or (year and _month_number(month))
                               for month in (_cell(cells, roles["period"]) for cells in below)):
@@ -297,7 +300,21 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
     numbers = sum(ok and not math.isnan(value) for value, ok in parsed)
     if not numbers or sum(not ok for _, ok in parsed) * 4 > numbers:      # mostly numbers; a typo is refused later
         return None
-    return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year)
+    return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year,
+                 unit_row=None if units is None else r + 1, column_units=units or {})
+
+
+_UNIT_LABELS = {header_key(word) for word in ("单位", "计量单位", "unit", "units")}
+
+
+def _unit_row(row: list, period_column: int, columns: dict[int, str]) -> dict[int, str] | None:
+    """{column: unit} of a row under a tracking table's heading that gives each metric's unit
+    (单位 | % | 小时), labelled so in the month column; None when the row is not one. Read as a
+    month, it was refused ('单位' is not a month, '%' is not a number)."""
+    if header_key(_text(_cell(row, period_column))) not in _UNIT_LABELS:
+        return None
+    units = {c: _text(_cell(row, c)) for c in columns if _text(_cell(row, c))}
+    return units if units and all(is_unit(unit) for unit in units.values()) else None
 
 
 def _number_or_typed(cell: object) -> tuple[float, bool]:
@@ -1755,6 +1772,8 @@ def _bound_of_each_record(metric: pd.Series, bounds: dict[str, int]) -> np.ndarr
 def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     """One row per month, one column per metric: the wide layout turned on its side."""
     roles, columns = table.roles, list(table.metric_columns)
+    if table.unit_row is not None:                    # 单位 | % | 小时: each metric's unit, not a month
+        frame = frame[frame.index != table.unit_row + 1]
     problems: list[Problem] = []
     notes: list[str] = []
     seen: dict[str, int] = {}
@@ -1790,9 +1809,12 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     value_units = _block_typed_units(frame, columns, values, ok)
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
-    units, _ = _units_of_records(_missing(count * width), None, np.repeat(frame.index.to_numpy(dtype="int64"), width), [
-        _typed_at(frame, columns[j], positions, found, positions * width + j, table)   # one metric per column: no clash
-        for j, positions, found in value_units], sheet, file_name)
+    units, unit_problems = _units_of_records(
+        _column_units(table, columns, count), None, np.repeat(frame.index.to_numpy(dtype="int64"), width), [
+            _typed_at(frame, columns[j], positions, found, positions * width + j, table)
+            for j, positions, found in value_units], sheet, file_name)
+    problems += unit_problems
+    units = _given_by_the_unit_row(units, table, columns, count)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
                         else pd.Series(_missing(count), index=frame.index, copy=False) for role in ("note", "suggestion"))
     metric_codes, metric_names = pd.factorize(pd.Series([table.metric_columns[c] for c in columns], dtype=object))
@@ -1820,6 +1842,25 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "value_column": labels.copy(),          # a metric's own column names it and holds its values
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
+
+
+def _column_units(table: Table, columns: list[int], count: int) -> pd.Categorical:
+    """Each record's unit from the unit row (missing without one), records running month by month,
+    then column by column within a month."""
+    return pd.Categorical([table.column_units.get(c) for c in columns]).take(np.tile(np.arange(len(columns)), count)) \
+        if count else _missing(0)
+
+
+def _given_by_the_unit_row(units: _Units, table: Table, columns: list[int], count: int) -> _Units:
+    """The records whose unit the unit row gives, placed at its cell (the metric's column, that row),
+    where a refusal of that unit points."""
+    if table.unit_row is None or not count:
+        return units
+    given = np.tile([c in table.column_units for c in columns], count)
+    labels = np.tile(np.array([_column_label(table, c) for c in columns], dtype=object), count)
+    place_columns = np.where(given, labels, np.asarray(units.columns, dtype=object))
+    place_rows = np.where(given, table.unit_row + 1, np.asarray(units.rows, dtype=object))
+    return _Units(units.units, pd.Categorical(place_columns), pd.Categorical(place_rows))
 
 
 def _month_problems(frame: pd.DataFrame, periods: pd.Series, period_cells: pd.Series, table: Table, sheet: Sheet,

@@ -467,6 +467,24 @@ def test_fen_is_minutes_for_a_metric_kept_in_minutes_and_points_for_a_score(cata
     assert code == 1 and "'Incident MTTR' is in 分 here, but the catalogue keeps it in h" in err
 
 
+@pytest.mark.parametrize("unit, loads", [("小时", True), ("分钟", False)])
+def test_a_unit_row_under_a_tracking_table_s_heading_gives_each_metric_s_unit(catalogue, cli, tmp_path, unit, loads):
+    """月份 | SLA达成率 | 事件平均解决时间 with 单位 | % | 小时 under it: the unit row was refused as no
+    heading ('row 2 seems to be the heading row'), or under a title as "'单位' is not a month". It gives
+    each metric's unit, checked as a 单位 column's is, and named at its cell when it is another."""
+    rows = [["2026年IT服务指标"], ["月份", "SLA达成率", "事件平均解决时间"], ["单位", "%", unit], ["9月", 96.3, 5.1],
+            ["10月", 95.0, 4.8]]
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "t.xlsx", rows))
+    if loads:
+        assert code == 0, err
+        assert _stored(catalogue) == {("SLA attainment", "2026-09"): 96.3, ("SLA attainment", "2026-10"): 95.0,
+                                      ("Incident MTTR", "2026-09"): 5.1, ("Incident MTTR", "2026-10"): 4.8}
+    else:
+        assert code == 1 and err.splitlines() == [
+            ("t.xlsx, sheet '月报', row 3, column C (事件平均解决时间): 'Incident MTTR' is in 分钟 here, but the catalogue "
+             "keeps it in h; convert the values to h first (2 rows: 4–5)")]
+
+
 def test_a_time_for_a_metric_kept_in_minutes_is_refused_with_the_number_to_write(catalogue, cli, tmp_path):
     """00:12:30 from an ITSM export (a cell formatted mm:ss, or the text) is read as hours, and 12:30
     may have meant twelve and a half hours or minutes: it stays refused for a metric kept in min,
