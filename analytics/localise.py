@@ -231,6 +231,10 @@ _ZH: list[tuple[str, str]] = [
      "工作表“{s}”:{n} 行合计/平均行已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) total or average row\(s\) \(合计/平均\) were ignored \(row (?P<r>[\d, –]+)\)",
      "{n} 行合计/平均行已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': the month column (?P<a>[A-Z]+) gives no year; (?P<years>\d{4}) was taken from "
+      r"(?P<yearsource>.*)"), "工作表“{s}”:月份列 {a} 未写年份,已按{yearsource}读作 {years} 年"),
+    (r"the month column (?P<a>[A-Z]+) gives no year; (?P<years>\d{4}) was taken from (?P<yearsource>.*)",
+     "月份列 {a} 未写年份,已按{yearsource}读作 {years} 年"),
     ((r"sheet '(?P<s>.*)': the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "
       r"(?:was|were) taken from (?P<yearsource>.*)"), "工作表“{s}”:月份列 {a}–{b} 未写年份,已按{yearsource}读作 {years} 年"),
     ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) give no year; (?P<years>\d{4}(?: and \d{4})*) "

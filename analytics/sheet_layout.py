@@ -374,8 +374,9 @@ def _month_columns(rows: list[list], r: int, roles: dict[str, int], sheet_name: 
             return None
         years, source = found
         shown = " and ".join(str(y) for y in sorted(set(years.values())))
-        note = (f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give no year; "
-                f"{shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}")
+        columns = (f"the month column {column_letter(min(months))} gives" if len(months) == 1 else
+                   f"the month columns {column_letter(min(months))}–{column_letter(max(months))} give")
+        note = f"{columns} no year; {shown} {'was' if len(set(years.values())) == 1 else 'were'} taken from {source}"
         periods = {c: f"{years[c]:04d}-{number:02d}" for c, number in months.items()}
     yearless = {c: number for c, (month, kind) in split.items()          # 10月目标 among dated months stays unread
                 if c not in periods and kind != "target" and (number := month_without_year(month))}

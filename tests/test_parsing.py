@@ -645,6 +645,9 @@ def test_a_csv_with_months_under_a_title_year():
     parsed = parse_file("2026年服务指标,,\n指标,9月,10月\nMTTR,6.5,6\n".encode("utf-8-sig"), file_name="m.csv")
     assert _sorted_records(parsed) == [("MTTR", "2026-09", 6.5), ("MTTR", "2026-10", 6.0)]
     assert parsed.warnings == ["the month columns B–C give no year; 2026 was taken from the title above the table"]
+    one = parse_file("2026年服务指标,\n指标,10月\nMTTR,6\n".encode(), file_name="m.csv")     # one month: not 'B–B'
+    assert one.warnings == ["the month column B gives no year; 2026 was taken from the title above the table"]
+    assert message_text(one.warnings[0], "zh") == "月份列 B 未写年份,已按表格上方的标题读作 2026 年"
 
 
 @pytest.mark.parametrize("above", [
