@@ -72,6 +72,8 @@ _ZH: list[tuple[str, str]] = [
       r"(?P<n>\S+) for (?P<np>\S+)"), "{v} 将按 {p} 保存,但“{catalogue}”以 % 计、越高越好:{np} 请写作 {n}"),
     (r"'(?P<v>.*)' is in (?P<w>.*), but the row's unit is (?P<u>.*): write the row's numbers in one unit",
      "“{v}”以 {w} 计,但该行的单位是 {u}:请用同一单位填写该行的数字"),
+    (r"'(?P<v>.*)' is in (?P<w>.*), but the column's unit is (?P<u>.*): write the column's numbers in one unit",
+     "“{v}”以 {w} 计,但该列的单位是 {u}:请用同一单位填写该列的数字"),
     ((r"'(?P<v>\S+)' is a percentage, but '(?P<catalogue>.*)' is kept in (?P<u>.*): check that this row is that "
       r"metric's, and write its value in (?P<to>.*), without %"),
      "“{v}”是百分数,但“{catalogue}”以 {u} 计:请核对这一行是否属于该指标,并以 {to} 填写数值,不带 %"),

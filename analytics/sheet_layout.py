@@ -1130,11 +1130,13 @@ class _Units:
 
 
 def _units_of_records(written: pd.Categorical, written_column: str | None, record_rows: np.ndarray,
-                      typed: list[_Typed], sheet: Sheet, file_name: str) -> tuple[_Units, list[Problem]]:
+                      typed: list[_Typed], sheet: Sheet, file_name: str,
+                      giving: str = "row") -> tuple[_Units, list[Problem]]:
     """Each record's unit: its unit column's (`written`, in the column labelled `written_column`),
     else the first unit typed in its cells (in the order of `typed`); and a problem for each typed
     cell whose unit is another than its record's (30分钟 on a row whose unit column says h, or beside
-    a target of ≤4小时): the row's numbers would be in two units. `record_rows`: each record's row."""
+    a target of ≤4小时): the row's numbers would be in two units. `record_rows`: each record's row;
+    `giving`: what the written unit is of (a metric's column, in a tracking table with a unit row)."""
     count = len(written)
     own_column = _repeated(written_column, pd.RangeIndex(count)).array
     typed = [t for t in typed if len(t.records)]
@@ -1157,8 +1159,8 @@ def _units_of_records(written: pd.Categorical, written_column: str | None, recor
     for i in clash:                                     # one problem per cell, not per month its target stands for
         if (rows[i], columns[i]) not in seen and len(problems) < 200:
             seen.add((rows[i], columns[i]))
-            problems.append(Problem(f"'{_text(cells[i])}' is in {units[i]}, but the row's unit is {kept[i]}: write "
-                                    "the row's numbers in one unit", file=file_name, sheet=sheet.name,
+            problems.append(Problem(f"'{_text(cells[i])}' is in {units[i]}, but the {giving}'s unit is {kept[i]}: "
+                                    f"write the {giving}'s numbers in one unit", file=file_name, sheet=sheet.name,
                                     row=int(rows[i]), column=columns[i]))
     return replace(places, units=pd.Categorical(record_units)), problems
 
@@ -1813,7 +1815,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     units, unit_problems = _units_of_records(
         _column_units(table, columns, count), None, np.repeat(frame.index.to_numpy(dtype="int64"), width), [
             _typed_at(frame, columns[j], positions, found, positions * width + j, table)
-            for j, positions, found in value_units], sheet, file_name)
+            for j, positions, found in value_units], sheet, file_name, giving="column")    # a metric per column
     problems += unit_problems
     units = _given_by_the_unit_row(units, table, columns, count)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles

@@ -483,6 +483,13 @@ def test_a_unit_row_under_a_tracking_table_s_heading_gives_each_metric_s_unit(ca
         assert code == 1 and err.splitlines() == [
             ("t.xlsx, sheet '月报', row 3, column C (事件平均解决时间): 'Incident MTTR' is in 分钟 here, but the catalogue "
              "keeps it in h; convert the values to h first (2 rows: 4–5)")]
+    if loads:
+        return
+    typed = [*rows[:4], ["10月", 95.0, "4.8小时"]]          # a cell typed in another unit than its column's
+    code, _, err = cli("ingest", _sheet_file(tmp_path / "c.xlsx", typed))
+    clash = f"'4.8小时' is in 小时, but the column's unit is {unit}: write the column's numbers in one unit"
+    assert code == 1 and f"c.xlsx, sheet '月报', row 5, column C (事件平均解决时间): {clash}" in err.splitlines()
+    assert message_text(clash, "zh") == f"“4.8小时”以 小时 计,但该列的单位是 {unit}:请用同一单位填写该列的数字"
 
 
 def test_a_time_for_a_metric_kept_in_minutes_is_refused_with_the_number_to_write(catalogue, cli, tmp_path):
