@@ -1159,9 +1159,11 @@ def _units_of_records(written: pd.Categorical, written_column: str | None, recor
     for i in clash:                                     # one problem per cell, not per month its target stands for
         if (rows[i], columns[i]) not in seen and len(problems) < 200:
             seen.add((rows[i], columns[i]))
-            problems.append(Problem(f"'{_text(cells[i])}' is in {units[i]}, but the {giving}'s unit is {kept[i]}: "
-                                    f"write the {giving}'s numbers in one unit", file=file_name, sheet=sheet.name,
-                                    row=int(rows[i]), column=columns[i]))
+            why = (f"'{_text(cells[i])}' is in {units[i]}, but the column's unit is {kept[i]}: write the column's "
+                   "numbers in one unit" if giving == "column" else
+                   f"'{_text(cells[i])}' is in {units[i]}, but the row's unit is {kept[i]}: write the row's numbers in "
+                   "one unit")
+            problems.append(Problem(why, file=file_name, sheet=sheet.name, row=int(rows[i]), column=columns[i]))
     return replace(places, units=pd.Categorical(record_units)), problems
 
 
