@@ -629,26 +629,36 @@ def _distinct_by_key(names: list[str]) -> list[str]:
     return out
 
 
+def _in_months_to_come(records: pd.DataFrame) -> np.ndarray | None:
+    """Which records are for a month that has not begun (each distinct month judged once); None
+    when none is."""
+    now = this_month()
+    codes, periods = factorize_cells(records["period"])
+    later = np.array([str(p) > now for p in periods] + [False], dtype=bool)     # code -1 (no month): not later
+    return later[codes] if later[:-1].any() else None
+
+
+def _on_sheet(sheet: object) -> str:
+    """"sheet 'S': " before a note about a sheet of a workbook; nothing for a CSV."""
+    return f"sheet '{sheet}': " if isinstance(sheet, str) else ""
+
+
 def _placeholder_zeros_to_come(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """The records with 0 in a month that has not begun read as blank, and a note per sheet: a
     yearly workbook's formulas (=IFERROR(…,0)) show 0 for the months to come, and each was refused
     as a value for a month not begun ('check the year'), which was not what was wrong."""
-    codes, periods = factorize_cells(records["period"])
-    now = this_month()
-    later = np.array([str(p) > now for p in periods] + [False], dtype=bool)
-    if not later[:-1].any():
-        return records, []
-    zero = later[codes] & (records["value"].to_numpy() == 0)
-    if not zero.any():
+    later = _in_months_to_come(records)
+    zero = later & (records["value"].to_numpy() == 0) if later is not None else None
+    if zero is None or not zero.any():
         return records, []
     notes = []
     found = records.loc[zero, ["sheet", "period"]].astype(object)
     for sheet, group in found.groupby("sheet", sort=False, dropna=False):
         months = sorted(set(group["period"]))
         named = months[0] if len(months) == 1 else f"{months[0]} … {months[-1]}"
-        cells = "1 cell of months to come ({}) holds" if len(group) == 1 else f"{len(group)} cells of months to come ({{}}) hold"
-        notes.append(f"{f'sheet {sheet!r}: ' if isinstance(sheet, str) else ''}{cells.format(named)} 0, read as blank: "
-                     "a formula's placeholder for a month not yet reported")
+        cells = (f"1 cell of months to come ({named}) holds" if len(group) == 1
+                 else f"{len(group)} cells of months to come ({named}) hold")
+        notes.append(f"{_on_sheet(sheet)}{cells} 0, read as blank: a formula's placeholder for a month not yet reported")
     records = records.copy()
     records["value"] = records["value"].where(~zero)
     return records, notes
@@ -660,11 +670,10 @@ def _refuse_months_not_begun(records: pd.DataFrame, file_name: str) -> None:
     future. Months of a yearly template not filled in yet are blank and pass. One problem per
     sheet, month column and month, at its first row, naming the rows it holds values on."""
     now = this_month()
-    codes, periods = factorize_cells(records["period"])
-    later = np.array([str(p) > now for p in periods], dtype=bool)
-    if not later.any():
+    later = _in_months_to_come(records)
+    if later is None:
         return
-    rows = np.flatnonzero(later[codes] & (codes >= 0) & records["value"].notna().to_numpy())
+    rows = np.flatnonzero(later & records["value"].notna().to_numpy())
     found = records.iloc[rows][["sheet", "period_column", "period", "row"]].astype(object)
     problems = []
     for (sheet, column, period), group in found.groupby(["sheet", "period_column", "period"], sort=False, dropna=False):
@@ -700,9 +709,8 @@ def _without_title_units_of_other_kinds(frame: pd.DataFrame, lookup) -> tuple[pd
         dropped |= in_table & np.isin(ids, others)
         kept = [f"'{lookup.names[i]}' (kept in {lookup.units[i]})" for i in others]
         listed = " or ".join([", ".join(kept[:-1]), kept[-1]] if len(kept) > 1 else kept)
-        notes.append(f"{f'sheet {sheet!r}: ' if isinstance(sheet, str) else ''}the unit noted over the table ({unit}, row {row}) is not the unit of "
-                     f"{listed}: {'their values were' if len(others) > 1 else 'its values were'} read in the "
-                     "catalogue's units")
+        notes.append(f"{_on_sheet(sheet)}the unit noted over the table ({unit}, row {row}) is not the unit of {listed}: "
+                     f"{'their values were' if len(others) > 1 else 'its values were'} read in the catalogue's units")
     if not dropped.any():
         return frame, []
     frame = frame.copy()

@@ -304,14 +304,11 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
                  unit_row=None if units is None else r + 1, column_units=units or {})
 
 
-_UNIT_LABELS = {header_key(word) for word in ("单位", "计量单位", "unit", "units")}
-
-
 def _unit_row(row: list, period_column: int, columns: dict[int, str]) -> dict[int, str] | None:
     """{column: unit} of a row under a tracking table's heading that gives each metric's unit
     (单位 | % | 小时), labelled so in the month column; None when the row is not one. Read as a
     month, it was refused ('单位' is not a month, '%' is not a number)."""
-    if header_key(_text(_cell(row, period_column))) not in _UNIT_LABELS:
+    if header_role(_cell(row, period_column)) != "unit":
         return None
     units = {c: _text(_cell(row, c)) for c in columns if _text(_cell(row, c))}
     return units if units and all(is_unit(unit) for unit in units.values()) else None
