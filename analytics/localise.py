@@ -130,6 +130,9 @@ _ZH: list[tuple[str, str]] = [
     (r"month (?P<p>\S+) has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两列({a} 列和 {b} 列)"),
     ((r"column (?P<c>\w+) \((?P<h>.*)\) starts a second table beside the first: put each table on a sheet of its "
       r"own"), "{c} 列({h})开始了并排的第二个表格:请把每个表格放在单独的工作表中"),
+    ((r"columns (?P<a>\w+) \((?P<ha>.*)\) and (?P<b>\w+) \((?P<hb>.*)\) are both headed as the value: keep one, or "
+      r"rename the other \(e\.g\. 目标 for a target\)"),
+     "{a} 列({ha})和 {b} 列({hb})的标题都表示数值:请只保留一列,或把另一列改名(例如目标值请用“目标”)"),
     (r"month (?P<p>\S+) has two target columns \((?P<a>\w+) and (?P<b>\w+)\)", "月份 {p} 有两个目标列({a} 列和 {b} 列)"),
     (r"metric '(?P<m>.*)' has two columns \((?P<a>\w+) and (?P<b>\w+)\)", "指标“{m}”有两列({a} 列和 {b} 列)"),
     ((r"sheet '(?P<s>.*)': the target column (?P<c>\w+) was not read: with one column per metric it does not say "

@@ -792,8 +792,8 @@ def _example_rows(frame: pd.DataFrame) -> np.ndarray:
         if frame[c].dtype.kind in "fiub":
             continue
         codes, cells = factorize_cells(frame[c])
-        marked = np.array([isinstance(cell, str) and _EXAMPLE_CELL.match(cell.strip()) is not None
-                           for cell in cells] + [False])
+        marked = np.array([isinstance(cell, str) and _EXAMPLE_CELL.match(normal_text(cell).strip()) is not None
+                           for cell in cells] + [False])          # Ｅｘａｍｐｌｅ typed full-width is Example
         if marked[:-1].any():
             example |= marked[codes]
     return example
@@ -1372,6 +1372,8 @@ def _ignored(sheet: Sheet, rows: pd.Index, what: str) -> str:
 def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if (beside := _table_beside(table)) is not None:
         return _refused_beside(beside, sheet, table, file_name)
+    if (second := _second_value_column(frame, table)) is not None:
+        return _refused_second_value(second, sheet, table, file_name)
     roles = table.roles
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
@@ -1601,6 +1603,24 @@ def _table_beside(table: Table) -> int | None:
                 header_role(h) in ("period", "value") for h in table.headers[c + 1:]):
             return c
     return None
+
+
+def _second_value_column(frame: pd.DataFrame, table: Table) -> int | None:
+    """A second column headed as the value (数值 | 数值, 实际值 | 本月值) that holds something: which of
+    the two holds the month's value is not told, and the first was read without a word."""
+    first = table.roles["value"]
+    return next((c for c in range(first + 1, len(table.headers)) if header_role(table.headers[c]) == "value"
+                 and c in frame.columns and not _blank(frame[c]).all()), None)
+
+
+def _refused_second_value(second: int, sheet: Sheet, table: Table, file_name: str):
+    """No records, and the one problem of two value columns."""
+    first, headers = table.roles["value"], table.headers
+    return pd.DataFrame(columns=RECORD_COLUMNS), [Problem(
+        f"columns {column_letter(first)} ({headers[first]}) and {column_letter(second)} ({headers[second]}) are both "
+        "headed as the value: "
+        "keep one, or rename the other (e.g. 目标 for a target)", file=file_name, sheet=sheet.name,
+        row=table.header_row + 1, column=column_letter(second))], []
 
 
 def _refused_beside(beside: int, sheet: Sheet, table: Table, file_name: str):

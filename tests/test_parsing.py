@@ -538,6 +538,8 @@ def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ig
       [1, "SLA达成率", "2026-10", 96.3, None], [2, "例外事件数", "2026-10", 3, None]], "row 2"),
     ([["指标", "月份", "数值", "备注"], ["SLA达成率", "2026-01", 95, "（示例）"], ["SLA达成率", "2026-10", 96.3, "e.g. 不算"],
       ["例外事件数", "2026-10", 3, "Example"]], "row 2, 4"),
+    ([["指标", "月份", "数值", "备注"], ["SLA达成率", "2026-01", 95, "Ｅｘａｍｐｌｅ"], ["SLA达成率", "2026-10", 96.3, None],
+      ["例外事件数", "2026-10", 3, "（示例）"]], "row 2, 4"),                 # typed with a Chinese input method's full width
 ])
 def test_a_template_s_example_row_is_left_out(rows, ignored):
     """A template's example row (示例 in its 序号, （示例） in its note) was loaded as real data: its
@@ -2204,6 +2206,31 @@ def test_two_tables_side_by_side_are_refused_once_with_what_to_do(headings, row)
     assert _refusal(_workbook(build), "s.xlsx") == (
         "s.xlsx, sheet '数据', row 1, column E: column E (指标) starts a second table beside the first: put each "
         "table on a sheet of its own")
+
+
+@pytest.mark.parametrize("headings", [["指标", "月份", "数值", "数值"], ["指标", "月份", "实际值", "备注", "本月值"]])
+def test_two_columns_headed_as_the_value_are_refused_naming_both(headings):
+    """数值 | 数值 (a column copied for next month, or a second figure): the first was read and the
+    second dropped without a word, so 96.2 might have been the month's real value."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, headings)
+        ws.write_row(1, 0, ["SLA达成率", "2026-10", 95.1, *([None] if len(headings) == 5 else []), 96.2])
+    first, second = (("C", "D"), ("C", "E"))[len(headings) == 5]
+    message = (f"columns {first} ({headings[2]}) and {second} ({headings[-1]}) are both headed as the value: keep "
+               "one, or rename the other (e.g. 目标 for a target)")
+    assert _refusal(_workbook(build), "v.xlsx") == f"v.xlsx, sheet '数据', row 1, column {second}: {message}"
+    assert message_text(message, "zh") == (f"{first} 列({headings[2]})和 {second} 列({headings[-1]})的标题都表示数值:"
+                                           "请只保留一列,或把另一列改名(例如目标值请用“目标”)")
+
+
+def test_an_empty_second_value_column_is_no_doubt():
+    """A second 数值 heading over nothing (a template's spare column) leaves one value to read."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", "月份", "数值", "数值"])
+        ws.write_row(1, 0, ["SLA达成率", "2026-10", 95.1])
+    assert _records(parse_file(_workbook(build), file_name="v.xlsx")) == [("SLA达成率", "2026-10", 95.1)]
 
 
 @pytest.mark.parametrize("hidden, expected", [
