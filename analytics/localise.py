@@ -158,6 +158,10 @@ _ZH: list[tuple[str, str]] = [
     (r"sheet '(?P<s>.*)': (?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:{n} 行示例已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)", "{n} 行示例已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored "
+      r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:{n} 行由数值推算的行(完成率/差异)已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored \(row (?P<r>[\d, –]+)\)",
+     "{n} 行由数值推算的行(完成率/差异)已忽略(第 {r} 行)"),
     (r"sheet '(?P<s>.*)': (?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:表格下方的 {n} 行备注已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",
@@ -328,6 +332,7 @@ _ZH: list[tuple[str, str]] = [
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 1 万倍:是否把以元计的金额当成了万元?"),
     ((r"'(?P<p>.*)' has not begun \(this month is (?P<now>.*)\): check the year; values are for months that have "
       r"ended, or this one"), "“{p}”尚未开始(本月为 {now}):请检查年份;只能填写已结束的月份或本月的数值"),
+    (r"a second target row \(the first is row (?P<r>\d+)\): keep one", "第二行目标值(第一行是第 {r} 行):请只保留一行"),
     (r"'(?P<m>.*)' has two target rows \(also row (?P<r>\d+)\)", "“{m}”有两行目标值(另见第 {r} 行)"),
     ((r"sheet '(?P<s>.*)': (?P<n>\d+) target row\(s\) without a row of actual values were ignored "
       r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:{n} 行目标值没有对应的实际值行,已忽略(第 {r} 行)"),

@@ -291,7 +291,7 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
                if c not in roles.values() and _text(cell) and header_role(cell) is None
                and header_key(_text(cell)) not in _TOTAL_KEYS}
     units = _unit_row(rows[r + 1] if r + 1 < len(rows) else [], roles["period"], columns)
-    below = rows[r + 1 + (units is not None):r + 11]
+    below = [cells for cells in rows[r + 1 + (units is not None):r + 11] if not _beside_the_months(cells, roles)]
     year = _one_year(rows[:r], sheet_name, file_name)
     if not columns or not any(parse_period(month) or (year and _month_number(month))
                               for month in (_cell(cells, roles["period"]) for cells in below)):
@@ -302,6 +302,15 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
         return None
     return Table("across", r, roles, {}, [_text(c) for c in row], metric_columns=columns, year=year,
                  unit_row=None if units is None else r + 1, column_units=units or {})
+
+
+def _beside_the_months(row: list, roles: dict[str, int]) -> bool:
+    """A row under a tracking table's heading that is not a month's and holds no month's values: a
+    target row (目标值 | ≥95% | ≤5.5), a row worked out from them (完成率), or a note or sign-off
+    (填报人：张三 | 审核人：李四). Counted as a month's row, its texts made the table seem no table."""
+    label = _text(_cell(row, roles["period"]))
+    first = next((text for text in map(_text, row) if text), "")
+    return _KIND.get(header_key(label)) in ("target", "other") or bool(_NOTE_UNDER.match(normal_text(first)))
 
 
 def _unit_row(row: list, period_column: int, columns: dict[int, str]) -> dict[int, str] | None:
@@ -1798,6 +1807,12 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         frame = frame[frame.index != table.unit_row + 1]
     problems: list[Problem] = []
     notes: list[str] = []
+    kinds = _kinds_in(frame[roles["period"]])
+    if (worked_out := kinds == "other").any():
+        notes.append(_ignored(sheet, frame.index[worked_out], "row(s) worked out from the values (完成率/差异)"))
+    target = _TargetRow.of(frame[kinds == "target"], table, sheet, file_name)
+    problems += target.problems
+    frame = frame[pd.isna(kinds)]                     # the months' rows
     seen: dict[str, int] = {}
     for c, name in table.metric_columns.items():
         if name_key(name) in seen:
@@ -1832,9 +1847,10 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     problems += _number_problems(frame, columns, ok, table, sheet, file_name)
     count, width = len(frame), len(columns)
     units, unit_problems = _units_of_records(
-        _column_units(table, columns, count), None, np.repeat(frame.index.to_numpy(dtype="int64"), width), [
-            _typed_at(frame, columns[j], positions, found, positions * width + j, table)
-            for j, positions, found in value_units], sheet, file_name, giving="column")    # a metric per column
+        _column_units(table, columns, count), None, np.repeat(frame.index.to_numpy(dtype="int64"), width),
+        target.typed(count, table) + [_typed_at(frame, columns[j], positions, found, positions * width + j, table)
+                                      for j, positions, found in value_units],
+        sheet, file_name, giving="column")    # a metric per column
     problems += unit_problems
     units = _given_by_the_unit_row(units, table, columns, count)
     note, suggestion = (_texts(frame[roles[role]]) if role in roles
@@ -1846,15 +1862,16 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "metric": pd.Categorical.from_codes(np.tile(metric_codes, count), categories=metric_names),
         "period": pd.Categorical(periods).take(np.repeat(np.arange(count), width)) if count else pd.Categorical([]),
         "value": values.ravel(),
-        "target": np.full(count * width, np.nan),
+        "target": np.tile(target.targets, count),
         "note": pd.Categorical.from_codes(np.repeat(note.array.codes, width), dtype=note.dtype),
         "suggestion": pd.Categorical.from_codes(np.repeat(suggestion.array.codes, width), dtype=suggestion.dtype),
         "unit": units.units, "unit_column": units.columns, "unit_row": units.rows,
         "unit_from_title": np.zeros(count * width, dtype=bool),
-        "target_column": _missing(count * width), "target_row": _missing(count * width),     # targets are not read
+        "target_column": labels.copy() if target.row is not None else _missing(count * width),
+        "target_row": target.rows(count * width),
         "service": _missing(count * width),
         "as_percent": as_percent.ravel(),
-        "target_bound": np.zeros(count * width, dtype="int8"),     # targets are not read in this layout
+        "target_bound": np.tile(target.bounds, count),
         "sheet": _repeated(sheet.name, pd.RangeIndex(count * width)),
         "row": np.repeat(frame.index.to_numpy(dtype="int64"), width),
         "column": pd.Categorical([column_letter(c) for c in columns]).take(np.tile(np.arange(width), count))
@@ -1864,6 +1881,57 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
         "value_column": labels.copy(),          # a metric's own column names it and holds its values
     }, copy=False)[RECORD_COLUMNS]
     return records, problems, notes
+
+
+def _kinds_in(cells: pd.Series) -> np.ndarray:
+    """Each row's kind as its month cell names it (ROW_KINDS: 'target' for 目标值, 'other' for 完成率 or
+    差异), None for a month's row; each distinct cell is looked up once."""
+    texts = _texts(cells)
+    kinds = np.array([_KIND.get(header_key(text)) for text in texts.cat.categories] + [None], dtype=object)
+    return kinds[texts.array.codes]
+
+
+@dataclass(frozen=True)
+class _TargetRow:
+    """A tracking table's target row (目标值 | ≥95% | ≤5.5 under its months): each metric column's
+    target, for every month of the table. Before, the row made the table unknown ('no header row')."""
+
+    targets: np.ndarray                   # one per metric column, NaN where blank
+    bounds: np.ndarray                    # int8 per metric column: ≥95% a floor (1), ≤5.5 a ceiling (-1)
+    row: int | None                       # the sheet's row, None without a target row
+    units: list[tuple[int, np.ndarray, np.ndarray]]    # _block_target_numbers' typed cells: ≥95% is in %
+    cells: pd.DataFrame
+    problems: list[Problem]
+
+    @classmethod
+    def of(cls, cells: pd.DataFrame, table: Table, sheet: Sheet, file_name: str) -> _TargetRow:
+        columns = list(table.metric_columns)
+        if not len(cells):
+            return cls(np.full(len(columns), np.nan), np.zeros(len(columns), dtype="int8"), None, [], cells, [])
+        problems = [Problem(f"a second target row (the first is row {cells.index[0]}): keep one", file=file_name,
+                            sheet=sheet.name, row=int(row)) for row in cells.index[1:]]
+        cells = cells.iloc[:1]
+        bare = pd.DataFrame({c: without_bounds(cells[c]) for c in columns}, index=cells.index)
+        targets, ok, units = _block_target_numbers(bare, columns, sheet)
+        problems += _number_problems(cells, columns, ok, table, sheet, file_name)
+        names = pd.Series([table.metric_columns[c] for c in columns], dtype=object)
+        found = bounds_of_metrics(names, pd.DataFrame({0: cells[columns].iloc[0].to_numpy(dtype=object)}))
+        bounds = np.array([found.get(name_key(name), 0) for name in names], dtype="int8")
+        return cls(targets[0], bounds, int(cells.index[0]), units, bare, problems)
+
+    def typed(self, count: int, table: Table) -> list[_Typed]:
+        """The target cells typed with a unit (≥95%, ≤4小时), each giving the unit of its column's
+        `count` records (month by month, column by column)."""
+        width = len(self.targets)
+        return [_typed_at(self.cells, list(table.metric_columns)[j], np.zeros(count, dtype="int64"),
+                          np.full(count, unit, dtype=object), np.arange(count, dtype="int64") * width + j, table)
+                for j, _, found in self.units for unit in found[:1]]
+
+    def rows(self, count: int) -> pd.Categorical:
+        """Each record's target row (target_row): the one target row, or missing without one."""
+        if self.row is None:
+            return _missing(count)
+        return pd.Categorical.from_codes(np.zeros(count, dtype="int8"), categories=pd.Index([self.row], dtype="int64"))
 
 
 def _column_units(table: Table, columns: list[int], count: int) -> pd.Categorical:

@@ -766,6 +766,9 @@ AS_WRITTEN = sorted([("工单量", "neutral", None, 0), ("备份恢复时长", "
                                         ["系统可用率", "99.9%以上", "99.95%", "99.9%以上", "99.8%"],
                                         ["备份恢复时长", "≤4小时", 3.5, "≤4小时", 4.25],
                                         ["工单量", None, 120, None, 95]], id="wide, a target column per month"),
+    pytest.param("tracking.xlsx", [["月份", "系统可用率", "备份恢复时长", "工单量"], ["2026-01", "99.95%", 3.5, 120],
+                                   ["2026-02", "99.8%", 4.25, 95], ["目标值", "≥99.9%", "≤4小时", 100]],
+                 id="tracking, a target row"),
 ])
 def test_created_metrics_take_direction_unit_and_decimals_from_the_file(catalogue, cli, tmp_path, name, rows):
     """A target written ≥99.9% says higher is better, ≤4 lower; the unit is the 单位 column's, the

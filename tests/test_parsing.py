@@ -533,6 +533,62 @@ def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ig
         parsed.warnings)
 
 
+def _tracking_workbook(rows):
+    """月份 | SLA达成率 | 事件平均解决时间 …: one sheet of `rows`, strings as typed (≥95% stays text)."""
+    def build(wb):
+        ws = wb.add_worksheet("跟踪")
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    ws.write(r, c, cell)
+    return _workbook(build)
+
+
+@pytest.mark.parametrize("under, targets, bounds, notes", [
+    (["填报人：张三", None, "审核人：李四"], [None, None], [0, 0],
+     ["sheet '跟踪': 1 note row(s) under the table were ignored (row 3)"]),
+    (["目标值", "≥95%", "≤5.5"], [95.0, 5.5], [1, -1], []),
+    (["目标", 95, 5.5], [95.0, 5.5], [0, 0], []),
+    (["完成率", "100.6%", "137.5%"], [None, None], [0, 0],
+     ["sheet '跟踪': 1 row(s) worked out from the values (完成率/差异) were ignored (row 3)"]),
+])
+def test_a_tracking_table_of_one_month_with_a_row_under_it_is_found(under, targets, bounds, notes):
+    """月份 | SLA达成率 | 事件平均解决时间 with one month's row and a sign-off, a target row or a 完成率
+    row under it: that row's texts outnumbered the month's two numbers, so the table was not found
+    ('no header row found'); a target row under several months was refused so too. A target row
+    gives each metric column's target, for every month of the table, and its bound (≥ a floor)."""
+    parsed = parse_file(_tracking_workbook([["月份", "SLA达成率", "事件平均解决时间"], ["2026-10", 95.6, 4.0], under]),
+                        file_name="t.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 95.6), ("事件平均解决时间", "2026-10", 4.0)]
+    records = parsed.records
+    assert [None if math.isnan(t) else t for t in records["target"]] == targets
+    assert records["target_bound"].tolist() == bounds
+    if targets[0] is not None:                       # where a refusal of the target points: the target row's cell
+        assert records["target_row"].tolist() == [3, 3]
+        assert records["target_column"].tolist() == ["B (SLA达成率)", "C (事件平均解决时间)"]
+    assert parsed.warnings == notes
+    for note in notes:
+        assert message_text(note, "zh") != note
+
+
+def test_a_tracking_table_s_target_row_stands_for_every_month_and_is_refused_twice_or_as_no_number():
+    rows = [["月份", "SLA达成率", "事件平均解决时间"], ["目标值", "≥95%", "≤5.5"], ["2026-09", 94.1, 6.2],
+            ["2026-10", 95.6, 4.0]]
+    parsed = parse_file(_tracking_workbook(rows), file_name="t.xlsx")
+    assert parsed.records[["metric", "period", "value", "target"]].values.tolist() == [
+        ["SLA达成率", "2026-09", 94.1, 95.0], ["事件平均解决时间", "2026-09", 6.2, 5.5],
+        ["SLA达成率", "2026-10", 95.6, 95.0], ["事件平均解决时间", "2026-10", 4.0, 5.5]]
+    assert parsed.records["unit"].astype(object).where(parsed.records["unit"].notna(), None).tolist() == [
+        "%", None, "%", None]                                                 # ≥95% is a percentage
+    twice = [*rows, ["目标", 96, 5]]
+    second = "a second target row (the first is row 2): keep one"
+    assert _refusal(_tracking_workbook(twice), "t.xlsx") == f"t.xlsx, sheet '跟踪', row 5: {second}"
+    assert message_text(second, "zh") == "第二行目标值(第一行是第 2 行):请只保留一行"
+    text = [rows[0], ["目标值", "≥95%", "尽快"], *rows[2:]]
+    assert _refusal(_tracking_workbook(text), "t.xlsx").startswith(
+        "t.xlsx, sheet '跟踪', row 2, column C (事件平均解决时间): '尽快' is not a number")
+
+
 @pytest.mark.parametrize("rows, ignored", [
     ([["序号", "指标", "月份", "数值", "备注"], ["示例", "SLA达成率", "2026-01", "95.0%", "示例行，请勿删除"],
       [1, "SLA达成率", "2026-10", 96.3, None], [2, "例外事件数", "2026-10", 3, None]], "row 2"),
