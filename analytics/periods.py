@@ -23,6 +23,7 @@ _PATTERNS = [
                r"(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$"),                                         # 2026-10, 2026/10月
     re.compile(r"^(?P<y>\d{4}|\d{2})\s*年度?\s*(?P<m>\d{1,2})\s*月份?(?:\s*\d{1,2}\s*日)?$"),  # 2026年10月, 26年10月份
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),                                   # 20261031, a system's date
     re.compile(r"^(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})$"),                                  # 10/2026
     re.compile(r"^(?P<y>\d{4})\s*-?\s*m(?P<m>\d{1,2})$"),                                      # 2026M10
 ]
@@ -49,7 +50,7 @@ _NOT_A_YEAR = re.compile(    # a standard's year (ISO/IEC 20000-1:2018, GB/T 288
     r"|(?<![a-z0-9])[a-z]+[-_]?\d{4}(?:[-_]\d{1,2})?[-_]\d{3,}(?!\d)", re.IGNORECASE)
 _DAYS_OF_ONE_MONTH = [                   # 2026年10月1日-10月31日, 2026年10月1日至2026年10月31日, 2026-10-01~2026-10-31
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?\s*[-~～—至到]+\s*"
-               r"(?:(?P<end_year>\d{4})\s*年\s*)?(?P<end_month>\d{1,2})\s*月\s*\d{1,2}\s*[日号]?"),
+               r"(?:(?:(?P<end_year>\d{4})\s*年\s*)?(?P<end_month>\d{1,2})\s*月\s*)?\d{1,2}\s*[日号]?"),   # or 1日-31日
     re.compile(r"(?<!\d)(?P<year>\d{4})\s*(?P<sep>[-/.])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*\d{1,2}\s*[-~～—至到]+\s*"
                r"(?:(?P<end_year>\d{4})\s*(?P=sep)\s*)?(?P<end_month>\d{1,2})\s*(?P=sep)\s*\d{1,2}(?!\d)"),
 ]
@@ -94,6 +95,15 @@ def _valid(year: int, month: int) -> str | None:
     return None
 
 
+def _a_day_of(year: int, month: int, day: int) -> bool:
+    """20261031 is a day of October; 20261399 or 20260231 is no date, so names no month."""
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_period(value: object) -> str | None:
     """'YYYY-MM' for one cell, or None when it is not a month."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -106,6 +116,8 @@ def parse_period(value: object) -> str | None:
         if float(value).is_integer() and 199001 <= value <= 210012:
             number = int(value)
             return _valid(number // 100, number % 100)
+        if float(value).is_integer() and 19900101 <= value <= 21001231:        # 20261031, a system's date
+            return parse_period(str(int(value)))
         return None
     text = _arabic(without_text_mark(normal_text(str(value)).strip()).lower())
     if _DOT_ONE.match(text):                           # January, or October that lost its 0: see october_or_january
@@ -114,6 +126,8 @@ def parse_period(value: object) -> str | None:
         match = pattern.match(text)
         if match:
             year = int(match.group("y"))
+            if "d" in match.groupdict() and not _a_day_of(year, int(match["m"]), int(match["d"])):
+                return None
             return _valid(year + 2000 if year < 100 else year, int(match.group("m")))
     match = _NAMED.match(text)
     if match and (month := _month_named(match.group(1))):
@@ -243,7 +257,7 @@ def _one_month(match: re.Match) -> str:
     """The days of one month (统计周期 2026年10月1日-10月31日) name that month; days across months stay
     as written, two months."""
     year, month, end_year, end_month = match.group("year", "month", "end_year", "end_month")
-    if int(end_month) == int(month) and (end_year is None or end_year == year):
+    if (end_month is None or int(end_month) == int(month)) and (end_year is None or end_year == year):
         return f" {year}年{month}月 "
     return match.group(0)
 

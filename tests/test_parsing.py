@@ -52,6 +52,9 @@ def _refusal(source, name, limits=None) -> str:
     # a 统计周期 cell that gives the days of one month is that month; days across months are no month
     ("2026.10.01-2026.10.31", "2026-10"), ("2026年10月1日至2026年10月31日", "2026-10"), ("2026/10/1~10/31", "2026-10"),
     ("2026年10月1日-10月31日", "2026-10"), ("2026-10-01~2026-11-30", None), ("2026年1月1日至2026年10月31日", None),
+    ("2026年10月1日-31日", "2026-10"), ("2026年10月1日至31日", "2026-10"), ("2026年10月1日-12月31日", None),
+    # a system's date as eight digits (an export's 统计日期): its month; eight digits that are no date are none
+    ("20261031", "2026-10"), (20261031, "2026-10"), (20261031.0, "2026-10"), ("20260231", None), (20261399, None),
 ])
 def test_periods_people_write(written, expected):
     assert parse_period(written) == expected
@@ -1162,7 +1165,7 @@ def test_long_months_without_a_certain_year_are_still_refused(content, file_name
     # the days of one month name that month; days across two months name both, or a span
     ("数据期间:2026年10月1日-10月31日", ["2026-10"]), ("2026年10月1日至2026年10月31日", ["2026-10"]),
     ("2026.10.01-2026.10.31", ["2026-10"]), ("2026年10月1日-2026年11月30日", ["2026-10", "2026-11"]),
-    ("2026年10月1日-11月30日", None),
+    ("2026年10月1日-11月30日", None), ("数据期间:2026年10月1日-31日", ["2026-10"]),
     ("2026年1月-10月", None), ("2026年1-10月累计", None), ("月报", []), ("2026年", []), ("v1.202610", []),
     (datetime.datetime(2026, 10, 5), ["2026-10"]), (2026, []), (None, []),
     # the day the file was made is not the month it reports
