@@ -7,9 +7,10 @@ are): a cell spanning rows or columns (rowspan, colspan) gives its text to each 
 a merged cell in a workbook does, except a number, which stays in its first cell.
 
 Such pages tell Excel how to show a cell in its style (inline, or a class of the page's <style>),
-and Excel does as told: a row styled display:none is hidden, and a bare number in a cell styled
-mso-number-format:"0.0%" shows as a percentage (0.951 as 95.1%). Both are read as in a workbook:
-the hidden row is not read (and noted), and the number is a percent cell.
+and Excel does as told: a row styled display:none is hidden, and so is a column whose <col> or
+whose every cell is, and a bare number in a cell styled mso-number-format:"0.0%" shows as a
+percentage (0.951 as 95.1%). Both are read as in a workbook: the hidden row or column is not read
+(and noted), and the number is a percent cell.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)     # to its end, or t
 @dataclass
 class WebTable:
     """One table of a page as a sheet: its rows of text, its spans as merged ranges
-    ((top, left), (bottom, right)), the rows hidden by their style and the cells shown as percent
-    ((row, column), 0-based)."""
+    ((top, left), (bottom, right)), the rows and columns hidden by their style and the cells shown as
+    percent ((row, column), 0-based)."""
 
     name: str | None
     rows: list[list[str]]
     merged_ranges: list[tuple[tuple[int, int], tuple[int, int]]]
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
@@ -113,6 +115,8 @@ class _Tables(HTMLParser):
         self._css: list[str] = []                              # the text of the page's <style> elements
         self._rules: dict[tuple[str | None, str | None], tuple[int, dict[str, str]]] = {}
         self._hidden: set[int] = set()
+        self._columns: list[bool] = []                         # each <col>'s column: hidden or not
+        self._hidden_cells: set[tuple[int, int]] = set()       # (row, column) of a cell styled display:none
         self._percent: set[tuple[int, int]] = set()
         self._in_style = False
         self._styles: dict[tuple[str, str, str], dict[str, str]] = {}   # (tag, class, style): properties
@@ -125,12 +129,16 @@ class _Tables(HTMLParser):
             self._depth += 1
             if self._depth == 1:
                 self._rows, self._spans, self._covered, self._hidden, self._percent = [], [], {}, set(), set()
+                self._columns, self._hidden_cells = [], set()
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
+        elif self._depth == 1 and tag == "col":
+            hidden = _display_none(self._style_of(tag, attrs))
+            self._columns.extend([hidden] * _span(dict(attrs).get("span")))
         elif self._depth == 1 and tag == "tr":
             self._end_cell()
             self._rows.append([])
-            if self._style_of(tag, attrs).get("display", "").lower() == "none":
+            if _display_none(self._style_of(tag, attrs)):
                 self._hidden.add(len(self._rows) - 1)
             self._rows_read += 1
             if self._rows_read > self._limits.max_rows:
@@ -139,8 +147,11 @@ class _Tables(HTMLParser):
             self._end_cell()
             attributes = dict(attrs)
             self._start_cell(_span(attributes.get("rowspan")), _span(attributes.get("colspan")))
-            if _shows_percent(self._style_of(tag, attrs).get("mso-number-format")):
+            style = self._style_of(tag, attrs)
+            if _shows_percent(style.get("mso-number-format")):
                 self._percent.add((len(self._rows) - 1, len(self._rows[-1])))
+            if _display_none(style):
+                self._hidden_cells.add((len(self._rows) - 1, len(self._rows[-1])))
 
     def _style_of(self, tag: str, attrs: list[tuple[str, str | None]]) -> dict[str, str]:
         """The element's properties: the <style> rules for its tag and classes, then its own style.
@@ -169,9 +180,20 @@ class _Tables(HTMLParser):
             self._depth -= 1
             if self._depth == 0:
                 self._end_cell()
-                self.tables.append((self._rows, self._spans, self._hidden, self._percent))
+                self.tables.append((self._rows, self._spans, self._hidden, self._hidden_columns(), self._percent))
         elif self._depth == 1 and tag in ("td", "th", "tr"):
             self._end_cell()
+
+    def _hidden_columns(self) -> set[int]:
+        """The columns hidden by their <col>, or whose every cell is styled display:none (Excel
+        writes both for a hidden column)."""
+        hidden = {c for c, none in enumerate(self._columns) if none}
+        by_cells = {c for _, c in self._hidden_cells}
+        for r, row in enumerate(self._rows):
+            if not by_cells:
+                break
+            by_cells = {c for c in by_cells if c >= len(row) or (r, c) in self._hidden_cells}
+        return hidden | by_cells
 
     def handle_data(self, data):
         if self._in_style:
@@ -213,6 +235,10 @@ class _OverTheLimit(Exception):
 
 
 
+def _display_none(style: dict[str, str]) -> bool:
+    return style.get("display", "").strip().lower() == "none"
+
+
 def _span(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), 1000))
@@ -233,14 +259,15 @@ def read_web_page_tables(text: str, file_name: str, limits: Limits) -> list[WebT
     except _OverTheLimit as over:
         raise InputRefused(Problem(str(over), file=file_name)) from None
     tables = []
-    for rows, spans, hidden, percent in parser.tables:
+    for rows, spans, hidden, hidden_columns, percent in parser.tables:
         width = max(map(len, rows), default=0)
         for row in rows:
             row.extend([""] * (width - len(row)))
         if any(cell for row in rows for cell in row):
             tables.append(WebTable(None, rows, [((top, left), (top + height - 1, left + width - 1))
                                                 for top, left, height, width in spans if not _a_number(rows[top][left])],
-                                   hidden, {(r, c) for r, c in percent if "%" not in rows[r][c] and _a_number(rows[r][c])}))
+                                   hidden, hidden_columns,
+                                   {(r, c) for r, c in percent if "%" not in rows[r][c] and _a_number(rows[r][c])}))
     if len(tables) > 1:
         for i, table in enumerate(tables, start=1):
             table.name = f"table {i}"

@@ -241,7 +241,7 @@ def _read_table_named_as_workbook(data: bytes, file_name: str, limits: Limits) -
         for table in read_web_page_tables(text, file_name, limits):
             _fill_merged_text(table.rows, table.merged_ranges)
             sheets.append(Sheet(table.name, table.rows, table.percent_cells, read_as="a web page",
-                                hidden_cells=_blank_hidden(table.rows, table.hidden_rows, set())))
+                                hidden_cells=_blank_hidden(table.rows, table.hidden_rows, table.hidden_columns)))
         return sheets or None
     head = text[:4096]
     lines = [line for line in head.splitlines() if line.strip()]

@@ -377,6 +377,31 @@ def test_a_page_s_styles_are_read_as_excel_applies_them():
         two.encode(), file_name="p.xls").warnings
 
 
+@pytest.mark.parametrize("hide", [
+    '<colgroup><col><col style="display:none"><col></colgroup>',       # the column's <col>
+    '<col width=80><col class=gone span=1><col width=80>',              # by a class of the page's <style>
+    "",                                                                 # every cell of the column (below)
+])
+def test_a_page_s_hidden_column_is_not_read(hide):
+    """A column hidden in Excel before it saved the page (its <col> and its cells display:none):
+    September's old figures, which nobody at the meeting saw, were read over the month's values."""
+    cell = "" if hide else ' style="display:none"'
+    page = (f"<html><head><style>.gone {{display:none}}</style></head><body><table>{hide}"
+            f"<tr><td>指标</td><td{cell}>2026-09</td><td>2026-10</td></tr>"
+            f"<tr><td>SLA达成率</td><td{cell}>91.0</td><td>96.2</td></tr>"
+            f"<tr><td>一次解决率</td><td{cell}>70</td><td>75</td></tr></table></body></html>")
+    parsed = parse_file(page.encode(), file_name="导出.xls")
+    assert _records(parsed) == [("SLA达成率", "2026-10", 96.2), ("一次解决率", "2026-10", 75.0)]
+    assert "column B is hidden (or filtered out) and not read" in parsed.warnings
+
+
+def test_a_page_s_cell_hidden_alone_does_not_hide_its_column():
+    page = ("<table><tr><td>指标</td><td>2026-09</td><td>2026-10</td></tr>"
+            "<tr><td>SLA达成率</td><td>91.0</td><td>96.2</td></tr>"
+            '<tr><td>一次解决率</td><td style="display:none">70</td><td>75</td></tr></table>')
+    assert len(_records(parse_file(page.encode(), file_name="p.xls"))) == 4
+
+
 @pytest.mark.parametrize("content, expected", [
     (b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
      "x.xls: this is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or WPS and save it as .xlsx"),
