@@ -159,9 +159,9 @@ _ZH: list[tuple[str, str]] = [
      "工作表“{s}”:{n} 行示例已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)", "{n} 行示例已忽略(第 {r} 行)"),
     ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored "
-      r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:{n} 行由数值推算的行(完成率/差异)已忽略(第 {r} 行)"),
+      r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:由数值推算出的 {n} 行(完成率/差异)已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored \(row (?P<r>[\d, –]+)\)",
-     "{n} 行由数值推算的行(完成率/差异)已忽略(第 {r} 行)"),
+     "由数值推算出的 {n} 行(完成率/差异)已忽略(第 {r} 行)"),
     (r"sheet '(?P<s>.*)': (?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:表格下方的 {n} 行备注已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",

@@ -574,11 +574,12 @@ def _tracking_workbook(rows):
 
 @pytest.mark.parametrize("under, targets, bounds, notes", [
     (["填报人：张三", None, "审核人：李四"], [None, None], [0, 0],
-     ["sheet '跟踪': 1 note row(s) under the table were ignored (row 3)"]),
-    (["目标值", "≥95%", "≤5.5"], [95.0, 5.5], [1, -1], []),
-    (["目标", 95, 5.5], [95.0, 5.5], [0, 0], []),
+     {"sheet '跟踪': 1 note row(s) under the table were ignored (row 3)": "工作表“跟踪”:表格下方的 1 行备注已忽略(第 3 行)"}),
+    (["目标值", "≥95%", "≤5.5"], [95.0, 5.5], [1, -1], {}),
+    (["目标", 95, 5.5], [95.0, 5.5], [0, 0], {}),
     (["完成率", "100.6%", "137.5%"], [None, None], [0, 0],
-     ["sheet '跟踪': 1 row(s) worked out from the values (完成率/差异) were ignored (row 3)"]),
+     {"sheet '跟踪': 1 row(s) worked out from the values (完成率/差异) were ignored (row 3)":
+      "工作表“跟踪”:由数值推算出的 1 行(完成率/差异)已忽略(第 3 行)"}),
 ])
 def test_a_tracking_table_of_one_month_with_a_row_under_it_is_found(under, targets, bounds, notes):
     """月份 | SLA达成率 | 事件平均解决时间 with one month's row and a sign-off, a target row or a 完成率
@@ -594,9 +595,8 @@ def test_a_tracking_table_of_one_month_with_a_row_under_it_is_found(under, targe
     if targets[0] is not None:                       # where a refusal of the target points: the target row's cell
         assert records["target_row"].tolist() == [3, 3]
         assert records["target_column"].tolist() == ["B (SLA达成率)", "C (事件平均解决时间)"]
-    assert parsed.warnings == notes
-    for note in notes:
-        assert message_text(note, "zh") != note
+    assert parsed.warnings == list(notes)
+    assert [message_text(note, "zh") for note in notes] == list(notes.values())
 
 
 def test_a_tracking_table_s_target_row_stands_for_every_month_and_is_refused_twice_or_as_no_number():
