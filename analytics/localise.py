@@ -50,6 +50,13 @@ _ZH: list[tuple[str, str]] = [
     ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) is a number, not a month \(Excel keeps (?P<typed>\S+) typed in a "
       r"cell as the number (?P<kept>\S+)\): type the month as text, like (?P<p>\S+)"),
      "{c} 列的表头({a})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):请把月份以文本填写,如 {p}"),
+    ((r"the heading (?P<c>[A-Z]+) \((?P<a>.*)\) does not name a month for certain \(26\.10 may be October 2026 or the "
+      r"26th of October\): write the month with its year in full, like 2026-10"),
+     "{c} 列的表头({a})不能确定是哪个月(26.10 可能是 2026 年 10 月,也可能是 10 月 26 日):请写出完整的年份,例如 2026-10"),
+    ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) do not name a month for certain "
+      r"\(26\.10 may be October 2026 or the 26th of October\): write each month with its year in full, like 2026-10"),
+     ("{first}–{last} 列的表头({a} … {b})不能确定是哪个月(26.10 可能是 2026 年 10 月,也可能是 10 月 26 日):"
+     "请把每个月写出完整的年份,例如 2026-10")),
     ((r"the headings (?P<first>[A-Z]+)–(?P<last>[A-Z]+) \((?P<a>.*) … (?P<b>.*)\) are numbers, not months \(Excel keeps "
       r"(?P<typed>\S+) typed in a cell as the number (?P<kept>\S+)\): type each month as text, like (?P<p>\S+)"),
      ("{first}–{last} 列的表头({a} … {b})是数字,不是月份(Excel 会把单元格中输入的 {typed} 存成数字 {kept}):"

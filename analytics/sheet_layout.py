@@ -664,7 +664,31 @@ def unread_header(rows: list[list], sheet_name: str | None = None,
                         "or write each month as 2026-01"), None
         if typed := _months_typed_as_numbers(row, roles):
             return typed, r + 1
+        if short := _months_with_a_short_year(row, roles):
+            return short, r + 1
     return None
+
+
+_SHORT_YEAR_MONTH = re.compile(r"^(?P<y>\d{2})\s*[./]\s*(?P<m>\d{1,2})$")     # 26.10, 26/10: yy.mm, or a day
+
+
+def _months_with_a_short_year(row: list, roles: dict[str, int]) -> str | None:
+    """Why a heading row of months written with two digits of the year (26.09, 26.10, or 26.1 when
+    Excel kept 26.10 as a number) was not read: 26.10 may be October 2026 or the 26th of October."""
+    def short(cell: object) -> bool:
+        text = repr(float(cell)) if isinstance(cell, float) else cell
+        match = _SHORT_YEAR_MONTH.match(text.strip()) if isinstance(text, str) else None
+        return bool(match) and 1 <= int(match["m"]) <= 12
+    found = {c: cell for c, cell in enumerate(row) if c not in roles.values() and short(cell)}
+    if not found:
+        return None
+    first, last = min(found), max(found)
+    if first == last:
+        return (f"the heading {column_letter(first)} ({_text(found[first])}) does not name a month for certain (26.10 "
+                "may be October 2026 or the 26th of October): write the month with its year in full, like 2026-10")
+    return (f"the headings {column_letter(first)}–{column_letter(last)} ({_text(found[first])} … {_text(found[last])}) "
+            "do not name a month for certain (26.10 may be October 2026 or the 26th of October): write each month "
+            "with its year in full, like 2026-10")
 
 
 def _months_typed_as_numbers(row: list, roles: dict[str, int]) -> str | None:

@@ -2317,6 +2317,29 @@ def test_an_empty_second_value_column_is_no_doubt():
     assert _records(parse_file(_workbook(build), file_name="v.xlsx")) == [("SLA达成率", "2026-10", 95.1)]
 
 
+@pytest.mark.parametrize("headings, expected, zh", [
+    (["26.09", "26.10"], ("the headings B–C (26.09 … 26.10) do not name a month for certain (26.10 may be October 2026 "
+     "or the 26th of October): write each month with its year in full, like 2026-10"),
+     "B–C 列的表头(26.09 … 26.10)不能确定是哪个月(26.10 可能是 2026 年 10 月,也可能是 10 月 26 日):请把每个月写出完整的年份,例如 2026-10"),
+    ([26.09, 26.1], ("the headings B–C (26.09 … 26.1) do not name a month for certain (26.10 may be October 2026 "
+     "or the 26th of October): write each month with its year in full, like 2026-10"), None),      # typed, kept as numbers
+    (["26/10"], ("the heading B (26/10) does not name a month for certain (26.10 may be October 2026 or the 26th of "
+     "October): write the month with its year in full, like 2026-10"),
+     "B 列的表头(26/10)不能确定是哪个月(26.10 可能是 2026 年 10 月,也可能是 10 月 26 日):请写出完整的年份,例如 2026-10"),
+])
+def test_month_headings_with_two_digits_of_the_year_are_refused_saying_why(headings, expected, zh):
+    """26.10 over a month's column got only 'no header row found': it may be October 2026 or the
+    26th of October, so it is not read, but the refusal now names the headings and what to write."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write_row(0, 0, ["指标", *headings])
+        ws.write_row(1, 0, ["SLA达成率", *[95.1] * len(headings)])
+        ws.write_row(2, 0, ["事件平均解决时间", *[4.2] * len(headings)])
+    assert _refusal(_workbook(build), "m.xlsx") == f"m.xlsx, sheet '数据', row 1: {expected}"
+    if zh:
+        assert message_text(expected, "zh") == zh
+
+
 @pytest.mark.parametrize("hidden, expected", [
     (1, "h.xlsx: the file has no data rows (sheets: '数据' its rows are all hidden (or filtered out))"),
     (0, ("h.xlsx, sheet '数据': row 1 is hidden (or filtered out) and not read: unhide them if the table's "
