@@ -3,7 +3,8 @@
 A backup holds the store's file lock (other processes wait, as for any write), checkpoints
 the write-ahead log into the file and copies it. A restore first checks that the file is a
 store of this product and not from a newer schema, keeps the current store next to it
-(nothing is lost), then puts the backup in place atomically.
+(nothing is lost; a damaged store, which cannot be opened, as it is), then puts the backup in
+place atomically.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,7 +24,7 @@ try:
 except ImportError:          # not on Linux: one process restores at a time by the in-process lock only
     fcntl = None
 
-from .errors import InputRefused, Problem, StoreError
+from .errors import InputRefused, Problem, StoreDamaged, StoreError
 from .migrations import LATEST_VERSION
 from .store import (
     Store,
@@ -178,13 +180,18 @@ def restore(store: Store, source: str | os.PathLike) -> tuple[Path | None, dict[
     store.make_folder()
     kept, seen, original = None, 0, None
     with _write_lock(store.path), _one_restore_at_a_time(store.path):
+        damaged = False
         if store.path.exists():
-            con = store._open()          # waits for, then excludes, every other process
             try:
-                con.execute("CHECKPOINT")
-                seen = data_version_in(con)
-            finally:
-                con.close()
+                con = store._open()          # waits for, then excludes, every other process
+            except StoreDamaged:             # what a backup is for: kept as it is, nothing read from it
+                damaged, seen = True, int(time.time())     # above any version a dashboard saw: writes count by one
+            else:
+                try:
+                    con.execute("CHECKPOINT")
+                    seen = data_version_in(con)
+                finally:
+                    con.close()
             original = store.path.stat()
             kept = _kept_copy(store.path)
             shutil.copyfile(store.path, kept)
@@ -195,7 +202,7 @@ def restore(store: Store, source: str | os.PathLike) -> tuple[Path | None, dict[
         try:
             shutil.copyfile(source, incoming)
             _newer_data_version(incoming, seen)
-            missing = only_in_the_kept_copy(kept, incoming) if kept is not None else {}
+            missing = only_in_the_kept_copy(kept, incoming) if kept is not None and not damaged else {}
             if original is not None:
                 _as_the_store_was(incoming, original)
             os.replace(incoming, store.path)

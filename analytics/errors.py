@@ -103,5 +103,9 @@ class StoreBusy(StoreError):
     """Another process holds the store's write lock longer than we are willing to wait."""
 
 
+class StoreDamaged(StoreError):
+    """The store's file fails DuckDB's checks (a block's checksum): written over, or cut short."""
+
+
 class NotAllowed(Exception):
     """The user's role does not allow this action, or the action is illegal in this state."""

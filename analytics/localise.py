@@ -588,6 +588,9 @@ _ZH: list[tuple[str, str]] = [
      "无法生成 PDF:Chromium 未能打印报告;请检查服务器上的 Chromium(make system-packages)"),
     (r"format '(?P<v>.*)' is not one of (?P<k>.*)", "格式“{v}”无效,可选:{k}"),
     # the store: opening, versions, backups, the demo (store, backup, demo)
+    ((r"(?P<path>.+) is damaged and cannot be read \((?P<detail>.*)\): restore the last backup with 'python -m "
+      r"analytics restore <backup file>'; the damaged store is kept beside it"),
+     "{path} 已损坏,无法读取({detail}):请用“python -m analytics restore <备份文件>”恢复最近的备份;损坏的数据库会保留在原位置旁边"),
     (r"(?P<path>.+) cannot be opened as a store: (?P<detail>.*)", "无法将 {path} 作为数据库打开:{detail}"),
     (r"The write was not committed by the database; nothing was changed\.", "数据库未能提交本次写入;未做任何修改。"),
     ((r"(?P<path>.+) was written by a newer version of this product \(schema (?P<v>\d+); this version knows up to "

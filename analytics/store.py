@@ -19,13 +19,24 @@ from pathlib import Path
 import duckdb
 
 from . import config
-from .errors import StoreBusy, StoreError
+from .errors import StoreBusy, StoreDamaged, StoreError
 from .migrations import LATEST_VERSION, MIGRATIONS, PRODUCT_ID
 
 _write_locks: dict[str, threading.RLock] = {}
 _write_locks_guard = threading.Lock()
 _LOCK_HELD = re.compile(r"Could not set lock on file|Conflicting lock is held", re.IGNORECASE)
 _HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+_DAMAGED = re.compile(r"corrupt|checksum|truncated", re.IGNORECASE)     # DuckDB's words for a damaged file
+
+
+def _cannot_open(path: Path, text: str) -> StoreError:
+    """Why the file cannot be opened; a damaged one (a block's checksum, a file cut short) with what
+    to do: the user restores the last backup, which keeps the damaged file beside it."""
+    detail = text.splitlines()[0] if text else "unknown error"
+    if _DAMAGED.search(text):
+        return StoreDamaged(f"{path} is damaged and cannot be read ({detail}): restore the last backup with "
+                            "'python -m analytics restore <backup file>'; the damaged store is kept beside it")
+    return StoreError(f"{path} cannot be opened as a store: {detail}")
 
 
 def _write_lock(path: Path) -> threading.RLock:
@@ -63,9 +74,7 @@ class Store:
             except duckdb.IOException as exc:
                 text = str(exc)
                 if not _LOCK_HELD.search(text):
-                    raise StoreError(
-                        f"{self.path} cannot be opened as a store: {text.splitlines()[0]}"
-                    ) from None
+                    raise _cannot_open(self.path, text) from None
                 if time.monotonic() >= deadline:
                     holder = _HOLDER.search(text)
                     who = f" (process {holder.group(2)}, {holder.group(1)})" if holder else ""
@@ -76,9 +85,7 @@ class Store:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.25)
             except duckdb.Error as exc:
-                raise StoreError(
-                    f"{self.path} cannot be opened as a store: {str(exc).splitlines()[0]}"
-                ) from None
+                raise _cannot_open(self.path, str(exc)) from None
 
     def make_folder(self) -> None:
         """Create the store's folder if needed; a path that cannot hold a store is refused, named."""

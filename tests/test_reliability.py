@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analytics.localise import message_text
 from analytics.migrations import LATEST_VERSION
 from analytics.observations import current_observations
 from analytics.store import Store
@@ -42,6 +43,30 @@ def test_backup_and_restore_round_trip(filled, cli, tmp_path):
     assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
     kept = [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
     assert len(kept) == 1 and len(_values(Store(kept[0]))) == 3          # nothing lost
+
+
+def test_a_damaged_store_is_named_so_and_a_backup_restores_over_it(filled, cli, tmp_path):
+    """A store whose block fails its checksum (seen once after a killed ingest) was refused as 'cannot
+    be opened as a store', and restore, which opened it first to keep it, failed the same way: the
+    backup could not be put back. Now the refusal says what to do, and restore keeps the damaged
+    file as it is, byte for byte."""
+    assert cli("backup", tmp_path / "b.duckdb")[0] == 0
+    with open(filled.path, "r+b") as file:            # the first block after the three headers, as DuckDB found it
+        file.seek(12288 + 100)
+        file.write(b"\xff" * 64)
+    damaged = filled.path.read_bytes()
+    code, _, err = cli("uploads")
+    assert code == 1
+    assert err.startswith(f"{filled.path} is damaged and cannot be read (Corrupt database file: ")
+    message = err.strip()
+    assert message.endswith("): restore the last backup with 'python -m analytics restore <backup file>'; the damaged "
+                            "store is kept beside it")
+    assert message_text(message, "zh").startswith(f"{filled.path} 已损坏,无法读取(Corrupt database file: ")
+    code, out, err = cli("restore", tmp_path / "b.duckdb")
+    assert code == 0 and "previous store was kept as" in out and err == ""
+    assert _values(Store(filled.path)) == {("MTTR", "2026-01"): 7.0, ("SLA", "2026-01"): 95.0}
+    kept, = (p for p in tmp_path.iterdir() if ".before-restore-" in p.name)
+    assert kept.read_bytes() == damaged
 
 
 def test_restoring_an_older_backup_over_newer_work_says_what_is_only_in_the_kept_copy(filled, cli, tmp_path):
