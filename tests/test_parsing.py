@@ -563,13 +563,7 @@ def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ig
 
 def _tracking_workbook(rows):
     """月份 | SLA达成率 | 事件平均解决时间 …: one sheet of `rows`, strings as typed (≥95% stays text)."""
-    def build(wb):
-        ws = wb.add_worksheet("跟踪")
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if cell is not None:
-                    ws.write(r, c, cell)
-    return _workbook(build)
+    return workbooks.rows_file(rows, "t.xlsx", sheet="跟踪")
 
 
 @pytest.mark.parametrize("under, targets, bounds, notes", [
