@@ -69,7 +69,34 @@ _SIGNED = re.compile(         # 制表：张三 2026-11-05, a form's signature l
     r"(?:制表|填表|填报|报送|上报|编制|审核|复核|统计|经办)人?\s*[:：]\s*[^\d\s:：]{1,12}\s+" + _A_DAY)
 
 
-def _dates_as_named(text: str, days: bool) -> str:
+_DATA_DAY = re.compile(r"(?:统计|截止|截至|数据|as of|through)\S{0,4}\s*[:：]?\s*$", re.IGNORECASE)   # 截至2026-11-15
+
+
+def _issue_date(match: re.Match) -> bool:
+    """A whole date in a title's rows that is the day the report was issued (运维部 2026-12-02,
+    发布日期 2026.12.02), not its month: a day that is neither the first nor the last of its
+    month, and not labelled as the data's own (统计日期, 截至)."""
+    digits = re.findall(r"\d+", match.group(0))
+    year, month, day = (int(digits[0][:4]), int(digits[0][4:6]), int(digits[0][6:])) if len(digits) == 1 else (
+        int(digits[0]), int(digits[1]), int(digits[2]))
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return False
+    last = (date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    return day not in (1, last.day) and not _DATA_DAY.search(match.string[max(0, match.start() - 12):match.start()])
+
+
+def issue_date(value: object) -> bool:
+    """A cell of a title's rows holding only the day the report was issued (see _issue_date): an
+    Excel date, or a text date with nothing but a label or an organisation's name beside it."""
+    if isinstance(value, (datetime.date, datetime.datetime, pd.Timestamp)):
+        last = (value.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        return value.day not in (1, last.day)
+    return False
+
+
+def _dates_as_named(text: str, days: bool, title: bool = False) -> str:
     """A title or a name (NFKC, Arabic numerals) with its dates as year_in and months_in read them:
     without the day the file was made (制表日期:2026-11-05, or a whole date labelled only 日期, as in a
     form's 制表人:张三 日期:2026-11-05, or after the name of who made it, 制表:张三 2026-11-05; 统计日期
@@ -80,6 +107,8 @@ def _dates_as_named(text: str, days: bool) -> str:
     text = _SIGNED.sub(" ", _DAY_LABELLED.sub(" ", _DATE_MADE.sub(" ", text)))
     for days_of_one_month in _DAYS_OF_ONE_MONTH:
         text = days_of_one_month.sub(_one_month, text)
+    if title:                       # a title's rows: the day the report was issued is not its month
+        text = _WHOLE_DATE.sub(lambda match: " " if _issue_date(match) else match.group(0), text)
     return text if days else _WHOLE_DATE.sub(" ", text)
 
 
@@ -197,7 +226,7 @@ def month_without_year(value: object) -> int | None:
     return _month_named(text)
 
 
-def year_in(value: object, days: bool = True) -> int | None:
+def year_in(value: object, days: bool = True, title: bool = False) -> int | None:
     """The one year a cell or title names (2026, 2026年, 2026年度, 2026年IT服务指标月报), or None
     when it names none or several (2025-2026年). With days=False a whole date (导出2027-01-05) names
     no year: in a file name it is the day the file was made."""
@@ -207,7 +236,7 @@ def year_in(value: object, days: bool = True) -> int | None:
         return int(value) if float(value).is_integer() and 1990 <= value <= 2100 else None
     if not isinstance(value, str):
         return None
-    text = _dates_as_named(value, days)
+    text = _dates_as_named(value, days, title)
     years = {int(y) for y in _YEAR.findall(text) if 1990 <= int(y) <= 2100}
     return years.pop() if len(years) == 1 else None
 
@@ -229,7 +258,7 @@ def is_quarter_or_half_year(value: object) -> bool:
         _HALF_YEAR.match(normal_text(value).strip().lower())))
 
 
-def months_in(value: object, days: bool = True) -> list[str] | None:
+def months_in(value: object, days: bool = True, title: bool = False) -> list[str] | None:
     """The months ('YYYY-MM') a title, sheet name or file name names: 2026年10月IT服务月报 gives
     ['2026-10']; nothing gives []. None when what it names is not one month or several but a span
     (2026年1月-10月, 2026年1-10月累计): a year-to-date figure must not be taken for a month's.
@@ -240,7 +269,7 @@ def months_in(value: object, days: bool = True) -> list[str] | None:
         return [period] if period else []
     if not isinstance(value, str):
         return []
-    text = _dates_as_named(value, days)
+    text = _dates_as_named(value, days, title)
     if re.search(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*[-~至到]\s*\d{1,2}\s*月", text):
         return None
     found = []

@@ -36,6 +36,7 @@ from .names import (
 from .periods import (
     is_quarter,
     is_quarter_or_half_year,
+    issue_date,
     made_on_label,
     month_as_number,
     month_without_year,
@@ -219,8 +220,11 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
 
 def _title_cells(above: list[list]) -> list:
     """The cells of the rows above a table that may name its month or year: not the date beside a
-    制表日期 label, which is the day the file was made."""
-    return [cell for row in above for before, cell in zip([None, *row], row) if not made_on_label(before)]
+    制表日期 label, which is the day the file was made, nor an Excel date of a day in a month (the
+    day the report was issued: 2026-12-02 under November's title), as months_in and year_in with
+    title=True leave out such a day written as text."""
+    return [cell for row in above for before, cell in zip([None, *row], row)
+            if not made_on_label(before) and not issue_date(cell)]
 
 
 def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) -> tuple[str, str] | None:
@@ -244,7 +248,7 @@ def _months_named(above: list[list], sheet_name: str | None, file_name: str) -> 
     """{month: the first of the title rows, the sheet name and the file name that names it}; None
     when one of them names a span of months (2026年1-10月累计). A sheet named by its month alone (9月)
     names none here."""
-    sources = [("the title above the table", [months_in(cell) for cell in _title_cells(above)]),
+    sources = [("the title above the table", [months_in(cell, title=True) for cell in _title_cells(above)]),
                ("the sheet name", [[] if month_without_year(sheet_name) else months_in(sheet_name, days=False)]),
                ("the file name", [months_in(PurePath(file_name).stem, days=False)])]
     named: dict[str, str] = {}
@@ -271,7 +275,7 @@ def _disagreeing(named: dict) -> str | None:
 def _sheet_month_of_year(above: list[list], month: int, file_name: str) -> tuple[str, str] | None:
     """A workbook with a sheet per month (9月, 10月, …): the sheet names the month and the title or
     the file name (2026年IT服务指标.xlsx) the one year."""
-    in_title = {year_in(cell) for cell in _title_cells(above)} - {None}
+    in_title = {year_in(cell, title=True) for cell in _title_cells(above)} - {None}
     in_file = {year_in(PurePath(file_name).stem, days=False)} - {None}
     if len(in_title | in_file) != 1:
         return None
@@ -608,7 +612,7 @@ def _one_year(above: list[list], sheet_name: str | None, file_name: str) -> tupl
 def _years_named(above: list[list], sheet_name: str | None, file_name: str) -> dict[int, str]:
     """{year: the first of the title rows, the sheet name and the file name that names it}."""
     named: dict[int, str] = {}
-    for source, years in (("the title above the table", [year_in(cell) for cell in _title_cells(above)]),
+    for source, years in (("the title above the table", [year_in(cell, title=True) for cell in _title_cells(above)]),
                           ("the sheet name", [year_in(sheet_name)]),
                           ("the file name", [year_in(PurePath(file_name).stem, days=False)])):
         for year in years:

@@ -1016,6 +1016,8 @@ def test_hidden_sheets_are_not_read():
     ("2026年10月IT服务月报.xlsx", "Sheet1", "IT服务指标月报", "the file name"),
     ("KPI_202610.xlsx", "202610", "2026年10月", "the title above the table"),       # all three agree
     ("月报.xlsx", "Sheet1", "数据期间:2026年10月1日-10月31日", "the title above the table"),   # the month's days
+    ("月报.xlsx", "Sheet1", "数据截至2026年10月31日", "the title above the table"),     # the month's last day
+    ("月报.xlsx", "Sheet1", "统计日期：2026-10-15", "the title above the table"),       # the data's own day
 ])
 def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_sheet_or_file(file_name, sheet, title,
                                                                                           source):
@@ -1036,6 +1038,36 @@ def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_shee
     assert parsed.warnings == [
         f"sheet '{sheet}': the table has no month column; 2026-10 was taken from {source}",
         f"sheet '{sheet}': 1 row(s) with a name but no period or value were ignored (row 7)"]
+
+
+@pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
+                                             datetime.datetime(2026, 12, 2)])
+def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
+    """November's report issued on 2 December (运维部 2026-12-02 under its title, or an Excel date
+    there) was stored as December's, the month still under way, over nothing a user could see.
+    A day that is neither a month's first nor its last, and not labelled as the data's own
+    (统计日期, 截至), is the day of issue: it names no month, and the month is asked for."""
+    def build(wb):
+        ws = wb.add_worksheet("数据")
+        ws.write(0, 0, "IT服务运营月报")
+        if isinstance(under_the_title, datetime.datetime):
+            ws.write_datetime(1, 1, under_the_title, wb.add_format({"num_format": "yyyy-mm-dd"}))
+        else:
+            ws.write(1, 1, under_the_title)
+        ws.write_row(2, 0, ["指标", "数值"])
+        ws.write_row(3, 0, ["SLA达成率", 96.2])
+    assert _refusal(_workbook(build), "月报.xlsx") == (
+        "月报.xlsx, sheet '数据': the table has a value column but no month column, and its title, sheet name and file "
+        "name do not name one month: add a month column (月份) or put the month in the title (e.g. 2026年10月)")
+
+
+def test_the_day_a_report_was_issued_gives_no_year_to_months_without_one():
+    """A January report on the last quarter (10月 | 11月 | 12月), issued 2026-01-06: its months were
+    taken for 2026's, over the year's real ones."""
+    rows = [["IT服务指标季度回顾"], ["运维部 2026-01-06"], ["指标", "10月", "11月", "12月"], ["SLA达成率", 96.0, 94.4, 94.5]]
+    assert _refusal(workbooks.rows_file(rows, "q.xlsx"), "q.xlsx") == (
+        "q.xlsx, sheet '数据': the month columns B–D (10月 … 12月) give no year that is certain: put the year above "
+        "them (e.g. 2026年) or write each month as 2026-01")
 
 
 @pytest.mark.parametrize("file_name, title", [
