@@ -16,6 +16,7 @@ import pandas as pd
 
 from .errors import InputRefused, Problem, column_letter, spans
 from .limits import Limits
+from .names import normal_text
 from .packed_frame import packed_frame, unpacked_frame
 from .readers import read_bytes, read_sheets
 from .sheet_layout import (
@@ -41,6 +42,35 @@ NO_HEADER = ("no header row found: expected a column for the metric (指标/metr
 EXAMPLE_SHEET = "an example or instructions, as its name says (not read)"
 _EXAMPLE_NAME = re.compile(r"示例|样例|范例|例子|举例|说明|指引|指南|须知|example|sample|instruction|readme|how ?to",
                            re.IGNORECASE)
+
+
+NOT_VALUES = {"the sheet name": "holds targets, forecasts or past figures, as its name says (not read)",
+              "the title above the table": "holds targets, forecasts or past figures, as its title says (not read)",
+              "the file name": "holds targets, forecasts or past figures, as the file name says (not read)"}
+_NOT_VALUES_WORD = (r"(?:指标|kpi)?\s*(?:下月|下年|次年|明年|年度|月度|本月|全年)?\s*"
+                    r"(?:目标值?|计划值?|预测值?|预算|基线值?|去年同期|上年同期|targets?|plan|forecasts?|budget|baseline)"
+                    r"\s*(?:数据|值|表|values?)?")
+_NOT_VALUES_NAME = re.compile(rf"^(?:\d{{2,4}}\s*年度?)?\s*(?:\d{{1,2}}\s*月份?)?\s*{_NOT_VALUES_WORD}$", re.IGNORECASE)
+_NOT_VALUES_TITLE = re.compile(rf"^.{{0,40}}?(?<![实际完成达成])\s*{_NOT_VALUES_WORD}$", re.IGNORECASE | re.DOTALL)
+
+
+def named_as_not_values(sheet_name: str | None, title: list, file_name: str) -> str | None:
+    """Where a sheet is said to hold targets, forecasts, a baseline or last year's figures (a sheet
+    目标 beside 实际, a title 2026年11月指标目标, a file 2026年度指标目标值.xlsx), or None: such figures
+    were loaded as the months' actual values, over them. A 目标达成情况 title is a report of actuals."""
+    places = [("the sheet name", _NOT_VALUES_NAME, [sheet_name]),
+              ("the title above the table", _NOT_VALUES_TITLE, title),
+              ("the file name", _NOT_VALUES_TITLE, [Path(file_name).stem])]
+    for source, pattern, texts in places:
+        if any(isinstance(text, str) and pattern.match(normal_text(text).strip().replace("_", " ")) for text in texts):
+            return NOT_VALUES[source]
+    return None
+
+
+def _targets_apart(table) -> bool:
+    """A table that keeps its targets apart from its values (a 目标 column, 9月目标 | 9月实际): a
+    sheet or file named for targets then holds both, and is read."""
+    return bool(table.target_columns) or "target" in table.roles
 
 
 def named_as_an_example(name: str | None) -> bool:
@@ -104,6 +134,10 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if table is not None and named_as_an_example(sheet.name) and any(
                 other is not sheet and not other.hidden and other.has_cells() for other in sheets):
             skipped.append((sheet.name, EXAMPLE_SHEET))
+            continue
+        if table is not None and not _targets_apart(table) and (not_values := named_as_not_values(
+                sheet.name, [cell for row in head[:table.header_row] for cell in row], file_name)):
+            skipped.append((sheet.name or file_name, not_values))
             continue
         if table is None:
             why = unread_header(head, sheet.name, file_name)

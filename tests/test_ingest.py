@@ -1094,7 +1094,7 @@ def test_two_sheets_with_two_values_for_one_month_name_both_places_and_values(ca
     2026-09; the refusal named the rows but not what each said, so the owner could not tell which to keep."""
     path = tmp_path / "九月.xlsx"
     with xlsxwriter.Workbook(path) as book:
-        for name, value, target in (("汇总", 96.1, 95), ("9月", 95.4, 95), ("目标", 95.4, 98)):
+        for name, value, target in (("汇总", 96.1, 95), ("9月", 95.4, 95), ("核对", 95.4, 98)):
             sheet = book.add_worksheet(name)
             sheet.write_row(0, 0, ["指标", "月份", "数值", "目标"])
             sheet.write_row(1, 0, ["SLA attainment", "2026-09", value, target])
@@ -1102,7 +1102,7 @@ def test_two_sheets_with_two_values_for_one_month_name_both_places_and_values(ca
     assert code == 1
     assert ("九月.xlsx, sheet '9月', row 2, column B (月份): 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
             "value 95.4 here, 96.1 there") in err
-    assert ("九月.xlsx, sheet '目标', row 2, column B (月份): 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
+    assert ("九月.xlsx, sheet '核对', row 2, column B (月份): 'SLA attainment' 2026-09 appears twice (also in sheet '汇总' row 2): "
             "value 95.4 here, 96.1 there") in err
     assert _stored(catalogue) == {}
 

@@ -1040,6 +1040,52 @@ def test_a_monthly_report_without_a_month_column_takes_its_month_from_title_shee
         f"sheet '{sheet}': 1 row(s) with a name but no period or value were ignored (row 7)"]
 
 
+@pytest.mark.parametrize("sheet", ["目标", "下月目标", "2026年目标值", "年度目标", "预测", "基线", "去年同期", "Targets",
+                                   "Forecast", "预算"])
+def test_a_sheet_named_as_targets_or_forecasts_beside_the_actuals_is_not_read(sheet):
+    """A workbook with a sheet 实际 and a sheet 目标 (or 预测, 基线, 去年同期) in the same layout: the
+    targets were loaded as the months' actual values, over them, with no word."""
+    def build(wb):
+        for name, value in (("实际", 96.2), (sheet, 98.0)):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["指标", "2026-10", "2026-11"])
+            ws.write_row(1, 0, ["变更成功率", value - 1, value])
+    parsed = parse_file(_workbook(build), file_name="2026年IT服务指标.xlsx")
+    assert _records(parsed) == [("变更成功率", "2026-10", 95.2), ("变更成功率", "2026-11", 96.2)]
+    why = "holds targets, forecasts or past figures, as its name says (not read)"
+    assert parsed.skipped_sheets == [(sheet, why)]
+    assert skipped_sheet_reason(why, "zh") == "按名称是目标、预测或往期数据,不是实际值,未读取"
+
+
+@pytest.mark.parametrize("file_name, title, source", [
+    ("月报.xlsx", "2026年11月指标目标", "its title says"),
+    ("月报.xlsx", "2026年12月计划值", "its title says"),
+    ("月报.xlsx", "IT服务指标预测数据", "its title says"),
+    ("2026年度指标目标值.xlsx", "IT服务指标", "the file name says"),
+    ("2026年11月IT服务指标_预测.xlsx", None, "the file name says"),
+])
+def test_a_table_whose_title_or_file_name_says_it_holds_targets_is_refused_as_such(file_name, title, source):
+    rows = ([[title]] if title else []) + [["指标", "2026-11"], ["变更成功率", 98]]
+    refused = _refusal(workbooks.rows_file(rows, "t.xlsx"), file_name)
+    why = f"holds targets, forecasts or past figures, as {source} (not read)"
+    assert refused == f"{file_name}: the file has no data rows (sheets: '数据' {why})"
+    assert message_text(refused.split(": ", 1)[1], "zh").startswith("文件中没有数据行")
+
+
+@pytest.mark.parametrize("file_name, sheet, title", [
+    ("月报.xlsx", "实际", "2026年11月IT服务指标目标达成情况"),        # a report of actuals against targets
+    ("2026年目标管理月报.xlsx", "数据", "指标完成情况"),
+    ("月报.xlsx", "目标达成", "实际完成目标"),
+    ("month targets.xlsx", "目标", "目标"),                      # with its targets apart (below): both are there
+])
+def test_a_report_of_actuals_against_targets_is_read(file_name, sheet, title):
+    rows = [[title], ["指标", "2026-11"], ["变更成功率", 96.2]]
+    if file_name.startswith("month"):
+        rows[1:] = [["指标", "2026-11", "目标"], ["变更成功率", 96.2, 98]]
+    parsed = parse_file(workbooks.rows_file(rows, "t.xlsx", sheet=sheet), file_name=file_name)
+    assert _records(parsed) == [("变更成功率", "2026-11", 96.2)] and parsed.skipped_sheets == []
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
