@@ -165,10 +165,15 @@ _ZH: list[tuple[str, str]] = [
     (r"sheet '(?P<s>.*)': (?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:{n} 行示例已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) example row\(s\) \(示例\) were ignored \(row (?P<r>[\d, –]+)\)", "{n} 行示例已忽略(第 {r} 行)"),
-    ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored "
-      r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:由数值推算出的 {n} 行(完成率/差异)已忽略(第 {r} 行)"),
-    (r"(?P<n>\d+) row\(s\) worked out from the values \(完成率/差异\) were ignored \(row (?P<r>[\d, –]+)\)",
-     "由数值推算出的 {n} 行(完成率/差异)已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) that are not the months' values \(完成率/差异/预测\) were ignored "
+      r"\(row (?P<r>[\d, –]+)\)"), "工作表“{s}”:{n} 行不是各月实际值(完成率/差异/预测),已忽略(第 {r} 行)"),
+    (r"(?P<n>\d+) row\(s\) that are not the months' values \(完成率/差异/预测\) were ignored \(row (?P<r>[\d, –]+)\)",
+     "{n} 行不是各月实际值(完成率/差异/预测),已忽略(第 {r} 行)"),
+    ((r"sheet '(?P<s>.*)': (?P<n>\d+) row\(s\) marked as targets or forecasts in column (?P<c>\w+) \((?P<h>.*)\), "
+      r"not values, were ignored \(row (?P<r>[\d, –]+)\)"),
+     "工作表“{s}”:{c} 列({h})标为目标或预测的 {n} 行不是实际值,已忽略(第 {r} 行)"),
+    ((r"(?P<n>\d+) row\(s\) marked as targets or forecasts in column (?P<c>\w+) \((?P<h>.*)\), not values, were "
+      r"ignored \(row (?P<r>[\d, –]+)\)"), "{c} 列({h})标为目标或预测的 {n} 行不是实际值,已忽略(第 {r} 行)"),
     (r"sheet '(?P<s>.*)': (?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",
      "工作表“{s}”:表格下方的 {n} 行备注已忽略(第 {r} 行)"),
     (r"(?P<n>\d+) note row\(s\) under the table were ignored \(row (?P<r>[\d, –]+)\)",

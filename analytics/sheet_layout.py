@@ -109,7 +109,8 @@ ROW_KINDS = {"target": ["目标", "目标值", "计划", "计划值", "target", 
              # worked out from the two beside it, not read: 目标 | 实际 | 完成率 under each month
              "other": ["完成率", "达成率", "完成比例", "完成百分比", "差异", "差距", "差值", "偏差", "同比", "环比", "增减",
                        "增减率", "是否达标", "达标情况", "达标", "完成情况", "排名", "variance", "difference", "gap",
-                       "achievement", "achieved"]}
+                       "achievement", "achieved",
+                       "预测", "预测值", "预算", "forecast", "budget"]}     # not the month's value either
 _KIND = {header_key(w): kind for kind, words in ROW_KINDS.items() for w in words}
 TOTAL_WORDS = ["合计", "总计", "小计", "汇总", "平均", "平均值", "均值", "月均", "月平均", "累计", "年累计", "total", "totals", "grand total", "subtotal",
                "sum", "average", "avg", "mean"]
@@ -1412,9 +1413,15 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
     if (second := _second_value_column(frame, table)) is not None:
         return _refused_second_value(second, sheet, table, file_name)
     roles = table.roles
+    notes: list[str] = []
+    if (found := _kind_column(frame, table, any_kind=True)) is not None:     # 类型: 实际 | 目标 | 预测
+        column, kinds = found
+        not_values = (kinds.notna() & (kinds != "actual")).to_numpy()
+        notes.append(_ignored(sheet, frame.index[not_values], f"row(s) marked as targets or forecasts in column "
+                                                               f"{_column_label(table, column)}, not values,"))
+        frame = frame[~not_values]
     metric = _texts(frame[roles["metric"]])
     period_cells = frame[roles["period"]] if table.period is None else _repeated(table.period, frame.index)
-    notes: list[str] = []
     value_cells = frame[roles["value"]]
     footnote = metric.notna()                                  # a name with a blank period and value, found below
     totals = total_rows(metric)                               # 合计 as a name (a total of a month is found below)
@@ -1709,18 +1716,25 @@ def _target_columns(frame: pd.DataFrame, table: Table, sheet: Sheet,
 
 
 def _row_kinds(frame: pd.DataFrame, table: Table) -> pd.Series | None:
-    """'target', 'actual' or 'other' (差异, 完成率: not read) for each row, when a column other than the
-    metric's says which each row is (目标 / 实际 under 类型 or 项目) and at least one row is a target;
-    else None."""
+    """'target', 'actual' or 'other' (差异, 完成率, 预测: not read) for each row, when a column other than
+    the metric's says which each row is (目标 / 实际 under 类型 or 项目) and at least one row is a
+    target; else None."""
+    found = _kind_column(frame, table)
+    return None if found is None else found[1]
+
+
+def _kind_column(frame: pd.DataFrame, table: Table, any_kind: bool = False) -> tuple[int, pd.Series] | None:
+    """The column that says each row's kind, and the kinds (see _row_kinds); with any_kind, also where
+    no row is a target but some are of another kind than actual (a long table's 预测 rows)."""
     for c in frame.columns:
         if c in table.roles.values() or c in table.period_columns or c in table.target_columns:
             continue
         texts = _texts(frame[c])
         kinds = [_KIND.get(header_key(text)) for text in texts.cat.categories]
         used = [kinds[code] for code in np.unique(texts.array.codes) if code >= 0]   # a CSV column's header too
-        if used and all(used) and "target" in used:
-            return pd.Series(spread_categorical(pd.Categorical(kinds + [None]), texts.array.codes), index=frame.index,
-                             copy=False)
+        if used and all(used) and ("target" in used or any_kind and set(used) != {"actual"}):
+            return c, pd.Series(spread_categorical(pd.Categorical(kinds + [None]), texts.array.codes),
+                                index=frame.index, copy=False)
     return None
 
 
@@ -1837,7 +1851,7 @@ def _read_across(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str
     notes: list[str] = []
     kinds = _kinds_in(frame[roles["period"]])
     if (worked_out := kinds == "other").any():
-        notes.append(_ignored(sheet, frame.index[worked_out], "row(s) worked out from the values (完成率/差异)"))
+        notes.append(_ignored(sheet, frame.index[worked_out], "row(s) that are not the months' values (完成率/差异/预测)"))
     target = _TargetRow.of(frame[kinds == "target"], table, sheet, file_name)
     problems += target.problems
     frame = frame[pd.isna(kinds)]                     # the months' rows

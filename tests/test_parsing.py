@@ -572,8 +572,11 @@ def _tracking_workbook(rows):
     (["目标值", "≥95%", "≤5.5"], [95.0, 5.5], [1, -1], {}),
     (["目标", 95, 5.5], [95.0, 5.5], [0, 0], {}),
     (["完成率", "100.6%", "137.5%"], [None, None], [0, 0],
-     {"sheet '跟踪': 1 row(s) worked out from the values (完成率/差异) were ignored (row 3)":
-      "工作表“跟踪”:由数值推算出的 1 行(完成率/差异)已忽略(第 3 行)"}),
+     {"sheet '跟踪': 1 row(s) that are not the months' values (完成率/差异/预测) were ignored (row 3)":
+      "工作表“跟踪”:1 行不是各月实际值(完成率/差异/预测),已忽略(第 3 行)"}),
+    (["预测", 96, 3.9], [None, None], [0, 0],
+     {"sheet '跟踪': 1 row(s) that are not the months' values (完成率/差异/预测) were ignored (row 3)":
+      "工作表“跟踪”:1 行不是各月实际值(完成率/差异/预测),已忽略(第 3 行)"}),
 ])
 def test_a_tracking_table_of_one_month_with_a_row_under_it_is_found(under, targets, bounds, notes):
     """月份 | SLA达成率 | 事件平均解决时间 with one month's row and a sign-off, a target row or a 完成率
@@ -1084,6 +1087,21 @@ def test_a_report_of_actuals_against_targets_is_read(file_name, sheet, title):
         rows[1:] = [["指标", "2026-11", "目标"], ["变更成功率", 96.2, 98]]
     parsed = parse_file(workbooks.rows_file(rows, "t.xlsx", sheet=sheet), file_name=file_name)
     assert _records(parsed) == [("变更成功率", "2026-11", 96.2)] and parsed.skipped_sheets == []
+
+
+@pytest.mark.parametrize("heading, kinds", [("类型", ["实际", "实际", "目标", "预测"]),
+                                             ("数据类型", ["实际值", "实际值", "目标值", "预测值"]),
+                                             ("Type", ["Actual", "Actual", "Target", "Forecast"])])
+def test_a_long_table_s_rows_marked_as_targets_or_forecasts_are_not_values(heading, kinds):
+    """指标 | 月份 | 类型 | 数值 with 实际 rows for November and 目标 / 预测 rows for December: the
+    December targets were loaded as December's values, with no word."""
+    rows = [["指标", "月份", heading, "数值"], ["SLA达成率", "2026-11", kinds[0], 96.2], ["变更成功率", "2026-11", kinds[1], 97.5],
+            ["SLA达成率", "2026-12", kinds[2], 95], ["变更成功率", "2026-12", kinds[3], 98]]
+    parsed = parse_file(workbooks.rows_file(rows, "k.xlsx"), file_name="k.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-11", 96.2), ("变更成功率", "2026-11", 97.5)]
+    note = f"sheet '数据': 2 row(s) marked as targets or forecasts in column C ({heading}), not values, were ignored (row 4–5)"
+    assert parsed.warnings == [note]
+    assert message_text(note, "zh") == f"工作表“数据”:C 列({heading})标为目标或预测的 2 行不是实际值,已忽略(第 4–5 行)"
 
 
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
