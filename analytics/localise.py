@@ -684,6 +684,8 @@ _SKIPPED = {"empty": ("为空", "工作表为空"), "hidden": ("已隐藏,未读
                 "按标题是目标、预测或往期数据,不是实际值,未读取", "按标题是目标、预测或往期数据,不是实际值,未读取"),
             "holds targets, forecasts or past figures, as the file name says (not read)": (
                 "按文件名是目标、预测或往期数据,不是实际值,未读取", "按文件名是目标、预测或往期数据,不是实际值,未读取"),
+            "a year-to-date or yearly summary, as its name says, without a month column (not read)": (
+                "按名称是本年累计或全年汇总,且没有月份列,未读取", "按名称是本年累计或全年汇总,且没有月份列,未读取"),
             "the table has no rows": ("的表格没有数据行", "表格没有数据行"),
             "its rows are all hidden (or filtered out)": ("的数据行全部被隐藏(或被筛选掉)",
                                                                    "数据行全部被隐藏(或被筛选掉)")}

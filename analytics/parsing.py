@@ -67,6 +67,17 @@ def named_as_not_values(sheet_name: str | None, title: list, file_name: str) -> 
     return None
 
 
+YEAR_TO_DATE = "a year-to-date or yearly summary, as its name says, without a month column (not read)"
+_YEAR_TO_DATE = re.compile(r"累计|全年|年度汇总|年度合计|年度统计|年汇总|年度总结|ytd|year[\s-]*to[\s-]*date|annual|full[\s-]*year",
+                           re.IGNORECASE)
+
+
+def named_as_year_to_date(sheet_name: str | None, title: list) -> bool:
+    """A sheet named or titled as the year so far (全年汇总, 本年累计, YTD) whose table has no month
+    column: its figures are the year's, not the month the file name gives, which they overwrote."""
+    return any(isinstance(text, str) and _YEAR_TO_DATE.search(normal_text(text)) for text in [sheet_name, *title])
+
+
 def _targets_apart(table) -> bool:
     """A table that keeps its targets apart from its values (a 目标 column, 9月目标 | 9月实际): a
     sheet or file named for targets then holds both, and is read."""
@@ -134,6 +145,10 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if table is not None and named_as_an_example(sheet.name) and any(
                 other is not sheet and not other.hidden and other.has_cells() for other in sheets):
             skipped.append((sheet.name, EXAMPLE_SHEET))
+            continue
+        if table is not None and table.period is not None and named_as_year_to_date(
+                sheet.name, [cell for row in head[:table.header_row] for cell in row]):
+            skipped.append((sheet.name or file_name, YEAR_TO_DATE))
             continue
         if table is not None and not _targets_apart(table) and (not_values := named_as_not_values(
                 sheet.name, [cell for row in head[:table.header_row] for cell in row], file_name)):

@@ -1104,6 +1104,30 @@ def test_a_long_table_s_rows_marked_as_targets_or_forecasts_are_not_values(headi
     assert message_text(note, "zh") == f"工作表“数据”:C 列({heading})标为目标或预测的 2 行不是实际值,已忽略(第 4–5 行)"
 
 
+@pytest.mark.parametrize("sheet, title", [("全年汇总", None), ("本年累计", None), ("YTD", None), ("年度汇总", None),
+                                         ("Sheet2", "2026年全年累计指标")])
+def test_a_year_to_date_sheet_without_months_is_not_taken_for_the_file_s_month(sheet, title):
+    """2026年11月IT服务指标.xlsx with a sheet 11月 and a sheet 全年汇总 (指标 | 数值, no month column):
+    the year's totals (重大事件数 12) were stored as November's over its real value (1)."""
+    def build(wb):
+        for name, rows in (("11月", [["指标", "数值"], ["重大事件数", 1]]),
+                           (sheet, ([[title], []] if title else []) + [["指标", "数值"], ["重大事件数", 12]])):
+            ws = wb.add_worksheet(name)
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+    parsed = parse_file(_workbook(build), file_name="2026年11月IT服务指标.xlsx")
+    assert _records(parsed) == [("重大事件数", "2026-11", 1.0)]
+    why = "a year-to-date or yearly summary, as its name says, without a month column (not read)"
+    assert parsed.skipped_sheets == [(sheet, why)]
+    assert skipped_sheet_reason(why, "zh") == "按名称是本年累计或全年汇总,且没有月份列,未读取"
+
+
+def test_a_summary_sheet_of_the_month_is_read():
+    parsed = parse_file(workbooks.rows_file([["指标", "数值"], ["重大事件数", 1]], "s.xlsx", sheet="汇总"),
+                        file_name="2026年11月IT服务指标.xlsx")
+    assert _records(parsed) == [("重大事件数", "2026-11", 1.0)] and parsed.skipped_sheets == []
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
