@@ -292,6 +292,16 @@ _ZH: list[tuple[str, str]] = [
     ((r"the month columns (?P<a>[A-Z]+)–(?P<b>[A-Z]+) \((?P<first>.*) … (?P<last>.*)\) give no year that is certain: "
       r"put the year above them \(e\.g\. 2026年\) or write each month as 2026-01"),
      "月份列 {a}–{b}({first} … {last})没有可确定的年份:请在这些列上方写明年份(如 2026年),或把每个月写成 2026-01"),
+    (r"sheet '(?P<s>.*)': column (?P<c>\w+) \((?P<h>.*)\) was read as (?P<p>\d{4}-\d{2}), the month (?P<yearsource>.*) names",
+     "工作表“{s}”:{c} 列({h})按{yearsource}所写的月份读作 {p}"),
+    (r"column (?P<c>\w+) \((?P<h>.*)\) was read as (?P<p>\d{4}-\d{2}), the month (?P<yearsource>.*) names",
+     "{c} 列({h})按{yearsource}所写的月份读作 {p}"),
+    ((r"sheet '(?P<s>.*)': column (?P<c>\w+) \((?P<h>.*)\) was not read: the table's months are in its headings, and "
+      r"the title, sheet name and file name name no other month for it; head it with its month \(e\.g\. 2026-11\)"),
+     "工作表“{s}”:{c} 列({h})未读取:表格的月份在各列标题中,而标题、工作表名和文件名都没有为它写出另一个月份;请在该列标题写上月份(例如 2026-11)"),
+    ((r"column (?P<c>\w+) \((?P<h>.*)\) was not read: the table's months are in its headings, and the title, sheet "
+      r"name and file name name no other month for it; head it with its month \(e\.g\. 2026-11\)"),
+     "{c} 列({h})未读取:表格的月份在各列标题中,而标题、工作表名和文件名都没有为它写出另一个月份;请在该列标题写上月份(例如 2026-11)"),
     (r"sheet '(?P<s>.*)': the table has no month column; (?P<p>\d{4}-\d{2}) was taken from (?P<yearsource>.*)",
      "工作表“{s}”:表格没有月份列,已按{yearsource}取为 {p}"),
     (r"the table has no month column; (?P<p>\d{4}-\d{2}) was taken from (?P<yearsource>.*)",

@@ -144,6 +144,7 @@ class Table:
     year: tuple[int, str] | None = None      # long: the one year the title or a name gives, for months without one
     unit_row: int | None = None              # across: 0-based row under the heading giving each metric's unit
     column_units: dict[int, str] = field(default_factory=dict)     # across: column index -> that row's unit
+    value_note: str | None = None            # wide: what became of a 本月 column beside the month columns
 
 
 _PIVOT_VALUE = re.compile(r"^\s*(?:求和项|平均值项|sum of|average of)\s*[:：]?\s*", re.IGNORECASE)   # not 计数项: a count
@@ -204,7 +205,7 @@ def find_table(rows: list[list], sheet_name: str | None = None, file_name: str =
             return Table("long", r, roles, {}, headers, year=_one_year(rows[:r], sheet_name, file_name))
         months = _month_columns(rows, r, roles, sheet_name, file_name)
         if months:
-            return _wide_table(rows, r, roles, months)
+            return _with_this_month(_wide_table(rows, r, roles, months), rows[:r], sheet_name, file_name)
         below = r + 1
         if below < min(len(rows), HEADER_SEARCH_ROWS) and _text(_cell(rows[below], roles["metric"])) in (
                 "", headers[roles["metric"]]):        # blank, or the metric heading merged down over both rows
@@ -573,6 +574,23 @@ def _wide_table(rows: list[list], r: int, roles: dict[str, int], months: _Months
                  target_columns=months.targets, refused_months=months.refused, month_row=months.month_row)
 
 
+def _with_this_month(table: Table, above: list[list], sheet_name: str | None, file_name: str) -> Table:
+    """A wide table with a value column beside its months (9月 | 10月 | 本月): the 本月 column is the
+    month the title, the sheet name or the file name names, when it is not among the months; else
+    it is named as not read. It was dropped without a word, and with it the month the report is for."""
+    if "value" not in table.roles:
+        return table
+    c = table.roles["value"]
+    label = _column_label(table, c)
+    month = _month_of_report(above, sheet_name, file_name)
+    if month is None or month[0] in table.period_columns.values():
+        return replace(table, value_note=f"column {label} was not read: the table's months are in its headings, and "
+                                         "the title, sheet name and file name name no other month for it; head it "
+                                         "with its month (e.g. 2026-11)")
+    return replace(table, period_columns={**table.period_columns, c: month[0]},
+                   value_note=f"column {label} was read as {month[0]}, the month {month[1]} names")
+
+
 def _years(rows: list[list], r: int, months: dict[int, int], sheet_name: str | None,
            file_name: str = "") -> tuple[dict[int, int], str] | None:
     """Each month column's year, and where it came from; None when that is not certain.
@@ -817,7 +835,8 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
                              "name a quarter or half-year, not a month, so were not read: the dashboard follows metrics "
                              "month by month")
     return (records, heading_problems + problems,
-            ([_where(sheet) + table.context_note] if table.context_note else []) + heading_notes + unread_note
+            ([_where(sheet) + table.context_note] if table.context_note else [])
+            + ([_where(sheet) + table.value_note] if table.value_note else []) + heading_notes + unread_note
             + unread_notes + example_note + notes + signed_note)
 
 

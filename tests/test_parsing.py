@@ -1128,6 +1128,28 @@ def test_a_summary_sheet_of_the_month_is_read():
     assert _records(parsed) == [("重大事件数", "2026-11", 1.0)] and parsed.skipped_sheets == []
 
 
+@pytest.mark.parametrize("title, file_name, read, note, zh", [
+    ("2026年11月IT服务指标", "月报.xlsx", True, "column D (本月) was read as 2026-11, the month the title above the table names",
+     "D 列(本月)按表格上方的标题所写的月份读作 2026-11"),
+    ("IT服务指标", "2026年11月月报.xlsx", True, "column D (本月) was read as 2026-11, the month the file name names",
+     "D 列(本月)按文件名所写的月份读作 2026-11"),
+    ("2026年IT服务指标", "月报.xlsx", False,
+     ("column D (本月) was not read: the table's months are in its headings, and the title, sheet name and file name "
+      "name no other month for it; head it with its month (e.g. 2026-11)"),
+     ("D 列(本月)未读取:表格的月份在各列标题中,而标题、工作表名和文件名都没有为它写出另一个月份;请在该列标题写上月份"
+      "(例如 2026-11)")),
+])
+def test_a_this_month_column_beside_the_month_columns_is_the_report_s_month(title, file_name, read, note, zh):
+    """指标 | 9月 | 10月 | 本月 under 2026年11月's title: the 本月 column, the month the report is for,
+    was dropped without a word."""
+    rows = [[title], ["指标", "9月", "10月", "本月"], ["SLA达成率", 95.5, 97.8, 96.2]]
+    parsed = parse_file(workbooks.rows_file(rows, "b.xlsx"), file_name=file_name)
+    assert _records(parsed) == [("SLA达成率", "2026-09", 95.5), ("SLA达成率", "2026-10", 97.8)] + (
+        [("SLA达成率", "2026-11", 96.2)] if read else [])
+    assert f"sheet '数据': {note}" in parsed.warnings
+    assert message_text(note, "zh") == zh
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
