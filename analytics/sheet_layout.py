@@ -175,13 +175,27 @@ def _text(cell: object) -> str:
     return str(cell).strip()
 
 
+_NAMES_A_METRIC = {header_key(w) for w in ("指标", "指标名称", "指标名", "度量项", "度量指标", "度量项名称", "指标项", "考核指标",
+                                             "kpi名称", "kpi指标", "服务指标", "评价指标", "metric", "metric name",
+                                             "indicator", "kpi", "measure")}
+_NUMBERING = {header_key(w) for w in ("序号", "编号", "行号", "序", "no", "no.", "#", "seq", "item no.")}
+
+
 def _roles(row: list) -> dict[str, int]:
+    """Each role's column: the first so headed, except that a heading that names a metric (指标名称)
+    wins over a general one (名称, 项目) left of it: 项目 | 指标名称 is a category, then the metric."""
     roles: dict[str, int] = {}
     for c, cell in enumerate(row):
         role = header_role(cell)
         if role and role not in roles:
             roles[role] = c
+        elif role == "metric" and not _names_a_metric(row[roles["metric"]]) and _names_a_metric(cell):
+            roles["metric"] = c
     return roles
+
+
+def _names_a_metric(cell: object) -> bool:
+    return header_key(_BRACKETS.sub("", _text(cell))) in _NAMES_A_METRIC
 
 
 def find_table(rows: list[list], sheet_name: str | None = None, file_name: str = "") -> Table | None:
@@ -295,7 +309,7 @@ def _metrics_across(rows: list[list], r: int, roles: dict[str, int], sheet_name:
     row = rows[r]
     columns = {c: _text(cell) for c, cell in enumerate(row)
                if c not in roles.values() and _text(cell) and header_role(cell) is None
-               and header_key(_text(cell)) not in _TOTAL_KEYS}
+               and header_key(_text(cell)) not in _TOTAL_KEYS | _NUMBERING}     # 序号: the rows' numbering
     units = _unit_row(rows[r + 1] if r + 1 < len(rows) else [], roles["period"], columns)
     below = [cells for cells in rows[r + 1 + (units is not None):r + 11] if not _beside_the_months(cells, roles)]
     year = _one_year(rows[:r], sheet_name, file_name)

@@ -1150,6 +1150,19 @@ def test_a_this_month_column_beside_the_month_columns_is_the_report_s_month(titl
     assert message_text(note, "zh") == zh
 
 
+@pytest.mark.parametrize("rows", [
+    [["项目", "指标名称", "月份", "数值"], ["质量", "SLA达成率", "2026-11", 96.2], ["效率", "工单量", "2026-11", 5215]],
+    [["名称", "指标", "月份", "数值"], ["事件管理", "SLA达成率", "2026-11", 96.2], ["服务台", "工单量", "2026-11", 5215]],
+    [["序号", "月份", "SLA达成率", "工单量"], [1, "2026-11", 96.2, 5215]],          # a tracking table's numbering
+])
+def test_a_category_or_numbering_column_is_not_taken_for_the_metrics(rows):
+    """项目 | 指标名称: the category (质量) was read as the metric, and the refusal of 'unknown metric
+    质量' offered --create-metrics, which would have made a metric of it; 序号 in a tracking table was
+    read as a metric whose values were 1, 2, 3."""
+    parsed = parse_file(workbooks.rows_file(rows, "c.xlsx"), file_name="c.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-11", 96.2), ("工单量", "2026-11", 5215.0)]
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
