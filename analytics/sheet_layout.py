@@ -121,9 +121,10 @@ _EXAMPLE_CELL = re.compile(    # a template's example row, marked in its 序号 
     r"|(?:例|例如|举例|e\.?g\.?|example|sample)[\s)）\]】>》:：.。]*)$", re.IGNORECASE | re.DOTALL)
 _NOTE_UNDER = re.compile(      # a note's or a sign-off's first cell: 备注：…, 注1：…, *口径…, 填报人：张三, 审核人
     r"^(?:(?:注\s*\d*|备注|说明|数据来源|来源|口径说明|填表说明|notes?|source)\s*[:：]|\*"
-    r"|(?:单位负责人|部门负责人|填报人|填表人|制表人|审核人|复核人|批准人|审批人|负责人|联系人|经办人|统计人|报送人|编制人|制表|填表|"
-    r"填报|审核|复核|批准|审批|签字|签名|联系电话|填报日期|制表日期|报送日期|编制日期|日期|填报单位|报送单位|编制单位|prepared by|"
-    r"approved by|reviewed by|checked by)\s*(?:[:：]|$))", re.IGNORECASE)
+    r"|(?:(?:单位负责人|部门负责人|填报人|填表人|制表人|审核人|复核人|批准人|审批人|负责人|联系人|经办人|统计人|报送人|编制人|经理|主管|"
+    r"领导|制表|填表|填报|审核|复核|批准|审批|签字|签名|签章|盖章|联系电话|填报日期|制表日期|报送日期|编制日期|审核日期|日期|更新时间|"
+    r"更新日期|数据更新时间|填报单位|报送单位|编制单位|prepared by|approved by|reviewed by|checked by|signature|signed)\s*)+"
+    r"(?:[:：]|$))", re.IGNORECASE)     # 部门负责人签字：, 经理签字：, 审核日期
 
 
 @dataclass

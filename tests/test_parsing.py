@@ -542,6 +542,9 @@ def _sorted_records(parsed) -> list[tuple[str, str, float | None]]:
      [[], ["制表人", "张三", "审核人", "李四"], ["*口径：按自然月统计"]], "row 5–6"),
     (["月份", "SLA达成率"], [["2026-09", 95.2], ["2026-10", 96.3]], [["Prepared by: Li Wei", None, "Date: 2026-11-03"]],
      "row 4"),
+    (["指标", "月份", "数值"], [["SLA达成率", "2026-09", 95.2], ["SLA达成率", "2026-10", 96.3]],
+     [[], ["部门负责人签字：", None, "日期："], ["经理签字：", None, "2026.12.2"], ["数据更新时间", None, "2026-12-02 10:00"]],
+     "row 5–7"),                       # a signature over a label, a date that is not a number
 ])
 def test_a_note_or_sign_off_under_the_table_is_left_out(heading, data, under, ignored):
     """备注 merged across the table's width (its text in every cell), 填报人：张三 | 审核人：李四 | 填报日期：…
