@@ -30,7 +30,9 @@ from .names import (
     other_unit,
     process_shown,
     process_spelling,
+    same_unit,
     unit_key,
+    unit_per_thing,
     unit_suffix,
     without_enumerator,
     without_marks,
@@ -150,12 +152,21 @@ class MetricLookup:
             found = self._find(name)
             if found is None and (split := unit_suffix(name)):
                 base = self._find(split[0])
-                kept = self.units.get(base) if base is not None else None
-                if kept and is_unit(split[1]) and not other_unit(split[1], kept):     # a qualifier (核心) is no unit
+                if base is not None and self._says_the_same(base, split[1]):
                     found = base
             if found is not None:
                 return found
         return None
+
+    def _says_the_same(self, base: int, bracketed: str) -> bool:
+        """Whether a bracket after a metric's name leaves it that metric: its own unit (小时 for one
+        kept in h), its alias (一次解决率（FCR）), or its unit per thing counted (单张工单成本(元/张) for
+        one kept in 元). A qualifier (核心) or another unit is not."""
+        kept = self.units.get(base)
+        if kept and is_unit(bracketed):
+            return not other_unit(bracketed, kept)
+        per = unit_per_thing(bracketed)
+        return self._find(bracketed) == base or bool(kept and per and same_unit(per, kept))
 
     @staticmethod
     def _spellings(written: str) -> Iterator[str]:

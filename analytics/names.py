@@ -99,7 +99,8 @@ _SAME_UNIT = {name_key(spelling): i for i, group in enumerate(_UNIT_SPELLINGS) f
 
 # a dot before a digit is a decimal point (1.5), where 、 and ) end a list number (2、30天以上积压)
 _ENUMERATOR = re.compile(r"^\s*(?:[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]|(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
-                         r"\s*(?:[.．](?!\d)|[、)）]))\s*(?P<rest>\S.*)$")
+                         r"\s*(?:[.．](?!\d)|[、)）])|\d{1,2}(?:[.．]\d{1,2}){1,3}[.．]?\s+|[①-⑳⑴-⒇])"   # 1.1 , 2.3.1 , ①
+                         r"\s*(?P<rest>\S.*)$")
 
 
 def without_enumerator(name: str) -> str | None:
@@ -142,6 +143,13 @@ def _counts_things(unit: str) -> bool:
     """A unit that counts (次, 张, 万次): after a slash it is what a rate is per (故障数/万次: failures
     per ten thousand transactions, 成本/张), not the unit of the values."""
     return name_key(unit).lstrip("千万百") in _COUNTED or unit_key(unit) == unit_key("count")
+
+
+def unit_per_thing(text: str) -> str | None:
+    """The unit of an amount per thing counted (元/张 is 元 per ticket, 小时/单 hours per order), or
+    None: 单张工单成本(元/张) is kept in 元 by a catalogue."""
+    unit, slash, per = normal_text(text).partition("/")
+    return unit.strip() if slash and is_unit(unit.strip()) and _counts_things(per.strip()) else None
 
 
 def is_unit(text: str) -> bool:

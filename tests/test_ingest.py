@@ -171,7 +171,9 @@ def test_unknown_metrics_refuse_the_whole_file_with_closest_names(catalogue, cli
                                      "SLA达成率%", "SLA达成率 ％", "MTTR/h", "事件平均解决时间 / 小时",
                                      # marks and footnote references
                                      "SLA达成率*", "★SLA达成率", "※ 事件平均解决时间", "SLA达成率¹", "SLA达成率（注1）",
-                                     "事件平均解决时间[2]", "1、SLA达成率*"])
+                                     "事件平均解决时间[2]", "1、SLA达成率*",
+                                     # a section's number, a circled number, the metric's alias in brackets
+                                     "1.1 事件平均解决时间", "2.3.1 SLA达成率", "①SLA达成率", "事件平均解决时间（MTTR）"])
 def test_a_name_with_a_list_number_or_its_own_unit_in_brackets_is_that_metric(catalogue, cli, tmp_path, written):
     path = _csv(tmp_path, "u.csv", f"metric,period,value\n{written},2026-05,6\n")
     code, _, err = cli("ingest", path)
@@ -189,6 +191,18 @@ def test_a_count_after_a_slash_is_what_a_rate_is_per_not_the_name_s_unit(store, 
     code, _, err = cli("ingest", _csv(tmp_path, "u.csv", f"指标,月份,数值\n{written},2026-05,6\n"))
     assert code == 1
     assert f"unknown metric '{written}' (closest in the catalogue: " in err and "convert the values" not in err
+
+
+@pytest.mark.parametrize("written, loads", [("单张工单成本(元/张)", True), ("人均IT成本（元/人）", True),
+                                            ("单张工单成本(小时/张)", False), ("人均IT成本（核心）", False)])
+def test_an_amount_per_thing_in_brackets_is_the_metric_kept_in_that_amount(store, cli, tmp_path, written, loads):
+    """单张工单成本(元/张), a cost per ticket written with its unit per ticket, was refused as unknown
+    for a metric kept in 元; hours per ticket, or a qualifier (核心), is still not that metric."""
+    assert cli("metrics", "import", _csv(tmp_path, "c.csv", "name,unit\n单张工单成本,元\n人均IT成本,¥\n"))[0] == 0
+    code, _, err = cli("ingest", _csv(tmp_path, "u.csv", f"指标,月份,数值\n{written},2026-05,94\n"))
+    assert (code == 0) == loads, err
+    if loads:
+        assert list(_stored(store).values()) == [94.0]
 
 
 @pytest.mark.parametrize("written, metric", [("2、30天以上积压", "30天以上积压"), ("（3）30天以上积压", "30天以上积压"),
