@@ -256,8 +256,11 @@ def _month_of_report(above: list[list], sheet_name: str | None, file_name: str) 
     if len(named) != 1:
         return None
     month, source = next(iter(named.items()))
-    if sheet_month and int(month[5:]) != sheet_month:          # 2026年9月 in the title of sheet 10月
-        return None
+    if sheet_month and int(month[5:]) != sheet_month:
+        if source == "the file name":          # 2026年11月月报.xlsx with sheets 9月, 10月, 11月: the sheet's month
+            year = int(month[:4]) - (sheet_month > int(month[5:]))     # 12月 in a January file: the year before
+            return f"{year:04d}-{sheet_month:02d}", "the sheet name, with the year from the file name"
+        return None                            # 2026年9月 in the title of sheet 10月
     return month, source
 
 

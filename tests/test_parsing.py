@@ -1166,6 +1166,23 @@ def test_a_category_or_numbering_column_is_not_taken_for_the_metrics(rows):
     assert _records(parsed) == [("SLA达成率", "2026-11", 96.2), ("工单量", "2026-11", 5215.0)]
 
 
+@pytest.mark.parametrize("file_name, months", [("2026年11月IT服务月报.xlsx", ["2026-09", "2026-10", "2026-11"]),
+                                              ("2027年1月IT服务月报.xlsx", ["2026-11", "2026-12", "2027-01"])])
+def test_a_sheet_per_month_in_a_file_named_for_the_last_month_takes_each_sheet_s_month(file_name, months):
+    """A workbook of sheets 9月, 10月, 11月 named for November: 9月 and 10月 were refused as naming no
+    month, since the file name named another. Each sheet names its month; the file name its year
+    (the year before, for a month after the file's: 11月 and 12月 in a January file)."""
+    def build(wb):
+        for k, month in enumerate(months):
+            ws = wb.add_worksheet(f"{int(month[5:])}月")
+            ws.write_row(0, 0, ["指标", "数值"])
+            ws.write_row(1, 0, ["SLA达成率", 95 + k])
+    parsed = parse_file(_workbook(build), file_name=file_name)
+    assert _records(parsed) == [("SLA达成率", month, 95.0 + k) for k, month in enumerate(months)]
+    assert (f"sheet '{int(months[0][5:])}月': the table has no month column; {months[0]} was taken from the sheet "
+            "name, with the year from the file name") in parsed.warnings
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
