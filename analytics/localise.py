@@ -146,6 +146,9 @@ _ZH: list[tuple[str, str]] = [
       r"whose target it is"), "工作表“{s}”:目标列 {c} 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
     (r"the target column (?P<c>\w+) was not read: with one column per metric it does not say whose target it is",
      "目标列 {c} 未读取:每个指标各占一列时,无法判断它是哪个指标的目标"),
+    ((r"'(?P<t>.*)' names another month than (?P<p>\S+), the month the rows above it were read as, over rows "
+      r"of values: put those rows on a sheet of their own, or add a month column \(月份\)"),
+     "“{t}”写的是 {p} 以外的月份,而上方各行按 {p} 读取,它下面还有数值行:请把这些行放到单独的工作表,或加一列月份(月份)"),
     (r"the row has values but no metric name", "该行有数值,但没有指标名称"),
     ((r"the value (?P<v>\S+) and the \w+ (?P<t>\d+) beside it read as (?P<n>\S+) split at its comma: "
       r"a value with a comma in it \(1,234\.5\) must be in quotes or written without the comma"),

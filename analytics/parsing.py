@@ -72,6 +72,9 @@ _YEAR_TO_DATE = re.compile(r"累计|全年|年度汇总|年度合计|年度统�
                            re.IGNORECASE)
 
 
+_PAST = re.compile(r"上月|上个月|去年|上年|前月|last month|last year|previous month|prior year", re.IGNORECASE)
+
+
 def named_as_year_to_date(sheet_name: str | None, title: list) -> bool:
     """A sheet named or titled as the year so far (全年汇总, 本年累计, YTD) whose table has no month
     column: its figures are the year's, not the month the file name gives, which they overwrote."""
@@ -149,6 +152,9 @@ def parse_file(source: str | os.PathLike | bytes, *, file_name: str, limits: Lim
         if table is not None and table.period is not None and named_as_year_to_date(
                 sheet.name, [cell for row in head[:table.header_row] for cell in row]):
             skipped.append((sheet.name or file_name, YEAR_TO_DATE))
+            continue
+        if table is not None and table.period is not None and sheet.name and _PAST.search(normal_text(sheet.name)):
+            skipped.append((sheet.name, NOT_VALUES["the sheet name"]))      # 上月修订 beside 本月: not the file's month
             continue
         if table is not None and not _targets_apart(table) and (not_values := named_as_not_values(
                 sheet.name, [cell for row in head[:table.header_row] for cell in row], file_name)):

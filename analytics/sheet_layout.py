@@ -1472,6 +1472,9 @@ def _read_long(frame: pd.DataFrame, sheet: Sheet, table: Table, file_name: str):
         aside = (footnote | totals | total_rows(period_cells)).to_numpy()
         period_cells = _with_the_one_year(period_cells, frame[roles["metric"]], aside, table, sheet, notes)
     if footnote.any():
+        if table.period is not None and (other := _another_month_below(metric, footnote, value_cells, table, sheet,
+                                                                       file_name)):
+            return pd.DataFrame(columns=RECORD_COLUMNS), [other], []
         notes.append(_ignored(sheet, frame.index[footnote], "row(s) with a name but no period or value"))
     periods = parse_periods(period_cells)
     if table.period is None and "year" not in roles:
@@ -1684,6 +1687,27 @@ def _table_beside(table: Table) -> int | None:
                 header_role(h) in ("period", "value") for h in table.headers[c + 1:]):
             return c
     return None
+
+
+def _another_month_below(metric: pd.Series, headings: pd.Series, values: pd.Series, table: Table, sheet: Sheet,
+                         file_name: str) -> Problem | None:
+    """A sub-heading naming another month over rows of a table whose one month the title or a name
+    gives (2026年10月数据更正 under 2026年11月's title, then 指标 | 数值 again): the rows under it were
+    read as the title's month. Refused: which month each row is cannot be told from the table."""
+    filled = ~_blank(values).to_numpy()
+    for position in np.flatnonzero(headings.to_numpy()):
+        text = metric.iloc[position]
+        named = months_in(text, title=True)
+        if (named is None or any(month != table.period for month in named)) and filled[position + 1:].any() and (
+                named != [] or _MONTH_WORD_IN.search(text)):
+            return Problem(f"'{text}' names another month than {table.period}, the month the rows above it were read "
+                           "as, over rows of values: put those rows on a sheet of their own, or add a month column (月份)",
+                           file=file_name, sheet=sheet.name, row=int(metric.index[position]),
+                           column=_label_of(table, "metric"))
+    return None
+
+
+_MONTH_WORD_IN = re.compile(r"上月|上个月|去年同期|上年同期|last month", re.IGNORECASE)
 
 
 def _second_value_column(frame: pd.DataFrame, table: Table) -> int | None:

@@ -1183,6 +1183,35 @@ def test_a_sheet_per_month_in_a_file_named_for_the_last_month_takes_each_sheet_s
             "name, with the year from the file name") in parsed.warnings
 
 
+@pytest.mark.parametrize("heading", ["2026年10月数据更正", "上月数据（10月）", "附：2025年11月（去年同期）"])
+def test_a_sub_heading_naming_another_month_over_rows_of_values_is_refused(heading):
+    """Under 2026年11月's title, a second block headed 2026年10月数据更正: its rows were read as
+    November's, over November's values, with only a note that the heading was ignored."""
+    rows = [["2026年11月IT服务月报"], ["指标", "数值"], ["SLA达成率", 96.2], ["工单量", 5215], [], [heading], ["指标", "数值"],
+            ["变更成功率", 95.9]]
+    message = (f"'{heading}' names another month than 2026-11, the month the rows above it were read as, over rows of "
+               "values: put those rows on a sheet of their own, or add a month column (月份)")
+    assert _refusal(workbooks.rows_file(rows, "m.xlsx"), "m.xlsx") == f"m.xlsx, sheet '数据', row 6, column A (指标): {message}"
+    assert message_text(message, "zh").startswith(f"“{heading}”写的是 2026-11 以外的月份")
+
+
+def test_a_note_naming_another_month_under_the_last_row_is_only_a_note():
+    rows = [["2026年11月IT服务月报"], ["指标", "数值"], ["SLA达成率", 96.2], ["注：2026年10月数据已更正"]]
+    assert _records(parse_file(workbooks.rows_file(rows, "m.xlsx"), file_name="m.xlsx")) == [
+        ("SLA达成率", "2026-11", 96.2)]
+
+
+def test_a_sheet_of_last_month_s_figures_beside_this_month_s_is_not_read():
+    def build(wb):
+        for name, value in (("本月", 96.2), ("上月修订", 95.9)):
+            ws = wb.add_worksheet(name)
+            ws.write_row(0, 0, ["指标", "数值"])
+            ws.write_row(1, 0, ["SLA达成率", value])
+    parsed = parse_file(_workbook(build), file_name="2026年11月IT服务月报.xlsx")
+    assert _records(parsed) == [("SLA达成率", "2026-11", 96.2)]
+    assert parsed.skipped_sheets == [("上月修订", "holds targets, forecasts or past figures, as its name says (not read)")]
+
+
 @pytest.mark.parametrize("under_the_title", ["运维部 2026-12-02", "发布日期：2026.12.02", "2026年12月2日",
                                              datetime.datetime(2026, 12, 2)])
 def test_the_day_a_report_was_issued_is_not_its_month(under_the_title):
