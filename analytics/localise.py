@@ -337,6 +337,17 @@ _ZH: list[tuple[str, str]] = [
     ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a sixtieth of its "
       r"values so far \(median (?P<r>\S+)\): were minutes written for seconds\?"),
      "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约六十分之一:是否把分钟数当成了秒数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about a twenty-fourth of "
+      r"its values so far \(median (?P<r>\S+)\): were days written for hours\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})只有以往数值(中位数 {r})的约二十四分之一:是否把天数当成了小时数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 24 times its "
+      r"values so far \(median (?P<r>\S+)\): were hours written for days\?"),
+     "“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 24 倍:是否把小时数当成了天数?"),
+    ((r"'(?P<m>.*)' is kept in (?P<u>.*), but its values in this file \(median (?P<f>\S+)\) are about 10 to 40 times "
+      r"its values so far \(median (?P<r>\S+)\): was a percentage \(满意率 89%\) or a score out of 100 written for "
+      r"this score\?"),
+     ("“{m}”以 {u} 计,但本文件中的数值(中位数 {f})约为以往数值(中位数 {r})的 10 到 40 倍:是否把百分比(满意率 89%)"
+     "或百分制得分当成了这一得分?")),
     ((r"'(?P<m>.*)' is 0 in (?P<cells>.*) in this file, but has never been 0 \(median (?P<level>\S+)\): a formula's "
       r"placeholder for a month not yet reported\? Leave such a cell blank"),
      "“{m}”在本文件的 {cells} 为 0,但以往从未为 0(中位数 {level}):是否是公式为尚未填报的月份留的占位值?如是,请让该单元格留空"),

@@ -30,6 +30,10 @@ _SUSPECT = [
     ("s", 1 / 120, 1 / 30, "about a sixtieth of", "were minutes written for seconds?"),
     ("元", 1 / 30_000, 1 / 3_000, "about a ten-thousandth of", "were amounts in 万元 written for 元?"),
     ("万元", 3_000, 30_000, "about 10,000 times", "were amounts in 元 written for 万元?"),
+    ("h", 1 / 40, 1 / 14, "about a twenty-fourth of", "were days written for hours?"),
+    ("d", 14, 40, "about 24 times", "were hours written for days?"),
+    ("score", 8, 40, "about 10 to 40 times", ("was a percentage (满意率 89%) or a score out of 100 written for this "
+                                             "score?")),
 ]
 
 

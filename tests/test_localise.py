@@ -921,16 +921,16 @@ def test_a_file_target_note_in_chinese_names_the_metric_by_its_chinese_name():
 
 
 def test_scale_warnings_in_chinese(store, tmp_path):
-    names = ["SLA", "MTTR", "MTTA", "Wait", "Page load", "Cost", "Budget", "FCR"]
-    import_catalogue(store, pd.DataFrame({"name": names, "unit": ["%", "h", "min", "min", "s", "元", "万元", "%"]}),
-                     by="t")
+    names = ["SLA", "MTTR", "MTTA", "Wait", "Page load", "Cost", "Budget", "FCR", "Lead time", "Backlog age", "CSAT"]
+    import_catalogue(store, pd.DataFrame({"name": names, "unit": ["%", "h", "min", "min", "s", "元", "万元", "%", "h", "d",
+                                                                  "score"]}), by="t")
     history = tmp_path / "h.csv"
     history.write_text("metric,period,value\n" + "".join(f"{n},2026-01,{v}\n" for n, v in zip(
-        names, [95, 6, 12, 10, 30, 400, 2, 70], strict=True)), encoding="utf-8")
+        names, [95, 6, 12, 10, 30, 400, 2, 70, 68, 3, 4.47], strict=True)), encoding="utf-8")
     apply_ingest(store, plan_ingest(store, [(history, "h.csv")]), by="t")
     month = tmp_path / "m.csv"
     month.write_text("metric,period,value\n" + "".join(f"{n},2026-02,{v}\n" for n, v in zip(
-        names, [0.95, 360, 0.2, 600, 0.5, 0.04, 20_000, 7000], strict=True)), encoding="utf-8")
+        names, [0.95, 360, 0.2, 600, 0.5, 0.04, 20_000, 7000, 2.8, 72, 89.4], strict=True)), encoding="utf-8")
     doubts = plan_ingest(store, [(month, "m.csv")]).files[0].doubts
     assert [message_text(doubt.text(), "zh") for doubt in doubts] == [
         "“SLA”以 % 计,但本文件中的数值(中位数 0.95)只有以往数值(中位数 95)的约百分之一:是否把百分比写成了小数(如 95% 写成 0.95)?",
@@ -940,7 +940,12 @@ def test_scale_warnings_in_chinese(store, tmp_path):
         "“Page load”以 s 计,但本文件中的数值(中位数 0.5)只有以往数值(中位数 30)的约六十分之一:是否把分钟数当成了秒数?",
         "“Cost”以 元 计,但本文件中的数值(中位数 0.04)只有以往数值(中位数 400)的约万分之一:是否把以万元计的金额当成了元?",
         "“Budget”以 万元 计,但本文件中的数值(中位数 20000)约为以往数值(中位数 2)的 1 万倍:是否把以元计的金额当成了万元?",
-        "“FCR”以 % 计,但本文件中的数值(中位数 7000)约为以往数值(中位数 70)的 100 倍:是否在设为百分比格式的单元格中填了百分数(95 显示为 9500%)?"]
+        "“FCR”以 % 计,但本文件中的数值(中位数 7000)约为以往数值(中位数 70)的 100 倍:是否在设为百分比格式的单元格中填了百分数(95 显示为 9500%)?",
+        # 2.8 / 68 = 1/24.3: days for hours; 72 / 3 = 24: hours for days; 89.4 / 4.47 = 20: a 满意率 for a 5-point score
+        "“Lead time”以 h 计,但本文件中的数值(中位数 2.8)只有以往数值(中位数 68)的约二十四分之一:是否把天数当成了小时数?",
+        "“Backlog age”以 d 计,但本文件中的数值(中位数 72)约为以往数值(中位数 3)的 24 倍:是否把小时数当成了天数?",
+        ("“CSAT”以 score 计,但本文件中的数值(中位数 89.4)约为以往数值(中位数 4.47)的 10 到 40 倍:是否把百分比(满意率 89%)"
+        "或百分制得分当成了这一得分?")]
 
 
 def test_a_fraction_or_a_hundredfold_among_percentages_in_chinese(store, tmp_path):
