@@ -564,8 +564,9 @@ def _other_service_notes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
     kept = dict(con.execute("SELECT id, service FROM metric WHERE service IS NOT NULL AND trim(service) <> ''")
                 .fetchall())
     rows = frame.loc[frame["service"].notna(), ["metric_id", "catalogue_name", "service", "sheet", "row"]]
+    notes = _for_no_service(rows[(rows["metric_id"].fillna(0) > 0).to_numpy(dtype=bool)
+                                 & ~rows["metric_id"].isin(list(kept)).fillna(False).to_numpy(dtype=bool)])
     rows = rows[rows["metric_id"].isin(list(kept)).fillna(False).to_numpy(dtype=bool)]
-    notes = []
     for (metric_id, service), group in rows.groupby(["metric_id", "service"], sort=False, observed=True):
         catalogue_service = kept[int(metric_id)]
         if name_key(str(service)) == name_key(catalogue_service):
@@ -575,6 +576,22 @@ def _other_service_notes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
                      f"{catalogue_service}: loaded as that metric; if {service} has its own, add "
                      f"'{service}-{name}' to the catalogue first")
     return notes[:10]
+
+
+def _for_no_service(rows: pd.DataFrame) -> list[str]:
+    """One note per service (华东分公司 under 单位名称 or 分公司) whose rows loaded into catalogue
+    metrics kept for no service and not named for it: a subsidiary's figures then replace the
+    group's, which is right only if the file is the group's own."""
+    notes = []
+    for service, group in rows.groupby(rows["service"].astype(str), sort=True):
+        names = [name for name in dict.fromkeys(group["catalogue_name"].astype(str))
+                 if name_key(service) not in name_key(name)]
+        if names:
+            shown = ", ".join(f"'{name}'" for name in names[:3]) + (" …" if len(names) > 3 else "")
+            notes.append(f"the rows for {service} (from {_place(group.iloc[0])}) were loaded as {shown}, which the "
+                         f"catalogue keeps for no service: if they are {service}'s own figures, add '{service}-"
+                         f"{names[0]}' and the others to the catalogue first")
+    return notes
 
 
 def _with_values(records: pd.DataFrame, codes: np.ndarray, count: int) -> np.ndarray:

@@ -237,6 +237,15 @@ _ZH: list[tuple[str, str]] = [
       r"not reported, not as 0, and a value already stored stays; write 0 where none happened"),
      ("“{catalogue}”{months} 没有数值(自第 {r} 行起):空白、无或 N/A 按未填报读取,不算 0,"
       "已存储的数值保留;如果没有发生,请填 0")),
+    ((r"the rows for (?P<s>.*) \(from sheet '(?P<sheet>.*)' row (?P<r>\d+)\) were loaded as (?P<names>.*), which the "
+      r"catalogue keeps for no service: if they are (?P=s)'s own figures, add '(?P<first>.*)' and the others to the "
+      r"catalogue first"),
+     ("{s} 的各行(自工作表“{sheet}”第 {r} 行起)已作为 {names} 导入,而指标目录中这些指标不属于任何服务:"
+     "如果这是 {s} 自己的数据,请先在指标目录中添加“{first}”等指标")),
+    ((r"the rows for (?P<s>.*) \(from row (?P<r>\d+)\) were loaded as (?P<names>.*), which the catalogue keeps for no "
+      r"service: if they are (?P=s)'s own figures, add '(?P<first>.*)' and the others to the catalogue first"),
+     ("{s} 的各行(自第 {r} 行起)已作为 {names} 导入,而指标目录中这些指标不属于任何服务:"
+     "如果这是 {s} 自己的数据,请先在指标目录中添加“{first}”等指标")),
     ((r"'(?P<catalogue>.*)' on sheet '(?P<sheet>.*)' row (?P<r>\d+) is for service (?P<s>.*), but the catalogue keeps "
       r"it for (?P<k>.*): loaded as that metric; if (?P=s) has its own, add '(?P<own>.*)' to the catalogue first"),
      ("“{catalogue}”(工作表“{sheet}”第 {r} 行)属于服务 {s},而指标目录中该指标属于 {k}:已按该指标导入;"

@@ -832,6 +832,7 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
     signed_note = [_ignored(sheet, frame.index[signed], "note row(s) under the table")] if signed.any() else []
     if signed.any():
         frame = frame[~signed]
+    table = _units_that_are_organisations(frame, table)
     read = {"long": _read_long, "wide": _read_wide, "across": _read_across}[table.layout]
     records, problems, notes = read(frame, sheet, table, file_name)
     if (given := _table_unit(sheet, table)) is not None:
@@ -856,6 +857,26 @@ def read_table(sheet: Sheet, table: Table, file_name: str) -> tuple[pd.DataFrame
             ([_where(sheet) + table.context_note] if table.context_note else [])
             + ([_where(sheet) + table.value_note] if table.value_note else []) + heading_notes + unread_note
             + unread_notes + example_note + notes + signed_note)
+
+
+_ORGANISATION = re.compile(r"(?:公司|集团|分行|支行|中心|事业部|部|局|处|院|所|科|厂|站|office|company|branch|dept|"
+                           r"department)$", re.IGNORECASE)
+
+
+def _units_that_are_organisations(frame: pd.DataFrame, table: Table) -> Table:
+    """单位 is a unit of measure and an organisation (工作单位): a 单位 column of 华东分公司, 运维部 names
+    whose figures the rows are, as a 分公司 column does. Read as units, they were not judged (a word
+    the catalogue does not know) and the rows loaded as the metrics' own, without a word."""
+    c = table.roles.get("unit")
+    if c is None or "service" in table.roles or c not in frame.columns:
+        return table
+    cells = _texts(frame[c])
+    codes = cells.array.codes
+    texts = cells.cat.categories[np.unique(codes[codes >= 0])]          # a CSV column's heading too is a category
+    if not len(texts) or not all(_ORGANISATION.search(normal_text(text)) for text in texts):
+        return table
+    roles = {role: column for role, column in table.roles.items() if role != "unit"}
+    return replace(table, roles={**roles, "service": c})
 
 
 def _example_rows(frame: pd.DataFrame) -> np.ndarray:

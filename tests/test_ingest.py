@@ -1633,11 +1633,32 @@ def test_a_row_for_another_service_than_the_catalogue_s_is_pointed_out(store, cl
     code, _, err = cli("ingest", rows)
     assert code == 0, err
     notes = [line for line in err.splitlines() if "service" in line]
-    assert notes == [("  note: 'SLA达成率' on row 2 is for service 网银, but the catalogue keeps it for IT运维服务: loaded "
-                     "as that metric; if 网银 has its own, add '网银-SLA达成率' to the catalogue first")]
-    assert message_text(notes[0].removeprefix("  note: "), "zh") == (
+    assert notes == [("  note: the rows for 网银 (from row 4) were loaded as '事件平均解决时间', which the catalogue keeps "
+                      "for no service: if they are 网银's own figures, add '网银-事件平均解决时间' and the others to the "
+                      "catalogue first"),
+                     ("  note: 'SLA达成率' on row 2 is for service 网银, but the catalogue keeps it for IT运维服务: loaded "
+                      "as that metric; if 网银 has its own, add '网银-SLA达成率' to the catalogue first")]
+    assert message_text(notes[1].removeprefix("  note: "), "zh") == (
         "“SLA达成率”(第 2 行)属于服务 网银,而指标目录中该指标属于 IT运维服务:已按该指标导入;"
         "如 网银 有自己的指标,请先在指标目录中添加“网银-SLA达成率”")
+
+
+@pytest.mark.parametrize("heading", ["单位", "单位名称", "分公司"])
+def test_rows_of_an_organisation_loaded_as_metrics_kept_for_no_service_are_pointed_out(catalogue, cli, tmp_path, heading):
+    """单位 | 指标 | 月份 | 数值 with 华东分公司 in the 单位 column: 单位 was read as the unit of measure,
+    and a subsidiary's figures replaced the group's without a word. 单位 holding organisations is whose
+    figures they are, as 分公司 is; rows loaded into metrics kept for no service are pointed out."""
+    path = _csv(tmp_path, "e.csv", f"{heading},指标,月份,数值\n华东分公司,SLA attainment,2026-10,95.1\n"
+                "华东分公司,Incident MTTR,2026-10,4.2\n")
+    code, _, err = cli("ingest", path)
+    assert code == 0, err
+    note = ("the rows for 华东分公司 (from row 2) were loaded as 'SLA attainment', 'Incident MTTR', which the catalogue "
+            "keeps for no service: if they are 华东分公司's own figures, add '华东分公司-SLA attainment' and the others to "
+            "the catalogue first")
+    assert f"  note: {note}" in err.splitlines()
+    assert message_text(note, "zh") == (
+        "华东分公司 的各行(自第 2 行起)已作为 'SLA attainment', 'Incident MTTR' 导入,而指标目录中这些指标不属于任何服务:"
+        "如果这是 华东分公司 自己的数据,请先在指标目录中添加“华东分公司-SLA attainment”等指标")
 
 
 def test_rows_for_two_services_of_one_metric_without_a_metric_each_are_refused_with_what_to_do(catalogue, cli,
